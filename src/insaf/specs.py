@@ -1,0 +1,122 @@
+"""Loading YAML specifications with pydantic, with errors that name key and line.
+
+Every YAML file a person writes (survey manifest, scenario, MPI specification,
+indicator definitions) goes through ``load_spec``: a problem is reported as the
+dotted key path and the line it sits on, and every problem is reported at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from insaf.errors import Location, SpecError
+
+__all__ = ["LineMap", "load_spec", "load_yaml", "parse_spec"]
+
+M = TypeVar("M", bound=BaseModel)
+KeyPath = tuple[Hashable, ...]
+
+
+class LineMap:
+    """1-based line numbers of every key and item of a YAML document."""
+
+    def __init__(self, lines: dict[KeyPath, int] | None = None) -> None:
+        self._lines = lines or {}
+
+    def line(self, path: KeyPath) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self._lines:
+                return self._lines[path]
+            path = path[:-1]
+        return self._lines.get((), None)
+
+
+def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], loader: yaml.SafeLoader) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            child = (*path, key)
+            lines[child] = key_node.start_mark.line + 1
+            _walk(value_node, child, lines, loader)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), lines, loader)
+
+
+def load_yaml(text: str, *, file: str | None = None) -> tuple[Any, LineMap]:
+    """Parse YAML text safely; a syntax error names the line and column."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, LineMap()
+        lines: dict[KeyPath, int] = {}
+        _walk(node, (), lines, loader)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        raise SpecError(file, [(Location(file=file, line=line), f"YAML syntax: {exc.problem}")]) from None
+    finally:
+        loader.dispose()  # type: ignore[no-untyped-call]
+    return data, LineMap(lines)
+
+
+def _dotted(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _document_path(data: Any, loc: KeyPath) -> KeyPath:
+    """The part of a pydantic error location that exists in the document.
+
+    pydantic puts union member names and tags into ``loc``; they are dropped
+    unless they are the last part (a missing key is named by the last part).
+    """
+    kept: list[Hashable] = []
+    node = data
+    for position, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif position < len(loc) - 1:
+            continue
+        kept.append(part)
+    return tuple(kept)
+
+
+def parse_spec(model: type[M], data: Any, lines: LineMap, *, file: str | None = None) -> M:
+    """Validate ``data`` as ``model``; a ``SpecError`` lists every problem with its line."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems: list[tuple[Location, str]] = []
+        for error in exc.errors(include_url=False):
+            path = _document_path(data, tuple(error["loc"]))
+            where = Location(file=file, line=lines.line(path), key=_dotted(path) or None)
+            problems.append((where, error["msg"]))
+        raise SpecError(file, problems) from None
+
+
+def load_spec(model: type[M], path: str | Path) -> M:
+    """Read a YAML file and validate it as ``model``."""
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(file, [(Location(file=file), "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(file, [(Location(file=file), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+    data, lines = load_yaml(text, file=file)
+    return parse_spec(model, data, lines, file=file)

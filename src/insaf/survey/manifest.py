@@ -1,0 +1,240 @@
+"""``survey.yaml``: the manifest that names a survey's files, keys and design.
+
+Example::
+
+    insaf: 1
+    name: {en: Demo household survey 2024, ar: مسح الأسر التجريبي 2024}
+    year: 2024
+    synthetic: true
+    label_language: en
+    households: {path: households.parquet, key: hhid}
+    persons: {path: persons.parquet, key: pid, household: hhid}
+    items:
+      consumption: {path: consumption.parquet, key: [hhid, item], household: hhid}
+    design: {weight: weight, strata: stratum, psu: psu, lonely_psu: adjust}
+    variables:
+      age: {label: {en: Age, ar: العمر}, type: int, role: age}
+      sex: {type: int, values: {1: {en: Male, ar: ذكر}, 2: {en: Female, ar: أنثى}}}
+    policy: {...}            # parameters of the policies in force (free form)
+
+Paths are relative to the manifest's folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from insaf.specs import load_spec
+from insaf.survey.design import Design, LonelyPSU, ReplicateMethod, Replicates
+from insaf.survey.metadata import Label, Metadata, Role, Variable, VariableType
+
+__all__ = [
+    "MANIFEST_NAME",
+    "DesignSpec",
+    "Manifest",
+    "TableSpec",
+    "read_manifest",
+    "write_manifest",
+]
+
+MANIFEST_NAME = "survey.yaml"
+
+LabelSpec = str | dict[Literal["en", "ar"], str]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TableSpec(_Spec):
+    """One file of the survey."""
+
+    path: str
+    format: Literal["csv", "parquet", "dta", "sav"] | None = None
+    key: str | list[str] | None = None
+    household: str | None = Field(
+        default=None, description="column linking rows to the household table"
+    )
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        if self.key is None:
+            return ()
+        return (self.key,) if isinstance(self.key, str) else tuple(self.key)
+
+
+class ReplicatesSpec(_Spec):
+    columns: list[str] = Field(min_length=1)
+    method: ReplicateMethod
+    scale: float | None = Field(default=None, gt=0)
+    rscales: list[float] | None = None
+    mse: bool = True
+    rho: float | None = Field(default=None, ge=0, lt=1)
+
+    @model_validator(mode="after")
+    def _rscales_match(self) -> ReplicatesSpec:
+        if self.rscales is not None and len(self.rscales) != len(self.columns):
+            raise ValueError(
+                f"rscales has {len(self.rscales)} values for {len(self.columns)} columns"
+            )
+        return self
+
+
+class DesignSpec(_Spec):
+    weight: str
+    strata: str | None = None
+    psu: str | None = None
+    fpc: str | None = None
+    lonely_psu: LonelyPSU = LonelyPSU.FAIL
+    replicates: ReplicatesSpec | None = None
+
+    def to_design(self) -> Design:
+        reps = self.replicates
+        return Design(
+            weight=self.weight,
+            strata=self.strata,
+            psu=self.psu,
+            fpc=self.fpc,
+            lonely_psu=self.lonely_psu,
+            replicates=None
+            if reps is None
+            else Replicates(
+                columns=tuple(reps.columns),
+                method=reps.method,
+                scale=reps.scale,
+                rscales=tuple(reps.rscales) if reps.rscales is not None else None,
+                mse=reps.mse,
+                rho=reps.rho,
+            ),
+        )
+
+    @classmethod
+    def of(cls, design: Design) -> DesignSpec:
+        reps = design.replicates
+        return cls(
+            weight=design.weight,
+            strata=design.strata,
+            psu=design.psu,
+            fpc=design.fpc,
+            lonely_psu=design.lonely_psu,
+            replicates=None
+            if reps is None
+            else ReplicatesSpec(
+                columns=list(reps.columns),
+                method=reps.method,
+                scale=reps.scale,
+                rscales=list(reps.rscales) if reps.rscales is not None else None,
+                mse=reps.mse,
+                rho=reps.rho,
+            ),
+        )
+
+
+class VariableSpec(_Spec):
+    label: LabelSpec | None = None
+    type: VariableType | None = None
+    role: Role | None = None
+    unit: str | None = None
+    values: dict[int | str, LabelSpec] = Field(default_factory=dict)
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _codes(cls, value: Any) -> Any:
+        # YAML reads ``1.0:`` as a float key; value labels are integer or text codes.
+        if isinstance(value, Mapping):
+            for code in value:
+                if isinstance(code, float | bool):
+                    raise ValueError(f"value label code {code!r} must be an integer or a text")
+        return value
+
+
+class Manifest(_Spec):
+    """The contents of a ``survey.yaml``."""
+
+    insaf: Literal[1] = 1
+    name: LabelSpec | None = None
+    description: LabelSpec | None = None
+    year: int | None = None
+    synthetic: bool = False
+    label_language: Literal["en", "ar"] = "en"
+    households: TableSpec | None = None
+    persons: TableSpec | None = None
+    items: dict[str, TableSpec] = Field(default_factory=dict)
+    design: DesignSpec
+    variables: dict[str, VariableSpec] = Field(default_factory=dict)
+    policy: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _tables(self) -> Manifest:
+        if self.households is None and self.persons is None:
+            raise ValueError("a manifest names a 'households' table, a 'persons' table, or both")
+        if self.households is not None and self.persons is not None:
+            if not self.households.key_columns:
+                raise ValueError("households.key is required when there is a person table")
+            if self.persons.household is None:
+                raise ValueError("persons.household (the household key) is required")
+        for name, item in self.items.items():
+            if item.household is None:
+                raise ValueError(f"items.{name}.household (the household key) is required")
+        return self
+
+    def metadata(self) -> Metadata:
+        lang = self.label_language
+        return Metadata.of(
+            Variable(
+                name=name,
+                label=Label.of(spec.label, lang),
+                values={code: Label.of(text, lang) for code, text in spec.values.items()},
+                type=spec.type,
+                role=spec.role,
+                unit=spec.unit,
+            )
+            for name, spec in self.variables.items()
+        )
+
+
+def read_manifest(path: str | Path) -> Manifest:
+    """Read and validate a ``survey.yaml``; errors name the key and line."""
+    return load_spec(Manifest, path)
+
+
+def _label_yaml(label: Label) -> str | dict[str, str] | None:
+    data = label.to_dict()
+    return data or None
+
+
+def variables_yaml(metadata: Metadata) -> dict[str, dict[str, Any]]:
+    """The ``variables:`` section for ``metadata`` (empty entries left out)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, var in metadata.variables.items():
+        entry: dict[str, Any] = {}
+        if var.label:
+            entry["label"] = _label_yaml(var.label)
+        if var.type is not None:
+            entry["type"] = var.type.value
+        if var.role is not None:
+            entry["role"] = var.role.value
+        if var.unit is not None:
+            entry["unit"] = var.unit
+        if var.values:
+            entry["values"] = {code: label.to_dict() for code, label in var.values.items()}
+        out[name] = entry
+    return out
+
+
+def write_manifest(manifest: Manifest, path: str | Path) -> None:
+    """Write a manifest as readable YAML (UTF-8, Arabic kept as text)."""
+    data = manifest.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+    # Keep integer value-label codes as integers (JSON mode made them text).
+    for name, spec in manifest.variables.items():
+        if spec.values:
+            data["variables"][name]["values"] = {
+                code: text for code, text in spec.values.items()
+            }
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    Path(path).write_text(text, encoding="utf-8")

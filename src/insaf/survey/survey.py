@@ -1,0 +1,164 @@
+"""``Survey``: microdata tables, the keys that link them, the design and metadata."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+import polars as pl
+
+from insaf.errors import DataError, Location
+from insaf.survey.design import Design
+from insaf.survey.metadata import Label, Metadata
+from insaf.survey.table import Table
+
+__all__ = ["Level", "Survey"]
+
+
+class Level(StrEnum):
+    """The unit a statistic is computed over."""
+
+    PERSON = "person"
+    HOUSEHOLD = "household"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Survey:
+    """Household-survey microdata with its sampling design.
+
+    At least one of ``households`` and ``persons`` is present. When both are,
+    ``persons.household`` names the key column linking each person to a row of
+    ``households`` (whose key has that same name), and the design columns live
+    in the household table. A survey read from a single file has one table,
+    which holds the design columns itself.
+    """
+
+    households: Table | None = None
+    persons: Table | None = None
+    items: Mapping[str, Table] = field(default_factory=dict)
+    design: Design
+    metadata: Metadata = field(default_factory=Metadata)
+    name: Label = Label()
+    year: int | None = None
+    synthetic: bool = False
+    policy: Mapping[str, Any] = field(default_factory=dict)
+    path: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.households is None and self.persons is None:
+            raise DataError("a survey needs a household table, a person table, or both")
+        object.__setattr__(self, "items", MappingProxyType(dict(self.items)))
+        object.__setattr__(self, "policy", MappingProxyType(dict(self.policy)))
+
+    # -- structure ----------------------------------------------------------------
+
+    @property
+    def tables(self) -> list[Table]:
+        """Every table, households first, then persons, then item tables."""
+        found = [t for t in (self.households, self.persons) if t is not None]
+        return found + list(self.items.values())
+
+    @property
+    def design_table(self) -> Table:
+        """The table holding the design columns: households when there is one."""
+        table = self.households if self.households is not None else self.persons
+        assert table is not None  # guaranteed by __post_init__
+        return table
+
+    @property
+    def household_key(self) -> str | None:
+        """The column that identifies households (shared by persons and items)."""
+        if self.persons is not None and self.persons.household is not None:
+            return self.persons.household
+        if self.households is not None and len(self.households.key) == 1:
+            return self.households.key[0]
+        return None
+
+    @property
+    def default_level(self) -> Level:
+        """Persons when the survey has a person table, else households."""
+        return Level.PERSON if self.persons is not None else Level.HOUSEHOLD
+
+    def table(self, level: Level | str) -> Table:
+        """The table at ``level``; an error naming the level when it is absent."""
+        level = Level(level)
+        table = self.persons if level is Level.PERSON else self.households
+        if table is None:
+            raise DataError(f"this survey has no {level.value} table", Location(file=self.path))
+        return table
+
+    def columns(self, level: Level | str) -> list[str]:
+        """Columns reachable at ``level``: its own, plus household columns for persons."""
+        level = Level(level)
+        own = self.table(level).frame.columns
+        if level is Level.PERSON and self.households is not None:
+            return own + [c for c in self.households.frame.columns if c not in own]
+        return list(own)
+
+    # -- data for estimation ----------------------------------------------------------
+
+    def frame(
+        self, columns: Sequence[str] = (), *, level: Level | str | None = None
+    ) -> pl.DataFrame:
+        """Columns at ``level`` together with the design columns, one row per unit.
+
+        For persons, household columns (design columns included) are carried to
+        each member through the household key. Row order is the order of the
+        unit's table. An unknown column raises an error that names it and the
+        columns that exist.
+        """
+        level = Level(level) if level is not None else self.default_level
+        unit = self.table(level)
+        wanted = list(dict.fromkeys([*columns, *self.design.columns]))
+        own = [c for c in wanted if c in unit.frame.columns]
+        borrowed = [c for c in wanted if c not in unit.frame.columns]
+        households = self.households
+        if borrowed and level is Level.PERSON and households is not None and unit is not households:
+            missing = [c for c in borrowed if c not in households.frame.columns]
+            self._unknown(missing, level)
+            key = self.household_key
+            assert key is not None
+            right = households.frame.select([key, *borrowed])
+            joined = unit.frame.select(list(dict.fromkeys([*own, key]))).join(
+                right, on=key, how="left", maintain_order="left"
+            )
+            return joined.select(wanted)
+        self._unknown(borrowed, level)
+        return unit.frame.select(wanted)
+
+    def _unknown(self, missing: Sequence[str], level: Level) -> None:
+        if missing:
+            known = ", ".join(self.columns(level))
+            raise DataError(
+                f"unknown variable(s) {', '.join(repr(m) for m in missing)} at {level.value} "
+                f"level; known: {known}",
+                Location(file=self.path),
+            )
+
+    # -- counts --------------------------------------------------------------------
+
+    @property
+    def n_households(self) -> int | None:
+        return self.households.height if self.households is not None else None
+
+    @property
+    def n_persons(self) -> int | None:
+        return self.persons.height if self.persons is not None else None
+
+    def population(self, level: Level | str | None = None) -> float:
+        """The weighted number of units at ``level`` (sum of weights)."""
+        weights = self.frame(level=level).get_column(self.design.weight)
+        total = weights.cast(pl.Float64, strict=False).sum()
+        return float(total) if total is not None else 0.0
+
+    # -- derivation ------------------------------------------------------------------
+
+    def with_tables(self, **tables: Table | None) -> Survey:
+        """A copy with some tables replaced (``households=``, ``persons=``)."""
+        return replace(self, **tables)  # type: ignore[arg-type]
+
+    def with_design(self, design: Design) -> Survey:
+        return replace(self, design=design)
