@@ -1,0 +1,23 @@
+"""The ``insaf`` command. Thin: parse, call one library function, print.
+
+Each job lives in its own module under ``insaf.cli`` and registers its
+command(s) on ``app``.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from insaf.cli.app import app
+from insaf.cli import survey as _survey  # noqa: F401  (registers commands)
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the ``insaf`` console script."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,61 @@
+"""The Typer application every command module registers on, and shared helpers."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from insaf import __version__
+from insaf.errors import InsafError
+
+__all__ = ["app", "console", "err_console", "reports_errors"]
+
+app = typer.Typer(
+    name="insaf",
+    help="INSAF (إنصاف): survey microdata, equity measures and policy impact.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn an ``InsafError`` into a message on stderr and exit status 2."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except InsafError as exc:
+            message = Text("error: ", style="bold red")
+            message.append(str(exc))
+            err_console.print(message, highlight=False)
+            sys.exit(2)
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"insaf {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """INSAF (إنصاف): survey microdata, equity measures and policy impact."""

@@ -1,0 +1,3 @@
+"""Commands on survey microdata: ``synth``, ``inspect``, ``demo``."""
+
+from __future__ import annotations
