@@ -86,9 +86,7 @@ def _document_path(data: Any, loc: KeyPath) -> KeyPath:
     kept: list[Hashable] = []
     node = data
     for position, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             node = node[part]
         elif position < len(loc) - 1:
             continue

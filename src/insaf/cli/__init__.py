@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import typer
 
-from insaf.cli.app import app
 from insaf.cli import survey as _survey  # noqa: F401  (registers commands)
+from insaf.cli.app import app
 
 __all__ = ["app", "main"]
 

@@ -38,6 +38,7 @@ __all__ = [
     "DesignSpec",
     "Manifest",
     "TableSpec",
+    "VariableSpec",
     "read_manifest",
     "write_manifest",
 ]
@@ -142,6 +143,16 @@ class VariableSpec(_Spec):
     unit: str | None = None
     values: dict[int | str, LabelSpec] = Field(default_factory=dict)
 
+    @classmethod
+    def of(cls, var: Variable) -> VariableSpec:
+        return cls(
+            label=var.label.to_dict() or None,  # type: ignore[arg-type]
+            type=var.type,
+            role=var.role,
+            unit=var.unit,
+            values={code: label.to_dict() for code, label in var.values.items()},  # type: ignore[misc]
+        )
+
     @field_validator("values", mode="before")
     @classmethod
     def _codes(cls, value: Any) -> Any:
@@ -201,30 +212,6 @@ class Manifest(_Spec):
 def read_manifest(path: str | Path) -> Manifest:
     """Read and validate a ``survey.yaml``; errors name the key and line."""
     return load_spec(Manifest, path)
-
-
-def _label_yaml(label: Label) -> str | dict[str, str] | None:
-    data = label.to_dict()
-    return data or None
-
-
-def variables_yaml(metadata: Metadata) -> dict[str, dict[str, Any]]:
-    """The ``variables:`` section for ``metadata`` (empty entries left out)."""
-    out: dict[str, dict[str, Any]] = {}
-    for name, var in metadata.variables.items():
-        entry: dict[str, Any] = {}
-        if var.label:
-            entry["label"] = _label_yaml(var.label)
-        if var.type is not None:
-            entry["type"] = var.type.value
-        if var.role is not None:
-            entry["role"] = var.role.value
-        if var.unit is not None:
-            entry["unit"] = var.unit
-        if var.values:
-            entry["values"] = {code: label.to_dict() for code, label in var.values.items()}
-        out[name] = entry
-    return out
 
 
 def write_manifest(manifest: Manifest, path: str | Path) -> None:

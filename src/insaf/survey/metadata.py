@@ -12,7 +12,16 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["LANGUAGES", "Label", "Metadata", "Role", "Variable", "VariableType"]
+__all__ = [
+    "LANGUAGES",
+    "Label",
+    "Metadata",
+    "Role",
+    "Variable",
+    "VariableType",
+    "metadata_from_json",
+    "metadata_to_json",
+]
 
 LANGUAGES: tuple[str, ...] = ("en", "ar")
 
@@ -147,3 +156,48 @@ class Metadata:
     def subset(self, names: Iterable[str]) -> Metadata:
         keep = set(names)
         return Metadata({n: v for n, v in self.variables.items() if n in keep})
+
+
+def metadata_to_json(metadata: Metadata) -> str:
+    """Metadata as JSON text, embedded in Parquet and SPSS files.
+
+    Value-label codes keep their type (JSON object keys could not), so value
+    labels are a list of ``[code, {lang: text}]`` pairs.
+    """
+    import json
+
+    data: dict[str, dict[str, Any]] = {}
+    for name, var in metadata.variables.items():
+        entry: dict[str, Any] = {}
+        if var.label:
+            entry["label"] = var.label.to_dict()
+        if var.values:
+            entry["values"] = [[code, label.to_dict()] for code, label in var.values.items()]
+        for attr in ("type", "role", "unit"):
+            value = getattr(var, attr)
+            if value is not None:
+                entry[attr] = str(value)
+        data[name] = entry
+    return json.dumps({"insaf_metadata": 1, "variables": data}, ensure_ascii=False)
+
+
+def metadata_from_json(text: str) -> Metadata:
+    """The inverse of ``metadata_to_json``; ``ValueError`` on anything else."""
+    import json
+
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("insaf_metadata") != 1:
+        raise ValueError("not INSAF metadata")
+    variables = []
+    for name, entry in data["variables"].items():
+        variables.append(
+            Variable(
+                name=name,
+                label=Label.of(entry.get("label")),
+                values={code: Label.of(label) for code, label in entry.get("values", [])},
+                type=VariableType(entry["type"]) if "type" in entry else None,
+                role=Role(entry["role"]) if "role" in entry else None,
+                unit=entry.get("unit"),
+            )
+        )
+    return Metadata.of(variables)

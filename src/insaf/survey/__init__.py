@@ -1,0 +1,34 @@
+"""Survey microdata with its sampling design: tables, keys, design, labels, files."""
+
+from insaf.survey.design import Design, LonelyPSU, ReplicateMethod, Replicates
+from insaf.survey.io import read_table, write_table
+from insaf.survey.load import DesignOptions, open_survey, write_survey
+from insaf.survey.manifest import MANIFEST_NAME, Manifest, read_manifest
+from insaf.survey.metadata import Label, Metadata, Role, Variable, VariableType
+from insaf.survey.survey import Level, Survey
+from insaf.survey.table import Format, Source, Table
+
+__all__ = [
+    "MANIFEST_NAME",
+    "Design",
+    "DesignOptions",
+    "Format",
+    "Label",
+    "Level",
+    "LonelyPSU",
+    "Manifest",
+    "Metadata",
+    "ReplicateMethod",
+    "Replicates",
+    "Role",
+    "Source",
+    "Survey",
+    "Table",
+    "Variable",
+    "VariableType",
+    "open_survey",
+    "read_manifest",
+    "read_table",
+    "write_survey",
+    "write_table",
+]

@@ -1,0 +1,189 @@
+"""Opening a survey by path (a manifest, a folder holding one, or a single data
+file with design options) and writing a whole survey with its manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from insaf.errors import DataError, Location
+from insaf.survey.design import Design, LonelyPSU
+from insaf.survey.io import read_table, write_table
+from insaf.survey.manifest import (
+    MANIFEST_NAME,
+    DesignSpec,
+    Manifest,
+    TableSpec,
+    VariableSpec,
+    read_manifest,
+    write_manifest,
+)
+from insaf.survey.metadata import Label, Metadata, Variable, VariableType
+from insaf.survey.survey import Level, Survey
+from insaf.survey.table import Format, Source, Table
+
+__all__ = ["DesignOptions", "open_survey", "write_survey"]
+
+MANIFEST_SUFFIXES = (".yaml", ".yml")
+
+
+class DesignOptions:
+    """Design columns given on the command line; each overrides the manifest's."""
+
+    def __init__(
+        self,
+        *,
+        weight: str | None = None,
+        strata: str | None = None,
+        psu: str | None = None,
+        fpc: str | None = None,
+        lonely_psu: LonelyPSU | str | None = None,
+    ) -> None:
+        self.weight = weight
+        self.strata = strata
+        self.psu = psu
+        self.fpc = fpc
+        self.lonely_psu = LonelyPSU(lonely_psu) if lonely_psu is not None else None
+
+    def apply(self, design: Design | None, *, file: str) -> Design:
+        weight = self.weight or (design.weight if design else None)
+        if weight is None:
+            raise DataError(
+                "no sampling weight: name the weight column (--weight COLUMN)",
+                Location(file=file),
+            )
+        return Design(
+            weight=weight,
+            strata=self.strata or (design.strata if design else None),
+            psu=self.psu or (design.psu if design else None),
+            fpc=self.fpc or (design.fpc if design else None),
+            replicates=design.replicates if design else None,
+            lonely_psu=self.lonely_psu or (design.lonely_psu if design else LonelyPSU.FAIL),
+        )
+
+
+def open_survey(
+    path: str | Path,
+    *,
+    design: DesignOptions | None = None,
+    level: Level | str = Level.PERSON,
+) -> Survey:
+    """Open a survey from a manifest, a folder with a ``survey.yaml``, or one data file.
+
+    A single data file becomes a survey with one table at ``level`` (rows are
+    persons unless told otherwise); its design comes from ``design`` and the
+    weight is required. Options in ``design`` override a manifest's design.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / MANIFEST_NAME
+    if not path.exists():
+        raise DataError("file not found", Location(file=str(path)))
+    if path.suffix.lower() in MANIFEST_SUFFIXES:
+        return _open_manifest(path, design)
+    frame, metadata = read_table(path)
+    table = Table(name=Level(level).value + "s", frame=frame, source=Source(str(path), Format.of(path)))
+    chosen = (design or DesignOptions()).apply(None, file=str(path))
+    slot = "persons" if Level(level) is Level.PERSON else "households"
+    return Survey(**{slot: table}, design=chosen, metadata=metadata, path=str(path))  # type: ignore[arg-type]
+
+
+def _open_manifest(path: Path, options: DesignOptions | None) -> Survey:
+    manifest = read_manifest(path)
+    declared = manifest.metadata()
+    types = {n: v.type for n, v in declared.variables.items() if v.type is not None}
+    embedded = Metadata()
+
+    def load(name: str, spec: TableSpec | None) -> Table | None:
+        nonlocal embedded
+        if spec is None:
+            return None
+        file = path.parent / spec.path
+        frame, found = read_table(file, format=spec.format, types=types)
+        embedded = embedded.merge(found)
+        return Table(
+            name=name,
+            frame=frame,
+            key=spec.key_columns,
+            household=spec.household,
+            source=Source(str(file), Format.of(file, spec.format)),
+        )
+
+    households = load("households", manifest.households)
+    persons = load("persons", manifest.persons)
+    items = {name: load(name, spec) for name, spec in manifest.items.items()}
+    design = manifest.design.to_design()
+    if options is not None:
+        design = options.apply(design, file=str(path))
+    return Survey(
+        households=households,
+        persons=persons,
+        items={name: table for name, table in items.items() if table is not None},
+        design=design,
+        metadata=declared.merge(embedded),
+        name=Label.of(manifest.name, manifest.label_language),
+        year=manifest.year,
+        synthetic=manifest.synthetic,
+        policy=manifest.policy,
+        path=str(path),
+    )
+
+
+def write_survey(
+    survey: Survey,
+    folder: str | Path,
+    *,
+    format: Format | str = Format.PARQUET,
+    lang: str = "en",
+    description: Label | None = None,
+) -> Path:
+    """Write every table in ``format`` and a ``survey.yaml`` naming them; returns the manifest path.
+
+    Labels in ``lang`` go into Stata and SPSS files; the manifest keeps every language.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    fmt = Format(format)
+    specs: dict[str, TableSpec] = {}
+    for table in survey.tables:
+        file = f"{table.name}.{fmt.value}"
+        write_table(table.frame, folder / file, metadata=survey.metadata, format=fmt, lang=lang)
+        key: str | list[str] | None = None
+        if table.key:
+            key = table.key[0] if len(table.key) == 1 else list(table.key)
+        specs[table.name] = TableSpec(path=file, key=key, household=table.household)
+    metadata = survey.metadata.merge(_storage_types(survey))
+    manifest = Manifest(
+        name=survey.name.to_dict() or None,
+        description=description.to_dict() if description else None,
+        year=survey.year,
+        synthetic=survey.synthetic,
+        label_language="ar" if lang == "ar" else "en",
+        households=specs.pop("households", None),
+        persons=specs.pop("persons", None),
+        items=specs,
+        design=DesignSpec.of(survey.design),
+        variables={n: VariableSpec.of(v) for n, v in metadata.variables.items()},
+        policy=dict(survey.policy),
+    )
+    target = folder / MANIFEST_NAME
+    write_manifest(manifest, target)
+    return target
+
+
+def _storage_types(survey: Survey) -> Metadata:
+    """The type of every column, so that a format without types (CSV) or with
+    fewer (Stata, SPSS) reads back exactly what was written."""
+    found: dict[str, Variable] = {}
+    for table in survey.tables:
+        for name, dtype in table.frame.schema.items():
+            vtype = _TYPES.get(type(dtype))
+            if vtype is None:
+                vtype = VariableType.INT if dtype.is_integer() else None
+            if vtype is not None:
+                found.setdefault(name, Variable(name=name, type=vtype))
+    return Metadata(found)
+
+
+_TYPES = {pl.Float64: VariableType.FLOAT, pl.Float32: VariableType.FLOAT, pl.String: VariableType.STR, pl.Boolean: VariableType.BOOL}
