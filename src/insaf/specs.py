@@ -38,7 +38,9 @@ class LineMap:
         return self._lines.get((), None)
 
 
-def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], loader: yaml.SafeLoader) -> None:
+def _walk(
+    node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], loader: yaml.SafeLoader
+) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -64,7 +66,9 @@ def load_yaml(text: str, *, file: str | None = None) -> tuple[Any, LineMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
-        raise SpecError(file, [(Location(file=file, line=line), f"YAML syntax: {exc.problem}")]) from None
+        raise SpecError(
+            file, [(Location(file=file, line=line), f"YAML syntax: {exc.problem}")]
+        ) from None
     finally:
         loader.dispose()  # type: ignore[no-untyped-call]
     return data, LineMap(lines)
@@ -86,7 +90,9 @@ def _document_path(data: Any, loc: KeyPath) -> KeyPath:
     kept: list[Hashable] = []
     node = data
     for position, part in enumerate(loc):
-        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             node = node[part]
         elif position < len(loc) - 1:
             continue
@@ -115,6 +121,8 @@ def load_spec(model: type[M], path: str | Path) -> M:
     except FileNotFoundError:
         raise SpecError(file, [(Location(file=file), "file not found")]) from None
     except UnicodeDecodeError as exc:
-        raise SpecError(file, [(Location(file=file), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+        raise SpecError(
+            file, [(Location(file=file), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        ) from None
     data, lines = load_yaml(text, file=file)
     return parse_spec(model, data, lines, file=file)

@@ -6,8 +6,6 @@ command(s) on ``app``.
 
 from __future__ import annotations
 
-import typer
-
 from insaf.cli import survey as _survey  # noqa: F401  (registers commands)
 from insaf.cli.app import app
 

@@ -101,7 +101,9 @@ def _csv_header(path: Path) -> list[str]:
     seen: dict[str, int] = {}
     for position, name in enumerate(header, start=1):
         if name in seen:
-            problems.append(f"column '{name}' appears twice (positions {seen[name]} and {position})")
+            problems.append(
+                f"column '{name}' appears twice (positions {seen[name]} and {position})"
+            )
         seen.setdefault(name, position)
     if problems:
         raise DataError("; ".join(problems), Location(file=str(path), line=1))
@@ -148,7 +150,9 @@ def _read_csv(path: Path, declared: Mapping[str, VariableType]) -> pl.DataFrame:
     try:
         table = pacsv.read_csv(
             path,
-            parse_options=pacsv.ParseOptions(invalid_row_handler=count_bad, newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(
+                invalid_row_handler=count_bad, newlines_in_values=True
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in header},
                 null_values=[""],
@@ -279,9 +283,7 @@ def _code(code: Any) -> int | str:
 # -- declared types --------------------------------------------------------------------
 
 
-def conform(
-    frame: pl.DataFrame, types: Mapping[str, VariableType], source: Source
-) -> pl.DataFrame:
+def conform(frame: pl.DataFrame, types: Mapping[str, VariableType], source: Source) -> pl.DataFrame:
     """Cast declared columns strictly; an error lists every value that does not fit."""
     problems: list[str] = []
     columns = []
@@ -391,9 +393,7 @@ def _write_stat(
         raise DataError(
             f"cannot be written as {fmt.value}: " + "; ".join(problems), Location(file=str(path))
         )
-    labels = {
-        n: metadata.get(n).label.get(lang) for n in frame.columns if metadata.get(n).label
-    }
+    labels = {n: metadata.get(n).label.get(lang) for n in frame.columns if metadata.get(n).label}
     value_labels = {
         n: {code: label.get(lang) or "" for code, label in var.values.items()}
         for n, var in metadata.variables.items()
@@ -439,7 +439,9 @@ def _stat_problems(frame: pl.DataFrame, fmt: Format, metadata: Metadata, lang: s
             if big is not None and int(big) >= _EXACT_INT:  # type: ignore[arg-type]
                 problems.append(f"column '{name}' has integers beyond 2**53 that would lose digits")
         elif not (dtype.is_float() or dtype == pl.Boolean):
-            problems.append(f"column '{name}' has type {dtype}, which INSAF does not write to {fmt.value}")
+            problems.append(
+                f"column '{name}' has type {dtype}, which INSAF does not write to {fmt.value}"
+            )
         var = metadata.get(name)
         label = var.label.get(lang) or ""
         if stata and len(label) > _STATA_LABEL_CHARS:

@@ -83,7 +83,9 @@ def open_survey(
     if path.suffix.lower() in MANIFEST_SUFFIXES:
         return _open_manifest(path, design)
     frame, metadata = read_table(path)
-    table = Table(name=Level(level).value + "s", frame=frame, source=Source(str(path), Format.of(path)))
+    table = Table(
+        name=Level(level).value + "s", frame=frame, source=Source(str(path), Format.of(path))
+    )
     chosen = (design or DesignOptions()).apply(None, file=str(path))
     slot = "persons" if Level(level) is Level.PERSON else "households"
     return Survey(**{slot: table}, design=chosen, metadata=metadata, path=str(path))  # type: ignore[arg-type]
@@ -186,4 +188,9 @@ def _storage_types(survey: Survey) -> Metadata:
     return Metadata(found)
 
 
-_TYPES = {pl.Float64: VariableType.FLOAT, pl.Float32: VariableType.FLOAT, pl.String: VariableType.STR, pl.Boolean: VariableType.BOOL}
+_TYPES = {
+    pl.Float64: VariableType.FLOAT,
+    pl.Float32: VariableType.FLOAT,
+    pl.String: VariableType.STR,
+    pl.Boolean: VariableType.BOOL,
+}

@@ -220,8 +220,6 @@ def write_manifest(manifest: Manifest, path: str | Path) -> None:
     # Keep integer value-label codes as integers (JSON mode made them text).
     for name, spec in manifest.variables.items():
         if spec.values:
-            data["variables"][name]["values"] = {
-                code: text for code, text in spec.values.items()
-            }
+            data["variables"][name]["values"] = dict(spec.values)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     Path(path).write_text(text, encoding="utf-8")

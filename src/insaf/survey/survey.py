@@ -41,7 +41,7 @@ class Survey:
     items: Mapping[str, Table] = field(default_factory=dict)
     design: Design
     metadata: Metadata = field(default_factory=Metadata)
-    name: Label = Label()
+    name: Label = field(default_factory=Label)
     year: int | None = None
     synthetic: bool = False
     policy: Mapping[str, Any] = field(default_factory=dict)
