@@ -1,3 +1,166 @@
-"""Commands on survey microdata: ``synth``, ``inspect``, ``demo``."""
+"""Commands on survey microdata: ``inspect`` and ``validate``."""
 
 from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+
+from insaf.cli.app import app, console, reports_errors
+from insaf.cli.options import (
+    DataArg,
+    FpcOpt,
+    LevelOpt,
+    LonelyOpt,
+    PsuOpt,
+    StrataOpt,
+    WeightOpt,
+    open_from_cli,
+)
+from insaf.survey import Level
+from insaf.survey.inspect import Inspection, inspect_survey
+from insaf.survey.validate import Severity, ValidationReport, validate
+
+__all__ = ["print_inspection", "print_report"]
+
+EXIT_INVALID = 1
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+
+
+@app.command("inspect")
+@reports_errors
+def inspect_command(
+    data: DataArg,
+    weight: WeightOpt = None,
+    strata: StrataOpt = None,
+    psu: PsuOpt = None,
+    fpc: FpcOpt = None,
+    lonely_psu: LonelyOpt = None,
+    level: LevelOpt = Level.PERSON,
+    format: FormatOpt = OutputFormat.TABLE,
+) -> None:
+    """Rows, households, persons, weighted population, design, variables and problems.
+
+    Exits with status 1 when validation finds errors.
+    """
+    survey = open_from_cli(
+        data, weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu, level=level
+    )
+    inspection = inspect_survey(survey)
+    if format is OutputFormat.JSON:
+        print(json.dumps(inspection.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        print_inspection(inspection)
+    if not inspection.report.ok:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command("validate")
+@reports_errors
+def validate_command(
+    data: DataArg,
+    weight: WeightOpt = None,
+    strata: StrataOpt = None,
+    psu: PsuOpt = None,
+    fpc: FpcOpt = None,
+    lonely_psu: LonelyOpt = None,
+    level: LevelOpt = Level.PERSON,
+    format: FormatOpt = OutputFormat.TABLE,
+) -> None:
+    """Check keys, links, weights, design and declared roles; list every problem.
+
+    Exits with status 1 when there are errors (warnings alone exit 0).
+    """
+    survey = open_from_cli(
+        data, weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu, level=level
+    )
+    report = validate(survey)
+    if format is OutputFormat.JSON:
+        print(json.dumps([p.to_dict() for p in report.problems], ensure_ascii=False, indent=2))
+    else:
+        print_report(report)
+    if not report.ok:
+        raise typer.Exit(EXIT_INVALID)
+
+
+def print_report(report: ValidationReport) -> None:
+    if not report.problems:
+        console.print("[green]No problems found.[/]")
+        return
+    table = RichTable(title="Validation", show_lines=False, expand=False)
+    for column in ("severity", "file", "rows", "column", "problem"):
+        table.add_column(column, overflow="fold")
+    for p in report.problems:
+        style = "red" if p.severity is Severity.ERROR else "yellow"
+        more = f" (+{p.count - len(p.places)})" if p.count > len(p.places) else ""
+        table.add_row(
+            f"[{style}]{p.severity.value}[/]",
+            p.file or f"<{p.table}>",
+            ", ".join(p.places) + more,
+            p.column or "",
+            p.message,
+        )
+    console.print(table)
+    console.print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+
+
+def print_inspection(ins: Inspection) -> None:
+    title = ins.name or "survey"
+    if ins.year is not None:
+        title += f" ({ins.year})"
+    if ins.synthetic:
+        title += " [synthetic data]"
+    console.print(f"[bold]{title}[/]", highlight=False)
+    summary = RichTable(show_header=False, box=None)
+    summary.add_column()
+    summary.add_column(justify="right")
+    if ins.households is not None:
+        summary.add_row("households (rows)", f"{ins.households:,}")
+    if ins.persons is not None:
+        summary.add_row("persons (rows)", f"{ins.persons:,}")
+    if ins.population_households is not None:
+        summary.add_row("weighted households", f"{ins.population_households:,.0f}")
+    if ins.population_persons is not None:
+        summary.add_row("weighted persons", f"{ins.population_persons:,.0f}")
+    for table in ins.tables:
+        summary.add_row(f"rows in {table.name}", f"{table.rows:,}")
+    console.print(summary)
+    if ins.design is not None:
+        d = ins.design
+        low, high, mean = d.psus_per_stratum
+        console.print(f"[bold]Design[/]: {d.description}", highlight=False)
+        console.print(
+            f"{d.strata} strata, {d.psus} PSUs; PSUs per stratum min {low}, max {high}, "
+            f"mean {mean:.1f}"
+        )
+        strata = RichTable(title="Strata")
+        for column in ("stratum", "PSUs", "units", "sum of weights"):
+            strata.add_column(column, justify="right")
+        for s in d.by_stratum:
+            strata.add_row(str(s.stratum), str(s.psus), f"{s.units:,}", f"{s.weight:,.0f}")
+        console.print(strata)
+    for table in ins.tables:
+        rich = RichTable(title=f"{table.name}: {table.file or ''}")
+        for column in ("variable", "type", "label (en)", "label (ar)", "value labels", "missing"):
+            rich.add_column(column, overflow="fold")
+        for v in table.variables:
+            rich.add_row(
+                v.name,
+                v.dtype,
+                v.label_en or "",
+                v.label_ar or "",
+                str(v.value_labels or ""),
+                f"{v.missing:,}" if v.missing else "",
+            )
+        console.print(rich)
+    print_report(ins.report)

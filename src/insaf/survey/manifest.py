@@ -215,11 +215,16 @@ def read_manifest(path: str | Path) -> Manifest:
 
 
 def write_manifest(manifest: Manifest, path: str | Path) -> None:
-    """Write a manifest as readable YAML (UTF-8, Arabic kept as text)."""
-    data = manifest.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
-    # Keep integer value-label codes as integers (JSON mode made them text).
+    """Write a manifest as readable YAML (UTF-8, Arabic kept as text, empty parts left out)."""
+    data = manifest.model_dump(mode="json", exclude_none=True)
     for name, spec in manifest.variables.items():
+        entry = data["variables"][name]
         if spec.values:
-            data["variables"][name]["values"] = dict(spec.values)
+            entry["values"] = dict(spec.values)  # integer codes stay integers
+        else:
+            entry.pop("values", None)
+    for key in ("items", "policy", "variables"):
+        if not data.get(key):
+            data.pop(key, None)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     Path(path).write_text(text, encoding="utf-8")

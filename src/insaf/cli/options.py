@@ -1,0 +1,74 @@
+"""Options shared by every command that opens a survey.
+
+The flag names match the Python arguments and the manifest keys: ``--weight``,
+``--strata``, ``--psu``, ``--fpc``, ``--lonely-psu``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from insaf.survey import DesignOptions, Level, LonelyPSU, Survey, open_survey
+
+__all__ = [
+    "DataArg",
+    "FpcOpt",
+    "LevelOpt",
+    "LonelyOpt",
+    "PsuOpt",
+    "StrataOpt",
+    "WeightOpt",
+    "open_from_cli",
+]
+
+DataArg = Annotated[
+    Path,
+    typer.Argument(
+        help="A survey manifest (survey.yaml), a folder holding one, or a single data file "
+        "(.csv, .parquet, .dta, .sav).",
+        show_default=False,
+    ),
+]
+WeightOpt = Annotated[
+    str | None, typer.Option("--weight", help="Column holding the sampling weight.")
+]
+StrataOpt = Annotated[str | None, typer.Option("--strata", help="Column holding the stratum.")]
+PsuOpt = Annotated[
+    str | None, typer.Option("--psu", help="Column holding the primary sampling unit.")
+]
+FpcOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fpc",
+        help="Column holding the population number of PSUs in the stratum, or the sampling "
+        "fraction (read as R's survey package reads it).",
+    ),
+]
+LonelyOpt = Annotated[
+    LonelyPSU | None,
+    typer.Option(
+        "--lonely-psu", help="Rule for strata with a single PSU (as R's survey.lonely.psu)."
+    ),
+]
+LevelOpt = Annotated[
+    Level,
+    typer.Option("--level", help="For a single data file: what its rows are."),
+]
+
+
+def open_from_cli(
+    data: Path,
+    *,
+    weight: str | None = None,
+    strata: str | None = None,
+    psu: str | None = None,
+    fpc: str | None = None,
+    lonely_psu: LonelyPSU | None = None,
+    level: Level = Level.PERSON,
+) -> Survey:
+    """Open the survey named on the command line, design options overriding the manifest's."""
+    options = DesignOptions(weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu)
+    return open_survey(data, design=options, level=level)

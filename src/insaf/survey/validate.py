@@ -1,0 +1,611 @@
+"""Survey validation: every problem found, each naming file, rows and column.
+
+Nothing is changed: validation reads the survey and reports. Problems are
+errors (the survey cannot be used as it is), warnings (it can, but a
+statistician must know) or notes. Rows are listed up to a limit and always
+counted, so a problem on a million rows is one readable line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import polars as pl
+
+from insaf.errors import ValidationFailed
+from insaf.survey.design import LonelyPSU
+from insaf.survey.metadata import Role
+from insaf.survey.survey import Survey
+from insaf.survey.table import Table
+
+__all__ = ["Problem", "Severity", "ValidationReport", "validate"]
+
+SHOWN_ROWS = 10
+MAX_AGE = 120
+HEAD_CODE = 1  # the relationship code of the household head
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """One kind of problem in one column of one table, with the rows it affects."""
+
+    severity: Severity
+    code: str
+    message: str
+    table: str
+    column: str | None = None
+    file: str | None = None
+    places: tuple[str, ...] = ()  # "line 7" or "row 6", the first few affected rows
+    count: int = 0  # how many rows are affected (0: the problem is not about rows)
+
+    def __str__(self) -> str:
+        where = [self.file or f"<{self.table}>"]
+        if self.places:
+            more = (
+                f" and {self.count - len(self.places)} more"
+                if self.count > len(self.places)
+                else ""
+            )
+            where.append(", ".join(self.places) + more)
+        if self.column:
+            where.append(f"column '{self.column}'")
+        return f"{self.severity.value}: {'; '.join(where)}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "table": self.table,
+            "column": self.column,
+            "file": self.file,
+            "places": list(self.places),
+            "count": self.count,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationReport:
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    def raise_for_errors(self) -> None:
+        if not self.ok:
+            lines = "\n  ".join(str(p) for p in self.errors)
+            raise ValidationFailed(self, f"{len(self.errors)} validation error(s):\n  {lines}")
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems) or "no problems found"
+
+
+def validate(survey: Survey) -> ValidationReport:
+    """Check keys, links, design and declared roles; report every problem."""
+    checks = _Checks(survey)
+    return ValidationReport(tuple(checks.run()))
+
+
+class _Checks:
+    def __init__(self, survey: Survey) -> None:
+        self.survey = survey
+        self.design = survey.design
+
+    def run(self) -> Iterator[Problem]:
+        for table in self.survey.tables:
+            yield from self.keys(table)
+        yield from self.links()
+        yield from self.weights()
+        yield from self.strata_and_psus()
+        yield from self.fpc()
+        yield from self.replicates()
+        yield from self.roles()
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def problem(
+        self,
+        table: Table,
+        severity: Severity,
+        code: str,
+        message: str,
+        *,
+        column: str | None = None,
+        rows: pl.Series | None = None,
+    ) -> Problem:
+        """A problem on the rows whose 0-based indices are in ``rows``."""
+        places: tuple[str, ...] = ()
+        count = 0
+        if rows is not None:
+            count = rows.len()
+            shown = rows.head(SHOWN_ROWS).to_list()
+            places = tuple(_place(table, int(i)) for i in shown)
+        file = table.source.path if table.source is not None else None
+        return Problem(
+            severity=severity,
+            code=code,
+            message=message,
+            table=table.name,
+            column=column,
+            file=file,
+            places=places,
+            count=count,
+        )
+
+    def missing_columns(self, table: Table, columns: list[str], what: str) -> Iterator[Problem]:
+        for name in columns:
+            if name not in table.frame.columns:
+                yield self.problem(
+                    table,
+                    Severity.ERROR,
+                    "missing-column",
+                    f"the {what} column '{name}' is not in the table "
+                    f"(columns: {', '.join(table.frame.columns)})",
+                    column=name,
+                )
+
+    # -- keys and links --------------------------------------------------------------
+
+    def keys(self, table: Table) -> Iterator[Problem]:
+        key = list(table.key)
+        if not key:
+            return
+        absent = list(self.missing_columns(table, key, "key"))
+        yield from absent
+        if absent:
+            return
+        frame = table.frame.select(key).with_row_index("_row")
+        for name in key:
+            nulls = frame.filter(pl.col(name).is_null()).get_column("_row")
+            if nulls.len():
+                yield self.problem(
+                    table,
+                    Severity.ERROR,
+                    "missing-key",
+                    f"{nulls.len()} row(s) have no value for the key",
+                    column=name,
+                    rows=nulls,
+                )
+        dup = frame.filter(pl.struct(key).is_duplicated())
+        if dup.height:
+            groups = dup.group_by(key, maintain_order=True).agg(pl.col("_row"))
+            first = groups.row(0, named=True)
+            value = ", ".join(f"{k}={first[k]!r}" for k in key)
+            places = ", ".join(_place(table, int(i)) for i in first["_row"][:SHOWN_ROWS])
+            yield self.problem(
+                table,
+                Severity.ERROR,
+                "duplicate-key",
+                f"{groups.height} key value(s) appear more than once ({dup.height} rows); "
+                f"for example {value} on {places}",
+                column=", ".join(key),
+                rows=dup.get_column("_row"),
+            )
+
+    def links(self) -> Iterator[Problem]:
+        households = self.survey.households
+        if households is None:
+            return
+        hh_key = self.survey.household_key
+        if hh_key is None or hh_key not in households.frame.columns:
+            return
+        known = households.frame.get_column(hh_key).drop_nulls()
+        children = [t for t in (self.survey.persons, *self.survey.items.values()) if t is not None]
+        for table in children:
+            link = table.household
+            if link is None:
+                continue
+            absent = list(self.missing_columns(table, [link], "household"))
+            yield from absent
+            if absent:
+                continue
+            column = table.frame.get_column(link)
+            orphan = (
+                column.is_not_null() & ~column.is_in(known.cast(column.dtype, strict=False))
+            ).arg_true()
+            if orphan.len():
+                examples = column.gather(orphan.head(3)).to_list()
+                yield self.problem(
+                    table,
+                    Severity.ERROR,
+                    "orphan-row",
+                    f"{orphan.len()} row(s) point to a household that does not exist in "
+                    f"{_name(households)} (for example {link}={examples[0]!r})",
+                    column=link,
+                    rows=orphan,
+                )
+            nulls = column.is_null().arg_true()
+            if nulls.len() and link not in table.key:
+                yield self.problem(
+                    table,
+                    Severity.ERROR,
+                    "missing-key",
+                    f"{nulls.len()} row(s) have no household",
+                    column=link,
+                    rows=nulls,
+                )
+        persons = self.survey.persons
+        if persons is not None and persons.household in persons.frame.columns:
+            members = persons.frame.get_column(persons.household).drop_nulls()  # type: ignore[arg-type]
+            hh = households.frame.get_column(hh_key)
+            empty = (hh.is_not_null() & ~hh.is_in(members.cast(hh.dtype, strict=False))).arg_true()
+            if empty.len():
+                yield self.problem(
+                    households,
+                    Severity.ERROR,
+                    "household-without-persons",
+                    f"{empty.len()} household(s) have no person in {_name(persons)} "
+                    f"(for example {hh_key}={hh.gather(empty.head(1)).item()!r})",
+                    column=hh_key,
+                    rows=empty,
+                )
+
+    # -- design ----------------------------------------------------------------------
+
+    def weights(self) -> Iterator[Problem]:
+        table = self.survey.design_table
+        name = self.design.weight
+        absent = list(self.missing_columns(table, [name], "weight"))
+        yield from absent
+        if absent:
+            return
+        yield from self.numeric(table, name, "weight", positive=True)
+
+    def numeric(
+        self, table: Table, name: str, what: str, *, positive: bool, allow_zero: bool = False
+    ) -> Iterator[Problem]:
+        column = table.frame.get_column(name)
+        if column.dtype == pl.String:
+            parsed = column.cast(pl.Float64, strict=False)
+            bad = (column.is_not_null() & parsed.is_null()).arg_true()
+            if bad.len():
+                examples = column.gather(bad.head(3)).to_list()
+                yield self.problem(
+                    table,
+                    Severity.ERROR,
+                    "non-numeric",
+                    f"{bad.len()} {what}(s) are not numbers (for example {examples[0]!r})",
+                    column=name,
+                    rows=bad,
+                )
+            column = parsed
+        elif not column.dtype.is_numeric():
+            yield self.problem(
+                table,
+                Severity.ERROR,
+                "non-numeric",
+                f"the {what} column has type {column.dtype}, not a number",
+                column=name,
+            )
+            return
+        values = column.cast(pl.Float64)
+        missing = (column.is_null() & table.frame.get_column(name).is_null()) | values.is_nan()
+        if missing.any():
+            rows = missing.arg_true()
+            yield self.problem(
+                table,
+                Severity.ERROR,
+                "missing-value",
+                f"{rows.len()} {what}(s) are missing",
+                column=name,
+                rows=rows,
+            )
+        infinite = values.is_infinite().fill_null(False)
+        if infinite.any():
+            rows = infinite.arg_true()
+            yield self.problem(
+                table,
+                Severity.ERROR,
+                "infinite",
+                f"{rows.len()} {what}(s) are infinite",
+                column=name,
+                rows=rows,
+            )
+        if positive:
+            floor = (values < 0) if allow_zero else (values <= 0)
+            rows = floor.fill_null(False).arg_true()
+            if rows.len():
+                kind = "negative" if allow_zero else "zero or negative"
+                yield self.problem(
+                    table,
+                    Severity.ERROR,
+                    "non-positive",
+                    f"{rows.len()} {what}(s) are {kind}",
+                    column=name,
+                    rows=rows,
+                )
+
+    def strata_and_psus(self) -> Iterator[Problem]:
+        table = self.survey.design_table
+        strata, psu = self.design.strata, self.design.psu
+        wanted = [c for c in (strata, psu) if c is not None]
+        absent = list(self.missing_columns(table, wanted, "design"))
+        yield from absent
+        if absent or not wanted:
+            return
+        frame = table.frame.with_row_index("_row")
+        for name in wanted:
+            nulls = frame.filter(pl.col(name).is_null()).get_column("_row")
+            if nulls.len():
+                yield self.problem(
+                    table,
+                    Severity.ERROR,
+                    "missing-value",
+                    f"{nulls.len()} row(s) have no {'stratum' if name == strata else 'PSU'}",
+                    column=name,
+                    rows=nulls,
+                )
+        frame = frame.drop_nulls(wanted)
+        if strata is not None and psu is not None:
+            spread = (
+                frame.group_by(psu)
+                .agg(
+                    pl.col(strata).n_unique().alias("n"),
+                    pl.col(strata).unique().sort().alias("s"),
+                    pl.col("_row"),
+                )
+                .filter(pl.col("n") > 1)
+                .sort(psu)
+            )
+            if spread.height:
+                first = spread.row(0, named=True)
+                rows = spread.get_column("_row").explode().sort()
+                yield self.problem(
+                    table,
+                    Severity.ERROR,
+                    "psu-in-several-strata",
+                    f"{spread.height} PSU(s) appear in more than one stratum (for example "
+                    f"PSU {first[psu]!r} in strata {', '.join(map(repr, first['s'][:5]))}); "
+                    "give each PSU a code that is unique across strata",
+                    column=psu,
+                    rows=rows,
+                )
+        if strata is not None:
+            unit = psu if psu is not None else "_row"
+            counts = frame.group_by(strata).agg(
+                pl.col(unit).n_unique().alias("n"), pl.col("_row").min()
+            )
+            lonely = counts.filter(pl.col("n") == 1).sort(strata)
+            if lonely.height:
+                names = ", ".join(map(repr, lonely.get_column(strata).head(SHOWN_ROWS).to_list()))
+                yield self.problem(
+                    table,
+                    Severity.WARNING,
+                    "single-psu-stratum",
+                    f"{lonely.height} stratum/strata have a single PSU ({names}); "
+                    f"{_LONELY_RULES[self.design.lonely_psu]}",
+                    column=strata,
+                    rows=lonely.get_column("_row").sort(),
+                )
+
+    def fpc(self) -> Iterator[Problem]:
+        name = self.design.fpc
+        if name is None:
+            return
+        table = self.survey.design_table
+        absent = list(self.missing_columns(table, [name], "fpc"))
+        yield from absent
+        if absent:
+            return
+        problems = list(self.numeric(table, name, "fpc value", positive=True))
+        yield from problems
+        if problems:
+            return
+        fpc = table.frame.get_column(name).cast(pl.Float64)
+        fractions, counts = (fpc <= 1).all(), (fpc >= 1).all()
+        if not (fractions or counts):
+            yield self.problem(
+                table,
+                Severity.ERROR,
+                "fpc-mixed",
+                "fpc mixes sampling fractions (<= 1) and population PSU counts (> 1); "
+                "use one or the other",
+                column=name,
+            )
+            return
+        strata = self.design.strata
+        if strata is not None and strata in table.frame.columns:
+            varying = (
+                table.frame.with_row_index("_row")
+                .group_by(strata)
+                .agg(pl.col(name).n_unique().alias("n"), pl.col("_row"))
+                .filter(pl.col("n") > 1)
+            )
+            if varying.height:
+                yield self.problem(
+                    table,
+                    Severity.ERROR,
+                    "fpc-varies",
+                    f"fpc varies within {varying.height} stratum/strata; it must be constant "
+                    "in a stratum",
+                    column=name,
+                    rows=varying.get_column("_row").explode().sort(),
+                )
+                return
+            psu = self.design.psu
+            if counts and not fractions and psu is not None and psu in table.frame.columns:
+                sampled = (
+                    table.frame.with_row_index("_row")
+                    .group_by(strata)
+                    .agg(
+                        pl.col(psu).n_unique().alias("n"),
+                        pl.col(name).first().alias("N"),
+                        pl.col("_row").min(),
+                    )
+                    .filter(pl.col("n") > pl.col("N"))
+                )
+                if sampled.height:
+                    yield self.problem(
+                        table,
+                        Severity.ERROR,
+                        "fpc-too-small",
+                        f"in {sampled.height} stratum/strata the population number of PSUs "
+                        "(fpc) is smaller than the number of PSUs sampled",
+                        column=name,
+                        rows=sampled.get_column("_row").sort(),
+                    )
+
+    def replicates(self) -> Iterator[Problem]:
+        reps = self.design.replicates
+        if reps is None:
+            return
+        table = self.survey.design_table
+        absent = list(self.missing_columns(table, list(reps.columns), "replicate weight"))
+        yield from absent
+        present = [c for c in reps.columns if c in table.frame.columns]
+        for name in present:
+            yield from self.numeric(table, name, "replicate weight", positive=True, allow_zero=True)
+
+    # -- declared roles --------------------------------------------------------------
+
+    def roles(self) -> Iterator[Problem]:
+        meta = self.survey.metadata
+        for name in meta.with_role(Role.AGE):
+            for table in self.tables_with(name):
+                yield from self.range_check(table, name, "age", 0, MAX_AGE)
+        for name in meta.with_role(Role.HOUSEHOLD_SIZE):
+            for table in self.tables_with(name):
+                yield from self.range_check(table, name, "household size", 1, None)
+                yield from self.size_matches(table, name)
+        for name in meta.with_role(Role.RELATIONSHIP):
+            persons = self.survey.persons
+            if persons is not None and name in persons.frame.columns:
+                yield from self.one_head(persons, name)
+        for table in self.survey.tables:
+            yield from self.value_labels(table)
+
+    def tables_with(self, name: str) -> list[Table]:
+        return [t for t in self.survey.tables if name in t.frame.columns]
+
+    def range_check(
+        self, table: Table, name: str, what: str, low: float, high: float | None
+    ) -> Iterator[Problem]:
+        column = table.frame.get_column(name)
+        if not column.dtype.is_numeric():
+            yield from self.numeric(table, name, what, positive=False)
+            return
+        outside = column < low
+        if high is not None:
+            outside = outside | (column > high)
+        rows = outside.fill_null(False).arg_true()
+        if rows.len():
+            span = f"{low:g} to {high:g}" if high is not None else f"at least {low:g}"
+            examples = column.gather(rows.head(3)).to_list()
+            yield self.problem(
+                table,
+                Severity.ERROR,
+                "impossible-value",
+                f"{rows.len()} {what} value(s) outside {span} (for example {examples[0]!r})",
+                column=name,
+                rows=rows,
+            )
+
+    def size_matches(self, table: Table, name: str) -> Iterator[Problem]:
+        persons, key = self.survey.persons, self.survey.household_key
+        if persons is None or table is not self.survey.households or key is None:
+            return
+        if key not in table.frame.columns or persons.household not in persons.frame.columns:
+            return
+        counted = (
+            persons.frame.group_by(persons.household)
+            .len("members")
+            .rename({persons.household: key})
+        )  # type: ignore[dict-item]
+        joined = (
+            table.frame.select(key, name)
+            .with_row_index("_row")
+            .join(counted, on=key, how="left")
+            .filter(pl.col("members").is_not_null() & (pl.col(name) != pl.col("members")))
+        )
+        if joined.height:
+            yield self.problem(
+                table,
+                Severity.WARNING,
+                "size-mismatch",
+                f"{joined.height} household(s) declare a size different from their number of "
+                f"persons in {_name(persons)}",
+                column=name,
+                rows=joined.get_column("_row"),
+            )
+
+    def one_head(self, persons: Table, name: str) -> Iterator[Problem]:
+        link = persons.household
+        if link is None or link not in persons.frame.columns:
+            return
+        heads = (
+            persons.frame.with_row_index("_row")
+            .group_by(link)
+            .agg((pl.col(name) == HEAD_CODE).sum().alias("heads"), pl.col("_row").min())
+            .filter(pl.col("heads") != 1)
+        )
+        if heads.height:
+            none = heads.filter(pl.col("heads") == 0).height
+            yield self.problem(
+                persons,
+                Severity.WARNING,
+                "head-count",
+                f"{heads.height} household(s) do not have exactly one head "
+                f"({name} = {HEAD_CODE}): {none} with none, {heads.height - none} with several",
+                column=name,
+                rows=heads.get_column("_row").sort(),
+            )
+
+    def value_labels(self, table: Table) -> Iterator[Problem]:
+        for name in table.frame.columns:
+            labels = self.survey.metadata.get(name).values
+            if not labels:
+                continue
+            column = table.frame.get_column(name)
+            codes = list(labels)
+            try:
+                unknown = (
+                    column.is_not_null() & ~column.is_in(pl.Series(codes).cast(column.dtype))
+                ).arg_true()
+            except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError):
+                continue
+            if unknown.len():
+                examples = sorted(set(column.gather(unknown.head(50)).to_list()), key=str)[:5]
+                yield self.problem(
+                    table,
+                    Severity.WARNING,
+                    "unlabelled-code",
+                    f"{unknown.len()} value(s) have no value label (codes {examples})",
+                    column=name,
+                    rows=unknown,
+                )
+
+
+_LONELY_RULES = {
+    LonelyPSU.FAIL: "with lonely_psu=fail, variance estimation will refuse; choose adjust, "
+    "average, remove or certainty",
+    LonelyPSU.REMOVE: "rule lonely_psu=remove: these strata add nothing to the variance",
+    LonelyPSU.CERTAINTY: "rule lonely_psu=certainty: these PSUs are taken as certainty units",
+    LonelyPSU.ADJUST: "rule lonely_psu=adjust: their PSU totals are centred on the grand mean",
+    LonelyPSU.AVERAGE: "rule lonely_psu=average: they get the average variance of other strata",
+}
+
+
+def _place(table: Table, index: int) -> str:
+    where = table.where(index)
+    return f"line {where.line}" if where.line is not None else f"row {where.row}"
+
+
+def _name(table: Table) -> str:
+    return table.source.path if table.source is not None else table.name
