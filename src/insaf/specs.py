@@ -44,7 +44,7 @@ def _walk(
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = loader.construct_object(key_node, deep=True)
             child = (*path, key)
             lines[child] = key_node.start_mark.line + 1
             _walk(value_node, child, lines, loader)
@@ -70,7 +70,7 @@ def load_yaml(text: str, *, file: str | None = None) -> tuple[Any, LineMap]:
             file, [(Location(file=file, line=line), f"YAML syntax: {exc.problem}")]
         ) from None
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
     return data, LineMap(lines)
 
 
@@ -90,9 +90,9 @@ def _document_path(data: Any, loc: KeyPath) -> KeyPath:
     kept: list[Hashable] = []
     node = data
     for position, part in enumerate(loc):
-        if (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        ):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
         elif position < len(loc) - 1:
             continue

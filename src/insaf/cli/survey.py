@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from insaf.cli.app import app, console, reports_errors
 from insaf.cli.options import (
@@ -94,24 +95,16 @@ def validate_command(
 
 
 def print_report(report: ValidationReport) -> None:
-    if not report.problems:
-        console.print("[green]No problems found.[/]")
-        return
-    table = RichTable(title="Validation", show_lines=False, expand=False)
-    for column in ("severity", "file", "rows", "column", "problem"):
-        table.add_column(column, overflow="fold")
-    for p in report.problems:
-        style = "red" if p.severity is Severity.ERROR else "yellow"
-        more = f" (+{p.count - len(p.places)})" if p.count > len(p.places) else ""
-        table.add_row(
-            f"[{style}]{p.severity.value}[/]",
-            p.file or f"<{p.table}>",
-            ", ".join(p.places) + more,
-            p.column or "",
-            p.message,
-        )
-    console.print(table)
-    console.print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    """One line per problem, as compilers print them: easy to read and to grep."""
+    for problem in report.problems:
+        style = "red" if problem.severity is Severity.ERROR else "yellow"
+        line = Text(f"{problem.severity.value}: ", style=f"bold {style}")
+        line.append(f"{problem.location()}: {problem.message}")
+        console.print(line, highlight=False, soft_wrap=True)
+    if report.problems:
+        console.print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    else:
+        console.print("No problems found.", style="green")
 
 
 def print_inspection(ins: Inspection) -> None:

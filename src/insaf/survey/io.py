@@ -295,10 +295,13 @@ def conform(frame: pl.DataFrame, types: Mapping[str, VariableType], source: Sour
             rows = bad.head(_MAX_LISTED).to_list()
             values = frame.get_column(name).gather(rows).to_list()
             listed = ", ".join(
-                f"{_place(source, i)} {v!r}" for i, v in zip(rows, values, strict=True)
+                f"{v!r} on {_place(source, i)}" for i, v in zip(rows, values, strict=True)
             )
             more = f" and {bad.len() - _MAX_LISTED} more" if bad.len() > _MAX_LISTED else ""
-            problems.append(f"column '{name}' is declared {vtype.value}: {listed}{more} do not fit")
+            problems.append(
+                f"column '{name}' is declared {vtype.value}, but {bad.len()} value(s) are not: "
+                f"{listed}{more}"
+            )
         else:
             columns.append(converted)
     if problems:
@@ -394,7 +397,7 @@ def _write_stat(
             f"cannot be written as {fmt.value}: " + "; ".join(problems), Location(file=str(path))
         )
     labels = {n: metadata.get(n).label.get(lang) for n in frame.columns if metadata.get(n).label}
-    value_labels = {
+    value_labels: dict[str, dict[Any, str]] = {
         n: {code: label.get(lang) or "" for code, label in var.values.items()}
         for n, var in metadata.variables.items()
         if var.values

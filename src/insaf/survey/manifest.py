@@ -146,11 +146,11 @@ class VariableSpec(_Spec):
     @classmethod
     def of(cls, var: Variable) -> VariableSpec:
         return cls(
-            label=var.label.to_dict() or None,  # type: ignore[arg-type]
+            label=var.label.to_dict() or None,
             type=var.type,
             role=var.role,
             unit=var.unit,
-            values={code: label.to_dict() for code, label in var.values.items()},  # type: ignore[misc]
+            values={code: label.to_dict() for code, label in var.values.items()},
         )
 
     @field_validator("values", mode="before")

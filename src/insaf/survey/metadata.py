@@ -73,7 +73,7 @@ class Label:
         return {lang: text for lang in LANGUAGES if (text := getattr(self, lang)) is not None}
 
     @classmethod
-    def of(cls, value: str | Mapping[str, str] | Label | None, lang: str = "en") -> Label:
+    def of(cls, value: str | Mapping[Any, str] | Label | None, lang: str = "en") -> Label:
         """A label from a plain string (in ``lang``), a mapping or a label."""
         if value is None:
             return cls()

@@ -45,18 +45,21 @@ class Problem:
     places: tuple[str, ...] = ()  # "line 7" or "row 6", the first few affected rows
     count: int = 0  # how many rows are affected (0: the problem is not about rows)
 
-    def __str__(self) -> str:
+    def location(self) -> str:
+        """'persons.csv, lines 5, 9 and 3 more, column 'hhid''."""
         where = [self.file or f"<{self.table}>"]
         if self.places:
-            more = (
-                f" and {self.count - len(self.places)} more"
-                if self.count > len(self.places)
-                else ""
-            )
-            where.append(", ".join(self.places) + more)
+            kind = self.places[0].split(" ")[0]
+            numbers = ", ".join(p.split(" ", 1)[1] for p in self.places)
+            more = self.count - len(self.places)
+            plural = kind + ("s" if len(self.places) > 1 else "")
+            where.append(f"{plural} {numbers}" + (f" and {more} more" if more > 0 else ""))
         if self.column:
             where.append(f"column '{self.column}'")
-        return f"{self.severity.value}: {'; '.join(where)}: {self.message}"
+        return ", ".join(where)
+
+    def __str__(self) -> str:
+        return f"{self.severity.value}: {self.location()}: {self.message}"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -218,7 +221,8 @@ class _Checks:
                 continue
             column = table.frame.get_column(link)
             orphan = (
-                column.is_not_null() & ~column.is_in(known.cast(column.dtype, strict=False))
+                column.is_not_null()
+                & ~column.is_in(known.cast(column.dtype, strict=False).implode())
             ).arg_true()
             if orphan.len():
                 examples = column.gather(orphan.head(3)).to_list()
@@ -243,9 +247,11 @@ class _Checks:
                 )
         persons = self.survey.persons
         if persons is not None and persons.household in persons.frame.columns:
-            members = persons.frame.get_column(persons.household).drop_nulls()  # type: ignore[arg-type]
+            members = persons.frame.get_column(persons.household).drop_nulls()
             hh = households.frame.get_column(hh_key)
-            empty = (hh.is_not_null() & ~hh.is_in(members.cast(hh.dtype, strict=False))).arg_true()
+            empty = (
+                hh.is_not_null() & ~hh.is_in(members.cast(hh.dtype, strict=False).implode())
+            ).arg_true()
             if empty.len():
                 yield self.problem(
                     households,
@@ -506,13 +512,13 @@ class _Checks:
             outside = outside | (column > high)
         rows = outside.fill_null(False).arg_true()
         if rows.len():
-            span = f"{low:g} to {high:g}" if high is not None else f"at least {low:g}"
+            span = f"outside {low:g} to {high:g}" if high is not None else f"below {low:g}"
             examples = column.gather(rows.head(3)).to_list()
             yield self.problem(
                 table,
                 Severity.ERROR,
                 "impossible-value",
-                f"{rows.len()} {what} value(s) outside {span} (for example {examples[0]!r})",
+                f"{rows.len()} {what} value(s) {span} (for example {examples[0]!r})",
                 column=name,
                 rows=rows,
             )
@@ -527,7 +533,7 @@ class _Checks:
             persons.frame.group_by(persons.household)
             .len("members")
             .rename({persons.household: key})
-        )  # type: ignore[dict-item]
+        )
         joined = (
             table.frame.select(key, name)
             .with_row_index("_row")
@@ -549,9 +555,15 @@ class _Checks:
         link = persons.household
         if link is None or link not in persons.frame.columns:
             return
+        households = self.survey.households
+        frame = persons.frame.with_row_index("_row")
+        if households is not None and self.survey.household_key in households.frame.columns:
+            known = households.frame.get_column(self.survey.household_key)
+            frame = frame.filter(
+                pl.col(link).is_in(known.cast(frame.schema[link], strict=False).implode())
+            )
         heads = (
-            persons.frame.with_row_index("_row")
-            .group_by(link)
+            frame.group_by(link)
             .agg((pl.col(name) == HEAD_CODE).sum().alias("heads"), pl.col("_row").min())
             .filter(pl.col("heads") != 1)
         )
@@ -576,7 +588,8 @@ class _Checks:
             codes = list(labels)
             try:
                 unknown = (
-                    column.is_not_null() & ~column.is_in(pl.Series(codes).cast(column.dtype))
+                    column.is_not_null()
+                    & ~column.is_in(pl.Series(codes).cast(column.dtype).implode())
                 ).arg_true()
             except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError):
                 continue
