@@ -1,0 +1,130 @@
+"""Run statistics over a prepared sample: every domain, linearized or replicate variance.
+
+A *statistic* is a kernel over one domain's rows (sorted by the analysis
+variable): ``kernel(cols, w, t, influence) -> (value, z, dvalue_dt)``. ``z``
+are the influence values (Deville's linearized variable, so that
+``value ≈ value_0 + sum_k w_k z_k`` to first order); ``t`` is a threshold
+estimated on the whole population (NaN when there is none) and ``dvalue_dt``
+the derivative of the domain statistic with respect to it, which carries the
+threshold's own variance into the domain's: ``z_total = z + dvalue_dt * z_t``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from insaf.measures._sample import Sample
+from insaf.measures.estimate import Estimate, Estimates, LinearBasis, ReplicateBasis
+from insaf.measures.variance import FloatArray, linearized_variance, replicate_variance
+
+__all__ = ["Kernel", "Statistic", "ThresholdKernel", "run"]
+
+Cols = Mapping[str, FloatArray]
+Kernel = Callable[[Cols, FloatArray, float, bool], tuple[float, FloatArray | None, float]]
+ThresholdKernel = Callable[[Cols, FloatArray, bool], tuple[float, FloatArray | None]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Statistic:
+    """A named kernel; ``variable`` is the column shown in results."""
+
+    name: str
+    kernel: Kernel
+    variable: str | None = None
+
+
+def _psu_sum(sample: Sample, rows: slice, values: FloatArray) -> FloatArray:
+    return np.bincount(sample.psu[rows], weights=values, minlength=sample.design.n_psus)
+
+
+def run(
+    sample: Sample,
+    stats: Sequence[Statistic],
+    *,
+    threshold: ThresholdKernel | None = None,
+) -> Estimates:
+    """Value and variance of each statistic in each domain of ``sample``."""
+    n_dom, n_stat = sample.n_domains, len(stats)
+    linear = sample.method == "linearization"
+    values = np.empty((n_stat, n_dom))
+    whole_cols = {k: v[sample.whole] for k, v in sample.cols.items()} if threshold else {}
+
+    t = float("nan")
+    t_totals: FloatArray | None = None
+    if threshold is not None:
+        t, z_t = threshold(whole_cols, sample.w[sample.whole], linear)
+        if linear:
+            assert z_t is not None
+            z_full = np.empty_like(z_t)
+            z_full[sample.whole] = z_t
+            t_totals = _psu_sum(sample, slice(None), sample.w * z_full)
+
+    totals = np.zeros((sample.design.n_psus, n_stat, n_dom)) if linear else None
+    domain_cols = []
+    for d in range(n_dom):
+        rows = sample.slice(d)
+        cols = {k: v[rows] for k, v in sample.cols.items()}
+        domain_cols.append(cols)
+        w = sample.w[rows]
+        for j, stat in enumerate(stats):
+            value, z, slope = stat.kernel(cols, w, t, linear)
+            values[j, d] = value
+            if totals is not None:
+                assert z is not None
+                totals[:, j, d] = _psu_sum(sample, rows, w * z)
+                if t_totals is not None and slope != 0.0:
+                    totals[:, j, d] += slope * t_totals
+
+    if totals is not None:
+        var = linearized_variance(totals.reshape(totals.shape[0], -1), sample.design).reshape(
+            n_stat, n_dom
+        )
+        thetas = None
+    else:
+        assert sample.spec is not None
+        n_rep = sample.spec.n_replicates
+        thetas = np.empty((n_rep, n_stat, n_dom))
+        for r in range(n_rep):  # loop over replicates, each vectorised
+            w_r = sample.replicate_weights(r)
+            t_r = float("nan")
+            if threshold is not None:
+                t_r = threshold(whole_cols, w_r[sample.whole], False)[0]
+            for d in range(n_dom):
+                rows = sample.slice(d)
+                for j, stat in enumerate(stats):
+                    thetas[r, j, d] = stat.kernel(domain_cols[d], w_r[rows], t_r, False)[0]
+        var = replicate_variance(
+            thetas.reshape(n_rep, -1), values.reshape(-1), sample.spec
+        ).reshape(n_stat, n_dom)
+
+    out: list[Estimate] = []
+    for d in range(n_dom):
+        rows = sample.slice(d)
+        n = int(rows.stop - rows.start)
+        population = float(sample.w[rows].sum())
+        for j, stat in enumerate(stats):
+            basis: LinearBasis | ReplicateBasis
+            if totals is not None:
+                basis = LinearBasis(totals=totals[:, j, d].copy(), design=sample.design)
+            else:
+                assert thetas is not None and sample.spec is not None
+                basis = ReplicateBasis(
+                    thetas=thetas[:, j, d].copy(), spec=sample.spec, key=sample.replicate_key
+                )
+            out.append(
+                Estimate(
+                    measure=stat.name,
+                    value=float(values[j, d]),
+                    se=float(np.sqrt(max(var[j, d], 0.0))),
+                    n=n,
+                    population=population,
+                    domain=sample.domains[d],
+                    variable=stat.variable,
+                    method=sample.method,
+                    basis=basis,
+                )
+            )
+    return Estimates(out, by=sample.by)

@@ -1,0 +1,93 @@
+"""Shared numeric pieces over one domain's rows, sorted ascending by ``y``.
+
+Quantile rules (``p`` in (0, 1); ``F`` the weighted empirical distribution
+function, ``F_k = cumsum(w)_k / sum(w)``):
+
+- ``"convey"``: ``min{y : F(y) >= p}``. convey's ``computeQuantiles`` and R
+  ``survey::svyquantile(qrule="math")`` (the default).
+- ``"eurostat"``: the same, except that when ``F`` hits ``p`` exactly at ``y_j``
+  the result is the average of ``y_j`` and the next value: Eurostat's rule and R
+  ``svyquantile(qrule="school")``.
+- ``"laeken"``: ``min{y : F(y) > p}``, which is what ``laeken::weightedQuantile``
+  0.5.2 computes (its averaging branch is unreachable because it selects the
+  first ``F > p``). It differs from ``"eurostat"`` only when ``F`` hits ``p``
+  exactly.
+
+Kernel density (convey ``h_fun``/``densfun``): ``h = sigma N^(-1/5)``,
+``f(x) = sum w phi((x - y)/h) / (N h)``, ``S'(x) = sum w y phi((x - y)/h) / h``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+
+from insaf.measures.variance import FloatArray
+
+__all__ = [
+    "QUANTILE_RULES",
+    "QuantileRule",
+    "bandwidth",
+    "density",
+    "quantile",
+    "quantile_influence",
+    "smooth_total_slope",
+]
+
+QuantileRule = Literal["convey", "eurostat", "laeken"]
+QUANTILE_RULES: tuple[str, ...] = ("convey", "eurostat", "laeken")
+_SQRT_2PI = math.sqrt(2.0 * math.pi)
+
+
+def quantile(y: FloatArray, w: FloatArray, p: float, rule: QuantileRule) -> float:
+    """Weighted quantile of sorted ``y`` under ``rule`` (zero weights never selected)."""
+    cw = np.cumsum(w)
+    total = cw[-1]
+    if total <= 0:
+        return math.nan
+    f = cw / total
+    n = f.shape[0]
+    if rule == "laeken":
+        i = int(np.searchsorted(f, p, side="right"))
+        return float(y[min(i, n - 1)])
+    i = int(np.searchsorted(f, p, side="left"))
+    if i >= n:
+        return float(y[n - 1])
+    if rule == "eurostat" and f[i] == p:
+        j = int(np.searchsorted(f, p, side="right"))
+        if j < n:
+            return float((y[i] + y[j]) / 2.0)
+    # the first F >= p always has a positive weight (F does not rise on zero weights)
+    return float(y[i])
+
+
+def bandwidth(y: FloatArray, w: FloatArray) -> float:
+    """convey's ``h_fun``: ``sd * N^(-1/5)`` with the weighted population sd."""
+    n_pop = float(w.sum())
+    sd = math.sqrt(max((float(np.dot(w, y * y)) - float(np.dot(w, y)) ** 2 / n_pop) / n_pop, 0.0))
+    return sd / math.exp(0.2 * math.log(n_pop))
+
+
+def density(y: FloatArray, w: FloatArray, x: float, h: float | None = None) -> float:
+    """Gaussian kernel density of the weighted ``y`` at ``x`` (convey ``densfun(FUN="F")``)."""
+    h = bandwidth(y, w) if h is None else h
+    u = (x - y) / h
+    return float(np.dot(w, np.exp(-(u * u) / 2.0)) / _SQRT_2PI / (float(w.sum()) * h))
+
+
+def smooth_total_slope(y: FloatArray, w: FloatArray, x: float, h: float | None = None) -> float:
+    """``S'(x) = sum w y phi((x - y)/h) / h`` (convey ``densfun(FUN="big_s")``)."""
+    h = bandwidth(y, w) if h is None else h
+    u = (x - y) / h
+    return float(np.dot(w * y, np.exp(-(u * u) / 2.0)) / _SQRT_2PI / h)
+
+
+def quantile_influence(
+    y: FloatArray, w: FloatArray, q: float, p: float, h: float | None = None
+) -> FloatArray:
+    """``z_k(q_p) = -(1(y_k <= q) - p) / (N f(q))`` (convey ``svyiqalpha``)."""
+    n_pop = float(w.sum())
+    f = density(y, w, q, h)
+    return -((y <= q).astype(np.float64) - p) / (n_pop * f)

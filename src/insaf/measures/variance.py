@@ -1,0 +1,405 @@
+"""Design-based variance: linearization and replicate weights, as arrays.
+
+Everything here works on integer codes and numpy arrays; nothing loops over
+observations or PSUs in Python.
+
+Linearization (R ``survey::svyrecvar``, one stage, the default). For influence
+values ``z_k`` and weights ``w_k``, PSU totals ``t_hi = sum_{k in hi} w_k z_k``:
+
+    V = sum_h (1 - f_h) n_h/(n_h - 1) sum_i (t_hi - tbar_h)^2
+
+where ``f_h = n_h / N_h`` when a finite population correction is given (R's
+``(N_h - n_h)/N_h`` factor) and 0 otherwise. Strata with one PSU follow
+``LonelyPSU`` exactly as R's ``survey:::onestrat`` and ``survey:::onestage``
+do (see ``docs/methods/variance.md``):
+
+- ``fail``: an error naming the stratum (unless the fpc says the stratum was
+  sampled completely, which R allows);
+- ``remove`` and ``certainty``: the stratum adds nothing;
+- ``adjust``: the lone PSU total is not centred, so it adds ``(1 - f_h) t_h^2``.
+  R's documentation says "centred at the population mean": for influence
+  values of any ratio-type statistic (means, rates, indices) the population
+  mean of the influence values is zero, so this is the same thing; for a total
+  it is the uncentred square, which is what R computes and what INSAF computes;
+- ``average``: the stratum is dropped and the sum over the other strata is
+  multiplied by ``H / H_ok`` (number of strata over strata with a variance).
+
+Replicate weights (R ``survey:::svrVar``): ``V = scale * sum_r rscales_r
+(theta_r - centre)^2``, the centre being the full-sample estimate when ``mse``
+is true, else the mean of the replicates with ``rscales > 0``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from insaf.errors import DesignError
+from insaf.survey.design import LonelyPSU, ReplicateMethod
+
+__all__ = [
+    "DesignArrays",
+    "ReplicateSpec",
+    "bootstrap_factors",
+    "jackknife_factors",
+    "linearized_covariance",
+    "linearized_variance",
+    "psu_totals",
+    "replicate_covariance",
+    "replicate_variance",
+    "subbootstrap_factors",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+def _codes(values: npt.ArrayLike) -> tuple[IntArray, npt.NDArray[np.generic]]:
+    """Integer codes 0..K-1 of ``values`` (in sorted order of the labels) and the labels."""
+    labels, inverse = np.unique(np.asarray(values), return_inverse=True)
+    return inverse.astype(np.int64).reshape(-1), labels
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class DesignArrays:
+    """A one-stage stratified cluster design as integer codes.
+
+    ``stratum`` and ``psu`` are per-unit codes; PSU codes are global (a PSU is a
+    (stratum, PSU label) pair, R's ``nest=TRUE``). ``fpc_factor[h]`` is R's
+    ``(N_h - n_h)/N_h``, 1.0 without a finite population correction.
+    """
+
+    stratum: IntArray
+    psu: IntArray
+    psu_stratum: IntArray
+    n_psu: IntArray
+    fpc_factor: FloatArray
+    lonely: LonelyPSU = LonelyPSU.FAIL
+    stratum_labels: tuple[str, ...] = ()
+    key: str = field(default="")
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        n: int,
+        strata: npt.ArrayLike | None = None,
+        psu: npt.ArrayLike | None = None,
+        fpc: npt.ArrayLike | None = None,
+        lonely: LonelyPSU | str = LonelyPSU.FAIL,
+    ) -> DesignArrays:
+        """Codes from raw columns (any dtype); ``None`` means one stratum / one unit per PSU.
+
+        ``fpc`` is read as R's ``svydesign(fpc=)`` reads it: all values <= 1 are
+        sampling fractions; otherwise every value must be >= 1 and is the
+        population number of PSUs in the stratum.
+        """
+        if strata is None:
+            s_codes: IntArray = np.zeros(n, dtype=np.int64)
+            s_labels: tuple[str, ...] = ("(all)",)
+        else:
+            s_codes, labels = _codes(strata)
+            s_labels = tuple(str(x) for x in labels.tolist())
+        if psu is None:
+            pair: IntArray = np.arange(n, dtype=np.int64)
+        else:
+            p_codes, p_labels = _codes(psu)
+            pair = s_codes * np.int64(len(p_labels)) + p_codes
+        psu_codes, _ = _codes(pair)
+        n_total = int(psu_codes.max()) + 1 if n else 0
+        psu_stratum = np.zeros(n_total, dtype=np.int64)
+        psu_stratum[psu_codes] = s_codes
+        n_h = np.bincount(psu_stratum, minlength=len(s_labels)).astype(np.int64)
+        factor = np.ones(len(s_labels), dtype=np.float64)
+        if fpc is not None:
+            factor = _fpc_factor(np.asarray(fpc, dtype=np.float64), s_codes, n_h, s_labels)
+        digest = hashlib.blake2b(digest_size=16)
+        for part in (s_codes, psu_codes, factor):
+            digest.update(np.ascontiguousarray(part).tobytes())
+        return cls(
+            stratum=s_codes,
+            psu=psu_codes,
+            psu_stratum=psu_stratum,
+            n_psu=n_h,
+            fpc_factor=factor,
+            lonely=LonelyPSU(lonely),
+            stratum_labels=s_labels,
+            key=digest.hexdigest(),
+        )
+
+    @property
+    def n_units(self) -> int:
+        return int(self.stratum.shape[0])
+
+    @property
+    def n_psus(self) -> int:
+        return int(self.psu_stratum.shape[0])
+
+    @property
+    def n_strata(self) -> int:
+        return int(self.n_psu.shape[0])
+
+    def degrees_of_freedom(self, weights: FloatArray | None = None) -> int:
+        """R's ``degf``: PSUs minus strata, counting only units with non-zero weight."""
+        if weights is None:
+            return self.n_psus - self.n_strata
+        inset = weights != 0
+        return int(np.unique(self.psu[inset]).size - np.unique(self.stratum[inset]).size)
+
+
+def _fpc_factor(
+    fpc: FloatArray, strata: IntArray, n_h: IntArray, labels: Sequence[str]
+) -> FloatArray:
+    if np.any(np.isnan(fpc)):
+        raise DesignError(f"the fpc column has {int(np.isnan(fpc).sum())} missing value(s)")
+    if np.any(fpc <= 0):
+        raise DesignError("fpc values must be positive (population PSU counts or fractions)")
+    is_popsize = bool(np.any(fpc > 1))
+    if is_popsize != bool(np.all(fpc >= 1)):
+        raise DesignError(
+            "fpc must be all >= 1 (population number of PSUs per stratum) or all <= 1 "
+            "(sampling fractions), as R's svydesign requires"
+        )
+    first = np.full(len(labels), np.nan)
+    first[strata[::-1]] = fpc[::-1]  # the first value seen in each stratum
+    varies = fpc != first[strata]
+    if np.any(varies):
+        h = int(strata[np.argmax(varies)])
+        raise DesignError(f"fpc varies within stratum {labels[h]!r}")
+    sampsize = n_h.astype(np.float64)
+    popsize = first if is_popsize else sampsize / first
+    if np.any(popsize < sampsize):
+        h = int(np.argmax(popsize < sampsize))
+        raise DesignError(
+            f"fpc implies more than 100% sampling in stratum {labels[h]!r} "
+            f"({int(sampsize[h])} PSUs sampled, population {popsize[h]:g})"
+        )
+    with np.errstate(invalid="ignore"):
+        return np.where(popsize == np.inf, 1.0, (popsize - sampsize) / popsize)
+
+
+def psu_totals(wz: FloatArray, design: DesignArrays) -> FloatArray:
+    """PSU totals of weighted influence values: ``(P,)`` for a vector, ``(P, k)`` for a matrix."""
+    p = design.n_psus
+    if wz.ndim == 1:
+        return np.bincount(design.psu, weights=wz, minlength=p)
+    out = np.empty((p, wz.shape[1]))
+    for j in range(wz.shape[1]):  # loop over statistics, not over units
+        out[:, j] = np.bincount(design.psu, weights=wz[:, j], minlength=p)
+    return out
+
+
+def _centred(totals: FloatArray, design: DesignArrays) -> tuple[FloatArray, FloatArray, float]:
+    """Centred PSU totals (P, k), per-PSU scale (P,), and the 'average' multiplier."""
+    ps = design.psu_stratum
+    n_h = design.n_psu
+    f_h = design.fpc_factor
+    k = totals.shape[1]
+    sums = np.empty((design.n_strata, k))
+    for j in range(k):
+        sums[:, j] = np.bincount(ps, weights=totals[:, j], minlength=design.n_strata)
+    means = sums / np.maximum(n_h, 1)[:, None]
+    centred = totals - means[ps]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale_h = np.where(n_h > 1, f_h * n_h / (n_h - 1), f_h)
+    certain = f_h < 1e-7  # R: a stratum sampled completely adds nothing
+    scale_h = np.where(certain, 0.0, scale_h)
+    lonely = (n_h == 1) & ~certain
+    multiplier = 1.0
+    if np.any(lonely):
+        rule = design.lonely
+        if rule is LonelyPSU.FAIL:
+            h = int(np.argmax(lonely))
+            raise DesignError(
+                f"stratum {design.stratum_labels[h]!r} has only one PSU; choose a rule for "
+                "single-PSU strata (lonely_psu: remove, adjust, average or certainty)"
+            )
+        lonely_psu = lonely[ps]
+        if rule is LonelyPSU.ADJUST:
+            centred[lonely_psu] = totals[lonely_psu]
+        else:
+            scale_h = np.where(lonely, 0.0, scale_h)
+            if rule is LonelyPSU.AVERAGE:
+                ok = design.n_strata - int(lonely.sum())
+                if ok == 0:
+                    raise DesignError("every stratum has a single PSU: no variance to average")
+                multiplier = design.n_strata / ok
+    return centred, scale_h[ps], multiplier
+
+
+def linearized_covariance(totals: FloatArray, design: DesignArrays) -> FloatArray:
+    """Covariance matrix (k, k) from PSU totals (P, k) of several statistics."""
+    t = totals.reshape(totals.shape[0], -1)
+    centred, scale, mult = _centred(t, design)
+    return np.asarray((centred * scale[:, None]).T @ centred * mult)
+
+
+def linearized_variance(totals: FloatArray, design: DesignArrays) -> FloatArray:
+    """Variances (k,) from PSU totals (P, k), or a 0-d array from a vector (P,)."""
+    t = totals.reshape(totals.shape[0], -1)
+    centred, scale, mult = _centred(t, design)
+    v = np.einsum("pk,p,pk->k", centred, scale, centred) * mult
+    return v.reshape(totals.shape[1:]) if totals.ndim > 1 else v.reshape(())
+
+
+# -- replicate weights -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class ReplicateSpec:
+    """How replicate estimates combine into a variance (R ``svrVar``)."""
+
+    method: ReplicateMethod | str
+    scale: float
+    rscales: FloatArray
+    mse: bool
+
+    @property
+    def n_replicates(self) -> int:
+        return int(self.rscales.shape[0])
+
+
+def replicate_covariance(thetas: FloatArray, theta: FloatArray, spec: ReplicateSpec) -> FloatArray:
+    """Covariance (k, k) from replicate estimates ``thetas`` (R, k) and full estimates (k,)."""
+    th = thetas.reshape(thetas.shape[0], -1)
+    full = np.asarray(theta, dtype=np.float64).reshape(-1)
+    if not np.all(np.isfinite(th)):
+        bad = int((~np.isfinite(th)).any(axis=1).sum())
+        raise DesignError(
+            f"{bad} replicate(s) gave no finite estimate (for example a domain that is empty "
+            "in a replicate); the replicate variance is not defined"
+        )
+    centre = full if spec.mse else th[spec.rscales > 0].mean(axis=0)
+    d = (th - centre) * np.sqrt(spec.rscales)[:, None]
+    return np.asarray(d.T @ d * spec.scale)
+
+
+def replicate_variance(thetas: FloatArray, theta: FloatArray, spec: ReplicateSpec) -> FloatArray:
+    """Variances (k,) from replicate estimates (R, k) and full estimates (k,)."""
+    return np.diag(replicate_covariance(thetas, theta, spec)).copy()
+
+
+# -- created replicates: PSU-level weight factors (P, R) ------------------------------------
+
+
+def jackknife_factors(design: DesignArrays) -> tuple[FloatArray, ReplicateSpec]:
+    """Delete-one-PSU jackknife within strata (JKn), as R's ``as.svrepdesign(type="JKn")``.
+
+    One replicate per PSU in strata with two or more PSUs: the PSU gets factor 0,
+    the other PSUs of its stratum ``n_h/(n_h - 1)``; ``rscales = (1 - f_h)(n_h - 1)/n_h``
+    (fpc honoured, fully sampled strata dropped), ``scale = 1``, centred on the
+    mean of the replicates (R's default ``mse=FALSE``). Single-PSU strata follow
+    R's ``jknweights``: fail, dropped for remove/certainty/average (average
+    multiplies the scale by PSUs/replicates), one special replicate for adjust.
+    """
+    ps = design.psu_stratum
+    n_h = design.n_psu
+    f_h = design.fpc_factor
+    n_p = design.n_psus
+    keep = (n_h[ps] > 1) & (f_h[ps] > 0)
+    lonely = (n_h == 1) & (f_h > 0)
+    rule = design.lonely
+    if np.any(lonely) and rule is LonelyPSU.FAIL:
+        h = int(np.argmax(lonely))
+        raise DesignError(f"stratum {design.stratum_labels[h]!r} has only one PSU (jackknife)")
+    dropped = np.flatnonzero(keep)
+    reps = dropped.size
+    factors = np.ones((n_p, reps))
+    same = ps[:, None] == ps[dropped][None, :]
+    inflate = (n_h[ps] / np.maximum(n_h[ps] - 1, 1))[:, None]
+    factors = np.where(same, inflate, factors)
+    factors[dropped, np.arange(reps)] = 0.0
+    rscales = (f_h[ps[dropped]] * (n_h[ps[dropped]] - 1) / n_h[ps[dropped]]).astype(np.float64)
+    scale = 1.0
+    if np.any(lonely) and rule is LonelyPSU.ADJUST:
+        h_all = design.n_strata
+        extra = []
+        for h in np.flatnonzero(lonely):  # loop over lonely strata only
+            col = np.where(ps == h, 0.0, h_all / (h_all - 1))
+            extra.append(col)
+        factors = np.column_stack([factors, *extra])
+        rscales = np.concatenate([rscales, np.full(len(extra), (h_all - 1) / h_all)])
+    elif np.any(lonely) and rule is LonelyPSU.AVERAGE:
+        scale = n_p / factors.shape[1]
+    if factors.shape[1] == 0:
+        raise DesignError("every stratum was sampled completely: there is no sampling variance")
+    spec = ReplicateSpec(method=ReplicateMethod.JKN, scale=scale, rscales=rscales, mse=False)
+    return factors, spec
+
+
+def _draws(design: DesignArrays, replicates: int, take: IntArray, seed: int) -> FloatArray:
+    """Multiplicities (P, R): in stratum h, ``take[h]`` PSUs drawn with replacement."""
+    rng = np.random.default_rng(seed)
+    ps = design.psu_stratum
+    order = np.argsort(ps, kind="stable")  # PSUs grouped by stratum
+    start = np.concatenate([[0], np.cumsum(design.n_psu)[:-1]])
+    # one draw slot per (stratum, k < take[h]); total slots sum(take)
+    slots_h = np.repeat(np.arange(design.n_strata), take)
+    n_slots = slots_h.size
+    u = rng.random((replicates, n_slots))
+    picked = order[start[slots_h] + np.floor(u * design.n_psu[slots_h]).astype(np.int64)]
+    flat = (np.arange(replicates)[:, None] * design.n_psus + picked).reshape(-1)
+    counts = np.bincount(flat, minlength=replicates * design.n_psus)
+    return counts.reshape(replicates, design.n_psus).T.astype(np.float64)
+
+
+def bootstrap_factors(
+    design: DesignArrays, *, replicates: int, seed: int
+) -> tuple[FloatArray, ReplicateSpec]:
+    """With-replacement bootstrap of PSUs within strata (R ``bootweights``, Canty–Davison).
+
+    Each replicate draws ``n_h`` PSUs with replacement in every stratum; a PSU's
+    factor is its multiplicity. ``scale = m/((m - 1)(R - 1))`` with ``m`` the
+    harmonic mean of PSUs per stratum, centred on the replicate mean, as R's
+    ``as.svrepdesign(type="bootstrap")``. Deterministic for a given seed (the
+    random stream is numpy's, so draws differ from R's).
+    """
+    if replicates < 2:
+        raise DesignError("the bootstrap needs at least two replicates")
+    if np.any(design.fpc_factor < 1.0):
+        raise DesignError(
+            "the created bootstrap does not use the finite population correction; "
+            "use variance='jackknife' (which does) or drop the fpc"
+        )
+    factors = _draws(design, replicates, design.n_psu.astype(np.int64), seed)
+    m = 1.0 / float(np.mean(1.0 / design.n_psu))
+    scale = m / ((m - 1.0) * (replicates - 1)) if m > 1 else 1.0 / (replicates - 1)
+    spec = ReplicateSpec(
+        method=ReplicateMethod.BOOTSTRAP,
+        scale=scale,
+        rscales=np.ones(replicates),
+        mse=False,
+    )
+    return factors, spec
+
+
+def subbootstrap_factors(
+    design: DesignArrays, *, replicates: int, seed: int
+) -> tuple[FloatArray, ReplicateSpec]:
+    """Rao–Wu rescaled bootstrap with ``n_h - 1`` draws (R ``subbootweights``).
+
+    Factor ``m_hi * n_h/(n_h - 1)``, ``scale = 1/(R - 1)``, centred on the
+    replicate mean (R's ``as.svrepdesign(type="subbootstrap")``).
+    """
+    if replicates < 2:
+        raise DesignError("the bootstrap needs at least two replicates")
+    if np.any(design.n_psu < 2):
+        h = int(np.argmax(design.n_psu < 2))
+        raise DesignError(
+            f"stratum {design.stratum_labels[h]!r} has only one PSU: the Rao–Wu bootstrap "
+            "draws n_h - 1 = 0 PSUs there"
+        )
+    counts = _draws(design, replicates, design.n_psu - 1, seed)
+    n_h = design.n_psu[design.psu_stratum]
+    factors = counts * (n_h / (n_h - 1))[:, None]
+    spec = ReplicateSpec(
+        method="subbootstrap",
+        scale=1.0 / (replicates - 1),
+        rscales=np.ones(replicates),
+        mse=False,
+    )
+    return factors, spec
