@@ -13,7 +13,13 @@ eu$rb090 <- as.character(eu$rb090)
 write.csv(exact(eu), here("data", "eusilc.csv"), row.names = FALSE, na = "", quote = match(c("db040", "rb090"), names(eu)))
 data(api, package = "survey")
 keep <- c("cds", "stype", "dnum", "snum", "api00", "api99", "enroll", "api.stu", "meals", "ell", "pw", "fpc")
-write.csv(apistrat[, keep], here("data", "apistrat.csv"), row.names = FALSE)
+# sampling fraction n_h / N_h, to test fpc given as a fraction
+apistrat$frac <- ave(apistrat$fpc, apistrat$stype, FUN = length) / apistrat$fpc
+write.csv(exact(apistrat[, c(keep, "frac")]), here("data", "apistrat.csv"), row.names = FALSE,
+          quote = match(c("cds", "stype"), c(keep, "frac")))
+# a design with a single-PSU stratum: keep one high school only
+lonely <- apistrat[apistrat$stype != "H" | !duplicated(apistrat$stype), keep]
+write.csv(lonely, here("data", "apistrat_lonely.csv"), row.names = FALSE)
 write.csv(apiclus1[, keep], here("data", "apiclus1.csv"), row.names = FALSE)
 write.csv(apiclus2[, c("cds", "stype", "dnum", "snum", "api00", "api99", "enroll", "api.stu", "meals", "ell", "pw", "fpc1", "fpc2")],
           here("data", "apiclus2.csv"), row.names = FALSE, na = "")
