@@ -80,6 +80,12 @@ for (s in c("female", "male")) {
   }
 }
 
+# difference of the Gini between women and men: influence values subtract
+zf <- numeric(length(y)); zm <- numeric(length(y))
+d <- eu$rb090 == "female"; gf <- gini_lin(y[d], w[d]); zf[d] <- gf$z
+d <- eu$rb090 == "male"; gm <- gini_lin(y[d], w[d]); zm[d] <- gm$z
+put("gini_osier_diff_female_male", gf$value - gm$value, linse(zf - zm))
+
 # ARPT and ARPR: threshold on the whole population, density of the domain
 arpt_lin <- function() { l <- qlin(y, w, 0.5); list(value = 0.6 * l$value, z = 0.6 * l$z) }
 A <- arpt_lin(); put("arpt", A$value, linse(A$z))
@@ -162,6 +168,10 @@ P0 <- sum(w * poor) / N; gap <- ifelse(poor, (line - y) / line, 0); P1 <- sum(w 
 gp <- gini_lin(y[poor], w[poor])
 zg <- numeric(length(y)); zg[poor] <- gp$z
 S <- P0 * gp$value + P1 * (1 - gp$value)
+# ARPR difference between two regions shares the threshold term
+dv <- eu$db040 == "Vienna"; dt <- eu$db040 == "Tyrol"
+lv <- arpr_lin(dv, TRUE); lt <- arpr_lin(dt, TRUE)
+put("arpr_diff_Vienna_Tyrol", lv$value - lt$value, linse(lv$z - lt$z))
 put("sen", S, linse(gp$value * (poor - P0) / N + (1 - gp$value) * (gap - P1) / N + (P0 - P1) * zg))
 put("poverty_gap_total", sum(w * poor * (line - y)), linse(poor * (line - y)))
 

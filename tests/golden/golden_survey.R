@@ -40,6 +40,13 @@ put("clus1_quantile_0.5", q[2, 1], q[2, "se"], ci_low = q[2, 2], ci_high = q[2, 
 q <- svyquantile(~api00, dstrat, 0.5)$api00
 put("strat_quantile_0.5", q[1, 1], q[1, "se"], ci_low = q[1, 2], ci_high = q[1, 3])
 
+# differences with covariance: domains (svyby covmat + svycontrast), two variables
+b <- svyby(~api00, ~stype, dclus1, svymean, covmat = TRUE)
+d <- svycontrast(b, c(E = 1, H = -1, M = 0)); put("clus1_diff_mean_api00_E_H", coef(d), SE(d))
+mm <- svymean(~api00 + api99, dclus1)
+d <- svycontrast(mm, c(api00 = 1, api99 = -1)); put("clus1_diff_mean_api00_api99", coef(d), SE(d))
+d <- svycontrast(mm, quote(api00 / api99)); put("clus1_ratio_mean_api00_api99", coef(d), SE(d))
+
 # lonely PSU rules (one high school left)
 lonely <- rd("apistrat_lonely")
 for (rule in c("remove", "adjust", "average", "certainty")) {

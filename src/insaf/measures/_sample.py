@@ -217,8 +217,8 @@ def prepare(
             if nonpositive == "error":
                 raise DataError(
                     f"column {variables[role]!r} has {int(bad.sum())} zero or negative value(s) "
-                    f"among {n}; this measure needs positive values (pass nonpositive='exclude' "
-                    "to leave those units out, stated in the method notes)",
+                    f"among {n}; this measure needs positive values (nonpositive='exclude', "
+                    "or --nonpositive exclude, leaves those units out)",
                     Location(file=survey.path, column=variables[role]),
                 )
             keep = ~bad if keep is None else keep & ~bad
