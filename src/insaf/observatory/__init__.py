@@ -1,0 +1,74 @@
+"""The Social Observatory's library: indicators, disclosure control, progress, open data.
+
+- ``indicators``: frameworks, indicators and dimensions read from YAML (bilingual);
+- ``observations``: one value per indicator, area, period and disaggregation;
+- ``disclosure``: minimum counts, CV tiers and secondary suppression, applied
+  before anything is stored for publication;
+- ``progress``: the Open SDG / Statistics Canada CAGR ratio and UN ESCAP's
+  anticipated progress, per series;
+- ``gaps``: the gap between two groups and its significance;
+- ``export`` and ``importing``: tidy CSV, SDMX-CSV and SDMX-ML;
+- ``compute``: indicators computed from survey microdata with ``insaf.measures``;
+- ``search``: Arabic-aware search normalisation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from insaf.observatory.disclosure import DisclosureReport, DisclosureRules, apply_disclosure
+from insaf.observatory.gaps import Gap, group_gap
+from insaf.observatory.importing import ImportFailed, read_csv_observations, read_sdmx_observations
+from insaf.observatory.indicators import (
+    Catalogue,
+    Category,
+    Computation,
+    Dimension,
+    Direction,
+    Framework,
+    Indicator,
+    Node,
+    RightsDimension,
+    Target,
+    Text,
+    load_catalogue,
+)
+from insaf.observatory.observations import Flag, Observation, SeriesKey, key_of, parse_key
+from insaf.observatory.progress import Progress, Status, anticipated_progress, assess, cagr_ratio
+
+__all__ = [
+    "DEMO_CATALOGUE",
+    "Catalogue",
+    "Category",
+    "Computation",
+    "Dimension",
+    "Direction",
+    "DisclosureReport",
+    "DisclosureRules",
+    "Flag",
+    "Framework",
+    "Gap",
+    "ImportFailed",
+    "Indicator",
+    "Node",
+    "Observation",
+    "Progress",
+    "RightsDimension",
+    "SeriesKey",
+    "Status",
+    "Target",
+    "Text",
+    "anticipated_progress",
+    "apply_disclosure",
+    "assess",
+    "cagr_ratio",
+    "group_gap",
+    "key_of",
+    "load_catalogue",
+    "parse_key",
+    "read_csv_observations",
+    "read_sdmx_observations",
+]
+
+DEMO_CATALOGUE = Path(__file__).parent / "data" / "demo.yaml"
+"""The demo country's catalogue (indicators computed from the synthetic survey)."""

@@ -1,0 +1,320 @@
+"""Importing observations from tidy CSV and from SDMX (SDMX-ML or SDMX-CSV, via ``sdmx1``).
+
+Every problem names where it is (file, line and column for CSV; the series key
+for SDMX) and every problem is reported at once in an ``ImportFailed`` error.
+Imported observations are *not* yet published: ``insaf.observatory`` applies
+disclosure control before they are stored.
+
+The CSV is the tidy format written by ``insaf.observatory.export.write_csv``:
+``indicator``, ``period`` and ``value`` are required; ``area``, ``se``,
+``ci_low``, ``ci_high``, ``n``, ``flags`` and one column per catalogue dimension
+are optional. An empty dimension cell means "not broken down by it".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from insaf.errors import InsafError, Location
+from insaf.observatory.export import TOTAL
+from insaf.observatory.indicators import Catalogue
+from insaf.observatory.observations import Flag, Observation, key_of
+
+__all__ = ["ImportFailed", "read_csv_observations", "read_sdmx_observations"]
+
+_REQUIRED = ("indicator", "period", "value")
+_OPTIONAL = ("area", "se", "ci_low", "ci_high", "n", "flags")
+
+
+class ImportFailed(InsafError):  # noqa: N818 - reads better at the call site
+    """Observations could not be imported; ``problems`` lists each with where it is."""
+
+    def __init__(self, file: str | None, problems: list[tuple[Location, str]]) -> None:
+        self.file = file
+        self.problems = problems
+        shown = [f"{where}: {message}" for where, message in problems[:50]]
+        more = f"\n  ... {len(problems) - 50} more" if len(problems) > 50 else ""
+        head = f"{file}: " if file else ""
+        super().__init__(head + f"{len(problems)} problem(s)\n  " + "\n  ".join(shown) + more)
+
+
+class _Row:
+    """Reads typed fields out of one record, collecting problems with their location."""
+
+    def __init__(
+        self, record: Mapping[str, Any], where: Location, problems: list[tuple[Location, str]]
+    ):
+        self.record = record
+        self.where = where
+        self.problems = problems
+        self.ok = True
+
+    def _fail(self, field: str, message: str) -> None:
+        loc = Location(file=self.where.file, line=self.where.line, key=self.where.key, column=field)
+        self.problems.append((loc, message))
+        self.ok = False
+
+    def text(self, field: str) -> str:
+        value = self.record.get(field)
+        return "" if value is None else str(value).strip()
+
+    def number(
+        self, field: str, *, required: bool = False, minimum: float | None = None
+    ) -> float | None:
+        raw = self.text(field)
+        if raw == "":
+            if required:
+                self._fail(field, "a number is required")
+            return None
+        try:
+            value = float(raw)
+        except ValueError:
+            self._fail(field, f"'{raw}' is not a number")
+            return None
+        if not math.isfinite(value):
+            self._fail(field, f"'{raw}' is not a finite number")
+            return None
+        if minimum is not None and value < minimum:
+            self._fail(field, f"{raw} is below {minimum:g}")
+            return None
+        return value
+
+    def integer(
+        self, field: str, *, required: bool = False, low: int = 0, high: int | None = None
+    ) -> int | None:
+        raw = self.text(field)
+        if raw == "":
+            if required:
+                self._fail(field, "a whole number is required")
+            return None
+        try:
+            value = int(raw)
+        except ValueError:
+            self._fail(field, f"'{raw}' is not a whole number")
+            return None
+        if value < low or (high is not None and value > high):
+            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+            self._fail(field, f"{value} must be {bound}")
+            return None
+        return value
+
+    def flags(self, field: str) -> frozenset[Flag]:
+        out: set[Flag] = set()
+        for part in filter(None, (p.strip() for p in self.text(field).split(";"))):
+            try:
+                out.add(Flag(part))
+            except ValueError:
+                allowed = ", ".join(f.value for f in Flag)
+                self._fail(field, f"unknown flag '{part}' (allowed: {allowed})")
+        return frozenset(out)
+
+
+def _observation(
+    row: _Row, catalogue: Catalogue, dims: Mapping[str, str], *, dim_field: Mapping[str, str]
+) -> Observation | None:
+    code = row.text("indicator")
+    indicator = None
+    if not code:
+        row._fail("indicator", "an indicator code is required")
+    else:
+        try:
+            indicator = catalogue.indicator(code)
+        except KeyError:
+            row._fail("indicator", f"unknown indicator '{code}'")
+    period = row.integer("period", required=True, low=1900, high=2200)
+    flags = row.flags("flags")
+    suppressed = Flag.SUPPRESSED in flags
+    value = row.number("value", required=not suppressed)
+    se = row.number("se", minimum=0)
+    ci_low, ci_high = row.number("ci_low"), row.number("ci_high")
+    n = row.integer("n")
+    if suppressed and (value is not None or se is not None or n is not None):
+        row._fail("value", "a suppressed observation must leave value, se and n empty")
+    if ci_low is not None and ci_high is not None and ci_low > ci_high:
+        row._fail("ci_low", "ci_low is above ci_high")
+    by_code = catalogue.dimensions_by_code()
+    for dim, category in dims.items():
+        if by_code[dim].category(category) is None:
+            row._fail(dim_field[dim], f"'{category}' is not a category of {dim}")
+    if indicator is not None and dims:
+        declared = {tuple(c) for c in indicator.disaggregations}
+        if tuple(sorted(dims)) not in declared:
+            row._fail(
+                dim_field[next(iter(sorted(dims)))],
+                f"indicator {indicator.code} has no breakdown by {' + '.join(sorted(dims))}",
+            )
+    if not row.ok or period is None:
+        return None
+    return Observation(
+        indicator=code,
+        period=period,
+        area=row.text("area") or catalogue.area,
+        disaggregation=tuple(dims.items()),
+        value=value,
+        se=se,
+        ci_low=ci_low,
+        ci_high=ci_high,
+        n=n,
+        flags=flags,
+    )
+
+
+def _check_duplicates(
+    items: Iterable[tuple[Location, Observation]], problems: list[tuple[Location, str]]
+) -> list[Observation]:
+    seen: dict[tuple[str, str, int, str], Location] = {}
+    out: list[Observation] = []
+    for where, obs in items:
+        key = (obs.indicator, obs.area, obs.period, obs.key)
+        if key in seen:
+            problems.append(
+                (where, f"same indicator, area, period and disaggregation as {seen[key]}")
+            )
+            continue
+        seen[key] = where
+        out.append(obs)
+    return out
+
+
+def read_csv_observations(
+    source: str | Path | io.TextIOBase, catalogue: Catalogue
+) -> list[Observation]:
+    """Read a tidy CSV of observations; raises ``ImportFailed`` listing every problem."""
+    if isinstance(source, str | Path):
+        file: str | None = str(source)
+        try:
+            text = Path(source).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise ImportFailed(file, [(Location(file=file), "file not found")]) from None
+        except UnicodeDecodeError as exc:
+            raise ImportFailed(
+                file, [(Location(file=file), f"not UTF-8 text (byte {exc.start})")]
+            ) from None
+        stream: io.TextIOBase = io.StringIO(text)
+    else:
+        file, stream = None, source
+    reader = csv.reader(stream)
+    problems: list[tuple[Location, str]] = []
+    header = next(reader, None)
+    if header is None:
+        raise ImportFailed(file, [(Location(file=file, line=1), "the file is empty")])
+    header = [h.strip() for h in header]
+    dims = catalogue.dimension_codes
+    known = set(_REQUIRED) | set(_OPTIONAL) | set(dims)
+    for name in header:
+        if name not in known:
+            problems.append((Location(file=file, line=1, column=name), "unknown column"))
+    for name in _REQUIRED:
+        if name not in header:
+            problems.append((Location(file=file, line=1, column=name), "required column missing"))
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    for name in repeated:
+        problems.append((Location(file=file, line=1, column=name), "column repeated"))
+    if problems:
+        raise ImportFailed(file, problems)
+    items: list[tuple[Location, Observation]] = []
+    for line, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        where = Location(file=file, line=line)
+        if len(values) != len(header):
+            problems.append((where, f"{len(values)} fields where the header has {len(header)}"))
+            continue
+        record = dict(zip(header, values, strict=True))
+        row = _Row(record, where, problems)
+        row_dims = {d: record[d].strip() for d in dims if d in record and record[d].strip()}
+        obs = _observation(row, catalogue, row_dims, dim_field={d: d for d in dims})
+        if obs is not None:
+            items.append((where, obs))
+    observations = _check_duplicates(items, problems)
+    if problems:
+        raise ImportFailed(file, problems)
+    return observations
+
+
+_SDMX_FIELDS = {
+    "OBS_VALUE": "value",
+    "STD_ERR": "se",
+    "LOWER_BOUND": "ci_low",
+    "UPPER_BOUND": "ci_high",
+    "OBS_COUNT": "n",
+}
+_SDMX_STATUS = {f.sdmx: f for f in Flag if f is not Flag.SUPPRESSED}
+
+
+def read_sdmx_observations(path: str | Path, catalogue: Catalogue) -> list[Observation]:
+    """Read observations from an SDMX-ML (2.1 or 3.0) or SDMX-CSV data message with ``sdmx1``.
+
+    Dimensions ``INDICATOR``, ``REF_AREA`` and ``TIME_PERIOD`` are required; the
+    other dimensions are matched to catalogue dimensions by SDMX id (``_T`` or
+    absent is the total). Attributes ``STD_ERR``, ``LOWER_BOUND``,
+    ``UPPER_BOUND``, ``OBS_COUNT``, ``OBS_STATUS`` and ``CONF_STATUS`` are read
+    where present.
+    """
+    import sdmx
+
+    file = str(path)
+    try:
+        message = sdmx.read_sdmx(path)
+    except FileNotFoundError:
+        raise ImportFailed(file, [(Location(file=file), "file not found")]) from None
+    except Exception as exc:  # sdmx1 raises many kinds for a malformed message
+        raise ImportFailed(
+            file, [(Location(file=file), f"not a readable SDMX message: {exc}")]
+        ) from None
+    datasets = getattr(message, "data", None)
+    if not datasets:
+        raise ImportFailed(file, [(Location(file=file), "the message holds no data set")])
+    by_sdmx = {d.sdmx_id: d.code for d in catalogue.dimensions}
+    problems: list[tuple[Location, str]] = []
+    items: list[tuple[Location, Observation]] = []
+    for ds in datasets:
+        for index, sdmx_obs in enumerate(ds.obs, start=1):
+            key = {k: str(v.value) for k, v in sdmx_obs.key.values.items()}
+            attrs = {k: str(v.value) for k, v in (sdmx_obs.attrib or {}).items()}
+            where = Location(file=file, row=index, key=key_of(key.items()))
+            record: dict[str, Any] = {
+                "indicator": key.get("INDICATOR", ""),
+                "area": key.get("REF_AREA", ""),
+                "period": key.get("TIME_PERIOD", ""),
+                "value": "" if sdmx_obs.value is None else str(sdmx_obs.value),
+            }
+            for sdmx_id, name in _SDMX_FIELDS.items():
+                if sdmx_id in attrs:
+                    record[name] = attrs[sdmx_id]
+            flags: list[str] = []
+            if attrs.get("CONF_STATUS") in {"C", "D"}:
+                flags.append(Flag.SUPPRESSED.value)
+                record["value"] = record["se"] = record["n"] = ""
+            if attrs.get("OBS_STATUS") in _SDMX_STATUS:
+                flags.append(_SDMX_STATUS[attrs["OBS_STATUS"]].value)
+            record["flags"] = ";".join(flags)
+            if isinstance(record["value"], str) and record["value"].lower() == "nan":
+                record["value"] = ""
+            row = _Row(record, where, problems)
+            dims: dict[str, str] = {}
+            dim_field: dict[str, str] = {}
+            for sdmx_id, category in key.items():
+                if sdmx_id in {"INDICATOR", "REF_AREA", "TIME_PERIOD"}:
+                    continue
+                if sdmx_id not in by_sdmx:
+                    row._fail(sdmx_id, "dimension not in the catalogue")
+                    continue
+                if category != TOTAL:
+                    dims[by_sdmx[sdmx_id]] = category
+                    dim_field[by_sdmx[sdmx_id]] = sdmx_id
+            for required in ("INDICATOR", "TIME_PERIOD"):
+                if required not in key:
+                    row._fail(required, "dimension missing")
+            obs = _observation(row, catalogue, dims, dim_field=dim_field)
+            if obs is not None:
+                items.append((where, obs))
+    observations = _check_duplicates(items, problems)
+    if problems:
+        raise ImportFailed(file, problems)
+    return observations

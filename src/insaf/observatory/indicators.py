@@ -1,0 +1,291 @@
+"""Indicator frameworks, indicators and disaggregation dimensions, read from YAML.
+
+A *catalogue* holds everything an observatory publishes about its indicators:
+
+- ``dimensions``: the disaggregations (sex, age group, governorate, urban/rural,
+  disability, nationality, wealth quintile...) with their codes and labels;
+- ``indicators``: bilingual metadata (definition, unit, source, method, agency,
+  SDG and human-rights mapping), the breakdowns expected, an optional target,
+  and, for indicators computed from microdata, the INSAF measure to run;
+- ``frameworks``: hierarchies (goal -> target -> indicator) that point at
+  indicators by code, so the SDGs and a national plan can share indicators.
+
+Every text a person reads has an English and an Arabic version (``Text``);
+both are required, so a catalogue cannot be published half-translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from insaf.specs import load_spec
+
+__all__ = [
+    "Catalogue",
+    "Category",
+    "Computation",
+    "Dimension",
+    "Direction",
+    "Framework",
+    "Indicator",
+    "Node",
+    "RightsDimension",
+    "Target",
+    "Text",
+    "load_catalogue",
+]
+
+CODE = r"^[A-Za-z0-9][A-Za-z0-9_.+\-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text in English and Arabic."""
+
+    en: str = Field(min_length=1)
+    ar: str = Field(min_length=1)
+
+    def get(self, language: str) -> str:
+        """The text in ``language`` (``"ar"`` or ``"en"``); English for any other code."""
+        return self.ar if language.startswith("ar") else self.en
+
+
+class Direction(StrEnum):
+    """Which way is progress: a rate of access should increase, poverty decrease."""
+
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+    @property
+    def sign(self) -> int:
+        return 1 if self is Direction.INCREASE else -1
+
+
+class RightsDimension(StrEnum):
+    """OHCHR human-rights indicator type."""
+
+    STRUCTURAL = "structural"
+    PROCESS = "process"
+    OUTCOME = "outcome"
+
+
+class Category(_Strict):
+    """One value of a dimension: its code (as stored) and its label."""
+
+    code: str = Field(pattern=CODE)
+    name: Text
+
+
+class Dimension(_Strict):
+    """A disaggregation dimension and its categories.
+
+    ``variable`` is the survey column the categories come from (for computed
+    indicators); ``sdmx`` the SDMX dimension id used in SDMX-CSV and SDMX-ML.
+    """
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    categories: list[Category] = Field(min_length=1)
+    variable: str | None = None
+    sdmx: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]*$")
+
+    @field_validator("categories")
+    @classmethod
+    def _unique_codes(cls, value: list[Category]) -> list[Category]:
+        codes = [c.code for c in value]
+        duplicated = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicated:
+            raise ValueError(f"category codes repeated: {', '.join(duplicated)}")
+        return value
+
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    @property
+    def sdmx_id(self) -> str:
+        return self.sdmx or self.code.upper()
+
+
+class Target(_Strict):
+    """A target value to reach by ``year``; ``baseline_year`` is where progress is counted from."""
+
+    value: float
+    year: int = Field(ge=1900, le=2200)
+    baseline_year: int | None = Field(default=None, ge=1900, le=2200)
+
+    @model_validator(mode="after")
+    def _baseline_before_target(self) -> Target:
+        if self.baseline_year is not None and self.baseline_year >= self.year:
+            raise ValueError("baseline_year must be before the target year")
+        return self
+
+
+MeasureName = Literal["headcount", "poverty_gap", "poverty_severity", "gini", "mean", "proportion"]
+
+
+class Computation(_Strict):
+    """How an indicator is computed from a survey with ``insaf.measures``.
+
+    ``measure`` names the estimator, ``variable`` the survey column it runs on,
+    ``poverty_line`` the column (or number) holding the line for poverty
+    measures, ``level`` whether persons or households are counted, and
+    ``scale`` a factor applied to value, standard error and interval (100 for
+    a percentage).
+    """
+
+    measure: MeasureName
+    variable: str
+    poverty_line: str | float | None = None
+    level: Literal["person", "household"] = "person"
+    scale: float = Field(default=1.0, gt=0)
+
+    @model_validator(mode="after")
+    def _line_for_poverty(self) -> Computation:
+        needs_line = self.measure in {"headcount", "poverty_gap", "poverty_severity"}
+        if needs_line and self.poverty_line is None:
+            raise ValueError(f"measure '{self.measure}' needs a poverty_line")
+        return self
+
+
+class Indicator(_Strict):
+    """An indicator and its bilingual metadata."""
+
+    code: str = Field(pattern=CODE)
+    name: Text
+    definition: Text
+    unit: Text
+    source: Text
+    method: Text
+    agency: Text
+    sdg: list[str] = Field(default_factory=list)
+    rights: RightsDimension = RightsDimension.OUTCOME
+    direction: Direction
+    disaggregations: list[list[str]] = Field(default_factory=list)
+    target: Target | None = None
+    headline: bool = False
+    decimals: int = Field(default=1, ge=0, le=6)
+    compute: Computation | None = None
+
+    @field_validator("disaggregations")
+    @classmethod
+    def _breakdowns_are_sets(cls, value: list[list[str]]) -> list[list[str]]:
+        for combo in value:
+            if not combo or len(set(combo)) != len(combo):
+                raise ValueError(f"a breakdown lists each dimension once: {combo}")
+        keys = [tuple(sorted(c)) for c in value]
+        if len(set(keys)) != len(keys):
+            raise ValueError("a breakdown is listed twice")
+        return [sorted(c) for c in value]
+
+    @property
+    def breakdowns(self) -> list[tuple[str, ...]]:
+        """Every breakdown as a sorted tuple of dimension codes; the total is ``()``."""
+        return [(), *(tuple(c) for c in self.disaggregations)]
+
+
+class Node(_Strict):
+    """A level of a framework (goal, target, pillar...) with its children and indicators."""
+
+    code: str = Field(pattern=CODE)
+    kind: Literal["goal", "target", "pillar", "outcome", "area"] = "goal"
+    name: Text
+    children: list[Node] = Field(default_factory=list)
+    indicators: list[str] = Field(default_factory=list)
+
+    def walk(self, depth: int = 0) -> Iterator[tuple[int, Node]]:
+        yield depth, self
+        for child in self.children:
+            yield from child.walk(depth + 1)
+
+
+class Framework(_Strict):
+    """An indicator framework: the SDGs, a national development plan..."""
+
+    code: str = Field(pattern=CODE)
+    name: Text
+    description: Text
+    nodes: list[Node] = Field(min_length=1)
+
+    def walk(self) -> Iterator[tuple[int, Node]]:
+        for node in self.nodes:
+            yield from node.walk()
+
+    def indicator_codes(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for _, node in self.walk():
+            for code in node.indicators:
+                seen.setdefault(code, None)
+        return list(seen)
+
+
+class Catalogue(_Strict):
+    """Dimensions, indicators and frameworks of one observatory, checked for consistency."""
+
+    area: str = Field(default="NAT", pattern=CODE)
+    area_name: Text = Text(en="National", ar="وطني")
+    dimensions: list[Dimension] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(min_length=1)
+    frameworks: list[Framework] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> Catalogue:
+        problems: list[str] = []
+        dims = [d.code for d in self.dimensions]
+        codes = [i.code for i in self.indicators]
+        for label, values in (("dimension", dims), ("indicator", codes)):
+            repeated = sorted({v for v in values if values.count(v) > 1})
+            if repeated:
+                problems.append(f"{label} codes repeated: {', '.join(repeated)}")
+        for indicator in self.indicators:
+            for combo in indicator.disaggregations:
+                unknown = [d for d in combo if d not in dims]
+                if unknown:
+                    problems.append(
+                        f"indicator {indicator.code}: unknown dimension(s) {', '.join(unknown)}"
+                    )
+        known = set(codes)
+        for framework in self.frameworks:
+            for _, node in framework.walk():
+                for code in node.indicators:
+                    if code not in known:
+                        problems.append(
+                            f"framework {framework.code}, {node.code}: unknown indicator {code}"
+                        )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def indicator(self, code: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.code == code:
+                return indicator
+        raise KeyError(code)
+
+    def dimension(self, code: str) -> Dimension:
+        for dimension in self.dimensions:
+            if dimension.code == code:
+                return dimension
+        raise KeyError(code)
+
+    @property
+    def dimension_codes(self) -> list[str]:
+        return [d.code for d in self.dimensions]
+
+    def dimensions_by_code(self) -> Mapping[str, Dimension]:
+        return {d.code: d for d in self.dimensions}
+
+    def frameworks_of(self, indicator: str) -> Sequence[Framework]:
+        return [f for f in self.frameworks if indicator in f.indicator_codes()]
+
+
+def load_catalogue(path: str | Path) -> Catalogue:
+    """Read a catalogue YAML file; a ``SpecError`` names every wrong key with its line."""
+    return load_spec(Catalogue, path)
