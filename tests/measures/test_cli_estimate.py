@@ -28,7 +28,15 @@ def test_json_shape_and_values(eusilc_golden: dict[str, Any]) -> None:
     assert len(rows) == 1
     row = rows[0]
     assert set(row) == {
-        "measure", "domain", "estimate", "se", "ci_low", "ci_high", "cv", "n", "population"
+        "measure",
+        "domain",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "cv",
+        "n",
+        "population",
     }
     assert row["measure"] == "gini" and row["domain"] is None and row["n"] == 14827
     assert row["estimate"] == pytest.approx(eusilc_golden["gini_osier"]["value"], rel=1e-8)
@@ -38,8 +46,18 @@ def test_json_shape_and_values(eusilc_golden: dict[str, Any]) -> None:
 
 def test_domains_relative_line(eusilc_golden: dict[str, Any]) -> None:
     result = invoke(
-        "--measure", "arpr", "--var", "eqIncome", "--by", "db040", "--relative", "0.6",
-        "--of", "median", "--format", "json",
+        "--measure",
+        "arpr",
+        "--var",
+        "eqIncome",
+        "--by",
+        "db040",
+        "--relative",
+        "0.6",
+        "--of",
+        "median",
+        "--format",
+        "json",
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
@@ -51,8 +69,18 @@ def test_domains_relative_line(eusilc_golden: dict[str, Any]) -> None:
 
 
 def test_fgt_with_line_and_csv(eusilc_golden: dict[str, Any]) -> None:
-    result = invoke("--measure", "fgt1", "--var", "eqIncome", "--line", "10000", "--by", "rb090",
-                    "--format", "csv")
+    result = invoke(
+        "--measure",
+        "fgt1",
+        "--var",
+        "eqIncome",
+        "--line",
+        "10000",
+        "--by",
+        "rb090",
+        "--format",
+        "csv",
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("measure,rb090,estimate,se")

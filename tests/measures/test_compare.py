@@ -46,7 +46,10 @@ def test_two_variables_difference_and_ratio(clus1: Survey, survey_golden: Golden
 @pytest.mark.golden
 def test_gini_and_arpr_domain_differences(eusilc: Survey, eusilc_golden: Golden) -> None:
     g = m.gini(eusilc, "eqIncome", by="rb090")
-    check(m.difference(g.get(rb090="female"), g.get(rb090="male")), eusilc_golden["gini_osier_diff_female_male"])
+    check(
+        m.difference(g.get(rb090="female"), g.get(rb090="male")),
+        eusilc_golden["gini_osier_diff_female_male"],
+    )
     r = m.arpr(eusilc, "eqIncome", by="db040")
     diff = m.difference(r.get(db040="Vienna"), r.get(db040="Tyrol"))
     check(diff, eusilc_golden["arpr_diff_Vienna_Tyrol"])

@@ -124,7 +124,9 @@ def test_arpt(eusilc: Survey, eusilc_golden: Golden) -> None:
 
 
 @pytest.mark.parametrize(("below", "tag"), [("<", "lt"), ("<=", "le")])
-def test_arpr_whole_and_domains(eusilc: Survey, eusilc_golden: Golden, below: str, tag: str) -> None:
+def test_arpr_whole_and_domains(
+    eusilc: Survey, eusilc_golden: Golden, below: str, tag: str
+) -> None:
     check(m.arpr(eusilc, "eqIncome", below=below), eusilc_golden[f"arpr_{tag}"])  # type: ignore[arg-type]
     result = m.arpr(eusilc, "eqIncome", by="db040", below=below)  # type: ignore[arg-type]
     for est in result:

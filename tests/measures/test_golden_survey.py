@@ -104,7 +104,9 @@ def test_lonely_psu_fail_names_the_stratum() -> None:
         m.mean(survey, "api00")
 
 
-def test_jackknife_made_by_insaf_equals_r(strat: Survey, clus1: Survey, survey_golden: Golden) -> None:
+def test_jackknife_made_by_insaf_equals_r(
+    strat: Survey, clus1: Survey, survey_golden: Golden
+) -> None:
     check(m.mean(strat, "api00", variance="jackknife"), survey_golden["strat_jkn_mean_api00"])
     check(m.total(strat, "enroll", variance="jackknife"), survey_golden["strat_jkn_total_enroll"])
     check(m.gini(strat, "api00", variance="jackknife"), survey_golden["strat_jkn_gini_api00"])
@@ -134,7 +136,9 @@ def test_supplied_bootstrap_replicates(survey_golden: Golden) -> None:
         check(e, survey_golden[f"clus1_boot_mean_api00_stype_{e.domain['stype']}"])
 
 
-@pytest.mark.parametrize(("rule", "key"), [("convey", "tie_math"), ("eurostat", "tie_school"), ("laeken", "tie_laeken")])
+@pytest.mark.parametrize(
+    ("rule", "key"), [("convey", "tie_math"), ("eurostat", "tie_school"), ("laeken", "tie_laeken")]
+)
 def test_quantile_rules_at_an_exact_hit(survey_golden: Golden, rule: str, key: str) -> None:
     frame = pl.DataFrame({"y": [float(i) for i in range(1, 11)], "w": [1.0] * 10})
     survey = survey_of(frame, weight="w")

@@ -68,7 +68,9 @@ def _print(result: Estimates, fmt: OutputFormat, level: float) -> None:
         numeric = frame.schema[column].is_numeric()
         table.add_column(column, justify="right" if numeric else "left")
     for row in frame.iter_rows():
-        table.add_row(*("" if v is None else f"{v:.6g}" if isinstance(v, float) else str(v) for v in row))
+        table.add_row(
+            *("" if v is None else f"{v:.6g}" if isinstance(v, float) else str(v) for v in row)
+        )
     Console(width=max(console.width, 160)).print(table)
 
 
@@ -93,15 +95,17 @@ def estimate(
     ] = None,
     line: Annotated[
         str | None,
-        typer.Option("--line", help="Absolute poverty line: a number, or a column with a line per unit."),
+        typer.Option(
+            "--line", help="Absolute poverty line: a number, or a column with a line per unit."
+        ),
     ] = None,
     relative: Annotated[
         float | None,
-        typer.Option("--relative", help="Relative line: this share of the whole population's --of."),
+        typer.Option(
+            "--relative", help="Relative line: this share of the whole population's --of."
+        ),
     ] = None,
-    of: Annotated[
-        str | None, typer.Option("--of", help="median or mean (for --relative).")
-    ] = None,
+    of: Annotated[str | None, typer.Option("--of", help="median or mean (for --relative).")] = None,
     alpha: Annotated[float | None, typer.Option("--alpha", help="GE parameter alpha.")] = None,
     epsilon: Annotated[
         float | None, typer.Option("--epsilon", help="Atkinson inequality aversion.")
@@ -111,7 +115,8 @@ def estimate(
         str | None, typer.Option("--below", help="Who is poor: '<' (default) or '<=' the line.")
     ] = None,
     rule: Annotated[
-        str | None, typer.Option("--rule", help="Quantile rule: convey (default), eurostat, laeken.")
+        str | None,
+        typer.Option("--rule", help="Quantile rule: convey (default), eurostat, laeken."),
     ] = None,
     estimator: Annotated[
         str | None, typer.Option("--estimator", help="Gini estimator: osier (default) or eurostat.")
@@ -180,7 +185,7 @@ def estimate(
         var,
         options=options,
         by=by or None,
-        variance=variance.value,  # type: ignore[arg-type]
+        variance=variance.value,
         replicates=replicates,
         seed=seed,
     )

@@ -37,7 +37,8 @@ class Statistic:
 
 
 def _psu_sum(sample: Sample, rows: slice, values: FloatArray) -> FloatArray:
-    return np.bincount(sample.psu[rows], weights=values, minlength=sample.design.n_psus)
+    counts = np.bincount(sample.psu[rows], weights=values, minlength=sample.design.n_psus)
+    return counts.astype(np.float64)
 
 
 def run(

@@ -24,6 +24,7 @@ from typing import Literal
 
 import numpy as np
 
+from insaf.errors import DataError
 from insaf.measures.variance import FloatArray
 
 __all__ = [
@@ -39,10 +40,17 @@ __all__ = [
 QuantileRule = Literal["convey", "eurostat", "laeken"]
 QUANTILE_RULES: tuple[str, ...] = ("convey", "eurostat", "laeken")
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
+HIT = 1e-12
 
 
 def quantile(y: FloatArray, w: FloatArray, p: float, rule: QuantileRule) -> float:
-    """Weighted quantile of sorted ``y`` under ``rule`` (zero weights never selected)."""
+    """Weighted quantile of sorted ``y`` under ``rule`` (zero weights never selected).
+
+    ``F`` is compared with ``p`` with an absolute tolerance of ``HIT = 1e-12``, so
+    an exact hit is not lost to rounding in the cumulative sum (with 6 equal
+    weights of 0.01, ``F_3`` computes as 0.49999999999999994): R compares
+    exactly and can therefore differ from INSAF on such data, never otherwise.
+    """
     cw = np.cumsum(w)
     total = cw[-1]
     if total <= 0:
@@ -50,13 +58,13 @@ def quantile(y: FloatArray, w: FloatArray, p: float, rule: QuantileRule) -> floa
     f = cw / total
     n = f.shape[0]
     if rule == "laeken":
-        i = int(np.searchsorted(f, p, side="right"))
+        i = int(np.searchsorted(f, p + HIT, side="right"))
         return float(y[min(i, n - 1)])
-    i = int(np.searchsorted(f, p, side="left"))
+    i = int(np.searchsorted(f, p - HIT, side="left"))
     if i >= n:
         return float(y[n - 1])
-    if rule == "eurostat" and f[i] == p:
-        j = int(np.searchsorted(f, p, side="right"))
+    if rule == "eurostat" and abs(f[i] - p) <= HIT:
+        j = int(np.searchsorted(f, p + HIT, side="right"))
         if j < n:
             return float((y[i] + y[j]) / 2.0)
     # the first F >= p always has a positive weight (F does not rise on zero weights)
@@ -67,6 +75,12 @@ def bandwidth(y: FloatArray, w: FloatArray) -> float:
     """convey's ``h_fun``: ``sd * N^(-1/5)`` with the weighted population sd."""
     n_pop = float(w.sum())
     sd = math.sqrt(max((float(np.dot(w, y * y)) - float(np.dot(w, y)) ** 2 / n_pop) / n_pop, 0.0))
+    if not sd > 0:
+        raise DataError(
+            "the variable is constant in this domain: the kernel density has no bandwidth, so "
+            "the linearized standard error of a quantile-based measure is undefined "
+            "(use replicate weights, or check the variable)"
+        )
     return sd / math.exp(0.2 * math.log(n_pop))
 
 

@@ -70,7 +70,8 @@ class Sample:
     def replicate_weights(self, r: int) -> FloatArray:
         """Weights of every row in replicate ``r``."""
         if self.factors is not None:
-            return self.w * self.factors[self.psu, r]
+            weights: FloatArray = self.w * self.factors[self.psu, r]
+            return weights
         assert self.unit_replicates is not None
         return np.ascontiguousarray(self.unit_replicates[:, r])
 
@@ -242,10 +243,7 @@ def prepare(
         domains = (None,)
 
     rows = np.arange(n) if keep is None else np.flatnonzero(keep)
-    if sort is not None:
-        order = rows[np.argsort(cols[sort][rows], kind="stable")]
-    else:
-        order = rows
+    order = rows if sort is None else rows[np.argsort(cols[sort][rows], kind="stable")]
     by_domain = order[np.argsort(codes[order], kind="stable")]
     counts = np.bincount(codes[by_domain], minlength=len(domains))
     bounds = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)

@@ -155,7 +155,8 @@ def proportion(
     if value is None:
         if not np.all((y == 0) | (y == 1)):
             raise DataError(
-                f"column {variable!r} is not 0/1 or boolean; pass value= to say which value to count"
+                f"column {variable!r} is not 0/1 or boolean; "
+                "pass value= to say which value to count"
             )
     else:
         indicator = (y == value).astype(np.float64)
@@ -257,7 +258,7 @@ def _woodruff(
     share = float(np.dot(w, below)) / n_pop
     totals = np.bincount(
         sample.psu[rows], weights=w * (below - share) / n_pop, minlength=sample.design.n_psus
-    )
+    ).astype(np.float64)
     se_share = math.sqrt(max(float(linearized_variance(totals, sample.design)), 0.0))
     positive = w > 0
     psus = sample.psu[rows][positive]

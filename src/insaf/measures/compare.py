@@ -16,7 +16,7 @@ import numpy as np
 
 from insaf.errors import DesignError
 from insaf.measures.estimate import Estimate, LinearBasis, ReplicateBasis
-from insaf.measures.variance import linearized_variance, replicate_variance
+from insaf.measures.variance import FloatArray, linearized_variance, replicate_variance
 
 __all__ = ["difference", "ratio_of"]
 
@@ -62,7 +62,7 @@ def _combine(a: Estimate, b: Estimate, ca: float, cb: float, value: float, name:
     )
 
 
-def _replicate_values(a: Estimate, b: Estimate, name: str) -> np.ndarray:  # type: ignore[type-arg]
+def _replicate_values(a: Estimate, b: Estimate, name: str) -> FloatArray:
     assert isinstance(a.basis, ReplicateBasis) and isinstance(b.basis, ReplicateBasis)
     if name == "difference":
         return a.basis.thetas - b.basis.thetas

@@ -211,13 +211,14 @@ class Estimates(Sequence[Estimate]):
         return [e.to_dict(level) for e in self._items]
 
     def table(self, level: float = 0.95) -> pl.DataFrame:
-        """One row per estimate: measure, the domain columns, estimate, se, CI, cv, n, population."""
+        """One row per estimate: measure, domain columns, estimate, se, CI, cv, n, population."""
         by = list(self._by)
         for e in self._items:
             for k in e.domain or {}:
                 if k not in by:
                     by.append(k)
-        rows: dict[str, list[Any]] = {"measure": [], **{k: [] for k in by}}
+        rows: dict[str, list[Any]] = {"measure": []}
+        rows.update({k: [] for k in by})
         cols = ["estimate", "se", "ci_low", "ci_high", "cv", "n", "population"]
         rows.update({c: [] for c in cols})
         for e in self._items:
@@ -227,7 +228,7 @@ class Estimates(Sequence[Estimate]):
                 rows[k].append((e.domain or {}).get(k))
             for c in cols:
                 rows[c].append(d[c])
-        schema: dict[str, Any] = {c: pl.Float64 for c in cols}
+        schema: dict[str, Any] = dict.fromkeys(cols, pl.Float64)
         schema["n"] = pl.Int64
         frame = pl.DataFrame({k: v for k, v in rows.items() if k not in cols})
         return frame.hstack(pl.DataFrame({c: rows[c] for c in cols}, schema=schema))

@@ -325,7 +325,7 @@ def _share_ratio_kernel(low: float, high: float, rule: QuantileRule) -> Kernel:
                 f"the income share of the bottom {low:.0%} is not positive: the ratio is undefined"
             )
         value = top / s_low
-        if not influence:
+        if z_low is None or z_high is None:
             return value, None, 0.0
         z_top = y - z_high
         return value, (s_low * z_top - top * z_low) / (s_low * s_low), 0.0

@@ -91,7 +91,7 @@ def _poor(y: FloatArray, line: FloatArray | float, below: Below) -> FloatArray:
 
 
 def _line_of(cols: Cols, t: float) -> FloatArray | float:
-    return cols["line"] if "line" in cols else t
+    return cols.get("line", t)
 
 
 def _fgt_kernel(alpha: float, below: Below, relative: bool) -> Statistic:

@@ -186,7 +186,7 @@ def psu_totals(wz: FloatArray, design: DesignArrays) -> FloatArray:
     """PSU totals of weighted influence values: ``(P,)`` for a vector, ``(P, k)`` for a matrix."""
     p = design.n_psus
     if wz.ndim == 1:
-        return np.bincount(design.psu, weights=wz, minlength=p)
+        return np.bincount(design.psu, weights=wz, minlength=p).astype(np.float64)
     out = np.empty((p, wz.shape[1]))
     for j in range(wz.shape[1]):  # loop over statistics, not over units
         out[:, j] = np.bincount(design.psu, weights=wz[:, j], minlength=p)
@@ -242,7 +242,7 @@ def linearized_variance(totals: FloatArray, design: DesignArrays) -> FloatArray:
     """Variances (k,) from PSU totals (P, k), or a 0-d array from a vector (P,)."""
     t = totals.reshape(totals.shape[0], -1)
     centred, scale, mult = _centred(t, design)
-    v = np.einsum("pk,p,pk->k", centred, scale, centred) * mult
+    v: FloatArray = np.einsum("pk,p,pk->k", centred, scale, centred) * mult
     return v.reshape(totals.shape[1:]) if totals.ndim > 1 else v.reshape(())
 
 
@@ -318,7 +318,7 @@ def jackknife_factors(design: DesignArrays) -> tuple[FloatArray, ReplicateSpec]:
     if np.any(lonely) and rule is LonelyPSU.ADJUST:
         h_all = design.n_strata
         extra = []
-        for h in np.flatnonzero(lonely):  # loop over lonely strata only
+        for h in np.flatnonzero(lonely).tolist():  # loop over lonely strata only
             col = np.where(ps == h, 0.0, h_all / (h_all - 1))
             extra.append(col)
         factors = np.column_stack([factors, *extra])
