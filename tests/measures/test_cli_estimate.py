@@ -107,4 +107,4 @@ def test_table_output() -> None:
 def test_clear_errors(args: list[str], message: str) -> None:
     result = invoke(*args)
     assert result.exit_code == 2
-    assert message in result.output.replace("\n", " ")
+    assert message in " ".join(result.output.split())
