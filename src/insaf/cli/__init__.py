@@ -6,7 +6,8 @@ command(s) on ``app``.
 
 from __future__ import annotations
 
-from insaf.cli import survey as _survey  # noqa: F401  (registers commands)
+from insaf.cli import estimate as _estimate  # noqa: F401  (registers commands)
+from insaf.cli import survey as _survey  # noqa: F401
 from insaf.cli.app import app
 
 __all__ = ["app", "main"]
