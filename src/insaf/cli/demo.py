@@ -82,8 +82,7 @@ def print_demo(result: DemoResult, lang: Lang = Lang.EN) -> None:
     for h in result.headlines:
         e = h.estimate
         low, high = e.ci()
-        rate = e.measure in ("fgt0", "fgt1", "gini")
-        fmt = (lambda v: f"{100 * v:.2f}%") if rate else (lambda v: f"{v:,.2f}")
+        fmt = _percent if e.measure in ("fgt0", "fgt1", "gini") else _number
         figures.add_row(
             h.label_ar if lang is Lang.AR else h.label_en,
             fmt(e.value),
@@ -93,3 +92,11 @@ def print_demo(result: DemoResult, lang: Lang = Lang.EN) -> None:
         )
     console.print(figures)
     print_report(ins.report)
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.2f}%"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.2f}"
