@@ -17,7 +17,7 @@ from insaf.survey.synth.labels import HOUSEHOLD, ITEM, PERSON, Spec, metadata
 from insaf.survey.synth.streams import Columns
 from insaf.survey.table import Table
 
-__all__ = ["SynthOptions", "description", "survey_name", "synthesize"]
+__all__ = ["INTERNAL", "NULLABLE", "SynthOptions", "description", "survey_name", "synthesize"]
 
 NULLABLE = frozenset(
     {
@@ -40,6 +40,8 @@ NULLABLE = frozenset(
     }
 )
 """Columns that are missing (null) outside the question's population."""
+INTERNAL = frozenset({"hh_index", "ea_effect", "ea_refugee", "students", "chronic_members"})
+"""Working columns of the generator that are not written."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -144,4 +146,6 @@ def synthesize(
     """
     options = SynthOptions(households=households, seed=seed, year=year, take=take)
     generated = generate(households, seed, year, take=take, progress=progress)
+    if progress is not None:
+        progress("tables")
     return to_survey(generated, options)

@@ -45,6 +45,7 @@ STEPS = (
     "dwelling",
     "assistance",
     "consumption",
+    "tables",
 )
 """The steps reported to a progress callback, in order."""
 

@@ -49,6 +49,7 @@ _ASSETS: list[Spec] = [
         ("air_conditioner", "an air conditioner", "مكيف هواء"),
         ("computer", "a computer", "حاسوب"),
         ("mobile_phone", "a mobile phone", "هاتف محمول"),
+        ("internet", "internet at home", "اتصالاً بالإنترنت في المنزل"),
         ("car", "a car", "سيارة"),
         ("motorcycle", "a motorcycle", "دراجة نارية"),
         ("bicycle", "a bicycle", "دراجة هوائية"),
