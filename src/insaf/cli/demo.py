@@ -69,10 +69,10 @@ def print_demo(result: DemoResult, lang: Lang = Lang.EN) -> None:
     counts.add_row("households represented", f"{ins.population_households or 0:,.0f}")
     counts.add_row("persons represented", f"{ins.population_persons or 0:,.0f}")
     if ins.design is not None:
-        low, high, _ = ins.design.psus_per_stratum
+        fewest, most, _ = ins.design.psus_per_stratum
         counts.add_row("strata", str(ins.design.strata))
         counts.add_row(
-            "PSUs (enumeration areas)", f"{ins.design.psus:,} ({low}-{high} per stratum)"
+            "PSUs (enumeration areas)", f"{ins.design.psus:,} ({fewest}-{most} per stratum)"
         )
     console.print(counts)
     figures = RichTable(title="Headline figures (design-based standard errors)")
