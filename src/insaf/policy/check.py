@@ -1,0 +1,167 @@
+"""Check a scenario against a survey before anything is computed.
+
+Every problem is collected and reported at once, each with the scenario's file,
+line and key: an unknown variable in an expression, an expression that does not
+compute on the survey's columns (tried on its first rows), an item that is not
+in the consumption table, a welfare or poverty-line column that is missing, two
+VATs or two tariffs on one item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from insaf.errors import DataError, Location, SpecError
+from insaf.policy.data import PolicyData
+from insaf.policy.expressions import ExpressionError
+from insaf.policy.instruments.base import Level, compiled
+from insaf.policy.scenario import Policy, Scenario
+
+__all__ = ["check_derived", "check_scenario"]
+
+KeyPath = tuple[Hashable, ...]
+_DRY_ROWS = 3
+
+
+@dataclass
+class _Report:
+    scenario: Scenario
+    problems: list[tuple[Location, str]] = field(default_factory=list)
+
+    def add(self, path: KeyPath, message: str) -> None:
+        self.problems.append((self.scenario.locate(path), message))
+
+    def raise_any(self) -> None:
+        if self.problems:
+            raise SpecError(self.scenario.file, self.problems)
+
+
+def _expression(
+    report: _Report,
+    data: PolicyData,
+    path: KeyPath,
+    text: str,
+    level: Level,
+    *,
+    extra: frozenset[str] = frozenset(),
+    dry_run: bool = True,
+    numeric: bool = False,
+) -> None:
+    expression = compiled(text)
+    if level == "person" and data.persons is None:
+        report.add(path, f"{text!r} is a person-level rule but the survey has no person table")
+        return
+    known = set(data.columns(level)) | extra
+    try:
+        expression.check(known, level=level)
+    except ExpressionError as exc:
+        report.add(path, str(exc))
+        return
+    if not dry_run or extra & set(expression.names):
+        return
+    try:
+        frame = data.frame(expression.names, level, rows=_DRY_ROWS)
+        if numeric:
+            expression.values(frame)
+        else:
+            expression.condition(frame)
+    except DataError as exc:
+        report.add(path, exc.message)
+
+
+def check_derived(scenario: Scenario, data: PolicyData) -> None:
+    """Check the scenario's ``variables`` (each may use the ones before it)."""
+    report = _Report(scenario)
+    made: set[str] = set()
+    for name, spec in scenario.variables.items():
+        level: Level = "household" if spec.how == "expr" else "person"
+        if name in data.households.columns:
+            report.add(("variables", name), f"{name!r} is already a household variable")
+        _expression(
+            report,
+            data,
+            ("variables", name, spec.how),
+            spec.text,
+            level,
+            extra=frozenset(made),
+            numeric=True,
+        )
+        made.add(name)
+    report.raise_any()
+
+
+def _conflicts(report: _Report, policy: Policy, data: PolicyData) -> None:
+    roles: dict[str, list[tuple[str, str]]] = {}
+    for instrument in policy.instruments:
+        terms = getattr(instrument, "terms", None)
+        if terms is None:
+            continue
+        for term in terms(data.item_names):
+            roles.setdefault(term.item, []).append((term.instrument, term.role))
+    for item, found in roles.items():
+        tariffs = [i for i, r in found if r == "tariff"]
+        vats = sorted({i for i, r in found if r == "vat"})
+        if len(tariffs) > 1:
+            report.add(policy.where[tariffs[1]], f"item {item!r} has two tariffs: {tariffs}")
+        elif tariffs:
+            others = sorted({i for i, r in found if r not in ("tariff", "vat")})
+            if others:
+                report.add(
+                    policy.where[others[0]],
+                    f"item {item!r} is priced by the tariff {tariffs[0]!r}: change the tariff "
+                    f"instead of adding {others}",
+                )
+        if len(vats) > 1:
+            report.add(policy.where[vats[1]], f"item {item!r} is taxed by two VATs: {vats}")
+
+
+def check_scenario(scenario: Scenario, data: PolicyData) -> None:
+    """Raise a ``SpecError`` listing every way ``scenario`` does not fit ``data``."""
+    report = _Report(scenario)
+    household = set(data.households.columns)
+    welfare = scenario.welfare.variable
+    if welfare not in household:
+        report.add(
+            ("welfare", "variable"),
+            f"welfare variable {welfare!r} is not a household variable "
+            f"(known: {', '.join(sorted(household))})",
+        )
+    for name, line in scenario.poverty_lines.items():
+        if isinstance(line, str) and line not in household:
+            report.add(
+                ("poverty_lines", name), f"poverty line column {line!r} is not in the survey"
+            )
+    for i, group in enumerate(scenario.groups or []):
+        if group not in household:
+            report.add(("groups", i), f"group variable {group!r} is not a household variable")
+    for item in scenario.elasticities:
+        if item not in data.item_names:
+            report.add(("elasticities", item), _no_item(item, data))
+    seen: set[tuple[str, str]] = set()
+    for policy in scenario.policies().values():
+        for instrument in policy.instruments:
+            where = policy.where[instrument.id]
+            fingerprint = (instrument.id, instrument.model_dump_json())
+            if fingerprint in seen:
+                continue
+            seen.add(fingerprint)
+            for need in instrument.needs():
+                path = (*where, *need.key)
+                if need.what == "item":
+                    if need.text not in data.item_names:
+                        report.add(path, _no_item(need.text, data))
+                else:
+                    numeric = need.key[-1] in ("base", "income")
+                    _expression(report, data, path, need.text, need.level, numeric=numeric)
+        _conflicts(report, policy, data)
+        solve = policy.solve
+        if solve is not None and solve.group is not None and solve.group.where is not None:
+            path = (*policy.solve_where, "group", "where")
+            _expression(report, data, path, solve.group.where, "household")
+    report.raise_any()
+
+
+def _no_item(item: str, data: PolicyData) -> str:
+    known = ", ".join(data.item_names) or "none: the survey has no consumption table"
+    return f"item {item!r} is not in the consumption table (items: {known})"

@@ -1,0 +1,421 @@
+"""The survey as the engine sees it: whole columns and integer household codes.
+
+Households are numbered ``0..H-1`` in the order of the household table. Each
+person carries the code of their household (``person_hh``), so a sum over
+members is ``np.bincount(person_hh, values, minlength=H)`` and a household
+value reaches its members by ``values[person_hh]``. Consumption items are
+turned into two ``H x I`` arrays (quantity and spending), one column per item,
+by a single ``bincount`` over ``household * I + item``. Nothing loops over rows.
+
+Expressions are evaluated once per text and level and kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from insaf.errors import DataError, Location
+from insaf.policy.expressions import BoolArray
+from insaf.policy.instruments.base import FloatArray, Level, compiled
+from insaf.policy.period import per_year
+from insaf.survey import Survey, Table
+
+__all__ = ["BUILT_IN", "PolicyData", "equivalence_scale"]
+
+IntArray = npt.NDArray[np.int64]
+
+BUILT_IN = ("n_members", "n_children", "n_elderly", "has_children", "has_elderly")
+"""Household variables INSAF adds when the survey has persons with an ``age``:
+members, children (under 18), elderly (65 and over), and 0/1 flags."""
+
+_HH = "__h__"
+
+
+def _household_codes(keys: pl.DataFrame, index: pl.DataFrame, on: list[str], what: str) -> IntArray:
+    codes = keys.join(index, on=on, how="left", maintain_order="left").get_column(_HH)
+    if codes.null_count():
+        raise DataError(
+            f"{codes.null_count()} {what} row(s) name a household that is not in the household "
+            "table"
+        )
+    return np.ascontiguousarray(codes.to_numpy(), dtype=np.int64)
+
+
+def _item_codes(
+    labels: pl.Series, survey: Survey, names: Mapping[str, int | str] | None
+) -> tuple[tuple[str, ...], IntArray]:
+    """Item names and each row's item number (0..I-1, in the order of the names).
+
+    A text column holds the names. A coded column is named through ``names``
+    (name -> code), else the survey's ``policy["items"]``; codes with no name
+    are called by their code (``"19"``).
+    """
+    if labels.null_count():
+        raise DataError(f"the item column has {labels.null_count()} missing value(s)")
+    if labels.dtype == pl.String and names is None:
+        ordered = tuple(sorted(labels.unique().to_list()))
+        codes = labels.cast(pl.Enum(list(ordered))).to_physical().to_numpy()
+        return ordered, codes.astype(np.int64)
+    if names is None:
+        declared = survey.policy.get("items")
+        names = {str(k): v for k, v in declared.items()} if isinstance(declared, Mapping) else {}
+    by_code = {str(code): name for name, code in names.items()}
+    if labels.dtype.is_integer():
+        raw = labels.cast(pl.Int64).to_numpy()
+        low = int(raw.min()) if raw.size else 0
+        shifted = raw - low
+        present = np.flatnonzero(np.bincount(shifted)) if raw.size else np.zeros(0, np.int64)
+        found = [str(int(c) + low) for c in present]
+    else:
+        text = labels.cast(pl.String)
+        found = sorted(text.unique().to_list())
+    named = [by_code.get(code, code) for code in found]
+    ordered = tuple(sorted(set(named)))
+    position = {name: i for i, name in enumerate(ordered)}
+    if labels.dtype.is_integer():
+        lut = np.zeros(int(present.max()) + 1 if present.size else 1, dtype=np.int64)
+        lut[present] = [position[name] for name in named]
+        return ordered, lut[shifted]
+    mapping = {code: position[name] for code, name in zip(found, named, strict=True)}
+    codes = text.replace_strict(mapping, return_dtype=pl.Int64).to_numpy()
+    return ordered, codes.astype(np.int64)
+
+
+def _splitmix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """SplitMix64: a fixed, well-mixed hash of 64-bit integers."""
+    with np.errstate(over="ignore"):
+        z = x + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+@dataclass(eq=False)
+class PolicyData:
+    """Columns, codes and item arrays of one survey, ready for the instruments."""
+
+    survey: Survey
+    households: pl.DataFrame
+    persons: pl.DataFrame | None
+    person_hh: IntArray
+    weight: FloatArray
+    members: FloatArray
+    period: str
+    item_names: tuple[str, ...]
+    item_quantity: FloatArray
+    item_value: FloatArray
+    household_ids: npt.NDArray[np.uint64] | None = None
+    _cache: dict[tuple[str, str, str], npt.NDArray[np.generic]] = field(default_factory=dict)
+    _prices: dict[str, FloatArray] = field(default_factory=dict)
+
+    # -- building ---------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        survey: Survey,
+        *,
+        period: str = "month",
+        items_table: str | None = None,
+        item_column: str = "item",
+        quantity_column: str = "quantity",
+        value_column: str = "value",
+        item_names: Mapping[str, int | str] | None = None,
+        derived: Sequence[tuple[str, str, str]] = (),
+    ) -> PolicyData:
+        """Prepare ``survey``.
+
+        ``item_names`` maps item names to the codes of the item column (by
+        default the survey's ``policy["items"]``); ``derived`` lists ``(name,
+        how, expression)`` household variables (``how`` one of ``expr``,
+        ``sum``, ``any``, ``max``, ``min``), made in order.
+        """
+        if survey.households is None:
+            raise DataError("policy simulation needs a household table", Location(file=survey.path))
+        households = survey.households.frame
+        key = survey.household_key
+        n = households.height
+        index = None
+        if key is not None:
+            index = households.select(key).with_row_index(_HH)
+        persons = survey.persons.frame if survey.persons is not None else None
+        if persons is not None and key is not None and index is not None:
+            person_hh = _household_codes(persons.select(key), index, [key], "person")
+            members = np.bincount(person_hh, minlength=n).astype(np.float64)
+        else:
+            persons = None
+            person_hh = np.zeros(0, dtype=np.int64)
+            if "hhsize" not in households.columns:
+                raise DataError(
+                    "the survey has no person table and no 'hhsize' column: household size "
+                    "is unknown",
+                    Location(file=survey.path),
+                )
+            members = households.get_column("hhsize").cast(pl.Float64).to_numpy().copy()
+        weight = households.get_column(survey.design.weight).cast(pl.Float64).to_numpy()
+        ids = None
+        if key is not None and households.schema[key].is_integer():
+            ids = households.get_column(key).cast(pl.Int64).to_numpy().astype(np.uint64)
+
+        names, quantity, value = cls._items(
+            survey,
+            index,
+            key,
+            n,
+            items_table,
+            item_column,
+            quantity_column,
+            value_column,
+            item_names,
+        )
+        data = cls(
+            survey=survey,
+            households=households,
+            persons=persons,
+            person_hh=person_hh,
+            weight=np.ascontiguousarray(weight, dtype=np.float64),
+            members=members,
+            period=period,
+            item_names=names,
+            item_quantity=quantity,
+            item_value=value,
+            household_ids=ids,
+        )
+        data._add_built_in()
+        for name, how, text in derived:
+            data.add_variable(name, how, text)
+        return data
+
+    @staticmethod
+    def _items(
+        survey: Survey,
+        index: pl.DataFrame | None,
+        key: str | None,
+        n: int,
+        table: str | None,
+        item_col: str,
+        quantity_col: str,
+        value_col: str,
+        item_names: Mapping[str, int | str] | None,
+    ) -> tuple[tuple[str, ...], FloatArray, FloatArray]:
+        empty = np.zeros((n, 0))
+        if not survey.items:
+            return (), empty, empty
+        if table is None:
+            table = "consumption" if "consumption" in survey.items else next(iter(survey.items))
+        found: Table | None = survey.items.get(table)
+        if found is None or key is None or index is None:
+            known = ", ".join(survey.items) or "none"
+            raise DataError(f"no item table {table!r} in the survey (tables: {known})")
+        frame = found.frame
+        for column in (item_col, quantity_col, value_col, key):
+            if column not in frame.columns:
+                raise DataError(
+                    f"item table {table!r} has no column {column!r} "
+                    f"(columns: {', '.join(frame.columns)})"
+                )
+        names, codes = _item_codes(frame.get_column(item_col), survey, item_names)
+        hh = _household_codes(frame.select(key), index, [key], f"item table {table!r}")
+        spent = frame.get_column(value_col).cast(pl.Float64).fill_null(0.0)
+        bought = frame.get_column(quantity_col).cast(pl.Float64).fill_null(spent)
+        flat = hh * len(names) + codes
+        size = n * len(names)
+        q = np.bincount(flat, weights=bought.to_numpy(), minlength=size)
+        v = np.bincount(flat, weights=spent.to_numpy(), minlength=size)
+        shape = (n, len(names))
+        return names, q.astype(np.float64).reshape(shape), v.astype(np.float64).reshape(shape)
+
+    def _add_built_in(self) -> None:
+        extra: dict[str, FloatArray] = {}
+        if "n_members" not in self.households.columns:
+            extra["n_members"] = self.members
+        if self.persons is not None and "age" in self.persons.columns:
+            age = self.persons.get_column("age").cast(pl.Float64).fill_null(np.nan).to_numpy()
+            children = self.household_sum((age < 18).astype(np.float64))
+            elderly = self.household_sum((age >= 65).astype(np.float64))
+            for name, values in (
+                ("n_children", children),
+                ("n_elderly", elderly),
+                ("has_children", (children > 0).astype(np.float64)),
+                ("has_elderly", (elderly > 0).astype(np.float64)),
+            ):
+                if name not in self.households.columns:
+                    extra[name] = values
+        self.households = self.households.with_columns(
+            [
+                pl.Series(k, v, dtype=pl.Int64 if k != "n_members" else pl.Float64)
+                for k, v in extra.items()
+            ]
+        )
+
+    def add_variable(self, name: str, how: str, text: str) -> None:
+        """Add a household variable (see ``insaf.policy.scenario.Derived``)."""
+        if how == "expr":
+            values = self.values(text, "household")
+        else:
+            person = self.values(text, "person")
+            if how == "sum":
+                values = self.household_sum(person)
+            elif how == "any":
+                values = (self.household_sum((person != 0).astype(np.float64)) > 0).astype(
+                    np.float64
+                )
+            else:
+                frame = pl.DataFrame({"h": self.person_hh, "v": person})
+                agg = frame.group_by("h").agg(
+                    pl.col("v").max() if how == "max" else pl.col("v").min()
+                )
+                values = np.zeros(self.n_households)
+                values[agg.get_column("h").to_numpy()] = agg.get_column("v").to_numpy()
+        self.households = self.households.with_columns(pl.Series(name, values))
+        self._cache = {k: v for k, v in self._cache.items() if name not in compiled(k[1]).names}
+
+    # -- shape ------------------------------------------------------------------------
+
+    @property
+    def n_households(self) -> int:
+        return self.households.height
+
+    @property
+    def n_persons(self) -> int:
+        return int(self.person_hh.shape[0])
+
+    def columns(self, level: Level) -> list[str]:
+        """Variables an expression can read at ``level`` (persons also read household ones)."""
+        own = list(self.households.columns)
+        if level == "person":
+            if self.persons is None:
+                return []
+            return list(self.persons.columns) + [c for c in own if c not in self.persons.columns]
+        return own
+
+    def household_sum(self, values: npt.NDArray[Any]) -> FloatArray:
+        """Sum over each household's members of a per-person array."""
+        out = np.bincount(self.person_hh, weights=values, minlength=self.n_households)
+        return out.astype(np.float64, copy=False)
+
+    def to_persons(self, values: FloatArray) -> FloatArray:
+        """Each person's household value."""
+        out: FloatArray = values[self.person_hh]
+        return out
+
+    # -- expressions --------------------------------------------------------------------
+
+    def frame(self, names: Sequence[str], level: Level, rows: int | None = None) -> pl.DataFrame:
+        """The columns ``names`` at ``level`` (first ``rows`` units only, when given)."""
+        if level == "household":
+            out = self.households.select(list(names))
+            return out if rows is None else out.head(rows)
+        if self.persons is None:
+            raise DataError("this survey has no person table: person-level rules cannot be used")
+        own = [c for c in names if c in self.persons.columns]
+        borrowed = [c for c in names if c not in self.persons.columns]
+        persons = self.persons if rows is None else self.persons.head(rows)
+        codes = self.person_hh if rows is None else self.person_hh[:rows]
+        out = persons.select(own)
+        if borrowed:
+            out = out.with_columns(
+                [self.households.get_column(c).gather(pl.Series(codes)) for c in borrowed]
+            )
+        return out
+
+    def _evaluate(
+        self, text: str, level: Level, as_: Literal["condition", "values"]
+    ) -> npt.NDArray[np.generic]:
+        key = (as_, text, level)
+        if key not in self._cache:
+            expression = compiled(text)
+            frame = self.frame(expression.names, level)
+            if as_ == "condition":
+                self._cache[key] = expression.condition(frame)
+            else:
+                self._cache[key] = expression.values(frame)
+        return self._cache[key]
+
+    def condition(self, text: str, level: Level) -> BoolArray:
+        """A yes/no rule, one value per unit at ``level``."""
+        out = self._evaluate(text, level, "condition")
+        return out  # type: ignore[return-value]
+
+    def values(self, text: str, level: Level) -> FloatArray:
+        """An amount, one value per unit at ``level``."""
+        out = self._evaluate(text, level, "values")
+        return out  # type: ignore[return-value]
+
+    def column(self, name: str) -> FloatArray:
+        """A numeric household column."""
+        return self.values(f'"{name}"', "household")
+
+    # -- randomness and periods ------------------------------------------------------------
+
+    def uniform(self, seed: int) -> FloatArray:
+        """A uniform number in [0, 1) per household, fixed by ``seed`` and the household id."""
+        base = (
+            self.household_ids
+            if self.household_ids is not None
+            else np.arange(self.n_households, dtype=np.uint64)
+        )
+        mixed = _splitmix(base ^ _splitmix(np.asarray([seed], dtype=np.uint64))[0])
+        out: FloatArray = (mixed >> np.uint64(11)).astype(np.float64) * (1.0 / 2.0**53)
+        return out
+
+    def per(self, period: str | None) -> float:
+        """How many of the scenario's periods make one ``period`` (12 months in a year)."""
+        if period is None:
+            return 1.0
+        return per_year(self.period) / per_year(period)
+
+    # -- items --------------------------------------------------------------------------
+
+    def _item(self, item: str) -> int:
+        try:
+            return self.item_names.index(item)
+        except ValueError:
+            known = ", ".join(self.item_names) or "none"
+            raise DataError(f"no item {item!r} in the consumption table (items: {known})") from None
+
+    def quantity(self, item: str) -> FloatArray:
+        """Units of ``item`` each household buys per period."""
+        return np.ascontiguousarray(self.item_quantity[:, self._item(item)])
+
+    def spending(self, item: str) -> FloatArray:
+        """What each household spends on ``item`` per period."""
+        return np.ascontiguousarray(self.item_value[:, self._item(item)])
+
+    def price(self, item: str) -> FloatArray:
+        """Observed unit price (spending / quantity); the mean price where none is bought."""
+        if item not in self._prices:
+            q, v = self.quantity(item), self.spending(item)
+            bought = q > 0
+            total_q = float(np.dot(self.weight[bought], q[bought]))
+            mean = float(np.dot(self.weight[bought], v[bought])) / total_q if total_q else 1.0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                self._prices[item] = np.where(bought, v / q, mean)
+        return self._prices[item]
+
+
+def equivalence_scale(data: PolicyData, equivalence: str, adult_age: int = 14) -> FloatArray:
+    """The number a household's money is divided by to give its welfare per unit."""
+    if equivalence == "per_capita":
+        return np.maximum(data.members, 1.0)
+    if equivalence == "household":
+        return np.ones(data.n_households)
+    if equivalence == "square_root":
+        return np.sqrt(np.maximum(data.members, 1.0))
+    if data.persons is None or "age" not in data.persons.columns:
+        raise DataError(f"the {equivalence} scale needs a person table with 'age'")
+    age = data.persons.get_column("age").cast(pl.Float64).to_numpy()
+    adults = data.household_sum((age >= adult_age).astype(np.float64))
+    children = data.members - adults
+    other_adult, child = (0.5, 0.3) if equivalence == "oecd_modified" else (0.7, 0.5)
+    first_adult = np.minimum(adults, 1.0)
+    scale = first_adult + other_adult * np.maximum(adults - 1.0, 0.0) + child * children
+    scale += np.where(adults == 0, 1.0 - child, 0.0)  # a household of children: its first counts 1
+    out: FloatArray = np.maximum(scale, 1.0)
+    return out

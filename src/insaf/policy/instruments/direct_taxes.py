@@ -1,0 +1,162 @@
+"""Direct taxes with progressive brackets, and social contributions.
+
+Income tax, for each tax unit (a person or a household) that is liable::
+
+    taxable = max(0, base - allowance - allowance_per_member * members)
+    tax     = sum_k rate_k * min(max(taxable - above_k, 0), above_{k+1} - above_k)
+
+with ``above_0 < above_1 < ...`` the bracket thresholds (the last bracket has
+no upper end). When ``period`` is given (brackets and allowances are often
+annual while the scenario's amounts are monthly), the base is converted to that
+period first and the tax back to the scenario's period.
+
+Social contribution, for each liable person (or household) with a positive base::
+
+    contribution = rate * min(max(base, floor), ceiling)
+
+The worker's part lowers the household's income; ``employer_rate`` adds the
+employer's part to the revenue only (in the static incidence used here,
+employers' contributions are not taken from the household).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from itertools import pairwise
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, model_validator
+
+from insaf.policy.instruments.base import (
+    ExprText,
+    FloatArray,
+    Flows,
+    InstrumentBase,
+    Kind,
+    Level,
+    Need,
+    Rate,
+)
+from insaf.policy.period import Period
+
+if TYPE_CHECKING:
+    from insaf.policy.data import PolicyData
+
+__all__ = ["Bracket", "IncomeTax", "SocialContribution", "bracket_tax"]
+
+
+class Bracket(BaseModel):
+    """A marginal ``rate`` on the part of taxable income above ``above``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    above: NonNegativeFloat
+    rate: Rate
+
+
+def bracket_tax(taxable: FloatArray, brackets: Sequence[Bracket]) -> FloatArray:
+    """Tax on ``taxable`` by marginal brackets (a loop over brackets, not over rows)."""
+    tax = np.zeros_like(taxable)
+    for k, bracket in enumerate(brackets):
+        upper = brackets[k + 1].above if k + 1 < len(brackets) else np.inf
+        tax += bracket.rate * np.clip(taxable - bracket.above, 0.0, upper - bracket.above)
+    return tax
+
+
+def _liable(data: PolicyData, eligible: str | None, level: Level) -> FloatArray | None:
+    return None if eligible is None else data.condition(eligible, level).astype(np.float64)
+
+
+class IncomeTax(InstrumentBase):
+    """Personal or household income tax (ضريبة الدخل) with marginal brackets."""
+
+    type: Literal["income_tax"]
+    unit: Level = "person"
+    base: ExprText
+    eligible: ExprText | None = None
+    allowance: NonNegativeFloat = 0.0
+    allowance_per_member: NonNegativeFloat = 0.0
+    brackets: list[Bracket] = Field(min_length=1)
+    period: Period | None = None
+
+    @model_validator(mode="after")
+    def _increasing(self) -> IncomeTax:
+        thresholds = [b.above for b in self.brackets]
+        if any(b <= a for a, b in pairwise(thresholds)):
+            raise ValueError(f"bracket thresholds must increase: {thresholds}")
+        if self.allowance_per_member and self.unit != "household":
+            raise ValueError("allowance_per_member applies to a household tax (unit: household)")
+        return self
+
+    @property
+    def kind(self) -> Kind:
+        return Kind.DIRECT_TAX
+
+    def needs(self) -> Iterator[Need]:
+        yield Need(("base",), "expression", self.base, self.unit)
+        if self.eligible is not None:
+            yield Need(("eligible",), "expression", self.eligible, self.unit)
+
+    def compute(self, data: PolicyData) -> Flows:
+        factor = data.per(self.period)
+        base = data.values(self.base, self.unit) * factor
+        allowance = self.allowance
+        if self.unit == "household":
+            taxable = np.maximum(base - allowance - self.allowance_per_member * data.members, 0.0)
+        else:
+            taxable = np.maximum(base - allowance, 0.0)
+        tax = bracket_tax(taxable, self.brackets) / factor
+        liable = _liable(data, self.eligible, self.unit)
+        if liable is not None:
+            tax *= liable
+        if self.unit == "person":
+            tax = data.household_sum(tax)
+        return Flows(benefit=-tax, fiscal=-tax)
+
+
+class SocialContribution(InstrumentBase):
+    """Social insurance contributions (اشتراكات الضمان الاجتماعي) on a base such as wages."""
+
+    type: Literal["social_contribution"]
+    unit: Level = "person"
+    base: ExprText
+    eligible: ExprText | None = None
+    rate: Rate
+    employer_rate: Rate = 0.0
+    floor: NonNegativeFloat | None = None
+    ceiling: NonNegativeFloat | None = None
+    period: Period | None = None
+
+    @model_validator(mode="after")
+    def _floor_below_ceiling(self) -> SocialContribution:
+        if self.floor is not None and self.ceiling is not None and self.floor > self.ceiling:
+            raise ValueError(f"floor {self.floor} is above ceiling {self.ceiling}")
+        return self
+
+    @property
+    def kind(self) -> Kind:
+        return Kind.CONTRIBUTION
+
+    def needs(self) -> Iterator[Need]:
+        yield Need(("base",), "expression", self.base, self.unit)
+        if self.eligible is not None:
+            yield Need(("eligible",), "expression", self.eligible, self.unit)
+
+    def compute(self, data: PolicyData) -> Flows:
+        factor = data.per(self.period)
+        base = data.values(self.base, self.unit) * factor
+        counted = base
+        if self.floor is not None:
+            counted = np.maximum(counted, self.floor)
+        if self.ceiling is not None:
+            counted = np.minimum(counted, self.ceiling)
+        counted = np.where(base > 0.0, counted, 0.0) / factor
+        liable = _liable(data, self.eligible, self.unit)
+        if liable is not None:
+            counted *= liable
+        if self.unit == "person":
+            counted = data.household_sum(counted)
+        worker = self.rate * counted
+        revenue = (self.rate + self.employer_rate) * counted
+        return Flows(benefit=-worker, fiscal=-revenue)
