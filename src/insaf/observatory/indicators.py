@@ -78,10 +78,18 @@ class RightsDimension(StrEnum):
 
 
 class Category(_Strict):
-    """One value of a dimension: its code (as stored) and its label."""
+    """One value of a dimension: its code (as stored) and its label.
+
+    For computed indicators, ``values`` lists the survey codes that fall in the
+    category (``sex: 2`` is ``female``) and ``range`` a ``[low, high)`` interval
+    of a numeric variable (``age: [15, 25)``); without either, the survey
+    value must equal ``code``.
+    """
 
     code: str = Field(pattern=CODE)
     name: Text
+    values: list[int | str] = Field(default_factory=list)
+    range: tuple[float, float] | None = None
 
 
 class Dimension(_Strict):
@@ -95,6 +103,7 @@ class Dimension(_Strict):
     name: Text
     categories: list[Category] = Field(min_length=1)
     variable: str | None = None
+    quantiles: bool = False
     sdmx: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]*$")
 
     @field_validator("categories")
@@ -138,7 +147,11 @@ class Computation(_Strict):
     ``poverty_line`` the column (or number) holding the line for poverty
     measures, ``level`` whether persons or households are counted, and
     ``scale`` a factor applied to value, standard error and interval (100 for
-    a percentage).
+    a percentage). ``derive`` defines new columns by Polars SQL expressions
+    (``{"covered": "CASE WHEN cash_assistance > 0 THEN 1 ELSE 0 END"}``) and
+    ``population`` restricts the indicator to a domain (``"age BETWEEN 6 AND
+    17"``), estimated as a domain so the design is kept whole. Expressions are
+    parsed, never evaluated as Python.
     """
 
     measure: MeasureName
@@ -146,6 +159,8 @@ class Computation(_Strict):
     poverty_line: str | float | None = None
     level: Literal["person", "household"] = "person"
     scale: float = Field(default=1.0, gt=0)
+    derive: dict[str, str] = Field(default_factory=dict)
+    population: str | None = None
 
     @model_validator(mode="after")
     def _line_for_poverty(self) -> Computation:

@@ -1,0 +1,140 @@
+"""``insaf observatory compute|import|export``: the Social Observatory's data jobs.
+
+Each command works on the platform's database (``--data`` folder, or
+``DATABASE_URL``): ``compute`` and ``import`` apply disclosure control and
+publish; ``export`` writes what is published.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from insaf.cli.app import app, console, reports_errors
+
+observatory_app = typer.Typer(
+    name="observatory",
+    help="Social Observatory: compute indicators from surveys, import and export observations.",
+    no_args_is_help=True,
+)
+app.add_typer(observatory_app, name="observatory")
+
+DataOpt = Annotated[
+    Path, typer.Option("--data", help="The platform's data folder (SQLite database).")
+]
+
+
+class Format(StrEnum):
+    CSV = "csv"
+    SDMX = "sdmx"
+
+
+def _setup(data: Path) -> None:
+    from insaf.web import server
+
+    server.setup(data)
+    server.prepare(demo=False, say=lambda text: console.print(text, highlight=False))
+
+
+def _report(label: str, report: object) -> None:
+    r = report
+    console.print(
+        f"{label}: {getattr(r, 'cells', 0)} cells, {getattr(r, 'published', 0)} published "
+        f"({getattr(r, 'caution', 0)} with a caution flag), {getattr(r, 'primary', 0)} suppressed, "
+        f"{getattr(r, 'secondary', 0)} suppressed to protect them",
+        highlight=False,
+    )
+
+
+@observatory_app.command("compute")
+@reports_errors
+def compute(
+    surveys: Annotated[
+        list[Path],
+        typer.Argument(help="Survey manifests (survey.yaml) or folders holding one; one per year."),
+    ],
+    catalogue: Annotated[
+        Path | None,
+        typer.Option("--catalogue", help="Indicator catalogue YAML (default: the demo catalogue)."),
+    ] = None,
+    indicator: Annotated[
+        list[str] | None, typer.Option("--indicator", help="Only this indicator (repeatable).")
+    ] = None,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Compute indicators on surveys, apply disclosure control and publish the results."""
+    from insaf.observatory import DEMO_CATALOGUE, load_catalogue
+    from insaf.observatory.compute import compute_catalogue
+    from insaf.survey import open_survey
+
+    spec = load_catalogue(catalogue or DEMO_CATALOGUE)
+    _setup(data)
+    from insaf.web.observatory import services
+
+    services.sync_catalogue(actor=None, catalogue=spec)
+    for path in surveys:
+        survey = open_survey(path)
+        observations = compute_catalogue(spec, survey, indicators=indicator)
+        report = services.publish(actor=None, observations=observations, source=f"compute {path}")
+        _report(f"{path} ({survey.year})", report)
+
+
+@observatory_app.command("import")
+@reports_errors
+def import_(
+    file: Annotated[Path, typer.Argument(help="Tidy CSV, or an SDMX-ML / SDMX-CSV data message.")],
+    format: Annotated[Format, typer.Option("--format", help="File format.")] = Format.CSV,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Import observations, apply disclosure control and publish them."""
+    from insaf.observatory import read_csv_observations, read_sdmx_observations
+
+    _setup(data)
+    from insaf.web.observatory import services
+    from insaf.web.observatory.catalogue import stored_catalogue
+
+    spec = stored_catalogue()
+    if format is Format.CSV:
+        observations = read_csv_observations(file, spec)
+    else:
+        observations = read_sdmx_observations(file, spec)
+    report = services.publish(actor=None, observations=observations, source=f"import {file.name}")
+    _report(str(file), report)
+
+
+@observatory_app.command("export")
+@reports_errors
+def export(
+    out: Annotated[Path, typer.Argument(help="File to write ('-' for standard output).")],
+    format: Annotated[Format, typer.Option("--format", help="csv (tidy) or sdmx (SDMX-CSV).")] = Format.CSV,
+    indicator: Annotated[str | None, typer.Option("--indicator", help="Only this indicator.")] = None,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Write the published observations (suppressed cells without numbers)."""
+    from insaf.observatory.export import write_csv, write_sdmx_csv
+
+    _setup(data)
+    from insaf.web.observatory import models as m
+    from insaf.web.observatory import services
+    from insaf.web.observatory.catalogue import stored_catalogue
+
+    rows = m.Observation.objects.order_by("indicator__position", "breakdown", "key", "period")
+    if indicator:
+        rows = rows.filter(indicator__code=indicator)
+    observations = services.stored_observations(rows)
+    handle = sys.stdout if str(out) == "-" else out.open("w", encoding="utf-8", newline="")
+    try:
+        if format is Format.CSV:
+            dims = list(m.Dimension.objects.values_list("code", flat=True))
+            count = write_csv(observations, handle, dimensions=dims)
+        else:
+            count = write_sdmx_csv(observations, handle, catalogue=stored_catalogue())
+    finally:
+        if handle is not sys.stdout:
+            handle.close()
+    if str(out) != "-":
+        console.print(f"{count} observations written to {out}", highlight=False)

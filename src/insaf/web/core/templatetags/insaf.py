@@ -1,0 +1,56 @@
+"""Template helpers: the active language's version of a bilingual field, number formatting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.filter
+def tr(obj: Any, field: str) -> str:
+    """``obj.<field>_ar`` or ``obj.<field>_en`` for the active language (English as fallback)."""
+    language = (get_language() or "ar")[:2]
+    value = getattr(obj, f"{field}_{language}", None) if language in {"ar", "en"} else None
+    return str(value or getattr(obj, f"{field}_en", "") or "")
+
+
+@register.filter
+def num(value: float | None, decimals: int = 1) -> str:
+    """A number with ``decimals`` places and thousands separators; an en dash when missing."""
+    if value is None:
+        return "–"
+    return f"{value:,.{int(decimals)}f}"
+
+
+@register.filter
+def status_label(status: str | None) -> str:
+    """The translated name of a progress status."""
+    from insaf.web.observatory.models import ProgressStatus
+
+    if not status:
+        return str(ProgressStatus.NOT_AVAILABLE.label)
+    return str(ProgressStatus(status).label)
+
+
+@register.filter
+def flag_label(flag: str) -> str:
+    """The translated name of an observation flag."""
+    from django.utils.translation import gettext as _
+
+    names = {
+        "estimated": _("estimated"),
+        "provisional": _("provisional"),
+        "low_reliability": _("use with caution"),
+        "suppressed": _("suppressed"),
+        "break": _("break in series"),
+    }
+    return names.get(flag, flag)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if mapping is not None else None

@@ -1,0 +1,131 @@
+"""Typed settings from the environment, with safe defaults.
+
+Every setting the platform reads is named here, once: ``INSAF_DATA`` (the data
+folder), ``INSAF_DEBUG``, ``INSAF_SECRET_KEY``, ``INSAF_ALLOWED_HOSTS``,
+``INSAF_HTTPS``, ``INSAF_SECURE_COOKIES``, ``INSAF_LOGIN_ATTEMPTS``,
+``INSAF_LOGIN_WINDOW`` and ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from insaf.errors import InsafError
+
+__all__ = [
+    "SETTINGS",
+    "data_dir",
+    "database_from_url",
+    "env_bool",
+    "env_int",
+    "env_list",
+    "env_str",
+    "secret_key",
+]
+
+SETTINGS: dict[str, str] = {
+    "INSAF_DATA": "folder holding the SQLite database, the secret key and uploads (default ./data)",
+    "INSAF_DEBUG": "1 to turn Django's debug mode on (off by default)",
+    "INSAF_SECRET_KEY": "secret key; by default one is generated once into the data folder",
+    "INSAF_ALLOWED_HOSTS": "comma-separated host names served (default 127.0.0.1,localhost)",
+    "INSAF_HTTPS": "1 behind TLS: redirect to HTTPS and send HSTS",
+    "INSAF_SECURE_COOKIES": "0 to send session and CSRF cookies over plain HTTP (on by default)",
+    "INSAF_LOGIN_ATTEMPTS": "failed logins allowed per account and per address in the window (5)",
+    "INSAF_LOGIN_WINDOW": "seconds over which failed logins are counted (900)",
+    "DATABASE_URL": "postgres://user:password@host:port/name or sqlite:///path (default SQLite)",
+}
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise InsafError(f"{name}={raw!r}: expected 1/0, true/false, yes/no or on/off")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InsafError(f"{name}={raw!r}: expected a whole number") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def data_dir() -> Path:
+    """The data folder (created if missing)."""
+    path = Path(env_str("INSAF_DATA", "data")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(folder: Path) -> str:
+    """``INSAF_SECRET_KEY``, else a key generated once and kept (mode 0600) in the data folder."""
+    given = os.environ.get("INSAF_SECRET_KEY")
+    if given:
+        return given
+    path = folder / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    key = secrets.token_urlsafe(64)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(key)
+    return key
+
+
+def database_from_url(url: str | None, folder: Path) -> dict[str, Any]:
+    """Django's ``DATABASES["default"]`` from ``DATABASE_URL`` (SQLite in the data folder if unset)."""
+    if not url:
+        url = f"sqlite:///{folder / 'insaf.sqlite3'}"
+    parts = urlsplit(url)
+    options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    if parts.scheme == "sqlite":
+        name = unquote(parts.path[1:] if parts.path.startswith("//") else parts.path)
+        name = name or str(folder / "insaf.sqlite3")
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name,
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536;"
+                ),
+            },
+        }
+    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")) or "insaf",
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+    raise InsafError(f"DATABASE_URL: unsupported scheme '{parts.scheme}' (use postgres:// or sqlite://)")

@@ -1,0 +1,244 @@
+"""The observatory's JSON API (OpenAPI at ``/api/openapi.json``, browsable at ``/api/docs``).
+
+Frameworks, indicators and observations, with filters. A suppressed cell is
+listed with ``suppressed: true`` and no value, standard error, interval or
+count: those numbers are not stored.
+"""
+
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from insaf.observatory.observations import key_of, parse_key
+from insaf.web.observatory import models as m
+
+router = Router(tags=["observatory"])
+
+
+class TextOut(Schema):
+    en: str
+    ar: str
+
+
+class TargetOut(Schema):
+    value: float
+    year: int
+    baseline_year: int | None = None
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: TextOut
+    definition: TextOut
+    unit: TextOut
+    source: TextOut
+    method: TextOut
+    agency: TextOut
+    sdg: list[str]
+    rights: str
+    direction: str
+    decimals: int
+    headline: bool
+    breakdowns: list[str] = Field(description="'' is the total; dimensions joined by '+'")
+    target: TargetOut | None = None
+    frameworks: list[str]
+
+
+class NodeOut(Schema):
+    code: str
+    kind: str
+    depth: int
+    parent: str | None
+    name: TextOut
+    indicators: list[str]
+
+
+class FrameworkOut(Schema):
+    code: str
+    name: TextOut
+    description: TextOut
+    nodes: list[NodeOut]
+
+
+class ObservationOut(Schema):
+    indicator: str
+    period: int
+    area: str
+    breakdown: str
+    disaggregation: dict[str, str]
+    value: float | None
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int | None
+    flags: list[str]
+    suppressed: bool
+
+
+class AssessmentOut(Schema):
+    indicator: str
+    area: str
+    disaggregation: dict[str, str]
+    method: str
+    status: str
+    score: float | None
+    base_year: int | None
+    base_value: float | None
+    current_year: int | None
+    current_value: float | None
+    projection: float | None
+
+
+class ObservationFilters(Schema):
+    period: int | None = None
+    period_from: int | None = None
+    period_to: int | None = None
+    area: str | None = None
+    breakdown: str | None = Field(None, description="e.g. 'sex' or 'governorate+sex'; '' for totals")
+    key: str | None = Field(None, description="canonical disaggregation, e.g. 'sex=female'")
+
+
+def _text(obj: Any, name: str) -> dict[str, str]:
+    return {"en": getattr(obj, f"{name}_en"), "ar": getattr(obj, f"{name}_ar")}
+
+
+def _indicator(ind: m.Indicator) -> dict[str, Any]:
+    target = None
+    if ind.target_value is not None and ind.target_year is not None:
+        target = {"value": ind.target_value, "year": ind.target_year, "baseline_year": ind.baseline_year}
+    return {
+        "code": ind.code,
+        **{n: _text(ind, n) for n in ("name", "definition", "unit", "source", "method", "agency")},
+        "sdg": [s.strip() for s in ind.sdg.split(",") if s.strip()],
+        "rights": ind.rights,
+        "direction": ind.direction,
+        "decimals": ind.decimals,
+        "headline": ind.headline,
+        "breakdowns": ind.breakdowns,
+        "target": target,
+        "frameworks": sorted({n.framework.code for n in ind.nodes.all()}),
+    }
+
+
+def _observation(row: m.Observation, code: str) -> dict[str, Any]:
+    hidden = row.suppressed
+    return {
+        "indicator": code,
+        "period": row.period,
+        "area": row.area,
+        "breakdown": row.breakdown,
+        "disaggregation": parse_key(row.key),
+        "value": None if hidden else row.value,
+        "se": None if hidden else row.se,
+        "ci_low": None if hidden else row.ci_low,
+        "ci_high": None if hidden else row.ci_high,
+        "n": None if hidden else row.n,
+        "flags": row.flag_list,
+        "suppressed": hidden,
+    }
+
+
+@router.get("/frameworks", response=list[FrameworkOut])
+def list_frameworks(request: HttpRequest) -> list[dict[str, Any]]:
+    out = []
+    for fw in m.Framework.objects.prefetch_related("nodes__indicators", "nodes__parent"):
+        nodes = [
+            {
+                "code": n.code,
+                "kind": n.kind,
+                "depth": n.depth,
+                "parent": n.parent.code if n.parent else None,
+                "name": _text(n, "name"),
+                "indicators": [i.code for i in n.indicators.all()],
+            }
+            for n in fw.nodes.all()
+        ]
+        out.append(
+            {"code": fw.code, "name": _text(fw, "name"), "description": _text(fw, "description"), "nodes": nodes}
+        )
+    return out
+
+
+@router.get("/indicators", response=list[IndicatorOut])
+@paginate(LimitOffsetPagination)
+def list_indicators(
+    request: HttpRequest, framework: str | None = None, headline: bool | None = None
+) -> list[dict[str, Any]]:
+    rows = m.Indicator.objects.prefetch_related("nodes__framework")
+    if framework:
+        rows = rows.filter(nodes__framework__code=framework).distinct()
+    if headline is not None:
+        rows = rows.filter(headline=headline)
+    return [_indicator(i) for i in rows]
+
+
+@router.get("/indicators/{code}", response=IndicatorOut)
+def get_indicator(request: HttpRequest, code: str) -> dict[str, Any]:
+    ind = get_object_or_404(m.Indicator.objects.prefetch_related("nodes__framework"), code=code)
+    return _indicator(ind)
+
+
+@router.get("/indicators/{code}/observations", response=list[ObservationOut])
+@paginate(LimitOffsetPagination)
+def list_observations(
+    request: HttpRequest, code: str, filters: Query[ObservationFilters]
+) -> Any:
+    ind = get_object_or_404(m.Indicator, code=code)
+    rows = m.Observation.objects.filter(indicator=ind).order_by("breakdown", "key", "period")
+    if filters.period is not None:
+        rows = rows.filter(period=filters.period)
+    if filters.period_from is not None:
+        rows = rows.filter(period__gte=filters.period_from)
+    if filters.period_to is not None:
+        rows = rows.filter(period__lte=filters.period_to)
+    if filters.area:
+        rows = rows.filter(area=filters.area)
+    if filters.breakdown is not None:
+        rows = rows.filter(breakdown="+".join(sorted(filters.breakdown.split("+"))) if filters.breakdown else "")
+    if filters.key is not None:
+        rows = rows.filter(key=key_of(parse_key(filters.key)))
+    return _Lazy(rows, ind.code)
+
+
+class _Lazy:
+    """Sliced by the paginator first, so only one page of rows is read and converted."""
+
+    def __init__(self, rows: Any, code: str) -> None:
+        self.rows, self.code = rows, code
+
+    def __len__(self) -> int:
+        return int(self.rows.count())
+
+    def count(self) -> int:
+        return len(self)
+
+    def __getitem__(self, item: slice) -> list[dict[str, Any]]:
+        return [_observation(r, self.code) for r in self.rows[item]]
+
+
+@router.get("/indicators/{code}/progress", response=list[AssessmentOut])
+def list_progress(request: HttpRequest, code: str, method: str | None = None) -> list[dict[str, Any]]:
+    ind = get_object_or_404(m.Indicator, code=code)
+    rows = m.Assessment.objects.filter(indicator=ind).order_by("method", "breakdown", "key")
+    if method:
+        rows = rows.filter(method=method)
+    return [
+        {
+            "indicator": ind.code,
+            "area": a.area,
+            "disaggregation": parse_key(a.key),
+            "method": a.method,
+            "status": a.status,
+            "score": a.score,
+            "base_year": a.base_year,
+            "base_value": a.base_value,
+            "current_year": a.current_year,
+            "current_value": a.current_value,
+            "projection": a.projection,
+        }
+        for a in rows
+    ]

@@ -1,0 +1,69 @@
+"""Running the platform: migrations, demo data on first start, and a production server (gunicorn)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["setup", "serve"]
+
+
+def setup(data: Path | None = None) -> None:
+    """Point Django at the platform settings (and the data folder) and initialise it."""
+    if data is not None:
+        os.environ["INSAF_DATA"] = str(data)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insaf.web.settings")
+    import django
+
+    django.setup()
+
+
+def prepare(*, demo: bool, say: Callable[[str], None]) -> None:
+    """Apply migrations; load the demo observatory when the database has no indicator."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from insaf.web.observatory.models import Indicator
+
+    if demo and not Indicator.objects.exists():
+        from insaf.web.observatory.demo import load_demo
+
+        say("empty database: loading the demo observatory (first start only)")
+        cells = load_demo(say=say)
+        say(f"demo observatory loaded: {cells} cells after disclosure control")
+
+
+def serve(*, host: str, port: int, workers: int, threads: int, access_log: bool) -> None:
+    """Serve the WSGI application with gunicorn (threads per worker, workers forked)."""
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
+
+    from insaf.web.wsgi import application
+
+    connections.close_all()  # each worker opens its own connections after the fork
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            options: dict[str, Any] = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread" if threads > 1 else "sync",
+                "accesslog": "-" if access_log else None,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "timeout": 60,
+                "keepalive": 5,
+                "backlog": 2048,
+                "worker_connections": 1000,
+            }
+            for key, value in options.items():
+                if value is not None:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    Server().run()

@@ -1,0 +1,40 @@
+"""URLs: pages under a language prefix (/ar/, /en/), API and administration outside it."""
+
+from __future__ import annotations
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import include, path
+from ninja import NinjaAPI
+
+from insaf import __version__
+from insaf.web.observatory.api import router as observatory_router
+
+api = NinjaAPI(
+    title="INSAF Social Observatory API",
+    version=__version__,
+    description="Frameworks, indicators, observations and progress of the Social Observatory. "
+    "Suppressed cells carry no numbers.",
+    urls_namespace="api",
+)
+api.add_router("/observatory", observatory_router)
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"status": "ok", "version": __version__})
+
+
+admin.site.site_header = "INSAF · إنصاف"
+admin.site.site_title = "INSAF"
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("healthz", health, name="health"),
+]
+urlpatterns += i18n_patterns(
+    path("accounts/", include("insaf.web.accounts.urls")),
+    path("", include("insaf.web.observatory.urls")),
+    prefix_default_language=True,
+)
