@@ -80,7 +80,7 @@ def schooling(
         + 0.55 * standing[index]
         - 0.35 * (persons["nationality"] == 2)
         - 0.9 * (persons["disability"] == 1)
-        + 0.06 * trend.t * young
+        + 0.04 * trend.t * young
         + rng.normal(0.0, 0.85, n)
     )
     final = _final_years(1 + ordered(latent, _CUTS), rng)
