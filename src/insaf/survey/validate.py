@@ -186,17 +186,19 @@ class _Checks:
                     column=name,
                     rows=nulls,
                 )
-        dup = frame.filter(pl.struct(key).is_duplicated())
-        if dup.height:
-            groups = dup.group_by(key, maintain_order=True).agg(pl.col("_row"))
-            first = groups.row(0, named=True)
-            value = ", ".join(f"{k}={first[k]!r}" for k in key)
-            places = ", ".join(_place(table, int(i)) for i in first["_row"][:SHOWN_ROWS])
+        repeated = _repeated_keys(table.frame, key)
+        if repeated.height:
+            dup = frame.join(repeated, on=key, how="semi").sort("_row")
+            first = dup.filter(pl.struct(key) == pl.struct(key).first())
+            value = ", ".join(f"{k}={first.item(0, k)!r}" for k in key)
+            places = ", ".join(
+                _place(table, int(i)) for i in first.get_column("_row").head(SHOWN_ROWS)
+            )
             yield self.problem(
                 table,
                 Severity.ERROR,
                 "duplicate-key",
-                f"{groups.height} key value(s) appear more than once ({dup.height} rows); "
+                f"{repeated.height} key value(s) appear more than once ({dup.height} rows); "
                 f"for example {value} on {places}",
                 column=", ".join(key),
                 rows=dup.get_column("_row"),
@@ -362,23 +364,20 @@ class _Checks:
         if strata is not None and psu is not None:
             spread = (
                 frame.group_by(psu)
-                .agg(
-                    pl.col(strata).n_unique().alias("n"),
-                    pl.col(strata).unique().sort().alias("s"),
-                    pl.col("_row"),
-                )
+                .agg(pl.col(strata).n_unique().alias("n"))
                 .filter(pl.col("n") > 1)
                 .sort(psu)
             )
             if spread.height:
-                first = spread.row(0, named=True)
-                rows = spread.get_column("_row").explode().sort()
+                rows = frame.join(spread.select(psu), on=psu, how="semi").get_column("_row")
+                first = spread.item(0, psu)
+                in_strata = frame.filter(pl.col(psu) == first).get_column(strata).unique().sort()
                 yield self.problem(
                     table,
                     Severity.ERROR,
                     "psu-in-several-strata",
                     f"{spread.height} PSU(s) appear in more than one stratum (for example "
-                    f"PSU {first[psu]!r} in strata {', '.join(map(repr, first['s'][:5]))}); "
+                    f"PSU {first!r} in strata {', '.join(map(repr, in_strata.head(5)))}); "
                     "give each PSU a code that is unique across strata",
                     column=psu,
                     rows=rows,
@@ -613,6 +612,28 @@ _LONELY_RULES = {
     LonelyPSU.ADJUST: "rule lonely_psu=adjust: their PSU totals are centred on the grand mean",
     LonelyPSU.AVERAGE: "rule lonely_psu=average: they get the average variance of other strata",
 }
+
+
+def _repeated_keys(frame: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """The key values that occur more than once.
+
+    Survey files are usually sorted by their key; then comparing each row with
+    the one before is enough (one pass). Otherwise a hash group-by counts them.
+    """
+    keys = frame.select(key)
+    if keys.null_count().sum_horizontal().item() == 0 and keys.height > 1:
+        in_order = pl.lit(False)
+        for name in reversed(key):
+            col, prev = pl.col(name), pl.col(name).shift()
+            in_order = (col > prev) | ((col == prev) & in_order)
+        same = pl.all_horizontal(pl.col(name) == pl.col(name).shift() for name in key)
+        checked = keys.select(
+            (in_order | same).slice(1).all().alias("sorted"),
+            same.fill_null(False).alias("same"),
+        )
+        if checked.item(0, "sorted"):
+            return keys.filter(checked.get_column("same")).unique(maintain_order=True)
+    return keys.group_by(key).len().filter(pl.col("len") > 1).select(key)
 
 
 def _place(table: Table, index: int) -> str:
