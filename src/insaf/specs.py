@@ -90,14 +90,22 @@ def _document_path(data: Any, loc: KeyPath) -> KeyPath:
     kept: list[Hashable] = []
     node = data
     for position, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
+        found, child = _child(node, part)
+        if found:
+            node = child
         elif position < len(loc) - 1:
             continue
         kept.append(part)
     return tuple(kept)
+
+
+def _child(node: Any, part: Hashable) -> tuple[bool, Any]:
+    """Whether ``node`` has ``part`` (a mapping key or a list index), and the child."""
+    if isinstance(node, dict) and part in node:
+        return True, node[part]
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return True, node[part]
+    return False, None
 
 
 def parse_spec(model: type[M], data: Any, lines: LineMap, *, file: str | None = None) -> M:
