@@ -1,0 +1,85 @@
+"""Django for the web tests: settings from ``insaf.web.settings`` with a temporary data folder.
+
+The database is SQLite unless ``DATABASE_URL`` names PostgreSQL (the suite runs
+on both: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pytest tests/web``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+_DATA = tempfile.mkdtemp(prefix="insaf-web-tests-")
+os.environ.setdefault("INSAF_DATA", _DATA)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insaf.web.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import pytest  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
+
+from insaf.observatory import Observation  # noqa: E402
+
+PASSWORD = "a long test password 42"
+
+
+def make_user(username: str, *roles: str) -> User:
+    from insaf.web.core.roles import Role
+    from insaf.web.core.services import assign_role
+
+    user = User.objects.create_user(username=username, password=PASSWORD)
+    for role in roles:
+        assign_role(actor=None, user=user, role=Role(role))
+    return user
+
+
+SECRET = 12.3456789
+"""The value of the cell below the disclosure threshold: it must appear nowhere."""
+
+
+def sample_observations() -> list[Observation]:
+    """POV_NAT and SCHOOL_ATT for 2019-2024: totals, sex, governorate; one tiny cell."""
+    out: list[Observation] = []
+    for i, year in enumerate(range(2019, 2025)):
+        total = 24.0 - 1.5 * i
+        out.append(
+            Observation(indicator="POV_NAT", period=year, area="DEMO", value=total, se=0.6,
+                        ci_low=total - 1.2, ci_high=total + 1.2, n=9000)
+        )
+        for sex, shift in (("female", 1.0), ("male", -1.0)):
+            v = total + shift
+            out.append(
+                Observation(indicator="POV_NAT", period=year, area="DEMO", disaggregation=(("sex", sex),),
+                            value=v, se=0.8, ci_low=v - 1.6, ci_high=v + 1.6, n=4500)
+            )
+        for gov in range(1, 13):
+            v = total + gov - 6.0
+            n = 700
+            if gov == 11 and year == 2024:
+                v, n = SECRET, 3  # below the minimum count: primary suppression
+            out.append(
+                Observation(indicator="POV_NAT", period=year, area="DEMO",
+                            disaggregation=(("governorate", str(gov)),), value=v, se=0.9,
+                            ci_low=v - 1.8, ci_high=v + 1.8, n=n)
+            )
+        att = 90.0 + 0.5 * i
+        out.append(
+            Observation(indicator="SCHOOL_ATT", period=year, area="DEMO", value=att, se=0.4,
+                        ci_low=att - 0.8, ci_high=att + 0.8, n=3000)
+        )
+    return out
+
+
+@pytest.fixture
+def observatory(db: Any) -> Iterator[None]:
+    """The demo catalogue with the sample observations published."""
+    from insaf.observatory import DEMO_CATALOGUE, load_catalogue
+    from insaf.web.observatory import services
+
+    services.sync_catalogue(actor=None, catalogue=load_catalogue(DEMO_CATALOGUE))
+    services.publish(actor=None, observations=sample_observations(), source="tests")
+    yield
