@@ -47,14 +47,31 @@ def sample_observations() -> list[Observation]:
     for i, year in enumerate(range(2019, 2025)):
         total = 24.0 - 1.5 * i
         out.append(
-            Observation(indicator="POV_NAT", period=year, area="DEMO", value=total, se=0.6,
-                        ci_low=total - 1.2, ci_high=total + 1.2, n=9000)
+            Observation(
+                indicator="POV_NAT",
+                period=year,
+                area="DEMO",
+                value=total,
+                se=0.6,
+                ci_low=total - 1.2,
+                ci_high=total + 1.2,
+                n=9000,
+            )
         )
         for sex, shift in (("female", 1.0), ("male", -1.0)):
             v = total + shift
             out.append(
-                Observation(indicator="POV_NAT", period=year, area="DEMO", disaggregation=(("sex", sex),),
-                            value=v, se=0.8, ci_low=v - 1.6, ci_high=v + 1.6, n=4500)
+                Observation(
+                    indicator="POV_NAT",
+                    period=year,
+                    area="DEMO",
+                    disaggregation=(("sex", sex),),
+                    value=v,
+                    se=0.8,
+                    ci_low=v - 1.6,
+                    ci_high=v + 1.6,
+                    n=4500,
+                )
             )
         for gov in range(1, 13):
             v = total + gov - 6.0
@@ -62,14 +79,30 @@ def sample_observations() -> list[Observation]:
             if gov == 11 and year == 2024:
                 v, n = SECRET, 3  # below the minimum count: primary suppression
             out.append(
-                Observation(indicator="POV_NAT", period=year, area="DEMO",
-                            disaggregation=(("governorate", str(gov)),), value=v, se=0.9,
-                            ci_low=v - 1.8, ci_high=v + 1.8, n=n)
+                Observation(
+                    indicator="POV_NAT",
+                    period=year,
+                    area="DEMO",
+                    disaggregation=(("governorate", str(gov)),),
+                    value=v,
+                    se=0.9,
+                    ci_low=v - 1.8,
+                    ci_high=v + 1.8,
+                    n=n,
+                )
             )
         att = 90.0 + 0.5 * i
         out.append(
-            Observation(indicator="SCHOOL_ATT", period=year, area="DEMO", value=att, se=0.4,
-                        ci_low=att - 0.8, ci_high=att + 0.8, n=3000)
+            Observation(
+                indicator="SCHOOL_ATT",
+                period=year,
+                area="DEMO",
+                value=att,
+                se=0.4,
+                ci_low=att - 0.8,
+                ci_high=att + 0.8,
+                n=3000,
+            )
         )
     return out
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client, override_settings
+from tests.web.conftest import PASSWORD, make_user
 
 from insaf.web.core.models import AuditEvent
-from tests.web.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 HOST = {"HTTP_HOST": "127.0.0.1"}

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tests.web.conftest import PASSWORD, SECRET, make_user
 
 # Playwright's sync API keeps an event loop in the test thread; the database calls made
@@ -35,7 +34,9 @@ ARGS = [
 ]
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="run scripts/test-prereqs.sh: no /usr/bin/chromium"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="run scripts/test-prereqs.sh: no /usr/bin/chromium"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -72,7 +73,10 @@ def test_switch_to_arabic_is_right_to_left(site: str, page: Any) -> None:
     assert page.evaluate("document.documentElement.dir") == "ltr"
     page.click("#language-switch")
     page.wait_for_url("**/ar/")
-    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [
+        "ar",
+        "rtl",
+    ]
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     # the brand, at the start of the header, sits on the right in Arabic
     box = page.locator(".brand").bounding_box()

@@ -24,7 +24,9 @@ def test_arabic_catalogue_is_complete() -> None:
         if entry.msgid_plural:
             assert len(entry.msgstr_plural) == 6  # Arabic has six plural forms
         else:
-            assert re.search("[\u0600-\u06ff]", entry.msgstr) or entry.msgid == entry.msgstr, entry.msgid
+            assert re.search("[\u0600-\u06ff]", entry.msgstr) or entry.msgid == entry.msgstr, (
+                entry.msgid
+            )
 
 
 def test_committed_mo_matches_po() -> None:
@@ -51,16 +53,30 @@ def test_every_template_string_is_in_the_catalogue() -> None:
 
 @pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("en", "ltr")])
 def test_html_lang_and_dir(observatory: None, client: Client, lang: str, direction: str) -> None:
-    for path in ["", "frameworks/", "indicators/POV_NAT/", "furthest-behind/", "search/?q=x", "downloads/"]:
+    for path in [
+        "",
+        "frameworks/",
+        "indicators/POV_NAT/",
+        "furthest-behind/",
+        "search/?q=x",
+        "downloads/",
+    ]:
         html = client.get(f"/{lang}/{path}", HTTP_HOST="127.0.0.1").content.decode()
         assert f'<html lang="{lang}" dir="{direction}">' in html, path
         other = "en" if lang == "ar" else "ar"
-        assert f'id="language-switch"' in html and f'href="/{other}/' in html
+        assert 'id="language-switch"' in html and f'href="/{other}/' in html
 
 
 def test_arabic_pages_are_in_arabic(observatory: None, client: Client) -> None:
-    html = client.get("/ar/indicators/POV_NAT/?breakdown=sex", HTTP_HOST="127.0.0.1").content.decode()
-    for text in ("الأكثر تخلفاً عن الركب", "نسبة الفقر عند خط الفقر الوطني", "النساء والفتيات", "فترة الثقة 95%"):
+    html = client.get(
+        "/ar/indicators/POV_NAT/?breakdown=sex", HTTP_HOST="127.0.0.1"
+    ).content.decode()
+    for text in (
+        "الأكثر تخلفاً عن الركب",
+        "نسبة الفقر عند خط الفقر الوطني",
+        "النساء والفتيات",
+        "فترة الثقة 95%",
+    ):
         assert text in html
     assert "Furthest behind" not in html
 

@@ -9,11 +9,11 @@ import json
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
+from tests.web.conftest import PASSWORD, SECRET, make_user
 
 from insaf.web.core.models import AuditEvent
 from insaf.web.observatory import models as m
 from insaf.web.observatory import queries, services
-from tests.web.conftest import PASSWORD, SECRET, make_user
 
 HOST = {"HTTP_HOST": "127.0.0.1"}
 
@@ -27,10 +27,18 @@ def body(response: object) -> str:
 def test_pages_render(observatory: None, client: Client) -> None:
     for lang in ("ar", "en"):
         for path in [
-            "", "frameworks/", "frameworks/SDG/", "frameworks/NDP/", "indicators/POV_NAT/",
-            "indicators/POV_NAT/?breakdown=sex", "indicators/POV_NAT/?breakdown=governorate",
-            "indicators/POV_NAT/?breakdown=governorate+sex", "indicators/GINI/", "furthest-behind/",
-            "search/?q=poverty", "downloads/",
+            "",
+            "frameworks/",
+            "frameworks/SDG/",
+            "frameworks/NDP/",
+            "indicators/POV_NAT/",
+            "indicators/POV_NAT/?breakdown=sex",
+            "indicators/POV_NAT/?breakdown=governorate",
+            "indicators/POV_NAT/?breakdown=governorate+sex",
+            "indicators/GINI/",
+            "furthest-behind/",
+            "search/?q=poverty",
+            "downloads/",
         ]:
             response = client.get(f"/{lang}/{path}", **HOST)
             assert response.status_code == 200, path
@@ -40,8 +48,10 @@ def test_pages_render(observatory: None, client: Client) -> None:
 def test_indicator_page_has_chart_table_summary_and_gaps(observatory: None, client: Client) -> None:
     html = body(client.get("/en/indicators/POV_NAT/?breakdown=sex", **HOST))
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'role="img"' in html
-    assert "<title id=\"chart-title\">" in html and "<desc id=\"chart-desc\">" in html
-    assert 'id="data-table"' in html and 'id="gap-table"' in html and 'id="governorate-table"' in html
+    assert '<title id="chart-title">' in html and '<desc id="chart-desc">' in html
+    assert (
+        'id="data-table"' in html and 'id="gap-table"' in html and 'id="governorate-table"' in html
+    )
     # text summary of the 2024 total (24 - 1.5 * 5 = 16.5) and its target
     assert "was 16.5 (% of persons) in 2024" in html
     assert "The target is 10.0 by 2030" in html
@@ -57,7 +67,9 @@ def test_progress_is_assessed_for_total_and_groups(observatory: None) -> None:
     # R = 0.072200 / 0.076504 = 0.94374 -> acceleration needed (just under 0.95)
     assert total.score == pytest.approx(0.94374, abs=2e-5)
     assert total.status == "accelerate"
-    groups = m.Assessment.objects.filter(indicator__code="POV_NAT", breakdown="sex", method="anticipated")
+    groups = m.Assessment.objects.filter(
+        indicator__code="POV_NAT", breakdown="sex", method="anticipated"
+    )
     assert {a.key for a in groups} == {"sex=female", "sex=male"}
     behind = queries.furthest_behind()
     assert behind and behind[0].indicator.code == "POV_NAT"
@@ -77,7 +89,11 @@ def test_api(observatory: None, client: Client) -> None:
     assert pov["name"]["ar"].startswith("نسبة الفقر") and pov["target"]["value"] == 10.0
     assert set(pov["frameworks"]) == {"SDG", "NDP"}
     obs = json.loads(
-        body(client.get("/api/observatory/indicators/POV_NAT/observations?breakdown=sex&period=2024", **HOST))
+        body(
+            client.get(
+                "/api/observatory/indicators/POV_NAT/observations?breakdown=sex&period=2024", **HOST
+            )
+        )
     )
     assert obs["count"] == 2
     assert {o["disaggregation"]["sex"] for o in obs["items"]} == {"female", "male"}
@@ -91,9 +107,13 @@ def test_downloads(observatory: None, client: Client) -> None:
     text = body(client.get("/en/indicators/POV_NAT/data.csv", **HOST)).lstrip("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {r["indicator"] for r in rows} == {"POV_NAT"}
-    total_2024 = next(r for r in rows if r["period"] == "2024" and not r["sex"] and not r["governorate"])
+    total_2024 = next(
+        r for r in rows if r["period"] == "2024" and not r["sex"] and not r["governorate"]
+    )
     assert float(total_2024["value"]) == 16.5 and total_2024["n"] == "9000"
-    sdmx = list(csv.DictReader(io.StringIO(body(client.get("/en/downloads/observatory.sdmx.csv", **HOST)))))
+    sdmx = list(
+        csv.DictReader(io.StringIO(body(client.get("/en/downloads/observatory.sdmx.csv", **HOST))))
+    )
     assert {r["INDICATOR"] for r in sdmx} == {"POV_NAT", "SCHOOL_ATT"}
 
 
@@ -112,9 +132,20 @@ def _everything(client: Client) -> str:
         texts.append(body(client.get(f"/{lang}/downloads/observatory.sdmx.csv", **HOST)))
     for offset in range(0, 400, 100):
         texts.append(
-            body(client.get(f"/api/observatory/indicators/POV_NAT/observations?limit=100&offset={offset}", **HOST))
+            body(
+                client.get(
+                    f"/api/observatory/indicators/POV_NAT/observations?limit=100&offset={offset}",
+                    **HOST,
+                )
+            )
         )
-    texts.append(body(client.get("/api/observatory/indicators/POV_NAT/observations?key=governorate=11", **HOST)))
+    texts.append(
+        body(
+            client.get(
+                "/api/observatory/indicators/POV_NAT/observations?key=governorate=11", **HOST
+            )
+        )
+    )
     texts.append(body(client.get("/api/observatory/indicators/POV_NAT/progress", **HOST)))
     return "\n".join(texts)
 
@@ -172,7 +203,9 @@ def test_services_write_audit_events(observatory: None) -> None:
 def test_analyst_imports_a_csv(observatory: None, client: Client) -> None:
     make_user("imad", "analyst")
     client.post("/en/accounts/login/", {"username": "imad", "password": PASSWORD}, **HOST)
-    upload = io.BytesIO(b"indicator,period,value,se,n,sex\nSCHOOL_ATT,2024,93.0,0.4,3000,\nSCHOOL_ATT,2024,92.0,0.5,1500,female\n")
+    upload = io.BytesIO(
+        b"indicator,period,value,se,n,sex\nSCHOOL_ATT,2024,93.0,0.4,3000,\nSCHOOL_ATT,2024,92.0,0.5,1500,female\n"
+    )
     upload.name = "attendance.csv"
     response = client.post("/en/manage/", {"action": "import", "import-file": upload}, **HOST)
     assert response.status_code == 302

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import stat
 from pathlib import Path
 
@@ -24,12 +23,14 @@ def test_safe_defaults() -> None:
     assert "https:" not in settings.CONTENT_SECURITY_POLICY  # nothing from outside
 
 
-def test_secret_key_is_generated_once_and_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secret_key_is_generated_once_and_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("INSAF_SECRET_KEY", raising=False)
     first = secret_key(tmp_path)
     assert len(first) > 50
     assert secret_key(tmp_path) == first
-    mode = stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode)
+    mode = stat.S_IMODE((tmp_path / "secret_key").stat().st_mode)
     assert mode == 0o600
     monkeypatch.setenv("INSAF_SECRET_KEY", "given")
     assert secret_key(tmp_path) == "given"
@@ -39,7 +40,11 @@ def test_database_url(tmp_path: Path) -> None:
     pg = database_from_url("postgres://me:p%40ss@db.example:6543/insaf", tmp_path)
     assert pg["ENGINE"] == "django.db.backends.postgresql"
     assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
-        "me", "p@ss", "db.example", "6543", "insaf",
+        "me",
+        "p@ss",
+        "db.example",
+        "6543",
+        "insaf",
     )
     lite = database_from_url(None, tmp_path)
     assert lite["NAME"] == str(tmp_path / "insaf.sqlite3")
@@ -64,7 +69,11 @@ def test_every_setting_is_documented() -> None:
 def test_security_headers(client: Client) -> None:
     response = client.get("/en/", HTTP_HOST="127.0.0.1")
     csp = response.headers["Content-Security-Policy"]
-    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert (
+        "default-src 'self'" in csp
+        and "script-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+    )
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"

@@ -110,8 +110,12 @@ def import_(
 @reports_errors
 def export(
     out: Annotated[Path, typer.Argument(help="File to write ('-' for standard output).")],
-    format: Annotated[Format, typer.Option("--format", help="csv (tidy) or sdmx (SDMX-CSV).")] = Format.CSV,
-    indicator: Annotated[str | None, typer.Option("--indicator", help="Only this indicator.")] = None,
+    format: Annotated[
+        Format, typer.Option("--format", help="csv (tidy) or sdmx (SDMX-CSV).")
+    ] = Format.CSV,
+    indicator: Annotated[
+        str | None, typer.Option("--indicator", help="Only this indicator.")
+    ] = None,
     data: DataOpt = Path("data"),
 ) -> None:
     """Write the published observations (suppressed cells without numbers)."""

@@ -20,11 +20,15 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     workers: Annotated[
-        int, typer.Option("--workers", help="Server processes (default: 2 per CPU core, at least 2).")
+        int,
+        typer.Option("--workers", help="Server processes (default: 2 per CPU core, at least 2)."),
     ] = 0,
     threads: Annotated[int, typer.Option("--threads", help="Threads per process.")] = 4,
     demo: Annotated[
-        bool, typer.Option("--demo/--no-demo", help="Load the demo observatory when the database is empty.")
+        bool,
+        typer.Option(
+            "--demo/--no-demo", help="Load the demo observatory when the database is empty."
+        ),
     ] = True,
     access_log: Annotated[bool, typer.Option("--access-log", help="Log every request.")] = False,
 ) -> None:

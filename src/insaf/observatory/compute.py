@@ -40,17 +40,23 @@ _OTHER = "__other"
 _Z95 = NormalDist().inv_cdf(0.975)
 
 
+def _first_match(cases: list[tuple[pl.Expr, str]]) -> pl.Expr:
+    """The code of the first condition that holds, else ``_OTHER``."""
+    return pl.coalesce(
+        [pl.when(condition).then(pl.lit(code)) for condition, code in cases] + [pl.lit(_OTHER)]
+    )
+
+
 def _category_expr(dim: Dimension, column: pl.Expr) -> pl.Expr:
-    expr: pl.Expr | pl.Then | None = None
+    cases: list[tuple[pl.Expr, str]] = []
     for cat in dim.categories:
         if cat.range is not None:
             condition = (column >= cat.range[0]) & (column < cat.range[1])
         else:
             values = cat.values or [cat.code]
             condition = column.cast(pl.String).is_in([str(v) for v in values])
-        expr = (pl.when(condition) if expr is None else expr.when(condition)).then(pl.lit(cat.code))  # type: ignore[union-attr]
-    assert expr is not None  # a dimension has at least one category
-    return expr.otherwise(pl.lit(_OTHER))  # type: ignore[union-attr]
+        cases.append((condition, cat.code))
+    return _first_match(cases)
 
 
 def _weighted_cuts(values: np.ndarray, weights: np.ndarray, groups: int) -> list[float]:
@@ -65,22 +71,24 @@ def _dimension_columns(survey: Survey, catalogue: Catalogue, level: Level) -> li
     for dim in catalogue.dimensions:
         variable = dim.variable or dim.code
         if variable not in survey.columns(level) and not (
-            level is Level.PERSON and survey.households is not None and variable in survey.columns(Level.HOUSEHOLD)
+            level is Level.PERSON
+            and survey.households is not None
+            and variable in survey.columns(Level.HOUSEHOLD)
         ):
             continue
         if dim.quantiles:
-            people = survey.frame([variable], level=Level.PERSON if survey.persons is not None else level)
+            people = survey.frame(
+                [variable], level=Level.PERSON if survey.persons is not None else level
+            )
             cuts = _weighted_cuts(
                 people.get_column(variable).to_numpy().astype(float),
                 people.get_column(survey.design.weight).to_numpy().astype(float),
                 len(dim.categories),
             )
             col = pl.col(variable)
-            expr: pl.Expr | pl.Then | None = None
-            for cat, cut in zip(dim.categories, cuts, strict=False):
-                expr = (pl.when(col <= cut) if expr is None else expr.when(col <= cut)).then(pl.lit(cat.code))  # type: ignore[union-attr]
-            last = pl.lit(dim.categories[-1].code)
-            exprs.append((expr.otherwise(last) if expr is not None else last).alias(DIM_PREFIX + dim.code))  # type: ignore[union-attr]
+            cases = [(col <= cut, cat.code) for cat, cut in zip(dim.categories, cuts, strict=False)]
+            cases.append((col.is_not_null(), dim.categories[-1].code))
+            exprs.append(_first_match(cases).alias(DIM_PREFIX + dim.code))
         else:
             exprs.append(_category_expr(dim, pl.col(variable)).alias(DIM_PREFIX + dim.code))
     return exprs
@@ -98,9 +106,18 @@ def prepare_survey(survey: Survey, catalogue: Catalogue) -> Survey:
         table = survey.table(level) if level in _levels(survey) else None
         if table is None:
             continue
-        columns = list(dict.fromkeys([*survey.columns(level), *(
-            survey.columns(Level.HOUSEHOLD) if level is Level.PERSON and survey.households is not None else []
-        )]))
+        columns = list(
+            dict.fromkeys(
+                [
+                    *survey.columns(level),
+                    *(
+                        survey.columns(Level.HOUSEHOLD)
+                        if level is Level.PERSON and survey.households is not None
+                        else []
+                    ),
+                ]
+            )
+        )
         frame = survey.frame(columns, level=level)
         exprs = _dimension_columns(survey, catalogue, level)
         derived: dict[str, pl.Expr] = {}
@@ -115,7 +132,10 @@ def prepare_survey(survey: Survey, catalogue: Catalogue) -> Survey:
                 inside = _sql(comp.population, indicator.code).fill_null(False)
                 scoped[SCOPE + indicator.code] = inside.cast(pl.Int64).alias(SCOPE + indicator.code)
                 scoped[VALUE + indicator.code] = (
-                    pl.when(inside).then(pl.col(comp.variable)).otherwise(pl.lit(0)).alias(VALUE + indicator.code)
+                    pl.when(inside)
+                    .then(pl.col(comp.variable))
+                    .otherwise(pl.lit(0))
+                    .alias(VALUE + indicator.code)
                 )
         try:
             stage = frame.with_columns([*exprs, *derived.values()])
@@ -123,21 +143,33 @@ def prepare_survey(survey: Survey, catalogue: Catalogue) -> Survey:
             names = [e.meta.output_name() for e in [*exprs, *derived.values(), *scoped.values()]]
             extra = stage.select(names)
         except pl.exceptions.PolarsError as exc:
-            raise DataError(f"cannot derive indicator columns at {level.value} level: {exc}") from None
-        new = table.with_frame(table.frame.hstack(extra.select([c for c in extra.columns if c not in table.frame.columns])))
+            raise DataError(
+                f"cannot derive indicator columns at {level.value} level: {exc}"
+            ) from None
+        new = table.with_frame(
+            table.frame.hstack(
+                extra.select([c for c in extra.columns if c not in table.frame.columns])
+            )
+        )
         out = replace(out, persons=new) if level is Level.PERSON else replace(out, households=new)
     return out
 
 
 def _levels(survey: Survey) -> list[Level]:
-    return [lv for lv, t in ((Level.PERSON, survey.persons), (Level.HOUSEHOLD, survey.households)) if t is not None]
+    return [
+        lv
+        for lv, t in ((Level.PERSON, survey.persons), (Level.HOUSEHOLD, survey.households))
+        if t is not None
+    ]
 
 
 def _sql(expression: str, code: str) -> pl.Expr:
     try:
         return pl.sql_expr(expression)
     except Exception as exc:  # Polars raises several kinds for a bad expression
-        raise InsafError(f"indicator {code}: cannot parse expression {expression!r}: {exc}") from None
+        raise InsafError(
+            f"indicator {code}: cannot parse expression {expression!r}: {exc}"
+        ) from None
 
 
 Runner = Callable[..., Estimates]

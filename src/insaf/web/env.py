@@ -96,7 +96,7 @@ def secret_key(folder: Path) -> str:
 
 
 def database_from_url(url: str | None, folder: Path) -> dict[str, Any]:
-    """Django's ``DATABASES["default"]`` from ``DATABASE_URL`` (SQLite in the data folder if unset)."""
+    """``DATABASES["default"]`` from ``DATABASE_URL`` (SQLite in the data folder if unset)."""
     if not url:
         url = f"sqlite:///{folder / 'insaf.sqlite3'}"
     parts = urlsplit(url)
@@ -128,4 +128,6 @@ def database_from_url(url: str | None, folder: Path) -> dict[str, Any]:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
         }
-    raise InsafError(f"DATABASE_URL: unsupported scheme '{parts.scheme}' (use postgres:// or sqlite://)")
+    raise InsafError(
+        f"DATABASE_URL: unsupported scheme '{parts.scheme}' (use postgres:// or sqlite://)"
+    )

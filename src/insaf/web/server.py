@@ -1,4 +1,4 @@
-"""Running the platform: migrations, demo data on first start, and a production server (gunicorn)."""
+"""Running the platform: migrations, demo data on first start, a production server (gunicorn)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["setup", "serve"]
+__all__ = ["serve", "setup"]
 
 
 def setup(data: Path | None = None) -> None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from insaf.web.accounts.models import LoginFailure
 from insaf.web.core.services import record
 
-__all__ = ["is_locked", "login_failed", "login_succeeded", "logged_out"]
+__all__ = ["is_locked", "logged_out", "login_failed", "login_succeeded"]
 
 
 def _recent() -> Q:

@@ -38,7 +38,13 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             before = snapshot(obj)
             label, pk = obj._meta.label_lower, str(obj.pk)
             super().delete_model(request, obj)
-            record(actor=request.user, action="admin.delete", object_type=label, object_id=pk, before=before)
+            record(
+                actor=request.user,
+                action="admin.delete",
+                object_type=label,
+                object_id=pk,
+                before=before,
+            )
 
 
 @admin.register(AuditEvent)

@@ -21,7 +21,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         docs = request.path.startswith("/api/docs")
-        response.headers.setdefault("Content-Security-Policy", self.docs_policy if docs else self.policy)
+        response.headers.setdefault(
+            "Content-Security-Policy", self.docs_policy if docs else self.policy
+        )
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
         )

@@ -11,7 +11,7 @@ import decimal
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, User
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 
@@ -37,7 +37,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ("search_text",)) -> dict[str, Any]:
+def snapshot(
+    instance: models.Model, *, exclude: tuple[str, ...] = ("search_text",)
+) -> dict[str, Any]:
     """The fields of a model instance as JSON-ready values (for before/after)."""
     data = model_to_dict(instance, exclude=list(exclude))
     return {k: _jsonable(v) for k, v in data.items()}
@@ -54,7 +56,7 @@ def record(
     after: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Write one audit event (call it inside the service's transaction)."""
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = actor if isinstance(actor, User) else None
     return AuditEvent.objects.create(
         actor=user,
         actor_name=user.get_username() if user is not None else "",
@@ -73,8 +75,8 @@ def assign_role(*, actor: Actor, user: AbstractBaseUser, role: Role) -> None:
         groups = getattr(user, "groups")  # noqa: B009 - AbstractBaseUser has no groups in its type
         before = sorted(groups.values_list("name", flat=True))
         groups.add(Group.objects.get(name=role.value))
-        if role is Role.ADMINISTRATOR and not getattr(user, "is_staff", False):
-            user.is_staff = True  # type: ignore[attr-defined]
+        if role is Role.ADMINISTRATOR and isinstance(user, User) and not user.is_staff:
+            user.is_staff = True
             user.save(update_fields=["is_staff"])
         record(
             actor=actor,

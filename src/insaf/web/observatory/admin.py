@@ -31,4 +31,11 @@ class DisclosurePolicyAdmin(AuditedAdmin):
 
 @admin.register(m.Release)
 class ReleaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("at", "source", "cells", "published", "suppressed_primary", "suppressed_secondary")
+    list_display = (
+        "at",
+        "source",
+        "cells",
+        "published",
+        "suppressed_primary",
+        "suppressed_secondary",
+    )

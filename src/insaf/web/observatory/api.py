@@ -5,7 +5,6 @@ listed with ``suppressed: true`` and no value, standard error, interval or
 count: those numbers are not stored.
 """
 
-
 from typing import Any
 
 from django.http import HttpRequest
@@ -98,7 +97,9 @@ class ObservationFilters(Schema):
     period_from: int | None = None
     period_to: int | None = None
     area: str | None = None
-    breakdown: str | None = Field(None, description="e.g. 'sex' or 'governorate+sex'; '' for totals")
+    breakdown: str | None = Field(
+        None, description="e.g. 'sex' or 'governorate+sex'; '' for totals"
+    )
     key: str | None = Field(None, description="canonical disaggregation, e.g. 'sex=female'")
 
 
@@ -109,7 +110,11 @@ def _text(obj: Any, name: str) -> dict[str, str]:
 def _indicator(ind: m.Indicator) -> dict[str, Any]:
     target = None
     if ind.target_value is not None and ind.target_year is not None:
-        target = {"value": ind.target_value, "year": ind.target_year, "baseline_year": ind.baseline_year}
+        target = {
+            "value": ind.target_value,
+            "year": ind.target_year,
+            "baseline_year": ind.baseline_year,
+        }
     return {
         "code": ind.code,
         **{n: _text(ind, n) for n in ("name", "definition", "unit", "source", "method", "agency")},
@@ -158,7 +163,12 @@ def list_frameworks(request: HttpRequest) -> list[dict[str, Any]]:
             for n in fw.nodes.all()
         ]
         out.append(
-            {"code": fw.code, "name": _text(fw, "name"), "description": _text(fw, "description"), "nodes": nodes}
+            {
+                "code": fw.code,
+                "name": _text(fw, "name"),
+                "description": _text(fw, "description"),
+                "nodes": nodes,
+            }
         )
     return out
 
@@ -184,9 +194,7 @@ def get_indicator(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.get("/indicators/{code}/observations", response=list[ObservationOut])
 @paginate(LimitOffsetPagination)
-def list_observations(
-    request: HttpRequest, code: str, filters: Query[ObservationFilters]
-) -> Any:
+def list_observations(request: HttpRequest, code: str, filters: Query[ObservationFilters]) -> Any:
     ind = get_object_or_404(m.Indicator, code=code)
     rows = m.Observation.objects.filter(indicator=ind).order_by("breakdown", "key", "period")
     if filters.period is not None:
@@ -198,7 +206,9 @@ def list_observations(
     if filters.area:
         rows = rows.filter(area=filters.area)
     if filters.breakdown is not None:
-        rows = rows.filter(breakdown="+".join(sorted(filters.breakdown.split("+"))) if filters.breakdown else "")
+        rows = rows.filter(
+            breakdown="+".join(sorted(filters.breakdown.split("+"))) if filters.breakdown else ""
+        )
     if filters.key is not None:
         rows = rows.filter(key=key_of(parse_key(filters.key)))
     return _Lazy(rows, ind.code)
@@ -221,7 +231,9 @@ class _Lazy:
 
 
 @router.get("/indicators/{code}/progress", response=list[AssessmentOut])
-def list_progress(request: HttpRequest, code: str, method: str | None = None) -> list[dict[str, Any]]:
+def list_progress(
+    request: HttpRequest, code: str, method: str | None = None
+) -> list[dict[str, Any]]:
     ind = get_object_or_404(m.Indicator, code=code)
     rows = m.Assessment.objects.filter(indicator=ind).order_by("method", "breakdown", "key")
     if method:

@@ -23,7 +23,9 @@ def stored_catalogue() -> Catalogue:
                 "code": d.code,
                 "name": _text(d, "name"),
                 "sdmx": d.sdmx,
-                "categories": [{"code": c.code, "name": _text(c, "name")} for c in d.categories.all()],
+                "categories": [
+                    {"code": c.code, "name": _text(c, "name")} for c in d.categories.all()
+                ],
             }
         )
     indicators = []
@@ -31,7 +33,10 @@ def stored_catalogue() -> Catalogue:
         indicators.append(
             {
                 "code": i.code,
-                **{n: _text(i, n) for n in ("name", "definition", "unit", "source", "method", "agency")},
+                **{
+                    n: _text(i, n)
+                    for n in ("name", "definition", "unit", "source", "method", "agency")
+                },
                 "direction": i.direction,
                 "disaggregations": [b.split("+") for b in i.breakdowns if b],
             }
@@ -47,7 +52,7 @@ def _placeholder() -> list[dict[str, Any]]:
     return [
         {
             "code": "NONE",
-            **{n: text for n in ("name", "definition", "unit", "source", "method", "agency")},
+            **dict.fromkeys(("name", "definition", "unit", "source", "method", "agency"), text),
             "direction": "increase",
         }
     ]

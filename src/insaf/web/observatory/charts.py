@@ -117,14 +117,17 @@ def trend_svg(
     )
     for index, s in enumerate(series):
         colour, dash = COLOURS[index % len(COLOURS)], DASHES[index % len(DASHES)]
-        band = [p for p in s.points if p.value is not None and p.low is not None and p.high is not None]
+        band = [
+            p for p in s.points if p.value is not None and p.low is not None and p.high is not None
+        ]
         if len(band) >= 2:
             upper = " ".join(f"{x(p.year):.1f},{y(p.high):.1f}" for p in band if p.high is not None)
             lower = " ".join(
                 f"{x(p.year):.1f},{y(p.low):.1f}" for p in reversed(band) if p.low is not None
             )
             out.append(
-                f'<polygon points="{upper} {lower}" fill="{colour}" fill-opacity="0.15" stroke="none"/>'
+                f'<polygon points="{upper} {lower}" fill="{colour}" '
+                f'fill-opacity="0.15" stroke="none"/>'
             )
         segment: list[str] = []
         segments: list[list[str]] = []

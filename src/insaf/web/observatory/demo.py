@@ -1,4 +1,4 @@
-"""The demo observatory: the synthetic country's surveys for several years, computed and published."""
+"""The demo observatory: the synthetic country's surveys for several years, computed, published."""
 
 from __future__ import annotations
 

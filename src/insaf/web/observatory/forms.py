@@ -30,7 +30,9 @@ class DisclosureForm(forms.ModelForm):  # type: ignore[type-arg]
 class TargetForm(forms.Form):
     indicator = forms.ModelChoiceField(queryset=m.Indicator.objects.all(), label=_("Indicator"))
     value = forms.FloatField(label=_("Target value"), required=False)
-    year = forms.IntegerField(label=_("Target year"), min_value=1900, max_value=2200, required=False)
+    year = forms.IntegerField(
+        label=_("Target year"), min_value=1900, max_value=2200, required=False
+    )
     baseline_year = forms.IntegerField(
         label=_("Baseline year"), min_value=1900, max_value=2200, required=False
     )
@@ -38,7 +40,9 @@ class TargetForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("value") is None) != (data.get("year") is None):
-            raise forms.ValidationError(_("Give both a target value and a target year, or neither."))
+            raise forms.ValidationError(
+                _("Give both a target value and a target year, or neither.")
+            )
         base, year = data.get("baseline_year"), data.get("year")
         if base is not None and year is not None and base >= year:
             self.add_error("baseline_year", _("The baseline year must be before the target year."))

@@ -166,7 +166,13 @@ class Observation(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(suppressed=False)
-                | Q(value__isnull=True, se__isnull=True, ci_low__isnull=True, ci_high__isnull=True, n__isnull=True),
+                | Q(
+                    value__isnull=True,
+                    se__isnull=True,
+                    ci_low__isnull=True,
+                    ci_high__isnull=True,
+                    n__isnull=True,
+                ),
                 name="observation_suppressed_has_no_numbers",
             ),
         ]

@@ -50,7 +50,9 @@ class Labels:
         self.order: dict[tuple[str, str], int] = {}
         for d in m.Dimension.objects.all():
             self.dimensions[d.code] = d.name_ar if lang == "ar" else d.name_en
-        rows = m.Category.objects.select_related("dimension").order_by("dimension__position", "position")
+        rows = m.Category.objects.select_related("dimension").order_by(
+            "dimension__position", "position"
+        )
         for c in rows:
             self.categories[(c.dimension.code, c.code)] = c.name_ar if lang == "ar" else c.name_en
             self.order[(c.dimension.code, c.code)] = c.position
@@ -135,7 +137,9 @@ def _fmt(value: float | None, decimals: int) -> str:
     return "–" if value is None else f"{value:,.{decimals}f}"
 
 
-def _summary(ind: m.Indicator, name: str, unit: str, total: dict[int, Cell], progress: m.Assessment | None) -> str:
+def _summary(
+    ind: m.Indicator, name: str, unit: str, total: dict[int, Cell], progress: m.Assessment | None
+) -> str:
     published = [c for c in total.values() if c.value is not None]
     if not published:
         return _("No published value yet for %(name)s.") % {"name": name}
@@ -152,7 +156,8 @@ def _summary(ind: m.Indicator, name: str, unit: str, total: dict[int, Cell], pro
         )
     if first.period != last.period:
         parts.append(
-            _("In %(year)s it was %(value)s.") % {"year": first.period, "value": _fmt(first.value, d)}
+            _("In %(year)s it was %(value)s.")
+            % {"year": first.period, "value": _fmt(first.value, d)}
         )
     if ind.target_value is not None and ind.target_year is not None:
         parts.append(
@@ -170,7 +175,9 @@ def indicator_page(indicator: m.Indicator, *, breakdown: str = "") -> IndicatorP
     available = [b for b in indicator.breakdowns if b]
     if breakdown not in available:
         breakdown = ""
-    rows = m.Observation.objects.filter(indicator=indicator, breakdown__in={"", breakdown, "governorate"})
+    rows = m.Observation.objects.filter(
+        indicator=indicator, breakdown__in={"", breakdown, "governorate"}
+    )
     by_key: dict[str, dict[int, Cell]] = defaultdict(dict)
     governorate: dict[str, dict[int, Cell]] = defaultdict(dict)
     for row in rows:
@@ -188,15 +195,17 @@ def indicator_page(indicator: m.Indicator, *, breakdown: str = "") -> IndicatorP
         latest = max(periods, default=None)
     series = [("", labels.key(""), dict(sorted(total.items())))]
     series += [(k, labels.key(k), dict(sorted(by_key[k].items()))) for k in group_keys]
-    progress = {
-        a.method: a for a in m.Assessment.objects.filter(indicator=indicator, key="")
-    }
-    statuses = {
-        a.key: a.status
-        for a in m.Assessment.objects.filter(
-            indicator=indicator, breakdown=breakdown, method=m.ProgressMethod.CAGR_RATIO
-        )
-    } if breakdown else {}
+    progress = {a.method: a for a in m.Assessment.objects.filter(indicator=indicator, key="")}
+    statuses = (
+        {
+            a.key: a.status
+            for a in m.Assessment.objects.filter(
+                indicator=indicator, breakdown=breakdown, method=m.ProgressMethod.CAGR_RATIO
+            )
+        }
+        if breakdown
+        else {}
+    )
     groups, best = _groups(indicator, group_keys, by_key, latest, labels, statuses)
     gov_rows, _best = _groups(
         indicator, sorted(governorate, key=labels.sort_key), governorate, latest, labels, {}
@@ -266,7 +275,12 @@ def _groups(
     best_row: GroupRow | None = None
     for key, cell in present:
         gap = None
-        if cell.value is not None and best_cell is not None and best_cell.value is not None and key != best_key:
+        if (
+            cell.value is not None
+            and best_cell is not None
+            and best_cell.value is not None
+            and key != best_key
+        ):
             gap = group_gap(cell.value, cell.se, best_cell.value, best_cell.se)
         row = GroupRow(key=key, label=labels.key(key), cell=cell, gap=gap, status=statuses.get(key))
         rows.append(row)
@@ -300,9 +314,7 @@ def home() -> dict[str, Any]:
     for a in totals:
         counts[a.status] += 1
     off_track = [
-        a
-        for a in totals
-        if a.status in {m.ProgressStatus.LIMITED, m.ProgressStatus.DETERIORATION}
+        a for a in totals if a.status in {m.ProgressStatus.LIMITED, m.ProgressStatus.DETERIORATION}
     ]
     return {
         "headlines": headlines,
@@ -365,7 +377,12 @@ def furthest_behind(*, per_indicator: int = 3) -> list[Behind]:
                     period=cagr.current_year,
                 )
             )
-        rows.sort(key=lambda r: (-m.ProgressStatus.values.index(r.status), r.gap if r.gap is not None else 0.0))
+        rows.sort(
+            key=lambda r: (
+                -m.ProgressStatus.values.index(r.status),
+                r.gap if r.gap is not None else 0.0,
+            )
+        )
         out.extend(rows[:per_indicator])
     return out
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 
 from insaf.observatory import (
@@ -157,7 +157,8 @@ def sync_catalogue(*, actor: Actor, catalogue: Catalogue) -> dict[str, int]:
             action="catalogue.sync",
             object_type="catalogue",
             object_id=catalogue.area,
-            summary=f"{len(catalogue.indicators)} indicators, {len(catalogue.frameworks)} frameworks",
+            summary=f"{len(catalogue.indicators)} indicators, "
+            f"{len(catalogue.frameworks)} frameworks",
             after=counts,
         )
     return counts
@@ -180,9 +181,7 @@ def _row(obs: Observation, indicator_id: int) -> m.Observation:
     )
 
 
-def publish(
-    *, actor: Actor, observations: Iterable[Observation], source: str
-) -> DisclosureReport:
+def publish(*, actor: Actor, observations: Iterable[Observation], source: str) -> DisclosureReport:
     """Apply disclosure control, then store the observations for publication.
 
     A batch replaces, for each (indicator, area, period) it contains, every
@@ -207,7 +206,7 @@ def publish(
         for start in range(0, len(rows), _BATCH):
             m.Observation.objects.bulk_create(rows[start : start + _BATCH])
         m.Release.objects.create(
-            by=actor if actor is not None and actor.is_authenticated else None,
+            by=actor if isinstance(actor, User) else None,
             source=source[:300],
             cells=report.cells,
             published=report.published,
@@ -343,13 +342,20 @@ def set_disclosure_policy(
         again, report = apply_disclosure(cells, rules)
         ids = dict(m.Indicator.objects.values_list("code", "id"))
         changed = [
-            new for old, new in zip(cells, again, strict=True) if new.is_suppressed and not old.is_suppressed
+            new
+            for old, new in zip(cells, again, strict=True)
+            if new.is_suppressed and not old.is_suppressed
         ]
         for cell in changed:
             m.Observation.objects.filter(
                 indicator_id=ids[cell.indicator], area=cell.area, period=cell.period, key=cell.key
             ).update(
-                value=None, se=None, ci_low=None, ci_high=None, n=None, suppressed=True,
+                value=None,
+                se=None,
+                ci_low=None,
+                ci_high=None,
+                n=None,
+                suppressed=True,
                 flags=";".join(sorted(f.value for f in cell.flags)),
             )
         if changed:

@@ -37,7 +37,9 @@ def framework(request: HttpRequest, code: str) -> HttpResponse:
 
 def indicator(request: HttpRequest, code: str) -> HttpResponse:
     ind = get_object_or_404(m.Indicator, code=code)
-    breakdown = request.GET.get("breakdown", "").strip().replace(" ", "+")  # a bare '+' reads as space
+    breakdown = (
+        request.GET.get("breakdown", "").strip().replace(" ", "+")
+    )  # a bare '+' reads as space
     page = queries.indicator_page(ind, breakdown=breakdown)
     return render(request, "observatory/indicator.html", {"page": page, "ind": ind})
 
@@ -153,7 +155,10 @@ def manage(request: HttpRequest) -> HttpResponse:
                     messages.success(
                         request,
                         _("%(published)s cells published, %(suppressed)s suppressed.")
-                        % {"published": report.published, "suppressed": report.primary + report.secondary},
+                        % {
+                            "published": report.published,
+                            "suppressed": report.primary + report.secondary,
+                        },
                     )
                     return redirect("observatory:manage")
     context = {

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,178 +14,378 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Dimension',
+            name="Dimension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name_en', models.CharField(max_length=200)),
-                ('name_ar', models.CharField(max_length=200)),
-                ('sdmx', models.CharField(max_length=40)),
-                ('position', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name_en", models.CharField(max_length=200)),
+                ("name_ar", models.CharField(max_length=200)),
+                ("sdmx", models.CharField(max_length=40)),
+                ("position", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='DisclosurePolicy',
+            name="DisclosurePolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_count', models.PositiveIntegerField(default=30, verbose_name='minimum unweighted count')),
-                ('cv_caution', models.FloatField(default=0.165, verbose_name='CV above which a value is flagged')),
-                ('cv_suppress', models.FloatField(default=0.333, verbose_name='CV above which a value is suppressed')),
-                ('secondary', models.BooleanField(default=True, verbose_name='secondary suppression')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "min_count",
+                    models.PositiveIntegerField(
+                        default=30, verbose_name="minimum unweighted count"
+                    ),
+                ),
+                (
+                    "cv_caution",
+                    models.FloatField(
+                        default=0.165, verbose_name="CV above which a value is flagged"
+                    ),
+                ),
+                (
+                    "cv_suppress",
+                    models.FloatField(
+                        default=0.333, verbose_name="CV above which a value is suppressed"
+                    ),
+                ),
+                (
+                    "secondary",
+                    models.BooleanField(default=True, verbose_name="secondary suppression"),
+                ),
             ],
             options={
-                'verbose_name': 'disclosure policy',
-                'verbose_name_plural': 'disclosure policy',
+                "verbose_name": "disclosure policy",
+                "verbose_name_plural": "disclosure policy",
             },
         ),
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, unique=True)),
-                ('name_en', models.CharField(max_length=300)),
-                ('name_ar', models.CharField(max_length=300)),
-                ('description_en', models.TextField(blank=True)),
-                ('description_ar', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=60, unique=True)),
+                ("name_en", models.CharField(max_length=300)),
+                ("name_ar", models.CharField(max_length=300)),
+                ("description_en", models.TextField(blank=True)),
+                ("description_ar", models.TextField(blank=True)),
+                ("position", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'code'],
+                "ordering": ["position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, unique=True)),
-                ('name_en', models.CharField(max_length=300, verbose_name='name (English)')),
-                ('name_ar', models.CharField(max_length=300, verbose_name='name (Arabic)')),
-                ('definition_en', models.TextField(verbose_name='definition (English)')),
-                ('definition_ar', models.TextField(verbose_name='definition (Arabic)')),
-                ('unit_en', models.CharField(max_length=120)),
-                ('unit_ar', models.CharField(max_length=120)),
-                ('source_en', models.CharField(max_length=300)),
-                ('source_ar', models.CharField(max_length=300)),
-                ('method_en', models.TextField()),
-                ('method_ar', models.TextField()),
-                ('agency_en', models.CharField(max_length=300)),
-                ('agency_ar', models.CharField(max_length=300)),
-                ('sdg', models.CharField(blank=True, max_length=200)),
-                ('rights', models.CharField(choices=[('structural', 'Structural'), ('process', 'Process'), ('outcome', 'Outcome')], default='outcome', max_length=20)),
-                ('direction', models.CharField(choices=[('increase', 'Higher is better'), ('decrease', 'Lower is better')], max_length=10)),
-                ('decimals', models.PositiveSmallIntegerField(default=1)),
-                ('headline', models.BooleanField(default=False)),
-                ('target_value', models.FloatField(blank=True, null=True, verbose_name='target value')),
-                ('target_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='target year')),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='baseline year')),
-                ('breakdowns', models.JSONField(default=list)),
-                ('computation', models.JSONField(blank=True, null=True)),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('position', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=60, unique=True)),
+                ("name_en", models.CharField(max_length=300, verbose_name="name (English)")),
+                ("name_ar", models.CharField(max_length=300, verbose_name="name (Arabic)")),
+                ("definition_en", models.TextField(verbose_name="definition (English)")),
+                ("definition_ar", models.TextField(verbose_name="definition (Arabic)")),
+                ("unit_en", models.CharField(max_length=120)),
+                ("unit_ar", models.CharField(max_length=120)),
+                ("source_en", models.CharField(max_length=300)),
+                ("source_ar", models.CharField(max_length=300)),
+                ("method_en", models.TextField()),
+                ("method_ar", models.TextField()),
+                ("agency_en", models.CharField(max_length=300)),
+                ("agency_ar", models.CharField(max_length=300)),
+                ("sdg", models.CharField(blank=True, max_length=200)),
+                (
+                    "rights",
+                    models.CharField(
+                        choices=[
+                            ("structural", "Structural"),
+                            ("process", "Process"),
+                            ("outcome", "Outcome"),
+                        ],
+                        default="outcome",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("increase", "Higher is better"), ("decrease", "Lower is better")],
+                        max_length=10,
+                    ),
+                ),
+                ("decimals", models.PositiveSmallIntegerField(default=1)),
+                ("headline", models.BooleanField(default=False)),
+                (
+                    "target_value",
+                    models.FloatField(blank=True, null=True, verbose_name="target value"),
+                ),
+                (
+                    "target_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="target year"
+                    ),
+                ),
+                (
+                    "baseline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="baseline year"
+                    ),
+                ),
+                ("breakdowns", models.JSONField(default=list)),
+                ("computation", models.JSONField(blank=True, null=True)),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                ("position", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'code'],
-                'permissions': [('publish_observations', 'Can import, compute and publish observations')],
+                "ordering": ["position", "code"],
+                "permissions": [
+                    ("publish_observations", "Can import, compute and publish observations")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Release',
+            name="Release",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('source', models.CharField(max_length=300)),
-                ('cells', models.PositiveIntegerField()),
-                ('published', models.PositiveIntegerField()),
-                ('caution', models.PositiveIntegerField()),
-                ('suppressed_primary', models.PositiveIntegerField()),
-                ('suppressed_secondary', models.PositiveIntegerField()),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("source", models.CharField(max_length=300)),
+                ("cells", models.PositiveIntegerField()),
+                ("published", models.PositiveIntegerField()),
+                ("caution", models.PositiveIntegerField()),
+                ("suppressed_primary", models.PositiveIntegerField()),
+                ("suppressed_secondary", models.PositiveIntegerField()),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40)),
-                ('name_en', models.CharField(max_length=200)),
-                ('name_ar', models.CharField(max_length=200)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('dimension', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='observatory.dimension')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("name_en", models.CharField(max_length=200)),
+                ("name_ar", models.CharField(max_length=200)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "dimension",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="categories",
+                        to="observatory.dimension",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['dimension__position', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('dimension', 'code'), name='category_unique_code')],
+                "ordering": ["dimension__position", "position"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("dimension", "code"), name="category_unique_code"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.CharField(max_length=40)),
-                ('breakdown', models.CharField(blank=True, max_length=120)),
-                ('key', models.CharField(blank=True, max_length=300)),
-                ('method', models.CharField(choices=[('cagr_ratio', 'Growth-rate ratio (Open SDG / Statistics Canada)'), ('anticipated', 'Anticipated progress (UN ESCAP)')], max_length=20)),
-                ('status', models.CharField(choices=[('achieved', 'Target achieved'), ('on_track', 'On track'), ('accelerate', 'Progress, but acceleration needed'), ('limited', 'Limited progress'), ('deterioration', 'Deterioration'), ('not_available', 'Not enough data')], max_length=20)),
-                ('rank', models.PositiveSmallIntegerField()),
-                ('score', models.FloatField(blank=True, null=True)),
-                ('base_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('base_value', models.FloatField(blank=True, null=True)),
-                ('current_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('current_value', models.FloatField(blank=True, null=True)),
-                ('projection', models.FloatField(blank=True, null=True)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='observatory.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area", models.CharField(max_length=40)),
+                ("breakdown", models.CharField(blank=True, max_length=120)),
+                ("key", models.CharField(blank=True, max_length=300)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("cagr_ratio", "Growth-rate ratio (Open SDG / Statistics Canada)"),
+                            ("anticipated", "Anticipated progress (UN ESCAP)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("achieved", "Target achieved"),
+                            ("on_track", "On track"),
+                            ("accelerate", "Progress, but acceleration needed"),
+                            ("limited", "Limited progress"),
+                            ("deterioration", "Deterioration"),
+                            ("not_available", "Not enough data"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("rank", models.PositiveSmallIntegerField()),
+                ("score", models.FloatField(blank=True, null=True)),
+                ("base_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("base_value", models.FloatField(blank=True, null=True)),
+                ("current_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("current_value", models.FloatField(blank=True, null=True)),
+                ("projection", models.FloatField(blank=True, null=True)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="observatory.indicator",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['indicator', 'method', 'rank'],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'area', 'key', 'method'), name='assessment_unique_series')],
+                "ordering": ["indicator", "method", "rank"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "area", "key", "method"),
+                        name="assessment_unique_series",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Node',
+            name="Node",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60)),
-                ('kind', models.CharField(max_length=20)),
-                ('name_en', models.CharField(max_length=400)),
-                ('name_ar', models.CharField(max_length=400)),
-                ('depth', models.PositiveSmallIntegerField(default=0)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='observatory.framework')),
-                ('indicators', models.ManyToManyField(blank=True, related_name='nodes', to='observatory.indicator')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='observatory.node')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=60)),
+                ("kind", models.CharField(max_length=20)),
+                ("name_en", models.CharField(max_length=400)),
+                ("name_ar", models.CharField(max_length=400)),
+                ("depth", models.PositiveSmallIntegerField(default=0)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nodes",
+                        to="observatory.framework",
+                    ),
+                ),
+                (
+                    "indicators",
+                    models.ManyToManyField(
+                        blank=True, related_name="nodes", to="observatory.indicator"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="observatory.node",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['framework', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('framework', 'code'), name='node_unique_code')],
+                "ordering": ["framework", "position"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("framework", "code"), name="node_unique_code")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.PositiveSmallIntegerField()),
-                ('area', models.CharField(max_length=40)),
-                ('breakdown', models.CharField(blank=True, max_length=120)),
-                ('key', models.CharField(blank=True, max_length=300)),
-                ('value', models.FloatField(blank=True, null=True)),
-                ('se', models.FloatField(blank=True, null=True)),
-                ('ci_low', models.FloatField(blank=True, null=True)),
-                ('ci_high', models.FloatField(blank=True, null=True)),
-                ('n', models.PositiveIntegerField(blank=True, null=True)),
-                ('flags', models.CharField(blank=True, max_length=120)),
-                ('suppressed', models.BooleanField(default=False)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='observatory.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.PositiveSmallIntegerField()),
+                ("area", models.CharField(max_length=40)),
+                ("breakdown", models.CharField(blank=True, max_length=120)),
+                ("key", models.CharField(blank=True, max_length=300)),
+                ("value", models.FloatField(blank=True, null=True)),
+                ("se", models.FloatField(blank=True, null=True)),
+                ("ci_low", models.FloatField(blank=True, null=True)),
+                ("ci_high", models.FloatField(blank=True, null=True)),
+                ("n", models.PositiveIntegerField(blank=True, null=True)),
+                ("flags", models.CharField(blank=True, max_length=120)),
+                ("suppressed", models.BooleanField(default=False)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to="observatory.indicator",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['indicator', 'breakdown', 'key', 'period'],
-                'indexes': [models.Index(fields=['indicator', 'breakdown', 'period'], name='obs_breakdown')],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'area', 'period', 'key'), name='observation_unique_cell'), models.CheckConstraint(condition=models.Q(('suppressed', False), models.Q(('ci_high__isnull', True), ('ci_low__isnull', True), ('n__isnull', True), ('se__isnull', True), ('value__isnull', True)), _connector='OR'), name='observation_suppressed_has_no_numbers')],
+                "ordering": ["indicator", "breakdown", "key", "period"],
+                "indexes": [
+                    models.Index(fields=["indicator", "breakdown", "period"], name="obs_breakdown")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "area", "period", "key"),
+                        name="observation_unique_cell",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("suppressed", False),
+                            models.Q(
+                                ("ci_high__isnull", True),
+                                ("ci_low__isnull", True),
+                                ("n__isnull", True),
+                                ("se__isnull", True),
+                                ("value__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="observation_suppressed_has_no_numbers",
+                    ),
+                ],
             },
         ),
     ]
