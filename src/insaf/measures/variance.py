@@ -59,8 +59,24 @@ IntArray = npt.NDArray[np.int64]
 
 
 def _codes(values: npt.ArrayLike) -> tuple[IntArray, npt.NDArray[np.generic]]:
-    """Integer codes 0..K-1 of ``values`` (in sorted order of the labels) and the labels."""
-    labels, inverse = np.unique(np.asarray(values), return_inverse=True)
+    """Integer codes 0..K-1 of ``values`` (in sorted order of the labels) and the labels.
+
+    Integer labels spanning a range not much larger than the data are coded in
+    one pass (mark the labels present, number them by a cumulative sum), which
+    gives the same codes as ``np.unique`` without sorting millions of values.
+    """
+    array = np.asarray(values)
+    if array.dtype.kind in "iu" and array.size:
+        low, high = int(array.min()), int(array.max())
+        span = high - low + 1
+        if span <= max(4 * array.size, 1 << 20):
+            offset = (array - low).astype(np.int64)
+            present = np.zeros(span, dtype=bool)
+            present[offset] = True
+            rank = np.cumsum(present, dtype=np.int64) - 1
+            labels = (np.flatnonzero(present) + low).astype(array.dtype)
+            return rank[offset].reshape(-1), labels
+    labels, inverse = np.unique(array, return_inverse=True)
     return inverse.astype(np.int64).reshape(-1), labels
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar, cast
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from insaf.errors import DataError, Location
@@ -16,6 +18,8 @@ from insaf.survey.metadata import Label, Metadata
 from insaf.survey.table import Table
 
 __all__ = ["Level", "Survey"]
+
+T = TypeVar("T")
 
 
 class Level(StrEnum):
@@ -46,6 +50,7 @@ class Survey:
     synthetic: bool = False
     policy: Mapping[str, Any] = field(default_factory=dict)
     path: str | None = None
+    _cache: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.households is None and self.persons is None:
@@ -117,17 +122,72 @@ class Survey:
         borrowed = [c for c in wanted if c not in unit.frame.columns]
         households = self.households
         if borrowed and level is Level.PERSON and households is not None and unit is not households:
-            missing = [c for c in borrowed if c not in households.frame.columns]
-            self._unknown(missing, level)
-            key = self.household_key
-            assert key is not None
-            right = households.frame.select([key, *borrowed])
-            joined = unit.frame.select(list(dict.fromkeys([*own, key]))).join(
-                right, on=key, how="left", maintain_order="left"
-            )
-            return joined.select(wanted)
+            self._unknown([c for c in borrowed if c not in households.frame.columns], level)
+            index = pl.Series("_household", self.household_index())
+            carried = households.frame.select(borrowed).select(pl.all().gather(index))
+            return pl.concat([unit.frame.select(own), carried], how="horizontal").select(wanted)
         self._unknown(borrowed, level)
         return unit.frame.select(wanted)
+
+    def household_index(self) -> npt.NDArray[np.int64]:
+        """For each person row, the row of their household in the household table.
+
+        Computed once per survey (persons to households and back are index
+        operations: ``np.bincount(index, weights)`` sums over members, and
+        ``household_values[index]`` carries a household value to each member).
+        A person whose household does not exist is an error naming the rows
+        (``validate`` reports them all).
+        """
+        return self.cached("household_index", self._household_index)
+
+    def _household_index(self) -> npt.NDArray[np.int64]:
+        persons, households, key = self.persons, self.households, self.household_key
+        if persons is None or households is None or key is None:
+            raise DataError(
+                "this survey does not link persons to households", Location(file=self.path)
+            )
+        link = persons.household or key
+        hh_keys = households.frame.get_column(key)
+        person_keys = persons.frame.get_column(link).cast(hh_keys.dtype, strict=False)
+        if hh_keys.is_sorted() and hh_keys.null_count() == 0 and person_keys.null_count() == 0:
+            hh = hh_keys.to_numpy()
+            found = np.searchsorted(hh, person_keys.to_numpy())
+            inside = found < hh.size
+            matched = np.zeros(found.size, dtype=bool)
+            matched[inside] = hh[found[inside]] == person_keys.to_numpy()[inside]
+            index = found.astype(np.int64)
+        else:
+            joined = (
+                pl.DataFrame({key: person_keys})
+                .join(
+                    pl.DataFrame({key: hh_keys}).with_row_index("_row"),
+                    on=key,
+                    how="left",
+                    maintain_order="left",
+                )
+                .get_column("_row")
+            )
+            matched = joined.is_not_null().to_numpy()
+            index = joined.fill_null(0).cast(pl.Int64).to_numpy()
+        if not matched.all():
+            orphans = np.flatnonzero(~matched)
+            places = ", ".join(str(persons.where(int(i))) for i in orphans[:5])
+            raise DataError(
+                f"{orphans.size} person(s) belong to no household in the household table "
+                f"(first: {places}); run `insaf validate` for the full list",
+                persons.where(None, link),
+            )
+        return index
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """A value derived from this survey's data, computed once.
+
+        Surveys are immutable, so what is derived from them (the household
+        index, design codes) can be kept; derived surveys start empty.
+        """
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return cast(T, self._cache[key])
 
     def _unknown(self, missing: Sequence[str], level: Level) -> None:
         if missing:
