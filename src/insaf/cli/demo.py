@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from insaf.cli.app import app, console, reports_errors
+from insaf.cli.progress import steps_progress
 from insaf.cli.survey import print_report
 from insaf.demo import DEMO_SEED, DEMO_YEAR, STEPS, DemoResult, run_demo
 from insaf.survey.synth import SynthOptions
@@ -40,20 +40,8 @@ def demo_command(
 ) -> None:
     """Build the synthetic demo country, write it, read it back, validate it and
     print its summary and headline figures with standard errors."""
-    with Progress(
-        TextColumn("{task.description:<12}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(STEPS[0], total=len(STEPS))
-
-        def step(name: str) -> None:
-            bar.update(task, description=name, completed=STEPS.index(name))
-
+    with steps_progress(STEPS) as step:
         result = run_demo(out, households=households, seed=seed, year=year, progress=step)
-        bar.update(task, completed=len(STEPS))
     print_demo(result, lang)
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from insaf.cli.app import app, console, reports_errors
+from insaf.cli.progress import steps_progress
 from insaf.survey import Format, Survey, write_survey
 from insaf.survey.synth import STEPS, SynthOptions, description, synthesize
 
@@ -47,25 +47,12 @@ def synth_command(
     """
     options = SynthOptions(households=households, seed=seed, year=year, take=take)
     started = time.perf_counter()
-    with Progress(
-        TextColumn("{task.description:<12}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(STEPS[0], total=len(STEPS) + 1)
-
-        def step(name: str) -> None:
-            done = STEPS.index(name) if name in STEPS else len(STEPS)
-            bar.update(task, description=name, completed=done)
-
+    with steps_progress([*STEPS, _WRITE]) as step:
         survey = synthesize(households, seed, year, take=take, progress=step)
         step(_WRITE)
         manifest = write_survey(
             survey, out, format=format, lang=lang, description=description(options)
         )
-        bar.update(task, completed=len(STEPS) + 1)
     _summary(survey, manifest, time.perf_counter() - started)
 
 

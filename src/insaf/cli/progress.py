@@ -1,0 +1,32 @@
+"""A progress bar over named steps, for jobs that take more than a second."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from insaf.cli.app import console
+
+__all__ = ["steps_progress"]
+
+
+@contextmanager
+def steps_progress(steps: Sequence[str]) -> Iterator[Callable[[str], None]]:
+    """Yield ``step(name)``: call it as each named step starts; the bar fills as
+    steps pass and disappears when the block ends."""
+    with Progress(
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(steps[0], total=len(steps))
+
+        def step(name: str) -> None:
+            bar.update(task, description=name, completed=list(steps).index(name))
+
+        yield step
+        bar.update(task, completed=len(steps))
