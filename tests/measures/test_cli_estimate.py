@@ -97,7 +97,9 @@ def test_table_output() -> None:
     ("args", "message"),
     [
         (["--measure", "mld", "--var", "eqIncome"], "3 zero or negative"),
-        (["--measure", "mpi", "--var", "eqIncome"], "not yet available"),
+        (["--measure", "mpi", "--var", "eqIncome"], "mpi takes no variable"),
+        (["--measure", "hoi", "--var", "eqIncome"], "hoi needs circumstances"),
+        (["--measure", "gini"], "gini needs a variable"),
         (["--measure", "fgt0", "--var", "eqIncome"], "needs a poverty line"),
         (["--measure", "gini", "--var", "eqIncome", "--alpha", "2"], "gini does not take alpha"),
         (["--measure", "mean", "--var", "py010n"], "2720 missing value"),

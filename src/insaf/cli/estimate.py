@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from insaf.cli.app import app, console, reports_errors
@@ -23,7 +24,8 @@ from insaf.cli.options import (
     open_from_cli,
 )
 from insaf.errors import InsafError
-from insaf.measures.catalogue import LATER, MEASURES, MeasureOptions, compute
+from insaf.measures.catalogue import MEASURES, MeasureOptions, compute
+from insaf.measures.equity import gap as equity_gap
 from insaf.measures.estimate import Estimates
 from insaf.survey import Level
 
@@ -55,6 +57,13 @@ def _line(value: str | None) -> float | str | None:
         return value
 
 
+def _names(values: list[str] | None) -> tuple[str, ...] | None:
+    """Repeated options and comma-separated lists: ``--x a --x b`` or ``--x a,b``."""
+    if not values:
+        return None
+    return tuple(n.strip() for v in values for n in v.split(",") if n.strip())
+
+
 def _print(result: Estimates, fmt: OutputFormat, level: float) -> None:
     if fmt is OutputFormat.JSON:
         sys.stdout.write(json.dumps(result.to_dicts(level), ensure_ascii=False, indent=2) + "\n")
@@ -69,7 +78,10 @@ def _print(result: Estimates, fmt: OutputFormat, level: float) -> None:
         table.add_column(column, justify="right" if numeric else "left")
     for row in frame.iter_rows():
         table.add_row(
-            *("" if v is None else f"{v:.6g}" if isinstance(v, float) else str(v) for v in row)
+            *(
+                "" if v is None else f"{v:.6g}" if isinstance(v, float) else escape(str(v))
+                for v in row
+            )
         )
     Console(width=max(console.width, 160)).print(table)
 
@@ -82,13 +94,18 @@ def estimate(
         str,
         typer.Option(
             "--measure",
-            help=f"One of: {', '.join(MEASURES)}. ({', '.join(LATER)}: not yet available.)",
+            help=f"One of: {', '.join(MEASURES)}.",
             show_default=False,
         ),
     ],
     var: Annotated[
-        str, typer.Option("--var", help="The analysis variable (column).", show_default=False)
-    ],
+        str | None,
+        typer.Option(
+            "--var",
+            help="The analysis variable (column); for hoi the 0/1 access indicator; not for mpi.",
+            show_default=False,
+        ),
+    ] = None,
     by: Annotated[
         list[str] | None,
         typer.Option("--by", help="Domain column; repeat for cross-classified domains."),
@@ -125,6 +142,43 @@ def estimate(
         str | None,
         typer.Option("--nonpositive", help="For log-based measures: error (default) or exclude."),
     ] = None,
+    spec: Annotated[
+        str | None,
+        typer.Option(
+            "--spec",
+            help="For mpi: a preset (global, arab) or the path of an MPI specification (YAML).",
+        ),
+    ] = None,
+    circumstances: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--circumstances",
+            help="For hoi: circumstance columns (repeat the option, or separate with commas).",
+        ),
+    ] = None,
+    categorical: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--categorical",
+            help="For hoi: circumstances to enter as one indicator per category.",
+        ),
+    ] = None,
+    among: Annotated[
+        str | None,
+        typer.Option(
+            "--among",
+            help="For hoi: the population, as an SQL condition (e.g. 'age >= 6 AND age <= 14').",
+        ),
+    ] = None,
+    gap: Annotated[
+        tuple[str, str, str] | None,
+        typer.Option(
+            "--gap",
+            help="COL A B: the measure in groups A and B of COL, their difference and ratio "
+            "(standard errors from the joint influence values).",
+            show_default=False,
+        ),
+    ] = None,
     weight: WeightOpt = None,
     strata: StrataOpt = None,
     psu: PsuOpt = None,
@@ -149,10 +203,11 @@ def estimate(
         OutputFormat, typer.Option("--format", help="Output format.")
     ] = OutputFormat.TABLE,
 ) -> None:
-    """Estimate a poverty, inequality or basic measure with its design-based standard error.
+    """Estimate a poverty, inequality, multidimensional poverty, opportunity or basic
+    measure with its design-based standard error.
 
     Rates and indices are fractions (0.2649, not 26.49). The JSON output is a
-    list with one object per domain.
+    list with one object per domain (and per statistic for mpi, hoi and --gap).
     """
     if of is not None and of not in ("median", "mean"):
         raise InsafError(f"--of must be median or mean, not {of!r}")
@@ -178,15 +233,32 @@ def estimate(
         rule=rule,  # type: ignore[arg-type]
         estimator=estimator,  # type: ignore[arg-type]
         nonpositive=nonpositive,  # type: ignore[arg-type]
+        spec=spec,
+        circumstances=_names(circumstances),
+        categorical=_names(categorical),
+        among=among,
     )
-    result = compute(
-        survey,
-        measure,
-        var,
-        options=options,
-        by=by or None,
-        variance=variance.value,
-        replicates=replicates,
-        seed=seed,
-    )
+    if gap is not None:
+        result = equity_gap(
+            survey,
+            measure,
+            var,
+            between=gap,
+            options=options,
+            by=by or None,
+            variance=variance.value,
+            replicates=replicates,
+            seed=seed,
+        )
+    else:
+        result = compute(
+            survey,
+            measure,
+            var,
+            options=options,
+            by=by or None,
+            variance=variance.value,
+            replicates=replicates,
+            seed=seed,
+        )
     _print(result, output, ci_level)

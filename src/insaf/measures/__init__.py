@@ -1,7 +1,10 @@
 """Poverty, inequality and basic measures with design-based standard errors.
 
 Every function takes a ``Survey``, a variable and keyword-only options, and
-returns ``Estimates`` (one ``Estimate`` per domain and statistic). Variance by
+returns ``Estimates`` (one ``Estimate`` per domain and statistic): basic
+measures, poverty, inequality, their subgroup decompositions, multidimensional
+poverty (Alkire–Foster, ``mpi``), the Human Opportunity Index (``hoi``) and
+equity gaps between two groups for any measure (``gap``). Variance by
 linearization (influence values, R ``survey::svyrecvar``), by the design's
 replicate weights, or by created jackknife or bootstrap replicates. See
 ``docs/methods/`` for each formula, convention and source.
@@ -10,7 +13,10 @@ replicate weights, or by created jackknife or bootstrap replicates. See
 from __future__ import annotations
 
 from insaf.measures.basic import mean, median, proportion, quantile, ratio, total
+from insaf.measures.catalogue import MeasureOptions, compute
 from insaf.measures.compare import difference, ratio_of
+from insaf.measures.decomposition import fgt_decomposition, ge_decomposition
+from insaf.measures.equity import gap
 from insaf.measures.estimate import Estimate, Estimates
 from insaf.measures.inequality import (
     atkinson,
@@ -25,6 +31,9 @@ from insaf.measures.inequality import (
     quantile_shares,
     theil,
 )
+from insaf.measures.mpi import deprivations, mpi
+from insaf.measures.mpi_spec import MPISpec, load_mpi_spec
+from insaf.measures.opportunity import access_model, hoi
 from insaf.measures.poverty import (
     Relative,
     arpr,
@@ -39,19 +48,30 @@ from insaf.measures.poverty import (
 __all__ = [
     "Estimate",
     "Estimates",
+    "MPISpec",
+    "MeasureOptions",
     "Relative",
+    "access_model",
     "arpr",
     "arpt",
     "atkinson",
+    "compute",
     "concentration",
+    "deprivations",
     "difference",
     "fgt",
+    "fgt_decomposition",
+    "gap",
     "ge",
+    "ge_decomposition",
     "gini",
+    "hoi",
+    "load_mpi_spec",
     "lorenz",
     "mean",
     "median",
     "mld",
+    "mpi",
     "palma",
     "percentile_ratio",
     "poverty_gap_total",

@@ -8,7 +8,7 @@ estimators then need no further sort, and the replicate loop reuses the order.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -27,7 +27,15 @@ from insaf.measures.variance import (
 from insaf.survey.design import ReplicateMethod, Replicates
 from insaf.survey.survey import Level, Survey
 
-__all__ = ["NonPositive", "Sample", "VarianceMethod", "prepare"]
+__all__ = [
+    "GROUP",
+    "NonPositive",
+    "Sample",
+    "VarianceMethod",
+    "prepare",
+    "with_columns",
+    "with_groups",
+]
 
 VarianceMethod = Literal[
     "auto", "linearization", "replicates", "jackknife", "bootstrap", "subbootstrap"
@@ -76,12 +84,24 @@ class Sample:
         return np.ascontiguousarray(self.unit_replicates[:, r])
 
 
-def _numeric(frame: pl.DataFrame, column: str, where: Location, role: str) -> FloatArray:
+def _numeric(
+    frame: pl.DataFrame,
+    column: str,
+    where: Location,
+    role: str,
+    inside: np.ndarray[Any, np.dtype[np.bool_]] | None = None,
+) -> FloatArray:
+    """The column as floats; missing values are an error (only ``inside``, if given,
+    where the rest are set to 0: those rows are left out of every domain)."""
     series = frame.get_column(column)
     if series.dtype == pl.Boolean:
         series = series.cast(pl.Float64)
     if not series.dtype.is_numeric():
         raise DataError(f"{role} column {column!r} is not numeric ({series.dtype})", where)
+    if inside is not None:
+        series = series.cast(pl.Float64).zip_with(
+            pl.Series(inside), pl.zeros(len(series), eager=True)
+        )
     nulls = series.null_count()
     values = series.cast(pl.Float64).to_numpy()
     nans = int(np.isnan(values).sum()) - nulls
@@ -150,20 +170,41 @@ def prepare(
     sort: str | None = "y",
     positive: Sequence[str] = (),
     nonpositive: NonPositive = "error",
+    among: str | None = None,
 ) -> Sample:
     """Check and arrange the data for ``variables`` (role -> column).
 
     ``positive`` lists roles that must be > 0 (log-based measures): a
     ``DataError`` names the column and the count, unless ``nonpositive`` is
     ``"exclude"``, which leaves those units out of every domain (they keep
-    their place in the design, as in domain estimation).
+    their place in the design, as in domain estimation). ``among`` (a Polars
+    SQL expression, for example ``"age >= 6 AND age <= 14"``) restricts every
+    domain to the units for which it is true, in the same way; the analysis
+    variables may be missing outside it.
     """
     by_cols = [by] if isinstance(by, str) else list(by or [])
     design = survey.design
-    frame = survey.frame([*variables.values(), *by_cols], level=level)
     where = Location(file=survey.path)
+    among_cols: list[str] = []
+    if among is not None:
+        try:
+            among_cols = pl.sql_expr(among).meta.root_names()
+        except Exception as exc:  # polars raises several types for a bad expression
+            raise DataError(f"among: not a valid SQL expression: {exc}", where) from None
+    frame = survey.frame(
+        list(dict.fromkeys([*variables.values(), *by_cols, *among_cols])), level=level
+    )
+    inside: np.ndarray[Any, np.dtype[np.bool_]] | None = None
+    if among is not None:
+        try:
+            chosen = frame.select(pl.sql_expr(among).fill_null(False).alias("a")).get_column("a")
+        except pl.exceptions.PolarsError as exc:
+            raise DataError(f"among {among!r}: {exc}", where) from None
+        if chosen.dtype != pl.Boolean:
+            raise DataError(f"among {among!r} is not a true/false condition", where)
+        inside = chosen.to_numpy().astype(bool)
     cols = {
-        role: _numeric(frame, name, Location(file=survey.path, column=name), role)
+        role: _numeric(frame, name, Location(file=survey.path, column=name), role, inside)
         for role, name in variables.items()
     }
     w = _numeric(frame, design.weight, Location(file=survey.path, column=design.weight), "weight")
@@ -214,6 +255,8 @@ def prepare(
     keep: np.ndarray[Any, np.dtype[np.bool_]] | None = None
     for role in positive:
         bad = cols[role] <= 0
+        if inside is not None:
+            bad &= inside
         if np.any(bad):
             if nonpositive == "error":
                 raise DataError(
@@ -223,6 +266,8 @@ def prepare(
                     Location(file=survey.path, column=variables[role]),
                 )
             keep = ~bad if keep is None else keep & ~bad
+    if inside is not None:
+        keep = inside if keep is None else keep & inside
 
     if by_cols:
         keys = frame.select(by_cols)
@@ -275,3 +320,37 @@ def prepare(
         spec=spec,
         replicate_key=key,
     )
+
+
+def with_columns(survey: Survey, level: Level | str | None, added: pl.DataFrame) -> Survey:
+    """``survey`` with ``added`` (one row per unit at ``level``, in table order) joined
+    column-wise to the table at that level: derived variables for an estimator."""
+    unit = Level(level) if level is not None else survey.default_level
+    table = survey.table(unit)
+    if added.height != table.height:
+        raise DataError(f"{added.height} derived rows for {table.height} {unit.value} rows")
+    new = replace(table, frame=table.frame.hstack(added))
+    return survey.with_tables(**{"persons" if unit is Level.PERSON else "households": new})
+
+
+GROUP = "__group"
+"""Name of the derived column holding group codes (see ``with_groups``)."""
+
+
+def with_groups(
+    survey: Survey, by: Sequence[str], level: Level | str | None
+) -> tuple[Survey, pl.DataFrame]:
+    """``survey`` with a column ``__group``: the code 0..G-1 of each unit's group
+    (combination of the ``by`` columns, in sorted order, as the domains of
+    ``prepare``), and the groups themselves (one row per code)."""
+    if not by:
+        raise DataError("a decomposition needs at least one group column")
+    keys = survey.frame(list(by), level=level).select(list(by))
+    for c in by:
+        _labels(keys, c, Location(file=survey.path, column=c), "group")
+    groups = keys.unique().sort(list(by))
+    codes = keys.join(
+        groups.with_row_index(GROUP), on=list(by), how="left", maintain_order="left"
+    ).get_column(GROUP)
+    added = pl.DataFrame({GROUP: codes.cast(pl.Float64)})
+    return with_columns(survey, level, added), groups

@@ -3,7 +3,8 @@
 
 ``compute(survey, "gini", "income", by=...)`` dispatches to the typed function
 with the options that measure takes; an option a measure does not use is an
-error rather than silently ignored.
+error rather than silently ignored. ``mpi`` reads its variables from its
+specification (``spec``: a preset or a YAML file) and takes no variable.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from dataclasses import dataclass, fields
 from typing import Literal, TypedDict
 
 from insaf.errors import InsafError
-from insaf.measures import basic, inequality, poverty
+from insaf.measures import basic, inequality, opportunity, poverty
 from insaf.measures._kernels import QuantileRule
 from insaf.measures._sample import NonPositive, VarianceMethod
 from insaf.measures.estimate import Estimates
 from insaf.measures.inequality import GiniEstimator
+from insaf.measures.mpi import mpi as multidimensional
 from insaf.measures.poverty import Below, Relative
 from insaf.survey.survey import Level, Survey
 
-__all__ = ["LATER", "MEASURES", "MeasureOptions", "compute"]
+__all__ = ["MEASURES", "MeasureOptions", "compute"]
 
 MEASURES: tuple[str, ...] = (
     "mean",
@@ -43,8 +45,9 @@ MEASURES: tuple[str, ...] = (
     "atkinson",
     "qsr",
     "palma",
+    "mpi",
+    "hoi",
 )
-LATER: tuple[str, ...] = ("mpi", "hoi")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,6 +64,10 @@ class MeasureOptions:
     rule: QuantileRule | None = None
     estimator: GiniEstimator | None = None
     nonpositive: NonPositive | None = None
+    spec: str | None = None
+    circumstances: tuple[str, ...] | None = None
+    categorical: tuple[str, ...] | None = None
+    among: str | None = None
 
 
 class _Common(TypedDict):
@@ -81,7 +88,7 @@ _ACCEPTS: dict[str, frozenset[str]] = {
     "fgt1": frozenset({"line", "relative", "of", "below", "rule"}),
     "fgt2": frozenset({"line", "relative", "of", "below", "rule"}),
     "watts": frozenset({"line", "relative", "of", "below", "rule", "nonpositive"}),
-    "sen": frozenset({"line", "below"}),
+    "sen": frozenset({"line", "relative", "of", "below", "rule"}),
     "arpt": frozenset({"relative", "of", "rule"}),
     "arpr": frozenset({"relative", "of", "below", "rule"}),
     "rmpg": frozenset({"relative", "below", "rule"}),
@@ -92,6 +99,8 @@ _ACCEPTS: dict[str, frozenset[str]] = {
     "atkinson": frozenset({"epsilon", "nonpositive"}),
     "qsr": frozenset({"rule"}),
     "palma": frozenset({"rule"}),
+    "mpi": frozenset({"spec"}),
+    "hoi": frozenset({"circumstances", "categorical", "among"}),
 }
 
 
@@ -108,7 +117,7 @@ def _line(name: str, options: MeasureOptions) -> float | str | Relative:
 def compute(
     survey: Survey,
     measure: str,
-    variable: str,
+    variable: str | None,
     *,
     options: MeasureOptions | None = None,
     by: str | Sequence[str] | None = None,
@@ -120,8 +129,6 @@ def compute(
     """Estimate ``measure`` (a name from ``MEASURES``) of ``variable``."""
     o = options or MeasureOptions()
     name = measure.lower()
-    if name in LATER:
-        raise InsafError(f"measure {name!r} is not yet available in this version of INSAF")
     if name not in _ACCEPTS:
         raise InsafError(f"unknown measure {measure!r}; known: {', '.join(MEASURES)}")
     given = {f.name for f in fields(o) if getattr(o, f.name) is not None}
@@ -135,6 +142,23 @@ def compute(
         "replicates": replicates,
         "seed": seed,
     }
+    if name == "mpi":
+        if variable is not None:
+            raise InsafError("mpi takes no variable: its variables are in the specification")
+        return multidimensional(survey, o.spec or "global", **common)
+    if variable is None:
+        raise InsafError(f"{name} needs a variable")
+    if name == "hoi":
+        if not o.circumstances:
+            raise InsafError("hoi needs circumstances (columns the access should not depend on)")
+        return opportunity.hoi(
+            survey,
+            variable,
+            circumstances=o.circumstances,
+            categorical=o.categorical or (),
+            among=o.among,
+            **common,
+        )
     rule: QuantileRule = o.rule or "convey"
     below: Below = o.below or "<"
     nonpositive: NonPositive = o.nonpositive or "error"
@@ -171,10 +195,7 @@ def compute(
             **common,
         )
     if name == "sen":
-        line = _line(name, o)
-        if isinstance(line, Relative):
-            raise InsafError("sen takes an absolute line here")
-        return poverty.sen(survey, variable, line=line, below=below, **common)
+        return poverty.sen(survey, variable, line=_line(name, o), below=below, rule=rule, **common)
     if name == "arpt":
         return poverty.arpt(survey, variable, share=share, of=of, rule=rule, **common)
     if name == "arpr":

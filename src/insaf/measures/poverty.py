@@ -273,7 +273,7 @@ def watts(
     )
 
 
-def _sen_kernel(below: Below) -> Statistic:
+def _sen_kernel(below: Below, relative: bool = False) -> Statistic:
     gini_poor = _gini_kernel("osier")
 
     def kernel(
@@ -288,7 +288,9 @@ def _sen_kernel(below: Below) -> Statistic:
         p1 = float(np.dot(w, gap)) / n_pop
         idx = np.flatnonzero(poor)
         gp, z_gp = 0.0, None
-        if idx.size and float(np.dot(w[idx], y[idx])) > 0:
+        n_p = float(w[idx].sum())
+        y_p = float(np.dot(w[idx], y[idx]))
+        if idx.size and y_p > 0:
             gp, z_gp, _ = gini_poor({"y": y[idx]}, w[idx], math.nan, influence)
         value = p0 * gp + p1 * (1.0 - gp)
         if not influence:
@@ -296,7 +298,16 @@ def _sen_kernel(below: Below) -> Statistic:
         z = gp * (poor - p0) / n_pop + (1.0 - gp) * (gap - p1) / n_pop
         if z_gp is not None:
             z[idx] += (p0 - p1) * z_gp
-        return value, z, 0.0
+        slope = 0.0
+        if relative:
+            f_t = density(y, w, t)
+            dp1 = float(np.dot(w * poor, y)) / (t * t * n_pop)
+            dgp = 0.0
+            if z_gp is not None:  # a unit at the top of the poor, y = t, times dN_p/dt
+                top = (2.0 * n_p * t - t - (gp + 1.0) * (y_p + n_p * t)) / (n_p * y_p)
+                dgp = top * n_pop * f_t
+            slope = gp * f_t + (1.0 - gp) * dp1 + (p0 - p1) * dgp
+        return value, z, slope
 
     return Statistic(name="sen", kernel=kernel)
 
@@ -305,8 +316,9 @@ def sen(
     survey: Survey,
     variable: str,
     *,
-    line: float | str,
+    line: Line,
     below: Below = "<",
+    rule: QuantileRule = "convey",
     by: By = None,
     level: Level | str | None = None,
     variance: VarianceMethod = "auto",
@@ -316,16 +328,17 @@ def sen(
     """Sen index ``S = P0 G_p + P1 (1 - G_p)``, ``G_p`` the (Osier) Gini among the poor.
 
     Equivalent to Sen's ``H (I + (1 - I) G_p)`` with ``I`` the income-gap ratio.
-    Absolute lines only (a number or a column).
+    With a relative line, ``dS/dt = G_p f(t) + (1 - G_p) dP1/dt + (P0 - P1) dG_p/dt``
+    carries the line's variance: ``f`` the domain's kernel density at ``t``,
+    ``dG_p/dt`` the Gini's influence at a poor unit with ``y = t`` times
+    ``dN_p/dt = N f(t)`` (see ``docs/methods/poverty.md``).
     """
-    if isinstance(line, Relative):
-        raise InsafError("the Sen index takes an absolute line (a number or a column) here")
     return _run_poverty(
         survey,
         variable,
-        _sen_kernel(below),
+        _sen_kernel(below, isinstance(line, Relative)),
         line,
-        rule="convey",
+        rule=rule,
         by=by,
         level=level,
         variance=variance,

@@ -1,0 +1,112 @@
+"""Equity gaps: any measure in two groups, their difference and their ratio.
+
+``gap(survey, "fgt0", "income_pc", between=("sex", 2, 1), options=...)``
+estimates the measure in the domains ``sex == 2`` and ``sex == 1`` of the same
+sample and returns, for each statistic of the measure: the two group values,
+``difference`` (``a - b``) and ``ratio`` (``a / b``). Both come from the
+joint influence values (or replicates) of the two estimates
+(``insaf.measures.compare``), so the covariance between the groups — shared
+PSUs, a relative poverty line estimated on everyone — is in the standard
+error, as R's ``svyby(..., covmat=TRUE)`` followed by ``svycontrast``.
+
+With ``by=``, the gap is computed within each domain of ``by`` (for example
+the female/male gap in each governorate).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from insaf.errors import InsafError
+from insaf.measures._sample import VarianceMethod
+from insaf.measures.catalogue import MeasureOptions, compute
+from insaf.measures.compare import difference, ratio_of
+from insaf.measures.estimate import Estimate, Estimates
+from insaf.survey.survey import Level, Survey
+
+__all__ = ["gap"]
+
+
+def _same(found: Any, wanted: Any) -> bool:
+    """Group values match as given, as text, or as numbers ("2" matches 2 and 2.0)."""
+    if found == wanted or str(found) == str(wanted):
+        return True
+    try:
+        return math.isclose(float(found), float(wanted))
+    except (TypeError, ValueError):
+        return False
+
+
+def gap(
+    survey: Survey,
+    measure: str,
+    variable: str | None = None,
+    *,
+    between: tuple[str, Any, Any],
+    options: MeasureOptions | None = None,
+    by: str | Sequence[str] | None = None,
+    level: Level | str | None = None,
+    variance: VarianceMethod = "auto",
+    replicates: int = 200,
+    seed: int = 1,
+) -> Estimates:
+    """``measure`` in groups ``a`` and ``b`` of column ``between[0]``, their difference
+    and ratio, with standard errors from the joint influence values.
+
+    For each statistic (and each domain of ``by``) four estimates, in order:
+    the measure in ``a``, in ``b``, ``gap.difference[...]`` and ``gap.ratio[...]``
+    (the ratio is NaN, with no standard error, when the measure is 0 in ``b``).
+    """
+    column, a, b = between
+    outer = [by] if isinstance(by, str) else list(by or [])
+    if column in outer:
+        raise InsafError(f"{column!r} is both the gap's grouping column and a by column")
+    result = compute(
+        survey,
+        measure,
+        variable,
+        options=options,
+        by=[*outer, column],
+        level=level,
+        variance=variance,
+        replicates=replicates,
+        seed=seed,
+    )
+    found = sorted({str((e.domain or {}).get(column)) for e in result})
+    out: list[Estimate] = []
+    keys: dict[tuple[str, tuple[Any, ...]], dict[str, Estimate]] = {}
+    for est in result:
+        domain = dict(est.domain or {})
+        if column not in domain:
+            continue  # not a statistic of the groups
+        value = domain.pop(column)
+        side = "a" if _same(value, a) else "b" if _same(value, b) else None
+        if side is not None:
+            slot = keys.setdefault((est.measure, tuple(domain.items())), {})
+            slot[side] = est
+    for (name, rest), pair in keys.items():
+        if set(pair) != {"a", "b"}:
+            missing = a if "a" not in pair else b
+            raise InsafError(
+                f"no estimate of {name} for {column} = {missing!r}"
+                + (f" in {dict(rest)}" if rest else "")
+                + f"; values found: {', '.join(found)}"
+            )
+        first, second = pair["a"], pair["b"]
+        where = dict(rest) or None
+        tag = f"{column}={(first.domain or {}).get(column)} vs {(second.domain or {}).get(column)}"
+        diff = replace(difference(first, second), measure=f"gap.difference[{name}: {tag}]")
+        if second.value == 0 or math.isnan(second.value) or math.isnan(first.value):
+            rat = replace(diff, value=math.nan, se=math.nan, basis=None)  # undefined
+        else:
+            rat = ratio_of(first, second)
+        rat = replace(rat, measure=f"gap.ratio[{name}: {tag}]")
+        out += [first, second, replace(diff, domain=where), replace(rat, domain=where)]
+    if not out:
+        raise InsafError(
+            f"no groups {column} = {a!r} and {b!r} found; values found: {', '.join(found)}"
+        )
+    return Estimates(out, by=[*outer, column])

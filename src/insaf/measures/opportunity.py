@@ -1,0 +1,272 @@
+"""The Human Opportunity Index (Barros, Ferreira, Molinas and Saavedra 2009).
+
+For an access indicator ``y`` (0/1, for example a child attending school) and
+circumstances ``x`` (sex, area, parents' education, ...), with weights ``w``:
+
+1. a weighted logistic regression ``logit P(y = 1) = x'b`` (with an
+   intercept), fitted by iteratively reweighted least squares; predicted
+   probabilities ``p_i``;
+2. coverage ``p = sum w p_i / N`` (equal to the weighted mean of ``y``: the
+   logistic score equations with an intercept make the two agree);
+3. dissimilarity ``D = sum w |p_i - p| / (2 N p)``;
+4. ``HOI = p (1 - D)``.
+
+Standard errors by linearization: with ``J = sum w p(1-p) x x'``, the
+coefficients' influence is ``z_k(b) = J^-1 x_k (y_k - p_k)`` (what R's
+``svyglm`` uses for its sandwich variance), and, for ``S = sum w |p_i - p|``
+and ``s_i = sign(p_i - p)``:
+
+- ``z_k(p) = (p_k - p)/N + a' z_k(b) / N``,  ``a = sum w p(1-p) x``
+- ``z_k(S) = |p_k - p| - (sum w s) z_k(p) + c' z_k(b)``,  ``c = sum w s p(1-p) x``
+- ``z_k(D) = z_k(S) / (2 N p) - D (1/N + z_k(p)/p)``
+- ``z_k(HOI) = (1 - D) z_k(p) - p z_k(D)``
+
+(``|.|`` is not differentiable where ``p_i = p``, a set of measure zero for
+continuous circumstances; with replicate weights each replicate refits the
+model instead.) Categorical circumstances enter as indicators of each level
+but the first (the lowest code, or the first in sort order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import polars as pl
+
+from insaf.errors import DataError, InsafError
+from insaf.measures._engine import Cols, Kernel, Statistic, run
+from insaf.measures._linear import KernelOut
+from insaf.measures._sample import VarianceMethod, prepare, with_columns
+from insaf.measures.basic import By
+from insaf.measures.estimate import Estimates
+from insaf.measures.variance import FloatArray
+from insaf.survey.survey import Level, Survey
+
+__all__ = ["access_model", "hoi"]
+
+_MAX_ITER = 100
+_TOL = 1e-12
+
+
+def _fit(x: FloatArray, y: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Weighted logistic regression by Newton–Raphson (IRLS): ``(b, p, J^-1)``."""
+    beta = np.zeros(x.shape[1])
+    for _ in range(_MAX_ITER):
+        p = 1.0 / (1.0 + np.exp(-(x @ beta)))
+        q = w * p * (1.0 - p)
+        info = (x * q[:, None]).T @ x
+        step = np.linalg.lstsq(info, x.T @ (w * (y - p)), rcond=None)[0]
+        beta = beta + step
+        if np.max(np.abs(step)) <= _TOL * (1.0 + np.max(np.abs(beta))):
+            break
+    else:
+        raise DataError(
+            "the logistic regression of access on circumstances did not converge "
+            "(a circumstance predicts access perfectly, or access never varies)"
+        )
+    if np.max(np.abs(beta)) > 30:
+        raise DataError(
+            "the logistic regression separates access perfectly (a coefficient beyond 30): "
+            "drop or merge the circumstance that predicts access without error"
+        )
+    p = 1.0 / (1.0 + np.exp(-(x @ beta)))
+    q = w * p * (1.0 - p)
+    j_inv: FloatArray = np.linalg.pinv((x * q[:, None]).T @ x).astype(np.float64)
+    return beta, p, j_inv
+
+
+def _design(cols: Cols, names: Sequence[str]) -> FloatArray:
+    y = cols["y"]
+    return np.column_stack([np.ones_like(y), *(cols[n] for n in names)])
+
+
+def _hoi_kernel(which: str, names: Sequence[str]) -> Kernel:
+    def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
+        y = cols["y"]
+        x = _design(cols, names)
+        _, p, j_inv = _fit(x, y, w)
+        n_pop = float(w.sum())
+        cover = float(np.dot(w, p)) / n_pop
+        dev = p - cover
+        s = np.sign(dev)
+        big_s = float(np.dot(w, np.abs(dev)))
+        d = big_s / (2.0 * n_pop * cover)
+        index = cover * (1.0 - d)
+        value = {"coverage": cover, "D": d, "hoi": index}[which]
+        if not influence:
+            return value, None, 0.0
+        z_b = (x * (y - p)[:, None]) @ j_inv  # row k: J^-1 x_k (y_k - p_k)
+        q = w * p * (1.0 - p)
+        z_cover = dev / n_pop + z_b @ (x.T @ q) / n_pop
+        z_s = np.abs(dev) - float(np.dot(w, s)) * z_cover + z_b @ (x.T @ (q * s))
+        z_d = z_s / (2.0 * n_pop * cover) - d * (1.0 / n_pop + z_cover / cover)
+        z = {"coverage": z_cover, "D": z_d, "hoi": (1.0 - d) * z_cover - cover * z_d}[which]
+        return value, z, 0.0
+
+    return kernel
+
+
+def _coef_kernel(j: int, names: Sequence[str]) -> Kernel:
+    def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
+        y = cols["y"]
+        x = _design(cols, names)
+        beta, p, j_inv = _fit(x, y, w)
+        if not influence:
+            return float(beta[j]), None, 0.0
+        return float(beta[j]), (x * (y - p)[:, None]) @ j_inv[:, j], 0.0
+
+    return kernel
+
+
+def _prepared(
+    survey: Survey,
+    variable: str,
+    circumstances: Sequence[str],
+    categorical: Sequence[str],
+    among: str | None,
+    level: Level | str | None,
+) -> tuple[Survey, dict[str, str], list[str]]:
+    """The survey with indicator columns for categorical circumstances; roles; term names."""
+    unknown = [c for c in categorical if c not in circumstances]
+    if unknown:
+        raise InsafError(f"categorical {unknown} must also be listed among the circumstances")
+    if not circumstances:
+        raise InsafError("the HOI needs at least one circumstance")
+    frame = survey.frame(
+        [*categorical, *(pl.sql_expr(among).meta.root_names() if among else [])], level=level
+    )
+    eligible = (
+        frame.select(pl.sql_expr(among).fill_null(False)).to_series()
+        if among is not None
+        else pl.Series([True] * frame.height)
+    )
+    added: dict[str, pl.Series] = {}
+    variables = {"y": variable}
+    terms: list[str] = []
+    for i, c in enumerate(circumstances):
+        if c not in categorical:
+            variables[f"x{i}"] = c
+            terms.append(c)
+            continue
+        column = frame.get_column(c)
+        levels = sorted(column.filter(eligible).drop_nulls().unique().to_list())
+        for value in levels[1:]:
+            name = f"{c}={value}"
+            role = f"x{i}:{value}"
+            added["__hoi_" + role] = (column == value).fill_null(False).cast(pl.Float64)
+            variables[role] = "__hoi_" + role
+            terms.append(name)
+    if added:
+        survey = with_columns(survey, level, pl.DataFrame(added))
+    return survey, variables, terms
+
+
+def _estimate(
+    survey: Survey,
+    variable: str,
+    circumstances: Sequence[str],
+    categorical: Sequence[str],
+    among: str | None,
+    by: By,
+    level: Level | str | None,
+    variance: VarianceMethod,
+    replicates: int,
+    seed: int,
+    stats_of: str,
+) -> Estimates:
+    derived, variables, terms = _prepared(
+        survey, variable, circumstances, categorical, among, level
+    )
+    sample = prepare(
+        derived,
+        variables,
+        by=by,
+        level=level,
+        variance=variance,
+        replicates=replicates,
+        seed=seed,
+        sort=None,
+        among=among,
+    )
+    y = sample.cols["y"]
+    if not np.all((y == 0) | (y == 1)):
+        raise DataError(f"access indicator {variable!r} must be 0/1 (or boolean)")
+    roles = [r for r in variables if r != "y"]
+    if stats_of == "hoi":
+        stats = [
+            Statistic(name=name, kernel=_hoi_kernel(which, roles), variable=variable)
+            for name, which in (("hoi.coverage", "coverage"), ("hoi.D", "D"), ("hoi", "hoi"))
+        ]
+    else:
+        stats = [
+            Statistic(name=f"logit[{term}]", kernel=_coef_kernel(j, roles), variable=variable)
+            for j, term in enumerate(["(Intercept)", *terms])
+        ]
+    return run(sample, stats)
+
+
+def hoi(
+    survey: Survey,
+    variable: str,
+    *,
+    circumstances: Sequence[str],
+    categorical: Sequence[str] = (),
+    among: str | None = None,
+    by: By = None,
+    level: Level | str | None = None,
+    variance: VarianceMethod = "auto",
+    replicates: int = 200,
+    seed: int = 1,
+) -> Estimates:
+    """Human Opportunity Index of access indicator ``variable`` (0/1) given
+    ``circumstances``: per domain ``hoi.coverage`` (p), ``hoi.D`` (dissimilarity)
+    and ``hoi`` (``p (1 - D)``), with linearized or replicate SEs.
+
+    ``among`` restricts the population (for example ``"age >= 6 AND age <= 14"``)
+    as a domain: units outside keep their place in the design. With ``by=``
+    the model is fitted in each domain separately.
+    """
+    return _estimate(
+        survey,
+        variable,
+        circumstances,
+        categorical,
+        among,
+        by,
+        level,
+        variance,
+        replicates,
+        seed,
+        "hoi",
+    )
+
+
+def access_model(
+    survey: Survey,
+    variable: str,
+    *,
+    circumstances: Sequence[str],
+    categorical: Sequence[str] = (),
+    among: str | None = None,
+    by: By = None,
+    level: Level | str | None = None,
+    variance: VarianceMethod = "auto",
+    replicates: int = 200,
+    seed: int = 1,
+) -> Estimates:
+    """Coefficients ``logit[term]`` of the HOI's weighted logistic regression, with
+    design-based SEs (R ``svyglm(family=quasibinomial)``'s sandwich variance)."""
+    return _estimate(
+        survey,
+        variable,
+        circumstances,
+        categorical,
+        among,
+        by,
+        level,
+        variance,
+        replicates,
+        seed,
+        "coef",
+    )
