@@ -1,25 +1,34 @@
 """Policy impact assessment: scenarios, instruments, microsimulation and impact.
 
-``load_scenario(path)`` reads a scenario (the baseline policy and reforms);
-``simulate(scenario, survey)`` computes every policy on the survey and
-compares each reform with the baseline (``Impact``). See ``docs/policy.md``.
+``load_scenario(path)`` reads a scenario (the baseline policy and its reforms);
+``simulate(scenario, survey)`` checks it against the survey, computes every
+policy and compares each reform with the baseline (``Impact``). See
+``docs/policy.md``.
 """
 
 from __future__ import annotations
 
+from insaf.policy.api import open_scenario_survey, simulate
+from insaf.policy.assess import assess
 from insaf.policy.engine import Engine, Simulation, State, simulate_states
+from insaf.policy.impact import Impact, ReformImpact
 from insaf.policy.scenario import Policy, Scenario, load_scenario, parse_scenario
 from insaf.policy.solver import Solved, SolveError
 
 __all__ = [
     "Engine",
+    "Impact",
     "Policy",
+    "ReformImpact",
     "Scenario",
     "Simulation",
     "SolveError",
     "Solved",
     "State",
+    "assess",
     "load_scenario",
+    "open_scenario_survey",
     "parse_scenario",
+    "simulate",
     "simulate_states",
 ]

@@ -4,7 +4,7 @@ Households are numbered ``0..H-1`` in the order of the household table. Each
 person carries the code of their household (``person_hh``), so a sum over
 members is ``np.bincount(person_hh, values, minlength=H)`` and a household
 value reaches its members by ``values[person_hh]``. Consumption items are
-turned into two ``H x I`` arrays (quantity and spending), one column per item,
+turned into two ``I x H`` arrays (quantity and spending), one row per item,
 by a single ``bincount`` over ``household * I + item``. Nothing loops over rows.
 
 Expressions are evaluated once per text and level and kept.
@@ -37,8 +37,38 @@ members, children (under 18), elderly (65 and over), and 0/1 flags."""
 _HH = "__h__"
 
 
-def _household_codes(keys: pl.DataFrame, index: pl.DataFrame, on: list[str], what: str) -> IntArray:
-    codes = keys.join(index, on=on, how="left", maintain_order="left").get_column(_HH)
+def _household_codes(
+    keys: pl.Series, households: pl.Series, index: pl.DataFrame, what: str
+) -> IntArray:
+    """The household number (0..H-1) of each row whose household key is ``keys``.
+
+    Integer keys go by ``searchsorted`` over runs of equal keys (tables are
+    usually grouped by household, so this touches each run once); other keys
+    by a join.
+    """
+    if keys.dtype.is_integer() and households.dtype.is_integer() and keys.null_count() == 0:
+        ids = households.cast(pl.Int64).to_numpy()
+        order = np.argsort(ids, kind="stable")
+        ordered = ids[order]
+        values = keys.cast(pl.Int64).to_numpy()
+        if values.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+        run_keys = values[starts]
+        found = np.minimum(np.searchsorted(ordered, run_keys), ordered.size - 1)
+        missing = ordered[found] != run_keys if ordered.size else np.ones(run_keys.size, bool)
+        if np.any(missing):
+            lengths = np.diff(np.append(starts, values.size))
+            raise DataError(
+                f"{int(lengths[missing].sum())} {what} row(s) name a household that is not in "
+                "the household table"
+            )
+        lengths = np.diff(np.append(starts, values.size))
+        return np.repeat(order[found], lengths).astype(np.int64)
+    name = households.name
+    codes = (
+        keys.to_frame(name).join(index, on=name, how="left", maintain_order="left").get_column(_HH)
+    )
     if codes.null_count():
         raise DataError(
             f"{codes.null_count()} {what} row(s) name a household that is not in the household "
@@ -109,7 +139,9 @@ class PolicyData:
     period: str
     item_names: tuple[str, ...]
     item_quantity: FloatArray
+    """Units bought per period, one row per item (``I x H``)."""
     item_value: FloatArray
+    """Spending per period, one row per item (``I x H``)."""
     household_ids: npt.NDArray[np.uint64] | None = None
     _cache: dict[tuple[str, str, str], npt.NDArray[np.generic]] = field(default_factory=dict)
     _prices: dict[str, FloatArray] = field(default_factory=dict)
@@ -146,7 +178,9 @@ class PolicyData:
             index = households.select(key).with_row_index(_HH)
         persons = survey.persons.frame if survey.persons is not None else None
         if persons is not None and key is not None and index is not None:
-            person_hh = _household_codes(persons.select(key), index, [key], "person")
+            person_hh = _household_codes(
+                persons.get_column(key), households.get_column(key), index, "person"
+            )
             members = np.bincount(person_hh, minlength=n).astype(np.float64)
         else:
             persons = None
@@ -204,7 +238,7 @@ class PolicyData:
         value_col: str,
         item_names: Mapping[str, int | str] | None,
     ) -> tuple[tuple[str, ...], FloatArray, FloatArray]:
-        empty = np.zeros((n, 0))
+        empty = np.zeros((0, n))
         if not survey.items:
             return (), empty, empty
         if table is None:
@@ -221,14 +255,19 @@ class PolicyData:
                     f"(columns: {', '.join(frame.columns)})"
                 )
         names, codes = _item_codes(frame.get_column(item_col), survey, item_names)
-        hh = _household_codes(frame.select(key), index, [key], f"item table {table!r}")
+        hh = _household_codes(
+            frame.get_column(key),
+            survey.households.frame.get_column(key) if survey.households else frame.get_column(key),
+            index,
+            f"item table {table!r}",
+        )
         spent = frame.get_column(value_col).cast(pl.Float64).fill_null(0.0)
         bought = frame.get_column(quantity_col).cast(pl.Float64).fill_null(spent)
-        flat = hh * len(names) + codes
+        flat = codes * n + hh
         size = n * len(names)
         q = np.bincount(flat, weights=bought.to_numpy(), minlength=size)
         v = np.bincount(flat, weights=spent.to_numpy(), minlength=size)
-        shape = (n, len(names))
+        shape = (len(names), n)
         return names, q.astype(np.float64).reshape(shape), v.astype(np.float64).reshape(shape)
 
     def _add_built_in(self) -> None:
@@ -382,11 +421,13 @@ class PolicyData:
 
     def quantity(self, item: str) -> FloatArray:
         """Units of ``item`` each household buys per period."""
-        return np.ascontiguousarray(self.item_quantity[:, self._item(item)])
+        out: FloatArray = self.item_quantity[self._item(item)]
+        return out
 
     def spending(self, item: str) -> FloatArray:
         """What each household spends on ``item`` per period."""
-        return np.ascontiguousarray(self.item_value[:, self._item(item)])
+        out: FloatArray = self.item_value[self._item(item)]
+        return out
 
     def price(self, item: str) -> FloatArray:
         """Observed unit price (spending / quantity); the mean price where none is bought."""

@@ -336,6 +336,12 @@ class Scenario(_Spec):
         doc = _document_path(self._raw, path)
         return Location(file=self._file, line=self._lines.line(doc), key=_dotted(doc) or None)
 
+    def definition(self) -> Any:
+        """The scenario as written (the parsed YAML), to store beside its results."""
+        if self._raw is not None:
+            return self._raw
+        return self.model_dump(mode="json", exclude_unset=True, warnings=False)
+
     @property
     def title(self) -> str:
         return text_of(self.name) or ""
@@ -549,10 +555,23 @@ def _check_solve(
 # -- reading ---------------------------------------------------------------------------------
 
 
+def _untagged(where: Location) -> Location:
+    """Drop the form of a change (``add``), which pydantic puts in the key path."""
+    key = where.key
+    if key is not None and (key.endswith(".add") or ".add." in key or ".add[" in key):
+        key = key.replace(".add.", ".").replace(".add[", "[")
+        key = key[: -len(".add")] if key.endswith(".add") else key
+        return Location(file=where.file, line=where.line, key=key)
+    return where
+
+
 def parse_scenario(data: Any, lines: LineMap | None = None, *, file: str | None = None) -> Scenario:
     """Validate ``data`` (parsed YAML) as a scenario and resolve its reforms."""
     lines = lines or LineMap()
-    scenario = parse_spec(Scenario, data, lines, file=file)
+    try:
+        scenario = parse_spec(Scenario, data, lines, file=file)
+    except SpecError as exc:
+        raise SpecError(exc.file, [(_untagged(w), m) for w, m in exc.problems]) from None
     scenario._file = file
     scenario._lines = lines
     scenario._raw = data

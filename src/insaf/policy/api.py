@@ -1,0 +1,47 @@
+"""``simulate(scenario, survey) -> Impact``: the one call that does everything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from insaf.errors import SpecError
+from insaf.policy.assess import assess
+from insaf.policy.engine import simulate_states
+from insaf.policy.impact import Impact
+from insaf.policy.scenario import Scenario, load_scenario
+from insaf.survey import Survey, open_survey
+
+__all__ = ["open_scenario_survey", "simulate"]
+
+
+def open_scenario_survey(scenario: Scenario, survey: str | Path | None = None) -> Survey:
+    """The survey given, else the one the scenario names (relative to its file)."""
+    if survey is not None:
+        return open_survey(survey)
+    if scenario.survey is None:
+        raise SpecError(
+            scenario.file,
+            [(scenario.locate(("survey",)), "no survey: name one in the scenario or pass it")],
+        )
+    path = Path(scenario.survey)
+    if not path.is_absolute() and scenario.folder is not None:
+        path = scenario.folder / path
+    if not path.exists():
+        raise SpecError(
+            scenario.file,
+            [(scenario.locate(("survey",)), f"survey {scenario.survey!r} not found at {path}")],
+        )
+    return open_survey(path)
+
+
+def simulate(scenario: Scenario | str | Path, survey: Survey | str | Path | None = None) -> Impact:
+    """Check the scenario against the survey, compute every policy, and measure the impact.
+
+    ``scenario`` is a ``Scenario`` or the path of a scenario file; ``survey`` a
+    ``Survey``, a path, or ``None`` for the survey the scenario names.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if not isinstance(survey, Survey):
+        survey = open_scenario_survey(scenario, survey)
+    return assess(simulate_states(scenario, survey))

@@ -1,0 +1,582 @@
+"""Compute an ``Impact`` from a ``Simulation``: every table, every standard error.
+
+Nonlinear statistics (FGT, Gini, Palma, S80/S20, concentration) come from
+``insaf.measures`` kernels, all the statistics of one variable from one sort
+(``insaf.policy.batch``); baseline values are computed once and shared by
+every reform. Linear statistics (costs, means and shares by domain, coverage)
+come in batches from ``insaf.policy.linear``. Changes are
+``insaf.measures.difference(after, before)`` on the same sample.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from insaf import __version__
+from insaf.measures import Estimate, difference
+from insaf.measures.estimate import LinearBasis, ReplicateBasis
+from insaf.measures.variance import linearized_variance, replicate_variance
+from insaf.policy.analysis import Analysis, build_analysis, default_groups
+from insaf.policy.batch import concentrations, welfare_statistics
+from insaf.policy.engine import Simulation, State
+from insaf.policy.impact import Impact, ReformImpact, Row
+from insaf.policy.instruments import Kind
+from insaf.policy.linear import LinearEstimator
+from insaf.policy.scenario import text_of
+from insaf.policy.solver import Solved
+from insaf.survey import Survey
+
+__all__ = ["assess", "combine", "survey_fingerprint"]
+
+_ALL = ("fgt", "gini", "palma", "qsr")
+
+
+def combine(value: float, terms: Sequence[tuple[float, Estimate]], measure: str) -> Estimate:
+    """An estimate whose influence is ``sum c_j z_j`` (the delta method), e.g. a smooth
+    function of estimates from one sample with its gradient ``c``."""
+    first = terms[0][1]
+    bases = [e.basis for _, e in terms]
+    if all(isinstance(b, LinearBasis) for b in bases):
+        linear = [b for b in bases if isinstance(b, LinearBasis)]
+        totals = sum(c * b.totals for (c, _), b in zip(terms, linear, strict=True))
+        assert isinstance(totals, np.ndarray)
+        se = float(np.sqrt(max(float(linearized_variance(totals, linear[0].design)), 0.0)))
+        basis: LinearBasis | ReplicateBasis = LinearBasis(totals=totals, design=linear[0].design)
+    elif all(isinstance(b, ReplicateBasis) for b in bases):
+        reps = [b for b in bases if isinstance(b, ReplicateBasis)]
+        thetas = value + sum(
+            c * (b.thetas - e.value) for (c, e), b in zip(terms, reps, strict=True)
+        )
+        assert isinstance(thetas, np.ndarray)
+        var = replicate_variance(thetas[:, None], np.array([value]), reps[0].spec)
+        se = float(np.sqrt(max(float(var[0]), 0.0)))
+        basis = ReplicateBasis(thetas=thetas, spec=reps[0].spec, key=reps[0].key)
+    else:  # pragma: no cover - estimates of one analysis share a method
+        raise ValueError("cannot combine linearized and replicate estimates")
+    return Estimate(
+        measure=measure,
+        value=value,
+        se=se,
+        n=first.n,
+        population=first.population,
+        domain=first.domain,
+        method=first.method,
+        basis=basis,
+    )
+
+
+def survey_fingerprint(survey: Survey) -> str:
+    """A hash of every table's columns: the same data gives the same fingerprint (the
+    sum of each column's value hashes, so row order aside)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for table in survey.tables:
+        digest.update(table.name.encode())
+        digest.update(str(table.frame.schema).encode())
+        digest.update(str(table.frame.height).encode())
+        sums = table.frame.select(pl.all().hash(seed=0).sum()).row(0)
+        digest.update(repr(sums).encode())
+    return digest.hexdigest()
+
+
+class _Assessor:
+    def __init__(self, sim: Simulation, analysis: Analysis) -> None:
+        self.sim = sim
+        self.a = analysis
+        opts = sim.scenario.options
+        self.opts = opts
+        self.common: dict[str, Any] = {
+            "level": "household",
+            "variance": opts.variance,
+            "replicates": opts.replicates,
+            "seed": opts.seed,
+        }
+        self.people = LinearEstimator(
+            analysis.people, variance=opts.variance, replicates=opts.replicates, seed=opts.seed
+        )
+        self.homes = LinearEstimator(
+            analysis.homes, variance=opts.variance, replicates=opts.replicates, seed=opts.seed
+        )
+        self._stats: dict[tuple[Any, ...], dict[tuple[str, ...], Estimate]] = {}
+        self.groups = (
+            sim.scenario.groups if sim.scenario.groups is not None else default_groups(sim)
+        )
+
+    # -- nonlinear statistics, cached --------------------------------------------------
+
+    def stats(
+        self, column: str, survey: Survey | None = None, which: Sequence[str] = _ALL
+    ) -> dict[tuple[str, ...], Estimate]:
+        """FGT on every line, Gini, Palma, S80/S20 of ``column`` (one sort, cached)."""
+        on = survey if survey is not None else self.a.people
+        key = (column, id(on), tuple(which))
+        if key not in self._stats:
+            self._stats[key] = welfare_statistics(
+                on,
+                column,
+                lines=self.a.lines,
+                below=self.opts.below,
+                gini=self.opts.gini,
+                which=which,
+                options=self.common,
+            )
+        return self._stats[key]
+
+    def fgt(self, column: str, line: str, alpha: int) -> Estimate:
+        return self.stats(column)[("fgt", line, str(alpha))]
+
+    def inequality(self, column: str, measure: str) -> Estimate:
+        return self.stats(column)[(measure,)]
+
+    # -- tables --------------------------------------------------------------------------
+
+    def fiscal(self, r: int, state: State) -> list[Row]:
+        base = self.sim.baseline
+        ids = list(dict.fromkeys([*base.flows, *state.flows]))
+        frame = self.a.frame
+        needed = []
+        for key in ("b", f"r{r}"):
+            for i in ids:
+                if f"_f_{key}_{i}" in frame.columns:
+                    needed.append(f"_f_{key}_{i}")
+        totals = self.homes.totals(needed)
+        zero = _zero_like(next(iter(totals.values()))) if totals else None
+        rows: list[Row] = []
+        net_b: Estimate | None = None
+        net_r: Estimate | None = None
+        for i in ids:
+            before = totals.get(f"_f_b_{i}", zero)
+            after = totals.get(f"_f_r{r}_{i}", zero)
+            assert before is not None and after is not None
+            instrument = state.policy.get(i) or base.policy.get(i)
+            assert instrument is not None
+            rows.append(
+                {
+                    "instrument": i,
+                    "label": _label(instrument.label, i),
+                    "type": instrument.type,
+                    "kind": (state.kinds.get(i) or base.kinds[i]).value,
+                    "status": _status(i, base, state),
+                    "baseline": before,
+                    "reform": after,
+                    "change": difference(after, before),
+                }
+            )
+            net_b = before if net_b is None else _sum(net_b, before)
+            net_r = after if net_r is None else _sum(net_r, after)
+        if net_b is not None and net_r is not None:
+            rows.append(
+                {
+                    "instrument": "net",
+                    "label": {"en": "Net cost", "ar": "صافي الكلفة"},
+                    "type": "net",
+                    "kind": "net",
+                    "status": "",
+                    "baseline": net_b,
+                    "reform": net_r,
+                    "change": difference(net_r, net_b),
+                }
+            )
+        return rows
+
+    def poverty(self, r: int) -> list[Row]:
+        rows: list[Row] = []
+        for name in self.a.lines:
+            for alpha in (0, 1, 2):
+                before = self.fgt("w0", name, alpha)
+                after = self.fgt(f"_r{r}_w", name, alpha)
+                rows.append(
+                    {
+                        "line": name,
+                        "measure": f"fgt{alpha}",
+                        "baseline": before,
+                        "reform": after,
+                        "change": difference(after, before),
+                    }
+                )
+        return rows
+
+    def inequality_table(self, r: int) -> list[Row]:
+        rows: list[Row] = []
+        for measure, label in (("gini", "gini"), ("palma", "palma"), ("qsr", "s80s20")):
+            before = self.inequality("w0", measure)
+            after = self.inequality(f"_r{r}_w", measure)
+            rows.append(
+                {
+                    "measure": label,
+                    "baseline": before,
+                    "reform": after,
+                    "change": difference(after, before),
+                }
+            )
+        return rows
+
+    def distribution(self, r: int, by: str | None) -> list[Row]:
+        p = f"_r{r}_"
+        means = self.people.ratios(
+            ["w0", f"{p}d", f"{p}win", f"{p}lose", f"{p}same"], by=by, measure="mean"
+        )
+        shares = self.people.ratios([f"{p}d"], "w0", by=by, measure="ratio")[f"{p}d"]
+        rows: list[Row] = []
+        for d, share in enumerate(shares):
+            domain = dict(share.domain) if share.domain is not None else {}
+            rows.append(
+                {
+                    "variable": by,
+                    "value": domain.get(by) if by is not None else None,
+                    "population": share.population,
+                    "n": share.n,
+                    "welfare": means["w0"][d],
+                    "mean_change": means[f"{p}d"][d],
+                    "change_share": share,
+                    "winners": means[f"{p}win"][d],
+                    "losers": means[f"{p}lose"][d],
+                    "unaffected": means[f"{p}same"][d],
+                }
+            )
+        return rows
+
+    def who_loses(self, r: int) -> tuple[list[Row], dict[str, Any]]:
+        frame = self.a.frame
+        rel = frame.get_column(f"_r{r}_rel").to_numpy()
+        weight = frame.get_column("_wp").to_numpy()
+        share = self.opts.who_loses_share
+        order = np.argsort(rel, kind="stable")
+        cumulative = np.cumsum(weight[order]) / weight.sum()
+        cut_at = int(np.searchsorted(cumulative, share, side="left"))
+        cut = float(rel[order][min(cut_at, rel.size - 1)])
+        top = (rel <= cut) & (rel < -self.opts.winner_threshold)
+        note = {
+            "definition": "people in the households with the largest relative loss",
+            "share": share,
+            "loss_at_least": -cut if top.any() else None,
+            "people": float(weight[top].sum()),
+        }
+        if not top.any():
+            return [], note
+        columns: dict[str, np.ndarray[Any, Any]] = {
+            "_top": top.astype(np.int64),
+            "_members": frame.get_column("_members").to_numpy(),
+            "w0": frame.get_column("w0").to_numpy(),
+            "_poor": frame.get_column("_poor").to_numpy(),
+        }
+        spec: list[tuple[str, str, Any]] = [
+            ("_members", "hhsize", None),
+            ("w0", "welfare", None),
+            ("_poor", "poor", None),
+        ]
+        for group in self.groups:
+            values = frame.get_column(group)
+            categories = values.unique().drop_nulls().sort().to_list()
+            if set(categories) <= {0, 1}:
+                categories = [1]
+            for k, value in enumerate(categories):
+                name = f"_g_{group}_{k}"
+                columns[name] = (values == value).fill_null(False).to_numpy().astype(np.float64)
+                spec.append((name, group, value))
+        design = self.a.people.design
+        extra = pl.DataFrame(columns)
+        frame_plus = frame.select(list(design.columns)).hstack(extra)
+        survey = _with_frame(self.a.people, frame_plus)
+        estimator = LinearEstimator(
+            survey,
+            variance=self.opts.variance,
+            replicates=self.opts.replicates,
+            seed=self.opts.seed,
+        )
+        names = [s[0] for s in spec]
+        by_top = estimator.ratios(names, by="_top")
+        everyone = estimator.ratios(names)
+        rows: list[Row] = []
+        for name, characteristic, value in spec:
+            top_est = next(e for e in by_top[name] if e.domain and e.domain["_top"] == 1)
+            rows.append(
+                {
+                    "characteristic": characteristic,
+                    "value": value,
+                    "losers": top_est,
+                    "everyone": everyone[name][0],
+                }
+            )
+        return rows, note
+
+    def incidence(self) -> dict[str, tuple[list[Row], list[Row], list[Row]]]:
+        """CEQ concepts, progressivity and coverage for every state, computed once.
+
+        Returns, per state name (``baseline`` and each reform), its rows of the
+        three tables. Market income is the same in every state.
+        """
+        sim = self.sim
+        scale = sim.scale
+        states = {"baseline": sim.baseline, **sim.reforms}
+        keys = {name: f"s{i}" for i, name in enumerate(states)}
+        market = sim.welfare * scale - _sum_benefits(sim.baseline, direct=True)
+        poor = self.a.frame.get_column("_poor").to_numpy()
+        series: dict[str, np.ndarray[Any, Any]] = {"_c_market": market / scale}
+        instruments: dict[str, list[tuple[str, str, Kind]]] = {}
+        covered: dict[str, list[tuple[str, str]]] = {}
+        concept_of: dict[tuple[str, str], str] = {}
+        seen: dict[int, tuple[str, str | None]] = {}  # same flows, same columns
+
+        def add(column: str, values: np.ndarray[Any, Any], family: str) -> str:
+            for name, existing in series.items():
+                if name.startswith(family) and np.array_equal(existing, values):
+                    return name
+            series[column] = values
+            return column
+
+        for name, st in states.items():
+            s = keys[name]
+            disposable = market + _sum_benefits(st, direct=True)
+            consumable = disposable + _sum_benefits(st, direct=False)
+            concept_of[name, "disposable"] = add(f"_c_{s}_d", disposable / scale, "_c_")
+            concept_of[name, "consumable"] = add(f"_c_{s}_c", consumable / scale, "_c_")
+            instruments[name] = []
+            covered[name] = []
+            for key, flows in st.flows.items():
+                kind = st.kinds[key]
+                if kind is Kind.PRICE or not np.any(flows.benefit):
+                    continue
+                if id(flows) not in seen:
+                    gets = kind in (Kind.TRANSFER, Kind.SUBSIDY)
+                    amount = (flows.benefit if gets else -flows.benefit) / scale
+                    column = add(f"_i_{s}_{key}", amount, f"_i_s0_{key}")
+                    tag = None
+                    if kind is Kind.TRANSFER:
+                        receives = (flows.benefit > 0).astype(np.float64)
+                        tag = f"{s}_{key}"
+                        series[f"_rec_{tag}"] = receives
+                        series[f"_recpoor_{tag}"] = receives * poor
+                        series[f"_recrich_{tag}"] = receives * (1.0 - poor)
+                    seen[id(flows)] = (column, tag)
+                column, tag = seen[id(flows)]
+                instruments[name].append((column, key, kind))
+                if tag is not None:
+                    covered[name].append((tag, key))
+        design = self.a.people.design
+        frame = self.a.frame.select([*design.columns, "_poor"]).hstack(pl.DataFrame(series))
+        survey = _with_frame(self.a.people, frame)
+        estimator = LinearEstimator(
+            survey,
+            variance=self.opts.variance,
+            replicates=self.opts.replicates,
+            seed=self.opts.seed,
+        )
+        concept_cols = [c for c in series if c.startswith("_c_")]
+        means = estimator.ratios(concept_cols)
+        ginis = {c: self.stats(c, survey, ("gini",))[("gini",)] for c in concept_cols}
+        g_market = ginis["_c_market"]
+        all_columns = list(dict.fromkeys(c for cs in instruments.values() for c, _, _ in cs))
+        concentration = concentrations(
+            survey, all_columns, rank_by="_c_market", options=self.common
+        )
+        out: dict[str, tuple[list[Row], list[Row], list[Row]]] = {}
+        for name in states:
+            concepts: list[Row] = [
+                {"concept": "market", "mean": means["_c_market"][0], "gini": g_market}
+            ]
+            for concept in ("disposable", "consumable"):
+                column = concept_of[name, concept]
+                concepts.append(
+                    {
+                        "concept": concept,
+                        "mean": means[column][0],
+                        "gini": ginis[column],
+                    }
+                )
+            columns = [c for c, _, _ in instruments[name]]
+            shares = estimator.ratios(columns, "_c_market", measure="ratio") if columns else {}
+            progressivity: list[Row] = []
+            for column, key, kind in instruments[name]:
+                share = shares[column][0]
+                conc = concentration[column]
+                gets = kind in (Kind.TRANSFER, Kind.SUBSIDY)
+                kakwani = difference(g_market, conc) if gets else difference(conc, g_market)
+                b, k = share.value, kakwani.value
+                if gets:  # RS = b K / (1 + b)
+                    rs = combine(
+                        b * k / (1.0 + b),
+                        [(k / (1.0 + b) ** 2, share), (b / (1.0 + b), kakwani)],
+                        "reynolds_smolensky",
+                    )
+                else:  # RS = t K / (1 - t)
+                    rs = combine(
+                        b * k / (1.0 - b),
+                        [(k / (1.0 - b) ** 2, share), (b / (1.0 - b), kakwani)],
+                        "reynolds_smolensky",
+                    )
+                progressivity.append(
+                    {
+                        "instrument": key,
+                        "kind": kind.value,
+                        "share_of_market_income": share,
+                        "concentration": conc,
+                        "kakwani": kakwani,
+                        "reynolds_smolensky": rs,
+                    }
+                )
+            coverage: list[Row] = []
+            for tag, key in covered[name]:
+                reach = estimator.ratios([f"_rec_{tag}"])[f"_rec_{tag}"][0]
+                poor_reached = estimator.ratios([f"_recpoor_{tag}"], "_poor")
+                leak = estimator.ratios([f"_recrich_{tag}"], f"_rec_{tag}")
+                coverage.append(
+                    {
+                        "instrument": key,
+                        "coverage_all": reach,
+                        "coverage_poor": poor_reached[f"_recpoor_{tag}"][0],
+                        "leakage": leak[f"_recrich_{tag}"][0],
+                    }
+                )
+            out[name] = (concepts, progressivity, coverage)
+        return out
+
+
+def _stacked(
+    incidence: dict[str, tuple[list[Row], list[Row], list[Row]]], reform: str, part: int
+) -> list[Row]:
+    rows: list[Row] = []
+    for state in ("baseline", reform):
+        rows.extend(
+            {"state": "baseline" if state == "baseline" else "reform", **row}
+            for row in incidence[state][part]
+        )
+    return rows
+
+
+def _with_frame(survey: Survey, frame: pl.DataFrame) -> Survey:
+    from dataclasses import replace
+
+    assert survey.households is not None
+    return replace(survey, households=survey.households.with_frame(frame))
+
+
+def _sum_benefits(state: State, *, direct: bool) -> np.ndarray[Any, Any]:
+    total = np.zeros_like(state.change)
+    for key, flows in state.flows.items():
+        kind = state.kinds[key]
+        if kind is Kind.PRICE:
+            continue
+        if kind.direct == direct:
+            total = total + flows.benefit
+    return total
+
+
+def _zero_like(e: Estimate) -> Estimate:
+    basis = e.basis
+    if isinstance(basis, LinearBasis):
+        basis = LinearBasis(totals=np.zeros_like(basis.totals), design=basis.design)
+    elif isinstance(basis, ReplicateBasis):
+        basis = ReplicateBasis(thetas=np.zeros_like(basis.thetas), spec=basis.spec, key=basis.key)
+    return Estimate(measure="total", value=0.0, se=0.0, n=e.n, population=e.population, basis=basis)
+
+
+def _sum(a: Estimate, b: Estimate) -> Estimate:
+    return combine(a.value + b.value, [(1.0, a), (1.0, b)], "total")
+
+
+def _label(label: Any, default: str) -> dict[str, str]:
+    return {"en": text_of(label, "en") or default, "ar": text_of(label, "ar") or default}
+
+
+def _status(key: str, base: State, state: State) -> str:
+    if key not in base.flows:
+        return "added"
+    if key not in state.flows:
+        return "removed"
+    if base.flows[key] is state.flows[key] or key not in state.effect:
+        return "unchanged"
+    return "changed"
+
+
+def _scenario_meta(sim: Simulation) -> dict[str, Any]:
+    scenario = sim.scenario
+    survey = sim.data.survey
+    definition = scenario.definition()
+    canonical = json.dumps(definition, sort_keys=True, ensure_ascii=False)
+    currency = survey.policy.get("currency") if survey.policy else None
+    labels: dict[str, dict[str, dict[str, str]]] = {}
+    groups = scenario.groups if scenario.groups is not None else default_groups(sim)
+    for variable in groups:
+        meta = survey.metadata.get(variable)
+        labels[variable] = {
+            "_label": meta.label.to_dict(),
+            **{str(code): label.to_dict() for code, label in meta.values.items()},
+        }
+    return {
+        "name": {"en": text_of(scenario.name, "en"), "ar": text_of(scenario.name, "ar")},
+        "description": (
+            {"en": text_of(scenario.description, "en"), "ar": text_of(scenario.description, "ar")}
+            if scenario.description
+            else None
+        ),
+        "file": scenario.file,
+        "definition": definition,
+        "scenario_sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+        "insaf_version": __version__,
+        "period": scenario.period,
+        "annual_factor": sim.annual,
+        "currency": currency,
+        "welfare": scenario.welfare.model_dump(mode="json"),
+        "poverty_lines": dict(scenario.poverty_lines),
+        "options": scenario.options.model_dump(mode="json"),
+        "groups": groups,
+        "labels": labels,
+        "survey": {
+            "name": survey.name.to_dict(),
+            "path": survey.path,
+            "year": survey.year,
+            "synthetic": survey.synthetic,
+            "households": sim.data.n_households,
+            "persons": sim.data.n_persons,
+            "fingerprint": survey_fingerprint(survey),
+            "design": survey.design.describe(),
+        },
+    }
+
+
+def assess(sim: Simulation) -> Impact:
+    """Every table of the impact of every reform of ``sim``."""
+    analysis = build_analysis(sim)
+    work = _Assessor(sim, analysis)
+    incidence = work.incidence()
+    reforms: dict[str, ReformImpact] = {}
+    for name, state in sim.reforms.items():
+        r = analysis.reform_index[name]
+        reform = sim.scenario.reforms[name]
+        deciles = work.distribution(r, "_decile")
+        for row in deciles:
+            row["variable"] = "decile"
+        groups: list[Row] = []
+        for group in work.groups:
+            groups.extend(work.distribution(r, group))
+        overall = work.distribution(r, None)
+        who, who_note = work.who_loses(r)
+        solved = sim.solved.get(name)
+        reforms[name] = ReformImpact(
+            name=name,
+            label=text_of(reform.label) or name,
+            solved=solved if isinstance(solved, Solved) else None,
+            tables={
+                "fiscal": work.fiscal(r, state),
+                "poverty": work.poverty(r),
+                "inequality": work.inequality_table(r),
+                "deciles": deciles,
+                "groups": groups,
+                "winners_losers": overall,
+                "who_loses": who,
+                "concepts": _stacked(incidence, name, 0),
+                "progressivity": _stacked(incidence, name, 1),
+                "coverage": _stacked(incidence, name, 2),
+            },
+            notes={
+                "who_loses": who_note,
+                "labels": _label(reform.label, name),
+            },
+        )
+    return Impact(scenario=sim.scenario, meta=_scenario_meta(sim), reforms=reforms, simulation=sim)

@@ -1,0 +1,159 @@
+"""``Impact``: what each reform does, against the baseline, on the same survey.
+
+For each reform (see ``docs/policy.md`` for every formula):
+
+- ``fiscal``: annual cost of each instrument (revenue negative) in the baseline
+  and the reform, the change, and the net;
+- ``poverty``: FGT 0, 1, 2 on each line, before and after;
+- ``inequality``: Gini, Palma and S80/S20 before and after;
+- ``deciles`` of baseline welfare and ``groups``: mean change per person, the
+  change as a share of welfare, shares of winners, losers and unaffected;
+- ``winners_losers`` for the whole population;
+- ``who_loses``: characteristics of the people who lose most, against everyone;
+- ``incidence``: CEQ income concepts, Kakwani and Reynolds–Smolensky indices
+  of each tax and transfer, coverage and leakage of transfers.
+
+Every statistic is an ``insaf.measures.Estimate`` with its design-based
+standard error. A change is ``insaf.measures.difference(after, before)``:
+both come from the same sample, so its standard error uses the joint
+influence values (the covariance between before and after is not ignored).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from insaf.measures import Estimate
+from insaf.policy.scenario import Scenario, text_of
+from insaf.policy.solver import Solved
+
+__all__ = ["Impact", "ReformImpact", "Row", "estimate_dict"]
+
+Row = dict[str, Any]
+"""One row of an impact table: plain values and ``Estimate``s."""
+
+TABLES = (
+    "fiscal",
+    "poverty",
+    "inequality",
+    "deciles",
+    "groups",
+    "winners_losers",
+    "who_loses",
+    "concepts",
+    "progressivity",
+    "coverage",
+)
+
+
+def _clean(x: float) -> float | None:
+    return None if math.isnan(x) or math.isinf(x) else x
+
+
+def estimate_dict(e: Estimate, level: float = 0.95) -> dict[str, float | None]:
+    """``{"estimate", "se", "ci_low", "ci_high"}`` (JSON nulls for undefined values)."""
+    low, high = e.ci(level)
+    return {
+        "estimate": _clean(e.value),
+        "se": _clean(e.se),
+        "ci_low": _clean(low),
+        "ci_high": _clean(high),
+    }
+
+
+def _json_row(row: Row, level: float) -> dict[str, Any]:
+    return {k: estimate_dict(v, level) if isinstance(v, Estimate) else v for k, v in row.items()}
+
+
+def _flat_row(row: Row, level: float) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, Estimate):
+            low, high = value.ci(level)
+            out[key] = _clean(value.value)
+            out[f"{key}_se"] = _clean(value.se)
+            out[f"{key}_ci_low"] = _clean(low)
+            out[f"{key}_ci_high"] = _clean(high)
+        elif isinstance(value, dict | list):
+            out[key] = str(value)
+        else:
+            out[key] = value
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class ReformImpact:
+    """The impact of one reform; each table is a list of rows."""
+
+    name: str
+    label: str
+    solved: Solved | None
+    tables: Mapping[str, list[Row]]
+    notes: Mapping[str, Any] = field(default_factory=dict)
+
+    def table(self, name: str) -> list[Row]:
+        return list(self.tables.get(name, []))
+
+    def to_dict(self, level: float = 0.95) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "label": self.label,
+            "solved": self.solved.to_dict() if self.solved is not None else None,
+        }
+        for name in TABLES:
+            if name == "winners_losers":
+                rows = self.tables.get(name, [])
+                out[name] = _json_row(rows[0], level) if rows else None
+            elif name in ("concepts", "progressivity", "coverage"):
+                continue
+            else:
+                out[name] = [_json_row(r, level) for r in self.tables.get(name, [])]
+        out["incidence"] = {
+            name: [_json_row(r, level) for r in self.tables.get(name, [])]
+            for name in ("concepts", "progressivity", "coverage")
+        }
+        out["notes"] = dict(self.notes)
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Impact:
+    """Every reform of a scenario against its baseline (``simulate`` makes one)."""
+
+    scenario: Scenario
+    meta: Mapping[str, Any]
+    reforms: Mapping[str, ReformImpact]
+    simulation: Any = field(default=None, repr=False)
+
+    @property
+    def level(self) -> float:
+        return self.scenario.options.confidence
+
+    def __getitem__(self, reform: str) -> ReformImpact:
+        return self.reforms[reform]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``impact.json`` document: ``scenario`` and ``reforms``."""
+        return {
+            "scenario": dict(self.meta),
+            "reforms": {k: v.to_dict(self.level) for k, v in self.reforms.items()},
+        }
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """One flat table per kind of result, every reform stacked (for CSV and Excel)."""
+        out: dict[str, pl.DataFrame] = {}
+        for name in TABLES:
+            rows: list[dict[str, Any]] = []
+            for reform, result in self.reforms.items():
+                for row in result.tables.get(name, []):
+                    rows.append({"reform": reform, **_flat_row(row, self.level)})
+            if rows:
+                out[name] = pl.DataFrame(rows, infer_schema_length=None)
+        return out
+
+    def title(self, lang: str = "en") -> str:
+        return text_of(self.scenario.name, lang) or ""

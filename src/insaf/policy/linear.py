@@ -1,0 +1,180 @@
+"""Many linear estimates at once (totals, means and ratios by domain) on one design.
+
+An impact has dozens of linear statistics (the cost of each instrument in each
+state, mean gains and shares of winners by decile and group, coverage). Each is
+a ratio ``R_d = sum_d w y / sum_d w x`` (a mean when ``x = 1``, a total when
+there is no denominator) with influence values ``z = 1_d (y - R_d x) / X_d``
+(``z = y`` for a total), R ``survey``'s. Here the design's integer codes are
+built once (``insaf.measures.variance.DesignArrays``), the PSU totals of every
+statistic and domain come from one ``bincount`` per variable, and the variance
+is ``insaf.measures.variance.linearized_variance``. Every result is an
+``insaf.measures.Estimate`` carrying its PSU totals, so
+``insaf.measures.difference`` pairs it with another estimate of the same sample.
+
+Designs with replicate weights, and created replicates (jackknife,
+bootstrap), go through the public ``insaf.measures`` functions one statistic
+at a time instead: slower, the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from insaf import measures
+from insaf.measures import Estimate, Estimates
+from insaf.measures.estimate import LinearBasis
+from insaf.measures.variance import DesignArrays, FloatArray, linearized_variance
+from insaf.survey import Survey
+
+__all__ = ["LinearEstimator"]
+
+
+class LinearEstimator:
+    """Totals and ratios of household columns of ``survey`` (its household table)."""
+
+    def __init__(
+        self, survey: Survey, *, variance: str = "auto", replicates: int = 200, seed: int = 1
+    ) -> None:
+        self.survey = survey
+        self.variance = variance
+        self.replicates = replicates
+        self.seed = seed
+        design = survey.design
+        self.fast = variance in ("auto", "linearization") and design.replicates is None
+        frame = survey.design_table.frame
+        self.frame = frame
+        self.w = frame.get_column(design.weight).cast(pl.Float64).to_numpy()
+        self.arrays: DesignArrays | None = None
+        self._columns: dict[str, FloatArray] = {}
+        self._codes: dict[str | None, tuple[np.ndarray[Any, Any], list[Any]]] = {}
+        if self.fast:
+            self.arrays = DesignArrays.build(
+                n=frame.height,
+                strata=frame.get_column(design.strata).to_numpy() if design.strata else None,
+                psu=frame.get_column(design.psu).to_numpy() if design.psu else None,
+                fpc=(
+                    frame.get_column(design.fpc).cast(pl.Float64).to_numpy() if design.fpc else None
+                ),
+                lonely=design.lonely_psu,
+            )
+
+    def _column(self, name: str) -> FloatArray:
+        if name not in self._columns:
+            series = self.frame.get_column(name).cast(pl.Float64)
+            self._columns[name] = np.ascontiguousarray(series.to_numpy(), dtype=np.float64)
+        return self._columns[name]
+
+    def _domains(self, by: str | None) -> tuple[np.ndarray[Any, Any], list[Any]]:
+        if by not in self._codes:
+            self._codes[by] = self._make_domains(by)
+        return self._codes[by]
+
+    def _make_domains(self, by: str | None) -> tuple[np.ndarray[Any, Any], list[Any]]:
+        if by is None:
+            return np.zeros(self.frame.height, dtype=np.int64), [None]
+        values = self.frame.get_column(by)
+        labels = values.unique().sort().to_list()
+        codes = (
+            values.to_frame("v")
+            .join(
+                pl.DataFrame({"v": labels}, schema={"v": values.dtype}).with_row_index("c"),
+                on="v",
+                how="left",
+                maintain_order="left",
+            )
+            .get_column("c")
+            .to_numpy()
+            .astype(np.int64)
+        )
+        return codes, labels
+
+    def _slow(self, kind: str, column: str, denominator: str | None, by: str | None) -> Estimates:
+        options: dict[str, Any] = {
+            "by": by,
+            "level": "household",
+            "variance": self.variance,
+            "replicates": self.replicates,
+            "seed": self.seed,
+        }
+        if kind == "total":
+            return measures.total(self.survey, column, **options)
+        if denominator is None:
+            return measures.mean(self.survey, column, **options)
+        return measures.ratio(self.survey, column, denominator, **options)
+
+    def ratios(
+        self,
+        columns: Sequence[str],
+        denominator: str | None = None,
+        *,
+        by: str | None = None,
+        measure: str = "mean",
+    ) -> dict[str, list[Estimate]]:
+        """``sum w y / sum w x`` of each column in each domain of ``by`` (a mean when
+        ``denominator`` is None). Domains are in sorted order of their values."""
+        if not self.fast:
+            return {c: list(self._slow("ratio", c, denominator, by)) for c in columns}
+        assert self.arrays is not None
+        codes, labels = self._domains(by)
+        n_dom = len(labels)
+        w = self.w
+        x = self._column(denominator) if denominator is not None else np.ones_like(w)
+        big_x = np.bincount(codes, weights=w * x, minlength=n_dom)
+        counts = np.bincount(codes, minlength=n_dom)
+        population = np.bincount(codes, weights=w, minlength=n_dom)
+        flat = self.arrays.psu * n_dom + codes
+        size = self.arrays.n_psus * n_dom
+        out: dict[str, list[Estimate]] = {}
+        for column in columns:
+            y = self._column(column)
+            big_y = np.bincount(codes, weights=w * y, minlength=n_dom)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = np.where(big_x != 0, big_y / big_x, np.nan)
+                z = (y - r[codes] * x) / big_x[codes]
+            summed = np.bincount(flat, weights=np.nan_to_num(w * z), minlength=size)
+            totals: FloatArray = summed.astype(np.float64).reshape(self.arrays.n_psus, n_dom)
+            var = linearized_variance(totals, self.arrays)
+            out[column] = [
+                Estimate(
+                    measure=measure,
+                    value=float(r[d]),
+                    se=float(np.sqrt(max(float(var[d]), 0.0))),
+                    n=int(counts[d]),
+                    population=float(population[d]),
+                    domain=None if by is None else {by: labels[d]},
+                    variable=column if denominator is None else f"{column}/{denominator}",
+                    basis=LinearBasis(totals=totals[:, d].copy(), design=self.arrays),
+                )
+                for d in range(n_dom)
+            ]
+        return out
+
+    def totals(self, columns: Sequence[str]) -> dict[str, Estimate]:
+        """``sum w y`` of each column over the whole population."""
+        if not self.fast:
+            return {c: self._slow("total", c, None, None)[0] for c in columns}
+        assert self.arrays is not None
+        arrays = self.arrays
+        n = self.frame.height
+        population = float(self.w.sum())
+        values = [self._column(c) for c in columns]
+        totals = np.empty((arrays.n_psus, len(columns)))
+        for j, y in enumerate(values):
+            totals[:, j] = np.bincount(arrays.psu, weights=self.w * y, minlength=arrays.n_psus)
+        var = linearized_variance(totals, arrays) if columns else np.zeros(0)
+        out: dict[str, Estimate] = {}
+        for j, column in enumerate(columns):
+            out[column] = Estimate(
+                measure="total",
+                value=float(np.dot(self.w, values[j])),
+                se=float(np.sqrt(max(float(var[j]), 0.0))),
+                n=n,
+                population=population,
+                variable=column,
+                basis=LinearBasis(totals=totals[:, j].copy(), design=arrays),
+            )
+        return out
