@@ -42,6 +42,24 @@ def survey_golden() -> dict[str, dict[str, Any]]:
     return data
 
 
+@pytest.fixture(scope="session")
+def demo() -> Survey:
+    """The small synthetic demo survey of the MPI and HOI goldens (households and persons)."""
+    households = pl.read_csv(GOLDEN / "data" / "demo_households.csv")
+    persons = pl.read_csv(GOLDEN / "data" / "demo_persons.csv")
+    return Survey(
+        households=Table(name="households", frame=households, key=("hhid",)),
+        persons=Table(name="persons", frame=persons, key=("pid",), household="hhid"),
+        design=Design(weight="weight", strata="stratum", psu="psu", fpc="fpc"),
+    )
+
+
+@pytest.fixture(scope="session")
+def mpi_golden() -> dict[str, dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = json.loads((GOLDEN / "mpi.json").read_text())
+    return data
+
+
 def api(name: str) -> pl.DataFrame:
     return pl.read_csv(GOLDEN / "data" / f"{name}.csv", infer_schema_length=None)
 
