@@ -207,5 +207,47 @@ put("concentration_hsize_by_income", C, linse(zc))
 Fm <- numeric(length(x)); Fm[o] <- rank / Nn
 stopifnot(abs(C - 2 * (sum(w * v * Fm) / N - sum(w * v) / N * sum(w * Fm) / N) / (sum(w * v) / N)) < 1e-12)
 
+# RMPG by region: threshold of the whole population, median of the region's poor,
+# densities and bandwidth of the region (convey svyrmpg/svypoormed on a subset)
+rmpg_dom <- function(d, strict) {
+  t <- A$value; yd <- y[d]; wd <- w[d]
+  poor <- if (strict) yd < t else yd <= t
+  medp <- cq(yd[poor], wd[poor], 0.5)
+  h <- hband(yd, wd); Nd <- sum(wd)
+  ifm <- ((yd <= medp) - 0.5 * poor) / Nd
+  fm <- dens(yd, wd, medp, h); ft <- dens(yd, wd, t, h)
+  z <- numeric(length(y)); z[d] <- ifm / (fm * t)
+  list(value = 1 - medp / t, z = z + (medp / t^2 - 0.5 * ft / (fm * t)) * A$z)
+}
+for (s in sort(unique(eu$db040))) {
+  l <- rmpg_dom(eu$db040 == s, TRUE); put(paste0("rmpg_lt_db040_", s), l$value, linse(l$z))
+}
+
+# Sen index by sex (absolute line) and with a relative line (0.6 x median), whole
+# population and by sex: z = z_domain + dS/dt z(t), with
+# dS/dt = G_p f(t) + (1 - G_p) dP1/dt + (P0 - P1) dG_p/dt and
+# dG_p/dt = [2 N_p t - t - (G_p + 1)(Y_p + N_p t)] / (N_p Y_p) * N f(t)
+sen_lin <- function(d, t, relative) {
+  yd <- y[d]; wd <- w[d]; Nd <- sum(wd)
+  poor <- yd < t; gap <- ifelse(poor, (t - yd) / t, 0)
+  P0 <- sum(wd * poor) / Nd; P1 <- sum(wd * gap) / Nd
+  gp <- gini_lin(yd[poor], wd[poor]); zg <- numeric(length(yd)); zg[poor] <- gp$z
+  S <- P0 * gp$value + P1 * (1 - gp$value)
+  z <- numeric(length(y))
+  z[d] <- gp$value * (poor - P0) / Nd + (1 - gp$value) * (gap - P1) / Nd + (P0 - P1) * zg
+  if (relative) {
+    ft <- dens(yd, wd, t); Np <- sum(wd[poor]); Yp <- sum(wd[poor] * yd[poor])
+    top <- (2 * Np * t - t - (gp$value + 1) * (Yp + Np * t)) / (Np * Yp)
+    slope <- gp$value * ft + (1 - gp$value) * sum(wd * poor * yd) / (t^2 * Nd) + (P0 - P1) * top * Nd * ft
+    z <- z + slope * A$z
+  }
+  list(value = S, z = z)
+}
+for (s in c("female", "male")) {
+  l <- sen_lin(eu$rb090 == s, line, FALSE); put(paste0("sen_rb090_", s), l$value, linse(l$z))
+  l <- sen_lin(eu$rb090 == s, A$value, TRUE); put(paste0("sen_relative_rb090_", s), l$value, linse(l$z))
+}
+l <- sen_lin(all, A$value, TRUE); put("sen_relative", l$value, linse(l$z))
+
 writeLines(toJSON(out, digits = I(17), auto_unbox = TRUE, pretty = TRUE, na = "null"), here("eusilc.json"))
 cat("wrote", length(out), "golden values to", here("eusilc.json"), "\n")

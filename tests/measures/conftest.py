@@ -65,3 +65,9 @@ def api(name: str) -> pl.DataFrame:
 
 
 __all__ = ["GOLDEN", "LonelyPSU", "api", "survey_of"]
+
+
+@pytest.fixture(scope="session")
+def equity_golden() -> dict[str, dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = json.loads((GOLDEN / "equity.json").read_text())
+    return data

@@ -206,3 +206,21 @@ def test_entropy_and_atkinson(eusilc: Survey, eusilc_golden: Golden) -> None:
 def test_concentration(eusilc: Survey, eusilc_golden: Golden) -> None:
     est = m.concentration(eusilc, "hsize", rank_by="eqIncome")
     check(est, eusilc_golden["concentration_hsize_by_income"])
+
+
+def test_rmpg_by_region(eusilc: Survey, eusilc_golden: Golden) -> None:
+    result = m.rmpg(eusilc, "eqIncome", by="db040")
+    assert len(result) == 9
+    for est in result:
+        assert est.domain is not None
+        check(est, eusilc_golden[f"rmpg_lt_db040_{est.domain['db040']}"])
+
+
+def test_sen_by_sex_and_relative_line(eusilc: Survey, eusilc_golden: Golden) -> None:
+    for est in m.sen(eusilc, "eqIncome", line=10000.0, by="rb090"):
+        assert est.domain is not None
+        check(est, eusilc_golden[f"sen_rb090_{est.domain['rb090']}"])
+    check(m.sen(eusilc, "eqIncome", line=m.Relative()), eusilc_golden["sen_relative"])
+    for est in m.sen(eusilc, "eqIncome", line=m.Relative(), by="rb090"):
+        assert est.domain is not None
+        check(est, eusilc_golden[f"sen_relative_rb090_{est.domain['rb090']}"])
