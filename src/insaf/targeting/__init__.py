@@ -1,0 +1,1 @@
+"""Targeting and universalism: proxy-means tests, targeting metrics, equal-budget designs."""

@@ -1,0 +1,346 @@
+"""Fit and validate a proxy-means test on a survey (``fit_pmt``).
+
+The regression is ``ln(y_h) = a + x_h b + e_h``: ``y_h`` welfare per person of
+household ``h`` (less an existing benefit per person with ``net_of``), ``x_h``
+the proxies' columns (``insaf.targeting.proxies``), weighted by the household
+sampling weight (``weights="household"``, the usual PMT regression) or by
+weight x size (``"person"``). ``selection``:
+
+- ``ols``: every proxy;
+- ``stepwise``: forward selection of proxies by BIC (``insaf.targeting.regress``);
+- ``lasso``: the penalty chosen by k-fold cross-validation (by PSU), then OLS
+  on the columns the lasso keeps ("post-lasso", Belloni and Chernozhukov 2013),
+  which keeps the scores on the scale of log welfare for poverty-line cut-offs.
+
+``by`` fits one model per value of a household variable (``urban``,
+``governorate``). Validation is honest: in k-fold cross-validation (whole PSUs
+within strata) the selection is run again on each training fold, and each
+household is predicted by the model that did not see its PSU; with
+``test_share`` a share of PSUs is held out, the model is fitted and
+cross-validated on the rest, and the held-out PSUs give the test metrics
+(``insaf.targeting.validation``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import polars as pl
+
+from insaf import __version__
+from insaf.errors import DataError, InsafError
+from insaf.measures.variance import DesignArrays, FloatArray
+from insaf.survey import Survey
+from insaf.targeting.folds import psu_folds, psu_split
+from insaf.targeting.model import GroupModel, PmtModel
+from insaf.targeting.proxies import Proxy, design_matrix, parse_proxies, resolve
+from insaf.targeting.regress import grams, lambda_grid, lasso_path, ols, stepwise
+from insaf.targeting.validation import COVERAGES, fit_metrics, validate_predictions
+
+__all__ = ["Selection", "Weights", "fit_pmt"]
+
+Selection = Literal["ols", "stepwise", "lasso"]
+Weights = Literal["household", "person"]
+
+
+@dataclass(frozen=True, eq=False)
+class _Rows:
+    """The regression data of one survey."""
+
+    x: FloatArray
+    names: list[str]
+    y: FloatArray
+    w: FloatArray
+    people: FloatArray
+    strata: np.ndarray[Any, Any] | None
+    psu: np.ndarray[Any, Any] | None
+    lonely: str
+    line_poor: FloatArray | None
+
+    def design(self, rows: np.ndarray[Any, Any]) -> DesignArrays:
+        return DesignArrays.build(
+            n=int(rows.sum()),
+            strata=None if self.strata is None else self.strata[rows],
+            psu=None if self.psu is None else self.psu[rows],
+            lonely=self.lonely,
+        )
+
+
+def _rows(
+    survey: Survey,
+    proxies: list[Proxy],
+    welfare: str,
+    net_of: str | None,
+    weights: Weights,
+    line: str | float | None,
+) -> _Rows:
+    if survey.households is None:
+        raise DataError("a proxy-means test is fitted on a household table; this survey has none")
+    frame = survey.households.frame
+    x, names = design_matrix(proxies, frame)
+    design = survey.design
+    need = [welfare, design.weight, "hhsize"] + ([net_of] if net_of else [])
+    absent = [c for c in need if c not in frame.columns]
+    if absent:
+        raise DataError(
+            f"variable(s) {', '.join(repr(a) for a in absent)} not in the household table"
+        )
+    size = frame.get_column("hhsize").cast(pl.Float64).to_numpy()
+    value = frame.get_column(welfare).cast(pl.Float64).to_numpy()
+    if net_of is not None:
+        value = value - frame.get_column(net_of).cast(pl.Float64).fill_null(0).to_numpy() / size
+    bad = ~np.isfinite(value) | (value <= 0)
+    if np.any(bad):
+        raise DataError(
+            f"welfare {welfare!r} is missing, zero or negative for {int(bad.sum())} household(s): "
+            "the model predicts its logarithm"
+        )
+    y = np.log(value)
+    hw = frame.get_column(design.weight).cast(pl.Float64).to_numpy()
+    people = hw * size
+    line_poor = None
+    if isinstance(line, str):
+        if line not in frame.columns:
+            raise DataError(f"poverty line {line!r} is not in the household table")
+        z = frame.get_column(line).cast(pl.Float64).to_numpy()
+        line_poor = (value < z).astype(np.float64)
+    elif line is not None:
+        line_poor = (value < float(line)).astype(np.float64)
+    return _Rows(
+        x=x,
+        names=names,
+        y=y,
+        w=hw if weights == "household" else people,
+        people=people,
+        strata=frame.get_column(design.strata).to_numpy() if design.strata else None,
+        psu=frame.get_column(design.psu).to_numpy() if design.psu else None,
+        lonely=design.lonely_psu.value,
+        line_poor=line_poor,
+    )
+
+
+class _Selector:
+    """Chooses columns and coefficients from a Gram matrix, the same way in every fold."""
+
+    def __init__(self, selection: Selection, blocks: list[list[int]]) -> None:
+        self.selection = selection
+        self.blocks = blocks
+        self.grid: FloatArray | None = None
+        self.best: int | None = None
+
+    def columns(self, g: FloatArray, n_obs: int) -> list[int]:
+        p = g.shape[0] - 2
+        if self.selection == "ols":
+            return list(range(p + 1))
+        if self.selection == "stepwise":
+            chosen = stepwise(g, self.blocks, n_obs)
+            return [0, *sorted(c for b in chosen for c in self.blocks[b])]
+        assert self.grid is not None and self.best is not None
+        path = lasso_path(g, self.grid[: self.best + 1])
+        keep = np.flatnonzero(path[-1, 1:] != 0.0) + 1
+        return [0, *keep.tolist()]
+
+    def tune(self, cells: FloatArray) -> None:
+        """Lasso: the penalty with the smallest cross-validated squared error."""
+        if self.selection != "lasso":
+            return
+        total = cells.sum(axis=0)
+        self.grid = lambda_grid(total)
+        errors = np.zeros(self.grid.shape[0])
+        for f in range(cells.shape[0]):
+            train = total - cells[f]
+            path = lasso_path(train, self.grid)
+            for i in range(path.shape[0]):
+                theta = np.concatenate([-path[i], [1.0]])
+                errors[i] += float(theta @ cells[f] @ theta)
+        self.best = int(np.argmin(errors))
+
+    @property
+    def penalty(self) -> float | None:
+        if self.grid is None or self.best is None:
+            return None
+        return float(self.grid[self.best])
+
+
+def _coefficients(g: FloatArray, columns: list[int]) -> FloatArray:
+    beta = np.zeros(g.shape[0] - 1)
+    beta[columns] = ols(g, columns)
+    return beta
+
+
+def _group_codes(
+    frame: pl.DataFrame, by: str | None
+) -> tuple[np.ndarray[Any, Any], list[float | int | None]]:
+    if by is None:
+        return np.zeros(frame.height, dtype=np.int64), [None]
+    if by not in frame.columns:
+        raise DataError(f"'by' variable {by!r} is not in the household table")
+    values = frame.get_column(by).cast(pl.Float64).to_numpy()
+    if np.any(~np.isfinite(values)):
+        raise DataError(f"'by' variable {by!r} has missing values")
+    labels, codes = np.unique(values, return_inverse=True)
+    if labels.size > 50:
+        raise InsafError(f"'by' variable {by!r} has {labels.size} values: at most 50 models")
+    return codes.astype(np.int64), [int(v) if float(v).is_integer() else float(v) for v in labels]
+
+
+def fit_pmt(
+    survey: Survey,
+    proxies: Sequence[str | Proxy],
+    *,
+    welfare: str = "consumption_pc",
+    net_of: str | None = None,
+    by: str | None = None,
+    selection: Selection = "ols",
+    weights: Weights = "household",
+    folds: int = 5,
+    test_share: float | None = None,
+    seed: int = 1,
+    replicates: int = 100,
+    line: str | float | None = "poverty_line",
+    coverages: Sequence[float] = COVERAGES,
+) -> PmtModel:
+    """Fit a proxy-means test of ``ln(welfare)`` on ``proxies`` and validate it."""
+    if selection not in ("ols", "stepwise", "lasso"):
+        raise InsafError(f"selection must be ols, stepwise or lasso, not {selection!r}")
+    if weights not in ("household", "person"):
+        raise InsafError(f"weights must be household or person, not {weights!r}")
+    if survey.households is None:
+        raise DataError("a proxy-means test is fitted on a household table; this survey has none")
+    frame = survey.households.frame
+    given = [p for p in proxies if isinstance(p, Proxy)]
+    texts = [p for p in proxies if not isinstance(p, Proxy)]
+    parsed = given + (parse_proxies(texts) if texts else [])
+    if not parsed:
+        raise InsafError("no proxies given")
+    resolved = resolve(parsed, survey, frame)
+    if isinstance(line, str) and line not in frame.columns:
+        line = None
+    rows = _rows(survey, resolved, welfare, net_of, weights, line)
+    n = rows.y.shape[0]
+    everyone = np.ones(n, dtype=bool)
+    design = rows.design(everyone)
+    test = psu_split(design, test_share, seed) if test_share is not None else ~everyone
+    train = ~test
+    group, labels = _group_codes(frame, by)
+    n_groups = len(labels)
+    fold = psu_folds(rows.design(train), folds, seed)
+    a = np.column_stack([np.ones(n), rows.x, rows.y])
+    a_train = a[train] if test_share is not None else a
+    cell = group[train] * folds + fold
+    cells = grams(a_train, rows.w[train], cell, n_groups * folds).reshape(
+        n_groups, folds, a.shape[1], a.shape[1]
+    )
+    counts = np.bincount(cell, minlength=n_groups * folds).reshape(n_groups, folds)
+
+    blocks: list[list[int]] = []
+    j = 1
+    for p in resolved:
+        width = len(p.columns())
+        blocks.append(list(range(j, j + width)))
+        j += width
+    oof = np.zeros(int(train.sum()))
+    fitted = np.zeros(n)
+    models: list[GroupModel] = []
+    penalties: list[float] = []
+    g_train = group[train]
+    for g in range(n_groups):
+        selector = _Selector(selection, blocks)
+        selector.tune(cells[g])
+        total = cells[g].sum(axis=0)
+        if total[0, 0] <= 0:
+            raise DataError(f"no training households in group {by}={labels[g]}")
+        for f in range(folds):
+            cols = selector.columns(total - cells[g, f], int(counts[g].sum() - counts[g, f]))
+            beta = _coefficients(total - cells[g, f], cols)
+            here = (g_train == g) & (fold == f)
+            oof[here] = a_train[here, :-1] @ beta
+        cols = selector.columns(total, int(counts[g].sum()))
+        beta = _coefficients(total, cols)
+        in_group = group == g
+        fitted[in_group] = a[in_group, :-1] @ beta
+        inside = in_group & train
+        stats = fit_metrics(rows.y[inside], fitted[inside], rows.w[inside])
+        models.append(
+            GroupModel(
+                group=labels[g],
+                intercept=float(beta[0]),
+                coefficients={
+                    rows.names[c - 1]: float(beta[c]) for c in cols if c > 0 and beta[c] != 0.0
+                },
+                n=int(inside.sum()),
+                r2=stats["r2"],
+                rmse=stats["rmse"],
+            )
+        )
+        if selector.penalty is not None:
+            penalties.append(selector.penalty)
+
+    used = {c for m in models for c in m.coefficients}
+    kept = tuple(p for p in resolved if any(c in used for c in p.columns()))
+    validation: dict[str, Any] = {
+        "folds": folds,
+        "seed": seed,
+        "test_share": test_share,
+        "weights": weights,
+        "poverty_line": line,
+        "in_sample": fit_metrics(rows.y[train], fitted[train], rows.w[train]),
+    }
+    line_train = None if rows.line_poor is None else rows.line_poor[train]
+    cv = validate_predictions(
+        rows.y[train],
+        oof,
+        rows.w[train],
+        rows.people[train],
+        rows.design(train),
+        line_poor=line_train,
+        coverages=coverages,
+        replicates=replicates,
+        seed=seed,
+    )
+    cv["per_fold"] = [
+        {"fold": f, "n": int((fold == f).sum())}
+        | fit_metrics(rows.y[train][fold == f], oof[fold == f], rows.w[train][fold == f])
+        for f in range(folds)
+    ]
+    validation["cv"] = cv
+    if test_share is not None:
+        validation["test"] = validate_predictions(
+            rows.y[test],
+            fitted[test],
+            rows.w[test],
+            rows.people[test],
+            rows.design(test),
+            line_poor=None if rows.line_poor is None else rows.line_poor[test],
+            coverages=coverages,
+            replicates=replicates,
+            seed=seed,
+        ) | {"n": int(test.sum())}
+    return PmtModel(
+        proxies=kept,
+        models=tuple(models),
+        welfare=welfare if net_of is None else f"{welfare} - {net_of}/hhsize",
+        by=by,
+        selection=selection,
+        weights=weights,
+        penalty=float(np.mean(penalties)) if penalties else None,
+        seed=seed,
+        survey=_provenance(survey, n),
+        validation=validation,
+        created=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        insaf_version=__version__,
+    )
+
+
+def _provenance(survey: Survey, n: int) -> dict[str, Any]:
+    return {
+        "name": survey.name.to_dict(),
+        "year": survey.year,
+        "synthetic": survey.synthetic,
+        "path": survey.path,
+        "households": n,
+    }
