@@ -65,7 +65,8 @@ def sse(g: FloatArray, columns: Sequence[int], beta: FloatArray) -> float:
     theta = np.zeros(g.shape[0])
     theta[np.asarray(columns, dtype=np.int64)] = -beta
     theta[-1] = 1.0
-    return float(max(theta @ g @ theta, 0.0))
+    value = float(theta @ g @ theta)
+    return max(value, 0.0)
 
 
 def stepwise(g: FloatArray, blocks: Sequence[Sequence[int]], n_obs: int) -> list[int]:
