@@ -1,0 +1,68 @@
+"""``insaf simulate``: a scenario on a survey, written as JSON, Excel/CSV and a brief."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from insaf.cli.app import app, console, reports_errors
+from insaf.policy import load_scenario, open_scenario_survey, simulate
+from insaf.reports import write_impact
+
+__all__ = ["simulate_command"]
+
+
+class Language(StrEnum):
+    EN = "en"
+    AR = "ar"
+
+
+@app.command("simulate")
+@reports_errors
+def simulate_command(
+    scenario: Annotated[
+        Path, typer.Argument(help="A scenario file (YAML): baseline, reforms, welfare, lines.")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Folder to write impact.json, impact.xlsx and report.html."),
+    ],
+    survey: Annotated[
+        Path | None,
+        typer.Option(
+            "--survey",
+            help="The survey (manifest, folder or data file); by default the one the scenario "
+            "names.",
+        ),
+    ] = None,
+    lang: Annotated[
+        Language, typer.Option("--lang", help="Language of the brief (en, ar).")
+    ] = Language.EN,
+) -> None:
+    """Simulate the baseline and every reform of a scenario and write the social impact.
+
+    Checks the scenario against the survey first (every problem with its key and
+    line), then writes impact.json, impact.xlsx, one CSV per table and
+    report.html (a policy brief, right-to-left in Arabic).
+    """
+    spec = load_scenario(scenario)
+    data = open_scenario_survey(spec, survey)
+    impact = simulate(spec, data)
+    written = write_impact(impact, out, lang=lang.value)
+    for reform in impact.reforms.values():
+        net = reform.table("fiscal")[-1]["change"] if reform.table("fiscal") else None
+        poverty = next((r for r in reform.table("poverty") if r["measure"] == "fgt0"), None)
+        line = f"[bold]{reform.name}[/bold]"
+        if net is not None:
+            line += f": net cost {net.value:+,.0f} a year (se {net.se:,.0f})"
+        if poverty is not None:
+            change = poverty["change"]
+            line += (
+                f"; poverty ({poverty['line']}) {change.value * 100:+.2f} points "
+                f"(se {change.se * 100:.2f})"
+            )
+        console.print(line, highlight=False)
+    console.print(f"Wrote {written['json'].parent}/ (impact.json, impact.xlsx, report.html)")

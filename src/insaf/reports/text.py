@@ -1,0 +1,97 @@
+"""The words of the policy brief in English and Arabic (terms from the INSAF glossary)."""
+
+from __future__ import annotations
+
+__all__ = ["TEXT", "words"]
+
+TEXT: dict[str, dict[str, str]] = {
+    "brief": {"en": "Policy brief", "ar": "موجز سياسات"},
+    "assessment": {"en": "Social impact assessment", "ar": "تقييم الأثر الاجتماعي"},
+    "reform": {"en": "Reform", "ar": "الإصلاح"},
+    "baseline": {"en": "Baseline", "ar": "الوضع القائم"},
+    "change": {"en": "Change", "ar": "التغير"},
+    "se": {"en": "Standard error", "ar": "الخطأ المعياري"},
+    "ci": {"en": "95% confidence interval", "ar": "فترة الثقة 95%"},
+    "key": {"en": "Key findings", "ar": "أهم النتائج"},
+    "fiscal": {"en": "Fiscal cost (a year)", "ar": "الكلفة المالية (سنوياً)"},
+    "instrument": {"en": "Instrument", "ar": "الأداة"},
+    "net": {"en": "Net cost", "ar": "صافي الكلفة"},
+    "poverty": {"en": "Poverty", "ar": "الفقر"},
+    "inequality": {"en": "Inequality", "ar": "عدم المساواة"},
+    "line": {"en": "Poverty line", "ar": "خط الفقر"},
+    "fgt0": {"en": "Poverty headcount ratio", "ar": "نسبة الفقر"},
+    "fgt1": {"en": "Poverty gap", "ar": "فجوة الفقر"},
+    "fgt2": {"en": "Poverty severity", "ar": "شدة الفقر"},
+    "gini": {"en": "Gini coefficient", "ar": "معامل جيني"},
+    "palma": {"en": "Palma ratio", "ar": "نسبة بالما"},
+    "s80s20": {"en": "S80/S20 ratio", "ar": "نسبة S80/S20"},
+    "deciles": {"en": "Who gains and who loses, by decile", "ar": "الرابحون والخاسرون حسب العُشير"},
+    "decile": {"en": "Decile", "ar": "العُشير"},
+    "decile_note": {
+        "en": "Deciles of people by welfare before the reform (1 = poorest).",
+        "ar": "عُشيرات السكان حسب الرفاه قبل الإصلاح (1 = الأفقر).",
+    },
+    "mean_change": {"en": "Mean change per person", "ar": "متوسط التغير للفرد"},
+    "change_share": {"en": "Change, % of welfare", "ar": "التغير كنسبة من الرفاه"},
+    "winners": {"en": "Winners", "ar": "الرابحون"},
+    "losers": {"en": "Losers", "ar": "الخاسرون"},
+    "unaffected": {"en": "Within ±1%", "ar": "ضمن ±1%"},
+    "incidence_chart": {
+        "en": "Mean change as a share of welfare, by decile",
+        "ar": "متوسط التغير كنسبة من الرفاه حسب العُشير",
+    },
+    "winners_chart": {
+        "en": "Share of people who gain or lose more than 1%",
+        "ar": "نسبة السكان الذين يربحون أو يخسرون أكثر من 1%",
+    },
+    "poverty_chart": {
+        "en": "Poverty headcount before and after",
+        "ar": "نسبة الفقر قبل الإصلاح وبعده",
+    },
+    "groups": {"en": "By group", "ar": "حسب الفئة"},
+    "group": {"en": "Group", "ar": "الفئة"},
+    "who_loses": {"en": "Who loses most", "ar": "من يخسر أكثر"},
+    "characteristic": {"en": "Characteristic", "ar": "الخاصية"},
+    "among_losers": {"en": "Among the biggest losers", "ar": "بين الأكثر خسارة"},
+    "everyone": {"en": "Everyone", "ar": "جميع السكان"},
+    "hhsize": {"en": "Household size (mean)", "ar": "حجم الأسرة المعيشية (المتوسط)"},
+    "welfare": {"en": "Welfare per person (mean)", "ar": "الرفاه للفرد (المتوسط)"},
+    "poor": {"en": "Poor before the reform", "ar": "فقراء قبل الإصلاح"},
+    "incidence": {"en": "Fiscal incidence (CEQ)", "ar": "الحدوث المالي (منهجية CEQ)"},
+    "concept": {"en": "Income concept", "ar": "مفهوم الدخل"},
+    "market": {"en": "Market income", "ar": "دخل السوق"},
+    "disposable": {"en": "Disposable income", "ar": "الدخل المتاح"},
+    "consumable": {"en": "Consumable income", "ar": "الدخل القابل للاستهلاك"},
+    "mean": {"en": "Mean per person", "ar": "المتوسط للفرد"},
+    "kakwani": {"en": "Kakwani", "ar": "مؤشر كاكواني"},
+    "rs": {"en": "Reynolds–Smolensky", "ar": "مؤشر رينولدز–سمولنسكي"},
+    "coverage": {"en": "Coverage and leakage of transfers", "ar": "التغطية والتسرب في التحويلات"},
+    "coverage_all": {"en": "Coverage (all)", "ar": "التغطية (الجميع)"},
+    "coverage_poor": {"en": "Coverage of the poor", "ar": "تغطية الفقراء"},
+    "leakage": {"en": "Leakage (non-poor share)", "ar": "التسرب (حصة غير الفقراء)"},
+    "state": {"en": "State", "ar": "الحالة"},
+    "method": {"en": "Method and data", "ar": "المنهجية والبيانات"},
+    "synthetic": {
+        "en": "Synthetic data, for demonstration only: these are not statistics of any country.",
+        "ar": "بيانات تجريبية مصطنعة للعرض فقط: ليست إحصاءات أي بلد.",
+    },
+    "solved": {"en": "Solved parameter", "ar": "المعلمة المحسوبة"},
+    "significant": {"en": "beyond sampling error", "ar": "يتجاوز خطأ المعاينة"},
+    "not_significant": {"en": "within sampling error", "ar": "ضمن خطأ المعاينة"},
+    "status_added": {"en": "added", "ar": "مضافة"},
+    "status_removed": {"en": "removed", "ar": "ملغاة"},
+    "status_changed": {"en": "changed", "ar": "معدلة"},
+    "status_unchanged": {"en": "unchanged", "ar": "دون تغيير"},
+    "yes": {"en": "yes", "ar": "نعم"},
+    "households": {"en": "households", "ar": "أسرة معيشية"},
+    "persons": {"en": "persons", "ar": "فرد"},
+    "per_month": {"en": "amounts per month", "ar": "المبالغ شهرية"},
+    "per_year": {"en": "amounts per year", "ar": "المبالغ سنوية"},
+    "per_quarter": {"en": "amounts per quarter", "ar": "المبالغ فصلية"},
+    "per_week": {"en": "amounts per week", "ar": "المبالغ أسبوعية"},
+}
+
+
+def words(lang: str) -> dict[str, str]:
+    """Every text in ``lang`` (English where a text has no translation)."""
+    return {key: forms.get(lang) or forms["en"] for key, forms in TEXT.items()}
