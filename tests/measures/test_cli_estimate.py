@@ -110,3 +110,106 @@ def test_clear_errors(args: list[str], message: str) -> None:
     result = invoke(*args)
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+
+
+@pytest.fixture(scope="module")
+def demo_manifest(tmp_path_factory: pytest.TempPathFactory) -> str:
+    folder = tmp_path_factory.mktemp("demo")
+    data = GOLDEN / "data"
+    (folder / "survey.yaml").write_text(
+        "insaf: 1\n"
+        "name: {en: Demo survey (synthetic), ar: مسح تجريبي}\n"
+        f"households: {{path: {data / 'demo_households.csv'}, key: hhid}}\n"
+        f"persons: {{path: {data / 'demo_persons.csv'}, key: pid, household: hhid}}\n"
+        "design: {weight: weight, strata: stratum, psu: psu, fpc: fpc}\n",
+        encoding="utf-8",
+    )
+    return str(folder)
+
+
+def run_demo(manifest: str, *args: str) -> Any:
+    return CliRunner().invoke(app, ["estimate", manifest, *args])
+
+
+def test_mpi_presets_and_gap(demo_manifest: str, mpi_golden: dict[str, Any]) -> None:
+    result = run_demo(demo_manifest, "--measure", "mpi", "--spec", "arab", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {r["measure"]: r for r in json.loads(result.stdout)}
+    for stat in ("H", "A", "M0"):
+        assert rows[f"mpi.{stat}"]["estimate"] == pytest.approx(
+            mpi_golden[f"arab_{stat}"]["value"], rel=1e-8
+        )
+        assert rows[f"mpi.{stat}"]["se"] == pytest.approx(
+            mpi_golden[f"arab_{stat}"]["se"], rel=1e-6
+        )
+    result = run_demo(
+        demo_manifest, "--measure", "mpi", "--gap", "nationality", "2", "1", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    diff = next(r for r in rows if r["measure"].startswith("gap.difference[mpi.H:"))
+    assert diff["measure"] == "gap.difference[mpi.H: nationality=2 vs 1]"
+    assert diff["estimate"] == pytest.approx(
+        mpi_golden["global_gap_H_difference"]["value"], rel=1e-8
+    )
+    assert diff["se"] == pytest.approx(mpi_golden["global_gap_H_difference"]["se"], rel=1e-6)
+
+
+def test_mpi_spec_file_errors(demo_manifest: str, tmp_path: Any) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("name: x\nk: 2\ndimensions: []\n", encoding="utf-8")
+    result = run_demo(demo_manifest, "--measure", "mpi", "--spec", str(spec))
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "line 2, key 'k'" in text and "line 3, key 'dimensions'" in text
+
+
+def test_hoi(demo_manifest: str, mpi_golden: dict[str, Any]) -> None:
+    result = run_demo(
+        demo_manifest,
+        "--measure",
+        "hoi",
+        "--var",
+        "attending_school",
+        "--circumstances",
+        "sex,urban,refugee_hh",
+        "--circumstances",
+        "head_education",
+        "--circumstances",
+        "hhsize",
+        "--categorical",
+        "head_education",
+        "--among",
+        "age >= 6 AND age <= 14",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    rows = {r["measure"]: r for r in json.loads(result.stdout)}
+    assert set(rows) == {"hoi.coverage", "hoi.D", "hoi"}
+    assert rows["hoi"]["estimate"] == pytest.approx(mpi_golden["hoi"]["value"], rel=1e-8)
+    assert rows["hoi"]["se"] == pytest.approx(mpi_golden["hoi"]["se"], rel=1e-6)
+
+
+def test_gap_on_a_single_file(equity_golden: dict[str, Any]) -> None:
+    result = invoke(
+        "--measure",
+        "mean",
+        "--var",
+        "eqIncome",
+        "--gap",
+        "rb090",
+        "female",
+        "male",
+        "--format",
+        "csv",
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("measure,rb090,estimate,se")
+    ratio = lines[4].split(",")
+    assert ratio[0] == "gap.ratio[mean: rb090=female vs male]"
+    assert float(ratio[2]) == pytest.approx(equity_golden["gap_eqIncome_ratio"]["value"], rel=1e-8)
+    assert float(ratio[3]) == pytest.approx(equity_golden["gap_eqIncome_ratio"]["se"], rel=1e-6)
+    table = invoke("--measure", "mean", "--var", "eqIncome", "--gap", "rb090", "female", "male")
+    assert "gap.difference[mean: rb090=female vs male]" in table.stdout  # not eaten as markup
