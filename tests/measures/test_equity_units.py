@@ -8,11 +8,15 @@ import math
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import insaf.measures as m
 from insaf.errors import DataError, InsafError
 from insaf.measures import decomposition, opportunity, poverty
 from insaf.measures._engine import Kernel
+from insaf.measures.mpi_spec import MPISpec
+from insaf.specs import load_yaml, parse_spec
 
 from .conftest import survey_of
 
@@ -152,3 +156,82 @@ def test_gap_errors_and_matching() -> None:
     zero = frame.with_columns(pl.Series("y", [0.0, 0.0, 3.0, 4.0]))
     ratio = m.gap(survey_of(zero, weight="w"), "mean", "y", between=("s", 2, 1))[3]
     assert math.isnan(ratio.value) and ratio.to_dict()["estimate"] is None
+
+
+# -- invariants (Hypothesis) -------------------------------------------------------------
+
+SETTINGS = settings(max_examples=25, deadline=None)
+rows = st.lists(
+    st.tuples(
+        st.floats(1.0, 1e4, allow_nan=False),  # income
+        st.floats(0.5, 5.0, allow_nan=False),  # weight
+        st.integers(0, 2),  # group
+    ),
+    min_size=8,
+    max_size=30,
+)
+
+
+@SETTINGS
+@given(rows, st.floats(0.1, 100.0), st.sampled_from([0.0, 1.0, 2.0]))
+def test_decompositions_add_up_and_ignore_the_weight_scale(
+    data: list[tuple[float, float, int]], k: float, alpha: float
+) -> None:
+    frame = pl.DataFrame(data, schema=["y", "w", "g"], orient="row")
+    line = float(np.median(frame["y"]))
+    results = []
+    for scale in (1.0, k):
+        survey = survey_of(frame.with_columns(pl.col("w") * scale), weight="w")
+        fgt = m.fgt_decomposition(survey, "y", group="g", line=line, alpha=alpha)
+        parts = [e.value for e in fgt if e.measure.startswith("contribution[")]
+        shares = [e.value for e in fgt if e.measure.startswith("contribution_share[")]
+        assert sum(parts) == pytest.approx(fgt[0].value, rel=1e-9, abs=1e-12)
+        if fgt[0].value > 0:
+            assert sum(shares) == pytest.approx(1.0, rel=1e-9)
+        ge = m.ge_decomposition(survey, "y", group="g", alpha=alpha)
+        total, between, within = ge[0].value, ge[1].value, ge[2].value
+        assert between + within == pytest.approx(total, rel=1e-9, abs=1e-12)
+        assert between >= -1e-12
+        results.append([e.value for e in (*fgt, *ge)])
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-9, atol=1e-12)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 1), st.integers(0, 1), st.integers(0, 1), st.floats(0.5, 5.0)),
+        min_size=4,
+        max_size=25,
+    ),
+    st.floats(0.1, 100.0),
+)
+def test_mpi_identities_and_weight_scale(data: list[tuple[int, int, int, float]], k: float) -> None:
+    """M0 = H x A, contributions sum to 1 when M0 > 0, censored <= uncensored,
+    and scaling the weights changes no value and no standard error."""
+    frame = pl.DataFrame(data, schema=["a", "b", "c", "w"], orient="row").with_row_index("hh")
+    text = (
+        "name: p\nk: 1/2\ndimensions:\n"
+        "  - name: one\n    weight: 1/2\n    indicators:\n"
+        "      - {name: a, variable: a, operator: '==', value: 1}\n"
+        "  - name: two\n    weight: 1/2\n    indicators:\n"
+        "      - {name: b, variable: b, operator: '==', value: 1}\n"
+        "      - {name: c, expr: c = 1}\n"
+        "household: hh\n"
+    )
+    parsed = parse_spec(MPISpec, *load_yaml(text))
+    out = []
+    for scale in (1.0, k):
+        survey = survey_of(frame.with_columns(pl.col("w") * scale), weight="w")
+        result = m.mpi(survey, parsed)
+        h, a, m0 = (result.get(f"mpi.{s}") for s in ("H", "A", "M0"))
+        if h.value > 0:
+            assert m0.value == pytest.approx(h.value * a.value, rel=1e-12)
+            total = sum(result.get(f"mpi.contribution[{j}]").value for j in "abc")
+            assert total == pytest.approx(1.0, rel=1e-12)
+        for j in "abc":
+            assert (
+                result.get(f"mpi.censored[{j}]").value
+                <= result.get(f"mpi.uncensored[{j}]").value + 1e-15
+            )
+        out.append([(e.value, e.se) for e in result])
+    np.testing.assert_allclose(np.array(out[0]), np.array(out[1]), rtol=1e-9, atol=1e-12)

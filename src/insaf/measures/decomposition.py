@@ -80,9 +80,9 @@ def _contribution(
         n_pop = float(w.sum())
         part = float(np.dot(w, np.where(inside, h, 0.0))) / n_pop
         total = float(np.dot(w, h)) / n_pop
-        value = part / total if share else part
-        if share and total == 0:
+        if share and total == 0:  # nobody is poor: the shares are undefined
             return math.nan, (np.zeros_like(y) if influence else None), 0.0
+        value = part / total if share else part
         if not influence:
             return value, None, 0.0
         z_part = (np.where(inside, h, 0.0) - part) / n_pop
@@ -209,6 +209,8 @@ def _combined(alpha: float, n_groups: int, which: str) -> Kernel:
         between, z_b, _ = between_k(cols, w, t, influence)
         if which == "within":
             return total - between, (None if z_t is None or z_b is None else z_t - z_b), 0.0
+        if abs(total) < 1e-14:  # no inequality (up to rounding): the share is undefined
+            return math.nan, (np.zeros_like(cols["y"]) if influence else None), 0.0
         r = between / total
         return r, (None if z_t is None or z_b is None else (z_b - r * z_t) / total), 0.0
 
