@@ -100,11 +100,25 @@ class _Assessor:
             analysis.people, variance=opts.variance, replicates=opts.replicates, seed=opts.seed
         )
         self.homes = LinearEstimator(
-            analysis.homes, variance=opts.variance, replicates=opts.replicates, seed=opts.seed
+            analysis.homes,
+            variance=opts.variance,
+            replicates=opts.replicates,
+            seed=opts.seed,
+            arrays=self.people.arrays,
         )
         self._stats: dict[tuple[Any, ...], dict[tuple[str, ...], Estimate]] = {}
         self.groups = (
             sim.scenario.groups if sim.scenario.groups is not None else default_groups(sim)
+        )
+
+    def linear(self, survey: Survey) -> LinearEstimator:
+        """A linear estimator over ``survey``, whose rows are the analysis table's."""
+        return LinearEstimator(
+            survey,
+            variance=self.opts.variance,
+            replicates=self.opts.replicates,
+            seed=self.opts.seed,
+            arrays=self.people.arrays,
         )
 
     # -- nonlinear statistics, cached --------------------------------------------------
@@ -283,12 +297,7 @@ class _Assessor:
         extra = pl.DataFrame(columns)
         frame_plus = frame.select(list(design.columns)).hstack(extra)
         survey = _with_frame(self.a.people, frame_plus)
-        estimator = LinearEstimator(
-            survey,
-            variance=self.opts.variance,
-            replicates=self.opts.replicates,
-            seed=self.opts.seed,
-        )
+        estimator = self.linear(survey)
         names = [s[0] for s in spec]
         by_top = estimator.ratios(names, by="_top")
         everyone = estimator.ratios(names)
@@ -361,15 +370,19 @@ class _Assessor:
         design = self.a.people.design
         frame = self.a.frame.select([*design.columns, "_poor"]).hstack(pl.DataFrame(series))
         survey = _with_frame(self.a.people, frame)
-        estimator = LinearEstimator(
-            survey,
-            variance=self.opts.variance,
-            replicates=self.opts.replicates,
-            seed=self.opts.seed,
-        )
+        estimator = self.linear(survey)
         concept_cols = [c for c in series if c.startswith("_c_")]
         means = estimator.ratios(concept_cols)
-        ginis = {c: self.stats(c, survey, ("gini",))[("gini",)] for c in concept_cols}
+        known = {"w0": self.a.frame.get_column("w0").to_numpy()}
+        for r in self.a.reform_index.values():
+            known[f"_r{r}_w"] = self.a.frame.get_column(f"_r{r}_w").to_numpy()
+        ginis: dict[str, Estimate] = {}
+        for c in concept_cols:  # a concept equal to a welfare already measured: reuse it
+            same = next((k for k, v in known.items() if np.array_equal(v, series[c])), None)
+            if same is not None:
+                ginis[c] = self.stats(same)[("gini",)]
+            else:
+                ginis[c] = self.stats(c, survey, ("gini",))[("gini",)]
         g_market = ginis["_c_market"]
         all_columns = list(dict.fromkeys(c for cs in instruments.values() for c, _, _ in cs))
         concentration = concentrations(
@@ -485,13 +498,14 @@ def _label(label: Any, default: str) -> dict[str, str]:
 
 
 def _status(key: str, base: State, state: State) -> str:
-    if key not in base.flows:
+    """How the reform treats an instrument: added, removed, changed (its parameters)
+    or unchanged (its amounts may still move with prices it shares with others)."""
+    before, after = base.policy.get(key), state.policy.get(key)
+    if before is None:
         return "added"
-    if key not in state.flows:
+    if after is None:
         return "removed"
-    if base.flows[key] is state.flows[key] or key not in state.effect:
-        return "unchanged"
-    return "changed"
+    return "unchanged" if before.model_dump_json() == after.model_dump_json() else "changed"
 
 
 def _scenario_meta(sim: Simulation) -> dict[str, Any]:

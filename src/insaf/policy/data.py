@@ -64,7 +64,7 @@ def _household_codes(
                 "the household table"
             )
         lengths = np.diff(np.append(starts, values.size))
-        return np.repeat(order[found], lengths).astype(np.int64)
+        return np.repeat(order[found].astype(np.int64, copy=False), lengths)
     name = households.name
     codes = (
         keys.to_frame(name).join(index, on=name, how="left", maintain_order="left").get_column(_HH)
@@ -268,7 +268,8 @@ class PolicyData:
         q = np.bincount(flat, weights=bought.to_numpy(), minlength=size)
         v = np.bincount(flat, weights=spent.to_numpy(), minlength=size)
         shape = (len(names), n)
-        return names, q.astype(np.float64).reshape(shape), v.astype(np.float64).reshape(shape)
+        q64, v64 = q.astype(np.float64, copy=False), v.astype(np.float64, copy=False)
+        return names, q64.reshape(shape), v64.reshape(shape)
 
     def _add_built_in(self) -> None:
         extra: dict[str, FloatArray] = {}
@@ -333,6 +334,14 @@ class PolicyData:
                 return []
             return list(self.persons.columns) + [c for c in own if c not in self.persons.columns]
         return own
+
+    def count(self, text: str) -> FloatArray:
+        """Members of each household for whom the person-level rule ``text`` holds (kept)."""
+        key = ("count", text, "person")
+        if key not in self._cache:
+            self._cache[key] = self.household_sum(self.condition(text, "person"))
+        out: FloatArray = self._cache[key]  # type: ignore[assignment]
+        return out
 
     def household_sum(self, values: npt.NDArray[Any]) -> FloatArray:
         """Sum over each household's members of a per-person array."""

@@ -31,7 +31,7 @@ from insaf.policy.check import check_derived, check_scenario
 from insaf.policy.data import PolicyData, equivalence_scale
 from insaf.policy.instruments import Flows, Instrument, Kind, Term
 from insaf.policy.instruments.base import FloatArray
-from insaf.policy.instruments.pricing import price_effects
+from insaf.policy.instruments.pricing import PriceResult, price_effects
 from insaf.policy.period import per_year
 from insaf.policy.scenario import Policy, Scenario
 from insaf.survey import Survey
@@ -119,6 +119,7 @@ class Engine:
         self.data = data
         self.elasticities = scenario.item_elasticities()
         self._direct: dict[str, Flows] = {}
+        self._price_cache: dict[tuple[str, str, bool], PriceResult] = {}
 
     def flows_of(self, instrument: Instrument, where: KeyPath = ()) -> Flows:
         """Flows of a direct instrument (computed once per distinct parameter set)."""
@@ -147,6 +148,23 @@ class Engine:
                 terms.extend(make(self.data.item_names))
         return terms
 
+    def _prices(self, policy: Policy, base: Policy, *, is_baseline: bool) -> PriceResult:
+        """Price effects of ``policy`` against ``base`` (kept: the solver asks again)."""
+
+        def key(p: Policy) -> str:
+            return "|".join(i.model_dump_json() for i in p.instruments if not i.kind.direct)
+
+        signature = (key(policy), key(base), is_baseline)
+        if signature not in self._price_cache:
+            self._price_cache[signature] = price_effects(
+                self._terms(policy),
+                self._terms(base),
+                self.data,
+                self.elasticities,
+                is_baseline=is_baseline,
+            )
+        return self._price_cache[signature]
+
     def run(self, policy: Policy, baseline: State | None = None) -> State:
         """Compute ``policy``; with ``baseline``, also each instrument's welfare effect."""
         n = self.data.n_households
@@ -159,13 +177,7 @@ class Engine:
                 where = policy.where.get(instrument.id, ())
                 flows[instrument.id] = self.flows_of(instrument, where)
         base_policy = baseline.policy if baseline is not None else policy
-        prices = price_effects(
-            self._terms(policy),
-            self._terms(base_policy),
-            self.data,
-            self.elasticities,
-            is_baseline=baseline is None,
-        )
+        prices = self._prices(policy, base_policy, is_baseline=baseline is None)
         zero = np.zeros(n)
         for instrument in policy.instruments:
             if not instrument.kind.direct:
@@ -185,7 +197,7 @@ class Engine:
                         before.benefit if before is not None else zero
                     )
                     effect[key] = delta
-                elif key in prices.effect:
+                elif key in prices.effect and np.any(prices.effect[key]):
                     effect[key] = prices.effect[key]
             for delta in effect.values():
                 change += delta

@@ -37,8 +37,15 @@ class LinearEstimator:
     """Totals and ratios of household columns of ``survey`` (its household table)."""
 
     def __init__(
-        self, survey: Survey, *, variance: str = "auto", replicates: int = 200, seed: int = 1
+        self,
+        survey: Survey,
+        *,
+        variance: str = "auto",
+        replicates: int = 200,
+        seed: int = 1,
+        arrays: DesignArrays | None = None,
     ) -> None:
+        """``arrays``: the design's codes when already built for the same rows."""
         self.survey = survey
         self.variance = variance
         self.replicates = replicates
@@ -48,10 +55,10 @@ class LinearEstimator:
         frame = survey.design_table.frame
         self.frame = frame
         self.w = frame.get_column(design.weight).cast(pl.Float64).to_numpy()
-        self.arrays: DesignArrays | None = None
+        self.arrays: DesignArrays | None = arrays
         self._columns: dict[str, FloatArray] = {}
         self._codes: dict[str | None, tuple[np.ndarray[Any, Any], list[Any]]] = {}
-        if self.fast:
+        if self.fast and self.arrays is None:
             self.arrays = DesignArrays.build(
                 n=frame.height,
                 strata=frame.get_column(design.strata).to_numpy() if design.strata else None,
@@ -122,20 +129,22 @@ class LinearEstimator:
         codes, labels = self._domains(by)
         n_dom = len(labels)
         w = self.w
-        x = self._column(denominator) if denominator is not None else np.ones_like(w)
-        big_x = np.bincount(codes, weights=w * x, minlength=n_dom)
+        wx = w * self._column(denominator) if denominator is not None else w
+        big_x = np.bincount(codes, weights=wx, minlength=n_dom)
         counts = np.bincount(codes, minlength=n_dom)
         population = np.bincount(codes, weights=w, minlength=n_dom)
-        flat = self.arrays.psu * n_dom + codes
+        flat = self.arrays.psu * n_dom + codes if n_dom > 1 else self.arrays.psu
         size = self.arrays.n_psus * n_dom
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inverse = np.where(big_x != 0, 1.0 / big_x, 0.0)[codes]
         out: dict[str, list[Estimate]] = {}
         for column in columns:
-            y = self._column(column)
-            big_y = np.bincount(codes, weights=w * y, minlength=n_dom)
+            wy = w * self._column(column)
+            big_y = np.bincount(codes, weights=wy, minlength=n_dom)
             with np.errstate(divide="ignore", invalid="ignore"):
                 r = np.where(big_x != 0, big_y / big_x, np.nan)
-                z = (y - r[codes] * x) / big_x[codes]
-            summed = np.bincount(flat, weights=np.nan_to_num(w * z), minlength=size)
+            wz = (wy - wx * np.nan_to_num(r)[codes]) * inverse  # w * z
+            summed = np.bincount(flat, weights=wz, minlength=size)
             totals: FloatArray = summed.astype(np.float64).reshape(self.arrays.n_psus, n_dom)
             var = linearized_variance(totals, self.arrays)
             out[column] = [

@@ -104,7 +104,7 @@ class CashTransfer(InstrumentBase):
             if self.eligible is None:
                 count = data.members.copy()
             else:
-                count = data.household_sum(data.condition(self.eligible, "person"))
+                count = data.count(self.eligible).copy()
             if self.max_members is not None:
                 np.minimum(count, float(self.max_members), out=count)
         elif self.eligible is None:
