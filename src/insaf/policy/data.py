@@ -314,7 +314,11 @@ class PolicyData:
                 values = np.zeros(self.n_households)
                 values[agg.get_column("h").to_numpy()] = agg.get_column("v").to_numpy()
         self.households = self.households.with_columns(pl.Series(name, values))
-        self._cache = {k: v for k, v in self._cache.items() if name not in compiled(k[1]).names}
+        self._cache = {
+            k: v
+            for k, v in self._cache.items()
+            if (k[1] != name if k[0] == "column" else name not in compiled(k[1]).names)
+        }
 
     # -- shape ------------------------------------------------------------------------
 
@@ -397,8 +401,18 @@ class PolicyData:
         return out  # type: ignore[return-value]
 
     def column(self, name: str) -> FloatArray:
-        """A numeric household column."""
-        return self.values(f'"{name}"', "household")
+        """A numeric household column (missing values are an error)."""
+        key = ("column", name, "household")
+        if key not in self._cache:
+            series = self.households.get_column(name)
+            if series.null_count():
+                raise DataError(
+                    f"household column {name!r} has {series.null_count()} missing values"
+                )
+            values = series.cast(pl.Float64).to_numpy()
+            self._cache[key] = np.ascontiguousarray(values, dtype=np.float64)
+        out: FloatArray = self._cache[key]  # type: ignore[assignment]
+        return out
 
     # -- randomness and periods ------------------------------------------------------------
 
