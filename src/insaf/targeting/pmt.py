@@ -34,7 +34,7 @@ import polars as pl
 from insaf import __version__
 from insaf.errors import DataError, InsafError
 from insaf.measures.variance import DesignArrays, FloatArray
-from insaf.survey import Survey
+from insaf.survey import Design, Survey
 from insaf.targeting.folds import psu_folds, psu_split
 from insaf.targeting.model import GroupModel, PmtModel
 from insaf.targeting.proxies import Proxy, design_matrix, parse_proxies, resolve
@@ -49,11 +49,10 @@ Weights = Literal["household", "person"]
 
 @dataclass(frozen=True, eq=False)
 class _Rows:
-    """The regression data of one survey."""
+    """The regression data, rows in working order: ``a = (1, x, ln y)``."""
 
-    x: FloatArray
+    a: FloatArray
     names: list[str]
-    y: FloatArray
     w: FloatArray
     people: FloatArray
     strata: np.ndarray[Any, Any] | None
@@ -61,9 +60,14 @@ class _Rows:
     lonely: str
     line_poor: FloatArray | None
 
-    def design(self, rows: np.ndarray[Any, Any]) -> DesignArrays:
+    @property
+    def y(self) -> FloatArray:
+        out: FloatArray = self.a[:, -1]
+        return out
+
+    def design(self, rows: slice) -> DesignArrays:
         return DesignArrays.build(
-            n=int(rows.sum()),
+            n=len(range(*rows.indices(self.a.shape[0]))),
             strata=None if self.strata is None else self.strata[rows],
             psu=None if self.psu is None else self.psu[rows],
             lonely=self.lonely,
@@ -71,24 +75,21 @@ class _Rows:
 
 
 def _rows(
-    survey: Survey,
+    frame: pl.DataFrame,
+    design: Design,
     proxies: list[Proxy],
     welfare: str,
     net_of: str | None,
     weights: Weights,
     line: str | float | None,
 ) -> _Rows:
-    if survey.households is None:
-        raise DataError("a proxy-means test is fitted on a household table; this survey has none")
-    frame = survey.households.frame
-    x, names = design_matrix(proxies, frame)
-    design = survey.design
     need = [welfare, design.weight, "hhsize"] + ([net_of] if net_of else [])
     absent = [c for c in need if c not in frame.columns]
     if absent:
         raise DataError(
             f"variable(s) {', '.join(repr(a) for a in absent)} not in the household table"
         )
+    a, names = design_matrix(proxies, frame, left=1, right=1)
     size = frame.get_column("hhsize").cast(pl.Float64).to_numpy()
     value = frame.get_column(welfare).cast(pl.Float64).to_numpy()
     if net_of is not None:
@@ -99,27 +100,34 @@ def _rows(
             f"welfare {welfare!r} is missing, zero or negative for {int(bad.sum())} household(s): "
             "the model predicts its logarithm"
         )
-    y = np.log(value)
+    a[:, 0] = 1.0
+    a[:, -1] = np.log(value)
     hw = frame.get_column(design.weight).cast(pl.Float64).to_numpy()
     people = hw * size
     line_poor = None
     if isinstance(line, str):
-        if line not in frame.columns:
-            raise DataError(f"poverty line {line!r} is not in the household table")
         z = frame.get_column(line).cast(pl.Float64).to_numpy()
         line_poor = (value < z).astype(np.float64)
     elif line is not None:
         line_poor = (value < float(line)).astype(np.float64)
     return _Rows(
-        x=x,
+        a=a,
         names=names,
-        y=y,
         w=hw if weights == "household" else people,
         people=people,
         strata=frame.get_column(design.strata).to_numpy() if design.strata else None,
         psu=frame.get_column(design.psu).to_numpy() if design.psu else None,
         lonely=design.lonely_psu.value,
         line_poor=line_poor,
+    )
+
+
+def _arrays(frame: pl.DataFrame, design: Design, rows: np.ndarray[Any, Any]) -> DesignArrays:
+    return DesignArrays.build(
+        n=int(rows.sum()),
+        strata=frame.get_column(design.strata).to_numpy()[rows] if design.strata else None,
+        psu=frame.get_column(design.psu).to_numpy()[rows] if design.psu else None,
+        lonely=design.lonely_psu,
     )
 
 
@@ -220,22 +228,28 @@ def fit_pmt(
     resolved = resolve(parsed, survey, frame)
     if isinstance(line, str) and line not in frame.columns:
         line = None
-    rows = _rows(survey, resolved, welfare, net_of, weights, line)
-    n = rows.y.shape[0]
+    n = frame.height
     everyone = np.ones(n, dtype=bool)
-    design = rows.design(everyone)
-    test = psu_split(design, test_share, seed) if test_share is not None else ~everyone
-    train = ~test
+    test = (
+        psu_split(_arrays(frame, survey.design, everyone), test_share, seed)
+        if test_share is not None
+        else ~everyone
+    )
     group, labels = _group_codes(frame, by)
     n_groups = len(labels)
-    fold = psu_folds(rows.design(train), folds, seed)
-    a = np.column_stack([np.ones(n), rows.x, rows.y])
-    a_train = a[train] if test_share is not None else a
-    cell = group[train] * folds + fold
-    cells = grams(a_train, rows.w[train], cell, n_groups * folds).reshape(
-        n_groups, folds, a.shape[1], a.shape[1]
-    )
-    counts = np.bincount(cell, minlength=n_groups * folds).reshape(n_groups, folds)
+    n_cells = n_groups * folds
+    fold = np.full(n, -1, dtype=np.int64)
+    fold[~test] = psu_folds(_arrays(frame, survey.design, ~test), folds, seed)
+    key = np.where(test, n_cells, group * folds + fold)
+    order = np.argsort(key, kind="stable")
+    bounds = np.searchsorted(key[order], np.arange(n_cells + 2))
+    rows = _rows(frame[order], survey.design, resolved, welfare, net_of, weights, line)
+    a, w = rows.a, rows.w
+    n_train = int(bounds[n_cells])
+    train = slice(0, n_train)
+    test_rows = slice(n_train, n)
+    cells = grams(a, w, bounds[: n_cells + 1]).reshape(n_groups, folds, a.shape[1], a.shape[1])
+    counts = np.diff(bounds[: n_cells + 1]).reshape(n_groups, folds)
 
     blocks: list[list[int]] = []
     j = 1
@@ -243,11 +257,11 @@ def fit_pmt(
         width = len(p.columns())
         blocks.append(list(range(j, j + width)))
         j += width
-    oof = np.zeros(int(train.sum()))
+    oof = np.zeros(n_train)
     fitted = np.zeros(n)
     models: list[GroupModel] = []
     penalties: list[float] = []
-    g_train = group[train]
+    group_sorted = group[order]
     for g in range(n_groups):
         selector = _Selector(selection, blocks)
         selector.tune(cells[g])
@@ -257,14 +271,15 @@ def fit_pmt(
         for f in range(folds):
             cols = selector.columns(total - cells[g, f], int(counts[g].sum() - counts[g, f]))
             beta = _coefficients(total - cells[g, f], cols)
-            here = (g_train == g) & (fold == f)
-            oof[here] = a_train[here, :-1] @ beta
+            cell = slice(int(bounds[g * folds + f]), int(bounds[g * folds + f + 1]))
+            oof[cell] = a[cell, :-1] @ beta
         cols = selector.columns(total, int(counts[g].sum()))
         beta = _coefficients(total, cols)
-        in_group = group == g
-        fitted[in_group] = a[in_group, :-1] @ beta
-        inside = in_group & train
-        stats = fit_metrics(rows.y[inside], fitted[inside], rows.w[inside])
+        mine = slice(int(bounds[g * folds]), int(bounds[(g + 1) * folds]))
+        fitted[mine] = a[mine, :-1] @ beta
+        held = np.flatnonzero(group_sorted[test_rows] == g) + n_train
+        fitted[held] = a[held, :-1] @ beta
+        stats = fit_metrics(rows.y[mine], fitted[mine], w[mine])
         models.append(
             GroupModel(
                 group=labels[g],
@@ -272,7 +287,7 @@ def fit_pmt(
                 coefficients={
                     rows.names[c - 1]: float(beta[c]) for c in cols if c > 0 and beta[c] != 0.0
                 },
-                n=int(inside.sum()),
+                n=int(counts[g].sum()),
                 r2=stats["r2"],
                 rmse=stats["rmse"],
             )
@@ -288,38 +303,35 @@ def fit_pmt(
         "test_share": test_share,
         "weights": weights,
         "poverty_line": line,
-        "in_sample": fit_metrics(rows.y[train], fitted[train], rows.w[train]),
+        "in_sample": fit_metrics(rows.y[train], fitted[train], w[train]),
     }
-    line_train = None if rows.line_poor is None else rows.line_poor[train]
-    cv = validate_predictions(
-        rows.y[train],
-        oof,
-        rows.w[train],
-        rows.people[train],
-        rows.design(train),
-        line_poor=line_train,
-        coverages=coverages,
-        replicates=replicates,
-        seed=seed,
-    )
+    line_poor = rows.line_poor
+
+    def check(part: slice, predicted: FloatArray) -> dict[str, Any]:
+        return validate_predictions(
+            rows.y[part],
+            predicted,
+            w[part],
+            rows.people[part],
+            rows.design(part),
+            line_poor=None if line_poor is None else line_poor[part],
+            coverages=coverages,
+            replicates=replicates,
+            seed=seed,
+        )
+
+    cv = check(train, oof)
+    fold_sorted = fold[order][:n_train]
     cv["per_fold"] = [
-        {"fold": f, "n": int((fold == f).sum())}
-        | fit_metrics(rows.y[train][fold == f], oof[fold == f], rows.w[train][fold == f])
+        {"fold": f, "n": int((fold_sorted == f).sum())}
+        | fit_metrics(
+            rows.y[train][fold_sorted == f], oof[fold_sorted == f], w[train][fold_sorted == f]
+        )
         for f in range(folds)
     ]
     validation["cv"] = cv
     if test_share is not None:
-        validation["test"] = validate_predictions(
-            rows.y[test],
-            fitted[test],
-            rows.w[test],
-            rows.people[test],
-            rows.design(test),
-            line_poor=None if rows.line_poor is None else rows.line_poor[test],
-            coverages=coverages,
-            replicates=replicates,
-            seed=seed,
-        ) | {"n": int(test.sum())}
+        validation["test"] = check(test_rows, fitted[test_rows]) | {"n": n - n_train}
     return PmtModel(
         proxies=kept,
         models=tuple(models),

@@ -177,12 +177,15 @@ def resolve(proxies: Sequence[Proxy], survey: Survey, frame: pl.DataFrame) -> li
     return out
 
 
-def design_matrix(proxies: Sequence[Proxy], frame: pl.DataFrame) -> tuple[FloatArray, list[str]]:
-    """The regression columns of ``proxies`` (no intercept), one row per household."""
+def design_matrix(
+    proxies: Sequence[Proxy], frame: pl.DataFrame, *, left: int = 0, right: int = 0
+) -> tuple[FloatArray, list[str]]:
+    """The regression columns of ``proxies`` (no intercept), one row per household,
+    after ``left`` and before ``right`` columns left for the caller to fill."""
     _missing([p.name for p in proxies], frame, "the model needs variable(s)")
     names = [c for p in proxies for c in p.columns()]
-    x = np.empty((frame.height, len(names)))
-    j = 0
+    x = np.empty((frame.height, left + len(names) + right), order="F")
+    j = left
     for p in proxies:
         v = _values(frame, p.name)
         if p.encoding == "categorical":

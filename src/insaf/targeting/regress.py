@@ -33,21 +33,20 @@ from insaf.targeting.estimators import IntArray
 
 __all__ = ["grams", "lasso_path", "ols", "sse", "stepwise"]
 
-CHUNK = 131_072
+CHUNK = 16_384
 
 
-def grams(a: FloatArray, w: FloatArray, cell: IntArray, n_cells: int) -> FloatArray:
-    """``G[c] = sum_{k in cell c} w_k a_k a_k'`` for every cell, shape ``(C, q, q)``."""
+def grams(a: FloatArray, w: FloatArray, bounds: IntArray) -> FloatArray:
+    """``G[c] = sum_{k in c} w_k a_k a_k'`` for cells of consecutive rows
+    ``bounds[c]:bounds[c+1]``, shape ``(C, q, q)`` (rows read in chunks, in order)."""
     q = a.shape[1]
+    n_cells = bounds.shape[0] - 1
     out = np.zeros((n_cells, q, q))
-    order = np.argsort(cell, kind="stable")
-    bounds = np.searchsorted(cell[order], np.arange(n_cells + 1))
-    for c in range(n_cells):  # loop over cells (folds x groups), each in row chunks
-        rows = order[bounds[c] : bounds[c + 1]]
-        for start in range(0, rows.size, CHUNK):
-            part = rows[start : start + CHUNK]
-            block = a[part]
-            out[c] += block.T @ (block * w[part, None])
+    for c in range(n_cells):  # loop over cells (folds x groups) and row chunks
+        for start in range(int(bounds[c]), int(bounds[c + 1]), CHUNK):
+            stop = min(start + CHUNK, int(bounds[c + 1]))
+            block = a[start:stop]
+            out[c] += block.T @ (block * w[start:stop, None])
     return out
 
 

@@ -8,8 +8,9 @@ per person, ``p`` the prediction and ``w`` the regression weights:
 - ``r2 = 1 - sum w (y - p)^2 / sum w (y - ybar)^2`` (``ybar`` the weighted mean of
   the data scored: out-of-sample R², which can be negative);
 - ``rmse = sqrt(sum w (y - p)^2 / sum w)``;
-- ``spearman``: the weighted correlation of the mid-point weighted ranks of
-  ``y`` and ``p`` (ties are not averaged: welfare and scores are continuous);
+- ``spearman``: the correlation, over people (weights ``w_h n_h``), of the
+  mid-point people-weighted ranks of ``y`` and ``p`` (ties are not averaged:
+  welfare and scores are continuous);
 - error curves at coverage ``c`` (10 % to 60 %): the people (weights ``w_h n_h``)
   with the lowest scores, ``share(p) < c``, are selected; exclusion error
   ``1 - sum wP S / sum wP`` and inclusion error ``sum w(1-P) S / sum w S``, for
@@ -28,8 +29,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from insaf.measures.variance import DesignArrays, FloatArray
+from insaf.targeting.estimators import IntArray
 from insaf.targeting.folds import bootstrap_factors_for
 
 __all__ = ["COVERAGES", "fit_metrics", "validate_predictions"]
@@ -41,69 +44,88 @@ SCALARS = ("r2", "rmse", "spearman")
 CURVES = ("exclusion_poorest", "inclusion_poorest", "exclusion_line", "inclusion_line")
 
 
-def _shares(order: np.ndarray[Any, Any], w: FloatArray) -> FloatArray:
-    sorted_w = w[order]
-    cumulative = np.cumsum(sorted_w)
-    total = cumulative[-1] if cumulative.size and cumulative[-1] > 0 else 1.0
-    out = np.empty(w.shape[0])
-    out[order] = (cumulative - 0.5 * sorted_w) / total
-    return out
-
-
 class _Scorer:
-    """Metrics of fixed predictions under any weights (the full sample or a replicate)."""
+    """Metrics of fixed predictions under any PSU weight factors (None: the full sample).
+
+    Everything is kept in two sorted orders (by ``y`` and by the prediction),
+    so a replicate needs only sequential passes and two gathers: its weights in
+    each order are the sorted weights times the factor of each row's PSU.
+    """
 
     def __init__(
         self,
         y: FloatArray,
         pred: FloatArray,
+        w: FloatArray,
+        people: FloatArray,
+        psu: IntArray,
         line_poor: FloatArray | None,
         coverages: Sequence[float],
     ) -> None:
-        self.y = y
-        self.pred = pred
-        self.line_poor = line_poor
         self.levels = np.asarray(coverages, dtype=np.float64)
-        self.order_y = np.argsort(y, kind="stable")
-        self.order_p = np.argsort(pred, kind="stable")
+        oy = np.argsort(y, kind="stable")
+        op = np.argsort(pred, kind="stable")
+        inverse = np.empty_like(op)
+        inverse[op] = np.arange(op.size)
+        self.p_of_y = inverse[oy]  # position in prediction order of each row in y order
+        self.resid2 = ((y - pred) ** 2)[oy]
+        self.y = y[oy]
+        self.y2 = self.y**2
+        self.w_y = w[oy]
+        self.people_y, self.people_p = people[oy], people[op]
+        self.psu_y, self.psu_p = psu[oy], psu[op]
+        self.line_p = None if line_poor is None else line_poor[op]
 
-    def _cum(self, position: FloatArray, weights: FloatArray) -> FloatArray:
-        """``sum w 1(position < c)`` for every level ``c``."""
-        index = np.searchsorted(self.levels, position, side="right")
-        counts = np.bincount(index, weights=weights, minlength=self.levels.size + 1)
-        out: FloatArray = np.cumsum(counts, dtype=np.float64)[: self.levels.size]
-        return out
+    def _entry(
+        self, cumulative: FloatArray, weights: FloatArray
+    ) -> tuple[IntArray, npt.NDArray[np.int8], FloatArray]:
+        """Sorted rows with mid-point share ``< c`` for each level ``c``: the prefix
+        lengths, each row's first level (``levels.size`` when none), and the shares."""
+        shares = (cumulative - 0.5 * weights) / (cumulative[-1] if cumulative[-1] > 0 else 1.0)
+        lengths = np.searchsorted(shares, self.levels, side="left").astype(np.int64)
+        widths = np.diff(np.concatenate([[0], lengths, [shares.size]]))
+        entry = np.repeat(np.arange(self.levels.size + 1, dtype=np.int8), widths)
+        return lengths, entry, shares
 
-    def __call__(self, w: FloatArray, wp: FloatArray) -> dict[str, FloatArray]:
-        y, p = self.y, self.pred
-        total = float(w.sum())
-        resid = y - p
-        mean_y = float(np.dot(w, y)) / total
-        ss_res = float(np.dot(w, resid * resid))
-        ss_tot = float(np.dot(w, (y - mean_y) ** 2))
-        ry = _shares(self.order_y, w)
-        rp = _shares(self.order_p, w)
-        my, mp = float(np.dot(w, ry)) / total, float(np.dot(w, rp)) / total
-        cov = float(np.dot(w, (ry - my) * (rp - mp)))
-        sy = float(np.dot(w, (ry - my) ** 2))
-        sp = float(np.dot(w, (rp - mp) ** 2))
+    def __call__(self, factors: FloatArray | None) -> dict[str, FloatArray]:
+        if factors is None:
+            w_y, people_y, people_p = self.w_y, self.people_y, self.people_p
+        else:
+            fy = factors[self.psu_y]
+            w_y = self.w_y * fy
+            people_y, people_p = self.people_y * fy, self.people_p * factors[self.psu_p]
+        total = float(w_y.sum())
+        mean_y = float(np.dot(w_y, self.y)) / total
+        ss_res = float(np.dot(w_y, self.resid2))
+        ss_tot = float(np.dot(w_y, self.y2)) - total * mean_y * mean_y
+        cum_y = np.cumsum(people_y)
+        cum_p = np.cumsum(people_p)
+        len_y, entry_y, ry = self._entry(cum_y, people_y)
+        len_p, entry_p, rp_sorted = self._entry(cum_p, people_p)
+        rp = rp_sorted[self.p_of_y]
+        n_people = float(cum_y[-1])
+        wry = people_y * ry
+        my, mp = float(wry.sum()) / n_people, float(np.dot(people_y, rp)) / n_people
+        cov = float(np.dot(wry, rp)) - n_people * my * mp
+        sy = float(np.dot(wry, ry)) - n_people * my * my
+        sp = float(np.dot(people_y * rp, rp)) - n_people * mp * mp
         out = {
             "r2": np.array(1.0 - ss_res / ss_tot if ss_tot > 0 else np.nan),
             "rmse": np.array(np.sqrt(ss_res / total)),
             "spearman": np.array(cov / np.sqrt(sy * sp) if sy > 0 and sp > 0 else np.nan),
         }
-        sy_p = _shares(self.order_y, wp)
-        sp_p = _shares(self.order_p, wp)
-        selected = self._cum(sp_p, wp)
-        poor = self._cum(sy_p, wp)
-        both = self._cum(np.maximum(sy_p, sp_p), wp)
+        poor = np.where(len_y > 0, cum_y[np.maximum(len_y - 1, 0)], 0.0)
+        selected = np.where(len_p > 0, cum_p[np.maximum(len_p - 1, 0)], 0.0)
+        later = np.maximum(entry_y, entry_p[self.p_of_y])
+        both = np.cumsum(np.bincount(later, weights=people_y, minlength=self.levels.size + 1))
+        both = both[: self.levels.size]
         with np.errstate(divide="ignore", invalid="ignore"):
             out["exclusion_poorest"] = 1.0 - both / poor
             out["inclusion_poorest"] = (selected - both) / selected
-            if self.line_poor is not None:
-                lp = wp * self.line_poor
-                hit = self._cum(sp_p, lp)
-                out["exclusion_line"] = 1.0 - hit / float(lp.sum())
+            if self.line_p is not None:
+                hit_cum = np.cumsum(people_p * self.line_p)
+                hit = np.where(len_p > 0, hit_cum[np.maximum(len_p - 1, 0)], 0.0)
+                out["exclusion_line"] = 1.0 - hit / float(hit_cum[-1])
                 out["inclusion_line"] = (selected - hit) / selected
         return out
 
@@ -136,14 +158,13 @@ def validate_predictions(
     level: float = 0.95,
 ) -> dict[str, Any]:
     """Out-of-sample metrics with bootstrap percentile intervals (JSON-ready)."""
-    scorer = _Scorer(y, pred, line_poor, coverages)
-    point = scorer(w, people)
+    scorer = _Scorer(y, pred, w, people, design.psu, line_poor, coverages)
+    point = scorer(None)
     draws: dict[str, list[FloatArray]] = {k: [] for k in point}
     if replicates > 1:
         factors = bootstrap_factors_for(design, replicates, seed)
         for r in range(replicates):  # loop over replicates, each vectorised
-            f = factors[design.psu, r]
-            for k, v in scorer(w * f, people * f).items():
+            for k, v in scorer(np.ascontiguousarray(factors[:, r])).items():
                 draws[k].append(v)
     lo, hi = 100 * (1 - level) / 2, 100 * (1 + level) / 2
 
