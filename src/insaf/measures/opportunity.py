@@ -49,9 +49,42 @@ _MAX_ITER = 100
 _TOL = 1e-12
 
 
-def _fit(x: FloatArray, y: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+class _Fits:
+    """The last fit, shared by the statistics of one estimation: the three HOI
+    statistics (and the coefficients) of a domain and replicate need one fit,
+    and each replicate starts from the previous solution. A fit is reused only
+    for exactly the same rows and weights (compared in full)."""
+
+    def __init__(self) -> None:
+        self.key: tuple[FloatArray, FloatArray, FloatArray] | None = None
+        self.result: tuple[FloatArray, FloatArray, FloatArray] | None = None
+        self.start: FloatArray | None = None
+
+    def fit(
+        self, x: FloatArray, y: FloatArray, w: FloatArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        if self.key is not None and self.result is not None:
+            kx, ky, kw = self.key
+            if (
+                kw.shape == w.shape
+                and kx.shape == x.shape
+                and np.array_equal(kw, w)
+                and np.array_equal(ky, y)
+                and np.array_equal(kx, x)
+            ):
+                return self.result
+        start = self.start if self.start is not None and self.start.shape[0] == x.shape[1] else None
+        self.result = _fit(x, y, w, start)
+        self.key = (x.copy(), y.copy(), w.copy())
+        self.start = self.result[0]
+        return self.result
+
+
+def _fit(
+    x: FloatArray, y: FloatArray, w: FloatArray, start: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Weighted logistic regression by Newton–Raphson (IRLS): ``(b, p, J^-1)``."""
-    beta = np.zeros(x.shape[1])
+    beta = np.zeros(x.shape[1]) if start is None else start.copy()
     for _ in range(_MAX_ITER):
         p = 1.0 / (1.0 + np.exp(-(x @ beta)))
         q = w * p * (1.0 - p)
@@ -81,11 +114,13 @@ def _design(cols: Cols, names: Sequence[str]) -> FloatArray:
     return np.column_stack([np.ones_like(y), *(cols[n] for n in names)])
 
 
-def _hoi_kernel(which: str, names: Sequence[str]) -> Kernel:
+def _hoi_kernel(which: str, names: Sequence[str], fits: _Fits | None = None) -> Kernel:
+    shared = fits or _Fits()
+
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
         y = cols["y"]
         x = _design(cols, names)
-        _, p, j_inv = _fit(x, y, w)
+        _, p, j_inv = shared.fit(x, y, w)
         n_pop = float(w.sum())
         cover = float(np.dot(w, p)) / n_pop
         dev = p - cover
@@ -107,11 +142,13 @@ def _hoi_kernel(which: str, names: Sequence[str]) -> Kernel:
     return kernel
 
 
-def _coef_kernel(j: int, names: Sequence[str]) -> Kernel:
+def _coef_kernel(j: int, names: Sequence[str], fits: _Fits | None = None) -> Kernel:
+    shared = fits or _Fits()
+
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
         y = cols["y"]
         x = _design(cols, names)
-        beta, p, j_inv = _fit(x, y, w)
+        beta, p, j_inv = shared.fit(x, y, w)
         if not influence:
             return float(beta[j]), None, 0.0
         return float(beta[j]), (x * (y - p)[:, None]) @ j_inv[:, j], 0.0
@@ -193,14 +230,15 @@ def _estimate(
     if not np.all((y == 0) | (y == 1)):
         raise DataError(f"access indicator {variable!r} must be 0/1 (or boolean)")
     roles = [r for r in variables if r != "y"]
+    fits = _Fits()
     if stats_of == "hoi":
         stats = [
-            Statistic(name=name, kernel=_hoi_kernel(which, roles), variable=variable)
+            Statistic(name=name, kernel=_hoi_kernel(which, roles, fits), variable=variable)
             for name, which in (("hoi.coverage", "coverage"), ("hoi.D", "D"), ("hoi", "hoi"))
         ]
     else:
         stats = [
-            Statistic(name=f"logit[{term}]", kernel=_coef_kernel(j, roles), variable=variable)
+            Statistic(name=f"logit[{term}]", kernel=_coef_kernel(j, roles, fits), variable=variable)
             for j, term in enumerate(["(Intercept)", *terms])
         ]
     return run(sample, stats)
