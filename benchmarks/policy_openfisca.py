@@ -89,7 +89,7 @@ def main() -> None:
     loaded = np.load(sys.argv[1], allow_pickle=False)
     data = {k: loaded[k] for k in loaded.files}
     timings: dict[str, float] = {}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     baseline_system = CountryTaxBenefitSystem()
     reform_system = Bench(baseline_system)
     timings["systems"] = time.perf_counter() - start
@@ -121,6 +121,7 @@ def main() -> None:
                 "households": int(weight.size),
                 "persons": int(data["person_id"].size),
                 "seconds": timings,
+                "cpu": time.process_time() - cpu,
                 "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6,
                 "net_cost_change": cost["reform"] - cost["baseline"],
                 "headcount": headcount,

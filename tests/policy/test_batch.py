@@ -88,3 +88,30 @@ def test_linear_estimator_with_replicates_uses_public_functions(survey: Survey) 
     got = linear.ratios(["consumption_pc"])["consumption_pc"][0]
     want = measures.mean(survey, "consumption_pc", level="household", variance="jackknife")[0]
     _same(got, want)
+
+
+@pytest.mark.parametrize("variance", ["auto", "jackknife"])
+def test_one_sample_for_many_variables(survey: Survey, variance: str) -> None:
+    from insaf.policy.batch import Request, compute
+
+    options = {**OPTIONS, "variance": variance}
+    found = compute(
+        survey,
+        [
+            Request("consumption_pc"),
+            Request("food", ("gini",)),
+            Request("tax", rank_by="consumption_pc"),
+        ],
+        lines={"line": "poverty_line"},
+        options=options,
+    )
+    public = {"variance": variance, "level": "household"}
+    want = measures.fgt(survey, "consumption_pc", line="poverty_line", alpha=1, **public)[0]
+    _same(found[("consumption_pc", "fgt", "line", "1")], want)
+    _same(found[("consumption_pc", "palma")], measures.palma(survey, "consumption_pc", **public)[0])
+    _same(found[("food", "gini")], measures.gini(survey, "food", **public)[0])
+    conc = measures.concentration(survey, "tax", rank_by="consumption_pc", **public)[0]
+    _same(found[("tax", "concentration")], conc)
+    # estimates from one sample pair with each other
+    diff = measures.difference(found[("food", "gini")], found[("consumption_pc", "gini")])
+    assert diff.se > 0

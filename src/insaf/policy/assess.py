@@ -23,7 +23,7 @@ from insaf.measures import Estimate, difference
 from insaf.measures.estimate import LinearBasis, ReplicateBasis
 from insaf.measures.variance import linearized_variance, replicate_variance
 from insaf.policy.analysis import Analysis, build_analysis, default_groups
-from insaf.policy.batch import concentrations, welfare_statistics
+from insaf.policy.batch import Request, compute
 from insaf.policy.engine import Simulation, State
 from insaf.policy.impact import Impact, ReformImpact, Row
 from insaf.policy.instruments import Kind
@@ -33,8 +33,6 @@ from insaf.policy.solver import Solved
 from insaf.survey import Survey
 
 __all__ = ["assess", "combine", "survey_fingerprint"]
-
-_ALL = ("fgt", "gini", "palma", "qsr")
 
 
 def combine(value: float, terms: Sequence[tuple[float, Estimate]], measure: str) -> Estimate:
@@ -106,7 +104,7 @@ class _Assessor:
             seed=opts.seed,
             arrays=self.people.arrays,
         )
-        self._stats: dict[tuple[Any, ...], dict[tuple[str, ...], Estimate]] = {}
+        self._stats: dict[str, dict[tuple[str, ...], Estimate]] = {}
         self.groups = (
             sim.scenario.groups if sim.scenario.groups is not None else default_groups(sim)
         )
@@ -123,23 +121,25 @@ class _Assessor:
 
     # -- nonlinear statistics, cached --------------------------------------------------
 
-    def stats(
-        self, column: str, survey: Survey | None = None, which: Sequence[str] = _ALL
-    ) -> dict[tuple[str, ...], Estimate]:
-        """FGT on every line, Gini, Palma, S80/S20 of ``column`` (one sort, cached)."""
-        on = survey if survey is not None else self.a.people
-        key = (column, id(on), tuple(which))
-        if key not in self._stats:
-            self._stats[key] = welfare_statistics(
-                on,
-                column,
+    def stats(self, column: str) -> dict[tuple[str, ...], Estimate]:
+        """FGT on every line, Gini, Palma, S80/S20 of a welfare column of the analysis.
+
+        The baseline's and every reform's are computed together, from one
+        prepared sample, the first time any is asked for.
+        """
+        if not self._stats:
+            columns = ["w0", *(f"_r{r}_w" for r in self.a.reform_index.values())]
+            found = compute(
+                self.a.people,
+                [Request(c) for c in columns],
                 lines=self.a.lines,
                 below=self.opts.below,
                 gini=self.opts.gini,
-                which=which,
                 options=self.common,
             )
-        return self._stats[key]
+            for c in columns:
+                self._stats[c] = {k[1:]: v for k, v in found.items() if k[0] == c}
+        return self._stats[column]
 
     def fgt(self, column: str, line: str, alpha: int) -> Estimate:
         return self.stats(column)[("fgt", line, str(alpha))]
@@ -376,18 +376,25 @@ class _Assessor:
         known = {"w0": self.a.frame.get_column("w0").to_numpy()}
         for r in self.a.reform_index.values():
             known[f"_r{r}_w"] = self.a.frame.get_column(f"_r{r}_w").to_numpy()
-        ginis: dict[str, Estimate] = {}
-        for c in concept_cols:  # a concept equal to a welfare already measured: reuse it
-            same = next((k for k, v in known.items() if np.array_equal(v, series[c])), None)
-            if same is not None:
-                ginis[c] = self.stats(same)[("gini",)]
-            else:
-                ginis[c] = self.stats(c, survey, ("gini",))[("gini",)]
-        g_market = ginis["_c_market"]
+        reuse = {  # a concept equal to a welfare already measured: reuse its Gini
+            c: next((k for k, v in known.items() if np.array_equal(v, series[c])), None)
+            for c in concept_cols
+        }
         all_columns = list(dict.fromkeys(c for cs in instruments.values() for c, _, _ in cs))
-        concentration = concentrations(
-            survey, all_columns, rank_by="_c_market", options=self.common
+        found = compute(
+            survey,
+            [Request(c, ("gini",)) for c in concept_cols if reuse[c] is None]
+            + [Request(c, rank_by="_c_market") for c in all_columns],
+            lines={},
+            gini=self.opts.gini,
+            options=self.common,
         )
+        ginis = {
+            c: self.stats(same)[("gini",)] if same is not None else found[(c, "gini")]
+            for c, same in reuse.items()
+        }
+        g_market = ginis["_c_market"]
+        concentration = {c: found[(c, "concentration")] for c in all_columns}
         out: dict[str, tuple[list[Row], list[Row], list[Row]]] = {}
         for name in states:
             concepts: list[Row] = [

@@ -1,20 +1,24 @@
-"""Several nonlinear statistics of one variable from one sort.
+"""Many nonlinear statistics of many variables from one prepared sample.
 
-An impact needs, for each welfare variable, FGT 0/1/2 on every line, the Gini,
-the Palma and S80/S20, and the concentration coefficient of every instrument
-ranked by market income. The public ``insaf.measures`` functions compute one
-statistic per call, and each call checks, codes the design and sorts the data
-again (about 0.3 s at a million households). This adapter uses the same
-pieces of ``insaf.measures`` (``prepare``, ``run`` and the kernels of
-``poverty`` and ``inequality``) to compute all the statistics of one variable
-from a single prepared sample: the numbers, standard errors and influence
-values are the ones the public functions give (``tests/policy/test_batch.py``
-checks that they are equal).
+An impact needs, for the baseline welfare and each reform's, FGT 0/1/2 on
+every line, the Gini, the Palma and S80/S20; the Gini of every CEQ income
+concept; the concentration coefficient of every instrument ranked by market
+income. The public ``insaf.measures`` functions compute one statistic per
+call, and each call checks the data, codes the design and sorts again (about
+0.3 s at a million households). This adapter uses the same pieces of
+``insaf.measures`` (``prepare``, ``run`` and the kernels of ``poverty`` and
+``inequality``) on one prepared sample holding every variable: each kernel
+gets its variable's rows in sorted order (one ``argsort`` per variable, shared
+by its statistics) and its influence values are put back in the sample's
+order. The numbers, standard errors and influence values are the ones the
+public functions give (``tests/policy/test_batch.py`` checks they are equal),
+for linearization and for replicate weights alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,20 +32,130 @@ from insaf.measures.poverty import _fgt_kernel
 from insaf.measures.variance import FloatArray
 from insaf.survey import Survey
 
-__all__ = ["concentrations", "welfare_statistics"]
+__all__ = ["Request", "compute", "concentrations", "welfare_statistics"]
 
 KernelOut = tuple[float, FloatArray | None, float]
 
 
-def _fgt(alpha: int, below: str, line_role: str | None, fixed: float) -> Kernel:
-    inner = _fgt_kernel(float(alpha), below, False).kernel  # type: ignore[arg-type]
+@dataclass(frozen=True)
+class Request:
+    """Statistics of one variable: ``fgt`` (0/1/2 on each line), ``gini``, ``palma``,
+    ``qsr``; or, with ``rank_by``, its concentration coefficient."""
+
+    column: str
+    which: tuple[str, ...] = ("fgt", "gini", "palma", "qsr")
+    rank_by: str | None = None
+
+
+class _Orders:
+    """One stable ``argsort`` per array, shared by every kernel that sorts by it."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[FloatArray, np.ndarray[Any, Any]]] = {}
+
+    def __call__(self, values: FloatArray) -> np.ndarray[Any, Any]:
+        key = id(values)
+        found = self._memo.get(key)
+        if found is None or found[0] is not values:
+            found = (values, np.argsort(values, kind="stable"))
+            self._memo[key] = found
+        return found[1]
+
+
+def _sorted(inner: Kernel, sort_role: str, roles: Mapping[str, str], orders: _Orders) -> Kernel:
+    """``inner`` over rows sorted by ``cols[sort_role]``; ``roles`` maps its names to ours."""
 
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
-        if line_role is None:
-            return inner({"y": cols["y"]}, w, fixed, influence)
-        return inner({"y": cols["y"], "line": cols[line_role]}, w, t, influence)
+        order = orders(cols[sort_role])
+        sub = {name: cols[role][order] for name, role in roles.items()}
+        value, z, slope = inner(sub, w[order], t, influence)
+        if z is None:
+            return value, None, slope
+        back = np.empty_like(z)
+        back[order] = z
+        return value, back, slope
 
     return kernel
+
+
+def _fixed_line(inner: Kernel, line: float) -> Kernel:
+    def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
+        return inner(cols, w, line, influence)
+
+    return kernel
+
+
+def compute(
+    survey: Survey,
+    requests: Sequence[Request],
+    *,
+    lines: Mapping[str, float | str],
+    below: str = "<",
+    gini: str = "osier",
+    rule: str = "convey",
+    options: Mapping[str, Any],
+) -> dict[tuple[str, ...], Estimate]:
+    """Every requested statistic, keyed ``(column, "fgt", line, "0")``, ``(column, "gini")``,
+    ``(column, "concentration")`` ..."""
+    if not requests:
+        return {}
+    variables: dict[str, str] = {}
+
+    def role(column: str) -> str:
+        for r, c in variables.items():
+            if c == column:
+                return r
+        name = f"v{len(variables)}"
+        variables[name] = column
+        return name
+
+    line_roles = {name: role(line) for name, line in lines.items() if isinstance(line, str)}
+    orders = _Orders()
+    stats: list[Statistic] = []
+    keys: list[tuple[str, ...]] = []
+
+    def add(key: tuple[str, ...], name: str, kernel: Kernel, variable: str) -> None:
+        stats.append(Statistic(name=name, kernel=kernel, variable=variable))
+        keys.append(key)
+
+    for request in requests:
+        y = role(request.column)
+        if request.rank_by is not None:
+            x = role(request.rank_by)
+            conc = _sorted(_concentration_kernel, x, {"y": y, "x": x}, orders)
+            add(
+                (request.column, "concentration"),
+                "concentration",
+                conc,
+                f"{request.column}|{request.rank_by}",
+            )
+            continue
+        if "fgt" in request.which:
+            for name, line in lines.items():
+                for alpha in (0, 1, 2):
+                    inner = _fgt_kernel(float(alpha), below, False).kernel  # type: ignore[arg-type]
+                    if isinstance(line, str):
+                        k = _sorted(inner, y, {"y": y, "line": line_roles[name]}, orders)
+                    else:
+                        k = _sorted(_fixed_line(inner, float(line)), y, {"y": y}, orders)
+                    add((request.column, "fgt", name, str(alpha)), f"fgt{alpha}", k, request.column)
+        if "gini" in request.which:
+            k = _sorted(_gini_kernel(gini), y, {"y": y}, orders)  # type: ignore[arg-type]
+            add((request.column, "gini"), "gini", k, request.column)
+        for name, (low, high) in (("palma", (0.4, 0.9)), ("qsr", (0.2, 0.8))):
+            if name in request.which:
+                share = _share_ratio_kernel(low, high, rule)  # type: ignore[arg-type]
+                add(
+                    (request.column, name),
+                    name,
+                    _sorted(share, y, {"y": y}, orders),
+                    request.column,
+                )
+    sample = prepare(survey, variables, by=None, sort=None, **options)
+    for name, r in line_roles.items():
+        if np.any(sample.cols[r] <= 0):
+            raise DataError(f"poverty line column {lines[name]!r} has non-positive values")
+    return dict(zip(keys, run(sample, stats), strict=True))
 
 
 def welfare_statistics(
@@ -55,61 +169,27 @@ def welfare_statistics(
     which: Sequence[str] = ("fgt", "gini", "palma", "qsr"),
     options: Mapping[str, Any],
 ) -> dict[tuple[str, ...], Estimate]:
-    """FGT 0/1/2 on each line, Gini, Palma and S80/S20 of ``column`` (those in ``which``).
-
-    Keys: ``("fgt", line name, "0")`` ..., ``("gini",)``, ``("palma",)``, ``("qsr",)``.
-    """
-    if "fgt" not in which:
-        lines = {}
-    variables = {"y": column}
-    for i, line in enumerate(lines.values()):
-        if isinstance(line, str):
-            variables[f"line{i}"] = line
-    sample = prepare(survey, variables, by=None, sort="y", **options)
-    for role in variables:
-        if role.startswith("line") and np.any(sample.cols[role] <= 0):
-            raise DataError(f"poverty line column {variables[role]!r} has non-positive values")
-    stats: list[Statistic] = []
-    keys: list[tuple[str, ...]] = []
-    for i, (name, line) in enumerate(lines.items()):
-        line_role = f"line{i}" if isinstance(line, str) else None
-        fixed = float("nan") if isinstance(line, str) else float(line)
-        for alpha in (0, 1, 2):
-            stats.append(
-                Statistic(
-                    name=f"fgt{alpha}", kernel=_fgt(alpha, below, line_role, fixed), variable=column
-                )
-            )
-            keys.append(("fgt", name, str(alpha)))
-    if "gini" in which:
-        stats.append(Statistic(name="gini", kernel=_gini_kernel(gini), variable=column))  # type: ignore[arg-type]
-        keys.append(("gini",))
-    for name, (low, high) in (("palma", (0.4, 0.9)), ("qsr", (0.2, 0.8))):
-        if name in which:
-            share = _share_ratio_kernel(low, high, rule)  # type: ignore[arg-type]
-            stats.append(Statistic(name=name, kernel=share, variable=column))
-            keys.append((name,))
-    estimates = run(sample, stats)
-    return dict(zip(keys, estimates, strict=True))
-
-
-def _concentration(role: str) -> Kernel:
-    def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
-        return _concentration_kernel({"y": cols[role], "x": cols["x"]}, w, t, influence)
-
-    return kernel
+    """FGT 0/1/2 on each line, Gini, Palma and S80/S20 of one column (keys without it)."""
+    found = compute(
+        survey,
+        [Request(column, tuple(which))],
+        lines=lines,
+        below=below,
+        gini=gini,
+        rule=rule,
+        options=options,
+    )
+    return {key[1:]: value for key, value in found.items()}
 
 
 def concentrations(
     survey: Survey, columns: Sequence[str], *, rank_by: str, options: Mapping[str, Any]
 ) -> dict[str, Estimate]:
     """The concentration coefficient of each column, all ranked by ``rank_by``."""
-    if not columns:
-        return {}
-    variables = {"x": rank_by, **{f"y{j}": c for j, c in enumerate(columns)}}
-    sample = prepare(survey, variables, by=None, sort="x", **options)
-    stats = [
-        Statistic(name="concentration", kernel=_concentration(f"y{j}"), variable=f"{c}|{rank_by}")
-        for j, c in enumerate(columns)
-    ]
-    return dict(zip(columns, run(sample, stats), strict=True))
+    found = compute(
+        survey,
+        [Request(c, rank_by=rank_by) for c in columns],
+        lines={},
+        options=options,
+    )
+    return {key[0]: value for key, value in found.items()}
