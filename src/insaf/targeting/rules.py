@@ -148,11 +148,20 @@ class Rule:
 
 
 def _weighted_cut(score: FloatArray, people: FloatArray, share: float) -> float:
-    """The smallest score ``s`` with a people share of at least ``share`` at or below it."""
+    """A cut-off between the smallest score ``s`` with a people share of at least
+    ``share`` at or below it and the next higher score (half way, so that a score
+    recomputed with rounding differences falls on the same side)."""
     order = np.argsort(score, kind="stable")
+    ranked = score[order]
     cumulative = np.cumsum(people[order])
-    position = int(np.searchsorted(cumulative, share * cumulative[-1], side="left"))
-    return float(score[order][min(position, score.size - 1)])
+    position = min(
+        int(np.searchsorted(cumulative, share * cumulative[-1], side="left")), score.size - 1
+    )
+    above = ranked[position + 1 :]
+    higher = above[above > ranked[position]]
+    if higher.size == 0:
+        return float(ranked[position])
+    return float((ranked[position] + higher[0]) / 2.0)
 
 
 class RuleEngine:
