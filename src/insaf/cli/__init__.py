@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from insaf.cli import demo as _demo  # noqa: F401  (registers commands)
 from insaf.cli import estimate as _estimate  # noqa: F401
+from insaf.cli import observatory as _observatory  # noqa: F401
+from insaf.cli import serve as _serve  # noqa: F401
+from insaf.cli import simulate as _simulate  # noqa: F401
 from insaf.cli import survey as _survey  # noqa: F401
 from insaf.cli import synth as _synth  # noqa: F401
 from insaf.cli.app import app
