@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from insaf.errors import Location, SpecError
 
-__all__ = ["LineMap", "load_spec", "load_yaml", "parse_spec"]
+__all__ = ["LineMap", "load_spec", "load_yaml", "parse_spec", "read_yaml_file"]
 
 M = TypeVar("M", bound=BaseModel)
 KeyPath = tuple[Hashable, ...]
@@ -121,16 +121,20 @@ def parse_spec(model: type[M], data: Any, lines: LineMap, *, file: str | None = 
         raise SpecError(file, problems) from None
 
 
-def load_spec(model: type[M], path: str | Path) -> M:
-    """Read a YAML file and validate it as ``model``."""
+def read_yaml_file(path: str | Path) -> tuple[Any, LineMap]:
+    """Read a UTF-8 YAML file and the line of each key; errors name the file."""
     file = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SpecError(file, [(Location(file=file), "file not found")]) from None
     except UnicodeDecodeError as exc:
-        raise SpecError(
-            file, [(Location(file=file), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-        ) from None
-    data, lines = load_yaml(text, file=file)
-    return parse_spec(model, data, lines, file=file)
+        reason = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+        raise SpecError(file, [(Location(file=file), reason)]) from None
+    return load_yaml(text, file=file)
+
+
+def load_spec(model: type[M], path: str | Path) -> M:
+    """Read a YAML file and validate it as ``model``."""
+    data, lines = read_yaml_file(path)
+    return parse_spec(model, data, lines, file=str(path))
