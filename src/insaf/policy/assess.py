@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -515,7 +516,7 @@ def _status(key: str, base: State, state: State) -> str:
     return "unchanged" if before.model_dump_json() == after.model_dump_json() else "changed"
 
 
-def _scenario_meta(sim: Simulation) -> dict[str, Any]:
+def _scenario_meta(sim: Simulation, fingerprint: str) -> dict[str, Any]:
     scenario = sim.scenario
     survey = sim.data.survey
     definition = scenario.definition()
@@ -555,7 +556,7 @@ def _scenario_meta(sim: Simulation) -> dict[str, Any]:
             "synthetic": survey.synthetic,
             "households": sim.data.n_households,
             "persons": sim.data.n_persons,
-            "fingerprint": survey_fingerprint(survey),
+            "fingerprint": fingerprint,
             "design": survey.design.describe(),
         },
     }
@@ -563,6 +564,15 @@ def _scenario_meta(sim: Simulation) -> dict[str, Any]:
 
 def assess(sim: Simulation) -> Impact:
     """Every table of the impact of every reform of ``sim``."""
+    # hashing the survey runs in Polars' threads, beside the work below
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fingerprint = pool.submit(survey_fingerprint, sim.data.survey)
+        impact = _assess(sim)
+        meta = _scenario_meta(sim, fingerprint.result())
+    return Impact(scenario=sim.scenario, meta=meta, reforms=impact, simulation=sim)
+
+
+def _assess(sim: Simulation) -> dict[str, ReformImpact]:
     analysis = build_analysis(sim)
     work = _Assessor(sim, analysis)
     incidence = work.incidence()
@@ -600,4 +610,4 @@ def assess(sim: Simulation) -> Impact:
                 "labels": _label(reform.label, name),
             },
         )
-    return Impact(scenario=sim.scenario, meta=_scenario_meta(sim), reforms=reforms, simulation=sim)
+    return reforms

@@ -48,17 +48,28 @@ class Request:
 
 
 class _Orders:
-    """One stable ``argsort`` per array, shared by every kernel that sorts by it."""
+    """One stable ``argsort`` per array, and one sorted copy of each array per order,
+    shared by every kernel that needs them (arrays are known by identity and kept
+    alive here, so an identity is never reused)."""
 
     def __init__(self) -> None:
-        self._memo: dict[int, tuple[FloatArray, np.ndarray[Any, Any]]] = {}
+        self._orders: dict[int, tuple[FloatArray, np.ndarray[Any, Any]]] = {}
+        self._copies: dict[tuple[int, int], tuple[FloatArray, FloatArray]] = {}
 
     def __call__(self, values: FloatArray) -> np.ndarray[Any, Any]:
-        key = id(values)
-        found = self._memo.get(key)
+        found = self._orders.get(id(values))
         if found is None or found[0] is not values:
             found = (values, np.argsort(values, kind="stable"))
-            self._memo[key] = found
+            self._orders[id(values)] = found
+        return found[1]
+
+    def take(self, values: FloatArray, by: FloatArray) -> FloatArray:
+        """``values`` in the order that sorts ``by``."""
+        key = (id(values), id(by))
+        found = self._copies.get(key)
+        if found is None or found[0] is not values:
+            found = (values, values[self(by)])
+            self._copies[key] = found
         return found[1]
 
 
@@ -66,9 +77,10 @@ def _sorted(inner: Kernel, sort_role: str, roles: Mapping[str, str], orders: _Or
     """``inner`` over rows sorted by ``cols[sort_role]``; ``roles`` maps its names to ours."""
 
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
-        order = orders(cols[sort_role])
-        sub = {name: cols[role][order] for name, role in roles.items()}
-        value, z, slope = inner(sub, w[order], t, influence)
+        by = cols[sort_role]
+        order = orders(by)
+        sub = {name: orders.take(cols[role], by) for name, role in roles.items()}
+        value, z, slope = inner(sub, orders.take(w, by), t, influence)
         if z is None:
             return value, None, slope
         back = np.empty_like(z)

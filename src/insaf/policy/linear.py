@@ -136,14 +136,16 @@ class LinearEstimator:
         flat = self.arrays.psu * n_dom + codes if n_dom > 1 else self.arrays.psu
         size = self.arrays.n_psus * n_dom
         with np.errstate(divide="ignore", invalid="ignore"):
-            inverse = np.where(big_x != 0, 1.0 / big_x, 0.0)[codes]
+            inverse_d = np.where(big_x != 0, 1.0 / big_x, 0.0)
+        inverse = inverse_d[codes] if n_dom > 1 else float(inverse_d[0])
         out: dict[str, list[Estimate]] = {}
         for column in columns:
             wy = w * self._column(column)
             big_y = np.bincount(codes, weights=wy, minlength=n_dom)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                r = np.where(big_x != 0, big_y / big_x, np.nan)
-            wz = (wy - wx * np.nan_to_num(r)[codes]) * inverse  # w * z
+            r = np.where(big_x != 0, big_y * inverse_d, np.nan)
+            r0 = np.nan_to_num(r)
+            wz = wy - wx * (r0[codes] if n_dom > 1 else float(r0[0]))
+            wz *= inverse  # w * z
             summed = np.bincount(flat, weights=wz, minlength=size)
             totals: FloatArray = summed.astype(np.float64).reshape(self.arrays.n_psus, n_dom)
             var = linearized_variance(totals, self.arrays)
