@@ -17,8 +17,9 @@ estimated as a domain (``by``), so units outside it still count in the design.
 from __future__ import annotations
 
 import math
+import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from concurrent.futures import ProcessPoolExecutor
 from statistics import NormalDist
 
 import numpy as np
@@ -29,7 +30,9 @@ from insaf.measures import fgt, gini, mean, proportion
 from insaf.measures.estimate import Estimates
 from insaf.observatory.indicators import Catalogue, Computation, Dimension, Indicator
 from insaf.observatory.observations import Observation
+from insaf.survey.design import Design
 from insaf.survey.survey import Level, Survey
+from insaf.survey.table import Table
 
 __all__ = ["DIM_PREFIX", "SCOPE", "compute_catalogue", "compute_indicator", "prepare_survey"]
 
@@ -94,42 +97,35 @@ def _dimension_columns(survey: Survey, catalogue: Catalogue, level: Level) -> li
     return exprs
 
 
-def prepare_survey(survey: Survey, catalogue: Catalogue) -> Survey:
-    """The survey with a column per dimension and per derived variable or population.
+def prepare_survey(survey: Survey, catalogue: Catalogue) -> dict[Level, Survey]:
+    """One flat survey per level holding exactly what the indicators need.
 
-    Columns are added to the person table and, when there is one, the
-    household table, computed on the unit's frame (household columns carried
-    to persons).
+    Each has a single table (household columns already carried to persons)
+    with the design columns, the variables the indicators use, one column per
+    dimension and per derived variable or population. Estimating on it skips
+    the person-household join that every estimate would otherwise repeat.
     """
-    out = survey
-    for level in (Level.PERSON, Level.HOUSEHOLD):
-        table = survey.table(level) if level in _levels(survey) else None
-        if table is None:
-            continue
-        columns = list(
-            dict.fromkeys(
-                [
-                    *survey.columns(level),
-                    *(
-                        survey.columns(Level.HOUSEHOLD)
-                        if level is Level.PERSON and survey.households is not None
-                        else []
-                    ),
-                ]
-            )
-        )
-        frame = survey.frame(columns, level=level)
+    out: dict[Level, Survey] = {}
+    for level in _levels(survey):
         exprs = _dimension_columns(survey, catalogue, level)
         derived: dict[str, pl.Expr] = {}
         scoped: dict[str, pl.Expr] = {}
+        needed: set[str] = set()
+        for expr in exprs:
+            needed.update(expr.meta.root_names())
         for indicator in catalogue.indicators:
             comp = indicator.compute
             if comp is None or Level(comp.level) is not level:
                 continue
             for name, sql in comp.derive.items():
                 derived[name] = _sql(sql, indicator.code).alias(name)
+                needed.update(derived[name].meta.root_names())
+            needed.add(comp.variable)
+            if isinstance(comp.poverty_line, str):
+                needed.add(comp.poverty_line)
             if comp.population:
                 inside = _sql(comp.population, indicator.code).fill_null(False)
+                needed.update(inside.meta.root_names())
                 scoped[SCOPE + indicator.code] = inside.cast(pl.Int64).alias(SCOPE + indicator.code)
                 scoped[VALUE + indicator.code] = (
                     pl.when(inside)
@@ -137,21 +133,27 @@ def prepare_survey(survey: Survey, catalogue: Catalogue) -> Survey:
                     .otherwise(pl.lit(0))
                     .alias(VALUE + indicator.code)
                 )
+        available = set(survey.columns(level))
+        if level is Level.PERSON and survey.households is not None:
+            available |= set(survey.columns(Level.HOUSEHOLD))
+        columns = sorted(c for c in needed - set(derived) if c in available)
+        frame = survey.frame(columns, level=level)
         try:
-            stage = frame.with_columns([*exprs, *derived.values()])
-            stage = stage.with_columns(list(scoped.values()))
-            names = [e.meta.output_name() for e in [*exprs, *derived.values(), *scoped.values()]]
-            extra = stage.select(names)
+            flat = frame.with_columns(exprs)
+            for expr in derived.values():  # in order: a derived column may use an earlier one
+                flat = flat.with_columns(expr)
+            flat = flat.with_columns(list(scoped.values()))
         except pl.exceptions.PolarsError as exc:
             raise DataError(
                 f"cannot derive indicator columns at {level.value} level: {exc}"
             ) from None
-        new = table.with_frame(
-            table.frame.hstack(
-                extra.select([c for c in extra.columns if c not in table.frame.columns])
-            )
+        table = Table(name=level.value, frame=flat)
+        single = (
+            Survey(persons=table, design=survey.design, year=survey.year, path=survey.path)
+            if level is Level.PERSON
+            else Survey(households=table, design=survey.design, year=survey.year, path=survey.path)
         )
-        out = replace(out, persons=new) if level is Level.PERSON else replace(out, households=new)
+        out[level] = single
     return out
 
 
@@ -202,7 +204,7 @@ def compute_indicator(
     area: str,
     breakdowns: Sequence[tuple[str, ...]] | None = None,
 ) -> list[Observation]:
-    """Every breakdown of one indicator on a survey prepared by ``prepare_survey``."""
+    """Every breakdown of one indicator on the flat survey ``prepare_survey`` made for its level."""
     comp = indicator.compute
     if comp is None:
         raise InsafError(f"indicator {indicator.code} has no compute section")
@@ -212,7 +214,7 @@ def compute_indicator(
     out: list[Observation] = []
     for breakdown in breakdowns if breakdowns is not None else indicator.breakdowns:
         by = [*([scope] if scope else []), *(DIM_PREFIX + d for d in breakdown)]
-        estimates = run(survey, variable, by=by or None, level=comp.level, **options)
+        estimates = run(survey, variable, by=by or None, **options)
         for est in estimates:
             domain = dict(est.domain or {})
             if scope is not None and domain.pop(scope, 1) != 1:
@@ -239,22 +241,67 @@ def compute_indicator(
     return out
 
 
+_SHARED: dict[Level, Survey] = {}
+
+
+def _share(parts: dict[Level, tuple[pl.DataFrame, Design, int | None]]) -> None:
+    """Worker initializer: rebuild the flat surveys sent by the parent (once per worker)."""
+    for level, (frame, design, year) in parts.items():
+        table = Table(name=level.value, frame=frame)
+        _SHARED[level] = (
+            Survey(persons=table, design=design, year=year)
+            if level is Level.PERSON
+            else Survey(households=table, design=design, year=year)
+        )
+
+
+def _compute_shared(indicator: Indicator, period: int, area: str) -> list[Observation]:
+    """Worker side of ``compute_catalogue``."""
+    assert indicator.compute is not None
+    flat = _SHARED[Level(indicator.compute.level)]
+    return compute_indicator(indicator, flat, period=period, area=area)
+
+
 def compute_catalogue(
     catalogue: Catalogue,
     survey: Survey,
     *,
     period: int | None = None,
     indicators: Iterable[str] | None = None,
+    workers: int = 1,
 ) -> list[Observation]:
-    """Every computable indicator (or those named) on one survey, for its year."""
+    """Every computable indicator (or those named) on one survey, for its year.
+
+    ``workers > 1`` computes indicators in that many worker processes (started
+    fresh, not forked: Polars' thread pool does not survive a fork), each sent
+    the prepared flat surveys once.
+    """
     year = period if period is not None else survey.year
     if year is None:
         raise InsafError("the survey has no year: give the period")
     prepared = prepare_survey(survey, catalogue)
     wanted = set(indicators) if indicators is not None else None
+    todo = [
+        i
+        for i in catalogue.indicators
+        if i.compute is not None and (wanted is None or i.code in wanted)
+    ]
+    if workers > 1 and len(todo) > 1:
+        parts = {
+            level: (flat.design_table.frame, flat.design, flat.year)
+            for level, flat in prepared.items()
+        }
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_share, initargs=(parts,)
+        ) as pool:
+            results = pool.map(
+                _compute_shared, todo, [year] * len(todo), [catalogue.area] * len(todo)
+            )
+            return [obs for part in results for obs in part]
     out: list[Observation] = []
-    for indicator in catalogue.indicators:
-        if indicator.compute is None or (wanted is not None and indicator.code not in wanted):
-            continue
-        out.extend(compute_indicator(indicator, prepared, period=year, area=catalogue.area))
+    for indicator in todo:
+        assert indicator.compute is not None
+        flat = prepared[Level(indicator.compute.level)]
+        out.extend(compute_indicator(indicator, flat, period=year, area=catalogue.area))
     return out

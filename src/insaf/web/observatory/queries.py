@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -34,6 +36,7 @@ __all__ = [
 ]
 
 MAX_CHART_SERIES = 6
+_DASH = SafeString("–")
 
 
 def _lang() -> str:
@@ -102,6 +105,48 @@ class Cell:
         return "low_reliability" in self.flags
 
 
+class CellFormat:
+    """Renders table cells in Python: a page has up to a thousand of them."""
+
+    def __init__(self, decimals: int) -> None:
+        self.decimals = decimals
+        self.suppressed = format_html(
+            '<span class="suppressed" title="{}">{}</span>',
+            _("Suppressed: too few observations or too unreliable to publish"),
+            _("suppressed"),
+        )
+        self.caution = format_html(
+            ' <abbr class="caution" title="{}">ᶜ</abbr>', _("use with caution")
+        )
+
+    def value(self, cell: Cell | None) -> SafeString:
+        if cell is None or (cell.value is None and not cell.suppressed):
+            return mark_safe("–")
+        if cell.suppressed:
+            return self.suppressed
+        text = f"{cell.value:,.{self.decimals}f}"
+        return mark_safe(text + (self.caution if cell.caution else ""))
+
+    def interval(self, cell: Cell | None) -> str:
+        if cell is None or cell.ci_low is None or cell.ci_high is None:
+            return "–"
+        return f"{cell.ci_low:,.{self.decimals}f}–{cell.ci_high:,.{self.decimals}f}"
+
+    def with_interval(self, cell: Cell | None) -> SafeString:
+        if cell is None or cell.ci_low is None:
+            return self.value(cell)
+        return format_html(
+            '{}<br><span class="ci">{}</span>', self.value(cell), self.interval(cell)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    key: str
+    label: str
+    cells: list[SafeString]
+
+
 @dataclass(frozen=True, slots=True)
 class GroupRow:
     key: str
@@ -109,6 +154,8 @@ class GroupRow:
     cell: Cell
     gap: Gap | None
     status: str | None = None
+    value_html: SafeString = _DASH
+    interval: str = "–"
 
 
 @dataclass(slots=True)
@@ -127,6 +174,7 @@ class IndicatorPage:
     summary: str
     frameworks: list[m.Framework] = field(default_factory=list)
     total: Cell | None = None
+    table: list[TableRow] = field(default_factory=list)
 
 
 def _status_label(status: str) -> str:
@@ -206,10 +254,15 @@ def indicator_page(indicator: m.Indicator, *, breakdown: str = "") -> IndicatorP
         if breakdown
         else {}
     )
-    groups, best = _groups(indicator, group_keys, by_key, latest, labels, statuses)
+    fmt = CellFormat(indicator.decimals)
+    groups, best = _groups(indicator, group_keys, by_key, latest, labels, statuses, fmt)
     gov_rows, _best = _groups(
-        indicator, sorted(governorate, key=labels.sort_key), governorate, latest, labels, {}
+        indicator, sorted(governorate, key=labels.sort_key), governorate, latest, labels, {}, fmt
     )
+    table = [
+        TableRow(key, label, [fmt.with_interval(cells.get(p)) for p in periods])
+        for key, label, cells in series
+    ]
     name = indicator.name_ar if lang == "ar" else indicator.name_en
     unit = indicator.unit_ar if lang == "ar" else indicator.unit_en
     chart_series = [
@@ -250,6 +303,7 @@ def indicator_page(indicator: m.Indicator, *, breakdown: str = "") -> IndicatorP
         summary=summary,
         frameworks=frameworks,
         total=total.get(latest) if latest is not None else None,
+        table=table,
     )
 
 
@@ -260,6 +314,7 @@ def _groups(
     period: int | None,
     labels: Labels,
     statuses: dict[str, str],
+    fmt: CellFormat,
 ) -> tuple[list[GroupRow], GroupRow | None]:
     """Groups at ``period`` with their gap to the best-off group and its significance."""
     if period is None:
@@ -282,7 +337,15 @@ def _groups(
             and key != best_key
         ):
             gap = group_gap(cell.value, cell.se, best_cell.value, best_cell.se)
-        row = GroupRow(key=key, label=labels.key(key), cell=cell, gap=gap, status=statuses.get(key))
+        row = GroupRow(
+            key=key,
+            label=labels.key(key),
+            cell=cell,
+            gap=gap,
+            status=statuses.get(key),
+            value_html=fmt.value(cell),
+            interval=fmt.interval(cell),
+        )
         rows.append(row)
         if key == best_key:
             best_row = row

@@ -1,0 +1,334 @@
+"""Benchmark: the observatory served as ``insaf serve`` serves it, under open-loop load.
+
+    python benchmarks/web_serve.py [--indicators 1000] [--years 20] [--rate 200] [--seconds 30]
+
+1. Builds (once; ``--reuse`` keeps it) a SQLite observatory of ``--indicators``
+   indicators x ``--years`` years x 55 series (total; sex; age group;
+   governorate; urban/rural; disability; nationality; wealth quintile;
+   sex x governorate): about 1.1 million observations, published through
+   ``services.publish`` (disclosure control and progress included).
+2. Starts the platform exactly as ``insaf serve`` does (``insaf.web.server``:
+   gunicorn, gthread workers) on 127.0.0.1.
+3. Sends an open-loop load: requests are *scheduled* at a constant rate
+   whatever the server does, over ``--connections`` keep-alive connections;
+   a request waits for a free connection if all are busy, and its latency is
+   counted from its scheduled time (so queueing shows, as with wrk2). Half the
+   requests are indicator pages (a random indicator and disaggregation), half
+   the matching API answer.
+4. Reports median, p95, p99 and errors at ``--rate``, then steps the rate up to
+   find the highest one held with p95 under 500 ms and no error.
+
+The load generator is pure Python asyncio, in its own process on the same
+machine (it competes with the server for the CPU; figures are conservative).
+Only loopback addresses are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BREAKDOWNS = [
+    "sex",
+    "age_group",
+    "governorate",
+    "urban",
+    "disability",
+    "nationality",
+    "wealth_quintile",
+    "governorate+sex",
+]
+
+
+def build(data: Path, indicators: int, years: int) -> None:
+    """The observatory database (SQLite in ``data``), through the platform's own services."""
+    os.environ["INSAF_DATA"] = str(data)
+    os.environ.pop("DATABASE_URL", None)
+    from insaf.web import server
+
+    server.setup(data)
+    server.prepare(demo=False, say=print)
+    from insaf.observatory import DEMO_CATALOGUE, Observation, load_catalogue
+    from insaf.web.observatory import services
+
+    demo = load_catalogue(DEMO_CATALOGUE)
+    template = demo.indicators[0]
+    specs = [
+        template.model_copy(
+            update={
+                "code": f"IND{k:04d}",
+                "headline": k < 6,
+                "disaggregations": [b.split("+") for b in BREAKDOWNS],
+            }
+        )
+        for k in range(indicators)
+    ]
+    catalogue = demo.model_copy(update={"indicators": specs, "frameworks": []})
+    t0 = time.perf_counter()
+    services.sync_catalogue(actor=None, catalogue=catalogue)
+    dims = {d.code: [c.code for c in d.categories] for d in catalogue.dimensions}
+    rng = random.Random(1)
+    first = 2025 - years
+    total_cells = 0
+    batch: list[Observation] = []
+    for k, spec in enumerate(specs):
+        level = rng.uniform(5, 60)
+        trend = rng.uniform(-0.6, 0.3)
+        for year in range(first, 2025):
+            base = level + trend * (year - first)
+            keys: list[tuple[tuple[str, str], ...]] = [()]
+            for b in BREAKDOWNS:
+                parts = b.split("+")
+                if len(parts) == 1:
+                    keys += [((parts[0], c),) for c in dims[parts[0]]]
+                else:
+                    keys += [
+                        ((parts[0], a), (parts[1], c))
+                        for a in dims[parts[0]]
+                        for c in dims[parts[1]]
+                    ]
+            for key in keys:
+                n = 9000 // (1 + 6 * len(key)) + rng.randint(0, 200)
+                if len(key) == 2 and rng.random() < 0.02:
+                    n = rng.randint(5, 25)  # a few cells below the minimum count
+                value = max(0.1, base + rng.gauss(0, 2))
+                se = value * rng.uniform(0.02, 0.12)
+                batch.append(
+                    Observation(
+                        indicator=spec.code,
+                        period=year,
+                        area="DEMO",
+                        disaggregation=key,
+                        value=value,
+                        se=se,
+                        ci_low=value - 1.96 * se,
+                        ci_high=value + 1.96 * se,
+                        n=n,
+                    )
+                )
+        if (k + 1) % 50 == 0 or k + 1 == len(specs):
+            report = services.publish(actor=None, observations=batch, source=f"benchmark {k + 1}")
+            total_cells += report.cells
+            batch = []
+            print(
+                f"  {k + 1} indicators, {total_cells} observations, "
+                f"{time.perf_counter() - t0:.0f} s",
+                flush=True,
+            )
+    print(f"built {total_cells} observations in {time.perf_counter() - t0:.0f} s")
+
+
+def start_server(data: Path, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+    code = (
+        "from pathlib import Path; from insaf.web import server; "
+        f"server.setup(Path({str(data)!r})); server.prepare(demo=False, say=print); "
+        f"server.serve(host='127.0.0.1', port={port}, workers={workers}, threads={threads}, "
+        "access_log=False)"
+    )
+    env = {**os.environ, "INSAF_DATA": str(data)}
+    env.pop("DATABASE_URL", None)
+    process = subprocess.Popen([sys.executable, "-c", code], env=env)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            import urllib.request
+
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise SystemExit("the server did not start")
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionError("closed")
+    status = int(status_line.split()[1])
+    length, chunked, close = None, False, False
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b"\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        name, value = name.strip().lower(), value.strip().lower()
+        if name == "content-length":
+            length = int(value)
+        elif name == "transfer-encoding" and "chunked" in value:
+            chunked = True
+        elif name == "connection" and value == "close":
+            close = True
+    if chunked:
+        while True:
+            size = int((await reader.readline()).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    elif length is not None:
+        await reader.readexactly(length)
+    if close:
+        raise ConnectionResetError("server closed")
+    return status
+
+
+async def _worker(
+    port: int, queue: asyncio.Queue[tuple[float, str] | None], out: list[tuple[float, int]]
+) -> None:
+    loop = asyncio.get_running_loop()
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
+    while True:
+        item = await queue.get()
+        if item is None:
+            break
+        scheduled, path = item
+        for attempt in range(2):
+            try:
+                if writer is None:
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                assert reader is not None
+                writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+                await writer.drain()
+                status = await asyncio.wait_for(_read_response(reader), timeout=30)
+                out.append((loop.time() - scheduled, status))
+                break
+            except (TimeoutError, ConnectionError, asyncio.IncompleteReadError, OSError):
+                if writer is not None:
+                    writer.close()
+                reader = writer = None
+                if attempt == 1:
+                    out.append((loop.time() - scheduled, 0))
+
+
+def _paths(indicators: int, count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        code = f"IND{rng.randrange(indicators):04d}"
+        breakdown = rng.choice(["", *BREAKDOWNS])
+        lang = rng.choice(["ar", "en"])
+        if i % 2 == 0:
+            out.append(f"/{lang}/indicators/{code}/?breakdown={breakdown.replace('+', '%2B')}")
+        else:
+            query = (
+                f"breakdown={breakdown.replace('+', '%2B')}&limit=100"
+                if breakdown
+                else "breakdown=&limit=100"
+            )
+            out.append(f"/api/observatory/indicators/{code}/observations?{query}")
+    return out
+
+
+async def _load(
+    port: int, rate: float, seconds: float, connections: int, indicators: int
+) -> list[tuple[float, int]]:
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[tuple[float, str] | None] = asyncio.Queue()
+    out: list[tuple[float, int]] = []
+    workers = [asyncio.create_task(_worker(port, queue, out)) for _ in range(connections)]
+    total = int(rate * seconds)
+    paths = _paths(indicators, total, seed=int(rate))
+    start = loop.time() + 0.2
+    for i, path in enumerate(paths):
+        when = start + i / rate
+        delay = when - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        queue.put_nowait((when, path))
+    for _ in workers:
+        queue.put_nowait(None)
+    await asyncio.gather(*workers)
+    return out
+
+
+def run(
+    port: int, rate: float, seconds: float, connections: int, indicators: int
+) -> dict[str, float]:
+    results = asyncio.run(_load(port, rate, seconds, connections, indicators))
+    latencies = sorted(r[0] * 1000 for r in results)
+    errors = sum(1 for r in results if r[1] != 200)
+    q = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {
+        "rate": rate,
+        "requests": len(results),
+        "errors": errors,
+        "median": statistics.median(latencies),
+        "p95": q[94],
+        "p99": q[98],
+        "max": latencies[-1],
+    }
+
+
+def show(r: dict[str, float]) -> str:
+    return (
+        f"{r['rate']:.0f} req/s: {r['requests']:.0f} requests, {r['errors']:.0f} errors, "
+        f"median {r['median']:.1f} ms, p95 {r['p95']:.1f} ms, p99 {r['p99']:.1f} ms, "
+        f"max {r['max']:.0f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("benchmarks/out/web"))
+    parser.add_argument("--indicators", type=int, default=1000)
+    parser.add_argument("--years", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="keep an existing database")
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=max(2, 2 * (os.cpu_count() or 1)))
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--max-rate", type=float, default=1600)
+    args = parser.parse_args()
+    if not (args.reuse and (args.data / "insaf.sqlite3").exists()):
+        shutil.rmtree(args.data, ignore_errors=True)
+        args.data.mkdir(parents=True)
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--build-only",
+                str(args.data),
+                str(args.indicators),
+                str(args.years),
+            ],
+            check=True,
+        )
+    server = start_server(args.data.resolve(), args.port, args.workers, args.threads)
+    try:
+        print(f"server: {args.workers} gunicorn workers x {args.threads} threads, SQLite")
+        run(args.port, 50, 5, args.connections, args.indicators)  # warm-up
+        steady = run(args.port, args.rate, args.seconds, args.connections, args.indicators)
+        print("STEADY " + show(steady), flush=True)
+        best = steady if steady["p95"] < 500 and steady["errors"] == 0 else None
+        rate = args.rate * 1.5
+        while rate <= args.max_rate:
+            step = run(args.port, rate, 15, args.connections, args.indicators)
+            print("  step " + show(step), flush=True)
+            if step["p95"] >= 500 or step["errors"]:
+                break
+            best = step
+            rate *= 1.25
+        if best is not None:
+            print(f"HIGHEST rate held with p95 < 500 ms and no error: {best['rate']:.0f} req/s")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--build-only":
+        build(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+    else:
+        main()
