@@ -516,6 +516,13 @@ def _status(key: str, base: State, state: State) -> str:
     return "unchanged" if before.model_dump_json() == after.model_dump_json() else "changed"
 
 
+BUILT_IN_LABELS = {
+    "has_children": {"en": "Household with children", "ar": "أسرة فيها أطفال"},
+    "has_elderly": {"en": "Household with elderly members", "ar": "أسرة فيها مسنون"},
+}
+YES_NO = {"0": {"en": "No", "ar": "لا"}, "1": {"en": "Yes", "ar": "نعم"}}
+
+
 def _scenario_meta(sim: Simulation, fingerprint: str) -> dict[str, Any]:
     scenario = sim.scenario
     survey = sim.data.survey
@@ -527,8 +534,11 @@ def _scenario_meta(sim: Simulation, fingerprint: str) -> dict[str, Any]:
     for variable in groups:
         meta = survey.metadata.get(variable)
         labels[variable] = {
-            "_label": meta.label.to_dict(),
-            **{str(code): label.to_dict() for code, label in meta.values.items()},
+            "_label": meta.label.to_dict() or BUILT_IN_LABELS.get(variable, {"en": variable}),
+            **(
+                {str(code): label.to_dict() for code, label in meta.values.items()}
+                or (YES_NO if variable in BUILT_IN_LABELS else {})
+            ),
         }
     return {
         "name": {"en": text_of(scenario.name, "en"), "ar": text_of(scenario.name, "ar")},

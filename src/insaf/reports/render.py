@@ -219,10 +219,19 @@ def _section(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> d
         share = row["value"] is not None or row["characteristic"] == "poor"
         who.append({**row, "name": name, "label": value, "share": share})
     fiscal = []
+    names: dict[str, str] = {}
     for row in reform.table("fiscal"):
         label = _pick(row["label"], lang, row["instrument"])
+        names[row["instrument"]] = label
         status = t.get(f"status_{row['status']}", "") if row["status"] else ""
         fiscal.append({**row, "name": label, "status_text": status})
+    progressivity = [
+        {**r, "name": names.get(r["instrument"], r["instrument"])}
+        for r in reform.table("progressivity")
+    ]
+    coverage = [
+        {**r, "name": names.get(r["instrument"], r["instrument"])} for r in reform.table("coverage")
+    ]
     return {
         "name": reform.name,
         "label": _pick(reform.notes.get("labels"), lang, reform.label),
@@ -236,8 +245,8 @@ def _section(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> d
         "who": who,
         "who_note": reform.notes.get("who_loses", {}),
         "concepts": reform.table("concepts"),
-        "progressivity": reform.table("progressivity"),
-        "coverage": reform.table("coverage"),
+        "progressivity": progressivity,
+        "coverage": coverage,
         "solved": reform.solved,
     }
 
