@@ -1,0 +1,363 @@
+"""``insaf target``: fit a proxy-means test, evaluate a rule, compare designs at equal budget."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+
+from insaf.cli.app import app, console, reports_errors
+from insaf.cli.options import (
+    DataArg,
+    FpcOpt,
+    LonelyOpt,
+    PsuOpt,
+    StrataOpt,
+    WeightOpt,
+    open_from_cli,
+)
+from insaf.errors import InsafError
+from insaf.survey import Level, Survey
+from insaf.targeting import (
+    Cutoff,
+    DesignsFile,
+    PmtModel,
+    Rule,
+    compare,
+    default_designs,
+    evaluate,
+    fit_pmt,
+    write_comparison,
+)
+from insaf.targeting.compare import headline
+
+__all__ = ["target_app"]
+
+target_app = typer.Typer(
+    name="target",
+    help="Targeting: fit a proxy-means test, evaluate a rule, compare designs at equal budget.",
+    no_args_is_help=True,
+)
+app.add_typer(target_app, name="target")
+
+
+class Selection(StrEnum):
+    OLS = "ols"
+    STEPWISE = "stepwise"
+    LASSO = "lasso"
+
+
+class WeightsChoice(StrEnum):
+    HOUSEHOLD = "household"
+    PERSON = "person"
+
+
+class Unit(StrEnum):
+    PERSON = "person"
+    HOUSEHOLD = "household"
+
+
+class Combine(StrEnum):
+    AND = "and"
+    OR = "or"
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+WelfareOpt = Annotated[
+    str, typer.Option("--welfare", help="Welfare per person (household column).")
+]
+NetOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--net-of",
+        help="An existing benefit (household column) to take out of welfare first, per person.",
+    ),
+]
+LineOpt = Annotated[
+    str,
+    typer.Option("--line", help="Poverty line: a household column, or a number per person."),
+]
+
+
+def _line(value: str) -> str | float:
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def _open(
+    data: Path,
+    weight: str | None,
+    strata: str | None,
+    psu: str | None,
+    fpc: str | None,
+    lonely_psu: object,
+) -> Survey:
+    return open_from_cli(
+        data,
+        weight=weight,
+        strata=strata,
+        psu=psu,
+        fpc=fpc,
+        lonely_psu=lonely_psu,  # type: ignore[arg-type]
+        level=Level.HOUSEHOLD,
+    )
+
+
+def _ci(block: dict[str, float | None] | None) -> str:
+    if not block or block.get("estimate") is None:
+        return "–"
+    low, high = block.get("ci_low"), block.get("ci_high")
+    interval = f" [{low:.3f}, {high:.3f}]" if low is not None and high is not None else ""
+    return f"{block['estimate']:.3f}{interval}"
+
+
+@target_app.command("fit")
+@reports_errors
+def fit_command(
+    data: DataArg,
+    proxies: Annotated[
+        list[str],
+        typer.Option(
+            "--proxies",
+            help="Proxies, comma-separated or repeated: NAME or NAME:ENCODING "
+            "(numeric, log, log1p, cat), e.g. 'hhsize:log,floor:cat,tv'.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the model (JSON).")],
+    welfare: WelfareOpt = "consumption_pc",
+    net_of: NetOfOpt = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="One model per value of this household variable.")
+    ] = None,
+    selection: Annotated[
+        Selection, typer.Option("--selection", help="ols, stepwise (forward, BIC) or lasso.")
+    ] = Selection.OLS,
+    weights: Annotated[
+        WeightsChoice,
+        typer.Option("--weights", help="Regression weights: household, or person (x size)."),
+    ] = WeightsChoice.HOUSEHOLD,
+    folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (by PSU).")] = 5,
+    test_share: Annotated[
+        float | None,
+        typer.Option("--test-share", help="Hold out this share of PSUs as a test set."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of folds, split and bootstrap.")] = 1,
+    replicates: Annotated[
+        int, typer.Option("--replicates", help="Bootstrap replicates (PSUs within strata).")
+    ] = 100,
+    line: LineOpt = "poverty_line",
+    weight: WeightOpt = None,
+    strata: StrataOpt = None,
+    psu: PsuOpt = None,
+    fpc: FpcOpt = None,
+    lonely_psu: LonelyOpt = None,
+) -> None:
+    """Fit a proxy-means test (log welfare per person on proxies) and validate it honestly.
+
+    Cross-validation and the test set move whole PSUs within strata; the model
+    file holds the coefficients, the proxies with their encodings, the survey and
+    seed used, and the out-of-sample metrics with bootstrap intervals.
+    """
+    survey = _open(data, weight, strata, psu, fpc, lonely_psu)
+    model = fit_pmt(
+        survey,
+        proxies,
+        welfare=welfare,
+        net_of=net_of,
+        by=by,
+        selection=selection.value,
+        weights=weights.value,
+        folds=folds,
+        test_share=test_share,
+        seed=seed,
+        replicates=replicates,
+        line=_line(line),
+    )
+    path = model.save(out)
+    v = model.validation
+    cv = v["cv"]
+    console.print(f"[bold]PMT model[/bold] ({model.selection}, {len(model.proxies)} proxies)")
+    console.print(f"  in-sample R²        {v['in_sample']['r2']:.3f}")
+    console.print(f"  {folds}-fold CV R² (PSU)  {_ci(cv['r2'])}")
+    console.print(f"  CV RMSE             {_ci(cv['rmse'])}")
+    console.print(f"  CV Spearman         {_ci(cv['spearman'])}")
+    if "test" in v:
+        console.print(f"  test R²             {_ci(v['test']['r2'])}")
+    for row in cv["curve"]:
+        if row["coverage"] in (0.2, 0.4):
+            console.print(
+                f"  coverage {row['coverage']:.0%}: exclusion error (poorest) "
+                f"{_ci(row['exclusion_poorest'])}"
+            )
+    console.print(f"wrote {path}")
+
+
+@target_app.command("evaluate")
+@reports_errors
+def evaluate_command(
+    data: DataArg,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="A PMT model (JSON) from insaf target fit.")
+    ] = None,
+    coverage: Annotated[
+        float | None,
+        typer.Option("--coverage", help="PMT cut-off: the poorest share of people (0-1)."),
+    ] = None,
+    cutoff_line: Annotated[
+        bool,
+        typer.Option("--cutoff-line", help="PMT cut-off: predicted welfare below the line."),
+    ] = False,
+    cutoff_score: Annotated[
+        float | None, typer.Option("--cutoff-score", help="PMT cut-off: this score.")
+    ] = None,
+    eligible: Annotated[
+        str | None,
+        typer.Option("--eligible", help="Categorical rule, e.g. 'age < 18' (safe expression)."),
+    ] = None,
+    combine: Annotated[
+        Combine, typer.Option("--combine", help="With a rule and a cut-off: and, or.")
+    ] = Combine.AND,
+    unit: Annotated[Unit, typer.Option("--unit", help="Paid per person or household.")] = (
+        Unit.PERSON
+    ),
+    amount: Annotated[
+        float | None, typer.Option("--amount", help="Benefit per unit and period.")
+    ] = None,
+    budget: Annotated[
+        float | None, typer.Option("--budget", help="Or: spend this much a year.")
+    ] = None,
+    welfare: WelfareOpt = "consumption_pc",
+    net_of: NetOfOpt = None,
+    line: LineOpt = "poverty_line",
+    poorest: Annotated[
+        float, typer.Option("--poorest", help="The 'poorest q' definition of poor.")
+    ] = 0.2,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table, json or csv.")
+    ] = OutputFormat.TABLE,
+    weight: WeightOpt = None,
+    strata: StrataOpt = None,
+    psu: PsuOpt = None,
+    fpc: FpcOpt = None,
+    lonely_psu: LonelyOpt = None,
+) -> None:
+    """Every targeting metric of one rule, with design-based standard errors.
+
+    The rule is a PMT cut-off (--coverage, --cutoff-line, --cutoff-score; needs
+    --model), a categorical rule (--eligible), both, or neither (universal).
+    """
+    cuts = sum([coverage is not None, cutoff_line, cutoff_score is not None])
+    if cuts > 1:
+        raise InsafError("give one PMT cut-off: --coverage, --cutoff-line or --cutoff-score")
+    cutoff = Cutoff(coverage=coverage, line=cutoff_line, score=cutoff_score) if cuts == 1 else None
+    if cutoff is not None and model is None:
+        raise InsafError("a PMT cut-off needs --model (a model from insaf target fit)")
+    rule = Rule(id="rule", eligible=eligible, pmt=cutoff, unit=unit.value, combine=combine.value)
+    survey = _open(data, weight, strata, psu, fpc, lonely_psu)
+    pmt = PmtModel.load(model) if model is not None else None
+    result = evaluate(
+        survey,
+        rule,
+        model=pmt,
+        amount=amount,
+        budget=budget,
+        welfare=welfare,
+        line=_line(line),
+        net_of=net_of,
+        poorest=poorest,
+    )
+    if output is OutputFormat.JSON:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    if output is OutputFormat.CSV:
+        sys.stdout.write(result.table().write_csv())
+        return
+    d = result.details
+    console.print(f"[bold]{result.rule}[/bold]")
+    console.print(
+        f"amount {d['amount']:,.2f} per {d['unit']} a {d['period']} ({d['amount_source']}); "
+        f"eligible: {d['eligible'] or 'everyone'}"
+    )
+    table = RichTable(show_edge=False, header_style="bold")
+    for column in ("metric", "definition", "estimate", "se", "95% CI"):
+        table.add_column(column, justify="left" if column in ("metric", "definition") else "right")
+    frame = result.table().filter(
+        result.table()["section"].is_in(["summary", "targeting", "poverty"])
+    )
+    for row in frame.iter_rows(named=True):
+        est, se = row["estimate"], row["se"]
+        table.add_row(
+            row["measure"],
+            row["definition"] or "",
+            "–" if est is None else f"{est:,.4g}",
+            "–" if se is None else f"{se:,.3g}",
+            "–" if row["ci_low"] is None else f"[{row['ci_low']:,.4g}, {row['ci_high']:,.4g}]",
+        )
+    console.print(table)
+
+
+@target_app.command("compare")
+@reports_errors
+def compare_command(
+    data: DataArg,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--budget", help="Budget a year (currency of the survey).", show_default=False
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the table, charts and briefs.")],
+    designs: Annotated[
+        Path | None,
+        typer.Option("--designs", help="A designs file (YAML); by default the ten preset designs."),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="A PMT model (JSON); by default the designs file's."),
+    ] = None,
+    weight: WeightOpt = None,
+    strata: StrataOpt = None,
+    psu: PsuOpt = None,
+    fpc: FpcOpt = None,
+    lonely_psu: LonelyOpt = None,
+) -> None:
+    """Compare designs that spend the same budget: universal, categorical, PMT, hybrids.
+
+    Writes comparison.json and .csv, tradeoff.svg and incidence.svg (with CSV
+    data), scenario.yaml (one budget-neutral reform per design, for insaf
+    simulate), and brief.en.html and brief.ar.html.
+    """
+    spec = DesignsFile.load(designs) if designs is not None else default_designs()
+    survey = _open(data, weight, strata, psu, fpc, lonely_psu)
+    pmt = PmtModel.load(model) if model is not None else None
+    result = compare(survey, spec, budget=budget, model=pmt)
+    where = str(Path(survey.path).resolve()) if survey.path else None
+    written = write_comparison(result, out, survey=where)
+    table = RichTable(show_edge=False, header_style="bold")
+    for column in ("design", "amount", "coverage", "excl. error", "incl. error", "gap cut/cost"):
+        table.add_column(column, justify="left" if column == "design" else "right")
+    for r in result.results:
+        h = headline(r.evaluation)
+        table.add_row(
+            r.spec.id,
+            f"{r.amount:,.2f}",
+            f"{h['coverage'].value:.1%}",
+            f"{h['exclusion_error_line'].value:.1%}",
+            f"{h['inclusion_error_line'].value:.1%}",
+            f"{h['benefit_cost_ratio'].value:.3f}",
+        )
+    console.print(table)
+    console.print(f"wrote {len(written)} files to {out}")
