@@ -51,7 +51,7 @@ from insaf.policy.instruments import Instrument, instrument_adapter
 from insaf.policy.instruments.base import ExprText, Identifier, Text
 from insaf.policy.instruments.prices import Elasticity
 from insaf.policy.period import Period
-from insaf.specs import LineMap, load_yaml, parse_spec
+from insaf.specs import LineMap, parse_spec, read_yaml_file
 
 __all__ = [
     "Change",
@@ -581,14 +581,5 @@ def parse_scenario(data: Any, lines: LineMap | None = None, *, file: str | None 
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; a ``SpecError`` lists every problem with its line."""
-    file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(file, [(Location(file=file), "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise SpecError(
-            file, [(Location(file=file), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-        ) from None
-    data, lines = load_yaml(text, file=file)
-    return parse_scenario(data, lines, file=file)
+    data, lines = read_yaml_file(path)
+    return parse_scenario(data, lines, file=str(path))
