@@ -8,7 +8,18 @@ from typing import TypeVar
 
 import pytest
 
-PACKAGES = ["insaf", "insaf.errors", "insaf.specs", "insaf.survey"]
+PACKAGES = [
+    "insaf",
+    "insaf.errors",
+    "insaf.measures",
+    "insaf.observatory",
+    "insaf.policy",
+    "insaf.reports",
+    "insaf.specs",
+    "insaf.survey",
+    "insaf.survey.synth",
+    "insaf.targeting",
+]
 
 
 def _isort_key(name: str) -> tuple[int, str]:
