@@ -25,7 +25,9 @@ fixed (the interval is for the performance of *this* model).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -68,10 +70,14 @@ class _Scorer:
         inverse = np.empty_like(op)
         inverse[op] = np.arange(op.size)
         self.p_of_y = inverse[oy]  # position in prediction order of each row in y order
-        self.resid2 = ((y - pred) ** 2)[oy]
-        self.y = y[oy]
-        self.y2 = self.y**2
-        self.w_y = w[oy]
+        # R² and RMSE are sums over PSUs: sum w, w y, w y^2, w (y - p)^2 per PSU
+        n_psu = int(psu.max()) + 1 if psu.size else 0
+        self.psu_sums = np.column_stack(
+            [
+                np.bincount(psu, weights=v, minlength=n_psu)
+                for v in (w, w * y, w * y * y, w * (y - pred) ** 2)
+            ]
+        )
         self.people_y, self.people_p = people[oy], people[op]
         self.psu_y, self.psu_p = psu[oy], psu[op]
         self.line_p = None if line_poor is None else line_poor[op]
@@ -89,15 +95,13 @@ class _Scorer:
 
     def __call__(self, factors: FloatArray | None) -> dict[str, FloatArray]:
         if factors is None:
-            w_y, people_y, people_p = self.w_y, self.people_y, self.people_p
+            people_y, people_p = self.people_y, self.people_p
+            total, wy, wy2, ss_res = self.psu_sums.sum(axis=0)
         else:
-            fy = factors[self.psu_y]
-            w_y = self.w_y * fy
-            people_y, people_p = self.people_y * fy, self.people_p * factors[self.psu_p]
-        total = float(w_y.sum())
-        mean_y = float(np.dot(w_y, self.y)) / total
-        ss_res = float(np.dot(w_y, self.resid2))
-        ss_tot = float(np.dot(w_y, self.y2)) - total * mean_y * mean_y
+            people_y = self.people_y * factors[self.psu_y]
+            people_p = self.people_p * factors[self.psu_p]
+            total, wy, wy2, ss_res = factors @ self.psu_sums
+        ss_tot = wy2 - wy * wy / total
         cum_y = np.cumsum(people_y)
         cum_p = np.cumsum(people_p)
         len_y, entry_y, ry = self._entry(cum_y, people_y)
@@ -163,9 +167,12 @@ def validate_predictions(
     draws: dict[str, list[FloatArray]] = {k: [] for k in point}
     if replicates > 1:
         factors = bootstrap_factors_for(design, replicates, seed)
-        for r in range(replicates):  # loop over replicates, each vectorised
-            for k, v in scorer(np.ascontiguousarray(factors[:, r])).items():
-                draws[k].append(v)
+        columns = [np.ascontiguousarray(factors[:, r]) for r in range(replicates)]
+        # replicates are independent: two threads (numpy releases the GIL in its loops)
+        with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+            for result in pool.map(scorer, columns):
+                for k, v in result.items():
+                    draws[k].append(v)
     lo, hi = 100 * (1 - level) / 2, 100 * (1 + level) / 2
 
     def interval(k: str) -> tuple[FloatArray, FloatArray]:
