@@ -193,3 +193,17 @@ def test_hybrid_and_or_rules(demo: Survey, model: PmtModel) -> None:
     )
     rhs = pmt.summary["beneficiary_households"].value + old.summary["beneficiary_households"].value
     assert lhs == pytest.approx(rhs)
+
+
+def test_recorded_programme(demo: Survey) -> None:
+    from insaf.targeting import evaluate_recorded
+
+    result = evaluate_recorded(demo, "cash_assistance")
+    frame = demo.households.frame
+    people = frame["weight"] * frame["hhsize"]
+    covered = float((people * (frame["cash_assistance"] > 0)).sum() / people.sum())
+    assert result.summary["coverage"].value == pytest.approx(covered)
+    annual = float((frame["weight"] * frame["cash_assistance"]).sum()) * 12
+    assert result.summary["cost"].value == pytest.approx(annual)
+    # a PMT programme with registration errors: both errors well above zero
+    assert 0.2 < result.definitions["line"]["exclusion_error"].value < 0.8

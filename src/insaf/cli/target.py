@@ -26,11 +26,13 @@ from insaf.survey import Level, Survey
 from insaf.targeting import (
     Cutoff,
     DesignsFile,
+    Evaluation,
     PmtModel,
     Rule,
     compare,
     default_designs,
     evaluate,
+    evaluate_recorded,
     fit_pmt,
     write_comparison,
 )
@@ -239,6 +241,14 @@ def evaluate_command(
     budget: Annotated[
         float | None, typer.Option("--budget", help="Or: spend this much a year.")
     ] = None,
+    benefit: Annotated[
+        str | None,
+        typer.Option(
+            "--benefit",
+            help="Instead of a rule: a benefit the survey records (household column), "
+            "assessed against welfare without it.",
+        ),
+    ] = None,
     welfare: WelfareOpt = "consumption_pc",
     net_of: NetOfOpt = None,
     line: LineOpt = "poverty_line",
@@ -257,8 +267,18 @@ def evaluate_command(
     """Every targeting metric of one rule, with design-based standard errors.
 
     The rule is a PMT cut-off (--coverage, --cutoff-line, --cutoff-score; needs
-    --model), a categorical rule (--eligible), both, or neither (universal).
+    --model), a categorical rule (--eligible), both, or neither (universal); or,
+    with --benefit, a programme the survey records.
     """
+    survey = _open(data, weight, strata, psu, fpc, lonely_psu)
+    if benefit is not None:
+        if eligible is not None or model is not None or amount is not None or budget is not None:
+            raise InsafError("--benefit assesses a recorded benefit: give no rule, model or amount")
+        _show(
+            evaluate_recorded(survey, benefit, welfare=welfare, line=_line(line), poorest=poorest),
+            output,
+        )
+        return
     cuts = sum([coverage is not None, cutoff_line, cutoff_score is not None])
     if cuts > 1:
         raise InsafError("give one PMT cut-off: --coverage, --cutoff-line or --cutoff-score")
@@ -266,7 +286,6 @@ def evaluate_command(
     if cutoff is not None and model is None:
         raise InsafError("a PMT cut-off needs --model (a model from insaf target fit)")
     rule = Rule(id="rule", eligible=eligible, pmt=cutoff, unit=unit.value, combine=combine.value)
-    survey = _open(data, weight, strata, psu, fpc, lonely_psu)
     pmt = PmtModel.load(model) if model is not None else None
     result = evaluate(
         survey,
@@ -279,6 +298,10 @@ def evaluate_command(
         net_of=net_of,
         poorest=poorest,
     )
+    _show(result, output)
+
+
+def _show(result: Evaluation, output: OutputFormat) -> None:
     if output is OutputFormat.JSON:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
@@ -287,10 +310,11 @@ def evaluate_command(
         return
     d = result.details
     console.print(f"[bold]{result.rule}[/bold]")
-    console.print(
-        f"amount {d['amount']:,.2f} per {d['unit']} a {d['period']} ({d['amount_source']}); "
-        f"eligible: {d['eligible'] or 'everyone'}"
-    )
+    if "amount" in d:
+        console.print(
+            f"amount {d['amount']:,.2f} per {d['unit']} a {d['period']} ({d['amount_source']}); "
+            f"eligible: {d['eligible'] or 'everyone'}"
+        )
     table = RichTable(show_edge=False, header_style="bold")
     for column in ("metric", "definition", "estimate", "se", "95% CI"):
         table.add_column(column, justify="left" if column in ("metric", "definition") else "right")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from insaf.targeting.compare import Comparison, DesignResult, compare
 from insaf.targeting.data import TargetingData
 from insaf.targeting.designs import DesignsFile, DesignSpec, PmtSpec, default_designs
-from insaf.targeting.evaluate import evaluate, evaluate_rule
+from insaf.targeting.evaluate import evaluate, evaluate_recorded, evaluate_rule
 from insaf.targeting.metrics import Evaluation, evaluate_benefit
 from insaf.targeting.model import GroupModel, PmtModel
 from insaf.targeting.pmt import fit_pmt
@@ -46,6 +46,7 @@ __all__ = [
     "default_designs",
     "evaluate",
     "evaluate_benefit",
+    "evaluate_recorded",
     "evaluate_rule",
     "fit_pmt",
     "parse_proxies",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import polars as pl
 
 from insaf.errors import InsafError
 from insaf.survey import Survey
@@ -19,7 +20,7 @@ from insaf.targeting.metrics import Evaluation, evaluate_benefit
 from insaf.targeting.model import PmtModel
 from insaf.targeting.rules import Rule, RuleEngine
 
-__all__ = ["DEFAULT_SHARE_OF_LINE", "evaluate", "evaluate_rule"]
+__all__ = ["DEFAULT_SHARE_OF_LINE", "evaluate", "evaluate_recorded", "evaluate_rule"]
 
 DEFAULT_SHARE_OF_LINE = 0.25
 
@@ -87,3 +88,28 @@ def evaluate(
     )
     engine = RuleEngine(data, model)
     return evaluate_rule(engine, rule or Rule(), amount=amount, budget=budget, poorest=poorest)
+
+
+def evaluate_recorded(
+    survey: Survey,
+    benefit: str,
+    *,
+    welfare: str = "consumption_pc",
+    line: str | float = "poverty_line",
+    poorest: float = 0.2,
+    groups: Sequence[str] | None = None,
+    below: Below = "<",
+) -> Evaluation:
+    """Metrics of a benefit the survey records (a household column, money per period).
+
+    Welfare before the benefit is ``welfare`` less the benefit per person: the
+    programme is assessed against the welfare households would have without it.
+    """
+    data = TargetingData.build(
+        survey, welfare=welfare, line=line, net_of=benefit, groups=groups, below=below
+    )
+    values = data.frame.get_column(benefit).cast(pl.Float64).fill_null(0.0).to_numpy()
+    details = {"id": benefit, "kind": "recorded", "benefit": benefit, "period": data.period}
+    return evaluate_benefit(
+        data, values, poorest=poorest, rule=f"recorded benefit {benefit!r}", details=details
+    )
