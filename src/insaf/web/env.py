@@ -107,6 +107,7 @@ def database_from_url(url: str | None, folder: Path) -> dict[str, Any]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": name,
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -44,21 +45,32 @@ def _lang() -> str:
 
 
 class Labels:
-    """Names of dimensions and categories in the active language."""
+    """Names of dimensions and categories in the active language.
+
+    Read at most once a minute per process: they change only with the catalogue.
+    """
 
     def __init__(self) -> None:
         lang = _lang()
-        self.dimensions: dict[str, str] = {}
-        self.categories: dict[tuple[str, str], str] = {}
-        self.order: dict[tuple[str, str], int] = {}
-        for d in m.Dimension.objects.all():
-            self.dimensions[d.code] = d.name_ar if lang == "ar" else d.name_en
-        rows = m.Category.objects.select_related("dimension").order_by(
-            "dimension__position", "position"
-        )
-        for c in rows:
-            self.categories[(c.dimension.code, c.code)] = c.name_ar if lang == "ar" else c.name_en
-            self.order[(c.dimension.code, c.code)] = c.position
+        cached = cache.get(f"observatory:labels:{lang}")
+        if cached is None:
+            dimensions = {
+                code: (ar if lang == "ar" else en)
+                for code, en, ar in m.Dimension.objects.values_list("code", "name_en", "name_ar")
+            }
+            categories: dict[tuple[str, str], str] = {}
+            order: dict[tuple[str, str], int] = {}
+            rows = m.Category.objects.order_by("dimension__position", "position").values_list(
+                "dimension__code", "code", "name_en", "name_ar", "position"
+            )
+            for dim, code, en, ar, position in rows:
+                categories[(dim, code)] = ar if lang == "ar" else en
+                order[(dim, code)] = position
+            cached = (dimensions, categories, order)
+            cache.set(f"observatory:labels:{lang}", cached, 60)
+        self.dimensions: dict[str, str] = cached[0]
+        self.categories: dict[tuple[str, str], str] = cached[1]
+        self.order: dict[tuple[str, str], int] = cached[2]
 
     def breakdown(self, breakdown: str) -> str:
         if not breakdown:
@@ -86,6 +98,12 @@ class Cell:
     n: int | None
     flags: list[str]
     suppressed: bool
+
+    @classmethod
+    def of_values(cls, row: tuple[Any, ...]) -> Cell:
+        """From ``(period, value, se, ci_low, ci_high, n, flags, suppressed)``."""
+        period, value, se, low, high, n, flags, suppressed = row
+        return cls(period, value, se, low, high, n, [f for f in flags.split(";") if f], suppressed)
 
     @classmethod
     def of(cls, row: m.Observation) -> Cell:
@@ -132,19 +150,19 @@ class CellFormat:
             return "–"
         return f"{cell.ci_low:,.{self.decimals}f}–{cell.ci_high:,.{self.decimals}f}"
 
-    def with_interval(self, cell: Cell | None) -> SafeString:
+    def with_interval(self, cell: Cell | None) -> str:
+        """Value and interval for the data table (numbers and fixed markup only: safe)."""
         if cell is None or cell.ci_low is None:
-            return self.value(cell)
-        return format_html(
-            '{}<br><span class="ci">{}</span>', self.value(cell), self.interval(cell)
-        )
+            return str(self.value(cell))
+        return f'{self.value(cell)}<br><span class="ci">{self.interval(cell)}</span>'
 
 
 @dataclass(frozen=True, slots=True)
 class TableRow:
     key: str
     label: str
-    cells: list[SafeString]
+    html: SafeString
+    """The row's ``<td>`` cells, built in Python (a table has up to a thousand)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,16 +243,18 @@ def indicator_page(indicator: m.Indicator, *, breakdown: str = "") -> IndicatorP
         breakdown = ""
     rows = m.Observation.objects.filter(
         indicator=indicator, breakdown__in={"", breakdown, "governorate"}
+    ).values_list(
+        "breakdown", "key", "period", "value", "se", "ci_low", "ci_high", "n", "flags", "suppressed"
     )
     by_key: dict[str, dict[int, Cell]] = defaultdict(dict)
     governorate: dict[str, dict[int, Cell]] = defaultdict(dict)
     for row in rows:
-        if row.breakdown == "governorate" and breakdown != "governorate":
-            governorate[row.key][row.period] = Cell.of(row)
-            continue
-        by_key[row.key][row.period] = Cell.of(row)
-        if row.breakdown == "governorate":
-            governorate[row.key][row.period] = Cell.of(row)
+        row_breakdown, key, cell = row[0], row[1], Cell.of_values(row[2:])
+        if row_breakdown == "governorate":
+            governorate[key][cell.period] = cell
+            if breakdown != "governorate":
+                continue
+        by_key[key][cell.period] = cell
     total = by_key.get("", {})
     group_keys = sorted((k for k in by_key if k), key=labels.sort_key)
     periods = sorted({p for cells in by_key.values() for p in cells})
@@ -260,7 +280,13 @@ def indicator_page(indicator: m.Indicator, *, breakdown: str = "") -> IndicatorP
         indicator, sorted(governorate, key=labels.sort_key), governorate, latest, labels, {}, fmt
     )
     table = [
-        TableRow(key, label, [fmt.with_interval(cells.get(p)) for p in periods])
+        TableRow(
+            key,
+            label,
+            mark_safe(  # numbers and fixed markup only, no user text
+                "".join(f'<td class="num">{fmt.with_interval(cells.get(p))}</td>' for p in periods)
+            ),
+        )
         for key, label, cells in series
     ]
     name = indicator.name_ar if lang == "ar" else indicator.name_en
