@@ -11,7 +11,7 @@ poor (exclusion error, inclusion error with both denominators, targeting
 differential, benefit share), CGH at 20 and 40 %, concentration, adequacy,
 benefit-cost ratio, FGT 0/1/2 before, after and the paired change, coverage
 and benefit share by decile, and the breakdowns by urban/rural, governorate,
-sex of head, refugee and disability status: about 600 estimates, each with a
+sex of head, refugee and disability status: about 260 estimates, each with a
 linearized standard error. Preparation (reading the columns, design codes,
 the policy engine's view, scoring) is timed apart.
 

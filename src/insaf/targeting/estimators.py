@@ -50,13 +50,71 @@ class Domains:
         return len(self.labels)
 
 
+@dataclass(frozen=True, eq=False)
+class _Cells:
+    """Per (PSU, domain) cell index of every unit, and each domain's count and weight."""
+
+    flat: IntArray
+    weights: FloatArray  # the unit weights, 0 outside every domain
+    n_domains: int
+    counts: IntArray
+    population: FloatArray
+    complete: bool
+
+
 class LinearBatch:
-    """Ratio estimates over one design and one weight vector."""
+    """Ratio estimates over one design and one weight vector.
+
+    The PSU totals of a domain ratio are ``t_pd = (Y_pd - R_d X_pd) / X_d`` with
+    ``Y_pd``, ``X_pd`` the weighted sums of ``y`` and ``x`` in PSU ``p`` and
+    domain ``d``: two ``bincount`` over a cell index kept per partition, and no
+    per-unit influence array at all.
+    """
 
     def __init__(self, design: DesignArrays, weight: FloatArray) -> None:
         self.design = design
         self.w = weight
         self.n = int(weight.shape[0])
+        self._cells: dict[int, tuple[Domains, _Cells]] = {}
+        self._whole = _Cells(
+            flat=design.psu,
+            weights=weight,
+            n_domains=1,
+            counts=np.array([self.n], dtype=np.int64),
+            population=np.array([float(weight.sum())]),
+            complete=True,
+        )
+
+    def _cells_of(self, domains: Domains | None) -> _Cells:
+        if domains is None:
+            return self._whole
+        found = self._cells.get(id(domains))
+        if found is not None and found[0] is domains:
+            return found[1]
+        n_dom = domains.size
+        inside = domains.codes >= 0
+        safe = np.where(inside, domains.codes, 0)
+        complete = bool(inside.all())
+        weights = self.w if complete else np.where(inside, self.w, 0.0)
+        cells = _Cells(
+            flat=self.design.psu * n_dom + safe,
+            weights=weights,
+            n_domains=n_dom,
+            counts=np.bincount(safe[inside], minlength=n_dom).astype(np.int64),
+            population=np.bincount(safe, weights=weights, minlength=n_dom).astype(np.float64),
+            complete=complete,
+        )
+        self._cells[id(domains)] = (domains, cells)
+        return cells
+
+    def _sums(self, cells: _Cells, values: FloatArray | None) -> FloatArray:
+        """Weighted sums ``(P, D)`` of ``values`` (1 when None) by PSU and domain."""
+        weights = cells.weights if values is None else cells.weights * values
+        size = self.design.n_psus * cells.n_domains
+        out: FloatArray = np.bincount(cells.flat, weights=weights, minlength=size).astype(
+            np.float64
+        )
+        return out.reshape(self.design.n_psus, cells.n_domains)
 
     def ratio(
         self,
@@ -68,31 +126,16 @@ class LinearBatch:
         variable: str | None = None,
     ) -> list[Estimate]:
         """``sum_d w y / sum_d w x`` per domain (``x = 1``: a mean), with its SE."""
-        w = self.w
-        x = np.ones(self.n) if denominator is None else denominator
-        if domains is None:
-            codes = np.zeros(self.n, dtype=np.int64)
-            n_dom = 1
-        else:
-            codes = domains.codes
-            n_dom = domains.size
-        inside = codes >= 0
-        safe = np.where(inside, codes, 0)
-        wy = np.where(inside, w * numerator, 0.0)
-        wx = np.where(inside, w * x, 0.0)
-        big_y = np.bincount(safe, weights=wy, minlength=n_dom)
-        big_x = np.bincount(safe, weights=wx, minlength=n_dom)
+        cells = self._cells_of(domains)
+        y_pd = self._sums(cells, numerator)
+        x_pd = self._sums(cells, denominator)
+        big_y, big_x = y_pd.sum(axis=0), x_pd.sum(axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.where(big_x != 0, big_y / big_x, np.nan)
-            wz = np.where(inside & (big_x[safe] != 0), (wy - r[safe] * wx) / big_x[safe], 0.0)
-        size = self.design.n_psus * n_dom
-        flat = np.bincount(self.design.psu * n_dom + safe, weights=wz, minlength=size)
-        totals: FloatArray = flat.astype(np.float64).reshape(self.design.n_psus, n_dom)
+            totals = np.where(big_x != 0, (y_pd - r * x_pd) / big_x, 0.0)
         var = linearized_variance(totals, self.design)
-        counts = np.bincount(safe[inside], minlength=n_dom)
-        population = np.bincount(safe, weights=np.where(inside, w, 0.0), minlength=n_dom)
         out = []
-        for d in range(n_dom):
+        for d in range(cells.n_domains):
             value = float(r[d])
             se = math.sqrt(max(float(var[d]), 0.0)) if not math.isnan(value) else math.nan
             out.append(
@@ -100,8 +143,8 @@ class LinearBatch:
                     measure=measure,
                     value=value,
                     se=se,
-                    n=int(counts[d]),
-                    population=float(population[d]),
+                    n=int(cells.counts[d]),
+                    population=float(cells.population[d]),
                     domain=None if domains is None else {domains.name: domains.labels[d]},
                     variable=variable,
                     basis=LinearBasis(totals=totals[:, d].copy(), design=self.design),
@@ -113,36 +156,30 @@ class LinearBatch:
         """Each domain's share of the whole total: ``sum_d w y / sum w y``.
 
         Influence ``(y 1(k in d) - S_d y) / Y`` (a ratio whose denominator is the
-        whole population's total)."""
-        w = self.w
-        n_dom = domains.size
-        codes = domains.codes
-        inside = codes >= 0
-        safe = np.where(inside, codes, 0)
-        wy = w * values
-        big_y = float(wy.sum())
-        part = np.bincount(safe, weights=np.where(inside, wy, 0.0), minlength=n_dom)
-        p = self.design.n_psus
-        by_psu = np.bincount(
-            self.design.psu * n_dom + safe, weights=np.where(inside, wy, 0.0), minlength=p * n_dom
-        ).reshape(p, n_dom)
-        whole = np.bincount(self.design.psu, weights=wy, minlength=p)
+        whole population's total): PSU totals ``(Y_pd - S_d Y_p) / Y``."""
+        cells = self._cells_of(domains)
+        by_psu = self._sums(cells, values)
+        whole = (
+            by_psu.sum(axis=1)
+            if cells.complete
+            else np.bincount(self.design.psu, weights=self.w * values, minlength=by_psu.shape[0])
+        )
+        big_y = float(whole.sum())
+        n_dom = cells.n_domains
         if big_y == 0:
             s = np.full(n_dom, np.nan)
-            totals = np.zeros((p, n_dom))
+            totals = np.zeros_like(by_psu)
         else:
-            s = part / big_y
+            s = by_psu.sum(axis=0) / big_y
             totals = (by_psu - whole[:, None] * s[None, :]) / big_y
         var = linearized_variance(totals, self.design)
-        counts = np.bincount(safe[inside], minlength=n_dom)
-        population = np.bincount(safe, weights=np.where(inside, w, 0.0), minlength=n_dom)
         return [
             Estimate(
                 measure=measure,
                 value=float(s[d]),
                 se=math.sqrt(max(float(var[d]), 0.0)) if big_y != 0 else math.nan,
-                n=int(counts[d]),
-                population=float(population[d]),
+                n=int(cells.counts[d]),
+                population=float(cells.population[d]),
                 domain={domains.name: domains.labels[d]},
                 basis=LinearBasis(totals=totals[:, d].copy(), design=self.design),
             )
