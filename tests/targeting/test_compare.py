@@ -8,10 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 import yaml
+from typer import Typer
 from typer.testing import CliRunner
 
-from insaf.cli import app
-from insaf.cli import target as _target  # noqa: F401  (registers insaf target)
 from insaf.policy import parse_scenario, simulate_states
 from insaf.survey import Survey, write_survey
 from insaf.targeting import Comparison, PmtModel, compare, default_designs, write_comparison
@@ -82,7 +81,17 @@ def test_arabic_brief_is_right_to_left(comparison: Comparison, tmp_path: Path) -
     assert "Exclusion error" in en and "<table>" in en and "<svg" in en
 
 
+def _app() -> Typer:
+    """The ``insaf`` app with ``insaf target`` registered (imported here, not at collection,
+    so that the CLI reference test sees the commands the package registers itself)."""
+    from insaf.cli import app
+    from insaf.cli import target as _target  # noqa: F401  (registers insaf target)
+
+    return app
+
+
 def test_command_line(demo: Survey, tmp_path: Path) -> None:
+    app = _app()
     folder = write_survey(demo, tmp_path / "demo").parent
     runner = CliRunner()
     model = tmp_path / "model.json"
@@ -127,6 +136,6 @@ def test_command_line_errors(
     folder = write_survey(demo, tmp_path / "demo").parent
     path = model.save(tmp_path / "m.json")
     args = [str(path) if a == "MODEL" else a for a in args]
-    result = CliRunner().invoke(app, ["target", "evaluate", str(folder), *args])
+    result = CliRunner().invoke(_app(), ["target", "evaluate", str(folder), *args])
     assert result.exit_code == 2
     assert message in result.output
