@@ -139,8 +139,10 @@ class _Selector:
         self.blocks = blocks
         self.grid: FloatArray | None = None
         self.best: int | None = None
+        self.paths: list[FloatArray] = []
 
-    def columns(self, g: FloatArray, n_obs: int) -> list[int]:
+    def columns(self, g: FloatArray, n_obs: int, fold: int | None = None) -> list[int]:
+        """Columns chosen on the cross-products ``g`` (``fold``: its training data)."""
         p = g.shape[0] - 2
         if self.selection == "ols":
             return list(range(p + 1))
@@ -148,8 +150,11 @@ class _Selector:
             chosen = stepwise(g, self.blocks, n_obs)
             return [0, *sorted(c for b in chosen for c in self.blocks[b])]
         assert self.grid is not None and self.best is not None
-        path = lasso_path(g, self.grid[: self.best + 1])
-        keep = np.flatnonzero(path[-1, 1:] != 0.0) + 1
+        if fold is not None and fold < len(self.paths):
+            last = self.paths[fold][self.best]  # computed when tuning
+        else:
+            last = lasso_path(g, self.grid[: self.best + 1])[-1]
+        keep = np.flatnonzero(last[1:] != 0.0) + 1
         return [0, *keep.tolist()]
 
     def tune(self, cells: FloatArray) -> None:
@@ -162,6 +167,7 @@ class _Selector:
         for f in range(cells.shape[0]):
             train = total - cells[f]
             path = lasso_path(train, self.grid)
+            self.paths.append(path)
             for i in range(path.shape[0]):
                 theta = np.concatenate([-path[i], [1.0]])
                 errors[i] += float(theta @ cells[f] @ theta)
@@ -269,7 +275,9 @@ def fit_pmt(
         if total[0, 0] <= 0:
             raise DataError(f"no training households in group {by}={labels[g]}")
         for f in range(folds):
-            cols = selector.columns(total - cells[g, f], int(counts[g].sum() - counts[g, f]))
+            cols = selector.columns(
+                total - cells[g, f], int(counts[g].sum() - counts[g, f]), fold=f
+            )
             beta = _coefficients(total - cells[g, f], cols)
             cell = slice(int(bounds[g * folds + f]), int(bounds[g * folds + f + 1]))
             oof[cell] = a[cell, :-1] @ beta
