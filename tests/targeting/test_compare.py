@@ -139,3 +139,43 @@ def test_command_line_errors(
     result = CliRunner().invoke(_app(), ["target", "evaluate", str(folder), *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_designs_file_with_proxies_fits_its_own_model(demo: Survey) -> None:
+    from insaf.targeting import DesignsFile
+
+    spec = DesignsFile.of(
+        {
+            "proxies": ["hhsize:log", "tv", "fridge", "car", "floor"],
+            "budget": 1e8,
+            "designs": [{"id": "p30", "pmt": {"coverage": 0.3}}, {"id": "all"}],
+        }
+    )
+    result = compare(demo, spec)
+    assert result.model is not None and {p.name for p in result.model.proxies} <= {
+        "hhsize", "tv", "fridge", "car", "floor"
+    }  # fmt: skip
+    assert [r.evaluation.summary["cost"].value for r in result.results] == pytest.approx([1e8, 1e8])
+
+
+def test_designs_file_names_a_model_beside_it(
+    demo: Survey, model: PmtModel, tmp_path: Path
+) -> None:
+    from insaf.targeting import DesignsFile
+
+    model.save(tmp_path / "pmt.json")
+    (tmp_path / "designs.yaml").write_text(
+        "model: pmt.json\nnet_of: cash_assistance\ndesigns:\n  - {id: line, pmt: {line: true}}\n"
+    )
+    spec = DesignsFile.load(tmp_path / "designs.yaml")
+    result = compare(demo, spec, budget=2e8)
+    assert result.model is not None
+    assert result.model.to_dict()["models"] == model.to_dict()["models"]
+    assert result.results[0].evaluation.details["eligible"] == 'pmt_hat < LN("poverty_line")'
+
+
+def test_a_budget_is_required(demo: Survey) -> None:
+    from insaf.errors import InsafError
+
+    with pytest.raises(InsafError, match="give a budget"):
+        compare(demo, default_designs())
