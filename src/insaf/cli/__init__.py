@@ -13,6 +13,7 @@ from insaf.cli import serve as _serve  # noqa: F401
 from insaf.cli import simulate as _simulate  # noqa: F401
 from insaf.cli import survey as _survey  # noqa: F401
 from insaf.cli import synth as _synth  # noqa: F401
+from insaf.cli import target as _target  # noqa: F401
 from insaf.cli.app import app
 
 __all__ = ["app", "main"]
