@@ -212,3 +212,9 @@ def test_unknown_format(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(DataError, match="unknown file format 'xlsx'"):
         read_table(path)
+
+
+def test_person_frame_of_household_columns_only() -> None:
+    frame = survey().frame(["governorate"], level="person")
+    assert frame.height == 5
+    assert frame.get_column("governorate").to_list() == ["العاصمة", "العاصمة", "الشمال", None, None]

@@ -370,12 +370,10 @@ class PolicyData:
         borrowed = [c for c in names if c not in self.persons.columns]
         persons = self.persons if rows is None else self.persons.head(rows)
         codes = self.person_hh if rows is None else self.person_hh[:rows]
-        out = persons.select(own)
-        if borrowed:
-            out = out.with_columns(
-                [self.households.get_column(c).gather(pl.Series(codes)) for c in borrowed]
-            )
-        return out
+        carried = [self.households.get_column(c).gather(pl.Series(codes)) for c in borrowed]
+        if not own:  # a frame of no columns has no rows: build from the carried columns
+            return pl.DataFrame(carried, height=len(codes)).select(list(names))
+        return persons.select(own).with_columns(carried).select(list(names))
 
     def _evaluate(
         self, text: str, level: Level, as_: Literal["condition", "values"]

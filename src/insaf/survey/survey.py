@@ -125,6 +125,8 @@ class Survey:
             self._unknown([c for c in borrowed if c not in households.frame.columns], level)
             index = pl.Series("_household", self.household_index())
             carried = households.frame.select(borrowed).select(pl.all().gather(index))
+            if not own:  # a frame of no columns has no rows either
+                return carried.select(wanted)
             return pl.concat([unit.frame.select(own), carried], how="horizontal").select(wanted)
         self._unknown(borrowed, level)
         return unit.frame.select(wanted)
