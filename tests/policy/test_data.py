@@ -9,7 +9,7 @@ from insaf.survey.synth import synthesize
 
 
 def test_person_rule_on_household_columns_only() -> None:
-    survey = synthesize(60, 5, 2024)
+    survey = synthesize(100, 5, 2024)
     data = PolicyData.build(survey)
     urban = data.condition("urban = 1", "person")
     assert survey.persons is not None and survey.households is not None
