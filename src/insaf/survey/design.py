@@ -20,7 +20,8 @@ class LonelyPSU(StrEnum):
 
     - ``fail``: refuse to estimate a variance (R's default).
     - ``remove``: the stratum contributes nothing to the variance.
-    - ``adjust``: centre the stratum's PSU total on the grand mean of PSU totals.
+    - ``adjust``: the lone PSU's total enters the variance uncentred (R's code;
+      for means and rates this is centring on the population mean).
     - ``average``: give the stratum the average variance of the other strata.
     - ``certainty``: the PSU was sampled with certainty; it contributes nothing.
     """

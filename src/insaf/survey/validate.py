@@ -609,7 +609,8 @@ _LONELY_RULES = {
     "average, remove or certainty",
     LonelyPSU.REMOVE: "rule lonely_psu=remove: these strata add nothing to the variance",
     LonelyPSU.CERTAINTY: "rule lonely_psu=certainty: these PSUs are taken as certainty units",
-    LonelyPSU.ADJUST: "rule lonely_psu=adjust: their PSU totals are centred on the grand mean",
+    LonelyPSU.ADJUST: "rule lonely_psu=adjust: each adds its uncentred PSU total to the "
+    "variance, as R's survey.lonely.psu='adjust' (docs/methods/variance.md)",
     LonelyPSU.AVERAGE: "rule lonely_psu=average: they get the average variance of other strata",
 }
 
