@@ -3,12 +3,21 @@
 Rows are put in the order (domain, sort variable, original row), so each
 domain is a contiguous slice sorted by the analysis variable: rank-based
 estimators then need no further sort, and the replicate loop reuses the order.
+
+What depends only on the survey's data is computed once per survey and kept
+with it (``Survey.cached``: a survey is immutable, and a survey derived from
+it starts with nothing kept). At each level: the checked weights and the
+design's integer codes (``Base``), the replicate factors or weights of each
+variance method (``Replication``), and the domain codes of each ``by``
+(``Domains``). Kept arrays are read-only. Each estimate then reads, checks and
+sorts only its analysis variables.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -29,10 +38,19 @@ from insaf.survey.survey import Level, Survey
 
 __all__ = [
     "GROUP",
+    "Base",
+    "Domains",
     "NonPositive",
+    "Replication",
     "Sample",
     "VarianceMethod",
+    "arrange",
+    "base",
+    "domains",
+    "excluded",
     "prepare",
+    "replication",
+    "unit_level",
     "with_columns",
     "with_groups",
 ]
@@ -158,6 +176,213 @@ def _supplied_spec(rep: Replicates) -> ReplicateSpec:
     return ReplicateSpec(method=method, scale=float(scale), rscales=rscales, mse=rep.mse)
 
 
+_CACHE = "insaf.measures"
+"""First element of every key this module uses in ``Survey.cached``."""
+
+UIntArray = np.ndarray[Any, np.dtype[np.unsignedinteger[Any]]]
+BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
+
+
+def _read_only(array: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    array.flags.writeable = False
+    return array
+
+
+def unit_level(survey: Survey, level: Level | str | None) -> Level:
+    """``level``, or the survey's default level when it is ``None``."""
+    return Level(level) if level is not None else survey.default_level
+
+
+# -- what depends only on the survey, kept with it -------------------------------------
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Base:
+    """The checked weights and the design's codes of every unit at one level, in
+    table order."""
+
+    w: FloatArray
+    design: DesignArrays
+
+    @property
+    def n(self) -> int:
+        return int(self.w.shape[0])
+
+
+def base(survey: Survey, level: Level) -> Base:
+    """Weights (numeric, no missing or negative value) and ``DesignArrays`` at
+    ``level``; computed once per survey (an error is raised again on each call)."""
+    return survey.cached((_CACHE, "base", level), lambda: _base(survey, level))
+
+
+def _base(survey: Survey, level: Level) -> Base:
+    design = survey.design
+    where = Location(file=survey.path)
+    frame = survey.frame(level=level)
+    w = _numeric(frame, design.weight, Location(file=survey.path, column=design.weight), "weight")
+    if np.any(w < 0):
+        raise DataError(
+            f"weight column {design.weight!r} has {int((w < 0).sum())} negative value(s)",
+            Location(file=survey.path, column=design.weight),
+        )
+    n = frame.height
+    if n == 0:
+        raise DataError("the survey has no rows at this level", where)
+    strata = _labels(frame, design.strata, where, "strata") if design.strata else None
+    psu = _labels(frame, design.psu, where, "PSU") if design.psu else None
+    fpc = _numeric(frame, design.fpc, where, "fpc") if design.fpc else None
+    arrays = DesignArrays.build(n=n, strata=strata, psu=psu, fpc=fpc, lonely=design.lonely_psu)
+    for part in (arrays.stratum, arrays.psu, arrays.psu_stratum, arrays.n_psu, arrays.fpc_factor):
+        _read_only(part)
+    return Base(w=_read_only(w), design=arrays)
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Replication:
+    """The variance method and, for replicate methods, PSU factors ``(P, R)`` or
+    unit replicate weights ``(n, R)`` (table order), how they combine, and a key
+    that says which replicates they are (estimates pair only on the same key)."""
+
+    method: str
+    factors: FloatArray | None = None
+    unit_replicates: FloatArray | None = None
+    spec: ReplicateSpec | None = None
+    key: str = ""
+
+
+def replication(
+    survey: Survey, level: Level, base: Base, variance: VarianceMethod, replicates: int, seed: int
+) -> Replication:
+    """The variance method ``variance`` resolves to, with its replicates; created
+    replicates are kept per (method, replicates, seed), supplied ones per level."""
+    design = survey.design
+    method: str = variance
+    if method == "auto":
+        method = "replicates" if design.replicates is not None else "linearization"
+    if method == "linearization":
+        return Replication(method=method)
+    if method == "replicates":
+        if design.replicates is None:
+            raise DesignError("the design has no replicate weights; use linearization")
+        return survey.cached(
+            (_CACHE, "replicates", level), lambda: _supplied(survey, level, base.design)
+        )
+    if method not in ("jackknife", "bootstrap", "subbootstrap"):
+        raise DesignError(f"unknown variance method {method!r}")
+    arrays = base.design
+    if method == "jackknife":
+        key: tuple[Any, ...] = (_CACHE, method, level)
+    else:
+        key = (_CACHE, method, level, int(replicates), int(seed))
+
+    def create() -> Replication:
+        if method == "jackknife":
+            factors, spec = jackknife_factors(arrays)
+            tag = arrays.key + "|jkn"
+        else:
+            make = bootstrap_factors if method == "bootstrap" else subbootstrap_factors
+            factors, spec = make(arrays, replicates=replicates, seed=seed)
+            tag = f"{arrays.key}|{method}|{replicates}|{seed}"
+        return Replication(method=method, factors=_read_only(factors), spec=spec, key=tag)
+
+    return survey.cached(key, create)
+
+
+def _supplied(survey: Survey, level: Level, arrays: DesignArrays) -> Replication:
+    reps = survey.design.replicates
+    assert reps is not None
+    frame = survey.frame(level=level)
+    unit_reps = np.column_stack(
+        [
+            _numeric(frame, c, Location(file=survey.path, column=c), "replicate weight")
+            for c in reps.columns
+        ]
+    )
+    return Replication(
+        method="replicates",
+        unit_replicates=_read_only(unit_reps),
+        spec=_supplied_spec(reps),
+        key=arrays.key + "|" + ",".join(reps.columns),
+    )
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Domains:
+    """The domains of ``by``: each unit's code (``None`` for one domain, the whole
+    population) and each domain's values, in sorted order of the values."""
+
+    by: tuple[str, ...]
+    codes: UIntArray | None
+    labels: tuple[Mapping[str, Any] | None, ...]
+
+
+_WHOLE = Domains(by=(), codes=None, labels=(None,))
+
+
+def domains(survey: Survey, level: Level, by: Sequence[str]) -> Domains:
+    """Domain codes of the ``by`` columns at ``level``, computed once per survey."""
+    by_cols = tuple(by)
+    if not by_cols:
+        return _WHOLE
+    return survey.cached(
+        (_CACHE, "domains", level, by_cols), lambda: _domains(survey, level, by_cols)
+    )
+
+
+def _domains(survey: Survey, level: Level, by: tuple[str, ...]) -> Domains:
+    keys = survey.frame(list(by), level=level).select(list(by))
+    for c in by:
+        missing = keys.get_column(c).null_count()
+        if missing:
+            raise DataError(
+                f"by column {c!r} has {missing} missing value(s)",
+                Location(file=survey.path, column=c),
+            )
+    uniq = keys.unique().sort(list(by))
+    codes = (
+        keys.join(uniq.with_row_index("__domain"), on=list(by), how="left", maintain_order="left")
+        .get_column("__domain")
+        .to_numpy()
+    )
+    small = codes.astype(np.min_scalar_type(max(uniq.height - 1, 0)))
+    labels = tuple(MappingProxyType(row) for row in uniq.iter_rows(named=True))
+    return Domains(by=by, codes=_read_only(small), labels=labels)
+
+
+# -- what each estimate reads --------------------------------------------------------------
+
+
+def excluded(
+    survey: Survey,
+    cols: Mapping[str, FloatArray],
+    variables: Mapping[str, str],
+    *,
+    positive: Sequence[str],
+    nonpositive: NonPositive,
+    inside: BoolArray | None = None,
+) -> BoolArray | None:
+    """Which units stay in every domain (``None``: all of them): those inside the
+    ``among`` condition, and, with ``nonpositive="exclude"``, those whose
+    ``positive`` roles are > 0; a ``DataError`` if any is not and that is an error."""
+    keep: BoolArray | None = None
+    for role in positive:
+        bad = cols[role] <= 0
+        if inside is not None:
+            bad &= inside
+        if np.any(bad):
+            if nonpositive == "error":
+                raise DataError(
+                    f"column {variables[role]!r} has {int(bad.sum())} zero or negative value(s) "
+                    f"among {bad.size}; this measure needs positive values "
+                    "(nonpositive='exclude', or --nonpositive exclude, leaves those units out)",
+                    Location(file=survey.path, column=variables[role]),
+                )
+            keep = ~bad if keep is None else keep & ~bad
+    if inside is not None:
+        keep = inside if keep is None else keep & inside
+    return keep
+
+
 def prepare(
     survey: Survey,
     variables: Mapping[str, str],
@@ -183,7 +408,7 @@ def prepare(
     variables may be missing outside it.
     """
     by_cols = [by] if isinstance(by, str) else list(by or [])
-    design = survey.design
+    unit = unit_level(survey, level)
     where = Location(file=survey.path)
     among_cols: list[str] = []
     if among is not None:
@@ -191,10 +416,8 @@ def prepare(
             among_cols = pl.sql_expr(among).meta.root_names()
         except Exception as exc:  # polars raises several types for a bad expression
             raise DataError(f"among: not a valid SQL expression: {exc}", where) from None
-    frame = survey.frame(
-        list(dict.fromkeys([*variables.values(), *by_cols, *among_cols])), level=level
-    )
-    inside: np.ndarray[Any, np.dtype[np.bool_]] | None = None
+    frame = survey.frame(list(dict.fromkeys([*variables.values(), *among_cols])), level=unit)
+    inside: BoolArray | None = None
     if among is not None:
         try:
             chosen = frame.select(pl.sql_expr(among).fill_null(False).alias("a")).get_column("a")
@@ -207,118 +430,75 @@ def prepare(
         role: _numeric(frame, name, Location(file=survey.path, column=name), role, inside)
         for role, name in variables.items()
     }
-    w = _numeric(frame, design.weight, Location(file=survey.path, column=design.weight), "weight")
-    if np.any(w < 0):
-        raise DataError(
-            f"weight column {design.weight!r} has {int((w < 0).sum())} negative value(s)",
-            Location(file=survey.path, column=design.weight),
-        )
-    n = frame.height
-    if n == 0:
-        raise DataError("the survey has no rows at this level", where)
-    strata = _labels(frame, design.strata, where, "strata") if design.strata else None
-    psu = _labels(frame, design.psu, where, "PSU") if design.psu else None
-    fpc = _numeric(frame, design.fpc, where, "fpc") if design.fpc else None
-    arrays = DesignArrays.build(n=n, strata=strata, psu=psu, fpc=fpc, lonely=design.lonely_psu)
-
-    method = variance
-    if method == "auto":
-        method = "replicates" if design.replicates is not None else "linearization"
-    unit_reps: FloatArray | None = None
-    factors: FloatArray | None = None
-    spec: ReplicateSpec | None = None
-    key = ""
-    if method == "replicates":
-        if design.replicates is None:
-            raise DesignError("the design has no replicate weights; use linearization")
-        reps = design.replicates
-        unit_reps = np.column_stack(
-            [
-                _numeric(frame, c, Location(file=survey.path, column=c), "replicate weight")
-                for c in reps.columns
-            ]
-        )
-        spec = _supplied_spec(reps)
-        key = arrays.key + "|" + ",".join(reps.columns)
-    elif method == "jackknife":
-        factors, spec = jackknife_factors(arrays)
-        key = arrays.key + "|jkn"
-    elif method == "bootstrap":
-        factors, spec = bootstrap_factors(arrays, replicates=replicates, seed=seed)
-        key = f"{arrays.key}|bootstrap|{replicates}|{seed}"
-    elif method == "subbootstrap":
-        factors, spec = subbootstrap_factors(arrays, replicates=replicates, seed=seed)
-        key = f"{arrays.key}|subbootstrap|{replicates}|{seed}"
-    elif method != "linearization":
-        raise DesignError(f"unknown variance method {method!r}")
-
-    keep: np.ndarray[Any, np.dtype[np.bool_]] | None = None
-    for role in positive:
-        bad = cols[role] <= 0
-        if inside is not None:
-            bad &= inside
-        if np.any(bad):
-            if nonpositive == "error":
-                raise DataError(
-                    f"column {variables[role]!r} has {int(bad.sum())} zero or negative value(s) "
-                    f"among {n}; this measure needs positive values (nonpositive='exclude', "
-                    "or --nonpositive exclude, leaves those units out)",
-                    Location(file=survey.path, column=variables[role]),
-                )
-            keep = ~bad if keep is None else keep & ~bad
-    if inside is not None:
-        keep = inside if keep is None else keep & inside
-
-    if by_cols:
-        keys = frame.select(by_cols)
-        for c in by_cols:
-            _labels(frame, c, Location(file=survey.path, column=c), "by")
-        uniq = keys.unique().sort(by_cols)
-        codes = (
-            keys.join(
-                uniq.with_row_index("__domain"), on=by_cols, how="left", maintain_order="left"
-            )
-            .get_column("__domain")
-            .to_numpy()
-            .astype(np.int64)
-        )
-        domains: tuple[Mapping[str, Any] | None, ...] = tuple(uniq.iter_rows(named=True))
-    else:
-        codes = np.zeros(n, dtype=np.int64)
-        domains = (None,)
-
-    rows = np.arange(n) if keep is None else np.flatnonzero(keep)
+    kept = base(survey, unit)
+    replicated = replication(survey, unit, kept, variance, replicates, seed)
+    keep = excluded(
+        survey, cols, variables, positive=positive, nonpositive=nonpositive, inside=inside
+    )
+    found = domains(survey, unit, by_cols)
+    rows = np.arange(kept.n) if keep is None else np.flatnonzero(keep)
     order = rows if sort is None else rows[np.argsort(cols[sort][rows], kind="stable")]
-    by_domain = order[np.argsort(codes[order], kind="stable")]
-    counts = np.bincount(codes[by_domain], minlength=len(domains))
-    bounds = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    position = np.empty(n, dtype=np.int64)
-    position[by_domain] = np.arange(by_domain.size)
-    whole = position[order]
+    return arrange(
+        cols=cols,
+        names=variables,
+        base=kept,
+        replication=replicated,
+        domains=found,
+        order=order,
+        where=where,
+    )
 
-    w_sorted = w[by_domain]
-    for d, dom in enumerate(domains):
+
+def arrange(
+    *,
+    cols: Mapping[str, FloatArray],
+    names: Mapping[str, str],
+    base: Base,
+    replication: Replication,
+    domains: Domains,
+    order: IntArray,
+    where: Location,
+) -> Sample:
+    """A ``Sample`` of the rows in ``order`` (the units kept, sorted by the analysis
+    variable), grouped by domain with a stable sort so each domain stays sorted."""
+    n_dom = len(domains.labels)
+    if domains.codes is None:
+        by_domain = order
+        counts = np.array([order.size], dtype=np.int64)
+        whole = np.arange(order.size, dtype=np.int64)
+    else:
+        codes = domains.codes[order]
+        by_domain = order[np.argsort(codes, kind="stable")]  # radix sort of small codes
+        counts = np.bincount(codes, minlength=n_dom)
+        position = np.empty(base.n, dtype=np.int64)
+        position[by_domain] = np.arange(by_domain.size)
+        whole = position[order]
+    bounds = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    w_sorted = base.w[by_domain]
+    for d, dom in enumerate(domains.labels):
         sl = slice(int(bounds[d]), int(bounds[d + 1]))
         if counts[d] == 0 or not np.any(w_sorted[sl] > 0):
             label = "the population" if dom is None else f"domain {dict(dom)}"
             reason = "no units" if counts[d] == 0 else "only zero weights"
             raise DataError(f"{label} has {reason} left to estimate from", where)
 
+    unit_reps = replication.unit_replicates
     return Sample(
         cols={role: np.ascontiguousarray(a[by_domain]) for role, a in cols.items()},
-        names=dict(variables),
+        names=dict(names),
         w=np.ascontiguousarray(w_sorted),
-        psu=np.ascontiguousarray(arrays.psu[by_domain]),
-        design=arrays,
+        psu=np.ascontiguousarray(base.design.psu[by_domain]),
+        design=base.design,
         bounds=bounds,
-        domains=domains,
-        by=tuple(by_cols),
+        domains=domains.labels,
+        by=domains.by,
         whole=whole,
-        method=method,
-        factors=factors,
+        method=replication.method,
+        factors=replication.factors,
         unit_replicates=None if unit_reps is None else np.ascontiguousarray(unit_reps[by_domain]),
-        spec=spec,
-        replicate_key=key,
+        spec=replication.spec,
+        replicate_key=replication.key,
     )
 
 
