@@ -4,7 +4,10 @@ Every function takes a ``Survey``, a variable and keyword-only options, and
 returns ``Estimates`` (one ``Estimate`` per domain and statistic): basic
 measures, poverty, inequality, their subgroup decompositions, multidimensional
 poverty (Alkire–Foster, ``mpi``), the Human Opportunity Index (``hoi``) and
-equity gaps between two groups for any measure (``gap``). Variance by
+equity gaps between two groups for any measure (``gap``). Many measures of
+one survey come cheaper from one preparation: ``prepare(survey, variables)``
+then ``.estimate([Measure(...), ...], by=...)``; ``combine`` gives a smooth
+function of estimates with its delta-method standard error. Variance by
 linearization (influence values, R ``survey::svyrecvar``), by the design's
 replicate weights, or by created jackknife or bootstrap replicates. See
 ``docs/methods/`` for each formula, convention and source.
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 from insaf.measures.basic import mean, median, proportion, quantile, ratio, total
 from insaf.measures.catalogue import MeasureOptions, compute
-from insaf.measures.compare import difference, ratio_of
+from insaf.measures.compare import combine, difference, ratio_of
 from insaf.measures.decomposition import fgt_decomposition, ge_decomposition
 from insaf.measures.equity import gap
 from insaf.measures.estimate import Estimate, Estimates
@@ -44,17 +47,21 @@ from insaf.measures.poverty import (
     sen,
     watts,
 )
+from insaf.measures.prepared import Measure, Prepared, prepare
 
 __all__ = [
     "Estimate",
     "Estimates",
     "MPISpec",
+    "Measure",
     "MeasureOptions",
+    "Prepared",
     "Relative",
     "access_model",
     "arpr",
     "arpt",
     "atkinson",
+    "combine",
     "compute",
     "concentration",
     "deprivations",
@@ -75,6 +82,7 @@ __all__ = [
     "palma",
     "percentile_ratio",
     "poverty_gap_total",
+    "prepare",
     "proportion",
     "qsr",
     "quantile",

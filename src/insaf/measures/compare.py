@@ -1,16 +1,20 @@
-"""Differences and ratios of two estimates from the same sample.
+"""Differences, ratios and smooth functions of estimates from the same sample.
 
-Both estimates keep what their variance came from: PSU totals of influence
+Every estimate keeps what its variance came from: PSU totals of influence
 values (linearization) or replicate estimates. The difference ``a - b`` is
 linear, so its PSU totals are ``t_a - t_b`` and its replicates ``a_r - b_r``;
-the ratio ``a / b`` has influence ``(z_a - (a/b) z_b) / b``. Either way the
-covariance between ``a`` and ``b`` (same units, same PSUs, or a domain and the
+the ratio ``a / b`` has influence ``(z_a - (a/b) z_b) / b``. Any smooth
+function ``f(a, b, ...)`` (``combine``) has, by the delta method, influence
+``sum_j df/da_j z_j``, and replicates ``f(a_r, b_r, ...)``. Either way the
+covariance between the estimates (same units, same PSUs, or a domain and the
 threshold it shares with another) is accounted for exactly.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +22,7 @@ from insaf.errors import DesignError
 from insaf.measures.estimate import Estimate, LinearBasis, ReplicateBasis
 from insaf.measures.variance import FloatArray, linearized_variance, replicate_variance
 
-__all__ = ["difference", "ratio_of"]
+__all__ = ["combine", "difference", "ratio_of"]
 
 
 def _domain_label(e: Estimate) -> str:
@@ -27,46 +31,78 @@ def _domain_label(e: Estimate) -> str:
     return ", ".join(f"{k}={v}" for k, v in e.domain.items())
 
 
-def _combine(a: Estimate, b: Estimate, ca: float, cb: float, value: float, name: str) -> Estimate:
-    """An estimate whose influence is ``ca z_a + cb z_b``."""
-    if a.basis is None or b.basis is None:
+def _joint(
+    estimates: Sequence[Estimate],
+    coefficients: Sequence[float],
+    value: float,
+    replicate: Callable[..., Any],
+    measure: str,
+) -> Estimate:
+    """An estimate whose influence is ``sum c_j z_j`` (replicates: ``replicate`` of
+    the estimates' replicate values)."""
+    bases = [e.basis for e in estimates]
+    if any(b is None for b in bases):
         raise DesignError(
             "this estimate has no influence values or replicates to compare with "
             "(for example a Woodruff quantile interval); estimate with se='kernel'"
         )
-    if isinstance(a.basis, LinearBasis) and isinstance(b.basis, LinearBasis):
-        if a.basis.design.key != b.basis.design.key:
-            raise DesignError("the two estimates do not come from the same sample and design")
-        totals = ca * a.basis.totals + cb * b.basis.totals
-        var = float(linearized_variance(totals, a.basis.design))
-        basis: LinearBasis | ReplicateBasis = LinearBasis(totals=totals, design=a.basis.design)
-    elif isinstance(a.basis, ReplicateBasis) and isinstance(b.basis, ReplicateBasis):
-        if a.basis.key != b.basis.key:
-            raise DesignError("the two estimates do not use the same replicate weights")
-        thetas = _replicate_values(a, b, name)
-        var = float(replicate_variance(thetas[:, None], np.array([value]), a.basis.spec)[0])
-        basis = ReplicateBasis(thetas=thetas, spec=a.basis.spec, key=a.basis.key)
+    linear = [b for b in bases if isinstance(b, LinearBasis)]
+    reps = [b for b in bases if isinstance(b, ReplicateBasis)]
+    basis: LinearBasis | ReplicateBasis
+    if len(linear) == len(bases):
+        design = linear[0].design
+        if any(b.design.key != design.key for b in linear):
+            raise DesignError("the estimates do not come from the same sample and design")
+        totals = sum(
+            (c * b.totals for c, b in zip(coefficients, linear, strict=True)),
+            start=np.zeros_like(linear[0].totals),
+        )
+        var = float(linearized_variance(totals, design))
+        basis = LinearBasis(totals=totals, design=design)
+    elif len(reps) == len(bases):
+        if any(b.key != reps[0].key for b in reps):
+            raise DesignError("the estimates do not use the same replicate weights")
+        thetas = np.asarray(replicate(*(b.thetas for b in reps)), dtype=np.float64)
+        var = float(replicate_variance(thetas[:, None], np.array([value]), reps[0].spec)[0])
+        basis = ReplicateBasis(thetas=thetas, spec=reps[0].spec, key=reps[0].key)
     else:
         raise DesignError("one estimate is linearized and the other uses replicates")
-    same_domain = a.domain == b.domain
+    first = estimates[0]
+    if all(e.domain == first.domain for e in estimates):
+        domain, n, population = first.domain, first.n, first.population
+    else:  # the domains together, each counted once
+        seen: dict[str, Estimate] = {}
+        for e in estimates:
+            seen.setdefault(_domain_label(e), e)
+        domain = None
+        n = sum(e.n for e in seen.values())
+        population = sum(e.population for e in seen.values())
+    variables = {e.variable for e in estimates}
     return Estimate(
-        measure=f"{name}({a.measure}[{_domain_label(a)}], {b.measure}[{_domain_label(b)}])",
+        measure=measure,
         value=value,
         se=math.sqrt(max(var, 0.0)),
-        n=a.n if same_domain else a.n + b.n,
-        population=a.population if same_domain else a.population + b.population,
-        domain=a.domain if same_domain else None,
-        variable=a.variable if a.variable == b.variable else None,
-        method=a.method,
+        n=n,
+        population=population,
+        domain=domain,
+        variable=first.variable if len(variables) == 1 else None,
+        method=first.method,
         basis=basis,
     )
 
 
-def _replicate_values(a: Estimate, b: Estimate, name: str) -> FloatArray:
-    assert isinstance(a.basis, ReplicateBasis) and isinstance(b.basis, ReplicateBasis)
-    if name == "difference":
-        return a.basis.thetas - b.basis.thetas
-    return a.basis.thetas / b.basis.thetas
+def _combine(a: Estimate, b: Estimate, ca: float, cb: float, value: float, name: str) -> Estimate:
+    """An estimate whose influence is ``ca z_a + cb z_b``."""
+
+    def replicate(ta: FloatArray, tb: FloatArray) -> FloatArray:
+        return _replicate_values(ta, tb, name)
+
+    measure = f"{name}({a.measure}[{_domain_label(a)}], {b.measure}[{_domain_label(b)}])"
+    return _joint([a, b], [ca, cb], value, replicate, measure)
+
+
+def _replicate_values(ta: FloatArray, tb: FloatArray, name: str) -> FloatArray:
+    return ta - tb if name == "difference" else ta / tb
 
 
 def difference(a: Estimate, b: Estimate) -> Estimate:
@@ -84,3 +120,39 @@ def ratio_of(a: Estimate, b: Estimate) -> Estimate:
         raise DesignError(f"cannot divide by {b.measure} = 0")
     r = a.value / b.value
     return _combine(a, b, 1.0 / b.value, -r / b.value, r, "ratio")
+
+
+def combine(
+    fn: Callable[..., Any],
+    gradient: Callable[..., Sequence[float]],
+    *estimates: Estimate,
+    measure: str,
+) -> Estimate:
+    """``fn(a, b, ...)`` of estimates from one sample, with its standard error by the
+    delta method.
+
+    ``fn`` takes the estimates' values and ``gradient`` its partial derivatives
+    there (one per estimate). Linearized estimates: the result's influence is
+    ``sum_j gradient_j z_j`` (its PSU totals are combined alike, so it pairs
+    with further estimates). Replicate estimates: each replicate's value is
+    ``fn`` of the estimates' values in that replicate, so ``fn`` must also
+    work on numpy arrays (arithmetic and numpy functions do). For example the
+    Reynolds–Smolensky index ``b K / (1 + b)`` of a benefit share ``b`` and
+    its Kakwani index ``K``::
+
+        combine(lambda b, k: b * k / (1 + b),
+                lambda b, k: (k / (1 + b) ** 2, b / (1 + b)),
+                share, kakwani, measure="reynolds_smolensky")
+
+    ``n`` and ``population`` are the estimates' domain's, or, when their
+    domains differ, those of the domains together (``domain`` is then ``None``).
+    """
+    if not estimates:
+        raise DesignError("combine needs at least one estimate")
+    values = [e.value for e in estimates]
+    coefficients = [float(c) for c in gradient(*values)]
+    if len(coefficients) != len(estimates):
+        raise DesignError(
+            f"the gradient has {len(coefficients)} value(s) for {len(estimates)} estimate(s)"
+        )
+    return _joint(estimates, coefficients, float(fn(*values)), fn, measure)
