@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from statistics import NormalDist
 
@@ -26,8 +26,7 @@ import numpy as np
 import polars as pl
 
 from insaf.errors import DataError, InsafError
-from insaf.measures import fgt, gini, mean, proportion
-from insaf.measures.estimate import Estimates
+from insaf.measures import Measure, prepare
 from insaf.observatory.indicators import Catalogue, Computation, Dimension, Indicator
 from insaf.observatory.observations import Observation
 from insaf.survey.design import Design
@@ -174,22 +173,14 @@ def _sql(expression: str, code: str) -> pl.Expr:
         ) from None
 
 
-Runner = Callable[..., Estimates]
+_FGT = {"headcount": "fgt0", "poverty_gap": "fgt1", "poverty_severity": "fgt2"}
 
 
-def _runner(comp: Computation) -> tuple[Runner, dict[str, object]]:
-    line: float | str | None = comp.poverty_line
-    if comp.measure == "headcount":
-        return fgt, {"line": line, "alpha": 0.0}
-    if comp.measure == "poverty_gap":
-        return fgt, {"line": line, "alpha": 1.0}
-    if comp.measure == "poverty_severity":
-        return fgt, {"line": line, "alpha": 2.0}
-    if comp.measure == "gini":
-        return gini, {}
-    if comp.measure == "mean":
-        return mean, {}
-    return proportion, {}
+def _measure(comp: Computation, variable: str) -> Measure:
+    """The ``insaf.measures`` measure an indicator's computation names."""
+    if comp.measure in _FGT:
+        return Measure(name=_FGT[comp.measure], variable=variable, line=comp.poverty_line)
+    return Measure(name=comp.measure, variable=variable)
 
 
 def _finite(x: float) -> float | None:
@@ -204,17 +195,23 @@ def compute_indicator(
     area: str,
     breakdowns: Sequence[tuple[str, ...]] | None = None,
 ) -> list[Observation]:
-    """Every breakdown of one indicator on the flat survey ``prepare_survey`` made for its level."""
+    """Every breakdown of one indicator on the flat survey ``prepare_survey`` made for its level.
+
+    The indicator's variables are read and sorted once (``insaf.measures.prepare``),
+    then each breakdown is one estimate over them; the design's codes and each
+    breakdown's domain codes are kept with the survey, for every indicator.
+    """
     comp = indicator.compute
     if comp is None:
         raise InsafError(f"indicator {indicator.code} has no compute section")
-    run, options = _runner(comp)
     scope = SCOPE + indicator.code if comp.population else None
     variable = VALUE + indicator.code if comp.population else comp.variable
+    measure = _measure(comp, variable)
+    prepared = prepare(survey, measure.columns, level=comp.level)
     out: list[Observation] = []
     for breakdown in breakdowns if breakdowns is not None else indicator.breakdowns:
         by = [*([scope] if scope else []), *(DIM_PREFIX + d for d in breakdown)]
-        estimates = run(survey, variable, by=by or None, **options)
+        (estimates,) = prepared.estimate([measure], by=by)
         for est in estimates:
             domain = dict(est.domain or {})
             if scope is not None and domain.pop(scope, 1) != 1:
