@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -65,10 +66,11 @@ NonPositive = Literal["error", "exclude"]
 class Sample:
     """Arrays for one estimation, rows grouped by domain and sorted within it.
 
-    ``bounds[d]:bounds[d+1]`` is domain ``d``. ``whole`` orders all rows by the
-    sort variable (for statistics of the whole population such as a relative
-    poverty threshold). Replicate weights are either PSU factors ``(P, R)`` or
-    unit weights ``(n, R)``.
+    ``bounds[d]:bounds[d+1]`` is domain ``d``. ``rows`` is the unit (table row)
+    of each sample row, ``order`` the units kept in the order of the sort
+    variable, and ``whole`` the sample rows in that order (for statistics of the
+    whole population such as a relative poverty threshold). Replicate weights
+    are either PSU factors ``(P, R)`` or unit weights ``(n, R)``.
     """
 
     cols: Mapping[str, FloatArray]
@@ -79,7 +81,8 @@ class Sample:
     bounds: IntArray
     domains: tuple[Mapping[str, Any] | None, ...]
     by: tuple[str, ...]
-    whole: IntArray
+    rows: IntArray
+    order: IntArray
     method: str
     factors: FloatArray | None = None
     unit_replicates: FloatArray | None = None
@@ -92,6 +95,17 @@ class Sample:
 
     def slice(self, d: int) -> slice:
         return slice(int(self.bounds[d]), int(self.bounds[d + 1]))
+
+    @cached_property
+    def whole(self) -> IntArray:
+        """Sample rows in the order of the sort variable, all domains together
+        (computed when a whole-population threshold needs it)."""
+        if self.rows is self.order:
+            return np.arange(self.order.size, dtype=np.int64)
+        position = np.empty(self.design.n_units, dtype=np.int64)
+        position[self.rows] = np.arange(self.rows.size)
+        whole: IntArray = position[self.order]
+        return whole
 
     def replicate_weights(self, r: int) -> FloatArray:
         """Weights of every row in replicate ``r``."""
@@ -465,14 +479,10 @@ def arrange(
     if domains.codes is None:
         by_domain = order
         counts = np.array([order.size], dtype=np.int64)
-        whole = np.arange(order.size, dtype=np.int64)
     else:
         codes = domains.codes[order]
         by_domain = order[np.argsort(codes, kind="stable")]  # radix sort of small codes
         counts = np.bincount(codes, minlength=n_dom)
-        position = np.empty(base.n, dtype=np.int64)
-        position[by_domain] = np.arange(by_domain.size)
-        whole = position[order]
     bounds = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
     w_sorted = base.w[by_domain]
@@ -493,7 +503,8 @@ def arrange(
         bounds=bounds,
         domains=domains.labels,
         by=domains.by,
-        whole=whole,
+        rows=by_domain,
+        order=order,
         method=replication.method,
         factors=replication.factors,
         unit_replicates=None if unit_reps is None else np.ascontiguousarray(unit_reps[by_domain]),
