@@ -13,28 +13,36 @@
    whatever the server does, over ``--connections`` keep-alive connections;
    a request waits for a free connection if all are busy, and its latency is
    counted from its scheduled time (so queueing shows, as with wrk2). Half the
-   requests are indicator pages (a random indicator and disaggregation), half
-   the matching API answer.
-4. Reports median, p95, p99 and errors at ``--rate``, then steps the rate up to
-   find the highest one held with p95 under 500 ms and no error.
+   requests are indicator pages (a random indicator, disaggregation and
+   language), half the matching API answer, so most requests miss any cache:
+   the figures are those of pages built from the database.
+4. Reports median, p95, p99 and errors at ``--rate`` (overall, pages, API),
+   with the load average and the server's CPU time per request, then steps the
+   rate up to find the highest one held with p95 under 500 ms and no error.
 
-The load generator is pure Python asyncio, in its own process on the same
-machine (it competes with the server for the CPU; figures are conservative).
-Only loopback addresses are used.
+The load generator is ``benchmarks/loadgen.mjs`` (Node.js, no dependency: a
+few percent of one core at 200 requests/s) when ``node`` is on the PATH, else
+the same open-loop client in Python asyncio (``--client python``), which needs
+several times more CPU and so competes more with the server. Only loopback
+addresses are used. The machine's load average is printed with every figure:
+on a shared machine, note it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 BREAKDOWNS = [
     "sex",
@@ -182,7 +190,9 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
 
 
 async def _worker(
-    port: int, queue: asyncio.Queue[tuple[float, str] | None], out: list[tuple[float, int]]
+    port: int,
+    queue: asyncio.Queue[tuple[float, str, str] | None],
+    out: list[tuple[str, float, int]],
 ) -> None:
     loop = asyncio.get_running_loop()
     reader: asyncio.StreamReader | None = None
@@ -191,7 +201,7 @@ async def _worker(
         item = await queue.get()
         if item is None:
             break
-        scheduled, path = item
+        scheduled, path, kind = item
         for attempt in range(2):
             try:
                 if writer is None:
@@ -200,67 +210,60 @@ async def _worker(
                 writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
                 await writer.drain()
                 status = await asyncio.wait_for(_read_response(reader), timeout=30)
-                out.append((loop.time() - scheduled, status))
+                out.append((kind, loop.time() - scheduled, status))
                 break
             except (TimeoutError, ConnectionError, asyncio.IncompleteReadError, OSError):
                 if writer is not None:
                     writer.close()
                 reader = writer = None
                 if attempt == 1:
-                    out.append((loop.time() - scheduled, 0))
+                    out.append((kind, loop.time() - scheduled, 0))
 
 
-def _paths(indicators: int, count: int, seed: int) -> list[str]:
+def _paths(indicators: int, count: int, seed: int) -> list[tuple[str, str]]:
+    """``(kind, path)``: pages and API answers alternately, random indicator and breakdown."""
     rng = random.Random(seed)
     out = []
     for i in range(count):
         code = f"IND{rng.randrange(indicators):04d}"
-        breakdown = rng.choice(["", *BREAKDOWNS])
+        breakdown = rng.choice(["", *BREAKDOWNS]).replace("+", "%2B")
         lang = rng.choice(["ar", "en"])
         if i % 2 == 0:
-            out.append(f"/{lang}/indicators/{code}/?breakdown={breakdown.replace('+', '%2B')}")
+            out.append(("page", f"/{lang}/indicators/{code}/?breakdown={breakdown}"))
         else:
-            query = (
-                f"breakdown={breakdown.replace('+', '%2B')}&limit=100"
-                if breakdown
-                else "breakdown=&limit=100"
-            )
-            out.append(f"/api/observatory/indicators/{code}/observations?{query}")
+            query = f"breakdown={breakdown}&limit=100"
+            out.append(("api", f"/api/observatory/indicators/{code}/observations?{query}"))
     return out
 
 
 async def _load(
-    port: int, rate: float, seconds: float, connections: int, indicators: int
-) -> list[tuple[float, int]]:
+    port: int, paths: list[tuple[str, str]], rate: float, connections: int
+) -> list[tuple[str, float, int]]:
     loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[tuple[float, str] | None] = asyncio.Queue()
-    out: list[tuple[float, int]] = []
+    queue: asyncio.Queue[tuple[float, str, str] | None] = asyncio.Queue()
+    out: list[tuple[str, float, int]] = []
     workers = [asyncio.create_task(_worker(port, queue, out)) for _ in range(connections)]
-    total = int(rate * seconds)
-    paths = _paths(indicators, total, seed=int(rate))
     start = loop.time() + 0.2
-    for i, path in enumerate(paths):
+    for i, (kind, path) in enumerate(paths):
         when = start + i / rate
         delay = when - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        queue.put_nowait((when, path))
+        queue.put_nowait((when, path, kind))
     for _ in workers:
         queue.put_nowait(None)
     await asyncio.gather(*workers)
     return out
 
 
-def run(
-    port: int, rate: float, seconds: float, connections: int, indicators: int
-) -> dict[str, float]:
-    results = asyncio.run(_load(port, rate, seconds, connections, indicators))
-    latencies = sorted(r[0] * 1000 for r in results)
-    errors = sum(1 for r in results if r[1] != 200)
+def _summary(
+    seconds: list[float], rows: list[tuple[str, float, int]], kind: str | None = None
+) -> dict[str, Any]:
+    errors = sum(1 for k, _s, status in rows if status not in (200, 304) and kind in (None, k))
+    latencies = sorted(s * 1000 for s in seconds)
     q = statistics.quantiles(latencies, n=100, method="inclusive")
     return {
-        "rate": rate,
-        "requests": len(results),
+        "requests": len(latencies),
         "errors": errors,
         "median": statistics.median(latencies),
         "p95": q[94],
@@ -269,12 +272,81 @@ def run(
     }
 
 
-def show(r: dict[str, float]) -> str:
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its descendants, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        pending.extend(int(c) for c in children)
+    return total
+
+
+def run(
+    port: int,
+    rate: float,
+    seconds: float,
+    connections: int,
+    indicators: int,
+    client: str,
+    server_pid: int,
+) -> dict[str, Any]:
+    paths = _paths(indicators, int(rate * seconds), seed=int(rate * 1000 + seconds))
+    cpu0 = _cpu_seconds(server_pid)
+    if client == "node":
+        with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as f:
+            f.write("".join(f"{kind}\t{path}\n" for kind, path in paths))
+        try:
+            done = subprocess.run(
+                [
+                    "node",
+                    str(Path(__file__).with_name("loadgen.mjs")),
+                    *("--port", str(port), "--rate", str(rate), "--seconds", str(seconds)),
+                    *("--connections", str(connections), "--paths", f.name),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+        finally:
+            Path(f.name).unlink()
+        result: dict[str, Any] = json.loads(done.stdout)
+    else:
+        rows = asyncio.run(_load(port, paths, rate, connections))
+        result = _summary([ms for _kind, ms, _status in rows], rows)
+        result["kinds"] = {
+            kind: _summary([ms for k, ms, _status in rows if k == kind], rows, kind)
+            for kind in sorted({k for k, _ms, _status in rows})
+        }
+    result["rate"] = rate
+    result["server_cpu_ms"] = 1000 * (_cpu_seconds(server_pid) - cpu0) / max(1, len(paths))
+    result["load"] = os.getloadavg()
+    return result
+
+
+def _line(r: dict[str, Any]) -> str:
     return (
-        f"{r['rate']:.0f} req/s: {r['requests']:.0f} requests, {r['errors']:.0f} errors, "
-        f"median {r['median']:.1f} ms, p95 {r['p95']:.1f} ms, p99 {r['p99']:.1f} ms, "
-        f"max {r['max']:.0f} ms"
+        f"{r['requests']:.0f} requests, {r['errors']:.0f} errors, median {r['median']:.1f} ms, "
+        f"p95 {r['p95']:.1f} ms, p99 {r['p99']:.1f} ms, max {r['max']:.0f} ms"
     )
+
+
+def show(r: dict[str, Any]) -> str:
+    load = ", ".join(f"{x:.2f}" for x in r["load"])
+    lines = [
+        f"{r['rate']:.0f} req/s: {_line(r)}; server CPU {r['server_cpu_ms']:.2f} ms/request; "
+        f"load average {load}"
+    ]
+    for kind, figures in sorted(r.get("kinds", {}).items()):
+        lines.append(f"    {kind:5s} {_line(figures)}")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -286,10 +358,17 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=max(2, 2 * (os.cpu_count() or 1)))
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=0, help="default: as insaf serve")
+    parser.add_argument("--threads", type=int, default=0, help="default: as insaf serve")
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--max-rate", type=float, default=1600)
+    parser.add_argument("--no-steps", action="store_true", help="only the steady rate")
+    parser.add_argument(
+        "--client",
+        choices=["node", "python"],
+        default="node" if shutil.which("node") else "python",
+        help="load generator: benchmarks/loadgen.mjs (default when node is installed) or Python",
+    )
     args = parser.parse_args()
     if not (args.reuse and (args.data / "insaf.sqlite3").exists()):
         shutil.rmtree(args.data, ignore_errors=True)
@@ -305,26 +384,39 @@ def main() -> None:
             ],
             check=True,
         )
-    server = start_server(args.data.resolve(), args.port, args.workers, args.threads)
+    workers, threads = _server_shape(args.workers, args.threads)
+    server = start_server(args.data.resolve(), args.port, workers, threads)
     try:
-        print(f"server: {args.workers} gunicorn workers x {args.threads} threads, SQLite")
-        run(args.port, 50, 5, args.connections, args.indicators)  # warm-up
-        steady = run(args.port, args.rate, args.seconds, args.connections, args.indicators)
+        print(
+            f"server: {workers} gunicorn workers x {threads} threads, SQLite; "
+            f"client: {args.client}; {os.cpu_count()} CPUs",
+            flush=True,
+        )
+        common = (args.connections, args.indicators, args.client, server.pid)
+        run(args.port, 50, 5, *common)  # warm-up
+        steady = run(args.port, args.rate, args.seconds, *common)
         print("STEADY " + show(steady), flush=True)
         best = steady if steady["p95"] < 500 and steady["errors"] == 0 else None
         rate = args.rate * 1.5
-        while rate <= args.max_rate:
-            step = run(args.port, rate, 15, args.connections, args.indicators)
+        while not args.no_steps and rate <= args.max_rate:
+            step = run(args.port, rate, 15, *common)
             print("  step " + show(step), flush=True)
             if step["p95"] >= 500 or step["errors"]:
                 break
             best = step
             rate *= 1.25
-        if best is not None:
+        if best is not None and not args.no_steps:
             print(f"HIGHEST rate held with p95 < 500 ms and no error: {best['rate']:.0f} req/s")
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _server_shape(workers: int, threads: int) -> tuple[int, int]:
+    """Workers and threads as ``insaf serve`` chooses them, unless given."""
+    from insaf.web.server import default_threads, default_workers
+
+    return workers or default_workers(), threads or default_threads()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -40,6 +39,6 @@ def serve(
 
     server.setup(data)
     server.prepare(demo=demo, say=lambda text: console.print(text, highlight=False))
-    count = workers or max(2, 2 * (os.cpu_count() or 1))
+    count = workers or server.default_workers()
     console.print(f"INSAF platform at http://{host}:{port}/ ({count} workers x {threads} threads)")
     server.serve(host=host, port=port, workers=count, threads=threads, access_log=access_log)

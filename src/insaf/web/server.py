@@ -7,7 +7,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["serve", "setup"]
+__all__ = ["default_threads", "default_workers", "serve", "setup"]
+
+
+def default_workers() -> int:
+    """Server processes when none is asked for: two per CPU core, at least two."""
+    return max(2, 2 * (os.cpu_count() or 1))
+
+
+def default_threads() -> int:
+    """Threads per server process when none is asked for."""
+    return 4
 
 
 def setup(data: Path | None = None) -> None:
@@ -21,7 +31,8 @@ def setup(data: Path | None = None) -> None:
 
 
 def prepare(*, demo: bool, say: Callable[[str], None]) -> None:
-    """Apply migrations; load the demo observatory when the database has no indicator."""
+    """Apply migrations; load the demo observatory when the database has no indicator, and
+    the demo council when there is no council yet and the observatory is the demo's."""
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -33,6 +44,11 @@ def prepare(*, demo: bool, say: Callable[[str], None]) -> None:
         say("empty database: loading the demo observatory (first start only)")
         cells = load_demo(say=say)
         say(f"demo observatory loaded: {cells} cells after disclosure control")
+    from insaf.web.council import demo as council_demo
+
+    if demo and council_demo.wanted():
+        say("no council yet: loading the demo council (first start only)")
+        council_demo.load_demo(say=say)
 
 
 def serve(*, host: str, port: int, workers: int, threads: int, access_log: bool) -> None:
