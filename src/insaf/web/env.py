@@ -3,7 +3,7 @@
 Every setting the platform reads is named here, once: ``INSAF_DATA`` (the data
 folder), ``INSAF_DEBUG``, ``INSAF_SECRET_KEY``, ``INSAF_ALLOWED_HOSTS``,
 ``INSAF_HTTPS``, ``INSAF_SECURE_COOKIES``, ``INSAF_LOGIN_ATTEMPTS``,
-``INSAF_LOGIN_WINDOW`` and ``DATABASE_URL``.
+``INSAF_LOGIN_WINDOW``, ``INSAF_PAGE_CACHE`` and ``DATABASE_URL``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ __all__ = [
     "env_int",
     "env_list",
     "env_str",
+    "page_cache",
     "secret_key",
 ]
 
@@ -36,6 +37,7 @@ SETTINGS: dict[str, str] = {
     "INSAF_SECURE_COOKIES": "0 to send session and CSRF cookies over plain HTTP (on by default)",
     "INSAF_LOGIN_ATTEMPTS": "failed logins allowed per account and per address in the window (5)",
     "INSAF_LOGIN_WINDOW": "seconds over which failed logins are counted (900)",
+    "INSAF_PAGE_CACHE": "public pages and API answers cached in sqlite (default), memory or off",
     "DATABASE_URL": "postgres://user:password@host:port/name or sqlite:///path (default SQLite)",
 }
 
@@ -132,3 +134,29 @@ def database_from_url(url: str | None, folder: Path) -> dict[str, Any]:
     raise InsafError(
         f"DATABASE_URL: unsupported scheme '{parts.scheme}' (use postgres:// or sqlite://)"
     )
+
+
+def page_cache(folder: Path) -> dict[str, Any] | None:
+    """``CACHES["pages"]`` from ``INSAF_PAGE_CACHE``: ``sqlite`` (default), ``memory`` or ``off``.
+
+    ``sqlite``: one file in the data folder shared by every server process;
+    ``memory``: one cache per process (each worker fills its own).
+    """
+    kind = env_str("INSAF_PAGE_CACHE", "sqlite").strip().lower() or "sqlite"
+    if kind == "off":
+        return None
+    if kind == "sqlite":
+        return {
+            "BACKEND": "insaf.web.core.sqlite_cache.SQLiteCache",
+            "LOCATION": str(folder / "cache.sqlite3"),
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        }
+    if kind == "memory":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "insaf-pages",
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": 2000, "CULL_FREQUENCY": 4},
+        }
+    raise InsafError(f"INSAF_PAGE_CACHE={kind!r}: expected sqlite, memory or off")

@@ -19,6 +19,7 @@ from insaf.web.env import (
     env_int,
     env_list,
     env_str,
+    page_cache,
     secret_key,
 )
 
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "insaf.web.core.public_cache.PublicCacheMiddleware",  # last: needs user, language, messages
 ]
 
 ROOT_URLCONF = "insaf.web.urls"
@@ -64,8 +66,17 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Cached per language, fixed translations and URLs rendered once (see the module).
+            "loaders": [
+                (
+                    "insaf.web.core.template_loader.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -87,6 +98,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
+if (_pages := page_cache(DATA_DIR)) is not None:
+    CACHES["pages"] = _pages  # public pages and API answers (insaf.web.core.public_cache)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

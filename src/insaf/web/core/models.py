@@ -34,3 +34,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} {self.object_id}"
+
+
+class PublicVersion(models.Model):
+    """One row: a stamp that every change to what the public sees replaces.
+
+    Cached pages and API answers, their ``ETag`` and the per-process memos of
+    labels and catalogue rows are keyed on it (``insaf.web.core.versions``), so
+    no cached copy outlives a change. ``changed`` is the time of the last change
+    in microseconds since the epoch (``Last-Modified``).
+    """
+
+    stamp = models.CharField(max_length=32)
+    changed = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("public version")
+        verbose_name_plural = _("public version")
+
+    def __str__(self) -> str:
+        return self.stamp

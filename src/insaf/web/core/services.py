@@ -15,12 +15,16 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, U
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 
+from insaf.web.core import versions
 from insaf.web.core.models import AuditEvent
 from insaf.web.core.roles import Role
 
 __all__ = ["assign_role", "record", "snapshot"]
 
 Actor = AbstractBaseUser | AnonymousUser | None
+
+PRIVATE_ACTIONS = ("account.",)
+"""Audited actions that change nothing the public sees (no new public version)."""
 
 
 def _jsonable(value: Any) -> Any:
@@ -55,8 +59,14 @@ def record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit event (call it inside the service's transaction)."""
+    """Write one audit event (call it inside the service's transaction).
+
+    Every change but an account's own events (logins, logouts) also replaces
+    the public version, so no cached page or API answer outlives it.
+    """
     user = actor if isinstance(actor, User) else None
+    if not action.startswith(PRIVATE_ACTIONS):
+        versions.bump()
     return AuditEvent.objects.create(
         actor=user,
         actor_name=user.get_username() if user is not None else "",

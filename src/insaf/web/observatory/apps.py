@@ -7,3 +7,37 @@ class ObservatoryConfig(AppConfig):
     name = "insaf.web.observatory"
     label = "observatory"
     verbose_name = "Social Observatory"
+
+    def ready(self) -> None:
+        from insaf.web.core.public_cache import public_views
+
+        # Pages, downloads and API answers that show only published data: the same
+        # for every anonymous visitor (cached per public version and language).
+        public_views(
+            *(
+                f"observatory:{name}"
+                for name in (
+                    "home",
+                    "frameworks",
+                    "framework",
+                    "indicator",
+                    "indicator_csv",
+                    "indicator_sdmx",
+                    "behind",
+                    "search",
+                    "downloads",
+                    "all_csv",
+                    "all_sdmx",
+                )
+            ),
+            *(
+                f"api:{name}"
+                for name in (
+                    "list_frameworks",
+                    "list_indicators",
+                    "get_indicator",
+                    "list_observations",
+                    "list_progress",
+                )
+            ),
+        )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -36,7 +36,9 @@ def framework(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def indicator(request: HttpRequest, code: str) -> HttpResponse:
-    ind = get_object_or_404(m.Indicator, code=code)
+    ind = queries.published_indicator(code)
+    if ind is None:
+        raise Http404
     breakdown = (
         request.GET.get("breakdown", "").strip().replace(" ", "+")
     )  # a bare '+' reads as space

@@ -1,0 +1,166 @@
+"""Public pages and API answers: conditional GET and a cache keyed on the public version.
+
+An app names its public views once (``public_views("observatory:indicator", ...)``
+in its ``AppConfig.ready``). For an anonymous GET or HEAD of one of them, the
+key is the public version's stamp, the active language and the full path with
+its query string, so:
+
+- a publish, import, computation or any other audited change (which replaces
+  the stamp in its own transaction, ``insaf.web.core.versions``) makes every
+  earlier copy unreachable: nothing stale is served, and since only stored
+  (already disclosure-controlled) data are rendered, no copy can hold a
+  suppressed value either;
+- Arabic and English pages have different keys (the language is in the key as
+  well as in the path);
+- a signed-in user (whose page shows their name, a logout form with a CSRF
+  token, the *Manage* link) or a visitor with a pending message is never
+  served a cached page, and their pages are never stored.
+
+The response carries ``ETag`` (from the key), ``Last-Modified`` (the last
+change), ``Cache-Control: no-cache`` (a browser must ask again, and is answered
+``304 Not Modified`` with no body while nothing changed) and ``Vary: Cookie``.
+A request whose ``If-None-Match`` or ``If-Modified-Since`` still holds gets the
+304 before the view runs. Downloads (streamed) get the same validators and
+304s; their bodies are not stored. Only complete ``200`` answers that set no
+cookie and used no CSRF token are stored, in the ``pages`` cache
+(``INSAF_PAGE_CACHE``: a SQLite file shared by the server's processes by
+default, see ``insaf.web.core.sqlite_cache``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django.utils.translation import get_language
+
+from insaf.web.core import versions
+
+__all__ = ["PublicCacheMiddleware", "public_views"]
+
+_VIEWS: set[str] = set()
+_TIMEOUT = 24 * 3600
+
+
+def public_views(*names: str) -> None:
+    """Declare views (``namespace:name``) whose anonymous answers depend only on URL and data."""
+    _VIEWS.update(names)
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    """No signed-in user and no message waiting to be shown."""
+    if "messages" in request.COOKIES:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if request.user.is_authenticated:
+            return False
+        if request.session.get("_messages"):
+            return False
+    return True
+
+
+def _last_modified(version: versions.Version) -> int | None:
+    """The second after the last change, once it has passed (so a 304 can never hide a change
+    made in the same second as an earlier answer)."""
+    second = math.floor(version.changed / 1_000_000) + 1
+    return second if second <= time.time() else None
+
+
+class _Entry:
+    __slots__ = ("etag", "key", "last_modified")
+
+    def __init__(self, key: str, etag: str, last_modified: int | None) -> None:
+        self.key, self.etag, self.last_modified = key, etag, last_modified
+
+
+class PublicCacheMiddleware:
+    """Last in ``MIDDLEWARE``: language, session, user and messages are known by then."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.cache: BaseCache | None = caches["pages"] if "pages" in settings.CACHES else None
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        with versions.request_scope():
+            response = self.get_response(request)
+            entry: _Entry | None = getattr(request, "_public_cache", None)
+            if entry is None or getattr(response, "_public_cache_hit", False):
+                return response
+            if response.status_code == 200:
+                self._store(request, response, entry)
+            return response
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
+        match = request.resolver_match
+        if (
+            request.method not in ("GET", "HEAD")
+            or match is None
+            or match.view_name not in _VIEWS
+            or not _anonymous(request)
+        ):
+            return None
+        version = versions.current()
+        if version is None:
+            return None
+        text = f"{version.stamp}\n{get_language()}\n{request.get_full_path()}"
+        key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        entry = _Entry(key, f'"{key[:24]}"', _last_modified(version))
+        request._public_cache = entry  # type: ignore[attr-defined]
+        if self._not_modified(request, entry):
+            response: HttpResponseBase = HttpResponseNotModified()
+        elif self.cache is not None and (found := self.cache.get(f"page:{key}")) is not None:
+            content, content_type = found
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            return None
+        response._public_cache_hit = True  # type: ignore[attr-defined]
+        self._validators(response, entry)
+        return response
+
+    @staticmethod
+    def _not_modified(request: HttpRequest, entry: _Entry) -> bool:
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        if if_none_match is not None:
+            tags = [t.removeprefix("W/") for t in parse_etags(if_none_match)]
+            return "*" in tags or entry.etag in tags
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        return (
+            since is not None and entry.last_modified is not None and entry.last_modified <= since
+        )
+
+    @staticmethod
+    def _validators(response: HttpResponseBase, entry: _Entry) -> None:
+        response.headers["ETag"] = entry.etag
+        if entry.last_modified is not None:
+            response.headers["Last-Modified"] = http_date(entry.last_modified)
+        response.headers["Cache-Control"] = "no-cache"
+        patch_vary_headers(response, ("Cookie",))
+
+    def _store(self, request: HttpRequest, response: HttpResponseBase, entry: _Entry) -> None:
+        if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return  # personal: it sets a cookie or holds a CSRF token
+        session = getattr(request, "session", None)
+        storage = getattr(request, "_messages", None)
+        if (session is not None and session.modified) or getattr(storage, "added_new", False):
+            return
+        self._validators(response, entry)
+        if self.cache is not None and isinstance(response, HttpResponse):
+            self.cache.set(
+                f"page:{entry.key}",
+                (response.content, response.headers.get("Content-Type", "")),
+                _TIMEOUT,
+            )
