@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "insaf.web.core",
     "insaf.web.accounts",
     "insaf.web.observatory",
+    "insaf.web.council",
 ]
 
 MIDDLEWARE = [

@@ -9,16 +9,19 @@ from django.urls import include, path
 from ninja import NinjaAPI
 
 from insaf import __version__
+from insaf.web.council.api import router as council_router
 from insaf.web.observatory.api import router as observatory_router
 
 api = NinjaAPI(
-    title="INSAF Social Observatory API",
+    title="INSAF Social Observatory and Council API",
     version=__version__,
-    description="Frameworks, indicators, observations and progress of the Social Observatory. "
-    "Suppressed cells carry no numbers.",
+    description="Frameworks, indicators, observations and progress of the Social Observatory "
+    "(suppressed cells carry no numbers); referrals, impact statements, opinions, government "
+    "responses, commitments and accountability of the Economic and Social Council.",
     urls_namespace="api",
 )
 api.add_router("/observatory", observatory_router)
+api.add_router("/council", council_router)
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -35,6 +38,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("insaf.web.accounts.urls")),
+    path("council/", include("insaf.web.council.urls")),
     path("", include("insaf.web.observatory.urls")),
     prefix_default_language=True,
 )

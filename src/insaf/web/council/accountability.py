@@ -1,0 +1,240 @@
+"""Accountability: did the government respond, did it do what it committed to, did it work?
+
+For each indicator a commitment should move, the movement is measured from
+the observatory's published series (after disclosure control) between the
+commitment's baseline year and the latest year published:
+
+- base: the latest published value in a year up to the baseline year;
+- latest: the latest published value after the base year;
+- change ``d = latest - base`` with standard error
+  ``se_d = sqrt(se_base^2 + se_latest^2)`` (two survey rounds, independent
+  samples) and the 95 % interval ``d ± 1.959964 se_d``;
+- verdict: *improved* when the whole interval lies on the expected side of
+  zero, *worsened* when it lies on the other side, *within noise* when it
+  contains zero (the change cannot be told from sampling error), *not yet*
+  when nothing was published after the base year, *no data* when there is no
+  base value, *no standard error* when one of the two values has none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from insaf.web.council import models as m
+from insaf.web.observatory.models import Indicator, Observation
+
+__all__ = ["Dashboard", "Movement", "Point", "dashboard", "movement"]
+
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    period: int
+    value: float
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    indicator: Indicator
+    key: str
+    expected: str
+    verdict: str
+    base: Point | None = None
+    latest: Point | None = None
+    change: float | None = None
+    se: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    series: list[Point] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        def point(p: Point | None) -> dict[str, object] | None:
+            if p is None:
+                return None
+            return {
+                "period": p.period,
+                "value": p.value,
+                "se": p.se,
+                "ci_low": p.ci_low,
+                "ci_high": p.ci_high,
+            }
+
+        return {
+            "indicator": self.indicator.code,
+            "key": self.key,
+            "expected": self.expected,
+            "verdict": self.verdict,
+            "base": point(self.base),
+            "latest": point(self.latest),
+            "change": self.change,
+            "se": self.se,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+        }
+
+
+VERDICTS = ("improved", "within_noise", "worsened", "not_yet", "no_data", "no_se")
+
+
+def movement(
+    *,
+    indicator: Indicator,
+    key: str,
+    expected: str,
+    baseline_period: int,
+    area: str | None = None,
+) -> Movement:
+    """The series' movement since ``baseline_period`` and whether it goes the expected way."""
+    rows = Observation.objects.filter(
+        indicator=indicator, key=key, suppressed=False, value__isnull=False
+    )
+    if area is not None:
+        rows = rows.filter(area=area)
+    series = [
+        Point(period, value, se, low, high)
+        for period, value, se, low, high in rows.order_by("period").values_list(
+            "period", "value", "se", "ci_low", "ci_high"
+        )
+        if value is not None
+    ]
+    before = [p for p in series if p.period <= baseline_period]
+    if not before:
+        return Movement(indicator, key, expected, "no_data", series=series)
+    base = before[-1]
+    after = [p for p in series if p.period > base.period]
+    if not after:
+        return Movement(indicator, key, expected, "not_yet", base=base, series=series)
+    latest = after[-1]
+    change = latest.value - base.value
+    if base.se is None or latest.se is None:
+        return Movement(indicator, key, expected, "no_se", base, latest, change, series=series)
+    se = math.sqrt(base.se**2 + latest.se**2)
+    low, high = change - Z95 * se, change + Z95 * se
+    sign = 1.0 if expected == m.Expected.INCREASE else -1.0
+    if sign * low > 0 and sign * high > 0:
+        verdict = "improved"
+    elif sign * low < 0 and sign * high < 0:
+        verdict = "worsened"
+    else:
+        verdict = "within_noise"
+    return Movement(indicator, key, expected, verdict, base, latest, change, se, low, high, series)
+
+
+def commitment_movements(commitment: m.Commitment) -> list[Movement]:
+    return [
+        movement(
+            indicator=t.indicator,
+            key=t.key,
+            expected=t.expected,
+            baseline_period=commitment.baseline_period,
+        )
+        for t in commitment.tracked.select_related("indicator")
+    ]
+
+
+@dataclass(slots=True)
+class Row:
+    commitment: m.Commitment
+    overdue: bool
+    movements: list[Movement]
+
+
+@dataclass(slots=True)
+class Dashboard:
+    recommendations: int
+    answered: int
+    answered_on_time: int
+    verdicts: dict[str, int]
+    commitments: int
+    completed: int
+    overdue: int
+    statuses: dict[str, int]
+    movements: dict[str, int]
+    rows: list[Row]
+    today: dt.date
+
+    @property
+    def awaited(self) -> int:
+        return self.recommendations - self.answered
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.answered / self.recommendations if self.recommendations else None
+
+    @property
+    def implementation_rate(self) -> float | None:
+        return self.completed / self.commitments if self.commitments else None
+
+
+def dashboard(*, today: dt.date | None = None, ministry: m.Ministry | None = None) -> Dashboard:
+    """Response rate, implementation rate, overdue commitments and every indicator's movement.
+
+    The response rate counts the recommendations of adopted opinions that have
+    a response (the latest version's verdict is counted); a response is on
+    time when its first version came before the opinion's response deadline.
+    The implementation rate is completed commitments over all commitments.
+    """
+    today = today or timezone.localdate()
+    recs = m.Recommendation.objects.filter(opinion__status=m.OpinionStatus.ADOPTED)
+    if ministry is not None:
+        recs = recs.filter(ministry=ministry)
+    recs = recs.select_related("opinion").prefetch_related(
+        Prefetch("responses", queryset=m.Response.objects.order_by("version"))
+    )
+    verdicts: Counter[str] = Counter()
+    answered = on_time = 0
+    total = 0
+    for rec in recs:
+        total += 1
+        responses = list(rec.responses.all())
+        if not responses:
+            continue
+        answered += 1
+        verdicts[responses[-1].verdict] += 1
+        due = rec.opinion.response_due
+        if due is None or responses[0].published_at.date() <= due:
+            on_time += 1
+    commitments = m.Commitment.objects.select_related(
+        "ministry", "recommendation__opinion__referral"
+    ).annotate(n_tracked=Count("tracked"))
+    if ministry is not None:
+        commitments = commitments.filter(ministry=ministry)
+    rows: list[Row] = []
+    statuses: Counter[str] = Counter()
+    moves: Counter[str] = Counter()
+    for commitment in commitments.order_by("deadline", "id"):
+        statuses[commitment.status] += 1
+        found = commitment_movements(commitment)
+        for mv in found:
+            moves[mv.verdict] += 1
+        rows.append(Row(commitment, commitment.is_overdue(today), found))
+    overdue = sum(1 for r in rows if r.overdue)
+    return Dashboard(
+        recommendations=total,
+        answered=answered,
+        answered_on_time=on_time,
+        verdicts={v: verdicts.get(v, 0) for v in m.Verdict.values},
+        commitments=len(rows),
+        completed=statuses.get(m.CommitmentStatus.COMPLETED, 0),
+        overdue=overdue,
+        statuses={s: statuses.get(s, 0) for s in m.CommitmentStatus.values},
+        movements={v: moves.get(v, 0) for v in VERDICTS},
+        rows=rows,
+        today=today,
+    )
+
+
+def overdue_filter(today: dt.date) -> Q:
+    return Q(deadline__lt=today) & ~Q(
+        status__in=[m.CommitmentStatus.COMPLETED, m.CommitmentStatus.DROPPED]
+    )

@@ -1,0 +1,381 @@
+"""The council's forms: validated on the server (the services check the rules again)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from insaf.web.council import models as m
+from insaf.web.council.impact import MAX_SCENARIO_BYTES, SurveyRef, available_surveys
+from insaf.web.observatory.models import Category, Indicator
+
+MAX_PDF = 5 * 1024 * 1024
+TEXTAREA = {"rows": 5, "dir": "auto"}
+AUTO = {"dir": "auto"}
+
+
+def _text(label: Any, *, required: bool = True, max_length: int = 5000, rows: int = 5) -> Any:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows, "dir": "auto"}),
+    )
+
+
+def _line(label: Any, *, required: bool = True, max_length: int = 300) -> Any:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.TextInput(attrs=AUTO),
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+def _both_languages(data: dict[str, Any], en: str, ar: str, form: forms.Form) -> None:
+    if not (data.get(en) or "").strip() and not (data.get(ar) or "").strip():
+        form.add_error(ar, _("Give this in Arabic, in English or both."))
+
+
+class ReferralForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(k, label) for k, label in m.ReferralKind.choices if k != "petition"],
+    )
+    ministry = forms.ModelChoiceField(label=_("Ministry concerned"), queryset=m.Ministry.objects)
+    title_ar = _line(_("Title (Arabic)"), required=False)
+    title_en = _line(_("Title (English)"), required=False)
+    summary_ar = _text(_("Draft policy (Arabic)"), required=False, max_length=10_000)
+    summary_en = _text(_("Draft policy (English)"), required=False, max_length=10_000)
+    opinion_deadline = forms.DateField(
+        label=_("Legal deadline for the opinion"), required=False, widget=DateInput()
+    )
+    document = forms.FileField(label=_("Draft policy document (PDF, 5 MB at most)"), required=False)
+
+    def clean_document(self) -> Any:
+        upload = self.cleaned_data.get("document")
+        if upload is None:
+            return None
+        if upload.size > MAX_PDF:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        head = upload.read(5)
+        upload.seek(0)
+        if not upload.name.lower().endswith(".pdf") or head != b"%PDF-":
+            raise forms.ValidationError(_("Upload a PDF document."))
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _both_languages(data, "title_en", "title_ar", self)
+        if data.get("kind") == m.ReferralKind.GOVERNMENT and not data.get("opinion_deadline"):
+            self.add_error(
+                "opinion_deadline", _("A referral from the government has a legal deadline.")
+            )
+        return data
+
+
+class RapporteurForm(forms.Form):
+    rapporteur = forms.ModelChoiceField(
+        label=_("Rapporteur"),
+        queryset=User.objects.filter(council_member__active=True).order_by("username"),
+    )
+
+
+class ConsultationForm(forms.Form):
+    opens_at = forms.DateTimeField(label=_("Opens"), widget=DateTimeInput())
+    closes_at = forms.DateTimeField(label=_("Closes"), widget=DateTimeInput())
+    question_ar = _text(_("Question to the public (Arabic)"), required=False, rows=3)
+    question_en = _text(_("Question to the public (English)"), required=False, rows=3)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The consultation must close after it opens."))
+        return data
+
+
+def survey_choices() -> list[tuple[str, str]]:
+    return [(ref.key, ref.label()) for ref in available_surveys()]
+
+
+class ImpactForm(forms.Form):
+    survey = forms.ChoiceField(label=_("Survey"))
+    scenario = forms.FileField(
+        label=_("Scenario (YAML, 256 KB at most); empty: the previous statement's scenario"),
+        required=False,
+    )
+    note = _text(_("Why a new version (required after the first)"), required=False, rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["survey"].choices = survey_choices()  # type: ignore[attr-defined]
+
+    def clean_scenario(self) -> str | None:
+        upload = self.cleaned_data.get("scenario")
+        if upload is None:
+            return None
+        if upload.size > MAX_SCENARIO_BYTES:
+            raise forms.ValidationError(_("The scenario is larger than 256 KB."))
+        if not upload.name.lower().endswith((".yaml", ".yml")):
+            raise forms.ValidationError(_("Upload a .yaml scenario file."))
+        try:
+            text: str = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        self.scenario_name = upload.name
+        return text
+
+    def clean_survey(self) -> SurveyRef:
+        return SurveyRef.from_key(self.cleaned_data["survey"])
+
+
+class CommentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=m.CommentKind.choices, initial=m.CommentKind.COMMENT
+    )
+    text = _text(_("Your comment or proposal"), max_length=5000, rows=6)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=m.ReportReason.choices)
+
+
+class ModerateForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("publish", _("Publish")), ("hide", _("Remove"))],
+    )
+    reason = _line(_("Reason (shown publicly when removed)"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "hide" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the comment is removed."))
+        return data
+
+
+class PositionForm(forms.Form):
+    text = _text(_("The group's position"), max_length=10_000, rows=8)
+    note = _line(_("What changed (for a new version)"), required=False)
+
+
+class DraftForm(forms.Form):
+    title_ar = _line(_("Title (Arabic)"), required=False)
+    title_en = _line(_("Title (English)"), required=False)
+    text_ar = _text(_("Opinion (Arabic)"), required=False, max_length=100_000, rows=10)
+    text_en = _text(_("Opinion (English)"), required=False, max_length=100_000, rows=10)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _both_languages(data, "title_en", "title_ar", self)
+        return data
+
+
+def _group_choices() -> Any:
+    return Category.objects.select_related("dimension").order_by("dimension__position", "position")
+
+
+class CategoryChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        from insaf.web.core.templatetags.insaf import tr
+
+        return f"{tr(obj.dimension, 'name')}: {tr(obj, 'name')}"
+
+
+class IndicatorChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        from insaf.web.core.templatetags.insaf import tr
+
+        return f"{obj.code} · {tr(obj, 'name')}"
+
+
+class RecommendationForm(forms.Form):
+    text_ar = _text(_("Recommendation (Arabic)"), required=False, rows=3)
+    text_en = _text(_("Recommendation (English)"), required=False, rows=3)
+    ministry = forms.ModelChoiceField(label=_("Ministry that answers"), queryset=m.Ministry.objects)
+    indicators = IndicatorChoice(
+        label=_("Indicators it should move"),
+        queryset=Indicator.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    groups = CategoryChoice(
+        label=_("Groups it concerns"),
+        queryset=_group_choices(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _both_languages(data, "text_en", "text_ar", self)
+        return data
+
+
+class AmendmentForm(forms.Form):
+    recommendation = forms.TypedChoiceField(label=_("Amends"), coerce=int)
+    text_ar = _text(_("Proposed text (Arabic)"), required=False, rows=3)
+    text_en = _text(_("Proposed text (English)"), required=False, rows=3)
+    justification = _text(_("Justification"), rows=3)
+
+    def __init__(self, *args: Any, opinion: m.Opinion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[int, Any]] = [(0, _("A new recommendation"))]
+        for rec in opinion.recommendations.all():
+            choices.append((rec.number, _("Recommendation %(n)s") % {"n": rec.number}))
+        self.fields["recommendation"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _both_languages(data, "text_en", "text_ar", self)
+        return data
+
+
+class BallotForm(forms.Form):
+    choice = forms.ChoiceField(
+        label=_("Your vote"), choices=m.Choice.choices, widget=forms.RadioSelect
+    )
+
+
+class ResponseForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=_("Response"), choices=m.Verdict.choices, widget=forms.RadioSelect
+    )
+    justification = _text(_("Justification"), rows=4)
+    note = _line(_("Correction note (for a new version)"), required=False)
+
+
+def series_choices() -> list[tuple[str, str]]:
+    from insaf.web.core.templatetags.insaf import tr
+
+    out = [("", str(_("Total (everyone)")))]
+    for cat in _group_choices():
+        out.append(
+            (f"{cat.dimension.code}={cat.code}", f"{tr(cat.dimension, 'name')}: {tr(cat, 'name')}")
+        )
+    return out
+
+
+class CommitmentForm(forms.Form):
+    title = _line(_("Commitment"))
+    description = _text(_("What will be done"), required=False, rows=3)
+    owner = _line(_("Owner (unit or official responsible)"), max_length=200)
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    baseline_period = forms.IntegerField(
+        label=_("Baseline year (indicator movement is measured from it)"),
+        min_value=1990,
+        max_value=2100,
+    )
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.all())
+    key = forms.ChoiceField(label=_("Group"), required=False)
+    expected = forms.ChoiceField(label=_("Expected change"), choices=m.Expected.choices)
+    indicator_2 = forms.ModelChoiceField(
+        label=_("Second indicator (optional)"), queryset=Indicator.objects.all(), required=False
+    )
+    key_2 = forms.ChoiceField(label=_("Group"), required=False)
+    expected_2 = forms.ChoiceField(
+        label=_("Expected change"), choices=m.Expected.choices, required=False
+    )
+    milestones = forms.CharField(
+        label=_("Milestones, one a line: YYYY-MM-DD title"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = series_choices()
+        self.fields["key"].choices = choices  # type: ignore[attr-defined]
+        self.fields["key_2"].choices = choices  # type: ignore[attr-defined]
+
+    def clean_milestones(self) -> list[tuple[str, dt.date]]:
+        out: list[tuple[str, dt.date]] = []
+        for number, line in enumerate(self.cleaned_data.get("milestones", "").splitlines(), 1):
+            if not line.strip():
+                continue
+            day, _sep, title = line.strip().partition(" ")
+            try:
+                due = dt.date.fromisoformat(day)
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Line %(n)s: start with a date such as 2025-06-30.") % {"n": number}
+                ) from None
+            if not title.strip():
+                raise forms.ValidationError(_("Line %(n)s: name the milestone.") % {"n": number})
+            out.append((title.strip(), due))
+        return out
+
+    def tracked(self) -> list[tuple[Indicator, str, str]]:
+        data = self.cleaned_data
+        out = [(data["indicator"], data.get("key") or "", data["expected"])]
+        if data.get("indicator_2") is not None:
+            out.append((data["indicator_2"], data.get("key_2") or "", data.get("expected_2") or ""))
+        return out
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=m.CommitmentStatus.choices)
+    note = _text(_("What happened"), rows=3, max_length=2000)
+
+
+class MilestoneForm(forms.Form):
+    title = _line(_("Milestone"))
+    due = forms.DateField(label=_("Due"), widget=DateInput())
+
+
+class MilestoneDoneForm(forms.Form):
+    milestone = forms.IntegerField(widget=forms.HiddenInput)
+    done_on = forms.DateField(label=_("Done on"), widget=DateInput())
+
+
+class PetitionForm(forms.Form):
+    title = _line(_("Title"))
+    text = _text(_("What the council should examine"), rows=6)
+    ministry = forms.ModelChoiceField(label=_("Ministry concerned"), queryset=m.Ministry.objects)
+
+
+class CorrectionForm(forms.Form):
+    note = _text(_("What is corrected and why"), rows=2, max_length=2000)
+    text_ar = _text(_("Opinion (Arabic)"), required=False, max_length=100_000, rows=8)
+    text_en = _text(_("Opinion (English)"), required=False, max_length=100_000, rows=8)
+
+    def __init__(self, *args: Any, opinion: m.Opinion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.numbers: list[int] = []
+        for rec in opinion.recommendations.all():
+            self.numbers.append(rec.number)
+            self.fields[f"rec_{rec.number}_ar"] = _text(
+                _("Recommendation %(n)s (Arabic)") % {"n": rec.number}, required=False, rows=2
+            )
+            self.fields[f"rec_{rec.number}_en"] = _text(
+                _("Recommendation %(n)s (English)") % {"n": rec.number}, required=False, rows=2
+            )
+            self.initial.setdefault(f"rec_{rec.number}_ar", rec.text_ar)
+            self.initial.setdefault(f"rec_{rec.number}_en", rec.text_en)
+        self.initial.setdefault("text_ar", opinion.text_ar)
+        self.initial.setdefault("text_en", opinion.text_en)
+
+    def recommendations(self) -> dict[int, tuple[str, str]]:
+        data = self.cleaned_data
+        return {n: (data[f"rec_{n}_en"], data[f"rec_{n}_ar"]) for n in self.numbers}
+
+
+class VerifyForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    method = _line(_("How the identity was checked"), max_length=200)

@@ -1,0 +1,549 @@
+"""What the council's pages show, assembled from stored data (nothing here writes).
+
+Context builders for the bigger pages, the summary of an impact statement
+read from its stored ``impact.json``, the timeline of a referral (every step
+with its time and who took it), movement charts, and CSV rows (cells that a
+spreadsheet would run as a formula are prefixed with an apostrophe).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from insaf.web.council import access, accountability, queries
+from insaf.web.council import forms as f
+from insaf.web.council import models as m
+from insaf.web.observatory.charts import ChartSeries, Point, trend_svg
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def lang() -> str:
+    return "ar" if (get_language() or "ar").startswith("ar") else "en"
+
+
+def pick(obj: Any, name: str) -> tuple[str, str]:
+    """``(text, language)``: the active language's version, else the other one."""
+    first = lang()
+    other = "en" if first == "ar" else "ar"
+    for code in (first, other):
+        text = (
+            getattr(obj, f"{name}_{code}", "")
+            if not isinstance(obj, dict)
+            else obj.get(f"{name}_{code}", "")
+        )
+        if text:
+            return str(text), code
+    return "", first
+
+
+def can_draft(user: AnyUser, referral: m.Referral) -> bool:
+    if access.is_bureau(user):
+        return True
+    return (
+        referral.rapporteur_id is not None
+        and referral.rapporteur_id == user.pk
+        and access.member_seat(user) is not None
+    )
+
+
+# -- the referral page ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    at: Any
+    what: str
+    who: str = ""
+    link: str = ""
+
+
+def _name(user: Any) -> str:
+    if user is None:
+        return ""
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return str(full or user.get_username())
+
+
+def timeline(referral: m.Referral) -> list[Step]:
+    """Every step of a referral with when it happened and who took it."""
+    steps = [Step(referral.received_at, _("Referral registered"), _name(referral.created_by))]
+    for statement in referral.statements.select_related("published_by"):
+        steps.append(
+            Step(
+                statement.published_at,
+                _("Impact statement, version %(v)s") % {"v": statement.version},
+                _name(statement.published_by),
+            )
+        )
+    consultation = getattr(referral, "consultation", None)
+    if consultation is not None:
+        steps.append(
+            Step(consultation.opens_at, _("Consultation opens"), _name(consultation.opened_by))
+        )
+        steps.append(Step(consultation.closes_at, _("Consultation closes")))
+        for position in consultation.positions.select_related("group", "published_by"):
+            steps.append(
+                Step(
+                    position.published_at,
+                    _("Position of %(group)s, version %(v)s")
+                    % {"group": pick(position.group, "name")[0], "v": position.version},
+                    _name(position.published_by),
+                )
+            )
+    opinion = getattr(referral, "opinion", None)
+    if opinion is not None:
+        for vote in opinion.votes.select_related("opened_by", "closed_by"):
+            steps.append(Step(vote.opened_at, _("Plenary vote opened"), _name(vote.opened_by)))
+            if vote.closed_at is not None:
+                steps.append(
+                    Step(
+                        vote.closed_at,
+                        _("Plenary vote closed: %(result)s")
+                        % {"result": m.VoteResult(vote.result).label},
+                        _name(vote.closed_by),
+                    )
+                )
+        for version in opinion.versions.select_related("published_by"):
+            steps.append(
+                Step(
+                    version.published_at,
+                    _("Opinion published, version %(v)s") % {"v": version.version},
+                    _name(version.published_by),
+                )
+            )
+        responses = m.Response.objects.filter(recommendation__opinion=opinion).select_related(
+            "recommendation", "published_by"
+        )
+        for response in responses:
+            steps.append(
+                Step(
+                    response.published_at,
+                    _("Government response to recommendation %(n)s: %(verdict)s")
+                    % {
+                        "n": response.recommendation.number,
+                        "verdict": m.Verdict(response.verdict).label,
+                    },
+                    _name(response.published_by),
+                )
+            )
+        for commitment in m.Commitment.objects.filter(
+            recommendation__opinion=opinion
+        ).select_related("created_by"):
+            steps.append(
+                Step(
+                    commitment.created_at,
+                    _("Commitment: %(title)s") % {"title": commitment.title},
+                    _name(commitment.created_by),
+                )
+            )
+    return sorted(steps, key=lambda s: s.at)
+
+
+def referral_context(referral: m.Referral, user: AnyUser) -> dict[str, Any]:
+    statements = list(referral.statements.order_by("-version"))
+    opinion = getattr(referral, "opinion", None)
+    recs: list[Any] = []
+    if opinion is not None and opinion.status == m.OpinionStatus.ADOPTED:
+        recs = list(queries.recommendations().filter(opinion=opinion))
+    bureau = access.is_bureau(user)
+    return {
+        "referral": referral,
+        "attachments": referral.attachments.only("pk", "name", "size", "uploaded_at"),
+        "statements": statements,
+        "statement": statements[0] if statements else None,
+        "impact": impact_summary(statements[0]) if statements else None,
+        "consultation": getattr(referral, "consultation", None),
+        "opinion": opinion,
+        "recommendations": recs,
+        "petition": getattr(referral, "petition", None),
+        "timeline": timeline(referral),
+        "bureau": bureau,
+        "can_draft": can_draft(user, referral),
+        "rapporteur_form": f.RapporteurForm() if bureau else None,
+        "consultation_form": f.ConsultationForm() if bureau else None,
+        "now": timezone.now(),
+    }
+
+
+# -- the consultation page ------------------------------------------------------------------
+
+
+def consultation_context(
+    request: HttpRequest, consultation: m.Consultation, form: Any = None
+) -> dict[str, Any]:
+    user = request.user
+    q = request.GET.get("q", "").strip()[:200]
+    order = request.GET.get("order", "")
+    comments = queries.comments(consultation, q=q, order=order)
+    supported: set[int] = set()
+    if user.is_authenticated:
+        supported = set(
+            m.Support.objects.filter(
+                user_id=user.pk, comment__consultation=consultation
+            ).values_list("comment_id", flat=True)
+        )
+    seat = access.member_seat(user)
+    positions = list(consultation.positions.select_related("group", "published_by"))
+    latest: dict[int, m.Position] = {}
+    for position in positions:
+        if position.group_id not in latest or position.version > latest[position.group_id].version:
+            latest[position.group_id] = position
+    counts = consultation.comments.aggregate(
+        visible=Count("id", filter=Q(status=m.CommentStatus.VISIBLE)),
+        removed=Count("id", filter=~Q(status=m.CommentStatus.VISIBLE)),
+    )
+    return {
+        "consultation": consultation,
+        "referral": consultation.referral,
+        "is_open": consultation.is_open(),
+        "comments": comments,
+        "supported": supported,
+        "query": q,
+        "order": order,
+        "counts": counts,
+        "positions": sorted(latest.values(), key=lambda p: p.group.position),
+        "older_positions": [p for p in positions if latest[p.group_id].pk != p.pk],
+        "form": form or f.CommentForm(),
+        "report_form": f.ReportForm(),
+        "position_form": f.PositionForm() if seat is not None else None,
+        "seat": seat,
+        "bureau": access.is_bureau(user),
+    }
+
+
+# -- opinions -------------------------------------------------------------------------------
+
+
+def version_recommendations(
+    opinion: m.Opinion, version: m.OpinionVersion | None
+) -> list[dict[str, Any]]:
+    """The recommendations as the version published them (or the draft's, before adoption)."""
+    if version is not None:
+        return [dict(r) for r in version.recommendations]
+    return [
+        {
+            "number": r.number,
+            "text_en": r.text_en,
+            "text_ar": r.text_ar,
+            "ministry": r.ministry.code,
+            "indicators": [i.code for i in r.indicators.all()],
+            "groups": [str(c) for c in r.groups.select_related("dimension")],
+        }
+        for r in opinion.recommendations.select_related("ministry").prefetch_related("indicators")
+    ]
+
+
+# -- impact statements ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    """An estimate as shown: value, interval, and whether the interval excludes zero."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+
+    @property
+    def significant(self) -> bool:
+        return self.low is not None and self.high is not None and (self.low > 0 or self.high < 0)
+
+
+def _num(estimate: Any, scale: float = 1.0) -> Num:
+    if not isinstance(estimate, dict):
+        return Num(None, None, None)
+
+    def get(key: str) -> float | None:
+        value = estimate.get(key)
+        return None if value is None else float(value) * scale
+
+    return Num(get("estimate"), get("ci_low"), get("ci_high"))
+
+
+@dataclass(slots=True)
+class ReformView:
+    name: str
+    label: str
+    solved: dict[str, Any] | None
+    net: Num
+    poverty: list[dict[str, Any]] = field(default_factory=list)
+    inequality: list[dict[str, Any]] = field(default_factory=list)
+    deciles: list[dict[str, Any]] = field(default_factory=list)
+    overall: dict[str, Num] = field(default_factory=dict)
+
+
+MEASURES = {"fgt0": "headcount", "fgt1": "gap", "fgt2": "severity"}
+
+
+def impact_summary(statement: m.ImpactStatement) -> dict[str, Any]:
+    """Key numbers of every reform of a stored statement, in the active language."""
+    document = statement.impact
+    meta = document.get("scenario", {})
+    code = lang()
+    reforms: list[ReformView] = []
+    for name, reform in document.get("reforms", {}).items():
+        labels = (reform.get("notes") or {}).get("labels") or {}
+        fiscal = reform.get("fiscal") or []
+        view = ReformView(
+            name=name,
+            label=str(labels.get(code) or reform.get("label") or name),
+            solved=reform.get("solved"),
+            net=_num(fiscal[-1]["change"]) if fiscal else Num(None, None, None),
+        )
+        for row in reform.get("poverty", []):
+            view.poverty.append(
+                {
+                    "line": row.get("line"),
+                    "measure": MEASURES.get(str(row.get("measure")), row.get("measure")),
+                    "baseline": _num(row.get("baseline"), 100),
+                    "reform": _num(row.get("reform"), 100),
+                    "change": _num(row.get("change"), 100),
+                }
+            )
+        for row in reform.get("inequality", []):
+            view.inequality.append(
+                {
+                    "measure": row.get("measure"),
+                    "baseline": _num(row.get("baseline")),
+                    "reform": _num(row.get("reform")),
+                    "change": _num(row.get("change")),
+                }
+            )
+        for row in reform.get("deciles", []):
+            view.deciles.append(
+                {
+                    "decile": row.get("value"),
+                    "mean_change": _num(row.get("mean_change")),
+                    "change_share": _num(row.get("change_share"), 100),
+                    "winners": _num(row.get("winners"), 100),
+                    "losers": _num(row.get("losers"), 100),
+                }
+            )
+        overall = reform.get("winners_losers") or {}
+        view.overall = {k: _num(overall.get(k), 100) for k in ("winners", "losers", "unaffected")}
+        reforms.append(view)
+    reforms.sort(key=lambda r: r.name != statement.reform)
+    survey = meta.get("survey") or {}
+    currency = meta.get("currency") or {}
+    return {
+        "title": (meta.get("name") or {}).get(code) or "",
+        "description": (meta.get("description") or {}).get(code) or "",
+        "reforms": reforms,
+        "survey_name": (survey.get("name") or {}).get(code) or "",
+        "survey_year": survey.get("year"),
+        "households": survey.get("households"),
+        "persons": survey.get("persons"),
+        "currency": (currency.get("name") or {}).get(code) or currency.get("code") or "",
+        "confidence": (meta.get("options") or {}).get("confidence", 0.95),
+    }
+
+
+def statement_record(statement: m.ImpactStatement) -> dict[str, Any]:
+    """What identifies a statement and lets anyone compute it again."""
+    return {
+        "referral": statement.referral.code,
+        "version": statement.version,
+        "published_at": statement.published_at.isoformat(),
+        "note": statement.note,
+        "reform": statement.reform,
+        "scenario_name": statement.scenario_name,
+        "scenario_sha256": statement.scenario_sha256,
+        "survey": statement.survey,
+        "survey_fingerprint": statement.survey_fingerprint,
+        "insaf_version": statement.insaf_version,
+    }
+
+
+# -- commitments ----------------------------------------------------------------------------
+
+
+def _chart(movement: accountability.Movement, index: int) -> str:
+    from insaf.web.core.templatetags.insaf import tr
+
+    name = tr(movement.indicator, "name")
+    points = [Point(p.period, p.value, p.ci_low, p.ci_high) for p in movement.series]
+    svg = trend_svg(
+        [ChartSeries(label=name, points=points)],
+        title=name,
+        description=_(
+            "Published values by year with their 95%% confidence intervals; the commitment's "
+            "baseline year is %(year)s."
+        )
+        % {"year": movement.base.period if movement.base else "–"},
+        decimals=movement.indicator.decimals,
+        height=260,
+    )
+    # several charts on one page: their title and description ids must differ
+    return svg.replace("chart-title", f"chart-{index}-title").replace(
+        "chart-desc", f"chart-{index}-desc"
+    )
+
+
+def commitment_context(
+    request: HttpRequest, commitment: m.Commitment, **forms: Any
+) -> dict[str, Any]:
+    movements = accountability.commitment_movements(commitment)
+    own = access.focal_ministry(request.user)
+    can_report = own is not None and own.pk == commitment.ministry_id
+    return {
+        "commitment": commitment,
+        "referral": commitment.recommendation.opinion.referral,
+        "rec": commitment.recommendation,
+        "movements": [(mv, _chart(mv, i)) for i, mv in enumerate(movements)],
+        "history": commitment.history.select_related("by"),
+        "milestones": commitment.milestones.all(),
+        "overdue": commitment.is_overdue(),
+        "can_report": can_report,
+        "status_form": forms.get("status_form") or (f.StatusForm() if can_report else None),
+        "milestone_form": forms.get("milestone_form")
+        or (f.MilestoneForm() if can_report else None),
+        "today": timezone.localdate(),
+    }
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+
+def csv_safe(value: Any) -> Any:
+    """A cell as text; one that starts like a formula is prefixed with ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and not math.isfinite(value):
+        return ""
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+REFERRAL_COLUMNS = (
+    "code",
+    "kind",
+    "status",
+    "title_en",
+    "title_ar",
+    "ministry",
+    "received_at",
+    "opinion_deadline",
+    "rapporteur",
+)
+
+
+def referral_row(r: m.Referral) -> list[Any]:
+    return [
+        r.code,
+        r.kind,
+        r.status,
+        r.title_en,
+        r.title_ar,
+        r.ministry.code,
+        r.received_at.isoformat(),
+        r.opinion_deadline.isoformat() if r.opinion_deadline else "",
+        r.rapporteur.get_username() if r.rapporteur else "",
+    ]
+
+
+RECOMMENDATION_COLUMNS = (
+    "referral",
+    "number",
+    "text_en",
+    "text_ar",
+    "ministry",
+    "indicators",
+    "groups",
+    "response",
+    "response_version",
+    "responded_at",
+    "justification",
+)
+
+
+def recommendation_row(r: m.Recommendation) -> list[Any]:
+    latest = queries.latest_response(r)
+    return [
+        r.opinion.referral.code,
+        r.number,
+        r.text_en,
+        r.text_ar,
+        r.ministry.code,
+        ";".join(i.code for i in r.indicators.all()),
+        ";".join(str(c) for c in r.groups.all()),
+        latest.verdict if latest else "",
+        latest.version if latest else "",
+        latest.published_at.isoformat() if latest else "",
+        latest.justification if latest else "",
+    ]
+
+
+COMMITMENT_COLUMNS = (
+    "commitment",
+    "referral",
+    "recommendation",
+    "title",
+    "ministry",
+    "owner",
+    "deadline",
+    "status",
+    "overdue",
+    "indicator",
+    "group",
+    "expected",
+    "baseline_period",
+    "base_value",
+    "latest_period",
+    "latest_value",
+    "change",
+    "se",
+    "ci_low",
+    "ci_high",
+    "verdict",
+)
+
+
+def commitment_rows(c: m.Commitment) -> list[list[Any]]:
+    out = []
+    for mv in accountability.commitment_movements(c):
+        out.append(
+            [
+                c.pk,
+                c.recommendation.opinion.referral.code,
+                c.recommendation.number,
+                c.title,
+                c.ministry.code,
+                c.owner,
+                c.deadline.isoformat(),
+                c.status,
+                int(c.is_overdue()),
+                mv.indicator.code,
+                mv.key,
+                mv.expected,
+                mv.base.period if mv.base else "",
+                mv.base.value if mv.base else "",
+                mv.latest.period if mv.latest else "",
+                mv.latest.value if mv.latest else "",
+                mv.change,
+                mv.se,
+                mv.ci_low,
+                mv.ci_high,
+                mv.verdict,
+            ]
+        )
+    return out

@@ -1,0 +1,111 @@
+"""What every council service shares: errors, the clock, the audit trail, rate limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db import models
+from django.utils import timezone
+
+from insaf.errors import InsafError
+from insaf.observatory.search import search_text
+from insaf.web.core.services import record
+from insaf.web.council import models as m
+
+__all__ = [
+    "Actor",
+    "RateLimited",
+    "RuleError",
+    "account",
+    "audit",
+    "clean_text",
+    "lock_account",
+    "now_or",
+    "rules",
+    "searchable",
+    "user_or_none",
+]
+
+Actor = AbstractBaseUser | AnonymousUser | None
+MAX_TEXT = 10_000
+
+
+class RuleError(InsafError):
+    """The step is not possible now (a closed consultation, a vote already cast...)."""
+
+
+class RateLimited(RuleError):  # noqa: N818 - reads better at the call site
+    """Too many actions from one account in the last hour (HTTP 429)."""
+
+
+def user_or_none(actor: Actor) -> User | None:
+    """The acting account, or ``None`` for the system and anonymous visitors."""
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
+
+
+def account(actor: Actor) -> User:
+    """The acting account; a step that needs one refuses anonymous visitors (HTTP 403)."""
+    from insaf.web.council.access import NotAllowed
+
+    user = user_or_none(actor)
+    if user is None:
+        raise NotAllowed("log in first")
+    return user
+
+
+def now_or(now: dt.datetime | None) -> dt.datetime:
+    return now if now is not None else timezone.now()
+
+
+def rules() -> m.Rules:
+    return m.Rules.objects.first() or m.Rules()
+
+
+def clean_text(value: str, *, field: str, required: bool = True, limit: int = MAX_TEXT) -> str:
+    """Text typed by a person: stripped, length-checked (it is escaped when shown)."""
+    text = (value or "").replace("\x00", "").strip()
+    if required and not text:
+        raise RuleError(f"{field}: this field is required")
+    if len(text) > limit:
+        raise RuleError(f"{field}: at most {limit} characters")
+    return text
+
+
+def searchable(*parts: str | None) -> str:
+    return search_text(parts)
+
+
+def audit(
+    *,
+    actor: Actor,
+    action: str,
+    obj: models.Model,
+    object_id: str | None = None,
+    summary: str = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> None:
+    record(
+        actor=actor,
+        action=f"council.{action}",
+        object_type=obj._meta.label_lower,
+        object_id=object_id or str(obj.pk),
+        summary=summary[:2000],
+        before=before,
+        after=after,
+    )
+
+
+def lock_account(actor: Actor) -> None:
+    """Serialise one account's actions (rate limits are then counted exactly)."""
+    if actor is not None and actor.is_authenticated:
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+
+
+def check_rate(count: int, limit: int, what: str) -> None:
+    if count >= limit:
+        raise RateLimited(f"{what}: at most {limit} an hour from one account; try again later")

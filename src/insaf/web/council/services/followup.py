@@ -1,0 +1,234 @@
+"""The government's response to each recommendation, and the commitments that follow.
+
+Only the focal point of the ministry a recommendation is addressed to may
+answer it or report on its commitments. A response is a published version: a
+correction is the next version, with a note; the first stays visible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.db.models import Max
+
+from insaf.web.core.services import snapshot
+from insaf.web.council import access
+from insaf.web.council import models as m
+from insaf.web.council.services.common import (
+    Actor,
+    RuleError,
+    audit,
+    clean_text,
+    now_or,
+    searchable,
+    user_or_none,
+)
+from insaf.web.council.services.referrals import move
+from insaf.web.observatory.models import Indicator, Observation
+
+__all__ = [
+    "Track",
+    "add_milestone",
+    "change_commitment_status",
+    "complete_milestone",
+    "make_commitment",
+    "respond",
+]
+
+Track = tuple[Indicator, str, str]
+"""(indicator, disaggregation key or '' for the total, expected direction)."""
+
+
+def _answers_for(actor: Actor, ministry: m.Ministry) -> None:
+    own = access.focal_ministry(actor)
+    access.require(
+        own is not None and own.pk == ministry.pk,
+        "only the focal point of the ministry concerned may do this",
+    )
+
+
+def respond(
+    *,
+    actor: Actor,
+    recommendation: m.Recommendation,
+    verdict: str,
+    justification: str,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> m.Response:
+    """Accept, partly accept or reject one recommendation, with a justification."""
+    _answers_for(actor, recommendation.ministry)
+    if verdict not in m.Verdict.values:
+        raise RuleError(f"unknown response {verdict!r}")
+    why = clean_text(justification, field="justification", limit=5000)
+    at = now_or(now)
+    with transaction.atomic():
+        recommendation = m.Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        opinion = recommendation.opinion
+        if opinion.status != m.OpinionStatus.ADOPTED:
+            raise RuleError("the government responds to adopted opinions only")
+        last = recommendation.responses.aggregate(v=Max("version"))["v"] or 0
+        if last and not note.strip():
+            raise RuleError("a corrected response says why (the correction note)")
+        response = m.Response.objects.create(
+            recommendation=recommendation,
+            ministry=recommendation.ministry,
+            version=last + 1,
+            verdict=verdict,
+            justification=why,
+            note=clean_text(note, field="note", required=False, limit=2000),
+            published_at=at,
+            published_by=user_or_none(actor),
+        )
+        audit(
+            actor=actor,
+            action="response.publish",
+            obj=response,
+            object_id=f"{recommendation}/v{response.version}",
+            summary=f"{verdict}: {why[:200]}",
+        )
+        referral = m.Referral.objects.select_for_update().get(pk=opinion.referral_id)
+        unanswered = opinion.recommendations.filter(responses__isnull=True).exists()
+        if not unanswered and referral.status == m.ReferralStatus.ADOPTED:
+            move(referral, m.ReferralStatus.RESPONDED, actor=actor)
+    return response
+
+
+def _periods(indicator: Indicator, key: str) -> list[int]:
+    return list(
+        Observation.objects.filter(indicator=indicator, key=key)
+        .values_list("period", flat=True)
+        .distinct()
+    )
+
+
+def make_commitment(
+    *,
+    actor: Actor,
+    recommendation: m.Recommendation,
+    title: str,
+    owner: str,
+    deadline: dt.date,
+    baseline_period: int,
+    tracked: Sequence[Track],
+    description: str = "",
+    milestones: Iterable[tuple[str, dt.date]] = (),
+    now: dt.datetime | None = None,
+) -> m.Commitment:
+    """Turn an accepted (or partly accepted) recommendation into a commitment."""
+    _answers_for(actor, recommendation.ministry)
+    title = clean_text(title, field="commitment", limit=300)
+    owner = clean_text(owner, field="owner", limit=200)
+    description = clean_text(description, field="description", required=False, limit=5000)
+    if not tracked:
+        raise RuleError("link the commitment to at least one observatory indicator")
+    for indicator, key, expected in tracked:
+        if expected not in m.Expected.values:
+            raise RuleError(f"{indicator.code}: expected direction {expected!r}")
+        if not _periods(indicator, key):
+            raise RuleError(f"{indicator.code}: the observatory has no series {key or 'total'!r}")
+    at = now_or(now)
+    with transaction.atomic():
+        recommendation = m.Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        response = recommendation.responses.order_by("-version").first()
+        if response is None or response.verdict == m.Verdict.REJECTED:
+            raise RuleError(
+                "only an accepted or partly accepted recommendation becomes a commitment"
+            )
+        commitment = m.Commitment.objects.create(
+            recommendation=recommendation,
+            ministry=recommendation.ministry,
+            title=title,
+            description=description,
+            owner=owner,
+            deadline=deadline,
+            baseline_period=baseline_period,
+            created_at=at,
+            created_by=user_or_none(actor),
+            search_text=searchable(title, description, owner),
+        )
+        for indicator, key, expected in tracked:
+            m.TrackedIndicator.objects.create(
+                commitment=commitment, indicator=indicator, key=key, expected=expected
+            )
+        for name, due in milestones:
+            m.Milestone.objects.create(
+                commitment=commitment, title=clean_text(name, field="milestone", limit=300), due=due
+            )
+        m.StatusChange.objects.create(
+            commitment=commitment,
+            status=commitment.status,
+            note="",
+            at=at,
+            by=user_or_none(actor),
+        )
+        audit(
+            actor=actor,
+            action="commitment.make",
+            obj=commitment,
+            summary=f"{recommendation}: {title}",
+            after={
+                **snapshot(commitment),
+                "tracked": [(i.code, k, e) for i, k, e in tracked],
+            },
+        )
+    return commitment
+
+
+def change_commitment_status(
+    *,
+    actor: Actor,
+    commitment: m.Commitment,
+    status: str,
+    note: str,
+    now: dt.datetime | None = None,
+) -> m.Commitment:
+    """Report progress: a new status with a note, kept in the commitment's history."""
+    _answers_for(actor, commitment.ministry)
+    if status not in m.CommitmentStatus.values:
+        raise RuleError(f"unknown status {status!r}")
+    note = clean_text(note, field="note", limit=2000)
+    at = now_or(now)
+    with transaction.atomic():
+        commitment = m.Commitment.objects.select_for_update().get(pk=commitment.pk)
+        before = commitment.status
+        commitment.status = status
+        commitment.save(update_fields=["status"])
+        m.StatusChange.objects.create(
+            commitment=commitment, status=status, note=note, at=at, by=user_or_none(actor)
+        )
+        audit(
+            actor=actor,
+            action="commitment.status",
+            obj=commitment,
+            summary=note,
+            before={"status": before},
+            after={"status": status},
+        )
+    return commitment
+
+
+def add_milestone(
+    *, actor: Actor, commitment: m.Commitment, title: str, due: dt.date
+) -> m.Milestone:
+    _answers_for(actor, commitment.ministry)
+    with transaction.atomic():
+        milestone = m.Milestone.objects.create(
+            commitment=commitment, title=clean_text(title, field="milestone", limit=300), due=due
+        )
+        audit(actor=actor, action="milestone.add", obj=milestone, summary=milestone.title)
+    return milestone
+
+
+def complete_milestone(*, actor: Actor, milestone: m.Milestone, done_on: dt.date) -> m.Milestone:
+    _answers_for(actor, milestone.commitment.ministry)
+    with transaction.atomic():
+        milestone = m.Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if milestone.done_at is not None:
+            raise RuleError("this milestone is already done")
+        milestone.done_at = done_on
+        milestone.save(update_fields=["done_at"])
+        audit(actor=actor, action="milestone.done", obj=milestone, summary=str(done_on))
+    return milestone

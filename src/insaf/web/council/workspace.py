@@ -1,0 +1,764 @@
+"""The council's forms and workspaces: every POST goes through a service.
+
+Thin: validate the form, call the service with ``request.user`` as the actor,
+show what happened. A refused step (``RuleError``) is shown as a message; a
+missing role is HTTP 403 (``NotAllowed``); a rate limit is HTTP 429.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from insaf.web.council import access, presentation, queries, services
+from insaf.web.council import forms as f
+from insaf.web.council import models as m
+from insaf.web.council.demo import example_scenario
+from insaf.web.council.services import RateLimited, RuleError
+
+
+def _login(request: HttpRequest) -> HttpResponse | None:
+    if request.user.is_authenticated:
+        return None
+    return redirect(f"{reverse('accounts:login')}?next={request.path}")
+
+
+def _run(request: HttpRequest, step: Callable[[], Any], done: str) -> Any:
+    """Run a service; show ``done`` or the reason it was refused. ``None`` when refused."""
+    try:
+        result = step()
+    except RateLimited as exc:
+        messages.error(request, str(exc))
+        request.rate_limited = True  # type: ignore[attr-defined]
+        return None
+    except RuleError as exc:
+        messages.error(request, str(exc))
+        return None
+    messages.success(request, done)
+    return result if result is not None else True
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    status = 429 if getattr(request, "rate_limited", False) else 302
+    response = HttpResponseRedirect(fallback)
+    if status == 429:
+        response.status_code = 303  # see the page again; the message says why
+        response["Retry-After"] = "3600"
+    return response
+
+
+def _referral(code: str) -> m.Referral:
+    return get_object_or_404(m.Referral, code=code)
+
+
+# -- referrals ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest) -> HttpResponse:
+    if (login := _login(request)) is not None:
+        return login
+    access.require(access.is_bureau(request.user), "only the bureau registers referrals")
+    form = f.ReferralForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def step() -> m.Referral:
+            referral = services.register_referral(
+                actor=request.user,
+                kind=data["kind"],
+                ministry=data["ministry"],
+                title_en=data["title_en"],
+                title_ar=data["title_ar"],
+                summary_en=data["summary_en"],
+                summary_ar=data["summary_ar"],
+                opinion_deadline=data["opinion_deadline"],
+            )
+            if data.get("document") is not None:
+                services.attach_document(
+                    actor=request.user,
+                    referral=referral,
+                    name=data["document"].name,
+                    data=data["document"].read(),
+                )
+            return referral
+
+        referral = _run(request, step, _("Referral registered."))
+        if referral is not None:
+            return redirect("council:referral", code=referral.code)
+    return render(request, "council/referral_form.html", {"form": form})
+
+
+@require_POST
+def referral_rapporteur(request: HttpRequest, code: str) -> HttpResponse:
+    referral = _referral(code)
+    form = f.RapporteurForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.assign_rapporteur(
+                actor=request.user, referral=referral, rapporteur=form.cleaned_data["rapporteur"]
+            ),
+            _("Rapporteur appointed."),
+        )
+    else:
+        messages.error(request, _("Choose a council member."))
+    return redirect("council:referral", code=code)
+
+
+@require_POST
+def consultation_open(request: HttpRequest, code: str) -> HttpResponse:
+    referral = _referral(code)
+    form = f.ConsultationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(
+            request,
+            lambda: services.open_consultation(
+                actor=request.user,
+                referral=referral,
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                question_en=data["question_en"],
+                question_ar=data["question_ar"],
+            ),
+            _("Consultation scheduled."),
+        )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect("council:referral", code=code)
+
+
+@require_POST
+def consultation_close(request: HttpRequest, code: str) -> HttpResponse:
+    referral = _referral(code)
+    consultation = get_object_or_404(m.Consultation, referral=referral)
+    _run(
+        request,
+        lambda: services.close_consultation(actor=request.user, consultation=consultation),
+        _("Consultation closed."),
+    )
+    return redirect("council:consultation", code=code)
+
+
+@require_POST
+def drafting_start(request: HttpRequest, code: str) -> HttpResponse:
+    referral = _referral(code)
+    if _run(
+        request,
+        lambda: services.start_drafting(actor=request.user, referral=referral),
+        _("Drafting started."),
+    ):
+        return redirect("council:draft", code=code)
+    return redirect("council:referral", code=code)
+
+
+@require_http_methods(["GET", "POST"])
+def impact_new(request: HttpRequest, code: str) -> HttpResponse:
+    if (login := _login(request)) is not None:
+        return login
+    referral = _referral(code)
+    access.require(
+        access.is_bureau(request.user) or referral.rapporteur_id == request.user.pk,
+        "only the bureau or the rapporteur attaches impact statements",
+    )
+    previous = referral.statements.order_by("-version").first()
+    form = f.ImpactForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["scenario"] is not None:
+            text, name = data["scenario"], form.scenario_name
+        elif previous is not None:
+            text, name = previous.scenario_text, previous.scenario_name
+        else:
+            text, name = example_scenario()
+        try:
+            statement = services.attach_impact_statement(
+                actor=request.user,
+                referral=referral,
+                scenario_text=text,
+                scenario_name=name,
+                survey=data["survey"],
+                note=data["note"],
+            )
+        except Exception as exc:  # a scenario error names its key and line: show it
+            from insaf.errors import InsafError
+
+            if not isinstance(exc, InsafError):
+                raise
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Impact statement published."))
+            return redirect("council:impact", code=code, version=statement.version)
+    return render(
+        request,
+        "council/impact_form.html",
+        {"form": form, "referral": referral, "previous": previous},
+    )
+
+
+# -- consultation ---------------------------------------------------------------------------
+
+
+def _consultation(code: str) -> m.Consultation:
+    return get_object_or_404(m.Consultation.objects.select_related("referral"), referral__code=code)
+
+
+@require_POST
+def comment_post(request: HttpRequest, code: str) -> HttpResponse:
+    if (login := _login(request)) is not None:
+        return login
+    consultation = _consultation(code)
+    form = f.CommentForm(request.POST)
+    if form.is_valid():
+        done = _run(
+            request,
+            lambda: services.post_comment(
+                actor=request.user,
+                consultation=consultation,
+                text=form.cleaned_data["text"],
+                kind=form.cleaned_data["kind"],
+            ),
+            _("Thank you: your comment is published."),
+        )
+        if done:
+            return redirect(f"{reverse('council:consultation', args=[code])}#comment-{done.pk}")
+    status = 429 if getattr(request, "rate_limited", False) else 400
+    context = presentation.consultation_context(request, consultation, form=form)
+    return render(request, "council/consultation.html", context, status=status)
+
+
+def _comment(pk: int) -> m.Comment:
+    return get_object_or_404(m.Comment.objects.select_related("consultation__referral"), pk=pk)
+
+
+def _to_comment(comment: m.Comment) -> str:
+    code = comment.consultation.referral.code
+    return f"{reverse('council:consultation', args=[code])}#comment-{comment.pk}"
+
+
+@require_POST
+def comment_support(request: HttpRequest, pk: int) -> HttpResponse:
+    if (login := _login(request)) is not None:
+        return login
+    comment = _comment(pk)
+    try:
+        added = services.support_comment(actor=request.user, comment=comment)
+    except RateLimited as exc:
+        messages.error(request, str(exc))
+        return _too_many(request, _to_comment(comment))
+    except RuleError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Support recorded.") if added else _("You already support this comment.")
+        )
+    return redirect(_to_comment(comment))
+
+
+def _too_many(request: HttpRequest, to: str) -> HttpResponse:
+    response = render(request, "council/too_many.html", {"back": to}, status=429)
+    response["Retry-After"] = "3600"
+    return response
+
+
+@require_POST
+def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
+    if (login := _login(request)) is not None:
+        return login
+    comment = _comment(pk)
+    form = f.ReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a reason."))
+        return redirect(_to_comment(comment))
+    try:
+        services.report_comment(
+            actor=request.user, comment=comment, reason=form.cleaned_data["reason"]
+        )
+    except RateLimited as exc:
+        messages.error(request, str(exc))
+        return _too_many(request, _to_comment(comment))
+    except RuleError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Thank you: the moderators will look at it."))
+    return redirect(_to_comment(comment))
+
+
+@require_POST
+def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment(pk)
+    form = f.ModerateForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.moderate_comment(
+                actor=request.user,
+                comment=comment,
+                publish=form.cleaned_data["decision"] == "publish",
+                reason=form.cleaned_data["reason"],
+            ),
+            _("Moderation recorded."),
+        )
+    else:
+        messages.error(request, _("Say why the comment is removed."))
+    return redirect("council:moderation")
+
+
+@require_POST
+def position_submit(request: HttpRequest, code: str) -> HttpResponse:
+    consultation = _consultation(code)
+    form = f.PositionForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.submit_position(
+                actor=request.user,
+                consultation=consultation,
+                text=form.cleaned_data["text"],
+                note=form.cleaned_data["note"],
+            ),
+            _("Position published."),
+        )
+    else:
+        messages.error(request, _("Write the position."))
+    return redirect(f"{reverse('council:consultation', args=[code])}#positions")
+
+
+# -- drafting and voting --------------------------------------------------------------------
+
+
+def _opinion(code: str) -> m.Opinion:
+    return get_object_or_404(m.Opinion.objects.select_related("referral"), referral__code=code)
+
+
+@require_http_methods(["GET", "POST"])
+def draft(request: HttpRequest, code: str) -> HttpResponse:
+    """The rapporteur's draft; members table amendments here."""
+    if (login := _login(request)) is not None:
+        return login
+    opinion = _opinion(code)
+    referral = opinion.referral
+    drafter = presentation.can_draft(request.user, referral)
+    seat = access.member_seat(request.user)
+    access.require(drafter or seat is not None, "only council members see the draft")
+    draft_form = f.DraftForm(
+        initial={
+            "title_en": opinion.title_en,
+            "title_ar": opinion.title_ar,
+            "text_en": opinion.text_en,
+            "text_ar": opinion.text_ar,
+        }
+    )
+    rec_form = f.RecommendationForm(initial={"ministry": referral.ministry_id})
+    amend_form = f.AmendmentForm(opinion=opinion)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "draft":
+            draft_form = f.DraftForm(request.POST)
+            if draft_form.is_valid() and _run(
+                request,
+                lambda: services.save_draft(
+                    actor=request.user, opinion=opinion, **draft_form.cleaned_data
+                ),
+                _("Draft saved."),
+            ):
+                return redirect("council:draft", code=code)
+        elif action == "recommendation":
+            rec_form = f.RecommendationForm(request.POST)
+            if rec_form.is_valid() and _run(
+                request,
+                lambda: services.add_recommendation(
+                    actor=request.user, opinion=opinion, **rec_form.cleaned_data
+                ),
+                _("Recommendation added."),
+            ):
+                return redirect("council:draft", code=code)
+        elif action == "amendment":
+            amend_form = f.AmendmentForm(request.POST, opinion=opinion)
+            if amend_form.is_valid():
+                data = amend_form.cleaned_data
+                target = opinion.recommendations.filter(number=data["recommendation"]).first()
+                if _run(
+                    request,
+                    lambda: services.table_amendment(
+                        actor=request.user,
+                        opinion=opinion,
+                        recommendation=target,
+                        text_en=data["text_en"],
+                        text_ar=data["text_ar"],
+                        justification=data["justification"],
+                    ),
+                    _("Amendment tabled."),
+                ):
+                    return redirect("council:draft", code=code)
+        elif action in ("accept", "reject"):
+            amendment = get_object_or_404(
+                m.Amendment, pk=request.POST.get("amendment", 0), opinion=opinion
+            )
+            _run(
+                request,
+                lambda: services.decide_amendment(
+                    actor=request.user, amendment=amendment, accept=action == "accept"
+                ),
+                _("Amendment decided."),
+            )
+            return redirect("council:draft", code=code)
+        elif action == "open_vote":
+            if _run(
+                request,
+                lambda: services.open_vote(actor=request.user, opinion=opinion),
+                _("The plenary vote is open."),
+            ):
+                return redirect("council:vote", code=code)
+            return redirect("council:draft", code=code)
+    context = {
+        "opinion": opinion,
+        "referral": referral,
+        "drafter": drafter,
+        "bureau": access.is_bureau(request.user),
+        "seat": seat,
+        "recommendations": opinion.recommendations.select_related("ministry").prefetch_related(
+            "indicators", "groups__dimension"
+        ),
+        "amendments": opinion.amendments.select_related("recommendation", "group", "proposed_by"),
+        "draft_form": draft_form,
+        "rec_form": rec_form,
+        "amend_form": amend_form,
+        "editable": opinion.status == m.OpinionStatus.DRAFTING,
+    }
+    return render(request, "council/draft.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def vote(request: HttpRequest, code: str) -> HttpResponse:
+    opinion = _opinion(code)
+    votes = list(opinion.votes.order_by("-opened_at"))
+    current = next((v for v in votes if v.status == m.VoteStatus.OPEN), None)
+    seat = access.member_seat(request.user)
+    form = f.BallotForm(request.POST or None)
+    if request.method == "POST":
+        if (login := _login(request)) is not None:
+            return login
+        action = request.POST.get("action")
+        if action == "ballot" and current is not None:
+            if form.is_valid() and _run(
+                request,
+                lambda: services.cast_ballot(
+                    actor=request.user, vote=current, choice=form.cleaned_data["choice"]
+                ),
+                _("Your vote is recorded."),
+            ):
+                return redirect("council:vote", code=code)
+            if not form.is_valid():
+                messages.error(request, _("Choose for, against or abstain."))
+                access.require(seat is not None, "only council members vote in plenary")
+        elif action == "close" and current is not None:
+            _run(
+                request,
+                lambda: services.close_vote(actor=request.user, vote=current),
+                _("The vote is closed and counted."),
+            )
+            return redirect("council:vote", code=code)
+        else:
+            messages.error(request, _("There is no open vote."))
+        return redirect("council:vote", code=code)
+    mine = None
+    if current is not None and seat is not None:
+        mine = current.ballots.filter(member_id=request.user.pk).first()
+    on_roll = (
+        current is not None
+        and seat is not None
+        and any(request.user.pk in ids for ids in current.roll.values())
+    )
+    context = {
+        "opinion": opinion,
+        "referral": opinion.referral,
+        "current": current,
+        "votes": votes,
+        "cast": current.ballots.count() if current is not None else 0,
+        "roll_size": sum(len(ids) for ids in current.roll.values()) if current else 0,
+        "form": form,
+        "mine": mine,
+        "on_roll": on_roll,
+        "bureau": access.is_bureau(request.user),
+        "groups": {g.code: g for g in m.CouncilGroup.objects.all()},
+    }
+    return render(request, "council/vote.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def correct(request: HttpRequest, code: str) -> HttpResponse:
+    if (login := _login(request)) is not None:
+        return login
+    opinion = _opinion(code)
+    access.require(access.is_bureau(request.user), "only the bureau publishes corrections")
+    form = f.CorrectionForm(request.POST or None, opinion=opinion)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        version = _run(
+            request,
+            lambda: services.correct_opinion(
+                actor=request.user,
+                opinion=opinion,
+                note=data["note"],
+                text_en=data["text_en"],
+                text_ar=data["text_ar"],
+                recommendations=form.recommendations(),
+            ),
+            _("The corrected version is published; the earlier one stays visible."),
+        )
+        if version:
+            return redirect("council:opinion", code=code)
+    return render(request, "council/correct.html", {"form": form, "opinion": opinion})
+
+
+# -- government response and commitments ----------------------------------------------------
+
+
+def _recommendation(code: str, number: int) -> m.Recommendation:
+    return get_object_or_404(
+        m.Recommendation.objects.select_related("opinion__referral", "ministry"),
+        opinion__referral__code=code,
+        number=number,
+    )
+
+
+@require_POST
+def respond(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    if (login := _login(request)) is not None:
+        return login
+    rec = _recommendation(code, number)
+    form = f.ResponseForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.respond(actor=request.user, recommendation=rec, **form.cleaned_data),
+            _("Response published."),
+        )
+    else:
+        access.require(access.focal_ministry(request.user) is not None, "only focal points respond")
+        messages.error(request, _("Choose a response and give its justification."))
+    return redirect("council:recommendation", code=code, number=number)
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_new(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    if (login := _login(request)) is not None:
+        return login
+    rec = _recommendation(code, number)
+    own = access.focal_ministry(request.user)
+    access.require(
+        own is not None and own.pk == rec.ministry_id,
+        "only the focal point of the ministry concerned may do this",
+    )
+    form = f.CommitmentForm(
+        request.POST or None,
+        initial={"baseline_period": timezone.localdate().year - 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        made = _run(
+            request,
+            lambda: services.make_commitment(
+                actor=request.user,
+                recommendation=rec,
+                title=data["title"],
+                description=data["description"],
+                owner=data["owner"],
+                deadline=data["deadline"],
+                baseline_period=data["baseline_period"],
+                tracked=form.tracked(),
+                milestones=data["milestones"],
+            ),
+            _("Commitment recorded."),
+        )
+        if made:
+            return redirect("council:commitment", pk=made.pk)
+    return render(request, "council/commitment_form.html", {"form": form, "rec": rec})
+
+
+@require_POST
+def commitment_update(request: HttpRequest, pk: int) -> HttpResponse:
+    if (login := _login(request)) is not None:
+        return login
+    commitment = get_object_or_404(m.Commitment, pk=pk)
+    action = request.POST.get("action")
+    if action == "status":
+        form = f.StatusForm(request.POST)
+        if form.is_valid():
+            _run(
+                request,
+                lambda: services.change_commitment_status(
+                    actor=request.user, commitment=commitment, **form.cleaned_data
+                ),
+                _("Status updated."),
+            )
+        else:
+            messages.error(request, _("Choose a status and say what happened."))
+    elif action == "milestone":
+        milestone_form = f.MilestoneForm(request.POST)
+        if milestone_form.is_valid():
+            _run(
+                request,
+                lambda: services.add_milestone(
+                    actor=request.user, commitment=commitment, **milestone_form.cleaned_data
+                ),
+                _("Milestone added."),
+            )
+        else:
+            messages.error(request, _("Name the milestone and give its date."))
+    elif action == "done":
+        done_form = f.MilestoneDoneForm(request.POST)
+        if done_form.is_valid():
+            milestone = get_object_or_404(
+                m.Milestone, pk=done_form.cleaned_data["milestone"], commitment=commitment
+            )
+            _run(
+                request,
+                lambda: services.complete_milestone(
+                    actor=request.user,
+                    milestone=milestone,
+                    done_on=done_form.cleaned_data["done_on"],
+                ),
+                _("Milestone marked as done."),
+            )
+        else:
+            messages.error(request, _("Give the date it was done."))
+    return redirect("council:commitment", pk=pk)
+
+
+# -- petitions ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def petition_new(request: HttpRequest) -> HttpResponse:
+    if (login := _login(request)) is not None:
+        return login
+    access.require(access.is_verified(request.user), "only verified accounts start petitions")
+    form = f.PetitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        made = _run(
+            request,
+            lambda: services.start_petition(actor=request.user, **form.cleaned_data),
+            _("Petition published: share it to collect signatures."),
+        )
+        if made:
+            return redirect("council:petition", pk=made.pk)
+    return render(request, "council/petition_form.html", {"form": form})
+
+
+@require_POST
+def petition_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    if (login := _login(request)) is not None:
+        return login
+    petition = get_object_or_404(m.Petition, pk=pk)
+    to = reverse("council:petition", args=[pk])
+    try:
+        added = services.sign_petition(actor=request.user, petition=petition)
+    except RateLimited as exc:
+        messages.error(request, str(exc))
+        return _too_many(request, to)
+    except RuleError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Your signature is recorded.") if added else _("You have already signed.")
+        )
+    return redirect(to)
+
+
+# -- workspaces -----------------------------------------------------------------------------
+
+
+def member_workspace(request: HttpRequest) -> HttpResponse:
+    if (login := _login(request)) is not None:
+        return login
+    seat = access.member_seat(request.user)
+    bureau = access.is_bureau(request.user)
+    access.require(seat is not None or bureau, "only council members have a workspace")
+    open_votes = m.Vote.objects.filter(status=m.VoteStatus.OPEN).select_related("opinion__referral")
+    voted = set(
+        m.Ballot.objects.filter(member_id=request.user.pk, vote__in=open_votes).values_list(
+            "vote_id", flat=True
+        )
+    )
+    context = {
+        "seat": seat,
+        "bureau": bureau,
+        "open_votes": [(v, v.pk in voted) for v in open_votes],
+        "rapporteur_of": m.Referral.objects.filter(rapporteur_id=request.user.pk),
+        "drafts": m.Opinion.objects.filter(status=m.OpinionStatus.DRAFTING).select_related(
+            "referral"
+        ),
+        "held": m.Comment.objects.filter(status=m.CommentStatus.HELD).count() if bureau else 0,
+        "received": m.Referral.objects.filter(status=m.ReferralStatus.RECEIVED),
+    }
+    return render(request, "council/workspace.html", context)
+
+
+def focal_workspace(request: HttpRequest) -> HttpResponse:
+    if (login := _login(request)) is not None:
+        return login
+    ministry = access.focal_ministry(request.user)
+    access.require(ministry is not None, "only government focal points have this workspace")
+    recs = queries.recommendations(ministry=ministry.code if ministry else "")
+    waiting = [r for r in recs if queries.latest_response(r) is None]
+    answered = [r for r in recs if queries.latest_response(r) is not None]
+    commitments = m.Commitment.objects.filter(ministry=ministry).select_related(
+        "recommendation__opinion__referral"
+    )
+    return render(
+        request,
+        "council/focal.html",
+        {
+            "ministry": ministry,
+            "waiting": waiting,
+            "answered": answered,
+            "commitments": commitments,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def moderation(request: HttpRequest) -> HttpResponse:
+    if (login := _login(request)) is not None:
+        return login
+    access.require(access.is_bureau(request.user), "only the bureau moderates")
+    verify = f.VerifyForm(request.POST or None)
+    if request.method == "POST" and verify.is_valid():
+        user = User.objects.filter(username=verify.cleaned_data["username"]).first()
+        if user is None:
+            verify.add_error("username", _("No account has this username."))
+        elif _run(
+            request,
+            lambda: services.verify_citizen(
+                actor=request.user, user=user, method=verify.cleaned_data["method"]
+            ),
+            _("Account verified."),
+        ):
+            return redirect("council:moderation")
+    reported = (
+        m.Comment.objects.filter(status__in=[m.CommentStatus.HELD, m.CommentStatus.VISIBLE])
+        .filter(reports__gt=0, abuse_reports__resolved=False)
+        .select_related("author", "consultation__referral")
+        .distinct()
+        .order_by("-reports", "created_at")
+    )
+    return render(
+        request,
+        "council/moderation.html",
+        {"reported": reported, "form": f.ModerateForm(), "verify": verify},
+    )
