@@ -23,7 +23,7 @@ from insaf.measures.estimate import Estimate, Estimates
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.survey import Level, Survey
 
-__all__ = ["By", "mean", "median", "proportion", "quantile", "ratio", "total"]
+__all__ = ["By", "QuantileRule", "mean", "median", "proportion", "quantile", "ratio", "total"]
 
 By = str | Sequence[str] | None
 QuantileSE = Literal["kernel", "woodruff"]

@@ -1,18 +1,19 @@
 """Compute an ``Impact`` from a ``Simulation``: every table, every standard error.
 
 Nonlinear statistics (FGT, Gini, Palma, S80/S20, concentration) come from
-``insaf.measures`` kernels, all the statistics of one variable from one sort
-(``insaf.policy.batch``); baseline values are computed once and shared by
-every reform. Linear statistics (costs, means and shares by domain, coverage)
-come in batches from ``insaf.policy.linear``. Changes are
-``insaf.measures.difference(after, before)`` on the same sample.
+one ``insaf.measures.prepare`` per batch (``insaf.policy.batch``), all the
+statistics of one variable from one sort; baseline values are computed once
+and shared by every reform. Linear statistics (costs, means and shares by
+domain, coverage) come in batches from ``insaf.policy.linear``. Changes are
+``insaf.measures.difference(after, before)`` on the same sample, and smooth
+functions of several estimates (Reynolds–Smolensky, sums) are
+``insaf.measures.combine`` (the delta method).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -20,9 +21,8 @@ import numpy as np
 import polars as pl
 
 from insaf import __version__
-from insaf.measures import Estimate, difference
+from insaf.measures import Estimate, combine, difference
 from insaf.measures.estimate import LinearBasis, ReplicateBasis
-from insaf.measures.variance import linearized_variance, replicate_variance
 from insaf.policy.analysis import Analysis, build_analysis, default_groups
 from insaf.policy.batch import Request, compute
 from insaf.policy.engine import Simulation, State
@@ -33,41 +33,7 @@ from insaf.policy.scenario import text_of
 from insaf.policy.solver import Solved
 from insaf.survey import Survey
 
-__all__ = ["assess", "combine", "survey_fingerprint"]
-
-
-def combine(value: float, terms: Sequence[tuple[float, Estimate]], measure: str) -> Estimate:
-    """An estimate whose influence is ``sum c_j z_j`` (the delta method), e.g. a smooth
-    function of estimates from one sample with its gradient ``c``."""
-    first = terms[0][1]
-    bases = [e.basis for _, e in terms]
-    if all(isinstance(b, LinearBasis) for b in bases):
-        linear = [b for b in bases if isinstance(b, LinearBasis)]
-        totals = sum(c * b.totals for (c, _), b in zip(terms, linear, strict=True))
-        assert isinstance(totals, np.ndarray)
-        se = float(np.sqrt(max(float(linearized_variance(totals, linear[0].design)), 0.0)))
-        basis: LinearBasis | ReplicateBasis = LinearBasis(totals=totals, design=linear[0].design)
-    elif all(isinstance(b, ReplicateBasis) for b in bases):
-        reps = [b for b in bases if isinstance(b, ReplicateBasis)]
-        thetas = value + sum(
-            c * (b.thetas - e.value) for (c, e), b in zip(terms, reps, strict=True)
-        )
-        assert isinstance(thetas, np.ndarray)
-        var = replicate_variance(thetas[:, None], np.array([value]), reps[0].spec)
-        se = float(np.sqrt(max(float(var[0]), 0.0)))
-        basis = ReplicateBasis(thetas=thetas, spec=reps[0].spec, key=reps[0].key)
-    else:  # pragma: no cover - estimates of one analysis share a method
-        raise ValueError("cannot combine linearized and replicate estimates")
-    return Estimate(
-        measure=measure,
-        value=value,
-        se=se,
-        n=first.n,
-        population=first.population,
-        domain=first.domain,
-        method=first.method,
-        basis=basis,
-    )
+__all__ = ["assess", "survey_fingerprint"]
 
 
 def survey_fingerprint(survey: Survey) -> str:
@@ -418,18 +384,21 @@ class _Assessor:
                 conc = concentration[column]
                 gets = kind in (Kind.TRANSFER, Kind.SUBSIDY)
                 kakwani = difference(g_market, conc) if gets else difference(conc, g_market)
-                b, k = share.value, kakwani.value
                 if gets:  # RS = b K / (1 + b)
                     rs = combine(
-                        b * k / (1.0 + b),
-                        [(k / (1.0 + b) ** 2, share), (b / (1.0 + b), kakwani)],
-                        "reynolds_smolensky",
+                        lambda b, k: b * k / (1.0 + b),
+                        lambda b, k: (k / (1.0 + b) ** 2, b / (1.0 + b)),
+                        share,
+                        kakwani,
+                        measure="reynolds_smolensky",
                     )
                 else:  # RS = t K / (1 - t)
                     rs = combine(
-                        b * k / (1.0 - b),
-                        [(k / (1.0 - b) ** 2, share), (b / (1.0 - b), kakwani)],
-                        "reynolds_smolensky",
+                        lambda t, k: t * k / (1.0 - t),
+                        lambda t, k: (k / (1.0 - t) ** 2, t / (1.0 - t)),
+                        share,
+                        kakwani,
+                        measure="reynolds_smolensky",
                     )
                 progressivity.append(
                     {
@@ -498,7 +467,7 @@ def _zero_like(e: Estimate) -> Estimate:
 
 
 def _sum(a: Estimate, b: Estimate) -> Estimate:
-    return combine(a.value + b.value, [(1.0, a), (1.0, b)], "total")
+    return combine(lambda x, y: x + y, lambda x, y: (1.0, 1.0), a, b, measure="total")
 
 
 def _label(label: Any, default: str) -> dict[str, str]:

@@ -3,16 +3,14 @@
 An impact needs, for the baseline welfare and each reform's, FGT 0/1/2 on
 every line, the Gini, the Palma and S80/S20; the Gini of every CEQ income
 concept; the concentration coefficient of every instrument ranked by market
-income. The public ``insaf.measures`` functions compute one statistic per
-call, and each call checks the data, codes the design and sorts again (about
-0.3 s at a million households). This adapter uses the same pieces of
-``insaf.measures`` (``prepare``, ``run`` and the kernels of ``poverty`` and
-``inequality``) on one prepared sample holding every variable: each kernel
-gets its variable's rows in sorted order (one ``argsort`` per variable, shared
-by its statistics) and its influence values are put back in the sample's
-order. The numbers, standard errors and influence values are the ones the
-public functions give (``tests/policy/test_batch.py`` checks they are equal),
-for linearization and for replicate weights alike.
+income. Each batch here is one ``insaf.measures.prepare`` of every column it
+involves and one ``Prepared.estimate`` of every statistic: the data are checked
+and the design coded once, each variable is sorted once and shared by its
+statistics, and the replicate loop (if any) runs once per arrangement of rows.
+The numbers, standard errors and influence values are the ones the public
+functions give (``tests/policy/test_batch.py`` checks they are equal), for
+linearization and for replicate weights alike, and every estimate pairs with
+the others (``insaf.measures.difference``, ``combine``).
 """
 
 from __future__ import annotations
@@ -21,20 +19,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from insaf.errors import DataError
-from insaf.measures import Estimate
-from insaf.measures._engine import Cols, Kernel, Statistic, run
-from insaf.measures._sample import prepare
-from insaf.measures.inequality import _concentration_kernel, _gini_kernel, _share_ratio_kernel
-from insaf.measures.poverty import _fgt_kernel
-from insaf.measures.variance import FloatArray
+from insaf.measures import Estimate, Measure, prepare
+from insaf.measures.basic import QuantileRule
+from insaf.measures.inequality import GiniEstimator
+from insaf.measures.poverty import Below
 from insaf.survey import Survey
 
 __all__ = ["Request", "compute", "concentrations", "welfare_statistics"]
-
-KernelOut = tuple[float, FloatArray | None, float]
 
 
 @dataclass(frozen=True)
@@ -47,54 +38,30 @@ class Request:
     rank_by: str | None = None
 
 
-class _Orders:
-    """One stable ``argsort`` per array, and one sorted copy of each array per order,
-    shared by every kernel that needs them (arrays are known by identity and kept
-    alive here, so an identity is never reused)."""
-
-    def __init__(self) -> None:
-        self._orders: dict[int, tuple[FloatArray, np.ndarray[Any, Any]]] = {}
-        self._copies: dict[tuple[int, int], tuple[FloatArray, FloatArray]] = {}
-
-    def __call__(self, values: FloatArray) -> np.ndarray[Any, Any]:
-        found = self._orders.get(id(values))
-        if found is None or found[0] is not values:
-            found = (values, np.argsort(values, kind="stable"))
-            self._orders[id(values)] = found
-        return found[1]
-
-    def take(self, values: FloatArray, by: FloatArray) -> FloatArray:
-        """``values`` in the order that sorts ``by``."""
-        key = (id(values), id(by))
-        found = self._copies.get(key)
-        if found is None or found[0] is not values:
-            found = (values, values[self(by)])
-            self._copies[key] = found
-        return found[1]
-
-
-def _sorted(inner: Kernel, sort_role: str, roles: Mapping[str, str], orders: _Orders) -> Kernel:
-    """``inner`` over rows sorted by ``cols[sort_role]``; ``roles`` maps its names to ours."""
-
-    def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
-        by = cols[sort_role]
-        order = orders(by)
-        sub = {name: orders.take(cols[role], by) for name, role in roles.items()}
-        value, z, slope = inner(sub, orders.take(w, by), t, influence)
-        if z is None:
-            return value, None, slope
-        back = np.empty_like(z)
-        back[order] = z
-        return value, back, slope
-
-    return kernel
-
-
-def _fixed_line(inner: Kernel, line: float) -> Kernel:
-    def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
-        return inner(cols, w, line, influence)
-
-    return kernel
+def _measures(
+    request: Request,
+    lines: Mapping[str, float | str],
+    below: Below,
+    gini: GiniEstimator,
+    rule: QuantileRule,
+) -> list[tuple[tuple[str, ...], Measure]]:
+    """The measures of one request, each with its key."""
+    column = request.column
+    if request.rank_by is not None:
+        conc = Measure(name="concentration", variable=column, rank_by=request.rank_by)
+        return [((column, "concentration"), conc)]
+    found: list[tuple[tuple[str, ...], Measure]] = []
+    if "fgt" in request.which:
+        for name, line in lines.items():
+            for alpha in (0, 1, 2):
+                fgt = Measure(name=f"fgt{alpha}", variable=column, line=line, below=below)
+                found.append(((column, "fgt", name, str(alpha)), fgt))
+    if "gini" in request.which:
+        found.append(((column, "gini"), Measure(name="gini", variable=column, estimator=gini)))
+    for name in ("palma", "qsr"):
+        if name in request.which:
+            found.append(((column, name), Measure(name=name, variable=column, rule=rule)))
+    return found
 
 
 def compute(
@@ -102,72 +69,22 @@ def compute(
     requests: Sequence[Request],
     *,
     lines: Mapping[str, float | str],
-    below: str = "<",
-    gini: str = "osier",
-    rule: str = "convey",
+    below: Below = "<",
+    gini: GiniEstimator = "osier",
+    rule: QuantileRule = "convey",
     options: Mapping[str, Any],
 ) -> dict[tuple[str, ...], Estimate]:
     """Every requested statistic, keyed ``(column, "fgt", line, "0")``, ``(column, "gini")``,
-    ``(column, "concentration")`` ..."""
+    ``(column, "concentration")`` ... ``options``: ``level``, ``variance``,
+    ``replicates`` and ``seed`` of ``insaf.measures.prepare``."""
     if not requests:
         return {}
-    variables: dict[str, str] = {}
-
-    def role(column: str) -> str:
-        for r, c in variables.items():
-            if c == column:
-                return r
-        name = f"v{len(variables)}"
-        variables[name] = column
-        return name
-
-    line_roles = {name: role(line) for name, line in lines.items() if isinstance(line, str)}
-    orders = _Orders()
-    stats: list[Statistic] = []
-    keys: list[tuple[str, ...]] = []
-
-    def add(key: tuple[str, ...], name: str, kernel: Kernel, variable: str) -> None:
-        stats.append(Statistic(name=name, kernel=kernel, variable=variable))
-        keys.append(key)
-
-    for request in requests:
-        y = role(request.column)
-        if request.rank_by is not None:
-            x = role(request.rank_by)
-            conc = _sorted(_concentration_kernel, x, {"y": y, "x": x}, orders)
-            add(
-                (request.column, "concentration"),
-                "concentration",
-                conc,
-                f"{request.column}|{request.rank_by}",
-            )
-            continue
-        if "fgt" in request.which:
-            for name, line in lines.items():
-                for alpha in (0, 1, 2):
-                    inner = _fgt_kernel(float(alpha), below, False).kernel  # type: ignore[arg-type]
-                    if isinstance(line, str):
-                        k = _sorted(inner, y, {"y": y, "line": line_roles[name]}, orders)
-                    else:
-                        k = _sorted(_fixed_line(inner, float(line)), y, {"y": y}, orders)
-                    add((request.column, "fgt", name, str(alpha)), f"fgt{alpha}", k, request.column)
-        if "gini" in request.which:
-            k = _sorted(_gini_kernel(gini), y, {"y": y}, orders)  # type: ignore[arg-type]
-            add((request.column, "gini"), "gini", k, request.column)
-        for name, (low, high) in (("palma", (0.4, 0.9)), ("qsr", (0.2, 0.8))):
-            if name in request.which:
-                share = _share_ratio_kernel(low, high, rule)  # type: ignore[arg-type]
-                add(
-                    (request.column, name),
-                    name,
-                    _sorted(share, y, {"y": y}, orders),
-                    request.column,
-                )
-    sample = prepare(survey, variables, by=None, sort=None, **options)
-    for name, r in line_roles.items():
-        if np.any(sample.cols[r] <= 0):
-            raise DataError(f"poverty line column {lines[name]!r} has non-positive values")
-    return dict(zip(keys, run(sample, stats), strict=True))
+    keyed = [pair for request in requests for pair in _measures(request, lines, below, gini, rule)]
+    measures = [m for _, m in keyed]
+    columns = list(dict.fromkeys(c for m in measures for c in m.columns))
+    prepared = prepare(survey, columns, **options)
+    found = prepared.estimate(measures)
+    return {key: estimates[0] for (key, _), estimates in zip(keyed, found, strict=True)}
 
 
 def welfare_statistics(
@@ -175,9 +92,9 @@ def welfare_statistics(
     column: str,
     *,
     lines: Mapping[str, float | str],
-    below: str = "<",
-    gini: str = "osier",
-    rule: str = "convey",
+    below: Below = "<",
+    gini: GiniEstimator = "osier",
+    rule: QuantileRule = "convey",
     which: Sequence[str] = ("fgt", "gini", "palma", "qsr"),
     options: Mapping[str, Any],
 ) -> dict[tuple[str, ...], Estimate]:
