@@ -162,3 +162,12 @@ def adopted_opinion(c: Council, **kwargs: Any) -> m.Opinion:
 def _fast_passwords(settings: Any) -> None:
     """Accounts are many here; a fast hasher keeps the tests quick (tests only)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """Services' messages in English (the platform's default language is Arabic)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

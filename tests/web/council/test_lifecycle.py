@@ -238,7 +238,7 @@ def test_roles_are_enforced(council: Council) -> None:
         actor=c.rapporteur, opinion=opinion, text_en="r", text_ar="", ministry=c.ministry
     )
     vote = services.open_vote(actor=c.bureau, opinion=opinion)
-    with pytest.raises(PermissionDenied, match="only council members vote"):
+    with pytest.raises(PermissionDenied, match="council members vote"):
         services.cast_ballot(actor=citizen, vote=vote, choice="for")
     with pytest.raises(PermissionDenied):
         services.cast_ballot(actor=c.focal, vote=vote, choice="for")
@@ -444,11 +444,11 @@ def test_uploads_are_limited_to_small_pdfs(council: Council) -> None:
     pdf = b"%PDF-1.4\n" + b"0" * 100
     row = services.attach_document(actor=c.bureau, referral=referral, name="draft.pdf", data=pdf)
     assert row.size == len(pdf) and len(row.sha256) == 64
-    with pytest.raises(RuleError, match="only PDF"):
+    with pytest.raises(RuleError, match="PDF documents"):
         services.attach_document(
             actor=c.bureau, referral=referral, name="draft.pdf", data=b"<script>"
         )
-    with pytest.raises(RuleError, match="only PDF"):
+    with pytest.raises(RuleError, match="PDF documents"):
         services.attach_document(actor=c.bureau, referral=referral, name="x.exe", data=pdf)
     with pytest.raises(RuleError, match="larger than 5 MB"):
         services.attach_document(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from insaf import __version__
 from insaf.errors import InsafError
@@ -165,7 +166,9 @@ def text_sha256(text: str) -> str:
 
 def _impact(scenario_text: str, scenario_name: str, survey: SurveyRef) -> Impact:
     if len(scenario_text.encode("utf-8")) > MAX_SCENARIO_BYTES:
-        raise InsafError(f"the scenario is larger than {MAX_SCENARIO_BYTES // 1024} KB")
+        raise InsafError(
+            _("The scenario is larger than %(kb)s KB.") % {"kb": MAX_SCENARIO_BYTES // 1024}
+        )
     data, lines = load_yaml(scenario_text, file=scenario_name)
     scenario = parse_scenario(data, lines, file=scenario_name)
     return simulate(scenario, survey.open())

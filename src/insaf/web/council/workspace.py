@@ -67,7 +67,7 @@ def _referral(code: str) -> m.Referral:
 def referral_new(request: HttpRequest) -> HttpResponse:
     if (login := _login(request)) is not None:
         return login
-    access.require(access.is_bureau(request.user), "only the bureau registers referrals")
+    access.require(access.is_bureau(request.user), _("Only the bureau registers referrals."))
     form = f.ReferralForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -171,7 +171,7 @@ def impact_new(request: HttpRequest, code: str) -> HttpResponse:
     referral = _referral(code)
     access.require(
         access.is_bureau(request.user) or referral.rapporteur_id == request.user.pk,
-        "only the bureau or the rapporteur attaches impact statements",
+        _("Only the bureau or the rapporteur attaches impact statements."),
     )
     previous = referral.statements.order_by("-version").first()
     form = f.ImpactForm(request.POST or None, request.FILES or None)
@@ -352,7 +352,7 @@ def draft(request: HttpRequest, code: str) -> HttpResponse:
     referral = opinion.referral
     drafter = presentation.can_draft(request.user, referral)
     seat = access.member_seat(request.user)
-    access.require(drafter or seat is not None, "only council members see the draft")
+    access.require(drafter or seat is not None, _("Only council members see the draft."))
     draft_form = f.DraftForm(
         initial={
             "title_en": opinion.title_en,
@@ -463,7 +463,7 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("council:vote", code=code)
             if not form.is_valid():
                 messages.error(request, _("Choose for, against or abstain."))
-                access.require(seat is not None, "only council members vote in plenary")
+                access.require(seat is not None, _("Only council members vote in plenary."))
         elif action == "close" and current is not None:
             _run(
                 request,
@@ -503,7 +503,7 @@ def correct(request: HttpRequest, code: str) -> HttpResponse:
     if (login := _login(request)) is not None:
         return login
     opinion = _opinion(code)
-    access.require(access.is_bureau(request.user), "only the bureau publishes corrections")
+    access.require(access.is_bureau(request.user), _("Only the bureau publishes corrections."))
     form = f.CorrectionForm(request.POST or None, opinion=opinion)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -548,7 +548,9 @@ def respond(request: HttpRequest, code: str, number: int) -> HttpResponse:
             _("Response published."),
         )
     else:
-        access.require(access.focal_ministry(request.user) is not None, "only focal points respond")
+        access.require(
+            access.focal_ministry(request.user) is not None, _("Only focal points respond.")
+        )
         messages.error(request, _("Choose a response and give its justification."))
     return redirect("council:recommendation", code=code, number=number)
 
@@ -561,7 +563,7 @@ def commitment_new(request: HttpRequest, code: str, number: int) -> HttpResponse
     own = access.focal_ministry(request.user)
     access.require(
         own is not None and own.pk == rec.ministry_id,
-        "only the focal point of the ministry concerned may do this",
+        _("Only the focal point of the ministry concerned may do this."),
     )
     form = f.CommitmentForm(
         request.POST or None,
@@ -646,7 +648,7 @@ def commitment_update(request: HttpRequest, pk: int) -> HttpResponse:
 def petition_new(request: HttpRequest) -> HttpResponse:
     if (login := _login(request)) is not None:
         return login
-    access.require(access.is_verified(request.user), "only verified accounts start petitions")
+    access.require(access.is_verified(request.user), _("Only verified accounts start petitions."))
     form = f.PetitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         made = _run(
@@ -687,7 +689,7 @@ def member_workspace(request: HttpRequest) -> HttpResponse:
         return login
     seat = access.member_seat(request.user)
     bureau = access.is_bureau(request.user)
-    access.require(seat is not None or bureau, "only council members have a workspace")
+    access.require(seat is not None or bureau, _("Only council members have a workspace."))
     open_votes = m.Vote.objects.filter(status=m.VoteStatus.OPEN).select_related("opinion__referral")
     voted = set(
         m.Ballot.objects.filter(member_id=request.user.pk, vote__in=open_votes).values_list(
@@ -712,7 +714,7 @@ def focal_workspace(request: HttpRequest) -> HttpResponse:
     if (login := _login(request)) is not None:
         return login
     ministry = access.focal_ministry(request.user)
-    access.require(ministry is not None, "only government focal points have this workspace")
+    access.require(ministry is not None, _("Only government focal points have this workspace."))
     recs = queries.recommendations(ministry=ministry.code if ministry else "")
     waiting = [r for r in recs if queries.latest_response(r) is None]
     answered = [r for r in recs if queries.latest_response(r) is not None]
@@ -736,7 +738,7 @@ def focal_workspace(request: HttpRequest) -> HttpResponse:
 def moderation(request: HttpRequest) -> HttpResponse:
     if (login := _login(request)) is not None:
         return login
-    access.require(access.is_bureau(request.user), "only the bureau moderates")
+    access.require(access.is_bureau(request.user), _("Only the bureau moderates."))
     verify = f.VerifyForm(request.POST or None)
     if request.method == "POST" and verify.is_valid():
         user = User.objects.filter(username=verify.cleaned_data["username"]).first()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import polib
 
+from insaf.web.council.arabic import AR as COUNCIL
+
 AR: dict[str, str | list[str]] = {
     "Log in": "تسجيل الدخول",
     "Too many failed attempts. Wait a few minutes before trying again.": "محاولات فاشلة كثيرة. انتظر بضع دقائق قبل المحاولة مرة أخرى.",
@@ -206,7 +208,9 @@ AR: dict[str, str | list[str]] = {
     "%(published)s cells published, %(suppressed)s suppressed.": "نُشرت %(published)s خلية، وحُجبت %(suppressed)s.",
     "Arabic": "العربية",
     "English": "الإنجليزية",
+    "public version": "إصدار البيانات العامة",
 }
+AR.update(COUNCIL)  # the council's messages are kept beside its code
 
 
 def fill(path: Path) -> list[str]:

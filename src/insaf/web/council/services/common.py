@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from insaf.errors import InsafError
 from insaf.observatory.search import search_text
@@ -53,7 +54,7 @@ def account(actor: Actor) -> User:
 
     user = user_or_none(actor)
     if user is None:
-        raise NotAllowed("log in first")
+        raise NotAllowed(_("Log in first."))
     return user
 
 
@@ -69,9 +70,11 @@ def clean_text(value: str, *, field: str, required: bool = True, limit: int = MA
     """Text typed by a person: stripped, length-checked (it is escaped when shown)."""
     text = (value or "").replace("\x00", "").strip()
     if required and not text:
-        raise RuleError(f"{field}: this field is required")
+        raise RuleError(_("%(field)s: this field is required.") % {"field": field})
     if len(text) > limit:
-        raise RuleError(f"{field}: at most {limit} characters")
+        raise RuleError(
+            _("%(field)s: at most %(limit)s characters.") % {"field": field, "limit": limit}
+        )
     return text
 
 
@@ -106,6 +109,9 @@ def lock_account(actor: Actor) -> None:
         get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
 
 
-def check_rate(count: int, limit: int, what: str) -> None:
+def check_rate(count: int, limit: int) -> None:
     if count >= limit:
-        raise RateLimited(f"{what}: at most {limit} an hour from one account; try again later")
+        raise RateLimited(
+            _("This account has reached its limit of %(limit)s an hour; try again later.")
+            % {"limit": limit}
+        )

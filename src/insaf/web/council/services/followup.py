@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from insaf.web.core.services import snapshot
 from insaf.web.council import access
@@ -45,7 +46,7 @@ def _answers_for(actor: Actor, ministry: m.Ministry) -> None:
     own = access.focal_ministry(actor)
     access.require(
         own is not None and own.pk == ministry.pk,
-        "only the focal point of the ministry concerned may do this",
+        _("Only the focal point of the ministry concerned may do this."),
     )
 
 
@@ -61,24 +62,24 @@ def respond(
     """Accept, partly accept or reject one recommendation, with a justification."""
     _answers_for(actor, recommendation.ministry)
     if verdict not in m.Verdict.values:
-        raise RuleError(f"unknown response {verdict!r}")
-    why = clean_text(justification, field="justification", limit=5000)
+        raise RuleError(_("Unknown response %(value)r.") % {"value": verdict})
+    why = clean_text(justification, field=_("justification"), limit=5000)
     at = now_or(now)
     with transaction.atomic():
         recommendation = m.Recommendation.objects.select_for_update().get(pk=recommendation.pk)
         opinion = recommendation.opinion
         if opinion.status != m.OpinionStatus.ADOPTED:
-            raise RuleError("the government responds to adopted opinions only")
+            raise RuleError(_("The government responds to adopted opinions only."))
         last = recommendation.responses.aggregate(v=Max("version"))["v"] or 0
         if last and not note.strip():
-            raise RuleError("a corrected response says why (the correction note)")
+            raise RuleError(_("A corrected response says why (the correction note)."))
         response = m.Response.objects.create(
             recommendation=recommendation,
             ministry=recommendation.ministry,
             version=last + 1,
             verdict=verdict,
             justification=why,
-            note=clean_text(note, field="note", required=False, limit=2000),
+            note=clean_text(note, field=_("note"), required=False, limit=2000),
             published_at=at,
             published_by=user_or_none(actor),
         )
@@ -119,23 +120,29 @@ def make_commitment(
 ) -> m.Commitment:
     """Turn an accepted (or partly accepted) recommendation into a commitment."""
     _answers_for(actor, recommendation.ministry)
-    title = clean_text(title, field="commitment", limit=300)
-    owner = clean_text(owner, field="owner", limit=200)
-    description = clean_text(description, field="description", required=False, limit=5000)
+    title = clean_text(title, field=_("commitment"), limit=300)
+    owner = clean_text(owner, field=_("owner"), limit=200)
+    description = clean_text(description, field=_("description"), required=False, limit=5000)
     if not tracked:
-        raise RuleError("link the commitment to at least one observatory indicator")
+        raise RuleError(_("Link the commitment to at least one observatory indicator."))
     for indicator, key, expected in tracked:
         if expected not in m.Expected.values:
-            raise RuleError(f"{indicator.code}: expected direction {expected!r}")
+            raise RuleError(
+                _("%(code)s: unknown expected direction %(value)r.")
+                % {"code": indicator.code, "value": expected}
+            )
         if not _periods(indicator, key):
-            raise RuleError(f"{indicator.code}: the observatory has no series {key or 'total'!r}")
+            raise RuleError(
+                _("%(code)s: the observatory publishes no series %(key)r.")
+                % {"code": indicator.code, "key": key or "total"}
+            )
     at = now_or(now)
     with transaction.atomic():
         recommendation = m.Recommendation.objects.select_for_update().get(pk=recommendation.pk)
         response = recommendation.responses.order_by("-version").first()
         if response is None or response.verdict == m.Verdict.REJECTED:
             raise RuleError(
-                "only an accepted or partly accepted recommendation becomes a commitment"
+                _("Only an accepted or partly accepted recommendation becomes a commitment.")
             )
         commitment = m.Commitment.objects.create(
             recommendation=recommendation,
@@ -155,7 +162,9 @@ def make_commitment(
             )
         for name, due in milestones:
             m.Milestone.objects.create(
-                commitment=commitment, title=clean_text(name, field="milestone", limit=300), due=due
+                commitment=commitment,
+                title=clean_text(name, field=_("milestone"), limit=300),
+                due=due,
             )
         m.StatusChange.objects.create(
             commitment=commitment,
@@ -188,8 +197,8 @@ def change_commitment_status(
     """Report progress: a new status with a note, kept in the commitment's history."""
     _answers_for(actor, commitment.ministry)
     if status not in m.CommitmentStatus.values:
-        raise RuleError(f"unknown status {status!r}")
-    note = clean_text(note, field="note", limit=2000)
+        raise RuleError(_("Unknown status %(value)r.") % {"value": status})
+    note = clean_text(note, field=_("note"), limit=2000)
     at = now_or(now)
     with transaction.atomic():
         commitment = m.Commitment.objects.select_for_update().get(pk=commitment.pk)
@@ -216,7 +225,7 @@ def add_milestone(
     _answers_for(actor, commitment.ministry)
     with transaction.atomic():
         milestone = m.Milestone.objects.create(
-            commitment=commitment, title=clean_text(title, field="milestone", limit=300), due=due
+            commitment=commitment, title=clean_text(title, field=_("milestone"), limit=300), due=due
         )
         audit(actor=actor, action="milestone.add", obj=milestone, summary=milestone.title)
     return milestone
@@ -227,7 +236,7 @@ def complete_milestone(*, actor: Actor, milestone: m.Milestone, done_on: dt.date
     with transaction.atomic():
         milestone = m.Milestone.objects.select_for_update().get(pk=milestone.pk)
         if milestone.done_at is not None:
-            raise RuleError("this milestone is already done")
+            raise RuleError(_("This milestone is already done."))
         milestone.done_at = done_on
         milestone.save(update_fields=["done_at"])
         audit(actor=actor, action="milestone.done", obj=milestone, summary=str(done_on))

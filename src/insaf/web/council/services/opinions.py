@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from insaf.web.core.services import snapshot
 from insaf.web.council import access
@@ -55,7 +56,7 @@ def _drafter(actor: Actor, referral: m.Referral) -> None:
     )
     access.require(
         access.is_bureau(actor) or (rapporteur and access.member_seat(actor) is not None),
-        "only the rapporteur or the bureau edits the draft opinion",
+        _("Only the rapporteur or the bureau edits the draft opinion."),
     )
 
 
@@ -63,7 +64,7 @@ def _texts(text_en: str, text_ar: str, what: str) -> tuple[str, str]:
     en = clean_text(text_en, field=f"{what} (English)", required=False)
     ar = clean_text(text_ar, field=f"{what} (Arabic)", required=False)
     if not (en or ar):
-        raise RuleError(f"{what}: give it in Arabic, in English or both")
+        raise RuleError(_("%(what)s: give it in Arabic, in English or both.") % {"what": what})
     return en, ar
 
 
@@ -77,9 +78,11 @@ def start_drafting(
         _drafter(actor, referral)
         consultation = getattr(referral, "consultation", None)
         if consultation is not None and consultation.closes_at > at:
-            raise RuleError("the consultation is still open")
+            raise RuleError(_("The consultation is still open."))
         if hasattr(referral, "opinion"):
-            raise RuleError(f"referral {referral.code} already has an opinion")
+            raise RuleError(
+                _("Referral %(code)s already has an opinion.") % {"code": referral.code}
+            )
         opinion = m.Opinion.objects.create(
             referral=referral,
             title_en=referral.title_en,
@@ -93,7 +96,7 @@ def start_drafting(
 
 def _editable(opinion: m.Opinion) -> None:
     if opinion.status != m.OpinionStatus.DRAFTING:
-        raise RuleError("the opinion is not a draft any more")
+        raise RuleError(_("The opinion is not a draft any more."))
 
 
 def save_draft(
@@ -108,13 +111,13 @@ def save_draft(
 ) -> m.Opinion:
     _drafter(actor, opinion.referral)
     title_en, title_ar = (
-        clean_text(title_en, field="title (English)", required=False, limit=300),
-        clean_text(title_ar, field="title (Arabic)", required=False, limit=300),
+        clean_text(title_en, field=_("title (English)"), required=False, limit=300),
+        clean_text(title_ar, field=_("title (Arabic)"), required=False, limit=300),
     )
     if not (title_en or title_ar):
-        raise RuleError("title: give it in Arabic, in English or both")
-    text_en = clean_text(text_en, field="opinion (English)", required=False, limit=100_000)
-    text_ar = clean_text(text_ar, field="opinion (Arabic)", required=False, limit=100_000)
+        raise RuleError(_("Title: give it in Arabic, in English or both."))
+    text_en = clean_text(text_en, field=_("opinion (English)"), required=False, limit=100_000)
+    text_ar = clean_text(text_ar, field=_("opinion (Arabic)"), required=False, limit=100_000)
     with transaction.atomic():
         opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
         _editable(opinion)
@@ -169,7 +172,7 @@ def add_recommendation(
     groups: Iterable[Category] = (),
 ) -> m.Recommendation:
     _drafter(actor, opinion.referral)
-    en, ar = _texts(text_en, text_ar, "recommendation")
+    en, ar = _texts(text_en, text_ar, _("recommendation"))
     with transaction.atomic():
         opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
         _editable(opinion)
@@ -202,7 +205,7 @@ def edit_recommendation(
 ) -> m.Recommendation:
     opinion = recommendation.opinion
     _drafter(actor, opinion.referral)
-    en, ar = _texts(text_en, text_ar, "recommendation")
+    en, ar = _texts(text_en, text_ar, _("recommendation"))
     with transaction.atomic():
         m.Opinion.objects.select_for_update().get(pk=opinion.pk)
         opinion.refresh_from_db()
@@ -237,11 +240,11 @@ def table_amendment(
     """A member proposes new wording for a recommendation, or a new recommendation."""
     seat = access.member_seat(actor)
     if seat is None:
-        raise access.NotAllowed("only council members table amendments")
-    en, ar = _texts(text_en, text_ar, "amendment")
-    why = clean_text(justification, field="justification", limit=5000)
+        raise access.NotAllowed(_("Only council members table amendments."))
+    en, ar = _texts(text_en, text_ar, _("amendment"))
+    why = clean_text(justification, field=_("justification"), limit=5000)
     if recommendation is not None and recommendation.opinion_id != opinion.pk:
-        raise RuleError("the recommendation belongs to another opinion")
+        raise RuleError(_("The recommendation belongs to another opinion."))
     with transaction.atomic():
         opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
         _editable(opinion)
@@ -276,7 +279,7 @@ def decide_amendment(
         _editable(opinion)
         amendment = m.Amendment.objects.select_for_update().get(pk=amendment.pk)
         if amendment.status != m.AmendmentStatus.TABLED:
-            raise RuleError("this amendment was already decided")
+            raise RuleError(_("This amendment was already decided."))
         if accept:
             target = amendment.recommendation
             if target is None:
@@ -307,22 +310,22 @@ def decide_amendment(
 
 def open_vote(*, actor: Actor, opinion: m.Opinion, now: dt.datetime | None = None) -> m.Vote:
     """Put the draft to the plenary: the roll is every sitting member, by group."""
-    access.require(access.is_bureau(actor), "only the bureau opens plenary votes")
+    access.require(access.is_bureau(actor), _("Only the bureau opens plenary votes."))
     current = rules()
     with transaction.atomic():
         opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
         _editable(opinion)
         if not opinion.recommendations.exists():
-            raise RuleError("the draft has no recommendation")
+            raise RuleError(_("The draft has no recommendation."))
         if opinion.amendments.filter(status=m.AmendmentStatus.TABLED).exists():
-            raise RuleError("decide every tabled amendment before the vote")
+            raise RuleError(_("Decide every tabled amendment before the vote."))
         roll: dict[str, list[int]] = defaultdict(list)
         seats = m.Member.objects.filter(active=True).select_related("group", "user")
         for seat in seats:
             if access.member_seat(seat.user) is not None:
                 roll[seat.group.code].append(seat.user_id)
         if not roll:
-            raise RuleError("no member sits in the council")
+            raise RuleError(_("No member sits in the council."))
         vote = m.Vote.objects.create(
             opinion=opinion,
             quorum=current.quorum,
@@ -352,13 +355,13 @@ def cast_ballot(
     """One member, one ballot, while the vote is open. A citizen cannot vote."""
     seat = access.member_seat(actor)
     if seat is None:
-        raise access.NotAllowed("only council members vote in plenary")
+        raise access.NotAllowed(_("Only council members vote in plenary."))
     if choice not in m.Choice.values:
-        raise RuleError(f"unknown choice {choice!r}")
+        raise RuleError(_("Unknown choice %(value)r.") % {"value": choice})
     with transaction.atomic():
         vote = m.Vote.objects.select_for_update().get(pk=vote.pk)
         if vote.status != m.VoteStatus.OPEN:
-            raise RuleError("the vote is closed")
+            raise RuleError(_("The vote is closed."))
         group = next((g for g, ids in vote.roll.items() if seat.user_id in ids), None)
         if group is None:
             raise access.NotAllowed("you were not on the roll when this vote opened")
@@ -372,7 +375,7 @@ def cast_ballot(
                     cast_at=now_or(now),
                 )
         except IntegrityError:
-            raise RuleError("you have already voted") from None
+            raise RuleError(_("You have already voted.")) from None
         audit(
             actor=actor,
             action="vote.ballot",
@@ -391,12 +394,12 @@ def _snapshot_recommendations(opinion: m.Opinion) -> list[dict[str, object]]:
 
 def close_vote(*, actor: Actor, vote: m.Vote, now: dt.datetime | None = None) -> m.Vote:
     """Count the ballots; an adopted opinion is published as version 1."""
-    access.require(access.is_bureau(actor), "only the bureau closes plenary votes")
+    access.require(access.is_bureau(actor), _("Only the bureau closes plenary votes."))
     at = now_or(now)
     with transaction.atomic():
         vote = m.Vote.objects.select_for_update().get(pk=vote.pk)
         if vote.status != m.VoteStatus.OPEN:
-            raise RuleError("the vote is already closed")
+            raise RuleError(_("The vote is already closed."))
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for group, choice in vote.ballots.values_list("group__code", "choice"):
             counts[group][choice] += 1
@@ -467,31 +470,31 @@ def correct_opinion(
     (English, Arabic) wording: a correction fixes the text, it does not add or
     remove recommendations (that takes a new opinion).
     """
-    access.require(access.is_bureau(actor), "only the bureau publishes corrections")
-    note = clean_text(note, field="correction note", limit=2000)
+    access.require(access.is_bureau(actor), _("Only the bureau publishes corrections."))
+    note = clean_text(note, field=_("correction note"), limit=2000)
     at = now_or(now)
     with transaction.atomic():
         opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
         if opinion.status != m.OpinionStatus.ADOPTED:
-            raise RuleError("only an adopted opinion is corrected")
+            raise RuleError(_("Only an adopted opinion is corrected."))
         last = opinion.versions.order_by("-version").first()
         if last is None:
-            raise RuleError("the opinion has no published version")
+            raise RuleError(_("The opinion has no published version."))
         before = snapshot(opinion)
         if title_en is not None:
-            opinion.title_en = clean_text(title_en, field="title", required=False, limit=300)
+            opinion.title_en = clean_text(title_en, field=_("title"), required=False, limit=300)
         if title_ar is not None:
-            opinion.title_ar = clean_text(title_ar, field="title", required=False, limit=300)
+            opinion.title_ar = clean_text(title_ar, field=_("title"), required=False, limit=300)
         if text_en is not None:
-            opinion.text_en = clean_text(text_en, field="text", required=False, limit=100_000)
+            opinion.text_en = clean_text(text_en, field=_("text"), required=False, limit=100_000)
         if text_ar is not None:
-            opinion.text_ar = clean_text(text_ar, field="text", required=False, limit=100_000)
+            opinion.text_ar = clean_text(text_ar, field=_("text"), required=False, limit=100_000)
         opinion.save()
         for number, (en, ar) in (recommendations or {}).items():
             rec = opinion.recommendations.filter(number=number).first()
             if rec is None:
-                raise RuleError(f"the opinion has no recommendation {number}")
-            rec.text_en, rec.text_ar = _texts(en, ar, "recommendation")
+                raise RuleError(_("The opinion has no recommendation %(n)s.") % {"n": number})
+            rec.text_en, rec.text_ar = _texts(en, ar, _("recommendation"))
             rec.search_text = _rec_search(rec)
             rec.save()
         version = m.OpinionVersion.objects.create(

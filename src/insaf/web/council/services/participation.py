@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext as _
 
 from insaf.web.core.services import snapshot
 from insaf.web.council import access
@@ -50,7 +51,7 @@ HOUR = timedelta(hours=1)
 
 
 def _signed_in(actor: Actor) -> None:
-    access.require(actor is not None and actor.is_authenticated, "log in first")
+    access.require(actor is not None and actor.is_authenticated, _("Log in first."))
 
 
 def open_consultation(
@@ -62,19 +63,21 @@ def open_consultation(
     question_en: str = "",
     question_ar: str = "",
 ) -> m.Consultation:
-    access.require(access.is_bureau(actor), "only the bureau opens consultations")
+    access.require(access.is_bureau(actor), _("Only the bureau opens consultations."))
     if closes_at <= opens_at:
-        raise RuleError("the consultation must close after it opens")
+        raise RuleError(_("The consultation must close after it opens."))
     with transaction.atomic():
         referral = m.Referral.objects.select_for_update().get(pk=referral.pk)
         if hasattr(referral, "consultation"):
-            raise RuleError(f"referral {referral.code} already has a consultation")
+            raise RuleError(
+                _("Referral %(code)s already has a consultation.") % {"code": referral.code}
+            )
         consultation = m.Consultation.objects.create(
             referral=referral,
             opens_at=opens_at,
             closes_at=closes_at,
-            question_en=clean_text(question_en, field="question (English)", required=False),
-            question_ar=clean_text(question_ar, field="question (Arabic)", required=False),
+            question_en=clean_text(question_en, field=_("question (English)"), required=False),
+            question_ar=clean_text(question_ar, field=_("question (Arabic)"), required=False),
             opened_by=user_or_none(actor),
         )
         move(referral, m.ReferralStatus.CONSULTATION, actor=actor)
@@ -92,7 +95,7 @@ def close_consultation(
     *, actor: Actor, consultation: m.Consultation, now: dt.datetime | None = None
 ) -> m.Consultation:
     """Close a consultation before its planned end."""
-    access.require(access.is_bureau(actor), "only the bureau closes consultations")
+    access.require(access.is_bureau(actor), _("Only the bureau closes consultations."))
     at = now_or(now)
     with transaction.atomic():
         consultation = m.Consultation.objects.select_for_update().get(pk=consultation.pk)
@@ -123,17 +126,17 @@ def post_comment(
     """A citizen's or organisation's comment or proposal (published at once, moderated after)."""
     _signed_in(actor)
     author = account(actor).pk
-    text = clean_text(text, field="comment", limit=5000)
+    text = clean_text(text, field=_("comment"), limit=5000)
     if kind not in m.CommentKind.values:
-        raise RuleError(f"unknown kind of comment {kind!r}")
+        raise RuleError(_("Unknown kind of comment %(value)r.") % {"value": kind})
     at = now_or(now)
     with transaction.atomic():
         lock_account(actor)
         consultation = m.Consultation.objects.get(pk=consultation.pk)
         if not consultation.is_open(at):
-            raise RuleError("the consultation is not open")
+            raise RuleError(_("The consultation is not open."))
         recent = m.Comment.objects.filter(author_id=author, created_at__gte=at - HOUR).count()
-        check_rate(recent, rules().comments_per_hour, "comments")
+        check_rate(recent, rules().comments_per_hour)
         comment = m.Comment.objects.create(
             consultation=consultation,
             author_id=author,
@@ -169,12 +172,12 @@ def support_comment(*, actor: Actor, comment: m.Comment, now: dt.datetime | None
         lock_account(actor)
         comment = m.Comment.objects.select_related("consultation").get(pk=comment.pk)
         if comment.status != m.CommentStatus.VISIBLE:
-            raise RuleError("this comment is not published")
+            raise RuleError(_("This comment is not published."))
         if comment.author_id == account(actor).pk:
-            raise RuleError("you cannot support your own comment")
+            raise RuleError(_("You cannot support your own comment."))
         if not comment.consultation.is_open(at):
-            raise RuleError("the consultation is closed")
-        check_rate(_recent_actions(actor, at), rules().actions_per_hour, "supports")
+            raise RuleError(_("The consultation is closed."))
+        check_rate(_recent_actions(actor, at), rules().actions_per_hour)
         try:
             with transaction.atomic():
                 m.Support.objects.create(comment=comment, user_id=account(actor).pk, at=at)
@@ -191,11 +194,11 @@ def report_comment(
     """Report abuse; enough reports hold the comment until a moderator decides."""
     _signed_in(actor)
     if reason not in m.ReportReason.values:
-        raise RuleError(f"unknown reason {reason!r}")
+        raise RuleError(_("Unknown reason %(value)r.") % {"value": reason})
     at = now_or(now)
     with transaction.atomic():
         lock_account(actor)
-        check_rate(_recent_actions(actor, at), rules().actions_per_hour, "reports")
+        check_rate(_recent_actions(actor, at), rules().actions_per_hour)
         comment = m.Comment.objects.select_for_update().get(pk=comment.pk)
         try:
             with transaction.atomic():
@@ -229,9 +232,9 @@ def moderate_comment(
     now: dt.datetime | None = None,
 ) -> m.Comment:
     """Publish a held comment again, or remove a comment (the reason is kept and shown)."""
-    access.require(access.is_bureau(actor), "only the bureau moderates")
+    access.require(access.is_bureau(actor), _("Only the bureau moderates."))
     if not publish:
-        reason = clean_text(reason, field="reason", limit=300)
+        reason = clean_text(reason, field=_("reason"), limit=300)
     with transaction.atomic():
         comment = m.Comment.objects.select_for_update().get(pk=comment.pk)
         before = comment.status
@@ -263,22 +266,22 @@ def submit_position(
     """A member submits their group's formal position (a new version replaces, not erases)."""
     seat = access.member_seat(actor)
     if seat is None:
-        raise access.NotAllowed("only council members submit their group's position")
-    text = clean_text(text, field="position")
+        raise access.NotAllowed(_("Only council members submit their group's position."))
+    text = clean_text(text, field=_("position"))
     at = now_or(now)
     with transaction.atomic():
         consultation = m.Consultation.objects.select_for_update().get(pk=consultation.pk)
         if not consultation.is_open(at):
-            raise RuleError("the consultation is not open")
+            raise RuleError(_("The consultation is not open."))
         last = consultation.positions.filter(group=seat.group).aggregate(v=Max("version"))["v"] or 0
         if last and not note.strip():
-            raise RuleError("a new version of a position says what changed (the note)")
+            raise RuleError(_("A new version of a position says what changed (the note)."))
         position = m.Position.objects.create(
             consultation=consultation,
             group=seat.group,
             version=last + 1,
             text=text,
-            note=clean_text(note, field="note", required=False, limit=2000),
+            note=clean_text(note, field=_("note"), required=False, limit=2000),
             published_at=at,
             published_by=user_or_none(actor),
         )
@@ -300,9 +303,9 @@ def start_petition(
     now: dt.datetime | None = None,
 ) -> m.Petition:
     """A verified citizen starts a petition (threshold and period from the rules)."""
-    access.require(access.is_verified(actor), "only verified accounts start petitions")
-    title = clean_text(title, field="title", limit=300)
-    text = clean_text(text, field="text", limit=5000)
+    access.require(access.is_verified(actor), _("Only verified accounts start petitions."))
+    title = clean_text(title, field=_("title"), limit=300)
+    text = clean_text(text, field=_("text"), limit=5000)
     at = now_or(now)
     current = rules()
     with transaction.atomic():
@@ -311,7 +314,7 @@ def start_petition(
             created_by_id=account(actor).pk, opens_at__gte=at - timedelta(days=1)
         ).count()
         if recent >= 3:
-            raise RuleError("at most three petitions a day from one account")
+            raise RuleError(_("At most three petitions a day from one account."))
         petition = m.Petition.objects.create(
             title=title,
             text=text,
@@ -356,15 +359,15 @@ def sign_petition(*, actor: Actor, petition: m.Petition, now: dt.datetime | None
     ``False`` if this account had already signed. The petition row is locked,
     so exactly one signature crosses the threshold and exactly one referral is made.
     """
-    access.require(access.is_verified(actor), "only verified accounts sign petitions")
+    access.require(access.is_verified(actor), _("Only verified accounts sign petitions."))
     at = now_or(now)
     expire_petition(petition=petition, now=at)
     with transaction.atomic():
         lock_account(actor)
-        check_rate(_recent_actions(actor, at), rules().actions_per_hour, "signatures")
+        check_rate(_recent_actions(actor, at), rules().actions_per_hour)
         petition = m.Petition.objects.select_for_update().get(pk=petition.pk)
         if petition.status != m.PetitionStatus.OPEN or at < petition.opens_at:
-            raise RuleError("this petition is not collecting signatures")
+            raise RuleError(_("This petition is not collecting signatures."))
         try:
             with transaction.atomic():
                 m.Signature.objects.create(petition=petition, user_id=account(actor).pk, at=at)

@@ -8,6 +8,7 @@ import hashlib
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from insaf.web.core.roles import Role, has_role
 from insaf.web.core.services import assign_role, snapshot
@@ -48,7 +49,8 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 
 def _administrator(actor: Actor) -> None:
     access.require(
-        actor is None or has_role(actor, Role.ADMINISTRATOR), "only an administrator may do this"
+        actor is None or has_role(actor, Role.ADMINISTRATOR),
+        _("Only an administrator may do this."),
     )
 
 
@@ -96,8 +98,10 @@ def verify_citizen(
     *, actor: Actor, user: User, method: str, now: dt.datetime | None = None
 ) -> m.Verification:
     """Record that ``user``'s identity was checked (they may then sign petitions)."""
-    access.require(actor is None or access.is_bureau(actor), "only the bureau verifies accounts")
-    method = clean_text(method, field="method", limit=200)
+    access.require(
+        actor is None or access.is_bureau(actor), _("Only the bureau verifies accounts.")
+    )
+    method = clean_text(method, field=_("method"), limit=200)
     with transaction.atomic():
         row, _created = m.Verification.objects.update_or_create(
             user=user,
@@ -136,14 +140,14 @@ def create_referral(
     now: dt.datetime | None = None,
 ) -> m.Referral:
     """Store a referral (no permission check: callers decide who may refer)."""
-    title_en = clean_text(title_en, field="title (English)", required=False, limit=300)
-    title_ar = clean_text(title_ar, field="title (Arabic)", required=False, limit=300)
+    title_en = clean_text(title_en, field=_("title (English)"), required=False, limit=300)
+    title_ar = clean_text(title_ar, field=_("title (Arabic)"), required=False, limit=300)
     if not (title_en or title_ar):
-        raise RuleError("title: give it in Arabic, in English or both")
-    summary_en = clean_text(summary_en, field="draft policy (English)", required=False)
-    summary_ar = clean_text(summary_ar, field="draft policy (Arabic)", required=False)
+        raise RuleError(_("Title: give it in Arabic, in English or both."))
+    summary_en = clean_text(summary_en, field=_("draft policy (English)"), required=False)
+    summary_ar = clean_text(summary_ar, field=_("draft policy (Arabic)"), required=False)
     if kind == m.ReferralKind.GOVERNMENT and opinion_deadline is None:
-        raise RuleError("a referral from the government has a legal deadline for the opinion")
+        raise RuleError(_("A referral from the government has a legal deadline for the opinion."))
     at = now_or(now)
     for _attempt in range(5):
         try:
@@ -172,7 +176,7 @@ def create_referral(
                 return referral
         except IntegrityError:  # another referral took the number: take the next one
             continue
-    raise RuleError("could not number the referral; try again")
+    raise RuleError(_("Could not number the referral; try again."))
 
 
 def register_referral(
@@ -188,9 +192,9 @@ def register_referral(
     now: dt.datetime | None = None,
 ) -> m.Referral:
     """The bureau registers a referral from the government or a self-referral."""
-    access.require(access.is_bureau(actor), "only the bureau registers referrals")
+    access.require(access.is_bureau(actor), _("Only the bureau registers referrals."))
     if kind not in (m.ReferralKind.GOVERNMENT, m.ReferralKind.SELF):
-        raise RuleError("petition referrals come from petitions that reach their threshold")
+        raise RuleError(_("Petition referrals come from petitions that reach their threshold."))
     return create_referral(
         actor=actor,
         kind=kind,
@@ -209,7 +213,14 @@ def move(referral: m.Referral, to: str, *, actor: Actor) -> None:
     if to == referral.status:
         return
     if to not in ALLOWED_TRANSITIONS.get(referral.status, set()):
-        raise RuleError(f"referral {referral.code} is {referral.status}: cannot become {to}")
+        raise RuleError(
+            _("Referral %(code)s is at the step “%(now)s”: it cannot go to “%(to)s”.")
+            % {
+                "code": referral.code,
+                "now": m.ReferralStatus(referral.status).label,
+                "to": m.ReferralStatus(to).label,
+            }
+        )
     before = referral.status
     referral.status = to
     referral.save(update_fields=["status"])
@@ -225,9 +236,9 @@ def move(referral: m.Referral, to: str, *, actor: Actor) -> None:
 
 
 def assign_rapporteur(*, actor: Actor, referral: m.Referral, rapporteur: User) -> m.Referral:
-    access.require(access.is_bureau(actor), "only the bureau appoints rapporteurs")
+    access.require(access.is_bureau(actor), _("Only the bureau appoints rapporteurs."))
     if access.member_seat(rapporteur) is None:
-        raise RuleError("the rapporteur must be a sitting council member")
+        raise RuleError(_("The rapporteur must be a sitting council member."))
     with transaction.atomic():
         referral = m.Referral.objects.select_for_update().get(pk=referral.pk)
         before = referral.rapporteur.get_username() if referral.rapporteur else None
@@ -248,12 +259,12 @@ def attach_document(
     *, actor: Actor, referral: m.Referral, name: str, data: bytes, now: dt.datetime | None = None
 ) -> m.Attachment:
     """Keep a PDF of the draft policy with the referral (5 MB at most, PDF only)."""
-    access.require(access.is_bureau(actor), "only the bureau attaches documents")
-    name = clean_text(name, field="file name", limit=200).replace("/", "_").replace("\\", "_")
+    access.require(access.is_bureau(actor), _("Only the bureau attaches documents."))
+    name = clean_text(name, field=_("file name"), limit=200).replace("/", "_").replace("\\", "_")
     if len(data) > MAX_ATTACHMENT:
-        raise RuleError("the file is larger than 5 MB")
+        raise RuleError(_("The file is larger than 5 MB."))
     if not name.lower().endswith(".pdf") or not data.startswith(b"%PDF-"):
-        raise RuleError("only PDF documents are accepted")
+        raise RuleError(_("Only PDF documents are accepted."))
     with transaction.atomic():
         row = m.Attachment.objects.create(
             referral=referral,
@@ -296,24 +307,27 @@ def attach_impact_statement(
     rapporteur = rapporteur and referral.rapporteur_id == getattr(actor, "pk", None)
     access.require(
         actor is None or access.is_bureau(actor) or rapporteur,
-        "only the bureau or the rapporteur attaches impact statements",
+        _("Only the bureau or the rapporteur attaches impact statements."),
     )
-    name = clean_text(scenario_name, field="scenario file", limit=200)
+    name = clean_text(scenario_name, field=_("scenario file"), limit=200)
     done = computed or compute(scenario_text=scenario_text, scenario_name=name, survey=survey)
     chosen = reform or done.reforms[0]
     if chosen not in done.reforms:
-        raise RuleError(f"the scenario has no reform {chosen!r} (it has {', '.join(done.reforms)})")
+        raise RuleError(
+            _("The scenario has no reform %(name)r (it has %(names)s).")
+            % {"name": chosen, "names": ", ".join(done.reforms)}
+        )
     with transaction.atomic():
         referral = m.Referral.objects.select_for_update().get(pk=referral.pk)
         last = referral.statements.aggregate(v=Max("version"))["v"] or 0
         if last and not note.strip():
-            raise RuleError("a new version of a statement says why (the correction note)")
+            raise RuleError(_("A new version of a statement says why (the correction note)."))
         statement = m.ImpactStatement.objects.create(
             referral=referral,
             version=last + 1,
             published_at=now_or(now),
             published_by=user_or_none(actor),
-            note=clean_text(note, field="note", required=False, limit=2000),
+            note=clean_text(note, field=_("note"), required=False, limit=2000),
             scenario_name=name,
             scenario_text=scenario_text,
             scenario_sha256=done.scenario_sha256,
