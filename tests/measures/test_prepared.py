@@ -123,6 +123,7 @@ CASES: list[Case] = [
         m.mld,
         {"nonpositive": "exclude", "variable": "income"},
     ),
+    (m.Measure(name="mean", variable="income"), m.mean, {"variable": "income"}),
     (
         m.Measure(name="concentration", variable="income", rank_by=Y),
         m.concentration,

@@ -39,6 +39,7 @@ from insaf.survey.survey import Level, Survey
 
 __all__ = [
     "GROUP",
+    "Arrangement",
     "Base",
     "Domains",
     "NonPositive",
@@ -46,11 +47,13 @@ __all__ = [
     "Sample",
     "VarianceMethod",
     "arrange",
+    "arrangement",
     "base",
     "domains",
     "excluded",
     "prepare",
     "replication",
+    "sample",
     "unit_level",
     "with_columns",
     "with_groups",
@@ -463,18 +466,31 @@ def prepare(
     )
 
 
-def arrange(
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Arrangement:
+    """Units kept, in sample order: grouped by domain (``bounds``), each domain in
+    the order of ``order`` (the units kept, sorted by the analysis variable).
+    ``rows`` is the unit of each sample row; weights, PSU codes and unit
+    replicate weights are in sample order."""
+
+    order: IntArray
+    rows: IntArray
+    bounds: IntArray
+    w: FloatArray
+    psu: IntArray
+    unit_replicates: FloatArray | None
+
+
+def arrangement(
     *,
-    cols: Mapping[str, FloatArray],
-    names: Mapping[str, str],
     base: Base,
     replication: Replication,
     domains: Domains,
     order: IntArray,
     where: Location,
-) -> Sample:
-    """A ``Sample`` of the rows in ``order`` (the units kept, sorted by the analysis
-    variable), grouped by domain with a stable sort so each domain stays sorted."""
+) -> Arrangement:
+    """The rows in ``order`` grouped by domain with a stable sort, so each domain
+    stays sorted; a ``DataError`` names a domain left with no unit or no weight."""
     n_dom = len(domains.labels)
     if domains.codes is None:
         by_domain = order
@@ -494,22 +510,67 @@ def arrange(
             raise DataError(f"{label} has {reason} left to estimate from", where)
 
     unit_reps = replication.unit_replicates
-    return Sample(
-        cols={role: np.ascontiguousarray(a[by_domain]) for role, a in cols.items()},
-        names=dict(names),
+    return Arrangement(
+        order=order,
+        rows=by_domain,
+        bounds=bounds,
         w=np.ascontiguousarray(w_sorted),
         psu=np.ascontiguousarray(base.design.psu[by_domain]),
+        unit_replicates=None if unit_reps is None else np.ascontiguousarray(unit_reps[by_domain]),
+    )
+
+
+def sample(
+    arranged: Arrangement,
+    *,
+    cols: Mapping[str, FloatArray],
+    names: Mapping[str, str],
+    base: Base,
+    replication: Replication,
+    domains: Domains,
+) -> Sample:
+    """A ``Sample`` of arranged rows; ``cols`` are already in sample order."""
+    return Sample(
+        cols=cols,
+        names=dict(names),
+        w=arranged.w,
+        psu=arranged.psu,
         design=base.design,
-        bounds=bounds,
+        bounds=arranged.bounds,
         domains=domains.labels,
         by=domains.by,
-        rows=by_domain,
-        order=order,
+        rows=arranged.rows,
+        order=arranged.order,
         method=replication.method,
         factors=replication.factors,
-        unit_replicates=None if unit_reps is None else np.ascontiguousarray(unit_reps[by_domain]),
+        unit_replicates=arranged.unit_replicates,
         spec=replication.spec,
         replicate_key=replication.key,
+    )
+
+
+def arrange(
+    *,
+    cols: Mapping[str, FloatArray],
+    names: Mapping[str, str],
+    base: Base,
+    replication: Replication,
+    domains: Domains,
+    order: IntArray,
+    where: Location,
+) -> Sample:
+    """A ``Sample`` of the rows in ``order`` (the units kept, sorted by the analysis
+    variable), grouped by domain (``arrangement``), with ``cols`` in that order."""
+    arranged = arrangement(
+        base=base, replication=replication, domains=domains, order=order, where=where
+    )
+    return sample(
+        arranged,
+        cols={role: np.ascontiguousarray(a[arranged.rows]) for role, a in cols.items()},
+        names=names,
+        base=base,
+        replication=replication,
+        domains=domains,
     )
 
 

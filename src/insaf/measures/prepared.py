@@ -402,11 +402,12 @@ class Prepared:
         together: dict[Hashable, list[int]] = {}
         for i, plan in enumerate(plans):
             together.setdefault(plan.together, []).append(i)
+        shared = _Shared(found)
         out: list[list[Estimate]] = [[] for _ in plans]
         for members in together.values():
             stats = [plans[i].stat for i in members]
             result = run(
-                self._arranged([plans[i] for i in members], found),
+                self._arrange([plans[i] for i in members], shared),
                 stats,
                 threshold=plans[members[0]].threshold,
             )
@@ -414,31 +415,61 @@ class Prepared:
                 out[members[k % len(stats)]].append(est)
         return tuple(Estimates(items, by=by_cols) for items in out)
 
-    def _arranged(self, plans: Sequence[_Plan], found: _sample.Domains) -> _sample.Sample:
-        """The sample the plans share: their rows kept, sorted, grouped by domain; checked."""
+    def _arrange(self, plans: Sequence[_Plan], shared: _Shared) -> _sample.Sample:
+        """The sample the plans run over: their rows kept, sorted, grouped by domain;
+        the arrangement and the arranged columns are shared by every group of one
+        ``estimate`` that keeps and sorts the same rows."""
         first = plans[0]
         names = dict(first.roles)
-        cols = {role: self._columns[column] for role, column in first.roles}
         keep: _sample.BoolArray | None = None
+        kept_by: str | None = None
         for plan in plans:
             if plan.positive:
-                keep = _sample.excluded(
-                    self._survey, cols, names, positive=("y",), nonpositive=plan.nonpositive
+                excluded = _sample.excluded(
+                    self._survey,
+                    {"y": self._columns[names["y"]]},
+                    names,
+                    positive=("y",),
+                    nonpositive=plan.nonpositive,
                 )
-        if first.sort is not None:
-            order = self._order(names[first.sort])
-            if keep is not None:
-                order = order[keep[order]]
-        else:
-            order = np.arange(self.n) if keep is None else np.flatnonzero(keep)
-        sample = _sample.arrange(
+                if excluded is not None:
+                    keep, kept_by = excluded, names["y"]
+        sort_column = None if first.sort is None else names[first.sort]
+        key = (sort_column, kept_by)
+        arranged = shared.arranged.get(key)
+        if arranged is None:
+            if sort_column is not None:
+                order = self._order(sort_column)
+                if keep is not None:
+                    order = order[keep[order]]
+            else:
+                order = np.arange(self.n) if keep is None else np.flatnonzero(keep)
+            arranged = _sample.arrangement(
+                base=self._base,
+                replication=self._replication,
+                domains=shared.domains,
+                order=order,
+                where=Location(file=self._survey.path),
+            )
+            for array in (arranged.w, arranged.psu, arranged.unit_replicates):
+                if array is not None:
+                    array.flags.writeable = False
+            shared.arranged[key] = arranged
+        cols: dict[str, FloatArray] = {}
+        for role, column in first.roles:
+            found = shared.columns.get((key, column))
+            if found is None:
+                found = np.ascontiguousarray(self._columns[column][arranged.rows])
+                found.flags.writeable = False
+                shared.columns[key, column] = found
+            cols[role] = found
+        sample = _sample.sample(
+            arranged,
             cols=cols,
             names=names,
             base=self._base,
             replication=self._replication,
-            domains=found,
-            order=order,
-            where=Location(file=self._survey.path),
+            domains=shared.domains,
         )
         for plan in plans:
             if plan.line_column is not None and np.any(sample.cols["line"] <= 0):
@@ -453,6 +484,18 @@ class Prepared:
                         "pass value= to say which value to count"
                     )
         return sample
+
+
+class _Shared:
+    """What the groups of one ``estimate`` share: the domains, each arrangement of
+    rows (by sort column and exclusion) and each column in each arrangement."""
+
+    __slots__ = ("arranged", "columns", "domains")
+
+    def __init__(self, domains: _sample.Domains) -> None:
+        self.domains = domains
+        self.arranged: dict[tuple[str | None, str | None], _sample.Arrangement] = {}
+        self.columns: dict[tuple[tuple[str | None, str | None], str], FloatArray] = {}
 
 
 def prepare(
