@@ -395,9 +395,9 @@ def _snapshot_recommendations(opinion: m.Opinion) -> list[dict[str, object]]:
 def close_vote(*, actor: Actor, vote: m.Vote, now: dt.datetime | None = None) -> m.Vote:
     """Count the ballots; an adopted opinion is published as version 1."""
     access.require(access.is_bureau(actor), _("Only the bureau closes plenary votes."))
-    at = now_or(now)
     with transaction.atomic():
         vote = m.Vote.objects.select_for_update().get(pk=vote.pk)
+        at = now_or(now)  # once the vote is ours: every ballot counted was cast before
         if vote.status != m.VoteStatus.OPEN:
             raise RuleError(_("The vote is already closed."))
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

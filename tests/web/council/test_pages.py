@@ -1,0 +1,344 @@
+"""The council's pages, forms, API and CSV through HTTP: roles, CSRF, escaping, uploads, limits."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from insaf.web.council import models as m
+from insaf.web.council import services
+
+from .conftest import Council, adopted_opinion
+
+HOST = {"HTTP_HOST": "127.0.0.1"}
+ATTACK = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def body(response: Any) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8")
+    return str(response.content.decode("utf-8"))
+
+
+def client_for(user: Any = None, *, csrf: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=csrf, **HOST)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def cycle(council: Council) -> Council:
+    """An adopted opinion with responses and a commitment, and an open consultation."""
+    from insaf.web.observatory.models import Indicator
+
+    c = council
+    opinion = adopted_opinion(c)
+    rec1, rec2 = opinion.recommendations.order_by("number")
+    services.respond(actor=c.focal, recommendation=rec1, verdict="accepted", justification="Yes.")
+    services.respond(
+        actor=c.other_focal, recommendation=rec2, verdict="partly", justification="In part."
+    )
+    services.make_commitment(
+        actor=c.focal,
+        recommendation=rec1,
+        title="Child grant for every child",
+        owner="Directorate of Social Assistance",
+        deadline=dt.date(2023, 12, 31),
+        baseline_period=2021,
+        tracked=[(Indicator.objects.get(code="POV_NAT"), "", "decrease")],
+    )
+    now = timezone.now()
+    other = services.register_referral(
+        actor=c.bureau,
+        kind="self",
+        ministry=c.ministry,
+        title_ar="المعاش الاجتماعي لكبار السن",
+        title_en="A social pension",
+    )
+    services.open_consultation(
+        actor=c.bureau,
+        referral=other,
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=30),
+    )
+    return c
+
+
+PAGES = [
+    "",
+    "referrals/",
+    "referrals/?status=responded&q=bread",
+    "referrals/2022-001/",
+    "referrals/2022-001/consultation/",
+    "consultations/",
+    "consultations/?state=open",
+    "opinions/",
+    "referrals/2022-001/opinion/",
+    "referrals/2022-001/opinion/v1/",
+    "referrals/2022-001/opinion/?print=1",
+    "referrals/2022-001/opinion/vote/",
+    "referrals/2022-001/recommendations/1/",
+    "responses/",
+    "responses/?verdict=partly",
+    "commitments/",
+    "commitments/?overdue=1",
+    "accountability/",
+    "petitions/",
+]
+
+
+def test_public_pages_render_in_both_languages(cycle: Council) -> None:
+    anonymous = client_for()
+    commitment = m.Commitment.objects.get()
+    for lang, direction in (("ar", "rtl"), ("en", "ltr")):
+        for path in [*PAGES, f"commitments/{commitment.pk}/"]:
+            response = anonymous.get(f"/{lang}/council/{path}")
+            assert response.status_code == 200, path
+            html = body(response)
+            assert f'<html lang="{lang}" dir="{direction}">' in html, path
+            assert html.count("<h1") == 1, path
+    arabic = body(anonymous.get("/ar/council/referrals/2022-001/"))
+    for text in ("استبدال دعم الخبز بمنحة للأطفال", "رد الحكومة", "كل المراحل", "مقبولة"):
+        assert text in arabic
+    assert "Every step" not in arabic
+    assert anonymous.get("/en/council/referrals/1999-999/").status_code == 404
+    assert anonymous.get("/en/council/referrals/2022-001/opinion/v9/").status_code == 404
+
+
+def test_printable_opinion_has_no_navigation_and_keeps_versions(cycle: Council) -> None:
+    html = body(client_for().get("/en/council/referrals/2022-001/opinion/?print=1"))
+    assert 'class="council-nav"' not in html and 'class="main-nav"' not in html
+    assert "Opinion on the subsidy reform" in html and "Recommendation 1" in html
+    assert "9 for, 0 against, 0 abstentions" in html
+
+
+def test_a_citizen_cannot_vote_and_a_focal_point_answers_only_for_their_ministry(
+    cycle: Council,
+) -> None:
+    c = cycle
+    referral = m.Referral.objects.get(title_en="A social pension")
+    with pytest.raises(services.RuleError, match="still open"):
+        services.start_drafting(actor=c.bureau, referral=referral)
+    # close the consultation, then draft and vote
+    consultation = referral.consultation
+    services.close_consultation(actor=c.bureau, consultation=consultation)
+    services.start_drafting(actor=c.bureau, referral=referral)
+    opinion = m.Opinion.objects.get(referral=referral)
+    services.add_recommendation(
+        actor=c.bureau, opinion=opinion, text_en="r", text_ar="", ministry=c.ministry
+    )
+    vote = services.open_vote(actor=c.bureau, opinion=opinion)
+    url = f"/en/council/referrals/{referral.code}/opinion/vote/"
+    citizen = client_for(c.citizens[0])
+    refused = citizen.post(url, {"action": "ballot", "choice": "for"})
+    assert refused.status_code == 403
+    assert not vote.ballots.exists()
+    assert client_for().post(url, {"action": "ballot", "choice": "for"}).status_code == 302
+    assert not vote.ballots.exists()
+    member = client_for(c.members["workers"][1])
+    assert member.post(url, {"action": "ballot", "choice": "for"}).status_code == 302
+    assert vote.ballots.get().member == c.members["workers"][1]
+    assert "Your vote: For" in body(member.get(url))
+    # a member cannot close the vote; the bureau can
+    assert member.post(url, {"action": "close"}).status_code == 403
+    # the government response: only the finance focal point answers recommendation 2
+    rec2 = m.Recommendation.objects.get(opinion__referral__code="2022-001", number=2)
+    respond = "/en/council/referrals/2022-001/recommendations/2/respond/"
+    data = {"verdict": "accepted", "justification": "Fully.", "note": "Budget passed."}
+    assert client_for(c.focal).post(respond, data).status_code == 403
+    assert client_for(c.citizens[0]).post(respond, data).status_code == 403
+    assert rec2.responses.count() == 1
+    assert client_for(c.other_focal).post(respond, data).status_code == 302
+    assert [r.verdict for r in rec2.responses.order_by("version")] == ["partly", "accepted"]
+    page = body(client_for(c.other_focal).get("/en/council/referrals/2022-001/recommendations/2/"))
+    assert 'id="response-form"' in page
+    assert 'id="response-form"' not in body(
+        client_for(c.focal).get("/en/council/referrals/2022-001/recommendations/2/")
+    )
+
+
+def test_every_form_needs_its_csrf_token(cycle: Council) -> None:
+    c = cycle
+    referral = m.Referral.objects.get(title_en="A social pension")
+    strict = client_for(c.citizens[0], csrf=True)
+    url = f"/en/council/referrals/{referral.code}/consultation/comment/"
+    assert strict.post(url, {"kind": "comment", "text": "hello"}).status_code == 403
+    assert not m.Comment.objects.filter(consultation__referral=referral).exists()
+    page = strict.get(f"/en/council/referrals/{referral.code}/consultation/")
+    token = page.cookies["csrftoken"].value
+    html = body(page)
+    assert 'name="csrfmiddlewaretoken"' in html
+    ok = strict.post(
+        url, {"kind": "comment", "text": "hello", "csrfmiddlewaretoken": token}, follow=False
+    )
+    assert ok.status_code == 302
+    assert m.Comment.objects.filter(consultation__referral=referral).count() == 1
+    # every POST form the council renders carries the token
+    for path in (
+        f"/en/council/referrals/{referral.code}/consultation/",
+        "/en/council/referrals/2022-001/",
+    ):
+        for client in (client_for(c.bureau), client_for(c.citizens[1])):
+            html = body(client.get(path))
+            assert html.count('method="post"') == html.count('name="csrfmiddlewaretoken"'), path
+
+
+def test_user_text_is_escaped_everywhere(cycle: Council) -> None:
+    c = cycle
+    referral = m.Referral.objects.get(title_en="A social pension")
+    comment = services.post_comment(
+        actor=c.citizens[0], consultation=referral.consultation, text=ATTACK
+    )
+    attacker = c.citizens[1]
+    attacker.first_name = '<script>alert("name")</script>'
+    attacker.save()
+    services.post_comment(actor=attacker, consultation=referral.consultation, text="hi")
+    m.Rules.objects.create(petition_threshold=50)
+    services.start_petition(actor=c.citizens[2], title=ATTACK, text=ATTACK, ministry=c.ministry)
+    services.report_comment(actor=c.citizens[2], comment=comment, reason="abuse")
+    bad = services.register_referral(
+        actor=c.bureau, kind="self", ministry=c.ministry, title_en=ATTACK, summary_en=ATTACK
+    )
+    anonymous = client_for()
+    pages = [
+        f"/en/council/referrals/{referral.code}/consultation/",
+        f"/en/council/referrals/{bad.code}/",
+        "/en/council/referrals/",
+        "/en/council/petitions/",
+        f"/en/council/petitions/{m.Petition.objects.get().pk}/",
+        "/ar/council/",
+    ]
+    for path in pages:
+        html = body(anonymous.get(path))
+        assert "<script>alert" not in html and "<img src=x" not in html, path
+    html = body(anonymous.get(f"/en/council/referrals/{referral.code}/consultation/"))
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    moderation = body(client_for(c.bureau).get("/en/council/moderation/"))
+    assert "<script>alert" not in moderation and "&lt;script&gt;" in moderation
+    api = json.loads(body(anonymous.get(f"/api/council/referrals/{referral.code}/comments")))
+    assert ATTACK in [item["text"] for item in api["items"]]  # JSON carries the text as data
+    rows = list(csv.reader(io.StringIO(body(anonymous.get("/en/council/referrals.csv")))))
+    assert any(ATTACK in cell for row in rows for cell in row)
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(cycle: Council) -> None:
+    c = cycle
+    services.register_referral(
+        actor=c.bureau, kind="self", ministry=c.ministry, title_en='=HYPERLINK("http://x")'
+    )
+    text = body(client_for().get("/en/council/referrals.csv"))
+    assert "'=HYPERLINK" in text
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert {r["code"] for r in rows} >= {"2022-001"}
+
+
+def test_uploads_are_size_and_type_limited(cycle: Council) -> None:
+    c = cycle
+    bureau = client_for(c.bureau)
+    data: dict[str, Any] = {
+        "kind": "self",
+        "ministry": c.ministry.pk,
+        "title_en": "With a document",
+        "title_ar": "",
+        "summary_en": "",
+        "summary_ar": "",
+    }
+    fake = SimpleUploadedFile("draft.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = bureau.post("/en/council/referrals/new/", {**data, "document": fake})
+    assert response.status_code == 200 and "Upload a PDF document." in body(response)
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4" + b"0" * (5 * 1024 * 1024), "application/pdf")
+    response = bureau.post("/en/council/referrals/new/", {**data, "document": big})
+    assert response.status_code in (200, 400, 413)
+    assert not m.Referral.objects.filter(title_en="With a document").exists()
+    good = SimpleUploadedFile("draft.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    response = bureau.post("/en/council/referrals/new/", {**data, "document": good})
+    assert response.status_code == 302
+    referral = m.Referral.objects.get(title_en="With a document")
+    attachment = referral.attachments.get()
+    download = client_for().get(
+        f"/en/council/referrals/{referral.code}/documents/{attachment.pk}.pdf"
+    )
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert client_for(c.citizens[0]).get("/en/council/referrals/new/").status_code == 403
+
+
+def test_supports_are_rate_limited_with_429(cycle: Council) -> None:
+    c = cycle
+    m.Rules.objects.create(actions_per_hour=2)
+    referral = m.Referral.objects.get(title_en="A social pension")
+    comments = [
+        services.post_comment(actor=c.citizens[i], consultation=referral.consultation, text=f"c{i}")
+        for i in range(3)
+    ]
+    supporter = client_for(c.citizens[3])
+    for comment in comments[:2]:
+        assert supporter.post(f"/en/council/comments/{comment.pk}/support/").status_code == 302
+    limited = supporter.post(f"/en/council/comments/{comments[2].pk}/support/")
+    assert limited.status_code == 429 and limited["Retry-After"] == "3600"
+    assert m.Support.objects.filter(user=c.citizens[3]).count() == 2
+
+
+def test_comment_in_arabic_is_found_by_arabic_search(cycle: Council) -> None:
+    c = cycle
+    referral = m.Referral.objects.get(title_en="A social pension")
+    services.post_comment(
+        actor=c.citizens[0],
+        consultation=referral.consultation,
+        text="يجب أن يشمل المعاشُ الأراملَ في الرِّيف",
+    )
+    url = f"/ar/council/referrals/{referral.code}/consultation/"
+    for query in ("الريف", "الرِّيف", "ريف", "الأرامل", "الارامل"):
+        html = body(client_for().get(url, {"q": query}))
+        assert "يجب أن يشمل" in html, query
+    assert "يجب أن يشمل" not in body(client_for().get(url, {"q": "مدينة"}))
+    found = body(client_for().get("/ar/council/referrals/", {"q": "المعاش الاجتماعي"}))
+    assert "المعاش الاجتماعي لكبار السن" in found
+    found = body(client_for().get("/ar/council/referrals/", {"q": "الإجتماعى"}))
+    assert "المعاش الاجتماعي لكبار السن" in found
+
+
+def test_api_and_csv_carry_the_lifecycle(cycle: Council) -> None:
+    anonymous = client_for()
+    referrals = json.loads(body(anonymous.get("/api/council/referrals?status=responded")))
+    assert [r["code"] for r in referrals["items"]] == ["2022-001"]
+    opinion = json.loads(body(anonymous.get("/api/council/referrals/2022-001/opinion")))
+    assert opinion["versions"][0]["vote"]["result"] == "adopted"
+    recs = json.loads(body(anonymous.get("/api/council/recommendations?verdict=partly")))
+    assert [r["id"] for r in recs["items"]] == ["2022-001/2"]
+    board = json.loads(body(anonymous.get("/api/council/accountability")))
+    assert board["recommendations"] == 2 and board["response_rate"] == 1.0
+    assert board["commitments"] == 1 and board["overdue"] == 1
+    commitments = json.loads(body(anonymous.get("/api/council/commitments")))
+    movement = commitments["items"][0]["indicators"][0]
+    assert movement["verdict"] == "improved" and movement["change"] == pytest.approx(-4.5)
+    text = body(anonymous.get("/en/council/commitments.csv"))
+    row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert row["indicator"] == "POV_NAT" and row["verdict"] == "improved"
+    assert float(row["change"]) == pytest.approx(-4.5)
+    text = body(anonymous.get("/en/council/responses.csv"))
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert {(r["number"], r["response"]) for r in rows} == {("1", "accepted"), ("2", "partly")}
+    # no account detail in the API
+    assert "username" not in body(anonymous.get("/api/council/referrals/2022-001"))
+
+
+def test_workspaces_need_their_role(cycle: Council) -> None:
+    c = cycle
+    assert client_for().get("/en/council/workspace/").status_code == 302  # to the login page
+    assert client_for(c.citizens[0]).get("/en/council/workspace/").status_code == 403
+    assert client_for(c.members["employers"][0]).get("/en/council/workspace/").status_code == 200
+    assert client_for(c.citizens[0]).get("/en/council/focal-point/").status_code == 403
+    html = body(client_for(c.focal).get("/en/council/focal-point/"))
+    assert "Ministry of Social Development" in html
+    assert client_for(c.members["employers"][0]).get("/en/council/moderation/").status_code == 403
+    assert client_for(c.bureau).get("/en/council/moderation/").status_code == 200
