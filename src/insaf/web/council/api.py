@@ -171,7 +171,7 @@ def _referral(r: m.Referral) -> dict[str, Any]:
         "ministry": r.ministry.code,
         "received_at": r.received_at.isoformat(),
         "opinion_deadline": _iso(r.opinion_deadline),
-        "rapporteur": presentation._name(r.rapporteur) if r.rapporteur else None,
+        "rapporteur": presentation.display_name(r.rapporteur) if r.rapporteur else None,
         "statements": sorted(s.version for s in r.statements.all()),
         "consultation": {
             "opens_at": consultation.opens_at.isoformat(),
@@ -224,7 +224,7 @@ def list_comments(request: HttpRequest, code: str, q: str = "") -> list[dict[str
         {
             "id": c.pk,
             "kind": c.kind,
-            "author": presentation._name(c.author),
+            "author": presentation.display_name(c.author),
             "text": c.text,
             "created_at": c.created_at.isoformat(),
             "supports": c.supports,

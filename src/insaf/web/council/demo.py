@@ -82,6 +82,7 @@ def load_demo(*, say: Callable[[str], None] = lambda _: None) -> m.Referral:
     with transaction.atomic():
         referral = _cycle(text, name, earlier, first, latest, second)
         _open_participation()
+    referral.refresh_from_db()
     say(f"demo council loaded: referral {referral.code} from referral to commitments")
     return referral
 
@@ -438,7 +439,7 @@ def _cycle(
         actor=focal_social,
         commitment=grant,
         status=m.CommitmentStatus.COMPLETED,
-        note="92 % of children enrolled; the grant was indexed in January 2024.",
+        note="92 % of children enrolled.",
         now=_at(2023, 6, 30),
     )
 

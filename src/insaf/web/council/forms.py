@@ -205,6 +205,13 @@ class IndicatorChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
         return f"{obj.code} · {tr(obj, 'name')}"
 
 
+class IndicatorOne(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        from insaf.web.core.templatetags.insaf import tr
+
+        return f"{obj.code} · {tr(obj, 'name')}"
+
+
 class RecommendationForm(forms.Form):
     text_ar = _text(_("Recommendation (Arabic)"), required=False, rows=3)
     text_en = _text(_("Recommendation (English)"), required=False, rows=3)
@@ -282,10 +289,10 @@ class CommitmentForm(forms.Form):
         min_value=1990,
         max_value=2100,
     )
-    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.all())
+    indicator = IndicatorOne(label=_("Indicator"), queryset=Indicator.objects.all())
     key = forms.ChoiceField(label=_("Group"), required=False)
     expected = forms.ChoiceField(label=_("Expected change"), choices=m.Expected.choices)
-    indicator_2 = forms.ModelChoiceField(
+    indicator_2 = IndicatorOne(
         label=_("Second indicator (optional)"), queryset=Indicator.objects.all(), required=False
     )
     key_2 = forms.ChoiceField(label=_("Group"), required=False)

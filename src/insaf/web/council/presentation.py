@@ -67,7 +67,13 @@ class Step:
     link: str = ""
 
 
-def _name(user: Any) -> str:
+def isolate(text: str) -> str:
+    """Text typed by a person, isolated (FSI ... PDI) inside a sentence of the other direction."""
+    return f"\u2068{text}\u2069"
+
+
+def display_name(user: Any) -> str:
+    """The name a person shows publicly (full name, else username)."""
     if user is None:
         return ""
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
@@ -76,19 +82,23 @@ def _name(user: Any) -> str:
 
 def timeline(referral: m.Referral) -> list[Step]:
     """Every step of a referral with when it happened and who took it."""
-    steps = [Step(referral.received_at, _("Referral registered"), _name(referral.created_by))]
+    steps = [
+        Step(referral.received_at, _("Referral registered"), display_name(referral.created_by))
+    ]
     for statement in referral.statements.select_related("published_by"):
         steps.append(
             Step(
                 statement.published_at,
                 _("Impact statement, version %(v)s") % {"v": statement.version},
-                _name(statement.published_by),
+                display_name(statement.published_by),
             )
         )
     consultation = getattr(referral, "consultation", None)
     if consultation is not None:
         steps.append(
-            Step(consultation.opens_at, _("Consultation opens"), _name(consultation.opened_by))
+            Step(
+                consultation.opens_at, _("Consultation opens"), display_name(consultation.opened_by)
+            )
         )
         steps.append(Step(consultation.closes_at, _("Consultation closes")))
         for position in consultation.positions.select_related("group", "published_by"):
@@ -96,21 +106,23 @@ def timeline(referral: m.Referral) -> list[Step]:
                 Step(
                     position.published_at,
                     _("Position of %(group)s, version %(v)s")
-                    % {"group": pick(position.group, "name")[0], "v": position.version},
-                    _name(position.published_by),
+                    % {"group": isolate(pick(position.group, "name")[0]), "v": position.version},
+                    display_name(position.published_by),
                 )
             )
     opinion = getattr(referral, "opinion", None)
     if opinion is not None:
         for vote in opinion.votes.select_related("opened_by", "closed_by"):
-            steps.append(Step(vote.opened_at, _("Plenary vote opened"), _name(vote.opened_by)))
+            steps.append(
+                Step(vote.opened_at, _("Plenary vote opened"), display_name(vote.opened_by))
+            )
             if vote.closed_at is not None:
                 steps.append(
                     Step(
                         vote.closed_at,
                         _("Plenary vote closed: %(result)s")
                         % {"result": m.VoteResult(vote.result).label},
-                        _name(vote.closed_by),
+                        display_name(vote.closed_by),
                     )
                 )
         for version in opinion.versions.select_related("published_by"):
@@ -118,7 +130,7 @@ def timeline(referral: m.Referral) -> list[Step]:
                 Step(
                     version.published_at,
                     _("Opinion published, version %(v)s") % {"v": version.version},
-                    _name(version.published_by),
+                    display_name(version.published_by),
                 )
             )
         responses = m.Response.objects.filter(recommendation__opinion=opinion).select_related(
@@ -133,7 +145,7 @@ def timeline(referral: m.Referral) -> list[Step]:
                         "n": response.recommendation.number,
                         "verdict": m.Verdict(response.verdict).label,
                     },
-                    _name(response.published_by),
+                    display_name(response.published_by),
                 )
             )
         for commitment in m.Commitment.objects.filter(
@@ -142,8 +154,8 @@ def timeline(referral: m.Referral) -> list[Step]:
             steps.append(
                 Step(
                     commitment.created_at,
-                    _("Commitment: %(title)s") % {"title": commitment.title},
-                    _name(commitment.created_by),
+                    _("Commitment: %(title)s") % {"title": isolate(commitment.title)},
+                    display_name(commitment.created_by),
                 )
             )
     return sorted(steps, key=lambda s: s.at)

@@ -31,10 +31,9 @@ def bi(obj: Any, name: str) -> SafeString:
 @register.filter
 def who(user: Any) -> str:
     """The name a person shows publicly (full name, else username)."""
-    if user is None:
-        return ""
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return str(full or user.get_username())
+    from insaf.web.council.presentation import display_name
+
+    return display_name(user)
 
 
 _CHOICES: dict[str, Any] = {
