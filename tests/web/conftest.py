@@ -116,3 +116,18 @@ def observatory(db: Any) -> Iterator[None]:
     services.sync_catalogue(actor=None, catalogue=load_catalogue(DEMO_CATALOGUE))
     services.publish(actor=None, observations=sample_observations(), source="tests")
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_cache() -> Iterator[None]:
+    """Each test starts with an empty page cache and no memo: the tests share one data folder,
+    and a rolled-back test leaves the public version as it found it."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from insaf.web.core import versions
+
+    if "pages" in settings.CACHES:
+        caches["pages"].clear()
+    versions.forget()
+    yield

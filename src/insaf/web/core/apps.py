@@ -11,5 +11,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from insaf.web.core.roles import ensure_roles
+        from insaf.web.core.versions import bump_after_migrate
 
         post_migrate.connect(ensure_roles, dispatch_uid="insaf.core.ensure_roles")
+        post_migrate.connect(
+            bump_after_migrate, sender=self, dispatch_uid="insaf.core.bump_after_migrate"
+        )

@@ -14,7 +14,11 @@ its query string, so:
   well as in the path);
 - a signed-in user (whose page shows their name, a logout form with a CSRF
   token, the *Manage* link) or a visitor with a pending message is never
-  served a cached page, and their pages are never stored.
+  served a cached page, and their pages are never stored;
+- the key holds the platform's version as well, and ``migrate`` (run by
+  ``insaf serve`` at every start) replaces the stamp: an upgrade never serves
+  pages rendered by the previous release. With ``INSAF_DEBUG`` on (templates
+  change under a developer's hands) the middleware stands aside.
 
 The response carries ``ETag`` (from the key), ``Last-Modified`` (the last
 change), ``Cache-Control: no-cache`` (a browser must ask again, and is answered
@@ -37,11 +41,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
+from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.translation import get_language
 
+from insaf import __version__
 from insaf.web.core import versions
 
 __all__ = ["PublicCacheMiddleware", "public_views"]
@@ -85,6 +91,8 @@ class PublicCacheMiddleware:
     """Last in ``MIDDLEWARE``: language, session, user and messages are known by then."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        if settings.DEBUG:
+            raise MiddlewareNotUsed("templates change under a developer's hands: no cache")
         self.get_response = get_response
         self.cache: BaseCache | None = caches["pages"] if "pages" in settings.CACHES else None
 
@@ -116,7 +124,7 @@ class PublicCacheMiddleware:
         version = versions.current()
         if version is None:
             return None
-        text = f"{version.stamp}\n{get_language()}\n{request.get_full_path()}"
+        text = f"{__version__}\n{version.stamp}\n{get_language()}\n{request.get_full_path()}"
         key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
         entry = _Entry(key, f'"{key[:24]}"', _last_modified(version))
         request._public_cache = entry  # type: ignore[attr-defined]

@@ -12,6 +12,10 @@ Readers take the stamp *before* the data it keys (``current`` first, then the
 queries): a copy stored under a stamp can then only be as new as or newer than
 that stamp's data, never older.
 
+``migrate`` (run by ``insaf serve`` at every start) replaces the stamp too, so
+a new release never serves pages cached by the previous one, and a data
+migration never leaves a stale copy behind.
+
 A database without the row (emptied by a test's flush, or before the
 migration) has no stamp: nothing is cached or memoised until a change creates
 the row again with a fresh random stamp.
@@ -29,7 +33,7 @@ from typing import Any, TypeVar
 
 from django.db import connection
 
-__all__ = ["Version", "bump", "current", "memo", "request_scope"]
+__all__ = ["Version", "bump", "bump_after_migrate", "current", "forget", "memo", "request_scope"]
 
 T = TypeVar("T")
 
@@ -108,3 +112,19 @@ def memo(key: Hashable, load: Callable[[], T]) -> T:
     with _memo_lock:
         _memos[key] = (version.stamp, value)
     return value
+
+
+def forget() -> None:
+    """Drop this process's memos (tests)."""
+    with _memo_lock:
+        _memos.clear()
+
+
+def bump_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """``post_migrate`` receiver (connected once, for the core app)."""
+    from django.db import connections
+
+    from insaf.web.core.models import PublicVersion
+
+    if PublicVersion._meta.db_table in connections[using].introspection.table_names():
+        bump()
