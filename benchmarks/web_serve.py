@@ -14,14 +14,18 @@
    a request waits for a free connection if all are busy, and its latency is
    counted from its scheduled time (so queueing shows, as with wrk2). Half the
    requests are indicator pages (a random indicator, disaggregation and
-   language), half the matching API answer, so most requests miss any cache:
-   the figures are those of pages built from the database.
+   language), half the matching API answer: 27,000 different URLs drawn
+   uniformly, so most requests miss the page cache (emptied before each run):
+   the STEADY figures are those of pages and answers built from the database.
 4. Reports median, p95, p99 and errors at ``--rate`` (overall, pages, API),
-   with the load average and the server's CPU time per request, then steps the
-   rate up to find the highest one held with p95 under 500 ms and no error.
+   with the load average and the server's CPU time per request; then the same
+   rate over ``--hot`` distinct URLs (CACHED: mostly served from the cache, as
+   popular pages are); then steps the rate up (uniform URLs again) to find the
+   highest one held with p95 under 500 ms and no error.
 
-The load generator is ``benchmarks/loadgen.mjs`` (Node.js, no dependency: a
-few percent of one core at 200 requests/s) when ``node`` is on the PATH, else
+The load generator is ``benchmarks/loadgen.mjs`` (Node.js, no dependency, raw
+keep-alive sockets: about half a millisecond of CPU per request on the
+reference machine) when ``node`` is on the PATH, else
 the same open-loop client in Python asyncio (``--client python``), which needs
 several times more CPU and so competes more with the server. Only loopback
 addresses are used. The machine's load average is printed with every figure:
@@ -220,11 +224,15 @@ async def _worker(
                     out.append((kind, loop.time() - scheduled, 0))
 
 
-def _paths(indicators: int, count: int, seed: int) -> list[tuple[str, str]]:
-    """``(kind, path)``: pages and API answers alternately, random indicator and breakdown."""
+def _paths(indicators: int, count: int, seed: int, distinct: int = 0) -> list[tuple[str, str]]:
+    """``(kind, path)``: pages and API answers alternately, random indicator and breakdown.
+
+    With ``distinct``, the requests are drawn from that many different pages and
+    API answers only (so most are served from the cache after the first).
+    """
     rng = random.Random(seed)
     out = []
-    for i in range(count):
+    for i in range(distinct or count):
         code = f"IND{rng.randrange(indicators):04d}"
         breakdown = rng.choice(["", *BREAKDOWNS]).replace("+", "%2B")
         lang = rng.choice(["ar", "en"])
@@ -233,6 +241,10 @@ def _paths(indicators: int, count: int, seed: int) -> list[tuple[str, str]]:
         else:
             query = f"breakdown={breakdown}&limit=100"
             out.append(("api", f"/api/observatory/indicators/{code}/observations?{query}"))
+    if distinct:
+        pages = [p for p in out if p[0] == "page"]
+        answers = [p for p in out if p[0] == "api"]
+        out = [rng.choice(pages if i % 2 == 0 else answers) for i in range(count)]
     return out
 
 
@@ -297,8 +309,10 @@ def run(
     indicators: int,
     client: str,
     server_pid: int,
+    distinct: int = 0,
 ) -> dict[str, Any]:
-    paths = _paths(indicators, int(rate * seconds), seed=int(rate * 1000 + seconds))
+    seed = int(rate * 1000 + seconds) + distinct
+    paths = _paths(indicators, int(rate * seconds), seed=seed, distinct=distinct)
     cpu0 = _cpu_seconds(server_pid)
     if client == "node":
         with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as f:
@@ -332,9 +346,12 @@ def run(
 
 
 def _line(r: dict[str, Any]) -> str:
+    statuses = r.get("error_statuses") or {}
+    detail = f" (status {statuses})" if statuses else ""
     return (
-        f"{r['requests']:.0f} requests, {r['errors']:.0f} errors, median {r['median']:.1f} ms, "
-        f"p95 {r['p95']:.1f} ms, p99 {r['p99']:.1f} ms, max {r['max']:.0f} ms"
+        f"{r['requests']:.0f} requests, {r['errors']:.0f} errors{detail}, "
+        f"median {r['median']:.1f} ms, p95 {r['p95']:.1f} ms, p99 {r['p99']:.1f} ms, "
+        f"max {r['max']:.0f} ms"
     )
 
 
@@ -364,6 +381,12 @@ def main() -> None:
     parser.add_argument("--max-rate", type=float, default=1600)
     parser.add_argument("--no-steps", action="store_true", help="only the steady rate")
     parser.add_argument(
+        "--hot",
+        type=int,
+        default=400,
+        help="also run the steady rate over this many distinct URLs (mostly cache hits); 0: no",
+    )
+    parser.add_argument(
         "--client",
         choices=["node", "python"],
         default="node" if shutil.which("node") else "python",
@@ -384,6 +407,8 @@ def main() -> None:
             ],
             check=True,
         )
+    for name in ("cache.sqlite3", "cache.sqlite3-wal", "cache.sqlite3-shm"):
+        (args.data / name).unlink(missing_ok=True)  # every run starts with an empty page cache
     workers, threads = _server_shape(args.workers, args.threads)
     server = start_server(args.data.resolve(), args.port, workers, threads)
     try:
@@ -396,6 +421,9 @@ def main() -> None:
         run(args.port, 50, 5, *common)  # warm-up
         steady = run(args.port, args.rate, args.seconds, *common)
         print("STEADY " + show(steady), flush=True)
+        if args.hot:
+            hot = run(args.port, args.rate, args.seconds, *common, distinct=args.hot)
+            print(f"CACHED ({args.hot} distinct URLs) " + show(hot), flush=True)
         best = steady if steady["p95"] < 500 and steady["errors"] == 0 else None
         rate = args.rate * 1.5
         while not args.no_steps and rate <= args.max_rate:

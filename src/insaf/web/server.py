@@ -74,6 +74,8 @@ def serve(*, host: str, port: int, workers: int, threads: int, access_log: bool)
                 "keepalive": 5,
                 "backlog": 2048,
                 "worker_connections": 1000,
+                # the workers' heartbeat file in memory, not on a (possibly overlay) disk
+                "worker_tmp_dir": "/dev/shm" if Path("/dev/shm").is_dir() else None,
             }
             for key, value in options.items():
                 if value is not None:
