@@ -452,9 +452,12 @@ def _table_html(
     return mark_safe("".join(rows))  # labels escaped; numbers, fixed markup
 
 
-def _status_html(status: str | None) -> str:
-    status = status or m.ProgressStatus.NOT_AVAILABLE.value
-    return f'<span class="status status-{escape(status)}">{escape(_status_label(status))}</span>'
+def _status_badges() -> dict[str, str]:
+    """Each progress status as its badge, in the active language (one translation each)."""
+    return {
+        s.value: f'<span class="status status-{s.value}">{escape(str(s.label))}</span>'
+        for s in m.ProgressStatus
+    }
 
 
 def _gap_rows_html(
@@ -463,6 +466,7 @@ def _gap_rows_html(
     """Rows of a table of groups: value, interval, gap to the best-off group, significance."""
     best_note = f' <span class="muted">({escape(_("best-off"))})</span>'
     yes, no = escape(_("yes")), escape(_("no"))
+    badges = _status_badges() if with_status else {}
     out = []
     for g in rows:
         label = escape(g.label) + (best_note if best is not None and g.key == best.key else "")
@@ -479,7 +483,7 @@ def _gap_rows_html(
             f"<td>{significant}</td>"
         )
         if with_status:
-            cells += f"<td>{_status_html(g.status) if g.status else '–'}</td>"
+            cells += f"<td>{badges.get(g.status, '–') if g.status else '–'}</td>"
         out.append(f"<tr>{cells}</tr>\n")
     return mark_safe("".join(out))  # labels escaped; numbers, fixed markup
 
