@@ -12,13 +12,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from insaf.errors import InsafError
 from insaf.web.council import access, presentation, queries, services
 from insaf.web.council import forms as f
 from insaf.web.council import models as m
@@ -45,15 +46,6 @@ def _run(request: HttpRequest, step: Callable[[], Any], done: str) -> Any:
         return None
     messages.success(request, done)
     return result if result is not None else True
-
-
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    status = 429 if getattr(request, "rate_limited", False) else 302
-    response = HttpResponseRedirect(fallback)
-    if status == 429:
-        response.status_code = 303  # see the page again; the message says why
-        response["Retry-After"] = "3600"
-    return response
 
 
 def _referral(code: str) -> m.Referral:
@@ -192,11 +184,7 @@ def impact_new(request: HttpRequest, code: str) -> HttpResponse:
                 survey=data["survey"],
                 note=data["note"],
             )
-        except Exception as exc:  # a scenario error names its key and line: show it
-            from insaf.errors import InsafError
-
-            if not isinstance(exc, InsafError):
-                raise
+        except InsafError as exc:  # a scenario error names its key and line: show it
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Impact statement published."))
