@@ -63,7 +63,12 @@ class VerificationAdmin(AuditedAdmin):
 
 @admin.register(m.Rules)
 class RulesAdmin(AuditedAdmin):
+    """One row: the rules in force (a vote or petition keeps those it started under)."""
+
     list_display = ("quorum", "majority", "group_majority", "petition_threshold", "petition_days")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not m.Rules.objects.exists() and super().has_add_permission(request)
 
 
 class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]

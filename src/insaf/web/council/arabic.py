@@ -519,6 +519,7 @@ AR: dict[str, str | list[str]] = {
     "%(f)s for, %(a)s against, %(s)s abstentions: %(c)s of %(m)s members voted.": "المؤيدون: %(f)s، المعارضون: %(a)s، الممتنعون: %(s)s؛ عدد المصوتين %(c)s من أصل %(m)s عضو.",
     "Votes by group": "الأصوات حسب المجموعة",
     "Members": "الأعضاء",
+    "Council group": "مجموعة المجلس",
     "The opinion has not been adopted yet.": "لم يُعتمد الرأي بعد.",
     "The draft": "المسودة",
     "Opinions of the council": "آراء المجلس",
