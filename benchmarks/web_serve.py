@@ -20,8 +20,9 @@
 4. Reports median, p95, p99 and errors at ``--rate`` (overall, pages, API),
    with the load average and the server's CPU time per request; then the same
    rate over ``--hot`` distinct URLs (CACHED: mostly served from the cache, as
-   popular pages are); then steps the rate up (uniform URLs again) to find the
-   highest one held with p95 under 500 ms and no error.
+   popular pages are); then steps the rate up (uniform URLs again, the page
+   cache emptied before each step) to find the highest one held with p95 under
+   500 ms and no error.
 
 The load generator is ``benchmarks/loadgen.mjs`` (Node.js, no dependency, raw
 keep-alive sockets: about half a millisecond of CPU per request on the
@@ -301,6 +302,16 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
+def _empty_page_cache(data: Path) -> None:
+    """Remove every cached page and answer (the server keeps running; WAL allows it)."""
+    import sqlite3
+
+    path = data / "cache.sqlite3"
+    if path.exists():
+        with sqlite3.connect(path, timeout=30) as db:
+            db.execute("DELETE FROM cache")
+
+
 def run(
     port: int,
     rate: float,
@@ -419,6 +430,7 @@ def main() -> None:
         )
         common = (args.connections, args.indicators, args.client, server.pid)
         run(args.port, 50, 5, *common)  # warm-up
+        _empty_page_cache(args.data)
         steady = run(args.port, args.rate, args.seconds, *common)
         print("STEADY " + show(steady), flush=True)
         if args.hot:
@@ -427,6 +439,7 @@ def main() -> None:
         best = steady if steady["p95"] < 500 and steady["errors"] == 0 else None
         rate = args.rate * 1.5
         while not args.no_steps and rate <= args.max_rate:
+            _empty_page_cache(args.data)  # each step as cold as the steady run
             step = run(args.port, rate, 15, *common)
             print("  step " + show(step), flush=True)
             if step["p95"] >= 500 or step["errors"]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -31,6 +32,7 @@ __all__ = [
     "GroupRow",
     "IndicatorPage",
     "Labels",
+    "behind_rows_html",
     "furthest_behind",
     "home",
     "indicator_page",
@@ -270,10 +272,7 @@ def published_indicator(code: str) -> m.Indicator | None:
     All indicators are read in one query once per process and public version
     (25 ms for a thousand), then found without a query.
     """
-    by_code = versions.memo(
-        "observatory:indicators", lambda: {i.code: i for i in m.Indicator.objects.all()}
-    )
-    return by_code.get(code)
+    return _all_indicators().get(code)
 
 
 def _frameworks_of(indicator_id: int, lang: str) -> list[tuple[str, str]]:
@@ -576,50 +575,88 @@ class Behind:
 
 
 def furthest_behind(*, per_indicator: int = 3) -> list[Behind]:
-    """For each indicator with a target, the groups furthest behind (worst progress, then gap)."""
+    """For each indicator with a target, the groups furthest behind (worst progress, then gap).
+
+    Assessments are read as plain rows (a thousand indicators have a hundred
+    thousand of them); indicators come from the per-version memo.
+    """
     labels = Labels()
+    indicators = {i.pk: i for i in _all_indicators().values() if i.target_value is not None}
+    cagr_method, anticipated = m.ProgressMethod.CAGR_RATIO.value, m.ProgressMethod.ANTICIPATED.value
+    grouped: dict[int, dict[str, dict[str, tuple[Any, ...]]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    totals: dict[int, float | None] = {}
+    rows_read = m.Assessment.objects.values_list(
+        "indicator_id", "key", "breakdown", "method", "status", "current_value", "current_year"
+    )
+    for ind_id, key, breakdown, method, status, value, year in rows_read.iterator(chunk_size=5000):
+        if ind_id not in indicators:
+            continue
+        if key == "":
+            if method == cagr_method:
+                totals[ind_id] = value
+            continue
+        grouped[ind_id][key][method] = (breakdown, status, value, year)
+    order = m.ProgressStatus.values
     out: list[Behind] = []
-    assessments = m.Assessment.objects.exclude(key="").select_related("indicator")
-    grouped: dict[int, dict[str, dict[str, m.Assessment]]] = defaultdict(lambda: defaultdict(dict))
-    totals: dict[int, m.Assessment] = {}
-    for a in assessments:
-        grouped[a.indicator_id][a.key][a.method] = a
-    for a in m.Assessment.objects.filter(key="", method=m.ProgressMethod.CAGR_RATIO):
-        totals[a.indicator_id] = a
-    for ind in m.Indicator.objects.exclude(target_value=None):
-        total = totals.get(ind.id)
+    for ind in sorted(indicators.values(), key=lambda i: (i.position, i.code)):
+        base = totals.get(ind.pk)
+        sign = 1 if ind.direction == m.DirectionChoice.INCREASE else -1
         rows: list[Behind] = []
-        for key, methods in grouped.get(ind.id, {}).items():
-            cagr = methods.get(m.ProgressMethod.CAGR_RATIO)
-            if cagr is None or cagr.status == m.ProgressStatus.NOT_AVAILABLE:
+        for key, methods in grouped.get(ind.pk, {}).items():
+            cagr = methods.get(cagr_method)
+            if cagr is None or cagr[1] == m.ProgressStatus.NOT_AVAILABLE:
                 continue
-            value, base = cagr.current_value, total.current_value if total else None
-            gap = None
-            if value is not None and base is not None:
-                gap = (value - base) * (1 if ind.direction == m.DirectionChoice.INCREASE else -1)
-            ant = methods.get(m.ProgressMethod.ANTICIPATED)
+            breakdown, status, value, year = cagr
+            gap = None if value is None or base is None else (value - base) * sign
+            ant = methods.get(anticipated)
             rows.append(
                 Behind(
                     indicator=ind,
                     key=key,
                     label=labels.key(key),
-                    dimension=labels.breakdown(cagr.breakdown),
+                    dimension=labels.breakdown(breakdown),
                     value=value,
                     total=base,
                     gap=gap,
-                    status=cagr.status,
-                    anticipated=ant.status if ant else None,
-                    period=cagr.current_year,
+                    status=status,
+                    anticipated=ant[1] if ant else None,
+                    period=year,
                 )
             )
-        rows.sort(
-            key=lambda r: (
-                -m.ProgressStatus.values.index(r.status),
-                r.gap if r.gap is not None else 0.0,
-            )
-        )
+        rows.sort(key=lambda r: (-order.index(r.status), r.gap if r.gap is not None else 0.0))
         out.extend(rows[:per_indicator])
     return out
+
+
+def behind_rows_html(rows: list[Behind]) -> SafeString:
+    """The rows of the furthest-behind table (thousands with many indicators), built here."""
+    lang = _lang()
+    badges = _status_badges()
+    missing = badges[m.ProgressStatus.NOT_AVAILABLE.value]
+    out = []
+    for r in rows:
+        ind = r.indicator
+        name = escape(ind.name_ar if lang == "ar" else ind.name_en)
+        href = reverse("observatory:indicator", args=[ind.code])
+        out.append(
+            f'<tr>\n<td><a href="{escape(href)}">{name}</a></td>\n'
+            f'<th scope="row">{escape(r.label)} <span class="muted">({escape(r.dimension)})</span>'
+            f"</th>\n<td>{r.period if r.period else '–'}</td>\n"
+            f'<td class="num">{_fmt(r.value, ind.decimals)}</td>\n'
+            f'<td class="num">{_fmt(r.total, ind.decimals)}</td>\n'
+            f"<td>{badges.get(r.status, missing)}</td>\n"
+            f"<td>{badges.get(r.anticipated or '', missing)}</td>\n</tr>\n"
+        )
+    return mark_safe("".join(out))  # names and labels escaped; numbers, fixed markup
+
+
+def _all_indicators() -> dict[str, m.Indicator]:
+    """Every indicator by code, read once per process and public version."""
+    return versions.memo(
+        "observatory:indicators", lambda: {i.code: i for i in m.Indicator.objects.all()}
+    )
 
 
 def search(query: str) -> QuerySet[m.Indicator]:

@@ -47,7 +47,9 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def furthest_behind(request: HttpRequest) -> HttpResponse:
-    return render(request, "observatory/behind.html", {"rows": queries.furthest_behind()})
+    rows = queries.furthest_behind()
+    context = {"rows": rows, "rows_html": queries.behind_rows_html(rows)}
+    return render(request, "observatory/behind.html", context)
 
 
 def search(request: HttpRequest) -> HttpResponse:
