@@ -10,7 +10,7 @@ import pytest
 
 from insaf import measures
 from insaf.errors import DataError
-from insaf.measures import _sample
+from insaf.measures import _kept
 from insaf.measures.variance import DesignArrays
 from insaf.survey.design import Design
 from insaf.survey.survey import Level, Survey
@@ -60,10 +60,10 @@ def test_design_codes_are_built_once_per_survey(monkeypatch: pytest.MonkeyPatch)
 
 def test_kept_arrays_are_read_only() -> None:
     survey = _survey()
-    kept = _sample.base(survey, Level.PERSON)
+    kept = _kept.base(survey, Level.PERSON)
     assert not kept.w.flags.writeable
     assert not kept.design.psu.flags.writeable
-    found = _sample.domains(survey, Level.PERSON, ["region"])
+    found = _kept.domains(survey, Level.PERSON, ["region"])
     assert found.codes is not None and not found.codes.flags.writeable
     assert found.codes.dtype == np.uint8
     with pytest.raises(ValueError):

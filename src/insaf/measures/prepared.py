@@ -30,7 +30,7 @@ from typing import Literal
 import numpy as np
 
 from insaf.errors import DataError, InsafError, Location
-from insaf.measures import _sample
+from insaf.measures import _kept, _sample
 from insaf.measures._engine import Cols, Kernel, Statistic, ThresholdKernel, run
 from insaf.measures._kernels import QuantileRule
 from insaf.measures.basic import _check_rule, _mean, _quantile_kernel, _total
@@ -97,7 +97,7 @@ class Measure:
     below: Below | None = None
     rule: QuantileRule | None = None
     estimator: GiniEstimator | None = None
-    nonpositive: _sample.NonPositive | None = None
+    nonpositive: _kept.NonPositive | None = None
     value: float | None = None
     rank_by: str | None = None
 
@@ -139,7 +139,7 @@ class _Plan:
     threshold: ThresholdKernel | None = None
     threshold_key: Hashable = None
     positive: bool = False
-    nonpositive: _sample.NonPositive = "error"
+    nonpositive: _kept.NonPositive = "error"
     line_column: str | None = None
     zero_one: bool = False
 
@@ -334,8 +334,8 @@ class Prepared:
         survey: Survey,
         level: Level,
         columns: Mapping[str, FloatArray],
-        base: _sample.Base,
-        replication: _sample.Replication,
+        base: _kept.Base,
+        replication: _kept.Replication,
     ) -> None:
         self._survey = survey
         self._level = level
@@ -398,7 +398,7 @@ class Prepared:
                     f"{m.name}: {', '.join(repr(c) for c in missing)} not prepared; "
                     f"prepared: {', '.join(self._columns)}"
                 )
-        found = _sample.domains(self._survey, self._level, by_cols)
+        found = _kept.domains(self._survey, self._level, by_cols)
         together: dict[Hashable, list[int]] = {}
         for i, plan in enumerate(plans):
             together.setdefault(plan.together, []).append(i)
@@ -492,7 +492,7 @@ class _Shared:
 
     __slots__ = ("arranged", "columns", "domains")
 
-    def __init__(self, domains: _sample.Domains) -> None:
+    def __init__(self, domains: _kept.Domains) -> None:
         self.domains = domains
         self.arranged: dict[tuple[str | None, str | None], _sample.Arrangement] = {}
         self.columns: dict[tuple[tuple[str | None, str | None], str], FloatArray] = {}
@@ -503,7 +503,7 @@ def prepare(
     variables: str | Sequence[str],
     *,
     level: Level | str | None = None,
-    variance: _sample.VarianceMethod = "auto",
+    variance: _kept.VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
 ) -> Prepared:
@@ -515,14 +515,14 @@ def prepare(
     missing or non-numeric value is an error here, as in every measure.
     """
     names = [variables] if isinstance(variables, str) else list(dict.fromkeys(variables))
-    unit = _sample.unit_level(survey, level)
+    unit = _kept.unit_level(survey, level)
     frame = survey.frame(names, level=unit)
     columns = {
-        name: _sample._numeric(frame, name, Location(file=survey.path, column=name), "variable")
+        name: _kept.numeric(frame, name, Location(file=survey.path, column=name), "variable")
         for name in names
     }
     for array in columns.values():
         array.flags.writeable = False
-    base = _sample.base(survey, unit)
-    replication = _sample.replication(survey, unit, base, variance, replicates, seed)
+    base = _kept.base(survey, unit)
+    replication = _kept.replication(survey, unit, base, variance, replicates, seed)
     return Prepared(survey=survey, level=unit, columns=columns, base=base, replication=replication)

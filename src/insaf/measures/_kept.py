@@ -1,0 +1,297 @@
+"""What a survey keeps for estimation: computed once per survey and level.
+
+A ``Survey`` is immutable, so what depends only on its data is computed the
+first time an estimate needs it and kept with it (``Survey.cached``; a survey
+derived from another starts with nothing kept): the checked weights and the
+design's integer codes (``Base``), the replicate factors or weights of each
+variance method (``Replication``), and the domain codes of each ``by``
+(``Domains``). Kept arrays are read-only. An error is never kept: it is raised
+again on every call. See ``docs/methods/prepared.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Literal
+
+import numpy as np
+import polars as pl
+
+from insaf.errors import DataError, DesignError, Location
+from insaf.measures.variance import (
+    DesignArrays,
+    FloatArray,
+    ReplicateSpec,
+    bootstrap_factors,
+    jackknife_factors,
+    subbootstrap_factors,
+)
+from insaf.survey.design import ReplicateMethod, Replicates
+from insaf.survey.survey import Level, Survey
+
+__all__ = [
+    "Base",
+    "Domains",
+    "NonPositive",
+    "Replication",
+    "VarianceMethod",
+    "base",
+    "domains",
+    "labels",
+    "numeric",
+    "replication",
+    "unit_level",
+]
+
+VarianceMethod = Literal[
+    "auto", "linearization", "replicates", "jackknife", "bootstrap", "subbootstrap"
+]
+NonPositive = Literal["error", "exclude"]
+
+
+def numeric(
+    frame: pl.DataFrame,
+    column: str,
+    where: Location,
+    role: str,
+    inside: np.ndarray[Any, np.dtype[np.bool_]] | None = None,
+) -> FloatArray:
+    """The column as floats; missing values are an error (only ``inside``, if given,
+    where the rest are set to 0: those rows are left out of every domain)."""
+    series = frame.get_column(column)
+    if series.dtype == pl.Boolean:
+        series = series.cast(pl.Float64)
+    if not series.dtype.is_numeric():
+        raise DataError(f"{role} column {column!r} is not numeric ({series.dtype})", where)
+    if inside is not None:
+        series = series.cast(pl.Float64).zip_with(
+            pl.Series(inside), pl.zeros(len(series), eager=True)
+        )
+    nulls = series.null_count()
+    values = series.cast(pl.Float64).to_numpy()
+    nans = int(np.isnan(values).sum()) - nulls
+    if nulls or nans:
+        raise DataError(
+            f"{role} column {column!r} has {nulls + nans} missing value(s) "
+            f"({nulls} null, {nans} NaN) among {len(values)} rows; INSAF does not drop them "
+            "silently: filter or impute them first",
+            where,
+        )
+    if np.any(np.isinf(values)):
+        raise DataError(
+            f"{role} column {column!r} has {int(np.isinf(values).sum())} infinite value(s)",
+            where,
+        )
+    return np.ascontiguousarray(values, dtype=np.float64)
+
+
+def labels(frame: pl.DataFrame, column: str, where: Location, role: str) -> Any:
+    series = frame.get_column(column)
+    if series.null_count():
+        raise DataError(
+            f"{role} column {column!r} has {series.null_count()} missing value(s)", where
+        )
+    return series.to_numpy()
+
+
+def _supplied_spec(rep: Replicates) -> ReplicateSpec:
+    n_rep = len(rep.columns)
+    method = ReplicateMethod(rep.method)
+    rscales = np.asarray(rep.rscales, dtype=np.float64) if rep.rscales else np.ones(n_rep)
+    scale = rep.scale
+    if scale is None:
+        if method is ReplicateMethod.BRR:
+            scale = 1.0 / n_rep
+        elif method is ReplicateMethod.FAY:
+            if rep.rho is None:
+                raise DesignError("Fay replicate weights need rho")
+            scale = 1.0 / (n_rep * (1.0 - rep.rho) ** 2)
+        elif method is ReplicateMethod.BOOTSTRAP:
+            scale = 1.0 / (n_rep - 1)
+        elif method is ReplicateMethod.JK1:
+            scale = (n_rep - 1) / n_rep
+        elif method is ReplicateMethod.SDR:
+            scale = 4.0 / n_rep
+        elif method is ReplicateMethod.JKN:
+            if rep.rscales is None:
+                raise DesignError(
+                    "JKn replicate weights need rscales ((n_h - 1)/n_h per replicate)"
+                )
+            scale = 1.0
+        else:
+            raise DesignError(f"replicate method {method.value!r} needs an explicit scale")
+    return ReplicateSpec(method=method, scale=float(scale), rscales=rscales, mse=rep.mse)
+
+
+_CACHE = "insaf.measures"
+"""First element of every key this module uses in ``Survey.cached``."""
+
+UIntArray = np.ndarray[Any, np.dtype[np.unsignedinteger[Any]]]
+
+
+def _read_only(array: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    array.flags.writeable = False
+    return array
+
+
+def unit_level(survey: Survey, level: Level | str | None) -> Level:
+    """``level``, or the survey's default level when it is ``None``."""
+    return Level(level) if level is not None else survey.default_level
+
+
+# -- what depends only on the survey, kept with it -------------------------------------
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Base:
+    """The checked weights and the design's codes of every unit at one level, in
+    table order."""
+
+    w: FloatArray
+    design: DesignArrays
+
+    @property
+    def n(self) -> int:
+        return int(self.w.shape[0])
+
+
+def base(survey: Survey, level: Level) -> Base:
+    """Weights (numeric, no missing or negative value) and ``DesignArrays`` at
+    ``level``; computed once per survey (an error is raised again on each call)."""
+    return survey.cached((_CACHE, "base", level), lambda: _base(survey, level))
+
+
+def _base(survey: Survey, level: Level) -> Base:
+    design = survey.design
+    where = Location(file=survey.path)
+    frame = survey.frame(level=level)
+    w = numeric(frame, design.weight, Location(file=survey.path, column=design.weight), "weight")
+    if np.any(w < 0):
+        raise DataError(
+            f"weight column {design.weight!r} has {int((w < 0).sum())} negative value(s)",
+            Location(file=survey.path, column=design.weight),
+        )
+    n = frame.height
+    if n == 0:
+        raise DataError("the survey has no rows at this level", where)
+    strata = labels(frame, design.strata, where, "strata") if design.strata else None
+    psu = labels(frame, design.psu, where, "PSU") if design.psu else None
+    fpc = numeric(frame, design.fpc, where, "fpc") if design.fpc else None
+    arrays = DesignArrays.build(n=n, strata=strata, psu=psu, fpc=fpc, lonely=design.lonely_psu)
+    for part in (arrays.stratum, arrays.psu, arrays.psu_stratum, arrays.n_psu, arrays.fpc_factor):
+        _read_only(part)
+    return Base(w=_read_only(w), design=arrays)
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Replication:
+    """The variance method and, for replicate methods, PSU factors ``(P, R)`` or
+    unit replicate weights ``(n, R)`` (table order), how they combine, and a key
+    that says which replicates they are (estimates pair only on the same key)."""
+
+    method: str
+    factors: FloatArray | None = None
+    unit_replicates: FloatArray | None = None
+    spec: ReplicateSpec | None = None
+    key: str = ""
+
+
+def replication(
+    survey: Survey, level: Level, base: Base, variance: VarianceMethod, replicates: int, seed: int
+) -> Replication:
+    """The variance method ``variance`` resolves to, with its replicates; created
+    replicates are kept per (method, replicates, seed), supplied ones per level."""
+    design = survey.design
+    method: str = variance
+    if method == "auto":
+        method = "replicates" if design.replicates is not None else "linearization"
+    if method == "linearization":
+        return Replication(method=method)
+    if method == "replicates":
+        if design.replicates is None:
+            raise DesignError("the design has no replicate weights; use linearization")
+        return survey.cached(
+            (_CACHE, "replicates", level), lambda: _supplied(survey, level, base.design)
+        )
+    if method not in ("jackknife", "bootstrap", "subbootstrap"):
+        raise DesignError(f"unknown variance method {method!r}")
+    arrays = base.design
+    if method == "jackknife":
+        key: tuple[Any, ...] = (_CACHE, method, level)
+    else:
+        key = (_CACHE, method, level, int(replicates), int(seed))
+
+    def create() -> Replication:
+        if method == "jackknife":
+            factors, spec = jackknife_factors(arrays)
+            tag = arrays.key + "|jkn"
+        else:
+            make = bootstrap_factors if method == "bootstrap" else subbootstrap_factors
+            factors, spec = make(arrays, replicates=replicates, seed=seed)
+            tag = f"{arrays.key}|{method}|{replicates}|{seed}"
+        return Replication(method=method, factors=_read_only(factors), spec=spec, key=tag)
+
+    return survey.cached(key, create)
+
+
+def _supplied(survey: Survey, level: Level, arrays: DesignArrays) -> Replication:
+    reps = survey.design.replicates
+    assert reps is not None
+    frame = survey.frame(level=level)
+    unit_reps = np.column_stack(
+        [
+            numeric(frame, c, Location(file=survey.path, column=c), "replicate weight")
+            for c in reps.columns
+        ]
+    )
+    return Replication(
+        method="replicates",
+        unit_replicates=_read_only(unit_reps),
+        spec=_supplied_spec(reps),
+        key=arrays.key + "|" + ",".join(reps.columns),
+    )
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Domains:
+    """The domains of ``by``: each unit's code (``None`` for one domain, the whole
+    population) and each domain's values, in sorted order of the values."""
+
+    by: tuple[str, ...]
+    codes: UIntArray | None
+    labels: tuple[Mapping[str, Any] | None, ...]
+
+
+_WHOLE = Domains(by=(), codes=None, labels=(None,))
+
+
+def domains(survey: Survey, level: Level, by: Sequence[str]) -> Domains:
+    """Domain codes of the ``by`` columns at ``level``, computed once per survey."""
+    by_cols = tuple(by)
+    if not by_cols:
+        return _WHOLE
+    return survey.cached(
+        (_CACHE, "domains", level, by_cols), lambda: _domains(survey, level, by_cols)
+    )
+
+
+def _domains(survey: Survey, level: Level, by: tuple[str, ...]) -> Domains:
+    keys = survey.frame(list(by), level=level).select(list(by))
+    for c in by:
+        missing = keys.get_column(c).null_count()
+        if missing:
+            raise DataError(
+                f"by column {c!r} has {missing} missing value(s)",
+                Location(file=survey.path, column=c),
+            )
+    uniq = keys.unique().sort(list(by))
+    codes = (
+        keys.join(uniq.with_row_index("__domain"), on=list(by), how="left", maintain_order="left")
+        .get_column("__domain")
+        .to_numpy()
+    )
+    small = codes.astype(np.min_scalar_type(max(uniq.height - 1, 0)))
+    values = tuple(MappingProxyType(row) for row in uniq.iter_rows(named=True))
+    return Domains(by=by, codes=_read_only(small), labels=values)
