@@ -206,6 +206,8 @@ def test_refusals(survey: Survey) -> None:
     with pytest.raises(InsafError, match="concentration needs rank_by"):
         m.Measure(name="concentration", variable=Y)
     prepared = m.prepare(survey, [Y, "income"])
+    with pytest.raises(InsafError, match="a list of measures"):
+        prepared.estimate(m.Measure(name="gini", variable=Y))  # type: ignore[arg-type]
     with pytest.raises(InsafError, match="'line' not prepared"):
         prepared.estimate([m.Measure(name="fgt0", variable=Y, line="line")])
     with pytest.raises(InsafError, match="needs a poverty line"):

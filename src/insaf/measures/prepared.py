@@ -389,6 +389,8 @@ class Prepared:
         Each is what the measure's function gives on the same survey (for
         example ``fgt(survey, variable, line=..., by=by, level=..., variance=...)``).
         """
+        if isinstance(measures, Measure):
+            raise InsafError("estimate takes a list of measures: estimate([measure], by=...)")
         by_cols = [by] if isinstance(by, str) else list(by or [])
         plans = [_plan(m) for m in measures]
         for m in measures:
