@@ -40,7 +40,7 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
         except InsafError as exc:
             message = Text("error: ", style="bold red")
             message.append(str(exc))
-            err_console.print(message, highlight=False)
+            err_console.print(message, highlight=False, soft_wrap=True)
             sys.exit(2)
 
     return wrapper
