@@ -148,6 +148,7 @@ class CellFormat:
 
     def __init__(self, decimals: int) -> None:
         self.decimals = decimals
+        self.spec = f",.{decimals}f"
         self.suppressed = str(
             format_html(
                 '<span class="suppressed" title="{}">{}</span>',
@@ -165,19 +166,24 @@ class CellFormat:
             return "–"
         if cell.suppressed:
             return self.suppressed
-        text = f"{cell.value:,.{self.decimals}f}"
-        return text + self.caution if cell.caution else text
+        text = format(cell.value, self.spec)
+        return text + self.caution if "low_reliability" in cell.flags else text
 
     def interval(self, cell: Cell | None) -> str:
         if cell is None or cell.ci_low is None or cell.ci_high is None:
             return "–"
-        return f"{cell.ci_low:,.{self.decimals}f}–{cell.ci_high:,.{self.decimals}f}"
+        return f"{format(cell.ci_low, self.spec)}–{format(cell.ci_high, self.spec)}"
 
     def with_interval(self, cell: Cell | None) -> str:
         """Value and interval for the data table (numbers and fixed markup only: safe)."""
-        if cell is None or cell.ci_low is None:
+        if cell is None or cell.ci_low is None or cell.ci_high is None or cell.value is None:
             return self.value(cell)
-        return f'{self.value(cell)}<br><span class="ci">{self.interval(cell)}</span>'
+        spec = self.spec
+        text = format(cell.value, spec)
+        if "low_reliability" in cell.flags:
+            text += self.caution
+        low, high = format(cell.ci_low, spec), format(cell.ci_high, spec)
+        return f'{text}<br><span class="ci">{low}–{high}</span>'
 
 
 @dataclass(frozen=True, slots=True)
