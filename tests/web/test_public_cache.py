@@ -40,15 +40,27 @@ def total(year: int, value: float) -> Observation:
     )
 
 
-def test_a_second_request_is_served_from_the_cache(
+def test_a_page_asked_for_twice_is_then_served_from_the_cache(
     observatory: None, client: Client, django_assert_max_num_queries: object
 ) -> None:
     first = client.get(PAGE, **HOST)
     assert first.status_code == 200 and first.headers["Cache-Control"] == "no-cache"
+    assert _stored() == []  # asked for once: only a marker
+    second = client.get(PAGE, **HOST)
+    assert len(_stored()) == 1
     with django_assert_max_num_queries(1):  # type: ignore[operator]  # the version, nothing else
-        second = client.get(PAGE, **HOST)
-    assert second.content == first.content and second.headers["ETag"] == first.headers["ETag"]
-    assert "Cookie" in second.headers["Vary"]
+        third = client.get(PAGE, **HOST)
+    assert first.content == second.content == third.content
+    assert third.headers["ETag"] == first.headers["ETag"]
+    assert "Cookie" in third.headers["Vary"]
+
+
+def _stored() -> list[tuple[bytes, str]]:
+    """The pages and answers in the shared cache (not the first-request markers)."""
+    cache = caches["pages"]
+    assert isinstance(cache, SQLiteCache)
+    rows = cache._db().execute("SELECT key, value FROM cache").fetchall()
+    return [cache._load(blob) for key, blob in rows if ":page:" in key]
 
 
 def test_a_publish_changes_what_the_next_request_sees(observatory: None, client: Client) -> None:
@@ -98,15 +110,12 @@ def test_a_suppressed_cell_is_in_no_cached_copy(observatory: None, client: Clien
         "/api/observatory/indicators/POV_NAT/observations?breakdown=governorate",
         "/api/observatory/indicators/POV_NAT/observations?key=governorate=11",
     ]
-    for _ in range(2):  # rendered, then from the cache
+    for _ in range(3):  # rendered, rendered and stored, then from the cache
         for url in urls:
             text = client.get(url, **HOST).content.decode()
             for shown in (f"{SECRET}", f"{SECRET:.1f}", f"{SECRET:.2f}", f"{SECRET:.6g}"):
                 assert shown not in text, (url, shown)
-    stored = caches["pages"]
-    assert isinstance(stored, SQLiteCache)
-    db = stored._db()
-    blobs = [stored._load(blob) for (blob,) in db.execute("SELECT value FROM cache")]
+    blobs = _stored()
     assert len(blobs) == len(urls)
     assert not any(f"{SECRET:.1f}".encode() in content for content, _type in blobs)
 
@@ -242,6 +251,7 @@ def test_sqlite_cache_is_shared_expires_and_culls(tmp_path: Path) -> None:
     one.set("short", 1, timeout=0.01)
     time.sleep(0.05)
     assert two.get("short", "gone") == "gone" and not two.has_key("short")
+    assert two.add("short", 2) and one.get("short") == 2  # an expired entry can be added again
     assert one.touch("page", 120) and one.delete("page") and two.get("page") is None
     for k in range(100):
         one.set(f"k{k}", k)

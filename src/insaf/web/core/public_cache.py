@@ -26,7 +26,11 @@ change), ``Cache-Control: no-cache`` (a browser must ask again, and is answered
 A request whose ``If-None-Match`` or ``If-Modified-Since`` still holds gets the
 304 before the view runs. Downloads (streamed) get the same validators and
 304s; their bodies are not stored. Only complete ``200`` answers that set no
-cookie and used no CSRF token are stored, in the ``pages`` cache
+cookie and used no CSRF token are stored, and only when asked for a second
+time within ten minutes (the first request leaves a small marker that
+expires sooner than any page, so it is culled first: a crawler walking every
+page once neither pays for storing them nor pushes the popular ones out), in the
+``pages`` cache
 (``INSAF_PAGE_CACHE``: a SQLite file shared by the server's processes by
 default, see ``insaf.web.core.sqlite_cache``).
 """
@@ -54,6 +58,8 @@ __all__ = ["PublicCacheMiddleware", "public_views"]
 
 _VIEWS: set[str] = set()
 _TIMEOUT = 24 * 3600
+_SEEN = 600
+"""A first request's marker lasts ten minutes (culled before any page: it expires sooner)."""
 
 
 def public_views(*names: str) -> None:
@@ -166,9 +172,12 @@ class PublicCacheMiddleware:
         if (session is not None and session.modified) or getattr(storage, "added_new", False):
             return
         self._validators(response, entry)
-        if self.cache is not None and isinstance(response, HttpResponse):
-            self.cache.set(
-                f"page:{entry.key}",
-                (response.content, response.headers.get("Content-Type", "")),
-                _TIMEOUT,
-            )
+        if self.cache is None or not isinstance(response, HttpResponse):
+            return
+        if self.cache.add(f"seen:{entry.key}", True, _SEEN):
+            return  # first request for it: noted, stored if asked for again
+        self.cache.set(
+            f"page:{entry.key}",
+            (response.content, response.headers.get("Content-Type", "")),
+            _TIMEOUT,
+        )

@@ -106,10 +106,14 @@ class SQLiteCache(BaseCache):
         timeout: float | object | None = DEFAULT_TIMEOUT,
         version: int | None = None,
     ) -> bool:
-        if self.has_key(key, version=version):
-            return False
-        self.set(key, value, timeout, version=version)
-        return True
+        key = self.make_and_validate_key(key, version=version)
+        done = self._db().execute(  # one statement: two processes cannot both add
+            "INSERT INTO cache (key, value, expires) VALUES (?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires "
+            "WHERE cache.expires <= ?",
+            (key, self._dump(value), self._expiry(timeout), time.time()),
+        )
+        return done.rowcount > 0
 
     def touch(
         self, key: Any, timeout: float | object | None = DEFAULT_TIMEOUT, version: int | None = None
