@@ -115,29 +115,40 @@ def trend_svg(
         f'<line x1="{pad_left}" x2="{width - pad_right}" y1="{height - pad_bottom}" '
         f'y2="{height - pad_bottom}" stroke="#333333" stroke-width="1"/>'
     )
+    xs: dict[int, str] = {}  # each year's x, formatted once for every series
+
+    def at(year: int) -> str:
+        text = xs.get(year)
+        if text is None:
+            text = xs[year] = f"{x(year):.1f}"
+        return text
+
     for index, s in enumerate(series):
         colour, dash = COLOURS[index % len(COLOURS)], DASHES[index % len(DASHES)]
         band = [
-            p for p in s.points if p.value is not None and p.low is not None and p.high is not None
+            (at(p.year), p.low, p.high)
+            for p in s.points
+            if p.value is not None and p.low is not None and p.high is not None
         ]
         if len(band) >= 2:
-            upper = " ".join(f"{x(p.year):.1f},{y(p.high):.1f}" for p in band if p.high is not None)
-            lower = " ".join(
-                f"{x(p.year):.1f},{y(p.low):.1f}" for p in reversed(band) if p.low is not None
-            )
+            upper = " ".join(f"{px},{y(high):.1f}" for px, _low, high in band)
+            lower = " ".join(f"{px},{y(low):.1f}" for px, low, _high in reversed(band))
             out.append(
                 f'<polygon points="{upper} {lower}" fill="{colour}" '
                 f'fill-opacity="0.15" stroke="none"/>'
             )
         segment: list[str] = []
         segments: list[list[str]] = []
+        circles: list[str] = []
         for p in s.points:
             if p.value is None:
                 if segment:
                     segments.append(segment)
                 segment = []
                 continue
-            segment.append(f"{x(p.year):.1f},{y(p.value):.1f}")
+            px, py = at(p.year), f"{y(p.value):.1f}"
+            segment.append(f"{px},{py}")
+            circles.append(f'<circle cx="{px}" cy="{py}" r="3.5" fill="{colour}"/>')
         if segment:
             segments.append(segment)
         for seg in segments:
@@ -146,11 +157,7 @@ def trend_svg(
                 f'<polyline points="{" ".join(seg)}" fill="none" stroke="{colour}" '
                 f'stroke-width="2.5"{dash_attr}/>'
             )
-        for p in s.points:
-            if p.value is not None:
-                out.append(
-                    f'<circle cx="{x(p.year):.1f}" cy="{y(p.value):.1f}" r="3.5" fill="{colour}"/>'
-                )
+        out.extend(circles)
         ly = height - pad_bottom + 36 + (index // 3) * 16
         lx = pad_left + (index % 3) * 210
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
