@@ -197,6 +197,20 @@ def test_every_audited_change_but_account_events_replaces_the_version() -> None:
     assert after is not None and after.stamp != before.stamp and after.changed >= before.changed
 
 
+def test_deleting_from_the_admin_list_is_audited_and_seen(observatory: None) -> None:
+    from django.contrib import admin
+
+    from insaf.web.core.models import AuditEvent
+
+    before = versions.current()
+    request = RequestFactory().post("/admin/observatory/framework/")
+    request.user = make_user("root", "administrator")
+    model_admin = admin.site._registry[m.Framework]
+    model_admin.delete_queryset(request, m.Framework.objects.filter(code="NDP"))
+    assert AuditEvent.objects.filter(action="admin.delete", object_type="observatory.framework")
+    assert versions.current() != before
+
+
 @pytest.mark.django_db
 def test_memos_follow_the_version() -> None:
     calls: list[int] = []

@@ -33,6 +33,12 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 after=snapshot(obj),
             )
 
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        """The list's "delete selected" action: one audited deletion per object."""
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         with transaction.atomic():
             before = snapshot(obj)
