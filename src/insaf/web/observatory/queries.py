@@ -230,6 +230,8 @@ class IndicatorPage:
     """The rows of the table of gaps between groups."""
     governorates_html: SafeString = _DASH
     """The rows of the table of governorates."""
+    badges: dict[str, SafeString] = field(default_factory=dict)
+    """The total's progress status by method, as a badge."""
 
 
 def _status_label(status: str) -> str:
@@ -429,7 +431,21 @@ def indicator_page(indicator: m.Indicator, *, breakdown: str = "") -> IndicatorP
         table_html=_table_html(series, periods, labels, fmt),
         groups_html=_gap_rows_html(groups, best, fmt, with_status=True),
         governorates_html=_gap_rows_html(gov_rows, None, fmt, with_status=False),
+        badges=_progress_badges(progress),
     )
+
+
+def _progress_badges(progress: dict[str, Progress]) -> dict[str, SafeString]:
+    badges = _status_badges()
+    missing = badges[m.ProgressStatus.NOT_AVAILABLE.value]
+    return {
+        method.value: mark_safe(  # fixed markup and translated labels, escaped
+            badges.get(progress[method.value].status, missing)
+            if method.value in progress
+            else missing
+        )
+        for method in m.ProgressMethod
+    }
 
 
 def _options_html(breakdowns: list[tuple[str, str]], selected: str) -> SafeString:
