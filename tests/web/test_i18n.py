@@ -16,31 +16,115 @@ LOCALE = Path(insaf.web.__file__).parent / "locale" / "ar" / "LC_MESSAGES"
 TEMPLATES = Path(insaf.web.__file__).parent
 
 
+# Arabic's six plural forms (zero, one, two, few, many, other), as CLDR and GNU gettext write them.
+ARABIC_PLURALS = (
+    "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : "
+    "n%100>=3 && n%100<=10 ? 3 : n%100>=11 && n%100<=99 ? 4 : 5;"
+)
+# %(name)s, %s, %d, %.1f ... (but not %%) and {name} / {0} / {}.
+PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?([sdifgeExXr])")
+BRACE = re.compile(r"{(\w*)(?:[!:][^{}]*)?}")
+
+
+def _catalogue() -> polib.POFile:
+    return polib.pofile(str(LOCALE / "django.po"))
+
+
+def _placeholders(text: str) -> tuple[list[str], list[str]]:
+    """The named placeholders (sorted) and the positional ones (in order) of ``text``."""
+    named = sorted(f"%({m[1]}){m[2]}" for m in PERCENT.finditer(text) if m[1])
+    named += sorted(f"{{{m[1]}}}" for m in BRACE.finditer(text) if m[1] and not m[1].isdigit())
+    positional = [f"%{m[2]}" for m in PERCENT.finditer(text) if not m[1]]
+    positional += [f"{{{m[1]}}}" for m in BRACE.finditer(text) if not m[1] or m[1].isdigit()]
+    return named, positional
+
+
+def _lone_percent(text: str) -> bool:
+    """A ``%`` that is neither ``%%`` nor a conversion breaks ``%`` formatting at run time."""
+    return "%" in PERCENT.sub("", text.replace("%%", ""))
+
+
+def _forms(entry: polib.POEntry) -> list[str]:
+    if entry.msgid_plural:
+        return [entry.msgstr_plural.get(i, "") for i in range(6)]
+    return [entry.msgstr]
+
+
 def test_arabic_catalogue_is_complete() -> None:
-    po = polib.pofile(str(LOCALE / "django.po"))
-    assert po.percent_translated() == 100
-    assert not [e.msgid for e in po if "fuzzy" in e.flags]
+    po = _catalogue()
+    assert po.metadata["Language"] == "ar"
+    assert po.metadata["Plural-Forms"] == ARABIC_PLURALS
+    assert not po.metadata_is_fuzzy
+    untranslated = [e.msgid for e in po if not e.obsolete and not all(_forms(e))]
+    assert not untranslated, untranslated
+    fuzzy = [e.msgid for e in po if "fuzzy" in e.flags]
+    assert not fuzzy, fuzzy
     for entry in po:
+        for form in _forms(entry):
+            arabic = re.search("[\u0600-\u06ff]", form)
+            assert arabic or entry.msgid == form, (entry.msgctxt, entry.msgid)
+
+
+def test_plural_entries_have_six_written_forms() -> None:
+    """A plural copied into all six forms reads wrong for one, two and eleven."""
+    for entry in _catalogue():
         if entry.msgid_plural:
-            assert len(entry.msgstr_plural) == 6  # Arabic has six plural forms
-        else:
-            assert re.search("[\u0600-\u06ff]", entry.msgstr) or entry.msgid == entry.msgstr, (
-                entry.msgid
-            )
+            forms = _forms(entry)
+            assert sorted(entry.msgstr_plural) == list(range(6)), entry.msgid
+            assert len(set(forms)) >= 4, f"six forms not written: {entry.msgid}"
+
+
+def test_placeholders_match_in_every_entry() -> None:
+    """Every %(name)s, %s and {name} of the English is in the Arabic, and nothing else is.
+
+    In a plural, the forms for zero, one and two may leave the count out
+    ("تعليقان" says "two comments" with no number).
+    """
+    problems: list[str] = []
+    for entry in _catalogue():
+        english = _placeholders(entry.msgid_plural or entry.msgid)
+        for index, form in enumerate(_forms(entry)):
+            named, positional = _placeholders(form)
+            if entry.msgid_plural and index <= 2:
+                ok = set(named) <= set(english[0]) and positional == english[1]
+            else:
+                ok = (named, positional) == english
+            if not ok:
+                problems.append(f"{entry.msgid!r} [{index}]: {named + positional}")
+            if "python-format" in entry.flags and _lone_percent(form):
+                problems.append(f"{entry.msgid!r} [{index}]: a lone % (write %%)")
+    assert not problems, "\n".join(problems)
+
+
+def test_placeholder_check_catches_mistakes() -> None:
+    """The check itself: a dropped, renamed or extra placeholder is seen."""
+    assert _placeholders("%(name)s was %(value)s in %s") == (["%(name)s", "%(value)s"], ["%s"])
+    assert _placeholders("{count} of {total}") == (["{count}", "{total}"], [])
+    assert _placeholders("95%% CI") == ([], [])
+    assert _placeholders("%(nom)s") != _placeholders("%(name)s")
+    assert _lone_percent("95% CI") and not _lone_percent("95%% CI")
 
 
 def test_committed_mo_matches_po() -> None:
     """The .mo is committed (no gettext needed at run time); it must say what the .po says."""
-    po = polib.pofile(str(LOCALE / "django.po"))
+    po = _catalogue()
+    mo = polib.mofile(str(LOCALE / "django.mo"))
+    compiled = {
+        (e.msgctxt, e.msgid): _forms(e) for e in po if not e.obsolete and "fuzzy" not in e.flags
+    }
+    committed = {(e.msgctxt, e.msgid): _forms(e) for e in mo if e.msgid}
+    assert committed == compiled
     with (LOCALE / "django.mo").open("rb") as f:
-        mo = gettext.GNUTranslations(f)
+        translations = gettext.GNUTranslations(f)
+    assert translations.info()["plural-forms"] == ARABIC_PLURALS
     for entry in po:
         if entry.msgid_plural:
             for n, form in ((0, 0), (1, 1), (2, 2), (5, 3), (11, 4), (100, 5)):
-                assert mo.ngettext(entry.msgid, entry.msgid_plural, n) == entry.msgstr_plural[form]
-        else:
-            assert mo.gettext(entry.msgid) == entry.msgstr, entry.msgid
-    assert mo.info()["plural-forms"].startswith("nplurals=6")
+                if entry.msgctxt:
+                    said = translations.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
+                else:
+                    said = translations.ngettext(entry.msgid, entry.msgid_plural, n)
+                assert said == entry.msgstr_plural[form]
 
 
 def test_every_template_string_is_in_the_catalogue() -> None:
