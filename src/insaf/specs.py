@@ -3,6 +3,12 @@
 Every YAML file a person writes (survey manifest, scenario, MPI specification,
 indicator definitions) goes through ``load_spec``: a problem is reported as the
 dotted key path and the line it sits on, and every problem is reported at once.
+
+The one YAML reader, ``load_yaml``, refuses before building anything a text
+longer than ``MAX_YAML_BYTES``, a document whose aliases expand to more than
+``MAX_YAML_NODES`` nodes (the "billion laughs": a few hundred bytes of nested
+aliases that would take gigabytes), an alias that contains itself, and nesting
+deeper than ``MAX_YAML_DEPTH``. Every refusal is a ``SpecError`` naming the file.
 """
 
 from __future__ import annotations
@@ -16,10 +22,26 @@ from pydantic import BaseModel, ValidationError
 
 from insaf.errors import Location, SpecError
 
-__all__ = ["LineMap", "load_spec", "load_yaml", "parse_spec", "read_yaml_file"]
+__all__ = [
+    "MAX_YAML_BYTES",
+    "MAX_YAML_DEPTH",
+    "MAX_YAML_NODES",
+    "LineMap",
+    "load_spec",
+    "load_yaml",
+    "parse_spec",
+    "read_yaml_file",
+]
 
 M = TypeVar("M", bound=BaseModel)
 KeyPath = tuple[Hashable, ...]
+
+MAX_YAML_BYTES = 10 * 1024 * 1024
+"""The longest YAML text read (10 MB; a scenario or manifest is a few kilobytes)."""
+MAX_YAML_NODES = 200_000
+"""The most scalars, lists and mappings a document may hold once its aliases are expanded."""
+MAX_YAML_DEPTH = 200
+"""The deepest nesting of lists and mappings."""
 
 
 class LineMap:
@@ -53,22 +75,81 @@ def _walk(
             _walk(item, (*path, index), lines, loader)
 
 
+def _refuse(file: str | None, message: str, line: int | None = None) -> SpecError:
+    return SpecError(file, [(Location(file=file, line=line), message)])
+
+
+def _check_size(root: yaml.Node, file: str | None) -> None:
+    """Refuse a document whose aliases expand past ``MAX_YAML_NODES`` or nest too deep.
+
+    An alias is the same node object as its anchor, so each distinct node is
+    sized once (``sizes``) and the expanded total is found in time linear in
+    the text, before anything is built.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        line = node.start_mark.line + 1
+        if key in open_nodes:
+            raise _refuse(file, "YAML alias refers to a node that contains it", line)
+        if depth > MAX_YAML_DEPTH:
+            raise _refuse(file, f"YAML nested deeper than {MAX_YAML_DEPTH} levels", line)
+        open_nodes.add(key)
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        total = 1
+        for child in children:
+            total += size(child, depth + 1)
+            if total > MAX_YAML_NODES:
+                raise _refuse(
+                    file,
+                    f"YAML too large once its aliases are expanded (more than "
+                    f"{MAX_YAML_NODES:,} values)",
+                    line,
+                )
+        open_nodes.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root, 0)
+
+
 def load_yaml(text: str, *, file: str | None = None) -> tuple[Any, LineMap]:
-    """Parse YAML text safely; a syntax error names the line and column."""
-    loader = yaml.SafeLoader(text)
+    """Parse YAML text safely; a syntax error names the line and column.
+
+    Refused with a ``SpecError`` naming the file: a text over ``MAX_YAML_BYTES``,
+    aliases expanding past ``MAX_YAML_NODES`` values, a self-referring alias,
+    nesting deeper than ``MAX_YAML_DEPTH``.
+    """
+    if len(text) > MAX_YAML_BYTES:
+        raise _refuse(file, f"YAML text longer than {MAX_YAML_BYTES // (1024 * 1024)} MB")
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:  # a character YAML does not allow (NUL, other controls)
+        raise _refuse(file, f"YAML: {exc}") from None
     try:
         node = loader.get_single_node()
         if node is None:
             return None, LineMap()
+        _check_size(node, file)
         lines: dict[KeyPath, int] = {}
         _walk(node, (), lines, loader)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
-        raise SpecError(
-            file, [(Location(file=file, line=line), f"YAML syntax: {exc.problem}")]
-        ) from None
+        raise _refuse(file, f"YAML syntax: {exc.problem}", line) from None
+    except yaml.YAMLError as exc:
+        raise _refuse(file, f"YAML: {exc}") from None
+    except RecursionError:
+        raise _refuse(file, f"YAML nested deeper than {MAX_YAML_DEPTH} levels") from None
     finally:
         loader.dispose()
     return data, LineMap(lines)
@@ -125,6 +206,8 @@ def read_yaml_file(path: str | Path) -> tuple[Any, LineMap]:
     """Read a UTF-8 YAML file and the line of each key; errors name the file."""
     file = str(path)
     try:
+        if Path(path).stat().st_size > MAX_YAML_BYTES:
+            raise _refuse(file, f"YAML file larger than {MAX_YAML_BYTES // (1024 * 1024)} MB")
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SpecError(file, [(Location(file=file), "file not found")]) from None
