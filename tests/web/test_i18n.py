@@ -128,11 +128,34 @@ def test_committed_mo_matches_po() -> None:
 
 
 def test_every_template_string_is_in_the_catalogue() -> None:
-    po = {e.msgid for e in polib.pofile(str(LOCALE / "django.po"))}
-    pattern = re.compile(r'{%\s*translate\s+"([^"]+)"')
+    po = {(e.msgctxt, e.msgid) for e in _catalogue()}
+    pattern = re.compile(r'{%\s*translate\s+"([^"]+)"(?:\s+context\s+"([^"]+)")?')
     for template in TEMPLATES.rglob("*.html"):
-        for msgid in pattern.findall(template.read_text(encoding="utf-8")):
-            assert msgid.replace("%", "%%") in po or msgid in po, f"{template.name}: {msgid}"
+        for msgid, context in pattern.findall(template.read_text(encoding="utf-8")):
+            keys = {(context or None, msgid), (context or None, msgid.replace("%", "%%"))}
+            assert keys & po, f"{template.name}: {context} {msgid}"
+
+
+def test_a_label_in_context_takes_the_gender_of_what_it_describes() -> None:
+    """ "Open" is a consultation (feminine) or a vote (masculine); "Rejected" a recommendation."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from insaf.web.council import models as m
+
+    with translation.override("ar"):
+        said = Template(
+            '{% load i18n %}{% translate "Open" context "consultation" %}|'
+            '{% translate "Open" context "vote" %}'
+        ).render(Context())
+        assert said == "مفتوحة|مفتوح"
+        assert str(m.Verdict.REJECTED.label) == "مرفوضة"
+        assert str(m.Verdict.ACCEPTED.label) == "مقبولة"
+        assert str(m.VoteResult.REJECTED.label) == "رُفض"
+        assert str(m.VoteStatus.OPEN.label) == "مفتوح"
+        assert str(m.CommitmentStatus.COMPLETED.label) == "مُنجَز"
+    with translation.override("en"):
+        assert str(m.VoteStatus.OPEN.label) == "Open"
 
 
 @pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("en", "ltr")])

@@ -7,7 +7,8 @@ close to a millisecond for a page with sixty of them). This loader keeps one
 copy of each of the platform's own templates per active language, in which
 the tags whose output depends only on that language are replaced by their text:
 
-- ``{% translate "literal" %}`` without filters, ``as`` or a variable context;
+- ``{% translate "literal" %}`` (or ``{% translate "literal" context "literal" %}``)
+  without filters, ``as`` or a variable context;
 - ``{% url 'name' %}`` without arguments or ``as`` (the URL carries the
   language prefix of the active language, hence one copy per language);
 - ``{% static 'path' %}`` without ``as``.
@@ -46,8 +47,11 @@ def _literal(expression: Any) -> bool:
 
 def _fixed(node: Node) -> bool:
     if isinstance(node, TranslateNode):
+        context = node.message_context
         return (
-            node.asvar is None and node.message_context is None and _literal(node.filter_expression)
+            node.asvar is None
+            and (context is None or _literal(context))
+            and _literal(node.filter_expression)
         )
     if isinstance(node, URLNode):
         return node.asvar is None and not node.args and not node.kwargs and _literal(node.view_name)

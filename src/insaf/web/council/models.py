@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from insaf.errors import InsafError
 from insaf.web.observatory.models import Category, Indicator
@@ -313,7 +314,7 @@ class CommentKind(models.TextChoices):
 
 
 class CommentStatus(models.TextChoices):
-    VISIBLE = "visible", _("Published")
+    VISIBLE = "visible", pgettext_lazy("comment", "Published")
     HELD = "held", _("Held for moderation after reports")
     HIDDEN = "hidden", _("Removed by the moderators")
 
@@ -405,9 +406,9 @@ class Position(Published):
 
 
 class OpinionStatus(models.TextChoices):
-    DRAFTING = "drafting", _("Draft")
+    DRAFTING = "drafting", pgettext_lazy("opinion", "Draft")
     VOTING = "voting", _("Plenary vote open")
-    ADOPTED = "adopted", _("Adopted")
+    ADOPTED = "adopted", pgettext_lazy("opinion", "Adopted")
 
 
 class Opinion(models.Model):
@@ -501,13 +502,13 @@ class Choice(models.TextChoices):
 
 
 class VoteStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("vote", "Open")
+    CLOSED = "closed", pgettext_lazy("vote", "Closed")
 
 
 class VoteResult(models.TextChoices):
-    ADOPTED = "adopted", _("Adopted")
-    REJECTED = "rejected", _("Rejected")
+    ADOPTED = "adopted", pgettext_lazy("vote result", "Adopted")
+    REJECTED = "rejected", pgettext_lazy("vote result", "Rejected")
     NO_QUORUM = "no_quorum", _("No quorum")
 
 
@@ -578,9 +579,9 @@ class OpinionVersion(Published):
 
 
 class Verdict(models.TextChoices):
-    ACCEPTED = "accepted", _("Accepted")
-    PARTLY = "partly", _("Partly accepted")
-    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("recommendation", "Accepted")
+    PARTLY = "partly", pgettext_lazy("recommendation", "Partly accepted")
+    REJECTED = "rejected", pgettext_lazy("recommendation", "Rejected")
 
 
 class Response(Published):
@@ -601,11 +602,11 @@ class Response(Published):
 
 
 class CommitmentStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
+    PLANNED = "planned", pgettext_lazy("commitment", "Planned")
     IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETED = "completed", _("Completed")
-    DELAYED = "delayed", _("Delayed")
-    DROPPED = "dropped", _("Dropped")
+    COMPLETED = "completed", pgettext_lazy("commitment", "Completed")
+    DELAYED = "delayed", pgettext_lazy("commitment", "Delayed")
+    DROPPED = "dropped", pgettext_lazy("commitment", "Dropped")
 
 
 class Expected(models.TextChoices):
