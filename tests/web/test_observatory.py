@@ -215,3 +215,25 @@ def test_analyst_imports_a_csv(observatory: None, client: Client) -> None:
     bad.name = "bad.csv"
     html = body(client.post("/en/manage/", {"action": "import", "import-file": bad}, **HOST))
     assert "line 2, column &#x27;period&#x27;" in html
+
+
+def test_the_list_of_all_indicators_matches_the_home_page_count(
+    observatory: None, client: Client
+) -> None:
+    import re
+
+    total = m.Indicator.objects.count()
+    for lang in ("en", "ar"):
+        listing = body(client.get(f"/{lang}/indicators/", **HOST))
+        rows = re.findall(r'<tr><th scope="row"><a href="/' + lang + r'/indicators/([^/]+)/"', listing)
+        assert rows == list(m.Indicator.objects.values_list("code", flat=True))
+        home = body(client.get(f"/{lang}/", **HOST))
+        assert f'<td class="num" id="status-total">{total}</td>' in home
+        # the status table's rows add up to that total
+        status_rows = home.split('id="progress-summary"')[1].split("<tfoot>")[0]
+        counts = [int(c) for c in re.findall(r'<td class="num">(\d+)</td>', status_rows)]
+        assert sum(counts) == total
+    # the English list shows a latest value and the status of POV_NAT (it has a target)
+    listing = body(client.get("/en/indicators/", **HOST))
+    row = listing.split('href="/en/indicators/POV_NAT/"')[1].split("</tr>")[0]
+    assert ">16.5<" in row and "status-" in row

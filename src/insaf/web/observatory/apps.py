@@ -20,6 +20,7 @@ class ObservatoryConfig(AppConfig):
                     "home",
                     "frameworks",
                     "framework",
+                    "indicators",
                     "indicator",
                     "indicator_csv",
                     "indicator_sdmx",

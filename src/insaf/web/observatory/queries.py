@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -31,10 +31,12 @@ __all__ = [
     "Cell",
     "GroupRow",
     "IndicatorPage",
+    "IndicatorRow",
     "Labels",
     "behind_rows_html",
     "furthest_behind",
     "home",
+    "indicator_list",
     "indicator_page",
     "published_indicator",
     "search",
@@ -552,34 +554,84 @@ class Headline:
     status: str | None
 
 
+def _latest_totals() -> dict[int, Cell]:
+    """The latest published national total of every indicator (one query)."""
+    rows = (
+        m.Observation.objects.filter(key="", suppressed=False)
+        .order_by("indicator_id", "period")
+        .values_list("indicator_id", *_CELL_FIELDS)
+    )
+    return {row[0]: Cell.of_values(row[1:]) for row in rows}
+
+
+_NO_TARGET = Q(target_value__isnull=True) | Q(target_year__isnull=True)
+_CELL_FIELDS = ("period", "value", "se", "ci_low", "ci_high", "n", "flags", "suppressed")
+
+
 def home() -> dict[str, Any]:
-    """Headline indicators with their latest value and status, and what is off track."""
+    """Headline indicators with their latest value and status, and what is off track.
+
+    The status table counts every indicator once (those without a target in a
+    row of their own), so it adds up to ``indicator_count``, the number the
+    page's first line gives and the list of all indicators shows.
+    """
     totals = m.Assessment.objects.filter(key="", method=m.ProgressMethod.CAGR_RATIO).select_related(
         "indicator"
     )
     status_of = {a.indicator_id: a.status for a in totals}
-    headlines: list[Headline] = []
-    for ind in m.Indicator.objects.filter(headline=True):
-        row = (
-            m.Observation.objects.filter(indicator=ind, key="", suppressed=False)
-            .order_by("-period")
-            .first()
-        )
-        headlines.append(Headline(ind, Cell.of(row) if row else None, status_of.get(ind.id)))
+    latest = _latest_totals()
+    headlines = [
+        Headline(ind, latest.get(ind.id), status_of.get(ind.id))
+        for ind in m.Indicator.objects.filter(headline=True)
+    ]
     counts: dict[str, int] = defaultdict(int)
     for a in totals:
         counts[a.status] += 1
     off_track = [
         a for a in totals if a.status in {m.ProgressStatus.LIMITED, m.ProgressStatus.DETERIORATION}
     ]
+    indicator_count = m.Indicator.objects.count()
+    without_target = m.Indicator.objects.filter(_NO_TARGET).count()
+    # a target set but nothing assessed yet (no data) counts as "not enough data"
+    counts[m.ProgressStatus.NOT_AVAILABLE.value] += (
+        indicator_count - without_target - len(status_of)
+    )
     return {
         "headlines": headlines,
         "counts": [(s, str(s.label), counts.get(s.value, 0)) for s in m.ProgressStatus],
+        "without_target": without_target,
         "off_track": sorted(off_track, key=lambda a: -a.rank),
-        "indicator_count": m.Indicator.objects.count(),
+        "indicator_count": indicator_count,
         "framework_count": m.Framework.objects.count(),
         "release": m.Release.objects.first(),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRow:
+    """One line of the list of all indicators."""
+
+    indicator: m.Indicator
+    cell: Cell | None
+    status: str | None
+
+    @property
+    def has_target(self) -> bool:
+        return self.indicator.target_value is not None and self.indicator.target_year is not None
+
+
+def indicator_list() -> list[IndicatorRow]:
+    """Every indicator, in catalogue order, with its latest national value and progress."""
+    status_of = dict(
+        m.Assessment.objects.filter(key="", method=m.ProgressMethod.CAGR_RATIO).values_list(
+            "indicator_id", "status"
+        )
+    )
+    latest = _latest_totals()
+    return [
+        IndicatorRow(ind, latest.get(ind.id), status_of.get(ind.id))
+        for ind in m.Indicator.objects.all()
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("frameworks/", views.frameworks, name="frameworks"),
     path("frameworks/<str:code>/", views.framework, name="framework"),
+    path("indicators/", views.indicators, name="indicators"),
     path("indicators/<str:code>/", views.indicator, name="indicator"),
     path("indicators/<str:code>/data.csv", views.download_csv, name="indicator_csv"),
     path("indicators/<str:code>/data.sdmx.csv", views.download_sdmx, name="indicator_sdmx"),

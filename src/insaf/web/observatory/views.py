@@ -35,6 +35,10 @@ def framework(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "observatory/framework.html", {"framework": fw, "nodes": nodes})
 
 
+def indicators(request: HttpRequest) -> HttpResponse:
+    return render(request, "observatory/indicators.html", {"rows": queries.indicator_list()})
+
+
 def indicator(request: HttpRequest, code: str) -> HttpResponse:
     ind = queries.published_indicator(code)
     if ind is None:

@@ -27,16 +27,6 @@ def num(value: float | None, decimals: int = 1) -> str:
 
 
 @register.filter
-def status_label(status: str | None) -> str:
-    """The translated name of a progress status."""
-    from insaf.web.observatory.models import ProgressStatus
-
-    if not status:
-        return str(ProgressStatus.NOT_AVAILABLE.label)
-    return str(ProgressStatus(status).label)
-
-
-@register.filter
 def flag_label(flag: str) -> str:
     """The translated name of an observation flag."""
     from django.utils.translation import gettext as _
