@@ -225,7 +225,9 @@ def test_the_list_of_all_indicators_matches_the_home_page_count(
     total = m.Indicator.objects.count()
     for lang in ("en", "ar"):
         listing = body(client.get(f"/{lang}/indicators/", **HOST))
-        rows = re.findall(r'<tr><th scope="row"><a href="/' + lang + r'/indicators/([^/]+)/"', listing)
+        rows = re.findall(
+            r'<tr><th scope="row"><a href="/' + lang + r'/indicators/([^/]+)/"', listing
+        )
         assert rows == list(m.Indicator.objects.values_list("code", flat=True))
         home = body(client.get(f"/{lang}/", **HOST))
         assert f'<td class="num" id="status-total">{total}</td>' in home
