@@ -57,7 +57,7 @@ def test_single_file_with_design_options() -> None:
         "stratum",
         "--psu",
         "psu",
-        "--level",
+        "--unit",
         "household",
         "--format",
         "json",

@@ -14,15 +14,17 @@ from rich.table import Table as RichTable
 
 from insaf.cli.app import app, console, reports_errors
 from insaf.cli.options import (
-    DataArg,
+    RENAMED_DESIGN_FLAGS,
     FpcOpt,
-    LevelOpt,
     LonelyOpt,
     PsuOpt,
     StrataOpt,
+    SurveyArg,
+    UnitOpt,
     WeightOpt,
     open_from_cli,
 )
+from insaf.cli.renamed import renamed
 from insaf.errors import InsafError
 from insaf.measures.catalogue import MEASURES, MeasureOptions, compute
 from insaf.measures.equity import gap as equity_gap
@@ -64,11 +66,13 @@ def _names(values: list[str] | None) -> tuple[str, ...] | None:
     return tuple(n.strip() for v in values for n in v.split(",") if n.strip())
 
 
-def _print(result: Estimates, fmt: OutputFormat, level: float) -> None:
+def _print(result: Estimates, fmt: OutputFormat, confidence: float) -> None:
     if fmt is OutputFormat.JSON:
-        sys.stdout.write(json.dumps(result.to_dicts(level), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(result.to_dicts(confidence), ensure_ascii=False, indent=2) + "\n"
+        )
         return
-    frame = result.table(level)
+    frame = result.table(confidence)
     if fmt is OutputFormat.CSV:
         sys.stdout.write(frame.write_csv())
         return
@@ -86,10 +90,10 @@ def _print(result: Estimates, fmt: OutputFormat, level: float) -> None:
     Console(width=max(console.width, 160)).print(table)
 
 
-@app.command("estimate")
+@app.command("estimate", cls=renamed({**RENAMED_DESIGN_FLAGS, "--ci-level": "--confidence"}))
 @reports_errors
 def estimate(
-    data: DataArg,
+    data: SurveyArg,
     measure: Annotated[
         str,
         typer.Option(
@@ -184,7 +188,7 @@ def estimate(
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
-    level: LevelOpt = Level.PERSON,
+    unit: UnitOpt = Level.PERSON,
     variance: Annotated[
         VarianceChoice,
         typer.Option(
@@ -196,8 +200,8 @@ def estimate(
         int, typer.Option("--replicates", help="Number of created bootstrap replicates.")
     ] = 200,
     seed: Annotated[int, typer.Option("--seed", help="Seed of created bootstrap replicates.")] = 1,
-    ci_level: Annotated[
-        float, typer.Option("--ci-level", help="Confidence level of the interval.")
+    confidence: Annotated[
+        float, typer.Option("--confidence", help="Confidence level of the interval (0-1).")
     ] = 0.95,
     output: Annotated[
         OutputFormat, typer.Option("--format", help="Output format.")
@@ -209,6 +213,8 @@ def estimate(
     Rates and indices are fractions (0.2649, not 26.49). The JSON output is a
     list with one object per domain (and per statistic for mpi, hoi and --gap).
     """
+    if not 0.0 < confidence < 1.0:
+        raise InsafError(f"--confidence must be between 0 and 1 (e.g. 0.95), not {confidence}")
     if of is not None and of not in ("median", "mean"):
         raise InsafError(f"--of must be median or mean, not {of!r}")
     if below is not None and below not in ("<", "<="):
@@ -220,7 +226,7 @@ def estimate(
     if nonpositive is not None and nonpositive not in ("error", "exclude"):
         raise InsafError(f"--nonpositive must be error or exclude, not {nonpositive!r}")
     survey = open_from_cli(
-        data, weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu, level=level
+        data, weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu, unit=unit
     )
     options = MeasureOptions(
         line=_line(line),
@@ -261,4 +267,4 @@ def estimate(
             replicates=replicates,
             seed=seed,
         )
-    _print(result, output, ci_level)
+    _print(result, output, confidence)

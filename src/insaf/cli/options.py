@@ -1,7 +1,7 @@
 """Options shared by every command that opens a survey.
 
 The flag names match the Python arguments and the manifest keys: ``--weight``,
-``--strata``, ``--psu``, ``--fpc``, ``--lonely-psu``.
+``--strata``, ``--psu``, ``--fpc``, ``--lonely-psu``, ``--unit`` (docs/glossary.md).
 """
 
 from __future__ import annotations
@@ -14,19 +14,24 @@ import typer
 from insaf.survey import DesignOptions, Level, LonelyPSU, Survey, open_survey
 
 __all__ = [
-    "DataArg",
+    "RENAMED_DESIGN_FLAGS",
     "FpcOpt",
-    "LevelOpt",
     "LonelyOpt",
     "PsuOpt",
     "StrataOpt",
+    "SurveyArg",
+    "UnitOpt",
     "WeightOpt",
     "open_from_cli",
 ]
 
-DataArg = Annotated[
+RENAMED_DESIGN_FLAGS = {"--level": "--unit"}
+"""Old design flags still read for one release (``insaf.cli.renamed``)."""
+
+SurveyArg = Annotated[
     Path,
     typer.Argument(
+        metavar="SURVEY",
         help="A survey manifest (survey.yaml), a folder holding one, or a single data file "
         "(.csv, .parquet, .dta, .sav).",
         show_default=False,
@@ -53,9 +58,9 @@ LonelyOpt = Annotated[
         "--lonely-psu", help="Rule for strata with a single PSU (as R's survey.lonely.psu)."
     ),
 ]
-LevelOpt = Annotated[
+UnitOpt = Annotated[
     Level,
-    typer.Option("--level", help="For a single data file: what its rows are."),
+    typer.Option("--unit", help="For a single data file: what its rows are (person, household)."),
 ]
 
 
@@ -67,8 +72,8 @@ def open_from_cli(
     psu: str | None = None,
     fpc: str | None = None,
     lonely_psu: LonelyPSU | None = None,
-    level: Level = Level.PERSON,
+    unit: Level = Level.PERSON,
 ) -> Survey:
     """Open the survey named on the command line, design options overriding the manifest's."""
     options = DesignOptions(weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu)
-    return open_survey(data, design=options, level=level)
+    return open_survey(data, design=options, level=unit)

@@ -12,15 +12,17 @@ from rich.text import Text
 
 from insaf.cli.app import app, console, reports_errors
 from insaf.cli.options import (
-    DataArg,
+    RENAMED_DESIGN_FLAGS,
     FpcOpt,
-    LevelOpt,
     LonelyOpt,
     PsuOpt,
     StrataOpt,
+    SurveyArg,
+    UnitOpt,
     WeightOpt,
     open_from_cli,
 )
+from insaf.cli.renamed import renamed
 from insaf.survey import Level
 from insaf.survey.inspect import Inspection, inspect_survey
 from insaf.survey.validate import Severity, ValidationReport, validate
@@ -38,16 +40,16 @@ class OutputFormat(StrEnum):
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
 
 
-@app.command("inspect")
+@app.command("inspect", cls=renamed(RENAMED_DESIGN_FLAGS))
 @reports_errors
 def inspect_command(
-    data: DataArg,
+    data: SurveyArg,
     weight: WeightOpt = None,
     strata: StrataOpt = None,
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
-    level: LevelOpt = Level.PERSON,
+    unit: UnitOpt = Level.PERSON,
     format: FormatOpt = OutputFormat.TABLE,
 ) -> None:
     """Rows, households, persons, weighted population, design, variables and problems.
@@ -55,7 +57,7 @@ def inspect_command(
     Exits with status 1 when validation finds errors.
     """
     survey = open_from_cli(
-        data, weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu, level=level
+        data, weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu, unit=unit
     )
     inspection = inspect_survey(survey)
     if format is OutputFormat.JSON:
@@ -66,16 +68,16 @@ def inspect_command(
         raise typer.Exit(EXIT_INVALID)
 
 
-@app.command("validate")
+@app.command("validate", cls=renamed(RENAMED_DESIGN_FLAGS))
 @reports_errors
 def validate_command(
-    data: DataArg,
+    data: SurveyArg,
     weight: WeightOpt = None,
     strata: StrataOpt = None,
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
-    level: LevelOpt = Level.PERSON,
+    unit: UnitOpt = Level.PERSON,
     format: FormatOpt = OutputFormat.TABLE,
 ) -> None:
     """Check keys, links, weights, design and declared roles; list every problem.
@@ -83,7 +85,7 @@ def validate_command(
     Exits with status 1 when there are errors (warnings alone exit 0).
     """
     survey = open_from_cli(
-        data, weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu, level=level
+        data, weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu, unit=unit
     )
     report = validate(survey)
     if format is OutputFormat.JSON:

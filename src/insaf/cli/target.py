@@ -13,14 +13,15 @@ from rich.table import Table as RichTable
 
 from insaf.cli.app import app, console, reports_errors
 from insaf.cli.options import (
-    DataArg,
     FpcOpt,
     LonelyOpt,
     PsuOpt,
     StrataOpt,
+    SurveyArg,
     WeightOpt,
     open_from_cli,
 )
+from insaf.cli.renamed import renamed
 from insaf.errors import InsafError
 from insaf.survey import Level, Survey
 from insaf.targeting import (
@@ -52,11 +53,6 @@ class Selection(StrEnum):
     OLS = "ols"
     STEPWISE = "stepwise"
     LASSO = "lasso"
-
-
-class WeightsChoice(StrEnum):
-    HOUSEHOLD = "household"
-    PERSON = "person"
 
 
 class Unit(StrEnum):
@@ -113,7 +109,7 @@ def _open(
         psu=psu,
         fpc=fpc,
         lonely_psu=lonely_psu,  # type: ignore[arg-type]
-        level=Level.HOUSEHOLD,
+        unit=Level.HOUSEHOLD,
     )
 
 
@@ -125,10 +121,10 @@ def _ci(block: dict[str, float | None] | None) -> str:
     return f"{block['estimate']:.3f}{interval}"
 
 
-@target_app.command("fit")
+@target_app.command("fit", cls=renamed({"--weights": "--unit"}))
 @reports_errors
 def fit_command(
-    data: DataArg,
+    data: SurveyArg,
     proxies: Annotated[
         list[str],
         typer.Option(
@@ -147,10 +143,14 @@ def fit_command(
     selection: Annotated[
         Selection, typer.Option("--selection", help="ols, stepwise (forward, BIC) or lasso.")
     ] = Selection.OLS,
-    weights: Annotated[
-        WeightsChoice,
-        typer.Option("--weights", help="Regression weights: household, or person (x size)."),
-    ] = WeightsChoice.HOUSEHOLD,
+    unit: Annotated[
+        Unit,
+        typer.Option(
+            "--unit",
+            help="Whom the regression counts: households (household weights), or persons "
+            "(household weight x size).",
+        ),
+    ] = Unit.HOUSEHOLD,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (by PSU).")] = 5,
     test_share: Annotated[
         float | None,
@@ -181,7 +181,7 @@ def fit_command(
         net_of=net_of,
         by=by,
         selection=selection.value,
-        weights=weights.value,
+        weights=unit.value,
         folds=folds,
         test_share=test_share,
         seed=seed,
@@ -210,7 +210,7 @@ def fit_command(
 @target_app.command("evaluate")
 @reports_errors
 def evaluate_command(
-    data: DataArg,
+    data: SurveyArg,
     model: Annotated[
         Path | None, typer.Option("--model", help="A PMT model (JSON) from insaf target fit.")
     ] = None,
@@ -336,7 +336,7 @@ def _show(result: Evaluation, output: OutputFormat) -> None:
 @target_app.command("compare")
 @reports_errors
 def compare_command(
-    data: DataArg,
+    data: SurveyArg,
     budget: Annotated[
         float | None,
         typer.Option(
