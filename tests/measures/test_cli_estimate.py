@@ -30,7 +30,7 @@ def test_json_shape_and_values(eusilc_golden: dict[str, Any]) -> None:
     assert set(row) == {
         "measure",
         "domain",
-        "estimate",
+        "value",
         "se",
         "ci_low",
         "ci_high",
@@ -39,9 +39,9 @@ def test_json_shape_and_values(eusilc_golden: dict[str, Any]) -> None:
         "population",
     }
     assert row["measure"] == "gini" and row["domain"] is None and row["n"] == 14827
-    assert row["estimate"] == pytest.approx(eusilc_golden["gini_osier"]["value"], rel=1e-8)
+    assert row["value"] == pytest.approx(eusilc_golden["gini_osier"]["value"], rel=1e-8)
     assert row["se"] == pytest.approx(eusilc_golden["gini_osier"]["se"], rel=1e-6)
-    assert row["ci_low"] == pytest.approx(row["estimate"] - 1.959963984540054 * row["se"])
+    assert row["ci_low"] == pytest.approx(row["value"] - 1.959963984540054 * row["se"])
 
 
 def test_domains_relative_line(eusilc_golden: dict[str, Any]) -> None:
@@ -64,7 +64,7 @@ def test_domains_relative_line(eusilc_golden: dict[str, Any]) -> None:
     assert len(rows) == 9
     for row in rows:
         g = eusilc_golden[f"arpr_lt_db040_{row['domain']['db040']}"]
-        assert row["estimate"] == pytest.approx(g["value"], rel=1e-8)
+        assert row["value"] == pytest.approx(g["value"], rel=1e-8)
         assert row["se"] == pytest.approx(g["se"], rel=1e-6)
 
 
@@ -83,7 +83,7 @@ def test_fgt_with_line_and_csv(eusilc_golden: dict[str, Any]) -> None:
     )
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
-    assert lines[0].startswith("measure,rb090,estimate,se")
+    assert lines[0].startswith("measure,rb090,value,se")
     assert len(lines) == 3
 
 
@@ -136,7 +136,7 @@ def test_mpi_presets_and_gap(demo_manifest: str, mpi_golden: dict[str, Any]) -> 
     assert result.exit_code == 0, result.output
     rows = {r["measure"]: r for r in json.loads(result.stdout)}
     for stat in ("H", "A", "M0"):
-        assert rows[f"mpi.{stat}"]["estimate"] == pytest.approx(
+        assert rows[f"mpi.{stat}"]["value"] == pytest.approx(
             mpi_golden[f"arab_{stat}"]["value"], rel=1e-8
         )
         assert rows[f"mpi.{stat}"]["se"] == pytest.approx(
@@ -149,9 +149,7 @@ def test_mpi_presets_and_gap(demo_manifest: str, mpi_golden: dict[str, Any]) -> 
     rows = json.loads(result.stdout)
     diff = next(r for r in rows if r["measure"].startswith("gap.difference[mpi.H:"))
     assert diff["measure"] == "gap.difference[mpi.H: nationality=2 vs 1]"
-    assert diff["estimate"] == pytest.approx(
-        mpi_golden["global_gap_H_difference"]["value"], rel=1e-8
-    )
+    assert diff["value"] == pytest.approx(mpi_golden["global_gap_H_difference"]["value"], rel=1e-8)
     assert diff["se"] == pytest.approx(mpi_golden["global_gap_H_difference"]["se"], rel=1e-6)
 
 
@@ -187,7 +185,7 @@ def test_hoi(demo_manifest: str, mpi_golden: dict[str, Any]) -> None:
     assert result.exit_code == 0, result.output
     rows = {r["measure"]: r for r in json.loads(result.stdout)}
     assert set(rows) == {"hoi.coverage", "hoi.D", "hoi"}
-    assert rows["hoi"]["estimate"] == pytest.approx(mpi_golden["hoi"]["value"], rel=1e-8)
+    assert rows["hoi"]["value"] == pytest.approx(mpi_golden["hoi"]["value"], rel=1e-8)
     assert rows["hoi"]["se"] == pytest.approx(mpi_golden["hoi"]["se"], rel=1e-6)
 
 
@@ -206,7 +204,7 @@ def test_gap_on_a_single_file(equity_golden: dict[str, Any]) -> None:
     )
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
-    assert lines[0].startswith("measure,rb090,estimate,se")
+    assert lines[0].startswith("measure,rb090,value,se")
     ratio = lines[4].split(",")
     assert ratio[0] == "gap.ratio[mean: rb090=female vs male]"
     assert float(ratio[2]) == pytest.approx(equity_golden["gap_eqIncome_ratio"]["value"], rel=1e-8)

@@ -155,7 +155,7 @@ def test_gap_errors_and_matching() -> None:
         m.gap(survey, "mean", "y", between=("s", 2, 1), by="s")
     zero = frame.with_columns(pl.Series("y", [0.0, 0.0, 3.0, 4.0]))
     ratio = m.gap(survey_of(zero, weight="w"), "mean", "y", between=("s", 2, 1))[3]
-    assert math.isnan(ratio.value) and ratio.to_dict()["estimate"] is None
+    assert math.isnan(ratio.value) and ratio.to_dict()["value"] is None
 
 
 # -- invariants (Hypothesis) -------------------------------------------------------------

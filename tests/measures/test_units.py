@@ -229,7 +229,7 @@ def test_estimate_values_repr_and_dict() -> None:
     assert list(d) == [
         "measure",
         "domain",
-        "estimate",
+        "value",
         "se",
         "ci_low",
         "ci_high",
@@ -242,7 +242,7 @@ def test_estimate_values_repr_and_dict() -> None:
     assert table.columns == [
         "measure",
         "g",
-        "estimate",
+        "value",
         "se",
         "ci_low",
         "ci_high",
@@ -286,3 +286,17 @@ def test_all_is_sorted_and_complete() -> None:
         and (getattr(v, "__module__", "") or "").startswith("insaf.measures")
     }
     assert public == set(exported)
+
+
+def test_level_keyword_of_an_interval_is_renamed_confidence() -> None:
+    """docs/glossary.md: ``level=`` still works for one release, with a DeprecationWarning."""
+    x = m.Estimate(measure="mean", value=10.0, se=2.0, n=5, population=5.0)
+    with pytest.warns(DeprecationWarning, match="level= is deprecated; use confidence="):
+        old = x.ci(level=0.9)  # type: ignore[call-arg]
+    assert old == x.ci(confidence=0.9)
+    # z(0.95) = 1.6448536269514722: 10 -+ 2 z
+    assert old == pytest.approx((10.0 - 2 * 1.6448536269514722, 10.0 + 2 * 1.6448536269514722))
+    with pytest.raises(TypeError, match="both level= and confidence="):
+        x.ci(level=0.9, confidence=0.9)  # type: ignore[call-arg]
+    with pytest.warns(DeprecationWarning):
+        assert x.to_dict(level=0.9)["ci_low"] == old[0]  # type: ignore[call-arg]

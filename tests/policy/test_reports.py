@@ -52,7 +52,7 @@ def test_cli_writes_json_tables_and_brief(scenario_file: Path, tmp_path: Path, l
     grant = document["reforms"]["grant"]
     for key in ("fiscal", "poverty", "inequality", "deciles", "groups", "winners_losers"):
         assert key in grant
-    assert set(grant["poverty"][0]["change"]) == {"estimate", "se", "ci_low", "ci_high"}
+    assert set(grant["poverty"][0]["change"]) == {"value", "se", "ci_low", "ci_high"}
     assert len(grant["deciles"]) == 10
     assert grant["solved"]["parameter"] == "child_grant.amount"
     assert document["scenario"]["survey"]["fingerprint"]

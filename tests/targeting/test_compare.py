@@ -57,7 +57,7 @@ def test_outputs(comparison: Comparison, tmp_path: Path) -> None:
     data = json.loads((tmp_path / "comparison.json").read_text())
     assert [d["id"] for d in data["designs"]][:2] == ["universal", "child_grant"]
     assert set(data["designs"][0]["headline"]["exclusion_error_line"]) == {
-        "estimate",
+        "value",
         "se",
         "ci_low",
         "ci_high",
@@ -112,7 +112,7 @@ def test_command_line(demo: Survey, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["details"]["kind"] == "pmt"
-    assert out["summary"]["coverage"]["estimate"] == pytest.approx(0.2, abs=0.01)
+    assert out["summary"]["coverage"]["value"] == pytest.approx(0.2, abs=0.01)
     result = runner.invoke(
         app,
         ["target", "compare", str(folder), "--budget", "5e8", "--model", str(model),

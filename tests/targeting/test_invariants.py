@@ -46,9 +46,9 @@ def test_a_rule_selecting_nobody_costs_nothing(demo: Survey) -> None:
     assert result.definitions["line"]["exclusion_error"].value == pytest.approx(1.0)
     out = result.to_dict()
     # undefined shares are JSON nulls, never silent numbers
-    assert out["definitions"]["line"]["inclusion_error"]["estimate"] is None
-    assert out["summary"]["benefit_cost_ratio"]["estimate"] is None
-    assert out["poverty"]["fgt0"]["change"]["estimate"] == 0.0
+    assert out["definitions"]["line"]["inclusion_error"]["value"] is None
+    assert out["summary"]["benefit_cost_ratio"]["value"] is None
+    assert out["poverty"]["fgt0"]["change"]["value"] == 0.0
 
 
 def test_budget_is_spent_exactly(demo: Survey, model: PmtModel) -> None:

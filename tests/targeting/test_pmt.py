@@ -104,11 +104,11 @@ def test_perfect_prediction_validates_perfectly() -> None:
     y = rng.normal(size=design.n_units)
     w = rng.uniform(1, 2, design.n_units)
     out = validate_predictions(y, y.copy(), w, w * 3, design, replicates=10, seed=4)
-    assert out["r2"]["estimate"] == pytest.approx(1.0)
-    assert out["spearman"]["estimate"] == pytest.approx(1.0)
+    assert out["r2"]["value"] == pytest.approx(1.0)
+    assert out["spearman"]["value"] == pytest.approx(1.0)
     for row in out["curve"]:
-        assert row["exclusion_poorest"]["estimate"] == pytest.approx(0.0, abs=1e-12)
-        assert row["inclusion_poorest"]["estimate"] == pytest.approx(0.0, abs=1e-12)
+        assert row["exclusion_poorest"]["value"] == pytest.approx(0.0, abs=1e-12)
+        assert row["inclusion_poorest"]["value"] == pytest.approx(0.0, abs=1e-12)
     again = validate_predictions(y, y * 0.5 + 0.1, w, w, design, replicates=10, seed=4)
     same = validate_predictions(y, y * 0.5 + 0.1, w, w, design, replicates=10, seed=4)
     assert again == same  # bootstrap deterministic by seed
@@ -116,13 +116,13 @@ def test_perfect_prediction_validates_perfectly() -> None:
 
 def test_fit_on_the_demo_country(demo: Survey, model: PmtModel) -> None:
     v = model.validation
-    assert 0.4 < v["cv"]["r2"]["estimate"] < v["in_sample"]["r2"] + 0.01
-    assert v["cv"]["r2"]["ci_low"] < v["cv"]["r2"]["estimate"] < v["cv"]["r2"]["ci_high"]
+    assert 0.4 < v["cv"]["r2"]["value"] < v["in_sample"]["r2"] + 0.01
+    assert v["cv"]["r2"]["ci_low"] < v["cv"]["r2"]["value"] < v["cv"]["r2"]["ci_high"]
     assert len(v["cv"]["per_fold"]) == 5
     coverages = [row["coverage"] for row in v["cv"]["curve"]]
     assert coverages[0] == pytest.approx(0.10) and coverages[-1] == pytest.approx(0.60)
     # exclusion errors fall as coverage rises
-    errors = [row["exclusion_poorest"]["estimate"] for row in v["cv"]["curve"]]
+    errors = [row["exclusion_poorest"]["value"] for row in v["cv"]["curve"]]
     assert errors[0] > errors[-1]
     assert model.survey["year"] == 2024 and model.seed == 3
 
@@ -150,7 +150,7 @@ def test_selection_methods(demo: Survey, selection: str) -> None:
     model = fit_pmt(demo, PROXIES, selection=selection, replicates=0)  # type: ignore[arg-type]
     assert model.selection == selection
     assert 0 < len(model.proxies) <= len(PROXIES)
-    assert model.validation["cv"]["r2"]["estimate"] > 0.4
+    assert model.validation["cv"]["r2"]["value"] > 0.4
     if selection == "lasso":
         assert model.penalty is not None and model.penalty > 0
 

@@ -114,11 +114,11 @@ def _open(
 
 
 def _ci(block: dict[str, float | None] | None) -> str:
-    if not block or block.get("estimate") is None:
+    if not block or block.get("value") is None:
         return "–"
     low, high = block.get("ci_low"), block.get("ci_high")
     interval = f" [{low:.3f}, {high:.3f}]" if low is not None and high is not None else ""
-    return f"{block['estimate']:.3f}{interval}"
+    return f"{block['value']:.3f}{interval}"
 
 
 @target_app.command("fit", cls=renamed({"--weights": "--unit"}))
@@ -316,13 +316,13 @@ def _show(result: Evaluation, output: OutputFormat) -> None:
             f"eligible: {d['eligible'] or 'everyone'}"
         )
     table = RichTable(show_edge=False, header_style="bold")
-    for column in ("metric", "definition", "estimate", "se", "95% CI"):
+    for column in ("metric", "definition", "value", "se", "95% CI"):
         table.add_column(column, justify="left" if column in ("metric", "definition") else "right")
     frame = result.table().filter(
         result.table()["section"].is_in(["summary", "targeting", "poverty"])
     )
     for row in frame.iter_rows(named=True):
-        est, se = row["estimate"], row["se"]
+        est, se = row["value"], row["se"]
         table.add_row(
             row["measure"],
             row["definition"] or "",

@@ -22,6 +22,7 @@ from typing import Any, overload
 
 import polars as pl
 
+from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError
 from insaf.measures.variance import DesignArrays, FloatArray, ReplicateSpec
 
@@ -97,26 +98,29 @@ class Estimate:
     def variance(self) -> float:
         return self.se**2
 
-    def ci(self, level: float = 0.95) -> tuple[float, float]:
-        """Confidence interval at ``level`` (normal unless ``df`` or a fixed interval is set)."""
+    @renamed_keywords(level="confidence")
+    def ci(self, confidence: float = 0.95) -> tuple[float, float]:
+        """Confidence interval at level ``confidence`` (normal unless ``df`` or a fixed
+        interval is set)."""
         if self.interval is not None:
             fixed, low, high = self.interval
-            if abs(fixed - level) > 1e-12:
+            if abs(fixed - confidence) > 1e-12:
                 raise InsafError(
-                    f"this {self.measure} interval (Woodruff) was computed at level {fixed}; "
-                    f"estimate again with level={level}"
+                    f"this {self.measure} interval (Woodruff) was computed at confidence "
+                    f"{fixed}; estimate again with confidence={confidence}"
                 )
             return (low, high)
-        half = _critical(level, self.df) * self.se
+        half = _critical(confidence, self.df) * self.se
         return (self.value - half, self.value + half)
 
-    def to_dict(self, level: float = 0.95) -> dict[str, Any]:
-        """The JSON shape of the CLI: measure, domain, estimate, se, ci, cv, n, population."""
-        low, high = self.ci(level)
+    @renamed_keywords(level="confidence")
+    def to_dict(self, confidence: float = 0.95) -> dict[str, Any]:
+        """The JSON shape of the CLI: measure, domain, value, se, ci, cv, n, population."""
+        low, high = self.ci(confidence)
         return {
             "measure": self.measure,
             "domain": dict(self.domain) if self.domain is not None else None,
-            "estimate": _clean(self.value),
+            "value": _clean(self.value),
             "se": _clean(self.se),
             "ci_low": _clean(low),
             "ci_high": _clean(high),
@@ -125,8 +129,9 @@ class Estimate:
             "population": self.population,
         }
 
-    def table(self, level: float = 0.95) -> pl.DataFrame:
-        return Estimates([self]).table(level)
+    @renamed_keywords(level="confidence")
+    def table(self, confidence: float = 0.95) -> pl.DataFrame:
+        return Estimates([self]).table(confidence)
 
     def __repr__(self) -> str:
         where = ""
@@ -204,14 +209,17 @@ class Estimates(Sequence[Estimate]):
     def cv(self) -> float:
         return self._only().cv
 
-    def ci(self, level: float = 0.95) -> tuple[float, float]:
-        return self._only().ci(level)
+    @renamed_keywords(level="confidence")
+    def ci(self, confidence: float = 0.95) -> tuple[float, float]:
+        return self._only().ci(confidence)
 
-    def to_dicts(self, level: float = 0.95) -> list[dict[str, Any]]:
-        return [e.to_dict(level) for e in self._items]
+    @renamed_keywords(level="confidence")
+    def to_dicts(self, confidence: float = 0.95) -> list[dict[str, Any]]:
+        return [e.to_dict(confidence) for e in self._items]
 
-    def table(self, level: float = 0.95) -> pl.DataFrame:
-        """One row per estimate: measure, domain columns, estimate, se, CI, cv, n, population."""
+    @renamed_keywords(level="confidence")
+    def table(self, confidence: float = 0.95) -> pl.DataFrame:
+        """One row per estimate: measure, domain columns, value, se, CI, cv, n, population."""
         by = list(self._by)
         for e in self._items:
             for k in e.domain or {}:
@@ -219,10 +227,10 @@ class Estimates(Sequence[Estimate]):
                     by.append(k)
         rows: dict[str, list[Any]] = {"measure": []}
         rows.update({k: [] for k in by})
-        cols = ["estimate", "se", "ci_low", "ci_high", "cv", "n", "population"]
+        cols = ["value", "se", "ci_low", "ci_high", "cv", "n", "population"]
         rows.update({c: [] for c in cols})
         for e in self._items:
-            d = e.to_dict(level)
+            d = e.to_dict(confidence)
             rows["measure"].append(e.measure)
             for k in by:
                 rows[k].append((e.domain or {}).get(k))

@@ -28,6 +28,7 @@ from typing import Any
 
 import polars as pl
 
+from insaf._renamed import renamed_keywords
 from insaf.measures import Estimate
 from insaf.policy.scenario import Scenario, text_of
 from insaf.policy.solver import Solved
@@ -55,11 +56,16 @@ def _clean(x: float) -> float | None:
     return None if math.isnan(x) or math.isinf(x) else x
 
 
-def estimate_dict(e: Estimate, level: float = 0.95) -> dict[str, float | None]:
-    """``{"estimate", "se", "ci_low", "ci_high"}`` (JSON nulls for undefined values)."""
-    low, high = e.ci(level)
+@renamed_keywords(level="confidence")
+def estimate_dict(e: Estimate, confidence: float = 0.95) -> dict[str, float | None]:
+    """``{"value", "se", "ci_low", "ci_high"}``, the JSON of an estimate everywhere.
+
+    Undefined values (NaN, infinite) are JSON nulls; so is the interval of an
+    undefined value.
+    """
+    low, high = e.ci(confidence) if not math.isnan(e.value) else (math.nan, math.nan)
     return {
-        "estimate": _clean(e.value),
+        "value": _clean(e.value),
         "se": _clean(e.se),
         "ci_low": _clean(low),
         "ci_high": _clean(high),

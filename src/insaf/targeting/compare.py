@@ -19,12 +19,13 @@ import polars as pl
 
 from insaf.errors import InsafError
 from insaf.measures import Estimate
+from insaf.policy.impact import estimate_dict
 from insaf.policy.instruments import CashTransfer
 from insaf.survey import Survey
 from insaf.targeting.data import TargetingData
 from insaf.targeting.designs import DEFAULT_PROXIES, DesignsFile, DesignSpec
 from insaf.targeting.evaluate import evaluate_rule
-from insaf.targeting.metrics import Evaluation, estimate_dict
+from insaf.targeting.metrics import Evaluation
 from insaf.targeting.model import PmtModel
 from insaf.targeting.pmt import fit_pmt
 from insaf.targeting.rules import SCORE, RuleEngine
@@ -139,7 +140,7 @@ class Comparison:
             }
             for key, e in headline(r.evaluation).items():
                 d = estimate_dict(e, level)
-                row[key] = d["estimate"]
+                row[key] = d["value"]
                 row[f"{key}_se"] = d["se"]
             rows.append(row)
         return pl.DataFrame(rows, infer_schema_length=None)
@@ -153,7 +154,7 @@ class Comparison:
             "period": data.period,
             "welfare": data.welfare_name,
             "net_of": data.net_of,
-            "poverty_line": data.line_name,
+            "line": data.line_name,
             "poorest": self.spec.poorest,
             "confidence": level,
             "survey": {

@@ -42,27 +42,13 @@ from insaf.errors import InsafError
 from insaf.measures import Estimate, difference
 from insaf.measures.estimate import LinearBasis
 from insaf.measures.variance import FloatArray, linearized_variance
+from insaf.policy.impact import estimate_dict
 from insaf.targeting.data import TargetingData
 from insaf.targeting.estimators import LinearBatch, scaled
 
-__all__ = ["DEFINITIONS", "Evaluation", "concentration", "estimate_dict", "evaluate_benefit"]
+__all__ = ["DEFINITIONS", "Evaluation", "concentration", "evaluate_benefit"]
 
 DEFINITIONS = ("line", "poorest")
-
-
-def _clean(x: float) -> float | None:
-    return None if math.isnan(x) or math.isinf(x) else x
-
-
-def estimate_dict(e: Estimate, level: float = 0.95) -> dict[str, float | None]:
-    """``{"estimate", "se", "ci_low", "ci_high"}`` (JSON nulls for undefined values)."""
-    low, high = e.ci(level) if not math.isnan(e.value) else (math.nan, math.nan)
-    return {
-        "estimate": _clean(e.value),
-        "se": _clean(e.se),
-        "ci_low": _clean(low),
-        "ci_high": _clean(high),
-    }
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -90,7 +76,7 @@ class Evaluation:
             "rule": self.rule,
             "details": dict(self.details),
             "welfare": self.welfare,
-            "poverty_line": self.line,
+            "line": self.line,
             "poorest": self.poorest,
             "confidence": level,
             "summary": block(self.summary),
@@ -98,13 +84,13 @@ class Evaluation:
             "poverty": {k: block(v) for k, v in self.poverty.items()},
             "deciles": [{"decile": i + 1, **block(row)} for i, row in enumerate(self.deciles)],
             "groups": {
-                g: [{"value": value, **block(row)} for value, row in rows]
+                g: [{"category": category, **block(row)} for category, row in rows]
                 for g, rows in self.groups.items()
             },
         }
 
     def table(self, level: float = 0.95) -> pl.DataFrame:
-        """One row per statistic: section, definition, group, value, measure, estimate, se, CI."""
+        """One row per statistic: section, definition, group, category, measure, value, se, CI."""
         rows: list[dict[str, Any]] = []
 
         def add(section: str, measure: str, e: Estimate, **keys: Any) -> None:
@@ -113,7 +99,7 @@ class Evaluation:
                     "section": section,
                     "definition": keys.get("definition"),
                     "group": keys.get("group"),
-                    "value": None if keys.get("value") is None else str(keys["value"]),
+                    "category": None if keys.get("category") is None else str(keys["category"]),
                     "measure": measure,
                     **estimate_dict(e, level),
                 }
@@ -129,18 +115,18 @@ class Evaluation:
                 add("poverty", f"{a}_{k}", e)
         for i, row in enumerate(self.deciles):
             for k, e in row.items():
-                add("deciles", k, e, group="decile", value=i + 1)
+                add("deciles", k, e, group="decile", category=i + 1)
         for g, grows in self.groups.items():
-            for value, row in grows:
+            for category, row in grows:
                 for k, e in row.items():
-                    add("groups", k, e, group=g, value=value)
+                    add("groups", k, e, group=g, category=category)
         schema: dict[str, Any] = {
             "section": pl.String,
             "definition": pl.String,
             "group": pl.String,
-            "value": pl.String,
+            "category": pl.String,
             "measure": pl.String,
-            "estimate": pl.Float64,
+            "value": pl.Float64,
             "se": pl.Float64,
             "ci_low": pl.Float64,
             "ci_high": pl.Float64,

@@ -205,7 +205,7 @@ def _method(c: Comparison, lang: str) -> str:
         ]
         if model is not None:
             cv = model.validation.get("cv", {})
-            r2 = (cv.get("r2") or {}).get("estimate")
+            r2 = (cv.get("r2") or {}).get("value")
             parts.append(
                 f"نموذج اختبار الموارد بالمؤشرات غير المباشرة: {escape(model.selection)}، "
                 f"{len(model.proxies)} مؤشراً، معامل التحديد خارج العينة {r2}."
@@ -221,7 +221,7 @@ def _method(c: Comparison, lang: str) -> str:
         ]
         if model is not None:
             cv = model.validation.get("cv", {})
-            r2 = (cv.get("r2") or {}).get("estimate")
+            r2 = (cv.get("r2") or {}).get("value")
             parts.append(
                 f"Proxy-means test: {escape(model.selection)}, {len(model.proxies)} proxies, "
                 f"out-of-sample R² {r2} (cross-validated by PSU)."

@@ -186,7 +186,7 @@ def validate_predictions(
     for k in SCALARS:
         low, high = interval(k)
         out[k] = {
-            "estimate": _num(float(point[k])),
+            "value": _num(float(point[k])),
             "ci_low": _num(float(low)),
             "ci_high": _num(float(high)),
         }
@@ -196,7 +196,7 @@ def validate_predictions(
         row: dict[str, Any] = {"coverage": c}
         for k, (low, high) in bounds.items():
             row[k] = {
-                "estimate": _num(float(point[k][i])),
+                "value": _num(float(point[k][i])),
                 "ci_low": _num(float(low[i])),
                 "ci_high": _num(float(high[i])),
             }

@@ -45,7 +45,7 @@ def test_a_stored_statement_reproduces_identically(council: Council) -> None:
         scenario_text=stored.scenario_text, scenario_name=stored.scenario_name, survey=stored.survey
     )
     assert again == stored.impact  # every number, identical
-    net = stored.impact["reforms"]["child_grant"]["fiscal"][-1]["change"]["estimate"]
+    net = stored.impact["reforms"]["child_grant"]["fiscal"][-1]["change"]["value"]
     assert abs(net) < 1.0  # budget neutral: the solver spends what the subsidy cost
     assert stored.impact["reforms"]["child_grant"]["solved"]["parameter"] == "child_grant.amount"
     assert "<html" in stored.brief_ar and 'dir="rtl"' in stored.brief_ar
@@ -147,3 +147,12 @@ def test_scenario_upload_errors_name_the_line(council: Council) -> None:
             survey=SMALL,
         )
     assert m.ImpactStatement.objects.filter(referral=referral).count() == 1
+
+
+def test_impacts_stored_before_the_glossary_still_read() -> None:
+    """Until 0.1 an estimate's point value was stored as "estimate"; it is "value" now."""
+    from insaf.web.council.presentation import _num
+
+    old = _num({"estimate": 0.25, "se": 0.01, "ci_low": 0.23, "ci_high": 0.27}, 100)
+    new = _num({"value": 0.25, "se": 0.01, "ci_low": 0.23, "ci_high": 0.27}, 100)
+    assert (old.value, old.low, old.high) == (new.value, new.low, new.high) == (25.0, 23.0, 27.0)

@@ -279,7 +279,8 @@ def _num(estimate: Any, scale: float = 1.0) -> Num:
         value = estimate.get(key)
         return None if value is None else float(value) * scale
 
-    return Num(get("estimate"), get("ci_low"), get("ci_high"))
+    # "estimate": the key of impacts stored before the glossary named it "value"
+    return Num(get("value" if "value" in estimate else "estimate"), get("ci_low"), get("ci_high"))
 
 
 @dataclass(slots=True)
