@@ -3,7 +3,8 @@
 Every setting the platform reads is named here, once: ``INSAF_DATA`` (the data
 folder), ``INSAF_DEBUG``, ``INSAF_SECRET_KEY``, ``INSAF_ALLOWED_HOSTS``,
 ``INSAF_HTTPS``, ``INSAF_SECURE_COOKIES``, ``INSAF_LOGIN_ATTEMPTS``,
-``INSAF_LOGIN_WINDOW``, ``INSAF_PAGE_CACHE`` and ``DATABASE_URL``.
+``INSAF_LOGIN_WINDOW``, ``INSAF_PAGE_CACHE``, the ``INSAF_EMAIL_*`` settings of
+the mail that verifies a citizen's address, and ``DATABASE_URL``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ __all__ = [
     "SETTINGS",
     "data_dir",
     "database_from_url",
+    "email_backend",
     "env_bool",
     "env_int",
     "env_list",
@@ -38,6 +40,12 @@ SETTINGS: dict[str, str] = {
     "INSAF_LOGIN_ATTEMPTS": "failed logins allowed per account and per address in the window (5)",
     "INSAF_LOGIN_WINDOW": "seconds over which failed logins are counted (900)",
     "INSAF_PAGE_CACHE": "public pages and API answers cached in sqlite (default), memory or off",
+    "INSAF_EMAIL": "how mail is sent: console (default: printed on the server's output) or smtp",
+    "INSAF_EMAIL_HOST": "SMTP server (localhost)",
+    "INSAF_EMAIL_PORT": "SMTP port (587)",
+    "INSAF_EMAIL_USER": "SMTP user name (none)",
+    "INSAF_EMAIL_PASSWORD": "SMTP password (none)",
+    "INSAF_EMAIL_FROM": "sender of the platform's mail (INSAF <no-reply@localhost>)",
     "DATABASE_URL": "postgres://user:password@host:port/name or sqlite:///path (default SQLite)",
 }
 
@@ -73,6 +81,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+
+
+def email_backend() -> str:
+    """Django's ``EMAIL_BACKEND`` from ``INSAF_EMAIL`` (``console`` or ``smtp``)."""
+    name = env_str("INSAF_EMAIL", "console").strip().lower() or "console"
+    if name not in _EMAIL_BACKENDS:
+        raise InsafError(f"INSAF_EMAIL={name!r}: expected console or smtp")
+    return _EMAIL_BACKENDS[name]
 
 
 def data_dir() -> Path:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from insaf.web.env import (
     data_dir,
     database_from_url,
+    email_backend,
     env_bool,
     env_int,
     env_list,
@@ -116,6 +117,17 @@ LOGIN_REDIRECT_URL = "observatory:home"
 LOGOUT_REDIRECT_URL = "observatory:home"
 LOGIN_ATTEMPTS = env_int("INSAF_LOGIN_ATTEMPTS", 5)
 LOGIN_WINDOW = env_int("INSAF_LOGIN_WINDOW", 900)
+
+# Mail: the link that verifies a citizen's address (printed on the console by default).
+EMAIL_BACKEND = email_backend()
+EMAIL_HOST = env_str("INSAF_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("INSAF_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("INSAF_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("INSAF_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = EMAIL_PORT == 587
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("INSAF_EMAIL_FROM", "INSAF <no-reply@localhost>")
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # a verification link's life; the pages say "three days"
 
 # Languages: Arabic first (the platform serves the Arab region), English.
 LANGUAGE_CODE = "ar"

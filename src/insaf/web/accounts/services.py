@@ -3,6 +3,8 @@
 A login is refused, before the password is even checked, once an account or
 an address has ``LOGIN_ATTEMPTS`` failures within the last ``LOGIN_WINDOW``
 seconds. Failures are kept in the database so every server worker sees them.
+A citizen's sign-up (``insaf.web.accounts.registration``) counts as an attempt
+too, so the same limits slow the making of accounts and the sending of mail.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.utils import timezone
 from insaf.web.accounts.models import LoginFailure
 from insaf.web.core.services import record
 
-__all__ = ["is_locked", "logged_out", "login_failed", "login_succeeded"]
+__all__ = ["is_locked", "logged_out", "login_failed", "login_succeeded", "signup_attempted"]
 
 
 def _recent() -> Q:
@@ -45,6 +47,11 @@ def login_failed(*, username: str, address: str) -> None:
             object_id=username[:150],
             summary=f"from {address}",
         )
+
+
+def signup_attempted(*, email: str, address: str) -> None:
+    """Count a sign-up against the login throttle: it is refused by the same limits."""
+    LoginFailure.objects.create(username=email.strip().lower()[:150], address=address[:64])
 
 
 def login_succeeded(*, user: AbstractBaseUser, address: str) -> None:
