@@ -29,7 +29,7 @@ from insaf.policy.engine import Simulation, State
 from insaf.policy.impact import Impact, ReformImpact, Row
 from insaf.policy.instruments import Kind
 from insaf.policy.linear import LinearEstimator
-from insaf.policy.scenario import text_of
+from insaf.policy.scenario import Scenario, text_of
 from insaf.policy.solver import Solved
 from insaf.survey import Survey
 
@@ -490,6 +490,26 @@ BUILT_IN_LABELS = {
     "has_elderly": {"en": "Household with elderly members", "ar": "أسرة فيها مسنون"},
 }
 YES_NO = {"0": {"en": "No", "ar": "لا"}, "1": {"en": "Yes", "ar": "نعم"}}
+LINE_NAMES = {
+    "national": {"en": "National poverty line", "ar": "خط الفقر الوطني"},
+    "extreme": {"en": "Extreme poverty line", "ar": "خط الفقر المدقع"},
+    "food": {"en": "Food poverty line", "ar": "خط فقر الغذاء"},
+    "upper": {"en": "Upper poverty line", "ar": "خط الفقر الأعلى"},
+    "lower": {"en": "Lower poverty line", "ar": "خط الفقر الأدنى"},
+    "international": {"en": "International poverty line", "ar": "خط الفقر الدولي"},
+    "relative": {"en": "Relative poverty line", "ar": "خط الفقر النسبي"},
+}
+"""Names of the usual poverty lines; a scenario names any line with ``{line:, label:}``."""
+
+
+def _line_labels(scenario: Scenario) -> dict[str, dict[str, str]]:
+    """Every poverty line's name in English and Arabic (its id where none is known)."""
+    out = {}
+    for name in scenario.poverty_lines:
+        known = LINE_NAMES.get(name, {"en": name, "ar": name})
+        given = scenario.line_labels.get(name)
+        out[name] = {lang: text_of(given, lang) or known[lang] for lang in ("en", "ar")}
+    return out
 
 
 def _scenario_meta(sim: Simulation, fingerprint: str) -> dict[str, Any]:
@@ -525,6 +545,7 @@ def _scenario_meta(sim: Simulation, fingerprint: str) -> dict[str, Any]:
         "currency": currency,
         "welfare": scenario.welfare.model_dump(mode="json"),
         "poverty_lines": dict(scenario.poverty_lines),
+        "line_labels": _line_labels(scenario),
         "options": scenario.options.model_dump(mode="json"),
         "groups": groups,
         "labels": labels,
@@ -537,6 +558,16 @@ def _scenario_meta(sim: Simulation, fingerprint: str) -> dict[str, Any]:
             "persons": sim.data.n_persons,
             "fingerprint": fingerprint,
             "design": survey.design.describe(),
+            "design_roles": {
+                "weight": survey.design.weight,
+                "strata": survey.design.strata,
+                "psu": survey.design.psu,
+                "fpc": survey.design.fpc,
+                "replicates": (
+                    survey.design.replicates.method.value if survey.design.replicates else None
+                ),
+                "lonely_psu": survey.design.lonely_psu.value,
+            },
         },
     }
 

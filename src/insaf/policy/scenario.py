@@ -8,6 +8,8 @@ has the full schema and examples)::
     period: month                 # the period of every amount
     welfare: consumption_pc       # per-person welfare; or {variable:, equivalence:}
     poverty_lines: {national: poverty_line, extreme: 45.0}   # a column or a number
+    # or with its name in both languages:
+    #   {line: 45.0, label: {en: Extreme poverty line, ar: خط الفقر المدقع}}
     baseline:
       - {id: bread_subsidy, type: price_subsidy, item: bread, subsidy_per_unit: 0.12}
       - {id: cash_assistance, type: cash_transfer, amount: 40, eligible: "pmt_score < 2.5"}
@@ -308,6 +310,7 @@ class Scenario(_Spec):
     period: Period = "month"
     welfare: Welfare
     poverty_lines: dict[Identifier, PovertyLine] = Field(min_length=1)
+    line_labels: dict[Identifier, Text] = Field(default_factory=dict)
     items: Items = Items()
     variables: dict[Identifier, Derived] = Field(default_factory=dict)
     elasticities: dict[str, Elasticity] = Field(default_factory=dict)
@@ -320,6 +323,32 @@ class Scenario(_Spec):
     _lines: LineMap = PrivateAttr(default_factory=LineMap)
     _raw: Any = PrivateAttr(default=None)
     _policies: dict[str, Policy] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _labelled_lines(cls, data: Any) -> Any:
+        """``{line: X, label: TEXT}`` as a poverty line: the line, and its label set aside."""
+        lines = data.get("poverty_lines") if isinstance(data, Mapping) else None
+        if not isinstance(lines, Mapping):
+            return data
+        labelled = {k: v for k, v in lines.items() if isinstance(v, Mapping) and "line" in v}
+        if not labelled:
+            return data
+        for name, line in labelled.items():
+            unknown = set(line) - {"line", "label"}
+            if unknown:
+                raise ValueError(
+                    f"poverty_lines.{name}: unknown key {sorted(unknown)[0]!r} "
+                    "(a line is a column, a number, or {line: ..., label: ...})"
+                )
+        return {
+            **data,
+            "poverty_lines": {k: v["line"] if k in labelled else v for k, v in lines.items()},
+            "line_labels": {
+                **{k: v["label"] for k, v in labelled.items() if v.get("label") is not None},
+                **(data.get("line_labels") or {}),
+            },
+        }
 
     # -- where things are ----------------------------------------------------------------
 

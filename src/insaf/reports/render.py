@@ -38,12 +38,18 @@ def _pick(label: Any, lang: str, default: str = "") -> str:
     return str(label) if label else default
 
 
-class _Format:
-    """Number formatting for one report."""
+_ISOLATE = "\u2066{}\u2069"  # left-to-right isolate: an interval reads the same in Arabic text
 
-    def __init__(self, level: float, currency: str) -> None:
+
+class _Format:
+    """Number formatting for one report, in its language."""
+
+    def __init__(self, level: float, currency: str, lang: str = "en") -> None:
         self.level = level
         self.currency = currency
+        self.lang = lang
+        t = words(lang)
+        self._billion, self._million = t["billion"], t["million"]
 
     def pct(self, e: Estimate | float, digits: int = 1) -> str:
         value = e.value if isinstance(e, Estimate) else e
@@ -59,18 +65,30 @@ class _Format:
     def money(self, e: Estimate | float) -> str:
         value = e.value if isinstance(e, Estimate) else e
         if abs(value) >= 1e9:
-            return f"{value / 1e9:,.2f} bn"
+            return f"{value / 1e9:,.2f} {self._billion}"
         if abs(value) >= 1e6:
-            return f"{value / 1e6:,.1f} m"
+            return f"{value / 1e6:,.1f} {self._million}"
         return f"{value:,.0f}"
 
     def ci(self, e: Estimate, scale: float = 1.0, digits: int = 2) -> str:
         low, high = e.ci(self.level)
-        return f"[{low * scale:,.{digits}f}, {high * scale:,.{digits}f}]"
+        interval = f"[{low * scale:,.{digits}f}, {high * scale:,.{digits}f}]"
+        return _ISOLATE.format(interval) if self.lang == "ar" else interval
 
     def significant(self, e: Estimate) -> bool:
         low, high = e.ci(self.level)
         return low > 0 or high < 0
+
+
+def _line_name(impact: Impact, line: str, lang: str) -> str:
+    return _pick(impact.meta.get("line_labels", {}).get(line), lang, line)
+
+
+def _currency(meta: Mapping[str, Any], lang: str) -> str:
+    """The currency as the brief names it: its name in Arabic, its code in English."""
+    currency = meta.get("currency") or {}
+    code = str(currency.get("code", ""))
+    return _pick(currency.get("name"), lang, code) if lang == "ar" else code
 
 
 def _group_label(impact: Impact, variable: str, value: Any, lang: str) -> tuple[str, str]:
@@ -104,15 +122,16 @@ def _messages(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> 
             continue
         change = row["change"]
         sig = t["significant"] if fmt.significant(change) else t["not_significant"]
+        line = _line_name(impact, row["line"], lang)
         if lang == "ar":
             out.append(
-                f"نسبة الفقر (خط {row['line']}) من {fmt.pct(row['baseline'])} إلى "
+                f"نسبة الفقر ({line}) من {fmt.pct(row['baseline'])} إلى "
                 f"{fmt.pct(row['reform'])}: تغير بمقدار {fmt.pts(change)} نقطة مئوية "
                 f"(فترة الثقة {fmt.ci(change, 100)})، {sig}."
             )
         else:
             out.append(
-                f"The poverty headcount ({row['line']} line) moves from "
+                f"The poverty headcount ({line}) moves from "
                 f"{fmt.pct(row['baseline'])} to {fmt.pct(row['reform'])}: "
                 f"{fmt.pts(change)} points (95% CI {fmt.ci(change, 100)}), {sig}."
             )
@@ -166,10 +185,11 @@ def _messages(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> 
                 f"{name}: {value} ({fmt.pct(row['losers'], 0)} / {fmt.pct(row['everyone'], 0)})"
             )
         lead = "الأكثر خسارة هم غالباً" if lang == "ar" else "Those who lose most are more often"
-        out.append(f"{lead} — " + "; ".join(parts) + ".")
+        out.append(f"{lead} — " + ("؛ " if lang == "ar" else "; ").join(parts) + ".")
     if reform.solved is not None:
         s = reform.solved
-        out.append(f"{t['solved']}: {s.parameter} = {s.value:,.4g} ({s.target}).")
+        target = t.get(f"target_{s.target}", s.target)
+        out.append(f"{t['solved']}: {_ISOLATE.format(s.parameter)} = {s.value:,.4g} ({target}).")
     return out
 
 
@@ -199,7 +219,7 @@ def _section(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> d
     )
     headcounts = [r for r in reform.table("poverty") if r["measure"] == "fgt0"]
     poverty = paired_bars(
-        [str(r["line"]) for r in headcounts],
+        [_line_name(impact, str(r["line"]), lang) for r in headcounts],
         [Bar("", r["baseline"].value, *r["baseline"].ci(fmt.level)) for r in headcounts],
         [Bar("", r["reform"].value, *r["reform"].ci(fmt.level)) for r in headcounts],
         legends=(t["baseline"], t["reform"]),
@@ -238,7 +258,9 @@ def _section(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> d
         "messages": _messages(impact, reform, lang, fmt),
         "charts": {"incidence": incidence, "winners": winners, "poverty": poverty},
         "fiscal": fiscal,
-        "poverty": reform.table("poverty"),
+        "poverty": [
+            {**r, "name": _line_name(impact, str(r["line"]), lang)} for r in reform.table("poverty")
+        ],
         "inequality": reform.table("inequality"),
         "deciles": deciles,
         "groups": groups,
@@ -256,8 +278,7 @@ def render_brief(impact: Impact, *, lang: str = "en") -> str:
     if lang not in ("en", "ar"):
         raise ValueError(f"lang must be 'en' or 'ar', not {lang!r}")
     meta = impact.meta
-    currency = meta.get("currency") or {}
-    fmt = _Format(impact.level, str(currency.get("code", "")) if currency else "")
+    fmt = _Format(impact.level, _currency(meta, lang), lang)
     survey = meta.get("survey", {})
     template = _ENV.get_template("brief.html")
     return template.render(

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from insaf.policy.assess import LINE_NAMES
 from insaf.web.council import access, accountability, queries
 from insaf.web.council import forms as f
 from insaf.web.council import models as m
@@ -298,6 +299,13 @@ class ReformView:
 MEASURES = {"fgt0": "headcount", "fgt1": "gap", "fgt2": "severity"}
 
 
+def _line_name(meta: dict[str, Any], line: str, code: str) -> str:
+    """A poverty line's name in ``code``: the statement's own, else INSAF's usual names
+    (statements stored before lines had names), else its id."""
+    stored = (meta.get("line_labels") or {}).get(line) or LINE_NAMES.get(line) or {}
+    return str(stored.get(code) or line)
+
+
 def impact_summary(statement: m.ImpactStatement) -> dict[str, Any]:
     """Key numbers of every reform of a stored statement, in the active language."""
     document = statement.impact
@@ -317,6 +325,7 @@ def impact_summary(statement: m.ImpactStatement) -> dict[str, Any]:
             view.poverty.append(
                 {
                     "line": row.get("line"),
+                    "name": _line_name(meta, str(row.get("line")), code),
                     "measure": MEASURES.get(str(row.get("measure")), row.get("measure")),
                     "baseline": _num(row.get("baseline"), 100),
                     "reform": _num(row.get("reform"), 100),
