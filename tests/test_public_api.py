@@ -15,6 +15,7 @@ PACKAGES = [
     "insaf.observatory",
     "insaf.policy",
     "insaf.reports",
+    "insaf.rights",
     "insaf.specs",
     "insaf.survey",
     "insaf.survey.synth",

@@ -11,6 +11,7 @@ import typer
 from insaf.cli.app import app, console, reports_errors
 from insaf.policy import load_scenario, open_scenario_survey, simulate
 from insaf.reports import write_impact
+from insaf.rights import assess_rights
 
 __all__ = ["simulate_command"]
 
@@ -46,11 +47,14 @@ def simulate_command(
 
     Checks the scenario against the survey first (every problem with its key and
     line), then writes impact.json, impact.xlsx, one CSV per table and
-    report.html (a policy brief, right-to-left in Arabic).
+    report.html (a policy brief, right-to-left in Arabic). Each reform gets a
+    human rights assessment (minimum core, non-discrimination,
+    non-retrogression, resources; participation is not known outside the
+    council), set by the scenario's rights block.
     """
     spec = load_scenario(scenario)
     data = open_scenario_survey(spec, survey)
-    impact = simulate(spec, data)
+    impact = assess_rights(simulate(spec, data))
     written = write_impact(impact, out, lang=lang.value)
     for reform in impact.reforms.values():
         net = reform.table("fiscal")[-1]["change"] if reform.table("fiscal") else None
@@ -64,5 +68,13 @@ def simulate_command(
                 f"; poverty ({poverty['line']}) {change.value * 100:+.2f} points "
                 f"(se {change.se * 100:.2f})"
             )
+        rights = reform.sections.get("rights")
+        if rights is not None:
+            found = rights.to_dict(impact.level)["verdicts"]
+            concerns = [test for test, v in found.items() if v["verdict"] == "flagged"]
+            unknown = [test for test, v in found.items() if v["verdict"] == "not_assessed"]
+            line += "; rights: " + (", ".join(concerns) + " flagged" if concerns else "no concern")
+            if unknown:
+                line += f" ({', '.join(unknown)}: not assessed / not known)"
         console.print(line, highlight=False)
     console.print(f"Wrote {written['json'].parent}/ (impact.json, impact.xlsx, report.html)")

@@ -52,6 +52,9 @@ class State:
     effect: Mapping[str, FloatArray]
     change: FloatArray
     quantity: Mapping[str, FloatArray] = field(default_factory=dict)
+    item_effect: Mapping[str, FloatArray] = field(default_factory=dict)
+    """Welfare effect of each item's price change against the baseline (all its
+    instruments together): minus the extra cost of the item per household."""
 
     @property
     def name(self) -> str:
@@ -210,6 +213,7 @@ class Engine:
             effect=effect,
             change=change,
             quantity=dict(prices.quantity),
+            item_effect=dict(prices.item_effect) if baseline is not None else {},
         )
 
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -33,7 +33,7 @@ from insaf.measures import Estimate
 from insaf.policy.scenario import Scenario, text_of
 from insaf.policy.solver import Solved
 
-__all__ = ["Impact", "ReformImpact", "Row", "estimate_dict"]
+__all__ = ["Impact", "ReformImpact", "Row", "Section", "estimate_dict"]
 
 Row = dict[str, Any]
 """One row of an impact table: plain values and ``Estimate``s."""
@@ -50,6 +50,15 @@ TABLES = (
     "progressivity",
     "coverage",
 )
+
+
+class Section(Protocol):
+    """A further part of a reform's impact computed above the policy layer (the rights
+    assessment, ``insaf.rights``): its ``impact.json`` part and its tables."""
+
+    def to_dict(self, level: float = 0.95) -> dict[str, Any]: ...
+
+    def tables(self) -> Mapping[str, list[Row]]: ...
 
 
 def _clean(x: float) -> float | None:
@@ -101,9 +110,20 @@ class ReformImpact:
     solved: Solved | None
     tables: Mapping[str, list[Row]]
     notes: Mapping[str, Any] = field(default_factory=dict)
+    sections: Mapping[str, Section] = field(default_factory=dict)
+    """Further parts by name (``rights``), each in ``impact.json`` under its name and
+    its tables among the impact's tables as ``<section>_<table>``."""
 
     def table(self, name: str) -> list[Row]:
         return list(self.tables.get(name, []))
+
+    def section_tables(self) -> dict[str, list[Row]]:
+        """The tables of every section, named ``<section>_<table>``."""
+        out: dict[str, list[Row]] = {}
+        for section_name, section in self.sections.items():
+            for name, rows in section.tables().items():
+                out[f"{section_name}_{name}"] = list(rows)
+        return out
 
     def to_dict(self, level: float = 0.95) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -123,6 +143,8 @@ class ReformImpact:
             for name in ("concepts", "progressivity", "coverage")
         }
         out["notes"] = dict(self.notes)
+        for name, section in self.sections.items():
+            out[name] = section.to_dict(level)
         return out
 
 
@@ -142,6 +164,17 @@ class Impact:
     def __getitem__(self, reform: str) -> ReformImpact:
         return self.reforms[reform]
 
+    def with_section(self, name: str, sections: Mapping[str, Section]) -> Impact:
+        """The same impact with section ``name`` added to each reform (``sections`` by
+        reform name)."""
+        reforms = {
+            key: replace(reform, sections={**reform.sections, name: sections[key]})
+            if key in sections
+            else reform
+            for key, reform in self.reforms.items()
+        }
+        return replace(self, reforms=reforms)
+
     def to_dict(self) -> dict[str, Any]:
         """The ``impact.json`` document: ``scenario`` and ``reforms``."""
         return {
@@ -157,6 +190,15 @@ class Impact:
             for reform, result in self.reforms.items():
                 for row in result.tables.get(name, []):
                     rows.append({"reform": reform, **_flat_row(row, self.level)})
+            if rows:
+                out[name] = pl.DataFrame(rows, infer_schema_length=None)
+        extra: dict[str, list[dict[str, Any]]] = {}
+        for reform, result in self.reforms.items():
+            for name, table in result.section_tables().items():
+                extra.setdefault(name, []).extend(
+                    {"reform": reform, **_flat_row(row, self.level)} for row in table
+                )
+        for name, rows in extra.items():
             if rows:
                 out[name] = pl.DataFrame(rows, infer_schema_length=None)
         return out

@@ -53,6 +53,7 @@ from insaf.policy.instruments import Instrument, instrument_adapter
 from insaf.policy.instruments.base import ExprText, Identifier, Text
 from insaf.policy.instruments.prices import Elasticity
 from insaf.policy.period import Period
+from insaf.policy.rights_options import RightsOptions
 from insaf.specs import LineMap, parse_spec, read_yaml_file
 
 __all__ = [
@@ -318,6 +319,7 @@ class Scenario(_Spec):
     baseline: list[Instrument] = Field(default_factory=list)
     reforms: dict[Identifier, Reform] = Field(min_length=1)
     options: Options = Options()
+    rights: RightsOptions = RightsOptions()
 
     _file: str | None = PrivateAttr(default=None)
     _lines: LineMap = PrivateAttr(default_factory=LineMap)

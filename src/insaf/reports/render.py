@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from insaf.measures import Estimate
 from insaf.policy.impact import Impact, ReformImpact
 from insaf.reports.charts import Bar, bar_chart, paired_bars, stacked_bars
+from insaf.reports.rights import rights_context
 from insaf.reports.text import words
 
 __all__ = ["render_brief", "write_impact"]
@@ -270,6 +271,7 @@ def _section(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> d
         "progressivity": progressivity,
         "coverage": coverage,
         "solved": reform.solved,
+        "rights": rights_context(reform, lang, fmt.level),
     }
 
 

@@ -66,12 +66,14 @@ class ItemPrices:
 @dataclass(frozen=True, eq=False)
 class PriceResult:
     """Per instrument id: ``benefit`` and ``cost`` per household in this state, and the
-    welfare ``effect`` against the baseline; per item, the quantity bought."""
+    welfare ``effect`` against the baseline; per item, the quantity bought and the
+    welfare effect of its price change (``item_effect``, all instruments together)."""
 
     benefit: Mapping[str, FloatArray]
     cost: Mapping[str, FloatArray]
     effect: Mapping[str, FloatArray]
     quantity: Mapping[str, FloatArray]
+    item_effect: Mapping[str, FloatArray] = field(default_factory=dict)
 
 
 def _by_item(terms: Sequence[Term]) -> dict[str, list[Term]]:
@@ -154,6 +156,7 @@ def price_effects(
     cost: dict[str, FloatArray] = {}
     effect: dict[str, FloatArray] = {}
     quantity: dict[str, FloatArray] = {}
+    item_effect: dict[str, FloatArray] = {}
     base_terms, state_terms = _by_item(baseline), _by_item(state)
     for item in sorted(set(base_terms) | set(state_terms)):
         q0, p0 = data.quantity(item), data.price(item)
@@ -174,6 +177,7 @@ def price_effects(
             for key in set(after.wedge) | set(before.wedge):
                 delta = after.wedge.get(key, zero) - before.wedge.get(key, zero)
                 _add(effect, key, -delta * middle)
+                _add(item_effect, item, -delta * middle)
             tariffed = any(t.tariff is not None for t in state_terms.get(item, []))
             if tariffed and q1 is not q0:
                 after = item_prices(state_terms.get(item, []), x0, q1)
@@ -182,4 +186,6 @@ def price_effects(
             zero = np.zeros_like(q1)
             _add(benefit, key, -after.wedge.get(key, zero) * q1)
             _add(cost, key, after.cost.get(key, zero) * q1)
-    return PriceResult(benefit=benefit, cost=cost, effect=effect, quantity=quantity)
+    return PriceResult(
+        benefit=benefit, cost=cost, effect=effect, quantity=quantity, item_effect=item_effect
+    )

@@ -1,6 +1,7 @@
 """Social impact statements: a referral's scenario simulated on the observatory's survey.
 
-A statement is computed by ``insaf.policy.simulate`` and stored with what it
+A statement is computed by ``insaf.policy.simulate`` with its human rights
+assessment (``insaf.rights.assess_rights``) and stored with what it
 takes to compute it again: the scenario text exactly as written (and its
 SHA-256), how to open the survey (``SurveyRef``) and the survey's
 fingerprint, the INSAF version, the whole ``impact.json`` and the bilingual
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from insaf import __version__
 from insaf.errors import InsafError
 from insaf.policy import Impact, parse_scenario, simulate
+from insaf.rights import Participation, assess_rights
 from insaf.specs import load_yaml
 from insaf.survey import Survey
 
@@ -43,6 +45,11 @@ __all__ = [
 _DEMO = re.compile(r"^demo survey (\d{4}) \(synthetic, (\d+) households, seed (\d+)\)")
 _COMPUTE = re.compile(r"^compute (.+)$")
 MAX_SCENARIO_BYTES = 256 * 1024
+
+COUNCIL_PARTICIPATION = Participation(consulted=True, published=True)
+"""What a statement's rights assessment records of participation: the reform was
+referred to the council (its consultation), and the statement is published when it
+is attached (statements are public versions that cannot change)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +178,7 @@ def _impact(scenario_text: str, scenario_name: str, survey: SurveyRef) -> Impact
         )
     data, lines = load_yaml(scenario_text, file=scenario_name)
     scenario = parse_scenario(data, lines, file=scenario_name)
-    return simulate(scenario, survey.open())
+    return assess_rights(simulate(scenario, survey.open()), participation=COUNCIL_PARTICIPATION)
 
 
 def _as_json(impact: Impact) -> dict[str, Any]:

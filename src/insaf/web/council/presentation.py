@@ -23,6 +23,7 @@ from insaf.policy.assess import LINE_NAMES
 from insaf.web.council import access, accountability, queries
 from insaf.web.council import forms as f
 from insaf.web.council import models as m
+from insaf.web.council.rights_view import rights_view
 from insaf.web.observatory.charts import ChartSeries, Point, trend_svg
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -294,6 +295,7 @@ class ReformView:
     inequality: list[dict[str, Any]] = field(default_factory=list)
     deciles: list[dict[str, Any]] = field(default_factory=list)
     overall: dict[str, Num] = field(default_factory=dict)
+    rights: dict[str, Any] | None = None
 
 
 MEASURES = {"fgt0": "headcount", "fgt1": "gap", "fgt2": "severity"}
@@ -353,6 +355,7 @@ def impact_summary(statement: m.ImpactStatement) -> dict[str, Any]:
             )
         overall = reform.get("winners_losers") or {}
         view.overall = {k: _num(overall.get(k), 100) for k in ("winners", "losers", "unaffected")}
+        view.rights = rights_view(reform.get("rights"), code)
         reforms.append(view)
     reforms.sort(key=lambda r: r.name != statement.reform)
     survey = meta.get("survey") or {}

@@ -1,0 +1,64 @@
+"""The sample the rights tests are estimated on: the survey's households and design,
+and the columns each test needs, all estimated at once by ``insaf.policy.linear``.
+
+Statistics over people are ratios over households: a share of people is
+``sum_h w_h k_h x_h / sum_h w_h k_h`` and a number of people
+``sum_h w_h k_h x_h``, with ``k_h`` the household's members (or those of a
+group) and ``w_h`` its weight. Being linear, their design-based standard errors
+come from influence values, and two of them from the same sample compare with
+``insaf.measures.difference``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from insaf.measures import Estimate
+from insaf.policy.engine import Simulation
+from insaf.policy.instruments.base import FloatArray
+from insaf.policy.linear import LinearEstimator
+from insaf.survey import Survey, Table
+
+__all__ = ["Sample"]
+
+
+@dataclass(eq=False)
+class Sample:
+    """Columns per household over the survey's design, and their estimates."""
+
+    simulation: Simulation
+    columns: dict[str, FloatArray]
+
+    @classmethod
+    def of(cls, simulation: Simulation) -> Sample:
+        return cls(simulation=simulation, columns={})
+
+    def add(self, name: str, values: FloatArray) -> str:
+        if name in self.columns:
+            raise ValueError(f"column {name!r} is already in the rights sample")
+        self.columns[name] = np.asarray(values, dtype=np.float64)
+        return name
+
+    def estimator(self) -> LinearEstimator:
+        """A linear estimator over the columns added so far (household weights)."""
+        sim = self.simulation
+        design = sim.data.survey.design
+        frame = sim.data.households.select(list(design.columns)).hstack(pl.DataFrame(self.columns))
+        table = Table(name="rights", frame=frame, key=(), household=None)
+        survey = Survey(households=table, design=design, path=sim.data.survey.path)
+        options = sim.scenario.options
+        return LinearEstimator(
+            survey, variance=options.variance, replicates=options.replicates, seed=options.seed
+        )
+
+
+def share(
+    estimator: LinearEstimator, numerators: Mapping[str, str], denominator: str
+) -> dict[str, Estimate]:
+    """``sum w y / sum w k`` for each named numerator column over one denominator."""
+    found = estimator.ratios(list(numerators.values()), denominator, measure="ratio")
+    return {name: found[column][0] for name, column in numerators.items()}
