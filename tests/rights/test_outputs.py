@@ -71,7 +71,7 @@ def test_impact_json_and_tables_carry_the_rights(impact: Any) -> None:
     assert rights["verdicts"]["participation"]["verdict"] == "not_assessed"
     assert rights["participation"] == {"consulted": None, "published": None, "referral": None}
     row = rights["minimum_core"][0]
-    assert set(row["value"]) == {"estimate", "se", "ci_low", "ci_high"}
+    assert set(row["value"]) == {"value", "se", "ci_low", "ci_high"}
     groups = {r["group"] for r in rights["non_discrimination"]}
     assert {"women", "female_headed", "disability", "non_nationals", "rural"} <= groups
     assert any(g.startswith("governorate=") for g in groups)

@@ -41,12 +41,12 @@ def _pct(e: Estimate, digits: int = 2) -> str:
     return f"{e.value * 100:+.{digits}f}%"
 
 
-def _ci_points(e: Estimate, level: float) -> str:
-    low, high = e.ci(level)
+def _ci_points(e: Estimate, confidence: float) -> str:
+    low, high = e.ci(confidence)
     return f"[{low * 100:+.2f}, {high * 100:+.2f}]"
 
 
-def rights_context(reform: ReformImpact, lang: str, level: float) -> dict[str, Any] | None:
+def rights_context(reform: ReformImpact, lang: str, confidence: float) -> dict[str, Any] | None:
     """What the template shows of the reform's rights section (``None`` when it has none)."""
     section = reform.sections.get("rights")
     if not isinstance(section, RightsAssessment):
@@ -79,7 +79,7 @@ def rights_context(reform: ReformImpact, lang: str, level: float) -> dict[str, A
             "group_change": _pct(row["group_change"]),
             "rest_change": _pct(row["rest_change"]),
             "difference": f"{row['difference'].value * 100:+.2f}",
-            "ci": _ci_points(row["difference"], level),
+            "ci": _ci_points(row["difference"], confidence),
             "p_value": f"{row['p_value']:.4f}",
             "threshold": f"{row['holm_threshold']:.4f}",
             "flagged": yes if row["flagged"] else no,
@@ -95,7 +95,7 @@ def rights_context(reform: ReformImpact, lang: str, level: float) -> dict[str, A
             "before": f"{row['before'].value * 100:.2f}%",
             "after": f"{row['after'].value * 100:.2f}%",
             "change": f"{row['change'].value * 100:+.2f}",
-            "ci": _ci_points(row["change"], level),
+            "ci": _ci_points(row["change"], confidence),
             "p_value": f"{row['p_value']:.4f}",
             "flagged": yes if row["flagged"] else no,
             "is_flagged": row["flagged"],

@@ -71,13 +71,13 @@ class Participation:
         return {"consulted": self.consulted, "published": self.published, "referral": self.referral}
 
 
-def _json(value: Any, level: float) -> Any:
+def _json(value: Any, confidence: float) -> Any:
     if isinstance(value, Estimate):
-        return estimate_dict(value, level)
+        return estimate_dict(value, confidence)
     if isinstance(value, dict):
-        return {k: _json(v, level) for k, v in value.items()}
+        return {k: _json(v, confidence) for k, v in value.items()}
     if isinstance(value, list):
-        return [_json(v, level) for v in value]
+        return [_json(v, confidence) for v in value]
     if isinstance(value, float) and not np.isfinite(value):
         return None
     return value
@@ -132,7 +132,7 @@ class RightsAssessment:
             "justifications": justifications,
         }
 
-    def to_dict(self, level: float = 0.95) -> dict[str, Any]:
+    def to_dict(self, confidence: float = 0.95) -> dict[str, Any]:
         return {
             "verdicts": {
                 test: {
@@ -141,12 +141,12 @@ class RightsAssessment:
                 }
                 for test in TESTS
             },
-            "minimum_core": _json(self.minimum_core, level),
-            "non_discrimination": _json(self.non_discrimination, level),
-            "non_retrogression": _json(self.non_retrogression, level),
+            "minimum_core": _json(self.minimum_core, confidence),
+            "non_discrimination": _json(self.non_discrimination, confidence),
+            "non_retrogression": _json(self.non_retrogression, confidence),
             "resources": {
-                "taxes": _json(self.taxes, level),
-                "fiscal_space": _json(self.fiscal_space, level),
+                "taxes": _json(self.taxes, confidence),
+                "fiscal_space": _json(self.fiscal_space, confidence),
             },
             "justifications": {
                 name: {
