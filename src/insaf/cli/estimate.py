@@ -29,7 +29,7 @@ from insaf.errors import InsafError
 from insaf.measures.catalogue import MEASURES, MeasureOptions, compute
 from insaf.measures.equity import gap as equity_gap
 from insaf.measures.estimate import Estimates
-from insaf.survey import Level
+from insaf.survey import Unit
 
 __all__ = ["estimate"]
 
@@ -188,7 +188,7 @@ def estimate(
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
-    unit: UnitOpt = Level.PERSON,
+    unit: UnitOpt = Unit.PERSON,
     variance: Annotated[
         VarianceChoice,
         typer.Option(

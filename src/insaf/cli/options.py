@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from insaf.survey import DesignOptions, Level, LonelyPSU, Survey, open_survey
+from insaf.survey import DesignOptions, LonelyPSU, Survey, Unit, open_survey
 
 __all__ = [
     "RENAMED_DESIGN_FLAGS",
@@ -59,7 +59,7 @@ LonelyOpt = Annotated[
     ),
 ]
 UnitOpt = Annotated[
-    Level,
+    Unit,
     typer.Option("--unit", help="For a single data file: what its rows are (person, household)."),
 ]
 
@@ -72,8 +72,8 @@ def open_from_cli(
     psu: str | None = None,
     fpc: str | None = None,
     lonely_psu: LonelyPSU | None = None,
-    unit: Level = Level.PERSON,
+    unit: Unit = Unit.PERSON,
 ) -> Survey:
     """Open the survey named on the command line, design options overriding the manifest's."""
     options = DesignOptions(weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu)
-    return open_survey(data, design=options, level=unit)
+    return open_survey(data, design=options, unit=unit)

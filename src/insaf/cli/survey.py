@@ -23,7 +23,7 @@ from insaf.cli.options import (
     open_from_cli,
 )
 from insaf.cli.renamed import renamed
-from insaf.survey import Level
+from insaf.survey import Unit
 from insaf.survey.inspect import Inspection, inspect_survey
 from insaf.survey.validate import Severity, ValidationReport, validate
 
@@ -49,7 +49,7 @@ def inspect_command(
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
-    unit: UnitOpt = Level.PERSON,
+    unit: UnitOpt = Unit.PERSON,
     format: FormatOpt = OutputFormat.TABLE,
 ) -> None:
     """Rows, households, persons, weighted population, design, variables and problems.
@@ -77,7 +77,7 @@ def validate_command(
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
-    unit: UnitOpt = Level.PERSON,
+    unit: UnitOpt = Unit.PERSON,
     format: FormatOpt = OutputFormat.TABLE,
 ) -> None:
     """Check keys, links, weights, design and declared roles; list every problem.

@@ -23,7 +23,7 @@ from insaf.cli.options import (
 )
 from insaf.cli.renamed import renamed
 from insaf.errors import InsafError
-from insaf.survey import Level, Survey
+from insaf.survey import Survey, Unit
 from insaf.targeting import (
     Cutoff,
     DesignsFile,
@@ -53,11 +53,6 @@ class Selection(StrEnum):
     OLS = "ols"
     STEPWISE = "stepwise"
     LASSO = "lasso"
-
-
-class Unit(StrEnum):
-    PERSON = "person"
-    HOUSEHOLD = "household"
 
 
 class Combine(StrEnum):
@@ -109,7 +104,7 @@ def _open(
         psu=psu,
         fpc=fpc,
         lonely_psu=lonely_psu,  # type: ignore[arg-type]
-        unit=Level.HOUSEHOLD,
+        unit=Unit.HOUSEHOLD,
     )
 
 

@@ -5,7 +5,7 @@ from insaf.survey.io import read_table, write_table
 from insaf.survey.load import DesignOptions, open_survey, write_survey
 from insaf.survey.manifest import MANIFEST_NAME, Manifest, read_manifest
 from insaf.survey.metadata import Label, Metadata, Role, Variable, VariableType
-from insaf.survey.survey import Level, Survey
+from insaf.survey.survey import Level, Survey, Unit
 from insaf.survey.table import Format, Source, Table
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Source",
     "Survey",
     "Table",
+    "Unit",
     "Variable",
     "VariableType",
     "open_survey",

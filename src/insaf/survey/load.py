@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, Location
 from insaf.survey.design import Design, LonelyPSU
 from insaf.survey.io import read_table, write_table
@@ -20,7 +21,7 @@ from insaf.survey.manifest import (
     write_manifest,
 )
 from insaf.survey.metadata import Label, Metadata, Variable, VariableType
-from insaf.survey.survey import Level, Survey
+from insaf.survey.survey import Survey, Unit
 from insaf.survey.table import Format, Source, Table
 
 __all__ = ["DesignOptions", "open_survey", "write_survey"]
@@ -63,15 +64,16 @@ class DesignOptions:
         )
 
 
+@renamed_keywords(level="unit")
 def open_survey(
     path: str | Path,
     *,
     design: DesignOptions | None = None,
-    level: Level | str = Level.PERSON,
+    unit: Unit | str = Unit.PERSON,
 ) -> Survey:
     """Open a survey from a manifest, a folder with a ``survey.yaml``, or one data file.
 
-    A single data file becomes a survey with one table at ``level`` (rows are
+    A single data file becomes a survey with one table at ``unit`` (rows are
     persons unless told otherwise); its design comes from ``design`` and the
     weight is required. Options in ``design`` override a manifest's design.
     """
@@ -84,10 +86,10 @@ def open_survey(
         return _open_manifest(path, design)
     frame, metadata = read_table(path)
     table = Table(
-        name=Level(level).value + "s", frame=frame, source=Source(str(path), Format.of(path))
+        name=Unit(unit).value + "s", frame=frame, source=Source(str(path), Format.of(path))
     )
     chosen = (design or DesignOptions()).apply(None, file=str(path))
-    slot = "persons" if Level(level) is Level.PERSON else "households"
+    slot = "persons" if Unit(unit) is Unit.PERSON else "households"
     return Survey(**{slot: table}, design=chosen, metadata=metadata, path=str(path))  # type: ignore[arg-type]
 
 

@@ -17,16 +17,20 @@ from insaf.survey.design import Design
 from insaf.survey.metadata import Label, Metadata
 from insaf.survey.table import Table
 
-__all__ = ["Level", "Survey"]
+__all__ = ["Level", "Survey", "Unit"]
 
 T = TypeVar("T")
 
 
-class Level(StrEnum):
-    """The unit a statistic is computed over."""
+class Unit(StrEnum):
+    """The unit of analysis: what a statistic counts (docs/glossary.md)."""
 
     PERSON = "person"
     HOUSEHOLD = "household"
+
+
+Level = Unit
+"""Deprecated name of ``Unit`` (docs/glossary.md), kept for one release."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
