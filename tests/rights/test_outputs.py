@@ -140,3 +140,12 @@ def test_the_cli_says_participation_is_not_known(demo: Survey, tmp_path: Path) -
     assert (tmp_path / "out" / "rights_non_discrimination.csv").exists()
     document = json.loads((tmp_path / "out" / "impact.json").read_text(encoding="utf-8"))
     assert "rights" in document["reforms"]["targeted_top_up"]
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_the_whole_arabic_brief_with_rights_has_no_english(path: Path, demo: Survey) -> None:
+    from tests.latin import latin_words
+
+    html = render_brief(assess_rights(simulate(load_scenario(path), demo)), lang="ar")
+    assert 'class="rights"' in html
+    assert latin_words(html) == []
