@@ -27,7 +27,13 @@ from insaf.policy.analysis import Analysis, build_analysis, default_groups
 from insaf.policy.batch import Request, compute
 from insaf.policy.engine import Simulation, State
 from insaf.policy.impact import Impact, ReformImpact, Row
-from insaf.policy.instruments import Kind
+from insaf.policy.incidence import (
+    StateIncidence,
+    concentrations,
+    incidence_columns,
+    incidence_frame,
+    state_incidence,
+)
 from insaf.policy.linear import LinearEstimator
 from insaf.policy.scenario import Scenario, text_of
 from insaf.policy.solver import Solved
@@ -281,160 +287,38 @@ class _Assessor:
             )
         return rows, note
 
-    def incidence(self) -> dict[str, tuple[list[Row], list[Row], list[Row]]]:
-        """CEQ concepts, progressivity and coverage for every state, computed once.
-
-        Returns, per state name (``baseline`` and each reform), its rows of the
-        three tables. Market income is the same in every state.
-        """
-        sim = self.sim
-        scale = sim.scale
-        states = {"baseline": sim.baseline, **sim.reforms}
-        keys = {name: f"s{i}" for i, name in enumerate(states)}
-        market = sim.welfare * scale - _sum_benefits(sim.baseline, direct=True)
+    def incidence(self) -> dict[str, StateIncidence]:
+        """CEQ concepts, progressivity and coverage of every state, computed once
+        (``insaf.policy.incidence``); by state name (``baseline`` and each reform)."""
         poor = self.a.frame.get_column("_poor").to_numpy()
-        series: dict[str, np.ndarray[Any, Any]] = {"_c_market": market / scale}
-        instruments: dict[str, list[tuple[str, str, Kind]]] = {}
-        covered: dict[str, list[tuple[str, str]]] = {}
-        concept_of: dict[tuple[str, str], str] = {}
-        seen: dict[int, tuple[str, str | None]] = {}  # same flows, same columns
-
-        def add(column: str, values: np.ndarray[Any, Any], family: str) -> str:
-            for name, existing in series.items():
-                if name.startswith(family) and np.array_equal(existing, values):
-                    return name
-            series[column] = values
-            return column
-
-        for name, st in states.items():
-            s = keys[name]
-            disposable = market + _sum_benefits(st, direct=True)
-            consumable = disposable + _sum_benefits(st, direct=False)
-            concept_of[name, "disposable"] = add(f"_c_{s}_d", disposable / scale, "_c_")
-            concept_of[name, "consumable"] = add(f"_c_{s}_c", consumable / scale, "_c_")
-            instruments[name] = []
-            covered[name] = []
-            for key, flows in st.flows.items():
-                kind = st.kinds[key]
-                if kind is Kind.PRICE or not np.any(flows.benefit):
-                    continue
-                if id(flows) not in seen:
-                    gets = kind in (Kind.TRANSFER, Kind.SUBSIDY)
-                    amount = (flows.benefit if gets else -flows.benefit) / scale
-                    column = add(f"_i_{s}_{key}", amount, f"_i_s0_{key}")
-                    tag = None
-                    if kind is Kind.TRANSFER:
-                        receives = (flows.benefit > 0).astype(np.float64)
-                        tag = f"{s}_{key}"
-                        series[f"_rec_{tag}"] = receives
-                        series[f"_recpoor_{tag}"] = receives * poor
-                        series[f"_recrich_{tag}"] = receives * (1.0 - poor)
-                    seen[id(flows)] = (column, tag)
-                column, tag = seen[id(flows)]
-                instruments[name].append((column, key, kind))
-                if tag is not None:
-                    covered[name].append((tag, key))
+        columns = incidence_columns(self.sim, poor)
         design = self.a.people.design
-        frame = self.a.frame.select([*design.columns, "_poor"]).hstack(pl.DataFrame(series))
+        frame = incidence_frame(columns, self.a.frame.select([*design.columns, "_poor"]))
         survey = _with_frame(self.a.people, frame)
         estimator = self.linear(survey)
-        concept_cols = [c for c in series if c.startswith("_c_")]
-        means = estimator.ratios(concept_cols)
+        means = estimator.ratios(columns.concepts)
         known = {"w0": self.a.frame.get_column("w0").to_numpy()}
         for r in self.a.reform_index.values():
             known[f"_r{r}_w"] = self.a.frame.get_column(f"_r{r}_w").to_numpy()
-        reuse = {  # a concept equal to a welfare already measured: reuse its Gini
-            c: next((k for k, v in known.items() if np.array_equal(v, series[c])), None)
-            for c in concept_cols
-        }
-        all_columns = list(dict.fromkeys(c for cs in instruments.values() for c, _, _ in cs))
-        found = compute(
+        measured = concentrations(
+            columns,
             survey,
-            [Request(c, ("gini",)) for c in concept_cols if reuse[c] is None]
-            + [Request(c, rank_by="_c_market") for c in all_columns],
-            lines={},
+            known=known,
+            known_gini=lambda column: self.stats(column)[("gini",)],
             gini=self.opts.gini,
             options=self.common,
         )
-        ginis = {
-            c: self.stats(same)[("gini",)] if same is not None else found[(c, "gini")]
-            for c, same in reuse.items()
-        }
-        g_market = ginis["_c_market"]
-        concentration = {c: found[(c, "concentration")] for c in all_columns}
-        out: dict[str, tuple[list[Row], list[Row], list[Row]]] = {}
-        for name in states:
-            concepts: list[Row] = [
-                {"concept": "market", "mean": means["_c_market"][0], "gini": g_market}
-            ]
-            for concept in ("disposable", "consumable"):
-                column = concept_of[name, concept]
-                concepts.append(
-                    {
-                        "concept": concept,
-                        "mean": means[column][0],
-                        "gini": ginis[column],
-                    }
-                )
-            columns = [c for c, _, _ in instruments[name]]
-            shares = estimator.ratios(columns, "_c_market", measure="ratio") if columns else {}
-            progressivity: list[Row] = []
-            for column, key, kind in instruments[name]:
-                share = shares[column][0]
-                conc = concentration[column]
-                gets = kind in (Kind.TRANSFER, Kind.SUBSIDY)
-                kakwani = difference(g_market, conc) if gets else difference(conc, g_market)
-                if gets:  # RS = b K / (1 + b)
-                    rs = combine(
-                        lambda b, k: b * k / (1.0 + b),
-                        lambda b, k: (k / (1.0 + b) ** 2, b / (1.0 + b)),
-                        share,
-                        kakwani,
-                        measure="reynolds_smolensky",
-                    )
-                else:  # RS = t K / (1 - t)
-                    rs = combine(
-                        lambda t, k: t * k / (1.0 - t),
-                        lambda t, k: (k / (1.0 - t) ** 2, t / (1.0 - t)),
-                        share,
-                        kakwani,
-                        measure="reynolds_smolensky",
-                    )
-                progressivity.append(
-                    {
-                        "instrument": key,
-                        "kind": kind.value,
-                        "share_of_market_income": share,
-                        "concentration": conc,
-                        "kakwani": kakwani,
-                        "reynolds_smolensky": rs,
-                    }
-                )
-            coverage: list[Row] = []
-            for tag, key in covered[name]:
-                reach = estimator.ratios([f"_rec_{tag}"])[f"_rec_{tag}"][0]
-                poor_reached = estimator.ratios([f"_recpoor_{tag}"], "_poor")
-                leak = estimator.ratios([f"_recrich_{tag}"], f"_rec_{tag}")
-                coverage.append(
-                    {
-                        "instrument": key,
-                        "coverage_all": reach,
-                        "coverage_poor": poor_reached[f"_recpoor_{tag}"][0],
-                        "leakage": leak[f"_recrich_{tag}"][0],
-                    }
-                )
-            out[name] = (concepts, progressivity, coverage)
-        return out
+        states = ("baseline", *self.sim.reforms)
+        return {name: state_incidence(name, columns, measured, means, estimator) for name in states}
 
 
-def _stacked(
-    incidence: dict[str, tuple[list[Row], list[Row], list[Row]]], reform: str, part: int
-) -> list[Row]:
+def _stacked(incidence: dict[str, StateIncidence], reform: str, table: str) -> list[Row]:
+    """One incidence table of the baseline and the reform, one after the other."""
     rows: list[Row] = []
     for state in ("baseline", reform):
         rows.extend(
             {"state": "baseline" if state == "baseline" else "reform", **row}
-            for row in incidence[state][part]
+            for row in getattr(incidence[state], table)
         )
     return rows
 
@@ -444,17 +328,6 @@ def _with_frame(survey: Survey, frame: pl.DataFrame) -> Survey:
 
     assert survey.households is not None
     return replace(survey, households=survey.households.with_frame(frame))
-
-
-def _sum_benefits(state: State, *, direct: bool) -> np.ndarray[Any, Any]:
-    total = np.zeros_like(state.change)
-    for key, flows in state.flows.items():
-        kind = state.kinds[key]
-        if kind is Kind.PRICE:
-            continue
-        if kind.direct == direct:
-            total = total + flows.benefit
-    return total
 
 
 def _zero_like(e: Estimate) -> Estimate:
@@ -611,9 +484,9 @@ def _assess(sim: Simulation) -> dict[str, ReformImpact]:
                 "groups": groups,
                 "winners_losers": overall,
                 "who_loses": who,
-                "concepts": _stacked(incidence, name, 0),
-                "progressivity": _stacked(incidence, name, 1),
-                "coverage": _stacked(incidence, name, 2),
+                "concepts": _stacked(incidence, name, "concepts"),
+                "progressivity": _stacked(incidence, name, "progressivity"),
+                "coverage": _stacked(incidence, name, "coverage"),
             },
             notes={
                 "who_loses": who_note,
