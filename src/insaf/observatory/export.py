@@ -37,6 +37,7 @@ __all__ = [
     "public_record",
     "sdmx_header",
     "sdmx_rows",
+    "status_code",
     "tidy_rows",
     "write_csv",
     "write_sdmx_csv",
@@ -47,12 +48,18 @@ TOTAL = "_T"
 _OBS_STATUS_ORDER = (Flag.BREAK, Flag.PROVISIONAL, Flag.ESTIMATED, Flag.LOW_RELIABILITY)
 
 
-def _fmt(x: float | int | None, digits: int = 10) -> str:
+def _fmt(x: float | int | None) -> str:
+    """A number as written: a float's shortest exact form, so a re-import reads the same value."""
     if x is None:
         return ""
     if isinstance(x, int):
         return str(x)
-    return f"{x:.{digits}g}"
+    return repr(float(x))
+
+
+def status_code(obs: Observation) -> str:
+    """SDMX ``OBS_STATUS`` of a published observation: its weightiest flag, ``A`` for none."""
+    return next((f.sdmx for f in _OBS_STATUS_ORDER if f in obs.flags), "A")
 
 
 def public_record(obs: Observation) -> dict[str, Any]:
@@ -146,7 +153,7 @@ def sdmx_rows(observations: Iterable[Observation], catalogue: Catalogue) -> Iter
     for obs in observations:
         rec = public_record(obs)
         dims = rec["disaggregation"]
-        status = next((f.sdmx for f in _OBS_STATUS_ORDER if f in obs.flags), "A")
+        status = status_code(obs)
         yield [
             DATAFLOW,
             obs.indicator,

@@ -1,4 +1,4 @@
-"""Importing observations from tidy CSV and from SDMX (SDMX-ML or SDMX-CSV, via ``sdmx1``).
+"""Importing observations from tidy CSV and from SDMX (SDMX-ML via ``sdmx1``, SDMX-CSV 1.0).
 
 Every problem names where it is (file, line and column for CSV; the series key
 for SDMX) and every problem is reported at once in an ``ImportFailed`` error.
@@ -25,7 +25,12 @@ from insaf.observatory.export import TOTAL
 from insaf.observatory.indicators import Catalogue
 from insaf.observatory.observations import Flag, Observation, key_of
 
-__all__ = ["ImportFailed", "read_csv_observations", "read_sdmx_observations"]
+__all__ = [
+    "ImportFailed",
+    "read_csv_observations",
+    "read_sdmx_csv_observations",
+    "read_sdmx_observations",
+]
 
 _REQUIRED = ("indicator", "period", "value")
 _OPTIONAL = ("area", "se", "ci_low", "ci_high", "n", "flags")
@@ -247,10 +252,121 @@ _SDMX_FIELDS = {
 _SDMX_STATUS = {f.sdmx: f for f in Flag if f is not Flag.SUPPRESSED}
 
 
-def read_sdmx_observations(path: str | Path, catalogue: Catalogue) -> list[Observation]:
-    """Read observations from an SDMX-ML (2.1 or 3.0) or SDMX-CSV data message with ``sdmx1``.
+def _sdmx_observation(
+    key: Mapping[str, str],
+    value: str,
+    attrs: Mapping[str, str],
+    where: Location,
+    catalogue: Catalogue,
+    problems: list[tuple[Location, str]],
+) -> Observation | None:
+    """One SDMX observation (its key, value and attributes as text) as an ``Observation``."""
+    by_sdmx = {d.sdmx_id: d.code for d in catalogue.dimensions}
+    record: dict[str, Any] = {
+        "indicator": key.get("INDICATOR", ""),
+        "area": key.get("REF_AREA", ""),
+        "period": key.get("TIME_PERIOD", ""),
+        "value": value,
+    }
+    for sdmx_id, name in _SDMX_FIELDS.items():
+        if sdmx_id in attrs:
+            record[name] = attrs[sdmx_id]
+    flags: list[str] = []
+    if attrs.get("CONF_STATUS") in {"C", "D"}:
+        flags.append(Flag.SUPPRESSED.value)
+        record["value"] = record["se"] = record["n"] = ""
+    if attrs.get("OBS_STATUS") in _SDMX_STATUS:
+        flags.append(_SDMX_STATUS[attrs["OBS_STATUS"]].value)
+    record["flags"] = ";".join(flags)
+    if isinstance(record["value"], str) and record["value"].lower() == "nan":
+        record["value"] = ""
+    row = _Row(record, where, problems)
+    dims: dict[str, str] = {}
+    dim_field: dict[str, str] = {}
+    for sdmx_id, category in key.items():
+        if sdmx_id in {"INDICATOR", "REF_AREA", "TIME_PERIOD"}:
+            continue
+        if sdmx_id not in by_sdmx:
+            row._fail(sdmx_id, "dimension not in the catalogue")
+            continue
+        if category != TOTAL:
+            dims[by_sdmx[sdmx_id]] = category
+            dim_field[by_sdmx[sdmx_id]] = sdmx_id
+    for required in ("INDICATOR", "TIME_PERIOD"):
+        if required not in key:
+            row._fail(required, "dimension missing")
+    return _observation(row, catalogue, dims, dim_field=dim_field)
 
-    Dimensions ``INDICATOR``, ``REF_AREA`` and ``TIME_PERIOD`` are required; the
+
+_SDMX_CSV_ATTRIBUTES = frozenset({*_SDMX_FIELDS, "OBS_STATUS", "CONF_STATUS", "UNIT_MEASURE"})
+
+
+def _is_sdmx_csv(path: Path) -> bool:
+    """Whether ``path`` starts like SDMX-CSV 1.0 (a first column named ``DATAFLOW``)."""
+    with path.open("rb") as f:
+        head = f.read(16).decode("utf-8-sig", errors="replace")
+    return head.startswith("DATAFLOW,")
+
+
+def read_sdmx_csv_observations(path: str | Path, catalogue: Catalogue) -> list[Observation]:
+    """Read SDMX-CSV 1.0, as ``insaf.observatory.export.write_sdmx_csv`` writes it.
+
+    The columns: ``DATAFLOW``, the dimensions (``INDICATOR``, ``REF_AREA``, each
+    catalogue dimension's SDMX id, ``TIME_PERIOD``), ``OBS_VALUE`` and any of the
+    attributes ``UNIT_MEASURE`` (read from the catalogue, not the file),
+    ``OBS_STATUS``, ``CONF_STATUS``, ``STD_ERR``, ``LOWER_BOUND``,
+    ``UPPER_BOUND`` and ``OBS_COUNT``. Problems name the line and column.
+    """
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ImportFailed(file, [(Location(file=file), "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            file, [(Location(file=file), f"not UTF-8 text (byte {exc.start})")]
+        ) from None
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])]
+    known = {"DATAFLOW", "INDICATOR", "REF_AREA", "TIME_PERIOD", "OBS_VALUE"}
+    known |= _SDMX_CSV_ATTRIBUTES | {d.sdmx_id for d in catalogue.dimensions}
+    problems: list[tuple[Location, str]] = []
+    for name in header:
+        if name not in known:
+            problems.append((Location(file=file, line=1, column=name), "unknown column"))
+    for name in ("DATAFLOW", "INDICATOR", "TIME_PERIOD", "OBS_VALUE"):
+        if name not in header:
+            problems.append((Location(file=file, line=1, column=name), "required column missing"))
+    if problems:
+        raise ImportFailed(file, problems)
+    dimensions = [h for h in header if h not in _SDMX_CSV_ATTRIBUTES | {"DATAFLOW", "OBS_VALUE"}]
+    items: list[tuple[Location, Observation]] = []
+    for line, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            where = Location(file=file, line=line)
+            problems.append((where, f"{len(values)} fields where the header has {len(header)}"))
+            continue
+        record = {h: v.strip() for h, v in zip(header, values, strict=True)}
+        key = {d: record[d] for d in dimensions}
+        attrs = {a: record[a] for a in _SDMX_CSV_ATTRIBUTES if record.get(a)}
+        where = Location(file=file, line=line)
+        obs = _sdmx_observation(key, record["OBS_VALUE"], attrs, where, catalogue, problems)
+        if obs is not None:
+            items.append((where, obs))
+    observations = _check_duplicates(items, problems)
+    if problems:
+        raise ImportFailed(file, problems)
+    return observations
+
+
+def read_sdmx_observations(path: str | Path, catalogue: Catalogue) -> list[Observation]:
+    """Read observations from an SDMX-ML (2.1 or 3.0) data message with ``sdmx1``, or SDMX-CSV 1.0.
+
+    A file whose first column is ``DATAFLOW`` is SDMX-CSV 1.0
+    (:func:`read_sdmx_csv_observations`, the format INSAF exports). Otherwise
+    dimensions ``INDICATOR``, ``REF_AREA`` and ``TIME_PERIOD`` are required; the
     other dimensions are matched to catalogue dimensions by SDMX id (``_T`` or
     absent is the total). Attributes ``STD_ERR``, ``LOWER_BOUND``,
     ``UPPER_BOUND``, ``OBS_COUNT``, ``OBS_STATUS`` and ``CONF_STATUS`` are read
@@ -259,6 +375,8 @@ def read_sdmx_observations(path: str | Path, catalogue: Catalogue) -> list[Obser
     import sdmx
 
     file = str(path)
+    if Path(path).is_file() and _is_sdmx_csv(Path(path)):
+        return read_sdmx_csv_observations(path, catalogue)
     try:
         message = sdmx.read_sdmx(path)
     except FileNotFoundError:
@@ -270,7 +388,6 @@ def read_sdmx_observations(path: str | Path, catalogue: Catalogue) -> list[Obser
     datasets = getattr(message, "data", None)
     if not datasets:
         raise ImportFailed(file, [(Location(file=file), "the message holds no data set")])
-    by_sdmx = {d.sdmx_id: d.code for d in catalogue.dimensions}
     problems: list[tuple[Location, str]] = []
     items: list[tuple[Location, Observation]] = []
     for ds in datasets:
@@ -278,40 +395,8 @@ def read_sdmx_observations(path: str | Path, catalogue: Catalogue) -> list[Obser
             key = {k: str(v.value) for k, v in sdmx_obs.key.values.items()}
             attrs = {k: str(v.value) for k, v in (sdmx_obs.attrib or {}).items()}
             where = Location(file=file, row=index, key=key_of(key.items()))
-            record: dict[str, Any] = {
-                "indicator": key.get("INDICATOR", ""),
-                "area": key.get("REF_AREA", ""),
-                "period": key.get("TIME_PERIOD", ""),
-                "value": "" if sdmx_obs.value is None else str(sdmx_obs.value),
-            }
-            for sdmx_id, name in _SDMX_FIELDS.items():
-                if sdmx_id in attrs:
-                    record[name] = attrs[sdmx_id]
-            flags: list[str] = []
-            if attrs.get("CONF_STATUS") in {"C", "D"}:
-                flags.append(Flag.SUPPRESSED.value)
-                record["value"] = record["se"] = record["n"] = ""
-            if attrs.get("OBS_STATUS") in _SDMX_STATUS:
-                flags.append(_SDMX_STATUS[attrs["OBS_STATUS"]].value)
-            record["flags"] = ";".join(flags)
-            if isinstance(record["value"], str) and record["value"].lower() == "nan":
-                record["value"] = ""
-            row = _Row(record, where, problems)
-            dims: dict[str, str] = {}
-            dim_field: dict[str, str] = {}
-            for sdmx_id, category in key.items():
-                if sdmx_id in {"INDICATOR", "REF_AREA", "TIME_PERIOD"}:
-                    continue
-                if sdmx_id not in by_sdmx:
-                    row._fail(sdmx_id, "dimension not in the catalogue")
-                    continue
-                if category != TOTAL:
-                    dims[by_sdmx[sdmx_id]] = category
-                    dim_field[by_sdmx[sdmx_id]] = sdmx_id
-            for required in ("INDICATOR", "TIME_PERIOD"):
-                if required not in key:
-                    row._fail(required, "dimension missing")
-            obs = _observation(row, catalogue, dims, dim_field=dim_field)
+            value = "" if sdmx_obs.value is None else str(sdmx_obs.value)
+            obs = _sdmx_observation(key, value, attrs, where, catalogue, problems)
             if obs is not None:
                 items.append((where, obs))
     observations = _check_duplicates(items, problems)

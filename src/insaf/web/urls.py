@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
+    path("sdmx/", include("insaf.web.observatory.sdmx_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("insaf.web.accounts.urls")),

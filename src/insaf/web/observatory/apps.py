@@ -32,6 +32,22 @@ class ObservatoryConfig(AppConfig):
                 )
             ),
             *(
+                f"sdmx:{name}"
+                for name in (
+                    "data",
+                    "data_key",
+                    "data_provider",
+                    "structure",
+                    "structure_id",
+                    "structure_agency",
+                    "structure_all",
+                    "structure_v2",
+                    "structure_v2_id",
+                    "structure_v2_agency",
+                    "structure_v2_all",
+                )
+            ),
+            *(
                 f"api:{name}"
                 for name in (
                     "list_frameworks",
