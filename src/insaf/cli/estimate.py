@@ -26,9 +26,9 @@ from insaf.cli.options import (
 )
 from insaf.cli.renamed import renamed
 from insaf.errors import InsafError
-from insaf.measures.catalogue import MEASURES, MeasureOptions, compute
 from insaf.measures.equity import gap as equity_gap
 from insaf.measures.estimate import Estimates
+from insaf.measures.registry import MEASURES, MeasureOptions, compute
 from insaf.survey import Unit
 
 __all__ = ["estimate"]

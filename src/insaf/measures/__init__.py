@@ -16,7 +16,6 @@ replicate weights, or by created jackknife or bootstrap replicates. See
 from __future__ import annotations
 
 from insaf.measures.basic import mean, median, proportion, quantile, ratio, total
-from insaf.measures.catalogue import MeasureOptions, compute
 from insaf.measures.compare import combine, difference, ratio_of
 from insaf.measures.decomposition import fgt_decomposition, ge_decomposition
 from insaf.measures.equity import gap
@@ -38,7 +37,6 @@ from insaf.measures.mpi import deprivations, mpi
 from insaf.measures.mpi_spec import MPISpec, load_mpi_spec
 from insaf.measures.opportunity import access_model, hoi
 from insaf.measures.poverty import (
-    Relative,
     arpr,
     arpt,
     fgt,
@@ -48,15 +46,37 @@ from insaf.measures.poverty import (
     watts,
 )
 from insaf.measures.prepared import Measure, Prepared, prepare
+from insaf.measures.registry import MEASURES, MeasureOptions, MeasureSpec, compute
+from insaf.measures.types import (
+    Below,
+    By,
+    GiniEstimator,
+    Line,
+    NonPositive,
+    QuantileRule,
+    Relative,
+    RelativeOf,
+    VarianceMethod,
+)
 
 __all__ = [
+    "MEASURES",
+    "Below",
+    "By",
     "Estimate",
     "Estimates",
+    "GiniEstimator",
+    "Line",
     "MPISpec",
     "Measure",
     "MeasureOptions",
+    "MeasureSpec",
+    "NonPositive",
     "Prepared",
+    "QuantileRule",
     "Relative",
+    "RelativeOf",
+    "VarianceMethod",
     "access_model",
     "arpr",
     "arpt",

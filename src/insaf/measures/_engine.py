@@ -20,10 +20,11 @@ from insaf.measures._sample import Sample
 from insaf.measures.estimate import Estimate, Estimates, LinearBasis, ReplicateBasis
 from insaf.measures.variance import FloatArray, linearized_variance, replicate_variance
 
-__all__ = ["Kernel", "Statistic", "ThresholdKernel", "run"]
+__all__ = ["Cols", "Kernel", "KernelOut", "Statistic", "ThresholdKernel", "run"]
 
 Cols = Mapping[str, FloatArray]
-Kernel = Callable[[Cols, FloatArray, float, bool], tuple[float, FloatArray | None, float]]
+KernelOut = tuple[float, FloatArray | None, float]
+Kernel = Callable[[Cols, FloatArray, float, bool], KernelOut]
 ThresholdKernel = Callable[[Cols, FloatArray, bool], tuple[float, FloatArray | None]]
 
 

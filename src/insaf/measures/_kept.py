@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import polars as pl
 
 from insaf.errors import DataError, DesignError, Location
+from insaf.measures.types import VarianceMethod
 from insaf.measures.variance import (
     DesignArrays,
     FloatArray,
@@ -34,9 +35,7 @@ from insaf.survey.survey import Level, Survey
 __all__ = [
     "Base",
     "Domains",
-    "NonPositive",
     "Replication",
-    "VarianceMethod",
     "base",
     "domains",
     "labels",
@@ -44,11 +43,6 @@ __all__ = [
     "replication",
     "unit_level",
 ]
-
-VarianceMethod = Literal[
-    "auto", "linearization", "replicates", "jackknife", "bootstrap", "subbootstrap"
-]
-NonPositive = Literal["error", "exclude"]
 
 
 def numeric(

@@ -23,9 +23,7 @@ from insaf.errors import DataError, Location
 from insaf.measures._kept import (
     Base,
     Domains,
-    NonPositive,
     Replication,
-    VarianceMethod,
     base,
     domains,
     labels,
@@ -33,6 +31,7 @@ from insaf.measures._kept import (
     replication,
     unit_level,
 )
+from insaf.measures.types import NonPositive, VarianceMethod
 from insaf.measures.variance import DesignArrays, FloatArray, IntArray, ReplicateSpec
 from insaf.survey.survey import Level, Survey
 
@@ -40,9 +39,7 @@ __all__ = [
     "GROUP",
     "Arrangement",
     "BoolArray",
-    "NonPositive",
     "Sample",
-    "VarianceMethod",
     "arrange",
     "arrangement",
     "excluded",

@@ -10,48 +10,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
 
-from insaf.errors import DataError, InsafError
-from insaf.measures._engine import Cols, Statistic, run
-from insaf.measures._kernels import QUANTILE_RULES, QuantileRule, quantile_influence
-from insaf.measures._kernels import quantile as weighted_quantile
-from insaf.measures._sample import Sample, VarianceMethod, prepare
-from insaf.measures.estimate import Estimate, Estimates
-from insaf.measures.variance import FloatArray, linearized_variance
+from insaf.errors import InsafError
+from insaf.measures._engine import run
+from insaf.measures._kernels import plans
+from insaf.measures._kernels.plan import estimate, sample_for
+from insaf.measures._kernels.quantile import check_rule
+from insaf.measures._kernels.quantile import quantile as weighted_quantile
+from insaf.measures._sample import Sample
+from insaf.measures.estimate import Estimate, Estimates, critical
+from insaf.measures.types import By, QuantileRule, VarianceMethod
+from insaf.measures.variance import linearized_variance
 from insaf.survey.survey import Level, Survey
 
 __all__ = ["By", "QuantileRule", "mean", "median", "proportion", "quantile", "ratio", "total"]
 
-By = str | Sequence[str] | None
 QuantileSE = Literal["kernel", "woodruff"]
-
-
-def _total(
-    cols: Cols, w: FloatArray, t: float, influence: bool
-) -> tuple[float, FloatArray | None, float]:
-    y = cols["y"]
-    return float(np.dot(w, y)), (y if influence else None), 0.0
-
-
-def _mean(
-    cols: Cols, w: FloatArray, t: float, influence: bool
-) -> tuple[float, FloatArray | None, float]:
-    y = cols["y"]
-    n_pop = float(w.sum())
-    m = float(np.dot(w, y)) / n_pop
-    return m, ((y - m) / n_pop if influence else None), 0.0
-
-
-def _ratio(
-    cols: Cols, w: FloatArray, t: float, influence: bool
-) -> tuple[float, FloatArray | None, float]:
-    y, x = cols["y"], cols["x"]
-    big_x = float(np.dot(w, x))
-    r = float(np.dot(w, y)) / big_x
-    return r, ((y - r * x) / big_x if influence else None), 0.0
 
 
 def total(
@@ -65,17 +43,15 @@ def total(
     seed: int = 1,
 ) -> Estimates:
     """Weighted total ``sum w y`` (R ``svytotal``)."""
-    sample = prepare(
+    return estimate(
         survey,
-        {"y": variable},
+        [plans.total(variable)],
         by=by,
         level=level,
         variance=variance,
         replicates=replicates,
         seed=seed,
-        sort=None,
     )
-    return run(sample, [Statistic(name="total", kernel=_total, variable=variable)])
 
 
 def mean(
@@ -89,17 +65,15 @@ def mean(
     seed: int = 1,
 ) -> Estimates:
     """Weighted mean ``sum w y / sum w`` (R ``svymean``; ``svyby`` for domains)."""
-    sample = prepare(
+    return estimate(
         survey,
-        {"y": variable},
+        [plans.mean(variable)],
         by=by,
         level=level,
         variance=variance,
         replicates=replicates,
         seed=seed,
-        sort=None,
     )
-    return run(sample, [Statistic(name="mean", kernel=_mean, variable=variable)])
 
 
 def ratio(
@@ -114,18 +88,14 @@ def ratio(
     seed: int = 1,
 ) -> Estimates:
     """Ratio of totals ``sum w y / sum w x`` (R ``svyratio``)."""
-    sample = prepare(
+    return estimate(
         survey,
-        {"y": numerator, "x": denominator},
+        [plans.ratio(numerator, denominator)],
         by=by,
         level=level,
         variance=variance,
         replicates=replicates,
         seed=seed,
-        sort=None,
-    )
-    return run(
-        sample, [Statistic(name="ratio", kernel=_ratio, variable=f"{numerator}/{denominator}")]
     )
 
 
@@ -141,53 +111,15 @@ def proportion(
     seed: int = 1,
 ) -> Estimates:
     """Weighted share of units with ``variable == value`` (or of a 0/1 or boolean column)."""
-    sample = prepare(
+    return estimate(
         survey,
-        {"y": variable},
+        [plans.proportion(variable, value=value)],
         by=by,
         level=level,
         variance=variance,
         replicates=replicates,
         seed=seed,
-        sort=None,
     )
-    y = sample.cols["y"]
-    if value is None:
-        if not np.all((y == 0) | (y == 1)):
-            raise DataError(
-                f"column {variable!r} is not 0/1 or boolean; "
-                "pass value= to say which value to count"
-            )
-    else:
-        indicator = (y == value).astype(np.float64)
-        sample = _with_col(sample, "y", indicator)
-    return run(sample, [Statistic(name="proportion", kernel=_mean, variable=variable)])
-
-
-def _with_col(sample: Sample, role: str, values: FloatArray) -> Sample:
-    from dataclasses import replace
-
-    cols = dict(sample.cols)
-    cols[role] = values
-    return replace(sample, cols=cols)
-
-
-def _check_rule(rule: str) -> None:
-    if rule not in QUANTILE_RULES:
-        raise InsafError(
-            f"unknown quantile rule {rule!r}; choose one of {', '.join(QUANTILE_RULES)}"
-        )
-
-
-def _quantile_kernel(p: float, rule: QuantileRule) -> Statistic:
-    def kernel(
-        cols: Cols, w: FloatArray, t: float, influence: bool
-    ) -> tuple[float, FloatArray | None, float]:
-        y = cols["y"]
-        q = weighted_quantile(y, w, p, rule)
-        return q, (quantile_influence(y, w, q, p) if influence else None), 0.0
-
-    return Statistic(name=f"quantile[{p:g}]", kernel=kernel)
 
 
 def quantile(
@@ -204,7 +136,7 @@ def quantile(
     replicates: int = 200,
     seed: int = 1,
 ) -> Estimates:
-    """Weighted quantile(s) at ``p`` under ``rule`` (see ``insaf.measures._kernels``).
+    """Weighted quantile(s) at ``p`` under ``rule`` (``docs/methods/quantiles.md``).
 
     ``se="kernel"``: linearization with a Gaussian kernel density (convey's
     ``svyiqalpha``). ``se="woodruff"``: R ``svyquantile``'s default interval —
@@ -213,23 +145,13 @@ def quantile(
     ``rule``; the reported ``se`` is its width over ``2 t`` as in R. With
     replicate weights, each replicate re-estimates the quantile.
     """
-    _check_rule(rule)
+    check_rule(rule)
     probs = [p] if isinstance(p, float | int) else list(p)
-    for prob in probs:
-        if not 0.0 < prob < 1.0:
-            raise InsafError(f"quantile probabilities must be in (0, 1), not {prob}")
-    sample = prepare(
-        survey,
-        {"y": variable},
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
+    each = [plans.quantile(variable, p=prob, rule=rule) for prob in probs]
+    sample = sample_for(
+        survey, each[0], by=by, level=level, variance=variance, replicates=replicates, seed=seed
     )
-    stats = [_quantile_kernel(float(prob), rule) for prob in probs]
-    stats = [Statistic(name=s.name, kernel=s.kernel, variable=variable) for s in stats]
-    result = run(sample, stats)
+    result = run(sample, [plan.stat for plan in each])
     if se == "kernel" or sample.method != "linearization":
         return result
     if se != "woodruff":
@@ -246,10 +168,6 @@ def quantile(
 def _woodruff(
     sample: Sample, est: Estimate, p: float, rule: QuantileRule, level: float
 ) -> Estimate:
-    from dataclasses import replace
-
-    from insaf.measures.estimate import _critical
-
     d = sample.domains.index(est.domain if est.domain is None else dict(est.domain))
     rows = sample.slice(d)
     y, w = sample.cols["y"][rows], sample.w[rows]
@@ -263,7 +181,7 @@ def _woodruff(
     positive = w > 0
     psus = sample.psu[rows][positive]
     df = int(np.unique(psus).size - np.unique(sample.design.psu_stratum[psus]).size)
-    crit = _critical(level, float(df))
+    crit = critical(level, float(df))
     low_p, high_p = share - crit * se_share, share + crit * se_share
     low = math.nan if low_p < 0 else weighted_quantile(y, w, low_p, rule)
     high = math.nan if high_p > 1 else weighted_quantile(y, w, high_p, rule)
@@ -304,6 +222,4 @@ def median(
         replicates=replicates,
         seed=seed,
     )
-    from dataclasses import replace
-
     return Estimates([replace(e, measure="median") for e in result], by=result.by)

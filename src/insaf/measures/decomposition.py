@@ -30,14 +30,23 @@ from collections.abc import Sequence
 import numpy as np
 
 from insaf.errors import InsafError
-from insaf.measures._engine import Cols, Kernel, Statistic, run
-from insaf.measures._kernels import QuantileRule, density
-from insaf.measures._linear import KernelOut, label_groups, part_of, share_of
-from insaf.measures._sample import GROUP, NonPositive, VarianceMethod, prepare, with_groups
-from insaf.measures.basic import _check_rule
+from insaf.measures._engine import Cols, Kernel, KernelOut, Statistic, run
+from insaf.measures._kernels import inequality as kernels
+from insaf.measures._kernels import poverty as poverty_kernels
+from insaf.measures._kernels.linear import label_groups, part_of, share_of
+from insaf.measures._kernels.quantile import check_rule, density
+from insaf.measures._sample import GROUP, prepare, with_groups
 from insaf.measures.estimate import Estimates
-from insaf.measures.inequality import _ge_kernel, _ge_name, ge
-from insaf.measures.poverty import Below, Line, Relative, _check_line, _poor, _threshold, fgt
+from insaf.measures.inequality import ge
+from insaf.measures.poverty import fgt
+from insaf.measures.types import (
+    Below,
+    Line,
+    NonPositive,
+    QuantileRule,
+    Relative,
+    VarianceMethod,
+)
 from insaf.measures.variance import FloatArray
 from insaf.survey.survey import Level, Survey
 
@@ -50,7 +59,7 @@ def _fgt_values(cols: Cols, t: float, alpha: float, below: Below) -> tuple[Float
     """Per-unit FGT terms ``h = ((t - y)/t)^a 1(poor)`` and the poor flag."""
     y = cols["y"]
     line = cols.get("line", t)
-    poor = _poor(y, line, below)
+    poor = poverty_kernels.poor(y, line, below)
     if alpha == 0:
         return poor.astype(np.float64), poor
     gap = np.where(poor, (line - y) / line, 0.0)
@@ -60,7 +69,7 @@ def _fgt_values(cols: Cols, t: float, alpha: float, below: Below) -> tuple[Float
 def _slope(
     y: FloatArray, w: FloatArray, poor: FloatArray, t: float, alpha: float, n_pop: float
 ) -> float:
-    """``d/dt`` of ``sum w h / n_pop`` over the rows given (as ``poverty._fgt_kernel``)."""
+    """``d/dt`` of ``sum w h / n_pop`` over the rows given (as ``_kernels.poverty.fgt``)."""
     if alpha == 0:
         return float(w.sum()) / n_pop * density(y, w, t) if w.sum() > 0 else 0.0
     base = np.where(poor, (t - y) / t, 1.0) ** (alpha - 1)
@@ -117,8 +126,8 @@ def fgt_decomposition(
     ``P``) and ``contribution_share`` (summing to 1)."""
     if alpha < 0:
         raise InsafError(f"FGT alpha must be >= 0, not {alpha}")
-    _check_line(line)
-    _check_rule(rule)
+    poverty_kernels.check_line(line)
+    check_rule(rule)
     by = [group] if isinstance(group, str) else list(group)
     common = {"level": level, "variance": variance, "replicates": replicates, "seed": seed}
     whole = fgt(survey, variable, line=line, alpha=alpha, below=below, rule=rule, **common)  # type: ignore[arg-type]
@@ -145,7 +154,7 @@ def fgt_decomposition(
                 variable=variable,
             ),
         ]
-    threshold = _threshold(line, rule) if isinstance(line, Relative) else None
+    threshold = poverty_kernels.threshold(line, rule) if isinstance(line, Relative) else None
     parts = label_groups(run(sample, stats, threshold=threshold), sample, groups, "group")
     ordered = [*whole]
     per = len(parts) // groups.height
@@ -201,7 +210,7 @@ def _between_kernel(alpha: float, n_groups: int) -> Kernel:
 
 def _combined(alpha: float, n_groups: int, which: str) -> Kernel:
     """``GE - GE_B`` (``within``) or ``GE_B / GE`` (``between_share``)."""
-    total_k = _ge_kernel(alpha)
+    total_k = kernels.ge(alpha)
     between_k = _between_kernel(alpha, n_groups)
 
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
@@ -246,12 +255,12 @@ def ge_decomposition(
         nonpositive=nonpositive,
         **common,  # type: ignore[arg-type]
     )
-    name = _ge_name(alpha)
+    name = kernels.ge_name(alpha)
     n_groups = groups.height
     whole = run(
         sample,
         [
-            Statistic(name=name, kernel=_ge_kernel(alpha), variable=variable),
+            Statistic(name=name, kernel=kernels.ge(alpha), variable=variable),
             Statistic(
                 name=f"{name}.between", kernel=_between_kernel(alpha, n_groups), variable=variable
             ),

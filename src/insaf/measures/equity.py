@@ -21,10 +21,10 @@ from dataclasses import replace
 from typing import Any
 
 from insaf.errors import InsafError
-from insaf.measures._sample import VarianceMethod
-from insaf.measures.catalogue import MeasureOptions, compute
 from insaf.measures.compare import difference, ratio_of
 from insaf.measures.estimate import Estimate, Estimates
+from insaf.measures.registry import MeasureOptions, compute
+from insaf.measures.types import VarianceMethod
 from insaf.survey.survey import Level, Survey
 
 __all__ = ["gap"]

@@ -26,7 +26,7 @@ from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError
 from insaf.measures.variance import DesignArrays, FloatArray, ReplicateSpec
 
-__all__ = ["Estimate", "Estimates", "LinearBasis", "ReplicateBasis"]
+__all__ = ["Estimate", "Estimates", "LinearBasis", "ReplicateBasis", "critical"]
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -49,7 +49,9 @@ class ReplicateBasis:
 Basis = LinearBasis | ReplicateBasis
 
 
-def _critical(level: float, df: float | None) -> float:
+def critical(level: float, df: float | None) -> float:
+    """The two-sided critical value at ``level``: Student's t on ``df`` degrees of
+    freedom, or the normal one when ``df`` is ``None`` or infinite."""
     if not 0.0 < level < 1.0:
         raise ValueError(f"confidence level must be in (0, 1), not {level}")
     upper = 1.0 - (1.0 - level) / 2.0
@@ -110,7 +112,7 @@ class Estimate:
                     f"{fixed}; estimate again with confidence={confidence}"
                 )
             return (low, high)
-        half = _critical(confidence, self.df) * self.se
+        half = critical(confidence, self.df) * self.se
         return (self.value - half, self.value + half)
 
     @renamed_keywords(level="confidence")

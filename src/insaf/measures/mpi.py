@@ -37,11 +37,11 @@ import polars as pl
 
 from insaf.errors import DataError, Location
 from insaf.measures._engine import Statistic, run
-from insaf.measures._linear import label_groups, mean_of, part_of, ratio_of, share_of
-from insaf.measures._sample import GROUP, VarianceMethod, prepare, with_columns, with_groups
-from insaf.measures.basic import By
+from insaf.measures._kernels.linear import label_groups, mean_of, part_of, ratio_of, share_of
+from insaf.measures._sample import GROUP, prepare, with_columns, with_groups
 from insaf.measures.estimate import Estimate, Estimates
 from insaf.measures.mpi_spec import IndicatorSpec, MPISpec, load_mpi_spec
+from insaf.measures.types import By, VarianceMethod
 from insaf.survey.survey import Level, Survey
 
 __all__ = ["deprivations", "mpi"]

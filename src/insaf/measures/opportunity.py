@@ -35,11 +35,10 @@ import numpy as np
 import polars as pl
 
 from insaf.errors import DataError, InsafError
-from insaf.measures._engine import Cols, Kernel, Statistic, run
-from insaf.measures._linear import KernelOut
-from insaf.measures._sample import VarianceMethod, prepare, with_columns
-from insaf.measures.basic import By
+from insaf.measures._engine import Cols, Kernel, KernelOut, Statistic, run
+from insaf.measures._sample import prepare, with_columns
 from insaf.measures.estimate import Estimates
+from insaf.measures.types import By, VarianceMethod
 from insaf.measures.variance import FloatArray
 from insaf.survey.survey import Level, Survey
 

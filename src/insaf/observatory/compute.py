@@ -27,6 +27,7 @@ import polars as pl
 
 from insaf.errors import DataError, InsafError
 from insaf.measures import Measure, prepare
+from insaf.measures.registry import INDICATOR_MEASURES
 from insaf.observatory.indicators import Catalogue, Computation, Dimension, Indicator
 from insaf.observatory.observations import Observation
 from insaf.survey.design import Design
@@ -173,14 +174,11 @@ def _sql(expression: str, code: str) -> pl.Expr:
         ) from None
 
 
-_FGT = {"headcount": "fgt0", "poverty_gap": "fgt1", "poverty_severity": "fgt2"}
-
-
 def _measure(comp: Computation, variable: str) -> Measure:
     """The ``insaf.measures`` measure an indicator's computation names."""
-    if comp.measure in _FGT:
-        return Measure(name=_FGT[comp.measure], variable=variable, line=comp.poverty_line)
-    return Measure(name=comp.measure, variable=variable)
+    spec = INDICATOR_MEASURES[comp.measure]
+    line = comp.poverty_line if "line" in spec.accepts else None
+    return Measure(name=spec.name, variable=variable, line=line)
 
 
 def _finite(x: float) -> float | None:

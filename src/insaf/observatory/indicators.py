@@ -23,6 +23,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from insaf.measures.registry import INDICATOR_MEASURES
 from insaf.specs import load_spec
 
 __all__ = [
@@ -137,9 +138,6 @@ class Target(_Strict):
         return self
 
 
-MeasureName = Literal["headcount", "poverty_gap", "poverty_severity", "gini", "mean", "proportion"]
-
-
 class Computation(_Strict):
     """How an indicator is computed from a survey with ``insaf.measures``.
 
@@ -154,7 +152,7 @@ class Computation(_Strict):
     parsed, never evaluated as Python.
     """
 
-    measure: MeasureName
+    measure: str
     variable: str
     poverty_line: str | float | None = None
     level: Literal["person", "household"] = "person"
@@ -162,9 +160,16 @@ class Computation(_Strict):
     derive: dict[str, str] = Field(default_factory=dict)
     population: str | None = None
 
+    @field_validator("measure")
+    @classmethod
+    def _known_measure(cls, value: str) -> str:
+        if value not in INDICATOR_MEASURES:
+            raise ValueError(f"unknown measure {value!r}; known: {', '.join(INDICATOR_MEASURES)}")
+        return value
+
     @model_validator(mode="after")
     def _line_for_poverty(self) -> Computation:
-        needs_line = self.measure in {"headcount", "poverty_gap", "poverty_severity"}
+        needs_line = "line" in INDICATOR_MEASURES[self.measure].accepts
         if needs_line and self.poverty_line is None:
             raise ValueError(f"measure '{self.measure}' needs a poverty_line")
         return self

@@ -19,10 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from insaf.measures import Estimate, Measure, prepare
-from insaf.measures.basic import QuantileRule
-from insaf.measures.inequality import GiniEstimator
-from insaf.measures.poverty import Below
+from insaf.measures import Below, Estimate, GiniEstimator, Measure, QuantileRule, prepare
 from insaf.survey import Survey
 
 __all__ = ["Request", "compute", "concentrations", "welfare_statistics"]

@@ -26,14 +26,12 @@ from dataclasses import replace
 import numpy as np
 import polars as pl
 
-from insaf.measures._engine import Cols, Kernel
+from insaf.measures._engine import Cols, Kernel, KernelOut
 from insaf.measures._sample import Sample
 from insaf.measures.estimate import Estimate
 from insaf.measures.variance import FloatArray
 
-__all__ = ["KernelOut", "label_groups", "mean_of", "part_of", "ratio_of", "share_of"]
-
-KernelOut = tuple[float, FloatArray | None, float]
+__all__ = ["label_groups", "mean_of", "part_of", "ratio_of", "share_of"]
 
 
 def mean_of(y: str) -> Kernel:

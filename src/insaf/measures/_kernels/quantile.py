@@ -20,27 +20,31 @@ Kernel density (convey ``h_fun``/``densfun``): ``h = sigma N^(-1/5)``,
 from __future__ import annotations
 
 import math
-from typing import Literal
 
 import numpy as np
 
-from insaf.errors import DataError
+from insaf.errors import DataError, InsafError
+from insaf.measures.types import QUANTILE_RULES, QuantileRule
 from insaf.measures.variance import FloatArray
 
 __all__ = [
-    "QUANTILE_RULES",
-    "QuantileRule",
     "bandwidth",
+    "check_rule",
     "density",
     "quantile",
     "quantile_influence",
     "smooth_total_slope",
 ]
 
-QuantileRule = Literal["convey", "eurostat", "laeken"]
-QUANTILE_RULES: tuple[str, ...] = ("convey", "eurostat", "laeken")
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 HIT = 1e-12
+
+
+def check_rule(rule: str) -> None:
+    if rule not in QUANTILE_RULES:
+        raise InsafError(
+            f"unknown quantile rule {rule!r}; choose one of {', '.join(QUANTILE_RULES)}"
+        )
 
 
 def quantile(y: FloatArray, w: FloatArray, p: float, rule: QuantileRule) -> float:

@@ -1,0 +1,109 @@
+"""A ``Plan``: how one statistic runs over a survey, and running plans.
+
+A plan names the statistic (its kernel), the survey columns its roles read,
+the role rows are sorted by, the whole-population threshold (a relative
+poverty line) and the checks its data need. A measure's public function and
+``Prepared.estimate`` build the same plan (``insaf.measures._kernels.plans``)
+and so give the same numbers; plans with the same ``together`` key run over
+one arranged sample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from insaf.errors import DataError, InsafError
+from insaf.measures import _sample
+from insaf.measures._engine import Statistic, ThresholdKernel, run
+from insaf.measures.estimate import Estimates
+from insaf.measures.types import By, NonPositive, VarianceMethod
+from insaf.survey.survey import Level, Survey
+
+__all__ = ["Plan", "check", "estimate", "sample_for"]
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Plan:
+    """How a statistic runs: the columns its roles read (``(role, column)`` pairs),
+    the role rows are sorted by, the whole-population threshold, and the checks:
+    ``positive`` (``y`` must be > 0 unless ``nonpositive="exclude"``),
+    ``line_column`` (a per-unit poverty line must be > 0) and ``zero_one``."""
+
+    stat: Statistic
+    roles: tuple[tuple[str, str], ...]
+    sort: str | None = "y"
+    threshold: ThresholdKernel | None = None
+    threshold_key: Hashable = None
+    positive: bool = False
+    nonpositive: NonPositive = "error"
+    line_column: str | None = None
+    zero_one: bool = False
+
+    @property
+    def together(self) -> Hashable:
+        """Plans with the same key run over one arranged sample."""
+        exclude = self.positive and self.nonpositive == "exclude"
+        return (self.roles, self.sort, self.threshold_key, exclude)
+
+
+def check(sample: _sample.Sample, plan: Plan) -> None:
+    """What the plan asks of the arranged data: a positive line, a 0/1 variable."""
+    if plan.line_column is not None and np.any(sample.cols["line"] <= 0):
+        raise InsafError(f"poverty line column {plan.line_column!r} has non-positive values")
+    if plan.zero_one:
+        y = sample.cols["y"]
+        if not np.all((y == 0) | (y == 1)):
+            raise DataError(
+                f"column {sample.names['y']!r} is not 0/1 or boolean; "
+                "pass value= to say which value to count"
+            )
+
+
+def sample_for(
+    survey: Survey,
+    plan: Plan,
+    *,
+    by: By,
+    level: Level | str | None,
+    variance: VarianceMethod,
+    replicates: int,
+    seed: int,
+) -> _sample.Sample:
+    """The survey's data read, checked and arranged for ``plan``."""
+    sample = _sample.prepare(
+        survey,
+        dict(plan.roles),
+        by=by,
+        level=level,
+        variance=variance,
+        replicates=replicates,
+        seed=seed,
+        sort=plan.sort,
+        positive=("y",) if plan.positive else (),
+        nonpositive=plan.nonpositive,
+    )
+    check(sample, plan)
+    return sample
+
+
+def estimate(
+    survey: Survey,
+    plans: Sequence[Plan],
+    *,
+    by: By,
+    level: Level | str | None,
+    variance: VarianceMethod,
+    replicates: int,
+    seed: int,
+) -> Estimates:
+    """Each plan (all arranged alike: one ``together`` key) in each domain of ``by``."""
+    first = plans[0]
+    if any(plan.together != first.together for plan in plans[1:]):
+        raise InsafError("plans estimated together must read and arrange the same rows")
+    sample = sample_for(
+        survey, first, by=by, level=level, variance=variance, replicates=replicates, seed=seed
+    )
+    return run(sample, [plan.stat for plan in plans], threshold=first.threshold)
