@@ -7,7 +7,7 @@ DATA     ?= data
 POSTGRES ?= postgres://postgres@127.0.0.1:5432/test
 EXAMPLES := $(basename $(notdir $(wildcard examples/*.yaml)))
 
-.PHONY: run briefs test clean
+.PHONY: run briefs test check-postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,13 +34,17 @@ briefs: $(VENV)/.installed
 	done; done
 
 # Everything the tests need (Debian's Chromium, axe-core from npm) is installed
-# by scripts/test-prereqs.sh; the web tests then run on SQLite and PostgreSQL.
-test: $(VENV)/.installed-test
+# by scripts/test-prereqs.sh; the web tests then run on SQLite and PostgreSQL,
+# whose presence is checked first (one line, exit 1, before anything is installed).
+test: check-postgres $(VENV)/.installed-test
 	bash scripts/test-prereqs.sh
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	DATABASE_URL=$(POSTGRES) $(BIN)/python -m pytest tests/web -p no:cacheprovider
+
+check-postgres:
+	@bash scripts/check-postgres.sh "$(POSTGRES)"
 
 clean:
 	rm -rf $(VENV) $(DATA)

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # What the web tests need beyond Python packages; idempotent; run as root.
 #  - Debian's Chromium, driven by Playwright (its own browser download is not used);
-#  - axe-core from the npm registry, pinned by tests/web/axe/package-lock.json.
+#  - Node.js and npm (Debian's) when missing, and axe-core from the npm registry,
+#    pinned by tests/web/axe/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x /usr/bin/chromium ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq chromium fonts-noto-core >/dev/null
+fi
+if ! command -v npm >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq nodejs npm >/dev/null
 fi
 if [ ! -f tests/web/axe/node_modules/axe-core/axe.min.js ]; then
     (cd tests/web/axe && npm ci --no-audit --no-fund --silent)

@@ -34,7 +34,7 @@ def check(est: m.Estimate | m.Estimates, golden: dict[str, Any], *, se: bool = T
         close(est.se, golden["se"], SE)
 
 
-# -- published values (REFERENCES.md) -----------------------------------------------------
+# -- published values (docs/references.md) ------------------------------------------------
 
 
 def test_published_laeken_values(eusilc: Survey) -> None:

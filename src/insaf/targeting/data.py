@@ -1,6 +1,6 @@
 """The survey as targeting metrics see it: one row per household, people weights.
 
-Targeting metrics count people (``w = household weight x size``, REFERENCES.md)
+Targeting metrics count people (``w = household weight x size``, docs/references.md)
 living in households ranked by welfare per person, so they are computed on
 households with the people weight ``w_h n_h``: the same numbers as on a person
 table, at a fifth of the rows. Welfare is *before* the benefit being assessed:

@@ -1,6 +1,6 @@
 """Targeting performance of a benefit: who is covered, who is missed, what it does.
 
-Notation (REFERENCES.md, "Targeting metrics"): ``w`` the people weight
+Notation (docs/references.md, "Targeting metrics"): ``w`` the people weight
 (household weight x size), ``y`` pre-transfer welfare per person, ``z`` the
 poverty line, ``B`` 1 when the household receives the benefit, ``t`` the
 benefit per person (household benefit / size), ``P`` 1 for the poor. Two
