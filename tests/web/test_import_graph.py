@@ -36,3 +36,15 @@ def test_the_checker_sees_an_import_inside_a_function(tmp_path: Path) -> None:
     source = tmp_path / "m.py"
     source.write_text("def f():\n    from insaf.web.observatory.models import X\n")
     assert "insaf.web.observatory.models" in _imported_modules(source)
+
+
+def test_the_cli_calls_services_not_the_orm() -> None:
+    cli = WEB.parent / "cli"
+    offending = []
+    for path in sorted(cli.rglob("*.py")):
+        for module in _imported_modules(path):
+            if module.startswith("insaf.web.") and module.split(".")[-1] == "models":
+                offending.append(f"cli/{path.name} imports {module}")
+            if module.startswith("django.db"):
+                offending.append(f"cli/{path.name} imports {module}")
+    assert offending == []

@@ -1,8 +1,10 @@
 """``insaf observatory compute|import|export``: the Social Observatory's data jobs.
 
 Each command works on the platform's database (``--data`` folder, or
-``DATABASE_URL``): ``compute`` and ``import`` apply disclosure control and
-publish; ``export`` writes what is published.
+``DATABASE_URL``) through the observatory's services
+(``insaf.web.observatory.services``), never the ORM: ``compute`` and
+``import`` apply disclosure control and publish; ``export`` writes what is
+published.
 """
 
 from __future__ import annotations
@@ -122,19 +124,14 @@ def export(
     from insaf.observatory.export import write_csv, write_sdmx_csv
 
     _setup(data)
-    from insaf.web.observatory import models as m
     from insaf.web.observatory import services
     from insaf.web.observatory.catalogue import stored_catalogue
 
-    rows = m.Observation.objects.order_by("indicator__position", "breakdown", "key", "period")
-    if indicator:
-        rows = rows.filter(indicator__code=indicator)
-    observations = services.stored_observations(rows)
+    observations = services.published_observations(indicator or None)
     handle = sys.stdout if str(out) == "-" else out.open("w", encoding="utf-8", newline="")
     try:
         if format is Format.CSV:
-            dims = list(m.Dimension.objects.values_list("code", flat=True))
-            count = write_csv(observations, handle, dimensions=dims)
+            count = write_csv(observations, handle, dimensions=services.dimension_codes())
         else:
             count = write_sdmx_csv(observations, handle, catalogue=stored_catalogue())
     finally:

@@ -6,7 +6,8 @@
   before anything is stored for publication;
 - ``progress``: the Open SDG / Statistics Canada CAGR ratio and UN ESCAP's
   anticipated progress, per series;
-- ``gaps``: the gap between two groups and its significance;
+- ``gaps``: the difference between two estimates and its significance (a
+  gap between groups, a change since a baseline);
 - ``export`` and ``importing``: tidy CSV, SDMX-CSV and SDMX-ML;
 - ``compute``: indicators computed from survey microdata with ``insaf.measures``;
 - ``search``: Arabic-aware search normalisation.
@@ -17,7 +18,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from insaf.observatory.disclosure import DisclosureReport, DisclosureRules, apply_disclosure
-from insaf.observatory.gaps import Gap, group_gap
+from insaf.observatory.gaps import (
+    Change,
+    Gap,
+    SeriesPoint,
+    Verdict,
+    change_since,
+    group_gap,
+    z_value,
+)
 from insaf.observatory.importing import ImportFailed, read_csv_observations, read_sdmx_observations
 from insaf.observatory.indicators import (
     Catalogue,
@@ -40,6 +49,7 @@ __all__ = [
     "DEMO_CATALOGUE",
     "Catalogue",
     "Category",
+    "Change",
     "Computation",
     "Dimension",
     "Direction",
@@ -55,19 +65,23 @@ __all__ = [
     "Progress",
     "RightsDimension",
     "SeriesKey",
+    "SeriesPoint",
     "Status",
     "Target",
     "Text",
+    "Verdict",
     "anticipated_progress",
     "apply_disclosure",
     "assess",
     "cagr_ratio",
+    "change_since",
     "group_gap",
     "key_of",
     "load_catalogue",
     "parse_key",
     "read_csv_observations",
     "read_sdmx_observations",
+    "z_value",
 ]
 
 DEMO_CATALOGUE = Path(__file__).parent / "data" / "demo.yaml"

@@ -20,7 +20,6 @@ import math
 import multiprocessing
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from statistics import NormalDist
 
 import numpy as np
 import polars as pl
@@ -28,6 +27,7 @@ import polars as pl
 from insaf.errors import DataError, InsafError
 from insaf.measures import Measure, prepare
 from insaf.measures.registry import INDICATOR_MEASURES
+from insaf.observatory.gaps import z_value
 from insaf.observatory.indicators import Catalogue, Computation, Dimension, Indicator
 from insaf.observatory.observations import Observation
 from insaf.survey.design import Design
@@ -40,7 +40,7 @@ DIM_PREFIX = "dim__"
 SCOPE = "scope__"
 VALUE = "value__"
 _OTHER = "__other"
-_Z95 = NormalDist().inv_cdf(0.975)
+_Z95 = z_value(0.95)
 
 
 def _first_match(cases: list[tuple[pl.Expr, str]]) -> pl.Expr:

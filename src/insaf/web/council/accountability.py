@@ -2,45 +2,30 @@
 
 For each indicator a commitment should move, the movement is measured from
 the observatory's published series (after disclosure control) between the
-commitment's baseline year and the latest year published:
-
-- base: the latest published value in a year up to the baseline year;
-- latest: the latest published value after the base year;
-- change ``d = latest - base`` with standard error
-  ``se_d = sqrt(se_base^2 + se_latest^2)`` (two survey rounds, independent
-  samples) and the 95 % interval ``d ± 1.959964 se_d``;
-- verdict: *improved* when the whole interval lies on the expected side of
-  zero, *worsened* when it lies on the other side, *within noise* when it
-  contains zero (the change cannot be told from sampling error), *not yet*
-  when nothing was published after the base year, *no data* when there is no
-  base value, *no standard error* when one of the two values has none.
+commitment's baseline year and the latest year published, by
+``insaf.observatory.gaps.change_since``: the change ``latest - base``, its
+standard error and 95 % interval, and the verdict (*improved*, *worsened*,
+*within noise*, *not yet*, *no data*, *no standard error*). This module only
+reads the series and the commitments; the statistics are the library's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from insaf.observatory.gaps import SeriesPoint, Verdict, change_since
+from insaf.observatory.indicators import Direction
 from insaf.web.council import models as m
 from insaf.web.observatory.models import Indicator, Observation
 
 __all__ = ["Dashboard", "Movement", "Point", "dashboard", "movement"]
 
-Z95 = 1.959963984540054
-
-
-@dataclass(frozen=True, slots=True)
-class Point:
-    period: int
-    value: float
-    se: float | None
-    ci_low: float | None
-    ci_high: float | None
+Point = SeriesPoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +68,7 @@ class Movement:
         }
 
 
-VERDICTS = ("improved", "within_noise", "worsened", "not_yet", "no_data", "no_se")
+VERDICTS = tuple(v.value for v in Verdict)
 
 
 def movement(
@@ -107,27 +92,22 @@ def movement(
         )
         if value is not None
     ]
-    before = [p for p in series if p.period <= baseline_period]
-    if not before:
-        return Movement(indicator, key, expected, "no_data", series=series)
-    base = before[-1]
-    after = [p for p in series if p.period > base.period]
-    if not after:
-        return Movement(indicator, key, expected, "not_yet", base=base, series=series)
-    latest = after[-1]
-    change = latest.value - base.value
-    if base.se is None or latest.se is None:
-        return Movement(indicator, key, expected, "no_se", base, latest, change, series=series)
-    se = math.sqrt(base.se**2 + latest.se**2)
-    low, high = change - Z95 * se, change + Z95 * se
-    sign = 1.0 if expected == m.Expected.INCREASE else -1.0
-    if sign * low > 0 and sign * high > 0:
-        verdict = "improved"
-    elif sign * low < 0 and sign * high < 0:
-        verdict = "worsened"
-    else:
-        verdict = "within_noise"
-    return Movement(indicator, key, expected, verdict, base, latest, change, se, low, high, series)
+    direction = Direction.INCREASE if expected == m.Expected.INCREASE else Direction.DECREASE
+    found = change_since(series, baseline_period=baseline_period, direction=direction)
+    gap = found.gap
+    return Movement(
+        indicator,
+        key,
+        expected,
+        found.verdict.value,
+        base=found.base,
+        latest=found.latest,
+        change=gap.value if gap else None,
+        se=gap.se if gap else None,
+        ci_low=gap.ci_low if gap else None,
+        ci_high=gap.ci_high if gap else None,
+        series=series,
+    )
 
 
 def commitment_movements(commitment: m.Commitment) -> list[Movement]:

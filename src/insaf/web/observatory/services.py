@@ -33,7 +33,9 @@ from insaf.web.observatory import models as m
 
 __all__ = [
     "current_rules",
+    "dimension_codes",
     "publish",
+    "published_observations",
     "recompute_progress",
     "set_disclosure_policy",
     "set_target",
@@ -319,6 +321,23 @@ def stored_observations(queryset: Any) -> Iterable[Observation]:
             n=row.n,
             flags=frozenset(Flag(f) for f in row.flag_list),
         )
+
+
+def published_observations(indicator: str | None = None) -> Iterable[Observation]:
+    """Every stored observation in download order (indicator, breakdown, key, period).
+
+    Only ``indicator``'s when given; suppressed cells come without numbers.
+    The downloads, the CLI's ``observatory export`` and the SDMX answers read this.
+    """
+    rows = m.Observation.objects.order_by("indicator__position", "breakdown", "key", "period")
+    if indicator is not None:
+        rows = rows.filter(indicator__code=indicator)
+    return stored_observations(rows)
+
+
+def dimension_codes() -> list[str]:
+    """The stored dimensions' codes, in catalogue order (the tidy CSV's dimension columns)."""
+    return list(m.Dimension.objects.values_list("code", flat=True))
 
 
 def set_disclosure_policy(

@@ -72,21 +72,14 @@ def _stream(lines: Iterator[str], filename: str) -> StreamingHttpResponse:
     return response
 
 
-def _rows(code: str | None) -> object:
-    rows = m.Observation.objects.order_by("indicator__position", "breakdown", "key", "period")
-    if code is not None:
-        rows = rows.filter(indicator__code=code)
-    return services.stored_observations(rows)
-
-
 def download_csv(request: HttpRequest, code: str | None = None) -> StreamingHttpResponse:
     if code is not None:
         get_object_or_404(m.Indicator, code=code)
-    dims = list(m.Dimension.objects.values_list("code", flat=True))
+    dims = services.dimension_codes()
 
     def lines() -> Iterator[str]:
         yield "\ufeff" + csv_line(csv_header(dims))
-        for row in tidy_rows(_rows(code), dims):  # type: ignore[arg-type]
+        for row in tidy_rows(services.published_observations(code), dims):
             yield csv_line(row)
 
     return _stream(lines(), f"insaf-{code or 'observatory'}.csv")
@@ -99,7 +92,7 @@ def download_sdmx(request: HttpRequest, code: str | None = None) -> StreamingHtt
 
     def lines() -> Iterator[str]:
         yield csv_line(sdmx_header(catalogue))
-        for row in sdmx_rows(_rows(code), catalogue):  # type: ignore[arg-type]
+        for row in sdmx_rows(services.published_observations(code), catalogue):
             yield csv_line(row)
 
     return _stream(lines(), f"insaf-{code or 'observatory'}.sdmx.csv")
