@@ -42,6 +42,14 @@ def _setup(data: Path) -> None:
     server.prepare(demo=False, say=lambda text: console.print(text, highlight=False))
 
 
+def _survey_key(path: Path, data: Path) -> str:
+    """``folder:<name>`` when the survey is the folder ``<data>/surveys/<name>`` (impact
+    statements can then open it again), else empty."""
+    folder = path.parent if path.name.endswith((".yaml", ".yml")) else path
+    surveys = (data / "surveys").resolve()
+    return f"folder:{folder.resolve().name}" if folder.resolve().parent == surveys else ""
+
+
 def _report(label: str, report: object) -> None:
     r = report
     console.print(
@@ -81,7 +89,12 @@ def compute(
     for path in surveys:
         survey = open_survey(path)
         observations = compute_catalogue(spec, survey, indicators=indicator)
-        report = services.publish(actor=None, observations=observations, source=f"compute {path}")
+        report = services.publish(
+            actor=None,
+            observations=observations,
+            source=f"compute {path}",
+            survey=_survey_key(path, data),
+        )
         _report(f"{path} ({survey.year})", report)
 
 

@@ -31,14 +31,21 @@ def serve(
     ] = True,
     access_log: Annotated[bool, typer.Option("--access-log", help="Log every request.")] = False,
 ) -> None:
-    """Serve the INSAF platform (migrations applied, demo data on first start) with gunicorn.
+    """Serve the INSAF platform (migrations applied, demo data on first start) with gunicorn
+    and the job worker.
 
     SQLite in the data folder unless DATABASE_URL names a PostgreSQL database.
     """
     from insaf.web import server
 
-    server.setup(data)
-    server.prepare(demo=demo, say=lambda text: console.print(text, highlight=False))
     count = workers or server.default_workers()
-    console.print(f"INSAF platform at http://{host}:{port}/ ({count} workers x {threads} threads)")
-    server.serve(host=host, port=port, workers=count, threads=threads, access_log=access_log)
+    server.run(
+        data=data,
+        host=host,
+        port=port,
+        workers=count,
+        threads=threads,
+        access_log=access_log,
+        demo=demo,
+        say=lambda text: console.print(text, highlight=False),
+    )

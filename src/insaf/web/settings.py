@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_q",
     "insaf.web.core",
     "insaf.web.accounts",
     "insaf.web.observatory",
@@ -102,6 +103,26 @@ CACHES = {
 }
 if (_pages := page_cache(DATA_DIR)) is not None:
     CACHES["pages"] = _pages  # public pages and API answers (insaf.web.core.public_cache)
+
+# Background jobs (insaf.web.core.jobs): django-q2 with its ORM broker, so the queue lives
+# in this database and the default set-up needs no other server. One job at a time by
+# default; each has a time limit (the worker stops it and the job shows the failure).
+JOB_TIME_LIMIT = env_int("INSAF_JOB_TIME_LIMIT", 600)
+Q_CLUSTER = {
+    "name": "insaf",
+    "orm": "default",
+    "workers": max(1, env_int("INSAF_JOB_WORKERS", 1)),
+    "timeout": JOB_TIME_LIMIT,
+    "retry": JOB_TIME_LIMIT + 60,  # longer than any job: a job is handed out again only if lost
+    "max_attempts": 2,
+    "ack_failures": True,
+    "recycle": 50,
+    "poll": 1,
+    "scheduler": False,
+    "catch_up": False,
+    "save_limit": 200,
+    "label": _("Background jobs"),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -104,6 +104,7 @@ def test_scenario_upload_errors_name_the_line(council: Council) -> None:
 
     Release.objects.create(
         source="demo survey 2024 (synthetic, 1200 households, seed 7)",
+        survey=SMALL.key,
         cells=0,
         published=0,
         caution=0,
@@ -116,6 +117,9 @@ def test_scenario_upload_errors_name_the_line(council: Council) -> None:
         {"survey": SMALL.key, "scenario": good, "note": ""},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
+    job = m.StatementJob.objects.get(referral=referral)
+    assert response["Location"] == f"/en/council/referrals/{referral.code}/impact/jobs/{job.pk}/"
+    services.run_statement_job(job.pk)  # as the job worker does
     statement = m.ImpactStatement.objects.get(referral=referral)
     assert statement.scenario_name == "mine.yaml" and statement.survey["households"] == 1200
     response = client.post(
@@ -126,7 +130,11 @@ def test_scenario_upload_errors_name_the_line(council: Council) -> None:
             "note": "x",
         },
     )
-    assert response.status_code == 200 and "agee" in response.content.decode()
+    # the unknown variable is found by the simulation: the job fails, its page says where
+    failed = m.StatementJob.objects.filter(referral=referral).latest("id")
+    services.run_statement_job(failed.pk)
+    page = client.get(response["Location"]).content.decode()
+    assert "could not be computed" in page and "agee" in page
     assert m.ImpactStatement.objects.filter(referral=referral).count() == 1
     exe = SimpleUploadedFile("x.exe", b"MZ", "application/octet-stream")
     response = client.post(

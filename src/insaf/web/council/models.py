@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from insaf.errors import InsafError
+from insaf.web.council.surveys import validate_survey
 from insaf.web.observatory.models import Category, Indicator
 
 USER = settings.AUTH_USER_MODEL
@@ -258,7 +259,7 @@ class ImpactStatement(Published):
     scenario_text = models.TextField(_("scenario (YAML, as written)"))
     scenario_sha256 = models.CharField(max_length=64)
     reform = models.CharField(_("reform presented first"), max_length=80)
-    survey = models.JSONField(_("survey (how to open it again)"))
+    survey = models.JSONField(_("survey (how to open it again)"), validators=[validate_survey])
     survey_fingerprint = models.CharField(max_length=64)
     insaf_version = models.CharField(max_length=40)
     impact = models.JSONField(_("impact (impact.json)"))
@@ -275,6 +276,65 @@ class ImpactStatement(Published):
 
     def __str__(self) -> str:
         return f"{self.referral_id} v{self.version}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the job worker")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class JobStep(models.TextChoices):
+    """Where a running statement job is (``insaf.web.council.impact.Step``, then publishing)."""
+
+    QUEUED = "queued", _("In the queue")
+    SURVEY = "survey", _("Opening the survey")
+    SIMULATE = "simulate", _("Simulating the baseline and the reform")
+    BRIEFS = "briefs", _("Writing the briefs in Arabic and English")
+    PUBLISH = "publish", _("Publishing the statement")
+
+
+class StatementJob(models.Model):
+    """An impact statement being computed by the job worker (``services.statement_jobs``).
+
+    It holds the request (scenario, survey, note), where the computation is,
+    and how it ended: the published statement, or the reason it failed in both
+    languages.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="statement_jobs")
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    step = models.CharField(max_length=10, choices=JobStep.choices, default=JobStep.QUEUED)
+    scenario_name = models.CharField(_("scenario file"), max_length=200)
+    scenario_text = models.TextField(_("scenario (YAML, as written)"))
+    survey = models.JSONField(_("survey (how to open it again)"), validators=[validate_survey])
+    reform = models.CharField(max_length=80, blank=True)
+    note = models.TextField(_("correction note"), blank=True)
+    requested_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    time_limit = models.PositiveIntegerField(help_text="seconds")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    statement = models.OneToOneField(
+        ImpactStatement, null=True, blank=True, on_delete=models.SET_NULL, related_name="job"
+    )
+    error_en = models.TextField(blank=True)
+    error_ar = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("impact statement job")
+        verbose_name_plural = _("impact statement jobs")
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} job {self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
 
 # -- consultation ---------------------------------------------------------------------------

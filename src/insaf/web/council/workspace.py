@@ -158,13 +158,11 @@ def drafting_start(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def impact_new(request: HttpRequest, code: str) -> HttpResponse:
+    """The form: checked at once, then computed by the job worker (``impact_job`` shows it)."""
     if (login := _login(request)) is not None:
         return login
     referral = _referral(code)
-    access.require(
-        access.is_bureau(request.user) or referral.rapporteur_id == request.user.pk,
-        _("Only the bureau or the rapporteur attaches impact statements."),
-    )
+    services.may_attach_statement(request.user, referral)
     previous = referral.statements.order_by("-version").first()
     form = f.ImpactForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -176,7 +174,7 @@ def impact_new(request: HttpRequest, code: str) -> HttpResponse:
         else:
             text, name = example_scenario()
         try:
-            statement = services.attach_impact_statement(
+            job = services.request_impact_statement(
                 actor=request.user,
                 referral=referral,
                 scenario_text=text,
@@ -187,13 +185,46 @@ def impact_new(request: HttpRequest, code: str) -> HttpResponse:
         except InsafError as exc:  # a scenario error names its key and line: show it
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Impact statement published."))
-            return redirect("council:impact", code=code, version=statement.version)
+            return redirect("council:impact_job", code=code, job=job.pk)
     return render(
         request,
         "council/impact_form.html",
         {"form": form, "referral": referral, "previous": previous},
     )
+
+
+REFRESH = 2
+"""Seconds between two looks at a running job (the page reloads itself)."""
+
+
+def impact_job(request: HttpRequest, code: str, job: int) -> HttpResponse:
+    """Where the statement's computation is; its failure and why; the statement once done."""
+    if (login := _login(request)) is not None:
+        return login
+    row = get_object_or_404(
+        m.StatementJob.objects.select_related("referral", "statement"), referral__code=code, pk=job
+    )
+    services.may_attach_statement(request.user, row.referral)
+    if row.status == m.JobStatus.RUNNING:
+        services.expire_overdue()
+        row.refresh_from_db()
+    if row.status == m.JobStatus.DONE and row.statement is not None:
+        messages.success(request, _("Impact statement published."))
+        return redirect("council:impact", code=code, version=row.statement.version)
+    steps = [s for s in m.JobStep if s != m.JobStep.QUEUED]
+    at = [s.value for s in steps].index(row.step) if row.step in steps else -1
+    context = {
+        "job": row,
+        "referral": row.referral,
+        "steps": [(s.label, i < at, i == at) for i, s in enumerate(steps)],
+        "done_steps": max(at, 0),
+        "step_count": len(steps),
+        "refresh": None if row.finished else REFRESH,
+        "error": row.error_ar if (request.LANGUAGE_CODE or "") == "ar" else row.error_en,
+    }
+    response = render(request, "council/impact_job.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # -- consultation ---------------------------------------------------------------------------

@@ -37,6 +37,7 @@ def load_demo(
             actor=None,
             observations=observations,
             source=f"demo survey {year} (synthetic, {households} households, seed {seed})",
+            survey=f"synthetic:{year}:{households}:{seed}",
         )
         cells += report.cells
     return cells

@@ -239,6 +239,12 @@ class Release(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     source = models.CharField(max_length=300)
+    survey = models.CharField(
+        max_length=140,
+        blank=True,
+        help_text="The survey computed, when it can be opened again "
+        "(insaf.web.council.impact.SurveyRef key); empty for imports.",
+    )
     cells = models.PositiveIntegerField()
     published = models.PositiveIntegerField()
     caution = models.PositiveIntegerField()

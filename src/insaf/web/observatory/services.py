@@ -183,8 +183,13 @@ def _row(obs: Observation, indicator_id: int) -> m.Observation:
     )
 
 
-def publish(*, actor: Actor, observations: Iterable[Observation], source: str) -> DisclosureReport:
+def publish(
+    *, actor: Actor, observations: Iterable[Observation], source: str, survey: str = ""
+) -> DisclosureReport:
     """Apply disclosure control, then store the observations for publication.
+
+    ``survey`` names the survey computed when it can be opened again (a
+    ``SurveyRef`` key: the council's impact statements offer it).
 
     A batch replaces, for each (indicator, area, period) it contains, every
     stored cell of that table: disclosure control (with secondary suppression)
@@ -210,6 +215,7 @@ def publish(*, actor: Actor, observations: Iterable[Observation], source: str) -
         m.Release.objects.create(
             by=actor if isinstance(actor, User) else None,
             source=source[:300],
+            survey=survey,
             cells=report.cells,
             published=report.published,
             caution=report.caution,

@@ -49,8 +49,14 @@ from insaf.web.council.services.referrals import (
     attach_document,
     attach_impact_statement,
     create_referral,
+    may_attach_statement,
     register_referral,
     verify_citizen,
+)
+from insaf.web.council.services.statement_jobs import (
+    expire_overdue,
+    request_impact_statement,
+    run_statement_job,
 )
 
 __all__ = [
@@ -73,15 +79,19 @@ __all__ = [
     "create_referral",
     "decide_amendment",
     "edit_recommendation",
+    "expire_overdue",
     "expire_petition",
     "make_commitment",
+    "may_attach_statement",
     "moderate_comment",
     "open_consultation",
     "open_vote",
     "post_comment",
     "register_referral",
     "report_comment",
+    "request_impact_statement",
     "respond",
+    "run_statement_job",
     "save_draft",
     "sign_petition",
     "start_drafting",

@@ -32,6 +32,7 @@ __all__ = [
     "attach_document",
     "attach_impact_statement",
     "create_referral",
+    "may_attach_statement",
     "register_referral",
     "verify_citizen",
 ]
@@ -285,6 +286,16 @@ def attach_document(
     return row
 
 
+def may_attach_statement(actor: Actor, referral: m.Referral) -> None:
+    """The bureau or the referral's rapporteur (or the system) attaches impact statements."""
+    rapporteur = referral.rapporteur_id is not None and actor is not None
+    rapporteur = rapporteur and referral.rapporteur_id == getattr(actor, "pk", None)
+    access.require(
+        actor is None or access.is_bureau(actor) or rapporteur,
+        _("Only the bureau or the rapporteur attaches impact statements."),
+    )
+
+
 def attach_impact_statement(
     *,
     actor: Actor,
@@ -301,14 +312,10 @@ def attach_impact_statement(
 
     The simulation runs before the transaction (it takes a few seconds); the
     statement is then stored with the scenario text, the survey reference and
-    fingerprint, the INSAF version and both briefs.
+    fingerprint, the INSAF version and both briefs. On the platform it runs in
+    the job worker (``statement_jobs``).
     """
-    rapporteur = referral.rapporteur_id is not None and actor is not None
-    rapporteur = rapporteur and referral.rapporteur_id == getattr(actor, "pk", None)
-    access.require(
-        actor is None or access.is_bureau(actor) or rapporteur,
-        _("Only the bureau or the rapporteur attaches impact statements."),
-    )
+    may_attach_statement(actor, referral)
     name = clean_text(scenario_name, field=_("scenario file"), limit=200)
     done = computed or compute(scenario_text=scenario_text, scenario_name=name, survey=survey)
     chosen = reform or done.reforms[0]
