@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -73,3 +75,31 @@ def test_single_file_without_weight_is_refused() -> None:
     result = runner.invoke(app, ["inspect", str(CORPUS / "valid" / "persons.csv")])
     assert result.exit_code == 2
     assert "--weight" in result.stderr
+
+
+def test_inspect_and_validate_as_csv() -> None:
+    """The one --format of every command: table, json or csv."""
+    inspected = runner.invoke(app, ["inspect", str(CORPUS / "valid"), "--format", "csv"])
+    assert inspected.exit_code == 0, inspected.output
+    rows = list(csv.DictReader(io.StringIO(inspected.stdout)))
+    assert set(rows[0]) == {
+        "table",
+        "variable",
+        "type",
+        "label_en",
+        "label_ar",
+        "value_labels",
+        "missing",
+    }
+    as_json = json.loads(
+        runner.invoke(app, ["inspect", str(CORPUS / "valid"), "--format", "json"]).stdout
+    )
+    assert len(rows) == sum(len(t["variables"]) for t in as_json["tables"])
+    assert "العمر" in {r["label_ar"] for r in rows}
+    validated = runner.invoke(app, ["validate", str(CORPUS / "many_problems"), "--format", "csv"])
+    assert validated.exit_code == 1
+    problems = list(csv.DictReader(io.StringIO(validated.stdout)))
+    assert sorted(p["severity"] for p in problems) == ["error"] * 4 + ["warning"]
+    assert {"line 5", "line 6", "line 11"} <= {
+        place for p in problems for place in p["places"].split(";")
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -211,3 +212,51 @@ def test_gap_on_a_single_file(equity_golden: dict[str, Any]) -> None:
     assert float(ratio[3]) == pytest.approx(equity_golden["gap_eqIncome_ratio"]["se"], rel=1e-6)
     table = invoke("--measure", "mean", "--var", "eqIncome", "--gap", "rb090", "female", "male")
     assert "gap.difference[mean: rb090=female vs male]" in table.stdout  # not eaten as markup
+
+
+def test_every_measure_option_has_its_flag() -> None:
+    """The command's flags are the registry's options, named alike (rank_by: --rank-by)."""
+    from insaf.measures.registry import OPTIONS
+
+    from .test_registry import _estimate_command
+
+    flags = {opt for p in _estimate_command().params for opt in p.opts}
+    assert {"--" + name.replace("_", "-") for name in OPTIONS} <= flags
+
+
+def test_concentration_ranked_by_another_column(eusilc_golden: dict[str, Any]) -> None:
+    result = invoke(
+        "--measure", "concentration", "--var", "hsize", "--rank-by", "eqIncome", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)
+    golden = eusilc_golden["concentration_hsize_by_income"]
+    assert row["value"] == pytest.approx(golden["value"], rel=1e-8)
+    assert row["se"] == pytest.approx(golden["se"], rel=1e-6)
+
+
+def test_proportion_of_a_value() -> None:
+    # hsize == 1: the weighted share of one-person households, as the mean of 0/1
+    counted = invoke(
+        "--measure", "proportion", "--var", "hsize", "--value", "1", "--format", "json"
+    )
+    assert counted.exit_code == 0, counted.output
+    (row,) = json.loads(counted.stdout)
+    frame = pl.read_csv(EUSILC)
+    one = (frame["hsize"] == 1).cast(pl.Float64)
+    by_hand = float((one * frame["rb050"]).sum() / frame["rb050"].sum())
+    assert row["value"] == pytest.approx(by_hand, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--rule", "school", "--rule must be one of 'convey', 'eurostat', 'laeken', not 'school'"),
+        ("--of", "mode", "--of must be one of 'median', 'mean', not 'mode'"),
+        ("--below", "<<", "--below must be one of '<', '<=', not '<<'"),
+    ],
+)
+def test_a_choice_outside_its_list(flag: str, value: str, message: str) -> None:
+    result = invoke("--measure", "fgt0", "--var", "eqIncome", "--relative", "0.6", flag, value)
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, get_args
 
 import typer
 from rich.console import Console
@@ -15,8 +16,10 @@ from rich.table import Table as RichTable
 from insaf.cli.app import app, console, reports_errors
 from insaf.cli.options import (
     RENAMED_DESIGN_FLAGS,
+    FormatOpt,
     FpcOpt,
     LonelyOpt,
+    OutputFormat,
     PsuOpt,
     StrataOpt,
     SurveyArg,
@@ -28,16 +31,11 @@ from insaf.cli.renamed import renamed
 from insaf.errors import InsafError
 from insaf.measures.equity import gap as equity_gap
 from insaf.measures.estimate import Estimates
-from insaf.measures.registry import MEASURES, MeasureOptions, compute
+from insaf.measures.registry import MEASURES, OPTIONS, MeasureOptions, compute
+from insaf.measures.types import Below, GiniEstimator, NonPositive, QuantileRule, RelativeOf
 from insaf.survey import Unit
 
 __all__ = ["estimate"]
-
-
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
 
 
 class VarianceChoice(StrEnum):
@@ -49,21 +47,152 @@ class VarianceChoice(StrEnum):
     SUBBOOTSTRAP = "subbootstrap"
 
 
-def _line(value: str | None) -> float | str | None:
+# -- the measure's options: one flag per field of MeasureOptions, same name ---------------
+
+MeasureArg = Annotated[
+    str, typer.Option("--measure", help=f"One of: {', '.join(MEASURES)}.", show_default=False)
+]
+VarOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--var",
+        help="The analysis variable (column); for hoi the 0/1 access indicator; not for mpi.",
+        show_default=False,
+    ),
+]
+ByOpt = Annotated[
+    list[str] | None,
+    typer.Option("--by", help="Domain column; repeat for cross-classified domains."),
+]
+LineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--line", help="Absolute poverty line: a number, or a column with a line per unit."
+    ),
+]
+RelativeOpt = Annotated[
+    float | None,
+    typer.Option("--relative", help="Relative line: this share of the whole population's --of."),
+]
+OfOpt = Annotated[str | None, typer.Option("--of", help="median or mean (for --relative).")]
+AlphaOpt = Annotated[float | None, typer.Option("--alpha", help="GE parameter alpha.")]
+EpsilonOpt = Annotated[
+    float | None, typer.Option("--epsilon", help="Atkinson inequality aversion.")
+]
+POpt = Annotated[float | None, typer.Option("--p", help="Quantile probability.")]
+BelowOpt = Annotated[
+    str | None, typer.Option("--below", help="Who is poor: '<' (default) or '<=' the line.")
+]
+RuleOpt = Annotated[
+    str | None, typer.Option("--rule", help="Quantile rule: convey (default), eurostat, laeken.")
+]
+EstimatorOpt = Annotated[
+    str | None, typer.Option("--estimator", help="Gini estimator: osier (default) or eurostat.")
+]
+NonpositiveOpt = Annotated[
+    str | None,
+    typer.Option("--nonpositive", help="For log-based measures: error (default) or exclude."),
+]
+ValueOpt = Annotated[
+    float | None,
+    typer.Option("--value", help="For proportion: the value counted (default: a 0/1 column)."),
+]
+RankByOpt = Annotated[
+    str | None,
+    typer.Option("--rank-by", help="For concentration: the column that ranks the units."),
+]
+SpecOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--spec",
+        help="For mpi: a preset (global, arab) or the path of an MPI specification (YAML).",
+    ),
+]
+CircumstancesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--circumstances",
+        help="For hoi: circumstance columns (repeat the option, or separate with commas).",
+    ),
+]
+CategoricalOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--categorical", help="For hoi: circumstances to enter as one indicator per category."
+    ),
+]
+AmongOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--among",
+        help="For hoi: the population, as an SQL condition (e.g. 'age >= 6 AND age <= 14').",
+    ),
+]
+GapOpt = Annotated[
+    tuple[str, str, str] | None,
+    typer.Option(
+        "--gap",
+        help="COL A B: the measure in groups A and B of COL, their difference and ratio "
+        "(standard errors from the joint influence values).",
+        show_default=False,
+    ),
+]
+VarianceOpt = Annotated[
+    VarianceChoice,
+    typer.Option(
+        "--variance",
+        help="auto uses the design's replicate weights if it has them, else linearization.",
+    ),
+]
+ReplicatesOpt = Annotated[
+    int, typer.Option("--replicates", help="Number of created bootstrap replicates.")
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of created bootstrap replicates.")]
+ConfidenceOpt = Annotated[
+    float, typer.Option("--confidence", help="Confidence level of the interval (0-1).")
+]
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "of": get_args(RelativeOf),
+    "below": get_args(Below),
+    "rule": get_args(QuantileRule),
+    "estimator": get_args(GiniEstimator),
+    "nonpositive": get_args(NonPositive),
+}
+_LISTS = ("circumstances", "categorical")
+
+
+def _line(value: str) -> float | str:
     """A number is a poverty line; anything else names a per-unit column."""
-    if value is None:
-        return None
     try:
         return float(value)
     except ValueError:
         return value
 
 
-def _names(values: list[str] | None) -> tuple[str, ...] | None:
+def _names(values: list[str]) -> tuple[str, ...]:
     """Repeated options and comma-separated lists: ``--x a --x b`` or ``--x a,b``."""
-    if not values:
-        return None
     return tuple(n.strip() for v in values for n in v.split(",") if n.strip())
+
+
+def measure_options(params: Mapping[str, Any]) -> MeasureOptions:
+    """The ``MeasureOptions`` of the command's flags (one flag per field, same name):
+    choices checked, lists split, a numeric ``--line`` read as a number."""
+    given: dict[str, Any] = {}
+    for name in OPTIONS:
+        value = params.get(name)
+        if value is None or value in ([], ()):
+            continue
+        choices = _CHOICES.get(name)
+        if choices is not None and value not in choices:
+            allowed = ", ".join(repr(c) for c in choices)
+            raise InsafError(f"--{name} must be one of {allowed}, not {value!r}")
+        if name in _LISTS:
+            value = _names(value)
+        elif name == "line":
+            value = _line(value)
+        given[name] = value
+    return MeasureOptions(**given)
 
 
 def _print(result: Estimates, fmt: OutputFormat, confidence: float) -> None:
@@ -93,119 +222,39 @@ def _print(result: Estimates, fmt: OutputFormat, confidence: float) -> None:
 @app.command("estimate", cls=renamed({**RENAMED_DESIGN_FLAGS, "--ci-level": "--confidence"}))
 @reports_errors
 def estimate(
+    ctx: typer.Context,
     data: SurveyArg,
-    measure: Annotated[
-        str,
-        typer.Option(
-            "--measure",
-            help=f"One of: {', '.join(MEASURES)}.",
-            show_default=False,
-        ),
-    ],
-    var: Annotated[
-        str | None,
-        typer.Option(
-            "--var",
-            help="The analysis variable (column); for hoi the 0/1 access indicator; not for mpi.",
-            show_default=False,
-        ),
-    ] = None,
-    by: Annotated[
-        list[str] | None,
-        typer.Option("--by", help="Domain column; repeat for cross-classified domains."),
-    ] = None,
-    line: Annotated[
-        str | None,
-        typer.Option(
-            "--line", help="Absolute poverty line: a number, or a column with a line per unit."
-        ),
-    ] = None,
-    relative: Annotated[
-        float | None,
-        typer.Option(
-            "--relative", help="Relative line: this share of the whole population's --of."
-        ),
-    ] = None,
-    of: Annotated[str | None, typer.Option("--of", help="median or mean (for --relative).")] = None,
-    alpha: Annotated[float | None, typer.Option("--alpha", help="GE parameter alpha.")] = None,
-    epsilon: Annotated[
-        float | None, typer.Option("--epsilon", help="Atkinson inequality aversion.")
-    ] = None,
-    p: Annotated[float | None, typer.Option("--p", help="Quantile probability.")] = None,
-    below: Annotated[
-        str | None, typer.Option("--below", help="Who is poor: '<' (default) or '<=' the line.")
-    ] = None,
-    rule: Annotated[
-        str | None,
-        typer.Option("--rule", help="Quantile rule: convey (default), eurostat, laeken."),
-    ] = None,
-    estimator: Annotated[
-        str | None, typer.Option("--estimator", help="Gini estimator: osier (default) or eurostat.")
-    ] = None,
-    nonpositive: Annotated[
-        str | None,
-        typer.Option("--nonpositive", help="For log-based measures: error (default) or exclude."),
-    ] = None,
-    spec: Annotated[
-        str | None,
-        typer.Option(
-            "--spec",
-            help="For mpi: a preset (global, arab) or the path of an MPI specification (YAML).",
-        ),
-    ] = None,
-    circumstances: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--circumstances",
-            help="For hoi: circumstance columns (repeat the option, or separate with commas).",
-        ),
-    ] = None,
-    categorical: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--categorical",
-            help="For hoi: circumstances to enter as one indicator per category.",
-        ),
-    ] = None,
-    among: Annotated[
-        str | None,
-        typer.Option(
-            "--among",
-            help="For hoi: the population, as an SQL condition (e.g. 'age >= 6 AND age <= 14').",
-        ),
-    ] = None,
-    gap: Annotated[
-        tuple[str, str, str] | None,
-        typer.Option(
-            "--gap",
-            help="COL A B: the measure in groups A and B of COL, their difference and ratio "
-            "(standard errors from the joint influence values).",
-            show_default=False,
-        ),
-    ] = None,
+    measure: MeasureArg,
+    var: VarOpt = None,
+    by: ByOpt = None,
+    line: LineOpt = None,
+    relative: RelativeOpt = None,
+    of: OfOpt = None,
+    alpha: AlphaOpt = None,
+    epsilon: EpsilonOpt = None,
+    p: POpt = None,
+    below: BelowOpt = None,
+    rule: RuleOpt = None,
+    estimator: EstimatorOpt = None,
+    nonpositive: NonpositiveOpt = None,
+    value: ValueOpt = None,
+    rank_by: RankByOpt = None,
+    spec: SpecOpt = None,
+    circumstances: CircumstancesOpt = None,
+    categorical: CategoricalOpt = None,
+    among: AmongOpt = None,
+    gap: GapOpt = None,
     weight: WeightOpt = None,
     strata: StrataOpt = None,
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
     unit: UnitOpt = Unit.PERSON,
-    variance: Annotated[
-        VarianceChoice,
-        typer.Option(
-            "--variance",
-            help="auto uses the design's replicate weights if it has them, else linearization.",
-        ),
-    ] = VarianceChoice.AUTO,
-    replicates: Annotated[
-        int, typer.Option("--replicates", help="Number of created bootstrap replicates.")
-    ] = 200,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of created bootstrap replicates.")] = 1,
-    confidence: Annotated[
-        float, typer.Option("--confidence", help="Confidence level of the interval (0-1).")
-    ] = 0.95,
-    output: Annotated[
-        OutputFormat, typer.Option("--format", help="Output format.")
-    ] = OutputFormat.TABLE,
+    variance: VarianceOpt = VarianceChoice.AUTO,
+    replicates: ReplicatesOpt = 200,
+    seed: SeedOpt = 1,
+    confidence: ConfidenceOpt = 0.95,
+    output: FormatOpt = OutputFormat.TABLE,
 ) -> None:
     """Estimate a poverty, inequality, multidimensional poverty, opportunity or basic
     measure with its design-based standard error.
@@ -215,56 +264,18 @@ def estimate(
     """
     if not 0.0 < confidence < 1.0:
         raise InsafError(f"--confidence must be between 0 and 1 (e.g. 0.95), not {confidence}")
-    if of is not None and of not in ("median", "mean"):
-        raise InsafError(f"--of must be median or mean, not {of!r}")
-    if below is not None and below not in ("<", "<="):
-        raise InsafError(f"--below must be '<' or '<=', not {below!r}")
-    if rule is not None and rule not in ("convey", "eurostat", "laeken"):
-        raise InsafError(f"--rule must be convey, eurostat or laeken, not {rule!r}")
-    if estimator is not None and estimator not in ("osier", "eurostat"):
-        raise InsafError(f"--estimator must be osier or eurostat, not {estimator!r}")
-    if nonpositive is not None and nonpositive not in ("error", "exclude"):
-        raise InsafError(f"--nonpositive must be error or exclude, not {nonpositive!r}")
+    options = measure_options(ctx.params)
     survey = open_from_cli(
         data, weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu, unit=unit
     )
-    options = MeasureOptions(
-        line=_line(line),
-        relative=relative,
-        of=of,  # type: ignore[arg-type]
-        alpha=alpha,
-        epsilon=epsilon,
-        p=p,
-        below=below,  # type: ignore[arg-type]
-        rule=rule,  # type: ignore[arg-type]
-        estimator=estimator,  # type: ignore[arg-type]
-        nonpositive=nonpositive,  # type: ignore[arg-type]
-        spec=spec,
-        circumstances=_names(circumstances),
-        categorical=_names(categorical),
-        among=among,
-    )
+    design: dict[str, Any] = {
+        "by": by or None,
+        "variance": variance.value,
+        "replicates": replicates,
+        "seed": seed,
+    }
     if gap is not None:
-        result = equity_gap(
-            survey,
-            measure,
-            var,
-            between=gap,
-            options=options,
-            by=by or None,
-            variance=variance.value,
-            replicates=replicates,
-            seed=seed,
-        )
+        result = equity_gap(survey, measure, var, between=gap, options=options, **design)
     else:
-        result = compute(
-            survey,
-            measure,
-            var,
-            options=options,
-            by=by or None,
-            variance=variance.value,
-            replicates=replicates,
-            seed=seed,
-        )
+        result = compute(survey, measure, var, options=options, **design)
     _print(result, output, confidence)

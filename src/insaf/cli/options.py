@@ -1,4 +1,4 @@
-"""Options shared by every command that opens a survey.
+"""Options shared by the commands: the survey and its design, and the output format.
 
 The flag names match the Python arguments and the manifest keys: ``--weight``,
 ``--strata``, ``--psu``, ``--fpc``, ``--lonely-psu``, ``--unit`` (docs/glossary.md).
@@ -6,8 +6,12 @@ The flag names match the Python arguments and the manifest keys: ``--weight``,
 
 from __future__ import annotations
 
+import csv
+import sys
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -15,14 +19,17 @@ from insaf.survey import DesignOptions, LonelyPSU, Survey, Unit, open_survey
 
 __all__ = [
     "RENAMED_DESIGN_FLAGS",
+    "FormatOpt",
     "FpcOpt",
     "LonelyOpt",
+    "OutputFormat",
     "PsuOpt",
     "StrataOpt",
     "SurveyArg",
     "UnitOpt",
     "WeightOpt",
     "open_from_cli",
+    "write_csv",
 ]
 
 RENAMED_DESIGN_FLAGS = {"--level": "--unit"}
@@ -77,3 +84,21 @@ def open_from_cli(
     """Open the survey named on the command line, design options overriding the manifest's."""
     options = DesignOptions(weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu)
     return open_survey(data, design=options, unit=unit)
+
+
+class OutputFormat(StrEnum):
+    """How a command prints its result: a table to read, JSON or CSV for programs."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], columns: Iterable[str]) -> None:
+    """``rows`` as CSV on standard output, one column per name of ``columns``."""
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)

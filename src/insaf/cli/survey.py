@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
-from typing import Annotated
+from collections.abc import Iterator
 
 import typer
 from rich.table import Table as RichTable
@@ -13,14 +12,17 @@ from rich.text import Text
 from insaf.cli.app import app, console, reports_errors
 from insaf.cli.options import (
     RENAMED_DESIGN_FLAGS,
+    FormatOpt,
     FpcOpt,
     LonelyOpt,
+    OutputFormat,
     PsuOpt,
     StrataOpt,
     SurveyArg,
     UnitOpt,
     WeightOpt,
     open_from_cli,
+    write_csv,
 )
 from insaf.cli.renamed import renamed
 from insaf.survey import Unit
@@ -30,14 +32,6 @@ from insaf.survey.validate import Severity, ValidationReport, validate
 __all__ = ["print_inspection", "print_report"]
 
 EXIT_INVALID = 1
-
-
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
 
 
 @app.command("inspect", cls=renamed(RENAMED_DESIGN_FLAGS))
@@ -62,6 +56,8 @@ def inspect_command(
     inspection = inspect_survey(survey)
     if format is OutputFormat.JSON:
         print(json.dumps(inspection.to_dict(), ensure_ascii=False, indent=2, default=str))
+    elif format is OutputFormat.CSV:
+        write_csv(_variable_rows(inspection), _VARIABLE_COLUMNS)
     else:
         print_inspection(inspection)
     if not inspection.report.ok:
@@ -90,10 +86,39 @@ def validate_command(
     report = validate(survey)
     if format is OutputFormat.JSON:
         print(json.dumps([p.to_dict() for p in report.problems], ensure_ascii=False, indent=2))
+    elif format is OutputFormat.CSV:
+        write_csv(_problem_rows(report), _PROBLEM_COLUMNS)
     else:
         print_report(report)
     if not report.ok:
         raise typer.Exit(EXIT_INVALID)
+
+
+_VARIABLE_COLUMNS = ("table", "variable", "type", "label_en", "label_ar", "value_labels", "missing")
+_PROBLEM_COLUMNS = ("severity", "code", "message", "table", "column", "file", "places", "count")
+
+
+def _variable_rows(ins: Inspection) -> Iterator[dict[str, object]]:
+    """``inspect --format csv``: one row per variable of each table."""
+    for table in ins.tables:
+        for v in table.variables:
+            yield {
+                "table": table.name,
+                "variable": v.name,
+                "type": v.dtype,
+                "label_en": v.label_en,
+                "label_ar": v.label_ar,
+                "value_labels": v.value_labels,
+                "missing": v.missing,
+            }
+
+
+def _problem_rows(report: ValidationReport) -> Iterator[dict[str, object]]:
+    """``validate --format csv``: one row per problem, its places separated by ``;``."""
+    for problem in report.problems:
+        row = problem.to_dict()
+        row["places"] = ";".join(str(place) for place in problem.places)
+        yield row
 
 
 def print_report(report: ValidationReport) -> None:

@@ -13,8 +13,10 @@ from rich.table import Table as RichTable
 
 from insaf.cli.app import app, console, reports_errors
 from insaf.cli.options import (
+    FormatOpt,
     FpcOpt,
     LonelyOpt,
+    OutputFormat,
     PsuOpt,
     StrataOpt,
     SurveyArg,
@@ -58,12 +60,6 @@ class Selection(StrEnum):
 class Combine(StrEnum):
     AND = "and"
     OR = "or"
-
-
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
 
 
 WelfareOpt = Annotated[
@@ -250,9 +246,7 @@ def evaluate_command(
     poorest: Annotated[
         float, typer.Option("--poorest", help="The 'poorest q' definition of poor.")
     ] = 0.2,
-    output: Annotated[
-        OutputFormat, typer.Option("--format", help="table, json or csv.")
-    ] = OutputFormat.TABLE,
+    output: FormatOpt = OutputFormat.TABLE,
     weight: WeightOpt = None,
     strata: StrataOpt = None,
     psu: PsuOpt = None,
