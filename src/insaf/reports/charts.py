@@ -8,9 +8,10 @@ stay left-to-right. All text is escaped.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from html import escape
+
+from insaf.reports.svg_axis import Scale, horizontal_grid, scale_with_zero
 
 __all__ = ["Bar", "bar_chart", "paired_bars", "stacked_bars"]
 
@@ -41,17 +42,6 @@ class Bar:
         self.high = high
 
 
-def _nice(low: float, high: float) -> tuple[float, float, float]:
-    """Axis bounds and a tick step that covers ``[low, high]`` (and zero)."""
-    low, high = min(low, 0.0), max(high, 0.0)
-    if high - low <= 0:
-        high = low + 1.0
-    raw = (high - low) / 5.0
-    power = 10 ** math.floor(math.log10(raw))
-    step = min((m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw), default=raw)
-    return math.floor(low / step) * step, math.ceil(high / step) * step, step
-
-
 def _fmt(x: float, percent: bool) -> str:
     if percent:
         return f"{x * 100:.3g}%" if abs(x) < 1 else f"{x * 100:.0f}%"
@@ -67,37 +57,27 @@ def _frame(title: str, body: list[str], *, width: int = WIDTH, height: int = HEI
     )
 
 
-def _axis(
-    low: float, high: float, step: float, y: Callable[[float], float], percent: bool
-) -> list[str]:
-    out = []
-    count = round((high - low) / step)
-    for k in range(count + 1):
-        tick = low + k * step
-        if abs(tick) < step * 1e-9:
-            tick = 0.0
-        py = y(tick)
-        colour = COLOURS["ink"] if abs(tick) < step / 1e6 else COLOURS["grid"]
-        out.append(
-            f'<line x1="{MARGIN["left"]}" x2="{WIDTH - MARGIN["right"]}" y1="{py:.1f}" '
-            f'y2="{py:.1f}" stroke="{colour}" stroke-width="1"/>'
-            f'<text x="{MARGIN["left"] - 6}" y="{py + 4:.1f}" text-anchor="end" '
-            f'fill="{COLOURS["ink"]}">{escape(_fmt(tick, percent))}</text>'
-        )
-    return out
+def _axis(scale: Scale, y: Callable[[float], float], percent: bool) -> list[str]:
+    return horizontal_grid(
+        scale,
+        y,
+        left=MARGIN["left"],
+        right=WIDTH - MARGIN["right"],
+        label=lambda tick: _fmt(tick, percent),
+        grid=COLOURS["grid"],
+        ink=COLOURS["ink"],
+        zero=COLOURS["ink"],
+    )
 
 
 def bar_chart(bars: Sequence[Bar], *, title: str, percent: bool = False, rtl: bool = False) -> str:
     """Vertical bars (green above zero, red below) with interval whiskers."""
     values = [b.value for b in bars] + [b.low for b in bars if b.low is not None]
     values += [b.high for b in bars if b.high is not None]
-    low, high, step = _nice(min(values, default=0.0), max(values, default=1.0))
+    scale = scale_with_zero(min(values, default=0.0), max(values, default=1.0))
     top, bottom = MARGIN["top"], HEIGHT - MARGIN["bottom"]
-
-    def y(v: float) -> float:
-        return bottom - (v - low) / (high - low) * (bottom - top)
-
-    body = _axis(low, high, step, y, percent)
+    y = scale.to(bottom, top)
+    body = _axis(scale, y, percent)
     n = max(len(bars), 1)
     slot = (WIDTH - MARGIN["left"] - MARGIN["right"]) / n
     for i, bar in enumerate(bars):
@@ -135,7 +115,7 @@ def stacked_bars(
     top, bottom = MARGIN["top"] + 18, HEIGHT - MARGIN["bottom"]
     n = max(len(categories), 1)
     slot = (WIDTH - MARGIN["left"] - MARGIN["right"]) / n
-    body = _axis(0.0, 1.0, 0.25, lambda v: bottom - v * (bottom - top), True)
+    body = _axis(Scale(0.0, 1.0, 0.25), Scale(0.0, 1.0, 0.25).to(bottom, top), True)
     for i, category in enumerate(categories):
         position = n - 1 - i if rtl else i
         x = MARGIN["left"] + position * slot + slot * 0.15
@@ -179,13 +159,10 @@ def paired_bars(
     """Two bars per category (before and after) with interval whiskers."""
     values = [b.value for b in [*before, *after]]
     values += [b.high for b in [*before, *after] if b.high is not None]
-    low, high, step = _nice(0.0, max(values, default=1.0))
+    scale = scale_with_zero(0.0, max(values, default=1.0))
     top, bottom = MARGIN["top"] + 18, HEIGHT - MARGIN["bottom"]
-
-    def y(v: float) -> float:
-        return bottom - (v - low) / (high - low) * (bottom - top)
-
-    body = _axis(low, high, step, y, percent)
+    y = scale.to(bottom, top)
+    body = _axis(scale, y, percent)
     n = max(len(categories), 1)
     slot = (WIDTH - MARGIN["left"] - MARGIN["right"]) / n
     for i, category in enumerate(categories):

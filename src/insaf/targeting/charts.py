@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable, Sequence
 from html import escape
 
+from insaf.reports.svg_axis import Scale, horizontal_grid, scale_with_zero, vertical_grid
 from insaf.targeting.compare import Comparison, headline
 
 __all__ = ["KIND_COLOURS", "incidence", "tradeoff"]
@@ -47,15 +48,6 @@ SERIES = (
 )
 
 
-def _nice(low: float, high: float, ticks: int = 5) -> tuple[float, float, float]:
-    if not math.isfinite(low) or not math.isfinite(high) or high <= low:
-        low, high = min(low, 0.0) if math.isfinite(low) else 0.0, 1.0
-    raw = (high - low) / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    step = min((m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw), default=raw)
-    return math.floor(low / step) * step, math.ceil(high / step) * step, step
-
-
 def _svg(title: str, body: list[str]) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
@@ -65,41 +57,21 @@ def _svg(title: str, body: list[str]) -> str:
 
 
 def _axes(
-    x_range: tuple[float, float, float],
-    y_range: tuple[float, float, float],
+    x_scale: Scale,
+    y_scale: Scale,
     x_label: str,
     y_label: str,
     percent_x: bool,
     percent_y: bool,
 ) -> tuple[list[str], Callable[[float], float], Callable[[float], float]]:
-    x0, x1, xs = x_range
-    y0, y1, ys = y_range
     right, bottom = WIDTH - RIGHT, HEIGHT - BOTTOM
+    px, py = x_scale.to(LEFT, right), y_scale.to(bottom, TOP)
 
-    def px(v: float) -> float:
-        return LEFT + (v - x0) / (x1 - x0) * (right - LEFT)
+    def fmt(percent: bool) -> Callable[[float], str]:
+        return lambda v: f"{v * 100:.0f}%" if percent else f"{v:.3g}"
 
-    def py(v: float) -> float:
-        return bottom - (v - y0) / (y1 - y0) * (bottom - TOP)
-
-    def fmt(v: float, percent: bool) -> str:
-        return f"{v * 100:.0f}%" if percent else f"{v:.3g}"
-
-    out: list[str] = []
-    for k in range(round((y1 - y0) / ys) + 1):
-        v = y0 + k * ys
-        out.append(
-            f'<line x1="{LEFT}" x2="{right}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="{GRID}"/>'
-            f'<text x="{LEFT - 6}" y="{py(v) + 4:.1f}" text-anchor="end" fill="{INK}">'
-            f"{fmt(v, percent_y)}</text>"
-        )
-    for k in range(round((x1 - x0) / xs) + 1):
-        v = x0 + k * xs
-        out.append(
-            f'<line x1="{px(v):.1f}" x2="{px(v):.1f}" y1="{TOP}" y2="{bottom}" stroke="{GRID}"/>'
-            f'<text x="{px(v):.1f}" y="{bottom + 16}" text-anchor="middle" fill="{INK}">'
-            f"{fmt(v, percent_x)}</text>"
-        )
+    out = horizontal_grid(y_scale, py, left=LEFT, right=right, label=fmt(percent_y), grid=GRID)
+    out += vertical_grid(x_scale, px, top=TOP, bottom=bottom, label=fmt(percent_x), grid=GRID)
     out.append(
         f'<text x="{(LEFT + right) / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle" fill="{INK}" '
         f'style="unicode-bidi:plaintext">{escape(x_label)}</text>'
@@ -133,7 +105,7 @@ def tradeoff(c: Comparison, *, lang: str = "en", level: float = 0.95) -> str:
         low, high = bcr.ci(level)
         points.append((r, cov.value, bcr.value, low, high))
     ys = [p[3] for p in points] + [p[4] for p in points] + [0.0]
-    y_range = _nice(0.0, max(ys, default=1.0))
+    y_scale = scale_with_zero(0.0, max(ys, default=1.0))
     ar = lang == "ar"
     title = (
         "خفض فجوة الفقر لكل وحدة من الموازنة مقابل التغطية"
@@ -142,7 +114,7 @@ def tradeoff(c: Comparison, *, lang: str = "en", level: float = 0.95) -> str:
     )
     x_label = "تغطية السكان" if ar else "Share of people covered"
     y_label = "خفض فجوة الفقر / الكلفة" if ar else "Poverty-gap reduction / cost"
-    body, px, py = _axes((0.0, 1.0, 0.2), y_range, x_label, y_label, True, False)
+    body, px, py = _axes(Scale(0.0, 1.0, 0.2), y_scale, x_label, y_label, True, False)
     for r, x, y, low, high in points:
         colour = KIND_COLOURS.get(r.kind, INK)
         name = escape(r.spec.title(lang))
@@ -174,11 +146,11 @@ def incidence(c: Comparison, *, lang: str = "en") -> str:
         if all(math.isfinite(s) for s in shares):
             series.append((r, shares))
     top = max((max(s) for _, s in series), default=0.1)
-    y_range = _nice(0.0, max(top, 0.1))
+    y_scale = scale_with_zero(0.0, max(top, 0.1))
     title = "توزيع المنافع حسب العُشير" if ar else "Share of benefits by decile"
     x_label = "العُشير (1 = الأفقر)" if ar else "Decile of welfare before the benefit (1 = poorest)"
     y_label = "حصة المنافع" if ar else "Share of benefits"
-    body, _, py = _axes((1.0, 10.0, 1.0), y_range, x_label, y_label, False, True)
+    body, _, py = _axes(Scale(1.0, 10.0, 1.0), y_scale, x_label, y_label, False, True)
     right = WIDTH - RIGHT
 
     def px(d: float) -> float:
