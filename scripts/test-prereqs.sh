@@ -15,6 +15,11 @@ if ! command -v npm >/dev/null; then
     apt-get update -qq
     apt-get install -y -qq nodejs npm >/dev/null
 fi
+if ! command -v pg_dump >/dev/null || ! command -v pg_restore >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq postgresql-client >/dev/null
+fi
 if [ ! -f tests/web/axe/node_modules/axe-core/axe.min.js ]; then
     (cd tests/web/axe && npm ci --no-audit --no-fund --silent)
 fi

@@ -6,7 +6,8 @@ command(s) on ``app``.
 
 from __future__ import annotations
 
-from insaf.cli import demo as _demo  # noqa: F401  (registers commands)
+from insaf.cli import backup as _backup  # noqa: F401  (registers commands)
+from insaf.cli import demo as _demo  # noqa: F401
 from insaf.cli import estimate as _estimate  # noqa: F401
 from insaf.cli import observatory as _observatory  # noqa: F401
 from insaf.cli import serve as _serve  # noqa: F401
