@@ -202,6 +202,209 @@ def _group_codes(
     return codes.astype(np.int64), [int(v) if float(v).is_integer() else float(v) for v in labels]
 
 
+@dataclass(frozen=True, eq=False)
+class _Layout:
+    """Where each household sits: training rows grouped by (model group, fold), the
+    held-out test rows last; ``order`` puts the frame in that order and ``bounds``
+    are the first row of each (group, fold) cell, then of the test rows."""
+
+    group: np.ndarray[Any, Any]
+    labels: list[float | int | None]
+    fold: np.ndarray[Any, Any]
+    order: np.ndarray[Any, Any]
+    bounds: np.ndarray[Any, Any]
+    folds: int
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.labels)
+
+    @property
+    def n_train(self) -> int:
+        return int(self.bounds[self.n_groups * self.folds])
+
+    def cell(self, g: int, f: int) -> slice:
+        """The rows of fold ``f`` of group ``g``."""
+        k = g * self.folds + f
+        return slice(int(self.bounds[k]), int(self.bounds[k + 1]))
+
+    def rows_of(self, g: int) -> slice:
+        """The training rows of group ``g``."""
+        return slice(int(self.bounds[g * self.folds]), int(self.bounds[(g + 1) * self.folds]))
+
+
+def _layout(
+    frame: pl.DataFrame,
+    design: Design,
+    by: str | None,
+    folds: int,
+    test_share: float | None,
+    seed: int,
+) -> _Layout:
+    """Held-out PSUs (``test_share``), PSU folds of the rest, one block per model group."""
+    n = frame.height
+    everyone = np.ones(n, dtype=bool)
+    test = (
+        psu_split(_arrays(frame, design, everyone), test_share, seed)
+        if test_share is not None
+        else ~everyone
+    )
+    group, labels = _group_codes(frame, by)
+    n_cells = len(labels) * folds
+    fold = np.full(n, -1, dtype=np.int64)
+    fold[~test] = psu_folds(_arrays(frame, design, ~test), folds, seed)
+    key = np.where(test, n_cells, group * folds + fold)
+    order = np.argsort(key, kind="stable")
+    bounds = np.searchsorted(key[order], np.arange(n_cells + 2))
+    return _Layout(group=group, labels=labels, fold=fold, order=order, bounds=bounds, folds=folds)
+
+
+def _proxies(survey: Survey, proxies: Sequence[str | Proxy]) -> tuple[pl.DataFrame, list[Proxy]]:
+    """The household table, and the proxies given (parsed from text where needed)
+    resolved on it."""
+    if survey.households is None:
+        raise DataError("a proxy-means test is fitted on a household table; this survey has none")
+    given = [p for p in proxies if isinstance(p, Proxy)]
+    texts = [p for p in proxies if not isinstance(p, Proxy)]
+    parsed = given + (parse_proxies(texts) if texts else [])
+    if not parsed:
+        raise InsafError("no proxies given")
+    frame = survey.households.frame
+    return frame, resolve(parsed, survey, frame)
+
+
+def _blocks(resolved: Sequence[Proxy]) -> list[list[int]]:
+    """Each proxy's columns of the design matrix (column 0 is the intercept)."""
+    blocks: list[list[int]] = []
+    j = 1
+    for p in resolved:
+        width = len(p.columns())
+        blocks.append(list(range(j, j + width)))
+        j += width
+    return blocks
+
+
+@dataclass(eq=False)
+class _Fits:
+    """Every group's model, its out-of-fold predictions and its fitted scores."""
+
+    oof: FloatArray
+    fitted: FloatArray
+    models: list[GroupModel]
+    penalties: list[float]
+
+
+def _fit_groups(
+    rows: _Rows,
+    layout: _Layout,
+    selection: Selection,
+    blocks: list[list[int]],
+    by: str | None,
+) -> _Fits:
+    """Per model group: the selection tuned and run again on each training fold (its
+    fold predicted out of fold), then on all training rows (the group's model, which
+    scores its training and held-out rows)."""
+    a, w = rows.a, rows.w
+    n, n_train, folds = layout.order.shape[0], layout.n_train, layout.folds
+    cells = grams(a, w, layout.bounds[: layout.n_groups * folds + 1]).reshape(
+        layout.n_groups, folds, a.shape[1], a.shape[1]
+    )
+    counts = np.diff(layout.bounds[: layout.n_groups * folds + 1]).reshape(layout.n_groups, folds)
+    fits = _Fits(oof=np.zeros(n_train), fitted=np.zeros(n), models=[], penalties=[])
+    group_sorted = layout.group[layout.order]
+    for g in range(layout.n_groups):
+        selector = _Selector(selection, blocks)
+        selector.tune(cells[g])
+        total = cells[g].sum(axis=0)
+        if total[0, 0] <= 0:
+            raise DataError(f"no training households in group {by}={layout.labels[g]}")
+        for f in range(folds):
+            cols = selector.columns(
+                total - cells[g, f], int(counts[g].sum() - counts[g, f]), fold=f
+            )
+            beta = _coefficients(total - cells[g, f], cols)
+            cell = layout.cell(g, f)
+            fits.oof[cell] = a[cell, :-1] @ beta
+        cols = selector.columns(total, int(counts[g].sum()))
+        beta = _coefficients(total, cols)
+        mine = layout.rows_of(g)
+        fits.fitted[mine] = a[mine, :-1] @ beta
+        held = np.flatnonzero(group_sorted[n_train:] == g) + n_train
+        fits.fitted[held] = a[held, :-1] @ beta
+        stats = fit_metrics(rows.y[mine], fits.fitted[mine], w[mine])
+        fits.models.append(
+            GroupModel(
+                group=layout.labels[g],
+                intercept=float(beta[0]),
+                coefficients={
+                    rows.names[c - 1]: float(beta[c]) for c in cols if c > 0 and beta[c] != 0.0
+                },
+                n=int(counts[g].sum()),
+                r2=stats["r2"],
+                rmse=stats["rmse"],
+            )
+        )
+        if selector.penalty is not None:
+            fits.penalties.append(selector.penalty)
+    return fits
+
+
+def _validation(
+    rows: _Rows,
+    layout: _Layout,
+    fits: _Fits,
+    *,
+    test_share: float | None,
+    weights: Weights,
+    line: str | float | None,
+    coverages: Sequence[float],
+    replicates: int,
+    seed: int,
+) -> dict[str, Any]:
+    """In-sample fit, cross-validated metrics (overall and per fold) and, with
+    ``test_share``, the metrics of the held-out PSUs."""
+    w, n_train, n = rows.w, layout.n_train, layout.order.shape[0]
+    train, test_rows = slice(0, n_train), slice(n_train, n)
+    validation: dict[str, Any] = {
+        "folds": layout.folds,
+        "seed": seed,
+        "test_share": test_share,
+        "weights": weights,
+        "poverty_line": line,
+        "in_sample": fit_metrics(rows.y[train], fits.fitted[train], w[train]),
+    }
+    line_poor = rows.line_poor
+
+    def check(part: slice, predicted: FloatArray) -> dict[str, Any]:
+        return validate_predictions(
+            rows.y[part],
+            predicted,
+            w[part],
+            rows.people[part],
+            rows.design(part),
+            line_poor=None if line_poor is None else line_poor[part],
+            coverages=coverages,
+            replicates=replicates,
+            seed=seed,
+        )
+
+    cv = check(train, fits.oof)
+    fold_sorted = layout.fold[layout.order][:n_train]
+    cv["per_fold"] = [
+        {"fold": f, "n": int((fold_sorted == f).sum())}
+        | fit_metrics(
+            rows.y[train][fold_sorted == f],
+            fits.oof[fold_sorted == f],
+            w[train][fold_sorted == f],
+        )
+        for f in range(layout.folds)
+    ]
+    validation["cv"] = cv
+    if test_share is not None:
+        validation["test"] = check(test_rows, fits.fitted[test_rows]) | {"n": n - n_train}
+    return validation
+
+
 def fit_pmt(
     survey: Survey,
     proxies: Sequence[str | Proxy],
@@ -223,134 +426,34 @@ def fit_pmt(
         raise InsafError(f"selection must be ols, stepwise or lasso, not {selection!r}")
     if weights not in ("household", "person"):
         raise InsafError(f"weights must be household or person, not {weights!r}")
-    if survey.households is None:
-        raise DataError("a proxy-means test is fitted on a household table; this survey has none")
-    frame = survey.households.frame
-    given = [p for p in proxies if isinstance(p, Proxy)]
-    texts = [p for p in proxies if not isinstance(p, Proxy)]
-    parsed = given + (parse_proxies(texts) if texts else [])
-    if not parsed:
-        raise InsafError("no proxies given")
-    resolved = resolve(parsed, survey, frame)
+    frame, resolved = _proxies(survey, proxies)
     if isinstance(line, str) and line not in frame.columns:
         line = None
-    n = frame.height
-    everyone = np.ones(n, dtype=bool)
-    test = (
-        psu_split(_arrays(frame, survey.design, everyone), test_share, seed)
-        if test_share is not None
-        else ~everyone
-    )
-    group, labels = _group_codes(frame, by)
-    n_groups = len(labels)
-    n_cells = n_groups * folds
-    fold = np.full(n, -1, dtype=np.int64)
-    fold[~test] = psu_folds(_arrays(frame, survey.design, ~test), folds, seed)
-    key = np.where(test, n_cells, group * folds + fold)
-    order = np.argsort(key, kind="stable")
-    bounds = np.searchsorted(key[order], np.arange(n_cells + 2))
-    rows = _rows(frame[order], survey.design, resolved, welfare, net_of, weights, line)
-    a, w = rows.a, rows.w
-    n_train = int(bounds[n_cells])
-    train = slice(0, n_train)
-    test_rows = slice(n_train, n)
-    cells = grams(a, w, bounds[: n_cells + 1]).reshape(n_groups, folds, a.shape[1], a.shape[1])
-    counts = np.diff(bounds[: n_cells + 1]).reshape(n_groups, folds)
-
-    blocks: list[list[int]] = []
-    j = 1
-    for p in resolved:
-        width = len(p.columns())
-        blocks.append(list(range(j, j + width)))
-        j += width
-    oof = np.zeros(n_train)
-    fitted = np.zeros(n)
-    models: list[GroupModel] = []
-    penalties: list[float] = []
-    group_sorted = group[order]
-    for g in range(n_groups):
-        selector = _Selector(selection, blocks)
-        selector.tune(cells[g])
-        total = cells[g].sum(axis=0)
-        if total[0, 0] <= 0:
-            raise DataError(f"no training households in group {by}={labels[g]}")
-        for f in range(folds):
-            cols = selector.columns(
-                total - cells[g, f], int(counts[g].sum() - counts[g, f]), fold=f
-            )
-            beta = _coefficients(total - cells[g, f], cols)
-            cell = slice(int(bounds[g * folds + f]), int(bounds[g * folds + f + 1]))
-            oof[cell] = a[cell, :-1] @ beta
-        cols = selector.columns(total, int(counts[g].sum()))
-        beta = _coefficients(total, cols)
-        mine = slice(int(bounds[g * folds]), int(bounds[(g + 1) * folds]))
-        fitted[mine] = a[mine, :-1] @ beta
-        held = np.flatnonzero(group_sorted[test_rows] == g) + n_train
-        fitted[held] = a[held, :-1] @ beta
-        stats = fit_metrics(rows.y[mine], fitted[mine], w[mine])
-        models.append(
-            GroupModel(
-                group=labels[g],
-                intercept=float(beta[0]),
-                coefficients={
-                    rows.names[c - 1]: float(beta[c]) for c in cols if c > 0 and beta[c] != 0.0
-                },
-                n=int(counts[g].sum()),
-                r2=stats["r2"],
-                rmse=stats["rmse"],
-            )
-        )
-        if selector.penalty is not None:
-            penalties.append(selector.penalty)
-
-    used = {c for m in models for c in m.coefficients}
-    kept = tuple(p for p in resolved if any(c in used for c in p.columns()))
-    validation: dict[str, Any] = {
-        "folds": folds,
-        "seed": seed,
-        "test_share": test_share,
-        "weights": weights,
-        "poverty_line": line,
-        "in_sample": fit_metrics(rows.y[train], fitted[train], w[train]),
-    }
-    line_poor = rows.line_poor
-
-    def check(part: slice, predicted: FloatArray) -> dict[str, Any]:
-        return validate_predictions(
-            rows.y[part],
-            predicted,
-            w[part],
-            rows.people[part],
-            rows.design(part),
-            line_poor=None if line_poor is None else line_poor[part],
-            coverages=coverages,
-            replicates=replicates,
-            seed=seed,
-        )
-
-    cv = check(train, oof)
-    fold_sorted = fold[order][:n_train]
-    cv["per_fold"] = [
-        {"fold": f, "n": int((fold_sorted == f).sum())}
-        | fit_metrics(
-            rows.y[train][fold_sorted == f], oof[fold_sorted == f], w[train][fold_sorted == f]
-        )
-        for f in range(folds)
-    ]
-    validation["cv"] = cv
-    if test_share is not None:
-        validation["test"] = check(test_rows, fitted[test_rows]) | {"n": n - n_train}
+    layout = _layout(frame, survey.design, by, folds, test_share, seed)
+    rows = _rows(frame[layout.order], survey.design, resolved, welfare, net_of, weights, line)
+    fits = _fit_groups(rows, layout, selection, _blocks(resolved), by)
+    used = {c for m in fits.models for c in m.coefficients}
     return PmtModel(
-        proxies=kept,
-        models=tuple(models),
+        proxies=tuple(p for p in resolved if any(c in used for c in p.columns())),
+        models=tuple(fits.models),
         welfare=welfare if net_of is None else f"{welfare} - {net_of}/hhsize",
         by=by,
         selection=selection,
         weights=weights,
-        penalty=float(np.mean(penalties)) if penalties else None,
+        penalty=float(np.mean(fits.penalties)) if fits.penalties else None,
         seed=seed,
-        survey=_provenance(survey, n),
-        validation=validation,
+        survey=_provenance(survey, frame.height),
+        validation=_validation(
+            rows,
+            layout,
+            fits,
+            test_share=test_share,
+            weights=weights,
+            line=line,
+            coverages=coverages,
+            replicates=replicates,
+            seed=seed,
+        ),
         created=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         insaf_version=__version__,
     )
