@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-__all__ = ["ALLOWED", "latin_words"]
+__all__ = ["ALLOWED", "NAMES", "latin_words"]
 
 ALLOWED = frozenset(
     {
@@ -27,6 +27,8 @@ ALLOWED = frozenset(
         "kWh", "kg", "km", "m³", "mm",
     }
 )  # fmt: skip
+NAMES = frozenset({"INSAF"})
+"""Words in capitals that are not codes: they have an Arabic name (إنصاف)."""
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_'’./@:+-]*[A-Za-z0-9]|[A-Za-z]")
 _SKIP = {"script", "style", "code", "pre", "kbd", "samp"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -40,6 +42,8 @@ def _allowed(token: str) -> bool:
         return True
     if re.search(r"[0-9_]", token) or "@" in token or "://" in token:
         return True  # a code (POV_NAT, ESC-2024-01, A1), an address or a link
+    if token.isupper() and len(token) > 1 and token not in NAMES:
+        return True  # a code in capitals (GINI, FGT, an ISO currency code)
     # a file name the page offers
     return bool(re.fullmatch(r"[\w-]+\.(json|csv|xlsx|yaml|html|svg|txt|zip|parquet|dta)", token))
 

@@ -29,10 +29,11 @@ def test_the_scan_sees_english() -> None:
     found = latin_words(
         "<p>التغير in percentage points</p><svg><text>national</text></svg>"
         '<td title="extreme: 2%">1.2 bn DMD</td><p>SDMX-CSV · POV_NAT · <code>weight</code></p>'
+        "<p>INSAF 0.1</p>"
         '<a lang="en" href="/en/">English</a><script>var x = "abc";</script>'
     )
     assert [word for word, _ in found] == ["in", "percentage", "points", "national", "extreme",
-                                           "bn", "DMD"]  # fmt: skip
+                                           "bn", "INSAF"]  # fmt: skip
 
 
 SCENARIO = {

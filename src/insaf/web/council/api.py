@@ -48,6 +48,7 @@ class StatementOut(Schema):
     version: int
     published_at: str
     note: str
+    note_ar: str = Field(description="the correction note in Arabic")
     reform: str
     scenario_name: str
     scenario_sha256: str
@@ -70,6 +71,7 @@ class OpinionVersionOut(Schema):
     version: int
     published_at: str
     note: str
+    note_ar: str = Field(description="the correction note in Arabic")
     title: TextOut
     text: TextOut
     recommendations: list[dict[str, Any]]
@@ -91,6 +93,7 @@ class ResponseOut(Schema):
     ministry: str
     published_at: str
     note: str
+    note_ar: str = Field(description="the correction note in Arabic")
 
 
 class RecommendationOut(Schema):
@@ -109,9 +112,12 @@ class CommitmentOut(Schema):
     id: int
     recommendation: str
     title: str
+    title_ar: str
     description: str
+    description_ar: str
     ministry: str
     owner: str
+    owner_ar: str
     deadline: str
     status: str
     overdue: bool
@@ -244,6 +250,7 @@ def _opinion(o: m.Opinion) -> dict[str, Any]:
                 "version": v.version,
                 "published_at": v.published_at.isoformat(),
                 "note": v.note,
+                "note_ar": v.note_ar,
                 "title": _text(v, "title"),
                 "text": _text(v, "text"),
                 "recommendations": v.recommendations,
@@ -285,6 +292,7 @@ def _recommendation(r: m.Recommendation) -> dict[str, Any]:
                 "ministry": r.ministry.code,
                 "published_at": x.published_at.isoformat(),
                 "note": x.note,
+                "note_ar": x.note_ar,
             }
             for x in responses
         ],
@@ -315,20 +323,29 @@ def _commitment(c: m.Commitment) -> dict[str, Any]:
         "id": c.pk,
         "recommendation": f"{c.recommendation.opinion.referral.code}/{c.recommendation.number}",
         "title": c.title,
+        "title_ar": c.title_ar,
         "description": c.description,
+        "description_ar": c.description_ar,
         "ministry": c.ministry.code,
         "owner": c.owner,
+        "owner_ar": c.owner_ar,
         "deadline": c.deadline.isoformat(),
         "status": c.status,
         "overdue": c.is_overdue(),
         "baseline_period": c.baseline_period,
         "created_at": c.created_at.isoformat(),
         "milestones": [
-            {"title": s.title, "due": s.due.isoformat(), "done": _iso(s.done_at)}
+            {
+                "title": s.title,
+                "title_ar": s.title_ar,
+                "due": s.due.isoformat(),
+                "done": _iso(s.done_at),
+            }
             for s in c.milestones.all()
         ],
         "history": [
-            {"status": h.status, "note": h.note, "at": h.at.isoformat()} for h in c.history.all()
+            {"status": h.status, "note": h.note, "note_ar": h.note_ar, "at": h.at.isoformat()}
+            for h in c.history.all()
         ],
         "indicators": [mv.to_dict() for mv in accountability.commitment_movements(c)],
     }

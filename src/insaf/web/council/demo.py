@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -93,10 +94,10 @@ def _seats() -> dict[str, list[User]]:
         ("workers", "Workers", "العمال"),
         ("civil_society", "Civil society", "المجتمع المدني"),
     ]
-    names = {
-        "employers": ["Rania Haddad", "Samir Khoury", "Hala Mansour", "Karim Nasser"],
-        "workers": ["Yousef Saleh", "Mona Fares", "Tarek Aziz", "Nour Hamdan"],
-        "civil_society": ["Leila Darwish", "Omar Qasem", "Dina Jaber", "Fadi Shami"],
+    names = {  # people of the demo country write their names in Arabic
+        "employers": ["رانيا حداد", "سمير خوري", "هالة منصور", "كريم ناصر"],
+        "workers": ["يوسف صالح", "منى فارس", "طارق عزيز", "نور حمدان"],
+        "civil_society": ["ليلى درويش", "عمر قاسم", "دينا جابر", "فادي شامي"],
     }
     seats: dict[str, list[User]] = {}
     for position, (code, en, ar) in enumerate(groups):
@@ -114,16 +115,29 @@ def _seats() -> dict[str, list[User]]:
     return seats
 
 
-def _cycle(
-    text: str,
-    name: str,
-    earlier: SurveyRef,
-    first: Computed,
-    latest: SurveyRef,
-    second: Computed,
-) -> m.Referral:
+@dataclass(frozen=True, slots=True)
+class _Cast:
+    """Who takes part in the demo cycle."""
+
+    seats: dict[str, list[User]]
+    social: m.Ministry
+    finance: m.Ministry
+    focal_social: User
+    focal_finance: User
+    citizens: list[User]
+
+    @property
+    def bureau(self) -> User:
+        return self.seats["civil_society"][0]
+
+    @property
+    def rapporteur(self) -> User:
+        return self.seats["workers"][0]
+
+
+def _cast() -> _Cast:
+    """The council's groups and members, two ministries with their focal points, citizens."""
     seats = _seats()
-    bureau, rapporteur = seats["civil_society"][0], seats["workers"][0]
     social, _c = m.Ministry.objects.get_or_create(
         code="social-development",
         defaults={
@@ -134,33 +148,60 @@ def _cycle(
     finance, _c = m.Ministry.objects.get_or_create(
         code="finance", defaults={"name_en": "Ministry of Finance", "name_ar": "وزارة المالية"}
     )
-    focal_social = _user("focal-social", "Amal", "Rashid")
+    focal_social = _user("focal-social", "أمل", "راشد")
     services.add_focal_point(actor=None, user=focal_social, ministry=social)
-    focal_finance = _user("focal-finance", "Bassam", "Yasin")
+    focal_finance = _user("focal-finance", "بسام", "ياسين")
     services.add_focal_point(actor=None, user=focal_finance, ministry=finance)
-    citizens = [
-        _user(f"citizen-{i}", first, last)
-        for i, (first, last) in enumerate(
-            [
-                ("Huda", "Salem"),
-                ("Ali", "Mahmoud"),
-                ("Sara", "Nabil"),
-                ("Jamal", "Odeh"),
-                ("Rim", "Kanaan"),
-                ("Walid", "Hijazi"),
-            ],
-            1,
-        )
-    ]
+    names = ["هدى سالم", "علي محمود", "سارة نبيل", "جمال عودة", "ريم كنعان", "وليد حجازي"]
+    citizens = [_user(f"citizen-{i}", *full.split(" ", 1)) for i, full in enumerate(names, 1)]
+    cast = _Cast(seats, social, finance, focal_social, focal_finance, citizens)
     for citizen in citizens[:4]:
         services.verify_citizen(
-            actor=bureau, user=citizen, method="national identity card checked at the council"
+            actor=cast.bureau, user=citizen, method="بطاقة الهوية الوطنية، فُحصت في المجلس"
         )
+    return cast
 
+
+def _cycle(
+    text: str,
+    name: str,
+    earlier: SurveyRef,
+    first: Computed,
+    latest: SurveyRef,
+    second: Computed,
+) -> m.Referral:
+    """The whole cycle, step by step, from the government's referral to measured results."""
+    cast = _cast()
+    referral = _referral(cast, text, name, earlier, first)
+    _consultation(cast, referral)
+    opinion, recs = _opinion(cast, referral)
+    _plenary(cast, opinion)
+    for rec in recs:
+        rec.refresh_from_db()
+    _responses(cast, recs)
+    _child_grant(cast, recs[0])
+    _phase_out(cast, recs[1])
+    _incidence_annex(cast, recs[2])
+    services.attach_impact_statement(
+        actor=cast.bureau,
+        referral=referral,
+        scenario_text=text,
+        scenario_name=name,
+        survey=latest,
+        reform="child_grant",
+        note=f"The same scenario on the observatory's latest survey ({latest.year}).",
+        note_ar=f"السيناريو نفسه على أحدث مسح في المرصد ({latest.year}).",
+        computed=second,
+    )
+    return referral
+
+
+def _referral(cast: _Cast, text: str, name: str, earlier: SurveyRef, first: Computed) -> m.Referral:
+    """The government refers its plan; a rapporteur is named; the first impact statement."""
     referral = services.register_referral(
-        actor=bureau,
+        actor=cast.bureau,
         kind=m.ReferralKind.GOVERNMENT,
-        ministry=social,
+        ministry=cast.social,
         title_en="Replace the bread subsidy with a child grant",
         title_ar="استبدال دعم الخبز بمنحة للأطفال",
         summary_en=(
@@ -176,9 +217,9 @@ def _cycle(
         opinion_deadline=dt.date(2022, 6, 30),
         now=_at(2022, 2, 1),
     )
-    services.assign_rapporteur(actor=bureau, referral=referral, rapporteur=rapporteur)
+    services.assign_rapporteur(actor=cast.bureau, referral=referral, rapporteur=cast.rapporteur)
     services.attach_impact_statement(
-        actor=bureau,
+        actor=cast.bureau,
         referral=referral,
         scenario_text=text,
         scenario_name=name,
@@ -187,9 +228,14 @@ def _cycle(
         now=_at(2022, 2, 3),
         computed=first,
     )
+    return referral
 
+
+def _consultation(cast: _Cast, referral: m.Referral) -> None:
+    """Comments in Arabic and English with supports, and the three groups' positions."""
+    citizens = cast.citizens
     consultation = services.open_consultation(
-        actor=bureau,
+        actor=cast.bureau,
         referral=referral,
         opens_at=_at(2022, 2, 10),
         closes_at=_at(2022, 3, 15),
@@ -210,7 +256,7 @@ def _cycle(
             "الأسر التي ليس لديها أطفال، خصوصاً كبار السن، ستخسر من رفع سعر الخبز. ما الذي سيحميهم؟",
             (2022, 2, 14),
         ),
-        (
+        (  # a citizen may write in English: the page marks the comment's language
             citizens[2],
             "comment",
             "In rural areas bread is most of what poor families eat. Phase the subsidy out slowly.",
@@ -223,13 +269,12 @@ def _cycle(
             (2022, 3, 1),
         ),
     ]
-    made = []
-    for author, kind, body, day in comments:
-        made.append(
-            services.post_comment(
-                actor=author, consultation=consultation, text=body, kind=kind, now=_at(*day)
-            )
+    made = [
+        services.post_comment(
+            actor=author, consultation=consultation, text=body, kind=kind, now=_at(*day)
         )
+        for author, kind, body, day in comments
+    ]
     for comment, supporters in zip(
         made, [citizens[1:6], citizens[2:4], [citizens[0]], citizens[:3]], strict=True
     ):
@@ -245,9 +290,13 @@ def _cycle(
     }
     for code, body in positions.items():
         services.submit_position(
-            actor=seats[code][1], consultation=consultation, text=body, now=_at(2022, 3, 10)
+            actor=cast.seats[code][1], consultation=consultation, text=body, now=_at(2022, 3, 10)
         )
 
+
+def _opinion(cast: _Cast, referral: m.Referral) -> tuple[m.Opinion, list[m.Recommendation]]:
+    """The rapporteur's draft with four recommendations; one amendment accepted, one not."""
+    rapporteur, social = cast.rapporteur, cast.social
     opinion = services.start_drafting(actor=rapporteur, referral=referral, now=_at(2022, 3, 20))
     services.save_draft(
         actor=rapporteur,
@@ -267,88 +316,95 @@ def _cycle(
         ),
     )
     pov, cover, gini = (Indicator.objects.get(code=c) for c in ("POV_NAT", "SP_COVERAGE", "GINI"))
+    wordings = [
+        (
+            "Pay the child grant to every child under 18.",
+            "صرف منحة الطفل لكل طفل دون الثامنة عشرة.",
+            social,
+            [pov, cover],
+            ["age_group=0-14"],
+        ),
+        (
+            "Phase the bread subsidy out over two years and compensate the poorest fifth, with "
+            "or without children, through the cash assistance programme.",
+            "إلغاء دعم الخبز تدريجياً على سنتين وتعويض الخُميس الأفقر، بأطفال أو من دونهم، "
+            "عبر برنامج المساعدات النقدية.",
+            social,
+            [pov, cover],
+            ["wealth_quintile=Q1", "urban=rural"],
+        ),
+        (
+            "Publish every year, with the budget, the cost of subsidies and transfers and who "
+            "receives them.",
+            "نشر كلفة الدعم والتحويلات ومن يستفيد منها كل عام مع الموازنة.",
+            cast.finance,
+            [gini],
+            [],
+        ),
+        (
+            "Keep a reduced bread subsidy in the border governorates.",
+            "الإبقاء على دعم مخفض للخبز في المحافظات الحدودية.",
+            social,
+            [pov],
+            ["governorate=5"],
+        ),
+    ]
     recs = [
         services.add_recommendation(
             actor=rapporteur,
             opinion=opinion,
-            text_en="Pay the child grant to every child under 18.",
-            text_ar="صرف منحة الطفل لكل طفل دون الثامنة عشرة.",
-            ministry=social,
-            indicators=[pov, cover],
-            groups=[_category("age_group=0-14")],
-        ),
-        services.add_recommendation(
-            actor=rapporteur,
-            opinion=opinion,
-            text_en="Phase the bread subsidy out over two years and compensate the poorest "
-            "fifth, with or without children, through the cash assistance programme.",
-            text_ar="إلغاء دعم الخبز تدريجياً على سنتين وتعويض الخُميس الأفقر، بأطفال أو من دونهم، "
-            "عبر برنامج المساعدات النقدية.",
-            ministry=social,
-            indicators=[pov, cover],
-            groups=[_category("wealth_quintile=Q1"), _category("urban=rural")],
-        ),
-        services.add_recommendation(
-            actor=rapporteur,
-            opinion=opinion,
-            text_en="Publish every year, with the budget, the cost of subsidies and transfers "
-            "and who receives them.",
-            text_ar="نشر كلفة الدعم والتحويلات ومن يستفيد منها كل عام مع الموازنة.",
-            ministry=finance,
-            indicators=[gini],
-        ),
-        services.add_recommendation(
-            actor=rapporteur,
-            opinion=opinion,
-            text_en="Keep a reduced bread subsidy in the border governorates.",
-            text_ar="الإبقاء على دعم مخفض للخبز في المحافظات الحدودية.",
-            ministry=social,
-            indicators=[pov],
-            groups=[_category("governorate=5")],
-        ),
+            text_en=en,
+            text_ar=ar,
+            ministry=ministry,
+            indicators=indicators,
+            groups=[_category(key) for key in groups],
+        )
+        for en, ar, ministry, indicators, groups in wordings
     ]
     accepted = services.table_amendment(
-        actor=seats["workers"][2],
+        actor=cast.seats["workers"][2],
         opinion=opinion,
         recommendation=recs[0],
         text_en="Pay the child grant to every child under 18 and index it to consumer prices.",
         text_ar="صرف منحة الطفل لكل طفل دون الثامنة عشرة وربط قيمتها بأسعار المستهلك.",
-        justification="Without indexation the grant loses its value; the consultation asked "
-        "for it.",
+        justification="من دون ربط بالأسعار تفقد المنحة قيمتها؛ وقد طالبت به المشاورة.",
         now=_at(2022, 4, 5),
     )
     refused = services.table_amendment(
-        actor=seats["employers"][2],
+        actor=cast.seats["employers"][2],
         opinion=opinion,
         recommendation=recs[1],
         text_en="Remove the bread subsidy at once.",
         text_ar="إلغاء دعم الخبز فوراً.",
-        justification="A phase-out delays the savings.",
+        justification="الإلغاء التدريجي يؤخر الوفورات.",
         now=_at(2022, 4, 6),
     )
-    services.decide_amendment(
-        actor=rapporteur, amendment=accepted, accept=True, now=_at(2022, 4, 12)
-    )
-    services.decide_amendment(
-        actor=rapporteur, amendment=refused, accept=False, now=_at(2022, 4, 12)
-    )
+    for amendment, accept in ((accepted, True), (refused, False)):
+        services.decide_amendment(
+            actor=rapporteur, amendment=amendment, accept=accept, now=_at(2022, 4, 12)
+        )
+    return opinion, recs
 
-    vote = services.open_vote(actor=bureau, opinion=opinion, now=_at(2022, 4, 20, 9))
+
+def _plenary(cast: _Cast, opinion: m.Opinion) -> None:
+    """The plenary adopts the opinion by group; the bureau then publishes a correction."""
+    vote = services.open_vote(actor=cast.bureau, opinion=opinion, now=_at(2022, 4, 20, 9))
     choices = {
         "employers": ["for", "for", "against", "abstain"],
         "workers": ["for", "for", "for", "for"],
         "civil_society": ["for", "for", "for", "abstain"],
     }
-    for code, users in seats.items():
+    for code, users in cast.seats.items():
         for user, choice in zip(users, choices[code], strict=True):
             services.cast_ballot(actor=user, vote=vote, choice=choice, now=_at(2022, 4, 20, 11))
-    services.close_vote(actor=bureau, vote=vote, now=_at(2022, 4, 20, 12))
+    services.close_vote(actor=cast.bureau, vote=vote, now=_at(2022, 4, 20, 12))
     opinion.refresh_from_db()
     services.correct_opinion(
-        actor=bureau,
+        actor=cast.bureau,
         opinion=opinion,
         note="Recommendation 3 named the wrong body: the Ministry of Finance publishes with the "
         "budget law.",
+        note_ar="سمّت التوصية 3 جهة غير صحيحة: وزارة المالية هي التي تنشر مع قانون الموازنة.",
         recommendations={
             3: (
                 "Publish every year, with the budget law, the cost of subsidies and transfers "
@@ -359,37 +415,33 @@ def _cycle(
         now=_at(2022, 5, 2),
     )
 
-    for rec in recs:
-        rec.refresh_from_db()
+
+def _responses(cast: _Cast, recs: list[m.Recommendation]) -> None:
+    """The ministries answer every recommendation (written in Arabic, as they write)."""
     answers = [
         (
-            focal_social,
-            recs[0],
+            cast.focal_social,
             m.Verdict.ACCEPTED,
-            "The grant will be paid from January 2023 and indexed every year.",
+            "ستُصرف المنحة اعتباراً من يناير 2023 وتُربط قيمتها بالأسعار كل عام.",
         ),
         (
-            focal_social,
-            recs[1],
+            cast.focal_social,
             m.Verdict.PARTLY,
-            "The subsidy will be removed over 18 months; the poorest fifth will be compensated "
-            "through the cash assistance programme, as far as the budget allows.",
+            "سيُلغى الدعم على مدى 18 شهراً، ويُعوَّض الخُميس الأفقر عبر برنامج المساعدات النقدية "
+            "في حدود ما تسمح به الموازنة.",
         ),
         (
-            focal_finance,
-            recs[2],
+            cast.focal_finance,
             m.Verdict.ACCEPTED,
-            "The incidence annex will be published with the 2023 budget law.",
+            "سيُنشر ملحق توزيع الأعباء والمنافع مع قانون موازنة 2023.",
         ),
         (
-            focal_social,
-            recs[3],
+            cast.focal_social,
             m.Verdict.REJECTED,
-            "A regional price creates trade between governorates; the compensation covers "
-            "poor households everywhere.",
+            "السعر الإقليمي يخلق تجارة بين المحافظات؛ والتعويض يشمل الأسر الفقيرة في كل مكان.",
         ),
     ]
-    for focal, rec, verdict, why in answers:
+    for rec, (focal, verdict, why) in zip(recs, answers, strict=True):
         services.respond(
             actor=focal,
             recommendation=rec,
@@ -398,13 +450,26 @@ def _cycle(
             now=_at(2022, 6, 25),
         )
 
+
+def _indicators() -> tuple[Indicator, Indicator, Indicator]:
+    pov, cover, gini = (Indicator.objects.get(code=c) for c in ("POV_NAT", "SP_COVERAGE", "GINI"))
+    return pov, cover, gini
+
+
+def _child_grant(cast: _Cast, rec: m.Recommendation) -> None:
+    """A commitment completed on time, its three milestones done."""
+    pov, cover, _gini = _indicators()
     grant = services.make_commitment(
-        actor=focal_social,
-        recommendation=recs[0],
+        actor=cast.focal_social,
+        recommendation=rec,
         title="Pay an indexed monthly grant for every child under 18",
+        title_ar="صرف منحة شهرية مربوطة بالأسعار لكل طفل دون الثامنة عشرة",
         description="Register children through the civil registry; pay monthly by bank "
         "transfer or mobile wallet.",
+        description_ar="تسجيل الأطفال عبر السجل المدني، والصرف شهرياً بتحويل مصرفي أو محفظة "
+        "إلكترونية.",
         owner="Directorate of Social Assistance",
+        owner_ar="مديرية المساعدات الاجتماعية",
         deadline=dt.date(2023, 6, 30),
         baseline_period=2021,
         tracked=[
@@ -412,42 +477,46 @@ def _cycle(
             (cover, "", m.Expected.INCREASE),
         ],
         milestones=[
-            ("Payment system ready", dt.date(2022, 12, 15)),
-            ("First payment", dt.date(2023, 1, 31)),
-            ("Nine children in ten enrolled", dt.date(2023, 6, 30)),
+            ("Payment system ready", "جاهزية نظام الصرف", dt.date(2022, 12, 15)),
+            ("First payment", "الدفعة الأولى", dt.date(2023, 1, 31)),
+            ("Nine children in ten enrolled", "تسجيل تسعة أطفال من كل عشرة", dt.date(2023, 6, 30)),
         ],
         now=_at(2022, 7, 15),
     )
-    grant_milestones = list(grant.milestones.order_by("due"))
+    steps = list(grant.milestones.order_by("due"))
     services.complete_milestone(
-        actor=focal_social, milestone=grant_milestones[0], done_on=dt.date(2022, 12, 10)
+        actor=cast.focal_social, milestone=steps[0], done_on=dt.date(2022, 12, 10)
     )
     services.change_commitment_status(
-        actor=focal_social,
+        actor=cast.focal_social,
         commitment=grant,
         status=m.CommitmentStatus.IN_PROGRESS,
         note="First payments made in January 2023.",
+        note_ar="صُرفت الدفعات الأولى في يناير 2023.",
         now=_at(2023, 1, 31),
     )
-    services.complete_milestone(
-        actor=focal_social, milestone=grant_milestones[1], done_on=dt.date(2023, 1, 31)
-    )
-    services.complete_milestone(
-        actor=focal_social, milestone=grant_milestones[2], done_on=dt.date(2023, 6, 20)
-    )
+    for step, day in zip(steps[1:], (dt.date(2023, 1, 31), dt.date(2023, 6, 20)), strict=True):
+        services.complete_milestone(actor=cast.focal_social, milestone=step, done_on=day)
     services.change_commitment_status(
-        actor=focal_social,
+        actor=cast.focal_social,
         commitment=grant,
         status=m.CommitmentStatus.COMPLETED,
         note="92 % of children enrolled.",
+        note_ar="سُجّل 92% من الأطفال.",
         now=_at(2023, 6, 30),
     )
 
+
+def _phase_out(cast: _Cast, rec: m.Recommendation) -> None:
+    """A commitment half done, then delayed: the dashboard shows it overdue."""
+    pov, cover, _gini = _indicators()
     compensation = services.make_commitment(
-        actor=focal_social,
-        recommendation=recs[1],
+        actor=cast.focal_social,
+        recommendation=rec,
         title="Phase out the bread subsidy over 18 months and compensate the poorest fifth",
+        title_ar="إلغاء دعم الخبز تدريجياً على 18 شهراً وتعويض الخُميس الأفقر",
         owner="Subsidy Reform Unit",
+        owner_ar="وحدة إصلاح الدعم",
         deadline=dt.date(2024, 6, 30),
         baseline_period=2021,
         tracked=[
@@ -455,60 +524,57 @@ def _cycle(
             (pov, "", m.Expected.DECREASE),
         ],
         milestones=[
-            ("Subsidy halved", dt.date(2023, 6, 30)),
-            ("Subsidy removed", dt.date(2024, 6, 30)),
+            ("Subsidy halved", "خفض الدعم إلى النصف", dt.date(2023, 6, 30)),
+            ("Subsidy removed", "إلغاء الدعم", dt.date(2024, 6, 30)),
         ],
         now=_at(2022, 7, 15),
     )
     services.change_commitment_status(
-        actor=focal_social,
+        actor=cast.focal_social,
         commitment=compensation,
         status=m.CommitmentStatus.IN_PROGRESS,
         note="The subsidy was halved in July 2023.",
+        note_ar="خُفض الدعم إلى النصف في يوليو 2023.",
         now=_at(2023, 7, 5),
     )
     services.complete_milestone(
-        actor=focal_social,
+        actor=cast.focal_social,
         milestone=compensation.milestones.order_by("due").first(),  # type: ignore[arg-type]
         done_on=dt.date(2023, 7, 1),
     )
     services.change_commitment_status(
-        actor=focal_social,
+        actor=cast.focal_social,
         commitment=compensation,
         status=m.CommitmentStatus.DELAYED,
         note="The second step is postponed until the cash assistance register is updated.",
+        note_ar="أُرجئت المرحلة الثانية إلى حين تحديث سجل المساعدات النقدية.",
         now=_at(2024, 5, 20),
     )
 
+
+def _incidence_annex(cast: _Cast, rec: m.Recommendation) -> None:
+    """The finance ministry's commitment, completed."""
+    _pov, _cover, gini = _indicators()
     annex = services.make_commitment(
-        actor=focal_finance,
-        recommendation=recs[2],
+        actor=cast.focal_finance,
+        recommendation=rec,
         title="Publish an incidence annex with every budget law",
+        title_ar="نشر ملحق لتوزيع الأعباء والمنافع مع كل قانون موازنة",
         owner="Budget Department",
+        owner_ar="دائرة الموازنة",
         deadline=dt.date(2023, 12, 31),
         baseline_period=2022,
         tracked=[(gini, "", m.Expected.DECREASE)],
         now=_at(2022, 7, 1),
     )
     services.change_commitment_status(
-        actor=focal_finance,
+        actor=cast.focal_finance,
         commitment=annex,
         status=m.CommitmentStatus.COMPLETED,
         note="Published with the 2023 and 2024 budget laws.",
+        note_ar="نُشر مع قانوني موازنة 2023 و2024.",
         now=_at(2023, 1, 10),
     )
-
-    services.attach_impact_statement(
-        actor=bureau,
-        referral=referral,
-        scenario_text=text,
-        scenario_name=name,
-        survey=latest,
-        reform="child_grant",
-        note=f"The same scenario on the observatory's latest survey ({latest.year}).",
-        computed=second,
-    )
-    return referral
 
 
 def _open_participation() -> None:
@@ -542,11 +608,11 @@ def _open_participation() -> None:
         text="والدتي في السبعين ولا معاش لها. المعاش يجب أن يغطي الدواء على الأقل.",
         now=now - dt.timedelta(days=1),
     )
-    petition = services.start_petition(
+    petition = services.start_petition(  # a citizen writes in her language
         actor=User.objects.get(username="citizen-1"),
-        title="Free school meals in the poorest governorates",
-        text="We ask the council to examine free school meals for every pupil in the three "
-        "poorest governorates.",
+        title="وجبات مدرسية مجانية في المحافظات الأفقر",
+        text="نطلب من المجلس أن يدرس تقديم وجبات مدرسية مجانية لكل تلميذ في المحافظات الثلاث "
+        "الأفقر.",
         ministry=social,
         now=now - dt.timedelta(days=5),
     )

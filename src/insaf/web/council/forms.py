@@ -36,6 +36,37 @@ def _line(label: Any, *, required: bool = True, max_length: int = 300) -> Any:
     )
 
 
+class Form(forms.Form):
+    """A form whose fields for one language say so (``lang``), so the browser, a screen
+    reader and the Arabic-page scan know the text's language: ``X_en`` and ``X_ar``, and
+    ``X`` beside an ``X_ar`` (English)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mark_languages()
+
+    def mark_languages(self) -> None:
+        """Set ``lang`` and ``dir`` on the fields for one language (again after adding some)."""
+        for name, field in self.fields.items():
+            base, _sep, code = name.rpartition("_")
+            if code in ("en", "ar") and base:
+                language = code
+            elif f"{name}_ar" in self.fields:
+                language = "en"
+            else:
+                continue
+            field.widget.attrs.update(lang=language, dir="rtl" if language == "ar" else "ltr")
+
+
+class MinistryChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A ministry, by its name in the page's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        from insaf.web.council.presentation import pick
+
+        return pick(obj, "name")[0]
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -52,12 +83,12 @@ def _both_languages(data: dict[str, Any], en: str, ar: str, form: forms.Form) ->
         form.add_error(ar, _("Give this in Arabic, in English or both."))
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[(k, label) for k, label in m.ReferralKind.choices if k != "petition"],
     )
-    ministry = forms.ModelChoiceField(label=_("Ministry concerned"), queryset=m.Ministry.objects)
+    ministry = MinistryChoice(label=_("Ministry concerned"), queryset=m.Ministry.objects)
     title_ar = _line(_("Title (Arabic)"), required=False)
     title_en = _line(_("Title (English)"), required=False)
     summary_ar = _text(_("Draft policy (Arabic)"), required=False, max_length=10_000)
@@ -89,14 +120,14 @@ class ReferralForm(forms.Form):
         return data
 
 
-class RapporteurForm(forms.Form):
+class RapporteurForm(Form):
     rapporteur = forms.ModelChoiceField(
         label=_("Rapporteur"),
         queryset=User.objects.filter(council_member__active=True).order_by("username"),
     )
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(Form):
     opens_at = forms.DateTimeField(label=_("Opens"), widget=DateTimeInput())
     closes_at = forms.DateTimeField(label=_("Closes"), widget=DateTimeInput())
     question_ar = _text(_("Question to the public (Arabic)"), required=False, rows=3)
@@ -114,7 +145,7 @@ def survey_choices() -> list[tuple[str, str]]:
     return [(ref.key, ref.label()) for ref in available_surveys()]
 
 
-class ImpactForm(forms.Form):
+class ImpactForm(Form):
     survey = forms.ChoiceField(label=_("Survey"))
     scenario = forms.FileField(
         label=_("Scenario (YAML, 256 KB at most); empty: the previous statement's scenario"),
@@ -145,18 +176,18 @@ class ImpactForm(forms.Form):
         return SurveyRef.from_key(self.cleaned_data["survey"])
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=m.CommentKind.choices, initial=m.CommentKind.COMMENT
     )
     text = _text(_("Your comment or proposal"), max_length=5000, rows=6)
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=m.ReportReason.choices)
 
 
-class ModerateForm(forms.Form):
+class ModerateForm(Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("publish", _("Publish")), ("hide", _("Remove"))],
@@ -170,12 +201,12 @@ class ModerateForm(forms.Form):
         return data
 
 
-class PositionForm(forms.Form):
+class PositionForm(Form):
     text = _text(_("The group's position"), max_length=10_000, rows=8)
     note = _line(_("What changed (for a new version)"), required=False)
 
 
-class DraftForm(forms.Form):
+class DraftForm(Form):
     title_ar = _line(_("Title (Arabic)"), required=False)
     title_en = _line(_("Title (English)"), required=False)
     text_ar = _text(_("Opinion (Arabic)"), required=False, max_length=100_000, rows=10)
@@ -212,10 +243,10 @@ class IndicatorOne(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.code} · {tr(obj, 'name')}"
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(Form):
     text_ar = _text(_("Recommendation (Arabic)"), required=False, rows=3)
     text_en = _text(_("Recommendation (English)"), required=False, rows=3)
-    ministry = forms.ModelChoiceField(label=_("Ministry that answers"), queryset=m.Ministry.objects)
+    ministry = MinistryChoice(label=_("Ministry that answers"), queryset=m.Ministry.objects)
     indicators = IndicatorChoice(
         label=_("Indicators it should move"),
         queryset=Indicator.objects.all(),
@@ -235,7 +266,7 @@ class RecommendationForm(forms.Form):
         return data
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(Form):
     recommendation = forms.TypedChoiceField(label=_("Amends"), coerce=int)
     text_ar = _text(_("Proposed text (Arabic)"), required=False, rows=3)
     text_en = _text(_("Proposed text (English)"), required=False, rows=3)
@@ -254,13 +285,13 @@ class AmendmentForm(forms.Form):
         return data
 
 
-class BallotForm(forms.Form):
+class BallotForm(Form):
     choice = forms.ChoiceField(
         label=_("Your vote"), choices=m.Choice.choices, widget=forms.RadioSelect
     )
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(Form):
     verdict = forms.ChoiceField(
         label=_("Response"), choices=m.Verdict.choices, widget=forms.RadioSelect
     )
@@ -279,10 +310,13 @@ def series_choices() -> list[tuple[str, str]]:
     return out
 
 
-class CommitmentForm(forms.Form):
-    title = _line(_("Commitment"))
-    description = _text(_("What will be done"), required=False, rows=3)
-    owner = _line(_("Owner (unit or official responsible)"), max_length=200)
+class CommitmentForm(Form):
+    title_ar = _line(_("Commitment (Arabic)"), required=False)
+    title = _line(_("Commitment (English)"))
+    description_ar = _text(_("What will be done (Arabic)"), required=False, rows=3)
+    description = _text(_("What will be done (English)"), required=False, rows=3)
+    owner_ar = _line(_("Owner (Arabic)"), required=False, max_length=200)
+    owner = _line(_("Owner (unit or official responsible, English)"), max_length=200)
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
     baseline_period = forms.IntegerField(
         label=_("Baseline year (indicator movement is measured from it)"),
@@ -300,7 +334,7 @@ class CommitmentForm(forms.Form):
         label=_("Expected change"), choices=m.Expected.choices, required=False
     )
     milestones = forms.CharField(
-        label=_("Milestones, one a line: YYYY-MM-DD title"),
+        label=_("Milestones, one a line: YYYY-MM-DD title (English) | title (Arabic)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
@@ -311,8 +345,8 @@ class CommitmentForm(forms.Form):
         self.fields["key"].choices = choices  # type: ignore[attr-defined]
         self.fields["key_2"].choices = choices  # type: ignore[attr-defined]
 
-    def clean_milestones(self) -> list[tuple[str, dt.date]]:
-        out: list[tuple[str, dt.date]] = []
+    def clean_milestones(self) -> list[tuple[str, str, dt.date]]:
+        out: list[tuple[str, str, dt.date]] = []
         for number, line in enumerate(self.cleaned_data.get("milestones", "").splitlines(), 1):
             if not line.strip():
                 continue
@@ -323,9 +357,10 @@ class CommitmentForm(forms.Form):
                 raise forms.ValidationError(
                     _("Line %(n)s: start with a date such as 2025-06-30.") % {"n": number}
                 ) from None
+            title, _bar, title_ar = title.partition("|")
             if not title.strip():
                 raise forms.ValidationError(_("Line %(n)s: name the milestone.") % {"n": number})
-            out.append((title.strip(), due))
+            out.append((title.strip(), title_ar.strip(), due))
         return out
 
     def tracked(self) -> list[tuple[Indicator, str, str]]:
@@ -336,29 +371,34 @@ class CommitmentForm(forms.Form):
         return out
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     status = forms.ChoiceField(label=_("Status"), choices=m.CommitmentStatus.choices)
-    note = _text(_("What happened"), rows=3, max_length=2000)
+    note_ar = _text(_("What happened (Arabic)"), required=False, rows=3, max_length=2000)
+    note = _text(_("What happened (English)"), rows=3, max_length=2000)
 
 
-class MilestoneForm(forms.Form):
-    title = _line(_("Milestone"))
+class MilestoneForm(Form):
+    title_ar = _line(_("Milestone (Arabic)"), required=False)
+    title = _line(_("Milestone (English)"))
     due = forms.DateField(label=_("Due"), widget=DateInput())
 
 
-class MilestoneDoneForm(forms.Form):
+class MilestoneDoneForm(Form):
     milestone = forms.IntegerField(widget=forms.HiddenInput)
     done_on = forms.DateField(label=_("Done on"), widget=DateInput())
 
 
-class PetitionForm(forms.Form):
+class PetitionForm(Form):
     title = _line(_("Title"))
     text = _text(_("What the council should examine"), rows=6)
-    ministry = forms.ModelChoiceField(label=_("Ministry concerned"), queryset=m.Ministry.objects)
+    ministry = MinistryChoice(label=_("Ministry concerned"), queryset=m.Ministry.objects)
 
 
-class CorrectionForm(forms.Form):
-    note = _text(_("What is corrected and why"), rows=2, max_length=2000)
+class CorrectionForm(Form):
+    note_ar = _text(
+        _("What is corrected and why (Arabic)"), required=False, rows=2, max_length=2000
+    )
+    note = _text(_("What is corrected and why (English)"), rows=2, max_length=2000)
     text_ar = _text(_("Opinion (Arabic)"), required=False, max_length=100_000, rows=8)
     text_en = _text(_("Opinion (English)"), required=False, max_length=100_000, rows=8)
 
@@ -377,12 +417,13 @@ class CorrectionForm(forms.Form):
             self.initial.setdefault(f"rec_{rec.number}_en", rec.text_en)
         self.initial.setdefault("text_ar", opinion.text_ar)
         self.initial.setdefault("text_en", opinion.text_en)
+        self.mark_languages()
 
     def recommendations(self) -> dict[int, tuple[str, str]]:
         data = self.cleaned_data
         return {n: (data[f"rec_{n}_en"], data[f"rec_{n}_ar"]) for n in self.numbers}
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     method = _line(_("How the identity was checked"), max_length=200)

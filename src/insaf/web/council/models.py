@@ -43,6 +43,7 @@ class Published(models.Model):
         related_name="+",
     )
     note = models.TextField(_("correction note"), blank=True)
+    note_ar = models.TextField(_("correction note (Arabic)"), blank=True)
 
     class Meta:
         abstract = True
@@ -679,9 +680,14 @@ class Commitment(models.Model):
         Recommendation, on_delete=models.PROTECT, related_name="commitments"
     )
     ministry = models.ForeignKey(Ministry, on_delete=models.PROTECT, related_name="commitments")
+    # Texts a ministry writes for the public: ``X`` (English) and ``X_ar`` (Arabic);
+    # a page shows its language's text, else the other one marked with its language.
     title = models.CharField(_("commitment"), max_length=300)
+    title_ar = models.CharField(_("commitment (Arabic)"), max_length=300, blank=True)
     description = models.TextField(_("what will be done"), blank=True)
+    description_ar = models.TextField(_("what will be done (Arabic)"), blank=True)
     owner = models.CharField(_("owner (unit or official responsible)"), max_length=200)
+    owner_ar = models.CharField(_("owner (Arabic)"), max_length=200, blank=True)
     deadline = models.DateField(_("deadline"))
     baseline_period = models.PositiveSmallIntegerField(
         _("baseline year (indicator movement is measured from it)")
@@ -714,6 +720,7 @@ class Commitment(models.Model):
 class Milestone(models.Model):
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=300)
+    title_ar = models.CharField(_("milestone (Arabic)"), max_length=300, blank=True)
     due = models.DateField(_("due"))
     done_at = models.DateField(_("done"), null=True, blank=True)
 
@@ -727,6 +734,7 @@ class StatusChange(models.Model):
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="history")
     status = models.CharField(max_length=20, choices=CommitmentStatus.choices)
     note = models.TextField(blank=True)
+    note_ar = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

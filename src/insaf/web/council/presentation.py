@@ -34,15 +34,22 @@ def lang() -> str:
 
 
 def pick(obj: Any, name: str) -> tuple[str, str]:
-    """``(text, language)``: the active language's version, else the other one."""
+    """``(text, language)``: the active language's version, else the other one.
+
+    The versions are ``<name>_en`` and ``<name>_ar``; where a model has no
+    ``<name>_en`` (a commitment's ``title``, a correction's ``note``), ``<name>``
+    is the English.
+    """
     first = lang()
     other = "en" if first == "ar" else "ar"
+
+    def get(key: str, default: Any) -> Any:
+        return obj.get(key, default) if isinstance(obj, dict) else getattr(obj, key, default)
+
     for code in (first, other):
-        text = (
-            getattr(obj, f"{name}_{code}", "")
-            if not isinstance(obj, dict)
-            else obj.get(f"{name}_{code}", "")
-        )
+        text = get(f"{name}_{code}", None)
+        if text is None and code == "en":
+            text = get(name, "")
         if text:
             return str(text), code
     return "", first
@@ -156,7 +163,7 @@ def timeline(referral: m.Referral) -> list[Step]:
             steps.append(
                 Step(
                     commitment.created_at,
-                    _("Commitment: %(title)s") % {"title": isolate(commitment.title)},
+                    _("Commitment: %(title)s") % {"title": isolate(pick(commitment, "title")[0])},
                     display_name(commitment.created_by),
                 )
             )
@@ -380,6 +387,7 @@ def statement_record(statement: m.ImpactStatement) -> dict[str, Any]:
         "version": statement.version,
         "published_at": statement.published_at.isoformat(),
         "note": statement.note,
+        "note_ar": statement.note_ar,
         "reform": statement.reform,
         "scenario_name": statement.scenario_name,
         "scenario_sha256": statement.scenario_sha256,

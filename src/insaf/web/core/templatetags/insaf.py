@@ -44,3 +44,10 @@ def flag_label(flag: str) -> str:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if mapping is not None else None
+
+
+@register.filter
+def text_lang(text: Any) -> str:
+    """The language of a text a person typed in one language: ``ar`` when it has Arabic
+    letters, else ``en`` (the platform's other language), for its element's ``lang``."""
+    return "ar" if any("\u0600" <= ch <= "\u06ff" for ch in str(text or "")) else "en"

@@ -30,6 +30,7 @@ from insaf.web.council.services.referrals import move
 from insaf.web.observatory.models import Indicator, Observation
 
 __all__ = [
+    "Milestone",
     "Track",
     "add_milestone",
     "change_commitment_status",
@@ -40,6 +41,8 @@ __all__ = [
 
 Track = tuple[Indicator, str, str]
 """(indicator, disaggregation key or '' for the total, expected direction)."""
+Milestone = tuple[str, dt.date] | tuple[str, str, dt.date]
+"""(title, due) or (title, title in Arabic, due)."""
 
 
 def _answers_for(actor: Actor, ministry: m.Ministry) -> None:
@@ -115,14 +118,24 @@ def make_commitment(
     baseline_period: int,
     tracked: Sequence[Track],
     description: str = "",
-    milestones: Iterable[tuple[str, dt.date]] = (),
+    title_ar: str = "",
+    owner_ar: str = "",
+    description_ar: str = "",
+    milestones: Iterable[Milestone] = (),
     now: dt.datetime | None = None,
 ) -> m.Commitment:
-    """Turn an accepted (or partly accepted) recommendation into a commitment."""
+    """Turn an accepted (or partly accepted) recommendation into a commitment.
+
+    Texts are English and, in ``*_ar``, Arabic; a milestone is ``(title, due)``
+    or ``(title, title in Arabic, due)``.
+    """
     _answers_for(actor, recommendation.ministry)
     title = clean_text(title, field=_("commitment"), limit=300)
     owner = clean_text(owner, field=_("owner"), limit=200)
     description = clean_text(description, field=_("description"), required=False, limit=5000)
+    title_ar = clean_text(title_ar, field=_("commitment"), required=False, limit=300)
+    owner_ar = clean_text(owner_ar, field=_("owner"), required=False, limit=200)
+    description_ar = clean_text(description_ar, field=_("description"), required=False, limit=5000)
     if not tracked:
         raise RuleError(_("Link the commitment to at least one observatory indicator."))
     for indicator, key, expected in tracked:
@@ -148,22 +161,28 @@ def make_commitment(
             recommendation=recommendation,
             ministry=recommendation.ministry,
             title=title,
+            title_ar=title_ar,
             description=description,
+            description_ar=description_ar,
             owner=owner,
+            owner_ar=owner_ar,
             deadline=deadline,
             baseline_period=baseline_period,
             created_at=at,
             created_by=user_or_none(actor),
-            search_text=searchable(title, description, owner),
+            search_text=searchable(title, title_ar, description, description_ar, owner, owner_ar),
         )
         for indicator, key, expected in tracked:
             m.TrackedIndicator.objects.create(
                 commitment=commitment, indicator=indicator, key=key, expected=expected
             )
-        for name, due in milestones:
+        for milestone in milestones:
+            name, due = milestone[0], milestone[-1]
+            name_ar = str(milestone[1]) if len(milestone) == 3 else ""
             m.Milestone.objects.create(
                 commitment=commitment,
                 title=clean_text(name, field=_("milestone"), limit=300),
+                title_ar=clean_text(name_ar, field=_("milestone"), required=False, limit=300),
                 due=due,
             )
         m.StatusChange.objects.create(
@@ -192,13 +211,16 @@ def change_commitment_status(
     commitment: m.Commitment,
     status: str,
     note: str,
+    note_ar: str = "",
     now: dt.datetime | None = None,
 ) -> m.Commitment:
-    """Report progress: a new status with a note, kept in the commitment's history."""
+    """Report progress: a new status with a note (English, and Arabic in ``note_ar``),
+    kept in the commitment's history."""
     _answers_for(actor, commitment.ministry)
     if status not in m.CommitmentStatus.values:
         raise RuleError(_("Unknown status %(value)r.") % {"value": status})
     note = clean_text(note, field=_("note"), limit=2000)
+    note_ar = clean_text(note_ar, field=_("note"), required=False, limit=2000)
     at = now_or(now)
     with transaction.atomic():
         commitment = m.Commitment.objects.select_for_update().get(pk=commitment.pk)
@@ -206,7 +228,12 @@ def change_commitment_status(
         commitment.status = status
         commitment.save(update_fields=["status"])
         m.StatusChange.objects.create(
-            commitment=commitment, status=status, note=note, at=at, by=user_or_none(actor)
+            commitment=commitment,
+            status=status,
+            note=note,
+            note_ar=note_ar,
+            at=at,
+            by=user_or_none(actor),
         )
         audit(
             actor=actor,
@@ -220,12 +247,15 @@ def change_commitment_status(
 
 
 def add_milestone(
-    *, actor: Actor, commitment: m.Commitment, title: str, due: dt.date
+    *, actor: Actor, commitment: m.Commitment, title: str, due: dt.date, title_ar: str = ""
 ) -> m.Milestone:
     _answers_for(actor, commitment.ministry)
     with transaction.atomic():
         milestone = m.Milestone.objects.create(
-            commitment=commitment, title=clean_text(title, field=_("milestone"), limit=300), due=due
+            commitment=commitment,
+            title=clean_text(title, field=_("milestone"), limit=300),
+            title_ar=clean_text(title_ar, field=_("milestone"), required=False, limit=300),
+            due=due,
         )
         audit(actor=actor, action="milestone.add", obj=milestone, summary=milestone.title)
     return milestone

@@ -457,6 +457,7 @@ def correct_opinion(
     actor: Actor,
     opinion: m.Opinion,
     note: str,
+    note_ar: str = "",
     title_en: str | None = None,
     title_ar: str | None = None,
     text_en: str | None = None,
@@ -472,6 +473,7 @@ def correct_opinion(
     """
     access.require(access.is_bureau(actor), _("Only the bureau publishes corrections."))
     note = clean_text(note, field=_("correction note"), limit=2000)
+    note_ar = clean_text(note_ar, field=_("correction note"), required=False, limit=2000)
     at = now_or(now)
     with transaction.atomic():
         opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
@@ -503,6 +505,7 @@ def correct_opinion(
             published_at=at,
             published_by=user_or_none(actor),
             note=note,
+            note_ar=note_ar,
             title_en=opinion.title_en,
             title_ar=opinion.title_ar,
             text_en=opinion.text_en,

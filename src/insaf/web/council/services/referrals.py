@@ -305,6 +305,7 @@ def attach_impact_statement(
     survey: SurveyRef,
     reform: str | None = None,
     note: str = "",
+    note_ar: str = "",
     now: dt.datetime | None = None,
     computed: Computed | None = None,
 ) -> m.ImpactStatement:
@@ -327,7 +328,7 @@ def attach_impact_statement(
     with transaction.atomic():
         referral = m.Referral.objects.select_for_update().get(pk=referral.pk)
         last = referral.statements.aggregate(v=Max("version"))["v"] or 0
-        if last and not note.strip():
+        if last and not (note.strip() or note_ar.strip()):
             raise RuleError(_("A new version of a statement says why (the correction note)."))
         statement = m.ImpactStatement.objects.create(
             referral=referral,
@@ -335,6 +336,7 @@ def attach_impact_statement(
             published_at=now_or(now),
             published_by=user_or_none(actor),
             note=clean_text(note, field=_("note"), required=False, limit=2000),
+            note_ar=clean_text(note_ar, field=_("note"), required=False, limit=2000),
             scenario_name=name,
             scenario_text=scenario_text,
             scenario_sha256=done.scenario_sha256,
