@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -14,7 +15,7 @@ from rich.text import Text
 from insaf import __version__
 from insaf.errors import InsafError
 
-__all__ = ["app", "console", "err_console", "reports_errors"]
+__all__ = ["app", "console", "err_console", "reports_errors", "written_since", "wrote"]
 
 app = typer.Typer(
     name="insaf",
@@ -44,6 +45,24 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             sys.exit(2)
 
     return wrapper
+
+
+def wrote(paths: Iterable[Path]) -> str:
+    """``Wrote FOLDER/: a.json, b.csv`` (or ``Wrote FILE``): every file a command wrote."""
+    files = sorted({Path(p) for p in paths}, key=lambda p: (str(p.parent), p.name))
+    if not files:
+        return "Wrote nothing"
+    if len(files) == 1:
+        return f"Wrote {files[0]}"
+    folders = sorted({str(p.parent) for p in files})
+    if len(folders) == 1:
+        return f"Wrote {folders[0]}/: " + ", ".join(p.name for p in files)
+    return "Wrote " + ", ".join(str(p) for p in files)
+
+
+def written_since(folder: Path, started: float) -> list[Path]:
+    """The files in ``folder`` written at or after ``started`` (``time.time()``)."""
+    return [p for p in sorted(folder.iterdir()) if p.is_file() and p.stat().st_mtime >= started]
 
 
 def _version(value: bool) -> None:

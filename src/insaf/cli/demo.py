@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from insaf.cli.app import app, console, reports_errors
+from insaf.cli.app import app, console, reports_errors, written_since, wrote
 from insaf.cli.progress import steps_progress
 from insaf.cli.survey import print_report
 from insaf.demo import DEMO_SEED, DEMO_YEAR, STEPS, DemoResult, run_demo
@@ -40,15 +41,16 @@ def demo_command(
 ) -> None:
     """Build the synthetic demo country, write it, read it back, validate it and
     print its summary and headline figures with standard errors."""
+    began = time.time() - 1.0
     with steps_progress(STEPS) as step:
         result = run_demo(out, households=households, seed=seed, year=year, progress=step)
     print_demo(result, lang)
+    console.print(wrote(written_since(result.manifest.parent, began)), highlight=False)
 
 
 def print_demo(result: DemoResult, lang: Lang = Lang.EN) -> None:
     ins = result.inspection
     console.print(f"[bold]{ins.name}[/]", highlight=False)
-    console.print(f"written to {result.manifest}", highlight=False)
     counts = RichTable(show_header=False, box=None)
     counts.add_column()
     counts.add_column(justify="right")

@@ -9,9 +9,6 @@ from enum import StrEnum
 from typing import Annotated, Any, get_args
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table as RichTable
 
 from insaf.cli.app import app, console, reports_errors
 from insaf.cli.options import (
@@ -28,12 +25,13 @@ from insaf.cli.options import (
     open_from_cli,
 )
 from insaf.cli.renamed import renamed
+from insaf.cli.tables import estimates_table
 from insaf.errors import InsafError
 from insaf.measures.equity import gap as equity_gap
 from insaf.measures.estimate import Estimates
 from insaf.measures.registry import MEASURES, OPTIONS, MeasureOptions, compute
 from insaf.measures.types import Below, GiniEstimator, NonPositive, QuantileRule, RelativeOf
-from insaf.survey import Unit
+from insaf.survey import Metadata, Unit
 
 __all__ = ["estimate"]
 
@@ -195,7 +193,7 @@ def measure_options(params: Mapping[str, Any]) -> MeasureOptions:
     return MeasureOptions(**given)
 
 
-def _print(result: Estimates, fmt: OutputFormat, confidence: float) -> None:
+def _print(result: Estimates, fmt: OutputFormat, confidence: float, metadata: Metadata) -> None:
     if fmt is OutputFormat.JSON:
         sys.stdout.write(
             json.dumps(result.to_dicts(confidence), ensure_ascii=False, indent=2) + "\n"
@@ -205,18 +203,7 @@ def _print(result: Estimates, fmt: OutputFormat, confidence: float) -> None:
     if fmt is OutputFormat.CSV:
         sys.stdout.write(frame.write_csv())
         return
-    table = RichTable(show_edge=False, header_style="bold")
-    for column in frame.columns:
-        numeric = frame.schema[column].is_numeric()
-        table.add_column(column, justify="right" if numeric else "left")
-    for row in frame.iter_rows():
-        table.add_row(
-            *(
-                "" if v is None else f"{v:.6g}" if isinstance(v, float) else escape(str(v))
-                for v in row
-            )
-        )
-    Console(width=max(console.width, 160)).print(table)
+    console.print(estimates_table(result, confidence, metadata, width=console.width))
 
 
 @app.command("estimate", cls=renamed({**RENAMED_DESIGN_FLAGS, "--ci-level": "--confidence"}))
@@ -278,4 +265,4 @@ def estimate(
         result = equity_gap(survey, measure, var, between=gap, options=options, **design)
     else:
         result = compute(survey, measure, var, options=options, **design)
-    _print(result, output, confidence)
+    _print(result, output, confidence, survey.metadata)

@@ -8,8 +8,11 @@ from typing import Annotated
 
 import typer
 
-from insaf.cli.app import app, console, reports_errors
+from insaf.cli.app import app, console, reports_errors, wrote
+from insaf.cli.tables import short
+from insaf.measures import Estimate
 from insaf.policy import load_scenario, open_scenario_survey, simulate
+from insaf.policy.solver import Solved
 from insaf.reports import write_impact
 from insaf.rights import assess_rights
 
@@ -61,7 +64,7 @@ def simulate_command(
         poverty = next((r for r in reform.table("poverty") if r["measure"] == "fgt0"), None)
         line = f"[bold]{reform.name}[/bold]"
         if net is not None:
-            line += f": net cost {net.value:+,.0f} a year (se {net.se:,.0f})"
+            line += ": " + _net_cost(reform.solved, net)
         if poverty is not None:
             change = poverty["change"]
             line += (
@@ -77,4 +80,20 @@ def simulate_command(
             if unknown:
                 line += f" ({', '.join(unknown)}: not assessed / not known)"
         console.print(line, highlight=False)
-    console.print(f"Wrote {written['json'].parent}/ (impact.json, impact.xlsx, report.html)")
+    console.print(wrote(written.values()), highlight=False)
+
+
+def _net_cost(solved: Solved | None, net: Estimate) -> str:
+    """The change in net cost a year; a budget-neutral reform says so, and what its se is."""
+    if solved is not None and solved.target == "budget_neutral" and round(net.value) == 0:
+        return (
+            f"budget-neutral ({solved.parameter} solved for a net cost of 0 on the survey; "
+            f"se {short(net.se, 3)} a year is the sampling error of that zero for the "
+            "whole population)"
+        )
+    return f"net cost {_signed(net.value)} a year (se {short(net.se, 3)})"
+
+
+def _signed(value: float) -> str:
+    text = f"{value:,.0f}"
+    return "0" if text in ("0", "-0") else text if text.startswith("-") else f"+{text}"

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from insaf.cli.app import app, console, reports_errors
+from insaf.cli.app import app, console, reports_errors, written_since, wrote
 from insaf.cli.progress import steps_progress
 from insaf.survey import Format, Survey, write_survey
 from insaf.survey.synth import STEPS, SynthOptions, description, synthesize
@@ -47,16 +47,17 @@ def synth_command(
     """
     options = SynthOptions(households=households, seed=seed, year=year, take=take)
     started = time.perf_counter()
+    began = time.time() - 1.0
     with steps_progress([*STEPS, _WRITE]) as step:
         survey = synthesize(households, seed, year, take=take, progress=step)
         step(_WRITE)
         manifest = write_survey(
             survey, out, format=format, lang=lang, description=description(options)
         )
-    _summary(survey, manifest, time.perf_counter() - started)
+    _summary(survey, written_since(manifest.parent, began), time.perf_counter() - started)
 
 
-def _summary(survey: Survey, manifest: Path, seconds: float) -> None:
+def _summary(survey: Survey, files: list[Path], seconds: float) -> None:
     population = survey.policy["population"]
     table = RichTable(show_header=False, box=None)
     table.add_column()
@@ -70,4 +71,4 @@ def _summary(survey: Survey, manifest: Path, seconds: float) -> None:
     table.add_row("seconds", f"{seconds:.1f}")
     console.print(f"[bold]{survey.name.en}[/]", highlight=False)
     console.print(table)
-    console.print(f"Wrote {manifest}", highlight=False)
+    console.print(wrote(files), highlight=False)

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table as RichTable
 
-from insaf.cli.app import app, console, reports_errors
+from insaf.cli.app import app, console, reports_errors, wrote
 from insaf.cli.options import (
     FormatOpt,
     FpcOpt,
@@ -24,6 +25,7 @@ from insaf.cli.options import (
     open_from_cli,
 )
 from insaf.cli.renamed import renamed
+from insaf.cli.tables import metrics_table, number, readable_rule
 from insaf.errors import InsafError
 from insaf.survey import Survey, Unit
 from insaf.targeting import (
@@ -195,7 +197,7 @@ def fit_command(
                 f"  coverage {row['coverage']:.0%}: exclusion error (poorest) "
                 f"{_ci(row['exclusion_poorest'])}"
             )
-    console.print(f"wrote {path}")
+    console.print(wrote([path]), highlight=False)
 
 
 @target_app.command("evaluate")
@@ -298,28 +300,27 @@ def _show(result: Evaluation, output: OutputFormat) -> None:
         sys.stdout.write(result.table().write_csv())
         return
     d = result.details
-    console.print(f"[bold]{result.rule}[/bold]")
+    console.print(f"[bold]{escape(result.rule)}[/bold]")
     if "amount" in d:
         console.print(
-            f"amount {d['amount']:,.2f} per {d['unit']} a {d['period']} ({d['amount_source']}); "
-            f"eligible: {d['eligible'] or 'everyone'}"
+            f"amount {number(d['amount'])} per {d['unit']} a {d['period']}, {d['amount_source']}",
+            highlight=False,
         )
-    table = RichTable(show_edge=False, header_style="bold")
-    for column in ("metric", "definition", "value", "se", "95% CI"):
-        table.add_column(column, justify="left" if column in ("metric", "definition") else "right")
+        console.print(f"eligible: {readable_rule(d['eligible'])}", highlight=False)
     frame = result.table().filter(
         result.table()["section"].is_in(["summary", "targeting", "poverty"])
     )
-    for row in frame.iter_rows(named=True):
-        est, se = row["value"], row["se"]
-        table.add_row(
-            row["measure"],
-            row["definition"] or "",
-            "–" if est is None else f"{est:,.4g}",
-            "–" if se is None else f"{se:,.3g}",
-            "–" if row["ci_low"] is None else f"[{row['ci_low']:,.4g}, {row['ci_high']:,.4g}]",
+    rows = [
+        (
+            row["measure"] + (f" ({row['definition']})" if row["definition"] else ""),
+            row["value"],
+            row["se"],
+            row["ci_low"],
+            row["ci_high"],
         )
-    console.print(table)
+        for row in frame.iter_rows(named=True)
+    ]
+    console.print(metrics_table(rows))
 
 
 @target_app.command("compare")
@@ -359,9 +360,11 @@ def compare_command(
     result = compare(survey, spec, budget=budget, model=pmt)
     where = str(Path(survey.path).resolve()) if survey.path else None
     written = write_comparison(result, out, survey=where)
-    table = RichTable(show_edge=False, header_style="bold")
-    for column in ("design", "amount", "coverage", "excl. error", "incl. error", "gap cut/cost"):
-        table.add_column(column, justify="left" if column == "design" else "right")
+    table = RichTable(box=None, header_style="bold", padding=(0, 1), pad_edge=False)
+    longest = max([6, *(len(r.spec.id) for r in result.results)])
+    table.add_column("design", overflow="fold", min_width=min(longest, 30))
+    for column in ("amount", "coverage", "excl. error", "incl. error", "gap cut/cost"):
+        table.add_column(column, justify="right", no_wrap=True)
     for r in result.results:
         h = headline(r.evaluation)
         table.add_row(
@@ -373,4 +376,4 @@ def compare_command(
             f"{h['benefit_cost_ratio'].value:.3f}",
         )
     console.print(table)
-    console.print(f"wrote {len(written)} files to {out}")
+    console.print(wrote(written), highlight=False)

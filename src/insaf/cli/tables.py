@@ -1,0 +1,175 @@
+"""How the CLI shows numbers and estimates to a person.
+
+Numbers in fixed notation with thousands separators (``7,034,200``, never
+``7.0342e+06``), at most six significant digits, never ``-0``; domains by
+their value labels when the survey has them; tables that fit the terminal
+(80 columns included) without cutting a name or breaking an interval.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from rich.markup import escape
+from rich.table import Table as RichTable
+
+from insaf.measures.estimate import Estimates
+from insaf.survey import Metadata
+
+__all__ = [
+    "domain_label",
+    "estimates_table",
+    "interval",
+    "metrics_table",
+    "number",
+    "percent",
+    "readable_rule",
+    "short",
+]
+
+DIGITS = 6
+"""Significant digits shown (the JSON and CSV outputs keep every digit)."""
+
+
+def number(value: float | None, digits: int = DIGITS) -> str:
+    """``value`` in fixed notation with ``digits`` significant digits; "–" when undefined."""
+    if value is None or math.isnan(value) or math.isinf(value):
+        return "–"
+    if value == 0:
+        return "0"
+    decimals = max(0, min(digits - 1 - math.floor(math.log10(abs(value))), 12))
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text.lstrip("-").strip("0.,") == "" else text
+
+
+_SCALES = ((1e9, "bn"), (1e6, "m"))
+
+
+def short(value: float | None, digits: int = 4) -> str:
+    """Like ``number``, with millions and billions as ``6.384 m`` and ``2.387 bn``."""
+    if value is not None and math.isfinite(value):
+        for scale, suffix in _SCALES:
+            if abs(value) >= scale:
+                return f"{number(value / scale, digits)} {suffix}"
+    return number(value, digits)
+
+
+def percent(value: float | None) -> str:
+    """A share as a percentage with one decimal (``27.7%``)."""
+    if value is None or math.isnan(value) or math.isinf(value):
+        return "–"
+    text = f"{value * 100:.1f}%"
+    return "0.0%" if text == "-0.0%" else text
+
+
+def interval(low: float | None, high: float | None, digits: int = DIGITS) -> str:
+    return f"[{number(low, digits)}, {number(high, digits)}]"
+
+
+def domain_label(metadata: Metadata, column: str, value: Any) -> str:
+    """The value label of ``value`` in ``column`` (English), else the value itself."""
+    labels = metadata.get(column).values
+    keys: list[Any] = [value]
+    if isinstance(value, float) and value.is_integer():
+        keys.append(int(value))
+    keys.append(str(value))
+    for key in keys:
+        if key in labels:
+            label = labels[key].get("en")
+            if label:
+                return label
+    return "" if value is None else str(value)
+
+
+WIDE = 100
+"""Below this many columns the table leaves out the population (JSON and CSV keep it)."""
+
+
+def metrics_table(
+    rows: list[tuple[str, float | None, float | None, float | None, float | None]],
+    confidence: float = 0.95,
+) -> RichTable:
+    """Named statistics (name, value, se, low, high), within 80 columns: no name cut,
+    no interval broken."""
+    table = RichTable(box=None, header_style="bold", padding=(0, 1), pad_edge=False)
+    longest = max([6, *(len(r[0]) for r in rows)])
+    table.add_column("metric", overflow="fold", min_width=min(longest, 32))
+    for name in ("value", "se", f"{confidence:.0%} CI"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for name, value, se, low, high in rows:
+        table.add_row(escape(name), short(value), short(se, 3), f"[{short(low)}, {short(high)}]")
+    return table
+
+
+def estimates_table(
+    result: Estimates,
+    confidence: float,
+    metadata: Metadata,
+    *,
+    width: int = WIDE,
+    title: str | None = None,
+) -> RichTable:
+    """One row per estimate: its domain by label, value, se, interval, cv, n (and the
+    population when the terminal is ``WIDE``), within ``width`` columns."""
+    frame = result.table(confidence)
+    by = [c for c in frame.columns if c not in _NUMBERS and c != "measure"]
+    several = frame.get_column("measure").n_unique() > 1
+    wide = width >= WIDE
+    table = RichTable(
+        box=None,
+        header_style="bold",
+        title=title,
+        title_justify="left",
+        padding=(0, 1),
+        pad_edge=False,
+    )
+    texts: list[list[str]] = []
+    for row in frame.iter_rows(named=True):
+        domain = [domain_label(metadata, c, row[c]) for c in by]
+        # several statistics (mpi, hoi, --gap): the statistic and its domain in one column
+        cells = [", ".join([str(row["measure"]), *filter(None, domain)])] if several else domain
+        cells += [
+            number(row["value"], 4),
+            number(row["se"], 3),
+            interval(row["ci_low"], row["ci_high"], 4),
+            percent(row["cv"]),
+            f"{row['n']:,}",
+        ]
+        if wide:
+            cells.append("–" if row["population"] is None else f"{row['population']:,.0f}")
+        texts.append(cells)
+    names = ["estimate"] if several else by
+    for i, name in enumerate(names):
+        longest = max([len(name), *(len(t[i]) for t in texts)])
+        table.add_column(name, overflow="fold", min_width=min(longest, 20))
+    numbers = ["value", "se", f"{confidence:.0%} CI", "cv", "n"] + (["population"] if wide else [])
+    for name in numbers:
+        table.add_column(name, justify="right", no_wrap=True)
+    for cells in texts:
+        table.add_row(*(escape(c) for c in cells))
+    return table
+
+
+_NUMBERS = frozenset({"value", "se", "ci_low", "ci_high", "cv", "n", "population"})
+
+
+_SCORE = re.compile(r"pmt_hat\s*(<=|<)\s*(-?[0-9.eE+-]+)")
+_OPERATORS = (("<=", "≤"), (">=", "≥"), ("!=", "≠"))
+
+
+def readable_rule(expression: str | None) -> str:
+    """An eligibility rule as a person reads it: ``PMT score ≤ 5.22`` for ``pmt_hat <= 5.2240…``."""
+    if not expression:
+        return "everyone"
+
+    def score(match: re.Match[str]) -> str:
+        return f"PMT score {match.group(1)} {float(match.group(2)):.2f}"
+
+    text = _SCORE.sub(score, expression).replace("pmt_hat", "PMT score")
+    for code, sign in _OPERATORS:
+        text = text.replace(f" {code} ", f" {sign} ")
+    return text

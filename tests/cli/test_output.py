@@ -1,0 +1,140 @@
+"""What the CLI shows a person: labels, plain numbers, 80 columns, what was written."""
+
+from __future__ import annotations
+
+import re
+import socket
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from insaf.cli import app
+from insaf.cli.tables import number, percent, readable_rule, short
+from insaf.survey import write_survey
+from insaf.survey.synth import synthesize
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+NARROW = {"COLUMNS": "80", "TERM": "dumb", "NO_COLOR": "1"}
+runner = CliRunner()
+INTERVAL = re.compile(r"\[-?[\d.,]+(?: b?[mn]+)?, -?[\d.,]+(?: b?[mn]+)?\]")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("output") / "demo"
+    write_survey(synthesize(900, seed=5, year=2024), folder)
+    return folder
+
+
+def _run(*args: str) -> str:
+    result = runner.invoke(app, list(args), env=NARROW)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _fits(text: str) -> None:
+    for line in text.splitlines():
+        assert len(line) <= 80, line
+        assert "…" not in line, line  # nothing cut
+        opened = len(re.findall(r"\[-?\d", line))
+        assert opened == len(INTERVAL.findall(line)), line  # no interval broken over lines
+        assert "e+0" not in line and "e-0" not in line, line  # no scientific notation
+
+
+def test_numbers_are_plain() -> None:
+    assert number(7_034_200.0) == "7,034,200"
+    assert number(0.0658192) == "0.0658192"
+    assert number(0.0658192, 4) == "0.06582"
+    assert number(-0.0) == "0" and number(-1e-13, 4) == "0"
+    assert number(float("nan")) == "–"
+    assert short(2_387_227_050.0) == "2.387 bn" and short(6_384_326.0) == "6.384 m"
+    assert percent(0.2771) == "27.7%" and percent(-0.0001) == "0.0%"
+
+
+def test_rules_read_as_words() -> None:
+    assert readable_rule("pmt_hat <= 5.224075462148364") == "PMT score ≤ 5.22"
+    assert readable_rule("(age < 18) AND pmt_hat <= 5.2") == "(age < 18) AND PMT score ≤ 5.20"
+    assert readable_rule("hhsize >= 5") == "hhsize ≥ 5"
+    assert readable_rule(None) == "everyone"
+
+
+def test_estimate_by_shows_labels_within_80_columns(demo: Path) -> None:
+    out = _run(
+        "estimate", str(demo), "--measure", "fgt0", "--var", "consumption_pc",
+        "--line", "poverty_line", "--by", "governorate",
+    )  # fmt: skip
+    _fits(out)
+    assert "Al-Asima" in out  # governorate 1's value label, not the code
+    lines = out.splitlines()
+    assert lines[0].split()[:2] == ["governorate", "value"]
+    assert len(lines) == 1 + 12
+
+
+def test_estimate_of_a_total_has_no_scientific_notation(demo: Path) -> None:
+    out = runner.invoke(
+        app,
+        ["estimate", str(demo), "--measure", "total", "--var", "hhsize", "--by", "urban"],
+        env={**NARROW, "COLUMNS": "120"},
+    ).stdout
+    assert "population" in out and "Rural" in out and "Urban" in out
+    assert "e+" not in out
+    # the population column: whole people with separators
+    assert any(cell.count(",") >= 2 for cell in out.split())
+
+
+def test_several_statistics_fit_80_columns(demo: Path) -> None:
+    out = _run("estimate", str(demo), "--measure", "mpi", "--spec", "arab", "--by", "urban")
+    _fits(out)
+    assert "mpi.H, Rural" in out
+
+
+def test_target_evaluate_within_80_columns(demo: Path, tmp_path: Path) -> None:
+    model = tmp_path / "pmt.json"
+    fitted = _run(
+        "target", "fit", str(demo), "--proxies", "hhsize:log,rooms:log1p,car",
+        "--replicates", "5", "--folds", "2", "--out", str(model),
+    )  # fmt: skip
+    assert fitted.splitlines()[-1] == f"Wrote {model}"
+    out = _run("target", "evaluate", str(demo), "--model", str(model), "--coverage", "0.2")
+    _fits(out)
+    assert "eligible: PMT score ≤ " in out
+    assert "beneficiary_households" in out and "inclusion_error_nonpoor (poorest)" in out
+
+
+def test_budget_neutral_reform_says_so(demo: Path, tmp_path: Path) -> None:
+    out = _run(
+        "simulate", str(EXAMPLES / "bread_to_child_grant.yaml"), "--survey", str(demo),
+        "--out", str(tmp_path / "bread"),
+    )  # fmt: skip
+    text = " ".join(out.split())
+    assert "child_grant: budget-neutral (child_grant.amount solved for a net cost of 0" in text
+    assert "is the sampling error of that zero" in text
+    assert "+0 a year" not in text and "-0 a year" not in text
+    wrote = text[text.index("Wrote ") :]
+    for name in ("impact.json", "impact.xlsx", "report.html", "poverty.csv", "fiscal.csv"):
+        assert name in wrote
+        assert (tmp_path / "bread" / name).exists()
+
+
+def test_synth_lists_what_it_wrote(tmp_path: Path) -> None:
+    out = _run("synth", "--households", "300", "--out", str(tmp_path / "s"))
+    wrote = " ".join(out.split())
+    wrote = wrote[wrote.index("Wrote ") :]
+    written = sorted(p.name for p in (tmp_path / "s").iterdir())
+    assert "survey.yaml" in written
+    for name in written:
+        assert name in wrote
+
+
+def test_serve_on_a_busy_port_says_so_and_exits_1(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(
+            app, ["serve", "--data", str(tmp_path / "data"), "--port", str(port)], env=NARROW
+        )
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}: the port is in use" in result.stderr
+    assert not (tmp_path / "data").exists()  # said first: nothing set up
