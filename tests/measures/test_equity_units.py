@@ -8,7 +8,7 @@ import math
 import numpy as np
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import insaf.measures as m
@@ -175,6 +175,7 @@ rows = st.lists(
 
 @SETTINGS
 @given(rows, st.floats(0.1, 100.0), st.sampled_from([0.0, 1.0, 2.0]))
+@example(data=[(1.0, 1.0, 0)] * 7 + [(1.0625, 1.0, 0)], k=0.1, alpha=0.0)
 def test_decompositions_add_up_and_ignore_the_weight_scale(
     data: list[tuple[float, float, int]], k: float, alpha: float
 ) -> None:
@@ -194,7 +195,9 @@ def test_decompositions_add_up_and_ignore_the_weight_scale(
         assert between + within == pytest.approx(total, rel=1e-9, abs=1e-12)
         assert between >= -1e-12
         results.append([e.value for e in (*fgt, *ge)])
-    np.testing.assert_allclose(results[0], results[1], rtol=1e-9, atol=1e-12)
+    # a component that is zero in exact arithmetic comes out as rounding noise of about
+    # 1e-12 when weights (0.1) are not exact binary fractions (the example above)
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-9, atol=1e-11)
 
 
 @SETTINGS

@@ -18,7 +18,7 @@ import numpy as np
 from insaf.errors import InsafError
 from insaf.measures._engine import run
 from insaf.measures._kernels import plans
-from insaf.measures._kernels.plan import estimate, sample_for
+from insaf.measures._kernels.plan import sample_for, single
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures._kernels.quantile import quantile as weighted_quantile
 from insaf.measures._sample import Sample
@@ -43,15 +43,8 @@ def total(
     seed: int = 1,
 ) -> Estimates:
     """Weighted total ``sum w y`` (R ``svytotal``)."""
-    return estimate(
-        survey,
-        [plans.total(variable)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.total(variable)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def mean(
@@ -65,15 +58,8 @@ def mean(
     seed: int = 1,
 ) -> Estimates:
     """Weighted mean ``sum w y / sum w`` (R ``svymean``; ``svyby`` for domains)."""
-    return estimate(
-        survey,
-        [plans.mean(variable)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.mean(variable)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def ratio(
@@ -88,15 +74,8 @@ def ratio(
     seed: int = 1,
 ) -> Estimates:
     """Ratio of totals ``sum w y / sum w x`` (R ``svyratio``)."""
-    return estimate(
-        survey,
-        [plans.ratio(numerator, denominator)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.ratio(numerator, denominator)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def proportion(
@@ -111,15 +90,8 @@ def proportion(
     seed: int = 1,
 ) -> Estimates:
     """Weighted share of units with ``variable == value`` (or of a 0/1 or boolean column)."""
-    return estimate(
-        survey,
-        [plans.proportion(variable, value=value)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.proportion(variable, value=value)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def quantile(

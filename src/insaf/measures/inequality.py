@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from insaf.errors import InsafError
 from insaf.measures._kernels import inequality as kernels
 from insaf.measures._kernels import plans
-from insaf.measures._kernels.plan import estimate
+from insaf.measures._kernels.plan import estimate, single
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures.estimate import Estimates
 from insaf.measures.types import By, GiniEstimator, NonPositive, QuantileRule, VarianceMethod
@@ -50,15 +50,8 @@ def gini(
 ) -> Estimates:
     """Gini coefficient (a fraction). ``estimator="osier"`` is convey's ``svygini``;
     ``"eurostat"`` is laeken's ``gini`` (it differs by a term of order 1/N)."""
-    return estimate(
-        survey,
-        [plans.gini(variable, estimator=estimator)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.gini(variable, estimator=estimator)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def ge(
@@ -77,15 +70,8 @@ def ge(
     ``a=0`` mean log deviation, ``a=1`` Theil. Needs positive values: zero or
     negative ones raise a ``DataError`` (column and count) unless
     ``nonpositive="exclude"``."""
-    return estimate(
-        survey,
-        [plans.ge(variable, alpha=alpha, nonpositive=nonpositive)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.ge(variable, alpha=alpha, nonpositive=nonpositive)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def mld(
@@ -100,15 +86,8 @@ def mld(
     seed: int = 1,
 ) -> Estimates:
     """Mean log deviation, ``GE(0) = ln mu - (1/N) sum w ln y``."""
-    return estimate(
-        survey,
-        [plans.mld(variable, nonpositive=nonpositive)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.mld(variable, nonpositive=nonpositive)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def theil(
@@ -123,15 +102,8 @@ def theil(
     seed: int = 1,
 ) -> Estimates:
     """Theil index, ``GE(1) = (1/Y) sum w y ln y - ln mu``."""
-    return estimate(
-        survey,
-        [plans.theil(variable, nonpositive=nonpositive)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.theil(variable, nonpositive=nonpositive)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def atkinson(
@@ -148,15 +120,8 @@ def atkinson(
 ) -> Estimates:
     """Atkinson index ``1 - (equally distributed equivalent)/mu`` with inequality
     aversion ``epsilon > 0``. Needs positive values (see ``ge``)."""
-    return estimate(
-        survey,
-        [plans.atkinson(variable, epsilon=epsilon, nonpositive=nonpositive)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.atkinson(variable, epsilon=epsilon, nonpositive=nonpositive)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def qsr(
@@ -172,15 +137,8 @@ def qsr(
 ) -> Estimates:
     """Quintile share ratio S80/S20: total above ``q_0.8`` over total at or below
     ``q_0.2`` (laeken ``qsr``; convey ``svyqsr`` linearization)."""
-    return estimate(
-        survey,
-        [plans.qsr(variable, rule=rule)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.qsr(variable, rule=rule)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def palma(
@@ -195,15 +153,8 @@ def palma(
     seed: int = 1,
 ) -> Estimates:
     """Palma ratio: share of the top 10% over the share of the bottom 40%."""
-    return estimate(
-        survey,
-        [plans.palma(variable, rule=rule)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.palma(variable, rule=rule)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def percentile_ratio(
@@ -226,15 +177,8 @@ def percentile_ratio(
             raise InsafError(f"percentiles must be in (0, 1), not {p}")
     name = f"p{round(upper * 100):d}/p{round(lower * 100):d}"
     kernel = kernels.percentile_ratio(upper, lower, rule)
-    return estimate(
-        survey,
-        [plans.sorted_by_y(variable, name, kernel)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.sorted_by_y(variable, name, kernel)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def lorenz(
@@ -316,12 +260,5 @@ def concentration(
     """Concentration coefficient of ``variable`` over units ranked by ``rank_by``:
     ``2 cov(y, F(x)) / mean(y)`` with mid-point ranks (equal to the Eurostat Gini
     when ``variable`` is ``rank_by`` and there are no ties)."""
-    return estimate(
-        survey,
-        [plans.concentration(variable, rank_by=rank_by)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.concentration(variable, rank_by=rank_by)
+    return single(survey, plan, by, level, variance, replicates, seed)

@@ -15,7 +15,7 @@ convey's. Gaps ``(t - y)/t`` are zero at the line, so only headcounts differ.
 from __future__ import annotations
 
 from insaf.measures._kernels import plans
-from insaf.measures._kernels.plan import estimate
+from insaf.measures._kernels.plan import single
 from insaf.measures.estimate import Estimates
 from insaf.measures.types import (
     Below,
@@ -64,15 +64,8 @@ def fgt(
     kernel density at ``t`` for ``alpha=0`` and ``alpha/N sum w g^(alpha-1) y/t^2``
     otherwise. Income may be zero or negative (gaps above 1 are kept as they are).
     """
-    return estimate(
-        survey,
-        [plans.fgt(variable, line=line, alpha=alpha, below=below, rule=rule)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.fgt(variable, line=line, alpha=alpha, below=below, rule=rule)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def watts(
@@ -94,15 +87,8 @@ def watts(
     Zero or negative values raise a ``DataError`` naming the column and the
     count, unless ``nonpositive="exclude"`` leaves them out of every domain.
     """
-    return estimate(
-        survey,
-        [plans.watts(variable, line=line, below=below, nonpositive=nonpositive, rule=rule)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.watts(variable, line=line, below=below, nonpositive=nonpositive, rule=rule)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def sen(
@@ -126,15 +112,8 @@ def sen(
     ``dG_p/dt`` the Gini's influence at a poor unit with ``y = t`` times
     ``dN_p/dt = N f(t)`` (see ``docs/methods/poverty.md``).
     """
-    return estimate(
-        survey,
-        [plans.sen(variable, line=line, below=below, rule=rule)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.sen(variable, line=line, below=below, rule=rule)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def poverty_gap_total(
@@ -152,15 +131,8 @@ def poverty_gap_total(
 ) -> Estimates:
     """Poverty gap in money: ``sum w (t - y) 1(poor)``, the cost of closing every gap
     with perfect targeting (a total, in the currency of ``variable`` per period)."""
-    return estimate(
-        survey,
-        [plans.poverty_gap_total(variable, line=line, below=below, rule=rule)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.poverty_gap_total(variable, line=line, below=below, rule=rule)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def arpt(
@@ -181,15 +153,8 @@ def arpt(
     With ``by=``, each domain's own threshold (as ``svyby(..., svyarpt)``); the
     rate ``arpr`` instead uses the whole population's threshold in every domain.
     """
-    return estimate(
-        survey,
-        [plans.arpt(variable, share=share, of=of, rule=rule)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.arpt(variable, share=share, of=of, rule=rule)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def arpr(
@@ -209,15 +174,8 @@ def arpr(
     """At-risk-of-poverty rate: share of the domain below ``share * median`` of the
     whole population. ``z = 1_D (1(poor) - ARPR)/N_D + f_D(t) z_t`` (convey
     ``svyarpr``, with ``below="<="``; laeken uses ``"<"``, the default)."""
-    return estimate(
-        survey,
-        [plans.arpr(variable, share=share, of=of, below=below, rule=rule)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.arpr(variable, share=share, of=of, below=below, rule=rule)
+    return single(survey, plan, by, level, variance, replicates, seed)
 
 
 def rmpg(
@@ -235,12 +193,5 @@ def rmpg(
 ) -> Estimates:
     """Relative median poverty gap ``(t - median of the poor)/t`` with ``t`` the whole
     population's ``share * median``; linearized as convey ``svyrmpg``/``svypoormed``."""
-    return estimate(
-        survey,
-        [plans.rmpg(variable, share=share, below=below, rule=rule)],
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    plan = plans.rmpg(variable, share=share, below=below, rule=rule)
+    return single(survey, plan, by, level, variance, replicates, seed)

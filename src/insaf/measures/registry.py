@@ -193,26 +193,15 @@ SPECS: tuple[MeasureSpec, ...] = (
     ),
     MeasureSpec(name="median", function=basic.median, plan=plans.median),
     MeasureSpec(name="quantile", function=basic.quantile, plan=plans.quantile, needs=("p",)),
-    MeasureSpec(
-        name="fgt0",
-        function=poverty.fgt,
-        plan=plans.fgt,
-        fixed={"alpha": 0.0},
-        indicator="headcount",
-    ),
-    MeasureSpec(
-        name="fgt1",
-        function=poverty.fgt,
-        plan=plans.fgt,
-        fixed={"alpha": 1.0},
-        indicator="poverty_gap",
-    ),
-    MeasureSpec(
-        name="fgt2",
-        function=poverty.fgt,
-        plan=plans.fgt,
-        fixed={"alpha": 2.0},
-        indicator="poverty_severity",
+    *(  # fgt0, fgt1, fgt2: the headcount ratio, the poverty gap index and severity
+        MeasureSpec(
+            name=f"fgt{alpha}",
+            function=poverty.fgt,
+            plan=plans.fgt,
+            fixed={"alpha": float(alpha)},
+            indicator=indicator,
+        )
+        for alpha, indicator in enumerate(("headcount", "poverty_gap", "poverty_severity"))
     ),
     MeasureSpec(name="watts", function=poverty.watts, plan=plans.watts),
     MeasureSpec(name="sen", function=poverty.sen, plan=plans.sen),

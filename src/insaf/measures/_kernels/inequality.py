@@ -150,14 +150,20 @@ def _isq(
     return value, z
 
 
+def _isq_at(
+    y: FloatArray, w: FloatArray, low: float, high: float, rule: QuantileRule, influence: bool
+) -> tuple[tuple[float, FloatArray | None], tuple[float, FloatArray | None]]:
+    """``_isq`` at ``low`` and at ``high``, with one kernel bandwidth."""
+    h = bandwidth(y, w) if influence else math.nan
+    return _isq(y, w, low, rule, h, influence), _isq(y, w, high, rule, h, influence)
+
+
 def share_ratio(low: float, high: float, rule: QuantileRule) -> Kernel:
     """``(Y - ISQ_high) / ISQ_low``: QSR with (0.2, 0.8), Palma with (0.4, 0.9)."""
 
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
         y = cols["y"]
-        h = bandwidth(y, w) if influence else math.nan
-        s_low, z_low = _isq(y, w, low, rule, h, influence)
-        s_high, z_high = _isq(y, w, high, rule, h, influence)
+        (s_low, z_low), (s_high, z_high) = _isq_at(y, w, low, high, rule, influence)
         top = float(np.dot(w, y)) - s_high
         if s_low <= 0:
             raise DataError(
@@ -197,9 +203,7 @@ def income_share(low: float, high: float, rule: QuantileRule) -> Kernel:
 
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
         y = cols["y"]
-        h = bandwidth(y, w) if influence else math.nan
-        s_hi, z_hi = _isq(y, w, high, rule, h, influence)
-        s_lo, z_lo = _isq(y, w, low, rule, h, influence)
+        (s_lo, z_lo), (s_hi, z_hi) = _isq_at(y, w, low, high, rule, influence)
         big_y = float(np.dot(w, y))
         value = (s_hi - s_lo) / big_y
         if not influence:

@@ -22,7 +22,7 @@ from insaf.measures.estimate import Estimates
 from insaf.measures.types import By, NonPositive, VarianceMethod
 from insaf.survey.survey import Level, Survey
 
-__all__ = ["Plan", "check", "estimate", "sample_for"]
+__all__ = ["Plan", "check", "estimate", "sample_for", "single"]
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -107,3 +107,18 @@ def estimate(
         survey, first, by=by, level=level, variance=variance, replicates=replicates, seed=seed
     )
     return run(sample, [plan.stat for plan in plans], threshold=first.threshold)
+
+
+def single(
+    survey: Survey,
+    plan: Plan,
+    by: By,
+    level: Level | str | None,
+    variance: VarianceMethod,
+    replicates: int,
+    seed: int,
+) -> Estimates:
+    """One plan in each domain of ``by``: the body of a measure's public function."""
+    return estimate(
+        survey, [plan], by=by, level=level, variance=variance, replicates=replicates, seed=seed
+    )
