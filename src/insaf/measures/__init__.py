@@ -19,7 +19,7 @@ from insaf.measures.basic import mean, median, proportion, quantile, ratio, tota
 from insaf.measures.compare import combine, difference, ratio_of
 from insaf.measures.decomposition import fgt_decomposition, ge_decomposition
 from insaf.measures.equity import gap
-from insaf.measures.estimate import Estimate, Estimates
+from insaf.measures.estimate import Estimate, Estimates, estimate_dict
 from insaf.measures.inequality import (
     atkinson,
     concentration,
@@ -86,6 +86,7 @@ __all__ = [
     "concentration",
     "deprivations",
     "difference",
+    "estimate_dict",
     "fgt",
     "fgt_decomposition",
     "gap",

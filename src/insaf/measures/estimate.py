@@ -26,7 +26,14 @@ from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError
 from insaf.measures.variance import DesignArrays, FloatArray, ReplicateSpec
 
-__all__ = ["Estimate", "Estimates", "LinearBasis", "ReplicateBasis", "critical"]
+__all__ = [
+    "Estimate",
+    "Estimates",
+    "LinearBasis",
+    "ReplicateBasis",
+    "critical",
+    "estimate_dict",
+]
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -64,6 +71,22 @@ def critical(level: float, df: float | None) -> float:
 
 def _clean(x: float) -> float | None:
     return None if math.isnan(x) or math.isinf(x) else x
+
+
+@renamed_keywords(level="confidence")
+def estimate_dict(e: Estimate, confidence: float = 0.95) -> dict[str, float | None]:
+    """``{"value", "se", "ci_low", "ci_high"}``, the JSON of an estimate everywhere.
+
+    Undefined values (NaN, infinite) are JSON nulls; so is the interval of an
+    undefined value.
+    """
+    low, high = e.ci(confidence) if not math.isnan(e.value) else (math.nan, math.nan)
+    return {
+        "value": _clean(e.value),
+        "se": _clean(e.se),
+        "ci_low": _clean(low),
+        "ci_high": _clean(high),
+    }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,14 +141,10 @@ class Estimate:
     @renamed_keywords(level="confidence")
     def to_dict(self, confidence: float = 0.95) -> dict[str, Any]:
         """The JSON shape of the CLI: measure, domain, value, se, ci, cv, n, population."""
-        low, high = self.ci(confidence)
         return {
             "measure": self.measure,
             "domain": dict(self.domain) if self.domain is not None else None,
-            "value": _clean(self.value),
-            "se": _clean(self.se),
-            "ci_low": _clean(low),
-            "ci_high": _clean(high),
+            **estimate_dict(self, confidence),
             "cv": _clean(self.cv),
             "n": self.n,
             "population": self.population,

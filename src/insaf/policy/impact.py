@@ -21,15 +21,13 @@ influence values (the covariance between before and after is not ignored).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import polars as pl
 
-from insaf._renamed import renamed_keywords
-from insaf.measures import Estimate
+from insaf.measures import Estimate, estimate_dict
 from insaf.policy.scenario import Scenario, text_of
 from insaf.policy.solver import Solved
 
@@ -61,26 +59,6 @@ class Section(Protocol):
     def tables(self) -> Mapping[str, list[Row]]: ...
 
 
-def _clean(x: float) -> float | None:
-    return None if math.isnan(x) or math.isinf(x) else x
-
-
-@renamed_keywords(level="confidence")
-def estimate_dict(e: Estimate, confidence: float = 0.95) -> dict[str, float | None]:
-    """``{"value", "se", "ci_low", "ci_high"}``, the JSON of an estimate everywhere.
-
-    Undefined values (NaN, infinite) are JSON nulls; so is the interval of an
-    undefined value.
-    """
-    low, high = e.ci(confidence) if not math.isnan(e.value) else (math.nan, math.nan)
-    return {
-        "value": _clean(e.value),
-        "se": _clean(e.se),
-        "ci_low": _clean(low),
-        "ci_high": _clean(high),
-    }
-
-
 def _json_row(row: Row, level: float) -> dict[str, Any]:
     return {k: estimate_dict(v, level) if isinstance(v, Estimate) else v for k, v in row.items()}
 
@@ -89,11 +67,11 @@ def _flat_row(row: Row, level: float) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in row.items():
         if isinstance(value, Estimate):
-            low, high = value.ci(level)
-            out[key] = _clean(value.value)
-            out[f"{key}_se"] = _clean(value.se)
-            out[f"{key}_ci_low"] = _clean(low)
-            out[f"{key}_ci_high"] = _clean(high)
+            found = estimate_dict(value, level)
+            out[key] = found["value"]
+            out[f"{key}_se"] = found["se"]
+            out[f"{key}_ci_low"] = found["ci_low"]
+            out[f"{key}_ci_high"] = found["ci_high"]
         elif isinstance(value, dict | list):
             out[key] = str(value)
         else:

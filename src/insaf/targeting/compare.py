@@ -18,8 +18,7 @@ from typing import Any
 import polars as pl
 
 from insaf.errors import InsafError
-from insaf.measures import Estimate
-from insaf.policy.impact import estimate_dict
+from insaf.measures import Estimate, estimate_dict
 from insaf.policy.instruments import CashTransfer
 from insaf.survey import Survey
 from insaf.targeting.data import TargetingData

@@ -39,10 +39,9 @@ import numpy as np
 import polars as pl
 
 from insaf.errors import InsafError
-from insaf.measures import Estimate, difference
+from insaf.measures import Estimate, difference, estimate_dict
 from insaf.measures.estimate import LinearBasis
 from insaf.measures.variance import FloatArray, linearized_variance
-from insaf.policy.impact import estimate_dict
 from insaf.targeting.data import TargetingData
 from insaf.targeting.estimators import LinearBatch, scaled
 
