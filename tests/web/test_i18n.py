@@ -10,6 +10,7 @@ import polib
 import pytest
 from django.test import Client
 
+import insaf.cli.i18n
 import insaf.web
 
 LOCALE = Path(insaf.web.__file__).parent / "locale" / "ar" / "LC_MESSAGES"
@@ -26,8 +27,15 @@ PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?([sdifgeExXr])")
 BRACE = re.compile(r"{(\w*)(?:[!:][^{}]*)?}")
 
 
-def _catalogue() -> polib.POFile:
-    return polib.pofile(str(LOCALE / "django.po"))
+CATALOGUES = {
+    "platform": LOCALE / "django.po",
+    "cli": Path(insaf.cli.i18n.__file__).parent / "locale" / "ar" / "LC_MESSAGES" / "insaf.po",
+}
+"""Every Arabic gettext catalogue: the platform's and the command line's."""
+
+
+def _catalogue(name: str = "platform") -> polib.POFile:
+    return polib.pofile(str(CATALOGUES[name]))
 
 
 def _placeholders(text: str) -> tuple[list[str], list[str]]:
@@ -50,8 +58,9 @@ def _forms(entry: polib.POEntry) -> list[str]:
     return [entry.msgstr]
 
 
-def test_arabic_catalogue_is_complete() -> None:
-    po = _catalogue()
+@pytest.mark.parametrize("name", CATALOGUES)
+def test_arabic_catalogue_is_complete(name: str) -> None:
+    po = _catalogue(name)
     assert po.metadata["Language"] == "ar"
     assert po.metadata["Plural-Forms"] == ARABIC_PLURALS
     assert not po.metadata_is_fuzzy
@@ -65,23 +74,25 @@ def test_arabic_catalogue_is_complete() -> None:
             assert arabic or entry.msgid == form, (entry.msgctxt, entry.msgid)
 
 
-def test_plural_entries_have_six_written_forms() -> None:
+@pytest.mark.parametrize("name", CATALOGUES)
+def test_plural_entries_have_six_written_forms(name: str) -> None:
     """A plural copied into all six forms reads wrong for one, two and eleven."""
-    for entry in _catalogue():
+    for entry in _catalogue(name):
         if entry.msgid_plural:
             forms = _forms(entry)
             assert sorted(entry.msgstr_plural) == list(range(6)), entry.msgid
             assert len(set(forms)) >= 4, f"six forms not written: {entry.msgid}"
 
 
-def test_placeholders_match_in_every_entry() -> None:
+@pytest.mark.parametrize("name", CATALOGUES)
+def test_placeholders_match_in_every_entry(name: str) -> None:
     """Every %(name)s, %s and {name} of the English is in the Arabic, and nothing else is.
 
     In a plural, the forms for zero, one and two may leave the count out
     ("تعليقان" says "two comments" with no number).
     """
     problems: list[str] = []
-    for entry in _catalogue():
+    for entry in _catalogue(name):
         english = _placeholders(entry.msgid_plural or entry.msgid)
         for index, form in enumerate(_forms(entry)):
             named, positional = _placeholders(form)
@@ -105,16 +116,18 @@ def test_placeholder_check_catches_mistakes() -> None:
     assert _lone_percent("95% CI") and not _lone_percent("95%% CI")
 
 
-def test_committed_mo_matches_po() -> None:
+@pytest.mark.parametrize("name", CATALOGUES)
+def test_committed_mo_matches_po(name: str) -> None:
     """The .mo is committed (no gettext needed at run time); it must say what the .po says."""
-    po = _catalogue()
-    mo = polib.mofile(str(LOCALE / "django.mo"))
+    po = _catalogue(name)
+    mo_path = CATALOGUES[name].with_suffix(".mo")
+    mo = polib.mofile(str(mo_path))
     compiled = {
         (e.msgctxt, e.msgid): _forms(e) for e in po if not e.obsolete and "fuzzy" not in e.flags
     }
     committed = {(e.msgctxt, e.msgid): _forms(e) for e in mo if e.msgid}
     assert committed == compiled
-    with (LOCALE / "django.mo").open("rb") as f:
+    with mo_path.open("rb") as f:
         translations = gettext.GNUTranslations(f)
     assert translations.info()["plural-forms"] == ARABIC_PLURALS
     for entry in po:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from insaf import __version__
+from insaf.cli.i18n import _, set_language
 from insaf.errors import InsafError
 
 __all__ = ["app", "console", "err_console", "reports_errors", "written_since", "wrote"]
@@ -39,7 +40,7 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except InsafError as exc:
-            message = Text("error: ", style="bold red")
+            message = Text(_("error: "), style="bold red")
             message.append(str(exc))
             err_console.print(message, highlight=False, soft_wrap=True)
             sys.exit(2)
@@ -51,13 +52,15 @@ def wrote(paths: Iterable[Path]) -> str:
     """``Wrote FOLDER/: a.json, b.csv`` (or ``Wrote FILE``): every file a command wrote."""
     files = sorted({Path(p) for p in paths}, key=lambda p: (str(p.parent), p.name))
     if not files:
-        return "Wrote nothing"
+        return _("Wrote nothing")
     if len(files) == 1:
-        return f"Wrote {files[0]}"
+        return _("Wrote {file}").format(file=files[0])
     folders = sorted({str(p.parent) for p in files})
     if len(folders) == 1:
-        return f"Wrote {folders[0]}/: " + ", ".join(p.name for p in files)
-    return "Wrote " + ", ".join(str(p) for p in files)
+        return _("Wrote {folder}/: {files}").format(
+            folder=folders[0], files=", ".join(p.name for p in files)
+        )
+    return _("Wrote {files}").format(files=", ".join(str(p) for p in files))
 
 
 def written_since(folder: Path, started: float) -> list[Path]:
@@ -76,5 +79,14 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help="Language of the messages and tables (en, ar); by default the locale's (LANG=ar_...).",
+        show_default=False,
+    ),
 ) -> None:
     """INSAF (إنصاف): survey microdata, equity measures and policy impact."""
+    if lang is not None and lang not in ("en", "ar"):
+        raise typer.BadParameter(f"en or ar, not {lang!r}", param_hint="--lang")
+    set_language(lang)  # None: the locale's language

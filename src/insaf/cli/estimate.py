@@ -11,10 +11,12 @@ from typing import Annotated, Any, get_args
 import typer
 
 from insaf.cli.app import app, console, reports_errors
+from insaf.cli.i18n import _
 from insaf.cli.options import (
     RENAMED_DESIGN_FLAGS,
     FormatOpt,
     FpcOpt,
+    LangOpt,
     LonelyOpt,
     OutputFormat,
     PsuOpt,
@@ -242,6 +244,7 @@ def estimate(
     seed: SeedOpt = 1,
     confidence: ConfidenceOpt = 0.95,
     output: FormatOpt = OutputFormat.TABLE,
+    lang: LangOpt = None,
 ) -> None:
     """Estimate a poverty, inequality, multidimensional poverty, opportunity or basic
     measure with its design-based standard error.
@@ -250,7 +253,11 @@ def estimate(
     list with one object per domain (and per statistic for mpi, hoi and --gap).
     """
     if not 0.0 < confidence < 1.0:
-        raise InsafError(f"--confidence must be between 0 and 1 (e.g. 0.95), not {confidence}")
+        raise InsafError(
+            _("--confidence must be between 0 and 1 (e.g. 0.95), not {value}").format(
+                value=confidence
+            )
+        )
     options = measure_options(ctx.params)
     survey = open_from_cli(
         data, weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu, unit=unit

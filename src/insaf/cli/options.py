@@ -15,12 +15,14 @@ from typing import Annotated, Any
 
 import typer
 
+from insaf.cli.i18n import set_language
 from insaf.survey import DesignOptions, LonelyPSU, Survey, Unit, open_survey
 
 __all__ = [
     "RENAMED_DESIGN_FLAGS",
     "FormatOpt",
     "FpcOpt",
+    "LangOpt",
     "LonelyOpt",
     "OutputFormat",
     "PsuOpt",
@@ -31,6 +33,27 @@ __all__ = [
     "open_from_cli",
     "write_csv",
 ]
+
+
+def _speak(value: str | None) -> str | None:
+    if value is not None:
+        if value not in ("en", "ar"):
+            raise typer.BadParameter(f"en or ar, not {value!r}")
+        set_language(value)
+    return value
+
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        callback=_speak,
+        is_eager=True,
+        help="Language of the messages and tables (en, ar); by default the locale's (LANG=ar_...).",
+        show_default=False,
+    ),
+]
+"""``--lang``: the CLI's language for this command (insaf.cli.i18n)."""
 
 RENAMED_DESIGN_FLAGS = {"--level": "--unit"}
 """Old design flags still read for one release (``insaf.cli.renamed``)."""

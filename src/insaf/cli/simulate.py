@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from insaf.cli.app import app, console, reports_errors, wrote
+from insaf.cli.i18n import _, language, set_language
 from insaf.cli.tables import short
 from insaf.measures import Estimate
 from insaf.policy import load_scenario, open_scenario_survey, simulate
@@ -22,6 +23,13 @@ __all__ = ["simulate_command"]
 class Language(StrEnum):
     EN = "en"
     AR = "ar"
+
+
+def _speak(value: Language | None) -> Language | None:
+    """The brief's language is the messages' too."""
+    if value is not None:
+        set_language(value.value)
+    return value
 
 
 @app.command("simulate")
@@ -43,8 +51,14 @@ def simulate_command(
         ),
     ] = None,
     lang: Annotated[
-        Language, typer.Option("--lang", help="Language of the brief (en, ar).")
-    ] = Language.EN,
+        Language | None,
+        typer.Option(
+            "--lang",
+            callback=_speak,
+            help="Language of the brief and the messages (en, ar); by default the locale's.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Simulate the baseline and every reform of a scenario and write the social impact.
 
@@ -58,7 +72,7 @@ def simulate_command(
     spec = load_scenario(scenario)
     data = open_scenario_survey(spec, survey)
     impact = assess_rights(simulate(spec, data))
-    written = write_impact(impact, out, lang=lang.value)
+    written = write_impact(impact, out, lang=lang.value if lang else language())
     for reform in impact.reforms.values():
         net = reform.table("fiscal")[-1]["change"] if reform.table("fiscal") else None
         poverty = next((r for r in reform.table("poverty") if r["measure"] == "fgt0"), None)
@@ -67,18 +81,25 @@ def simulate_command(
             line += ": " + _net_cost(reform.solved, net)
         if poverty is not None:
             change = poverty["change"]
-            line += (
-                f"; poverty ({poverty['line']}) {change.value * 100:+.2f} points "
-                f"(se {change.se * 100:.2f})"
+            names = impact.meta.get("line_labels", {}).get(poverty["line"], {})
+            line += "; " + _("poverty ({line}) {change} points (se {se})").format(
+                line=names.get(language()) or poverty["line"],
+                change=f"{change.value * 100:+.2f}",
+                se=f"{change.se * 100:.2f}",
             )
         rights = reform.sections.get("rights")
         if rights is not None:
             found = rights.to_dict(impact.level)["verdicts"]
             concerns = [test for test, v in found.items() if v["verdict"] == "flagged"]
             unknown = [test for test, v in found.items() if v["verdict"] == "not_assessed"]
-            line += "; rights: " + (", ".join(concerns) + " flagged" if concerns else "no concern")
+            if concerns:
+                line += "; " + _("rights: {tests} flagged").format(tests=", ".join(concerns))
+            else:
+                line += "; " + _("rights: no concern")
             if unknown:
-                line += f" ({', '.join(unknown)}: not assessed / not known)"
+                line += " " + _("({tests}: not assessed / not known)").format(
+                    tests=", ".join(unknown)
+                )
         console.print(line, highlight=False)
     console.print(wrote(written.values()), highlight=False)
 
@@ -86,12 +107,13 @@ def simulate_command(
 def _net_cost(solved: Solved | None, net: Estimate) -> str:
     """The change in net cost a year; a budget-neutral reform says so, and what its se is."""
     if solved is not None and solved.target == "budget_neutral" and round(net.value) == 0:
-        return (
-            f"budget-neutral ({solved.parameter} solved for a net cost of 0 on the survey; "
-            f"se {short(net.se, 3)} a year is the sampling error of that zero for the "
-            "whole population)"
-        )
-    return f"net cost {_signed(net.value)} a year (se {short(net.se, 3)})"
+        return _(
+            "budget-neutral ({parameter} solved for a net cost of 0 on the survey; "
+            "se {se} a year is the sampling error of that zero for the whole population)"
+        ).format(parameter=solved.parameter, se=short(net.se, 3))
+    return _("net cost {value} a year (se {se})").format(
+        value=_signed(net.value), se=short(net.se, 3)
+    )
 
 
 def _signed(value: float) -> str:

@@ -6,14 +6,17 @@ import json
 from collections.abc import Iterator
 
 import typer
+from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text
 
 from insaf.cli.app import app, console, reports_errors
+from insaf.cli.i18n import _
 from insaf.cli.options import (
     RENAMED_DESIGN_FLAGS,
     FormatOpt,
     FpcOpt,
+    LangOpt,
     LonelyOpt,
     OutputFormat,
     PsuOpt,
@@ -45,6 +48,7 @@ def inspect_command(
     lonely_psu: LonelyOpt = None,
     unit: UnitOpt = Unit.PERSON,
     format: FormatOpt = OutputFormat.TABLE,
+    lang: LangOpt = None,
 ) -> None:
     """Rows, households, persons, weighted population, design, variables and problems.
 
@@ -129,49 +133,62 @@ def print_report(report: ValidationReport) -> None:
         line.append(f"{problem.location()}: {problem.message}")
         console.print(line, highlight=False, soft_wrap=True)
     if report.problems:
-        console.print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+        console.print(
+            _("{errors} error(s), {warnings} warning(s)").format(
+                errors=len(report.errors), warnings=len(report.warnings)
+            )
+        )
     else:
-        console.print("No problems found.", style="green")
+        console.print(_("No problems found."), style="green")
 
 
 def print_inspection(ins: Inspection) -> None:
-    title = ins.name or "survey"
+    title = escape(ins.name or _("survey"))
     if ins.year is not None:
         title += f" ({ins.year})"
     if ins.synthetic:
-        title += " [synthetic data]"
+        title += " " + escape(_("[synthetic data]"))
     console.print(f"[bold]{title}[/]", highlight=False)
     summary = RichTable(show_header=False, box=None)
     summary.add_column()
     summary.add_column(justify="right")
     if ins.households is not None:
-        summary.add_row("households (rows)", f"{ins.households:,}")
+        summary.add_row(_("households (rows)"), f"{ins.households:,}")
     if ins.persons is not None:
-        summary.add_row("persons (rows)", f"{ins.persons:,}")
+        summary.add_row(_("persons (rows)"), f"{ins.persons:,}")
     if ins.population_households is not None:
-        summary.add_row("weighted households", f"{ins.population_households:,.0f}")
+        summary.add_row(_("weighted households"), f"{ins.population_households:,.0f}")
     if ins.population_persons is not None:
-        summary.add_row("weighted persons", f"{ins.population_persons:,.0f}")
+        summary.add_row(_("weighted persons"), f"{ins.population_persons:,.0f}")
     for table in ins.tables:
-        summary.add_row(f"rows in {table.name}", f"{table.rows:,}")
+        summary.add_row(_("rows in {table}").format(table=table.name), f"{table.rows:,}")
     console.print(summary)
     if ins.design is not None:
         d = ins.design
         low, high, mean = d.psus_per_stratum
-        console.print(f"[bold]Design[/]: {d.description}", highlight=False)
+        heading = _("Design")
+        console.print(f"[bold]{heading}[/]: {escape(d.description)}", highlight=False)
         console.print(
-            f"{d.strata} strata, {d.psus} PSUs; PSUs per stratum min {low}, max {high}, "
-            f"mean {mean:.1f}"
+            _(
+                "{strata} strata, {psus} PSUs; PSUs per stratum min {low}, max {high}, mean {mean}"
+            ).format(strata=d.strata, psus=d.psus, low=low, high=high, mean=f"{mean:.1f}")
         )
-        strata = RichTable(title="Strata")
-        for column in ("stratum", "PSUs", "units", "sum of weights"):
+        strata = RichTable(title=_("Strata"))
+        for column in (_("stratum"), _("PSUs"), _("units"), _("sum of weights")):
             strata.add_column(column, justify="right")
         for s in d.by_stratum:
             strata.add_row(str(s.stratum), str(s.psus), f"{s.units:,}", f"{s.weight:,.0f}")
         console.print(strata)
     for table in ins.tables:
         rich = RichTable(title=f"{table.name}: {table.file or ''}")
-        for column in ("variable", "type", "label (en)", "label (ar)", "value labels", "missing"):
+        for column in (
+            _("variable"),
+            _("type"),
+            _("label (en)"),
+            _("label (ar)"),
+            _("value labels"),
+            _("missing"),
+        ):
             rich.add_column(column, overflow="fold")
         for v in table.variables:
             rich.add_row(

@@ -15,6 +15,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from insaf.cli.i18n import _
 from insaf.measures.estimate import Estimates
 from insaf.survey import Metadata
 
@@ -97,8 +98,8 @@ def metrics_table(
     no interval broken."""
     table = RichTable(box=None, header_style="bold", padding=(0, 1), pad_edge=False)
     longest = max([6, *(len(r[0]) for r in rows)])
-    table.add_column("metric", overflow="fold", min_width=min(longest, 32))
-    for name in ("value", "se", f"{confidence:.0%} CI"):
+    table.add_column(_("metric"), overflow="fold", min_width=min(longest, 32))
+    for name in (_("value"), _("se"), _ci(confidence)):
         table.add_column(name, justify="right", no_wrap=True)
     for name, value, se, low, high in rows:
         table.add_row(escape(name), short(value), short(se, 3), f"[{short(low)}, {short(high)}]")
@@ -142,16 +143,22 @@ def estimates_table(
         if wide:
             cells.append("–" if row["population"] is None else f"{row['population']:,.0f}")
         texts.append(cells)
-    names = ["estimate"] if several else by
+    names = [_("estimate")] if several else by
     for i, name in enumerate(names):
         longest = max([len(name), *(len(t[i]) for t in texts)])
         table.add_column(name, overflow="fold", min_width=min(longest, 20))
-    numbers = ["value", "se", f"{confidence:.0%} CI", "cv", "n"] + (["population"] if wide else [])
+    numbers = [_("value"), _("se"), _ci(confidence), _("cv"), _("n")]
+    numbers += [_("population")] if wide else []
     for name in numbers:
         table.add_column(name, justify="right", no_wrap=True)
     for cells in texts:
         table.add_row(*(escape(c) for c in cells))
     return table
+
+
+def _ci(confidence: float) -> str:
+    """The interval's header: ``95% CI``."""
+    return _("{level} CI").format(level=f"{confidence:.0%}")
 
 
 _NUMBERS = frozenset({"value", "se", "ci_low", "ci_high", "cv", "n", "population"})

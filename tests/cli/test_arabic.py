@@ -1,0 +1,89 @@
+"""The CLI speaks Arabic with ``--lang ar`` or an Arabic locale, from its own gettext catalogue."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from insaf.cli import app
+from insaf.cli.i18n import locale_language
+
+CORPUS = Path(__file__).parents[1] / "survey" / "corpus"
+ENGLISH = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+runner = CliRunner()
+
+
+def _estimate(*extra: str, env: dict[str, str] | None = None) -> str:
+    args = ["estimate", str(CORPUS / "valid"), "--measure", "mean", "--var", "age", *extra]
+    result = runner.invoke(app, args, env=env or ENGLISH)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_estimate_table_in_arabic_with_lang() -> None:
+    arabic = _estimate("--lang", "ar")
+    assert "الخطأ المعياري" in arabic and "فترة الثقة 95%" in arabic
+    english = _estimate()
+    assert "95% CI" in english and "الخطأ" not in english
+
+
+def test_the_locale_chooses_arabic_and_lang_overrides_it() -> None:
+    arabic_locale = {**ENGLISH, "LANG": "ar_JO.UTF-8"}
+    assert "القيمة" in _estimate(env=arabic_locale)
+    assert "القيمة" not in _estimate("--lang", "en", env=arabic_locale)
+    assert "القيمة" in runner.invoke(app, ["--lang", "ar", "estimate", str(CORPUS / "valid"),
+                                           "--measure", "mean", "--var", "age"],
+                                     env=ENGLISH).stdout  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"LANG": "ar_EG.UTF-8"}, "ar"),
+        ({"LANGUAGE": "ar:en", "LANG": "en_US.UTF-8"}, "ar"),
+        ({"LC_ALL": "en_GB.UTF-8", "LANG": "ar_JO.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_locale_language(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], expected: str
+) -> None:
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert locale_language() == expected
+
+
+def test_inspect_and_validate_in_arabic() -> None:
+    result = runner.invoke(app, ["inspect", str(CORPUS / "valid"), "--lang", "ar"], env=ENGLISH)
+    assert result.exit_code == 0, result.output
+    for text in ("الأسر المعيشية (صفوف)", "تصميم المسح", "لم تُوجد مشكلات.", "المتغير"):
+        assert text in result.stdout
+    bad = runner.invoke(app, ["--lang", "ar", "validate", str(CORPUS / "many_problems")],
+                        env=ENGLISH)  # fmt: skip
+    assert "الأخطاء: 4، التحذيرات: 1" in bad.stdout
+
+
+def test_errors_in_arabic_keep_the_place() -> None:
+    """The prefix is translated; the library's message keeps its file and line."""
+    result = runner.invoke(app, ["inspect", str(CORPUS / "ragged_line"), "--lang", "ar"],
+                           env=ENGLISH)  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.startswith("خطأ: ") and "line 4: 3 fields" in result.stderr
+    wrong = runner.invoke(app, ["--lang", "fr", "inspect", str(CORPUS / "valid")], env=ENGLISH)
+    assert wrong.exit_code == 2 and "en or ar" in wrong.output
+
+
+def test_start_up_imports_no_django() -> None:
+    """The language costs the CLI nothing: no Django on the way to a command."""
+    code = (
+        "import sys; from insaf.cli import main; "
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
