@@ -16,9 +16,8 @@ from typing import Literal
 import numpy as np
 
 from insaf.errors import InsafError
-from insaf.measures._engine import run
 from insaf.measures._kernels import plans
-from insaf.measures._kernels.plan import sample_for, single
+from insaf.measures._kernels.plan import run_plans, sample_for
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures._kernels.quantile import quantile as weighted_quantile
 from insaf.measures._sample import Sample
@@ -44,7 +43,7 @@ def total(
 ) -> Estimates:
     """Weighted total ``sum w y`` (R ``svytotal``)."""
     plan = plans.total(variable)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def mean(
@@ -59,7 +58,7 @@ def mean(
 ) -> Estimates:
     """Weighted mean ``sum w y / sum w`` (R ``svymean``; ``svyby`` for domains)."""
     plan = plans.mean(variable)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def ratio(
@@ -75,7 +74,7 @@ def ratio(
 ) -> Estimates:
     """Ratio of totals ``sum w y / sum w x`` (R ``svyratio``)."""
     plan = plans.ratio(numerator, denominator)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def proportion(
@@ -91,7 +90,7 @@ def proportion(
 ) -> Estimates:
     """Weighted share of units with ``variable == value`` (or of a 0/1 or boolean column)."""
     plan = plans.proportion(variable, value=value)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def quantile(
@@ -120,10 +119,8 @@ def quantile(
     check_rule(rule)
     probs = [p] if isinstance(p, float | int) else list(p)
     each = [plans.quantile(variable, p=prob, rule=rule) for prob in probs]
-    sample = sample_for(
-        survey, each[0], by=by, level=level, variance=variance, replicates=replicates, seed=seed
-    )
-    result = run(sample, [plan.stat for plan in each])
+    sample = sample_for(survey, each[0], by, level, variance, replicates, seed)
+    result = run_plans(sample, each)
     if se == "kernel" or sample.method != "linearization":
         return result
     if se != "woodruff":

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from insaf.errors import InsafError
 from insaf.measures._kernels import inequality as kernels
 from insaf.measures._kernels import plans
-from insaf.measures._kernels.plan import estimate, single
+from insaf.measures._kernels.plan import run_plans, sample_for
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures.estimate import Estimates
 from insaf.measures.types import By, GiniEstimator, NonPositive, QuantileRule, VarianceMethod
@@ -51,7 +51,7 @@ def gini(
     """Gini coefficient (a fraction). ``estimator="osier"`` is convey's ``svygini``;
     ``"eurostat"`` is laeken's ``gini`` (it differs by a term of order 1/N)."""
     plan = plans.gini(variable, estimator=estimator)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def ge(
@@ -71,7 +71,7 @@ def ge(
     negative ones raise a ``DataError`` (column and count) unless
     ``nonpositive="exclude"``."""
     plan = plans.ge(variable, alpha=alpha, nonpositive=nonpositive)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def mld(
@@ -87,7 +87,7 @@ def mld(
 ) -> Estimates:
     """Mean log deviation, ``GE(0) = ln mu - (1/N) sum w ln y``."""
     plan = plans.mld(variable, nonpositive=nonpositive)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def theil(
@@ -103,7 +103,7 @@ def theil(
 ) -> Estimates:
     """Theil index, ``GE(1) = (1/Y) sum w y ln y - ln mu``."""
     plan = plans.theil(variable, nonpositive=nonpositive)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def atkinson(
@@ -121,7 +121,7 @@ def atkinson(
     """Atkinson index ``1 - (equally distributed equivalent)/mu`` with inequality
     aversion ``epsilon > 0``. Needs positive values (see ``ge``)."""
     plan = plans.atkinson(variable, epsilon=epsilon, nonpositive=nonpositive)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def qsr(
@@ -138,7 +138,7 @@ def qsr(
     """Quintile share ratio S80/S20: total above ``q_0.8`` over total at or below
     ``q_0.2`` (laeken ``qsr``; convey ``svyqsr`` linearization)."""
     plan = plans.qsr(variable, rule=rule)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def palma(
@@ -154,7 +154,7 @@ def palma(
 ) -> Estimates:
     """Palma ratio: share of the top 10% over the share of the bottom 40%."""
     plan = plans.palma(variable, rule=rule)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def percentile_ratio(
@@ -178,7 +178,7 @@ def percentile_ratio(
     name = f"p{round(upper * 100):d}/p{round(lower * 100):d}"
     kernel = kernels.percentile_ratio(upper, lower, rule)
     plan = plans.sorted_by_y(variable, name, kernel)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def lorenz(
@@ -199,15 +199,8 @@ def lorenz(
         plans.sorted_by_y(variable, f"lorenz[{x:g}]", kernels.income_share(0.0, float(x), rule))
         for x in p
     ]
-    return estimate(
-        survey,
-        each,
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    sample = sample_for(survey, each[0], by, level, variance, replicates, seed)
+    return run_plans(sample, each)
 
 
 def quantile_shares(
@@ -235,15 +228,8 @@ def quantile_shares(
         )
         for j in range(1, groups + 1)
     ]
-    return estimate(
-        survey,
-        each,
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    sample = sample_for(survey, each[0], by, level, variance, replicates, seed)
+    return run_plans(sample, each)
 
 
 def concentration(
@@ -261,4 +247,4 @@ def concentration(
     ``2 cov(y, F(x)) / mean(y)`` with mid-point ranks (equal to the Eurostat Gini
     when ``variable`` is ``rank_by`` and there are no ties)."""
     plan = plans.concentration(variable, rank_by=rank_by)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])

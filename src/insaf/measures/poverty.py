@@ -15,7 +15,7 @@ convey's. Gaps ``(t - y)/t`` are zero at the line, so only headcounts differ.
 from __future__ import annotations
 
 from insaf.measures._kernels import plans
-from insaf.measures._kernels.plan import single
+from insaf.measures._kernels.plan import run_plans, sample_for
 from insaf.measures.estimate import Estimates
 from insaf.measures.types import (
     Below,
@@ -65,7 +65,7 @@ def fgt(
     otherwise. Income may be zero or negative (gaps above 1 are kept as they are).
     """
     plan = plans.fgt(variable, line=line, alpha=alpha, below=below, rule=rule)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def watts(
@@ -88,7 +88,7 @@ def watts(
     count, unless ``nonpositive="exclude"`` leaves them out of every domain.
     """
     plan = plans.watts(variable, line=line, below=below, nonpositive=nonpositive, rule=rule)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def sen(
@@ -113,7 +113,7 @@ def sen(
     ``dN_p/dt = N f(t)`` (see ``docs/methods/poverty.md``).
     """
     plan = plans.sen(variable, line=line, below=below, rule=rule)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def poverty_gap_total(
@@ -132,7 +132,7 @@ def poverty_gap_total(
     """Poverty gap in money: ``sum w (t - y) 1(poor)``, the cost of closing every gap
     with perfect targeting (a total, in the currency of ``variable`` per period)."""
     plan = plans.poverty_gap_total(variable, line=line, below=below, rule=rule)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def arpt(
@@ -154,7 +154,7 @@ def arpt(
     rate ``arpr`` instead uses the whole population's threshold in every domain.
     """
     plan = plans.arpt(variable, share=share, of=of, rule=rule)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def arpr(
@@ -175,7 +175,7 @@ def arpr(
     whole population. ``z = 1_D (1(poor) - ARPR)/N_D + f_D(t) z_t`` (convey
     ``svyarpr``, with ``below="<="``; laeken uses ``"<"``, the default)."""
     plan = plans.arpr(variable, share=share, of=of, below=below, rule=rule)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def rmpg(
@@ -194,4 +194,4 @@ def rmpg(
     """Relative median poverty gap ``(t - median of the poor)/t`` with ``t`` the whole
     population's ``share * median``; linearized as convey ``svyrmpg``/``svypoormed``."""
     plan = plans.rmpg(variable, share=share, below=below, rule=rule)
-    return single(survey, plan, by, level, variance, replicates, seed)
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])

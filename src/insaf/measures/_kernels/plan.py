@@ -22,7 +22,7 @@ from insaf.measures.estimate import Estimates
 from insaf.measures.types import By, NonPositive, VarianceMethod
 from insaf.survey.survey import Level, Survey
 
-__all__ = ["Plan", "check", "estimate", "sample_for", "single"]
+__all__ = ["Plan", "check", "run_plans", "sample_for"]
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -65,14 +65,14 @@ def check(sample: _sample.Sample, plan: Plan) -> None:
 def sample_for(
     survey: Survey,
     plan: Plan,
-    *,
     by: By,
     level: Level | str | None,
     variance: VarianceMethod,
     replicates: int,
     seed: int,
 ) -> _sample.Sample:
-    """The survey's data read, checked and arranged for ``plan``."""
+    """The survey's data read, checked and arranged for ``plan`` (and the plans
+    that run with it), in the domains of ``by``."""
     sample = _sample.prepare(
         survey,
         dict(plan.roles),
@@ -89,36 +89,10 @@ def sample_for(
     return sample
 
 
-def estimate(
-    survey: Survey,
-    plans: Sequence[Plan],
-    *,
-    by: By,
-    level: Level | str | None,
-    variance: VarianceMethod,
-    replicates: int,
-    seed: int,
-) -> Estimates:
-    """Each plan (all arranged alike: one ``together`` key) in each domain of ``by``."""
+def run_plans(sample: _sample.Sample, plans: Sequence[Plan]) -> Estimates:
+    """Each plan in each domain of ``sample``, arranged for the first (all plans
+    must share its ``together`` key: the same rows, roles, sort and threshold)."""
     first = plans[0]
     if any(plan.together != first.together for plan in plans[1:]):
         raise InsafError("plans estimated together must read and arrange the same rows")
-    sample = sample_for(
-        survey, first, by=by, level=level, variance=variance, replicates=replicates, seed=seed
-    )
     return run(sample, [plan.stat for plan in plans], threshold=first.threshold)
-
-
-def single(
-    survey: Survey,
-    plan: Plan,
-    by: By,
-    level: Level | str | None,
-    variance: VarianceMethod,
-    replicates: int,
-    seed: int,
-) -> Estimates:
-    """One plan in each domain of ``by``: the body of a measure's public function."""
-    return estimate(
-        survey, [plan], by=by, level=level, variance=variance, replicates=replicates, seed=seed
-    )
