@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from insaf.measures import difference
 from insaf.policy.impact import Row
 from insaf.policy.instruments.base import FloatArray
@@ -38,7 +40,11 @@ def discrimination_rows(
     alpha: float,
     minimum_effect: float,
 ) -> list[Row]:
-    """One row per group: its change, the rest's, the difference, p-value and Holm's step."""
+    """One row per group: its change, the rest's, the difference, p-value and Holm's step.
+
+    ``n`` is the number of sample households with a member in the group and
+    ``population`` the number of people it stands for (for disclosure control).
+    """
     columns: list[tuple[str, str, str, str]] = []
     for i, group in enumerate(groups):
         others = members - group.members
@@ -63,7 +69,8 @@ def discrimination_rows(
                 "group": group.name,
                 "label_en": group.label["en"],
                 "label_ar": group.label["ar"],
-                "people": float((estimator.w * group.members).sum()),
+                "n": int(np.count_nonzero(group.members)),
+                "population": float((estimator.w * group.members).sum()),
                 "group_change": mine,
                 "rest_change": rest,
                 "difference": gap,

@@ -58,7 +58,8 @@ def retrogression_rows(
     """One row per indicator and group (the population first): ``before`` and ``after``
     (not ``baseline`` and ``reform``: the impact's flat tables name the reform
     ``reform``), change,
-    one-sided p-value and Holm's decision within the indicator."""
+    one-sided p-value and Holm's decision within the indicator; ``n`` sample households
+    with a member in the group and ``population`` the people they stand for."""
     columns: dict[tuple[int, int], tuple[str, str]] = {}
     weights: list[str] = []
     for j, group in enumerate(groups):
@@ -86,6 +87,8 @@ def retrogression_rows(
                     "indicator_ar": indicator.label["ar"],
                     "right": indicator.right,
                     "group": group.name,
+                    "n": int(np.count_nonzero(group.members)),
+                    "population": float(np.dot(estimator.w, group.members)),
                     "label_en": group.label["en"],
                     "label_ar": group.label["ar"],
                     "before": before,
