@@ -8,7 +8,10 @@ A *catalogue* holds everything an observatory publishes about its indicators:
   SDG and human-rights mapping), the breakdowns expected, an optional target,
   and, for indicators computed from microdata, the INSAF measure to run;
 - ``frameworks``: hierarchies (goal -> target -> indicator) that point at
-  indicators by code, so the SDGs and a national plan can share indicators.
+  indicators by code, so the SDGs and a national plan can share indicators;
+- ``human_rights``: the rights the indicators monitor (ICESCR arts. 9, 11, 12,
+  13, CEDAW, CRPD...), each with its structural facts; an indicator names the
+  rights it monitors (``human_rights``) and its OHCHR type (``rights``).
 
 Every text a person reads has an English and an Arabic version (``Text``);
 both are required, so a catalogue cannot be published half-translated.
@@ -33,9 +36,11 @@ __all__ = [
     "Dimension",
     "Direction",
     "Framework",
+    "HumanRight",
     "Indicator",
     "Node",
     "RightsDimension",
+    "StructuralFact",
     "Target",
     "Text",
     "load_catalogue",
@@ -76,6 +81,34 @@ class RightsDimension(StrEnum):
     STRUCTURAL = "structural"
     PROCESS = "process"
     OUTCOME = "outcome"
+
+
+class StructuralFact(_Strict):
+    """A structural indicator entered as data: a ratification, a law, a policy in force.
+
+    ``status`` says what holds (``Ratified``, ``In force since 2014``...), ``year``
+    when it took effect, ``source`` where it is recorded.
+    """
+
+    name: Text
+    status: Text
+    year: int | None = Field(default=None, ge=1900, le=2200)
+    source: Text | None = None
+
+
+class HumanRight(_Strict):
+    """A right, as a treaty states it, that the observatory's indicators monitor.
+
+    ``code`` is what indicators cite (``icescr_11``); ``treaty`` the instrument
+    (ICESCR, CEDAW, CRPD...) and ``article`` its article. ``facts`` are its
+    structural indicators (OHCHR 2012): ratifications and laws, as data.
+    """
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    treaty: str = Field(pattern=r"^[A-Z][A-Za-z0-9-]*$")
+    article: str = ""
+    facts: list[StructuralFact] = Field(default_factory=list)
 
 
 class Category(_Strict):
@@ -187,6 +220,7 @@ class Indicator(_Strict):
     agency: Text
     sdg: list[str] = Field(default_factory=list)
     rights: RightsDimension = RightsDimension.OUTCOME
+    human_rights: list[str] = Field(default_factory=list)
     direction: Direction
     disaggregations: list[list[str]] = Field(default_factory=list)
     target: Target | None = None
@@ -254,17 +288,24 @@ class Catalogue(_Strict):
     dimensions: list[Dimension] = Field(default_factory=list)
     indicators: list[Indicator] = Field(min_length=1)
     frameworks: list[Framework] = Field(default_factory=list)
+    human_rights: list[HumanRight] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references_exist(self) -> Catalogue:
         problems: list[str] = []
         dims = [d.code for d in self.dimensions]
         codes = [i.code for i in self.indicators]
-        for label, values in (("dimension", dims), ("indicator", codes)):
+        rights = [r.code for r in self.human_rights]
+        for label, values in (("dimension", dims), ("indicator", codes), ("right", rights)):
             repeated = sorted({v for v in values if values.count(v) > 1})
             if repeated:
                 problems.append(f"{label} codes repeated: {', '.join(repeated)}")
         for indicator in self.indicators:
+            unknown_rights = [r for r in indicator.human_rights if r not in rights]
+            if unknown_rights:
+                problems.append(
+                    f"indicator {indicator.code}: unknown right(s) {', '.join(unknown_rights)}"
+                )
             for combo in indicator.disaggregations:
                 unknown = [d for d in combo if d not in dims]
                 if unknown:

@@ -142,6 +142,29 @@ class Node(models.Model):
         return f"{self.framework.code}/{self.code}"
 
 
+class HumanRight(models.Model):
+    """A right the observatory's indicators monitor, with its structural facts (as data)."""
+
+    code = models.CharField(max_length=60, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=300)
+    treaty = models.CharField(max_length=40)
+    article = models.CharField(max_length=20, blank=True)
+    facts = models.JSONField(default=list)
+    """Structural facts: ``[{"name": {"en", "ar"}, "status": {"en", "ar"}, "year",
+    "source"}]`` as the catalogue states them."""
+    indicators = models.ManyToManyField(Indicator, related_name="human_rights", blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("human right")
+        verbose_name_plural = _("human rights")
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class Observation(models.Model):
     """One published or suppressed cell; ``key`` is the canonical disaggregation."""
 

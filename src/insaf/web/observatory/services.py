@@ -154,6 +154,7 @@ def sync_catalogue(*, actor: Actor, catalogue: Catalogue) -> dict[str, int]:
                 )
                 parents[depth] = obj_node
                 obj_node.indicators.set([indicators[c] for c in node.indicators])
+        _sync_rights(actor=actor, catalogue=catalogue, indicators=indicators, counts=counts)
         record(
             actor=actor,
             action="catalogue.sync",
@@ -164,6 +165,49 @@ def sync_catalogue(*, actor: Actor, catalogue: Catalogue) -> dict[str, int]:
             after=counts,
         )
     return counts
+
+
+def _sync_rights(
+    *,
+    actor: Actor,
+    catalogue: Catalogue,
+    indicators: dict[str, m.Indicator],
+    counts: dict[str, int],
+) -> None:
+    """Create or update the catalogue's rights and which indicators monitor each."""
+    for position, right in enumerate(catalogue.human_rights):
+        fields: dict[str, Any] = {
+            "name_en": right.name.en,
+            "name_ar": right.name.ar,
+            "treaty": right.treaty,
+            "article": right.article,
+            "facts": [fact.model_dump(mode="json") for fact in right.facts],
+            "position": position,
+        }
+        existing = m.HumanRight.objects.filter(code=right.code).first()
+        before = _right_snapshot(existing) if existing else None
+        obj, created = m.HumanRight.objects.update_or_create(code=right.code, defaults=fields)
+        obj.indicators.set(
+            [indicators[i.code] for i in catalogue.indicators if right.code in i.human_rights]
+        )
+        after = _right_snapshot(obj)
+        if created or before != after:
+            counts["created" if created else "changed"] += 1
+            record(
+                actor=actor,
+                action="right.create" if created else "right.change",
+                object_type="human_right",
+                object_id=right.code,
+                before=before,
+                after=after,
+            )
+
+
+def _right_snapshot(right: m.HumanRight) -> dict[str, Any]:
+    return {
+        **snapshot(right, exclude=("indicators",)),
+        "indicators": sorted(right.indicators.values_list("code", flat=True)),
+    }
 
 
 def _row(obs: Observation, indicator_id: int) -> m.Observation:

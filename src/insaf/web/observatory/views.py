@@ -17,6 +17,7 @@ from insaf.observatory.importing import read_csv_observations
 from insaf.web.core.roles import Role, has_role
 from insaf.web.observatory import models as m
 from insaf.web.observatory import queries, services
+from insaf.web.observatory import rights as rights_view
 from insaf.web.observatory.catalogue import stored_catalogue
 from insaf.web.observatory.forms import DisclosureForm, ImportForm, TargetForm
 
@@ -54,6 +55,17 @@ def furthest_behind(request: HttpRequest) -> HttpResponse:
     rows = queries.furthest_behind()
     context = {"rows": rows, "rows_html": queries.behind_rows_html(rows)}
     return render(request, "observatory/behind.html", context)
+
+
+def rights(request: HttpRequest) -> HttpResponse:
+    return render(request, "observatory/rights.html", {"rights": rights_view.rights_list()})
+
+
+def right(request: HttpRequest, code: str) -> HttpResponse:
+    page = rights_view.right_page(code)
+    if page is None:
+        raise Http404
+    return render(request, "observatory/right.html", {"page": page})
 
 
 def search(request: HttpRequest) -> HttpResponse:
