@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("observatory", "0001_initial"),
+        ("observatory", "0002_release_survey"),
     ]
 
     operations = [
