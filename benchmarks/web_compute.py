@@ -44,10 +44,10 @@ def catalogue(count: int) -> Catalogue:
         # variable) is scaled by a factor that differs from one indicator to the next
         factor = 0.8 + k / 250
         derived = f"v{k:03d}"
-        if base.compute.poverty_line is not None:
+        if base.compute.line is not None:
             compute = base.compute.model_copy(
                 update={
-                    "poverty_line": derived,
+                    "line": derived,
                     "derive": {**base.compute.derive, derived: f"poverty_line * {factor:.4f}"},
                 }
             )

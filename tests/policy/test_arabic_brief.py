@@ -39,7 +39,7 @@ def test_the_scan_sees_english() -> None:
 SCENARIO = {
     "name": {"en": "Grant", "ar": "منحة"},
     "welfare": "consumption_pc",
-    "poverty_lines": {
+    "lines": {
         "national": "poverty_line",
         "food": {"line": 60.0, "label": {"en": "Food line (2024)", "ar": "خط الغذاء (2024)"}},
     },
@@ -49,7 +49,7 @@ SCENARIO = {
 
 def test_a_poverty_line_can_be_named_in_both_languages(demo: Survey) -> None:
     scenario = parse_scenario(SCENARIO)
-    assert scenario.poverty_lines == {"national": "poverty_line", "food": 60.0}
+    assert scenario.lines == {"national": "poverty_line", "food": 60.0}
     impact = simulate(scenario, demo)
     assert impact.meta["line_labels"] == {
         "national": {"en": "National poverty line", "ar": "خط الفقر الوطني"},
@@ -60,6 +60,6 @@ def test_a_poverty_line_can_be_named_in_both_languages(demo: Survey) -> None:
 
 
 def test_a_labelled_line_with_an_unknown_key_is_refused() -> None:
-    bad = {**SCENARIO, "poverty_lines": {"food": {"line": 60.0, "lable": "x"}}}
+    bad = {**SCENARIO, "lines": {"food": {"line": 60.0, "lable": "x"}}}
     with pytest.raises(SpecError, match="lable"):
         parse_scenario(bad)

@@ -16,7 +16,7 @@ from insaf.survey import Survey
 HEAD = """\
 name: bad
 welfare: consumption_pc
-poverty_lines: {national: poverty_line}
+lines: {national: poverty_line}
 baseline:
   - {id: bread_subsidy, type: price_subsidy, item: bread, subsidy_per_unit: 1.2}
   - {id: cash, type: cash_transfer, amount: 40, eligible: "pmt_score < 4.95"}
@@ -119,7 +119,7 @@ def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
             """\
             name: many
             welfare: consumption_pc
-            poverty_lines: {national: -1}
+            lines: {national: -1}
             reforms:
               r:
                 - {id: a, type: cash_transfer, amount: -1}
@@ -138,7 +138,7 @@ def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
 def test_missing_welfare_and_line_columns(tmp_path: Path, demo: Survey) -> None:
     path = tmp_path / "cols.yaml"
     path.write_text(
-        "name: cols\nwelfare: welfare_pc\npoverty_lines: {national: line_col}\n"
+        "name: cols\nwelfare: welfare_pc\nlines: {national: line_col}\n"
         "reforms:\n  r:\n    - {id: a, type: cash_transfer, amount: 1}\n",
         encoding="utf-8",
     )

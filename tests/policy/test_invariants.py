@@ -43,7 +43,7 @@ def scenario(reforms: dict[str, Any], baseline: list[dict[str, Any]] | None = No
     data = {
         "name": "invariants",
         "welfare": "consumption_pc",
-        "poverty_lines": {"national": "poverty_line"},
+        "lines": {"national": "poverty_line"},
         "baseline": BASELINE if baseline is None else baseline,
         "reforms": reforms,
     }
@@ -144,7 +144,7 @@ def test_adding_a_transfer_never_raises_the_headcount(welfare: list[float], amou
         {
             "name": "transfer",
             "welfare": "consumption_pc",
-            "poverty_lines": {"line": 100.0},
+            "lines": {"line": 100.0},
             "reforms": {"t": [{"id": "t", "type": "cash_transfer", "amount": amount}]},
         }
     )

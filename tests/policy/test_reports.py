@@ -19,7 +19,7 @@ SCENARIO = """\
 name: {{en: "Bread <script>alert(1)</script>", ar: "استبدال دعم الخبز"}}
 survey: {survey}
 welfare: consumption_pc
-poverty_lines: {{national: poverty_line, extreme: 80}}
+lines: {{national: poverty_line, extreme: 80}}
 baseline:
   - {{id: bread_subsidy, type: price_subsidy, item: bread, subsidy_per_unit: 1.2}}
   - {{id: cash, type: cash_transfer, amount: 40, eligible: "cash_assistance > 0"}}
@@ -85,7 +85,7 @@ def test_the_statement_reproduces_from_what_it_stores(demo: Survey) -> None:
         {
             "name": "reproduce",
             "welfare": "consumption_pc",
-            "poverty_lines": {"national": "poverty_line"},
+            "lines": {"national": "poverty_line"},
             "baseline": [{"id": "vat", "type": "vat", "rate": 0.16}],
             "reforms": {"up": [{"change": "vat", "rate": 0.18}]},
         }
@@ -100,7 +100,7 @@ def test_brief_in_both_languages(demo: Survey, tmp_path: Path) -> None:
         {
             "name": {"en": "VAT up", "ar": "زيادة الضريبة"},
             "welfare": "consumption_pc",
-            "poverty_lines": {"national": "poverty_line"},
+            "lines": {"national": "poverty_line"},
             "baseline": [{"id": "vat", "type": "vat", "rate": 0.16}],
             "reforms": {"up": [{"change": "vat", "rate": 0.18}]},
         }

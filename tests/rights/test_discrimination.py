@@ -35,7 +35,7 @@ def _impact() -> Any:
         {
             "name": "cut",
             "welfare": "consumption_pc",
-            "poverty_lines": {"national": 90.0},
+            "lines": {"national": 90.0},
             "baseline": [
                 {"id": "aid", "type": "cash_transfer", "amount": 20, "eligible": "refugee_hh = 1"}
             ],

@@ -84,7 +84,7 @@ def _impact():  # type: ignore[no-untyped-def]
         {
             "name": "swap",
             "welfare": "consumption_pc",
-            "poverty_lines": {"national": 100.0, "extreme": 60.0},
+            "lines": {"national": 100.0, "extreme": 60.0},
             "baseline": [{"id": "a", "type": "cash_transfer", "amount": 20, "eligible": "grp = 1"}],
             "reforms": {
                 "swap": [

@@ -97,7 +97,7 @@ BAD = """\
 name: bad
 survey: survey
 welfare: consumption_pc
-poverty_lines: {national: poverty_line}
+lines: {national: poverty_line}
 reforms:
   r: [{id: t, type: cash_transfer, amount: 5}]
 rights:

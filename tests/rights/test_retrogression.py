@@ -38,7 +38,7 @@ def _impact() -> Any:
         {
             "name": "bread",
             "welfare": "consumption_pc",
-            "poverty_lines": {"national": 100.0},
+            "lines": {"national": 100.0},
             "baseline": [
                 {"id": "bread", "type": "price_subsidy", "item": "bread", "subsidy_per_unit": 3.0}
             ],

@@ -174,7 +174,7 @@ def fit_command(
         net_of=net_of,
         by=by,
         selection=selection.value,
-        weights=unit.value,
+        unit=unit.value,
         folds=folds,
         test_share=test_share,
         seed=seed,

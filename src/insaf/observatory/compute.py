@@ -115,14 +115,14 @@ def prepare_survey(survey: Survey, catalogue: Catalogue) -> dict[Level, Survey]:
             needed.update(expr.meta.root_names())
         for indicator in catalogue.indicators:
             comp = indicator.compute
-            if comp is None or Level(comp.level) is not level:
+            if comp is None or Level(comp.unit) is not level:
                 continue
             for name, sql in comp.derive.items():
                 derived[name] = _sql(sql, indicator.code).alias(name)
                 needed.update(derived[name].meta.root_names())
             needed.add(comp.variable)
-            if isinstance(comp.poverty_line, str):
-                needed.add(comp.poverty_line)
+            if isinstance(comp.line, str):
+                needed.add(comp.line)
             if comp.population:
                 inside = _sql(comp.population, indicator.code).fill_null(False)
                 needed.update(inside.meta.root_names())
@@ -177,7 +177,7 @@ def _sql(expression: str, code: str) -> pl.Expr:
 def _measure(comp: Computation, variable: str) -> Measure:
     """The ``insaf.measures`` measure an indicator's computation names."""
     spec = INDICATOR_MEASURES[comp.measure]
-    line = comp.poverty_line if "line" in spec.accepts else None
+    line = comp.line if "line" in spec.accepts else None
     return Measure(name=spec.name, variable=variable, line=line)
 
 
@@ -205,7 +205,7 @@ def compute_indicator(
     scope = SCOPE + indicator.code if comp.population else None
     variable = VALUE + indicator.code if comp.population else comp.variable
     measure = _measure(comp, variable)
-    prepared = prepare(survey, measure.columns, level=comp.level)
+    prepared = prepare(survey, measure.columns, level=comp.unit)
     out: list[Observation] = []
     for breakdown in breakdowns if breakdowns is not None else indicator.breakdowns:
         by = [*([scope] if scope else []), *(DIM_PREFIX + d for d in breakdown)]
@@ -253,7 +253,7 @@ def _share(parts: dict[Level, tuple[pl.DataFrame, Design, int | None]]) -> None:
 def _compute_shared(indicator: Indicator, period: int, area: str) -> list[Observation]:
     """Worker side of ``compute_catalogue``."""
     assert indicator.compute is not None
-    flat = _SHARED[Level(indicator.compute.level)]
+    flat = _SHARED[Level(indicator.compute.unit)]
     return compute_indicator(indicator, flat, period=period, area=area)
 
 
@@ -297,6 +297,6 @@ def compute_catalogue(
     out: list[Observation] = []
     for indicator in todo:
         assert indicator.compute is not None
-        flat = prepared[Level(indicator.compute.level)]
+        flat = prepared[Level(indicator.compute.unit)]
         out.extend(compute_indicator(indicator, flat, period=year, area=catalogue.area))
     return out

@@ -22,10 +22,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from insaf._renamed import renamed_keys
 from insaf.measures.registry import INDICATOR_MEASURES
 from insaf.specs import load_spec
 
@@ -175,8 +176,8 @@ class Computation(_Strict):
     """How an indicator is computed from a survey with ``insaf.measures``.
 
     ``measure`` names the estimator, ``variable`` the survey column it runs on,
-    ``poverty_line`` the column (or number) holding the line for poverty
-    measures, ``level`` whether persons or households are counted, and
+    ``line`` the column (or number) holding the poverty line for poverty
+    measures, ``unit`` whether persons or households are counted, and
     ``scale`` a factor applied to value, standard error and interval (100 for
     a percentage). ``derive`` defines new columns by Polars SQL expressions
     (``{"covered": "CASE WHEN cash_assistance > 0 THEN 1 ELSE 0 END"}``) and
@@ -187,11 +188,17 @@ class Computation(_Strict):
 
     measure: str
     variable: str
-    poverty_line: str | float | None = None
-    level: Literal["person", "household"] = "person"
+    line: str | float | None = None
+    unit: Literal["person", "household"] = "person"
     scale: float = Field(default=1.0, gt=0)
     derive: dict[str, str] = Field(default_factory=dict)
     population: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: Any) -> Any:
+        """The keys' names before docs/glossary.md: ``poverty_line``, ``level``."""
+        return renamed_keys(data, {"poverty_line": "line", "level": "unit"}, "compute")
 
     @field_validator("measure")
     @classmethod
@@ -203,8 +210,8 @@ class Computation(_Strict):
     @model_validator(mode="after")
     def _line_for_poverty(self) -> Computation:
         needs_line = "line" in INDICATOR_MEASURES[self.measure].accepts
-        if needs_line and self.poverty_line is None:
-            raise ValueError(f"measure '{self.measure}' needs a poverty_line")
+        if needs_line and self.line is None:
+            raise ValueError(f"measure '{self.measure}' needs a poverty line (line)")
         return self
 
 

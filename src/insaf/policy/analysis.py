@@ -80,7 +80,7 @@ def build_analysis(sim: Simulation) -> Analysis:
     columns["_decile"] = weighted_groups(w0, people_weight, options.deciles).astype(np.int64)
 
     lines: dict[str, float | str] = {}
-    for name, line in sim.scenario.poverty_lines.items():
+    for name, line in sim.scenario.lines.items():
         lines[name] = line if isinstance(line, str) else float(line)
         if isinstance(line, str):
             columns[line] = data.column(line)

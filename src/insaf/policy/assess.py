@@ -378,7 +378,7 @@ LINE_NAMES = {
 def _line_labels(scenario: Scenario) -> dict[str, dict[str, str]]:
     """Every poverty line's name in English and Arabic (its id where none is known)."""
     out = {}
-    for name in scenario.poverty_lines:
+    for name in scenario.lines:
         known = LINE_NAMES.get(name, {"en": name, "ar": name})
         given = scenario.line_labels.get(name)
         out[name] = {lang: text_of(given, lang) or known[lang] for lang in ("en", "ar")}
@@ -417,7 +417,7 @@ def _scenario_meta(sim: Simulation, fingerprint: str) -> dict[str, Any]:
         "annual_factor": sim.annual,
         "currency": currency,
         "welfare": scenario.welfare.model_dump(mode="json"),
-        "poverty_lines": dict(scenario.poverty_lines),
+        "lines": dict(scenario.lines),
         "line_labels": _line_labels(scenario),
         "options": scenario.options.model_dump(mode="json"),
         "groups": groups,

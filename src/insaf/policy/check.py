@@ -127,10 +127,10 @@ def check_scenario(scenario: Scenario, data: PolicyData) -> None:
             f"welfare variable {welfare!r} is not a household variable "
             f"(known: {', '.join(sorted(household))})",
         )
-    for name, line in scenario.poverty_lines.items():
+    for name, line in scenario.lines.items():
         if isinstance(line, str) and line not in household:
             report.add(
-                ("poverty_lines", name), f"poverty line column {line!r} is not in the survey"
+                ("lines", name), f"poverty line column {line!r} is not in the survey"
             )
     for i, group in enumerate(scenario.groups or []):
         if group not in household:

@@ -7,7 +7,7 @@ has the full schema and examples)::
     survey: ../data/demo          # a survey folder or manifest, relative to this file
     period: month                 # the period of every amount
     welfare: consumption_pc       # per-person welfare; or {variable:, equivalence:}
-    poverty_lines: {national: poverty_line, extreme: 45.0}   # a column or a number
+    lines: {national: poverty_line, extreme: 45.0}   # poverty lines: a column or a number
     # or with its name in both languages:
     #   {line: 45.0, label: {en: Extreme poverty line, ar: خط الفقر المدقع}}
     baseline:
@@ -48,6 +48,7 @@ from pydantic import (
     model_validator,
 )
 
+from insaf._renamed import renamed_keys
 from insaf.errors import Location, SpecError
 from insaf.policy.instruments import Instrument, instrument_adapter
 from insaf.policy.instruments.base import ExprText, Identifier, Text
@@ -310,7 +311,7 @@ class Scenario(_Spec):
     survey: str | None = None
     period: Period = "month"
     welfare: Welfare
-    poverty_lines: dict[Identifier, PovertyLine] = Field(min_length=1)
+    lines: dict[Identifier, PovertyLine] = Field(min_length=1)
     line_labels: dict[Identifier, Text] = Field(default_factory=dict)
     items: Items = Items()
     variables: dict[Identifier, Derived] = Field(default_factory=dict)
@@ -329,8 +330,12 @@ class Scenario(_Spec):
     @model_validator(mode="before")
     @classmethod
     def _labelled_lines(cls, data: Any) -> Any:
-        """``{line: X, label: TEXT}`` as a poverty line: the line, and its label set aside."""
-        lines = data.get("poverty_lines") if isinstance(data, Mapping) else None
+        """``{line: X, label: TEXT}`` as a poverty line: the line, and its label set aside.
+
+        ``poverty_lines``, the key's name before docs/glossary.md, is read as ``lines``.
+        """
+        data = renamed_keys(data, {"poverty_lines": "lines"}, "scenario")
+        lines = data.get("lines") if isinstance(data, Mapping) else None
         if not isinstance(lines, Mapping):
             return data
         labelled = {k: v for k, v in lines.items() if isinstance(v, Mapping) and "line" in v}
@@ -340,12 +345,12 @@ class Scenario(_Spec):
             unknown = set(line) - {"line", "label"}
             if unknown:
                 raise ValueError(
-                    f"poverty_lines.{name}: unknown key {sorted(unknown)[0]!r} "
+                    f"lines.{name}: unknown key {sorted(unknown)[0]!r} "
                     "(a line is a column, a number, or {line: ..., label: ...})"
                 )
         return {
             **data,
-            "poverty_lines": {k: v["line"] if k in labelled else v for k, v in lines.items()},
+            "lines": {k: v["line"] if k in labelled else v for k, v in lines.items()},
             "line_labels": {
                 **{k: v["label"] for k, v in labelled.items() if v.get("label") is not None},
                 **(data.get("line_labels") or {}),

@@ -167,7 +167,7 @@ def _lines(sim: Simulation) -> dict[str, tuple[str, FloatArray]]:
     """``{"national": (name, z), "extreme": (name, z)}`` from the scenario's lines."""
     scenario = sim.scenario
     options = scenario.rights
-    lines = scenario.poverty_lines
+    lines = scenario.lines
     problems = []
     chosen: dict[str, str] = {}
     national = options.national_line or next(iter(lines))

@@ -210,7 +210,7 @@ class Comparison:
             "name": {"en": self.spec.title("en"), "ar": self.spec.title("ar")},
             "period": data.period,
             "welfare": welfare,
-            "poverty_lines": {"national": line},
+            "lines": {"national": line},
             "variables": variables,
             "baseline": [],
             "reforms": reforms,
@@ -249,7 +249,7 @@ def compare(
     data = TargetingData.build(
         survey,
         welfare=designs.welfare,
-        line=designs.poverty_line,
+        line=designs.line,
         net_of=designs.net_of,
         groups=groups,
     )

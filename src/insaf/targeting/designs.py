@@ -6,7 +6,7 @@ the proxies to fit one with) and a list of designs, each a rule of
 
     name: {en: Equal-budget options, ar: ...}
     welfare: consumption_pc
-    poverty_line: poverty_line
+    line: poverty_line
     net_of: cash_assistance      # the designs replace this programme's benefit
     model: model.json            # relative to this file; or proxies: [...]
     budget: 1.0e9                # a year; --budget overrides
@@ -30,6 +30,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from insaf._renamed import renamed_keys
 from insaf.errors import InsafError
 from insaf.policy.instruments.base import ExprText, Identifier, Text
 from insaf.policy.scenario import text_of
@@ -111,7 +112,7 @@ class DesignsFile(_Spec):
 
     name: Text | None = None
     welfare: str = "consumption_pc"
-    poverty_line: str | Annotated[float, Field(gt=0.0)] = "poverty_line"
+    line: str | Annotated[float, Field(gt=0.0)] = "poverty_line"
     net_of: str | None = None
     poorest: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.2
     model: str | None = None
@@ -120,6 +121,12 @@ class DesignsFile(_Spec):
     designs: list[DesignSpec] = Field(min_length=1)
 
     _folder: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: Any) -> Any:
+        """``poverty_line``, the key's name before docs/glossary.md, is read as ``line``."""
+        return renamed_keys(data, {"poverty_line": "line"}, "designs file")
 
     @model_validator(mode="after")
     def _unique(self) -> DesignsFile:

@@ -74,7 +74,7 @@ class PmtModel:
     welfare: str
     by: str | None = None
     selection: str = "ols"
-    weights: str = "household"
+    unit: str = "household"
     penalty: float | None = None
     seed: int | None = None
     survey: Mapping[str, Any] = field(default_factory=dict)
@@ -150,7 +150,7 @@ class PmtModel:
             "target": f"ln({self.welfare})",
             "by": self.by,
             "selection": self.selection,
-            "weights": self.weights,
+            "unit": self.unit,
             "penalty": self.penalty,
             "seed": self.seed,
             "survey": dict(self.survey),
@@ -183,7 +183,8 @@ class PmtModel:
                 welfare=str(data["welfare"]),
                 by=data.get("by"),
                 selection=str(data.get("selection", "ols")),
-                weights=str(data.get("weights", "household")),
+                # "weights": the key of models saved before docs/glossary.md named it
+                unit=str(data.get("unit", data.get("weights", "household"))),
                 penalty=data.get("penalty"),
                 seed=data.get("seed"),
                 survey=dict(data.get("survey") or {}),

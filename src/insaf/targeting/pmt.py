@@ -3,7 +3,7 @@
 The regression is ``ln(y_h) = a + x_h b + e_h``: ``y_h`` welfare per person of
 household ``h`` (less an existing benefit per person with ``net_of``), ``x_h``
 the proxies' columns (``insaf.targeting.proxies``), weighted by the household
-sampling weight (``weights="household"``, the usual PMT regression) or by
+sampling weight (``unit="household"``, the usual PMT regression) or by
 weight x size (``"person"``). ``selection``:
 
 - ``ols``: every proxy;
@@ -32,6 +32,7 @@ import numpy as np
 import polars as pl
 
 from insaf import __version__
+from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, InsafError
 from insaf.measures.variance import DesignArrays, FloatArray
 from insaf.survey import Design, Survey
@@ -80,7 +81,7 @@ def _rows(
     proxies: list[Proxy],
     welfare: str,
     net_of: str | None,
-    weights: Weights,
+    unit: Weights,
     line: str | float | None,
 ) -> _Rows:
     need = [welfare, design.weight, "hhsize"] + ([net_of] if net_of else [])
@@ -113,7 +114,7 @@ def _rows(
     return _Rows(
         a=a,
         names=names,
-        w=hw if weights == "household" else people,
+        w=hw if unit == "household" else people,
         people=people,
         strata=frame.get_column(design.strata).to_numpy() if design.strata else None,
         psu=frame.get_column(design.psu).to_numpy() if design.psu else None,
@@ -355,7 +356,7 @@ def _validation(
     fits: _Fits,
     *,
     test_share: float | None,
-    weights: Weights,
+    unit: Weights,
     line: str | float | None,
     coverages: Sequence[float],
     replicates: int,
@@ -369,8 +370,8 @@ def _validation(
         "folds": layout.folds,
         "seed": seed,
         "test_share": test_share,
-        "weights": weights,
-        "poverty_line": line,
+        "unit": unit,
+        "line": line,
         "in_sample": fit_metrics(rows.y[train], fits.fitted[train], w[train]),
     }
     line_poor = rows.line_poor
@@ -405,6 +406,7 @@ def _validation(
     return validation
 
 
+@renamed_keywords(weights="unit")
 def fit_pmt(
     survey: Survey,
     proxies: Sequence[str | Proxy],
@@ -413,7 +415,7 @@ def fit_pmt(
     net_of: str | None = None,
     by: str | None = None,
     selection: Selection = "ols",
-    weights: Weights = "household",
+    unit: Weights = "household",
     folds: int = 5,
     test_share: float | None = None,
     seed: int = 1,
@@ -424,13 +426,13 @@ def fit_pmt(
     """Fit a proxy-means test of ``ln(welfare)`` on ``proxies`` and validate it."""
     if selection not in ("ols", "stepwise", "lasso"):
         raise InsafError(f"selection must be ols, stepwise or lasso, not {selection!r}")
-    if weights not in ("household", "person"):
-        raise InsafError(f"weights must be household or person, not {weights!r}")
+    if unit not in ("household", "person"):
+        raise InsafError(f"unit must be household or person, not {unit!r}")
     frame, resolved = _proxies(survey, proxies)
     if isinstance(line, str) and line not in frame.columns:
         line = None
     layout = _layout(frame, survey.design, by, folds, test_share, seed)
-    rows = _rows(frame[layout.order], survey.design, resolved, welfare, net_of, weights, line)
+    rows = _rows(frame[layout.order], survey.design, resolved, welfare, net_of, unit, line)
     fits = _fit_groups(rows, layout, selection, _blocks(resolved), by)
     used = {c for m in fits.models for c in m.coefficients}
     return PmtModel(
@@ -439,7 +441,7 @@ def fit_pmt(
         welfare=welfare if net_of is None else f"{welfare} - {net_of}/hhsize",
         by=by,
         selection=selection,
-        weights=weights,
+        unit=unit,
         penalty=float(np.mean(fits.penalties)) if fits.penalties else None,
         seed=seed,
         survey=_provenance(survey, frame.height),
@@ -448,7 +450,7 @@ def fit_pmt(
             layout,
             fits,
             test_share=test_share,
-            weights=weights,
+            unit=unit,
             line=line,
             coverages=coverages,
             replicates=replicates,
