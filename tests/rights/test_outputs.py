@@ -149,3 +149,29 @@ def test_the_whole_arabic_brief_with_rights_has_no_english(path: Path, demo: Sur
     html = render_brief(assess_rights(simulate(load_scenario(path), demo)), lang="ar")
     assert 'class="rights"' in html
     assert latin_words(html) == []
+
+
+def test_groups_withheld_by_disclosure_control_lose_their_numbers(impact: Any) -> None:
+    section = impact["child_grant"].sections["rights"]
+    groups = {g["group"]: g for g in section.groups()}
+    assert {"everyone", "women", "quintile_1"} <= set(groups)
+    assert all(g["n"] > 0 and g["population"] > 0 for g in groups.values())
+    hidden = section.without_groups({"women"})
+    rows = [r for r in hidden.non_discrimination if r["group"] == "women"]
+    assert rows and all(r["suppressed"] for r in rows)
+    assert all(r["difference"] is None and r["n"] is None and r["p_value"] is None for r in rows)
+    kept = [r for r in hidden.non_retrogression if r["group"] != "women"]
+    assert all(not r["suppressed"] and r["change"] is not None for r in kept)
+    assert all(r["before"] is None for r in hidden.non_retrogression if r["group"] == "women")
+    # the brief and impact.json show a withheld group as such
+    from dataclasses import replace
+
+    reform = replace(impact["child_grant"], sections={"rights": hidden})
+    document = json.dumps(hidden.to_dict(), allow_nan=False)
+    assert '"suppressed": true' in document
+    from insaf.reports.rights import rights_context
+
+    context = rights_context(reform, "ar", 0.95)
+    assert context is not None
+    women = next(g for g in context["groups"] if g["label"] == "النساء والفتيات")
+    assert women["difference"] == "محجوب"

@@ -73,8 +73,21 @@ def rights_context(reform: ReformImpact, lang: str, confidence: float) -> dict[s
                 "se": se,
             }
         )
+    hidden = w["suppressed"]
     groups = [
         {
+            "label": row[f"label_{lang}"],
+            "group_change": hidden,
+            "rest_change": hidden,
+            "difference": hidden,
+            "ci": "",
+            "p_value": "",
+            "threshold": "",
+            "flagged": yes if row["flagged"] else no,
+            "is_flagged": row["flagged"],
+        }
+        if row.get("suppressed")
+        else {
             "label": row[f"label_{lang}"],
             "group_change": _pct(row["group_change"]),
             "rest_change": _pct(row["rest_change"]),
@@ -89,6 +102,19 @@ def rights_context(reform: ReformImpact, lang: str, confidence: float) -> dict[s
     ]
     retro = [
         {
+            "indicator": row[f"indicator_{lang}"],
+            "right": w[row["right"]] if row["right"] in w else row["right"],
+            "label": row[f"label_{lang}"],
+            "before": hidden,
+            "after": hidden,
+            "change": hidden,
+            "ci": "",
+            "p_value": "",
+            "flagged": yes if row["flagged"] else no,
+            "is_flagged": row["flagged"],
+        }
+        if row.get("suppressed")
+        else {
             "indicator": row[f"indicator_{lang}"],
             "right": w[row["right"]] if row["right"] in w else row["right"],
             "label": row[f"label_{lang}"],

@@ -15,8 +15,8 @@ The result is attached to each reform as its ``rights`` section: it goes into
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -43,6 +43,9 @@ __all__ = ["TESTS", "Participation", "RightsAssessment", "Verdict", "assess_righ
 
 TESTS = ("minimum_core", "non_discrimination", "non_retrogression", "resources", "participation")
 """The tests of the assessment, in the order the brief shows them."""
+
+
+_WITHHELD = ("n", "population", "p_value", "holm_threshold")
 
 
 class Verdict(StrEnum):
@@ -97,6 +100,39 @@ class RightsAssessment:
     participation: Participation
     options: RightsOptions
     reasons: Mapping[str, list[str]] = field(default_factory=dict)
+
+    def groups(self) -> list[Row]:
+        """Each group the tests report on, once: ``group``, ``n`` (sample households with
+        a member in it) and ``population`` (people), for disclosure control. The
+        minimum-core and resources tests are national and have no group."""
+        seen: dict[str, Row] = {}
+        for row in [*self.non_discrimination, *self.non_retrogression]:
+            seen.setdefault(
+                row["group"],
+                {"group": row["group"], "n": row["n"], "population": row["population"]},
+            )
+        return list(seen.values())
+
+    def without_groups(self, hidden: Collection[str]) -> RightsAssessment:
+        """The same assessment with the numbers of the groups in ``hidden`` withheld:
+        their rows keep their labels, verdict flags and Holm rank, lose every estimate,
+        p-value, ``n`` and ``population``, and say ``"suppressed": true``."""
+
+        def withheld(row: Row) -> Row:
+            if row["group"] not in hidden:
+                return {**row, "suppressed": False}
+            out: Row = {
+                key: None if isinstance(value, Estimate) or key in _WITHHELD else value
+                for key, value in row.items()
+            }
+            out["suppressed"] = True
+            return out
+
+        return replace(
+            self,
+            non_discrimination=[withheld(r) for r in self.non_discrimination],
+            non_retrogression=[withheld(r) for r in self.non_retrogression],
+        )
 
     def justified(self) -> bool:
         """Every justification the Guiding Principles ask for is given."""

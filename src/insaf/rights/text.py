@@ -157,4 +157,5 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "estimate": {"en": "Estimate", "ar": "التقدير"},
     "no_rows": {"en": "Nothing to compare.", "ar": "لا شيء للمقارنة."},
+    "suppressed": {"en": "suppressed", "ar": "محجوب"},
 }

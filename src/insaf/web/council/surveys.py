@@ -128,8 +128,7 @@ class SurveyRef:
     def label(self) -> str:
         if self.kind == "synthetic":
             return _(
-                "demo country survey %(year)s (synthetic, %(households)s households, "
-                "seed %(seed)s)"
+                "demo country survey %(year)s (synthetic, %(households)s households, seed %(seed)s)"
             ) % {"year": self.year, "households": self.households, "seed": self.seed}
         return _("survey folder %(name)s") % {"name": self.name}
 
@@ -173,8 +172,8 @@ def available_surveys() -> list[SurveyRef]:
     from insaf.web.observatory.models import Release
 
     seen: dict[str, SurveyRef] = {}
-    for key in Release.objects.exclude(survey="").order_by("-at", "-id").values_list(
-        "survey", flat=True
+    for key in (
+        Release.objects.exclude(survey="").order_by("-at", "-id").values_list("survey", flat=True)
     ):
         try:
             ref = SurveyRef.from_key(key)

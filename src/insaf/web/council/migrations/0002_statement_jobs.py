@@ -27,43 +27,106 @@ def name_survey_folders(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('council', '0001_initial'),
+        ("council", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='impactstatement',
-            name='survey',
-            field=models.JSONField(validators=[insaf.web.council.surveys.validate_survey], verbose_name='survey (how to open it again)'),
+            model_name="impactstatement",
+            name="survey",
+            field=models.JSONField(
+                validators=[insaf.web.council.surveys.validate_survey],
+                verbose_name="survey (how to open it again)",
+            ),
         ),
         migrations.CreateModel(
-            name='StatementJob',
+            name="StatementJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Waiting for the job worker'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('step', models.CharField(choices=[('queued', 'In the queue'), ('survey', 'Opening the survey'), ('simulate', 'Simulating the baseline and the reform'), ('briefs', 'Writing the briefs in Arabic and English'), ('publish', 'Publishing the statement')], default='queued', max_length=10)),
-                ('scenario_name', models.CharField(max_length=200, verbose_name='scenario file')),
-                ('scenario_text', models.TextField(verbose_name='scenario (YAML, as written)')),
-                ('survey', models.JSONField(validators=[insaf.web.council.surveys.validate_survey], verbose_name='survey (how to open it again)')),
-                ('reform', models.CharField(blank=True, max_length=80)),
-                ('note', models.TextField(blank=True, verbose_name='correction note')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('time_limit', models.PositiveIntegerField(help_text='seconds')),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('error_en', models.TextField(blank=True)),
-                ('error_ar', models.TextField(blank=True)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statement_jobs', to='council.referral')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('statement', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='job', to='council.impactstatement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting for the job worker"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("queued", "In the queue"),
+                            ("survey", "Opening the survey"),
+                            ("simulate", "Simulating the baseline and the reform"),
+                            ("briefs", "Writing the briefs in Arabic and English"),
+                            ("publish", "Publishing the statement"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("scenario_name", models.CharField(max_length=200, verbose_name="scenario file")),
+                ("scenario_text", models.TextField(verbose_name="scenario (YAML, as written)")),
+                (
+                    "survey",
+                    models.JSONField(
+                        validators=[insaf.web.council.surveys.validate_survey],
+                        verbose_name="survey (how to open it again)",
+                    ),
+                ),
+                ("reform", models.CharField(blank=True, max_length=80)),
+                ("note", models.TextField(blank=True, verbose_name="correction note")),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("time_limit", models.PositiveIntegerField(help_text="seconds")),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("error_en", models.TextField(blank=True)),
+                ("error_ar", models.TextField(blank=True)),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="statement_jobs",
+                        to="council.referral",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "statement",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="job",
+                        to="council.impactstatement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'impact statement job',
-                'verbose_name_plural': 'impact statement jobs',
-                'ordering': ['-requested_at', '-id'],
+                "verbose_name": "impact statement job",
+                "verbose_name_plural": "impact statement jobs",
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.RunPython(name_survey_folders, migrations.RunPython.noop),

@@ -29,16 +29,19 @@ def name_surveys(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('observatory', '0001_initial'),
+        ("observatory", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='release',
-            name='survey',
-            field=models.CharField(blank=True, help_text='The survey computed, when it can be opened again (insaf.web.council.impact.SurveyRef key); empty for imports.', max_length=140),
+            model_name="release",
+            name="survey",
+            field=models.CharField(
+                blank=True,
+                help_text="The survey computed, when it can be opened again (insaf.web.council.impact.SurveyRef key); empty for imports.",
+                max_length=140,
+            ),
         ),
         migrations.RunPython(name_surveys, migrations.RunPython.noop),
     ]
