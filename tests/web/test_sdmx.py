@@ -121,6 +121,21 @@ def test_data_queries_filter_and_hide_suppressed_values(observatory: None, clien
     assert client.get("/sdmx/data/DF_OBSERVATORY/all?endPeriod=19x", **HOST).status_code == 400
 
 
+@pytest.mark.django_db
+def test_a_data_answer_has_a_size_limit(
+    observatory: None, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from insaf.web.observatory import sdmx_api
+
+    monkeypatch.setattr(sdmx_api, "MAX_OBSERVATIONS", 10)
+    response = client.get("/sdmx/data/DF_OBSERVATORY/all", **HOST)
+    assert response.status_code == 413 and response.content.startswith(b"510 ")
+    dims = len(stored_catalogue().dimensions)
+    # the total of one indicator over six years fits
+    key = "SCHOOL_ATT." + "._T" * dims
+    assert client.get(f"/sdmx/data/DF_OBSERVATORY/{key}", **HOST).status_code == 200
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_sdmx1_client_reads_the_rest_endpoint(live_server: Any, observatory: None) -> None:
     sdmx.add_source(

@@ -21,6 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group, User
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -67,7 +68,9 @@ def sign_up(*, email: str, name: str, password: str, build_url: Callable[[Link],
     """
     address = email.strip().lower()
     with transaction.atomic():
-        existing = User.objects.filter(username__iexact=address).first()
+        existing = User.objects.filter(
+            Q(username__iexact=address) | Q(email__iexact=address)
+        ).first()
         if existing is None:
             user = User.objects.create_user(
                 username=address, email=address, password=password, first_name=name.strip()

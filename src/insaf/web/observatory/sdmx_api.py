@@ -12,8 +12,11 @@ Data queries, ``/sdmx/data/{flow}[/{key}[/{provider}]]``: ``flow`` is
 dimension of the DSD but ``TIME_PERIOD``, separated by dots, each empty (any),
 a code or codes joined by ``+`` (``POV_NAT.DEMO.female+male........``), or
 ``all``; ``?startPeriod=`` and ``?endPeriod=`` bound the years. The answer is
-structure-specific data. Unknown resources or no matching data: ``404`` (SDMX
-error 100, "No results found"); a malformed key or period: ``400``.
+structure-specific data, at most ``MAX_OBSERVATIONS`` observations (more:
+``413``, SDMX error 510, "Response size exceeds service limit": ask for a
+narrower key or period, or download the SDMX-CSV). Unknown resources or no
+matching data: ``404`` (SDMX error 100, "No results found"); a malformed key or
+period: ``400``.
 
 Everything is read from stored, disclosure-controlled data: a suppressed cell
 has ``CONF_STATUS=C`` and no number, as in every other download.
@@ -22,6 +25,7 @@ has ``CONF_STATUS=C`` and no number, as in every other download.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import islice
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
@@ -46,6 +50,8 @@ __all__ = ["data", "structure"]
 
 STRUCTURE_TYPE = "application/vnd.sdmx.structure+xml; version=2.1; charset=utf-8"
 DATA_TYPE = "application/vnd.sdmx.structurespecificdata+xml; version=2.1; charset=utf-8"
+MAX_OBSERVATIONS = 50_000
+"""The most observations one data answer holds (an SDMX-ML message is built in memory)."""
 _RESOURCES = {"dataflow", "datastructure", "conceptscheme", "codelist"}
 _REFERENCES = {"none", "parents", "parentsandsiblings", "children", "descendants", "all"}
 
@@ -178,7 +184,18 @@ def data(request: HttpRequest, flow: str, key: str = "all", provider: str = "all
         rows = rows.filter(period__gte=start)
     if end is not None:
         rows = rows.filter(period__lte=end)
-    selected = list(_selected(services.stored_observations(rows), catalogue, wanted))
+    selected = list(
+        islice(
+            _selected(services.stored_observations(rows), catalogue, wanted), MAX_OBSERVATIONS + 1
+        )
+    )
+    if len(selected) > MAX_OBSERVATIONS:
+        return _error(
+            413,
+            510,
+            f"Response size exceeds service limit: more than {MAX_OBSERVATIONS} observations; "
+            "ask for a narrower key or period, or download the SDMX-CSV",
+        )
     if not selected:
         return _error(404, 100, "No results found")
     message = data_message(selected, catalogue, areas=_areas())
