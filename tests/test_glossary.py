@@ -50,15 +50,12 @@ PENDING_OLD = {
     ("python", "level"),  # the unit keyword of the measures and of Survey.table/frame/...
     ("python", "Level"),  # kept as an alias of Unit
     ("python", "ci_level"),  # of quantile and median
-    ("python", "unit"),  # of a variable's metadata (units)
 }
 # Old names of one concept that another concept rightly uses: checked where they were.
 ELSEWHERE = {
     ("python", "weights"): "MPISpec.weights(), the weights of the MPI's indicators",
 }
-PENDING_NEW = {
-    ("yaml", "units"),
-}
+PENDING_NEW: set[tuple[str, str]] = set()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -416,6 +413,11 @@ def test_old_yaml_keys_and_keywords_still_read(tmp_path: Path) -> None:
             {"poverty_line": 50.0, "designs": [{"id": "universal"}]}
         )
     assert designs.line == 50.0
+    from insaf.survey.manifest import VariableSpec
+
+    with pytest.warns(FutureWarning, match="'unit' is deprecated; use 'unit_of_measure'"):
+        variable = VariableSpec.model_validate({"unit": "DMD per month"})
+    assert variable.unit_of_measure == "DMD per month"
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the new names warn about nothing
         assert parse_scenario(yaml.safe_load(SCENARIO)).lines == {"national": "poverty_line"}

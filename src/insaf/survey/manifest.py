@@ -29,6 +29,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from insaf._renamed import renamed_keys
 from insaf.specs import load_spec
 from insaf.survey.design import Design, LonelyPSU, ReplicateMethod, Replicates
 from insaf.survey.metadata import Label, Metadata, Role, Variable, VariableType
@@ -140,8 +141,14 @@ class VariableSpec(_Spec):
     label: LabelSpec | None = None
     type: VariableType | None = None
     role: Role | None = None
-    unit: str | None = None
+    unit_of_measure: str | None = None
     values: dict[int | str, LabelSpec] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: Any) -> Any:
+        """``unit``, the key's name before docs/glossary.md, is read as ``unit_of_measure``."""
+        return renamed_keys(data, {"unit": "unit_of_measure"}, "variables")
 
     @classmethod
     def of(cls, var: Variable) -> VariableSpec:
@@ -149,7 +156,7 @@ class VariableSpec(_Spec):
             label=var.label.to_dict() or None,
             type=var.type,
             role=var.role,
-            unit=var.unit,
+            unit_of_measure=var.unit_of_measure,
             values={code: label.to_dict() for code, label in var.values.items()},
         )
 
@@ -203,7 +210,7 @@ class Manifest(_Spec):
                 values={code: Label.of(text, lang) for code, text in spec.values.items()},
                 type=spec.type,
                 role=spec.role,
-                unit=spec.unit,
+                unit_of_measure=spec.unit_of_measure,
             )
             for name, spec in self.variables.items()
         )

@@ -96,7 +96,7 @@ class Variable:
     values: Mapping[int | float | str, Label] = field(default_factory=dict)
     type: VariableType | None = None
     role: Role | None = None
-    unit: str | None = None
+    unit_of_measure: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", _frozen(self.values))
@@ -112,7 +112,7 @@ class Variable:
             values=values,
             type=self.type or other.type,
             role=self.role or other.role,
-            unit=self.unit or other.unit,
+            unit_of_measure=self.unit_of_measure or other.unit_of_measure,
         )
 
 
@@ -173,7 +173,7 @@ def metadata_to_json(metadata: Metadata) -> str:
             entry["label"] = var.label.to_dict()
         if var.values:
             entry["values"] = [[code, label.to_dict()] for code, label in var.values.items()]
-        for attr in ("type", "role", "unit"):
+        for attr in ("type", "role", "unit_of_measure"):
             value = getattr(var, attr)
             if value is not None:
                 entry[attr] = str(value)
@@ -197,7 +197,8 @@ def metadata_from_json(text: str) -> Metadata:
                 values={code: Label.of(label) for code, label in entry.get("values", [])},
                 type=VariableType(entry["type"]) if "type" in entry else None,
                 role=Role(entry["role"]) if "role" in entry else None,
-                unit=entry.get("unit"),
+                # "unit": the key of files written before docs/glossary.md
+                unit_of_measure=entry.get("unit_of_measure", entry.get("unit")),
             )
         )
     return Metadata.of(variables)

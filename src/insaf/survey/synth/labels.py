@@ -1,7 +1,7 @@
 """Bilingual metadata of every variable the generator writes.
 
 Each table is a list of ``(name, English label, Arabic label, value labels,
-role, unit)``; value labels are integer codes with an English and an Arabic
+role, unit of measure)``; value labels are integer codes with an English and an Arabic
 text. Labels are short enough for Stata (80 characters) and SPSS (120 bytes
 for a value label). The order of each list is the column order of its table.
 """
@@ -372,7 +372,9 @@ def _variable(spec: Spec) -> Variable:
     values: dict[int | float | str, Label] = {
         code: Label(en=e, ar=a) for code, (e, a) in (codes or {}).items()
     }
-    return Variable(name=name, label=Label(en=en, ar=ar), values=values, role=role, unit=unit)
+    return Variable(
+        name=name, label=Label(en=en, ar=ar), values=values, role=role, unit_of_measure=unit
+    )
 
 
 def metadata() -> Metadata:
