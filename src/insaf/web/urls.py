@@ -28,6 +28,8 @@ def health(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "version": __version__})
 
 
+handler500 = "insaf.web.core.errors.server_error"
+
 admin.site.site_header = "INSAF · إنصاف"
 admin.site.site_title = "INSAF"
 
