@@ -91,14 +91,16 @@ def stop_server(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> 
         pass
 
 
-def start_server(data: Path, *args: str) -> tuple[subprocess.Popen[bytes], str, Path]:
+def start_server(
+    data: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str, Path]:
     port = free_port()
     log = data.parent / f"serve-{port}.log"
     command = [str(Path(sys.executable).parent / "insaf"), "serve", "--data", str(data)]
     command += ["--port", str(port), "--workers", "1", "--threads", "2", *args]
     with log.open("wb") as out:
         process = subprocess.Popen(
-            command, env=server_env(data), stdout=out, stderr=subprocess.STDOUT,
+            command, env=env or server_env(data), stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
     return process, f"http://127.0.0.1:{port}", log
