@@ -215,7 +215,7 @@ class _Assessor:
             rows.append(
                 {
                     "variable": by,
-                    "value": domain.get(by) if by is not None else None,
+                    "category": domain.get(by) if by is not None else None,
                     "population": share.population,
                     "n": share.n,
                     "welfare": means["w0"][d],
@@ -280,7 +280,7 @@ class _Assessor:
             rows.append(
                 {
                     "characteristic": characteristic,
-                    "value": value,
+                    "category": value,
                     "losers": top_est,
                     "everyone": everyone[name][0],
                 }

@@ -176,12 +176,12 @@ def _messages(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> 
                 f"Welfare of the poorest decile changes by {fmt.pct(first, 2)} on average; "
                 f"the richest decile's by {fmt.pct(last, 2)}."
             )
-    who = [r for r in reform.table("who_loses") if r["value"] is not None]
+    who = [r for r in reform.table("who_loses") if r["category"] is not None]
     if who:
         ranked = sorted(who, key=lambda r: r["losers"].value - r["everyone"].value, reverse=True)
         parts = []
         for row in ranked[:3]:
-            name, value = _group_label(impact, row["characteristic"], row["value"], lang)
+            name, value = _group_label(impact, row["characteristic"], row["category"], lang)
             parts.append(
                 f"{name}: {value} ({fmt.pct(row['losers'], 0)} / {fmt.pct(row['everyone'], 0)})"
             )
@@ -198,7 +198,7 @@ def _section(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> d
     t = words(lang)
     rtl = lang == "ar"
     deciles = reform.table("deciles")
-    labels = [str(int(r["value"])) for r in deciles]
+    labels = [str(int(r["category"])) for r in deciles]
     incidence = bar_chart(
         [
             Bar(label, r["change_share"].value, *r["change_share"].ci(fmt.level))
@@ -229,15 +229,15 @@ def _section(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> d
     )
     groups = []
     for row in reform.table("groups"):
-        name, value = _group_label(impact, row["variable"], row["value"], lang)
+        name, value = _group_label(impact, row["variable"], row["category"], lang)
         groups.append({**row, "name": name, "label": value})
     who = []
     for row in reform.table("who_loses"):
-        if row["value"] is None:
+        if row["category"] is None:
             name, value = t.get(row["characteristic"]) or row["characteristic"], ""
         else:
-            name, value = _group_label(impact, row["characteristic"], row["value"], lang)
-        share = row["value"] is not None or row["characteristic"] == "poor"
+            name, value = _group_label(impact, row["characteristic"], row["category"], lang)
+        share = row["category"] is not None or row["characteristic"] == "poor"
         who.append({**row, "name": name, "label": value, "share": share})
     fiscal = []
     names: dict[str, str] = {}

@@ -353,7 +353,8 @@ def impact_summary(statement: m.ImpactStatement) -> dict[str, Any]:
         for row in reform.get("deciles", []):
             view.deciles.append(
                 {
-                    "decile": row.get("value"),
+                    # "value": the key of impacts stored before docs/glossary.md
+                    "decile": row.get("category", row.get("value")),
                     "mean_change": _num(row.get("mean_change")),
                     "change_share": _num(row.get("change_share"), 100),
                     "winners": _num(row.get("winners"), 100),
