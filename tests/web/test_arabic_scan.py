@@ -10,6 +10,7 @@ text goes through the Latin-word scan of ``tests/latin.py``.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
@@ -60,6 +61,7 @@ def _crawl(client: Client, starts: list[str], seen: dict[str, str]) -> dict[str,
             continue
         html = response.content.decode()
         words = latin_words(html)
+        words += [(m, "a Latin comma in a date") for m in _LATIN_COMMA_DATE.findall(html)]
         if words:
             found[url] = words
         for href in _links(html):
@@ -68,9 +70,11 @@ def _crawl(client: Client, starts: list[str], seen: dict[str, str]) -> dict[str,
     return found
 
 
-def _links(html: str) -> list[str]:
-    import re
+_LATIN_COMMA_DATE = re.compile(r"\d{4}, \d{1,2}:\d{2}")
+"""``2026, 15:44``: an Arabic date takes the Arabic comma (``2026، 15:44``)."""
 
+
+def _links(html: str) -> list[str]:
     out = []
     for href in re.findall(r'href="([^"]+)"', html):
         path, _fragment = urldefrag(href.replace("&amp;", "&"))

@@ -52,24 +52,28 @@ class _Format:
         t = words(lang)
         self._billion, self._million = t["billion"], t["million"]
 
+    def _ltr(self, text: str) -> str:
+        """A number in Arabic text, isolated so "-1.09" keeps its sign on the left."""
+        return _ISOLATE.format(text) if self.lang == "ar" else text
+
     def pct(self, e: Estimate | float, digits: int = 1) -> str:
         value = e.value if isinstance(e, Estimate) else e
-        return f"{value * 100:.{digits}f}%"
+        return self._ltr(f"{value * 100:.{digits}f}%")
 
     def pts(self, e: Estimate) -> str:
-        return f"{e.value * 100:+.2f}"
+        return self._ltr(f"{e.value * 100:+.2f}")
 
     def num(self, e: Estimate | float, digits: int = 3) -> str:
         value = e.value if isinstance(e, Estimate) else e
-        return f"{value:,.{digits}f}"
+        return self._ltr(f"{value:,.{digits}f}")
 
     def money(self, e: Estimate | float) -> str:
         value = e.value if isinstance(e, Estimate) else e
         if abs(value) >= 1e9:
-            return f"{value / 1e9:,.2f} {self._billion}"
+            return f"{self._ltr(f'{value / 1e9:,.2f}')} {self._billion}"
         if abs(value) >= 1e6:
-            return f"{value / 1e6:,.1f} {self._million}"
-        return f"{value:,.0f}"
+            return f"{self._ltr(f'{value / 1e6:,.1f}')} {self._million}"
+        return self._ltr(f"{value:,.0f}")
 
     def ci(self, e: Estimate, scale: float = 1.0, digits: int = 2) -> str:
         low, high = e.ci(self.level)

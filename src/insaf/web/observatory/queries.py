@@ -181,7 +181,7 @@ class CellFormat:
     def interval(self, cell: Cell | None) -> str:
         if cell is None or cell.ci_low is None or cell.ci_high is None:
             return "–"
-        return f"{format(cell.ci_low, self.spec)}–{format(cell.ci_high, self.spec)}"
+        return f"{format(cell.ci_low, self.spec)}–{format(cell.ci_high, self.spec)}"  # in a td.num
 
     def with_interval(self, cell: Cell | None) -> str:
         """Value and interval for the data table (numbers and fixed markup only: safe)."""
@@ -192,7 +192,7 @@ class CellFormat:
         if "low_reliability" in cell.flags:
             text += self.caution
         low, high = format(cell.ci_low, spec), format(cell.ci_high, spec)
-        return f'{text}<br><span class="ci">{low}–{high}</span>'
+        return f'{text}<br><span class="ci" dir="ltr">{low}–{high}</span>'
 
 
 @dataclass(frozen=True, slots=True)
