@@ -49,7 +49,6 @@ PACKAGES = [
 PENDING_OLD = {
     ("python", "level"),  # the unit keyword of the measures and of Survey.table/frame/...
     ("python", "Level"),  # kept as an alias of Unit
-    ("python", "ci_level"),  # of quantile and median
 }
 # Old names of one concept that another concept rightly uses: checked where they were.
 ELSEWHERE = {

@@ -50,9 +50,9 @@ def test_prepared_and_observatory_take_their_names_from_the_registry() -> None:
             m.Measure(name=name, variable="x")
     for name, spec in INDICATOR_MEASURES.items():
         line = 1.0 if "line" in spec.accepts else None
-        assert Computation(measure=name, variable="x", poverty_line=line).measure == name
+        assert Computation(measure=name, variable="x", line=line).measure == name
     with pytest.raises(ValueError, match="unknown measure 'fgt0'"):
-        Computation(measure="fgt0", variable="x", poverty_line=1.0)
+        Computation(measure="fgt0", variable="x", line=1.0)
 
 
 def test_an_unknown_name_is_an_error() -> None:

@@ -15,6 +15,7 @@ from typing import Literal
 
 import numpy as np
 
+from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError
 from insaf.measures._kernels import plans
 from insaf.measures._kernels.plan import run_plans, sample_for
@@ -93,6 +94,7 @@ def proportion(
     return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(ci_level="confidence")
 def quantile(
     survey: Survey,
     variable: str,
@@ -100,7 +102,7 @@ def quantile(
     p: float | Sequence[float] = 0.5,
     rule: QuantileRule = "convey",
     se: QuantileSE = "kernel",
-    ci_level: float = 0.95,
+    confidence: float = 0.95,
     by: By = None,
     level: Level | str | None = None,
     variance: VarianceMethod = "auto",
@@ -111,7 +113,7 @@ def quantile(
 
     ``se="kernel"``: linearization with a Gaussian kernel density (convey's
     ``svyiqalpha``). ``se="woodruff"``: R ``svyquantile``'s default interval —
-    a ``ci_level`` interval for ``F(q)`` with Student's t on the design's
+    a ``confidence`` interval for ``F(q)`` with Student's t on the design's
     degrees of freedom, mapped back through the quantile function with the same
     ``rule``; the reported ``se`` is its width over ``2 t`` as in R. With
     replicate weights, each replicate re-estimates the quantile.
@@ -127,7 +129,7 @@ def quantile(
         raise InsafError(f"unknown quantile se method {se!r}; choose kernel or woodruff")
     return Estimates(
         [
-            _woodruff(sample, e, float(probs[i % len(probs)]), rule, ci_level)
+            _woodruff(sample, e, float(probs[i % len(probs)]), rule, confidence)
             for i, e in enumerate(result)
         ],
         by=result.by,
@@ -164,13 +166,14 @@ def _woodruff(
     )
 
 
+@renamed_keywords(ci_level="confidence")
 def median(
     survey: Survey,
     variable: str,
     *,
     rule: QuantileRule = "convey",
     se: QuantileSE = "kernel",
-    ci_level: float = 0.95,
+    confidence: float = 0.95,
     by: By = None,
     level: Level | str | None = None,
     variance: VarianceMethod = "auto",
@@ -184,7 +187,7 @@ def median(
         p=0.5,
         rule=rule,
         se=se,
-        ci_level=ci_level,
+        confidence=confidence,
         by=by,
         level=level,
         variance=variance,
