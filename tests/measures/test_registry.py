@@ -144,3 +144,11 @@ def test_the_registry_is_the_only_place_a_measure_is_named() -> None:
     ]
     found = [f for path in files if path.name != "registry.py" for f in _dispatch_by_name(path)]
     assert found == []
+
+
+def test_a_measure_shows_its_name_variable_and_the_options_given() -> None:
+    measure = m.Measure(name="FGT0", variable="income", line="line_pc")
+    assert repr(measure) == "Measure(name='fgt0', variable='income', line='line_pc')"
+    assert (
+        repr(m.Measure(name="gini", variable="income")) == "Measure(name='gini', variable='income')"
+    )

@@ -44,7 +44,7 @@ NAMES: tuple[str, ...] = PREPARED
 """The measures a ``Prepared`` sample estimates."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Measure(MeasureOptions):
     """One measure of one variable: ``name`` (one of ``NAMES``), ``variable`` and
     the options of ``MeasureOptions``.
@@ -63,6 +63,12 @@ class Measure(MeasureOptions):
         spec = spec_of(self.name, PREPARED)
         object.__setattr__(self, "name", spec.name)
         spec.arguments(self)
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{k}={v!r}" for k, v in self.given().items())
+        return (
+            f"Measure(name={self.name!r}, variable={self.variable!r}{', ' if given else ''}{given})"
+        )
 
     @property
     def columns(self) -> tuple[str, ...]:
