@@ -23,7 +23,13 @@ from typing import Any
 from insaf.errors import InsafError, Location
 from insaf.observatory.export import TOTAL
 from insaf.observatory.indicators import Catalogue
-from insaf.observatory.observations import Flag, Observation, key_of
+from insaf.observatory.observations import (
+    MAX_AREA_LENGTH,
+    MAX_COUNT,
+    Flag,
+    Observation,
+    key_of,
+)
 
 __all__ = [
     "ImportFailed",
@@ -64,9 +70,16 @@ class _Row:
         self.problems.append((loc, message))
         self.ok = False
 
-    def text(self, field: str) -> str:
+    def text(self, field: str, *, max_length: int | None = None) -> str:
         value = self.record.get(field)
-        return "" if value is None else str(value).strip()
+        text = "" if value is None else str(value).strip()
+        if "\x00" in text:
+            self._fail(field, "contains a NUL character")
+            return ""
+        if max_length is not None and len(text) > max_length:
+            self._fail(field, f"{len(text)} characters, longer than the {max_length} allowed")
+            return ""
+        return text
 
     def number(
         self, field: str, *, required: bool = False, minimum: float | None = None
@@ -132,12 +145,13 @@ def _observation(
         except KeyError:
             row._fail("indicator", f"unknown indicator '{code}'")
     period = row.integer("period", required=True, low=1900, high=2200)
+    area = row.text("area", max_length=MAX_AREA_LENGTH)
     flags = row.flags("flags")
     suppressed = Flag.SUPPRESSED in flags
     value = row.number("value", required=not suppressed)
     se = row.number("se", minimum=0)
     ci_low, ci_high = row.number("ci_low"), row.number("ci_high")
-    n = row.integer("n")
+    n = row.integer("n", high=MAX_COUNT)
     if suppressed and (value is not None or se is not None or n is not None):
         row._fail("value", "a suppressed observation must leave value, se and n empty")
     if ci_low is not None and ci_high is not None and ci_low > ci_high:
@@ -158,7 +172,7 @@ def _observation(
     return Observation(
         indicator=code,
         period=period,
-        area=row.text("area") or catalogue.area,
+        area=area or catalogue.area,
         disaggregation=tuple(dims.items()),
         value=value,
         se=se,

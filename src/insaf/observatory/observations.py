@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 __all__ = [
+    "MAX_AREA_LENGTH",
+    "MAX_COUNT",
     "Flag",
     "Observation",
     "SeriesKey",
@@ -22,6 +24,11 @@ __all__ = [
 ]
 
 Pairs = tuple[tuple[str, str], ...]
+
+MAX_AREA_LENGTH = 40
+"""The longest area code an observation may carry (the platform stores 40 characters)."""
+MAX_COUNT = 2**31 - 1
+"""The largest unweighted count ``n`` (a 32-bit integer column in the platform)."""
 
 
 class Flag(StrEnum):

@@ -3,9 +3,9 @@
 Every setting the platform reads is named here, once: ``INSAF_DATA`` (the data
 folder), ``INSAF_DEBUG``, ``INSAF_SECRET_KEY``, ``INSAF_ALLOWED_HOSTS``,
 ``INSAF_HTTPS``, ``INSAF_SECURE_COOKIES``, ``INSAF_LOGIN_ATTEMPTS``,
-``INSAF_LOGIN_WINDOW``, ``INSAF_PAGE_CACHE``, the ``INSAF_EMAIL_*`` settings of
-the mail that verifies a citizen's address, ``INSAF_JOB_TIME_LIMIT``,
-``INSAF_JOB_WORKERS`` and ``DATABASE_URL``.
+``INSAF_LOGIN_WINDOW``, ``INSAF_PAGE_CACHE``, ``INSAF_MAX_REQUEST_MB``, the
+``INSAF_EMAIL_*`` settings of the mail that verifies a citizen's address,
+``INSAF_JOB_TIME_LIMIT``, ``INSAF_JOB_WORKERS`` and ``DATABASE_URL``.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ SETTINGS: dict[str, str] = {
     "INSAF_EMAIL_FROM": "sender of the platform's mail (INSAF <no-reply@localhost>)",
     "INSAF_JOB_TIME_LIMIT": "seconds a background job (an impact statement) may run (600)",
     "INSAF_JOB_WORKERS": "background jobs run at the same time by the job worker (1)",
+    "INSAF_MAX_REQUEST_MB": "largest request body accepted, uploads included, in MB (10)",
     "DATABASE_URL": "postgres://user:password@host:port/name or sqlite:///path (default SQLite)",
 }
 

@@ -15,8 +15,9 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from insaf.web.core.api import Pagination, Whole, answers
 from insaf.web.council import accountability, presentation, queries
 from insaf.web.council import models as m
 
@@ -193,8 +194,8 @@ def _referral(r: m.Referral) -> dict[str, Any]:
     }
 
 
-@router.get("/referrals", response=list[ReferralOut])
-@paginate(LimitOffsetPagination)
+@router.get("/referrals", response=answers(list[ReferralOut]))
+@paginate(Pagination)
 def list_referrals(
     request: HttpRequest, status: str = "", kind: str = "", q: str = ""
 ) -> list[dict[str, Any]]:
@@ -211,19 +212,19 @@ def list_referrals(
     return [_referral(r) for r in rows]
 
 
-@router.get("/referrals/{code}", response=ReferralOut)
+@router.get("/referrals/{code}", response=answers(ReferralOut, lookup=True))
 def get_referral(request: HttpRequest, code: str) -> dict[str, Any]:
     return _referral(get_object_or_404(m.Referral, code=code))
 
 
-@router.get("/referrals/{code}/impact/{version}", response=StatementOut)
-def get_statement(request: HttpRequest, code: str, version: int) -> dict[str, Any]:
+@router.get("/referrals/{code}/impact/{version}", response=answers(StatementOut, lookup=True))
+def get_statement(request: HttpRequest, code: str, version: Whole) -> dict[str, Any]:
     statement = get_object_or_404(m.ImpactStatement, referral__code=code, version=version)
     return {**presentation.statement_record(statement), "impact": statement.impact}
 
 
-@router.get("/referrals/{code}/comments", response=list[CommentOut])
-@paginate(LimitOffsetPagination)
+@router.get("/referrals/{code}/comments", response=answers(list[CommentOut], lookup=True))
+@paginate(Pagination)
 def list_comments(request: HttpRequest, code: str, q: str = "") -> list[dict[str, Any]]:
     consultation = get_object_or_404(m.Consultation, referral__code=code)
     return [
@@ -261,13 +262,13 @@ def _opinion(o: m.Opinion) -> dict[str, Any]:
     }
 
 
-@router.get("/opinions", response=list[OpinionOut])
-@paginate(LimitOffsetPagination)
+@router.get("/opinions", response=answers(list[OpinionOut]))
+@paginate(Pagination)
 def list_opinions(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
     return [_opinion(o) for o in queries.opinions(q=q).prefetch_related("versions")]
 
 
-@router.get("/referrals/{code}/opinion", response=OpinionOut)
+@router.get("/referrals/{code}/opinion", response=answers(OpinionOut, lookup=True))
 def get_opinion(request: HttpRequest, code: str) -> dict[str, Any]:
     opinion = get_object_or_404(m.Opinion, referral__code=code, status=m.OpinionStatus.ADOPTED)
     return _opinion(opinion)
@@ -299,8 +300,8 @@ def _recommendation(r: m.Recommendation) -> dict[str, Any]:
     }
 
 
-@router.get("/recommendations", response=list[RecommendationOut])
-@paginate(LimitOffsetPagination)
+@router.get("/recommendations", response=answers(list[RecommendationOut]))
+@paginate(Pagination)
 def list_recommendations(
     request: HttpRequest,
     verdict: str = "",
@@ -312,8 +313,10 @@ def list_recommendations(
     return [_recommendation(r) for r in rows]
 
 
-@router.get("/referrals/{code}/recommendations/{number}", response=RecommendationOut)
-def get_recommendation(request: HttpRequest, code: str, number: int) -> dict[str, Any]:
+@router.get(
+    "/referrals/{code}/recommendations/{number}", response=answers(RecommendationOut, lookup=True)
+)
+def get_recommendation(request: HttpRequest, code: str, number: Whole) -> dict[str, Any]:
     rec = get_object_or_404(queries.recommendations(), opinion__referral__code=code, number=number)
     return _recommendation(rec)
 
@@ -351,8 +354,8 @@ def _commitment(c: m.Commitment) -> dict[str, Any]:
     }
 
 
-@router.get("/commitments", response=list[CommitmentOut])
-@paginate(LimitOffsetPagination)
+@router.get("/commitments", response=answers(list[CommitmentOut]))
+@paginate(Pagination)
 def list_commitments(
     request: HttpRequest, status: str = "", ministry: str = "", overdue: bool = False, q: str = ""
 ) -> list[dict[str, Any]]:
@@ -360,12 +363,12 @@ def list_commitments(
     return [_commitment(c) for c in rows.prefetch_related("milestones", "history")]
 
 
-@router.get("/commitments/{pk}", response=CommitmentOut)
-def get_commitment(request: HttpRequest, pk: int) -> dict[str, Any]:
+@router.get("/commitments/{pk}", response=answers(CommitmentOut, lookup=True))
+def get_commitment(request: HttpRequest, pk: Whole) -> dict[str, Any]:
     return _commitment(get_object_or_404(queries.commitments(), pk=pk))
 
 
-@router.get("/accountability", response=DashboardOut)
+@router.get("/accountability", response=answers(DashboardOut, lookup=True))
 def get_dashboard(request: HttpRequest, ministry: str = "") -> dict[str, Any]:
     found = get_object_or_404(m.Ministry, code=ministry) if ministry else None
     board = accountability.dashboard(ministry=found)
@@ -384,8 +387,8 @@ def get_dashboard(request: HttpRequest, ministry: str = "") -> dict[str, Any]:
     }
 
 
-@router.get("/petitions", response=list[PetitionOut])
-@paginate(LimitOffsetPagination)
+@router.get("/petitions", response=answers(list[PetitionOut]))
+@paginate(Pagination)
 def list_petitions(request: HttpRequest, status: str = "", q: str = "") -> list[dict[str, Any]]:
     return [
         {

@@ -11,11 +11,11 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.params.functions import Query as QueryParam
+from ninja.pagination import paginate
 from pydantic_core import to_json
 
-from insaf.observatory.observations import key_of, parse_key
+from insaf.observatory.observations import MAX_AREA_LENGTH, key_of, parse_key
+from insaf.web.core.api import Limit, Offset, Pagination, Year, answers
 from insaf.web.observatory import models as m
 from insaf.web.observatory.queries import published_indicator
 
@@ -97,10 +97,10 @@ class AssessmentOut(Schema):
 
 
 class ObservationFilters(Schema):
-    period: int | None = None
-    period_from: int | None = None
-    period_to: int | None = None
-    area: str | None = None
+    period: Year | None = None
+    period_from: Year | None = None
+    period_to: Year | None = None
+    area: str | None = Field(None, max_length=MAX_AREA_LENGTH)
     breakdown: str | None = Field(
         None, description="e.g. 'sex' or 'governorate+sex'; '' for totals"
     )
@@ -133,7 +133,7 @@ def _indicator(ind: m.Indicator) -> dict[str, Any]:
     }
 
 
-@router.get("/frameworks", response=list[FrameworkOut])
+@router.get("/frameworks", response=answers(list[FrameworkOut], params=False, cached=True))
 def list_frameworks(request: HttpRequest) -> list[dict[str, Any]]:
     out = []
     for fw in m.Framework.objects.prefetch_related("nodes__indicators", "nodes__parent"):
@@ -159,8 +159,8 @@ def list_frameworks(request: HttpRequest) -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/indicators", response=list[IndicatorOut])
-@paginate(LimitOffsetPagination)
+@router.get("/indicators", response=answers(list[IndicatorOut], cached=True))
+@paginate(Pagination)
 def list_indicators(
     request: HttpRequest, framework: str | None = None, headline: bool | None = None
 ) -> list[dict[str, Any]]:
@@ -172,7 +172,7 @@ def list_indicators(
     return [_indicator(i) for i in rows]
 
 
-@router.get("/indicators/{code}", response=IndicatorOut)
+@router.get("/indicators/{code}", response=answers(IndicatorOut, lookup=True, cached=True))
 def get_indicator(request: HttpRequest, code: str) -> dict[str, Any]:
     ind = get_object_or_404(m.Indicator.objects.prefetch_related("nodes__framework"), code=code)
     return _indicator(ind)
@@ -186,13 +186,16 @@ class ObservationPage(Schema):
 _COLUMNS = ("period", "area", "breakdown", "key", "value", "se", "ci_low", "ci_high", "n")
 
 
-@router.get("/indicators/{code}/observations", response=ObservationPage)
+@router.get(
+    "/indicators/{code}/observations",
+    response=answers(ObservationPage, lookup=True, cached=True),
+)
 def list_observations(
     request: HttpRequest,
     code: str,
     filters: Query[ObservationFilters],
-    limit: int = QueryParam(100, ge=1),
-    offset: int = QueryParam(0, ge=0),
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> HttpResponse:
     """Observations of one indicator, ordered by breakdown, key and period; ``limit`` and
     ``offset`` page through them.
@@ -265,7 +268,10 @@ def list_observations(
     )
 
 
-@router.get("/indicators/{code}/progress", response=list[AssessmentOut])
+@router.get(
+    "/indicators/{code}/progress",
+    response=answers(list[AssessmentOut], lookup=True, cached=True),
+)
 def list_progress(
     request: HttpRequest, code: str, method: str | None = None
 ) -> list[dict[str, Any]]:

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from insaf.observatory.observations import MAX_AREA_LENGTH
+
 
 class Rights(models.TextChoices):
     STRUCTURAL = "structural", _("Structural")
@@ -170,7 +172,7 @@ class Observation(models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
     period = models.PositiveSmallIntegerField()
-    area = models.CharField(max_length=40)
+    area = models.CharField(max_length=MAX_AREA_LENGTH)
     breakdown = models.CharField(max_length=120, blank=True)
     key = models.CharField(max_length=300, blank=True)
     value = models.FloatField(null=True, blank=True)
@@ -213,7 +215,7 @@ class Assessment(models.Model):
     """The progress of one series (total or a group) by one method."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="assessments")
-    area = models.CharField(max_length=40)
+    area = models.CharField(max_length=MAX_AREA_LENGTH)
     breakdown = models.CharField(max_length=120, blank=True)
     key = models.CharField(max_length=300, blank=True)
     method = models.CharField(max_length=20, choices=ProgressMethod.choices)
