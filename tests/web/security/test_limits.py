@@ -40,10 +40,16 @@ HUGE = "9" * 40
     ],
 )
 def test_nul_in_path_or_query_is_a_400(observatory: None, client: Client, url: str) -> None:
-    response = client.get(url, **HOST)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en", **HOST)
     assert response.status_code == 400
     if url.startswith("/api/"):
         assert response.json() == {"detail": "The request contains a NUL character."}
+
+
+def test_the_refusal_is_in_the_visitors_language(client: Client) -> None:
+    response = client.get("/ar/search/?q=%00", **HOST)
+    assert response.status_code == 400
+    assert response.content.decode() == "يحتوي الطلب على المحرف الصفري (NUL)."
 
 
 def test_nul_in_a_form_field_is_a_400(client: Client) -> None:
@@ -110,7 +116,10 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(
     )
     assert response.status_code == 413
     response = client.post(
-        "/api/observatory/indicators", data=b"x" * (1024 * 1024 + 1), content_type="text/plain"
+        "/api/observatory/indicators",
+        data=b"x" * (1024 * 1024 + 1),
+        content_type="text/plain",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 413
     assert "larger than 1 MB" in response.json()["detail"]
