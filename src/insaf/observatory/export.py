@@ -17,12 +17,18 @@ catalogue dimension's SDMX id, with ``_T`` for "total"), ``TIME_PERIOD``,
 ``OBS_VALUE`` and the attributes ``UNIT_MEASURE``, ``OBS_STATUS``,
 ``CONF_STATUS`` (``C`` for a suppressed cell, ``F`` otherwise), ``STD_ERR``,
 ``LOWER_BOUND``, ``UPPER_BOUND`` and ``OBS_COUNT``.
+
+Every CSV cell the platform writes (these files, and the council's lists)
+goes through ``csv_safe``: text a spreadsheet would run as a formula (it
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, and is not
+a number) is prefixed with an apostrophe, so it is shown, never run.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
@@ -34,6 +40,7 @@ __all__ = [
     "TOTAL",
     "csv_header",
     "csv_line",
+    "csv_safe",
     "public_record",
     "sdmx_header",
     "sdmx_rows",
@@ -115,15 +122,39 @@ def tidy_rows(
         ]
 
 
+def csv_safe(value: Any) -> str:
+    """A cell as text; one that starts like a formula is prefixed with ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and not math.isfinite(value):
+        return ""
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _safe(row: Sequence[Any]) -> list[str]:
+    return [csv_safe(value) for value in row]
+
+
 def write_csv(
     observations: Iterable[Observation], out: TextIO, *, dimensions: Sequence[str]
 ) -> int:
     """Write the tidy CSV; returns the number of rows written."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(csv_header(dimensions))
+    writer.writerow(_safe(csv_header(dimensions)))
     count = 0
     for row in tidy_rows(observations, dimensions):
-        writer.writerow(row)
+        writer.writerow(_safe(row))
         count += 1
     return count
 
@@ -176,16 +207,16 @@ def write_sdmx_csv(
 ) -> int:
     """Write SDMX-CSV; returns the number of rows written."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(sdmx_header(catalogue))
+    writer.writerow(_safe(sdmx_header(catalogue)))
     count = 0
     for row in sdmx_rows(observations, catalogue):
-        writer.writerow(row)
+        writer.writerow(_safe(row))
         count += 1
     return count
 
 
 def csv_line(row: Sequence[str]) -> str:
-    """One CSV line (for streaming responses)."""
+    """One CSV line (for streaming responses), every cell through ``csv_safe``."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(row)
+    csv.writer(buffer, lineterminator="\n").writerow(_safe(row))
     return buffer.getvalue()

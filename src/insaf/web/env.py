@@ -3,9 +3,10 @@
 Every setting the platform reads is named here, once: ``INSAF_DATA`` (the data
 folder), ``INSAF_DEBUG``, ``INSAF_SECRET_KEY``, ``INSAF_ALLOWED_HOSTS``,
 ``INSAF_HTTPS``, ``INSAF_SECURE_COOKIES``, ``INSAF_LOGIN_ATTEMPTS``,
-``INSAF_LOGIN_WINDOW``, ``INSAF_PAGE_CACHE``, ``INSAF_MAX_REQUEST_MB``, the
-``INSAF_EMAIL_*`` settings of the mail that verifies a citizen's address,
-``INSAF_JOB_TIME_LIMIT``, ``INSAF_JOB_WORKERS`` and ``DATABASE_URL``.
+``INSAF_LOGIN_WINDOW``, ``INSAF_PROXY_HOPS``, ``INSAF_CLIENT_IP_HEADER``,
+``INSAF_PAGE_CACHE``, ``INSAF_MAX_REQUEST_MB``, the ``INSAF_EMAIL_*`` settings
+of the mail that verifies a citizen's address, ``INSAF_JOB_TIME_LIMIT``,
+``INSAF_JOB_WORKERS`` and ``DATABASE_URL``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = [
     "env_list",
     "env_str",
     "page_cache",
+    "proxy_settings",
     "secret_key",
 ]
 
@@ -40,6 +42,13 @@ SETTINGS: dict[str, str] = {
     "INSAF_SECURE_COOKIES": "0 to send session and CSRF cookies over plain HTTP (on by default)",
     "INSAF_LOGIN_ATTEMPTS": "failed logins allowed per account and per address in the window (5)",
     "INSAF_LOGIN_WINDOW": "seconds over which failed logins are counted (900)",
+    "INSAF_PROXY_HOPS": (
+        "proxies in front of the platform that append to X-Forwarded-For; the client is that "
+        "many values from the right (0: trust no header, use the connection's address)"
+    ),
+    "INSAF_CLIENT_IP_HEADER": (
+        "a header one trusted proxy sets to the client's address, e.g. X-Real-IP (none)"
+    ),
     "INSAF_PAGE_CACHE": "public pages and API answers cached in sqlite (default), memory or off",
     "INSAF_EMAIL": "how mail is sent: console (default: printed on the server's output) or smtp",
     "INSAF_EMAIL_HOST": "SMTP server (localhost)",
@@ -99,6 +108,20 @@ def email_backend() -> str:
     if name not in _EMAIL_BACKENDS:
         raise InsafError(f"INSAF_EMAIL={name!r}: expected console or smtp")
     return _EMAIL_BACKENDS[name]
+
+
+def proxy_settings() -> tuple[int, str]:
+    """``(INSAF_PROXY_HOPS, INSAF_CLIENT_IP_HEADER)``: which proxy header names the client.
+
+    Both unset (the default) trusts no header; setting both is refused.
+    """
+    hops = env_int("INSAF_PROXY_HOPS", 0)
+    header = env_str("INSAF_CLIENT_IP_HEADER", "").strip()
+    if hops < 0:
+        raise InsafError(f"INSAF_PROXY_HOPS={hops}: expected 0 or more proxies")
+    if hops and header:
+        raise InsafError("set INSAF_PROXY_HOPS or INSAF_CLIENT_IP_HEADER, not both")
+    return hops, header
 
 
 def data_dir() -> Path:

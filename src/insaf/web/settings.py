@@ -21,6 +21,7 @@ from insaf.web.env import (
     env_list,
     env_str,
     page_cache,
+    proxy_settings,
     secret_key,
 )
 
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_q",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "insaf.web.core",
     "insaf.web.accounts",
     "insaf.web.observatory",
@@ -139,6 +142,9 @@ LOGIN_REDIRECT_URL = "observatory:home"
 LOGOUT_REDIRECT_URL = "observatory:home"
 LOGIN_ATTEMPTS = env_int("INSAF_LOGIN_ATTEMPTS", 5)
 LOGIN_WINDOW = env_int("INSAF_LOGIN_WINDOW", 900)
+# Which proxy header names the client's address (insaf.web.core.network): none by default.
+PROXY_HOPS, CLIENT_IP_HEADER = proxy_settings()
+OTP_TOTP_ISSUER = "INSAF"  # the name authenticator applications show beside the code
 
 # Mail: the link that verifies a citizen's address (printed on the console by default).
 EMAIL_BACKEND = email_backend()

@@ -9,6 +9,7 @@ from django.urls import include, path
 from ninja import NinjaAPI
 
 from insaf import __version__
+from insaf.web.accounts.views import admin_login
 from insaf.web.council.api import router as council_router
 from insaf.web.observatory.api import router as observatory_router
 
@@ -35,6 +36,7 @@ admin.site.site_title = "INSAF"
 
 urlpatterns = [
     path("api/", api.urls),
+    path("admin/login/", admin_login, name="admin_login"),  # the platform's throttled login
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
     path("sdmx/", include("insaf.web.observatory.sdmx_urls")),

@@ -272,6 +272,16 @@ def test_uploads_are_size_and_type_limited(cycle: Council) -> None:
     assert client_for(c.citizens[0]).get("/en/council/referrals/new/").status_code == 403
 
 
+def test_comments_are_rate_limited_with_429_and_retry_after(cycle: Council) -> None:
+    m.Rules.objects.create(comments_per_hour=1)
+    referral = m.Referral.objects.get(title_en="A social pension")
+    citizen = client_for(cycle.citizens[3])
+    url = f"/en/council/referrals/{referral.code}/consultation/comment/"
+    assert citizen.post(url, {"text": "First", "kind": "comment"}).status_code == 302
+    limited = citizen.post(url, {"text": "Second", "kind": "comment"})
+    assert limited.status_code == 429 and limited["Retry-After"] == "3600"
+
+
 def test_supports_are_rate_limited_with_429(cycle: Council) -> None:
     c = cycle
     m.Rules.objects.create(actions_per_hour=2)

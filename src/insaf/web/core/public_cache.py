@@ -24,7 +24,8 @@ The response carries ``ETag`` (from the key), ``Last-Modified`` (the last
 change), ``Cache-Control: no-cache`` (a browser must ask again, and is answered
 ``304 Not Modified`` with no body while nothing changed) and ``Vary: Cookie``.
 A request whose ``If-None-Match`` or ``If-Modified-Since`` still holds gets the
-304 before the view runs. Downloads (streamed) get the same validators and
+304 before the view runs; ``If-None-Match: *`` gets it only once the view has
+found the resource (a 404 stays a 404). Downloads (streamed) get the same validators and
 304s; their bodies are not stored. Only complete ``200`` answers that set no
 cookie and used no CSRF token are stored, and only when asked for a second
 time within ten minutes (the first request leaves a small marker that
@@ -86,6 +87,12 @@ def _last_modified(version: versions.Version) -> int | None:
     return second if second <= time.time() else None
 
 
+def _if_none_match(request: HttpRequest) -> list[str]:
+    """The entity tags of ``If-None-Match`` (weak ones compared as strong, as for a GET)."""
+    header = request.META.get("HTTP_IF_NONE_MATCH")
+    return [] if header is None else [t.removeprefix("W/") for t in parse_etags(header)]
+
+
 class _Entry:
     __slots__ = ("etag", "key", "last_modified")
 
@@ -110,6 +117,11 @@ class PublicCacheMiddleware:
                 return response
             if response.status_code == 200:
                 self._store(request, response, entry)
+                if "*" in _if_none_match(request):
+                    # "any current representation": known only now that the view found one
+                    not_modified: HttpResponseBase = HttpResponseNotModified()
+                    self._validators(not_modified, entry)
+                    return not_modified
             return response
 
     def process_view(
@@ -147,10 +159,14 @@ class PublicCacheMiddleware:
 
     @staticmethod
     def _not_modified(request: HttpRequest, entry: _Entry) -> bool:
-        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-        if if_none_match is not None:
-            tags = [t.removeprefix("W/") for t in parse_etags(if_none_match)]
-            return "*" in tags or entry.etag in tags
+        """Whether the validators the client holds are current (decided before the view runs).
+
+        ``If-None-Match: *`` asks whether the resource exists at all, which only
+        the view knows (a code may name no indicator): it is answered after the
+        view, a 304 only for a ``200`` (see ``__call__``), the 404 unchanged.
+        """
+        if request.META.get("HTTP_IF_NONE_MATCH") is not None:
+            return entry.etag in _if_none_match(request)
         since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
         return (
             since is not None and entry.last_modified is not None and entry.last_modified <= since

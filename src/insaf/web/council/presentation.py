@@ -8,7 +8,6 @@ spreadsheet would run as a formula are prefixed with an apostrophe).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -446,26 +445,6 @@ def commitment_context(
 
 
 # -- CSV ------------------------------------------------------------------------------------
-
-
-def csv_safe(value: Any) -> Any:
-    """A cell as text; one that starts like a formula is prefixed with ``'``."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and not math.isfinite(value):
-        return ""
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 REFERRAL_COLUMNS = (

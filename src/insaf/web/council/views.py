@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from insaf.observatory.export import csv_safe
 from insaf.web.council import access, accountability, presentation, queries
 from insaf.web.council import forms as f
 from insaf.web.council import models as m
@@ -335,7 +336,7 @@ def _csv(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) ->
         for row in rows:
             buffer.seek(0)
             buffer.truncate()
-            writer.writerow([presentation.csv_safe(v) for v in row])
+            writer.writerow([csv_safe(v) for v in row])
             yield buffer.getvalue()
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

@@ -26,6 +26,9 @@ from insaf.web.council import models as m
 from insaf.web.council.demo import example_scenario
 from insaf.web.council.services import RateLimited, RuleError
 
+RETRY_AFTER = "3600"
+"""Seconds a rate-limited account waits (the limits count the last hour's actions)."""
+
 
 def _login(request: HttpRequest) -> HttpResponse | None:
     if request.user.is_authenticated:
@@ -253,9 +256,12 @@ def comment_post(request: HttpRequest, code: str) -> HttpResponse:
         )
         if done:
             return redirect(f"{reverse('council:consultation', args=[code])}#comment-{done.pk}")
-    status = 429 if getattr(request, "rate_limited", False) else 400
+    limited = getattr(request, "rate_limited", False)
     context = presentation.consultation_context(request, consultation, form=form)
-    return render(request, "council/consultation.html", context, status=status)
+    response = render(request, "council/consultation.html", context, status=429 if limited else 400)
+    if limited:
+        response["Retry-After"] = RETRY_AFTER
+    return response
 
 
 def _comment(pk: int) -> m.Comment:
@@ -288,7 +294,7 @@ def comment_support(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _too_many(request: HttpRequest, to: str) -> HttpResponse:
     response = render(request, "council/too_many.html", {"back": to}, status=429)
-    response["Retry-After"] = "3600"
+    response["Retry-After"] = RETRY_AFTER
     return response
 
 
