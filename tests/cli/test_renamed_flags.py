@@ -73,3 +73,13 @@ def test_old_flags_are_not_in_help() -> None:
 def test_positional_survey_is_called_survey() -> None:
     result = runner.invoke(app, ["estimate", "--help"], env={"COLUMNS": "200"})
     assert "SURVEY" in result.stdout and "DATA" not in result.stdout
+
+
+def test_the_old_ci_level_flag_out_of_range_is_one_line_not_a_traceback() -> None:
+    """``insaf estimate --ci-level 7`` (as reported): a warning and a one-line error."""
+    args = ["estimate", *SINGLE, "--measure", "total", "--var", "weight", "--ci-level", "7"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == ["error: --confidence must be between 0 and 1 (e.g. 0.95), not 7.0"]

@@ -134,14 +134,14 @@ class Engine:
                 raise DataError(
                     f"instrument {instrument.id!r}: {exc.message}", self.scenario.locate(where)
                 ) from None
-            self._check_finite(instrument.id, flows)
+            if not (np.all(np.isfinite(flows.benefit)) and np.all(np.isfinite(flows.fiscal))):
+                raise DataError(
+                    f"instrument {instrument.id!r} gives non-finite amounts (an infinite or "
+                    "undefined parameter or eligibility?)",
+                    self.scenario.locate(where),
+                )
             self._direct[key] = flows
         return self._direct[key]
-
-    @staticmethod
-    def _check_finite(instrument: str, flows: Flows) -> None:
-        if not (np.all(np.isfinite(flows.benefit)) and np.all(np.isfinite(flows.fiscal))):
-            raise DataError(f"instrument {instrument!r} gives non-finite amounts")
 
     def _terms(self, policy: Policy) -> list[Term]:
         terms: list[Term] = []

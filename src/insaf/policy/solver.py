@@ -104,15 +104,30 @@ def _objective(
         def measure(state: State) -> float:
             return float(np.dot(factor, state.change))
 
+    where = engine.scenario.locate(("reforms", policy.name, "solve"))
+
     def f(x: float) -> float:
         try:
             changed = with_parameter(instrument, solve.path, x)
         except ValidationError as exc:
             raise SolveError(
-                f"{solve.parameter} = {x:g} is not a valid value "
+                f"{where}: {solve.parameter} = {x:g} is not a valid value "
                 f"({exc.errors(include_url=False)[0]['msg']}); give bounds"
             ) from None
-        return measure(engine.run(policy.replace(changed), baseline))
+        try:
+            value = measure(engine.run(policy.replace(changed), baseline))
+        except InsafError as exc:
+            raise SolveError(
+                f"{where}: solving {solve.parameter} in reform {policy.name!r} failed at "
+                f"{solve.parameter} = {x:g}: {exc}"
+            ) from None
+        if not np.isfinite(value):
+            raise SolveError(
+                f"{where}: with {solve.parameter} = {x:g} the {solve.target} target of reform "
+                f"{policy.name!r} is not a finite number (an infinite parameter or eligibility "
+                f"in instrument {solve.instrument!r}?); give bounds"
+            )
+        return value
 
     return f, size
 
@@ -132,6 +147,12 @@ def solve(
     instrument = policy.get(spec.instrument)
     assert instrument is not None
     start = float(parameter_value(instrument, spec.path))
+    if not np.isfinite(start):
+        where = engine.scenario.locate(("reforms", policy.name, "solve"))
+        raise SolveError(
+            f"{where}: {spec.parameter} starts at {start:g} in reform {policy.name!r}; "
+            "give a finite value or bounds"
+        )
     f, size = _objective(engine, policy, baseline, spec, welfare, scale)
     calls = 0
 

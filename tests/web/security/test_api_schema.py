@@ -25,7 +25,7 @@ from insaf.web.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
-MAX_EXAMPLES = 40
+MAX_EXAMPLES = 25
 
 
 @pytest.fixture

@@ -248,6 +248,13 @@ def test_staff_turn_the_second_factor_on_and_then_need_a_code(
     assert login(client, "aya").status_code == 302
 
 
+def test_devices_are_not_managed_in_the_administration_site(client: Client) -> None:
+    make_user("root", "administrator")
+    login(client, "root")
+    assert client.get("/admin/", **HOST).status_code == 200
+    assert client.get("/admin/otp_totp/totpdevice/", **HOST).status_code == 404
+
+
 def test_second_factor_page_is_for_staff_only(client: Client) -> None:
     assert client.get("/en/accounts/second-factor/", **HOST).status_code == 302
     make_user("citizen", "public")

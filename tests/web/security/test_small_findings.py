@@ -12,7 +12,7 @@ from insaf.observatory import Observation
 
 pytestmark = pytest.mark.django_db
 HOST = {"HTTP_HOST": "127.0.0.1"}
-FORMULA = "=HYPERLINK(\"http://x\",\"y\")"
+FORMULA = '=HYPERLINK("http://x","y")'
 
 
 @pytest.fixture
@@ -94,9 +94,7 @@ def test_if_none_match_star_is_no_304_for_a_missing_resource(
     assert client.get(url, HTTP_IF_NONE_MATCH="*", **HOST).status_code == 404
 
 
-@pytest.mark.parametrize(
-    "url", ["/en/indicators/POV_NAT/", "/api/observatory/indicators/POV_NAT"]
-)
+@pytest.mark.parametrize("url", ["/en/indicators/POV_NAT/", "/api/observatory/indicators/POV_NAT"])
 def test_if_none_match_star_is_a_304_for_an_existing_resource(
     observatory: None, client: Client, url: str
 ) -> None:
