@@ -114,4 +114,6 @@ def test_signups_are_throttled_like_logins(client: Client) -> None:
     for i in range(9):
         assert sign_up(client, f"other{i}@example.org") == 302
     assert sign_up(client, "one-more@example.org") == 429
-    assert login(client, "someone") == 429
+    # but logins of other accounts from that address are not locked (docs/security.md):
+    # the address may be a proxy's, shared by everyone behind it
+    assert login(client, "someone") == 200
