@@ -43,7 +43,7 @@ def figures(households: int, seed: int, year: int) -> dict[str, float]:
     pc = hh["consumption_pc"].to_numpy()
     real = pc / hh["price_index"].to_numpy()
     cpi = float(survey.policy["prices"]["cpi"])
-    persons = survey.frame(["age", "attending_school"], level="person")
+    persons = survey.frame(["age", "attending_school"], unit="person")
     teens = persons.filter((pl.col("age") >= 12) & (pl.col("age") <= 17))
     hw = hh["weight"].to_numpy()
     return {

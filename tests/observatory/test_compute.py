@@ -41,7 +41,7 @@ def test_every_breakdown_is_computed(survey: object) -> None:
 def test_values_match_a_direct_weighted_computation(survey: object) -> None:
     s = survey
     persons = s.frame(
-        ["age", "attending_school", "sex", "consumption_pc", "poverty_line"], level="person"
+        ["age", "attending_school", "sex", "consumption_pc", "poverty_line"], unit="person"
     )  # type: ignore[attr-defined]
     got = {
         (o.indicator, o.key): o

@@ -13,6 +13,6 @@ def test_person_rule_on_household_columns_only() -> None:
     data = PolicyData.build(survey)
     urban = data.condition("urban = 1", "person")
     assert survey.persons is not None and survey.households is not None
-    expected = survey.frame(["urban"], level="person").get_column("urban").to_numpy() == 1
+    expected = survey.frame(["urban"], unit="person").get_column("urban").to_numpy() == 1
     assert urban.shape == (survey.persons.height,)
     np.testing.assert_array_equal(urban, expected)

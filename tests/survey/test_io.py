@@ -215,6 +215,6 @@ def test_unknown_format(tmp_path: Path) -> None:
 
 
 def test_person_frame_of_household_columns_only() -> None:
-    frame = survey().frame(["governorate"], level="person")
+    frame = survey().frame(["governorate"], unit="person")
     assert frame.height == 5
     assert frame.get_column("governorate").to_list() == ["العاصمة", "العاصمة", "الشمال", None, None]

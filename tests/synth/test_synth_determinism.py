@@ -91,7 +91,7 @@ def test_attendance_improves() -> None:
     rates = []
     for year in (2019, 2024):
         survey = synthesize(20_000, 7, year)
-        frame = survey.frame(["attending_school", "age"], level="person")
+        frame = survey.frame(["attending_school", "age"], unit="person")
         teens = frame.filter((pl.col("age") >= 12) & (pl.col("age") <= 17))
         rates.append(np.average(teens["attending_school"], weights=teens["weight"]))
     assert rates[1] > rates[0] + 0.02

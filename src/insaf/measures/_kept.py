@@ -160,7 +160,7 @@ def base(survey: Survey, level: Level) -> Base:
 def _base(survey: Survey, level: Level) -> Base:
     design = survey.design
     where = Location(file=survey.path)
-    frame = survey.frame(level=level)
+    frame = survey.frame(unit=level)
     w = numeric(frame, design.weight, Location(file=survey.path, column=design.weight), "weight")
     if np.any(w < 0):
         raise DataError(
@@ -233,7 +233,7 @@ def replication(
 def _supplied(survey: Survey, level: Level, arrays: DesignArrays) -> Replication:
     reps = survey.design.replicates
     assert reps is not None
-    frame = survey.frame(level=level)
+    frame = survey.frame(unit=level)
     unit_reps = np.column_stack(
         [
             numeric(frame, c, Location(file=survey.path, column=c), "replicate weight")
@@ -272,7 +272,7 @@ def domains(survey: Survey, level: Level, by: Sequence[str]) -> Domains:
 
 
 def _domains(survey: Survey, level: Level, by: tuple[str, ...]) -> Domains:
-    keys = survey.frame(list(by), level=level).select(list(by))
+    keys = survey.frame(list(by), unit=level).select(list(by))
     for c in by:
         missing = keys.get_column(c).null_count()
         if missing:

@@ -173,7 +173,7 @@ def prepare(
             among_cols = pl.sql_expr(among).meta.root_names()
         except Exception as exc:  # polars raises several types for a bad expression
             raise DataError(f"among: not a valid SQL expression: {exc}", where) from None
-    frame = survey.frame(list(dict.fromkeys([*variables.values(), *among_cols])), level=unit)
+    frame = survey.frame(list(dict.fromkeys([*variables.values(), *among_cols])), unit=unit)
     inside: BoolArray | None = None
     if among is not None:
         try:
@@ -337,7 +337,7 @@ def with_groups(
     ``prepare``), and the groups themselves (one row per code)."""
     if not by:
         raise DataError("a decomposition needs at least one group column")
-    keys = survey.frame(list(by), level=level).select(list(by))
+    keys = survey.frame(list(by), unit=level).select(list(by))
     for c in by:
         labels(keys, c, Location(file=survey.path, column=c), "group")
     groups = keys.unique().sort(list(by))

@@ -135,7 +135,7 @@ def deprivations(
     key = _household_key(survey, spec, household)
     base = Level.PERSON if survey.persons is not None else Level.HOUSEHOLD
     needed = list(dict.fromkeys(c for ind in spec.indicators for c in ind.columns()))
-    frame = survey.frame([key, *needed], level=base)
+    frame = survey.frame([key, *needed], unit=base)
     where = Location(file=survey.path)
     columns = [_indicator(frame, ind, key, where) for ind in spec.indicators]
     weights = spec.weights()

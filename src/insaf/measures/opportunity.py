@@ -170,7 +170,7 @@ def _prepared(
     if not circumstances:
         raise InsafError("the HOI needs at least one circumstance")
     frame = survey.frame(
-        [*categorical, *(pl.sql_expr(among).meta.root_names() if among else [])], level=level
+        [*categorical, *(pl.sql_expr(among).meta.root_names() if among else [])], unit=level
     )
     eligible = (
         frame.select(pl.sql_expr(among).fill_null(False)).to_series()

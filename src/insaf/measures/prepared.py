@@ -276,7 +276,7 @@ def prepare(
     """
     names = [variables] if isinstance(variables, str) else list(dict.fromkeys(variables))
     unit = _kept.unit_level(survey, level)
-    frame = survey.frame(names, level=unit)
+    frame = survey.frame(names, unit=unit)
     columns = {
         name: _kept.numeric(frame, name, Location(file=survey.path, column=name), "variable")
         for name in names

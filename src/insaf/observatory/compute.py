@@ -81,7 +81,7 @@ def _dimension_columns(survey: Survey, catalogue: Catalogue, level: Level) -> li
             continue
         if dim.quantiles:
             people = survey.frame(
-                [variable], level=Level.PERSON if survey.persons is not None else level
+                [variable], unit=Level.PERSON if survey.persons is not None else level
             )
             cuts = _weighted_cuts(
                 people.get_column(variable).to_numpy().astype(float),
@@ -137,7 +137,7 @@ def prepare_survey(survey: Survey, catalogue: Catalogue) -> dict[Level, Survey]:
         if level is Level.PERSON and survey.households is not None:
             available |= set(survey.columns(Level.HOUSEHOLD))
         columns = sorted(c for c in needed - set(derived) if c in available)
-        frame = survey.frame(columns, level=level)
+        frame = survey.frame(columns, unit=level)
         try:
             flat = frame.with_columns(exprs)
             for expr in derived.values():  # in order: a derived column may use an earlier one

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, Location
 from insaf.survey.design import Design
 from insaf.survey.metadata import Label, Metadata
@@ -91,49 +92,50 @@ class Survey:
         """Persons when the survey has a person table, else households."""
         return Level.PERSON if self.persons is not None else Level.HOUSEHOLD
 
-    def table(self, level: Level | str) -> Table:
-        """The table at ``level``; an error naming the level when it is absent."""
-        level = Level(level)
-        table = self.persons if level is Level.PERSON else self.households
+    @renamed_keywords(level="unit")
+    def table(self, unit: Unit | str) -> Table:
+        """The table of ``unit`` (person, household); an error naming it when it is absent."""
+        unit = Unit(unit)
+        table = self.persons if unit is Unit.PERSON else self.households
         if table is None:
-            raise DataError(f"this survey has no {level.value} table", Location(file=self.path))
+            raise DataError(f"this survey has no {unit.value} table", Location(file=self.path))
         return table
 
-    def columns(self, level: Level | str) -> list[str]:
-        """Columns reachable at ``level``: its own, plus household columns for persons."""
-        level = Level(level)
-        own = self.table(level).frame.columns
-        if level is Level.PERSON and self.households is not None:
+    @renamed_keywords(level="unit")
+    def columns(self, unit: Unit | str) -> list[str]:
+        """Columns reachable for ``unit``: its own, plus household columns for persons."""
+        unit = Unit(unit)
+        own = self.table(unit).frame.columns
+        if unit is Unit.PERSON and self.households is not None:
             return own + [c for c in self.households.frame.columns if c not in own]
         return list(own)
 
     # -- data for estimation ----------------------------------------------------------
 
-    def frame(
-        self, columns: Sequence[str] = (), *, level: Level | str | None = None
-    ) -> pl.DataFrame:
-        """Columns at ``level`` together with the design columns, one row per unit.
+    @renamed_keywords(level="unit")
+    def frame(self, columns: Sequence[str] = (), *, unit: Unit | str | None = None) -> pl.DataFrame:
+        """Columns of ``unit`` together with the design columns, one row per unit.
 
         For persons, household columns (design columns included) are carried to
         each member through the household key. Row order is the order of the
         unit's table. An unknown column raises an error that names it and the
         columns that exist.
         """
-        level = Level(level) if level is not None else self.default_level
-        unit = self.table(level)
+        level = Unit(unit) if unit is not None else self.default_level
+        table = self.table(level)
         wanted = list(dict.fromkeys([*columns, *self.design.columns]))
-        own = [c for c in wanted if c in unit.frame.columns]
-        borrowed = [c for c in wanted if c not in unit.frame.columns]
+        own = [c for c in wanted if c in table.frame.columns]
+        borrowed = [c for c in wanted if c not in table.frame.columns]
         households = self.households
-        if borrowed and level is Level.PERSON and households is not None and unit is not households:
+        if borrowed and level is Unit.PERSON and households is not None and table is not households:
             self._unknown([c for c in borrowed if c not in households.frame.columns], level)
             index = pl.Series("_household", self.household_index())
             carried = households.frame.select(borrowed).select(pl.all().gather(index))
             if not own:  # a frame of no columns has no rows either
                 return carried.select(wanted)
-            return pl.concat([unit.frame.select(own), carried], how="horizontal").select(wanted)
+            return pl.concat([table.frame.select(own), carried], how="horizontal").select(wanted)
         self._unknown(borrowed, level)
-        return unit.frame.select(wanted)
+        return table.frame.select(wanted)
 
     def household_index(self) -> npt.NDArray[np.int64]:
         """For each person row, the row of their household in the household table.
@@ -214,9 +216,10 @@ class Survey:
     def n_persons(self) -> int | None:
         return self.persons.height if self.persons is not None else None
 
-    def population(self, level: Level | str | None = None) -> float:
-        """The weighted number of units at ``level`` (sum of weights)."""
-        weights = self.frame(level=level).get_column(self.design.weight)
+    @renamed_keywords(level="unit")
+    def population(self, unit: Unit | str | None = None) -> float:
+        """The weighted number of ``unit`` (sum of weights)."""
+        weights = self.frame(unit=unit).get_column(self.design.weight)
         total = weights.cast(pl.Float64, strict=False).sum()
         return float(total) if total is not None else 0.0
 
