@@ -10,6 +10,7 @@ import pytest
 
 PACKAGES = [
     "insaf",
+    "insaf.disclosure",
     "insaf.errors",
     "insaf.measures",
     "insaf.observatory",

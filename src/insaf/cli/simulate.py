@@ -13,6 +13,7 @@ from insaf.cli.i18n import _, language, set_language
 from insaf.cli.tables import short
 from insaf.measures import Estimate
 from insaf.policy import load_scenario, open_scenario_survey, simulate
+from insaf.policy.public import DEFAULT_RULES, public_impact
 from insaf.policy.solver import Solved
 from insaf.reports import write_impact
 from insaf.rights import assess_rights
@@ -59,6 +60,14 @@ def simulate_command(
             show_default=False,
         ),
     ] = None,
+    no_disclosure: Annotated[
+        bool,
+        typer.Option(
+            "--no-disclosure",
+            help="Write every cell, even those below the minimum count (your own use only; "
+            "the output says it is not disclosure-controlled).",
+        ),
+    ] = False,
 ) -> None:
     """Simulate the baseline and every reform of a scenario and write the social impact.
 
@@ -67,11 +76,15 @@ def simulate_command(
     report.html (a policy brief, right-to-left in Arabic). Each reform gets a
     human rights assessment (minimum core, non-discrimination,
     non-retrogression, resources; participation is not known outside the
-    council), set by the scenario's rights block.
+    council), set by the scenario's rights block. Tables by group are
+    disclosure-controlled (minimum count, secondary suppression) unless
+    --no-disclosure is given.
     """
     spec = load_scenario(scenario)
     data = open_scenario_survey(spec, survey)
-    impact = assess_rights(simulate(spec, data))
+    impact = public_impact(
+        assess_rights(simulate(spec, data)), None if no_disclosure else DEFAULT_RULES
+    )
     written = write_impact(impact, out, lang=lang.value if lang else language())
     for reform in impact.reforms.values():
         net = reform.table("fiscal")[-1]["change"] if reform.table("fiscal") else None
@@ -102,6 +115,30 @@ def simulate_command(
                 )
         console.print(line, highlight=False)
     console.print(wrote(written.values()), highlight=False)
+    disclosure = impact.meta["disclosure"]
+    if disclosure["applied"]:
+        cells = disclosure["cells"]
+        console.print(
+            _(
+                "Disclosure control: minimum count {min_count}; {primary} cells suppressed "
+                "below it, {secondary} more so they cannot be worked out (--no-disclosure "
+                "shows every cell)."
+            ).format(
+                min_count=disclosure["rules"]["min_count"],
+                primary=cells["primary"],
+                secondary=cells["secondary"],
+            ),
+            highlight=False,
+        )
+    else:
+        console.print(
+            _(
+                "Not disclosure-controlled (--no-disclosure): every cell is shown, even below "
+                "the minimum count; not for publication."
+            ),
+            style="bold yellow",
+            highlight=False,
+        )
 
 
 def _net_cost(solved: Solved | None, net: Estimate) -> str:

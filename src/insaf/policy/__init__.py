@@ -12,6 +12,7 @@ from insaf.policy.api import open_scenario_survey, simulate
 from insaf.policy.assess import assess
 from insaf.policy.engine import Engine, Simulation, State, simulate_states
 from insaf.policy.impact import Impact, ReformImpact
+from insaf.policy.public import as_public, public_impact
 from insaf.policy.scenario import Policy, Scenario, load_scenario, parse_scenario
 from insaf.policy.solver import Solved, SolveError
 
@@ -25,10 +26,12 @@ __all__ = [
     "SolveError",
     "Solved",
     "State",
+    "as_public",
     "assess",
     "load_scenario",
     "open_scenario_survey",
     "parse_scenario",
+    "public_impact",
     "simulate",
     "simulate_states",
 ]

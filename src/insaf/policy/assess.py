@@ -277,14 +277,19 @@ class _Assessor:
         rows: list[Row] = []
         for name, characteristic, value in spec:
             top_est = next(e for e in by_top[name] if e.domain and e.domain["_top"] == 1)
+            # unweighted households behind each cell: those with the category (all, for a mean)
+            has = columns[name] > 0 if value is not None else np.ones(top.size, dtype=bool)
             rows.append(
                 {
                     "characteristic": characteristic,
                     "category": value,
+                    "n_losers": int((has & top).sum()),
+                    "n_everyone": int(has.sum()),
                     "losers": top_est,
                     "everyone": everyone[name][0],
                 }
             )
+        note["n"] = int(top.sum())
         return rows, note
 
     def incidence(self) -> dict[str, StateIncidence]:

@@ -129,9 +129,7 @@ def check_scenario(scenario: Scenario, data: PolicyData) -> None:
         )
     for name, line in scenario.lines.items():
         if isinstance(line, str) and line not in household:
-            report.add(
-                ("lines", name), f"poverty line column {line!r} is not in the survey"
-            )
+            report.add(("lines", name), f"poverty line column {line!r} is not in the survey")
     for i, group in enumerate(scenario.groups or []):
         if group not in household:
             report.add(("groups", i), f"group variable {group!r} is not a household variable")

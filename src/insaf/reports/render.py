@@ -17,8 +17,10 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from insaf.disclosure import DisclosureRules
 from insaf.measures import Estimate
 from insaf.policy.impact import Impact, ReformImpact
+from insaf.policy.public import DEFAULT_RULES, as_public
 from insaf.reports.charts import Bar, bar_chart, paired_bars, stacked_bars
 from insaf.reports.rights import rights_context
 from insaf.reports.text import words
@@ -154,7 +156,7 @@ def _messages(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> 
                     f"The Gini coefficient moves from {fmt.num(row['baseline'])} to "
                     f"{fmt.num(row['reform'])} (change CI {fmt.ci(change, 1, 4)}), {sig}."
                 )
-    overall = reform.table("winners_losers")
+    overall = [r for r in reform.table("winners_losers") if not r.get("suppressed")]
     if overall:
         o = overall[0]
         if lang == "ar":
@@ -167,7 +169,7 @@ def _messages(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> 
                 f"{fmt.pct(o['losers'])} of people lose more than 1% of their welfare; "
                 f"{fmt.pct(o['winners'])} gain more than 1%."
             )
-    deciles = reform.table("deciles")
+    deciles = [r for r in reform.table("deciles") if not r.get("suppressed")]
     if deciles:
         first, last = deciles[0]["change_share"], deciles[-1]["change_share"]
         if lang == "ar":
@@ -180,7 +182,11 @@ def _messages(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> 
                 f"Welfare of the poorest decile changes by {fmt.pct(first, 2)} on average; "
                 f"the richest decile's by {fmt.pct(last, 2)}."
             )
-    who = [r for r in reform.table("who_loses") if r["category"] is not None]
+    who = [
+        r
+        for r in reform.table("who_loses")
+        if r["category"] is not None and not r.get("suppressed")
+    ]
     if who:
         ranked = sorted(who, key=lambda r: r["losers"].value - r["everyone"].value, reverse=True)
         parts = []
@@ -202,11 +208,12 @@ def _section(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> d
     t = words(lang)
     rtl = lang == "ar"
     deciles = reform.table("deciles")
-    labels = [str(int(r["category"])) for r in deciles]
+    shown = [r for r in deciles if not r.get("suppressed")]
+    labels = [str(int(r["category"])) for r in shown]
     incidence = bar_chart(
         [
             Bar(label, r["change_share"].value, *r["change_share"].ci(fmt.level))
-            for label, r in zip(labels, deciles, strict=True)
+            for label, r in zip(labels, shown, strict=True)
         ],
         title=t["incidence_chart"],
         percent=True,
@@ -215,9 +222,9 @@ def _section(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> d
     winners = stacked_bars(
         labels,
         [
-            (t["losers"], "loss", [r["losers"].value for r in deciles]),
-            (t["unaffected"], "neutral", [r["unaffected"].value for r in deciles]),
-            (t["winners"], "gain", [r["winners"].value for r in deciles]),
+            (t["losers"], "loss", [r["losers"].value for r in shown]),
+            (t["unaffected"], "neutral", [r["unaffected"].value for r in shown]),
+            (t["winners"], "gain", [r["winners"].value for r in shown]),
         ],
         title=t["winners_chart"],
         rtl=rtl,
@@ -279,10 +286,14 @@ def _section(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> d
     }
 
 
-def render_brief(impact: Impact, *, lang: str = "en") -> str:
-    """The policy brief as one self-contained HTML page."""
+def render_brief(
+    impact: Impact, *, lang: str = "en", rules: DisclosureRules | None = DEFAULT_RULES
+) -> str:
+    """The policy brief as one self-contained HTML page, disclosure-controlled under
+    ``rules`` (unless ``impact`` is already; ``None`` shows every cell and says so)."""
     if lang not in ("en", "ar"):
         raise ValueError(f"lang must be 'en' or 'ar', not {lang!r}")
+    impact = as_public(impact, rules)
     meta = impact.meta
     fmt = _Format(impact.level, _currency(meta, lang), lang)
     survey = meta.get("survey", {})
@@ -301,8 +312,19 @@ def render_brief(impact: Impact, *, lang: str = "en") -> str:
     )
 
 
-def write_impact(impact: Impact, out: str | Path, *, lang: str = "en") -> dict[str, Path]:
-    """Write ``impact.json``, ``impact.xlsx``, one CSV per table and ``report.html`` in ``out``."""
+def write_impact(
+    impact: Impact,
+    out: str | Path,
+    *,
+    lang: str = "en",
+    rules: DisclosureRules | None = DEFAULT_RULES,
+) -> dict[str, Path]:
+    """Write ``impact.json``, ``impact.xlsx``, one CSV per table and ``report.html`` in ``out``.
+
+    Every file is written from the disclosure-controlled impact (``rules``; ``None``
+    writes every cell, the analyst's own view, and ``impact.json`` says so).
+    """
+    impact = as_public(impact, rules)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}

@@ -27,6 +27,21 @@ TEXT: dict[str, dict[str, str]] = {
     "s80s20": {"en": "S80/S20 ratio", "ar": "نسبة S80/S20"},
     "deciles": {"en": "Who gains and who loses, by decile", "ar": "الرابحون والخاسرون حسب العُشير"},
     "decile": {"en": "Decile", "ar": "العُشير"},
+    "suppressed": {
+        "en": "suppressed (too few observations)",
+        "ar": "محجوب (عدد المشاهدات قليل)",
+    },
+    "disclosure_note": {
+        "en": "Cells computed from fewer than {min_count} households, and cells from which "
+        "they could be worked out, are suppressed (statistical disclosure control).",
+        "ar": "تُحجب الخلايا المحسوبة من أقل من {min_count} أسرة، والخلايا التي يمكن أن "
+        "تُستنتج منها (ضبط الإفصاح الإحصائي).",
+    },
+    "not_controlled": {
+        "en": "Not disclosure-controlled: shown in full at the analyst's request; "
+        "not for publication.",
+        "ar": "لم يُطبَّق ضبط الإفصاح: معروض كاملاً بطلب المحلل؛ ليس للنشر.",
+    },
     "decile_note": {
         "en": "Deciles of people by welfare before the reform (1 = poorest).",
         "ar": "عُشيرات السكان حسب الرفاه قبل الإصلاح (1 = الأفقر).",
