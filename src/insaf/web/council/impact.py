@@ -15,6 +15,11 @@ offered are the ones the observatory published from (``Release.survey``, set
 by the demo loader and by ``insaf observatory compute`` for a survey in that
 folder), then the other survey folders there.
 
+What is stored and served is the public impact (``insaf.policy.public_impact``):
+every table by group disclosure-controlled under the observatory's rules (the
+platform never shows a cell below the minimum count), the rules recorded in
+``impact.json``, no microdata and no server path.
+
 ``compute`` reports its steps (``Step``) as it goes, so a job can show its
 progress.
 """
@@ -31,8 +36,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from insaf import __version__
+from insaf.disclosure import DisclosureRules
 from insaf.errors import InsafError
-from insaf.policy import Impact, parse_scenario, simulate
+from insaf.policy import Impact, parse_scenario, public_impact, simulate
 from insaf.rights import Participation, assess_rights
 from insaf.specs import load_yaml
 from insaf.web.council.surveys import (
@@ -92,6 +98,7 @@ def _impact(
     scenario_name: str,
     survey: SurveyRef,
     step: Callable[[Step], None] = _ignore,
+    rules: DisclosureRules | None = None,
 ) -> Impact:
     if len(scenario_text.encode("utf-8")) > MAX_SCENARIO_BYTES:
         raise InsafError(
@@ -102,7 +109,15 @@ def _impact(
     step(Step.SURVEY)
     opened = survey.open()
     step(Step.SIMULATE)
-    return assess_rights(simulate(scenario, opened), participation=COUNCIL_PARTICIPATION)
+    impact = assess_rights(simulate(scenario, opened), participation=COUNCIL_PARTICIPATION)
+    return public_impact(impact, rules if rules is not None else _platform_rules())
+
+
+def _platform_rules() -> DisclosureRules:
+    """The observatory's disclosure rules: the platform publishes nothing under others."""
+    from insaf.web.observatory.services import current_rules
+
+    return current_rules()
 
 
 def _as_json(impact: Impact) -> dict[str, Any]:
@@ -139,9 +154,20 @@ def compute(
     )
 
 
-def reproduce(*, scenario_text: str, scenario_name: str, survey: dict[str, Any]) -> dict[str, Any]:
-    """The impact document computed again from a stored scenario text and survey reference."""
-    return _as_json(_impact(scenario_text, scenario_name, SurveyRef.from_dict(survey)))
+def reproduce(
+    *,
+    scenario_text: str,
+    scenario_name: str,
+    survey: dict[str, Any],
+    disclosure: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The impact document computed again from a stored scenario text and survey reference,
+    under the disclosure rules it was published with (``impact["scenario"]["disclosure"]``;
+    the observatory's current rules if it records none)."""
+    rules = None
+    if disclosure and disclosure.get("rules"):
+        rules = DisclosureRules.model_validate(disclosure["rules"])
+    return _as_json(_impact(scenario_text, scenario_name, SurveyRef.from_dict(survey), rules=rules))
 
 
 def version() -> str:
