@@ -34,7 +34,7 @@ SCENARIO = """\
 name: {{en: Fine grained, ar: تفصيل دقيق}}
 survey: {survey}
 welfare: consumption_pc
-poverty_lines: {{national: poverty_line}}
+lines: {{national: poverty_line}}
 groups: [hhid, governorate, head_education]
 baseline:
   - {{id: cash, type: cash_transfer, amount: 40, eligible: "cash_assistance > 0"}}
@@ -146,9 +146,11 @@ def test_every_file_simulate_writes_is_controlled(scenario_file: Path, tmp_path:
     for name in ("deciles", "groups"):
         assert _small(grant[name], "n") == []
     assert _small(grant["who_loses"], "n_losers") == []
-    for name in ("deciles", "groups", "who_loses", "winners_losers"):
+    written = sorted(p.stem for p in out.glob("*.csv"))
+    assert {"deciles", "groups", "who_loses", "rights_non_discrimination"} <= set(written)
+    for name in written:  # every table, the rights assessment's among them
         rows = _rows_of_csv(out / f"{name}.csv")
-        for key in ("n", "n_losers", "n_everyone"):
+        for key in _COUNTS:
             assert _small(rows, key) == [], (name, key)
     book = load_workbook(out / "impact.xlsx", read_only=True)
     for sheet in book.worksheets:

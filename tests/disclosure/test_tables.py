@@ -147,7 +147,7 @@ def test_the_old_rule_left_cells_exactly_derivable() -> None:
         hide = old_rule(full, RULES.min_count)
         if any(high - low < 1e-6 for low, high in bounds(full, hide).values()):
             exact += 1
-    assert exact >= 30  # 87 of these 3,000 (issue 10 found 95 in its own 3,000)
+    assert exact == 60  # of these 3,000 (issue 10 found 95 in its own 3,000)
 
 
 def test_every_suppressed_cell_is_protected_in_3000_random_tables() -> None:

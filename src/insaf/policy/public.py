@@ -16,6 +16,11 @@ the council's statements) is written from ``public_impact(impact, rules)``:
   size, welfare, poverty) have that group's count;
 - a suppressed row keeps its labels, loses every number (estimates, ``n``,
   population) and says ``"suppressed": true``;
+- a section of the impact that lists its groups (``groups()``: ``group``,
+  ``n``, ``population``) and can withhold them (``without_groups``), as the
+  rights assessment does, has each group below the minimum count withheld;
+  groups named ``quintile_1`` to ``quintile_5`` are one line whose total is
+  ``everyone``, audited like the deciles;
 - the fiscal, poverty, inequality and incidence tables are national (the
   whole sample) and are published as they are.
 
@@ -28,14 +33,14 @@ full (``insaf simulate --no-disclosure``); its ``meta`` says so.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from insaf.disclosure import Cell, DisclosureReport, DisclosureRules, control
 from insaf.measures import Estimate
-from insaf.policy.impact import Impact, ReformImpact, Row
+from insaf.policy.impact import Impact, ReformImpact, Row, Section
 
 __all__ = ["DEFAULT_RULES", "NOT_CONTROLLED", "as_public", "public_impact"]
 
@@ -163,6 +168,37 @@ def _who_loses(
     return _mark(rows, row_hidden), note, decided.report
 
 
+@runtime_checkable
+class GroupedSection(Protocol):
+    """A section whose rows are about groups, which it can withhold."""
+
+    def groups(self) -> list[Row]: ...
+
+    def without_groups(self, hidden: Collection[str]) -> Any: ...
+
+
+def _section(section: GroupedSection, rules: DisclosureRules) -> tuple[Any, DisclosureReport]:
+    groups = section.groups()
+    cells = []
+    for row in groups:
+        name = str(row.get("group"))
+        if name == "everyone":
+            dims: tuple[tuple[str, str], ...] = ()
+        elif name.startswith("quintile_"):
+            dims = (("quintile", name),)
+        else:
+            dims = (("group", name),)
+        table = "section" if name == "everyone" or name.startswith("quintile_") else name
+        cells.append(Cell(table=table, disaggregation=dims, n=row.get("n"), amounts=_amounts(row)))
+    decided = control(cells, rules)
+    hidden = {
+        str(row.get("group"))
+        for row, status in zip(groups, decided.statuses, strict=True)
+        if status.suppressed
+    }
+    return section.without_groups(hidden), decided.report
+
+
 def _add(a: DisclosureReport, b: DisclosureReport) -> DisclosureReport:
     return DisclosureReport(
         cells=a.cells + b.cells,
@@ -203,7 +239,13 @@ def public_impact(impact: Impact, rules: DisclosureRules | None) -> Impact:
         tables.update(distribution)
         tables["who_loses"] = who
         notes = {**reform.notes, "who_loses": note}
-        reforms[name] = replace(reform, tables=tables, notes=notes)
+        sections: dict[str, Section] = {}
+        for key, section in reform.sections.items():
+            if isinstance(section, GroupedSection):
+                section, third = _section(section, rules)
+                report = _add(report, third)
+            sections[key] = section
+        reforms[name] = replace(reform, tables=tables, notes=notes, sections=sections)
         report = _add(_add(report, first), second)
     meta = _public_meta(
         impact.meta,

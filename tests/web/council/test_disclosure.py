@@ -26,7 +26,7 @@ SMALL = SurveyRef("synthetic", year=2024, households=400, seed=7)
 SCENARIO = """\
 name: {en: By household, ar: حسب الأسرة}
 welfare: consumption_pc
-poverty_lines: {national: poverty_line}
+lines: {national: poverty_line}
 groups: [hhid, governorate]
 baseline:
   - {id: cash, type: cash_transfer, amount: 40, eligible: "cash_assistance > 0"}
