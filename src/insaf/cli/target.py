@@ -26,6 +26,7 @@ from insaf.cli.options import (
 )
 from insaf.cli.renamed import renamed
 from insaf.cli.tables import metrics_table, number, readable_rule
+from insaf.disclosure import DisclosureRules
 from insaf.errors import InsafError
 from insaf.survey import Survey, Unit
 from insaf.targeting import (
@@ -42,6 +43,7 @@ from insaf.targeting import (
     write_comparison,
 )
 from insaf.targeting.compare import headline
+from insaf.targeting.public import public_evaluation
 
 __all__ = ["target_app"]
 
@@ -254,21 +256,30 @@ def evaluate_command(
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
+    no_disclosure: Annotated[
+        bool,
+        typer.Option(
+            "--no-disclosure",
+            help="Show every group, even those below the minimum count (your own use only).",
+        ),
+    ] = False,
 ) -> None:
     """Every targeting metric of one rule, with design-based standard errors.
 
     The rule is a PMT cut-off (--coverage, --cutoff-line, --cutoff-score; needs
     --model), a categorical rule (--eligible), both, or neither (universal); or,
-    with --benefit, a programme the survey records.
+    with --benefit, a programme the survey records. Groups go through disclosure
+    control (minimum count, secondary suppression) unless --no-disclosure is given.
     """
+    rules = None if no_disclosure else DisclosureRules()
     survey = _open(data, weight, strata, psu, fpc, lonely_psu)
     if benefit is not None:
         if eligible is not None or model is not None or amount is not None or budget is not None:
             raise InsafError("--benefit assesses a recorded benefit: give no rule, model or amount")
-        _show(
-            evaluate_recorded(survey, benefit, welfare=welfare, line=_line(line), poorest=poorest),
-            output,
+        recorded = evaluate_recorded(
+            survey, benefit, welfare=welfare, line=_line(line), poorest=poorest
         )
+        _show(public_evaluation(recorded, rules), output)
         return
     cuts = sum([coverage is not None, cutoff_line, cutoff_score is not None])
     if cuts > 1:
@@ -289,7 +300,7 @@ def evaluate_command(
         net_of=net_of,
         poorest=poorest,
     )
-    _show(result, output)
+    _show(public_evaluation(result, rules), output)
 
 
 def _show(result: Evaluation, output: OutputFormat) -> None:

@@ -64,6 +64,12 @@ class Evaluation:
     deciles: Sequence[Mapping[str, Estimate]]
     groups: Mapping[str, Sequence[tuple[Any, Mapping[str, Estimate]]]]
     details: Mapping[str, Any] = field(default_factory=dict)
+    suppressed: frozenset[tuple[str, str]] = frozenset()
+    """Group rows withheld by disclosure control, as ``(group, str(category))``: their
+    mapping is empty (``insaf.targeting.public``)."""
+
+    def is_suppressed(self, group: str, category: Any) -> bool:
+        return (group, str(category)) in self.suppressed
 
     def to_dict(self, level: float = 0.95) -> dict[str, Any]:
         """The JSON of ``insaf target evaluate --format json``."""
@@ -83,7 +89,14 @@ class Evaluation:
             "poverty": {k: block(v) for k, v in self.poverty.items()},
             "deciles": [{"decile": i + 1, **block(row)} for i, row in enumerate(self.deciles)],
             "groups": {
-                g: [{"category": category, **block(row)} for category, row in rows]
+                g: [
+                    {
+                        "category": category,
+                        **block(row),
+                        "suppressed": self.is_suppressed(g, category),
+                    }
+                    for category, row in rows
+                ]
                 for g, rows in self.groups.items()
             },
         }
@@ -91,8 +104,13 @@ class Evaluation:
     def table(self, level: float = 0.95) -> pl.DataFrame:
         """One row per statistic: section, definition, group, category, measure, value, se, CI."""
         rows: list[dict[str, Any]] = []
+        any_estimate = next(iter(self.summary.values()))
 
-        def add(section: str, measure: str, e: Estimate, **keys: Any) -> None:
+        def add(section: str, measure: str | None, e: Estimate | None, **keys: Any) -> None:
+            # a withheld row has the keys of an estimate and no number
+            numbers = estimate_dict(e if e is not None else any_estimate, level)
+            if e is None:
+                numbers = dict.fromkeys(numbers)
             rows.append(
                 {
                     "section": section,
@@ -100,7 +118,8 @@ class Evaluation:
                     "group": keys.get("group"),
                     "category": None if keys.get("category") is None else str(keys["category"]),
                     "measure": measure,
-                    **estimate_dict(e, level),
+                    **numbers,
+                    "suppressed": e is None,
                 }
             )
 
@@ -117,6 +136,8 @@ class Evaluation:
                 add("deciles", k, e, group="decile", category=i + 1)
         for g, grows in self.groups.items():
             for category, row in grows:
+                if self.is_suppressed(g, category):
+                    add("groups", None, None, group=g, category=category)
                 for k, e in row.items():
                     add("groups", k, e, group=g, category=category)
         schema: dict[str, Any] = {
@@ -129,6 +150,7 @@ class Evaluation:
             "se": pl.Float64,
             "ci_low": pl.Float64,
             "ci_high": pl.Float64,
+            "suppressed": pl.Boolean,
         }
         return pl.DataFrame(rows, schema=schema)
 
