@@ -142,7 +142,7 @@ def test_every_file_simulate_writes_is_controlled(scenario_file: Path, tmp_path:
     assert "Disclosure control: minimum count 30" in result.output
     document = json.loads((out / "impact.json").read_text(encoding="utf-8"))
     assert document["scenario"]["disclosure"]["applied"] is True
-    assert document["scenario"]["survey"]["path"] == "survey"  # its name, not where it is
+    assert document["scenario"]["survey"]["path"] == "survey.yaml"  # its name, not its folder
     grant = document["reforms"]["grant"]
     for name in ("deciles", "groups"):
         assert _small(grant[name], "n") == []
