@@ -37,20 +37,27 @@ class AuditEvent(models.Model):
 
 
 class PublicVersion(models.Model):
-    """One row: a stamp that every change to what the public sees replaces.
+    """A stamp per scope that every change to what the public sees in that scope replaces.
 
-    Cached pages and API answers, their ``ETag`` and the per-process memos of
-    labels and catalogue rows are keyed on it (``insaf.web.core.versions``), so
-    no cached copy outlives a change. ``changed`` is the time of the last change
-    in microseconds since the epoch (``Last-Modified``).
+    ``global`` (changes that may touch any page), ``indicator:<code>`` (an
+    indicator's published data), ``referral:<code>`` (a council referral and
+    everything under it) and ``council:<model>:<pk>`` (other council records).
+    Cached pages and API answers, their ``ETag`` and the per-process memos are
+    keyed on the stamps of the scopes they show (``insaf.web.core.versions``),
+    so no cached copy outlives a change, and a change leaves the copies of
+    other scopes alone. ``changed`` is the time of the scope's last change in
+    microseconds since the epoch (``Last-Modified``), ``bumps`` how many
+    changes it has had (a family of scopes is stamped by their count and sum).
     """
 
+    scope = models.CharField(max_length=200, unique=True, default="global")
     stamp = models.CharField(max_length=32)
     changed = models.BigIntegerField()
+    bumps = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("public version")
         verbose_name_plural = _("public version")
 
     def __str__(self) -> str:
-        return self.stamp
+        return f"{self.scope} {self.stamp}"

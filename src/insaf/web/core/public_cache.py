@@ -1,15 +1,20 @@
 """Public pages and API answers: conditional GET and a cache keyed on the public version.
 
 An app names its public views once (``public_views("observatory:indicator", ...)``
-in its ``AppConfig.ready``). For an anonymous GET or HEAD of one of them, the
-key is the public version's stamp, the active language and the full path with
-its query string, so:
+in its ``AppConfig.ready``), and among them the views of one indicator
+(``indicator_views``: their URL's ``code``). For an anonymous GET or HEAD of one
+of them, the key is the public version of what the view shows (an indicator's
+views: the ``global`` scope and that indicator's; every other view: ``global``
+and every indicator's, ``insaf.web.core.versions``), the active language and
+the full path with its query string, so:
 
 - a publish, import, computation or any other audited change (which replaces
-  the stamp in its own transaction, ``insaf.web.core.versions``) makes every
-  earlier copy unreachable: nothing stale is served, and since only stored
-  (already disclosure-controlled) data are rendered, no copy can hold a
-  suppressed value either;
+  the stamps of the scopes it touches in its own transaction) makes every
+  earlier copy that shows them unreachable: nothing stale is served, and since
+  only stored (already disclosure-controlled) data are rendered, no copy can
+  hold a suppressed value either. A publish of one indicator leaves the other
+  indicators' pages cached; a council write leaves the whole observatory
+  cached;
 - Arabic and English pages have different keys (the language is in the key as
   well as in the path);
 - a signed-in user (whose page shows their name, a logout form with a CSRF
@@ -55,9 +60,10 @@ from django.utils.translation import get_language
 from insaf import __version__
 from insaf.web.core import versions
 
-__all__ = ["PublicCacheMiddleware", "public_views"]
+__all__ = ["PublicCacheMiddleware", "indicator_views", "public_views"]
 
 _VIEWS: set[str] = set()
+_INDICATOR_VIEWS: set[str] = set()
 _TIMEOUT = 24 * 3600
 _SEEN = 600
 """A first request's marker lasts ten minutes (culled before any page: it expires sooner)."""
@@ -66,6 +72,19 @@ _SEEN = 600
 def public_views(*names: str) -> None:
     """Declare views (``namespace:name``) whose anonymous answers depend only on URL and data."""
     _VIEWS.update(names)
+
+
+def indicator_views(*names: str) -> None:
+    """Declare public views that show one indicator (named by their URL's ``code``) and
+    nothing of the others: they are keyed on that indicator's version alone."""
+    _VIEWS.update(names)
+    _INDICATOR_VIEWS.update(names)
+
+
+def _scopes(view_name: str, kwargs: dict[str, Any]) -> tuple[str, ...]:
+    if view_name in _INDICATOR_VIEWS and isinstance(kwargs.get("code"), str):
+        return (versions.GLOBAL, versions.indicator_scope(kwargs["code"]))
+    return versions.OBSERVATORY
 
 
 def _anonymous(request: HttpRequest) -> bool:
@@ -139,7 +158,7 @@ class PublicCacheMiddleware:
             or not _anonymous(request)
         ):
             return None
-        version = versions.current()
+        version = versions.current(*_scopes(match.view_name, match.kwargs))
         if version is None:
             return None
         text = f"{__version__}\n{version.stamp}\n{get_language()}\n{request.get_full_path()}"

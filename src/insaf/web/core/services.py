@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, User
@@ -58,15 +58,18 @@ def record(
     summary: str = "",
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
+    scopes: Sequence[str] = (versions.GLOBAL,),
 ) -> AuditEvent:
     """Write one audit event (call it inside the service's transaction).
 
     Every change but an account's own events (logins, logouts) also replaces
-    the public version, so no cached page or API answer outlives it.
+    the public versions of the ``scopes`` it touches (``global`` unless the
+    service names narrower ones: an indicator, a referral), so no cached page or
+    API answer that shows them outlives it.
     """
     user = actor if isinstance(actor, User) else None
     if not action.startswith(PRIVATE_ACTIONS):
-        versions.bump()
+        versions.bump(*scopes)
     return AuditEvent.objects.create(
         actor=user,
         actor_name=user.get_username() if user is not None else "",

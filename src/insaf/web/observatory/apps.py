@@ -9,7 +9,7 @@ class ObservatoryConfig(AppConfig):
     verbose_name = "Social Observatory"
 
     def ready(self) -> None:
-        from insaf.web.core.public_cache import public_views
+        from insaf.web.core.public_cache import indicator_views, public_views
 
         # Pages, downloads and API answers that show only published data: the same
         # for every anonymous visitor (cached per public version and language).
@@ -21,9 +21,6 @@ class ObservatoryConfig(AppConfig):
                     "frameworks",
                     "framework",
                     "indicators",
-                    "indicator",
-                    "indicator_csv",
-                    "indicator_sdmx",
                     "behind",
                     "search",
                     "downloads",
@@ -52,9 +49,16 @@ class ObservatoryConfig(AppConfig):
                 for name in (
                     "list_frameworks",
                     "list_indicators",
-                    "get_indicator",
-                    "list_observations",
-                    "list_progress",
                 )
             ),
+        )
+        # Views of one indicator (its code in the URL): keyed on that indicator alone, so a
+        # publish of another indicator leaves them cached.
+        indicator_views(
+            "observatory:indicator",
+            "observatory:indicator_csv",
+            "observatory:indicator_sdmx",
+            "api:get_indicator",
+            "api:list_observations",
+            "api:list_progress",
         )

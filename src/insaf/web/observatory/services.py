@@ -28,6 +28,7 @@ from insaf.observatory import (
 from insaf.observatory.indicators import Direction
 from insaf.observatory.observations import parse_key
 from insaf.observatory.search import search_text
+from insaf.web.core import versions
 from insaf.web.core.services import record, snapshot
 from insaf.web.observatory import models as m
 
@@ -276,6 +277,7 @@ def publish(
             f"({report.caution} with caution), {report.primary} suppressed, "
             f"{report.secondary} suppressed to protect them",
             after={"indicators": codes, **asdict(report)},
+            scopes=[versions.indicator_scope(code) for code in codes],
         )
     return report
 

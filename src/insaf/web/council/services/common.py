@@ -24,6 +24,7 @@ __all__ = [
     "account",
     "audit",
     "clean_text",
+    "council_scope",
     "lock_account",
     "now_or",
     "rules",
@@ -100,7 +101,38 @@ def audit(
         summary=summary[:2000],
         before=before,
         after=after,
+        scopes=[council_scope(obj)],
     )
+
+
+_SHARED = ("ministry", "councilgroup", "rules")
+"""Council tables many records point at: a walk towards the referral does not go through them."""
+
+
+def council_scope(obj: models.Model) -> str:
+    """The public-version scope of a council record: ``referral:<code>`` for anything under a
+    referral (found through the record's own links, at most five steps), else
+    ``council:<model>:<pk>``. No council page is cached today; the scope keeps a council
+    write from replacing the observatory's versions, and two writes under different
+    referrals from updating the same row."""
+    frontier = [obj]
+    for _step in range(5):
+        following: list[models.Model] = []
+        for row in frontier:
+            if isinstance(row, m.Referral):
+                return f"referral:{row.code}"
+            for field in row._meta.concrete_fields:
+                target = field.related_model
+                if (
+                    field.is_relation
+                    and isinstance(target, type)
+                    and target._meta.app_label == "council"
+                    and target._meta.model_name not in _SHARED
+                    and getattr(row, field.attname) is not None
+                ):
+                    following.append(getattr(row, field.name))
+        frontier = following
+    return f"council:{obj._meta.model_name}:{obj.pk}"
 
 
 def lock_account(actor: Actor) -> None:
