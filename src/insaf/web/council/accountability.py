@@ -7,6 +7,11 @@ commitment's baseline year and the latest year published, by
 standard error and 95 % interval, and the verdict (*improved*, *worsened*,
 *within noise*, *not yet*, *no data*, *no standard error*). This module only
 reads the series and the commitments; the statistics are the library's.
+
+The dashboard also reads the commitments by right: an indicator names the
+rights it monitors (the observatory catalogue's ``human_rights``), so a
+commitment serves every right one of its tracked indicators monitors, and each
+of its movements counts for the rights of that movement's indicator.
 """
 
 from __future__ import annotations
@@ -21,9 +26,9 @@ from django.utils import timezone
 from insaf.observatory.gaps import SeriesPoint, Verdict, change_since
 from insaf.observatory.indicators import Direction
 from insaf.web.council import models as m
-from insaf.web.observatory.models import Indicator, Observation
+from insaf.web.observatory.models import HumanRight, Indicator, Observation
 
-__all__ = ["Dashboard", "Movement", "Point", "dashboard", "movement"]
+__all__ = ["Dashboard", "Movement", "Point", "RightRow", "by_right", "dashboard", "movement"]
 
 Point = SeriesPoint
 
@@ -130,6 +135,59 @@ class Row:
 
 
 @dataclass(slots=True)
+class RightRow:
+    """The commitments serving one right and the movements of the indicators monitoring it."""
+
+    right: HumanRight
+    commitments: int
+    completed: int
+    overdue: int
+    movements: dict[str, int]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "right": self.right.code,
+            "commitments": self.commitments,
+            "completed": self.completed,
+            "overdue": self.overdue,
+            "movements": self.movements,
+        }
+
+
+def by_right(rows: list[Row]) -> list[RightRow]:
+    """Every right of the catalogue, in its order, with the commitments and movements for it.
+
+    A right no commitment serves is listed with zeros: the council sees which
+    rights no commitment answers to.
+    """
+    rights = list(HumanRight.objects.prefetch_related("indicators"))
+    monitors = {r.pk: {i.pk for i in r.indicators.all()} for r in rights}
+    found: list[RightRow] = []
+    for right in rights:
+        watched = monitors[right.pk]
+        moves: Counter[str] = Counter()
+        serving = completed = overdue = 0
+        for row in rows:
+            mine = [mv for mv in row.movements if mv.indicator.pk in watched]
+            if not mine:
+                continue
+            serving += 1
+            completed += row.commitment.status == m.CommitmentStatus.COMPLETED
+            overdue += row.overdue
+            moves.update(mv.verdict for mv in mine)
+        found.append(
+            RightRow(
+                right,
+                commitments=serving,
+                completed=completed,
+                overdue=overdue,
+                movements={v: moves.get(v, 0) for v in VERDICTS},
+            )
+        )
+    return found
+
+
+@dataclass(slots=True)
 class Dashboard:
     recommendations: int
     answered: int
@@ -141,6 +199,7 @@ class Dashboard:
     statuses: dict[str, int]
     movements: dict[str, int]
     rows: list[Row]
+    rights: list[RightRow]
     today: dt.date
 
     @property
@@ -158,6 +217,8 @@ class Dashboard:
 
 def dashboard(*, today: dt.date | None = None, ministry: m.Ministry | None = None) -> Dashboard:
     """Response rate, implementation rate, overdue commitments and every indicator's movement.
+
+    The commitments and movements are also read by right (``by_right``).
 
     The response rate counts the recommendations of adopted opinions that have
     a response (the latest version's verdict is counted); a response is on
@@ -210,6 +271,7 @@ def dashboard(*, today: dt.date | None = None, ministry: m.Ministry | None = Non
         statuses={s: statuses.get(s, 0) for s in m.CommitmentStatus.values},
         movements={v: moves.get(v, 0) for v in VERDICTS},
         rows=rows,
+        rights=by_right(rows),
         today=today,
     )
 

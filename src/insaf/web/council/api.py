@@ -131,6 +131,14 @@ class CommitmentOut(Schema):
     )
 
 
+class RightOut(Schema):
+    right: str
+    commitments: int
+    completed: int
+    overdue: int
+    movements: dict[str, int]
+
+
 class DashboardOut(Schema):
     recommendations: int
     answered: int
@@ -143,6 +151,7 @@ class DashboardOut(Schema):
     overdue: int
     statuses: dict[str, int]
     movements: dict[str, int]
+    rights: list[RightOut]
 
 
 class PetitionOut(Schema):
@@ -384,6 +393,7 @@ def get_dashboard(request: HttpRequest, ministry: str = "") -> dict[str, Any]:
         "overdue": board.overdue,
         "statuses": board.statuses,
         "movements": board.movements,
+        "rights": [r.to_dict() for r in board.rights],
     }
 
 
