@@ -15,7 +15,14 @@ from insaf.cli.app import app
 from insaf.disclosure import DisclosureRules
 from insaf.survey import Survey, write_survey
 from insaf.survey.synth import synthesize
-from insaf.targeting import Rule, evaluate, public_evaluation
+from insaf.targeting import (
+    Rule,
+    compare,
+    default_designs,
+    evaluate,
+    public_comparison,
+    public_evaluation,
+)
 
 MIN = DisclosureRules().min_count
 
@@ -78,3 +85,42 @@ def test_the_cli_withholds_them_in_json_and_csv(folder: Path, survey: Survey) ->
     result = CliRunner().invoke(app, [*args, "--format", "json", "--no-disclosure"])
     everything = json.loads(result.output)
     assert not any(r["suppressed"] for rows in everything["groups"].values() for r in rows)
+
+
+
+def test_target_compare_withholds_them_in_every_design(
+    folder: Path, survey: Survey, tmp_path: Path
+) -> None:
+    raw = compare(survey, default_designs(), budget=1e6)
+    small = {
+        (design.spec.id, group, str(category))
+        for design in raw.results
+        for group, rows in design.evaluation.groups.items()
+        for category, row in rows
+        if row["coverage"].n < MIN
+    }
+    assert small  # 150 households: some governorates hold fewer than 30
+    public = public_comparison(raw, DisclosureRules())
+    for design in public.results:
+        for group, rows in design.evaluation.groups.items():
+            for category, row in rows:
+                if (design.spec.id, group, str(category)) in small:
+                    assert row == {}
+                elif row:
+                    assert row["coverage"].n >= MIN
+
+    def suppressed(out: Path, *flag: str) -> set[tuple[str, str, str]]:
+        args = ["target", "compare", str(folder), "--budget", "1e6", "--out", str(out), *flag]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        document = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+        return {
+            (design["id"], group, str(row["category"]))
+            for design in document["designs"]
+            for group, rows in design["evaluation"]["groups"].items()
+            for row in rows
+            if row["suppressed"]
+        }
+
+    assert small <= suppressed(tmp_path / "public")
+    assert suppressed(tmp_path / "all", "--no-disclosure") == set()

@@ -43,7 +43,7 @@ from insaf.targeting import (
     write_comparison,
 )
 from insaf.targeting.compare import headline
-from insaf.targeting.public import public_evaluation
+from insaf.targeting.public import public_comparison, public_evaluation
 
 __all__ = ["target_app"]
 
@@ -358,17 +358,26 @@ def compare_command(
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
+    no_disclosure: Annotated[
+        bool,
+        typer.Option(
+            "--no-disclosure",
+            help="Show every group, even those below the minimum count (your own use only).",
+        ),
+    ] = False,
 ) -> None:
     """Compare designs that spend the same budget: universal, categorical, PMT, hybrids.
 
     Writes comparison.json and .csv, tradeoff.svg and incidence.svg (with CSV
     data), scenario.yaml (one budget-neutral reform per design, for insaf
-    simulate), and brief.en.html and brief.ar.html.
+    simulate), and brief.en.html and brief.ar.html. Each design's groups go
+    through disclosure control unless --no-disclosure is given.
     """
     spec = DesignsFile.load(designs) if designs is not None else default_designs()
     survey = _open(data, weight, strata, psu, fpc, lonely_psu)
     pmt = PmtModel.load(model) if model is not None else None
-    result = compare(survey, spec, budget=budget, model=pmt)
+    rules = None if no_disclosure else DisclosureRules()
+    result = public_comparison(compare(survey, spec, budget=budget, model=pmt), rules)
     where = str(Path(survey.path).resolve()) if survey.path else None
     written = write_comparison(result, out, survey=where)
     table = RichTable(box=None, header_style="bold", padding=(0, 1), pad_edge=False)

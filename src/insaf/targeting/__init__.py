@@ -23,7 +23,7 @@ from insaf.targeting.metrics import Evaluation, evaluate_benefit
 from insaf.targeting.model import GroupModel, PmtModel
 from insaf.targeting.pmt import fit_pmt
 from insaf.targeting.proxies import Proxy, parse_proxies
-from insaf.targeting.public import public_evaluation
+from insaf.targeting.public import public_comparison, public_evaluation
 from insaf.targeting.report import render_brief, write_comparison
 from insaf.targeting.rules import Cutoff, Rule, RuleEngine
 from insaf.targeting.validation import COVERAGES
@@ -51,6 +51,7 @@ __all__ = [
     "evaluate_rule",
     "fit_pmt",
     "parse_proxies",
+    "public_comparison",
     "public_evaluation",
     "render_brief",
     "write_comparison",

@@ -9,6 +9,10 @@ withheld category keeps its label, loses every number and is listed in
 ``Evaluation.suppressed``. The summary, targeting, poverty and decile tables
 are national (a decile holds a tenth of the sample) and are published as
 they are. ``rules=None`` is the analyst's own view (``--no-disclosure``).
+
+``insaf target compare`` writes every design's evaluation, so it writes them
+from ``public_comparison(c, rules)``: each design's evaluation made public in
+the same way.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from typing import Any
 
 from insaf.disclosure import Cell, DisclosureRules, control
 from insaf.measures import Estimate
+from insaf.targeting.compare import Comparison
 from insaf.targeting.metrics import Evaluation
 
-__all__ = ["public_evaluation"]
+__all__ = ["public_comparison", "public_evaluation"]
 
 
 def _cell(table: str, dims: tuple[tuple[str, str], ...], e: Estimate | None) -> Cell:
@@ -55,3 +60,12 @@ def public_evaluation(ev: Evaluation, rules: DisclosureRules | None) -> Evaluati
         groups[name] = kept
     details = {**ev.details, "disclosure": {"applied": True, "min_count": rules.min_count}}
     return replace(ev, groups=groups, suppressed=frozenset(hidden), details=details)
+
+
+def public_comparison(c: Comparison, rules: DisclosureRules | None) -> Comparison:
+    """``c`` with each design's evaluation made public (``public_evaluation``);
+    ``rules=None`` returns ``c`` unchanged."""
+    if rules is None:
+        return c
+    results = [replace(r, evaluation=public_evaluation(r.evaluation, rules)) for r in c.results]
+    return replace(c, results=results)
