@@ -10,6 +10,7 @@ import pytest
 
 PACKAGES = [
     "insaf",
+    "insaf.budget",
     "insaf.disclosure",
     "insaf.errors",
     "insaf.measures",
