@@ -8,13 +8,13 @@ them, and what the money bought.
   the Fiscal Data Package and a BOOST-style flat CSV, read back identical.
 - ``check``: every problem, named by file, row and field.
 - ``execution``: approved, revised and executed amounts by any classification.
+- ``pefa``: PEFA 2016 PI-1 and PI-2 with the assessors' calculation sheets.
 
 docs/budget.md gives the formats and every formula with its source.
 """
 
 from insaf.budget.boost import BudgetManifest, read_boost_csv, read_plan, write_boost_csv
-from insaf.budget.check import check
-from insaf.budget.execution import execution
+from insaf.budget.checks import check
 from insaf.budget.fdp import read_fdp, write_fdp
 from insaf.budget.io import read_budget
 from insaf.budget.model import (
@@ -31,6 +31,8 @@ from insaf.budget.model import (
     budget_lines,
 )
 from insaf.budget.problems import BudgetImportError, BudgetProblem, Severity
+from insaf.budget.reliability import Pefa, pefa
+from insaf.budget.spending import execution
 
 __all__ = [
     "LINE_SCHEMA",
@@ -41,6 +43,7 @@ __all__ = [
     "BudgetProblem",
     "Contingency",
     "Goal",
+    "Pefa",
     "Phase",
     "Plan",
     "Programme",
@@ -50,6 +53,7 @@ __all__ = [
     "budget_lines",
     "check",
     "execution",
+    "pefa",
     "read_boost_csv",
     "read_budget",
     "read_fdp",
