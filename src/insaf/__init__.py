@@ -5,11 +5,7 @@ equity measures with design-based standard errors (``insaf.measures``), and the
 tiers built on them.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("insaf")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+__version__ = "0.1.0"
+"""The release; pyproject.toml reads it from here (``[tool.setuptools.dynamic]``)."""
 
 __all__ = ["__version__"]

@@ -1,20 +1,14 @@
 """The ``insaf`` command. Thin: parse, call one library function, print.
 
-Each job lives in its own module under ``insaf.cli`` and registers its
-command(s) on ``app``.
+Each job lives in its own module under ``insaf.cli``, registers its command(s)
+on ``app`` and is listed in ``insaf.cli.app.COMMANDS``, which imports it only
+when its command runs (``insaf.cli.app`` says how to add a command). Nothing
+here imports a command module: ``insaf --version`` and ``insaf --help`` load
+no command's dependencies.
 """
 
 from __future__ import annotations
 
-from insaf.cli import backup as _backup  # noqa: F401  (registers commands)
-from insaf.cli import demo as _demo  # noqa: F401
-from insaf.cli import estimate as _estimate  # noqa: F401
-from insaf.cli import observatory as _observatory  # noqa: F401
-from insaf.cli import serve as _serve  # noqa: F401
-from insaf.cli import simulate as _simulate  # noqa: F401
-from insaf.cli import survey as _survey  # noqa: F401
-from insaf.cli import synth as _synth  # noqa: F401
-from insaf.cli import target as _target  # noqa: F401
 from insaf.cli.app import app
 
 __all__ = ["app", "main"]
