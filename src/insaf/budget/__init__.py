@@ -9,9 +9,14 @@ them, and what the money bought.
 - ``check``: every problem, named by file, row and field.
 - ``execution``: approved, revised and executed amounts by any classification.
 - ``pefa``: PEFA 2016 PI-1 and PI-2 with the assessors' calculation sheets.
+- ``programme_results``: beneficiaries, costs per beneficiary, coverage, leakage and
+  outcome indicators per programme and year, with standard errors and a results chain;
+  ``public_results`` / ``public_execution``: the same through ``insaf.disclosure``.
 
 docs/budget.md gives the formats and every formula with its source.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from insaf.budget.boost import BudgetManifest, read_boost_csv, read_plan, write_boost_csv
 from insaf.budget.checks import check
@@ -34,6 +39,35 @@ from insaf.budget.problems import BudgetImportError, BudgetProblem, Severity
 from insaf.budget.reliability import Pefa, pefa
 from insaf.budget.spending import execution
 
+if TYPE_CHECKING:
+    from insaf.budget.public import public_execution, public_results
+    from insaf.budget.results import (
+        ChainLink,
+        OutcomeMovement,
+        ProgrammeResult,
+        programme_results,
+    )
+
+_LAZY = {
+    "ChainLink": "insaf.budget.results",
+    "OutcomeMovement": "insaf.budget.results",
+    "ProgrammeResult": "insaf.budget.results",
+    "programme_results": "insaf.budget.results",
+    "public_execution": "insaf.budget.public",
+    "public_results": "insaf.budget.public",
+}
+"""Loaded on first use: they bring the measures, the policy engine and disclosure
+control, which reading or checking a budget does not need."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'insaf.budget' has no attribute {name!r}")
+
+
 __all__ = [
     "LINE_SCHEMA",
     "PHASES",
@@ -41,12 +75,15 @@ __all__ = [
     "BudgetImportError",
     "BudgetManifest",
     "BudgetProblem",
+    "ChainLink",
     "Contingency",
     "Goal",
+    "OutcomeMovement",
     "Pefa",
     "Phase",
     "Plan",
     "Programme",
+    "ProgrammeResult",
     "Result",
     "Severity",
     "Text",
@@ -54,6 +91,9 @@ __all__ = [
     "check",
     "execution",
     "pefa",
+    "programme_results",
+    "public_execution",
+    "public_results",
     "read_boost_csv",
     "read_budget",
     "read_fdp",

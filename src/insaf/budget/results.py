@@ -1,0 +1,508 @@
+"""Programme results: what each programme's money bought, measured on the survey.
+
+For a programme ``p`` and a year ``y`` with executed spending ``E`` (leaf lines
+of ``p``, in money: amount x scale), on a survey of that year:
+
+- recipients: ``r_i = 1`` when unit ``i`` receives the programme, from the
+  programme's ``recipients`` expression (what the survey records), else from
+  its instruments in the scenario's baseline (a positive benefit);
+- beneficiaries ``B = sum_i w_i r_i`` (a survey total, with its design-based SE);
+  poor beneficiaries ``B_poor = sum_i w_i r_i poor_i``;
+- cost per beneficiary ``E / B``, per poor beneficiary ``E / B_poor``: ``E`` is
+  an administrative total with no sampling error, so by the delta method
+  ``SE(E / B) = E / B^2 x SE(B)``;
+- coverage of the target group ``sum w r t / sum w t`` and leakage (the share
+  of recipients outside it) ``sum w r (1 - t) / sum w r``: ratios of totals
+  with linearized SEs;
+- the simulated annual cost of the programme's instruments
+  ``periods x sum_h w_h fiscal_h`` (the policy engine's baseline), beside the
+  executed spending, so that a budget and a survey that disagree are seen;
+- each linked result's indicator: its movement between two observations of
+  the observatory (the first at or after the result's baseline year, the
+  last), ``change = v_last - v_first`` with ``SE = sqrt(se_first^2 + se_last^2)``
+  (independent surveys) and a normal 95% interval, and the share of the
+  planned change achieved ``(v_last - baseline) / (target - baseline)``.
+
+The results chain (inputs → outputs → outcomes) says plainly where the
+evidence is weak: a survey of another year, fewer than ``MIN_RESPONDENTS``
+recipients in the sample or a CV above ``CV_WEAK``, no target group, an
+indicator with fewer than two observations or whose change's interval holds
+zero, and always that the indicator's movement is not attributed to the
+programme (no counterfactual is estimated).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from insaf.budget.model import Budget, Programme
+from insaf.measures import Estimate, combine, estimate_dict, ratio, total
+from insaf.observatory.observations import Observation
+from insaf.policy.engine import Engine, prepare_data
+from insaf.policy.expressions import parse_expression
+from insaf.policy.period import per_year
+from insaf.policy.scenario import Scenario
+from insaf.survey import Survey, Unit
+
+__all__ = [
+    "CV_WEAK",
+    "MIN_RESPONDENTS",
+    "ChainLink",
+    "OutcomeMovement",
+    "ProgrammeResult",
+    "programme_results",
+]
+
+MIN_RESPONDENTS = 30
+"""Fewer recipients than this in the sample make the output evidence weak."""
+CV_WEAK = 0.165
+"""A coefficient of variation above this makes an estimate's evidence weak (the
+lower tier of the disclosure rules)."""
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeMovement:
+    """A linked result's indicator between two observations, against its target."""
+
+    result: str
+    indicator: str
+    baseline: float
+    target: float
+    target_year: int
+    first_year: int | None = None
+    first: float | None = None
+    last_year: int | None = None
+    last: float | None = None
+    change: float | None = None
+    se: float | None = None
+    progress: float | None = None
+    """Share of the planned change achieved: (last - baseline) / (target - baseline)."""
+
+    def ci(self) -> tuple[float, float] | None:
+        if self.change is None or self.se is None:
+            return None
+        return (self.change - Z95 * self.se, self.change + Z95 * self.se)
+
+    def to_dict(self) -> dict[str, Any]:
+        interval = self.ci()
+        return {
+            "result": self.result,
+            "indicator": self.indicator,
+            "baseline": self.baseline,
+            "target": self.target,
+            "target_year": self.target_year,
+            "first_year": self.first_year,
+            "first": self.first,
+            "last_year": self.last_year,
+            "last": self.last,
+            "change": self.change,
+            "se": self.se,
+            "ci_low": interval[0] if interval else None,
+            "ci_high": interval[1] if interval else None,
+            "progress": self.progress,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ChainLink:
+    """One link of the results chain: ``inputs``, ``outputs`` or ``outcomes``."""
+
+    stage: str
+    what: str
+    evidence: str
+    """``strong``, ``weak`` or ``none``."""
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def weak(self) -> bool:
+        return self.evidence != "strong"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "what": self.what,
+            "evidence": self.evidence,
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgrammeResult:
+    """One programme in one year: money, beneficiaries, costs, coverage, outcomes."""
+
+    programme: str
+    year: int
+    executed: float | None
+    """Executed spending in money (amounts x the budget's scale); None if not executed yet."""
+    approved: float | None
+    currency: str
+    unit: str
+    survey_year: int | None
+    beneficiaries: Estimate | None = None
+    poor_beneficiaries: Estimate | None = None
+    cost_per_beneficiary: Estimate | None = None
+    cost_per_poor_beneficiary: Estimate | None = None
+    coverage: Estimate | None = None
+    leakage: Estimate | None = None
+    simulated_cost: Estimate | None = None
+    respondents: dict[str, int] = field(default_factory=dict)
+    """Unweighted sample counts behind the cells: recipients, poor recipients, target."""
+    outcomes: tuple[OutcomeMovement, ...] = ()
+    chain: tuple[ChainLink, ...] = ()
+    suppressed: tuple[str, ...] = ()
+    """Cells withheld by disclosure control (``public_results``)."""
+
+    @property
+    def evidence_weak(self) -> bool:
+        return any(link.weak for link in self.chain)
+
+    def to_dict(self, confidence: float = 0.95) -> dict[str, Any]:
+        def est(e: Estimate | None) -> dict[str, float | None] | None:
+            return estimate_dict(e, confidence) if e is not None else None
+
+        return {
+            "programme": self.programme,
+            "year": self.year,
+            "currency": self.currency,
+            "unit": self.unit,
+            "survey_year": self.survey_year,
+            "approved": self.approved,
+            "executed": self.executed,
+            "simulated_cost": est(self.simulated_cost),
+            "beneficiaries": est(self.beneficiaries),
+            "poor_beneficiaries": est(self.poor_beneficiaries),
+            "cost_per_beneficiary": est(self.cost_per_beneficiary),
+            "cost_per_poor_beneficiary": est(self.cost_per_poor_beneficiary),
+            "coverage": est(self.coverage),
+            "leakage": est(self.leakage),
+            "respondents": dict(self.respondents),
+            "outcomes": [o.to_dict() for o in self.outcomes],
+            "chain": [c.to_dict() for c in self.chain],
+            "evidence_weak": self.evidence_weak,
+            "suppressed": list(self.suppressed),
+        }
+
+
+@dataclass(frozen=True)
+class _Measured:
+    """What the survey says about one programme (its survey year)."""
+
+    beneficiaries: Estimate
+    poor_beneficiaries: Estimate
+    coverage: Estimate | None
+    leakage: Estimate | None
+    simulated_cost: Estimate | None
+    respondents: dict[str, int]
+
+
+def _poor_rule(scenario: Scenario | None, poor: str | None) -> str:
+    if poor is not None:
+        return poor
+    if scenario is None:
+        raise ValueError("say who is poor: give poor= (an expression) or a scenario")
+    line = next(iter(scenario.lines.values()))
+    bound = f'"{line}"' if isinstance(line, str) else repr(float(line))
+    return f'"{scenario.welfare.variable}" < {bound}'
+
+
+def _baseline(scenario: Scenario, survey: Survey) -> tuple[Engine, Any]:
+    data = prepare_data(scenario, survey)
+    engine = Engine(scenario, data)
+    return engine, engine.run(scenario.baseline_policy)
+
+
+def _unit_frame(survey: Survey, unit: Unit, rules: Sequence[str]) -> pl.DataFrame:
+    names = sorted({n for text in rules for n in parse_expression(text).names})
+    return survey.frame(names, unit=unit)
+
+
+def _measure(
+    survey: Survey,
+    programme: Programme,
+    poor: str,
+    state: Any,
+    annual: float,
+) -> _Measured:
+    unit = Unit(programme.unit)
+    rules = [poor] + [r for r in (programme.recipients, programme.target_group) if r]
+    frame = _unit_frame(survey, unit, rules)
+    if programme.recipients is not None:
+        recipient = parse_expression(programme.recipients).condition(frame)
+    else:
+        if state is None or not programme.instruments:
+            raise ValueError(
+                f"programme {programme.code!r}: give its 'recipients' expression, or "
+                "instruments and a scenario to simulate them"
+            )
+        missing = [i for i in programme.instruments if i not in state.flows]
+        if missing:
+            raise ValueError(
+                f"programme {programme.code!r}: instrument {missing[0]!r} is not in the "
+                f"scenario's baseline ({', '.join(state.flows)})"
+            )
+        benefit = sum(state.flows[i].benefit for i in programme.instruments)
+        household = np.asarray(benefit > 0, dtype=np.bool_)
+        recipient = household if unit is Unit.HOUSEHOLD else household[survey.household_index()]
+    is_poor = parse_expression(poor).condition(frame)
+    target = (
+        parse_expression(programme.target_group).condition(frame)
+        if programme.target_group
+        else None
+    )
+    columns = {
+        "__recipient": recipient.astype(np.float64),
+        "__poor_recipient": (recipient & is_poor).astype(np.float64),
+    }
+    if target is not None:
+        columns["__target"] = target.astype(np.float64)
+        columns["__target_recipient"] = (recipient & target).astype(np.float64)
+        columns["__outside_recipient"] = (recipient & ~target).astype(np.float64)
+    table = survey.table(unit)
+    extended = table.with_frame(
+        table.frame.with_columns(pl.Series(k, v) for k, v in columns.items())
+    )
+    measured = (
+        replace(survey, households=extended)
+        if unit is Unit.HOUSEHOLD
+        else replace(survey, persons=extended)
+    )
+    level = unit.value
+    beneficiaries = total(measured, "__recipient", level=level)[0]
+    poor_beneficiaries = total(measured, "__poor_recipient", level=level)[0]
+    coverage = leakage = None
+    respondents = {
+        "recipients": int(recipient.sum()),
+        "poor_recipients": int((recipient & is_poor).sum()),
+    }
+    if target is not None:
+        coverage = ratio(measured, "__target_recipient", "__target", level=level)[0]
+        leakage = ratio(measured, "__outside_recipient", "__recipient", level=level)[0]
+        respondents["target"] = int(target.sum())
+    simulated = None
+    if state is not None and programme.instruments:
+        fiscal = sum(state.flows[i].fiscal for i in programme.instruments) * annual
+        hh = survey.table(Unit.HOUSEHOLD)
+        with_cost = replace(
+            survey, households=hh.with_frame(hh.frame.with_columns(pl.Series("__cost", fiscal)))
+        )
+        simulated = total(with_cost, "__cost", level="household")[0]
+    return _Measured(beneficiaries, poor_beneficiaries, coverage, leakage, simulated, respondents)
+
+
+def _per(spending: float, count: Estimate, measure: str) -> Estimate | None:
+    if count.value <= 0:
+        return None
+    return combine(lambda b: spending / b, lambda b: (-spending / b**2,), count, measure=measure)
+
+
+def _movement(
+    code: str,
+    indicator: str,
+    baseline: float,
+    baseline_year: int,
+    target: float,
+    target_year: int,
+    observations: Sequence[Observation],
+) -> OutcomeMovement:
+    found = sorted(
+        (
+            o
+            for o in observations
+            if o.indicator == indicator
+            and o.area == "NAT"
+            and not o.disaggregation
+            and o.value is not None
+            and o.period >= baseline_year
+        ),
+        key=lambda o: o.period,
+    )
+    move = OutcomeMovement(code, indicator, baseline, target, target_year)
+    if len(found) < 2:
+        return move
+    first, last = found[0], found[-1]
+    assert first.value is not None and last.value is not None  # filtered above
+    se = (
+        math.sqrt(first.se**2 + last.se**2)
+        if first.se is not None and last.se is not None
+        else None
+    )
+    planned = target - baseline
+    return replace(
+        move,
+        first_year=first.period,
+        first=first.value,
+        last_year=last.period,
+        last=last.value,
+        change=last.value - first.value,
+        se=se,
+        progress=(last.value - baseline) / planned if planned else None,
+    )
+
+
+def _chain(
+    programme: Programme,
+    executed: float | None,
+    measured: _Measured | None,
+    survey_year: int | None,
+    year: int,
+    outcomes: Sequence[OutcomeMovement],
+) -> tuple[ChainLink, ...]:
+    inputs = (
+        ChainLink("inputs", "executed spending", "strong")
+        if executed is not None
+        else ChainLink("inputs", "executed spending", "none", ("no executed amount this year",))
+    )
+    if measured is None:
+        outputs = ChainLink(
+            "outputs",
+            "beneficiaries",
+            "none",
+            (f"no survey of {year} (the survey is of {survey_year})",),
+        )
+    else:
+        reasons = []
+        if measured.respondents["recipients"] < MIN_RESPONDENTS:
+            reasons.append(
+                f"{measured.respondents['recipients']} recipients in the sample "
+                f"(fewer than {MIN_RESPONDENTS})"
+            )
+        cv = measured.beneficiaries.cv
+        if not math.isfinite(cv) or cv > CV_WEAK:
+            reasons.append(f"beneficiaries' CV {cv:.1%} (above {CV_WEAK:.1%})")
+        if programme.target_group is None:
+            reasons.append("no target group: coverage and leakage cannot be measured")
+        if programme.recipients is None:
+            reasons.append("recipients simulated from the rules, not recorded by the survey")
+        outputs = ChainLink(
+            "outputs",
+            "beneficiaries, coverage, leakage",
+            "weak" if reasons else "strong",
+            tuple(reasons),
+        )
+    links = [inputs, outputs]
+    if not outcomes:
+        links.append(ChainLink("outcomes", "linked indicators", "none", ("no linked result",)))
+    for move in outcomes:
+        reasons = [
+            "the indicator's movement is not attributed to the programme (no counterfactual)"
+        ]
+        interval = move.ci()
+        if move.change is None:
+            reasons.insert(0, "fewer than two observations since the baseline year")
+            evidence = "none"
+        elif interval is None:
+            reasons.insert(0, "the observations carry no standard error")
+            evidence = "weak"
+        elif interval[0] <= 0 <= interval[1]:
+            reasons.insert(0, "the change's 95% interval holds zero")
+            evidence = "weak"
+        else:
+            evidence = "strong"  # measured; the attribution caveat stays among the reasons
+        links.append(ChainLink("outcomes", move.indicator, evidence, tuple(reasons)))
+    return tuple(links)
+
+
+def programme_results(
+    budget: Budget,
+    survey: Survey,
+    *,
+    scenario: Scenario | None = None,
+    observations: Iterable[Observation] = (),
+    poor: str | None = None,
+    programmes: Sequence[str] | None = None,
+) -> list[ProgrammeResult]:
+    """Each programme of the plan (or those named) in each year it has lines.
+
+    ``poor`` is an expression true for a poor unit (by default the scenario's
+    welfare below its first poverty line). Survey measures are for the
+    survey's year (``survey.year``); other years get the money and the
+    outcomes, and their outputs are marked as not measured.
+    """
+    if budget.plan is None:
+        raise ValueError("the budget has no plan, so no programme")
+    chosen = [p for p in budget.plan.programmes if programmes is None or p.code in programmes]
+    unknown = sorted(set(programmes or ()) - {p.code for p in chosen})
+    if unknown:
+        raise ValueError(f"programme {unknown[0]!r} is not in the plan")
+    rule = _poor_rule(scenario, poor)
+    state = _baseline(scenario, survey)[1] if scenario is not None else None
+    annual = per_year(scenario.period) if scenario is not None else 1.0
+    observed = list(observations)
+    leaves = budget.leaves().filter(pl.col("programme").is_in([p.code for p in chosen]))
+    money = (
+        leaves.group_by("programme", "year")
+        .agg(
+            *(
+                pl.col("amount").filter(pl.col("phase") == phase).sum().alias(phase)
+                for phase in ("approved", "executed")
+            ),
+            *(
+                (pl.col("phase") == phase).any().alias(f"has_{phase}")
+                for phase in ("approved", "executed")
+            ),
+        )
+        .sort("programme", "year")
+    )
+    out: list[ProgrammeResult] = []
+    for programme in chosen:
+        rows = money.filter(pl.col("programme") == programme.code)
+        measured = None
+        if survey.year is not None and survey.year in rows["year"].to_list():
+            measured = _measure(survey, programme, rule, state, annual)
+        outcomes = tuple(
+            _movement(
+                r.code,
+                r.indicator,
+                r.baseline,
+                r.baseline_year,
+                r.target,
+                r.target_year,
+                observed,
+            )
+            for r in (budget.plan.result(code) for code in programme.results)
+        )
+        for row in rows.iter_rows(named=True):
+            year = int(row["year"])
+            executed = row["executed"] * budget.scale if row["has_executed"] else None
+            approved = row["approved"] * budget.scale if row["has_approved"] else None
+            here = measured if year == survey.year else None
+            result = ProgrammeResult(
+                programme=programme.code,
+                year=year,
+                executed=executed,
+                approved=approved,
+                currency=budget.currency,
+                unit=programme.unit,
+                survey_year=survey.year,
+                outcomes=outcomes,
+                chain=_chain(programme, executed, here, survey.year, year, outcomes),
+            )
+            if here is not None:
+                result = replace(
+                    result,
+                    beneficiaries=here.beneficiaries,
+                    poor_beneficiaries=here.poor_beneficiaries,
+                    coverage=here.coverage,
+                    leakage=here.leakage,
+                    simulated_cost=here.simulated_cost,
+                    respondents=here.respondents,
+                    cost_per_beneficiary=(
+                        _per(executed, here.beneficiaries, "cost_per_beneficiary")
+                        if executed is not None
+                        else None
+                    ),
+                    cost_per_poor_beneficiary=(
+                        _per(executed, here.poor_beneficiaries, "cost_per_poor_beneficiary")
+                        if executed is not None
+                        else None
+                    ),
+                )
+            out.append(result)
+    return out
