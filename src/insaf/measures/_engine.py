@@ -37,11 +37,6 @@ class Statistic:
     variable: str | None = None
 
 
-def _psu_sum(sample: Sample, rows: slice, values: FloatArray) -> FloatArray:
-    counts = np.bincount(sample.psu[rows], weights=values, minlength=sample.design.n_psus)
-    return counts.astype(np.float64)
-
-
 def run(
     sample: Sample,
     stats: Sequence[Statistic],
@@ -62,7 +57,7 @@ def run(
             assert z_t is not None
             z_full = np.empty_like(z_t)
             z_full[sample.whole] = z_t
-            t_totals = _psu_sum(sample, slice(None), sample.w * z_full)
+            t_totals = sample.psu_totals(slice(None), sample.w * z_full)
 
     totals = np.zeros((sample.design.n_psus, n_stat, n_dom)) if linear else None
     domain_cols = []
@@ -76,7 +71,7 @@ def run(
             values[j, d] = value
             if totals is not None:
                 assert z is not None
-                totals[:, j, d] = _psu_sum(sample, rows, w * z)
+                totals[:, j, d] = sample.psu_totals(rows, w * z)
                 if t_totals is not None and slope != 0.0:
                     totals[:, j, d] += slope * t_totals
 

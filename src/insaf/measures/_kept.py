@@ -22,12 +22,19 @@ import polars as pl
 from insaf.errors import DataError, DesignError, Location
 from insaf.measures.types import VarianceMethod
 from insaf.measures.variance import (
+    CalibrationArrays,
     DesignArrays,
     FloatArray,
     ReplicateSpec,
     bootstrap_factors,
     jackknife_factors,
     subbootstrap_factors,
+)
+from insaf.survey.calibration import (
+    CalibrationError,
+    calibration_factors,
+    calibration_model,
+    design_weights,
 )
 from insaf.survey.design import ReplicateMethod, Replicates
 from insaf.survey.survey import Level, Survey
@@ -145,6 +152,7 @@ class Base:
 
     w: FloatArray
     design: DesignArrays
+    calibration: CalibrationArrays | None = None
 
     @property
     def n(self) -> int:
@@ -176,7 +184,46 @@ def _base(survey: Survey, level: Level) -> Base:
     arrays = DesignArrays.build(n=n, strata=strata, psu=psu, fpc=fpc, lonely=design.lonely_psu)
     for part in (arrays.stratum, arrays.psu, arrays.psu_stratum, arrays.n_psu, arrays.fpc_factor):
         _read_only(part)
-    return Base(w=_read_only(w), design=arrays)
+    calibrated = _calibration(survey, level, arrays, w) if design.calibration else None
+    return Base(w=_read_only(w), design=arrays, calibration=calibrated)
+
+
+def _design_level(survey: Survey) -> Level:
+    return Level.HOUSEHOLD if survey.households is not None else Level.PERSON
+
+
+def _calibration(
+    survey: Survey, level: Level, arrays: DesignArrays, w: FloatArray
+) -> CalibrationArrays:
+    """The arrays of the calibration residuals (at the design table's rows)."""
+    cal = survey.design.calibration
+    assert cal is not None  # checked by the caller
+    model = calibration_model(survey, cal)
+    w0 = design_weights(survey, cal.base_weight)
+    at = _design_level(survey)
+    if at is level:
+        psu, to_cal, w_cal = arrays.psu, None, w
+    else:
+        top = base(survey, at)
+        if top.design.n_psus != arrays.n_psus:
+            raise DesignError(
+                f"{arrays.n_psus} PSUs hold {level.value}s but the design table has "
+                f"{top.design.n_psus}: a PSU without {level.value}s"
+            )
+        psu, to_cal, w_cal = top.design.psu, survey.household_index(), top.w
+    cw = model.cell_weights(w0)
+    gram = (model.x * cw[:, None]).T @ model.x
+    return CalibrationArrays(
+        cell=model.cell,
+        x=model.x,
+        gram_pinv=np.asarray(np.linalg.pinv(gram), dtype=np.float64),
+        w0=w0,
+        w=np.asarray(w_cal, dtype=np.float64),
+        psu=psu,
+        to_cal=to_cal,
+        margins=model.margins,
+        rake=cal.variance == "rake",
+    )
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -206,6 +253,10 @@ def replication(
     if method == "replicates":
         if design.replicates is None:
             raise DesignError("the design has no replicate weights; use linearization")
+        if design.calibration is not None:
+            return survey.cached(
+                (_CACHE, "replicates", level), lambda: _recalibrated(survey, level, None)
+            )
         return survey.cached(
             (_CACHE, "replicates", level), lambda: _supplied(survey, level, base.design)
         )
@@ -225,9 +276,48 @@ def replication(
             make = bootstrap_factors if method == "bootstrap" else subbootstrap_factors
             factors, spec = make(arrays, replicates=replicates, seed=seed)
             tag = f"{arrays.key}|{method}|{replicates}|{seed}"
-        return Replication(method=method, factors=_read_only(factors), spec=spec, key=tag)
+        made = Replication(method=method, factors=_read_only(factors), spec=spec, key=tag)
+        if design.calibration is not None:
+            return _recalibrated(survey, level, made)
+        return made
 
     return survey.cached(key, create)
+
+
+def _recalibrated(survey: Survey, level: Level, made: Replication | None) -> Replication:
+    """Replicate weights of a calibrated survey: each replicate of the weights
+    before calibration (PSU factors ``made``, or the supplied replicate columns,
+    read as uncalibrated) is calibrated to the same totals (R
+    ``calibrate.svyrep.design``), then carried to ``level``."""
+    cal = survey.design.calibration
+    assert cal is not None  # checked by the caller
+    at = _design_level(survey)
+    top = base(survey, at)
+    w0 = design_weights(survey, cal.base_weight)
+    if made is not None:
+        assert made.factors is not None and made.spec is not None
+        reps = w0[:, None] * made.factors[top.design.psu, :]
+        spec, key = made.spec, made.key
+    else:
+        supplied = survey.design.replicates
+        assert supplied is not None
+        reps = np.column_stack([design_weights(survey, c) for c in supplied.columns])
+        spec, key = _supplied_spec(supplied), top.design.key + "|" + ",".join(supplied.columns)
+    model = calibration_model(survey, cal)
+    out = np.empty_like(reps)
+    for r in range(reps.shape[1]):  # each replicate is one calibration
+        try:
+            out[:, r] = reps[:, r] * calibration_factors(model, reps[:, r], cal)
+        except CalibrationError as exc:
+            raise CalibrationError(f"replicate {r + 1}: {exc}") from None
+    if at is not level:
+        out = out[survey.household_index()]
+    return Replication(
+        method=made.method if made is not None else "replicates",
+        unit_replicates=_read_only(out),
+        spec=spec,
+        key=key + "|calibrated",
+    )
 
 
 def _supplied(survey: Survey, level: Level, arrays: DesignArrays) -> Replication:

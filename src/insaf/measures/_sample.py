@@ -32,7 +32,13 @@ from insaf.measures._kept import (
     unit_level,
 )
 from insaf.measures.types import NonPositive, VarianceMethod
-from insaf.measures.variance import DesignArrays, FloatArray, IntArray, ReplicateSpec
+from insaf.measures.variance import (
+    CalibrationArrays,
+    DesignArrays,
+    FloatArray,
+    IntArray,
+    ReplicateSpec,
+)
 from insaf.survey.survey import Level, Survey
 
 __all__ = [
@@ -50,6 +56,7 @@ __all__ = [
 ]
 
 BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
+Rows = slice  # the method Sample.slice shadows the builtin inside the class
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -78,6 +85,7 @@ class Sample:
     unit_replicates: FloatArray | None = None
     spec: ReplicateSpec | None = None
     replicate_key: str = ""
+    calibration: CalibrationArrays | None = None
 
     @property
     def n_domains(self) -> int:
@@ -96,6 +104,16 @@ class Sample:
         position[self.rows] = np.arange(self.rows.size)
         whole: IntArray = position[self.order]
         return whole
+
+    def psu_totals(self, rows: Rows, wz: FloatArray) -> FloatArray:
+        """PSU totals of weighted influence values ``wz`` of sample ``rows``; for
+        calibrated weights, of their calibration residuals."""
+        if self.calibration is not None:
+            return self.calibration.residual_totals(
+                self.rows[rows], wz, self.w[rows], self.design.n_psus
+            )
+        totals = np.bincount(self.psu[rows], weights=wz, minlength=self.design.n_psus)
+        return totals.astype(np.float64)
 
     def replicate_weights(self, r: int) -> FloatArray:
         """Weights of every row in replicate ``r``."""
@@ -286,6 +304,7 @@ def sample(
         unit_replicates=arranged.unit_replicates,
         spec=replication.spec,
         replicate_key=replication.key,
+        calibration=base.calibration,
     )
 
 

@@ -145,9 +145,7 @@ def _woodruff(
     below = (y <= est.value).astype(np.float64)
     n_pop = float(w.sum())
     share = float(np.dot(w, below)) / n_pop
-    totals = np.bincount(
-        sample.psu[rows], weights=w * (below - share) / n_pop, minlength=sample.design.n_psus
-    ).astype(np.float64)
+    totals = sample.psu_totals(rows, w * (below - share) / n_pop)
     se_share = math.sqrt(max(float(linearized_variance(totals, sample.design)), 0.0))
     positive = w > 0
     psus = sample.psu[rows][positive]

@@ -42,6 +42,7 @@ from insaf.errors import DesignError
 from insaf.survey.design import LonelyPSU, ReplicateMethod
 
 __all__ = [
+    "CalibrationArrays",
     "DesignArrays",
     "ReplicateSpec",
     "bootstrap_factors",
@@ -196,6 +197,59 @@ def _fpc_factor(
         )
     with np.errstate(invalid="ignore"):
         return np.where(popsize == np.inf, 1.0, (popsize - sampsize) / popsize)
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class CalibrationArrays:
+    """What the linearized variance of calibrated weights needs (R ``svyrecvar``
+    with a ``greg_calibration`` or ``raking`` post-stratum).
+
+    Per calibration unit (row of the design table): its ``cell`` (row of the
+    calibration matrix ``x``), weights before (``w0``) and after (``w``)
+    calibration, and PSU code; ``to_cal`` maps each analysis unit to its
+    calibration unit (``None`` when they are the same units).
+
+    For ``greg`` the influence values ``z`` are replaced by the residuals of
+    their weighted (``w0``) regression on ``x``, ``e = z - x'b`` with
+    ``b = (X'W0X)^- X'W0 z``, and the PSU totals are of ``w * e``. For
+    ``rake`` (R ``rake``) ``z`` is centred on its unweighted mean within the
+    categories of each margin in turn, ten rounds.
+    """
+
+    cell: IntArray
+    x: FloatArray
+    gram_pinv: FloatArray
+    w0: FloatArray
+    w: FloatArray
+    psu: IntArray
+    to_cal: IntArray | None
+    margins: tuple[IntArray, ...] = ()
+    rake: bool = False
+
+    def residual_totals(
+        self, units: IntArray, wz: FloatArray, w: FloatArray, n_psus: int
+    ) -> FloatArray:
+        """PSU totals of the calibration residuals of ``wz`` (weighted influence
+        values of analysis ``units``, whose weights are ``w``)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(w > 0, wz / w, 0.0)
+        n_cal = self.w.shape[0]
+        where = units if self.to_cal is None else self.to_cal[units]
+        z_cal: FloatArray = np.bincount(where, weights=z, minlength=n_cal).astype(np.float64)
+        if self.rake:
+            for _ in range(10):  # R: for (iterations in 1:10) for (margin in psvar)
+                for codes in self.margins:
+                    sums = np.bincount(codes, weights=z_cal)
+                    counts = np.bincount(codes)
+                    z_cal = z_cal - (sums / np.maximum(counts, 1))[codes]
+            e = z_cal
+        else:
+            n_cells = self.x.shape[0]
+            b = self.gram_pinv @ (
+                self.x.T @ np.bincount(self.cell, weights=self.w0 * z_cal, minlength=n_cells)
+            )
+            e = z_cal - (self.x @ b)[self.cell]
+        return np.bincount(self.psu, weights=self.w * e, minlength=n_psus).astype(np.float64)
 
 
 def psu_totals(wz: FloatArray, design: DesignArrays) -> FloatArray:

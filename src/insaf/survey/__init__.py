@@ -1,6 +1,14 @@
 """Survey microdata with its sampling design: tables, keys, design, labels, files."""
 
-from insaf.survey.design import Design, LonelyPSU, ReplicateMethod, Replicates
+from insaf.survey.calibration import CalibrationError, calibrate, poststratify, rake
+from insaf.survey.design import (
+    Calibration,
+    Design,
+    Distance,
+    LonelyPSU,
+    ReplicateMethod,
+    Replicates,
+)
 from insaf.survey.io import read_table, write_table
 from insaf.survey.load import DesignOptions, open_survey, write_survey
 from insaf.survey.manifest import MANIFEST_NAME, Manifest, read_manifest
@@ -10,8 +18,11 @@ from insaf.survey.table import Format, Source, Table
 
 __all__ = [
     "MANIFEST_NAME",
+    "Calibration",
+    "CalibrationError",
     "Design",
     "DesignOptions",
+    "Distance",
     "Format",
     "Label",
     "Level",
@@ -27,7 +38,10 @@ __all__ = [
     "Unit",
     "Variable",
     "VariableType",
+    "calibrate",
     "open_survey",
+    "poststratify",
+    "rake",
     "read_manifest",
     "read_table",
     "write_survey",

@@ -12,7 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Design", "LonelyPSU", "ReplicateMethod", "Replicates"]
+__all__ = [
+    "Calibration",
+    "Design",
+    "Distance",
+    "LonelyPSU",
+    "ReplicateMethod",
+    "Replicates",
+]
 
 
 class LonelyPSU(StrEnum):
@@ -70,6 +77,56 @@ class Replicates:
             )
 
 
+class Distance(StrEnum):
+    """The distance a calibration minimises (R ``calibrate(calfun=)``).
+
+    - ``linear``: chi-square distance, the GREG estimator (with ``bounds``,
+      R's bounded linear: each factor is clipped to the bounds);
+    - ``raking``: multiplicative factors ``exp(x'lambda)`` (the weights of
+      iterative proportional fitting);
+    - ``logit``: factors kept strictly inside ``bounds`` (Deville and Särndal).
+    """
+
+    LINEAR = "linear"
+    RAKING = "raking"
+    LOGIT = "logit"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Calibration:
+    """How the design's weight was calibrated, kept so variances can use it.
+
+    ``base_weight`` is the column of weights before calibration. ``margins``
+    holds, for each categorical variable, the population total of every
+    category (labels as text); ``totals`` the population total of numeric
+    variables. ``unit`` is what the totals count: ``person`` or
+    ``household``; when a survey has both tables the weights are always one
+    per household (integrated household weighting: a household carries the
+    number of its members in each category). ``variance`` names the residual
+    the linearized variance uses: ``greg`` (R ``calibrate`` and
+    ``postStratify``) or ``rake`` (R ``rake``).
+    """
+
+    base_weight: str
+    margins: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+    totals: tuple[tuple[str, float], ...] = ()
+    distance: Distance = Distance.LINEAR
+    unit: str = "person"
+    bounds: tuple[float, float] | None = None
+    trim: tuple[float, float] | None = None
+    variance: str = "greg"
+    maxit: int = 50
+    epsilon: float = 1e-10
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        return tuple(v for v, _ in self.margins) + tuple(v for v, _ in self.totals)
+
+    def describe(self) -> str:
+        how = "raked (R rake)" if self.variance == "rake" else f"calibrated ({self.distance.value})"
+        return f"{how} from {self.base_weight} to {self.unit} totals of {', '.join(self.variables)}"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Design:
     """Column names of a complex survey design.
@@ -85,11 +142,14 @@ class Design:
     fpc: str | None = None
     replicates: Replicates | None = None
     lonely_psu: LonelyPSU = LonelyPSU.FAIL
+    calibration: Calibration | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
         """Every column the design needs, in a stable order."""
         names = [self.weight, self.strata, self.psu, self.fpc]
+        if self.calibration is not None:
+            names.append(self.calibration.base_weight)
         if self.replicates is not None:
             names.extend(self.replicates.columns)
         return tuple(dict.fromkeys(n for n in names if n is not None))
@@ -106,4 +166,6 @@ class Design:
                 f"{len(self.replicates.columns)} {self.replicates.method.value} replicates"
             )
         parts.append(f"single-PSU strata: {self.lonely_psu.value}")
+        if self.calibration is not None:
+            parts.append(self.calibration.describe())
         return "; ".join(parts)

@@ -1,0 +1,395 @@
+"""Calibrated weights: post-stratification, raking and calibration to known totals.
+
+``calibrate`` finds factors ``g_k`` close to 1 (in the chosen ``Distance``)
+such that the weights ``w_k = g_k * d_k`` reproduce the population totals of
+the calibration variables exactly (Deville and Särndal 1992; R ``survey``'s
+``calibrate``, whose Newton iteration ``grake`` this follows). The result is a
+``Survey`` whose design names the new weight column and keeps the
+``Calibration``, so that linearized variances use the calibration residuals
+and replicate variances recalibrate every replicate
+(``docs/methods/calibration.md``).
+
+Weights are one per row of the design table. When a survey has households and
+persons and the totals count persons, each household carries the number of
+its members in every category (integrated household weighting: one weight per
+household, calibrated to person totals).
+
+Units that share every calibration value share ``g``, so the iteration works
+on the distinct rows of the calibration matrix ("cells"), not on every unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from insaf.errors import DataError, DesignError, Location
+from insaf.survey.design import Calibration, Distance
+from insaf.survey.survey import Survey, Unit
+from insaf.survey.table import Table
+
+__all__ = [
+    "CalibrationError",
+    "CalibrationModel",
+    "calibrate",
+    "calibration_factors",
+    "calibration_model",
+    "poststratify",
+    "rake",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+Margins = Mapping[str, Mapping[str, float]]
+
+
+class CalibrationError(DesignError):
+    """Totals that cannot be reached, or an iteration that did not converge."""
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class CalibrationModel:
+    """The calibration matrix of the design table's rows, collapsed to cells.
+
+    ``x[cell[k]]`` is unit ``k``'s row; ``targets`` the population totals of
+    the columns ``names``; ``margins`` each categorical margin's category code
+    per unit (used by the variance of R's ``rake``).
+    """
+
+    cell: IntArray
+    x: FloatArray
+    targets: FloatArray
+    names: tuple[str, ...]
+    margins: tuple[IntArray, ...]
+
+    def cell_weights(self, weights: FloatArray) -> FloatArray:
+        """Sum of ``weights`` (one per unit, or (n, R)) in each cell."""
+        n_cells = self.x.shape[0]
+        if weights.ndim == 1:
+            return np.bincount(self.cell, weights=weights, minlength=n_cells).astype(np.float64)
+        out = np.empty((n_cells, weights.shape[1]))
+        for r in range(weights.shape[1]):  # loop over replicates, not units
+            out[:, r] = np.bincount(self.cell, weights=weights[:, r], minlength=n_cells)
+        return out
+
+
+def _unit(survey: Survey, unit: Unit | str | None) -> Unit:
+    design_unit = Unit.HOUSEHOLD if survey.households is not None else Unit.PERSON
+    wanted = Unit(unit) if unit is not None else survey.default_level
+    if wanted is Unit.PERSON and survey.persons is None:
+        raise DesignError("person totals need a person table; this survey has households only")
+    if wanted is Unit.HOUSEHOLD and design_unit is Unit.PERSON:
+        raise DesignError("household totals need a household table; this survey has persons only")
+    return wanted
+
+
+def calibration_model(survey: Survey, calibration: Calibration) -> CalibrationModel:
+    """The calibration matrix of ``survey``'s design table for ``calibration``.
+
+    Errors name the variable and category: a missing value, a category in the
+    data without a population total, a total without a unit in the sample,
+    margins whose totals disagree.
+    """
+    unit = _unit(survey, calibration.unit)
+    frame = survey.frame(list(calibration.variables), unit=unit)
+    integrated = unit is Unit.PERSON and survey.households is not None
+    columns: list[FloatArray] = []
+    names: list[str] = []
+    targets: list[float] = []
+    codes_of: list[IntArray] = []
+    margin_sum: float | None = None
+    for i, (variable, categories) in enumerate(calibration.margins):
+        where = Location(file=survey.path, column=variable)
+        series = frame.get_column(variable)
+        if series.null_count():
+            raise DataError(
+                f"calibration variable {variable!r} has {series.null_count()} missing value(s)",
+                where,
+            )
+        text = series.cast(pl.String).to_numpy().astype(str)
+        known = [label for label, _ in categories]
+        found = np.unique(text)
+        unknown = sorted(set(found.tolist()) - set(known))
+        if unknown:
+            raise DataError(
+                f"calibration variable {variable!r}: categor(ies) {', '.join(map(repr, unknown))} "
+                f"occur in the data but have no population total (totals given for "
+                f"{', '.join(map(repr, known))})",
+                where,
+            )
+        absent = [label for label, total in categories if total != 0 and label not in found]
+        if absent:
+            raise CalibrationError(
+                f"calibration variable {variable!r}: category {absent[0]!r} has a population "
+                "total but no unit in the sample; that total cannot be reached",
+                where,
+            )
+        total = float(sum(t for _, t in categories))
+        if margin_sum is not None and not np.isclose(total, margin_sum, rtol=1e-9, atol=0.0):
+            raise CalibrationError(
+                f"calibration variable {variable!r}: its totals sum to {total:g}, but the "
+                f"first margin's sum to {margin_sum:g}; the margins must describe one population",
+                where,
+            )
+        margin_sum = total if margin_sum is None else margin_sum
+        position = {label: j for j, label in enumerate(known)}
+        codes = np.array([position[t] for t in found.tolist()], dtype=np.int64)[
+            np.searchsorted(found, text)
+        ]
+        codes_of.append(codes)
+        for j, (label, target) in enumerate(categories):
+            if i > 0 and j == 0:
+                continue  # implied by the first margin: keeps the matrix of full rank
+            columns.append((codes == j).astype(np.float64))
+            names.append(f"{variable}={label}")
+            targets.append(float(target))
+    for variable, target in calibration.totals:
+        where = Location(file=survey.path, column=variable)
+        series = frame.get_column(variable)
+        if not series.dtype.is_numeric():
+            raise DataError(f"calibration variable {variable!r} is not numeric", where)
+        values = series.cast(pl.Float64).to_numpy()
+        if series.null_count() or np.isnan(values).any():
+            missing = series.null_count() + int(np.isnan(values).sum()) - series.null_count()
+            raise DataError(
+                f"calibration variable {variable!r} has {missing} missing value(s)", where
+            )
+        columns.append(values.astype(np.float64))
+        names.append(variable)
+        targets.append(float(target))
+    if not columns:
+        raise DesignError("a calibration needs at least one margin or total")
+    x_units = np.column_stack(columns)
+    if integrated:
+        index = survey.household_index()
+        n_h = survey.households.height if survey.households is not None else 0
+        x_units = np.column_stack([np.bincount(index, weights=c, minlength=n_h) for c in x_units.T])
+        codes_of = []  # categories are counts per household, not one category each
+    cells, cell = np.unique(x_units, axis=0, return_inverse=True)
+    return CalibrationModel(
+        cell=cell.reshape(-1).astype(np.int64),
+        x=np.ascontiguousarray(cells, dtype=np.float64),
+        targets=np.asarray(targets, dtype=np.float64),
+        names=tuple(names),
+        margins=tuple(codes_of),
+    )
+
+
+# -- distances (R's calfun objects: F(u) = g - 1 and its derivative) ----------------------
+
+
+def _f(distance: Distance, u: FloatArray, low: float, high: float) -> tuple[FloatArray, FloatArray]:
+    if distance is Distance.LINEAR:
+        g = np.clip(u + 1.0, low, high)
+        return g - 1.0, ((u < high - 1.0) & (u > low - 1.0)).astype(np.float64)
+    if distance is Distance.RAKING:
+        e = np.exp(u)
+        return e - 1.0, e
+    a = (high - low) / ((1.0 - low) * (high - 1.0))
+    e = np.exp(a * u)
+    den = high - 1.0 + (1.0 - low) * e
+    num = low * (high - 1.0) + high * (1.0 - low) * e
+    deriv = high * (1.0 - low) * e * a / den - num * ((1.0 - low) * e * a) / den**2
+    return num / den - 1.0, deriv
+
+
+def calibration_factors(
+    model: CalibrationModel, base: FloatArray, calibration: Calibration
+) -> FloatArray:
+    """Factors ``g`` (one per unit) that calibrate the weights ``base`` (one per unit).
+
+    Linear without bounds has a closed form; other distances follow R's
+    ``grake``: Newton steps on the Lagrange multipliers until every total is
+    within ``epsilon`` (relative to ``1 + |total|``), else ``CalibrationError``.
+    Trimming (``calibration.trim``) clips ``g`` and spreads what was cut over
+    the untrimmed units in proportion to their weights, as R does.
+    """
+    cw = model.cell_weights(base)
+    g_cell = _solve(model, cw, calibration)
+    g = g_cell[model.cell]
+    if calibration.trim is not None:
+        low, high = calibration.trim
+        clipped = np.clip(g, low, high)
+        outside = (g < low) | (g > high)
+        if np.any(outside):
+            cut = float(np.sum((g - clipped) * base))
+            inside = ~outside
+            clipped[inside] += cut / float(base[inside].sum())
+            g = clipped
+    return g
+
+
+def _solve(model: CalibrationModel, cw: FloatArray, calibration: Calibration) -> FloatArray:
+    x, targets = model.x, model.targets
+    distance = calibration.distance
+    low, high = calibration.bounds if calibration.bounds is not None else (-np.inf, np.inf)
+    if distance is Distance.LOGIT and not (np.isfinite(low) and np.isfinite(high)):
+        raise DesignError("logit calibration needs finite bounds (for example 0.5 and 2)")
+    if not low < 1.0 < high:
+        raise DesignError(f"calibration bounds ({low:g}, {high:g}) must contain 1")
+    sample = x.T @ cw
+    if distance is Distance.LINEAR and calibration.bounds is None:
+        gram = (x * cw[:, None]).T @ x
+        try:
+            lam = np.linalg.solve(gram, targets - sample)
+        except np.linalg.LinAlgError:
+            raise CalibrationError(
+                "the calibration variables are collinear in the sample "
+                f"({', '.join(model.names)}): no unique calibration"
+            ) from None
+        return np.asarray(1.0 + x @ lam, dtype=np.float64)
+    eta = np.zeros(x.shape[1])
+    misfit = targets - sample
+    for _ in range(calibration.maxit):
+        f, deriv = _f(distance, x @ eta, low, high)
+        misfit = targets - x.T @ (cw * (1.0 + f))
+        if np.all(np.abs(misfit) / (1.0 + np.abs(targets)) < calibration.epsilon):
+            return np.asarray(1.0 + f, dtype=np.float64)
+        step = np.linalg.pinv((x * (cw * deriv)[:, None]).T @ x, rcond=256 * np.finfo(float).eps)
+        delta = step @ misfit
+        eta = eta + delta
+        for _ in range(60):  # halve a step that overflows
+            f, deriv = _f(distance, x @ eta, low, high)
+            if np.all(np.isfinite(f)) and np.all(np.isfinite(deriv)):
+                break
+            delta = delta / 2.0
+            eta = eta - delta
+    worst = int(np.argmax(np.abs(misfit) / (1.0 + np.abs(targets))))
+    reached = targets[worst] - misfit[worst]
+    bounds = "" if calibration.bounds is None else f" within bounds {low:g} to {high:g}"
+    raise CalibrationError(
+        f"{distance.value} calibration did not converge in {calibration.maxit} iterations"
+        f"{bounds}: the weighted total of {model.names[worst]} is {reached:.6g}, its "
+        f"population total {targets[worst]:.6g} (widen the bounds or check the totals)"
+    )
+
+
+# -- surveys with calibrated weights ----------------------------------------------------------
+
+
+def calibrate(
+    survey: Survey,
+    *,
+    margins: Margins | None = None,
+    totals: Mapping[str, float] | None = None,
+    distance: Distance | str = Distance.LINEAR,
+    unit: Unit | str | None = None,
+    bounds: tuple[float, float] | None = None,
+    trim: tuple[float, float] | None = None,
+    weight: str = "calibrated_weight",
+    maxit: int = 50,
+    epsilon: float = 1e-10,
+    variance: str = "greg",
+) -> Survey:
+    """``survey`` with weights calibrated to population totals.
+
+    ``margins`` gives, per categorical variable, each category's population
+    total (``{"sex": {"1": 4.9e6, "2": 5.1e6}}``; labels as text);
+    ``totals`` the population total of numeric variables. ``unit`` says what
+    the totals count (``person`` or ``household``; default the survey's
+    default unit). The calibrated weight is written to the column ``weight``
+    of the design table and becomes the design's weight; the ``Calibration``
+    is kept in the design for the variance.
+    """
+    if survey.design.calibration is not None:
+        raise DesignError(
+            "the survey's weights are already calibrated "
+            f"({survey.design.calibration.describe()}); calibrate the uncalibrated survey once, "
+            "to all totals together"
+        )
+    if variance not in ("greg", "rake"):
+        raise DesignError(f"unknown calibration variance {variance!r} (greg or rake)")
+    calibration = Calibration(
+        base_weight=survey.design.weight,
+        margins=tuple(
+            (v, tuple((str(k), float(t)) for k, t in cats.items()))
+            for v, cats in (margins or {}).items()
+        ),
+        totals=tuple((v, float(t)) for v, t in (totals or {}).items()),
+        distance=Distance(distance),
+        unit=_unit(survey, unit).value,
+        bounds=None if bounds is None else (float(bounds[0]), float(bounds[1])),
+        trim=None if trim is None else (float(trim[0]), float(trim[1])),
+        variance=variance,
+        maxit=maxit,
+        epsilon=epsilon,
+    )
+    table = survey.design_table
+    if weight in table.frame.columns:
+        raise DataError(
+            f"column {weight!r} already exists in the {table.name} table; name the "
+            "calibrated weight otherwise (weight=...)",
+            Location(file=survey.path, column=weight),
+        )
+    model = calibration_model(survey, calibration)
+    base = design_weights(survey, calibration.base_weight)
+    g = calibration_factors(model, base, calibration)
+    new = replace(table, frame=table.frame.with_columns(pl.Series(weight, base * g)))
+    which = "households" if survey.households is not None else "persons"
+    out = survey.with_tables(**{which: new})
+    return out.with_design(replace(survey.design, weight=weight, calibration=calibration))
+
+
+def design_weights(survey: Survey, column: str) -> FloatArray:
+    """A weight column of the design table as floats: no missing or negative value."""
+    table: Table = survey.design_table
+    where = Location(file=survey.path, column=column)
+    if column not in table.frame.columns:
+        raise DataError(f"weight column {column!r} is not in the {table.name} table", where)
+    series = table.frame.get_column(column).cast(pl.Float64, strict=False)
+    values = series.to_numpy().astype(np.float64)
+    if series.null_count() or np.isnan(values).any():
+        raise DataError(f"weight column {column!r} has missing values", where)
+    if np.any(values < 0):
+        raise DataError(f"weight column {column!r} has negative values", where)
+    return values
+
+
+def poststratify(
+    survey: Survey,
+    variable: str,
+    totals: Mapping[str, float],
+    *,
+    unit: Unit | str | None = None,
+    weight: str = "calibrated_weight",
+) -> Survey:
+    """Post-stratification (R ``postStratify``): the weights of each category of
+    ``variable`` are scaled to its population total; linear calibration on
+    that one margin, with the same variance."""
+    return calibrate(survey, margins={variable: totals}, unit=unit, weight=weight)
+
+
+def rake(
+    survey: Survey,
+    margins: Margins,
+    *,
+    unit: Unit | str | None = None,
+    weight: str = "calibrated_weight",
+    maxit: int = 100,
+    epsilon: float = 1e-10,
+) -> Survey:
+    """Raking to marginal totals (R ``rake``): the weights of iterative
+    proportional fitting (raking distance), with R ``rake``'s variance: the
+    influence values are centred within the categories of each margin in turn,
+    ten rounds (``survey:::svyrecvar``)."""
+    chosen = _unit(survey, unit)
+    if chosen is Unit.PERSON and survey.households is not None:
+        raise DesignError(
+            "rake() calibrates one unit to its own categories; for person totals with "
+            "household weights use calibrate(..., distance='raking')"
+        )
+    return calibrate(
+        survey,
+        margins=margins,
+        distance=Distance.RAKING,
+        unit=chosen,
+        weight=weight,
+        maxit=maxit,
+        epsilon=epsilon,
+        variance="rake",
+    )
