@@ -9,7 +9,7 @@ VATs or two tariffs on one item.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from insaf.errors import DataError, Location, SpecError
@@ -116,9 +116,26 @@ def _conflicts(report: _Report, policy: Policy, data: PolicyData) -> None:
             report.add(policy.where[vats[1]], f"item {item!r} is taxed by two VATs: {vats}")
 
 
-def check_scenario(scenario: Scenario, data: PolicyData) -> None:
-    """Raise a ``SpecError`` listing every way ``scenario`` does not fit ``data``."""
+def check_scenario(
+    scenario: Scenario, data: PolicyData, policies: Sequence[Policy] | None = None
+) -> None:
+    """Raise a ``SpecError`` listing every way ``scenario`` does not fit ``data``.
+
+    With ``policies``, only their instruments are checked, and not the welfare
+    measure, lines and groups a simulation needs (the registry runs a programme's
+    instruments on households that carry no welfare measure).
+    """
     report = _Report(scenario)
+    if policies is None:
+        _check_outcomes(report, scenario, data)
+        policies = list(scenario.policies().values())
+    seen: set[tuple[str, str]] = set()
+    for policy in policies:
+        _check_policy(report, policy, data, seen)
+    report.raise_any()
+
+
+def _check_outcomes(report: _Report, scenario: Scenario, data: PolicyData) -> None:
     household = set(data.households.columns)
     welfare = scenario.welfare.variable
     if welfare not in household:
@@ -136,28 +153,30 @@ def check_scenario(scenario: Scenario, data: PolicyData) -> None:
     for item in scenario.elasticities:
         if item not in data.item_names:
             report.add(("elasticities", item), _no_item(item, data))
-    seen: set[tuple[str, str]] = set()
-    for policy in scenario.policies().values():
-        for instrument in policy.instruments:
-            where = policy.where[instrument.id]
-            fingerprint = (instrument.id, instrument.model_dump_json())
-            if fingerprint in seen:
-                continue
-            seen.add(fingerprint)
-            for need in instrument.needs():
-                path = (*where, *need.key)
-                if need.what == "item":
-                    if need.text not in data.item_names:
-                        report.add(path, _no_item(need.text, data))
-                else:
-                    numeric = need.key[-1] in ("base", "income")
-                    _expression(report, data, path, need.text, need.level, numeric=numeric)
-        _conflicts(report, policy, data)
-        solve = policy.solve
-        if solve is not None and solve.group is not None and solve.group.where is not None:
-            path = (*policy.solve_where, "group", "where")
-            _expression(report, data, path, solve.group.where, "household")
-    report.raise_any()
+
+
+def _check_policy(
+    report: _Report, policy: Policy, data: PolicyData, seen: set[tuple[str, str]]
+) -> None:
+    for instrument in policy.instruments:
+        where = policy.where[instrument.id]
+        fingerprint = (instrument.id, instrument.model_dump_json())
+        if fingerprint in seen:
+            continue
+        seen.add(fingerprint)
+        for need in instrument.needs():
+            path = (*where, *need.key)
+            if need.what == "item":
+                if need.text not in data.item_names:
+                    report.add(path, _no_item(need.text, data))
+            else:
+                numeric = need.key[-1] in ("base", "income")
+                _expression(report, data, path, need.text, need.level, numeric=numeric)
+    _conflicts(report, policy, data)
+    solve = policy.solve
+    if solve is not None and solve.group is not None and solve.group.where is not None:
+        path = (*policy.solve_where, "group", "where")
+        _expression(report, data, path, solve.group.where, "household")
 
 
 def _no_item(item: str, data: PolicyData) -> str:

@@ -21,7 +21,7 @@ makes the solver cheap).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -96,8 +96,14 @@ class Simulation:
         return float(np.dot(self.data.weight, state.fiscal())) * self.annual
 
 
-def prepare_data(scenario: Scenario, survey: Survey) -> PolicyData:
-    """The engine's view of ``survey`` for ``scenario``, after checking that they fit."""
+def prepare_data(
+    scenario: Scenario, survey: Survey, policies: Sequence[Policy] | None = None
+) -> PolicyData:
+    """The engine's view of ``survey`` for ``scenario``, after checking that they fit.
+
+    With ``policies``, only those policies' instruments are checked (see
+    ``check_scenario``): the registry runs one programme's rules this way.
+    """
     data = PolicyData.build(
         survey,
         period=scenario.period,
@@ -110,7 +116,7 @@ def prepare_data(scenario: Scenario, survey: Survey) -> PolicyData:
     check_derived(scenario, data)
     for name, spec in scenario.variables.items():
         data.add_variable(name, spec.how, spec.text)
-    check_scenario(scenario, data)
+    check_scenario(scenario, data, policies)
     return data
 
 

@@ -1,0 +1,501 @@
+"""The registry: persons, households, who belongs where, and dated observations.
+
+Four tables, each a Polars frame with a fixed schema (``SCHEMAS``):
+
+- ``persons``: one row per person (``person_id``, ``national_id``, ``name`` in
+  Arabic, ``name_latin``, ``sex``, ``birth_date``);
+- ``groups``: one row per household (``household_id``, ``registered``);
+- ``memberships``: a person in a household from ``start`` until ``end``
+  (missing while it lasts), with the ``relationship`` to its head;
+- ``observations``: what is known of a household or a person (``unit``,
+  ``id``), one ``variable`` at a time, a number (``value``) or a text
+  (``text``), with its ``source`` (survey, administrative, self_declared,
+  registry), the date it was ``observed`` and its ``verification``.
+
+Nothing is overwritten: a new income is a new observation. ``as_of(date)``
+takes, for each unit and variable, the latest observation on or before
+``date`` and lays the registry out as the policy engine reads a survey: a
+household table, a person table (with ``age`` in completed years at ``date``)
+and, when consumption is observed (variables ``consumption.<item>.quantity``
+and ``consumption.<item>.value``), an item table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from insaf.errors import DataError, Location
+from insaf.survey.io import read_table
+from insaf.survey.metadata import VariableType
+from insaf.survey.table import Format, Source
+
+__all__ = [
+    "KINDS",
+    "SCHEMAS",
+    "SOURCES",
+    "VERIFICATION",
+    "AsOf",
+    "Kind",
+    "Registry",
+    "import_table",
+    "read_registry",
+    "write_registry",
+]
+
+Kind = Literal["persons", "groups", "memberships", "observations"]
+KINDS: tuple[Kind, ...] = ("persons", "groups", "memberships", "observations")
+SOURCES = ("survey", "administrative", "self_declared", "registry")
+VERIFICATION = ("verified", "unverified", "disputed")
+UNITS = ("household", "person")
+CONSUMPTION = "consumption."
+
+SCHEMAS: dict[Kind, dict[str, pl.DataType]] = {
+    "persons": {
+        "person_id": pl.Int64(),
+        "national_id": pl.String(),
+        "name": pl.String(),
+        "name_latin": pl.String(),
+        "sex": pl.String(),
+        "birth_date": pl.Date(),
+    },
+    "groups": {"household_id": pl.Int64(), "registered": pl.Date()},
+    "memberships": {
+        "person_id": pl.Int64(),
+        "household_id": pl.Int64(),
+        "relationship": pl.String(),
+        "start": pl.Date(),
+        "end": pl.Date(),
+    },
+    "observations": {
+        "unit": pl.Enum(UNITS),
+        "id": pl.Int64(),
+        "variable": pl.String(),
+        "value": pl.Float64(),
+        "text": pl.String(),
+        "source": pl.Enum(SOURCES),
+        "observed": pl.Date(),
+        "verification": pl.Enum(VERIFICATION),
+    },
+}
+"""Every table's columns and types."""
+
+REQUIRED: dict[Kind, tuple[str, ...]] = {
+    "persons": ("person_id", "name"),
+    "groups": ("household_id",),
+    "memberships": ("person_id", "household_id", "start"),
+    "observations": ("unit", "id", "variable", "source", "observed", "verification"),
+}
+"""Columns a file must have, with a value on every row."""
+
+KEYS: dict[Kind, tuple[str, ...]] = {
+    "persons": ("person_id",),
+    "groups": ("household_id",),
+    "memberships": ("person_id", "household_id", "start"),
+    "observations": ("unit", "id", "variable", "observed", "source"),
+}
+"""Columns unique per row."""
+
+_MAX_LISTED = 10
+
+
+def empty(kind: Kind) -> pl.DataFrame:
+    """A table of ``kind`` with no rows."""
+    return pl.DataFrame(schema=SCHEMAS[kind])
+
+
+@dataclass(frozen=True, kw_only=True)
+class AsOf:
+    """The registry on one date, laid out as the policy engine reads a survey.
+
+    ``provenance`` says where each value came from: one row per unit, id and
+    variable with the ``source``, ``observed`` date and ``verification`` of the
+    observation used.
+    """
+
+    date: dt.date
+    households: pl.DataFrame
+    persons: pl.DataFrame
+    items: pl.DataFrame | None
+    provenance: pl.DataFrame
+
+
+@dataclass(frozen=True, kw_only=True)
+class Registry:
+    """Persons, households, memberships and observations (see the module's notes)."""
+
+    persons: pl.DataFrame = field(default_factory=lambda: empty("persons"))
+    groups: pl.DataFrame = field(default_factory=lambda: empty("groups"))
+    memberships: pl.DataFrame = field(default_factory=lambda: empty("memberships"))
+    observations: pl.DataFrame = field(default_factory=lambda: empty("observations"))
+
+    def __post_init__(self) -> None:
+        for kind in KINDS:
+            frame = self.table(kind)
+            if dict(frame.schema) != SCHEMAS[kind]:
+                object.__setattr__(self, kind, conform_frame(frame, kind, source=f"<{kind}>"))
+
+    def table(self, kind: Kind) -> pl.DataFrame:
+        """One of the four tables by name."""
+        frame: pl.DataFrame = getattr(self, kind)
+        return frame
+
+    def with_rows(self, kind: Kind, rows: pl.DataFrame) -> Registry:
+        """A registry with ``rows`` added to the table ``kind`` (checked; keys stay unique)."""
+        rows = conform_frame(rows, kind, source=f"<{kind}>")
+        combined = pl.concat([self.table(kind), rows], how="vertical")
+        _check_unique(combined, kind, f"<{kind}>", offset=0)
+        return replace(self, **{kind: combined})
+
+    def __repr__(self) -> str:
+        return (
+            f"Registry({self.persons.height} persons, {self.groups.height} households, "
+            f"{self.memberships.height} memberships, {self.observations.height} observations)"
+        )
+
+    def subset(self, households: Sequence[int]) -> Registry:
+        """The part of the registry about ``households``: their members, and what is observed
+        of them (for one household's determination on request)."""
+        wanted = pl.Series("household_id", list(households), dtype=pl.Int64)
+        memberships = self.memberships.filter(pl.col("household_id").is_in(wanted.to_list()))
+        people = memberships.get_column("person_id").unique()
+        observations = self.observations.filter(
+            ((pl.col("unit") == "household") & pl.col("id").is_in(wanted.to_list()))
+            | ((pl.col("unit") == "person") & pl.col("id").is_in(people.to_list()))
+        )
+        return Registry(
+            persons=self.persons.filter(pl.col("person_id").is_in(people.to_list())),
+            groups=self.groups.filter(pl.col("household_id").is_in(wanted.to_list())),
+            memberships=memberships,
+            observations=observations,
+        )
+
+    # -- the registry on a date -------------------------------------------------------
+
+    def latest(self, date: dt.date) -> pl.DataFrame:
+        """The latest observation of each unit and variable on or before ``date``."""
+        obs = self.observations.filter(pl.col("observed") <= date)
+        return (
+            obs.with_row_index("__order__")
+            .sort(["unit", "id", "variable", "observed", "__order__"])
+            .unique(subset=["unit", "id", "variable"], keep="last", maintain_order=True)
+            .drop("__order__")
+        )
+
+    def as_of(self, date: dt.date) -> AsOf:
+        """Households and persons on ``date`` with their latest observations (module notes)."""
+        latest = self.latest(date)
+        text_vars = set(
+            self.observations.filter(pl.col("text").is_not_null())
+            .get_column("variable")
+            .unique()
+            .to_list()
+        )
+        active = self.memberships.filter(
+            (pl.col("start") <= date) & (pl.col("end").is_null() | (pl.col("end") > date))
+        ).select("person_id", "household_id", "relationship")
+        households = (
+            self.groups.select("household_id")
+            .join(active.select("household_id").unique(), on="household_id", how="semi")
+            .sort("household_id")
+        )
+        hh_obs = latest.filter(pl.col("unit") == "household")
+        items = _items(hh_obs.filter(pl.col("variable").str.starts_with(CONSUMPTION)))
+        hh_obs = hh_obs.filter(~pl.col("variable").str.starts_with(CONSUMPTION))
+        households = households.join(
+            _wide(hh_obs, text_vars), left_on="household_id", right_on="id", how="left"
+        )
+        persons = (
+            active.join(self.persons, on="person_id", how="inner")
+            .with_columns(age=_age(pl.col("birth_date"), date))
+            .select("person_id", "household_id", "relationship", "sex", "age")
+            .sort(["household_id", "person_id"])
+        )
+        person_obs = latest.filter(pl.col("unit") == "person")
+        wide = _wide(person_obs, text_vars)
+        # an observed variable (the survey's coded sex) stands before the person record's
+        clash = [c for c in wide.columns if c in ("sex", "relationship")]
+        if clash:
+            persons = persons.drop(clash)
+        wide = wide.drop([c for c in wide.columns if c in ("person_id", "household_id", "age")])
+        persons = persons.join(wide, left_on="person_id", right_on="id", how="left")
+        if items is not None:
+            items = items.join(households.select("household_id"), on="household_id", how="semi")
+        provenance = latest.select("unit", "id", "variable", "source", "observed", "verification")
+        return AsOf(
+            date=date, households=households, persons=persons, items=items, provenance=provenance
+        )
+
+
+def _age(birth: pl.Expr, date: dt.date) -> pl.Expr:
+    """Completed years at ``date`` of a person born on ``birth``."""
+    before_birthday = (birth.dt.month() > date.month) | (
+        (birth.dt.month() == date.month) & (birth.dt.day() > date.day)
+    )
+    return (date.year - birth.dt.year() - before_birthday.cast(pl.Int32)).cast(pl.Int64)
+
+
+def _wide(obs: pl.DataFrame, text_vars: set[str]) -> pl.DataFrame:
+    """One row per id, one column per variable (numbers, or texts for text variables)."""
+    ids = obs.select("id").unique().sort("id")
+    if obs.is_empty():
+        return ids
+    numbers = obs.filter(~pl.col("variable").is_in(list(text_vars)))
+    texts = obs.filter(pl.col("variable").is_in(list(text_vars)))
+    out = ids
+    if numbers.height:
+        out = out.join(
+            numbers.pivot(on="variable", index="id", values="value"), on="id", how="left"
+        )
+    if texts.height:
+        out = out.join(texts.pivot(on="variable", index="id", values="text"), on="id", how="left")
+    return out
+
+
+def _items(obs: pl.DataFrame) -> pl.DataFrame | None:
+    """The item table (household, item, quantity, value) from ``consumption.*`` observations."""
+    if obs.is_empty():
+        return None
+    parts = pl.col("variable").str.strip_prefix(CONSUMPTION).str.split_exact(".", 1)
+    long = obs.select(
+        household_id=pl.col("id"),
+        item=parts.struct.field("field_0"),
+        what=parts.struct.field("field_1"),
+        value=pl.col("value"),
+    )
+    bad = long.filter(~pl.col("what").is_in(["quantity", "value"]))
+    if bad.height:
+        raise DataError(
+            f"consumption observations are named consumption.<item>.quantity or .value, not "
+            f"{CONSUMPTION}{bad.row(0)[1]}.{bad.row(0)[2]}"
+        )
+    wide = long.pivot(on="what", index=["household_id", "item"], values="value")
+    absent = [c for c in ("quantity", "value") if c not in wide.columns]
+    return (
+        wide.with_columns(*(pl.lit(None, pl.Float64).alias(c) for c in absent))
+        .select("household_id", "item", "quantity", "value")
+        .sort(["household_id", "item"])
+    )
+
+
+# -- checking tables -----------------------------------------------------------------------
+
+
+def conform_frame(
+    frame: pl.DataFrame,
+    kind: Kind,
+    *,
+    source: str | Source,
+    strict_columns: bool = True,
+) -> pl.DataFrame:
+    """``frame`` in the schema of ``kind``, or a ``DataError`` naming file, row and column.
+
+    Missing optional columns are added empty; an unknown column is an error
+    (nothing is dropped silently); a value that does not fit its column's type
+    or enumeration, or a missing required value, is an error naming its rows.
+    """
+    src = source if isinstance(source, Source) else Source(source, Format.PARQUET)
+    file = src.path
+    schema = SCHEMAS[kind]
+    unknown = [c for c in frame.columns if c not in schema]
+    if unknown and strict_columns:
+        raise DataError(
+            f"unknown column(s) {', '.join(repr(c) for c in unknown)} in a {kind} table "
+            f"(columns: {', '.join(schema)})",
+            Location(file=file, column=unknown[0]),
+        )
+    missing = [c for c in REQUIRED[kind] if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"a {kind} table needs column(s) {', '.join(repr(c) for c in missing)}",
+            Location(file=file, column=missing[0]),
+        )
+    columns: list[pl.Series] = []
+    for name, dtype in schema.items():
+        if name not in frame.columns:
+            columns.append(pl.Series(name, [None] * frame.height, dtype=dtype))
+        else:
+            columns.append(_cast_column(frame.get_column(name), dtype, src))
+    out = pl.DataFrame(columns)
+    for name in REQUIRED[kind]:
+        nulls = out.get_column(name).is_null().arg_true()
+        if nulls.len():
+            raise DataError(
+                f"{nulls.len()} row(s) have no {name}: {_rows(src, nulls)}",
+                Location(file=file, column=name),
+            )
+    if kind == "observations":
+        both = (pl.col("value").is_null() == pl.col("text").is_null()).alias("bad")
+        bad = out.select(both).get_column("bad").arg_true()
+        if bad.len():
+            raise DataError(
+                f"an observation has a number (value) or a text (text), exactly one: "
+                f"{bad.len()} row(s) do not: {_rows(src, bad)}",
+                Location(file=file, column="value"),
+            )
+    if kind == "memberships":
+        bad = out.select((pl.col("end") <= pl.col("start")).fill_null(False)).to_series().arg_true()
+        if bad.len():
+            raise DataError(
+                f"a membership ends after it starts: {_rows(src, bad)}",
+                Location(file=file, column="end"),
+            )
+    _check_unique(out, kind, src, offset=0)
+    return out
+
+
+def _rows(src: Source, indices: pl.Series) -> str:
+    listed = [src.where(int(i)) for i in indices.head(_MAX_LISTED).to_list()]
+    places = ", ".join(f"line {w.line}" if w.line is not None else f"row {w.row}" for w in listed)
+    more = f" and {indices.len() - _MAX_LISTED} more" if indices.len() > _MAX_LISTED else ""
+    return places + more
+
+
+def _cast_column(column: pl.Series, dtype: pl.DataType, src: Source) -> pl.Series:
+    name = column.name
+    present = column.is_not_null()
+    if column.dtype == dtype:
+        return column
+    if isinstance(dtype, pl.Enum):
+        text = column.cast(pl.String)
+        allowed = list(dtype.categories.to_list())
+        bad = (present & ~text.is_in(allowed)).arg_true()
+        if bad.len():
+            values = ", ".join(repr(v) for v in text.gather(bad.head(3)).to_list())
+            raise DataError(
+                f"{bad.len()} value(s) ({values}) are not one of {', '.join(allowed)}: "
+                f"{_rows(src, bad)}",
+                Location(file=src.path, column=name),
+            )
+        return text.cast(dtype)
+    if dtype == pl.Date():
+        if column.dtype == pl.Datetime or isinstance(column.dtype, pl.Datetime):
+            return column.dt.date()
+        cast = column.cast(pl.String).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+        what = "dates (YYYY-MM-DD)"
+    elif dtype == pl.String():
+        if column.dtype.is_float():
+            integral = column.is_finite() & (column == column.round())
+            bad = (present & ~integral.fill_null(False)).arg_true()
+            if bad.len():
+                raise DataError(
+                    f"texts stored as numbers with decimals: {_rows(src, bad)}",
+                    Location(file=src.path, column=name),
+                )
+            return column.cast(pl.Int64).cast(pl.String)
+        return column.cast(pl.String)
+    else:
+        if column.dtype.is_float() and dtype == pl.Int64():
+            fits = column.is_finite() & (column == column.round())
+            bad = (present & ~fits.fill_null(False)).arg_true()
+            if bad.len():
+                raise DataError(
+                    f"{bad.len()} value(s) are not whole numbers: {_rows(src, bad)}",
+                    Location(file=src.path, column=name),
+                )
+        cast = column.cast(dtype, strict=False)
+        what = "whole numbers" if dtype == pl.Int64() else "numbers"
+    bad = (present & cast.is_null()).arg_true()
+    if bad.len():
+        values = ", ".join(repr(v) for v in column.gather(bad.head(3)).to_list())
+        raise DataError(
+            f"{bad.len()} value(s) ({values}) are not {what}: {_rows(src, bad)}",
+            Location(file=src.path, column=name),
+        )
+    return cast.alias(name)
+
+
+def _check_unique(frame: pl.DataFrame, kind: Kind, src: str | Source, *, offset: int) -> None:
+    source = src if isinstance(src, Source) else Source(src, Format.PARQUET)
+    keys = list(KEYS[kind])
+    dup = frame.select(pl.struct(keys).is_duplicated().alias("d")).to_series().arg_true()
+    if dup.len():
+        first = frame.row(int(dup[0]), named=True)
+        shown = ", ".join(f"{k}={first[k]}" for k in keys)
+        raise DataError(
+            f"{dup.len()} rows repeat a key of the {kind} table ({shown}, ...): "
+            f"{_rows(source, dup + offset)}",
+            Location(file=source.path, column=keys[0]),
+        )
+
+
+# -- files ---------------------------------------------------------------------------------
+
+
+def import_table(path: str | Path, kind: Kind) -> pl.DataFrame:
+    """Read a CSV, Parquet or Stata file as a registry table of ``kind``, checked.
+
+    CSV is read as text first (``insaf.survey.io``); every problem names the
+    file, the line (CSV) or row, and the column.
+    """
+    if kind not in KINDS:
+        raise DataError(f"unknown table {kind!r} (tables: {', '.join(KINDS)})")
+    path = Path(path)
+    fmt = Format.of(path)
+    types = {
+        name: VariableType.STR
+        for name, dtype in SCHEMAS[kind].items()
+        if dtype == pl.String() or isinstance(dtype, pl.Enum)
+    }
+    frame, _ = read_table(path, types=types)
+    return conform_frame(frame, kind, source=Source(str(path), fmt))
+
+
+def read_registry(folder: str | Path) -> Registry:
+    """A registry written by ``write_registry`` (one Parquet file per table)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError("registry folder not found", Location(file=str(folder)))
+    tables: dict[str, pl.DataFrame] = {}
+    for kind in KINDS:
+        path = folder / f"{kind}.parquet"
+        tables[kind] = import_table(path, kind) if path.exists() else empty(kind)
+    return _checked(Registry(**tables), str(folder))
+
+
+def write_registry(registry: Registry, folder: str | Path) -> Path:
+    """Write each table as ``<folder>/<table>.parquet``; returns the folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind in KINDS:
+        registry.table(kind).write_parquet(folder / f"{kind}.parquet")
+    return folder
+
+
+def _checked(registry: Registry, where: str) -> Registry:
+    """Refuse memberships and observations that name a person or household not registered."""
+    links: Mapping[str, tuple[pl.DataFrame, str, pl.DataFrame, str]] = {
+        "memberships.person_id": (registry.memberships, "person_id", registry.persons, "person_id"),
+        "memberships.household_id": (
+            registry.memberships,
+            "household_id",
+            registry.groups,
+            "household_id",
+        ),
+    }
+    for name, (frame, column, target, key) in links.items():
+        orphans = frame.join(target.select(key), left_on=column, right_on=key, how="anti")
+        if orphans.height:
+            raise DataError(
+                f"{orphans.height} row(s) of {name} name no registered record "
+                f"(first: {orphans.get_column(column)[0]})",
+                Location(file=where, column=column),
+            )
+    for unit, target, key in (
+        ("household", registry.groups, "household_id"),
+        ("person", registry.persons, "person_id"),
+    ):
+        obs = registry.observations.filter(pl.col("unit") == unit)
+        orphans = obs.join(target.select(key), left_on="id", right_on=key, how="anti")
+        if orphans.height:
+            raise DataError(
+                f"{orphans.height} {unit} observation(s) name no registered {unit} "
+                f"(first: {orphans.get_column('id')[0]})",
+                Location(file=where, column="id"),
+            )
+    return registry
