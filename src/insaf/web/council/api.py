@@ -76,6 +76,9 @@ class OpinionVersionOut(Schema):
     title: TextOut
     text: TextOut
     recommendations: list[dict[str, Any]]
+    citations: list[dict[str, Any]] = Field(
+        description="the rights findings of the referral's impact statements the opinion cites"
+    )
     vote: dict[str, Any]
 
 
@@ -264,6 +267,7 @@ def _opinion(o: m.Opinion) -> dict[str, Any]:
                 "title": _text(v, "title"),
                 "text": _text(v, "text"),
                 "recommendations": v.recommendations,
+                "citations": v.citations,
                 "vote": v.vote,
             }
             for v in o.versions.order_by("-version")

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from insaf.web.council import models as m
+from insaf.web.council.citations import Finding, cited, findings
 from insaf.web.council.impact import MAX_SCENARIO_BYTES, SurveyRef, available_surveys
 from insaf.web.observatory.models import Category, Indicator
 
@@ -264,6 +265,45 @@ class RecommendationForm(Form):
         data = super().clean() or {}
         _both_languages(data, "text_en", "text_ar", self)
         return data
+
+
+class CitationForm(Form):
+    """Cite a rights finding of one of the referral's impact statements."""
+
+    finding = forms.ChoiceField(label=_("Rights finding"))
+    note_ar = _text(_("Why the opinion cites it (Arabic)"), required=False, rows=2)
+    note_en = _text(_("Why the opinion cites it (English)"), required=False, rows=2)
+
+    def __init__(self, *args: Any, referral: m.Referral, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.found: dict[str, tuple[m.ImpactStatement, Finding]] = {}
+        choices: list[tuple[str, str]] = []
+        lang = "ar" if language == "ar" else "en"
+        for statement in referral.statements.order_by("-version"):
+            for item in findings(statement.version, statement.impact):
+                self.found[item.value] = (statement, item)
+                shown = cited(item.to_dict(), lang)
+                parts = [
+                    str(_("Statement version %(v)s") % {"v": statement.version}),
+                    shown["reform"],
+                    f"{shown['test']}: {shown['finding']}",
+                ]
+                if shown["label"]:
+                    parts.append(shown["label"])
+                choices.append((item.value, " · ".join(parts)))
+        self.fields["finding"].choices = choices  # type: ignore[attr-defined]
+
+    def cited(self) -> dict[str, Any]:
+        """The service's arguments for the finding chosen."""
+        statement, item = self.found[self.cleaned_data["finding"]]
+        return {
+            "statement": statement,
+            "reform": item.reform,
+            "test": item.test,
+            "key": item.key,
+            "note_en": self.cleaned_data["note_en"],
+            "note_ar": self.cleaned_data["note_ar"],
+        }
 
 
 class AmendmentForm(Form):

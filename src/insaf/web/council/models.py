@@ -494,6 +494,47 @@ class Opinion(models.Model):
         return f"opinion on {self.referral_id}"
 
 
+class RightsCitation(models.Model):
+    """A rights finding of one of the referral's impact statements that the opinion cites.
+
+    ``finding`` is the finding as the statement gave it (``insaf.web.council.citations``:
+    statement version, reform, test, verdict, the group or indicator and its estimate);
+    the council adds why it cites it, in one or both languages.
+    """
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="citations")
+    statement = models.ForeignKey(
+        ImpactStatement, on_delete=models.PROTECT, related_name="citations"
+    )
+    reform = models.CharField(max_length=80)
+    test = models.CharField(max_length=30)
+    key = models.CharField(max_length=300, blank=True, default="")
+    finding = models.JSONField()
+    note_en = models.TextField(_("why the opinion cites it (English)"), blank=True)
+    note_ar = models.TextField(_("why the opinion cites it (Arabic)"), blank=True)
+    cited_at = models.DateTimeField(default=timezone.now)
+    cited_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["opinion", "cited_at", "id"]
+        verbose_name = _("rights finding cited")
+        verbose_name_plural = _("rights findings cited")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opinion", "statement", "reform", "test", "key"], name="cite_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opinion_id}: v{self.statement_id} {self.reform} {self.test} {self.key}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The citation as the published opinion keeps it."""
+        return {**self.finding, "note_en": self.note_en, "note_ar": self.note_ar}
+
+
 class Recommendation(models.Model):
     """One recommendation of an opinion: addressable as ``<referral>/<number>``."""
 
@@ -628,6 +669,7 @@ class OpinionVersion(Published):
     text_ar = models.TextField(blank=True)
     recommendations = models.JSONField()
     vote = models.JSONField()
+    citations = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["opinion", "-version"]

@@ -23,6 +23,7 @@ from insaf.observatory.export import csv_safe
 from insaf.web.council import access, accountability, presentation, queries
 from insaf.web.council import forms as f
 from insaf.web.council import models as m
+from insaf.web.council.citations import cited
 
 PAGE = 25
 
@@ -191,6 +192,9 @@ def opinion(request: HttpRequest, code: str, version: int | None = None) -> Http
         "versions": versions,
         "latest": versions[0] if versions else None,
         "recommendations": presentation.version_recommendations(item, shown),
+        "citations": [(None, cited(c, request.LANGUAGE_CODE or "")) for c in shown.citations]
+        if shown is not None
+        else [],
         "layout": _layout(request),
         "group_names": {g.code: g for g in m.CouncilGroup.objects.all()},
         "can_draft": presentation.can_draft(request.user, referral),

@@ -23,6 +23,7 @@ from insaf.errors import InsafError
 from insaf.web.council import access, presentation, queries, services
 from insaf.web.council import forms as f
 from insaf.web.council import models as m
+from insaf.web.council.citations import cited
 from insaf.web.council.demo import example_scenario
 from insaf.web.council.services import RateLimited, RuleError
 
@@ -388,6 +389,8 @@ def draft(request: HttpRequest, code: str) -> HttpResponse:
     )
     rec_form = f.RecommendationForm(initial={"ministry": referral.ministry_id})
     amend_form = f.AmendmentForm(opinion=opinion)
+    language = request.LANGUAGE_CODE or ""
+    cite_form = f.CitationForm(referral=referral, language=language)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "draft":
@@ -428,6 +431,26 @@ def draft(request: HttpRequest, code: str) -> HttpResponse:
                     _("Amendment tabled."),
                 ):
                     return redirect("council:draft", code=code)
+        elif action == "cite":
+            cite_form = f.CitationForm(request.POST, referral=referral, language=language)
+            if cite_form.is_valid() and _run(
+                request,
+                lambda: services.cite_rights_finding(
+                    actor=request.user, opinion=opinion, **cite_form.cited()
+                ),
+                _("Rights finding cited."),
+            ):
+                return redirect("council:draft", code=code)
+        elif action == "uncite":
+            citation = get_object_or_404(
+                m.RightsCitation, pk=request.POST.get("citation", 0), opinion=opinion
+            )
+            _run(
+                request,
+                lambda: services.withdraw_citation(actor=request.user, citation=citation),
+                _("Citation withdrawn."),
+            )
+            return redirect("council:draft", code=code)
         elif action in ("accept", "reject"):
             amendment = get_object_or_404(
                 m.Amendment, pk=request.POST.get("amendment", 0), opinion=opinion
@@ -461,6 +484,8 @@ def draft(request: HttpRequest, code: str) -> HttpResponse:
         "draft_form": draft_form,
         "rec_form": rec_form,
         "amend_form": amend_form,
+        "cite_form": cite_form,
+        "citations": [(c.pk, cited(c.to_dict(), language)) for c in opinion.citations.all()],
         "editable": opinion.status == m.OpinionStatus.DRAFTING,
     }
     return render(request, "council/draft.html", context)

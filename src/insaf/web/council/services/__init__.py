@@ -9,6 +9,7 @@ and the tests date their steps); it defaults to the current time.
 
 from __future__ import annotations
 
+from insaf.web.council.services.citations import cite_rights_finding, withdraw_citation
 from insaf.web.council.services.common import RateLimited, RuleError
 from insaf.web.council.services.followup import (
     Track,
@@ -72,6 +73,7 @@ __all__ = [
     "attach_impact_statement",
     "cast_ballot",
     "change_commitment_status",
+    "cite_rights_finding",
     "close_consultation",
     "close_vote",
     "complete_milestone",
@@ -100,4 +102,5 @@ __all__ = [
     "support_comment",
     "table_amendment",
     "verify_citizen",
+    "withdraw_citation",
 ]

@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 
-def _drafter(actor: Actor, referral: m.Referral) -> None:
+def drafter(actor: Actor, referral: m.Referral) -> None:
     rapporteur = referral.rapporteur_id is not None and referral.rapporteur_id == getattr(
         actor, "pk", None
     )
@@ -75,7 +75,7 @@ def start_drafting(
     at = now_or(now)
     with transaction.atomic():
         referral = m.Referral.objects.select_for_update().get(pk=referral.pk)
-        _drafter(actor, referral)
+        drafter(actor, referral)
         consultation = getattr(referral, "consultation", None)
         if consultation is not None and consultation.closes_at > at:
             raise RuleError(_("The consultation is still open."))
@@ -94,7 +94,7 @@ def start_drafting(
     return opinion
 
 
-def _editable(opinion: m.Opinion) -> None:
+def editable(opinion: m.Opinion) -> None:
     if opinion.status != m.OpinionStatus.DRAFTING:
         raise RuleError(_("The opinion is not a draft any more."))
 
@@ -109,7 +109,7 @@ def save_draft(
     text_ar: str,
     now: dt.datetime | None = None,
 ) -> m.Opinion:
-    _drafter(actor, opinion.referral)
+    drafter(actor, opinion.referral)
     title_en, title_ar = (
         clean_text(title_en, field=_("title (English)"), required=False, limit=300),
         clean_text(title_ar, field=_("title (Arabic)"), required=False, limit=300),
@@ -120,7 +120,7 @@ def save_draft(
     text_ar = clean_text(text_ar, field=_("opinion (Arabic)"), required=False, limit=100_000)
     with transaction.atomic():
         opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        _editable(opinion)
+        editable(opinion)
         before = snapshot(opinion)
         opinion.title_en, opinion.title_ar = title_en, title_ar
         opinion.text_en, opinion.text_ar = text_en, text_ar
@@ -171,11 +171,11 @@ def add_recommendation(
     indicators: Iterable[Indicator] = (),
     groups: Iterable[Category] = (),
 ) -> m.Recommendation:
-    _drafter(actor, opinion.referral)
+    drafter(actor, opinion.referral)
     en, ar = _texts(text_en, text_ar, _("recommendation"))
     with transaction.atomic():
         opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        _editable(opinion)
+        editable(opinion)
         number = (opinion.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
         rec = m.Recommendation.objects.create(
             opinion=opinion, number=number, text_en=en, text_ar=ar, ministry=ministry
@@ -204,12 +204,12 @@ def edit_recommendation(
     groups: Iterable[Category] = (),
 ) -> m.Recommendation:
     opinion = recommendation.opinion
-    _drafter(actor, opinion.referral)
+    drafter(actor, opinion.referral)
     en, ar = _texts(text_en, text_ar, _("recommendation"))
     with transaction.atomic():
         m.Opinion.objects.select_for_update().get(pk=opinion.pk)
         opinion.refresh_from_db()
-        _editable(opinion)
+        editable(opinion)
         before = _rec_state(recommendation)
         recommendation.text_en, recommendation.text_ar = en, ar
         recommendation.ministry = ministry
@@ -247,7 +247,7 @@ def table_amendment(
         raise RuleError(_("The recommendation belongs to another opinion."))
     with transaction.atomic():
         opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        _editable(opinion)
+        editable(opinion)
         amendment = m.Amendment.objects.create(
             opinion=opinion,
             recommendation=recommendation,
@@ -273,10 +273,10 @@ def decide_amendment(
 ) -> m.Amendment:
     """The rapporteur accepts an amendment into the draft (its wording replaces the old) or not."""
     opinion = amendment.opinion
-    _drafter(actor, opinion.referral)
+    drafter(actor, opinion.referral)
     with transaction.atomic():
         opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        _editable(opinion)
+        editable(opinion)
         amendment = m.Amendment.objects.select_for_update().get(pk=amendment.pk)
         if amendment.status != m.AmendmentStatus.TABLED:
             raise RuleError(_("This amendment was already decided."))
@@ -314,7 +314,7 @@ def open_vote(*, actor: Actor, opinion: m.Opinion, now: dt.datetime | None = Non
     current = rules()
     with transaction.atomic():
         opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        _editable(opinion)
+        editable(opinion)
         if not opinion.recommendations.exists():
             raise RuleError(_("The draft has no recommendation."))
         if opinion.amendments.filter(status=m.AmendmentStatus.TABLED).exists():
@@ -392,6 +392,10 @@ def _snapshot_recommendations(opinion: m.Opinion) -> list[dict[str, object]]:
     return [_rec_state(r) for r in recs]
 
 
+def _snapshot_citations(opinion: m.Opinion) -> list[dict[str, object]]:
+    return [c.to_dict() for c in opinion.citations.all()]
+
+
 def close_vote(*, actor: Actor, vote: m.Vote, now: dt.datetime | None = None) -> m.Vote:
     """Count the ballots; an adopted opinion is published as version 1."""
     access.require(access.is_bureau(actor), _("Only the bureau closes plenary votes."))
@@ -433,6 +437,7 @@ def close_vote(*, actor: Actor, vote: m.Vote, now: dt.datetime | None = None) ->
                 text_en=opinion.text_en,
                 text_ar=opinion.text_ar,
                 recommendations=_snapshot_recommendations(opinion),
+                citations=_snapshot_citations(opinion),
                 vote={"id": vote.pk, "closed_at": at.isoformat(), **vote.tally},
             )
             move(referral, m.ReferralStatus.ADOPTED, actor=actor)
@@ -511,6 +516,7 @@ def correct_opinion(
             text_en=opinion.text_en,
             text_ar=opinion.text_ar,
             recommendations=_snapshot_recommendations(opinion),
+            citations=_snapshot_citations(opinion),
             vote=last.vote,
         )
         audit(
