@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import polars as pl
 import pytest
+from typer.testing import CliRunner
 
+import insaf.cli.estimate  # noqa: F401  (registers the command until insaf.cli imports it)
 import insaf.measures as m
+from insaf.cli.app import app
 from insaf.errors import DataError
+from insaf.survey import open_survey, write_survey
 from insaf.survey.calibration import CalibrationError, calibrate, poststratify, rake
 from insaf.survey.survey import Survey
 from insaf.survey.table import Table
@@ -162,3 +167,46 @@ def test_unreachable_and_missing_are_named(clus1: Survey) -> None:
     )
     with pytest.raises(DataError, match="calibration variable 'api99' has 1 missing value"):
         calibrate(holed, margins={"stype": STYPE}, totals={"api99": API99})
+
+
+def test_cli_applies_a_calibration_file(tmp_path: Any, clus1: Survey, golden: Golden) -> None:
+    data = tmp_path / "clus1.csv"
+    clus1.design_table.frame.write_csv(data)
+    spec = tmp_path / "totals.yaml"
+    spec.write_text(
+        "method: rake\nmargins:\n  stype: {E: 4421, H: 755, M: 1018}\n  poor: {0: 3400, 1: 2794}\n"
+    )
+    args = ["estimate", str(data), "--weight", "pw", "--psu", "dnum", "--fpc", "fpc"]
+    result = CliRunner().invoke(
+        app,
+        [
+            *args,
+            "--calibration",
+            str(spec),
+            "--measure",
+            "mean",
+            "--var",
+            "api00",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)
+    check(SimpleNamespace(**row), golden["rake_mean_api00"])
+    spec.write_text("method: rake\nmargins: {stype: {E: 4421}}\n")
+    result = CliRunner().invoke(
+        app, [*args, "--calibration", str(spec), "--measure", "mean", "--var", "api00"]
+    )
+    assert result.exit_code != 0
+    assert "'H', 'M' occur in the data but have no population total" in result.output
+
+
+def test_manifest_names_the_calibration(tmp_path: Any, clus1: Survey, golden: Golden) -> None:
+    calibrated = CASES["logit"](clus1)
+    manifest = write_survey(calibrated, tmp_path / "s", format="csv")
+    text = manifest.read_text()
+    assert "calibration:" in text and "distance: logit" in text
+    reopened = open_survey(manifest)
+    assert reopened.design.calibration == calibrated.design.calibration
+    check(m.mean(reopened, "api00"), golden["logit_mean_api00"])

@@ -14,6 +14,7 @@ from insaf.cli.app import app, console, reports_errors
 from insaf.cli.i18n import _
 from insaf.cli.options import (
     RENAMED_DESIGN_FLAGS,
+    CalibrationOpt,
     FormatOpt,
     FpcOpt,
     LangOpt,
@@ -239,6 +240,7 @@ def estimate(
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
     unit: UnitOpt = Unit.PERSON,
+    calibration: CalibrationOpt = None,
     variance: VarianceOpt = VarianceChoice.AUTO,
     replicates: ReplicatesOpt = 200,
     seed: SeedOpt = 1,
@@ -260,7 +262,14 @@ def estimate(
         )
     options = measure_options(ctx.params)
     survey = open_from_cli(
-        data, weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu, unit=unit
+        data,
+        weight=weight,
+        strata=strata,
+        psu=psu,
+        fpc=fpc,
+        lonely_psu=lonely_psu,
+        unit=unit,
+        calibration=calibration,
     )
     design: dict[str, Any] = {
         "by": by or None,

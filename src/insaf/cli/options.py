@@ -20,6 +20,7 @@ from insaf.survey import DesignOptions, LonelyPSU, Survey, Unit, open_survey
 
 __all__ = [
     "RENAMED_DESIGN_FLAGS",
+    "CalibrationOpt",
     "FormatOpt",
     "FpcOpt",
     "LangOpt",
@@ -88,6 +89,15 @@ LonelyOpt = Annotated[
         "--lonely-psu", help="Rule for strata with a single PSU (as R's survey.lonely.psu)."
     ),
 ]
+CalibrationOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--calibration",
+        help="A YAML file of population totals (the 'calibration:' part of a survey.yaml): "
+        "the weights are calibrated to them before estimating.",
+        show_default=False,
+    ),
+]
 UnitOpt = Annotated[
     Unit,
     typer.Option("--unit", help="For a single data file: what its rows are (person, household)."),
@@ -103,10 +113,19 @@ def open_from_cli(
     fpc: str | None = None,
     lonely_psu: LonelyPSU | None = None,
     unit: Unit = Unit.PERSON,
+    calibration: Path | None = None,
 ) -> Survey:
-    """Open the survey named on the command line, design options overriding the manifest's."""
+    """Open the survey named on the command line, design options overriding the manifest's;
+    with ``calibration``, a YAML file of totals, its weights calibrated to them."""
     options = DesignOptions(weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu)
-    return open_survey(data, design=options, unit=unit)
+    survey = open_survey(data, design=options, unit=unit)
+    if calibration is None:
+        return survey
+    from insaf.specs import load_spec
+    from insaf.survey.calibration import apply_calibration
+    from insaf.survey.manifest import CalibrationSpec
+
+    return apply_calibration(survey, load_spec(CalibrationSpec, calibration))
 
 
 class OutputFormat(StrEnum):

@@ -29,17 +29,20 @@ import polars as pl
 
 from insaf.errors import DataError, DesignError, Location
 from insaf.survey.design import Calibration, Distance
+from insaf.survey.manifest import CalibrationSpec
 from insaf.survey.survey import Survey, Unit
 from insaf.survey.table import Table
 
 __all__ = [
     "CalibrationError",
     "CalibrationModel",
+    "apply_calibration",
     "calibrate",
     "calibration_factors",
     "calibration_model",
     "poststratify",
     "rake",
+    "uncalibrated",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -393,3 +396,60 @@ def rake(
         epsilon=epsilon,
         variance="rake",
     )
+
+
+def apply_calibration(survey: Survey, spec: CalibrationSpec) -> Survey:
+    """``survey`` calibrated as a manifest's (or a calibration file's) ``spec`` says."""
+    margins = spec.category_totals()
+    if spec.method == "poststratify":
+        ((variable, totals),) = margins.items()
+        return poststratify(survey, variable, totals, unit=spec.unit, weight=spec.weight)
+    if spec.method == "rake":
+        return rake(
+            survey,
+            margins,
+            unit=spec.unit,
+            weight=spec.weight,
+            maxit=spec.maxit,
+            epsilon=spec.epsilon,
+        )
+    return calibrate(
+        survey,
+        margins=margins,
+        totals=spec.totals,
+        distance=spec.distance,
+        unit=spec.unit,
+        bounds=spec.bounds,
+        trim=spec.trim,
+        weight=spec.weight,
+        maxit=spec.maxit,
+        epsilon=spec.epsilon,
+    )
+
+
+def uncalibrated(survey: Survey) -> tuple[Survey, CalibrationSpec | None]:
+    """``survey`` with its weights before calibration (the calibrated column
+    removed) and the calibration as a manifest spec; unchanged and ``None`` if
+    its weights are not calibrated."""
+    cal = survey.design.calibration
+    if cal is None:
+        return survey, None
+    spec = CalibrationSpec(
+        method="rake" if cal.variance == "rake" else "calibrate",
+        distance=cal.distance,
+        unit="person" if cal.unit == "person" else "household",
+        margins={v: dict(cats) for v, cats in cal.margins},
+        totals=dict(cal.totals),
+        bounds=cal.bounds,
+        trim=cal.trim,
+        weight=survey.design.weight,
+        maxit=cal.maxit,
+        epsilon=cal.epsilon,
+    )
+    table = survey.design_table
+    which = "households" if survey.households is not None else "persons"
+    plain = survey.with_tables(
+        **{which: replace(table, frame=table.frame.drop(survey.design.weight))}
+    )
+    design = replace(survey.design, weight=cal.base_weight, calibration=None)
+    return plain.with_design(design), spec

@@ -9,6 +9,7 @@ import polars as pl
 
 from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, Location
+from insaf.survey.calibration import apply_calibration, uncalibrated
 from insaf.survey.design import Design, LonelyPSU
 from insaf.survey.io import read_table, write_table
 from insaf.survey.manifest import (
@@ -120,7 +121,7 @@ def _open_manifest(path: Path, options: DesignOptions | None) -> Survey:
     design = manifest.design.to_design()
     if options is not None:
         design = options.apply(design, file=str(path))
-    return Survey(
+    survey = Survey(
         households=households,
         persons=persons,
         items={name: table for name, table in items.items() if table is not None},
@@ -132,6 +133,9 @@ def _open_manifest(path: Path, options: DesignOptions | None) -> Survey:
         policy=manifest.policy,
         path=str(path),
     )
+    if manifest.calibration is None:
+        return survey
+    return apply_calibration(survey, manifest.calibration)
 
 
 def write_survey(
@@ -145,7 +149,10 @@ def write_survey(
     """Write every table in ``format`` and a ``survey.yaml`` naming them; returns the manifest path.
 
     Labels in ``lang`` go into Stata and SPSS files; the manifest keeps every language.
+    A calibrated survey is written with its weights before calibration and the
+    calibration in the manifest, so that opening it calibrates it again.
     """
+    survey, calibration = uncalibrated(survey)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     fmt = Format(format)
@@ -168,6 +175,7 @@ def write_survey(
         persons=specs.pop("persons", None),
         items=specs,
         design=DesignSpec.of(survey.design),
+        calibration=calibration,
         variables={n: VariableSpec.of(v) for n, v in metadata.variables.items()},
         policy=dict(survey.policy),
     )

@@ -12,6 +12,10 @@ Example::
     items:
       consumption: {path: consumption.parquet, key: [hhid, item], household: hhid}
     design: {weight: weight, strata: stratum, psu: psu, lonely_psu: adjust}
+    calibration:             # optional: weights calibrated when the survey is opened
+      unit: person
+      distance: raking
+      margins: {sex: {1: 5100000, 2: 4900000}}
     variables:
       age: {label: {en: Age, ar: العمر}, type: int, role: age}
       sex: {type: int, values: {1: {en: Male, ar: ذكر}, 2: {en: Female, ar: أنثى}}}
@@ -31,11 +35,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from insaf._renamed import renamed_keys
 from insaf.specs import load_spec
-from insaf.survey.design import Design, LonelyPSU, ReplicateMethod, Replicates
+from insaf.survey.design import Design, Distance, LonelyPSU, ReplicateMethod, Replicates
 from insaf.survey.metadata import Label, Metadata, Role, Variable, VariableType
 
 __all__ = [
     "MANIFEST_NAME",
+    "CalibrationSpec",
     "DesignSpec",
     "Manifest",
     "TableSpec",
@@ -137,6 +142,43 @@ class DesignSpec(_Spec):
         )
 
 
+class CalibrationSpec(_Spec):
+    """``calibration:`` of a manifest, or a calibration file of its own
+    (``insaf estimate --calibration FILE``): the weights are calibrated to
+    these totals when the survey is opened (``docs/methods/calibration.md``).
+
+    ``method``: ``calibrate`` (any ``distance``), ``rake`` (R ``rake``: raking
+    distance and R's raking variance) or ``poststratify`` (one margin).
+    """
+
+    method: Literal["calibrate", "rake", "poststratify"] = "calibrate"
+    distance: Distance = Distance.LINEAR
+    unit: Literal["person", "household"] | None = None
+    margins: dict[str, dict[str | int, float]] = Field(default_factory=dict)
+    totals: dict[str, float] = Field(default_factory=dict)
+    bounds: tuple[float, float] | None = None
+    trim: tuple[float, float] | None = None
+    weight: str = "calibrated_weight"
+    maxit: int = Field(default=50, gt=0)
+    epsilon: float = Field(default=1e-10, gt=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CalibrationSpec:
+        if not self.margins and not self.totals:
+            raise ValueError("a calibration needs margins, totals or both")
+        if self.method == "poststratify" and (len(self.margins) != 1 or self.totals):
+            raise ValueError("poststratify takes exactly one margin and no totals")
+        if self.method == "rake" and self.totals:
+            raise ValueError("rake takes margins only; use method: calibrate for totals")
+        if self.method != "calibrate" and (self.bounds or self.trim):
+            raise ValueError("bounds and trim belong to method: calibrate")
+        return self
+
+    def category_totals(self) -> dict[str, dict[str, float]]:
+        """Margins with category labels as text (YAML reads ``1:`` as a number)."""
+        return {v: {str(k): t for k, t in cats.items()} for v, cats in self.margins.items()}
+
+
 class VariableSpec(_Spec):
     label: LabelSpec | None = None
     type: VariableType | None = None
@@ -184,6 +226,7 @@ class Manifest(_Spec):
     persons: TableSpec | None = None
     items: dict[str, TableSpec] = Field(default_factory=dict)
     design: DesignSpec
+    calibration: CalibrationSpec | None = None
     variables: dict[str, VariableSpec] = Field(default_factory=dict)
     policy: dict[str, Any] = Field(default_factory=dict)
 
