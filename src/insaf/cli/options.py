@@ -25,6 +25,7 @@ __all__ = [
     "FpcOpt",
     "LangOpt",
     "LonelyOpt",
+    "NoDisclosureOpt",
     "OutputFormat",
     "PsuOpt",
     "StrataOpt",
@@ -101,6 +102,13 @@ CalibrationOpt = Annotated[
 UnitOpt = Annotated[
     Unit,
     typer.Option("--unit", help="For a single data file: what its rows are (person, household)."),
+]
+NoDisclosureOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-disclosure",
+        help="Show every group, even those below the minimum count (your own use only).",
+    ),
 ]
 
 

@@ -17,6 +17,7 @@ from insaf.cli.options import (
     FormatOpt,
     FpcOpt,
     LonelyOpt,
+    NoDisclosureOpt,
     OutputFormat,
     PsuOpt,
     StrataOpt,
@@ -256,13 +257,7 @@ def evaluate_command(
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
-    no_disclosure: Annotated[
-        bool,
-        typer.Option(
-            "--no-disclosure",
-            help="Show every group, even those below the minimum count (your own use only).",
-        ),
-    ] = False,
+    no_disclosure: NoDisclosureOpt = False,
 ) -> None:
     """Every targeting metric of one rule, with design-based standard errors.
 
@@ -358,13 +353,7 @@ def compare_command(
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
-    no_disclosure: Annotated[
-        bool,
-        typer.Option(
-            "--no-disclosure",
-            help="Show every group, even those below the minimum count (your own use only).",
-        ),
-    ] = False,
+    no_disclosure: NoDisclosureOpt = False,
 ) -> None:
     """Compare designs that spend the same budget: universal, categorical, PMT, hybrids.
 

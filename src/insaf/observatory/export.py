@@ -37,6 +37,7 @@ from insaf.observatory.observations import Flag, Observation
 
 __all__ = [
     "DATAFLOW",
+    "SDMX_ATTRIBUTES",
     "TOTAL",
     "csv_header",
     "csv_line",
@@ -150,13 +151,19 @@ def write_csv(
     observations: Iterable[Observation], out: TextIO, *, dimensions: Sequence[str]
 ) -> int:
     """Write the tidy CSV; returns the number of rows written."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_safe(csv_header(dimensions)))
-    count = 0
-    for row in tidy_rows(observations, dimensions):
-        writer.writerow(_safe(row))
-        count += 1
-    return count
+    return _write_rows(out, csv_header(dimensions), tidy_rows(observations, dimensions))
+
+
+SDMX_ATTRIBUTES = (
+    "UNIT_MEASURE",
+    "OBS_STATUS",
+    "CONF_STATUS",
+    "STD_ERR",
+    "LOWER_BOUND",
+    "UPPER_BOUND",
+    "OBS_COUNT",
+)
+"""The attributes of an SDMX observation, in the order of SDMX-CSV's columns."""
 
 
 def sdmx_header(catalogue: Catalogue) -> list[str]:
@@ -168,13 +175,7 @@ def sdmx_header(catalogue: Catalogue) -> list[str]:
         *dims,
         "TIME_PERIOD",
         "OBS_VALUE",
-        "UNIT_MEASURE",
-        "OBS_STATUS",
-        "CONF_STATUS",
-        "STD_ERR",
-        "LOWER_BOUND",
-        "UPPER_BOUND",
-        "OBS_COUNT",
+        *SDMX_ATTRIBUTES,
     ]
 
 
@@ -206,10 +207,15 @@ def write_sdmx_csv(
     observations: Iterable[Observation], out: TextIO, *, catalogue: Catalogue
 ) -> int:
     """Write SDMX-CSV; returns the number of rows written."""
+    return _write_rows(out, sdmx_header(catalogue), sdmx_rows(observations, catalogue))
+
+
+def _write_rows(out: TextIO, header: list[str], rows: Iterable[list[str]]) -> int:
+    """The header then each row as CSV, formula-safe; the number of rows written."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_safe(sdmx_header(catalogue)))
+    writer.writerow(_safe(header))
     count = 0
-    for row in sdmx_rows(observations, catalogue):
+    for row in rows:
         writer.writerow(_safe(row))
         count += 1
     return count

@@ -16,9 +16,9 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from insaf.errors import InsafError, Location
 from insaf.observatory.export import TOTAL
@@ -38,6 +38,8 @@ __all__ = [
     "read_sdmx_observations",
 ]
 
+T = TypeVar("T", int, float)
+
 _REQUIRED = ("indicator", "period", "value")
 _OPTIONAL = ("area", "se", "ci_low", "ci_high", "n", "flags")
 
@@ -52,6 +54,19 @@ class ImportFailed(InsafError):  # noqa: N818 - reads better at the call site
         more = f"\n  ... {len(problems) - 50} more" if len(problems) > 50 else ""
         head = f"{file}: " if file else ""
         super().__init__(head + f"{len(problems)} problem(s)\n  " + "\n  ".join(shown) + more)
+
+
+def _read_text(path: str | Path) -> str:
+    """The file's UTF-8 text (a byte-order mark dropped); ``ImportFailed`` when unreadable."""
+    file = str(path)
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ImportFailed(file, [(Location(file=file), "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            file, [(Location(file=file), f"not UTF-8 text (byte {exc.start})")]
+        ) from None
 
 
 class _Row:
@@ -81,39 +96,38 @@ class _Row:
             return ""
         return text
 
-    def number(
-        self, field: str, *, required: bool = False, minimum: float | None = None
-    ) -> float | None:
+    def _parsed(self, field: str, required: bool, parse: Callable[[str], T], noun: str) -> T | None:
+        """``parse`` of the field's text; ``None`` (and a problem) when empty or unreadable."""
         raw = self.text(field)
         if raw == "":
             if required:
-                self._fail(field, "a number is required")
+                self._fail(field, f"{noun} is required")
             return None
         try:
-            value = float(raw)
+            return parse(raw)
         except ValueError:
-            self._fail(field, f"'{raw}' is not a number")
+            self._fail(field, f"'{raw}' is not {noun}")
+            return None
+
+    def number(
+        self, field: str, *, required: bool = False, minimum: float | None = None
+    ) -> float | None:
+        value = self._parsed(field, required, float, "a number")
+        if value is None:
             return None
         if not math.isfinite(value):
-            self._fail(field, f"'{raw}' is not a finite number")
+            self._fail(field, f"'{self.text(field)}' is not a finite number")
             return None
         if minimum is not None and value < minimum:
-            self._fail(field, f"{raw} is below {minimum:g}")
+            self._fail(field, f"{self.text(field)} is below {minimum:g}")
             return None
         return value
 
     def integer(
         self, field: str, *, required: bool = False, low: int = 0, high: int | None = None
     ) -> int | None:
-        raw = self.text(field)
-        if raw == "":
-            if required:
-                self._fail(field, "a whole number is required")
-            return None
-        try:
-            value = int(raw)
-        except ValueError:
-            self._fail(field, f"'{raw}' is not a whole number")
+        value = self._parsed(field, required, int, "a whole number")
+        if value is None:
             return None
         if value < low or (high is not None and value > high):
             bound = f"between {low} and {high}" if high is not None else f"at least {low}"
@@ -206,15 +220,7 @@ def read_csv_observations(
     """Read a tidy CSV of observations; raises ``ImportFailed`` listing every problem."""
     if isinstance(source, str | Path):
         file: str | None = str(source)
-        try:
-            text = Path(source).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise ImportFailed(file, [(Location(file=file), "file not found")]) from None
-        except UnicodeDecodeError as exc:
-            raise ImportFailed(
-                file, [(Location(file=file), f"not UTF-8 text (byte {exc.start})")]
-            ) from None
-        stream: io.TextIOBase = io.StringIO(text)
+        stream: io.TextIOBase = io.StringIO(_read_text(source))
     else:
         file, stream = None, source
     reader = csv.reader(stream)
@@ -332,15 +338,7 @@ def read_sdmx_csv_observations(path: str | Path, catalogue: Catalogue) -> list[O
     ``UPPER_BOUND`` and ``OBS_COUNT``. Problems name the line and column.
     """
     file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ImportFailed(file, [(Location(file=file), "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise ImportFailed(
-            file, [(Location(file=file), f"not UTF-8 text (byte {exc.start})")]
-        ) from None
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(_read_text(path)))
     header = [h.strip() for h in next(reader, [])]
     known = {"DATAFLOW", "INDICATOR", "REF_AREA", "TIME_PERIOD", "OBS_VALUE"}
     known |= _SDMX_CSV_ATTRIBUTES | {d.sdmx_id for d in catalogue.dimensions}

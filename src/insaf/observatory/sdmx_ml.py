@@ -22,7 +22,7 @@ import sdmx
 from sdmx.message import DataMessage, StructureMessage
 from sdmx.model import common, v21
 
-from insaf.observatory.export import TOTAL, public_record, status_code
+from insaf.observatory.export import SDMX_ATTRIBUTES, TOTAL, public_record, status_code
 from insaf.observatory.indicators import Catalogue, Text
 from insaf.observatory.observations import Observation
 
@@ -71,15 +71,6 @@ _CONCEPTS = {
     ),
     "OBS_COUNT": Text(en="Number of observations in the sample", ar="عدد المشاهدات في العينة"),
 }
-_ATTRIBUTES = (
-    "UNIT_MEASURE",
-    "OBS_STATUS",
-    "CONF_STATUS",
-    "STD_ERR",
-    "LOWER_BOUND",
-    "UPPER_BOUND",
-    "OBS_COUNT",
-)
 
 
 def _name(text: Text) -> dict[str, str]:
@@ -175,7 +166,7 @@ def structure_message(catalogue: Catalogue, *, areas: Sequence[str] = ()) -> Str
     dsd.measures.append(
         v21.PrimaryMeasure(id="OBS_VALUE", concept_identity=concepts.get("OBS_VALUE"))
     )
-    for attr_id in _ATTRIBUTES:
+    for attr_id in SDMX_ATTRIBUTES:
         representation = (
             common.Representation(enumerated=codelists[attr_id]) if attr_id in codelists else None
         )

@@ -38,6 +38,7 @@ __all__ = [
     "Text",
     "TextSpec",
     "compiled",
+    "expression_needs",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -108,6 +109,13 @@ class Need:
     what: Literal["expression", "item"]
     text: str
     level: Level = "household"
+
+
+def expression_needs(unit: Level, **texts: str | None) -> Iterator[Need]:
+    """A need for each expression given (``None``: not given), read at ``unit``."""
+    for key, text in texts.items():
+        if text is not None:
+            yield Need((key,), "expression", text, unit)
 
 
 @dataclass(frozen=True, eq=False, slots=True)

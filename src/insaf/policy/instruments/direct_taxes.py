@@ -37,6 +37,7 @@ from insaf.policy.instruments.base import (
     Level,
     Need,
     Rate,
+    expression_needs,
 )
 from insaf.policy.period import Period
 
@@ -94,9 +95,7 @@ class IncomeTax(InstrumentBase):
         return Kind.DIRECT_TAX
 
     def needs(self) -> Iterator[Need]:
-        yield Need(("base",), "expression", self.base, self.unit)
-        if self.eligible is not None:
-            yield Need(("eligible",), "expression", self.eligible, self.unit)
+        return expression_needs(self.unit, base=self.base, eligible=self.eligible)
 
     def compute(self, data: PolicyData) -> Flows:
         factor = data.per(self.period)
@@ -139,9 +138,7 @@ class SocialContribution(InstrumentBase):
         return Kind.CONTRIBUTION
 
     def needs(self) -> Iterator[Need]:
-        yield Need(("base",), "expression", self.base, self.unit)
-        if self.eligible is not None:
-            yield Need(("eligible",), "expression", self.eligible, self.unit)
+        return expression_needs(self.unit, base=self.base, eligible=self.eligible)
 
     def compute(self, data: PolicyData) -> Flows:
         factor = data.per(self.period)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, model_validator
@@ -43,7 +43,28 @@ Elasticity = Annotated[float, Field(le=0.0, ge=-5.0)]
 """An own-price elasticity of demand (zero or negative)."""
 
 
-class PriceSubsidy(InstrumentBase):
+class _OneItem:
+    """What an instrument on one consumption item reads: that item."""
+
+    if TYPE_CHECKING:
+        item: str
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return (self.item,)
+
+    def needs(self) -> Iterator[Need]:
+        yield Need(("item",), "item", self.item)
+
+
+def _exactly_one(
+    first: str, first_value: float | None, second: str, second_value: float | None
+) -> None:
+    if (first_value is None) == (second_value is None):
+        raise ValueError(f"give exactly one of {first} and {second}")
+
+
+class PriceSubsidy(_OneItem, InstrumentBase):
     """A consumer subsidy on one item, per unit or as a share of the price."""
 
     type: Literal["price_subsidy"]
@@ -54,20 +75,12 @@ class PriceSubsidy(InstrumentBase):
 
     @model_validator(mode="after")
     def _one_form(self) -> PriceSubsidy:
-        if (self.subsidy_per_unit is None) == (self.subsidy_rate is None):
-            raise ValueError("give exactly one of subsidy_per_unit and subsidy_rate")
+        _exactly_one("subsidy_per_unit", self.subsidy_per_unit, "subsidy_rate", self.subsidy_rate)
         return self
 
     @property
     def kind(self) -> Kind:
         return Kind.SUBSIDY
-
-    @property
-    def items(self) -> tuple[str, ...]:
-        return (self.item,)
-
-    def needs(self) -> Iterator[Need]:
-        yield Need(("item",), "item", self.item)
 
     def terms(self, all_items: Sequence[str]) -> Iterator[Term]:
         if self.subsidy_per_unit is not None:
@@ -76,7 +89,7 @@ class PriceSubsidy(InstrumentBase):
             yield Term(self.id, self.item, "ad_valorem", -float(self.subsidy_rate or 0.0))
 
 
-class PriceChange(InstrumentBase):
+class PriceChange(_OneItem, InstrumentBase):
     """A change of an item's producer price (a world price, a liberalised price)."""
 
     type: Literal["price_change"]
@@ -87,20 +100,12 @@ class PriceChange(InstrumentBase):
 
     @model_validator(mode="after")
     def _one_form(self) -> PriceChange:
-        if (self.change_rate is None) == (self.change_per_unit is None):
-            raise ValueError("give exactly one of change_rate and change_per_unit")
+        _exactly_one("change_rate", self.change_rate, "change_per_unit", self.change_per_unit)
         return self
 
     @property
     def kind(self) -> Kind:
         return Kind.PRICE
-
-    @property
-    def items(self) -> tuple[str, ...]:
-        return (self.item,)
-
-    def needs(self) -> Iterator[Need]:
-        yield Need(("item",), "item", self.item)
 
     def terms(self, all_items: Sequence[str]) -> Iterator[Term]:
         if self.change_rate is not None:
@@ -118,7 +123,7 @@ class Block(BaseModel):
     price: NonNegativeFloat
 
 
-class BlockTariff(InstrumentBase):
+class BlockTariff(_OneItem, InstrumentBase):
     """An increasing-block tariff (تعرفة تصاعدية) for electricity or water."""
 
     type: Literal["block_tariff"]
@@ -145,13 +150,6 @@ class BlockTariff(InstrumentBase):
     @property
     def kind(self) -> Kind:
         return Kind.SUBSIDY
-
-    @property
-    def items(self) -> tuple[str, ...]:
-        return (self.item,)
-
-    def needs(self) -> Iterator[Need]:
-        yield Need(("item",), "item", self.item)
 
     def terms(self, all_items: Sequence[str]) -> Iterator[Term]:
         yield Term(self.id, self.item, "tariff", tariff=self)

@@ -42,6 +42,7 @@ from insaf.policy.instruments.base import (
     Level,
     Need,
     Rate,
+    expression_needs,
 )
 
 if TYPE_CHECKING:
@@ -92,8 +93,7 @@ class CashTransfer(InstrumentBase):
         return Kind.TRANSFER
 
     def needs(self) -> Iterator[Need]:
-        if self.eligible is not None:
-            yield Need(("eligible",), "expression", self.eligible, self.unit)
+        yield from expression_needs(self.unit, eligible=self.eligible)
         if self.means_test is not None:
             yield Need(("means_test", "income"), "expression", self.means_test.income)
         if self.taken_up is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
@@ -50,6 +51,21 @@ def _run(request: HttpRequest, step: Callable[[], Any], done: str) -> Any:
         return None
     messages.success(request, done)
     return result if result is not None else True
+
+
+def _run_form(
+    request: HttpRequest,
+    form_class: type[forms.Form],
+    step: Callable[[dict[str, Any]], Any],
+    done: str,
+    invalid: str,
+) -> None:
+    """``step`` on the posted form's cleaned data, or ``invalid`` said when it does not validate."""
+    form = form_class(request.POST)
+    if form.is_valid():
+        _run(request, lambda: step(form.cleaned_data), done)
+    else:
+        messages.error(request, invalid)
 
 
 def _referral(code: str) -> m.Referral:
@@ -650,48 +666,38 @@ def commitment_update(request: HttpRequest, pk: int) -> HttpResponse:
     if (login := _login(request)) is not None:
         return login
     commitment = get_object_or_404(m.Commitment, pk=pk)
-    action = request.POST.get("action")
-    if action == "status":
-        form = f.StatusForm(request.POST)
-        if form.is_valid():
-            _run(
-                request,
-                lambda: services.change_commitment_status(
-                    actor=request.user, commitment=commitment, **form.cleaned_data
+    actor = request.user
+    steps: dict[str, tuple[type[forms.Form], Callable[[dict[str, Any]], Any], str, str]] = {
+        "status": (
+            f.StatusForm,
+            lambda data: services.change_commitment_status(
+                actor=actor, commitment=commitment, **data
+            ),
+            _("Status updated."),
+            _("Choose a status and say what happened."),
+        ),
+        "milestone": (
+            f.MilestoneForm,
+            lambda data: services.add_milestone(actor=actor, commitment=commitment, **data),
+            _("Milestone added."),
+            _("Name the milestone and give its date."),
+        ),
+        "done": (
+            f.MilestoneDoneForm,
+            lambda data: services.complete_milestone(
+                actor=actor,
+                milestone=get_object_or_404(
+                    m.Milestone, pk=data["milestone"], commitment=commitment
                 ),
-                _("Status updated."),
-            )
-        else:
-            messages.error(request, _("Choose a status and say what happened."))
-    elif action == "milestone":
-        milestone_form = f.MilestoneForm(request.POST)
-        if milestone_form.is_valid():
-            _run(
-                request,
-                lambda: services.add_milestone(
-                    actor=request.user, commitment=commitment, **milestone_form.cleaned_data
-                ),
-                _("Milestone added."),
-            )
-        else:
-            messages.error(request, _("Name the milestone and give its date."))
-    elif action == "done":
-        done_form = f.MilestoneDoneForm(request.POST)
-        if done_form.is_valid():
-            milestone = get_object_or_404(
-                m.Milestone, pk=done_form.cleaned_data["milestone"], commitment=commitment
-            )
-            _run(
-                request,
-                lambda: services.complete_milestone(
-                    actor=request.user,
-                    milestone=milestone,
-                    done_on=done_form.cleaned_data["done_on"],
-                ),
-                _("Milestone marked as done."),
-            )
-        else:
-            messages.error(request, _("Give the date it was done."))
+                done_on=data["done_on"],
+            ),
+            _("Milestone marked as done."),
+            _("Give the date it was done."),
+        ),
+    }
+    step = steps.get(request.POST.get("action", ""))
+    if step is not None:
+        _run_form(request, *step)
     return redirect("council:commitment", pk=pk)
 
 

@@ -119,16 +119,7 @@ def sync_catalogue(*, actor: Actor, catalogue: Catalogue) -> dict[str, int]:
             obj, created = m.Indicator.objects.update_or_create(code=ind.code, defaults=fields)
             indicators[ind.code] = obj
             after = snapshot(obj)
-            if created or before != after:
-                counts["created" if created else "changed"] += 1
-                record(
-                    actor=actor,
-                    action="indicator.create" if created else "indicator.change",
-                    object_type="indicator",
-                    object_id=ind.code,
-                    before=before,
-                    after=after,
-                )
+            _count_change(actor, counts, "indicator", "indicator", ind.code, created, before, after)
         for position, fw in enumerate(catalogue.frameworks):
             framework, _ = m.Framework.objects.update_or_create(
                 code=fw.code,
@@ -192,16 +183,30 @@ def _sync_rights(
             [indicators[i.code] for i in catalogue.indicators if right.code in i.human_rights]
         )
         after = _right_snapshot(obj)
-        if created or before != after:
-            counts["created" if created else "changed"] += 1
-            record(
-                actor=actor,
-                action="right.create" if created else "right.change",
-                object_type="human_right",
-                object_id=right.code,
-                before=before,
-                after=after,
-            )
+        _count_change(actor, counts, "right", "human_right", right.code, created, before, after)
+
+
+def _count_change(
+    actor: Actor,
+    counts: dict[str, int],
+    noun: str,
+    object_type: str,
+    code: str,
+    created: bool,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    """Count a created or changed object and audit it (``right.create``, ``indicator.change``)."""
+    if created or before != after:
+        counts["created" if created else "changed"] += 1
+        record(
+            actor=actor,
+            action=f"{noun}.create" if created else f"{noun}.change",
+            object_type=object_type,
+            object_id=code,
+            before=before,
+            after=after,
+        )
 
 
 def _right_snapshot(right: m.HumanRight) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Required, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -128,6 +129,18 @@ def _next_code(year: int) -> str:
     return f"{year}-{max(numbers, default=0) + 1:03d}"
 
 
+class ReferralDetails(TypedDict, total=False):
+    """What a referral says: its ministry, title and draft in either language, deadline."""
+
+    ministry: Required[m.Ministry]
+    title_en: str
+    title_ar: str
+    summary_en: str
+    summary_ar: str
+    opinion_deadline: dt.date | None
+    now: dt.datetime | None
+
+
 def create_referral(
     *,
     actor: Actor,
@@ -180,33 +193,12 @@ def create_referral(
     raise RuleError(_("Could not number the referral; try again."))
 
 
-def register_referral(
-    *,
-    actor: Actor,
-    kind: str,
-    ministry: m.Ministry,
-    title_en: str = "",
-    title_ar: str = "",
-    summary_en: str = "",
-    summary_ar: str = "",
-    opinion_deadline: dt.date | None = None,
-    now: dt.datetime | None = None,
-) -> m.Referral:
+def register_referral(*, actor: Actor, kind: str, **details: Unpack[ReferralDetails]) -> m.Referral:
     """The bureau registers a referral from the government or a self-referral."""
     access.require(access.is_bureau(actor), _("Only the bureau registers referrals."))
     if kind not in (m.ReferralKind.GOVERNMENT, m.ReferralKind.SELF):
         raise RuleError(_("Petition referrals come from petitions that reach their threshold."))
-    return create_referral(
-        actor=actor,
-        kind=kind,
-        ministry=ministry,
-        title_en=title_en,
-        title_ar=title_ar,
-        summary_en=summary_en,
-        summary_ar=summary_ar,
-        opinion_deadline=opinion_deadline,
-        now=now,
-    )
+    return create_referral(actor=actor, kind=kind, **details)
 
 
 def move(referral: m.Referral, to: str, *, actor: Actor) -> None:
