@@ -40,3 +40,12 @@ def test_demo_command(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "نسبة الفقر" in result.stdout
     assert (out / "survey.yaml").is_file()
+
+
+def test_demo_writes_the_budget(tmp_path: Path) -> None:
+    from insaf.budget import check, read_budget
+
+    result = run_demo(tmp_path, households=1200, seed=5)
+    assert result.budget == tmp_path / "budget" / "datapackage.json"
+    budget = read_budget(result.budget)
+    assert [p for p in check(budget) if p.severity == "error"] == []

@@ -107,13 +107,17 @@ def test_no_document_outside_the_repository() -> None:
 
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A reader's folder after ``make run``: examples/ and the demo survey in data/demo."""
+    """A reader's folder after ``make run``: examples/, the demo survey in data/demo and
+    its budget in data/demo/budget."""
+    from insaf.budget.demo import write_demo_budget
     from insaf.survey import write_survey
     from insaf.survey.synth import synthesize
 
     folder = tmp_path_factory.mktemp("reader")
     shutil.copytree(ROOT / "examples", folder / "examples")
-    write_survey(synthesize(SMALL, seed=7, year=2024), folder / "data" / "demo")
+    survey = synthesize(SMALL, seed=7, year=2024)
+    write_survey(survey, folder / "data" / "demo")
+    write_demo_budget(folder / "data" / "demo" / "budget", survey)
     return folder
 
 

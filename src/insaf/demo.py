@@ -1,5 +1,7 @@
 """The demo pipeline: build the synthetic country, write it, open it again from
-disk, validate it, and compute its headline figures with standard errors.
+disk, validate it, write its plan and budgets (``insaf.budget.demo``, in
+``budget/`` beside the survey), and compute its headline figures with standard
+errors.
 
 This is what ``make run`` shows until the web platform takes over.
 """
@@ -21,7 +23,9 @@ DEMO_SEED = 2024
 DEMO_YEAR = 2024
 WELFARE = "consumption_pc"
 LINE = "poverty_line"
-STEPS = ("synthesize", "write", "open", "validate", "estimate")
+STEPS = ("synthesize", "write", "open", "validate", "budget", "estimate")
+BUDGET = "budget"
+"""The folder, inside the demo's, of its plan and budgets (a Fiscal Data Package)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,8 @@ class DemoResult:
     manifest: Path
     inspection: Inspection
     headlines: tuple[Headline, ...]
+    budget: Path | None = None
+    """The demo budget's ``datapackage.json`` (``insaf.budget.demo``)."""
 
 
 def headlines(survey: Survey) -> tuple[Headline, ...]:
@@ -87,5 +93,11 @@ def run_demo(
     step("validate")
     inspection = inspect_survey(survey)
     inspection.report.raise_for_errors()
+    step("budget")
+    from insaf.budget.demo import write_demo_budget  # the policy engine, only here
+
+    budget = write_demo_budget(Path(folder) / BUDGET, survey)
     step("estimate")
-    return DemoResult(manifest=manifest, inspection=inspection, headlines=headlines(survey))
+    return DemoResult(
+        manifest=manifest, inspection=inspection, headlines=headlines(survey), budget=budget
+    )

@@ -87,7 +87,6 @@ def test_the_cli_withholds_them_in_json_and_csv(folder: Path, survey: Survey) ->
     assert not any(r["suppressed"] for rows in everything["groups"].values() for r in rows)
 
 
-
 def test_target_compare_withholds_them_in_every_design(
     folder: Path, survey: Survey, tmp_path: Path
 ) -> None:

@@ -117,9 +117,7 @@ def test_a_council_record_is_scoped_to_its_referral(observatory: None) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks are tested on PostgreSQL"
-)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are tested on PostgreSQL")
 def test_council_writes_on_different_referrals_do_not_wait(observatory: None) -> None:
     c = build_council()
     first, second = (

@@ -45,7 +45,10 @@ def demo_command(
     with steps_progress(STEPS) as step:
         result = run_demo(out, households=households, seed=seed, year=year, progress=step)
     print_demo(result, lang)
-    console.print(wrote(written_since(result.manifest.parent, began)), highlight=False)
+    written = written_since(result.manifest.parent, began)
+    if result.budget is not None:
+        written += written_since(result.budget.parent, began)
+    console.print(wrote(written), highlight=False)
 
 
 def print_demo(result: DemoResult, lang: Lang = Lang.EN) -> None:

@@ -1,0 +1,79 @@
+"""The demo country's plan and budgets: sound, and consistent with its survey."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from insaf.budget import check, pefa, programme_results, read_budget
+from insaf.budget.demo import demo_budget, demo_policies, write_demo_budget
+from insaf.policy import load_scenario
+from insaf.policy.engine import simulate_states
+from insaf.survey import Survey
+from insaf.survey.synth import synthesize
+
+ROOT = Path(__file__).parents[2]
+EXAMPLE = ROOT / "examples" / "bread_to_child_grant.yaml"
+
+
+@pytest.fixture(scope="module")
+def survey() -> Survey:
+    return synthesize(1500, 7, 2024)
+
+
+def test_the_packaged_policies_are_the_examples(survey: Survey) -> None:
+    packaged = demo_policies()
+    example = load_scenario(EXAMPLE)
+    assert packaged.baseline == example.baseline
+    assert packaged.period == example.period and packaged.welfare == example.welfare
+
+
+def test_the_demo_budget_is_sound_and_round_trips(survey: Survey, tmp_path: Path) -> None:
+    budget = demo_budget(survey)
+    assert [p for p in check(budget) if p.severity == "error"] == []
+    assert budget.years == (2019, 2020, 2021, 2022, 2023, 2024)
+    phases = set(budget.lines["phase"].cast(pl.String).unique())
+    assert phases == {"approved", "revised", "executed"}
+    assert budget.plan is not None and (budget.plan.start, budget.plan.end) == (2021, 2025)
+    codes = {p.code for p in budget.plan.programmes}
+    assert {"CASH", "BREAD", "ENERGY", "EDU", "HEALTH"} <= codes
+    assert read_budget(write_demo_budget(tmp_path, survey)) == budget
+    scored = pefa(budget)
+    assert scored.years == (2022, 2023, 2024) and scored.pi1 is not None and scored.pi2
+
+
+def test_cash_spending_is_its_simulated_cost(survey: Survey) -> None:
+    """Executed cash assistance in the survey's year is within a few percent of its
+    cost simulated by the policy engine on the examples' baseline, and of what the
+    survey's households report receiving."""
+    budget = demo_budget(survey)
+    executed = (
+        budget.phase("executed")
+        .filter((pl.col("programme") == "CASH") & (pl.col("year") == 2024))["amount"]
+        .sum()
+        * budget.scale
+    )
+    simulation = simulate_states(load_scenario(EXAMPLE), survey)
+    fiscal = simulation.baseline.flows["cash_assistance"].fiscal
+    simulated = float(np.dot(simulation.data.weight, fiscal)) * 12
+    assert 1.0 <= executed / simulated <= 1.05  # 3% of administration on top
+    hh = survey.households.frame if survey.households is not None else pl.DataFrame()
+    recorded = float((hh["weight"] * hh["cash_assistance"]).sum()) * 12
+    assert executed / recorded == pytest.approx(1.03, rel=0.02)
+
+
+def test_demo_programme_results(survey: Survey) -> None:
+    budget = demo_budget(survey)
+    results = programme_results(budget, survey, scenario=demo_policies())
+    cash = next(r for r in results if r.programme == "CASH" and r.year == 2024)
+    assert cash.beneficiaries is not None and cash.beneficiaries.se > 0
+    assert cash.cost_per_beneficiary is not None and cash.cost_per_beneficiary.value > 0
+    assert cash.simulated_cost is not None and cash.executed is not None
+    assert cash.executed / cash.simulated_cost.value == pytest.approx(1.03, rel=0.01)
+    edu = next(r for r in results if r.programme == "EDU" and r.year == 2024)
+    assert edu.unit == "person" and edu.coverage is not None and 0.5 < edu.coverage.value <= 1
+    early = next(r for r in results if r.programme == "CASH" and r.year == 2019)
+    assert early.beneficiaries is None and early.chain[1].evidence == "none"
