@@ -12,7 +12,7 @@ Expressions are evaluated once per text and level and kept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -137,14 +137,34 @@ class PolicyData:
     weight: FloatArray
     members: FloatArray
     period: str
-    item_names: tuple[str, ...]
-    item_quantity: FloatArray
-    """Units bought per period, one row per item (``I x H``)."""
-    item_value: FloatArray
-    """Spending per period, one row per item (``I x H``)."""
+    read_items: Callable[[], tuple[tuple[str, ...], FloatArray, FloatArray]]
+    """Reads the item table into (names, quantities, spending): on first use only."""
     household_ids: npt.NDArray[np.uint64] | None = None
     _cache: dict[tuple[str, str, str], npt.NDArray[np.generic]] = field(default_factory=dict)
     _prices: dict[str, FloatArray] = field(default_factory=dict)
+    _items: tuple[tuple[str, ...], FloatArray, FloatArray] | None = None
+
+    # -- item arrays, read when an instrument, elasticity or check first needs them -----
+
+    def _item_arrays(self) -> tuple[tuple[str, ...], FloatArray, FloatArray]:
+        if self._items is None:
+            self._items = self.read_items()
+        return self._items
+
+    @property
+    def item_names(self) -> tuple[str, ...]:
+        """The items of the consumption table (reading it on first use)."""
+        return self._item_arrays()[0]
+
+    @property
+    def item_quantity(self) -> FloatArray:
+        """Units bought per period, one row per item (``I x H``)."""
+        return self._item_arrays()[1]
+
+    @property
+    def item_value(self) -> FloatArray:
+        """Spending per period, one row per item (``I x H``)."""
+        return self._item_arrays()[2]
 
     # -- building ---------------------------------------------------------------------
 
@@ -197,17 +217,19 @@ class PolicyData:
         if key is not None and households.schema[key].is_integer():
             ids = households.get_column(key).cast(pl.Int64).to_numpy().astype(np.uint64)
 
-        names, quantity, value = cls._items(
-            survey,
-            index,
-            key,
-            n,
-            items_table,
-            item_column,
-            quantity_column,
-            value_column,
-            item_names,
-        )
+        def read_items() -> tuple[tuple[str, ...], FloatArray, FloatArray]:
+            return cls._read_items(
+                survey,
+                index,
+                key,
+                n,
+                items_table,
+                item_column,
+                quantity_column,
+                value_column,
+                item_names,
+            )
+
         data = cls(
             survey=survey,
             households=households,
@@ -216,9 +238,7 @@ class PolicyData:
             weight=np.ascontiguousarray(weight, dtype=np.float64),
             members=members,
             period=period,
-            item_names=names,
-            item_quantity=quantity,
-            item_value=value,
+            read_items=read_items,
             household_ids=ids,
         )
         data._add_built_in()
@@ -227,7 +247,7 @@ class PolicyData:
         return data
 
     @staticmethod
-    def _items(
+    def _read_items(
         survey: Survey,
         index: pl.DataFrame | None,
         key: str | None,

@@ -43,7 +43,7 @@ from insaf.survey.metadata import (
 )
 from insaf.survey.table import Format, Source
 
-__all__ = ["conform", "read_table", "write_table"]
+__all__ = ["conform", "read_metadata", "read_table", "write_table"]
 
 _PARQUET_KEY = "insaf"
 _SAV_NOTE_PREFIX = "insaf-metadata:"
@@ -80,6 +80,32 @@ def read_table(
         frame, metadata = _read_stat(path, fmt)
     declared = {**_declared(metadata), **declared}
     return conform(frame, declared, source), metadata
+
+
+def read_metadata(path: str | Path, *, format: Format | str | None = None) -> Metadata:
+    """The labels a file carries, without reading its rows (what ``read_table`` returns
+    beside the frame): the footer of a Parquet file, the header of a Stata or SPSS
+    file; a CSV file carries none."""
+    path = Path(path)
+    fmt = Format.of(path, format.value if isinstance(format, Format) else format)
+    if not path.is_file():
+        raise DataError("file not found", Location(file=str(path)))
+    if fmt is Format.CSV:
+        return Metadata()
+    if fmt is Format.PARQUET:
+        try:
+            extra = pl.read_parquet_metadata(path)
+        except Exception as exc:  # polars raises several kinds on a damaged file
+            raise DataError(f"cannot read Parquet file: {exc}", Location(file=str(path))) from None
+        return _embedded(extra[_PARQUET_KEY], path) if _PARQUET_KEY in extra else Metadata()
+    import pyreadstat
+
+    reader = pyreadstat.read_dta if fmt is Format.DTA else pyreadstat.read_sav
+    try:
+        _, meta = reader(str(path), metadataonly=True)
+    except Exception as exc:  # pyreadstat raises its own error types
+        raise DataError(f"cannot read {fmt.value} file: {exc}", Location(file=str(path))) from None
+    return _stat_metadata(meta, list(meta.column_names), path)
 
 
 def _declared(metadata: Metadata) -> dict[str, VariableType]:
@@ -233,8 +259,13 @@ def _read_stat(path: Path, fmt: Format) -> tuple[pl.DataFrame, Metadata]:
         for c, t in frame.schema.items()
         if t == pl.String
     )
+    return frame, _stat_metadata(meta, frame.columns, path)
+
+
+def _stat_metadata(meta: Any, columns: list[str], path: Path) -> Metadata:
+    """The labels (and embedded INSAF metadata) pyreadstat found in a Stata or SPSS file."""
     variables = []
-    for name in frame.columns:
+    for name in columns:
         label = meta.column_names_to_labels.get(name)
         values = meta.variable_value_labels.get(name, {})
         variables.append(
@@ -251,7 +282,7 @@ def _read_stat(path: Path, fmt: Format) -> tuple[pl.DataFrame, Metadata]:
     embedded = _from_sav_notes(getattr(meta, "notes", None) or [])
     if embedded is not None:
         metadata = _embedded(embedded, path).merge(metadata)
-    return frame, metadata
+    return metadata
 
 
 def _sav_notes(metadata: Metadata) -> list[str]:

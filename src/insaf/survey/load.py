@@ -3,6 +3,7 @@ file with design options) and writing a whole survey with its manifest."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -11,7 +12,7 @@ from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, Location
 from insaf.survey.calibration import apply_calibration, uncalibrated
 from insaf.survey.design import Design, LonelyPSU
-from insaf.survey.io import read_table, write_table
+from insaf.survey.io import read_metadata, read_table, write_table
 from insaf.survey.manifest import (
     MANIFEST_NAME,
     DesignSpec,
@@ -23,7 +24,7 @@ from insaf.survey.manifest import (
 )
 from insaf.survey.metadata import Label, Metadata, Variable, VariableType
 from insaf.survey.survey import Survey, Unit
-from insaf.survey.table import Format, Source, Table
+from insaf.survey.table import Format, LazyTables, Source, Table
 
 __all__ = ["DesignOptions", "open_survey", "write_survey"]
 
@@ -100,31 +101,40 @@ def _open_manifest(path: Path, options: DesignOptions | None) -> Survey:
     types = {n: v.type for n, v in declared.variables.items() if v.type is not None}
     embedded = Metadata()
 
+    def read(name: str, spec: TableSpec) -> tuple[Table, Metadata]:
+        file = path.parent / spec.path
+        frame, found = read_table(file, format=spec.format, types=types)
+        source = Source(str(file), Format.of(file, spec.format))
+        table = Table(
+            name=name, frame=frame, key=spec.key_columns, household=spec.household, source=source
+        )
+        return table, found
+
     def load(name: str, spec: TableSpec | None) -> Table | None:
         nonlocal embedded
         if spec is None:
             return None
-        file = path.parent / spec.path
-        frame, found = read_table(file, format=spec.format, types=types)
+        table, found = read(name, spec)
         embedded = embedded.merge(found)
-        return Table(
-            name=name,
-            frame=frame,
-            key=spec.key_columns,
-            household=spec.household,
-            source=Source(str(file), Format.of(file, spec.format)),
-        )
+        return table
+
+    def reader(name: str, spec: TableSpec) -> Callable[[], Table]:
+        return lambda: read(name, spec)[0]
 
     households = load("households", manifest.households)
     persons = load("persons", manifest.persons)
-    items = {name: load(name, spec) for name, spec in manifest.items.items()}
+    # Item tables are read on first use; their labels now (a file's footer or header).
+    for spec in manifest.items.values():
+        file = path.parent / spec.path
+        embedded = embedded.merge(read_metadata(file, format=spec.format))
+    items = LazyTables({name: reader(name, spec) for name, spec in manifest.items.items()})
     design = manifest.design.to_design()
     if options is not None:
         design = options.apply(design, file=str(path))
     survey = Survey(
         households=households,
         persons=persons,
-        items={name: table for name, table in items.items() if table is not None},
+        items=items,
         design=design,
         metadata=declared.merge(embedded),
         name=Label.of(manifest.name, manifest.label_language),

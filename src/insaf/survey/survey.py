@@ -16,7 +16,7 @@ from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, Location
 from insaf.survey.design import Design
 from insaf.survey.metadata import Label, Metadata
-from insaf.survey.table import Table
+from insaf.survey.table import LazyTables, Table
 
 __all__ = ["Level", "Survey", "Unit"]
 
@@ -48,6 +48,8 @@ class Survey:
     households: Table | None = None
     persons: Table | None = None
     items: Mapping[str, Table] = field(default_factory=dict)
+    """Item tables (consumption, ...) by name; opened from a manifest, each is read
+    from its file on first use (``LazyTables``)."""
     design: Design
     metadata: Metadata = field(default_factory=Metadata)
     name: Label = field(default_factory=Label)
@@ -60,7 +62,8 @@ class Survey:
     def __post_init__(self) -> None:
         if self.households is None and self.persons is None:
             raise DataError("a survey needs a household table, a person table, or both")
-        object.__setattr__(self, "items", MappingProxyType(dict(self.items)))
+        if not isinstance(self.items, LazyTables):  # read on first use: kept as it is
+            object.__setattr__(self, "items", MappingProxyType(dict(self.items)))
         object.__setattr__(self, "policy", MappingProxyType(dict(self.policy)))
 
     # -- structure ----------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -10,7 +12,7 @@ import polars as pl
 
 from insaf.errors import Location
 
-__all__ = ["Format", "Source", "Table"]
+__all__ = ["Format", "LazyTables", "Source", "Table"]
 
 
 class Format(StrEnum):
@@ -83,3 +85,42 @@ class Table:
     def with_frame(self, frame: pl.DataFrame) -> Table:
         """The same table over new data (source dropped: rows no longer match the file)."""
         return Table(name=self.name, frame=frame, key=self.key, household=self.household)
+
+
+class LazyTables(Mapping[str, "Table"]):
+    """Tables by name, each read on first use (a survey's item tables).
+
+    The names are known at once; a table is read when it is first looked up
+    (``tables[name]``, ``.get``, ``.values()``), once, then kept. A survey opened
+    for a measure that uses no item table never reads the item files.
+    """
+
+    def __init__(self, readers: Mapping[str, Callable[[], Table]]) -> None:
+        self._readers = dict(readers)
+        self._read: dict[str, Table] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, name: str) -> Table:
+        if name not in self._read:
+            reader = self._readers[name]  # KeyError for an unknown name, as a dict
+            with self._lock:
+                if name not in self._read:
+                    self._read[name] = reader()
+        return self._read[name]
+
+    def __contains__(self, name: object) -> bool:  # without reading (Mapping's would)
+        return name in self._readers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._readers)
+
+    def __len__(self) -> int:
+        return len(self._readers)
+
+    def is_read(self, name: str) -> bool:
+        """Whether table ``name`` has been read yet."""
+        return name in self._read
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}{'' if n in self._read else ' (not read)'}" for n in self)
+        return f"LazyTables({shown})"
