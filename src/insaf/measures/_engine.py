@@ -59,7 +59,7 @@ def run(
             z_full[sample.whole] = z_t
             t_totals = sample.psu_totals(slice(None), sample.w * z_full)
 
-    totals = np.zeros((sample.design.n_psus, n_stat, n_dom)) if linear else None
+    totals = np.zeros((sample.design.n_totals, n_stat, n_dom)) if linear else None
     domain_cols = []
     for d in range(n_dom):
         rows = sample.slice(d)

@@ -181,7 +181,12 @@ def _base(survey: Survey, level: Level) -> Base:
     strata = labels(frame, design.strata, where, "strata") if design.strata else None
     psu = labels(frame, design.psu, where, "PSU") if design.psu else None
     fpc = numeric(frame, design.fpc, where, "fpc") if design.fpc else None
-    arrays = DesignArrays.build(n=n, strata=strata, psu=psu, fpc=fpc, lonely=design.lonely_psu)
+    staged = design.ssu is not None and not design.ultimate_cluster
+    ssu = labels(frame, design.ssu, where, "SSU") if staged and design.ssu else None
+    fpc2 = numeric(frame, design.fpc2, where, "fpc2") if staged and design.fpc2 else None
+    arrays = DesignArrays.build(
+        n=n, strata=strata, psu=psu, fpc=fpc, lonely=design.lonely_psu, ssu=ssu, fpc2=fpc2
+    )
     for part in (arrays.stratum, arrays.psu, arrays.psu_stratum, arrays.n_psu, arrays.fpc_factor):
         _read_only(part)
     calibrated = _calibration(survey, level, arrays, w) if design.calibration else None
@@ -202,15 +207,15 @@ def _calibration(
     w0 = design_weights(survey, cal.base_weight)
     at = _design_level(survey)
     if at is level:
-        psu, to_cal, w_cal = arrays.psu, None, w
+        psu, to_cal, w_cal = arrays.total_codes, None, w
     else:
         top = base(survey, at)
-        if top.design.n_psus != arrays.n_psus:
+        if top.design.n_totals != arrays.n_totals:
             raise DesignError(
-                f"{arrays.n_psus} PSUs hold {level.value}s but the design table has "
-                f"{top.design.n_psus}: a PSU without {level.value}s"
+                f"{arrays.n_totals} clusters hold {level.value}s but the design table has "
+                f"{top.design.n_totals}: a cluster without {level.value}s"
             )
-        psu, to_cal, w_cal = top.design.psu, survey.household_index(), top.w
+        psu, to_cal, w_cal = top.design.total_codes, survey.household_index(), top.w
     cw = model.cell_weights(w0)
     gram = (model.x * cw[:, None]).T @ model.x
     return CalibrationArrays(

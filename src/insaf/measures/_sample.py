@@ -106,13 +106,19 @@ class Sample:
         return whole
 
     def psu_totals(self, rows: Rows, wz: FloatArray) -> FloatArray:
-        """PSU totals of weighted influence values ``wz`` of sample ``rows``; for
-        calibrated weights, of their calibration residuals."""
+        """Cluster totals (PSUs, or SSUs of a two-stage design) of weighted
+        influence values ``wz`` of sample ``rows``; for calibrated weights, of
+        their calibration residuals."""
         if self.calibration is not None:
             return self.calibration.residual_totals(
-                self.rows[rows], wz, self.w[rows], self.design.n_psus
+                self.rows[rows], wz, self.w[rows], self.design.n_totals
             )
-        totals = np.bincount(self.psu[rows], weights=wz, minlength=self.design.n_psus)
+        codes = (
+            self.psu[rows]
+            if self.design.second is None
+            else self.design.second.ssu[self.rows[rows]]
+        )
+        totals = np.bincount(codes, weights=wz, minlength=self.design.n_totals)
         return totals.astype(np.float64)
 
     def replicate_weights(self, r: int) -> FloatArray:

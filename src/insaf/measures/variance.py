@@ -45,6 +45,7 @@ __all__ = [
     "CalibrationArrays",
     "DesignArrays",
     "ReplicateSpec",
+    "SecondStage",
     "bootstrap_factors",
     "jackknife_factors",
     "linearized_covariance",
@@ -82,6 +83,28 @@ def _codes(values: npt.ArrayLike) -> tuple[IntArray, npt.NDArray[np.generic]]:
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
+class SecondStage:
+    """The second stage of a two-stage design: secondary units (SSUs) within PSUs.
+
+    ``ssu`` is each unit's SSU code (global); ``ssu_psu`` each SSU's PSU;
+    ``n_ssu`` the SSUs sampled in each PSU; ``fpc_factor`` each PSU's
+    ``(M_i - m_i)/M_i``; ``first_fraction`` each PSU's first-stage sampling
+    fraction ``n_h/N_h`` (R multiplies the second-stage variance by it).
+    """
+
+    ssu: IntArray
+    ssu_psu: IntArray
+    n_ssu: IntArray
+    fpc_factor: FloatArray
+    first_fraction: FloatArray
+    psu_labels: tuple[str, ...]
+
+    @property
+    def n_ssus(self) -> int:
+        return int(self.ssu_psu.shape[0])
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
 class DesignArrays:
     """A one-stage stratified cluster design as integer codes.
 
@@ -98,6 +121,18 @@ class DesignArrays:
     lonely: LonelyPSU = LonelyPSU.FAIL
     stratum_labels: tuple[str, ...] = ()
     key: str = field(default="")
+    second: SecondStage | None = None
+
+    @property
+    def total_codes(self) -> IntArray:
+        """Per unit, the code of the cluster whose totals the variance reads:
+        the SSU in a two-stage design (``second``), else the PSU."""
+        return self.second.ssu if self.second is not None else self.psu
+
+    @property
+    def n_totals(self) -> int:
+        """How many cluster totals the variance reads (SSUs or PSUs)."""
+        return self.second.n_ssus if self.second is not None else self.n_psus
 
     @classmethod
     def build(
@@ -108,12 +143,18 @@ class DesignArrays:
         psu: npt.ArrayLike | None = None,
         fpc: npt.ArrayLike | None = None,
         lonely: LonelyPSU | str = LonelyPSU.FAIL,
+        ssu: npt.ArrayLike | None = None,
+        fpc2: npt.ArrayLike | None = None,
     ) -> DesignArrays:
         """Codes from raw columns (any dtype); ``None`` means one stratum / one unit per PSU.
 
         ``fpc`` is read as R's ``svydesign(fpc=)`` reads it: all values <= 1 are
         sampling fractions; otherwise every value must be >= 1 and is the
         population number of PSUs in the stratum.
+
+        ``ssu`` and ``fpc2`` describe a second stage (R ``svydesign(ids=~psu+ssu,
+        fpc=~fpc+fpc2)``): its variance is added unless there is no fpc at all
+        (sampling with replacement at the first stage: R adds nothing either).
         """
         if strata is None:
             s_codes: IntArray = np.zeros(n, dtype=np.int64)
@@ -134,9 +175,25 @@ class DesignArrays:
         factor = np.ones(len(s_labels), dtype=np.float64)
         if fpc is not None:
             factor = _fpc_factor(np.asarray(fpc, dtype=np.float64), s_codes, n_h, s_labels)
+        second = None
+        if ssu is not None and fpc is not None:
+            if fpc2 is None:
+                raise DesignError(
+                    "a two-stage design with a first-stage fpc needs the second stage's "
+                    "fpc too (fpc2), as R's svydesign does"
+                )
+            names = _first_labels(psu_codes, psu, n_total)
+            second = _second_stage(
+                psu_codes, ssu, np.asarray(fpc2, dtype=np.float64), factor, s_codes, names
+            )
+        elif fpc2 is not None:
+            raise DesignError("fpc2 (second stage) needs the first stage's fpc and the ssu column")
         digest = hashlib.blake2b(digest_size=16)
         for part in (s_codes, psu_codes, factor):
             digest.update(np.ascontiguousarray(part).tobytes())
+        if second is not None:
+            for part in (second.ssu, second.fpc_factor):
+                digest.update(np.ascontiguousarray(part).tobytes())
         return cls(
             stratum=s_codes,
             psu=psu_codes,
@@ -146,6 +203,7 @@ class DesignArrays:
             lonely=LonelyPSU(lonely),
             stratum_labels=s_labels,
             key=digest.hexdigest(),
+            second=second,
         )
 
     @property
@@ -168,17 +226,61 @@ class DesignArrays:
         return int(np.unique(self.psu[inset]).size - np.unique(self.stratum[inset]).size)
 
 
+def _first_labels(codes: IntArray, raw: npt.ArrayLike | None, n: int) -> tuple[str, ...]:
+    """``PSU <label>`` for each PSU code (the label of its first unit)."""
+    if raw is None:
+        return tuple(f"unit {i + 1}" for i in range(n))
+    values = np.asarray(raw)
+    first = np.zeros(n, dtype=np.int64)
+    first[codes[::-1]] = np.arange(codes.size)[::-1]
+    return tuple(f"PSU {values[i]}" for i in first.tolist())
+
+
+def _second_stage(
+    psu: IntArray,
+    ssu: npt.ArrayLike,
+    fpc2: FloatArray,
+    factor: FloatArray,
+    strata: IntArray,
+    labels: tuple[str, ...],
+) -> SecondStage:
+    n_psus = int(psu.max()) + 1
+    s_codes, s_labels = _codes(ssu)
+    ssu_codes, _ = _codes(psu * np.int64(len(s_labels)) + s_codes)  # SSUs nested in PSUs
+    ssu_psu = np.zeros(int(ssu_codes.max()) + 1, dtype=np.int64)
+    ssu_psu[ssu_codes] = psu
+    n_ssu = np.bincount(ssu_psu, minlength=n_psus).astype(np.int64)
+    f2 = _fpc_factor(fpc2, psu, n_ssu, labels, group="PSU", what="fpc2", unit="SSUs")
+    psu_stratum = np.zeros(n_psus, dtype=np.int64)
+    psu_stratum[psu] = strata
+    return SecondStage(
+        ssu=ssu_codes,
+        ssu_psu=ssu_psu,
+        n_ssu=n_ssu,
+        fpc_factor=f2,
+        first_fraction=1.0 - factor[psu_stratum],
+        psu_labels=labels,
+    )
+
+
 def _fpc_factor(
-    fpc: FloatArray, strata: IntArray, n_h: IntArray, labels: Sequence[str]
+    fpc: FloatArray,
+    strata: IntArray,
+    n_h: IntArray,
+    labels: Sequence[str],
+    *,
+    group: str = "stratum",
+    what: str = "fpc",
+    unit: str = "PSUs",
 ) -> FloatArray:
     if np.any(np.isnan(fpc)):
-        raise DesignError(f"the fpc column has {int(np.isnan(fpc).sum())} missing value(s)")
+        raise DesignError(f"the {what} column has {int(np.isnan(fpc).sum())} missing value(s)")
     if np.any(fpc <= 0):
-        raise DesignError("fpc values must be positive (population PSU counts or fractions)")
+        raise DesignError(f"{what} values must be positive (population counts or fractions)")
     is_popsize = bool(np.any(fpc > 1))
     if is_popsize != bool(np.all(fpc >= 1)):
         raise DesignError(
-            "fpc must be all >= 1 (population number of PSUs per stratum) or all <= 1 "
+            f"{what} must be all >= 1 (population number of {unit} per {group}) or all <= 1 "
             "(sampling fractions), as R's svydesign requires"
         )
     first = np.full(len(labels), np.nan)
@@ -186,14 +288,14 @@ def _fpc_factor(
     varies = fpc != first[strata]
     if np.any(varies):
         h = int(strata[np.argmax(varies)])
-        raise DesignError(f"fpc varies within stratum {labels[h]!r}")
+        raise DesignError(f"{what} varies within {group} {labels[h]!r}")
     sampsize = n_h.astype(np.float64)
     popsize = first if is_popsize else sampsize / first
     if np.any(popsize < sampsize):
         h = int(np.argmax(popsize < sampsize))
         raise DesignError(
-            f"fpc implies more than 100% sampling in stratum {labels[h]!r} "
-            f"({int(sampsize[h])} PSUs sampled, population {popsize[h]:g})"
+            f"{what} implies more than 100% sampling in {group} {labels[h]!r} "
+            f"({int(sampsize[h])} {unit} sampled, population {popsize[h]:g})"
         )
     with np.errstate(invalid="ignore"):
         return np.where(popsize == np.inf, 1.0, (popsize - sampsize) / popsize)
@@ -253,13 +355,14 @@ class CalibrationArrays:
 
 
 def psu_totals(wz: FloatArray, design: DesignArrays) -> FloatArray:
-    """PSU totals of weighted influence values: ``(P,)`` for a vector, ``(P, k)`` for a matrix."""
-    p = design.n_psus
+    """Cluster totals of weighted influence values (PSUs, or SSUs in a two-stage
+    design): ``(P,)`` for a vector, ``(P, k)`` for a matrix."""
+    p, codes = design.n_totals, design.total_codes
     if wz.ndim == 1:
-        return np.bincount(design.psu, weights=wz, minlength=p).astype(np.float64)
+        return np.bincount(codes, weights=wz, minlength=p).astype(np.float64)
     out = np.empty((p, wz.shape[1]))
     for j in range(wz.shape[1]):  # loop over statistics, not over units
-        out[:, j] = np.bincount(design.psu, weights=wz[:, j], minlength=p)
+        out[:, j] = np.bincount(codes, weights=wz[:, j], minlength=p)
     return out
 
 
@@ -301,18 +404,81 @@ def _centred(totals: FloatArray, design: DesignArrays) -> tuple[FloatArray, Floa
     return centred, scale_h[ps], multiplier
 
 
-def linearized_covariance(totals: FloatArray, design: DesignArrays) -> FloatArray:
-    """Covariance matrix (k, k) from PSU totals (P, k) of several statistics."""
+def _stages(totals: FloatArray, design: DesignArrays) -> tuple[FloatArray, FloatArray | None]:
+    """First-stage PSU totals (P, k) and, for a two-stage design, the SSU totals."""
     t = totals.reshape(totals.shape[0], -1)
-    centred, scale, mult = _centred(t, design)
-    return np.asarray((centred * scale[:, None]).T @ centred * mult)
+    second = design.second
+    if second is None:
+        return t, None
+    if t.shape[0] != second.n_ssus:
+        raise DesignError(
+            f"{t.shape[0]} cluster totals for a two-stage design with {second.n_ssus} SSUs"
+        )
+    first = np.empty((design.n_psus, t.shape[1]))
+    for j in range(t.shape[1]):
+        first[:, j] = np.bincount(second.ssu_psu, weights=t[:, j], minlength=design.n_psus)
+    return first, t
+
+
+def _second_centred(t: FloatArray, design: DesignArrays) -> tuple[FloatArray, FloatArray]:
+    """Centred SSU totals within PSUs and each SSU's scale (R ``onestrat`` at stage 2,
+    times the first-stage fraction ``n_h/N_h``)."""
+    second = design.second
+    assert second is not None  # only called for two-stage designs
+    sp = second.ssu_psu
+    m = second.n_ssu
+    sums = np.empty((design.n_psus, t.shape[1]))
+    for j in range(t.shape[1]):
+        sums[:, j] = np.bincount(sp, weights=t[:, j], minlength=design.n_psus)
+    centred = t - (sums / np.maximum(m, 1)[:, None])[sp]
+    f2 = second.fpc_factor
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(m > 1, f2 * m / (m - 1), f2)
+    scale = np.where(f2 < 1e-7, 0.0, scale)  # every SSU of the PSU sampled
+    lonely = (m == 1) & (f2 >= 1e-7)
+    if np.any(lonely):
+        rule = design.lonely
+        i = int(np.argmax(lonely))
+        if rule is LonelyPSU.FAIL:
+            raise DesignError(
+                f"{second.psu_labels[i]} has only one secondary unit sampled at stage 2 "
+                "(and more in the population); choose a rule for single-PSU strata "
+                "(lonely_psu: remove, adjust or certainty)"
+            )
+        if rule is LonelyPSU.AVERAGE:
+            raise DesignError(
+                f"{second.psu_labels[i]} has one secondary unit: lonely_psu 'average' is not "
+                "defined at the second stage (R returns no variance); use remove or adjust"
+            )
+        if rule is LonelyPSU.ADJUST:
+            centred[lonely[sp]] = t[lonely[sp]]
+        else:
+            scale = np.where(lonely, 0.0, scale)
+    return centred, (scale * second.first_fraction)[sp]
+
+
+def linearized_covariance(totals: FloatArray, design: DesignArrays) -> FloatArray:
+    """Covariance matrix (k, k) from cluster totals (``design.n_totals``, k) of several
+    statistics: PSU totals, or SSU totals in a two-stage design."""
+    first, ssu = _stages(totals, design)
+    centred, scale, mult = _centred(first, design)
+    cov = (centred * scale[:, None]).T @ centred * mult
+    if ssu is not None:
+        c2, s2 = _second_centred(ssu, design)
+        cov = cov + (c2 * s2[:, None]).T @ c2
+    return np.asarray(cov)
 
 
 def linearized_variance(totals: FloatArray, design: DesignArrays) -> FloatArray:
-    """Variances (k,) from PSU totals (P, k), or a 0-d array from a vector (P,)."""
-    t = totals.reshape(totals.shape[0], -1)
-    centred, scale, mult = _centred(t, design)
+    """Variances (k,) from cluster totals (``design.n_totals``, k), or a 0-d array from
+    a vector: PSU totals, or SSU totals in a two-stage design (R adds the second
+    stage's variance, ``survey:::multistage``)."""
+    first, ssu = _stages(totals, design)
+    centred, scale, mult = _centred(first, design)
     v: FloatArray = np.einsum("pk,p,pk->k", centred, scale, centred) * mult
+    if ssu is not None:
+        c2, s2 = _second_centred(ssu, design)
+        v = v + np.einsum("pk,p,pk->k", c2, s2, c2)
     return v.reshape(totals.shape[1:]) if totals.ndim > 1 else v.reshape(())
 
 

@@ -134,6 +134,12 @@ class Design:
     ``fpc`` names a column holding either the population number of PSUs in the
     stratum (values >= 1) or the sampling fraction (values in (0, 1]), read as
     R's ``survey::svydesign(fpc=)`` reads it.
+
+    A two-stage design names its secondary units (``ssu``, within PSUs) and
+    their fpc (``fpc2``: the number of SSUs in the PSU, or the fraction
+    sampled). Its variance adds the second stage's, as R's ``svydesign(ids=
+    ~psu+ssu, fpc=~fpc+fpc2)`` does by default; ``ultimate_cluster=True``
+    keeps the first stage only (R ``options(survey.ultimate.cluster=TRUE)``).
     """
 
     weight: str
@@ -143,11 +149,14 @@ class Design:
     replicates: Replicates | None = None
     lonely_psu: LonelyPSU = LonelyPSU.FAIL
     calibration: Calibration | None = None
+    ssu: str | None = None
+    fpc2: str | None = None
+    ultimate_cluster: bool = False
 
     @property
     def columns(self) -> tuple[str, ...]:
         """Every column the design needs, in a stable order."""
-        names = [self.weight, self.strata, self.psu, self.fpc]
+        names = [self.weight, self.strata, self.psu, self.fpc, self.ssu, self.fpc2]
         if self.calibration is not None:
             names.append(self.calibration.base_weight)
         if self.replicates is not None:
@@ -161,6 +170,9 @@ class Design:
         parts.append(f"PSU {self.psu}" if self.psu else "PSU = unit")
         if self.fpc:
             parts.append(f"fpc {self.fpc}")
+        if self.ssu:
+            stage = "ultimate cluster" if self.ultimate_cluster else f"fpc2 {self.fpc2 or 'none'}"
+            parts.append(f"SSU {self.ssu} ({stage})")
         if self.replicates is not None:
             parts.append(
                 f"{len(self.replicates.columns)} {self.replicates.method.value} replicates"

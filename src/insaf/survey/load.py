@@ -62,6 +62,10 @@ class DesignOptions:
             psu=self.psu or (design.psu if design else None),
             fpc=self.fpc or (design.fpc if design else None),
             replicates=design.replicates if design else None,
+            ssu=design.ssu if design else None,
+            fpc2=design.fpc2 if design else None,
+            ultimate_cluster=design.ultimate_cluster if design else False,
+            calibration=design.calibration if design else None,
             lonely_psu=self.lonely_psu or (design.lonely_psu if design else LonelyPSU.FAIL),
         )
 

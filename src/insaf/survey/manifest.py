@@ -99,6 +99,9 @@ class DesignSpec(_Spec):
     fpc: str | None = None
     lonely_psu: LonelyPSU = LonelyPSU.FAIL
     replicates: ReplicatesSpec | None = None
+    ssu: str | None = Field(default=None, description="secondary units within PSUs")
+    fpc2: str | None = Field(default=None, description="the second stage's fpc")
+    ultimate_cluster: bool = False
 
     def to_design(self) -> Design:
         reps = self.replicates
@@ -107,6 +110,9 @@ class DesignSpec(_Spec):
             strata=self.strata,
             psu=self.psu,
             fpc=self.fpc,
+            ssu=self.ssu,
+            fpc2=self.fpc2,
+            ultimate_cluster=self.ultimate_cluster,
             lonely_psu=self.lonely_psu,
             replicates=None
             if reps is None
@@ -128,6 +134,9 @@ class DesignSpec(_Spec):
             strata=design.strata,
             psu=design.psu,
             fpc=design.fpc,
+            ssu=design.ssu,
+            fpc2=design.fpc2,
+            ultimate_cluster=design.ultimate_cluster,
             lonely_psu=design.lonely_psu,
             replicates=None
             if reps is None
