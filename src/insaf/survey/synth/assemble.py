@@ -23,6 +23,8 @@ NULLABLE = frozenset(
     {
         "age_first_marriage",
         "attending_school",
+        "school_level",
+        "public_school",
         "literacy",
         "employment_status",
         "social_security",

@@ -25,6 +25,7 @@ from insaf.survey.synth.people import make_people
 from insaf.survey.synth.policy import baseline
 from insaf.survey.synth.sample import build_frame, draw_sample
 from insaf.survey.synth.schooling import schooling
+from insaf.survey.synth.services import services
 from insaf.survey.synth.streams import Columns, FloatArray, stream
 from insaf.survey.synth.welfare import (
     REFERENCE,
@@ -160,6 +161,7 @@ def generate(
     care = rng("care")
     persons["health_insurance"] = insurance(persons, covered.astype(np.int64), care)
     child_health(persons, hh, x, care)
+    services(persons, hh, x, z, rng("services"))
     report("consumption")
     nominal = real_pc * hh["hhsize"] * hh["price_index"] * when.cpi + hh["cash_assistance"]
     item_table = items(hh, x, nominal, when, policy["instruments"], rng("items"))

@@ -23,6 +23,7 @@ __all__ = [
     "RELATIONSHIP",
     "ROOF",
     "SANITATION",
+    "SCHOOL_LEVEL",
     "SEX",
     "STRATUM",
     "TENURE",
@@ -38,6 +39,12 @@ Codes = dict[int, tuple[str, str]]
 
 YES_NO: Codes = {0: ("No", "لا"), 1: ("Yes", "نعم")}
 SEX: Codes = {1: ("Male", "ذكر"), 2: ("Female", "أنثى")}
+SCHOOL_LEVEL: Codes = {
+    1: ("Primary", "ابتدائي"),
+    2: ("Lower secondary", "إعدادي"),
+    3: ("Upper secondary", "ثانوي"),
+    4: ("Tertiary", "تعليم عالٍ"),
+}
 AREA: Codes = {0: ("Rural", "ريف"), 1: ("Urban", "حضر")}
 GOVERNORATE: Codes = {g.code: (g.en, g.ar) for g in GOVERNORATES}
 STRATUM: Codes = {
