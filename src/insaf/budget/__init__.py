@@ -12,6 +12,8 @@ them, and what the money bought.
 - ``programme_results``: beneficiaries, costs per beneficiary, coverage, leakage and
   outcome indicators per programme and year, with standard errors and a results chain;
   ``public_results`` / ``public_execution``: the same through ``insaf.disclosure``.
+- ``benefit_incidence``: who receives public education and health in kind (the
+  unit-cost method), with ``unit_costs`` from executed spending.
 
 docs/budget.md gives the formats and every formula with its source.
 """
@@ -40,6 +42,12 @@ from insaf.budget.reliability import Pefa, pefa
 from insaf.budget.spending import execution
 
 if TYPE_CHECKING:
+    from insaf.budget.incidence import (
+        DEMO_SERVICES,
+        BenefitIncidence,
+        benefit_incidence,
+        unit_costs,
+    )
     from insaf.budget.public import public_execution, public_results
     from insaf.budget.results import (
         ChainLink,
@@ -49,6 +57,10 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
+    "DEMO_SERVICES": "insaf.budget.incidence",
+    "BenefitIncidence": "insaf.budget.incidence",
+    "benefit_incidence": "insaf.budget.incidence",
+    "unit_costs": "insaf.budget.incidence",
     "ChainLink": "insaf.budget.results",
     "OutcomeMovement": "insaf.budget.results",
     "ProgrammeResult": "insaf.budget.results",
@@ -69,8 +81,10 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "DEMO_SERVICES",
     "LINE_SCHEMA",
     "PHASES",
+    "BenefitIncidence",
     "Budget",
     "BudgetImportError",
     "BudgetManifest",
@@ -87,6 +101,7 @@ __all__ = [
     "Result",
     "Severity",
     "Text",
+    "benefit_incidence",
     "budget_lines",
     "check",
     "execution",
@@ -98,6 +113,7 @@ __all__ = [
     "read_budget",
     "read_fdp",
     "read_plan",
+    "unit_costs",
     "write_boost_csv",
     "write_fdp",
 ]

@@ -26,11 +26,19 @@ import numpy as np
 import polars as pl
 
 from insaf.errors import DataError
+from insaf.policy.data import PolicyData
 from insaf.policy.engine import Simulation
 from insaf.policy.instruments.base import FloatArray
 from insaf.survey import Design, Survey, Table
 
-__all__ = ["DEFAULT_GROUPS", "Analysis", "build_analysis", "default_groups", "weighted_groups"]
+__all__ = [
+    "DEFAULT_GROUPS",
+    "Analysis",
+    "build_analysis",
+    "default_groups",
+    "design_of_people",
+    "weighted_groups",
+]
 
 
 def weighted_groups(values: FloatArray, weights: FloatArray, groups: int) -> FloatArray:
@@ -62,6 +70,30 @@ def _design_columns(sim: Simulation) -> dict[str, FloatArray | np.ndarray[Any, A
     for column in design.columns:
         out[column] = frame.get_column(column).to_numpy()
     return out
+
+
+def design_of_people(data: PolicyData) -> tuple[Design, dict[str, FloatArray]]:
+    """The design of statistics over people on a table of households: weight ``_wp``
+    (``w_h * n_h``), the same strata, PSUs and fpc, and replicate weights times
+    ``n_h`` (the columns ``_rep{i}`` it returns). The table must hold ``_wp``, the
+    design's columns and the returned ones."""
+    design = data.survey.design
+    scaled: dict[str, FloatArray] = {}
+    replicates = None
+    if design.replicates is not None:
+        for i, column in enumerate(design.replicates.columns):
+            values = data.households.get_column(column).cast(pl.Float64).to_numpy()
+            scaled[f"_rep{i}"] = values * data.members
+        replicates = replace(design.replicates, columns=tuple(scaled))
+    people = Design(
+        weight="_wp",
+        strata=design.strata,
+        psu=design.psu,
+        fpc=design.fpc,
+        replicates=replicates,
+        lonely_psu=design.lonely_psu,
+    )
+    return people, scaled
 
 
 def build_analysis(sim: Simulation) -> Analysis:
@@ -113,28 +145,14 @@ def build_analysis(sim: Simulation) -> Analysis:
         for instrument, flows in state.flows.items():
             columns[f"_f_{key}_{instrument}"] = flows.fiscal * annual
 
-    replicates = None
-    if design.replicates is not None:
-        scaled = []
-        for i, column in enumerate(design.replicates.columns):
-            name = f"_rep{i}"
-            columns[name] = data.households.get_column(column).cast(pl.Float64).to_numpy() * members
-            scaled.append(name)
-        replicates = replace(design.replicates, columns=tuple(scaled))
+    people_design, scaled = design_of_people(data)
+    columns.update(scaled)
 
     frame = pl.DataFrame(columns)
     if not np.all(np.isfinite(w0)):
         raise DataError(f"welfare variable {sim.scenario.welfare.variable!r} has missing values")
     table = Table(name="analysis", frame=frame, key=(), household=None)
     homes = Survey(households=table, design=design, path=data.survey.path)
-    people_design = Design(
-        weight="_wp",
-        strata=design.strata,
-        psu=design.psu,
-        fpc=design.fpc,
-        replicates=replicates,
-        lonely_psu=design.lonely_psu,
-    )
     people = Survey(households=table, design=people_design, path=data.survey.path)
     return Analysis(frame=frame, people=people, homes=homes, reform_index=index, lines=lines)
 

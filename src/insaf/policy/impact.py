@@ -31,7 +31,7 @@ from insaf.measures import Estimate, estimate_dict
 from insaf.policy.scenario import Scenario, text_of
 from insaf.policy.solver import Solved
 
-__all__ = ["Impact", "ReformImpact", "Row", "Section", "estimate_dict"]
+__all__ = ["Impact", "ReformImpact", "Row", "Section", "estimate_dict", "flat_row", "json_row"]
 
 Row = dict[str, Any]
 """One row of an impact table: plain values and ``Estimate``s."""
@@ -59,11 +59,11 @@ class Section(Protocol):
     def tables(self) -> Mapping[str, list[Row]]: ...
 
 
-def _json_row(row: Row, level: float) -> dict[str, Any]:
+def json_row(row: Row, level: float) -> dict[str, Any]:
     return {k: estimate_dict(v, level) if isinstance(v, Estimate) else v for k, v in row.items()}
 
 
-def _flat_row(row: Row, level: float) -> dict[str, Any]:
+def flat_row(row: Row, level: float) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in row.items():
         if isinstance(value, Estimate):
@@ -111,13 +111,13 @@ class ReformImpact:
         for name in TABLES:
             if name == "winners_losers":
                 rows = self.tables.get(name, [])
-                out[name] = _json_row(rows[0], level) if rows else None
+                out[name] = json_row(rows[0], level) if rows else None
             elif name in ("concepts", "progressivity", "coverage"):
                 continue
             else:
-                out[name] = [_json_row(r, level) for r in self.tables.get(name, [])]
+                out[name] = [json_row(r, level) for r in self.tables.get(name, [])]
         out["incidence"] = {
-            name: [_json_row(r, level) for r in self.tables.get(name, [])]
+            name: [json_row(r, level) for r in self.tables.get(name, [])]
             for name in ("concepts", "progressivity", "coverage")
         }
         out["notes"] = dict(self.notes)
@@ -167,14 +167,14 @@ class Impact:
             rows: list[dict[str, Any]] = []
             for reform, result in self.reforms.items():
                 for row in result.tables.get(name, []):
-                    rows.append({"reform": reform, **_flat_row(row, self.level)})
+                    rows.append({"reform": reform, **flat_row(row, self.level)})
             if rows:
                 out[name] = pl.DataFrame(rows, infer_schema_length=None)
         extra: dict[str, list[dict[str, Any]]] = {}
         for reform, result in self.reforms.items():
             for name, table in result.section_tables().items():
                 extra.setdefault(name, []).extend(
-                    {"reform": reform, **_flat_row(row, self.level)} for row in table
+                    {"reform": reform, **flat_row(row, self.level)} for row in table
                 )
         for name, rows in extra.items():
             if rows:

@@ -1,0 +1,366 @@
+"""Benefit incidence of public spending (the unit-cost method of Demery).
+
+Who benefits from what the government spends on schools and clinics. Each
+service (``insaf.policy.in_kind.InKind``: primary pupils of public schools,
+visits to public clinics, ...) has a unit cost ``c_s``: given, or derived from
+executed spending ``S_f`` on its COFOG function ``f`` divided by the
+survey-weighted units used of every service paid from that function::
+
+    c_s = S_f / U_f,   U_f = sum_h w_h u_h,f,   se(c_s) = c_s * se(U_f) / U_f
+
+(the delta method; ``S_f`` is an administrative total without sampling
+error). A household's benefit is ``b_h = sum_s c_s u_h,s`` a year
+(``insaf.policy.in_kind.in_kind_total``). Over people ranked by welfare per
+person ``y`` (per-capita consumption by default), each weighted
+``w_h n_h``:
+
+- ``share`` of quantile group ``q``: ``sum_{h in q} w_h b_h / sum_h w_h b_h``,
+  a ratio of totals, with the linearized variance (influence values
+  ``(1[h in q] b_h - share b_h) / B``);
+- ``per_person`` in ``q``: ``sum_{h in q} w_h b_h / sum_{h in q} w_h n_h``;
+- the concentration coefficient of ``b_h / n_h`` along ``y``
+  (``insaf.measures.concentration``: ``2 cov(b, F(y)) / mean(b)``, mid-point
+  ranks), negative when spending reaches the poor more than the rich.
+
+The groups' cut points are taken as fixed in the standard errors (the usual
+practice of incidence studies; a cut estimated from the same sample adds a
+little variance this ignores). Benefits are annual amounts in the budget's
+currency; ``docs/budget.md`` gives the method with its sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from insaf.errors import DataError
+from insaf.measures import Estimate, combine
+from insaf.policy.analysis import design_of_people, weighted_groups
+from insaf.policy.batch import concentrations
+from insaf.policy.data import PolicyData
+from insaf.policy.impact import Row, flat_row, json_row
+from insaf.policy.in_kind import InKind, in_kind_total, users
+from insaf.policy.instruments.base import FloatArray, TextSpec
+from insaf.policy.linear import LinearEstimator
+from insaf.survey import Survey, Table
+
+__all__ = [
+    "DEMO_SERVICES",
+    "BenefitIncidence",
+    "benefit_incidence",
+    "unit_costs",
+]
+
+DEMO_SERVICES: tuple[InKind, ...] = (
+    InKind(
+        id="primary",
+        label=TextSpec(en="Primary education", ar="التعليم الابتدائي"),
+        sector="education",
+        function="09.1",
+        where="public_school = 1 AND school_level = 1",
+    ),
+    InKind(
+        id="secondary",
+        label=TextSpec(en="Secondary education", ar="التعليم الثانوي"),
+        sector="education",
+        function="09.2",
+        where="public_school = 1 AND school_level IN (2, 3)",
+    ),
+    InKind(
+        id="tertiary",
+        label=TextSpec(en="Tertiary education", ar="التعليم العالي"),
+        sector="education",
+        function="09.4",
+        where="public_school = 1 AND school_level = 4",
+    ),
+    InKind(
+        id="outpatient",
+        label=TextSpec(en="Outpatient care", ar="الرعاية الصحية الخارجية"),
+        sector="health",
+        function="07.2",
+        where="public_visits > 0",
+        use="public_visits",
+    ),
+    InKind(
+        id="hospital",
+        label=TextSpec(en="Hospital care", ar="خدمات المستشفيات"),
+        sector="health",
+        function="07.3",
+        where="public_stays > 0",
+        use="public_stays",
+    ),
+)
+"""The services of the synthetic survey (``docs/synth.md``), by COFOG function."""
+
+_OPTIONS = {"level": "household", "variance": "auto", "replicates": 200, "seed": 1}
+
+
+def _data(survey: Survey) -> PolicyData:
+    """The survey as the policy engine reads it (items are not needed here)."""
+    return PolicyData.build(replace(survey, items={}), period="year")
+
+
+def _check(services: Sequence[InKind]) -> None:
+    if not services:
+        raise DataError("benefit incidence needs at least one service")
+    seen: set[str] = set()
+    for service in services:
+        if service.id in seen:
+            raise DataError(f"service {service.id!r} is listed twice")
+        seen.add(service.id)
+
+
+def _people(data: PolicyData, columns: Mapping[str, FloatArray]) -> Survey:
+    """Households as rows, weighted by their people (``_wp``), with ``columns``."""
+    design, scaled = design_of_people(data)
+    frame = data.households.select(list(data.survey.design.columns)).with_columns(
+        pl.Series("_wp", data.weight * data.members),
+        *(pl.Series(k, v) for k, v in {**scaled, **columns}.items()),
+    )
+    table = Table(name="incidence", frame=frame, key=(), household=None)
+    return Survey(households=table, design=design, path=data.survey.path)
+
+
+def unit_costs(
+    survey: Survey,
+    services: Sequence[InKind],
+    spending: Mapping[str, float],
+    *,
+    data: PolicyData | None = None,
+) -> dict[str, Estimate]:
+    """Unit cost of each service: executed spending on its function over the
+    survey-weighted units used of the services that function pays for.
+
+    ``spending``: annual executed spending by COFOG function (``{"09.1": 4.2e8}``).
+    Services with a ``unit_cost`` of their own keep it (standard error 0).
+    """
+    _check(services)
+    data = data if data is not None else _data(survey)
+    known = {s.function for s in services if s.function is not None}
+    for function in spending:
+        if function not in known:
+            raise DataError(
+                f"spending on function {function!r}: no service is paid from it "
+                f"(the services' functions: {', '.join(sorted(known)) or 'none'})"
+            )
+    used: dict[str, FloatArray] = {}
+    for service in services:
+        if service.unit_cost is not None:
+            continue
+        if service.function is None or service.function not in spending:
+            raise DataError(
+                f"service {service.id!r} has no unit cost: give its 'unit_cost' or the "
+                f"executed spending on its function ({service.function or 'none given'})"
+            )
+        units = users(service, data)
+        used[service.function] = used.get(service.function, 0.0) + units
+    survey_hh = _people(data, {f"_u_{k}": v for k, v in used.items()})
+    estimator = LinearEstimator(replace(survey_hh, design=data.survey.design))
+    totals = estimator.totals([f"_u_{k}" for k in used]) if used else {}
+    out: dict[str, Estimate] = {}
+    for service in services:
+        if service.unit_cost is not None:
+            out[service.id] = Estimate(
+                measure="unit_cost",
+                value=float(service.unit_cost),
+                se=0.0,
+                n=data.n_households,
+                population=float(data.weight.sum()),
+                variable=service.id,
+                method="given",
+            )
+            continue
+        assert service.function is not None
+        amount = float(spending[service.function])
+        total = totals[f"_u_{service.function}"]
+        if total.value <= 0:
+            raise DataError(
+                f"service {service.id!r}: the survey records no user of function "
+                f"{service.function!r}, so its unit cost is undefined"
+            )
+        out[service.id] = combine(
+            lambda u, s=amount: s / u,
+            lambda u, s=amount: (-s / u**2,),
+            total,
+            measure="unit_cost",
+        )
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class BenefitIncidence:
+    """Who receives public spending in kind: tables of rows (values are ``Estimate``s)."""
+
+    rank_by: str
+    groups: int
+    unit_costs: list[Row]
+    quantiles: list[Row]
+    concentration: list[Row]
+    by_group: list[Row] = field(default_factory=list)
+    benefit: Mapping[str, FloatArray] = field(default_factory=dict, repr=False)
+    """Annual in-kind benefit of each household from each service."""
+
+    TABLES = ("unit_costs", "quantiles", "concentration", "by_group")
+
+    def table(self, name: str) -> list[Row]:
+        if name not in self.TABLES:
+            raise KeyError(f"no incidence table {name!r} (tables: {', '.join(self.TABLES)})")
+        rows: list[Row] = getattr(self, name)
+        return rows
+
+    def to_dict(self, confidence: float = 0.95) -> dict[str, Any]:
+        out: dict[str, Any] = {"rank_by": self.rank_by, "groups": self.groups}
+        for name in self.TABLES:
+            out[name] = [json_row(r, confidence) for r in self.table(name)]
+        return out
+
+    def tables(self, confidence: float = 0.95) -> dict[str, pl.DataFrame]:
+        return {
+            name: pl.DataFrame([flat_row(r, confidence) for r in rows], infer_schema_length=None)
+            for name in self.TABLES
+            if (rows := self.table(name))
+        }
+
+
+def _series(services: Sequence[InKind], benefit: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
+    """Each service, each sector with more than one service, and all together."""
+    out = dict(benefit)
+    sectors: dict[str, list[str]] = {}
+    for s in services:
+        sectors.setdefault(s.sector, []).append(s.id)
+    for sector, ids in sectors.items():
+        if len(ids) > 1 and sector not in out:
+            out[sector] = np.sum([benefit[i] for i in ids], axis=0)
+    if len(services) > 1:
+        out["all"] = np.sum([benefit[s.id] for s in services], axis=0)
+    return out
+
+
+def _shares(
+    people: Survey, estimator: LinearEstimator, y: FloatArray, codes: FloatArray, labels: list[Any]
+) -> list[Estimate]:
+    """``sum_{h in g} w b / sum_h w b`` for each group ``g`` of ``codes``, from ``y``
+    the benefit per person (``b / n``) under the people weights ``w n``."""
+    columns = {f"_g{j}": np.where(codes == label, y, 0.0) for j, label in enumerate(labels)}
+    frame = people.design_table.frame.select(list(people.design.columns)).with_columns(
+        pl.Series("_y", y), *(pl.Series(k, v) for k, v in columns.items())
+    )
+    survey = replace(people, households=Table(name="shares", frame=frame, key=()))
+    found = LinearEstimator(survey, arrays=estimator.arrays).ratios(
+        list(columns), "_y", measure="share"
+    )
+    return [found[c][0] for c in columns]
+
+
+def benefit_incidence(
+    survey: Survey,
+    services: Sequence[InKind] = DEMO_SERVICES,
+    *,
+    costs: Mapping[str, float] | None = None,
+    spending: Mapping[str, float] | None = None,
+    rank_by: str = "consumption_pc",
+    groups: int = 5,
+    by: Sequence[str] = (),
+) -> BenefitIncidence:
+    """Benefit incidence of ``services`` on ``survey`` (see the module for the formulas).
+
+    Unit costs: a service's own ``unit_cost``, else ``costs[service id]``, else
+    derived from ``spending`` by COFOG function (``unit_costs``). ``rank_by`` is a
+    household welfare per person; ``groups`` quantile groups of people (5:
+    quintiles); ``by``: household columns to break the benefit down by.
+    """
+    _check(services)
+    if groups < 2:
+        raise DataError(f"benefit incidence needs at least two quantile groups, not {groups}")
+    data = _data(survey)
+    for name in (rank_by, *by):
+        if name not in data.households.columns:
+            raise DataError(
+                f"benefit incidence: no household column {name!r} in the survey "
+                f"(rank_by and by name household columns)"
+            )
+    given = dict(costs or {})
+    ids = {s.id for s in services}
+    for key in given:
+        if key not in ids:
+            raise DataError(
+                f"unit cost given for {key!r}, which is not a service "
+                f"(services: {', '.join(sorted(ids))})"
+            )
+    fixed = [
+        s if s.id not in given else s.model_copy(update={"unit_cost": given[s.id]})
+        for s in services
+    ]
+    cost = unit_costs(survey, fixed, spending or {}, data=data)
+    benefit = in_kind_total(fixed, data, {k: e.value for k, e in cost.items()})
+    series = _series(fixed, benefit)
+    welfare = data.column(rank_by)
+    members = data.members
+    wp = data.weight * members
+    quantile = weighted_groups(welfare, wp, groups)
+    per_person = {f"_b_{k}": v / members for k, v in series.items()}
+    columns: dict[str, FloatArray] = {"_rank": welfare, "_q": quantile, **per_person}
+    for name in by:
+        columns[name] = data.households.get_column(name).to_numpy()
+    people = _people(data, columns)
+    estimator = LinearEstimator(people)
+    found = concentrations(people, list(per_person), rank_by="_rank", options=_OPTIONS)
+    means = {
+        k: {e.domain["_q"] if e.domain else None: e for e in v}
+        for k, v in estimator.ratios(list(per_person), by="_q").items()
+    }
+    q_labels = list(range(1, groups + 1))
+    quantiles: list[Row] = []
+    concentration: list[Row] = []
+    for key in series:
+        per = per_person[f"_b_{key}"]
+        shares = _shares(people, estimator, per, quantile, [float(q) for q in q_labels])
+        for q, share in zip(q_labels, shares, strict=True):
+            quantiles.append(
+                {
+                    "benefit": key,
+                    "group": q,
+                    "share": share,
+                    "per_person": means[f"_b_{key}"].get(float(q)),
+                }
+            )
+        concentration.append({"benefit": key, "concentration": found[f"_b_{key}"]})
+    by_group: list[Row] = []
+    for name in by:
+        codes = data.households.get_column(name).to_numpy()
+        labels = sorted(set(codes.tolist()))
+        group_means = estimator.ratios(list(per_person), by=name)
+        for key in series:
+            shares = _shares(people, estimator, per_person[f"_b_{key}"], codes, labels)
+            for j, label in enumerate(labels):
+                by_group.append(
+                    {
+                        "benefit": key,
+                        "by": name,
+                        "category": label,
+                        "share": shares[j],
+                        "per_person": group_means[f"_b_{key}"][j],
+                    }
+                )
+    cost_rows: list[Row] = [
+        {
+            "service": s.id,
+            "sector": s.sector,
+            "function": s.function,
+            "unit_cost": cost[s.id],
+        }
+        for s in fixed
+    ]
+    return BenefitIncidence(
+        rank_by=rank_by,
+        groups=groups,
+        unit_costs=cost_rows,
+        quantiles=quantiles,
+        concentration=concentration,
+        by_group=by_group,
+        benefit=benefit,
+    )
