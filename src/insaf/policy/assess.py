@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ from insaf.measures.estimate import LinearBasis, ReplicateBasis
 from insaf.policy.analysis import Analysis, build_analysis, default_groups
 from insaf.policy.batch import Request, compute
 from insaf.policy.engine import Simulation, State
+from insaf.policy.fiscal_system import lines_per_person, system_columns, system_tables
 from insaf.policy.impact import Impact, ReformImpact, Row
 from insaf.policy.incidence import (
     StateIncidence,
@@ -298,10 +300,30 @@ class _Assessor:
         poor = self.a.frame.get_column("_poor").to_numpy()
         columns = incidence_columns(self.sim, poor)
         design = self.a.people.design
-        frame = incidence_frame(columns, self.a.frame.select([*design.columns, "_poor"]))
+        line_columns = [v for v in self.a.lines.values() if isinstance(v, str)]
+        lines = lines_per_person(
+            self.a.lines,
+            {c: self.a.frame.get_column(c).to_numpy() for c in line_columns},
+            self.a.frame.height,
+        )
+        system = system_columns(columns, lines, below=self.opts.below)
+        columns.series["_one"] = np.ones(self.a.frame.height)
+        kept = list(dict.fromkeys([*design.columns, "_poor", *line_columns]))
+        frame = incidence_frame(columns, self.a.frame.select(kept))
         survey = _with_frame(self.a.people, frame)
         estimator = self.linear(survey)
         means = estimator.ratios(columns.concepts)
+        found = compute(
+            survey,
+            [Request(c, ("fgt", "gini")) for c in system.measured()],
+            lines=self.a.lines,
+            below=self.opts.below,
+            gini=self.opts.gini,
+            options=self.common,
+        )
+        stats: dict[str, dict[tuple[str, ...], Estimate]] = {}
+        for key, value in found.items():
+            stats.setdefault(key[0], {})[key[1:]] = value
         known = {"w0": self.a.frame.get_column("w0").to_numpy()}
         for r in self.a.reform_index.values():
             known[f"_r{r}_w"] = self.a.frame.get_column(f"_r{r}_w").to_numpy()
@@ -313,8 +335,14 @@ class _Assessor:
             gini=self.opts.gini,
             options=self.common,
         )
-        states = ("baseline", *self.sim.reforms)
-        return {name: state_incidence(name, columns, measured, means, estimator) for name in states}
+        out: dict[str, StateIncidence] = {}
+        for name in ("baseline", *self.sim.reforms):
+            found_state = state_incidence(name, columns, measured, means, estimator)
+            poorer, marginal = system_tables(
+                name, columns, system, estimator, stats, annual=self.sim.annual, people="_one"
+            )
+            out[name] = replace(found_state, impoverishment=poorer, marginal=marginal)
+        return out
 
 
 def _stacked(incidence: dict[str, StateIncidence], reform: str, table: str) -> list[Row]:
@@ -329,8 +357,6 @@ def _stacked(incidence: dict[str, StateIncidence], reform: str, table: str) -> l
 
 
 def _with_frame(survey: Survey, frame: pl.DataFrame) -> Survey:
-    from dataclasses import replace
-
     assert survey.households is not None
     return replace(survey, households=survey.households.with_frame(frame))
 
@@ -492,6 +518,8 @@ def _assess(sim: Simulation) -> dict[str, ReformImpact]:
                 "concepts": _stacked(incidence, name, "concepts"),
                 "progressivity": _stacked(incidence, name, "progressivity"),
                 "coverage": _stacked(incidence, name, "coverage"),
+                "impoverishment": _stacked(incidence, name, "impoverishment"),
+                "marginal": _stacked(incidence, name, "marginal"),
             },
             notes={
                 "who_loses": who_note,

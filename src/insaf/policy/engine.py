@@ -29,6 +29,7 @@ import numpy as np
 from insaf.errors import DataError
 from insaf.policy.check import check_derived, check_scenario
 from insaf.policy.data import PolicyData, equivalence_scale
+from insaf.policy.in_kind import in_kind_total
 from insaf.policy.instruments import Flows, Instrument, Kind, Term
 from insaf.policy.instruments.base import FloatArray
 from insaf.policy.instruments.pricing import PriceResult, price_effects
@@ -81,6 +82,9 @@ class Simulation:
     scale: FloatArray
     """Equivalence scale: household money / scale = welfare per person."""
     solved: Mapping[str, object] = field(default_factory=dict)
+    in_kind: Mapping[str, FloatArray] = field(default_factory=dict)
+    """The scenario's in-kind benefits: each service's annual value per household
+    (the same in every state)."""
 
     @property
     def annual(self) -> float:
@@ -250,4 +254,16 @@ def simulate_states(scenario: Scenario, survey: Survey) -> Simulation:
         welfare=welfare,
         scale=scale,
         solved=solved,
+        in_kind=_in_kind(scenario, data),
     )
+
+
+def _in_kind(scenario: Scenario, data: PolicyData) -> dict[str, FloatArray]:
+    """The annual value of each in-kind service per household, errors located."""
+    out: dict[str, FloatArray] = {}
+    for i, service in enumerate(scenario.in_kind):
+        try:
+            out.update(in_kind_total([service], data))
+        except DataError as exc:
+            raise DataError(exc.message, scenario.locate(("in_kind", i))) from None
+    return out

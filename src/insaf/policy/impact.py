@@ -10,8 +10,11 @@ For each reform (see ``docs/policy.md`` for every formula):
   change as a share of welfare, shares of winners, losers and unaffected;
 - ``winners_losers`` for the whole population;
 - ``who_loses``: characteristics of the people who lose most, against everyone;
-- ``incidence``: CEQ income concepts, Kakwani and Reynolds–Smolensky indices
-  of each tax and transfer, coverage and leakage of transfers.
+- ``incidence``: CEQ income concepts (final income when the scenario values
+  public services in kind), Kakwani and Reynolds–Smolensky indices of each tax
+  and transfer, coverage and leakage of transfers, fiscal impoverishment by the
+  whole fiscal system and each instrument's marginal contribution to the Gini
+  and to poverty (``insaf.policy.fiscal_system``).
 
 Every statistic is an ``insaf.measures.Estimate`` with its design-based
 standard error. A change is ``insaf.measures.difference(after, before)``:
@@ -47,7 +50,11 @@ TABLES = (
     "concepts",
     "progressivity",
     "coverage",
+    "impoverishment",
+    "marginal",
 )
+INCIDENCE = ("concepts", "progressivity", "coverage", "impoverishment", "marginal")
+"""The tables under ``incidence`` in ``impact.json``."""
 
 
 class Section(Protocol):
@@ -112,13 +119,12 @@ class ReformImpact:
             if name == "winners_losers":
                 rows = self.tables.get(name, [])
                 out[name] = json_row(rows[0], level) if rows else None
-            elif name in ("concepts", "progressivity", "coverage"):
+            elif name in INCIDENCE:
                 continue
             else:
                 out[name] = [json_row(r, level) for r in self.tables.get(name, [])]
         out["incidence"] = {
-            name: [json_row(r, level) for r in self.tables.get(name, [])]
-            for name in ("concepts", "progressivity", "coverage")
+            name: [json_row(r, level) for r in self.tables.get(name, [])] for name in INCIDENCE
         }
         out["notes"] = dict(self.notes)
         for name, section in self.sections.items():

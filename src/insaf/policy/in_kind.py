@@ -27,7 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from insaf.errors import DataError
 from insaf.policy.data import PolicyData
-from insaf.policy.instruments.base import ExprText, FloatArray, Identifier, Text
+from insaf.policy.expressions import ExpressionError
+from insaf.policy.instruments.base import ExprText, FloatArray, Identifier, Text, compiled
 
 __all__ = ["InKind", "Sector", "in_kind_total", "users"]
 
@@ -56,6 +57,12 @@ def users(service: InKind, data: PolicyData) -> FloatArray:
     """Units of ``service`` used by each household's members in a year."""
     if data.persons is None:
         raise DataError(f"in-kind benefit {service.id!r} needs a person table in the survey")
+    known = data.columns("person")
+    for text in (service.where, service.use):
+        try:
+            compiled(text).check(known, level="person")
+        except ExpressionError as exc:
+            raise DataError(f"in-kind benefit {service.id!r}: {exc}") from None
     who = data.condition(service.where, "person")
     amount = data.values(service.use, "person") if service.use.strip() != "1" else None
     units = who.astype(np.float64) if amount is None else np.where(who, amount, 0.0)

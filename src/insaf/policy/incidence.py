@@ -46,6 +46,7 @@ __all__ = [
     "InstrumentColumn",
     "StateIncidence",
     "concentrations",
+    "gets",
     "incidence_columns",
     "incidence_frame",
     "state_incidence",
@@ -56,9 +57,9 @@ MARKET = "_c_market"
 """The market income column (the same in every state)."""
 
 
-def _gets(kind: Kind) -> bool:
-    """A benefit to the household (a transfer or a subsidy), not a tax."""
-    return kind in (Kind.TRANSFER, Kind.SUBSIDY)
+def gets(kind: Kind) -> bool:
+    """A benefit to the household (a transfer, a subsidy, in kind), not a tax."""
+    return kind in (Kind.TRANSFER, Kind.SUBSIDY, Kind.IN_KIND)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,8 @@ class IncidenceColumns:
     series: dict[str, FloatArray] = field(default_factory=dict)
     disposable: dict[str, str] = field(default_factory=dict)
     consumable: dict[str, str] = field(default_factory=dict)
+    final: dict[str, str] = field(default_factory=dict)
+    """Final income (consumable plus in-kind benefits), when the scenario has any."""
     instruments: dict[str, list[InstrumentColumn]] = field(default_factory=dict)
     coverage: dict[str, list[CoverageColumns]] = field(default_factory=dict)
 
@@ -139,6 +142,9 @@ def incidence_columns(sim: Simulation, poor: FloatArray) -> IncidenceColumns:
     market = sim.welfare * scale - sum_benefits(sim.baseline, direct=True)
     out = IncidenceColumns(series={MARKET: market / scale})
     made: dict[int, _Made] = {}  # by the identity of the flows: same flows, same columns
+    in_kind = {k: v / sim.annual for k, v in sim.in_kind.items()}  # per period
+    for key, values in in_kind.items():
+        out.series[f"_k_{key}"] = values / scale
     for position, (name, state) in enumerate(states.items()):
         s = f"s{position}"
         disposable = market + sum_benefits(state, direct=True)
@@ -147,12 +153,18 @@ def incidence_columns(sim: Simulation, poor: FloatArray) -> IncidenceColumns:
         out.consumable[name] = out.add(f"_c_{s}_c", consumable / scale, "_c_")
         out.instruments[name] = []
         out.coverage[name] = []
+        if in_kind:
+            final = consumable + np.sum(list(in_kind.values()), axis=0)
+            out.final[name] = out.add(f"_c_{s}_f", final / scale, "_c_")
+            out.instruments[name].extend(
+                InstrumentColumn(f"_k_{key}", key, Kind.IN_KIND) for key in in_kind
+            )
         for key, flows in state.flows.items():
             kind = state.kinds[key]
             if kind is Kind.PRICE or not np.any(flows.benefit):
                 continue
             if id(flows) not in made:
-                amount = (flows.benefit if _gets(kind) else -flows.benefit) / scale
+                amount = (flows.benefit if gets(kind) else -flows.benefit) / scale
                 column = out.add(f"_i_{s}_{key}", amount, f"_i_s0_{key}")
                 coverage = None
                 if kind is Kind.TRANSFER:
@@ -251,11 +263,13 @@ def _reynolds_smolensky(share: Estimate, kakwani: Estimate, *, gets: bool) -> Es
 
 @dataclass(frozen=True)
 class StateIncidence:
-    """The three incidence tables of one state."""
+    """The incidence tables of one state (the last two: ``insaf.policy.fiscal_system``)."""
 
     concepts: list[Row]
     progressivity: list[Row]
     coverage: list[Row]
+    impoverishment: list[Row] = field(default_factory=list)
+    marginal: list[Row] = field(default_factory=list)
 
 
 def state_incidence(
@@ -270,6 +284,7 @@ def state_incidence(
     for concept, column in (
         ("disposable", columns.disposable[name]),
         ("consumable", columns.consumable[name]),
+        *((("final", columns.final[name]),) if name in columns.final else ()),
     ):
         concepts.append(
             {"concept": concept, "mean": means[column][0], "gini": measured.ginis[column]}
@@ -281,9 +296,9 @@ def state_incidence(
     for item in instruments:
         share = shares[item.column][0]
         conc = measured.concentration[item.column]
-        gets = _gets(item.kind)
+        benefit = gets(item.kind)
         g_market = measured.market
-        kakwani = difference(g_market, conc) if gets else difference(conc, g_market)
+        kakwani = difference(g_market, conc) if benefit else difference(conc, g_market)
         progressivity.append(
             {
                 "instrument": item.instrument,
@@ -291,7 +306,7 @@ def state_incidence(
                 "share_of_market_income": share,
                 "concentration": conc,
                 "kakwani": kakwani,
-                "reynolds_smolensky": _reynolds_smolensky(share, kakwani, gets=gets),
+                "reynolds_smolensky": _reynolds_smolensky(share, kakwani, gets=benefit),
             }
         )
     coverage: list[Row] = []

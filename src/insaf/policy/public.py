@@ -21,8 +21,9 @@ the council's statements) is written from ``public_impact(impact, rules)``:
   rights assessment does, has each group below the minimum count withheld;
   groups named ``quintile_1`` to ``quintile_5`` are one line whose total is
   ``everyone``, audited like the deciles;
-- the fiscal, poverty, inequality and incidence tables are national (the
-  whole sample) and are published as they are.
+- the fiscal, poverty, inequality and incidence tables (with fiscal
+  impoverishment and marginal contributions) are national (the whole sample)
+  and are published as they are.
 
 The CV tiers are not applied to impact rows: each estimate carries its own
 standard error and interval, and a change of zero (infinite CV) discloses

@@ -50,6 +50,7 @@ from pydantic import (
 
 from insaf._renamed import renamed_keys
 from insaf.errors import Location, SpecError
+from insaf.policy.in_kind import InKind
 from insaf.policy.instruments import Instrument, instrument_adapter
 from insaf.policy.instruments.base import ExprText, Identifier, Text
 from insaf.policy.instruments.prices import Elasticity
@@ -321,6 +322,8 @@ class Scenario(_Spec):
     reforms: dict[Identifier, Reform] = Field(min_length=1)
     options: Options = Options()
     rights: RightsOptions = RightsOptions()
+    in_kind: list[InKind] = Field(default_factory=list)
+    """Public services valued at their unit cost: final income (``insaf.policy.in_kind``)."""
 
     _file: str | None = PrivateAttr(default=None)
     _lines: LineMap = PrivateAttr(default_factory=LineMap)
@@ -356,6 +359,20 @@ class Scenario(_Spec):
                 **(data.get("line_labels") or {}),
             },
         }
+
+    @model_validator(mode="after")
+    def _in_kind_costed(self) -> Scenario:
+        seen: set[str] = set()
+        for i, service in enumerate(self.in_kind):
+            if service.id in seen:
+                raise ValueError(f"in_kind.{i}: service {service.id!r} is listed twice")
+            seen.add(service.id)
+            if service.unit_cost is None:
+                raise ValueError(
+                    f"in_kind.{i}: service {service.id!r} needs a 'unit_cost' (what the "
+                    "government spends per unit of use and year)"
+                )
+        return self
 
     # -- where things are ----------------------------------------------------------------
 

@@ -264,6 +264,26 @@ def _section(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> d
     coverage = [
         {**r, "name": names.get(r["instrument"], r["instrument"])} for r in reform.table("coverage")
     ]
+    for service in impact.scenario.in_kind:
+        label = (
+            service.label.model_dump() if hasattr(service.label, "model_dump") else service.label
+        )
+        names[service.id] = _pick(label, lang, service.id)
+    impoverishment = [
+        {**r, "line_name": _line_name(impact, str(r["line"]), lang)}
+        for r in reform.table("impoverishment")
+    ]
+    first_line = next(iter(impact.meta.get("lines") or {}), None)
+    marginal: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in reform.table("marginal"):
+        row = marginal.setdefault(
+            (r["state"], r["instrument"]),
+            {"state": r["state"], "name": names.get(r["instrument"], r["instrument"])},
+        )
+        if r["indicator"] == "gini":
+            row["gini"] = r["marginal"]
+        elif r["indicator"] == "fgt0" and r["line"] == first_line:
+            row["headcount"] = r["marginal"]
     return {
         "name": reform.name,
         "label": _pick(reform.notes.get("labels"), lang, reform.label),
@@ -281,6 +301,8 @@ def _section(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> d
         "concepts": reform.table("concepts"),
         "progressivity": progressivity,
         "coverage": coverage,
+        "impoverishment": impoverishment,
+        "marginal": list(marginal.values()),
         "solved": reform.solved,
         "rights": rights_context(reform, lang, fmt.level),
     }

@@ -77,6 +77,26 @@ TEXT: dict[str, dict[str, str]] = {
     "market": {"en": "Market income", "ar": "دخل السوق"},
     "disposable": {"en": "Disposable income", "ar": "الدخل المتاح"},
     "consumable": {"en": "Consumable income", "ar": "الدخل القابل للاستهلاك"},
+    "final": {
+        "en": "Final income (with education and health in kind)",
+        "ar": "الدخل النهائي (مع التعليم والصحة العينيين)",
+    },
+    "impoverishment": {
+        "en": "Fiscal impoverishment: people the fiscal system makes poorer, from market income",
+        "ar": "الإفقار المالي: من يزيدهم النظام المالي فقراً، مقارنة بدخل السوق",
+    },
+    "impoverished": {"en": "People made poorer", "ar": "الأشخاص الذين ازدادوا فقراً"},
+    "impoverished_share": {"en": "Share of people", "ar": "نسبتهم من السكان"},
+    "impoverishment_amount": {"en": "Amount lost, a year", "ar": "المبلغ المفقود سنوياً"},
+    "gains_of_the_poor": {"en": "Gains of the poor, a year", "ar": "مكاسب الفقراء سنوياً"},
+    "marginal": {
+        "en": "Marginal contribution of each instrument: the indicator without it minus with it "
+        "(above zero: it reduces inequality or poverty)",
+        "ar": "المساهمة الحدية لكل أداة: قيمة المؤشر دونها مطروحاً منها قيمته معها "
+        "(القيمة الموجبة تعني أنها تخفض عدم المساواة أو الفقر)",
+    },
+    "marginal_gini": {"en": "To the Gini", "ar": "في معامل جيني"},
+    "marginal_headcount": {"en": "To the poverty headcount", "ar": "في نسبة الفقر"},
     "mean": {"en": "Mean per person", "ar": "المتوسط للفرد"},
     "kakwani": {"en": "Kakwani", "ar": "مؤشر كاكواني"},
     "rs": {"en": "Reynolds–Smolensky", "ar": "مؤشر رينولدز–سمولنسكي"},

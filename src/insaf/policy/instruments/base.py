@@ -90,6 +90,9 @@ class Kind(StrEnum):
     INDIRECT_TAX = "indirect_tax"
     PRICE = "price"
     """A price change that is no flow to or from the government."""
+    IN_KIND = "in_kind"
+    """Public education or health valued at its unit cost (``insaf.policy.in_kind``):
+    never an instrument of a policy, a column of the fiscal incidence."""
 
     @property
     def direct(self) -> bool:
