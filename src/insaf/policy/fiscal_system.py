@@ -37,23 +37,12 @@ from insaf.policy.instruments.base import FloatArray
 from insaf.policy.linear import LinearEstimator
 
 __all__ = [
-    "INDICATORS",
     "SystemColumns",
     "end_concept",
     "lines_per_person",
     "system_columns",
     "system_tables",
 ]
-
-INDICATORS = (
-    "impoverished",
-    "impoverished_share",
-    "impoverishment",
-    "poor_gaining",
-    "gains_of_the_poor",
-)
-"""The columns of the impoverishment table, after ``concept`` and ``line``."""
-
 
 @dataclass
 class SystemColumns:
