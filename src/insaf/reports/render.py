@@ -21,6 +21,7 @@ from insaf.disclosure import DisclosureRules
 from insaf.measures import Estimate
 from insaf.policy.impact import Impact, ReformImpact
 from insaf.policy.public import DEFAULT_RULES, as_public
+from insaf.policy.scenario import text_of
 from insaf.reports.charts import Bar, bar_chart, paired_bars, stacked_bars
 from insaf.reports.rights import rights_context
 from insaf.reports.text import words
@@ -265,10 +266,7 @@ def _section(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> d
         {**r, "name": names.get(r["instrument"], r["instrument"])} for r in reform.table("coverage")
     ]
     for service in impact.scenario.in_kind:
-        label = (
-            service.label.model_dump() if hasattr(service.label, "model_dump") else service.label
-        )
-        names[service.id] = _pick(label, lang, service.id)
+        names[service.id] = text_of(service.label, lang) or service.id
     impoverishment = [
         {**r, "line_name": _line_name(impact, str(r["line"]), lang)}
         for r in reform.table("impoverishment")
