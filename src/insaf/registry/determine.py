@@ -231,26 +231,18 @@ def determine(
 class _Lookup:
     """Provenance and values of one run, by household (built once)."""
 
-    def __init__(self, run: Run) -> None:
+    def __init__(self, run: Run, variables: Iterable[str]) -> None:
         self.run = run
         self.households = run.data.households
         self.persons = run.data.persons
-        self.members: dict[int, np.ndarray[tuple[int], np.dtype[np.int64]]] = {}
         order = np.argsort(run.data.person_hh, kind="stable")
         bounds = np.searchsorted(run.data.person_hh[order], np.arange(run.data.n_households + 1))
         self._order, self._bounds = order, bounds
-        prov: dict[tuple[str, int, str], tuple[str, dt.date | None, str | None]] = {}
-        for (
-            unit,
-            ident,
-            variable,
-            source,
-            observed,
-            verification,
-        ) in run.view.provenance.iter_rows():
-            prov[(unit, ident, variable)] = (source, observed, verification)
-        self.prov = prov
-        self.derived = set(run.ruleset.scenario.variables)
+        read = run.view.provenance.filter(pl.col("variable").is_in(list(variables)))
+        self.prov: dict[tuple[str, int, str], tuple[str, dt.date | None, str | None]] = {
+            (row[0], row[1], row[2]): (row[3], row[4], row[5]) for row in read.iter_rows()
+        }
+        self._columns: dict[tuple[str, str], list[Any]] = {}
 
     def rows(self, h: int) -> np.ndarray[tuple[int], np.dtype[np.int64]]:
         rows: np.ndarray[tuple[int], np.dtype[np.int64]] = self._order[
@@ -258,19 +250,29 @@ class _Lookup:
         ]
         return rows
 
+    def _column(self, level: str, name: str) -> list[Any]:
+        key = (level, name)
+        if key not in self._columns:
+            frame = self.households if level == "household" else self.persons
+            assert frame is not None
+            self._columns[key] = frame.get_column(name).to_list()
+        return self._columns[key]
+
     def household_input(self, h: int, hid: int, name: str) -> Input:
-        value = _plain(self.households.get_column(name)[h])
+        value = _plain(self._column("household", name)[h])
         found = self.prov.get(("household", hid, name))
         if found is None:
             return Input("household", hid, name, value, "derived", None, None)
         return Input("household", hid, name, value, found[0], found[1], found[2])
 
+    def person_ids(self, h: int) -> list[int]:
+        ids = self._column("person", "person_id")
+        return [int(ids[int(row)]) for row in self.rows(h)]
+
     def person_inputs(self, h: int, name: str) -> list[Input]:
-        if self.persons is None:
-            return []
         out = []
-        ids = self.persons.get_column("person_id")
-        column = self.persons.get_column(name)
+        ids = self._column("person", "person_id")
+        column = self._column("person", name)
         for row in self.rows(h):
             pid = int(ids[int(row)])
             value = _plain(column[int(row)])
@@ -304,14 +306,14 @@ def _inputs(look: _Lookup, h: int, hid: int, names: Iterable[str], level: str) -
     return out
 
 
-def _expand(look: _Lookup, names: Iterable[str]) -> list[str]:
-    """Names read, with the scenario's derived variables replaced by what they read."""
+def _expand(ruleset: Ruleset, names: Iterable[str]) -> list[str]:
+    """Names read, with the scenario's derived variables followed to what they read."""
     out: list[str] = []
-    variables = look.run.ruleset.scenario.variables
+    variables = ruleset.scenario.variables
     for name in names:
         out.append(name)
         if name in variables:
-            out.extend(_expand(look, compiled(variables[name].text).names))
+            out.extend(_expand(ruleset, compiled(variables[name].text).names))
     return list(dict.fromkeys(out))
 
 
@@ -319,7 +321,7 @@ def explain(run: Run, *, draft: bool = False) -> list[Determination]:
     """The determinations of every household of ``run`` (see ``determine``)."""
     ruleset = run.ruleset
     data = run.data
-    look = _Lookup(run)
+    content_hash = ruleset.content_hash
     ids = run.household_ids
     outcomes = _outcomes(run)
     eligible = outcomes.get_column("eligible").to_numpy()
@@ -343,17 +345,19 @@ def explain(run: Run, *, draft: bool = False) -> list[Determination]:
             else:
                 values = data.values(need.text, "household")
             evaluated.append((instrument.id, key, need.text, need.level, values, is_rule))
+    expanded = {e[2]: _expand(ruleset, compiled(e[2]).names) for e in evaluated}
     caps = {i.id: getattr(i, "cap", None) for i in ruleset.selected}
     pmt_names: list[str] = []
     if ruleset.pmt is not None:
         pmt_names = list(ruleset.pmt.model.variables)
+    look = _Lookup(run, {n for names in expanded.values() for n in names} | set(pmt_names))
     out: list[Determination] = []
     for h, hid_raw in enumerate(ids):
         hid = int(hid_raw)
         trace: list[Condition] = []
         reasons: list[str] = []
         for instrument_id, key, text, level, values, is_rule in evaluated:
-            names = _expand(look, compiled(text).names)
+            names = expanded[text]
             inputs = tuple(_inputs(look, h, hid, names, level))
             value = float(values[h])
             holds = bool(value > 0) if is_rule else None
@@ -380,12 +384,10 @@ def explain(run: Run, *, draft: bool = False) -> list[Determination]:
             cap = caps.get(name)
             if cap is not None and amount > 0 and amount == cap:
                 reasons.append(f"{name}.cap.applied")
-        members = look.rows(h)
-        person_ids = data.persons.get_column("person_id") if data.persons is not None else None
-        roster = sorted(int(person_ids[int(r)]) for r in members) if person_ids is not None else []
+        roster = sorted(look.person_ids(h)) if data.persons is not None else []
         input_hash = _digest(
             {
-                "ruleset": ruleset.content_hash,
+                "ruleset": content_hash,
                 "as_of": run.view.date.isoformat(),
                 "household": hid,
                 "members": roster,
@@ -409,7 +411,7 @@ def explain(run: Run, *, draft: bool = False) -> list[Determination]:
                 household_id=hid,
                 ruleset=ruleset.id,
                 version=ruleset.version,
-                ruleset_hash=ruleset.content_hash,
+                ruleset_hash=content_hash,
                 as_of=run.view.date,
                 eligible=bool(eligible[h]),
                 entitlement=float(entitlement[h]),

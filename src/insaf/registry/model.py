@@ -26,7 +26,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+import numpy as np
 
 import polars as pl
 
@@ -37,6 +39,7 @@ from insaf.survey.table import Format, Source
 
 __all__ = [
     "KINDS",
+    "MERGES",
     "SCHEMAS",
     "SOURCES",
     "VERIFICATION",
@@ -101,6 +104,16 @@ KEYS: dict[Kind, tuple[str, ...]] = {
 }
 """Columns unique per row."""
 
+MERGES: dict[str, pl.DataType] = {
+    "kept": pl.Int64(),
+    "merged": pl.Int64(),
+    "reviewer": pl.String(),
+    "decided": pl.Date(),
+    "score": pl.Float64(),
+    "method": pl.String(),
+}
+"""The record of merged duplicates: who decided, when (``insaf.registry.dedupe``)."""
+
 _MAX_LISTED = 10
 
 
@@ -133,6 +146,10 @@ class Registry:
     groups: pl.DataFrame = field(default_factory=lambda: empty("groups"))
     memberships: pl.DataFrame = field(default_factory=lambda: empty("memberships"))
     observations: pl.DataFrame = field(default_factory=lambda: empty("observations"))
+    merges: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=MERGES))
+    _cache: dict[str, pl.DataFrame] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         for kind in KINDS:
@@ -160,31 +177,50 @@ class Registry:
 
     def subset(self, households: Sequence[int]) -> Registry:
         """The part of the registry about ``households``: their members, and what is observed
-        of them (for one household's determination on request)."""
-        wanted = pl.Series("household_id", list(households), dtype=pl.Int64)
-        memberships = self.memberships.filter(pl.col("household_id").is_in(wanted.to_list()))
-        people = memberships.get_column("person_id").unique()
-        observations = self.observations.filter(
-            ((pl.col("unit") == "household") & pl.col("id").is_in(wanted.to_list()))
-            | ((pl.col("unit") == "person") & pl.col("id").is_in(people.to_list()))
+        of them (for one household's determination on request).
+
+        The first call sorts the tables by their ids once (kept with the registry);
+        each call after that finds its rows by binary search, without scanning.
+        """
+        index = self._index()
+        wanted = np.unique(np.asarray(households, dtype=np.int64))
+        groups = _matching(index["groups"], "household_id", wanted)
+        memberships = _matching(index["memberships"], "household_id", wanted)
+        people = np.unique(memberships.get_column("person_id").to_numpy())
+        observations = pl.concat(
+            [
+                _matching(index["household_observations"], "id", wanted),
+                _matching(index["person_observations"], "id", people),
+            ]
         )
         return Registry(
-            persons=self.persons.filter(pl.col("person_id").is_in(people.to_list())),
-            groups=self.groups.filter(pl.col("household_id").is_in(wanted.to_list())),
+            persons=_matching(index["persons"], "person_id", people),
+            groups=groups,
             memberships=memberships,
             observations=observations,
         )
+
+    def _index(self) -> dict[str, pl.DataFrame]:
+        cache: dict[str, pl.DataFrame] = self._cache
+        if not cache:
+            obs = self.observations.with_row_index("__order__")
+            cache["groups"] = self.groups.sort("household_id")
+            cache["memberships"] = self.memberships.sort("household_id", maintain_order=True)
+            cache["persons"] = self.persons.sort("person_id")
+            for unit in UNITS:
+                part = obs.filter(pl.col("unit") == unit).sort(["id", "__order__"])
+                cache[f"{unit}_observations"] = part.drop("__order__")
+        return cache
 
     # -- the registry on a date -------------------------------------------------------
 
     def latest(self, date: dt.date) -> pl.DataFrame:
         """The latest observation of each unit and variable on or before ``date``."""
         obs = self.observations.filter(pl.col("observed") <= date)
-        return (
-            obs.with_row_index("__order__")
-            .sort(["unit", "id", "variable", "observed", "__order__"])
-            .unique(subset=["unit", "id", "variable"], keep="last", maintain_order=True)
-            .drop("__order__")
+        # a stable sort by date, then the last row of each unit, id and variable: the latest
+        # observation, and of two on one day the one recorded last
+        return obs.sort("observed", maintain_order=True).unique(
+            subset=["unit", "id", "variable"], keep="last"
         )
 
     def as_of(self, date: dt.date) -> AsOf:
@@ -230,6 +266,17 @@ class Registry:
         return AsOf(
             date=date, households=households, persons=persons, items=items, provenance=provenance
         )
+
+
+def _matching(frame: pl.DataFrame, column: str, keys: np.ndarray[Any, Any]) -> pl.DataFrame:
+    """The rows of ``frame`` (sorted by ``column``) whose ``column`` is one of ``keys``."""
+    values = frame.get_column(column).to_numpy()
+    starts = np.searchsorted(values, keys, side="left")
+    ends = np.searchsorted(values, keys, side="right")
+    if not len(keys):
+        return frame.clear()
+    rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+    return frame[rows] if rows.size else frame.clear()
 
 
 def _age(birth: pl.Expr, date: dt.date) -> pl.Expr:
@@ -455,7 +502,10 @@ def read_registry(folder: str | Path) -> Registry:
     for kind in KINDS:
         path = folder / f"{kind}.parquet"
         tables[kind] = import_table(path, kind) if path.exists() else empty(kind)
-    return _checked(Registry(**tables), str(folder))
+    merges = pl.DataFrame(schema=MERGES)
+    if (folder / "merges.parquet").exists():
+        merges = pl.read_parquet(folder / "merges.parquet").cast(MERGES)  # type: ignore[arg-type]
+    return _checked(Registry(**tables, merges=merges), str(folder))
 
 
 def write_registry(registry: Registry, folder: str | Path) -> Path:
@@ -464,6 +514,7 @@ def write_registry(registry: Registry, folder: str | Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for kind in KINDS:
         registry.table(kind).write_parquet(folder / f"{kind}.parquet")
+    registry.merges.write_parquet(folder / "merges.parquet")
     return folder
 
 

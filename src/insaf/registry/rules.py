@@ -221,7 +221,7 @@ class Ruleset:
             "period": scenario.period,
             "variables": {k: v.model_dump(mode="json") for k, v in scenario.variables.items()},
             "items": scenario.items.model_dump(mode="json"),
-            "elasticities": scenario.model_dump(mode="json")["elasticities"],
+            "elasticities": scenario.item_elasticities(),
             "policy": {"name": self.policy.name, "instruments": instruments(self.policy)},
             "selected": list(self.instruments),
         }
