@@ -161,9 +161,9 @@ def merge(
     memberships = registry.memberships.with_columns(
         person_id=pl.when(pl.col("person_id") == gone).then(kept).otherwise(pl.col("person_id"))
     ).unique(subset=["person_id", "household_id", "start"], keep="first", maintain_order=True)
-    person = (pl.col("unit") == "person") & (pl.col("id") == gone)
+    of_gone = (pl.col("unit") == "person") & (pl.col("id") == gone)
     observations = registry.observations.with_columns(
-        id=pl.when(person).then(kept).otherwise(pl.col("id"))
+        id=pl.when(of_gone).then(kept).otherwise(pl.col("id"))
     ).unique(
         subset=["unit", "id", "variable", "observed", "source"], keep="first", maintain_order=True
     )

@@ -27,6 +27,7 @@ assistance by PMT, a child grant, a disability allowance), all instruments of
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -116,7 +117,7 @@ SELF_DECLARED = (
 
 def name_variant(name: str, which: int) -> str:
     """Another way of writing ``name`` (``which`` picks the first variant that changes it)."""
-    variants = [
+    variants: list[Callable[[str], str]] = [
         lambda s: s.replace("أ", "ا").replace("إ", "ا").replace("آ", "ا"),
         lambda s: s.replace("ة", "ه"),
         lambda s: s.replace("ى", "ي"),
@@ -175,7 +176,7 @@ def demo_registry(
     ).sort("person_id")
     # a birth date anywhere in the year that gives the survey's age on the survey's date
     days = pl.Series(rng.integers(0, 365, persons.height))
-    persons = persons.with_columns(birth_date=pl.col("birth_date") - pl.duration(days=days))
+    persons = persons.with_columns(birth_date=pl.col("birth_date") - pl.duration(days=pl.lit(days)))
     serial = pl.Series(np.arange(1, persons.height + 1)) * 37 % 1_000_000
     missing = rng.random(persons.height) < 0.03
     persons = persons.with_columns(
@@ -249,12 +250,12 @@ def _duplicates(
     on = dt.date(year, 9, 1)
     adults = persons.filter(pl.col("birth_date") <= dt.date(year - 18, 1, 1))
     chosen = adults.filter(pl.Series(rng.random(adults.height) < share))
-    first = int(persons.get_column("person_id").max() or 0) + 1
+    first = int(persons.get_column("person_id").cast(pl.Int64).max() or 0) + 1  # type: ignore[arg-type]
     new_ids = np.arange(first, first + chosen.height, dtype=np.int64)
     names = [name_variant(s, k) for k, s in enumerate(chosen.get_column("name").to_list())]
     latin = []
     for text in chosen.get_column("name_latin").to_list():
-        for ar, one, other in MALE + FEMALE + FAMILY:
+        for _, one, other in MALE + FEMALE + FAMILY:
             if text.startswith(one + " "):
                 text = other + text[len(one) :]
                 break

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-
 import polars as pl
 
 from insaf.errors import DataError, Location
@@ -167,7 +166,8 @@ class Registry:
         rows = conform_frame(rows, kind, source=f"<{kind}>")
         combined = pl.concat([self.table(kind), rows], how="vertical")
         _check_unique(combined, kind, f"<{kind}>", offset=0)
-        return replace(self, **{kind: combined})
+        changes: dict[str, Any] = {kind: combined}
+        return replace(self, **changes)
 
     def __repr__(self) -> str:
         return (
