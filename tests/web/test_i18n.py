@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 import insaf.cli.i18n
+import insaf.i18n
 import insaf.web
 
 LOCALE = Path(insaf.web.__file__).parent / "locale" / "ar" / "LC_MESSAGES"
@@ -30,8 +31,9 @@ BRACE = re.compile(r"{(\w*)(?:[!:][^{}]*)?}")
 CATALOGUES = {
     "platform": LOCALE / "django.po",
     "cli": Path(insaf.cli.i18n.__file__).parent / "locale" / "ar" / "LC_MESSAGES" / "insaf.po",
+    "library": insaf.i18n.LOCALE / "ar" / "LC_MESSAGES" / "insaf.po",
 }
-"""Every Arabic gettext catalogue: the platform's and the command line's."""
+"""Every Arabic gettext catalogue: the platform's, the command line's and the library's."""
 
 
 def _catalogue(name: str = "platform") -> polib.POFile:

@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 from insaf.errors import InsafError
+from insaf.i18n import translated
 from insaf.measures import basic, inequality, opportunity, poverty
 from insaf.measures._kernels import plans
 from insaf.measures._kernels.plan import Plan
@@ -51,6 +52,7 @@ __all__ = [
     "MeasureOptions",
     "MeasureSpec",
     "compute",
+    "measure_labels",
     "spec_of",
 ]
 
@@ -103,15 +105,20 @@ class MeasureSpec:
     """A measure: its ``name``, its public ``function`` and, if a ``Prepared``
     sample estimates it, its ``plan``; ``fixed`` arguments (``fgt0`` is ``fgt``
     with ``alpha=0``), options it ``needs`` beyond those without a default,
-    whether it reads a ``variable``, and its name in observatory ``indicator``s."""
+    whether it reads a ``variable``, and its name in observatory ``indicator``s.
+    ``label`` is its name for people, in English (``measure_labels`` gives it in
+    Arabic from the library's catalogue, context ``measure.<name>``); ``aliases``,
+    other names tables give it (the impact's ``s80s20`` for ``qsr``)."""
 
     name: str
+    label: str
     function: Callable[..., Estimates]
     plan: Callable[..., Plan] | None = None
     fixed: Mapping[str, Any] = field(default_factory=dict)
     needs: tuple[str, ...] = ()
     variable: bool = True
     indicator: str | None = None
+    aliases: tuple[str, ...] = ()
 
     @cached_property
     def parameters(self) -> Mapping[str, inspect.Parameter]:
@@ -183,44 +190,96 @@ class MeasureSpec:
 
 
 SPECS: tuple[MeasureSpec, ...] = (
-    MeasureSpec(name="mean", function=basic.mean, plan=plans.mean, indicator="mean"),
-    MeasureSpec(name="total", function=basic.total, plan=plans.total),
+    MeasureSpec(name="mean", label="Mean", function=basic.mean, plan=plans.mean, indicator="mean"),
+    MeasureSpec(name="total", label="Total", function=basic.total, plan=plans.total),
     MeasureSpec(
         name="proportion",
+        label="Proportion",
         function=basic.proportion,
         plan=plans.proportion,
         indicator="proportion",
     ),
-    MeasureSpec(name="median", function=basic.median, plan=plans.median),
-    MeasureSpec(name="quantile", function=basic.quantile, plan=plans.quantile, needs=("p",)),
+    MeasureSpec(name="median", label="Median", function=basic.median, plan=plans.median),
+    MeasureSpec(
+        name="quantile",
+        label="Quantile",
+        function=basic.quantile,
+        plan=plans.quantile,
+        needs=("p",),
+    ),
     *(  # fgt0, fgt1, fgt2: the headcount ratio, the poverty gap index and severity
         MeasureSpec(
             name=f"fgt{alpha}",
+            label=label,
             function=poverty.fgt,
             plan=plans.fgt,
             fixed={"alpha": float(alpha)},
             indicator=indicator,
         )
-        for alpha, indicator in enumerate(("headcount", "poverty_gap", "poverty_severity"))
+        for alpha, (indicator, label) in enumerate(
+            (
+                ("headcount", "Poverty headcount ratio"),
+                ("poverty_gap", "Poverty gap"),
+                ("poverty_severity", "Poverty severity"),
+            )
+        )
     ),
-    MeasureSpec(name="watts", function=poverty.watts, plan=plans.watts),
-    MeasureSpec(name="sen", function=poverty.sen, plan=plans.sen),
+    MeasureSpec(name="watts", label="Watts index", function=poverty.watts, plan=plans.watts),
+    MeasureSpec(name="sen", label="Sen index", function=poverty.sen, plan=plans.sen),
     MeasureSpec(
-        name="poverty_gap_total", function=poverty.poverty_gap_total, plan=plans.poverty_gap_total
+        name="poverty_gap_total",
+        label="Total poverty gap",
+        function=poverty.poverty_gap_total,
+        plan=plans.poverty_gap_total,
     ),
-    MeasureSpec(name="arpt", function=poverty.arpt, plan=plans.arpt),
-    MeasureSpec(name="arpr", function=poverty.arpr, plan=plans.arpr),
-    MeasureSpec(name="rmpg", function=poverty.rmpg, plan=plans.rmpg),
-    MeasureSpec(name="gini", function=inequality.gini, plan=plans.gini, indicator="gini"),
-    MeasureSpec(name="ge", function=inequality.ge, plan=plans.ge),
-    MeasureSpec(name="mld", function=inequality.mld, plan=plans.mld),
-    MeasureSpec(name="theil", function=inequality.theil, plan=plans.theil),
-    MeasureSpec(name="atkinson", function=inequality.atkinson, plan=plans.atkinson),
-    MeasureSpec(name="qsr", function=inequality.qsr, plan=plans.qsr),
-    MeasureSpec(name="palma", function=inequality.palma, plan=plans.palma),
-    MeasureSpec(name="concentration", function=inequality.concentration, plan=plans.concentration),
-    MeasureSpec(name="mpi", function=multidimensional, variable=False),
-    MeasureSpec(name="hoi", function=opportunity.hoi),
+    MeasureSpec(
+        name="arpt", label="At-risk-of-poverty threshold", function=poverty.arpt, plan=plans.arpt
+    ),
+    MeasureSpec(
+        name="arpr", label="At-risk-of-poverty rate", function=poverty.arpr, plan=plans.arpr
+    ),
+    MeasureSpec(
+        name="rmpg",
+        label="Relative median at-risk-of-poverty gap",
+        function=poverty.rmpg,
+        plan=plans.rmpg,
+    ),
+    MeasureSpec(
+        name="gini",
+        label="Gini coefficient",
+        function=inequality.gini,
+        plan=plans.gini,
+        indicator="gini",
+    ),
+    MeasureSpec(
+        name="ge", label="Generalized entropy index", function=inequality.ge, plan=plans.ge
+    ),
+    MeasureSpec(name="mld", label="Mean log deviation", function=inequality.mld, plan=plans.mld),
+    MeasureSpec(name="theil", label="Theil index", function=inequality.theil, plan=plans.theil),
+    MeasureSpec(
+        name="atkinson", label="Atkinson index", function=inequality.atkinson, plan=plans.atkinson
+    ),
+    MeasureSpec(
+        name="qsr",
+        label="S80/S20 ratio",
+        function=inequality.qsr,
+        plan=plans.qsr,
+        aliases=("s80s20",),
+    ),
+    MeasureSpec(name="palma", label="Palma ratio", function=inequality.palma, plan=plans.palma),
+    MeasureSpec(
+        name="concentration",
+        label="Concentration coefficient",
+        function=inequality.concentration,
+        plan=plans.concentration,
+    ),
+    MeasureSpec(
+        name="mpi",
+        label="Multidimensional poverty index",
+        function=multidimensional,
+        variable=False,
+    ),
+    MeasureSpec(name="hoi", label="Human Opportunity Index", function=opportunity.hoi),
 )
 """Every measure, in the order the CLI lists them."""
 
@@ -233,6 +292,16 @@ INDICATOR_MEASURES: Mapping[str, MeasureSpec] = MappingProxyType(
 )
 """The measures an observatory indicator may compute, by the name indicators use."""
 _BY_NAME = {s.name: s for s in SPECS}
+
+
+def measure_labels(lang: str) -> dict[str, str]:
+    """Every measure's name for people in ``lang`` (``en`` or ``ar``), by its name and
+    its aliases."""
+    return {
+        name: translated(f"measure.{s.name}", s.label, lang)
+        for s in SPECS
+        for name in (s.name, *s.aliases)
+    }
 
 
 def spec_of(name: str, known: Sequence[str] = MEASURES) -> MeasureSpec:

@@ -22,6 +22,7 @@ import numpy as np
 import polars as pl
 
 from insaf import __version__
+from insaf.i18n import bilingual
 from insaf.measures import Estimate, combine, difference
 from insaf.measures.estimate import LinearBasis, ReplicateBasis
 from insaf.policy.analysis import Analysis, build_analysis, default_groups
@@ -389,20 +390,32 @@ def _status(key: str, base: State, state: State) -> str:
     return "unchanged" if before.model_dump_json() == after.model_dump_json() else "changed"
 
 
-BUILT_IN_LABELS = {
-    "has_children": {"en": "Household with children", "ar": "أسرة فيها أطفال"},
-    "has_elderly": {"en": "Household with elderly members", "ar": "أسرة فيها مسنون"},
-}
-YES_NO = {"0": {"en": "No", "ar": "لا"}, "1": {"en": "Yes", "ar": "نعم"}}
-LINE_NAMES = {
-    "national": {"en": "National poverty line", "ar": "خط الفقر الوطني"},
-    "extreme": {"en": "Extreme poverty line", "ar": "خط الفقر المدقع"},
-    "food": {"en": "Food poverty line", "ar": "خط فقر الغذاء"},
-    "upper": {"en": "Upper poverty line", "ar": "خط الفقر الأعلى"},
-    "lower": {"en": "Lower poverty line", "ar": "خط الفقر الأدنى"},
-    "international": {"en": "International poverty line", "ar": "خط الفقر الدولي"},
-    "relative": {"en": "Relative poverty line", "ar": "خط الفقر النسبي"},
-}
+BUILT_IN_LABELS = bilingual(
+    "group",
+    {
+        "has_children": "Household with children",
+        "has_elderly": "Household with elderly members",
+    },
+)
+YES_NO = bilingual(
+    "yes_no",
+    {
+        "0": "No",
+        "1": "Yes",
+    },
+)
+LINE_NAMES = bilingual(
+    "line",
+    {
+        "national": "National poverty line",
+        "extreme": "Extreme poverty line",
+        "food": "Food poverty line",
+        "upper": "Upper poverty line",
+        "lower": "Lower poverty line",
+        "international": "International poverty line",
+        "relative": "Relative poverty line",
+    },
+)
 """Names of the usual poverty lines; a scenario names any line with ``{line:, label:}``."""
 
 

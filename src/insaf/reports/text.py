@@ -1,187 +1,153 @@
-"""The words of the policy brief in English and Arabic (terms from the INSAF glossary)."""
+"""The words of the policy brief (terms from the INSAF glossary, ``docs/glossary.md``).
+
+The English is here; the Arabic is in the library's gettext catalogue
+(``insaf/locale/ar/LC_MESSAGES/insaf.po``, contexts ``brief.<key>``). Measure
+names come from the measure registry (``insaf.measures.registry``).
+"""
 
 from __future__ import annotations
 
+from insaf.i18n import LANGUAGES, bilingual
+from insaf.measures.registry import measure_labels
+
 __all__ = ["TEXT", "words"]
 
-TEXT: dict[str, dict[str, str]] = {
-    "brief": {"en": "Policy brief", "ar": "موجز سياسات"},
-    "assessment": {"en": "Social impact assessment", "ar": "تقييم الأثر الاجتماعي"},
-    "reform": {"en": "Reform", "ar": "الإصلاح"},
-    "baseline": {"en": "Baseline", "ar": "الوضع القائم"},
-    "change": {"en": "Change", "ar": "التغير"},
-    "se": {"en": "Standard error", "ar": "الخطأ المعياري"},
-    "ci": {"en": "95% confidence interval", "ar": "فترة الثقة 95%"},
-    "key": {"en": "Key findings", "ar": "أهم النتائج"},
-    "fiscal": {"en": "Fiscal cost (a year)", "ar": "الكلفة المالية (سنوياً)"},
-    "instrument": {"en": "Instrument", "ar": "الأداة"},
-    "net": {"en": "Net cost", "ar": "صافي الكلفة"},
-    "poverty": {"en": "Poverty", "ar": "الفقر"},
-    "inequality": {"en": "Inequality", "ar": "عدم المساواة"},
-    "line": {"en": "Poverty line", "ar": "خط الفقر"},
-    "fgt0": {"en": "Poverty headcount ratio", "ar": "نسبة الفقر"},
-    "fgt1": {"en": "Poverty gap", "ar": "فجوة الفقر"},
-    "fgt2": {"en": "Poverty severity", "ar": "شدة الفقر"},
-    "gini": {"en": "Gini coefficient", "ar": "معامل جيني"},
-    "palma": {"en": "Palma ratio", "ar": "نسبة بالما"},
-    "s80s20": {"en": "S80/S20 ratio", "ar": "نسبة S80/S20"},
-    "deciles": {"en": "Who gains and who loses, by decile", "ar": "الرابحون والخاسرون حسب العُشير"},
-    "decile": {"en": "Decile", "ar": "العُشير"},
-    "suppressed": {
-        "en": "suppressed (too few observations)",
-        "ar": "محجوب (عدد المشاهدات قليل)",
-    },
-    "disclosure_note": {
-        "en": "Cells computed from fewer than {min_count} households, and cells from which "
-        "they could be worked out, are suppressed (statistical disclosure control).",
-        "ar": "تُحجب الخلايا المحسوبة من أقل من {min_count} أسرة، والخلايا التي يمكن أن "
-        "تُستنتج منها (ضبط الإفصاح الإحصائي).",
-    },
-    "not_controlled": {
-        "en": "Not disclosure-controlled: shown in full at the analyst's request; "
-        "not for publication.",
-        "ar": "لم يُطبَّق ضبط الإفصاح: معروض كاملاً بطلب المحلل؛ ليس للنشر.",
-    },
-    "decile_note": {
-        "en": "Deciles of people by welfare before the reform (1 = poorest).",
-        "ar": "عُشيرات السكان حسب الرفاه قبل الإصلاح (1 = الأفقر).",
-    },
-    "mean_change": {"en": "Mean change per person", "ar": "متوسط التغير للفرد"},
-    "change_share": {"en": "Change, % of welfare", "ar": "التغير كنسبة من الرفاه"},
-    "winners": {"en": "Winners", "ar": "الرابحون"},
-    "losers": {"en": "Losers", "ar": "الخاسرون"},
-    "unaffected": {"en": "Within ±1%", "ar": "ضمن ±1%"},
-    "incidence_chart": {
-        "en": "Mean change as a share of welfare, by decile",
-        "ar": "متوسط التغير كنسبة من الرفاه حسب العُشير",
-    },
-    "winners_chart": {
-        "en": "Share of people who gain or lose more than 1%",
-        "ar": "نسبة السكان الذين يربحون أو يخسرون أكثر من 1%",
-    },
-    "poverty_chart": {
-        "en": "Poverty headcount before and after",
-        "ar": "نسبة الفقر قبل الإصلاح وبعده",
-    },
-    "groups": {"en": "By group", "ar": "حسب الفئة"},
-    "group": {"en": "Group", "ar": "الفئة"},
-    "who_loses": {"en": "Who loses most", "ar": "من يخسر أكثر"},
-    "characteristic": {"en": "Characteristic", "ar": "الخاصية"},
-    "among_losers": {"en": "Among the biggest losers", "ar": "بين الأكثر خسارة"},
-    "everyone": {"en": "Everyone", "ar": "جميع السكان"},
-    "hhsize": {"en": "Household size (mean)", "ar": "حجم الأسرة المعيشية (المتوسط)"},
-    "welfare": {"en": "Welfare per person (mean)", "ar": "الرفاه للفرد (المتوسط)"},
-    "poor": {"en": "Poor before the reform", "ar": "فقراء قبل الإصلاح"},
-    "incidence": {"en": "Fiscal incidence (CEQ)", "ar": "الحدوث المالي (منهجية CEQ)"},
-    "concept": {"en": "Income concept", "ar": "مفهوم الدخل"},
-    "market": {"en": "Market income", "ar": "دخل السوق"},
-    "disposable": {"en": "Disposable income", "ar": "الدخل المتاح"},
-    "consumable": {"en": "Consumable income", "ar": "الدخل القابل للاستهلاك"},
-    "final": {
-        "en": "Final income (with education and health in kind)",
-        "ar": "الدخل النهائي (مع التعليم والصحة العينيين)",
-    },
-    "impoverishment": {
-        "en": "Fiscal impoverishment: people the fiscal system makes poorer, from market income",
-        "ar": "الإفقار المالي: من يزيدهم النظام المالي فقراً، مقارنة بدخل السوق",
-    },
-    "impoverished": {"en": "People made poorer", "ar": "الأشخاص الذين ازدادوا فقراً"},
-    "impoverished_share": {"en": "Share of people", "ar": "نسبتهم من السكان"},
-    "impoverishment_amount": {"en": "Amount lost, a year", "ar": "المبلغ المفقود سنوياً"},
-    "gains_of_the_poor": {"en": "Gains of the poor, a year", "ar": "مكاسب الفقراء سنوياً"},
-    "marginal": {
-        "en": "Marginal contribution of each instrument: the indicator without it minus with it "
-        "(above zero: it reduces inequality or poverty)",
-        "ar": "المساهمة الحدية لكل أداة: قيمة المؤشر دونها مطروحاً منها قيمته معها "
-        "(القيمة الموجبة تعني أنها تخفض عدم المساواة أو الفقر)",
-    },
-    "marginal_gini": {"en": "To the Gini", "ar": "في معامل جيني"},
-    "marginal_headcount": {"en": "To the poverty headcount", "ar": "في نسبة الفقر"},
-    "mean": {"en": "Mean per person", "ar": "المتوسط للفرد"},
-    "kakwani": {"en": "Kakwani", "ar": "مؤشر كاكواني"},
-    "rs": {"en": "Reynolds–Smolensky", "ar": "مؤشر رينولدز–سمولنسكي"},
-    "coverage": {"en": "Coverage and leakage of transfers", "ar": "التغطية والتسرب في التحويلات"},
-    "coverage_all": {"en": "Coverage (all)", "ar": "التغطية (الجميع)"},
-    "coverage_poor": {"en": "Coverage of the poor", "ar": "تغطية الفقراء"},
-    "leakage": {"en": "Leakage (non-poor share)", "ar": "التسرب (حصة غير الفقراء)"},
-    "state": {"en": "State", "ar": "الحالة"},
-    "method": {"en": "Method and data", "ar": "المنهجية والبيانات"},
-    "synthetic": {
-        "en": "Synthetic data, for demonstration only: these are not statistics of any country.",
-        "ar": "بيانات تجريبية مصطنعة للعرض فقط: ليست إحصاءات أي بلد.",
-    },
-    "solved": {"en": "Solved parameter", "ar": "المعلمة المحسوبة"},
-    "significant": {"en": "beyond sampling error", "ar": "يتجاوز خطأ المعاينة"},
-    "not_significant": {"en": "within sampling error", "ar": "ضمن خطأ المعاينة"},
-    "status_added": {"en": "added", "ar": "مضافة"},
-    "status_removed": {"en": "removed", "ar": "ملغاة"},
-    "status_changed": {"en": "changed", "ar": "معدلة"},
-    "status_unchanged": {"en": "unchanged", "ar": "دون تغيير"},
-    "yes": {"en": "yes", "ar": "نعم"},
-    "households": {"en": "households", "ar": "أسرة معيشية"},
-    "persons": {"en": "persons", "ar": "فرد"},
-    "per_month": {"en": "amounts per month", "ar": "المبالغ شهرية"},
-    "per_year": {"en": "amounts per year", "ar": "المبالغ سنوية"},
-    "per_quarter": {"en": "amounts per quarter", "ar": "المبالغ فصلية"},
-    "per_week": {"en": "amounts per week", "ar": "المبالغ أسبوعية"},
-    "billion": {"en": "bn", "ar": "مليار"},
-    "million": {"en": "m", "ar": "مليون"},
-    "points_note": {
-        "en": "Poverty headcount ratio, poverty gap, poverty severity: in %; "
-        "their change in percentage points.",
-        "ar": "نسبة الفقر وفجوة الفقر وشدة الفقر بالنسبة المئوية، وتغيرها بالنقاط المئوية.",
-    },
-    "target_budget_neutral": {"en": "budget-neutral", "ar": "دون كلفة إضافية على الميزانية"},
-    "target_compensate": {"en": "compensates the group", "ar": "تعويض الفئة"},
-    # the method note
-    "software": {"en": "INSAF", "ar": "إنصاف"},
-    "welfare_measure": {"en": "welfare", "ar": "الرفاه"},
-    "design": {"en": "survey design", "ar": "تصميم المسح"},
-    "weight": {"en": "weight", "ar": "وزن المعاينة"},
-    "strata": {"en": "strata", "ar": "الطبقات"},
-    "no_strata": {"en": "no strata", "ar": "دون طبقات"},
-    "psu": {"en": "PSU", "ar": "وحدات المعاينة الأولية"},
-    "psu_unit": {"en": "PSU = unit", "ar": "وحدة المعاينة الأولية هي الوحدة نفسها"},
-    "fpc": {"en": "finite population correction", "ar": "تصحيح المجتمع المحدود"},
-    "replicates": {"en": "replicate weights", "ar": "أوزان التكرار"},
-    "lonely_psu": {
-        "en": "strata with one PSU",
-        "ar": "الطبقات ذات وحدة معاينة أولية واحدة",
-    },
-    "lonely_fail": {"en": "no variance", "ar": "لا يُحسب لها تباين"},
-    "lonely_remove": {"en": "left out of the variance", "ar": "مستبعدة من التباين"},
-    "lonely_adjust": {"en": "centred on the grand mean", "ar": "متمركزة حول المتوسط العام"},
-    "lonely_average": {"en": "given the average variance", "ar": "تأخذ متوسط التباين"},
-    "lonely_certainty": {"en": "sampled with certainty", "ar": "مسحوبة باحتمال واحد"},
-    "variance_auto": {"en": "automatic", "ar": "تلقائي"},
-    "variance_linearization": {"en": "linearization", "ar": "التخطيط الخطي"},
-    "variance_replicates": {"en": "replicate weights", "ar": "أوزان التكرار"},
-    "variance_jackknife": {"en": "jackknife", "ar": "طريقة السكين (جاكنايف)"},
-    "variance_bootstrap": {"en": "bootstrap", "ar": "إعادة المعاينة (بوتستراب)"},
-    "threshold": {"en": "winners and losers", "ar": "الرابحون والخاسرون"},
-    "poor_below": {"en": "poor if welfare < line", "ar": "فقير إذا كان الرفاه أقل من الخط"},
-    "poor_at_or_below": {
-        "en": "poor if welfare ≤ line",
-        "ar": "فقير إذا كان الرفاه أقل من الخط أو يساويه",
-    },
-    "gini_osier": {"en": "Osier's formula", "ar": "صيغة أوزييه"},
-    "gini_eurostat": {"en": "Eurostat's formula", "ar": "صيغة يوروستات"},
-    "eq_per_capita": {"en": "per person", "ar": "للفرد"},
-    "eq_oecd_modified": {
-        "en": "OECD-modified equivalence scale",
-        "ar": "مقياس التكافؤ المعدّل لمنظمة التعاون الاقتصادي والتنمية",
-    },
-    "eq_oecd": {
-        "en": "OECD equivalence scale",
-        "ar": "مقياس التكافؤ لمنظمة التعاون الاقتصادي والتنمية",
-    },
-    "eq_square_root": {"en": "square root of household size", "ar": "الجذر التربيعي لحجم الأسرة"},
-    "eq_household": {"en": "per household", "ar": "للأسرة المعيشية"},
-    "scenario_hash": {"en": "scenario SHA-256", "ar": "بصمة السيناريو (SHA-256)"},
-    "fingerprint": {"en": "survey fingerprint", "ar": "بصمة المسح"},
+ENGLISH: dict[str, str] = {
+    "brief": "Policy brief",
+    "assessment": "Social impact assessment",
+    "reform": "Reform",
+    "baseline": "Baseline",
+    "change": "Change",
+    "se": "Standard error",
+    "ci": "95% confidence interval",
+    "key": "Key findings",
+    "fiscal": "Fiscal cost (a year)",
+    "instrument": "Instrument",
+    "net": "Net cost",
+    "poverty": "Poverty",
+    "inequality": "Inequality",
+    "line": "Poverty line",
+    "deciles": "Who gains and who loses, by decile",
+    "decile": "Decile",
+    "suppressed": "suppressed (too few observations)",
+    "disclosure_note": (
+        "Cells computed from fewer than {min_count} households, and cells from which they "
+        "could be worked out, are suppressed (statistical disclosure control)."
+    ),
+    "not_controlled": (
+        "Not disclosure-controlled: shown in full at the analyst's request; not for publication."
+    ),
+    "decile_note": "Deciles of people by welfare before the reform (1 = poorest).",
+    "mean_change": "Mean change per person",
+    "change_share": "Change, % of welfare",
+    "winners": "Winners",
+    "losers": "Losers",
+    "unaffected": "Within ±1%",
+    "incidence_chart": "Mean change as a share of welfare, by decile",
+    "winners_chart": "Share of people who gain or lose more than 1%",
+    "poverty_chart": "Poverty headcount before and after",
+    "groups": "By group",
+    "group": "Group",
+    "who_loses": "Who loses most",
+    "characteristic": "Characteristic",
+    "among_losers": "Among the biggest losers",
+    "everyone": "Everyone",
+    "hhsize": "Household size (mean)",
+    "welfare": "Welfare per person (mean)",
+    "poor": "Poor before the reform",
+    "incidence": "Fiscal incidence (CEQ)",
+    "concept": "Income concept",
+    "market": "Market income",
+    "disposable": "Disposable income",
+    "consumable": "Consumable income",
+    "final": "Final income (with education and health in kind)",
+    "impoverishment": (
+        "Fiscal impoverishment: people the fiscal system makes poorer, from market income"
+    ),
+    "impoverished": "People made poorer",
+    "impoverished_share": "Share of people",
+    "impoverishment_amount": "Amount lost, a year",
+    "gains_of_the_poor": "Gains of the poor, a year",
+    "marginal": (
+        "Marginal contribution of each instrument: the indicator without it minus with it "
+        "(above zero: it reduces inequality or poverty)"
+    ),
+    "marginal_gini": "To the Gini",
+    "marginal_headcount": "To the poverty headcount",
+    "mean": "Mean per person",
+    "kakwani": "Kakwani",
+    "rs": "Reynolds–Smolensky",
+    "coverage": "Coverage and leakage of transfers",
+    "coverage_all": "Coverage (all)",
+    "coverage_poor": "Coverage of the poor",
+    "leakage": "Leakage (non-poor share)",
+    "state": "State",
+    "method": "Method and data",
+    "synthetic": "Synthetic data, for demonstration only: these are not statistics of any country.",
+    "solved": "Solved parameter",
+    "significant": "beyond sampling error",
+    "not_significant": "within sampling error",
+    "status_added": "added",
+    "status_removed": "removed",
+    "status_changed": "changed",
+    "status_unchanged": "unchanged",
+    "yes": "yes",
+    "households": "households",
+    "persons": "persons",
+    "per_month": "amounts per month",
+    "per_year": "amounts per year",
+    "per_quarter": "amounts per quarter",
+    "per_week": "amounts per week",
+    "billion": "bn",
+    "million": "m",
+    "points_note": (
+        "Poverty headcount ratio, poverty gap, poverty severity: in %; their change in "
+        "percentage points."
+    ),
+    "target_budget_neutral": "budget-neutral",
+    "target_compensate": "compensates the group",
+    "software": "INSAF",
+    "welfare_measure": "welfare",
+    "design": "survey design",
+    "weight": "weight",
+    "strata": "strata",
+    "no_strata": "no strata",
+    "psu": "PSU",
+    "psu_unit": "PSU = unit",
+    "fpc": "finite population correction",
+    "replicates": "replicate weights",
+    "lonely_psu": "strata with one PSU",
+    "lonely_fail": "no variance",
+    "lonely_remove": "left out of the variance",
+    "lonely_adjust": "centred on the grand mean",
+    "lonely_average": "given the average variance",
+    "lonely_certainty": "sampled with certainty",
+    "variance_auto": "automatic",
+    "variance_linearization": "linearization",
+    "variance_replicates": "replicate weights",
+    "variance_jackknife": "jackknife",
+    "variance_bootstrap": "bootstrap",
+    "threshold": "winners and losers",
+    "poor_below": "poor if welfare < line",
+    "poor_at_or_below": "poor if welfare ≤ line",
+    "gini_osier": "Osier's formula",
+    "gini_eurostat": "Eurostat's formula",
+    "eq_per_capita": "per person",
+    "eq_oecd_modified": "OECD-modified equivalence scale",
+    "eq_oecd": "OECD equivalence scale",
+    "eq_square_root": "square root of household size",
+    "eq_household": "per household",
+    "scenario_hash": "scenario SHA-256",
+    "fingerprint": "survey fingerprint",
 }
+"""The brief's texts in English, by key."""
+
+TEXT: dict[str, dict[str, str]] = bilingual("brief", ENGLISH)
+"""The brief's texts by key, in English and Arabic."""
 
 
 def words(lang: str) -> dict[str, str]:
-    """Every text in ``lang`` (English where a text has no translation)."""
-    return {key: forms.get(lang) or forms["en"] for key, forms in TEXT.items()}
+    """Every text in ``lang`` (English for a language INSAF does not speak): the brief's
+    own and the names of the measures (by the registry's names)."""
+    lang = lang if lang in LANGUAGES else "en"
+    return {**measure_labels(lang), **{key: forms[lang] for key, forms in TEXT.items()}}

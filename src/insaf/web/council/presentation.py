@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from insaf.measures.registry import measure_labels
 from insaf.policy.assess import LINE_NAMES
 from insaf.web.council import access, accountability, queries
 from insaf.web.council import forms as f
@@ -304,9 +305,6 @@ class ReformView:
     rights: dict[str, Any] | None = None
 
 
-MEASURES = {"fgt0": "headcount", "fgt1": "gap", "fgt2": "severity"}
-
-
 def _line_name(meta: dict[str, Any], line: str, code: str) -> str:
     """A poverty line's name in ``code``: the statement's own, else INSAF's usual names
     (statements stored before lines had names), else its id."""
@@ -319,6 +317,7 @@ def impact_summary(statement: m.ImpactStatement) -> dict[str, Any]:
     document = statement.impact
     meta = document.get("scenario", {})
     code = lang()
+    labels_of = measure_labels(code)
     reforms: list[ReformView] = []
     for name, reform in document.get("reforms", {}).items():
         labels = (reform.get("notes") or {}).get("labels") or {}
@@ -334,7 +333,8 @@ def impact_summary(statement: m.ImpactStatement) -> dict[str, Any]:
                 {
                     "line": row.get("line"),
                     "name": _line_name(meta, str(row.get("line")), code),
-                    "measure": MEASURES.get(str(row.get("measure")), row.get("measure")),
+                    "measure": row.get("measure"),
+                    "label": labels_of.get(str(row.get("measure")), row.get("measure")),
                     "baseline": _num(row.get("baseline"), 100),
                     "reform": _num(row.get("reform"), 100),
                     "change": _num(row.get("change"), 100),
@@ -344,6 +344,7 @@ def impact_summary(statement: m.ImpactStatement) -> dict[str, Any]:
             view.inequality.append(
                 {
                     "measure": row.get("measure"),
+                    "label": labels_of.get(str(row.get("measure")), row.get("measure")),
                     "baseline": _num(row.get("baseline")),
                     "reform": _num(row.get("reform")),
                     "change": _num(row.get("change")),
