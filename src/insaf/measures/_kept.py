@@ -98,9 +98,24 @@ def labels(frame: pl.DataFrame, column: str, where: Location, role: str) -> Any:
 
 
 def _supplied_spec(rep: Replicates) -> ReplicateSpec:
+    """How supplied replicate weights combine, with R ``svrepdesign``'s defaults:
+    ``scale`` 1/R (BRR), 1/(R (1 - rho)^2) (Fay), 1/(R - 1) (bootstrap),
+    (R - 1)/R (JK1), 4/R (SDR), 1 (JKn, other); ``rscales`` 1; ``mse`` false.
+    Where R fixes the scale and ignores one given (BRR, Fay, SDR), a given
+    scale is an error rather than ignored."""
     n_rep = len(rep.columns)
     method = ReplicateMethod(rep.method)
     rscales = np.asarray(rep.rscales, dtype=np.float64) if rep.rscales else np.ones(n_rep)
+    fixed = {
+        ReplicateMethod.BRR: "1/R",
+        ReplicateMethod.FAY: "1/(R (1 - rho)^2)",
+        ReplicateMethod.SDR: "4/R",
+    }
+    if method in fixed and rep.scale is not None:
+        raise DesignError(
+            f"{method.value} replicate weights have scale {fixed[method]} (R's svrepdesign "
+            "does not read scale= for them); remove scale, or use method 'other' with yours"
+        )
     scale = rep.scale
     if scale is None:
         if method is ReplicateMethod.BRR:
@@ -122,7 +137,7 @@ def _supplied_spec(rep: Replicates) -> ReplicateSpec:
                 )
             scale = 1.0
         else:
-            raise DesignError(f"replicate method {method.value!r} needs an explicit scale")
+            scale = 1.0  # R: "scale or rscales not specified, set to 1"
     return ReplicateSpec(method=method, scale=float(scale), rscales=rscales, mse=rep.mse)
 
 

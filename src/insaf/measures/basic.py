@@ -24,7 +24,7 @@ from insaf.measures._kernels.quantile import quantile as weighted_quantile
 from insaf.measures._sample import Sample
 from insaf.measures.estimate import Estimate, Estimates, critical
 from insaf.measures.types import By, QuantileRule, VarianceMethod
-from insaf.measures.variance import linearized_variance
+from insaf.measures.variance import linearized_variance, replicate_variance
 from insaf.survey.survey import Level, Survey
 
 __all__ = ["By", "QuantileRule", "mean", "median", "proportion", "quantile", "ratio", "total"]
@@ -116,20 +116,25 @@ def quantile(
     a ``confidence`` interval for ``F(q)`` with Student's t on the design's
     degrees of freedom, mapped back through the quantile function with the same
     ``rule``; the reported ``se`` is its width over ``2 t`` as in R. With
-    replicate weights, each replicate re-estimates the quantile.
+    replicate weights, ``se="kernel"`` re-estimates the quantile in each
+    replicate (R ``interval.type="quantile"``) and ``se="woodruff"`` takes the
+    variance of ``F(q)`` from the replicates, with Student's t on the rank of
+    the replicate weights minus one (R ``svyquantile`` on a replicate design,
+    its default ``interval.type="mean"``).
     """
     check_rule(rule)
     probs = [p] if isinstance(p, float | int) else list(p)
     each = [plans.quantile(variable, p=prob, rule=rule) for prob in probs]
     sample = sample_for(survey, each[0], by, level, variance, replicates, seed)
     result = run_plans(sample, each)
-    if se == "kernel" or sample.method != "linearization":
+    if se == "kernel":
         return result
     if se != "woodruff":
         raise InsafError(f"unknown quantile se method {se!r}; choose kernel or woodruff")
+    woodruff = _woodruff if sample.method == "linearization" else _woodruff_replicates
     return Estimates(
         [
-            _woodruff(sample, e, float(probs[i % len(probs)]), rule, confidence)
+            woodruff(sample, e, float(probs[i % len(probs)]), rule, confidence)
             for i, e in enumerate(result)
         ],
         by=result.by,
@@ -150,6 +155,40 @@ def _woodruff(
     positive = w > 0
     psus = sample.psu[rows][positive]
     df = int(np.unique(psus).size - np.unique(sample.design.psu_stratum[psus]).size)
+    crit = critical(level, float(df))
+    low_p, high_p = share - crit * se_share, share + crit * se_share
+    low = math.nan if low_p < 0 else weighted_quantile(y, w, low_p, rule)
+    high = math.nan if high_p > 1 else weighted_quantile(y, w, high_p, rule)
+    return replace(
+        est,
+        se=(high - low) / (2 * crit),
+        df=float(df),
+        interval=(level, low, high),
+        method="woodruff",
+        basis=None,
+    )
+
+
+def _woodruff_replicates(
+    sample: Sample, est: Estimate, p: float, rule: QuantileRule, level: float
+) -> Estimate:
+    """R ``survey:::woodruffCI`` on a replicate design: ``svymean(y <= q)`` with its
+    replicate variance, ``confint`` with ``degf`` (rank of the replicate weights
+    minus one, R's tolerance 1e-5), mapped back through the quantile function."""
+    assert sample.spec is not None  # a replicate sample
+    d = sample.domains.index(est.domain if est.domain is None else dict(est.domain))
+    rows = sample.slice(d)
+    y, w = sample.cols["y"][rows], sample.w[rows]
+    below = (y <= est.value).astype(np.float64)
+    share = float(np.dot(w, below) / w.sum())
+    weights = np.column_stack(
+        [sample.replicate_weights(r) for r in range(sample.spec.n_replicates)]
+    )
+    shares = (weights[rows].T @ below) / weights[rows].sum(axis=0)
+    var = replicate_variance(shares[:, None], np.array([share]), sample.spec)
+    se_share = math.sqrt(max(float(var[0]), 0.0))
+    singular = np.linalg.svd(weights, compute_uv=False)
+    df = int(np.sum(singular > 1e-5 * singular[0])) - 1
     crit = critical(level, float(df))
     low_p, high_p = share - crit * se_share, share + crit * se_share
     low = math.nan if low_p < 0 else weighted_quantile(y, w, low_p, rule)

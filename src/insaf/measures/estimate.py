@@ -140,8 +140,9 @@ class Estimate:
 
     @renamed_keywords(level="confidence")
     def to_dict(self, confidence: float = 0.95) -> dict[str, Any]:
-        """The JSON shape of the CLI: measure, domain, value, se, ci, cv, n, population."""
-        return {
+        """The JSON shape of the CLI: measure, domain, value, se, ci, cv, n, population;
+        for a replicate variance also ``replicates`` (method, number, scale, rscales, mse)."""
+        out = {
             "measure": self.measure,
             "domain": dict(self.domain) if self.domain is not None else None,
             **estimate_dict(self, confidence),
@@ -149,6 +150,9 @@ class Estimate:
             "n": self.n,
             "population": self.population,
         }
+        if isinstance(self.basis, ReplicateBasis):
+            out["replicates"] = self.basis.spec.to_dict()
+        return out
 
     @renamed_keywords(level="confidence")
     def table(self, confidence: float = 0.95) -> pl.DataFrame:

@@ -498,6 +498,19 @@ class ReplicateSpec:
     def n_replicates(self) -> int:
         return int(self.rscales.shape[0])
 
+    def to_dict(self) -> dict[str, object]:
+        """What the output says about the replicates: method, number, scale,
+        rscales (one number when they are all equal) and mse."""
+        unique = np.unique(self.rscales)
+        rscales: object = float(unique[0]) if unique.size == 1 else self.rscales.tolist()
+        return {
+            "method": str(getattr(self.method, "value", self.method)),
+            "replicates": self.n_replicates,
+            "scale": self.scale,
+            "rscales": rscales,
+            "mse": self.mse,
+        }
+
 
 def replicate_covariance(thetas: FloatArray, theta: FloatArray, spec: ReplicateSpec) -> FloatArray:
     """Covariance (k, k) from replicate estimates ``thetas`` (R, k) and full estimates (k,)."""

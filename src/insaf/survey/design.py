@@ -58,14 +58,16 @@ class Replicates:
 
     The variance is ``scale * sum_r rscales[r] * (theta_r - centre)^2``, where
     the centre is the full-sample estimate when ``mse`` is true (R's
-    ``svrepdesign(mse=TRUE)``) and the mean of the replicates otherwise.
+    ``svrepdesign(mse=TRUE)``) and the mean of the replicates otherwise (R's
+    default, ``mse=FALSE``). ``scale`` and ``rscales`` left out take R's
+    defaults for the method (``docs/methods/variance.md``).
     """
 
     columns: tuple[str, ...]
     method: ReplicateMethod
     scale: float | None = None
     rscales: tuple[float, ...] | None = None
-    mse: bool = True
+    mse: bool = False
     rho: float | None = None  # Fay's coefficient, only for method "fay"
 
     def __post_init__(self) -> None:

@@ -80,7 +80,7 @@ class ReplicatesSpec(_Spec):
     method: ReplicateMethod
     scale: float | None = Field(default=None, gt=0)
     rscales: list[float] | None = None
-    mse: bool = True
+    mse: bool = False
     rho: float | None = Field(default=None, ge=0, lt=1)
 
     @model_validator(mode="after")
