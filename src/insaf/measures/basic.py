@@ -24,7 +24,7 @@ from insaf.measures._kernels.quantile import quantile as weighted_quantile
 from insaf.measures._sample import Sample
 from insaf.measures.estimate import Estimate, Estimates, critical
 from insaf.measures.types import By, QuantileRule, VarianceMethod
-from insaf.measures.variance import linearized_variance, replicate_variance
+from insaf.measures.variance import FloatArray, linearized_variance, replicate_variance
 from insaf.survey.survey import Level, Survey
 
 __all__ = ["By", "QuantileRule", "mean", "median", "proportion", "quantile", "ratio", "total"]
@@ -155,8 +155,22 @@ def _woodruff(
     positive = w > 0
     psus = sample.psu[rows][positive]
     df = int(np.unique(psus).size - np.unique(sample.design.psu_stratum[psus]).size)
+    return _mapped_back(est, y, w, (share, se_share, df), rule, level)
+
+
+def _mapped_back(
+    est: Estimate,
+    y: FloatArray,
+    w: FloatArray,
+    share: tuple[float, float, int],
+    rule: QuantileRule,
+    level: float,
+) -> Estimate:
+    """The interval of ``F(q)`` (value, SE, degrees of freedom) mapped back through
+    the quantile function: R ``survey:::woodruffCI`` with ``method="mean"``."""
+    value, se, df = share
     crit = critical(level, float(df))
-    low_p, high_p = share - crit * se_share, share + crit * se_share
+    low_p, high_p = value - crit * se, value + crit * se
     low = math.nan if low_p < 0 else weighted_quantile(y, w, low_p, rule)
     high = math.nan if high_p > 1 else weighted_quantile(y, w, high_p, rule)
     return replace(
@@ -189,18 +203,7 @@ def _woodruff_replicates(
     se_share = math.sqrt(max(float(var[0]), 0.0))
     singular = np.linalg.svd(weights, compute_uv=False)
     df = int(np.sum(singular > 1e-5 * singular[0])) - 1
-    crit = critical(level, float(df))
-    low_p, high_p = share - crit * se_share, share + crit * se_share
-    low = math.nan if low_p < 0 else weighted_quantile(y, w, low_p, rule)
-    high = math.nan if high_p > 1 else weighted_quantile(y, w, high_p, rule)
-    return replace(
-        est,
-        se=(high - low) / (2 * crit),
-        df=float(df),
-        interval=(level, low, high),
-        method="woodruff",
-        basis=None,
-    )
+    return _mapped_back(est, y, w, (share, se_share, df), rule, level)
 
 
 @renamed_keywords(ci_level="confidence")
