@@ -34,7 +34,7 @@ programme (no counterfactual is estimated).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -110,6 +110,25 @@ class OutcomeMovement:
         }
 
 
+NOT_EXECUTED = "no executed amount this year"
+NO_SURVEY = "no survey of {year} (the survey is of {survey_year})"
+FEW_RECIPIENTS = "{count} recipients in the sample (fewer than {minimum})"
+HIGH_CV = "beneficiaries' CV {cv:.1%} (above {limit:.1%})"
+NO_TARGET = "no target group: coverage and leakage cannot be measured"
+SIMULATED = "recipients simulated from the rules, not recorded by the survey"
+NO_RESULT = "no linked result"
+FEW_OBSERVATIONS = "fewer than two observations since the baseline year"
+NO_SE = "the observations carry no standard error"
+HOLDS_ZERO = "the 95% confidence interval of the change holds zero"
+NOT_ATTRIBUTED = "the indicator's movement is not attributed to the programme (no counterfactual)"
+REASONS = (
+    NOT_EXECUTED, NO_SURVEY, FEW_RECIPIENTS, HIGH_CV, NO_TARGET, SIMULATED, NO_RESULT,
+    FEW_OBSERVATIONS, NO_SE, HOLDS_ZERO, NOT_ATTRIBUTED,
+)  # fmt: skip
+"""Every reason a link of the chain can give: a template and its values, so that a
+reader in another language can translate the template (the CLI's catalogue has them)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ChainLink:
     """One link of the results chain: ``inputs``, ``outputs`` or ``outcomes``."""
@@ -118,7 +137,13 @@ class ChainLink:
     what: str
     evidence: str
     """``strong``, ``weak`` or ``none``."""
-    reasons: tuple[str, ...] = ()
+    why: tuple[tuple[str, Mapping[str, Any]], ...] = ()
+    """The reasons, each a template of ``REASONS`` and its values."""
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The reasons in English."""
+        return tuple(template.format(**values) for template, values in self.why)
 
     @property
     def weak(self) -> bool:
@@ -130,6 +155,7 @@ class ChainLink:
             "what": self.what,
             "evidence": self.evidence,
             "reasons": list(self.reasons),
+            "why": [{"template": t, "values": dict(v)} for t, v in self.why],
         }
 
 
@@ -354,32 +380,27 @@ def _chain(
     year: int,
     outcomes: Sequence[OutcomeMovement],
 ) -> tuple[ChainLink, ...]:
+    none: dict[str, Any] = {}
     inputs = (
         ChainLink("inputs", "executed spending", "strong")
         if executed is not None
-        else ChainLink("inputs", "executed spending", "none", ("no executed amount this year",))
+        else ChainLink("inputs", "executed spending", "none", ((NOT_EXECUTED, none),))
     )
     if measured is None:
-        outputs = ChainLink(
-            "outputs",
-            "beneficiaries",
-            "none",
-            (f"no survey of {year} (the survey is of {survey_year})",),
-        )
+        missing: Mapping[str, Any] = {"year": year, "survey_year": survey_year}
+        outputs = ChainLink("outputs", "beneficiaries", "none", ((NO_SURVEY, missing),))
     else:
-        reasons = []
-        if measured.respondents["recipients"] < MIN_RESPONDENTS:
-            reasons.append(
-                f"{measured.respondents['recipients']} recipients in the sample "
-                f"(fewer than {MIN_RESPONDENTS})"
-            )
+        reasons: list[tuple[str, Mapping[str, Any]]] = []
+        count = measured.respondents["recipients"]
+        if count < MIN_RESPONDENTS:
+            reasons.append((FEW_RECIPIENTS, {"count": count, "minimum": MIN_RESPONDENTS}))
         cv = measured.beneficiaries.cv
         if not math.isfinite(cv) or cv > CV_WEAK:
-            reasons.append(f"beneficiaries' CV {cv:.1%} (above {CV_WEAK:.1%})")
+            reasons.append((HIGH_CV, {"cv": cv, "limit": CV_WEAK}))
         if programme.target_group is None:
-            reasons.append("no target group: coverage and leakage cannot be measured")
+            reasons.append((NO_TARGET, none))
         if programme.recipients is None:
-            reasons.append("recipients simulated from the rules, not recorded by the survey")
+            reasons.append((SIMULATED, none))
         outputs = ChainLink(
             "outputs",
             "beneficiaries, coverage, leakage",
@@ -388,24 +409,21 @@ def _chain(
         )
     links = [inputs, outputs]
     if not outcomes:
-        links.append(ChainLink("outcomes", "linked indicators", "none", ("no linked result",)))
+        links.append(ChainLink("outcomes", "linked indicators", "none", ((NO_RESULT, none),)))
     for move in outcomes:
-        reasons = [
-            "the indicator's movement is not attributed to the programme (no counterfactual)"
-        ]
         interval = move.ci()
+        first: list[tuple[str, Mapping[str, Any]]]
         if move.change is None:
-            reasons.insert(0, "fewer than two observations since the baseline year")
-            evidence = "none"
+            first, evidence = [(FEW_OBSERVATIONS, none)], "none"
         elif interval is None:
-            reasons.insert(0, "the observations carry no standard error")
-            evidence = "weak"
+            first, evidence = [(NO_SE, none)], "weak"
         elif interval[0] <= 0 <= interval[1]:
-            reasons.insert(0, "the change's 95% interval holds zero")
-            evidence = "weak"
+            first, evidence = [(HOLDS_ZERO, none)], "weak"
         else:
-            evidence = "strong"  # measured; the attribution caveat stays among the reasons
-        links.append(ChainLink("outcomes", move.indicator, evidence, tuple(reasons)))
+            first, evidence = [], "strong"  # measured; attribution stays a caveat
+        links.append(
+            ChainLink("outcomes", move.indicator, evidence, (*first, (NOT_ATTRIBUTED, none)))
+        )
     return tuple(links)
 
 

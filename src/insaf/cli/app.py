@@ -111,6 +111,11 @@ COMMANDS: dict[str, Lazy] = {
         "insaf.cli.target",
         "Targeting: fit a proxy-means test, evaluate a rule, compare designs at equal budget.",
     ),
+    "budget": Lazy(
+        "insaf.cli.budget",
+        "Budgets: import and check a budget, score PEFA PI-1 and PI-2, measure programme "
+        "results.",
+    ),
 }
 """Every command of ``insaf``, in the order ``insaf --help`` lists them."""
 
