@@ -37,21 +37,24 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from insaf.budget.model import Budget
+from insaf.budget.people import OPTIONS, group_shares, people_survey, policy_data
 from insaf.errors import DataError
 from insaf.measures import Estimate, combine
-from insaf.policy.analysis import design_of_people, weighted_groups
+from insaf.policy.analysis import weighted_groups
 from insaf.policy.batch import concentrations
 from insaf.policy.data import PolicyData
 from insaf.policy.impact import Row, flat_row, json_row
 from insaf.policy.in_kind import InKind, in_kind_total, users
 from insaf.policy.instruments.base import FloatArray, TextSpec
 from insaf.policy.linear import LinearEstimator
-from insaf.survey import Survey, Table
+from insaf.survey import Survey
 
 __all__ = [
     "DEMO_SERVICES",
     "BenefitIncidence",
     "benefit_incidence",
+    "budget_spending",
     "unit_costs",
 ]
 
@@ -96,13 +99,6 @@ DEMO_SERVICES: tuple[InKind, ...] = (
 )
 """The services of the synthetic survey (``docs/synth.md``), by COFOG function."""
 
-_OPTIONS = {"level": "household", "variance": "auto", "replicates": 200, "seed": 1}
-
-
-def _data(survey: Survey) -> PolicyData:
-    """The survey as the policy engine reads it (items are not needed here)."""
-    return PolicyData.build(replace(survey, items={}), period="year")
-
 
 def _check(services: Sequence[InKind]) -> None:
     if not services:
@@ -114,15 +110,18 @@ def _check(services: Sequence[InKind]) -> None:
         seen.add(service.id)
 
 
-def _people(data: PolicyData, columns: Mapping[str, FloatArray]) -> Survey:
-    """Households as rows, weighted by their people (``_wp``), with ``columns``."""
-    design, scaled = design_of_people(data)
-    frame = data.households.select(list(data.survey.design.columns)).with_columns(
-        pl.Series("_wp", data.weight * data.members),
-        *(pl.Series(k, v) for k, v in {**scaled, **columns}.items()),
-    )
-    table = Table(name="incidence", frame=frame, key=(), household=None)
-    return Survey(households=table, design=design, path=data.survey.path)
+def _under(code: str, key: str) -> bool:
+    """``code`` is COFOG class ``key`` or one of its subclasses."""
+    return code == key or code.startswith(key + ".")
+
+
+def _pool(service: InKind, spending: Mapping[str, float]) -> str | None:
+    """The spending key that pays for ``service``: the most detailed key that is its
+    function or a class above it."""
+    if service.function is None:
+        return None
+    keys = [k for k in spending if _under(service.function, k)]
+    return max(keys, key=len) if keys else None
 
 
 def unit_costs(
@@ -133,32 +132,36 @@ def unit_costs(
     data: PolicyData | None = None,
 ) -> dict[str, Estimate]:
     """Unit cost of each service: executed spending on its function over the
-    survey-weighted units used of the services that function pays for.
+    survey-weighted units used of the services that spending pays for.
 
-    ``spending``: annual executed spending by COFOG function (``{"09.1": 4.2e8}``).
-    Services with a ``unit_cost`` of their own keep it (standard error 0).
+    ``spending``: annual executed spending by COFOG class (``{"09.1": 4.2e8}``). A
+    class pays for every service whose function is that class or below it and
+    that no more detailed class pays for (``{"09": ...}`` pools every level of
+    education: one unit cost per pupil). Services with a ``unit_cost`` of their
+    own keep it (standard error 0).
     """
     _check(services)
-    data = data if data is not None else _data(survey)
-    known = {s.function for s in services if s.function is not None}
-    for function in spending:
-        if function not in known:
+    data = data if data is not None else policy_data(survey)
+    pools = {s.id: _pool(s, spending) for s in services if s.unit_cost is None}
+    for key in spending:
+        if key not in pools.values():
+            known = sorted({s.function for s in services if s.function is not None})
             raise DataError(
-                f"spending on function {function!r}: no service is paid from it "
-                f"(the services' functions: {', '.join(sorted(known)) or 'none'})"
+                f"spending on function {key!r}: no service is paid from it "
+                f"(the services' functions: {', '.join(known) or 'none'})"
             )
     used: dict[str, FloatArray] = {}
     for service in services:
         if service.unit_cost is not None:
             continue
-        if service.function is None or service.function not in spending:
+        pool = pools[service.id]
+        if pool is None:
             raise DataError(
                 f"service {service.id!r} has no unit cost: give its 'unit_cost' or the "
                 f"executed spending on its function ({service.function or 'none given'})"
             )
-        units = users(service, data)
-        used[service.function] = used.get(service.function, 0.0) + units
-    survey_hh = _people(data, {f"_u_{k}": v for k, v in used.items()})
+        used[pool] = used.get(pool, 0.0) + users(service, data)
+    survey_hh = people_survey(data, {f"_u_{k}": v for k, v in used.items()})
     estimator = LinearEstimator(replace(survey_hh, design=data.survey.design))
     totals = estimator.totals([f"_u_{k}" for k in used]) if used else {}
     out: dict[str, Estimate] = {}
@@ -174,13 +177,14 @@ def unit_costs(
                 method="given",
             )
             continue
-        assert service.function is not None
-        amount = float(spending[service.function])
-        total = totals[f"_u_{service.function}"]
+        pool = pools[service.id]
+        assert pool is not None
+        amount = float(spending[pool])
+        total = totals[f"_u_{pool}"]
         if total.value <= 0:
             raise DataError(
                 f"service {service.id!r}: the survey records no user of function "
-                f"{service.function!r}, so its unit cost is undefined"
+                f"{pool!r}, so its unit cost is undefined"
             )
         out[service.id] = combine(
             lambda u, s=amount: s / u,
@@ -188,6 +192,46 @@ def unit_costs(
             total,
             measure="unit_cost",
         )
+    return out
+
+
+def budget_spending(
+    budget: Budget,
+    services: Sequence[InKind],
+    *,
+    year: int,
+    phase: str = "executed",
+) -> dict[str, float]:
+    """Spending of ``year`` and ``phase`` on the services' functions, by the key that
+    ``unit_costs`` reads (amounts times the budget's scale, leaf lines only).
+
+    In each COFOG division (``09`` education, ``07`` health) that has a service:
+    when every line of the division is at a service's class or below it, and
+    every such service has a line, spending is by the services' classes;
+    otherwise the budget does not follow the services' classes and the
+    division's spending is pooled (``{"09": ...}``: one unit cost per unit of use
+    in the division). Lines of divisions without a service are left out.
+    """
+    if year not in budget.years:
+        raise DataError(
+            f"the budget has no year {year} (years: {', '.join(map(str, budget.years))})",
+        )
+    lines = budget.phase(phase).filter(pl.col("year") == year)
+    codes = lines.group_by("function").agg(pl.col("amount").sum())
+    amounts = {str(c): float(a) * budget.scale for c, a in codes.iter_rows()}
+    functions = sorted({s.function for s in services if s.function is not None})
+    out: dict[str, float] = {}
+    for division in sorted({f[:2] for f in functions}):
+        own = [f for f in functions if f[:2] == division]
+        here = {c: a for c, a in amounts.items() if c[:2] == division}
+        home = {c: max((f for f in own if _under(c, f)), key=len, default=None) for c in here}
+        if here and all(home.values()) and set(home.values()) == set(own):
+            for code, amount in here.items():
+                key = home[code]
+                assert key is not None
+                out[key] = out.get(key, 0.0) + amount
+        elif here:
+            out[division] = sum(here.values())
     return out
 
 
@@ -240,22 +284,6 @@ def _series(services: Sequence[InKind], benefit: Mapping[str, FloatArray]) -> di
     return out
 
 
-def _shares(
-    people: Survey, estimator: LinearEstimator, y: FloatArray, codes: FloatArray, labels: list[Any]
-) -> list[Estimate]:
-    """``sum_{h in g} w b / sum_h w b`` for each group ``g`` of ``codes``, from ``y``
-    the benefit per person (``b / n``) under the people weights ``w n``."""
-    columns = {f"_g{j}": np.where(codes == label, y, 0.0) for j, label in enumerate(labels)}
-    frame = people.design_table.frame.select(list(people.design.columns)).with_columns(
-        pl.Series("_y", y), *(pl.Series(k, v) for k, v in columns.items())
-    )
-    survey = replace(people, households=Table(name="shares", frame=frame, key=()))
-    found = LinearEstimator(survey, arrays=estimator.arrays).ratios(
-        list(columns), "_y", measure="share"
-    )
-    return [found[c][0] for c in columns]
-
-
 def benefit_incidence(
     survey: Survey,
     services: Sequence[InKind] = DEMO_SERVICES,
@@ -276,7 +304,7 @@ def benefit_incidence(
     _check(services)
     if groups < 2:
         raise DataError(f"benefit incidence needs at least two quantile groups, not {groups}")
-    data = _data(survey)
+    data = policy_data(survey)
     for name in (rank_by, *by):
         if name not in data.households.columns:
             raise DataError(
@@ -306,9 +334,9 @@ def benefit_incidence(
     columns: dict[str, FloatArray] = {"_rank": welfare, "_q": quantile, **per_person}
     for name in by:
         columns[name] = data.households.get_column(name).to_numpy()
-    people = _people(data, columns)
+    people = people_survey(data, columns)
     estimator = LinearEstimator(people)
-    found = concentrations(people, list(per_person), rank_by="_rank", options=_OPTIONS)
+    found = concentrations(people, list(per_person), rank_by="_rank", options=OPTIONS)
     means = {
         k: {e.domain["_q"] if e.domain else None: e for e in v}
         for k, v in estimator.ratios(list(per_person), by="_q").items()
@@ -318,7 +346,7 @@ def benefit_incidence(
     concentration: list[Row] = []
     for key in series:
         per = per_person[f"_b_{key}"]
-        shares = _shares(people, estimator, per, quantile, [float(q) for q in q_labels])
+        shares = group_shares(people, estimator, per, quantile, [float(q) for q in q_labels])
         for q, share in zip(q_labels, shares, strict=True):
             quantiles.append(
                 {
@@ -335,7 +363,7 @@ def benefit_incidence(
         labels = sorted(set(codes.tolist()))
         group_means = estimator.ratios(list(per_person), by=name)
         for key in series:
-            shares = _shares(people, estimator, per_person[f"_b_{key}"], codes, labels)
+            shares = group_shares(people, estimator, per_person[f"_b_{key}"], codes, labels)
             for j, label in enumerate(labels):
                 by_group.append(
                     {
