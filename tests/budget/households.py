@@ -27,6 +27,7 @@ from typing import Any
 
 from tests.rights.helpers import make_survey
 
+from insaf.budget import Budget, Plan, Text, budget_lines
 from insaf.survey import Survey
 
 SIZES = [2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
@@ -77,3 +78,84 @@ def ten_households(**extra: list[Any]) -> Survey:
         for i, (level, public, visits, sex) in enumerate(members)
     ]
     return make_survey(households, persons)
+
+
+PLAN: dict[str, Any] = {
+    "code": "NSS",
+    "name": {"en": "National social strategy", "ar": "الاستراتيجية الوطنية الاجتماعية"},
+    "start": 2021,
+    "end": 2025,
+    "goals": [
+        {
+            "code": "G1",
+            "name": {"en": "Less poverty", "ar": "فقر أقل"},
+            "results": [
+                {
+                    "code": "R1",
+                    "indicator": "poverty_headcount",
+                    "name": {"en": "Poverty headcount", "ar": "نسبة الفقر"},
+                    "baseline": 0.25,
+                    "baseline_year": 2021,
+                    "target": 0.2,
+                    "target_year": 2025,
+                }
+            ],
+        }
+    ],
+    "programmes": [
+        {
+            "code": code,
+            "name": {"en": en, "ar": ar},
+            "ministry": ministry,
+            "objective": {"en": en, "ar": ar},
+            "instruments": instruments,
+            "results": ["R1"],
+        }
+        for code, en, ar, ministry, instruments in (
+            ("CASH", "Cash assistance", "المساعدات النقدية", "SOC", ["cash"]),
+            ("TAX", "Income tax", "ضريبة الدخل", "FIN", ["tax"]),
+            ("EDU", "Education", "التعليم", "EDU", []),
+        )
+    ],
+}
+
+Line = tuple[str, str, str | None, str | None, int, float]
+"""(line, function, programme, governorate, gender marker, executed amount in 2024)"""
+
+LINES: list[Line] = [
+    ("EDU.1", "09.1", "EDU", "1", 1, 200.0),
+    ("EDU.2", "09.1", "EDU", "2", 1, 100.0),
+    ("HEA.1", "07.2", None, "1", 2, 120.0),
+    ("CASH.1", "10.9", "CASH", "1", 1, 20.0),
+    ("TAX.1", "01.1", "TAX", None, 0, 5.0),
+    ("GEN.1", "01.3", None, None, 0, 55.0),
+]
+
+
+def ten_budget(extra: tuple[Line, ...] = ()) -> Budget:
+    """The ten households' budget of 2024 (executed, scale 1): 300 on primary
+    education (200 in governorate 1, 100 in 2), 120 on outpatient care, 20 on cash
+    assistance, 5 to collect the income tax, 55 on general services."""
+    records = [
+        {
+            "line": name,
+            "year": 2024,
+            "phase": "executed",
+            "admin": name.split(".")[0],
+            "function": function,
+            "economic": "22",
+            "programme": programme,
+            "governorate": governorate,
+            "source": "treasury",
+            "gender_marker": marker,
+            "amount": amount,
+        }
+        for name, function, programme, governorate, marker, amount in [*LINES, *extra]
+    ]
+    return Budget(
+        lines=budget_lines(records),
+        currency="DMD",
+        scale=1.0,
+        title=Text(en="Ten households", ar="عشر أسر"),
+        plan=Plan.model_validate(PLAN),
+    )

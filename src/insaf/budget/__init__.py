@@ -13,7 +13,10 @@ them, and what the money bought.
   outcome indicators per programme and year, with standard errors and a results chain;
   ``public_results`` / ``public_execution``: the same through ``insaf.disclosure``.
 - ``benefit_incidence``: who receives public education and health in kind (the
-  unit-cost method), with ``unit_costs`` from executed spending.
+  unit-cost method), with ``unit_costs`` from executed spending (``budget_spending``);
+  ``allocation_equity``: spending by governorate against need; ``spending_by_marker``
+  and ``transfers_by_sex``: gender budgeting; ``budget_scenario``: a policy scenario
+  from new programme envelopes (``move`` money between programmes).
 
 docs/budget.md gives the formats and every formula with its source.
 """
@@ -42,10 +45,13 @@ from insaf.budget.reliability import Pefa, pefa
 from insaf.budget.spending import execution
 
 if TYPE_CHECKING:
+    from insaf.budget.allocation import Allocation, allocation_equity, spending_by_governorate
+    from insaf.budget.gender import GenderIncidence, spending_by_marker, transfers_by_sex
     from insaf.budget.incidence import (
         DEMO_SERVICES,
         BenefitIncidence,
         benefit_incidence,
+        budget_spending,
         unit_costs,
     )
     from insaf.budget.public import public_execution, public_results
@@ -55,8 +61,19 @@ if TYPE_CHECKING:
         ProgrammeResult,
         programme_results,
     )
+    from insaf.budget.scenario import budget_scenario, envelopes, move
 
 _LAZY = {
+    "Allocation": "insaf.budget.allocation",
+    "allocation_equity": "insaf.budget.allocation",
+    "spending_by_governorate": "insaf.budget.allocation",
+    "GenderIncidence": "insaf.budget.gender",
+    "spending_by_marker": "insaf.budget.gender",
+    "transfers_by_sex": "insaf.budget.gender",
+    "budget_scenario": "insaf.budget.scenario",
+    "envelopes": "insaf.budget.scenario",
+    "move": "insaf.budget.scenario",
+    "budget_spending": "insaf.budget.incidence",
     "DEMO_SERVICES": "insaf.budget.incidence",
     "BenefitIncidence": "insaf.budget.incidence",
     "benefit_incidence": "insaf.budget.incidence",
@@ -84,6 +101,7 @@ __all__ = [
     "DEMO_SERVICES",
     "LINE_SCHEMA",
     "PHASES",
+    "Allocation",
     "BenefitIncidence",
     "Budget",
     "BudgetImportError",
@@ -91,6 +109,7 @@ __all__ = [
     "BudgetProblem",
     "ChainLink",
     "Contingency",
+    "GenderIncidence",
     "Goal",
     "OutcomeMovement",
     "Pefa",
@@ -101,10 +120,15 @@ __all__ = [
     "Result",
     "Severity",
     "Text",
+    "allocation_equity",
     "benefit_incidence",
     "budget_lines",
+    "budget_scenario",
+    "budget_spending",
     "check",
+    "envelopes",
     "execution",
+    "move",
     "pefa",
     "programme_results",
     "public_execution",
@@ -113,6 +137,9 @@ __all__ = [
     "read_budget",
     "read_fdp",
     "read_plan",
+    "spending_by_governorate",
+    "spending_by_marker",
+    "transfers_by_sex",
     "unit_costs",
     "write_boost_csv",
     "write_fdp",
