@@ -30,6 +30,8 @@ from tests.rights.helpers import make_survey
 from insaf.budget import Budget, Plan, Text, budget_lines
 from insaf.survey import Survey
 
+from .conftest import PLAN as BASE_PLAN
+
 SIZES = [2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
 CONSUMPTION_PC = [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0]
 FEMALE_HEAD = [1, 0, 0, 1, 0, 0, 1, 0, 0, 0]
@@ -81,27 +83,7 @@ def ten_households(**extra: list[Any]) -> Survey:
 
 
 PLAN: dict[str, Any] = {
-    "code": "NSS",
-    "name": {"en": "National social strategy", "ar": "الاستراتيجية الوطنية الاجتماعية"},
-    "start": 2021,
-    "end": 2025,
-    "goals": [
-        {
-            "code": "G1",
-            "name": {"en": "Less poverty", "ar": "فقر أقل"},
-            "results": [
-                {
-                    "code": "R1",
-                    "indicator": "poverty_headcount",
-                    "name": {"en": "Poverty headcount", "ar": "نسبة الفقر"},
-                    "baseline": 0.25,
-                    "baseline_year": 2021,
-                    "target": 0.2,
-                    "target_year": 2025,
-                }
-            ],
-        }
-    ],
+    **BASE_PLAN,
     "programmes": [
         {
             "code": code,
