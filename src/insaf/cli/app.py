@@ -107,6 +107,11 @@ COMMANDS: dict[str, Lazy] = {
         "insaf.cli.observatory",
         "Social Observatory: compute indicators from surveys, import and export observations.",
     ),
+    "registry": Lazy(
+        "insaf.cli.registry",
+        "The social registry: import records, find duplicates, run programmes' rules, "
+        "check parity with the simulation, export.",
+    ),
     "target": Lazy(
         "insaf.cli.target",
         "Targeting: fit a proxy-means test, evaluate a rule, compare designs at equal budget.",

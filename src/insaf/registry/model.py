@@ -301,7 +301,7 @@ def _wide(obs: pl.DataFrame, text_vars: set[str]) -> pl.DataFrame:
         )
     if texts.height:
         out = out.join(texts.pivot(on="variable", index="id", values="text"), on="id", how="left")
-    return out
+    return out.select("id", *sorted(c for c in out.columns if c != "id"))
 
 
 def _items(obs: pl.DataFrame) -> pl.DataFrame | None:
