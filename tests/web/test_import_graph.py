@@ -8,7 +8,7 @@ from pathlib import Path
 import insaf.web
 
 WEB = Path(insaf.web.__file__).parent
-APPS = ("observatory", "council", "accounts")
+APPS = ("observatory", "council", "accounts", "budget")
 
 
 def _imported_modules(path: Path) -> set[str]:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "insaf.web.accounts",
     "insaf.web.observatory",
     "insaf.web.council",
+    "insaf.web.budget",
 ]
 
 MIDDLEWARE = [

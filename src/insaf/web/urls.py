@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from insaf import __version__
 from insaf.web.accounts.views import admin_login
+from insaf.web.budget.api import router as budget_router
 from insaf.web.council.api import router as council_router
 from insaf.web.observatory.api import router as observatory_router
 
@@ -18,11 +19,13 @@ api = NinjaAPI(
     version=__version__,
     description="Frameworks, indicators, observations and progress of the Social Observatory "
     "(suppressed cells carry no numbers); referrals, impact statements, opinions, government "
-    "responses, commitments and accountability of the Economic and Social Council.",
+    "responses, commitments and accountability of the Economic and Social Council; the plan "
+    "and budget (execution, PEFA, Fiscal Data Package).",
     urls_namespace="api",
 )
 api.add_router("/observatory", observatory_router)
 api.add_router("/council", council_router)
+api.add_router("/budget", budget_router)
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -44,6 +47,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("insaf.web.accounts.urls")),
     path("council/", include("insaf.web.council.urls")),
+    path("budget/", include("insaf.web.budget.urls")),
     path("", include("insaf.web.observatory.urls")),
     prefix_default_language=True,
 )

@@ -5,6 +5,8 @@
 - ``analyst``: imports and publishes observations, edits indicator metadata and
   targets, sets the disclosure rules;
 - ``council_member`` and ``focal_point``: the council workspace (a later app);
+- ``budget_focal_point``: a planning or finance focal point, who edits the
+  stored budgets' lines (every change audited);
 - ``administrator``: everything, including the administration site and users.
 """
 
@@ -24,6 +26,7 @@ class Role(TextChoices):
     ANALYST = "analyst", _("Analyst")
     COUNCIL_MEMBER = "council_member", _("Council member")
     FOCAL_POINT = "focal_point", _("Government focal point")
+    BUDGET_FOCAL_POINT = "budget_focal_point", _("Planning or finance focal point")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
@@ -38,6 +41,7 @@ PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.COUNCIL_MEMBER: [],
     Role.FOCAL_POINT: [],
+    Role.BUDGET_FOCAL_POINT: ["budget.change_budgetline"],
 }
 
 

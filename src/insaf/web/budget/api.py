@@ -1,0 +1,102 @@
+"""The budget's JSON API: budgets with their plan, execution by any classification, PEFA.
+
+Every table goes through ``insaf.disclosure`` as on the pages
+(``insaf.web.budget.presentation``); amounts are in the budget's currency times
+its scale.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+
+from insaf.budget import execution, pefa, public_execution
+from insaf.web.budget import models as m
+from insaf.web.budget.convert import budget_of
+from insaf.web.core.api import Year, answers
+from insaf.web.observatory.services import current_rules
+
+router = Router(tags=["budget"])
+
+
+class BudgetOut(Schema):
+    code: str
+    title: dict[str, str]
+    currency: str
+    scale: float
+    years: list[int]
+    plan: dict[str, Any] | None = Field(
+        description="goals, results (indicator, baseline, target) and programmes"
+    )
+    results: dict[str, Any] | None = Field(
+        description="programme results as last computed (disclosure-controlled), if any"
+    )
+
+
+class PefaOut(Schema):
+    years: list[int]
+    pi1: str | None
+    pi2: str | None
+    dimensions: list[dict[str, Any]]
+    by_function: list[dict[str, Any]]
+    by_economic: list[dict[str, Any]]
+
+
+def _out(stored: m.StoredBudget) -> dict[str, Any]:
+    years = sorted(set(stored.lines.values_list("year", flat=True)))
+    return {
+        "code": stored.code,
+        "title": {"en": stored.title_en, "ar": stored.title_ar},
+        "currency": stored.currency,
+        "scale": stored.scale,
+        "years": years,
+        "plan": stored.plan,
+        "results": stored.results,
+    }
+
+
+@router.get("/budgets", response=answers(list[BudgetOut], params=False))
+def list_budgets(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_out(b) for b in m.StoredBudget.objects.all()]
+
+
+@router.get("/budgets/{code}", response=answers(BudgetOut, lookup=True))
+def get_budget(request: HttpRequest, code: str) -> dict[str, Any]:
+    return _out(get_object_or_404(m.StoredBudget, code=code))
+
+
+@router.get("/budgets/{code}/execution", response=answers(list[dict[str, Any]], lookup=True))
+def budget_execution(
+    request: HttpRequest,
+    code: str,
+    by: Literal["year", "function", "programme", "governorate", "admin", "economic"] = "function",
+    year: Year | None = None,
+) -> list[dict[str, Any]]:
+    """Approved, revised and executed amounts and execution rates, by year and ``by``."""
+    budget = budget_of(get_object_or_404(m.StoredBudget, code=code))
+    groups = ["year"] if by == "year" else ["year", by]
+    table = execution(budget, by=groups)
+    if year is not None:
+        table = table.filter(table["year"] == year)
+    return list(public_execution(table, current_rules()).to_dicts())
+
+
+@router.get("/budgets/{code}/pefa", response=answers(PefaOut, lookup=True, params=False))
+def budget_pefa(request: HttpRequest, code: str) -> dict[str, Any]:
+    """PEFA PI-1 and PI-2 with their calculation sheets (404 without a completed year)."""
+    budget = budget_of(get_object_or_404(m.StoredBudget, code=code))
+    try:
+        found = pefa(budget)
+    except ValueError:
+        raise Http404 from None
+    return {
+        "years": list(found.years),
+        "pi1": found.pi1,
+        "pi2": found.pi2,
+        "dimensions": [d.to_dict() for d in found.dimensions],
+        "by_function": [y.to_dict() for y in found.by_function],
+        "by_economic": [y.to_dict() for y in found.by_economic],
+    }

@@ -1,0 +1,28 @@
+"""Template helpers of the budget pages: classification names and shares."""
+
+from __future__ import annotations
+
+from django import template
+
+from insaf.web.budget.presentation import cofog_name, phase_name
+
+register = template.Library()
+
+
+@register.filter
+def cofog(code: str) -> str:
+    """``10 · Social protection`` for a COFOG code, in the active language."""
+    return f"{code} · {cofog_name(code)}"
+
+
+@register.filter
+def phase(value: str) -> str:
+    return phase_name(value)
+
+
+@register.filter
+def pct(share: float | None, decimals: int = 1) -> str:
+    """A share as a percentage (``0.052`` → ``5.2``); an en dash when missing."""
+    if share is None:
+        return "–"
+    return f"{100 * share:,.{int(decimals)}f}"
