@@ -79,10 +79,10 @@ def main() -> None:
     people = Survey(households=Table(name="h", frame=frame), design=design)
     start = time.perf_counter()
     for alpha in (0, 1, 2):
-        before = measures.fgt(people, "y", line="line", alpha=alpha, level="household")[0]
-        after = measures.fgt(people, "after", line="line", alpha=alpha, level="household")[0]
+        before = measures.fgt(people, "y", line="line", alpha=alpha, unit="household")[0]
+        after = measures.fgt(people, "after", line="line", alpha=alpha, unit="household")[0]
         measures.difference(after, before)
-    measures.concentration(people, "t", rank_by="y", level="household")
+    measures.concentration(people, "t", rank_by="y", unit="household")
     peer = time.perf_counter() - start
     print(f"peer insaf.measures (fgt x6, difference x3, concentration: 7 statistics): {peer:.2f} s")
     assert np.isfinite(result.summary["concentration"].value)

@@ -47,7 +47,7 @@ PACKAGES = [
 
 # Renames the glossary lists under "Not yet applied": (surface, name).
 PENDING_OLD = {
-    ("python", "level"),  # the unit keyword of the measures and of Survey.table/frame/...
+    ("python", "level"),  # the confidence of Impact/Comparison/Evaluation.to_dict; Need.level
     ("python", "Level"),  # kept as an alias of Unit
 }
 # Old names of one concept that another concept rightly uses: checked where they were.
@@ -358,6 +358,18 @@ def test_renamed_keywords_are_gone_where_they_were() -> None:
 
     assert "unit" in inspect.signature(fit_pmt).parameters
     assert "weights" not in inspect.signature(fit_pmt).parameters
+
+
+def test_every_measure_takes_unit_not_level() -> None:
+    """The unit of analysis is ``unit`` in every measure's signature, the registry's
+    ``compute`` and ``prepare``; ``level=`` is read as ``unit=`` with a warning."""
+    from insaf import measures
+    from insaf.measures.registry import SPECS
+
+    functions = [s.function for s in SPECS] + [measures.compute, measures.prepare]
+    for function in functions:
+        parameters = inspect.signature(function).parameters
+        assert "unit" in parameters and "level" not in parameters, function.__qualname__
 
 
 def test_pending_renames_are_the_glossarys() -> None:

@@ -137,7 +137,7 @@ def test_integrated_household_weighting(demo: Survey, golden: Golden) -> None:
     assert weights == pytest.approx(golden["integrated_weights_head"]["value"], rel=1e-8)
     check(m.mean(cal, "age"), golden["integrated_person_mean_age"])
     check(
-        m.mean(cal, "consumption_pc", level="household"),
+        m.mean(cal, "consumption_pc", unit="household"),
         golden["integrated_household_mean_consumption"],
     )
 

@@ -89,7 +89,7 @@ def test_by_area_and_decomposition(demo: Survey, mpi_golden: Golden) -> None:
 
 
 def test_households_as_unit(demo: Survey, mpi_golden: Golden) -> None:
-    result = m.mpi(demo, "global", level="household")
+    result = m.mpi(demo, "global", unit="household")
     check(result.get("mpi.H"), mpi_golden["global_household_H"])
     check(result.get("mpi.A"), mpi_golden["global_household_A"])
     assert result.get("mpi.H").n == 2000

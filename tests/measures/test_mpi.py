@@ -132,7 +132,7 @@ def test_by_hand_households_groups_and_deprivations() -> None:
     hh3 (4) and hh4 (2); rural M0 = 4/6, population share 6/13, and the rural
     share of M0 is 4/5.5 (urban 1.5/5.5)."""
     survey, spec = hand_survey(), spec_of(SPEC)
-    assert m.mpi(survey, spec, level="household").get("mpi.H").value == pytest.approx(2 / 6)
+    assert m.mpi(survey, spec, unit="household").get("mpi.H").value == pytest.approx(2 / 6)
     by = m.mpi(survey, spec, by="urban")
     assert by.get("mpi.M0", urban=0).value == pytest.approx(4 / 6)
     assert by.get("mpi.population_share", urban=0).value == pytest.approx(6 / 13)

@@ -180,9 +180,9 @@ def test_supplied_replicate_weights(supplied: Survey) -> None:
 
 
 def test_household_variables_at_person_level(demo: Survey) -> None:
-    prepared = m.prepare(demo, ["consumption_pc"], level="person")
+    prepared = m.prepare(demo, ["consumption_pc"], unit="person")
     (gini,) = prepared.estimate([m.Measure(name="gini", variable="consumption_pc")], by="urban")
-    _same(gini, m.gini(demo, "consumption_pc", by="urban", level="person"))
+    _same(gini, m.gini(demo, "consumption_pc", by="urban", unit="person"))
     assert prepared.n == demo.n_persons
 
 

@@ -16,6 +16,7 @@ import insaf.measures.types
 from insaf.errors import DataError, DesignError, InsafError
 from insaf.measures._engine import Kernel
 from insaf.measures._kernels import basic, inequality, poverty
+from insaf.survey import Survey, Unit
 from insaf.survey.design import LonelyPSU
 
 from .conftest import survey_of
@@ -304,3 +305,19 @@ def test_level_keyword_of_an_interval_is_renamed_confidence() -> None:
         x.ci(level=0.9, confidence=0.9)  # type: ignore[call-arg]
     with pytest.warns(DeprecationWarning):
         assert x.to_dict(level=0.9)["ci_low"] == old[0]  # type: ignore[call-arg]
+
+
+def test_the_unit_keyword_was_level(demo: Survey) -> None:
+    """docs/glossary.md: measures take ``unit=``; ``level=`` still works for one release."""
+    new = m.mean(demo, "consumption_pc", unit="household")[0]
+    with pytest.warns(DeprecationWarning, match="level= is deprecated; use unit="):
+        old = m.mean(demo, "consumption_pc", level="household")[0]  # type: ignore[call-arg]
+    assert old.value == new.value and old.se == new.se
+    person = m.mean(demo, "consumption_pc", unit="person")[0]
+    assert person.value != new.value  # the keyword is read, not dropped
+    with pytest.raises(TypeError, match="both level= and unit="):
+        m.gini(demo, "consumption_pc", level="person", unit="person")  # type: ignore[call-arg]
+    prepared = m.prepare(demo, ["consumption_pc"], unit="household")
+    assert prepared.unit is Unit.HOUSEHOLD
+    with pytest.warns(DeprecationWarning, match="Prepared.level is deprecated"):
+        assert prepared.level is Unit.HOUSEHOLD  # type: ignore[attr-defined]

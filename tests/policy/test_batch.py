@@ -61,7 +61,7 @@ def test_concentrations_match_public_function(survey: Survey) -> None:
 def test_linear_estimator_matches_public_functions(survey: Survey) -> None:
     linear = LinearEstimator(survey)
     means = linear.ratios(["consumption_pc"], by="governorate")["consumption_pc"]
-    want = measures.mean(survey, "consumption_pc", by="governorate", level="household")
+    want = measures.mean(survey, "consumption_pc", by="governorate", unit="household")
     assert len(means) == len(want)
     for a, b in zip(means, want, strict=True):
         assert a.domain == b.domain
@@ -69,14 +69,14 @@ def test_linear_estimator_matches_public_functions(survey: Survey) -> None:
     ratio = linear.ratios(["food"], "consumption", by="urban", measure="ratio")["food"]
     for a, b in zip(
         ratio,
-        measures.ratio(survey, "food", "consumption", by="urban", level="household"),
+        measures.ratio(survey, "food", "consumption", by="urban", unit="household"),
         strict=True,
     ):
         _same(a, b)
     total = linear.totals(["food"])["food"]
-    _same(total, measures.total(survey, "food", level="household")[0])
+    _same(total, measures.total(survey, "food", unit="household")[0])
     # the estimates carry PSU totals that pair with the public ones
-    diff = measures.difference(total, measures.total(survey, "food", level="household")[0])
+    diff = measures.difference(total, measures.total(survey, "food", unit="household")[0])
     assert diff.value == pytest.approx(0.0, abs=1e-6)
     assert diff.se == pytest.approx(0.0, abs=1e-6)
     assert np.isfinite(diff.se)
@@ -86,7 +86,7 @@ def test_linear_estimator_with_replicates_uses_public_functions(survey: Survey) 
     linear = LinearEstimator(survey, variance="jackknife")
     assert not linear.fast
     got = linear.ratios(["consumption_pc"])["consumption_pc"][0]
-    want = measures.mean(survey, "consumption_pc", level="household", variance="jackknife")[0]
+    want = measures.mean(survey, "consumption_pc", unit="household", variance="jackknife")[0]
     _same(got, want)
 
 

@@ -79,8 +79,8 @@ def test_items_are_not_read_for_a_measure(tmp_path: Path) -> None:
 
     spoil(tmp_path / "survey" / "consumption.parquet")  # proof that nothing reads it now
     for measure in ("gini", "mean"):
-        got = m.compute(opened, measure, "consumption_pc", level="household")
-        want = m.compute(memory, measure, "consumption_pc", level="household")
+        got = m.compute(opened, measure, "consumption_pc", unit="household")
+        want = m.compute(memory, measure, "consumption_pc", unit="household")
         assert got[0].value == want[0].value and got[0].se == want[0].se
     assert not opened.items.is_read("consumption")
 

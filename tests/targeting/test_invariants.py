@@ -136,15 +136,15 @@ def test_poverty_and_concentration_agree_with_insaf_measures(demo: Survey) -> No
     survey, data, benefit = _people_survey(demo)
     result = evaluate_benefit(data, benefit, groups=False)
     for alpha in (0, 1, 2):
-        before = measures.fgt(survey, "y", line="line", alpha=alpha, level="household")[0]
-        after = measures.fgt(survey, "after", line="line", alpha=alpha, level="household")[0]
+        before = measures.fgt(survey, "y", line="line", alpha=alpha, unit="household")[0]
+        after = measures.fgt(survey, "after", line="line", alpha=alpha, unit="household")[0]
         change = measures.difference(after, before)
         mine = result.poverty[f"fgt{alpha}"]
         assert mine["before"].value == pytest.approx(before.value, rel=1e-10)
         assert mine["before"].se == pytest.approx(before.se, rel=1e-8)
         assert mine["change"].value == pytest.approx(change.value, rel=1e-10)
         assert mine["change"].se == pytest.approx(change.se, rel=1e-8)
-    conc = measures.concentration(survey, "t", rank_by="y", level="household")[0]
+    conc = measures.concentration(survey, "t", rank_by="y", unit="household")[0]
     assert result.summary["concentration"].value == pytest.approx(conc.value, rel=1e-10)
     assert result.summary["concentration"].se == pytest.approx(conc.se, rel=1e-8)
 
@@ -157,11 +157,11 @@ def test_ratios_agree_with_insaf_measures(demo: Survey) -> None:
         ((pl.col("t") > 0).cast(pl.Float64)).alias("b"),
     ).with_columns((pl.col("poor") * pl.col("b")).alias("pb"))
     s = Survey(households=Table(name="h", frame=frame, key=("hhid",)), design=survey.design)
-    ref = measures.ratio(s, "pb", "poor", level="household")[0]
+    ref = measures.ratio(s, "pb", "poor", unit="household")[0]
     mine = result.definitions["line"]["coverage_poor"]
     assert mine.value == pytest.approx(ref.value, rel=1e-10)
     assert mine.se == pytest.approx(ref.se, rel=1e-8)
-    by = measures.mean(s, "b", by="stratum", level="household")
+    by = measures.mean(s, "b", by="stratum", unit="household")
     assert by[0].value == pytest.approx(
         float(
             frame.filter(pl.col("stratum") == by[0].domain["stratum"])

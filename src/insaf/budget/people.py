@@ -23,7 +23,7 @@ from insaf.survey import Survey, Table
 
 __all__ = ["OPTIONS", "group_shares", "people_survey", "policy_data"]
 
-OPTIONS = {"level": "household", "variance": "auto", "replicates": 200, "seed": 1}
+OPTIONS = {"unit": "household", "variance": "auto", "replicates": 200, "seed": 1}
 """Options of ``insaf.policy.batch`` for statistics on ``people_survey``."""
 
 

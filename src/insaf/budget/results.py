@@ -299,17 +299,16 @@ def _measure(
         if unit is Unit.HOUSEHOLD
         else replace(survey, persons=extended)
     )
-    level = unit.value
-    beneficiaries = total(measured, "__recipient", level=level)[0]
-    poor_beneficiaries = total(measured, "__poor_recipient", level=level)[0]
+    beneficiaries = total(measured, "__recipient", unit=unit)[0]
+    poor_beneficiaries = total(measured, "__poor_recipient", unit=unit)[0]
     coverage = leakage = None
     respondents = {
         "recipients": int(recipient.sum()),
         "poor_recipients": int((recipient & is_poor).sum()),
     }
     if target is not None:
-        coverage = ratio(measured, "__target_recipient", "__target", level=level)[0]
-        leakage = ratio(measured, "__outside_recipient", "__recipient", level=level)[0]
+        coverage = ratio(measured, "__target_recipient", "__target", unit=unit)[0]
+        leakage = ratio(measured, "__outside_recipient", "__recipient", unit=unit)[0]
         respondents["target"] = int(target.sum())
     simulated = None
     if state is not None and programme.instruments:
@@ -318,7 +317,7 @@ def _measure(
         with_cost = replace(
             survey, households=hh.with_frame(hh.frame.with_columns(pl.Series("__cost", fiscal)))
         )
-        simulated = total(with_cost, "__cost", level="household")[0]
+        simulated = total(with_cost, "__cost", unit="household")[0]
     return _Measured(beneficiaries, poor_beneficiaries, coverage, leakage, simulated, respondents)
 
 

@@ -32,69 +32,73 @@ __all__ = ["By", "QuantileRule", "mean", "median", "proportion", "quantile", "ra
 QuantileSE = Literal["kernel", "woodruff"]
 
 
+@renamed_keywords(level="unit")
 def total(
     survey: Survey,
     variable: str,
     *,
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
 ) -> Estimates:
     """Weighted total ``sum w y`` (R ``svytotal``)."""
     plan = plans.total(variable)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def mean(
     survey: Survey,
     variable: str,
     *,
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
 ) -> Estimates:
     """Weighted mean ``sum w y / sum w`` (R ``svymean``; ``svyby`` for domains)."""
     plan = plans.mean(variable)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def ratio(
     survey: Survey,
     numerator: str,
     denominator: str,
     *,
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
 ) -> Estimates:
     """Ratio of totals ``sum w y / sum w x`` (R ``svyratio``)."""
     plan = plans.ratio(numerator, denominator)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def proportion(
     survey: Survey,
     variable: str,
     *,
     value: float | None = None,
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
 ) -> Estimates:
     """Weighted share of units with ``variable == value`` (or of a 0/1 or boolean column)."""
     plan = plans.proportion(variable, value=value)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
-@renamed_keywords(ci_level="confidence")
+@renamed_keywords(ci_level="confidence", level="unit")
 def quantile(
     survey: Survey,
     variable: str,
@@ -104,7 +108,7 @@ def quantile(
     se: QuantileSE = "kernel",
     confidence: float = 0.95,
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -125,7 +129,7 @@ def quantile(
     check_rule(rule)
     probs = [p] if isinstance(p, float | int) else list(p)
     each = [plans.quantile(variable, p=prob, rule=rule) for prob in probs]
-    sample = sample_for(survey, each[0], by, level, variance, replicates, seed)
+    sample = sample_for(survey, each[0], by, unit, variance, replicates, seed)
     result = run_plans(sample, each)
     if se == "kernel":
         return result
@@ -206,7 +210,7 @@ def _woodruff_replicates(
     return _mapped_back(est, y, w, (share, se_share, df), rule, level)
 
 
-@renamed_keywords(ci_level="confidence")
+@renamed_keywords(ci_level="confidence", level="unit")
 def median(
     survey: Survey,
     variable: str,
@@ -215,7 +219,7 @@ def median(
     se: QuantileSE = "kernel",
     confidence: float = 0.95,
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -229,7 +233,7 @@ def median(
         se=se,
         confidence=confidence,
         by=by,
-        level=level,
+        unit=unit,
         variance=variance,
         replicates=replicates,
         seed=seed,

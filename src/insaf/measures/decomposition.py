@@ -29,6 +29,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError
 from insaf.measures._engine import Cols, Kernel, KernelOut, Statistic, run
 from insaf.measures._kernels import inequality as kernels
@@ -107,6 +108,7 @@ def _contribution(
     return kernel
 
 
+@renamed_keywords(level="unit")
 def fgt_decomposition(
     survey: Survey,
     variable: str,
@@ -116,7 +118,7 @@ def fgt_decomposition(
     alpha: float = 0.0,
     below: Below = "<",
     rule: QuantileRule = "convey",
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -129,14 +131,16 @@ def fgt_decomposition(
     poverty_kernels.check_line(line)
     check_rule(rule)
     by = [group] if isinstance(group, str) else list(group)
-    common = {"level": level, "variance": variance, "replicates": replicates, "seed": seed}
+    common = {"unit": unit, "variance": variance, "replicates": replicates, "seed": seed}
     whole = fgt(survey, variable, line=line, alpha=alpha, below=below, rule=rule, **common)  # type: ignore[arg-type]
     own = fgt(survey, variable, line=line, alpha=alpha, below=below, rule=rule, by=by, **common)  # type: ignore[arg-type]
-    grouped, groups = with_groups(survey, by, level)
+    grouped, groups = with_groups(survey, by, unit)
     roles = {"y": variable, "group": GROUP}
     if isinstance(line, str):
         roles["line"] = line
-    sample = prepare(grouped, roles, by=None, **common)  # type: ignore[arg-type]
+    sample = prepare(
+        grouped, roles, by=None, level=unit, variance=variance, replicates=replicates, seed=seed
+    )
     relative = isinstance(line, Relative)
     fixed = float(line) if isinstance(line, float | int) else None
     stats: list[Statistic] = []
@@ -226,6 +230,7 @@ def _combined(alpha: float, n_groups: int, which: str) -> Kernel:
     return kernel
 
 
+@renamed_keywords(level="unit")
 def ge_decomposition(
     survey: Survey,
     variable: str,
@@ -233,7 +238,7 @@ def ge_decomposition(
     group: Group,
     alpha: float = 2.0,
     nonpositive: NonPositive = "error",
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -244,8 +249,7 @@ def ge_decomposition(
     (see ``ge``)."""
     alpha = float(alpha)
     by = [group] if isinstance(group, str) else list(group)
-    common = {"level": level, "variance": variance, "replicates": replicates, "seed": seed}
-    grouped, groups = with_groups(survey, by, level)
+    grouped, groups = with_groups(survey, by, unit)
     sample = prepare(
         grouped,
         {"y": variable, "group": GROUP},
@@ -253,7 +257,10 @@ def ge_decomposition(
         sort=None,
         positive=("y",),
         nonpositive=nonpositive,
-        **common,  # type: ignore[arg-type]
+        level=unit,
+        variance=variance,
+        replicates=replicates,
+        seed=seed,
     )
     name = kernels.ge_name(alpha)
     n_groups = groups.height
@@ -276,7 +283,17 @@ def ge_decomposition(
             ),
         ],
     )
-    own = ge(survey, variable, alpha=alpha, nonpositive=nonpositive, by=by, **common)  # type: ignore[arg-type]
+    own = ge(
+        survey,
+        variable,
+        alpha=alpha,
+        nonpositive=nonpositive,
+        by=by,
+        unit=unit,
+        variance=variance,
+        replicates=replicates,
+        seed=seed,
+    )
     stats: list[Statistic] = []
     for g in range(n_groups):
         stats += [

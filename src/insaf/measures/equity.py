@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError
 from insaf.measures.compare import difference, ratio_of
 from insaf.measures.estimate import Estimate, Estimates
@@ -40,6 +41,7 @@ def _same(found: Any, wanted: Any) -> bool:
         return False
 
 
+@renamed_keywords(level="unit")
 def gap(
     survey: Survey,
     measure: str,
@@ -48,7 +50,7 @@ def gap(
     between: tuple[str, Any, Any],
     options: MeasureOptions | None = None,
     by: str | Sequence[str] | None = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -70,7 +72,7 @@ def gap(
         variable,
         options=options,
         by=[*outer, column],
-        level=level,
+        unit=unit,
         variance=variance,
         replicates=replicates,
         seed=seed,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError
 from insaf.measures._kernels import inequality as kernels
 from insaf.measures._kernels import plans
@@ -37,13 +38,14 @@ __all__ = [
 ]
 
 
+@renamed_keywords(level="unit")
 def gini(
     survey: Survey,
     variable: str,
     *,
     estimator: GiniEstimator = "osier",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -51,9 +53,10 @@ def gini(
     """Gini coefficient (a fraction). ``estimator="osier"`` is convey's ``svygini``;
     ``"eurostat"`` is laeken's ``gini`` (it differs by a term of order 1/N)."""
     plan = plans.gini(variable, estimator=estimator)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def ge(
     survey: Survey,
     variable: str,
@@ -61,7 +64,7 @@ def ge(
     alpha: float = 2.0,
     nonpositive: NonPositive = "error",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -71,41 +74,44 @@ def ge(
     negative ones raise a ``DataError`` (column and count) unless
     ``nonpositive="exclude"``."""
     plan = plans.ge(variable, alpha=alpha, nonpositive=nonpositive)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def mld(
     survey: Survey,
     variable: str,
     *,
     nonpositive: NonPositive = "error",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
 ) -> Estimates:
     """Mean log deviation, ``GE(0) = ln mu - (1/N) sum w ln y``."""
     plan = plans.mld(variable, nonpositive=nonpositive)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def theil(
     survey: Survey,
     variable: str,
     *,
     nonpositive: NonPositive = "error",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
 ) -> Estimates:
     """Theil index, ``GE(1) = (1/Y) sum w y ln y - ln mu``."""
     plan = plans.theil(variable, nonpositive=nonpositive)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def atkinson(
     survey: Survey,
     variable: str,
@@ -113,7 +119,7 @@ def atkinson(
     epsilon: float = 1.0,
     nonpositive: NonPositive = "error",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -121,16 +127,17 @@ def atkinson(
     """Atkinson index ``1 - (equally distributed equivalent)/mu`` with inequality
     aversion ``epsilon > 0``. Needs positive values (see ``ge``)."""
     plan = plans.atkinson(variable, epsilon=epsilon, nonpositive=nonpositive)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def qsr(
     survey: Survey,
     variable: str,
     *,
     rule: QuantileRule = "convey",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -138,25 +145,27 @@ def qsr(
     """Quintile share ratio S80/S20: total above ``q_0.8`` over total at or below
     ``q_0.2`` (laeken ``qsr``; convey ``svyqsr`` linearization)."""
     plan = plans.qsr(variable, rule=rule)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def palma(
     survey: Survey,
     variable: str,
     *,
     rule: QuantileRule = "convey",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
 ) -> Estimates:
     """Palma ratio: share of the top 10% over the share of the bottom 40%."""
     plan = plans.palma(variable, rule=rule)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def percentile_ratio(
     survey: Survey,
     variable: str,
@@ -165,7 +174,7 @@ def percentile_ratio(
     lower: float = 0.1,
     rule: QuantileRule = "convey",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -178,9 +187,10 @@ def percentile_ratio(
     name = f"p{round(upper * 100):d}/p{round(lower * 100):d}"
     kernel = kernels.percentile_ratio(upper, lower, rule)
     plan = plans.sorted_by_y(variable, name, kernel)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def lorenz(
     survey: Survey,
     variable: str,
@@ -188,7 +198,7 @@ def lorenz(
     p: Sequence[float] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
     rule: QuantileRule = "convey",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -199,10 +209,11 @@ def lorenz(
         plans.sorted_by_y(variable, f"lorenz[{x:g}]", kernels.income_share(0.0, float(x), rule))
         for x in p
     ]
-    sample = sample_for(survey, each[0], by, level, variance, replicates, seed)
+    sample = sample_for(survey, each[0], by, unit, variance, replicates, seed)
     return run_plans(sample, each)
 
 
+@renamed_keywords(level="unit")
 def quantile_shares(
     survey: Survey,
     variable: str,
@@ -210,7 +221,7 @@ def quantile_shares(
     groups: int = 5,
     rule: QuantileRule = "convey",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -228,17 +239,18 @@ def quantile_shares(
         )
         for j in range(1, groups + 1)
     ]
-    sample = sample_for(survey, each[0], by, level, variance, replicates, seed)
+    sample = sample_for(survey, each[0], by, unit, variance, replicates, seed)
     return run_plans(sample, each)
 
 
+@renamed_keywords(level="unit")
 def concentration(
     survey: Survey,
     variable: str,
     *,
     rank_by: str,
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -247,4 +259,4 @@ def concentration(
     ``2 cov(y, F(x)) / mean(y)`` with mid-point ranks (equal to the Eurostat Gini
     when ``variable`` is ``rank_by`` and there are no ties)."""
     plan = plans.concentration(variable, rank_by=rank_by)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])

@@ -9,7 +9,7 @@ indicator weights ``w_j`` (summing to 1) and cut-off ``k``:
 - censored score ``c_i(k) = c_i 1(poor)``, censored deprivations
   ``g_ij = d_ij 1(poor)``.
 
-Aggregation over persons (or households, ``level="household"``) with
+Aggregation over persons (or households, ``unit="household"``) with
 weights ``v``:
 
 - ``H = sum v 1(poor) / N``                       (mean: linearized as a mean)
@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, Location
 from insaf.measures._engine import Statistic, run
 from insaf.measures._kernels.linear import label_groups, mean_of, part_of, ratio_of, share_of
@@ -171,12 +172,13 @@ def _derived(survey: Survey, spec: MPISpec, household: str | None, level: Level)
     return with_columns(survey, Level.HOUSEHOLD, joined.drop(key))
 
 
+@renamed_keywords(level="unit")
 def mpi(
     survey: Survey,
     spec: str | Path | MPISpec = "global",
     *,
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     household: str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
@@ -190,10 +192,10 @@ def mpi(
     ``mpi.censored[j]``, ``mpi.contribution[j]``; with ``by=``, then for each
     group ``mpi.population_share`` and ``mpi.contribution_of_group`` (its share
     of the whole population's ``M0``; the groups' contributions sum to 1).
-    ``level="household"`` counts households instead of persons.
+    ``unit="household"`` counts households instead of persons.
     """
     spec = load_mpi_spec(spec)
-    unit = Level(level) if level is not None else survey.default_level
+    unit = Level(unit) if unit is not None else survey.default_level
     derived = _derived(survey, spec, household, unit)
     by_cols = [by] if isinstance(by, str) else list(by or [])
     roles = ["poor", "c"] + [f"{p}_{ind.name}" for ind in spec.indicators for p in ("d", "g", "wg")]

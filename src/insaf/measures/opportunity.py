@@ -34,6 +34,7 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, InsafError
 from insaf.measures._engine import Cols, Kernel, KernelOut, Statistic, run
 from insaf.measures._sample import prepare, with_columns
@@ -243,6 +244,7 @@ def _estimate(
     return run(sample, stats)
 
 
+@renamed_keywords(level="unit")
 def hoi(
     survey: Survey,
     variable: str,
@@ -251,7 +253,7 @@ def hoi(
     categorical: Sequence[str] = (),
     among: str | None = None,
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -271,7 +273,7 @@ def hoi(
         categorical,
         among,
         by,
-        level,
+        unit,
         variance,
         replicates,
         seed,
@@ -279,6 +281,7 @@ def hoi(
     )
 
 
+@renamed_keywords(level="unit")
 def access_model(
     survey: Survey,
     variable: str,
@@ -287,7 +290,7 @@ def access_model(
     categorical: Sequence[str] = (),
     among: str | None = None,
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -301,7 +304,7 @@ def access_model(
         categorical,
         among,
         by,
-        level,
+        unit,
         variance,
         replicates,
         seed,

@@ -14,6 +14,7 @@ convey's. Gaps ``(t - y)/t`` are zero at the line, so only headcounts differ.
 
 from __future__ import annotations
 
+from insaf._renamed import renamed_keywords
 from insaf.measures._kernels import plans
 from insaf.measures._kernels.plan import run_plans, sample_for
 from insaf.measures.estimate import Estimates
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 
+@renamed_keywords(level="unit")
 def fgt(
     survey: Survey,
     variable: str,
@@ -52,7 +54,7 @@ def fgt(
     below: Below = "<",
     rule: QuantileRule = "convey",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -65,9 +67,10 @@ def fgt(
     otherwise. Income may be zero or negative (gaps above 1 are kept as they are).
     """
     plan = plans.fgt(variable, line=line, alpha=alpha, below=below, rule=rule)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def watts(
     survey: Survey,
     variable: str,
@@ -77,7 +80,7 @@ def watts(
     nonpositive: NonPositive = "error",
     rule: QuantileRule = "convey",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -88,9 +91,10 @@ def watts(
     count, unless ``nonpositive="exclude"`` leaves them out of every domain.
     """
     plan = plans.watts(variable, line=line, below=below, nonpositive=nonpositive, rule=rule)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def sen(
     survey: Survey,
     variable: str,
@@ -99,7 +103,7 @@ def sen(
     below: Below = "<",
     rule: QuantileRule = "convey",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -113,9 +117,10 @@ def sen(
     ``dN_p/dt = N f(t)`` (see ``docs/methods/poverty.md``).
     """
     plan = plans.sen(variable, line=line, below=below, rule=rule)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def poverty_gap_total(
     survey: Survey,
     variable: str,
@@ -124,7 +129,7 @@ def poverty_gap_total(
     below: Below = "<",
     rule: QuantileRule = "convey",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -132,9 +137,10 @@ def poverty_gap_total(
     """Poverty gap in money: ``sum w (t - y) 1(poor)``, the cost of closing every gap
     with perfect targeting (a total, in the currency of ``variable`` per period)."""
     plan = plans.poverty_gap_total(variable, line=line, below=below, rule=rule)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def arpt(
     survey: Survey,
     variable: str,
@@ -143,7 +149,7 @@ def arpt(
     of: RelativeOf = "median",
     rule: QuantileRule = "convey",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -154,9 +160,10 @@ def arpt(
     rate ``arpr`` instead uses the whole population's threshold in every domain.
     """
     plan = plans.arpt(variable, share=share, of=of, rule=rule)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def arpr(
     survey: Survey,
     variable: str,
@@ -166,7 +173,7 @@ def arpr(
     below: Below = "<",
     rule: QuantileRule = "convey",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -175,9 +182,10 @@ def arpr(
     whole population. ``z = 1_D (1(poor) - ARPR)/N_D + f_D(t) z_t`` (convey
     ``svyarpr``, with ``below="<="``; laeken uses ``"<"``, the default)."""
     plan = plans.arpr(variable, share=share, of=of, below=below, rule=rule)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
 
 
+@renamed_keywords(level="unit")
 def rmpg(
     survey: Survey,
     variable: str,
@@ -186,7 +194,7 @@ def rmpg(
     below: Below = "<",
     rule: QuantileRule = "convey",
     by: By = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -194,4 +202,4 @@ def rmpg(
     """Relative median poverty gap ``(t - median of the poor)/t`` with ``t`` the whole
     population's ``share * median``; linearized as convey ``svyrmpg``/``svypoormed``."""
     plan = plans.rmpg(variable, share=share, below=below, rule=rule)
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])

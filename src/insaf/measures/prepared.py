@@ -1,6 +1,6 @@
 """Many estimates from one survey: the data read, checked and coded once.
 
-    prepared = prepare(survey, ["income_pc", "line_pc"], level="person")
+    prepared = prepare(survey, ["income_pc", "line_pc"], unit="person")
     headcount, gini = prepared.estimate(
         [
             Measure(name="fgt0", variable="income_pc", line="line_pc"),
@@ -23,11 +23,14 @@ replicates pair with any other estimate of the same survey and design
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError, Location
 from insaf.measures import _kept, _sample
 from insaf.measures._engine import run
@@ -94,19 +97,19 @@ class Prepared:
     order once a measure has needed it).
     """
 
-    __slots__ = ("_base", "_columns", "_level", "_orders", "_replication", "_survey")
+    __slots__ = ("_base", "_columns", "_orders", "_replication", "_survey", "_unit")
 
     def __init__(
         self,
         *,
         survey: Survey,
-        level: Level,
+        unit: Level,
         columns: Mapping[str, FloatArray],
         base: _kept.Base,
         replication: _kept.Replication,
     ) -> None:
         self._survey = survey
-        self._level = level
+        self._unit = unit
         self._columns = dict(columns)
         self._base = base
         self._replication = replication
@@ -117,8 +120,18 @@ class Prepared:
         return self._survey
 
     @property
-    def level(self) -> Level:
-        return self._level
+    def unit(self) -> Level:
+        """The unit of analysis: what a row is (person or household)."""
+        return self._unit
+
+    def __getattr__(self, name: str) -> Any:
+        # ``level``, the unit's old name (docs/glossary.md), for one release.
+        if name == "level":
+            warnings.warn(
+                "Prepared.level is deprecated; use Prepared.unit", DeprecationWarning, stacklevel=2
+            )
+            return self._unit
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -136,7 +149,7 @@ class Prepared:
 
     def __repr__(self) -> str:
         return (
-            f"<Prepared {self.n} {self._level.value} rows; variables "
+            f"<Prepared {self.n} {self._unit.value} rows; variables "
             f"{', '.join(self._columns)}; {self.method}>"
         )
 
@@ -155,7 +168,7 @@ class Prepared:
         """Each measure in each domain of ``by``: one ``Estimates`` per measure, in order.
 
         Each is what the measure's function gives on the same survey (for
-        example ``fgt(survey, variable, line=..., by=by, level=..., variance=...)``).
+        example ``fgt(survey, variable, line=..., by=by, unit=..., variance=...)``).
         """
         if isinstance(measures, Measure):
             raise InsafError("estimate takes a list of measures: estimate([measure], by=...)")
@@ -168,7 +181,7 @@ class Prepared:
                     f"{m.name}: {', '.join(repr(c) for c in missing)} not prepared; "
                     f"prepared: {', '.join(self._columns)}"
                 )
-        found = _kept.domains(self._survey, self._level, by_cols)
+        found = _kept.domains(self._survey, self._unit, by_cols)
         together: dict[Hashable, list[int]] = {}
         for i, plan in enumerate(plans):
             together.setdefault(plan.together, []).append(i)
@@ -258,11 +271,12 @@ class _Shared:
         self.columns: dict[tuple[tuple[str | None, str | None], str], FloatArray] = {}
 
 
+@renamed_keywords(level="unit")
 def prepare(
     survey: Survey,
     variables: str | Sequence[str],
     *,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -275,14 +289,14 @@ def prepare(
     missing or non-numeric value is an error here, as in every measure.
     """
     names = [variables] if isinstance(variables, str) else list(dict.fromkeys(variables))
-    unit = _kept.unit_level(survey, level)
-    frame = survey.frame(names, unit=unit)
+    chosen = _kept.unit_level(survey, unit)
+    frame = survey.frame(names, unit=chosen)
     columns = {
         name: _kept.numeric(frame, name, Location(file=survey.path, column=name), "variable")
         for name in names
     }
     for array in columns.values():
         array.flags.writeable = False
-    base = _kept.base(survey, unit)
-    replication = _kept.replication(survey, unit, base, variance, replicates, seed)
-    return Prepared(survey=survey, level=unit, columns=columns, base=base, replication=replication)
+    base = _kept.base(survey, chosen)
+    replication = _kept.replication(survey, chosen, base, variance, replicates, seed)
+    return Prepared(survey=survey, unit=chosen, columns=columns, base=base, replication=replication)

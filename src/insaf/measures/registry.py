@@ -26,6 +26,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
+from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError
 from insaf.i18n import translated
 from insaf.measures import basic, inequality, opportunity, poverty
@@ -91,7 +92,7 @@ class MeasureOptions:
 
 
 OPTIONS: frozenset[str] = frozenset(f.name for f in fields(MeasureOptions))
-_COMMON = frozenset({"survey", "variable", "by", "level", "variance", "replicates", "seed"})
+_COMMON = frozenset({"survey", "variable", "by", "unit", "variance", "replicates", "seed"})
 _LINE = frozenset({"line", "relative", "of"})
 _WHAT = {
     "p": "a probability in (0, 1)",
@@ -312,6 +313,7 @@ def spec_of(name: str, known: Sequence[str] = MEASURES) -> MeasureSpec:
     return found
 
 
+@renamed_keywords(level="unit")
 def compute(
     survey: Survey,
     measure: str,
@@ -319,7 +321,7 @@ def compute(
     *,
     options: MeasureOptions | None = None,
     by: str | Sequence[str] | None = None,
-    level: Level | str | None = None,
+    unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
@@ -328,7 +330,7 @@ def compute(
     spec = spec_of(measure)
     common: dict[str, Any] = {
         "by": by,
-        "level": level,
+        "unit": unit,
         "variance": variance,
         "replicates": replicates,
         "seed": seed,

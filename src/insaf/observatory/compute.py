@@ -205,7 +205,7 @@ def compute_indicator(
     scope = SCOPE + indicator.code if comp.population else None
     variable = VALUE + indicator.code if comp.population else comp.variable
     measure = _measure(comp, variable)
-    prepared = prepare(survey, measure.columns, level=comp.unit)
+    prepared = prepare(survey, measure.columns, unit=comp.unit)
     out: list[Observation] = []
     for breakdown in breakdowns if breakdowns is not None else indicator.breakdowns:
         by = [*([scope] if scope else []), *(DIM_PREFIX + d for d in breakdown)]

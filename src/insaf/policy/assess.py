@@ -65,7 +65,7 @@ class _Assessor:
         opts = sim.scenario.options
         self.opts = opts
         self.common: dict[str, Any] = {
-            "level": "household",
+            "unit": "household",
             "variance": opts.variance,
             "replicates": opts.replicates,
             "seed": opts.seed,

@@ -102,7 +102,7 @@ class LinearEstimator:
     def _slow(self, kind: str, column: str, denominator: str | None, by: str | None) -> Estimates:
         options: dict[str, Any] = {
             "by": by,
-            "level": "household",
+            "unit": "household",
             "variance": self.variance,
             "replicates": self.replicates,
             "seed": self.seed,
