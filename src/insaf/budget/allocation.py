@@ -148,8 +148,8 @@ def allocation_equity(
     }
     people = people_survey(data, columns)
     estimator = LinearEstimator(people)
-    counts = _by_label(total(people, "_need", by="_gov", level="household"))
-    residents = _by_label(total(people, "_one", by="_gov", level="household"))
+    counts = _by_label(total(people, "_need", by="_gov", unit="household"))
+    residents = _by_label(total(people, "_one", by="_gov", unit="household"))
     shares = group_shares(people, estimator, in_need, codes, labels)
     overall = float(sum(spending.values()))
     rows: list[Row] = []
