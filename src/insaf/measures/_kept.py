@@ -25,6 +25,7 @@ from insaf.measures.variance import (
     CalibrationArrays,
     DesignArrays,
     FloatArray,
+    IntArray,
     ReplicateSpec,
     bootstrap_factors,
     jackknife_factors,
@@ -34,6 +35,7 @@ from insaf.survey.calibration import (
     CalibrationError,
     calibration_factors,
     calibration_model,
+    cell_factors,
     design_weights,
 )
 from insaf.survey.design import ReplicateMethod, Replicates
@@ -250,13 +252,22 @@ def _calibration(
 class Replication:
     """The variance method and, for replicate methods, PSU factors ``(P, R)`` or
     unit replicate weights ``(n, R)`` (table order), how they combine, and a key
-    that says which replicates they are (estimates pair only on the same key)."""
+    that says which replicates they are (estimates pair only on the same key).
+
+    Created replicates of calibrated weights keep, instead of ``n x R``
+    weights, each unit's weight before calibration (``base_w``) and
+    calibration cell (``cell``), and each replicate's calibration factor per
+    cell (``cell_factors``, ``(C, R)``): replicate ``r``'s weight is
+    ``base_w * factors[psu, r] * cell_factors[cell, r]``."""
 
     method: str
     factors: FloatArray | None = None
     unit_replicates: FloatArray | None = None
     spec: ReplicateSpec | None = None
     key: str = ""
+    cell: IntArray | None = None
+    cell_factors: FloatArray | None = None
+    base_w: FloatArray | None = None
 
 
 def replication(
@@ -314,26 +325,54 @@ def _recalibrated(survey: Survey, level: Level, made: Replication | None) -> Rep
     at = _design_level(survey)
     top = base(survey, at)
     w0 = design_weights(survey, cal.base_weight)
+    model = calibration_model(survey, cal)
+    n_cells = model.x.shape[0]
+    columns: tuple[str, ...] = ()
     if made is not None:
         assert made.factors is not None and made.spec is not None
-        reps = w0[:, None] * made.factors[top.design.psu, :]
-        spec, key = made.spec, made.key
+        factors, spec, key = made.factors, made.spec, made.key
+        n_rep = factors.shape[1]
+        # replicate weights are w0 * f[psu]: their cell sums for every replicate at
+        # once from the (PSU, cell) sums of w0
+        pair = top.design.psu * n_cells + model.cell
+        by_pair = np.bincount(pair, weights=w0, minlength=top.design.n_psus * n_cells)
+        cell_sums = by_pair.reshape(top.design.n_psus, n_cells).T @ factors
     else:
         supplied = survey.design.replicates
         assert supplied is not None
-        reps = np.column_stack([design_weights(survey, c) for c in supplied.columns])
         spec, key = _supplied_spec(supplied), top.design.key + "|" + ",".join(supplied.columns)
-    model = calibration_model(survey, cal)
-    out = np.empty_like(reps)
-    for r in range(reps.shape[1]):  # each replicate is one calibration
+        columns = supplied.columns
+        n_rep = len(columns)
+    if made is not None:
+        g = np.empty((n_cells, n_rep))
+        for r in range(n_rep):  # each replicate is one calibration, on the cells
+            try:
+                g[:, r] = cell_factors(model, cell_sums[:, r], cal)
+            except CalibrationError as exc:
+                raise CalibrationError(f"replicate {r + 1}: {exc}") from None
+        to_level = survey.household_index() if at is not level else None
+        cell = model.cell if to_level is None else model.cell[to_level]
+        base_w = w0 if to_level is None else w0[to_level]
+        return Replication(
+            method=made.method,
+            factors=made.factors,
+            spec=spec,
+            key=key + "|calibrated",
+            cell=_read_only(cell),
+            cell_factors=_read_only(g),
+            base_w=_read_only(base_w),
+        )
+    out = np.empty((w0.shape[0], n_rep), order="F")
+    for r in range(n_rep):  # each replicate is one calibration
+        weights = design_weights(survey, columns[r])
         try:
-            out[:, r] = reps[:, r] * calibration_factors(model, reps[:, r], cal)
+            out[:, r] = weights * calibration_factors(model, weights, cal)
         except CalibrationError as exc:
             raise CalibrationError(f"replicate {r + 1}: {exc}") from None
     if at is not level:
         out = out[survey.household_index()]
     return Replication(
-        method=made.method if made is not None else "replicates",
+        method="replicates",
         unit_replicates=_read_only(out),
         spec=spec,
         key=key + "|calibrated",

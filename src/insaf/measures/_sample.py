@@ -86,6 +86,9 @@ class Sample:
     spec: ReplicateSpec | None = None
     replicate_key: str = ""
     calibration: CalibrationArrays | None = None
+    cell: IntArray | None = None
+    cell_factors: FloatArray | None = None
+    base_w: FloatArray | None = None
 
     @property
     def n_domains(self) -> int:
@@ -123,6 +126,12 @@ class Sample:
 
     def replicate_weights(self, r: int) -> FloatArray:
         """Weights of every row in replicate ``r``."""
+        if self.cell_factors is not None:
+            assert self.factors is not None and self.base_w is not None and self.cell is not None
+            recalibrated: FloatArray = (
+                self.base_w * self.factors[self.psu, r] * self.cell_factors[self.cell, r]
+            )
+            return recalibrated
         if self.factors is not None:
             weights: FloatArray = self.w * self.factors[self.psu, r]
             return weights
@@ -243,6 +252,8 @@ class Arrangement:
     w: FloatArray
     psu: IntArray
     unit_replicates: FloatArray | None
+    cell: IntArray | None = None
+    base_w: FloatArray | None = None
 
 
 def arrangement(
@@ -281,6 +292,8 @@ def arrangement(
         w=np.ascontiguousarray(w_sorted),
         psu=np.ascontiguousarray(base.design.psu[by_domain]),
         unit_replicates=None if unit_reps is None else np.ascontiguousarray(unit_reps[by_domain]),
+        cell=None if replication.cell is None else replication.cell[by_domain],
+        base_w=None if replication.base_w is None else replication.base_w[by_domain],
     )
 
 
@@ -311,6 +324,9 @@ def sample(
         spec=replication.spec,
         replicate_key=replication.key,
         calibration=base.calibration,
+        cell=arranged.cell,
+        cell_factors=replication.cell_factors,
+        base_w=arranged.base_w,
     )
 
 

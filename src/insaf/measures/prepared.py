@@ -234,7 +234,13 @@ class Prepared:
                 order=order,
                 where=Location(file=self._survey.path),
             )
-            for array in (arranged.w, arranged.psu, arranged.unit_replicates):
+            for array in (
+                arranged.w,
+                arranged.psu,
+                arranged.unit_replicates,
+                arranged.cell,
+                arranged.base_w,
+            ):
                 if array is not None:
                     array.flags.writeable = False
             shared.arranged[key] = arranged

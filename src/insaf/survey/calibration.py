@@ -40,6 +40,7 @@ __all__ = [
     "calibrate",
     "calibration_factors",
     "calibration_model",
+    "cell_factors",
     "poststratify",
     "rake",
     "uncalibrated",
@@ -92,95 +93,144 @@ def _unit(survey: Survey, unit: Unit | str | None) -> Unit:
 
 
 def calibration_model(survey: Survey, calibration: Calibration) -> CalibrationModel:
-    """The calibration matrix of ``survey``'s design table for ``calibration``.
+    """The calibration matrix of ``survey``'s design table for ``calibration``
+    (computed once per survey).
 
     Errors name the variable and category: a missing value, a category in the
     data without a population total, a total without a unit in the sample,
     margins whose totals disagree.
     """
+    return survey.cached(
+        ("insaf.survey.calibration", calibration), lambda: _model(survey, calibration)
+    )
+
+
+def _model(survey: Survey, calibration: Calibration) -> CalibrationModel:
     unit = _unit(survey, calibration.unit)
     frame = survey.frame(list(calibration.variables), unit=unit)
     integrated = unit is Unit.PERSON and survey.households is not None
-    columns: list[FloatArray] = []
+    codes_of = [_margin_codes(survey, frame, v, cats) for v, cats in calibration.margins]
+    _same_population(survey, calibration)
     names: list[str] = []
     targets: list[float] = []
-    codes_of: list[IntArray] = []
-    margin_sum: float | None = None
     for i, (variable, categories) in enumerate(calibration.margins):
-        where = Location(file=survey.path, column=variable)
-        series = frame.get_column(variable)
-        if series.null_count():
-            raise DataError(
-                f"calibration variable {variable!r} has {series.null_count()} missing value(s)",
-                where,
-            )
-        text = series.cast(pl.String).to_numpy().astype(str)
-        known = [label for label, _ in categories]
-        found = np.unique(text)
-        unknown = sorted(set(found.tolist()) - set(known))
-        if unknown:
-            raise DataError(
-                f"calibration variable {variable!r}: categor(ies) {', '.join(map(repr, unknown))} "
-                f"occur in the data but have no population total (totals given for "
-                f"{', '.join(map(repr, known))})",
-                where,
-            )
-        absent = [label for label, total in categories if total != 0 and label not in found]
-        if absent:
-            raise CalibrationError(
-                f"calibration variable {variable!r}: category {absent[0]!r} has a population "
-                "total but no unit in the sample; that total cannot be reached",
-                where,
-            )
-        total = float(sum(t for _, t in categories))
-        if margin_sum is not None and not np.isclose(total, margin_sum, rtol=1e-9, atol=0.0):
-            raise CalibrationError(
-                f"calibration variable {variable!r}: its totals sum to {total:g}, but the "
-                f"first margin's sum to {margin_sum:g}; the margins must describe one population",
-                where,
-            )
-        margin_sum = total if margin_sum is None else margin_sum
-        position = {label: j for j, label in enumerate(known)}
-        codes = np.array([position[t] for t in found.tolist()], dtype=np.int64)[
-            np.searchsorted(found, text)
-        ]
-        codes_of.append(codes)
         for j, (label, target) in enumerate(categories):
             if i > 0 and j == 0:
                 continue  # implied by the first margin: keeps the matrix of full rank
-            columns.append((codes == j).astype(np.float64))
             names.append(f"{variable}={label}")
             targets.append(float(target))
-    for variable, target in calibration.totals:
-        where = Location(file=survey.path, column=variable)
-        series = frame.get_column(variable)
-        if not series.dtype.is_numeric():
-            raise DataError(f"calibration variable {variable!r} is not numeric", where)
-        values = series.cast(pl.Float64).to_numpy()
-        if series.null_count() or np.isnan(values).any():
-            missing = series.null_count() + int(np.isnan(values).sum()) - series.null_count()
-            raise DataError(
-                f"calibration variable {variable!r} has {missing} missing value(s)", where
-            )
-        columns.append(values.astype(np.float64))
-        names.append(variable)
-        targets.append(float(target))
-    if not columns:
+    numeric = [_numeric(survey, frame, v) for v, _ in calibration.totals]
+    names += [v for v, _ in calibration.totals]
+    targets += [float(t) for _, t in calibration.totals]
+    if not names:
         raise DesignError("a calibration needs at least one margin or total")
-    x_units = np.column_stack(columns)
-    if integrated:
-        index = survey.household_index()
-        n_h = survey.households.height if survey.households is not None else 0
-        x_units = np.column_stack([np.bincount(index, weights=c, minlength=n_h) for c in x_units.T])
-        codes_of = []  # categories are counts per household, not one category each
-    cells, cell = np.unique(x_units, axis=0, return_inverse=True)
+    sizes = [len(cats) for _, cats in calibration.margins]
+    if not numeric and not integrated:
+        cell, cell_codes = _cells(codes_of, sizes)
+        x = _indicators(cell_codes, sizes)
+    else:
+        x_units = np.column_stack([*_indicators(codes_of, sizes).T, *numeric])
+        if integrated:
+            index = survey.household_index()
+            n_h = survey.households.height if survey.households is not None else 0
+            x_units = np.column_stack(
+                [np.bincount(index, weights=c, minlength=n_h) for c in x_units.T]
+            )
+            codes_of = []  # categories are counts per household, not one category each
+        x, inverse = np.unique(x_units, axis=0, return_inverse=True)
+        cell = inverse.reshape(-1).astype(np.int64)
     return CalibrationModel(
-        cell=cell.reshape(-1).astype(np.int64),
-        x=np.ascontiguousarray(cells, dtype=np.float64),
+        cell=cell,
+        x=np.ascontiguousarray(x, dtype=np.float64),
         targets=np.asarray(targets, dtype=np.float64),
         names=tuple(names),
         margins=tuple(codes_of),
     )
+
+
+def _margin_codes(
+    survey: Survey, frame: pl.DataFrame, variable: str, categories: tuple[tuple[str, float], ...]
+) -> IntArray:
+    """Each unit's category of ``variable`` as the position of its label in ``categories``."""
+    where = Location(file=survey.path, column=variable)
+    series = frame.get_column(variable)
+    if series.null_count():
+        raise DataError(
+            f"calibration variable {variable!r} has {series.null_count()} missing value(s)", where
+        )
+    known = [label for label, _ in categories]
+    text = series.cast(pl.String)
+    coded = text.replace_strict(known, list(range(len(known))), default=None, return_dtype=pl.Int64)
+    if coded.null_count():
+        unknown = text.filter(coded.is_null()).unique().sort().to_list()
+        raise DataError(
+            f"calibration variable {variable!r}: categor(ies) {', '.join(map(repr, unknown))} "
+            f"occur in the data but have no population total (totals given for "
+            f"{', '.join(map(repr, known))})",
+            where,
+        )
+    codes = coded.to_numpy().astype(np.int64)
+    seen = np.bincount(codes, minlength=len(known)) > 0
+    absent = [label for (label, total), s in zip(categories, seen, strict=True) if total and not s]
+    if absent:
+        raise CalibrationError(
+            f"calibration variable {variable!r}: category {absent[0]!r} has a population "
+            "total but no unit in the sample; that total cannot be reached",
+            where,
+        )
+    return codes
+
+
+def _same_population(survey: Survey, calibration: Calibration) -> None:
+    """Every margin's totals sum to the same population."""
+    first: float | None = None
+    for variable, categories in calibration.margins:
+        total = float(sum(t for _, t in categories))
+        if first is not None and not np.isclose(total, first, rtol=1e-9, atol=0.0):
+            raise CalibrationError(
+                f"calibration variable {variable!r}: its totals sum to {total:g}, but the "
+                f"first margin's sum to {first:g}; the margins must describe one population",
+                Location(file=survey.path, column=variable),
+            )
+        first = total if first is None else first
+
+
+def _numeric(survey: Survey, frame: pl.DataFrame, variable: str) -> FloatArray:
+    where = Location(file=survey.path, column=variable)
+    series = frame.get_column(variable)
+    if not series.dtype.is_numeric():
+        raise DataError(f"calibration variable {variable!r} is not numeric", where)
+    values = series.cast(pl.Float64).to_numpy()
+    missing = int(np.isnan(values).sum()) if series.null_count() == 0 else series.null_count()
+    if missing:
+        raise DataError(f"calibration variable {variable!r} has {missing} missing value(s)", where)
+    return np.asarray(values, dtype=np.float64)
+
+
+def _cells(codes_of: list[IntArray], sizes: list[int]) -> tuple[IntArray, list[IntArray]]:
+    """Each unit's cell (combination of categories, numbered in order) and each
+    cell's category codes; in one pass over the units (no sort)."""
+    combined = np.zeros(codes_of[0].shape[0], dtype=np.int64)
+    for codes, size in zip(codes_of, sizes, strict=True):
+        combined = combined * size + codes
+    present = np.zeros(int(np.prod(sizes)), dtype=bool)
+    present[combined] = True
+    rank = np.cumsum(present, dtype=np.int64) - 1
+    found = np.flatnonzero(present)
+    cell_codes = []
+    for size in reversed(sizes):
+        cell_codes.append(found % size)
+        found = found // size
+    return rank[combined], cell_codes[::-1]
+
+
+def _indicators(codes_of: list[IntArray], sizes: list[int]) -> FloatArray:
+    """Indicator columns of every category, the first of each later margin left out."""
+    columns = []
+    for i, (codes, size) in enumerate(zip(codes_of, sizes, strict=True)):
+        columns += [(codes == j).astype(np.float64) for j in range(1 if i else 0, size)]
+    n = codes_of[0].shape[0] if codes_of else 0
+    return np.column_stack(columns) if columns else np.zeros((n, 0))
 
 
 # -- distances (R's calfun objects: F(u) = g - 1 and its derivative) ----------------------
@@ -204,25 +254,30 @@ def _f(distance: Distance, u: FloatArray, low: float, high: float) -> tuple[Floa
 def calibration_factors(
     model: CalibrationModel, base: FloatArray, calibration: Calibration
 ) -> FloatArray:
-    """Factors ``g`` (one per unit) that calibrate the weights ``base`` (one per unit).
+    """Factors ``g`` (one per unit) that calibrate the weights ``base`` (one per unit)."""
+    return cell_factors(model, model.cell_weights(base), calibration)[model.cell]
+
+
+def cell_factors(
+    model: CalibrationModel, cell_weights: FloatArray, calibration: Calibration
+) -> FloatArray:
+    """Factors ``g`` (one per cell) for weights whose sum in each cell is ``cell_weights``.
 
     Linear without bounds has a closed form; other distances follow R's
     ``grake``: Newton steps on the Lagrange multipliers until every total is
     within ``epsilon`` (relative to ``1 + |total|``), else ``CalibrationError``.
     Trimming (``calibration.trim``) clips ``g`` and spreads what was cut over
-    the untrimmed units in proportion to their weights, as R does.
+    the untrimmed units in proportion to their weights, once, as R does.
     """
-    cw = model.cell_weights(base)
-    g_cell = _solve(model, cw, calibration)
-    g = g_cell[model.cell]
+    g = _solve(model, cell_weights, calibration)
     if calibration.trim is not None:
         low, high = calibration.trim
         clipped = np.clip(g, low, high)
-        outside = (g < low) | (g > high)
+        outside = ((g < low) | (g > high)) & (cell_weights > 0)
         if np.any(outside):
-            cut = float(np.sum((g - clipped) * base))
+            cut = float(np.sum((g - clipped) * cell_weights))
             inside = ~outside
-            clipped[inside] += cut / float(base[inside].sum())
+            clipped[inside] += cut / float(cell_weights[inside].sum())
             g = clipped
     return g
 
