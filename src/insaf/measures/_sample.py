@@ -124,13 +124,19 @@ class Sample:
         totals = np.bincount(codes, weights=wz, minlength=self.design.n_totals)
         return totals.astype(np.float64)
 
+    @cached_property
+    def _psu_cell(self) -> IntArray:
+        """Each row's (PSU, calibration cell) pair, numbered ``psu * C + cell``."""
+        assert self.cell is not None and self.cell_factors is not None
+        pair: IntArray = self.psu * np.int64(self.cell_factors.shape[0]) + self.cell
+        return pair
+
     def replicate_weights(self, r: int) -> FloatArray:
         """Weights of every row in replicate ``r``."""
         if self.cell_factors is not None:
-            assert self.factors is not None and self.base_w is not None and self.cell is not None
-            recalibrated: FloatArray = (
-                self.base_w * self.factors[self.psu, r] * self.cell_factors[self.cell, r]
-            )
+            assert self.factors is not None and self.base_w is not None
+            factors = np.outer(self.factors[:, r], self.cell_factors[:, r]).reshape(-1)
+            recalibrated: FloatArray = self.base_w * factors[self._psu_cell]
             return recalibrated
         if self.factors is not None:
             weights: FloatArray = self.w * self.factors[self.psu, r]
