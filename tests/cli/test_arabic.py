@@ -69,6 +69,21 @@ def test_inspect_and_validate_in_arabic() -> None:
     assert "الأخطاء: 4، التحذيرات: 1" in bad.stdout
 
 
+def test_the_design_line_in_arabic() -> None:
+    """inspect's design line: Arabic words around the survey's own column names."""
+    arabic = runner.invoke(app, ["inspect", str(CORPUS / "valid"), "--lang", "ar"], env=ENGLISH)
+    words = " ".join(arabic.stdout.split())  # the line wraps at 80 columns
+    assert (
+        "تصميم المسح: الوزن weight؛ الطبقات stratum؛ وحدات المعاينة الأولية psu؛ "
+        "الطبقات ذات وحدة معاينة أولية واحدة: متمركزة حول المتوسط العام"
+    ) in words
+    assert "single-PSU" not in words and "strata" not in words
+    english = runner.invoke(app, ["inspect", str(CORPUS / "valid")], env=ENGLISH)
+    assert "Design: weight weight; strata stratum; PSU psu; single-PSU strata: adjust" in (
+        " ".join(english.stdout.split())
+    )
+
+
 def test_errors_in_arabic_keep_the_place() -> None:
     """The prefix is translated; the library's message keeps its file and line."""
     result = runner.invoke(app, ["inspect", str(CORPUS / "ragged_line"), "--lang", "ar"],
@@ -87,3 +102,39 @@ def test_start_up_imports_no_django() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_every_part_of_the_design_line_in_arabic() -> None:
+    from insaf.cli.i18n import set_language
+    from insaf.cli.survey import design_line
+    from insaf.survey.design import (
+        Calibration,
+        Design,
+        LonelyPSU,
+        ReplicateMethod,
+        Replicates,
+    )
+
+    design = Design(
+        weight="w",
+        psu="cluster",
+        fpc="n_psu",
+        ssu="dwelling",
+        lonely_psu=LonelyPSU.CERTAINTY,
+        replicates=Replicates(columns=("r1", "r2"), method=ReplicateMethod.JK1),
+        calibration=Calibration(
+            base_weight="w0", margins=(("sex", (("1", 10.0), ("2", 12.0))),), variance="rake"
+        ),
+    )
+    set_language("ar")
+    try:
+        line = design_line(design)
+    finally:
+        set_language(None)
+    assert line == (
+        "الوزن w؛ دون طبقات؛ وحدات المعاينة الأولية cluster؛ تصحيح المجتمع المحدود n_psu؛ "
+        "وحدات المعاينة الثانوية dwelling (دون تصحيح المجتمع المحدود للمرحلة الثانية)؛ "
+        "2 من أوزان التكرار (jk1)؛ الطبقات ذات وحدة معاينة أولية واحدة: مسحوبة باحتمال واحد؛ "
+        "مُعايَرة بالتكييف التناسبي التكراري من w0 إلى مجاميع sex (الأفراد)"
+    )
+    assert design_line(design) == design.describe()  # English: the library's line

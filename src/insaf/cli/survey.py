@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from insaf.cli.app import app, console, reports_errors
-from insaf.cli.i18n import _
+from insaf.cli.i18n import _, language
 from insaf.cli.options import (
     RENAMED_DESIGN_FLAGS,
     FormatOpt,
@@ -29,6 +29,7 @@ from insaf.cli.options import (
 )
 from insaf.cli.renamed import renamed
 from insaf.survey import Unit
+from insaf.survey.design import Design, LonelyPSU
 from insaf.survey.inspect import Inspection, inspect_survey
 from insaf.survey.validate import Severity, ValidationReport, validate
 
@@ -63,7 +64,7 @@ def inspect_command(
     elif format is OutputFormat.CSV:
         write_csv(_variable_rows(inspection), _VARIABLE_COLUMNS)
     else:
-        print_inspection(inspection)
+        print_inspection(inspection, survey.design)
     if not inspection.report.ok:
         raise typer.Exit(EXIT_INVALID)
 
@@ -142,7 +143,62 @@ def print_report(report: ValidationReport) -> None:
         console.print(_("No problems found."), style="green")
 
 
-def print_inspection(ins: Inspection) -> None:
+def design_line(design: Design) -> str:
+    """The design in one line, in the CLI's language (``Design.describe`` in English)."""
+    if language() == "en":
+        return design.describe()
+    parts = [_("weight {column}").format(column=design.weight)]
+    parts.append(
+        _("strata {column}").format(column=design.strata) if design.strata else _("no strata")
+    )
+    parts.append(_("PSU {column}").format(column=design.psu) if design.psu else _("PSU = unit"))
+    if design.fpc:
+        parts.append(_("fpc {column}").format(column=design.fpc))
+    if design.ssu:
+        stage = (
+            _("ultimate cluster")
+            if design.ultimate_cluster
+            else _("fpc2 {column}").format(column=design.fpc2)
+            if design.fpc2
+            else _("no fpc2")
+        )
+        parts.append(_("SSU {column} ({stage})").format(column=design.ssu, stage=stage))
+    if design.replicates is not None:
+        parts.append(
+            _("{count} replicate weights ({method})").format(
+                count=len(design.replicates.columns), method=design.replicates.method.value
+            )
+        )
+    parts.append(_("single-PSU strata: {rule}").format(rule=_(_LONELY[design.lonely_psu])))
+    calibration = design.calibration
+    if calibration is not None:
+        how = (
+            _("raked")
+            if calibration.variance == "rake"
+            else _("calibrated ({distance})").format(distance=calibration.distance.value)
+        )
+        parts.append(
+            _("{how} from {base} to totals of {variables} ({unit})").format(
+                how=how,
+                base=calibration.base_weight,
+                variables=_(", ").join(calibration.variables),
+                unit=_("persons") if calibration.unit == "person" else _("households"),
+            )
+        )
+    return _("; ").join(parts)
+
+
+_LONELY = {
+    LonelyPSU.FAIL: "no variance",
+    LonelyPSU.REMOVE: "left out of the variance",
+    LonelyPSU.ADJUST: "centred on the grand mean",
+    LonelyPSU.AVERAGE: "given the average variance",
+    LonelyPSU.CERTAINTY: "sampled with certainty",
+}
+"""What each rule for single-PSU strata does, as the Arabic line says it."""
+
+
+def print_inspection(ins: Inspection, design: Design | None = None) -> None:
     title = escape(ins.name or _("survey"))
     if ins.year is not None:
         title += f" ({ins.year})"
@@ -167,7 +223,8 @@ def print_inspection(ins: Inspection) -> None:
         d = ins.design
         low, high, mean = d.psus_per_stratum
         heading = _("Design")
-        console.print(f"[bold]{heading}[/]: {escape(d.description)}", highlight=False)
+        line = d.description if design is None else design_line(design)
+        console.print(f"[bold]{heading}[/]: {escape(line)}", highlight=False)
         console.print(
             _(
                 "{strata} strata, {psus} PSUs; PSUs per stratum min {low}, max {high}, mean {mean}"
