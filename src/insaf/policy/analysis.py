@@ -37,6 +37,7 @@ __all__ = [
     "build_analysis",
     "default_groups",
     "design_of_people",
+    "person_rows",
     "weighted_groups",
 ]
 
@@ -155,6 +156,36 @@ def build_analysis(sim: Simulation) -> Analysis:
     homes = Survey(households=table, design=design, path=data.survey.path)
     people = Survey(households=table, design=people_design, path=data.survey.path)
     return Analysis(frame=frame, people=people, homes=homes, reform_index=index, lines=lines)
+
+
+def person_rows(analysis: Analysis, columns: list[str]) -> Survey:
+    """One row per person: each household's row of ``columns`` repeated for each of
+    its members, with the household's weight (and replicate weights).
+
+    Statistics of persons are computed on person rows everywhere (``insaf
+    estimate``, the observatory, ``insaf simulate``): the Osier Gini of household
+    rows weighted by size differs from that of person rows by
+    ``sum_h (n_h^2 - n_h) w_h^2 y_h / (N Y)`` (docs/methods/inequality.md), so the
+    one population gives one number only on one kind of row.
+    """
+    people = analysis.people
+    design = people.design
+    frame = analysis.frame
+    members = frame.get_column("_members").to_numpy()
+    counts = np.rint(members).astype(np.int64)
+    if np.any(np.abs(members - counts) > 1e-9) or np.any(counts < 0):
+        raise DataError("household sizes must be whole numbers to give one row per person")
+    index = np.repeat(np.arange(frame.height), counts)
+    wanted = list(dict.fromkeys([*columns, *design.columns]))
+    per_person = [design.weight, *(design.replicates.columns if design.replicates else ())]
+    rows = frame.select(
+        [
+            (pl.col(c) / pl.col("_members")).alias(c) if c in per_person else pl.col(c)
+            for c in wanted
+        ]
+    )[index]
+    table = Table(name="persons", frame=rows)
+    return Survey(persons=table, design=design, path=people.path)
 
 
 DEFAULT_GROUPS = (

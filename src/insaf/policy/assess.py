@@ -25,7 +25,7 @@ from insaf import __version__
 from insaf.i18n import bilingual
 from insaf.measures import Estimate, combine, difference
 from insaf.measures.estimate import LinearBasis, ReplicateBasis
-from insaf.policy.analysis import Analysis, build_analysis, default_groups
+from insaf.policy.analysis import Analysis, build_analysis, default_groups, person_rows
 from insaf.policy.batch import Request, compute
 from insaf.policy.engine import Simulation, State
 from insaf.policy.fiscal_system import lines_per_person, system_columns, system_tables
@@ -105,13 +105,14 @@ class _Assessor:
         """
         if not self._stats:
             columns = ["w0", *(f"_r{r}_w" for r in self.a.reform_index.values())]
+            lines = [v for v in self.a.lines.values() if isinstance(v, str)]
             found = compute(
-                self.a.people,
+                person_rows(self.a, [*columns, *lines]),
                 [Request(c) for c in columns],
                 lines=self.a.lines,
                 below=self.opts.below,
                 gini=self.opts.gini,
-                options=self.common,
+                options={**self.common, "unit": "person"},
             )
             for c in columns:
                 self._stats[c] = {k[1:]: v for k, v in found.items() if k[0] == c}
@@ -466,6 +467,8 @@ def _scenario_meta(sim: Simulation, fingerprint: str) -> dict[str, Any]:
         "options": scenario.options.model_dump(mode="json"),
         "groups": groups,
         "labels": labels,
+        # the convention of insaf estimate and the observatory (docs/methods/inequality.md)
+        "person_statistics": "one row per person",
         "survey": {
             "name": survey.name.to_dict(),
             "path": survey.path,
