@@ -13,8 +13,11 @@ import json
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+import insaf.cli.estimate  # noqa: F401  (registers the command until insaf.cli imports it)
 import insaf.measures as m
+from insaf.cli.app import app
 from insaf.errors import DesignError
 from insaf.survey.design import ReplicateMethod, Replicates
 from insaf.survey.survey import Survey
@@ -73,3 +76,31 @@ def test_woodruff_on_replicates_as_r(golden: Golden, p: float) -> None:
     assert est.se == pytest.approx(g["se"], rel=1e-6)
     assert est.ci(0.95) == pytest.approx((g["ci_low"], g["ci_high"]), rel=1e-12)
     assert est[0].df == g["df"]
+
+
+def test_replicate_weights_named_on_the_command_line(golden: Golden) -> None:
+    data = str(GOLDEN / "data" / "apiclus1_boot.csv")
+    columns = ",".join(c for c in api("apiclus1_boot").columns if c.startswith("rep"))
+    args = ["estimate", data, "--weight", "pw", "--measure", "mean", "--var", "api00"]
+    for name, extra in (("jk1", []), ("bootstrap", ["--mse"])):
+        run = CliRunner().invoke(
+            app,
+            [
+                *args,
+                "--replicate-weights",
+                columns,
+                "--replicate-method",
+                name,
+                *extra,
+                "--format",
+                "json",
+            ],
+        )
+        assert run.exit_code == 0, run.output
+        (row,) = json.loads(run.stdout)
+        g = golden[f"{name}_mse{'TRUE' if extra else 'FALSE'}_mean_api00"]
+        assert row["se"] == pytest.approx(g["se"], rel=1e-6)
+        assert row["replicates"]["scale"] == pytest.approx(g["scale"], rel=1e-12)
+        assert row["replicates"]["mse"] is bool(extra)
+    run = CliRunner().invoke(app, [*args, "--replicate-weights", columns])
+    assert run.exit_code != 0 and "--replicate-method" in run.output

@@ -118,8 +118,7 @@ COMMANDS: dict[str, Lazy] = {
     ),
     "budget": Lazy(
         "insaf.cli.budget",
-        "Budgets: import and check a budget, score PEFA PI-1 and PI-2, measure programme "
-        "results.",
+        "Budgets: import and check a budget, score PEFA PI-1 and PI-2, measure programme results.",
     ),
 }
 """Every command of ``insaf``, in the order ``insaf --help`` lists them."""

@@ -19,8 +19,12 @@ from insaf.cli.options import (
     FpcOpt,
     LangOpt,
     LonelyOpt,
+    MseOpt,
     OutputFormat,
     PsuOpt,
+    ReplicateMethodOpt,
+    ReplicateScaleOpt,
+    ReplicateWeightsOpt,
     StrataOpt,
     SurveyArg,
     UnitOpt,
@@ -95,8 +99,20 @@ NonpositiveOpt = Annotated[
     typer.Option("--nonpositive", help="For log-based measures: error (default) or exclude."),
 ]
 ValueOpt = Annotated[
-    float | None,
-    typer.Option("--value", help="For proportion: the value counted (default: a 0/1 column)."),
+    str | None,
+    typer.Option(
+        "--value",
+        help="For proportion: the value counted: a number, a category of a text column, or "
+        "a value label (default: a 0/1 column).",
+    ),
+]
+SeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--se",
+        help="For quantile and median: kernel (default; linearized with a kernel density) or "
+        "woodruff (R svyquantile's interval, at --confidence).",
+    ),
 ]
 RankByOpt = Annotated[
     str | None,
@@ -159,6 +175,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "rule": get_args(QuantileRule),
     "estimator": get_args(GiniEstimator),
     "nonpositive": get_args(NonPositive),
+    "se": ("kernel", "woodruff"),
 }
 _LISTS = ("circumstances", "categorical")
 
@@ -188,9 +205,11 @@ def measure_options(params: Mapping[str, Any]) -> MeasureOptions:
         if choices is not None and value not in choices:
             allowed = ", ".join(repr(c) for c in choices)
             raise InsafError(f"--{name} must be one of {allowed}, not {value!r}")
+        if name == "confidence" and params.get("se") != "woodruff":
+            continue  # a Woodruff interval is made at its level; others take it when printed
         if name in _LISTS:
             value = _names(value)
-        elif name == "line":
+        elif name in ("line", "value"):
             value = _line(value)
         given[name] = value
     return MeasureOptions(**given)
@@ -228,6 +247,7 @@ def estimate(
     estimator: EstimatorOpt = None,
     nonpositive: NonpositiveOpt = None,
     value: ValueOpt = None,
+    se: SeOpt = None,
     rank_by: RankByOpt = None,
     spec: SpecOpt = None,
     circumstances: CircumstancesOpt = None,
@@ -241,6 +261,10 @@ def estimate(
     lonely_psu: LonelyOpt = None,
     unit: UnitOpt = Unit.PERSON,
     calibration: CalibrationOpt = None,
+    replicate_weights: ReplicateWeightsOpt = None,
+    replicate_method: ReplicateMethodOpt = None,
+    replicate_scale: ReplicateScaleOpt = None,
+    mse: MseOpt = False,
     variance: VarianceOpt = VarianceChoice.AUTO,
     replicates: ReplicatesOpt = 200,
     seed: SeedOpt = 1,
@@ -270,6 +294,10 @@ def estimate(
         lonely_psu=lonely_psu,
         unit=unit,
         calibration=calibration,
+        replicate_weights=replicate_weights,
+        replicate_method=replicate_method,
+        replicate_scale=replicate_scale,
+        mse=mse,
     )
     design: dict[str, Any] = {
         "by": by or None,

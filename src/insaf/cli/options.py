@@ -16,7 +16,15 @@ from typing import Annotated, Any
 import typer
 
 from insaf.cli.i18n import set_language
-from insaf.survey import DesignOptions, LonelyPSU, Survey, Unit, open_survey
+from insaf.survey import (
+    DesignOptions,
+    LonelyPSU,
+    ReplicateMethod,
+    Replicates,
+    Survey,
+    Unit,
+    open_survey,
+)
 
 __all__ = [
     "RENAMED_DESIGN_FLAGS",
@@ -25,9 +33,13 @@ __all__ = [
     "FpcOpt",
     "LangOpt",
     "LonelyOpt",
+    "MseOpt",
     "NoDisclosureOpt",
     "OutputFormat",
     "PsuOpt",
+    "ReplicateMethodOpt",
+    "ReplicateScaleOpt",
+    "ReplicateWeightsOpt",
     "StrataOpt",
     "SurveyArg",
     "UnitOpt",
@@ -90,6 +102,36 @@ LonelyOpt = Annotated[
         "--lonely-psu", help="Rule for strata with a single PSU (as R's survey.lonely.psu)."
     ),
 ]
+ReplicateWeightsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--replicate-weights",
+        help="Columns holding replicate weights (repeat the option, or separate with commas); "
+        "with --replicate-method they are the design's replicates.",
+        show_default=False,
+    ),
+]
+ReplicateMethodOpt = Annotated[
+    ReplicateMethod | None,
+    typer.Option(
+        "--replicate-method", help="How the replicate weights were made.", show_default=False
+    ),
+]
+ReplicateScaleOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--replicate-scale",
+        help="The replicates' scale; by default R svrepdesign's for the method.",
+        show_default=False,
+    ),
+]
+MseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--mse/--no-mse",
+        help="Centre the replicates on the full-sample estimate (default: on their mean, as R).",
+    ),
+]
 CalibrationOpt = Annotated[
     Path | None,
     typer.Option(
@@ -122,10 +164,29 @@ def open_from_cli(
     lonely_psu: LonelyPSU | None = None,
     unit: Unit = Unit.PERSON,
     calibration: Path | None = None,
+    replicate_weights: list[str] | None = None,
+    replicate_method: ReplicateMethod | None = None,
+    replicate_scale: float | None = None,
+    mse: bool = False,
 ) -> Survey:
     """Open the survey named on the command line, design options overriding the manifest's;
     with ``calibration``, a YAML file of totals, its weights calibrated to them."""
-    options = DesignOptions(weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu)
+    replicates = None
+    if replicate_weights:
+        if replicate_method is None:
+            raise typer.BadParameter("--replicate-weights needs --replicate-method")
+        columns = tuple(c.strip() for v in replicate_weights for c in v.split(",") if c.strip())
+        replicates = Replicates(
+            columns=columns, method=replicate_method, scale=replicate_scale, mse=mse
+        )
+    options = DesignOptions(
+        weight=weight,
+        strata=strata,
+        psu=psu,
+        fpc=fpc,
+        lonely_psu=lonely_psu,
+        replicates=replicates,
+    )
     survey = open_survey(data, design=options, unit=unit)
     if calibration is None:
         return survey

@@ -14,14 +14,15 @@ from dataclasses import replace
 from typing import Literal
 
 import numpy as np
+import polars as pl
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import InsafError
+from insaf.errors import DataError, InsafError, Location
 from insaf.measures._kernels import plans
 from insaf.measures._kernels.plan import run_plans, sample_for
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures._kernels.quantile import quantile as weighted_quantile
-from insaf.measures._sample import Sample
+from insaf.measures._sample import Sample, with_columns
 from insaf.measures.estimate import Estimate, Estimates, critical
 from insaf.measures.types import By, QuantileRule, VarianceMethod
 from insaf.measures.variance import FloatArray, linearized_variance, replicate_variance
@@ -86,16 +87,62 @@ def proportion(
     survey: Survey,
     variable: str,
     *,
-    value: float | None = None,
+    value: float | str | None = None,
     by: By = None,
     unit: Level | str | None = None,
     variance: VarianceMethod = "auto",
     replicates: int = 200,
     seed: int = 1,
 ) -> Estimates:
-    """Weighted share of units with ``variable == value`` (or of a 0/1 or boolean column)."""
+    """Weighted share of units with ``variable == value`` (or of a 0/1 or boolean column).
+
+    ``value`` may name a category of a text column (``value="rural"``), or a
+    category of a labelled numeric column by its label in either language
+    (``value="Female"`` for the code whose label is Female); the estimate's
+    variable then reads ``variable = value``.
+    """
+    if value is not None and not isinstance(value, str):
+        dtype = survey.frame([variable], unit=unit).schema[variable]
+        if not dtype.is_numeric() and dtype != pl.Boolean:
+            value = f"{value:g}"  # a number given for a text column: its category
+    if isinstance(value, str):
+        survey, variable, value = (
+            _category(survey, variable, value, unit),
+            f"{variable} = {value}",
+            None,
+        )
     plan = plans.proportion(variable, value=value)
     return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+
+
+def _category(survey: Survey, variable: str, value: str, unit: Level | str | None) -> Survey:
+    """``survey`` with a 0/1 column ``variable = value``: the units in that category."""
+    column = survey.frame([variable], unit=unit).get_column(variable)
+    where = Location(file=survey.path, column=variable)
+    if column.null_count():
+        raise DataError(f"column {variable!r} has {column.null_count()} missing value(s)", where)
+    if column.dtype.is_numeric():
+        labels = survey.metadata.get(variable).values
+        codes = [c for c, label in labels.items() if value in (label.en, label.ar, str(c))]
+        if not codes:
+            try:
+                codes = [float(value)]
+            except ValueError:
+                known = ", ".join(f"{c}: {label.get('en')}" for c, label in labels.items())
+                raise DataError(
+                    f"{value!r} is neither a number nor a label of {variable!r}"
+                    + (f" (labels: {known})" if known else " (it has no value labels)"),
+                    where,
+                ) from None
+        inside = column.cast(pl.Float64).is_in([float(c) for c in codes])
+    else:
+        found = column.cast(pl.String)
+        if not found.eq(value).any():
+            shown = ", ".join(repr(v) for v in found.unique().sort().head(12).to_list())
+            raise DataError(f"no unit has {variable!r} = {value!r} (values: {shown})", where)
+        inside = found.eq(value)
+    added = pl.DataFrame({f"{variable} = {value}": inside.cast(pl.Float64)})
+    return with_columns(survey, unit, added)
 
 
 @renamed_keywords(ci_level="confidence", level="unit")

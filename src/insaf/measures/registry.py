@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError
@@ -78,7 +78,9 @@ class MeasureOptions:
     rule: QuantileRule | None = None
     estimator: GiniEstimator | None = None
     nonpositive: NonPositive | None = None
-    value: float | None = None
+    value: float | str | None = None
+    se: Literal["kernel", "woodruff"] | None = None
+    confidence: float | None = None
     rank_by: str | None = None
     spec: str | None = None
     circumstances: tuple[str, ...] | None = None

@@ -11,7 +11,7 @@ import polars as pl
 from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, Location
 from insaf.survey.calibration import apply_calibration, uncalibrated
-from insaf.survey.design import Design, LonelyPSU
+from insaf.survey.design import Design, LonelyPSU, Replicates
 from insaf.survey.io import read_metadata, read_table, write_table
 from insaf.survey.manifest import (
     MANIFEST_NAME,
@@ -42,7 +42,9 @@ class DesignOptions:
         psu: str | None = None,
         fpc: str | None = None,
         lonely_psu: LonelyPSU | str | None = None,
+        replicates: Replicates | None = None,
     ) -> None:
+        self.replicates = replicates
         self.weight = weight
         self.strata = strata
         self.psu = psu
@@ -61,7 +63,7 @@ class DesignOptions:
             strata=self.strata or (design.strata if design else None),
             psu=self.psu or (design.psu if design else None),
             fpc=self.fpc or (design.fpc if design else None),
-            replicates=design.replicates if design else None,
+            replicates=self.replicates or (design.replicates if design else None),
             ssu=design.ssu if design else None,
             fpc2=design.fpc2 if design else None,
             ultimate_cluster=design.ultimate_cluster if design else False,
