@@ -188,6 +188,11 @@ class MeasureSpec:
         if self.plan is None:
             raise InsafError(f"{self.name} has no plan: it builds its own variables")
         arguments = self.arguments(options)
+        if arguments.get("se") == "woodruff":
+            raise InsafError(
+                f"{self.name}: a Woodruff interval is not made from a prepared sample; "
+                "estimate it alone (quantile(..., se='woodruff'))"
+            )
         taken = inspect.signature(self.plan).parameters
         return self.plan(variable, **{k: v for k, v in arguments.items() if k in taken})
 
