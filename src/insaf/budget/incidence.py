@@ -55,6 +55,7 @@ __all__ = [
     "BenefitIncidence",
     "benefit_incidence",
     "budget_spending",
+    "paid_from",
     "unit_costs",
 ]
 
@@ -115,7 +116,7 @@ def _under(code: str, key: str) -> bool:
     return code == key or code.startswith(key + ".")
 
 
-def _pool(service: InKind, spending: Mapping[str, float]) -> str | None:
+def paid_from(service: InKind, spending: Mapping[str, float]) -> str | None:
     """The spending key that pays for ``service``: the most detailed key that is its
     function or a class above it."""
     if service.function is None:
@@ -142,7 +143,7 @@ def unit_costs(
     """
     _check(services)
     data = data if data is not None else policy_data(survey)
-    pools = {s.id: _pool(s, spending) for s in services if s.unit_cost is None}
+    pools = {s.id: paid_from(s, spending) for s in services if s.unit_cost is None}
     for key in spending:
         if key not in pools.values():
             known = sorted({s.function for s in services if s.function is not None})
@@ -379,6 +380,7 @@ def benefit_incidence(
             "service": s.id,
             "sector": s.sector,
             "function": s.function,
+            "paid_from": "given" if s.unit_cost is not None else paid_from(s, spending or {}),
             "unit_cost": cost[s.id],
         }
         for s in fixed

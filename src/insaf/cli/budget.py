@@ -333,3 +333,6 @@ def results_command(
                     f"{_(link.evidence)} ({reasons})",
                     highlight=False,
                 )
+
+
+from insaf.cli import budget_incidence  # noqa: E402, F401  (registers insaf budget incidence)
