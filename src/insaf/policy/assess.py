@@ -308,7 +308,8 @@ class _Assessor:
             {c: self.a.frame.get_column(c).to_numpy() for c in line_columns},
             self.a.frame.height,
         )
-        system = system_columns(columns, lines, below=self.opts.below)
+        wanted = self.opts.marginal or bool(self.sim.scenario.in_kind)
+        system = system_columns(columns, lines, below=self.opts.below, marginal=wanted)
         columns.series["_one"] = np.ones(self.a.frame.height)
         kept = list(dict.fromkeys([*design.columns, "_poor", *line_columns]))
         frame = incidence_frame(columns, self.a.frame.select(kept))

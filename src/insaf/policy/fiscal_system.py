@@ -67,7 +67,11 @@ def end_concept(columns: IncidenceColumns, state: str) -> tuple[str, str]:
 
 
 def system_columns(
-    columns: IncidenceColumns, lines: Mapping[str, FloatArray], *, below: str
+    columns: IncidenceColumns,
+    lines: Mapping[str, FloatArray],
+    *,
+    below: str,
+    marginal: bool = True,
 ) -> SystemColumns:
     """Add to ``columns.series`` every column the two tables need (``lines``: each
     poverty line per household, in welfare per person). Concepts shared by states
@@ -90,7 +94,7 @@ def system_columns(
                 columns.series[name] = values
                 names[indicator] = name
             out.impoverishment[(concept, role)] = names
-    states = set(columns.consumable)
+    states = set(columns.consumable) if marginal else set()
     for state in states:
         _, end = end_concept(columns, state)
         for item in columns.instruments[state]:
@@ -147,6 +151,8 @@ def system_tables(
     concept, end = end_concept(columns, state)
     marginal: list[Row] = []
     for item in columns.instruments[state]:
+        if (end, item.column) not in system.without:
+            continue  # marginal contributions not asked for
         without = system.without[(end, item.column)]
         pairs: list[tuple[str, str | None, tuple[str, ...]]] = [("gini", None, ("gini",))]
         for line in lines:
