@@ -61,6 +61,10 @@ def test_a_bad_file_is_an_error_naming_it(tmp_path: Path) -> None:
     result = runner.invoke(app, ["budget", "check", str(tmp_path / "none")], env=ENGLISH)
     assert result.exit_code == 2
     assert "no such file or folder" in result.stderr
+    folder = _pefa_budget(tmp_path / "pefa")
+    result = runner.invoke(app, ["budget", "pefa", str(folder), "--year", "2030"], env=ENGLISH)
+    assert result.exit_code == 2
+    assert "year 2030 has no approved or no executed amounts" in result.stderr
 
 
 def _pefa_budget(tmp_path: Path) -> Path:
@@ -118,3 +122,21 @@ def test_results_on_the_demo(demo: Path) -> None:
     code, out = _run("--lang", "ar", *args)
     assert code == 0 and "نتائج البرامج" in out and "الأدلة" in out
     assert "fewer than two observations" not in out
+
+
+def test_results_read_the_observatorys_observations(demo: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "observations.csv"
+    csv.write_text(
+        "indicator,period,area,value,se\nPOV_NAT,2021,NAT,0.27,0.01\nPOV_NAT,2024,NAT,0.22,0.012\n",
+        encoding="utf-8",
+    )
+    code, out = _run("budget", "results", str(demo / "budget"), "--survey", str(demo),
+                     "--programme", "EDU", "--programme", "CASH", "--observations", str(csv),
+                     "--poor", "consumption_pc < poverty_line", "--format", "json")  # fmt: skip
+    assert code == 0, out
+    cash = next(r for r in json.loads(out) if r["programme"] == "CASH")
+    poverty = next(o for o in cash["outcomes"] if o["indicator"] == "POV_NAT")
+    assert poverty["change"] == pytest.approx(-0.05)
+    assert poverty["se"] == pytest.approx((0.01**2 + 0.012**2) ** 0.5)
+    # the plan: 0.27 in 2021 to 0.22 by 2025; 0.22 reached: all of the planned change
+    assert poverty["progress"] == pytest.approx(1.0)

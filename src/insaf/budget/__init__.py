@@ -40,7 +40,7 @@ from insaf.budget.model import (
     Text,
     budget_lines,
 )
-from insaf.budget.problems import BudgetImportError, BudgetProblem, Severity
+from insaf.budget.problems import BudgetError, BudgetImportError, BudgetProblem, Severity
 from insaf.budget.reliability import Pefa, pefa
 from insaf.budget.spending import execution
 
@@ -104,6 +104,7 @@ __all__ = [
     "Allocation",
     "BenefitIncidence",
     "Budget",
+    "BudgetError",
     "BudgetImportError",
     "BudgetManifest",
     "BudgetProblem",

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from insaf.errors import InsafError, Location
 
-__all__ = ["BudgetImportError", "BudgetProblem", "Severity"]
+__all__ = ["BudgetError", "BudgetImportError", "BudgetProblem", "Severity"]
 
 SHOWN = 20
 """Problems listed in an error's message (all of them are in ``problems``)."""
@@ -51,6 +51,11 @@ class BudgetProblem:
             "line": self.line,
             "message": self.message,
         }
+
+
+class BudgetError(InsafError, ValueError):
+    """A request the budget cannot answer (a year it does not have, a programme not in
+    its plan, a grouping by an unknown field); a ``ValueError`` too."""
 
 
 class BudgetImportError(InsafError):

@@ -40,6 +40,7 @@ from typing import Any
 import polars as pl
 
 from insaf.budget.model import Budget
+from insaf.budget.problems import BudgetError
 
 __all__ = ["SCORES", "CompositionYear", "Dimension", "Pefa", "PefaRow", "pefa"]
 
@@ -329,7 +330,7 @@ def pefa(budget: Budget, years: Sequence[int] | None = None) -> Pefa:
     chosen = sorted(years) if years is not None else completed[-YEARS:]
     missing = [y for y in chosen if y not in completed]
     if missing:
-        raise ValueError(
+        raise BudgetError(
             f"year {missing[0]} has no approved or no executed amounts "
             f"(completed years: {', '.join(map(str, completed)) or 'none'})"
         )

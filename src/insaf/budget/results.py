@@ -42,6 +42,7 @@ import numpy as np
 import polars as pl
 
 from insaf.budget.model import Budget, Programme
+from insaf.budget.problems import BudgetError
 from insaf.measures import Estimate, combine, estimate_dict, ratio, total
 from insaf.observatory.observations import Observation
 from insaf.policy.engine import Engine, prepare_data
@@ -232,7 +233,7 @@ def _poor_rule(scenario: Scenario | None, poor: str | None) -> str:
     if poor is not None:
         return poor
     if scenario is None:
-        raise ValueError("say who is poor: give poor= (an expression) or a scenario")
+        raise BudgetError("say who is poor: give poor= (an expression) or a scenario")
     line = next(iter(scenario.lines.values()))
     bound = f'"{line}"' if isinstance(line, str) else repr(float(line))
     return f'"{scenario.welfare.variable}" < {bound}'
@@ -263,13 +264,13 @@ def _measure(
         recipient = parse_expression(programme.recipients).condition(frame)
     else:
         if state is None or not programme.instruments:
-            raise ValueError(
+            raise BudgetError(
                 f"programme {programme.code!r}: give its 'recipients' expression, or "
                 "instruments and a scenario to simulate them"
             )
         missing = [i for i in programme.instruments if i not in state.flows]
         if missing:
-            raise ValueError(
+            raise BudgetError(
                 f"programme {programme.code!r}: instrument {missing[0]!r} is not in the "
                 f"scenario's baseline ({', '.join(state.flows)})"
             )
@@ -443,11 +444,11 @@ def programme_results(
     outcomes, and their outputs are marked as not measured.
     """
     if budget.plan is None:
-        raise ValueError("the budget has no plan, so no programme")
+        raise BudgetError("the budget has no plan, so no programme")
     chosen = [p for p in budget.plan.programmes if programmes is None or p.code in programmes]
     unknown = sorted(set(programmes or ()) - {p.code for p in chosen})
     if unknown:
-        raise ValueError(f"programme {unknown[0]!r} is not in the plan")
+        raise BudgetError(f"programme {unknown[0]!r} is not in the plan")
     rule = _poor_rule(scenario, poor)
     state = _baseline(scenario, survey)[1] if scenario is not None else None
     annual = per_year(scenario.period) if scenario is not None else 1.0

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from insaf.budget.model import CLASSIFICATIONS, PHASES, Budget
+from insaf.budget.problems import BudgetError
 
 __all__ = ["AMOUNTS", "execution"]
 
@@ -32,7 +33,7 @@ def execution(budget: Budget, by: Sequence[str] = ("year",)) -> pl.DataFrame:
     by = list(by)
     unknown = [name for name in by if name not in CLASSIFICATIONS]
     if unknown:
-        raise ValueError(f"cannot group by {unknown[0]!r}: one of {', '.join(CLASSIFICATIONS)}")
+        raise BudgetError(f"cannot group by {unknown[0]!r}: one of {', '.join(CLASSIFICATIONS)}")
     leaves = budget.leaves().filter(pl.col("phase").is_in(["approved", "revised", "executed"]))
     sums = [
         pl.col("amount").filter(pl.col("phase") == phase).sum().alias(phase)

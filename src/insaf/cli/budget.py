@@ -269,6 +269,21 @@ def results_command(
     programme: Annotated[
         list[str] | None, typer.Option("--programme", help="A programme (repeat; default: all).")
     ] = None,
+    observations: Annotated[
+        Path | None,
+        typer.Option(
+            "--observations",
+            help="The observatory's observations (a tidy CSV: indicator, period, value, se, "
+            "...) for the linked indicators' movement.",
+        ),
+    ] = None,
+    catalogue: Annotated[
+        Path | None,
+        typer.Option(
+            "--catalogue",
+            help="Indicator catalogue YAML of the observations (default: the demo catalogue).",
+        ),
+    ] = None,
     all_years: Annotated[
         bool, typer.Option("--all-years", help="Every year of the budget, not only the survey's.")
     ] = False,
@@ -281,13 +296,20 @@ def results_command(
     The linked indicators' movement and the links of the results chain where the evidence is
     weak follow the table. Survey cells go through disclosure control unless --no-disclosure.
     """
+    from insaf.observatory import DEMO_CATALOGUE, load_catalogue
+    from insaf.observatory.importing import read_csv_observations
     from insaf.policy import load_scenario
     from insaf.survey import open_survey
 
     spec = load_scenario(scenario) if scenario is not None else None
+    observed = (
+        read_csv_observations(observations, load_catalogue(catalogue or DEMO_CATALOGUE))
+        if observations is not None
+        else []
+    )
     found = programme_results(
         read_budget(budget_path), open_survey(survey), scenario=spec, poor=poor,
-        programmes=programme or None,
+        programmes=programme or None, observations=observed,
     )  # fmt: skip
     rules = None if no_disclosure else DisclosureRules()
     results = public_results(found, rules)
