@@ -39,11 +39,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from insaf.budget.model import Budget, Programme
 from insaf.budget.problems import BudgetError
-from insaf.measures import Estimate, combine, estimate_dict, ratio, total
+from insaf.measures import Estimate, Measure, combine, estimate_dict, prepare, ratio_of
 from insaf.observatory.observations import Observation
 from insaf.policy.engine import Engine, prepare_data
 from insaf.policy.expressions import parse_expression
@@ -245,81 +246,104 @@ def _baseline(scenario: Scenario, survey: Survey) -> tuple[Engine, Any]:
     return engine, engine.run(scenario.baseline_policy)
 
 
-def _unit_frame(survey: Survey, unit: Unit, rules: Sequence[str]) -> pl.DataFrame:
-    names = sorted({n for text in rules for n in parse_expression(text).names})
-    return survey.frame(names, unit=unit)
+def _recipients(
+    survey: Survey, programme: Programme, frame: pl.DataFrame, state: Any
+) -> npt.NDArray[np.bool_]:
+    """Who receives ``programme``, one flag per unit of its ``unit``."""
+    if programme.recipients is not None:
+        return parse_expression(programme.recipients).condition(frame)
+    if state is None or not programme.instruments:
+        raise BudgetError(
+            f"programme {programme.code!r}: give its 'recipients' expression, or "
+            "instruments and a scenario to simulate them"
+        )
+    missing = [i for i in programme.instruments if i not in state.flows]
+    if missing:
+        raise BudgetError(
+            f"programme {programme.code!r}: instrument {missing[0]!r} is not in the "
+            f"scenario's baseline ({', '.join(state.flows)})"
+        )
+    benefit = sum(state.flows[i].benefit for i in programme.instruments)
+    household = np.asarray(benefit > 0, dtype=np.bool_)
+    if Unit(programme.unit) is Unit.HOUSEHOLD:
+        return household
+    out: npt.NDArray[np.bool_] = household[survey.household_index()]
+    return out
 
 
-def _measure(
+def _measure_all(
     survey: Survey,
-    programme: Programme,
+    programmes: Sequence[Programme],
     poor: str,
     state: Any,
     annual: float,
-) -> _Measured:
-    unit = Unit(programme.unit)
-    rules = [poor] + [r for r in (programme.recipients, programme.target_group) if r]
-    frame = _unit_frame(survey, unit, rules)
-    if programme.recipients is not None:
-        recipient = parse_expression(programme.recipients).condition(frame)
-    else:
-        if state is None or not programme.instruments:
-            raise BudgetError(
-                f"programme {programme.code!r}: give its 'recipients' expression, or "
-                "instruments and a scenario to simulate them"
+) -> dict[str, _Measured]:
+    """What the survey says about each programme, every estimate from one preparation per
+    unit (household, person), so that they share the design's codes and can be combined."""
+    added: dict[Unit, dict[str, npt.NDArray[np.float64]]] = {Unit.HOUSEHOLD: {}, Unit.PERSON: {}}
+    counts: dict[str, dict[str, int]] = {}
+    for unit in (Unit.HOUSEHOLD, Unit.PERSON):
+        mine = [p for p in programmes if Unit(p.unit) is unit]
+        if not mine:
+            continue
+        rules = [poor] + [r for p in mine for r in (p.recipients, p.target_group) if r]
+        names = sorted({n for text in rules for n in parse_expression(text).names})
+        frame = survey.frame(names, unit=unit)
+        is_poor = parse_expression(poor).condition(frame)
+        for p in mine:
+            recipient = _recipients(survey, p, frame, state)
+            columns = added[unit]
+            columns[f"{p.code}.recipient"] = recipient.astype(np.float64)
+            columns[f"{p.code}.poor_recipient"] = (recipient & is_poor).astype(np.float64)
+            counts[p.code] = {
+                "recipients": int(recipient.sum()),
+                "poor_recipients": int((recipient & is_poor).sum()),
+            }
+            if p.target_group:
+                target = parse_expression(p.target_group).condition(frame)
+                columns[f"{p.code}.target"] = target.astype(np.float64)
+                columns[f"{p.code}.target_recipient"] = (recipient & target).astype(np.float64)
+                columns[f"{p.code}.outside_recipient"] = (recipient & ~target).astype(np.float64)
+                counts[p.code]["target"] = int(target.sum())
+    if state is not None:
+        for p in programmes:
+            if p.instruments and all(i in state.flows for i in p.instruments):
+                fiscal = sum(state.flows[i].fiscal for i in p.instruments) * annual
+                added[Unit.HOUSEHOLD][f"{p.code}.cost"] = np.asarray(fiscal, dtype=np.float64)
+    measured = survey
+    for unit, columns in added.items():
+        if columns:
+            table = survey.table(unit)
+            extended = table.with_frame(
+                table.frame.with_columns(pl.Series(k, v) for k, v in columns.items())
             )
-        missing = [i for i in programme.instruments if i not in state.flows]
-        if missing:
-            raise BudgetError(
-                f"programme {programme.code!r}: instrument {missing[0]!r} is not in the "
-                f"scenario's baseline ({', '.join(state.flows)})"
+            measured = (
+                replace(measured, households=extended)
+                if unit is Unit.HOUSEHOLD
+                else replace(measured, persons=extended)
             )
-        benefit = sum(state.flows[i].benefit for i in programme.instruments)
-        household = np.asarray(benefit > 0, dtype=np.bool_)
-        recipient = household if unit is Unit.HOUSEHOLD else household[survey.household_index()]
-    is_poor = parse_expression(poor).condition(frame)
-    target = (
-        parse_expression(programme.target_group).condition(frame)
-        if programme.target_group
-        else None
-    )
-    columns = {
-        "__recipient": recipient.astype(np.float64),
-        "__poor_recipient": (recipient & is_poor).astype(np.float64),
-    }
-    if target is not None:
-        columns["__target"] = target.astype(np.float64)
-        columns["__target_recipient"] = (recipient & target).astype(np.float64)
-        columns["__outside_recipient"] = (recipient & ~target).astype(np.float64)
-    table = survey.table(unit)
-    extended = table.with_frame(
-        table.frame.with_columns(pl.Series(k, v) for k, v in columns.items())
-    )
-    measured = (
-        replace(survey, households=extended)
-        if unit is Unit.HOUSEHOLD
-        else replace(survey, persons=extended)
-    )
-    beneficiaries = total(measured, "__recipient", unit=unit)[0]
-    poor_beneficiaries = total(measured, "__poor_recipient", unit=unit)[0]
-    coverage = leakage = None
-    respondents = {
-        "recipients": int(recipient.sum()),
-        "poor_recipients": int((recipient & is_poor).sum()),
-    }
-    if target is not None:
-        coverage = ratio(measured, "__target_recipient", "__target", unit=unit)[0]
-        leakage = ratio(measured, "__outside_recipient", "__recipient", unit=unit)[0]
-        respondents["target"] = int(target.sum())
-    simulated = None
-    if state is not None and programme.instruments:
-        fiscal = sum(state.flows[i].fiscal for i in programme.instruments) * annual
-        hh = survey.table(Unit.HOUSEHOLD)
-        with_cost = replace(
-            survey, households=hh.with_frame(hh.frame.with_columns(pl.Series("__cost", fiscal)))
+    found: dict[str, Estimate] = {}
+    for unit, columns in added.items():
+        if columns:
+            names = list(columns)
+            prepared = prepare(measured, names, unit=unit.value)
+            estimates = prepared.estimate([Measure(name="total", variable=n) for n in names])
+            found.update((n, e[0]) for n, e in zip(names, estimates, strict=True))
+    out: dict[str, _Measured] = {}
+    for p in programmes:
+        coverage = leakage = None
+        if p.target_group:
+            coverage = ratio_of(found[f"{p.code}.target_recipient"], found[f"{p.code}.target"])
+            leakage = ratio_of(found[f"{p.code}.outside_recipient"], found[f"{p.code}.recipient"])
+        out[p.code] = _Measured(
+            found[f"{p.code}.recipient"],
+            found[f"{p.code}.poor_recipient"],
+            coverage,
+            leakage,
+            found.get(f"{p.code}.cost"),
+            counts[p.code],
         )
-        simulated = total(with_cost, "__cost", unit="household")[0]
-    return _Measured(beneficiaries, poor_beneficiaries, coverage, leakage, simulated, respondents)
+    return out
 
 
 def _per(spending: float, count: Estimate, measure: str) -> Estimate | None:
@@ -468,12 +492,12 @@ def programme_results(
         )
         .sort("programme", "year")
     )
+    spent = set(money.filter(pl.col("year") == survey.year)["programme"].to_list())
+    measured_all = _measure_all(survey, [p for p in chosen if p.code in spent], rule, state, annual)
     out: list[ProgrammeResult] = []
     for programme in chosen:
         rows = money.filter(pl.col("programme") == programme.code)
-        measured = None
-        if survey.year is not None and survey.year in rows["year"].to_list():
-            measured = _measure(survey, programme, rule, state, annual)
+        measured = measured_all.get(programme.code)
         outcomes = tuple(
             _movement(
                 r.code,
