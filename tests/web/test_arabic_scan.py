@@ -2,9 +2,10 @@
 
 The crawl starts from every URL pattern without parameters and follows the links
 of each Arabic page, first as a visitor, then signed in as each kind of user the
-demo has (a council member of the bureau, a government focal point, an analyst),
-so the workspaces are scanned too. Every page-producing URL pattern of the
-observatory, the council and the accounts must have been visited. Each page's
+demo has (a council member of the bureau, a government focal point, an analyst,
+a registry officer, a caseworker), so the workspaces are scanned too. Every
+page-producing URL pattern of the observatory, the council, the accounts and the
+registry must have been visited. Each page's
 text goes through the Latin-word scan of ``tests/latin.py``.
 """
 
@@ -29,7 +30,7 @@ NOT_PAGES = {
     "council:impact_scenario", "council:commitments_csv", "observatory:indicator_csv",
     "observatory:indicator_sdmx", "observatory:all_csv", "observatory:all_sdmx",
     # a POST that answers with a redirect
-    "accounts:logout",
+    "accounts:logout", "registry:referral",
 }  # fmt: skip
 """URL names that are not pages; every other named pattern must be crawled."""
 
@@ -39,7 +40,7 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             namespace = f"{entry.namespace}:" if entry.namespace else prefix
-            if namespace in ("accounts:", "council:", "observatory:"):
+            if namespace in ("accounts:", "council:", "observatory:", "registry:"):
                 names |= _names(entry, namespace)
         elif isinstance(entry, URLPattern) and entry.name and prefix:
             names.add(prefix + entry.name)
@@ -91,9 +92,11 @@ def _links(html: str) -> list[str]:
 def demo(db: Any) -> None:
     from insaf.web.council.demo import load_demo as load_council
     from insaf.web.observatory.demo import load_demo as load_observatory
+    from insaf.web.registry.demo import load_demo as load_registry
 
     load_observatory(households=800, years=(2021, 2022, 2023, 2024))
     load_council()
+    load_registry(households=100)
 
 
 def test_every_arabic_page_is_in_arabic(demo: None) -> None:
@@ -105,7 +108,9 @@ def test_every_arabic_page_is_in_arabic(demo: None) -> None:
 
     starts = [
         f"/ar/{prefix}" for prefix in ("", "indicators/", "council/", "accounts/login/",
-                                       "accounts/signup/", "council/petitions/new/")
+                                       "accounts/signup/", "council/petitions/new/",
+                                       "registry/", "registry/eligibility/",
+                                       "registry/grievance-statistics/")
     ]  # fmt: skip
     seen: dict[str, str] = {}
     found = _crawl(client, starts, seen)
@@ -113,7 +118,9 @@ def test_every_arabic_page_is_in_arabic(demo: None) -> None:
     focal = m.FocalPoint.objects.select_related("user").first()
     assert bureau is not None and focal is not None
     analyst = make_user("scan-analyst", "analyst")
-    users: list[User] = [bureau.user, focal.user, analyst]
+    officer = User.objects.get(username="registry-officer")
+    caseworker = User.objects.get(username="caseworker-1")
+    users: list[User] = [bureau.user, focal.user, analyst, officer, caseworker]
     for user in users:
         client.force_login(user)
         visited: dict[str, str] = {}

@@ -67,7 +67,8 @@ def setup(data: Path | None = None) -> None:
 
 def prepare(*, demo: bool, say: Callable[[str], None]) -> None:
     """Apply migrations; load the demo observatory when the database has no indicator, and
-    the demo council when there is no council yet and the observatory is the demo's."""
+    the demo council when there is no council yet and the observatory is the demo's, and
+    the demo registry when there is no programme yet."""
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -84,6 +85,11 @@ def prepare(*, demo: bool, say: Callable[[str], None]) -> None:
     if demo and council_demo.wanted():
         say("no council yet: loading the demo council (first start only)")
         council_demo.load_demo(say=say)
+    from insaf.web.registry import demo as registry_demo
+
+    if demo and registry_demo.wanted():
+        say("no programme yet: loading the demo registry (first start only)")
+        registry_demo.load_demo(say=say)
 
 
 def _python(*args: str) -> list[str]:

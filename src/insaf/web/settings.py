@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "insaf.web.observatory",
     "insaf.web.council",
     "insaf.web.budget",
+    "insaf.web.registry",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ from insaf.web.accounts.views import admin_login
 from insaf.web.budget.api import router as budget_router
 from insaf.web.council.api import router as council_router
 from insaf.web.observatory.api import router as observatory_router
+from insaf.web.registry.api import router as registry_router
 
 api = NinjaAPI(
     title="INSAF Social Observatory and Council API",
@@ -20,12 +21,14 @@ api = NinjaAPI(
     description="Frameworks, indicators, observations and progress of the Social Observatory "
     "(suppressed cells carry no numbers); referrals, impact statements, opinions, government "
     "responses, commitments and accountability of the Economic and Social Council; the plan "
-    "and budget (execution, PEFA, Fiscal Data Package).",
+    "and budget (execution, PEFA, Fiscal Data Package); the social registry's DCI search, "
+    "sync search and enrolment check (token authentication).",
     urls_namespace="api",
 )
 api.add_router("/observatory", observatory_router)
 api.add_router("/council", council_router)
 api.add_router("/budget", budget_router)
+api.add_router("/registry", registry_router)
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -48,6 +51,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("insaf.web.accounts.urls")),
     path("council/", include("insaf.web.council.urls")),
     path("budget/", include("insaf.web.budget.urls")),
+    path("registry/", include("insaf.web.registry.urls")),
     path("", include("insaf.web.observatory.urls")),
     prefix_default_language=True,
 )

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from insaf.web.core.models import AuditEvent
 from insaf.web.core.services import record, snapshot
 
-__all__ = ["AuditedAdmin"]
+__all__ = ["AuditedAdmin", "ReadOnly"]
 
 
 class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -53,11 +53,8 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             )
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("at", "actor_name", "action", "object_type", "object_id")
-    list_filter = ("action", "object_type")
-    search_fields = ("actor_name", "object_id", "summary")
+class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Shown in the administration site, never added, changed or deleted there."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -67,3 +64,10 @@ class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnly):
+    list_display = ("at", "actor_name", "action", "object_type", "object_id")
+    list_filter = ("action", "object_type")
+    search_fields = ("actor_name", "object_id", "summary")

@@ -23,5 +23,18 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "OTHER_LANGUAGE_URL": translate_url(request.get_full_path(), other),
         "IS_ANALYST": user is not None and has_role(user, Role.ANALYST, Role.ADMINISTRATOR),
         "IS_STAFF": user is not None
-        and has_role(user, Role.ANALYST, Role.COUNCIL_MEMBER, Role.FOCAL_POINT, Role.ADMINISTRATOR),
+        and has_role(
+            user,
+            Role.ANALYST,
+            Role.COUNCIL_MEMBER,
+            Role.FOCAL_POINT,
+            Role.REGISTRY_OFFICER,
+            Role.CASEWORKER,
+            Role.AUDITOR,
+            Role.ADMINISTRATOR,
+        ),
+        "IS_REGISTRY": user is not None
+        and has_role(
+            user, Role.REGISTRY_OFFICER, Role.CASEWORKER, Role.AUDITOR, Role.ADMINISTRATOR
+        ),
     }

@@ -7,6 +7,10 @@
 - ``council_member`` and ``focal_point``: the council workspace (a later app);
 - ``budget_focal_point``: a planning or finance focal point, who edits the
   stored budgets' lines (every change audited);
+- ``registry_officer``: the social registry in every governorate (rulesets,
+  determinations, payments, grievances); ``caseworker``: the registry's
+  households of the governorates assigned to them; ``auditor``: reads the
+  registry and its audit of reads, changes nothing;
 - ``administrator``: everything, including the administration site and users.
 """
 
@@ -27,6 +31,9 @@ class Role(TextChoices):
     COUNCIL_MEMBER = "council_member", _("Council member")
     FOCAL_POINT = "focal_point", _("Government focal point")
     BUDGET_FOCAL_POINT = "budget_focal_point", _("Planning or finance focal point")
+    REGISTRY_OFFICER = "registry_officer", _("Registry officer")
+    CASEWORKER = "caseworker", _("Caseworker")
+    AUDITOR = "auditor", _("Auditor")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
@@ -42,6 +49,9 @@ PERMISSIONS: dict[Role, list[str]] = {
     Role.COUNCIL_MEMBER: [],
     Role.FOCAL_POINT: [],
     Role.BUDGET_FOCAL_POINT: ["budget.change_budgetline"],
+    Role.REGISTRY_OFFICER: [],
+    Role.CASEWORKER: [],
+    Role.AUDITOR: ["core.view_auditevent"],
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from insaf.web.core.admin import AuditedAdmin
+from insaf.web.core.admin import AuditedAdmin, ReadOnly
 from insaf.web.core.roles import Role, has_role
 from insaf.web.core.services import assign_role
 from insaf.web.council import models as m
@@ -69,17 +69,6 @@ class RulesAdmin(AuditedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not m.Rules.objects.exists() and super().has_add_permission(request)
-
-
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(m.Referral)

@@ -1,0 +1,538 @@
+"""The social registry's API after the DCI social registry standard (token authentication).
+
+Operations (``/api/registry/...``), whose message shapes and field names follow
+the DCI standard's social registry API (``header`` and ``message``;
+``search_request`` items with ``search_criteria``; ``query_type``
+``idtype-value`` or ``expression``; records of ``@type`` ``Group``):
+
+- ``POST /dci/registry/sync/search``: search by identifier (``NID`` a person's
+  national identifier, ``HHID`` a household code) or by expression (a list of
+  predicates ``{attribute_name, operator, attribute_value}``, operators
+  ``eq gt ge lt le in``, joined by ``and`` within an item's two expressions
+  or by ``or``; the list's items all hold);
+- ``POST /dci/registry/search`` and ``POST /dci/registry/sync/txn/status``: the
+  same search answered later: the request is acknowledged and its answer kept
+  under its ``transaction_id`` for the caller to collect;
+- ``POST /dci/registry/sync/enrolled``: whether a person is enrolled (active)
+  in a programme (``enrolled_status`` ``yes`` or ``no``);
+- ``GET /households/{code}``: one household with only the fields asked for.
+
+Every answer carries only the fields asked for (``search_criteria``'s
+``response_fields``, an INSAF extension; by default the identifiers only),
+national identifiers are masked, each household returned is an audited read,
+and a caseworker's token reaches only their governorates' households (an
+identifier outside them is refused with ``403``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.security import HttpBearer
+
+from insaf.web.core.api import Invalid, Problem
+from insaf.web.registry import access, services
+from insaf.web.registry import models as m
+
+router = Router(tags=["registry (DCI)"])
+
+VERSION = "1.0.0"
+RECORD_FIELDS = (
+    "group_identifier",
+    "place",
+    "group_size",
+    "poverty_score",
+    "registration_date",
+    "group_head_info",
+    "member_list",
+    "programmes",
+)
+"""Fields a ``Group`` record may carry; ``group_identifier`` is always there."""
+EXPRESSION_ATTRIBUTES = ("governorate", "group_size", "poverty_score", "registration_date")
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>``; a token belongs to one account and acts with its roles."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = services.token_user(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+AUTH = TokenAuth()
+
+
+def _answers(ok: Any, *, lookup: bool = False) -> dict[int, Any]:
+    out: dict[int, Any] = {200: ok, 400: Problem, 401: Problem, 403: Problem, 413: Problem}
+    out[422] = Invalid
+    if lookup:
+        out[404] = Problem
+    return dict(sorted(out.items()))
+
+
+# --- messages -----------------------------------------------------------------------------
+
+
+class MsgHeader(Schema):
+    version: str = VERSION
+    message_id: str = Field(max_length=100)
+    message_ts: str = Field(max_length=40)
+    action: str = Field(default="search", max_length=40)
+    sender_id: str = Field(default="", max_length=200)
+    receiver_id: str = Field(default="", max_length=200)
+    total_count: int = Field(default=1, ge=0, le=100)
+    is_msg_encrypted: Literal[False] = False
+
+
+class IdentifierTypeValue(Schema):
+    type: Literal["NID", "HHID"]
+    value: str = Field(max_length=40)
+
+
+class ExpPredicate(Schema):
+    attribute_name: Literal["governorate", "group_size", "poverty_score", "registration_date"]
+    operator: Literal["eq", "gt", "ge", "lt", "le", "in"]
+    attribute_value: str | float | list[str] | list[float]
+
+
+class ExpPredicateWithCondition(Schema):
+    seq_num: int = Field(default=1, ge=0, le=1000)
+    expression1: ExpPredicate
+    condition: Literal["and", "or"] | None = None
+    expression2: ExpPredicate | None = None
+
+
+class PaginationRequest(Schema):
+    page_size: int = Field(default=100, ge=1, le=1000)
+    page_number: int = Field(default=1, ge=1, le=100_000)
+
+
+class SearchCriteria(Schema):
+    version: str = VERSION
+    reg_type: str = Field(default="ns:org:RegistryType:Social", max_length=100)
+    query_type: Literal["idtype-value", "expression"]
+    query: IdentifierTypeValue | list[ExpPredicateWithCondition] = Field(
+        description="an identifier (idtype-value) or a list of predicates (expression)"
+    )
+    response_fields: list[
+        Literal[
+            "group_identifier",
+            "place",
+            "group_size",
+            "poverty_score",
+            "registration_date",
+            "group_head_info",
+            "member_list",
+            "programmes",
+        ]
+    ] = Field(default_factory=list, description="INSAF extension: the fields each record carries")
+    pagination: PaginationRequest = Field(default_factory=PaginationRequest)
+
+
+class SearchRequestItem(Schema):
+    reference_id: str = Field(max_length=100)
+    timestamp: str = Field(max_length=40)
+    search_criteria: SearchCriteria
+    locale: str = Field(default="en", max_length=10)
+
+
+class SearchMessage(Schema):
+    transaction_id: str = Field(max_length=100)
+    search_request: list[SearchRequestItem] = Field(min_length=1, max_length=100)
+
+
+class SearchEnvelope(Schema):
+    signature: str = Field(default="", max_length=2000)
+    header: MsgHeader
+    message: SearchMessage
+
+
+class Envelope(Schema):
+    """An answer: ``header`` (with ``status``) and ``message`` (the DCI response's body)."""
+
+    header: dict[str, Any]
+    message: dict[str, Any]
+
+
+class EnrolledQuery(Schema):
+    person_identifier: dict[Literal["eq"], str]
+    programme_identifier: dict[Literal["eq"], str]
+
+
+class EnrolledCriteria(Schema):
+    query_type: Literal["expression"] = "expression"
+    response_entity: str = Field(default="Beneficiary", max_length=40)
+    query: EnrolledQuery
+
+
+class EnrolledRequestItem(Schema):
+    reference_id: str = Field(max_length=100)
+    timestamp: str = Field(max_length=40)
+    enrolled_criteria: EnrolledCriteria
+
+
+class EnrolledMessage(Schema):
+    transaction_id: str = Field(max_length=100)
+    enrolled_request: list[EnrolledRequestItem] = Field(min_length=1, max_length=100)
+
+
+class EnrolledEnvelope(Schema):
+    signature: str = Field(default="", max_length=2000)
+    header: MsgHeader
+    message: EnrolledMessage
+
+
+class TxnStatusMessage(Schema):
+    transaction_id: str = Field(max_length=100)
+
+
+class TxnStatusEnvelope(Schema):
+    header: MsgHeader
+    message: TxnStatusMessage
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return timezone.now().isoformat()
+
+
+def _header(request_header: MsgHeader, action: str, status: str = "succ") -> dict[str, Any]:
+    return {
+        "version": VERSION,
+        "message_id": str(uuid.uuid4()),
+        "message_ts": _now(),
+        "action": action,
+        "status": status,
+        "sender_id": "insaf",
+        "receiver_id": request_header.sender_id,
+        "total_count": request_header.total_count,
+        "is_msg_encrypted": False,
+    }
+
+
+def _annotated(rows: QuerySet[m.Household]) -> QuerySet[m.Household]:
+    latest = m.Determination.objects.filter(household=OuterRef("pk")).order_by("-created_at", "-id")
+    return rows.annotate(
+        group_size=Count("members", filter=Q(members__end__isnull=True), distinct=True),
+        poverty_score=Subquery(latest.values("pmt_score")[:1]),
+    )
+
+
+_LOOKUP = {"eq": "", "gt": "__gt", "ge": "__gte", "lt": "__lt", "le": "__lte", "in": "__in"}
+_FIELD = {
+    "governorate": "governorate",
+    "group_size": "group_size",
+    "poverty_score": "poverty_score",
+    "registration_date": "registered_on",
+}
+
+
+def _value(attribute: str, raw: Any) -> Any:
+    if attribute == "governorate":
+        return str(raw)
+    if attribute == "registration_date":
+        return dt.date.fromisoformat(str(raw))
+    return float(raw)
+
+
+def _predicate(p: ExpPredicate) -> Q:
+    """One predicate as a filter; a value of the wrong kind is a ``ValueError`` naming it."""
+    many = p.operator == "in"
+    if many != isinstance(p.attribute_value, list):
+        raise ValueError(
+            f"{p.attribute_name}: operator {p.operator!r} takes "
+            + ("a list of values" if many else "one value")
+        )
+    try:
+        if isinstance(p.attribute_value, list):
+            value: Any = [_value(p.attribute_name, v) for v in p.attribute_value]
+        else:
+            value = _value(p.attribute_name, p.attribute_value)
+    except ValueError as error:
+        raise ValueError(f"{p.attribute_name}: {error}") from None
+    return Q(**{_FIELD[p.attribute_name] + _LOOKUP[p.operator]: value})
+
+
+def _expression(items: list[ExpPredicateWithCondition]) -> Q:
+    out = Q()
+    for item in sorted(items, key=lambda i: i.seq_num):
+        q = _predicate(item.expression1)
+        if item.expression2 is not None:
+            if item.condition is None:
+                raise ValueError(f"item {item.seq_num}: expression2 needs a condition")
+            other = _predicate(item.expression2)
+            q = q | other if item.condition == "or" else q & other
+        out &= q
+    return out
+
+
+def _record(h: m.Household, fields: set[str], language: str) -> dict[str, Any]:
+    """One household as a DCI ``Group`` record with ``fields`` only (identifiers masked)."""
+    out: dict[str, Any] = {
+        "@type": "Group",
+        "group_identifier": [{"identifier_type": "HHID", "identifier_value": h.code}],
+    }
+    if "place" in fields:
+        out["place"] = {"governorate": h.governorate, "address": h.locality}
+    if "group_size" in fields:
+        out["group_size"] = getattr(h, "group_size", None)
+    if "poverty_score" in fields:
+        score = getattr(h, "poverty_score", None)
+        out["poverty_score"] = None if score is None else round(float(score), 6)
+        out["poverty_score_type"] = "PMT"
+    if "registration_date" in fields:
+        out["registration_date"] = h.registered_on.isoformat()
+    if fields & {"group_head_info", "member_list"}:
+        members = list(
+            h.members.filter(end__isnull=True).select_related("person").order_by("start", "id")
+        )
+        if "group_head_info" in fields:
+            head = next((ms.person for ms in members if ms.relation == "head"), None)
+            out["group_head_info"] = None if head is None else {"person": _person(head)}
+        if "member_list" in fields:
+            out["member_list"] = [
+                {"household_member": {"demographic_info": {"person": _person(ms.person)}},
+                 "relationship_head": ms.relation}
+                for ms in members
+            ]  # fmt: skip
+    if "programmes" in fields:
+        out["programmes"] = [
+            {"programme_identifier": e.programme.code, "status": e.status}
+            for e in h.enrolments.select_related("programme")
+        ]
+    return out
+
+
+def _person(p: m.Person) -> dict[str, Any]:
+    return {
+        "identifier": [
+            {"identifier_type": "NID", "identifier_value": services.mask(p.national_id)}
+        ],
+        "name": {"surname": p.name},
+        "sex": p.sex,
+        "birth_date": p.birth_date.isoformat() if p.birth_date else None,
+    }
+
+
+class Refused(Exception):  # noqa: N818 - reads better at the call site
+    """An identifier names a household outside the caller's governorates."""
+
+
+def _search_one(request: HttpRequest, item: SearchRequestItem) -> dict[str, Any]:
+    criteria = item.search_criteria
+    user = request.user
+    fields: set[str] = set(criteria.response_fields)
+    visible = access.visible_households(user)
+    base: dict[str, Any] = {"reference_id": item.reference_id, "timestamp": _now()}
+    if criteria.query_type == "idtype-value":
+        if not isinstance(criteria.query, IdentifierTypeValue):
+            return base | _reject(
+                "rjct.search_criteria.invalid", "idtype-value takes {type, value}"
+            )
+        q = criteria.query
+        if q.type == "HHID":
+            everywhere = m.Household.objects.filter(code=q.value)
+        else:
+            holding = m.Membership.objects.filter(person__national_id=q.value, end__isnull=True)
+            everywhere = m.Household.objects.filter(pk__in=holding.values("household_id"))
+        outside = everywhere.exclude(pk__in=visible.values("pk"))
+        if outside.exists():
+            raise Refused()
+        rows = _annotated(everywhere)
+    else:
+        if not isinstance(criteria.query, list):
+            return base | _reject("rjct.search_criteria.invalid", "expression takes a list")
+        try:
+            condition = _expression(criteria.query)
+        except ValueError as error:
+            return base | _reject("rjct.search_criteria.invalid", str(error))
+        rows = _annotated(visible).filter(condition)
+    rows = rows.order_by("code")
+    total = rows.count()
+    size, number = criteria.pagination.page_size, criteria.pagination.page_number
+    page = list(rows[(number - 1) * size : number * size])
+    for h in page:
+        services.audit_read(actor=user, channel="api", what="DCI search", household=h)
+    return base | {
+        "status": "succ",
+        "data": {
+            "version": VERSION,
+            "reg_type": criteria.reg_type,
+            "reg_records": [_record(h, fields, item.locale) for h in page],
+        },
+        "pagination": {"page_size": size, "page_number": number, "total_count": total},
+        "locale": item.locale,
+    }
+
+
+def _reject(code: str, message: str) -> dict[str, Any]:
+    return {"status": "rjct", "status_reason_code": code, "status_reason_message": message}
+
+
+def _search(request: HttpRequest, body: SearchEnvelope) -> Status[Any]:
+    if not access.can_read_registry(request.user):
+        return Status(403, {"detail": "the registry is for its staff"})
+    try:
+        answers = [_search_one(request, item) for item in body.message.search_request]
+    except Refused:
+        return Status(403, {"detail": "an identifier names a household outside your governorates"})
+    return Status(
+        200,
+        {
+            "header": _header(body.header, "on-search"),
+            "message": {
+                "transaction_id": body.message.transaction_id,
+                "correlation_id": str(uuid.uuid4()),
+                "search_response": answers,
+            },
+        },
+    )
+
+
+@router.post(
+    "/dci/registry/sync/search",
+    response=_answers(Envelope),
+    auth=AUTH,
+    operation_id="dci_sync_search",
+    summary="Search the registry and answer at once",
+)
+def sync_search(request: HttpRequest, body: SearchEnvelope) -> Status[Any]:
+    return _search(request, body)
+
+
+@router.post(
+    "/dci/registry/search",
+    response=_answers(Envelope),
+    auth=AUTH,
+    operation_id="dci_search",
+    summary="Search the registry; collect the answer with txn/status",
+)
+def search(request: HttpRequest, body: SearchEnvelope) -> Status[Any]:
+    answer = _search(request, body)
+    if answer.status_code != 200:
+        return answer
+    m.DciTransaction.objects.update_or_create(
+        user_id=request.user.pk or 0,
+        transaction_id=body.message.transaction_id,
+        defaults={"answer": answer.value},
+    )
+    return Status(
+        200,
+        {
+            "header": _header(body.header, "search", status="rcvd"),
+            "message": {
+                "ack_status": "ACK",
+                "timestamp": _now(),
+                "correlation_id": answer.value["message"]["correlation_id"],
+            },
+        },
+    )
+
+
+@router.post(
+    "/dci/registry/sync/txn/status",
+    response=_answers(Envelope, lookup=True),
+    auth=AUTH,
+    operation_id="dci_txn_status",
+    summary="The answer of an earlier search, by its transaction",
+)
+def txn_status(request: HttpRequest, body: TxnStatusEnvelope) -> Status[Any]:
+    if not access.can_read_registry(request.user):
+        return Status(403, {"detail": "the registry is for its staff"})
+    found = m.DciTransaction.objects.filter(
+        user_id=request.user.pk or 0, transaction_id=body.message.transaction_id
+    ).first()
+    if found is None:
+        return Status(
+            404, {"detail": f"no search under transaction {body.message.transaction_id!r}"}
+        )
+    return Status(200, found.answer)
+
+
+@router.post(
+    "/dci/registry/sync/enrolled",
+    response=_answers(Envelope),
+    auth=AUTH,
+    operation_id="dci_enrolled",
+    summary="Whether persons are enrolled beneficiaries of a programme",
+)
+def enrolled(request: HttpRequest, body: EnrolledEnvelope) -> Status[Any]:
+    if not access.can_read_registry(request.user):
+        return Status(403, {"detail": "the registry is for its staff"})
+    visible = access.visible_households(request.user)
+    answers = []
+    for item in body.message.enrolled_request:
+        query = item.enrolled_criteria.query
+        nid, programme = query.person_identifier["eq"], query.programme_identifier["eq"]
+        households = m.Household.objects.filter(
+            members__person__national_id=nid, members__end__isnull=True
+        )
+        if households.exclude(pk__in=visible.values("pk")).exists():
+            return Status(
+                403, {"detail": "an identifier names a household outside your governorates"}
+            )
+        active = m.Enrolment.objects.filter(
+            household__in=households,
+            programme__code=programme,
+            status=m.EnrolmentStatus.ACTIVE,
+        )
+        for h in households:
+            services.audit_read(actor=request.user, channel="api", what="DCI enrolled", household=h)
+        answers.append(
+            {
+                "reference_id": item.reference_id,
+                "timestamp": _now(),
+                "status": "succ",
+                "enrolled_status": "yes" if active.exists() else "no",
+            }
+        )
+    return Status(
+        200,
+        {
+            "header": _header(body.header, "on-enrolled"),
+            "message": {
+                "transaction_id": body.message.transaction_id,
+                "correlation_id": str(uuid.uuid4()),
+                "enrolled_response": answers,
+            },
+        },
+    )
+
+
+class GroupOut(Schema):
+    record: dict[str, Any]
+
+
+@router.get(
+    "/households/{code}",
+    response=_answers(GroupOut, lookup=True),
+    auth=AUTH,
+    operation_id="registry_household",
+    summary="One household, with only the fields asked for",
+)
+def household(request: HttpRequest, code: str, fields: str = "") -> Status[Any]:
+    wanted = {f for f in fields.split(",") if f}
+    unknown = sorted(wanted - set(RECORD_FIELDS))
+    if unknown:
+        return Status(
+            422, {"detail": [{"loc": ["query", "fields"], "msg": f"unknown fields {unknown}"}]}
+        )
+    try:
+        h = services.read_household(actor=request.user, code=code[:40], channel="api")
+    except access.NotAllowed as refused:
+        return Status(403, {"detail": str(refused)})
+    except m.Household.DoesNotExist:
+        return Status(404, {"detail": f"no household {code[:40]!r}"})
+    h = _annotated(m.Household.objects.filter(pk=h.pk)).get()
+    return Status(200, {"record": _record(h, wanted, "en")})

@@ -1,0 +1,383 @@
+"""The registry app's bridge to the library: the database's rows as an ``insaf.registry.Registry``,
+determinations run by ``insaf.registry.determine`` and stored, and what pages need from them.
+
+The rules run only in the library: this module reads the rows a
+determination needs (the households asked for, their members and every
+observation), hands them over as the library's four tables (household and
+person ids are the rows' primary keys), and stores what comes back, as it
+came back (eligibility, amount, score, reasons, trace, hashes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import polars as pl
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import pgettext_lazy
+
+from insaf.policy.instruments.base import TextSpec
+from insaf.policy.scenario import parse_scenario
+from insaf.registry.model import Registry
+from insaf.registry.rules import PmtRule, Ruleset
+from insaf.specs import load_yaml
+from insaf.targeting.model import PmtModel
+from insaf.web.core.services import record
+from insaf.web.registry import access, services
+from insaf.web.registry import models as m
+
+__all__ = [
+    "decide_grievance",
+    "determine",
+    "library_ruleset",
+    "parse_ruleset",
+    "registry_for",
+    "single_view",
+]
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def registry_for(households: QuerySet[m.Household] | Sequence[m.Household]) -> Registry:
+    """The library's registry holding ``households``, their members and their observations.
+
+    Two observations of one variable on one date from one source (a
+    correction entered the same day): the one recorded last is the one used,
+    as the library's ``latest`` would pick it.
+    """
+    ids = (
+        [h.pk for h in households]
+        if not isinstance(households, QuerySet)
+        else list(households.values_list("pk", flat=True))
+    )
+    groups = m.Household.objects.filter(pk__in=ids).values_list("pk", "registered_on")
+    members = list(
+        m.Membership.objects.filter(household_id__in=ids).values_list(
+            "person_id", "household_id", "relation", "start", "end"
+        )
+    )
+    person_ids = sorted({row[0] for row in members})
+    persons = m.Person.objects.filter(pk__in=person_ids).values_list(
+        "pk", "national_id", "name", "sex", "birth_date"
+    )
+    observations = (
+        m.Observation.objects.filter(household_id__in=ids)
+        .order_by("id")
+        .values_list(
+            "person_id", "household_id", "variable", "value", "text", "source", "observed_on",
+            "verification",
+        )
+    )  # fmt: skip
+    latest: dict[tuple[str, int, str, dt.date, str], tuple[Any, ...]] = {}
+    for person, household, variable, value, text, source, observed, verified in observations:
+        unit, unit_id = ("person", person) if person is not None else ("household", household)
+        key = (unit, unit_id, variable, observed, source)
+        latest.pop(key, None)  # keep insertion order = recording order
+        latest[key] = (unit, unit_id, variable, value, text or None, source, observed, verified)
+    return Registry(
+        persons=pl.DataFrame(
+            [
+                {
+                    "person_id": pk,
+                    "national_id": nid or None,
+                    "name": name,
+                    "sex": sex,
+                    "birth_date": born,
+                }
+                for pk, nid, name, sex, born in persons
+            ],
+            schema={
+                "person_id": pl.Int64,
+                "national_id": pl.String,
+                "name": pl.String,
+                "sex": pl.String,
+                "birth_date": pl.Date,
+            },
+        ),
+        groups=pl.DataFrame(
+            [{"household_id": pk, "registered": on} for pk, on in groups],
+            schema={"household_id": pl.Int64, "registered": pl.Date},
+        ),
+        memberships=pl.DataFrame(
+            [
+                {"person_id": p, "household_id": h, "relationship": r, "start": s, "end": e}
+                for p, h, r, s, e in members
+            ],
+            schema={
+                "person_id": pl.Int64,
+                "household_id": pl.Int64,
+                "relationship": pl.String,
+                "start": pl.Date,
+                "end": pl.Date,
+            },
+        ),
+        observations=pl.DataFrame(
+            list(latest.values()),
+            schema={
+                "unit": pl.String,
+                "id": pl.Int64,
+                "variable": pl.String,
+                "value": pl.Float64,
+                "text": pl.String,
+                "source": pl.String,
+                "observed": pl.Date,
+                "verification": pl.String,
+            },
+            orient="row",
+        ),
+    )
+
+
+def parse_ruleset(
+    *,
+    programme: m.Programme,
+    version: int,
+    text: str,
+    policy: str,
+    instruments: Sequence[str],
+    pmt_model: str,
+    pmt_variable: str,
+    effective_from: dt.date,
+    effective_to: dt.date | None,
+    legal_reference: str,
+    drafted_by: str,
+    approved_by: str | None,
+) -> Ruleset:
+    """The library's ruleset from stored parts; a ``SpecError`` names the key and line at fault."""
+    data, lines = load_yaml(text, file=f"{programme.code}-v{version}.yaml")
+    scenario = parse_scenario(data, lines, file=f"{programme.code}-v{version}.yaml")
+    pmt = None
+    if pmt_model:
+        pmt = PmtRule(model=PmtModel.from_dict(json.loads(pmt_model)), variable=pmt_variable)
+    return Ruleset.from_scenario(
+        scenario,
+        policy,
+        list(instruments),
+        id=programme.code,
+        version=version,
+        name=TextSpec(en=programme.name_en, ar=programme.name_ar),
+        effective_from=effective_from,
+        effective_to=effective_to,
+        legal_reference=legal_reference,
+        drafted_by=drafted_by,
+        approved_by=approved_by,
+        pmt=pmt,
+    )
+
+
+def library_ruleset(row: m.Ruleset) -> Ruleset:
+    """The stored ruleset as the library reads it (its hash must still be the stored one)."""
+    parsed = parse_ruleset(
+        programme=row.programme,
+        version=row.version,
+        text=row.text,
+        policy=row.policy,
+        instruments=row.instruments,
+        pmt_model=row.pmt_model,
+        pmt_variable=row.pmt_variable,
+        effective_from=row.effective_from,
+        effective_to=row.effective_to,
+        legal_reference=row.legal_reference,
+        drafted_by=row.drafted_by.get_username(),
+        approved_by=row.approved_by.get_username() if row.approved_by else None,
+    )
+    if parsed.content_hash != row.content_hash:
+        raise m.Immutable(
+            f"ruleset {row}: its rules no longer have the hash they were approved with"
+        )
+    return parsed
+
+
+@transaction.atomic
+def determine(
+    *,
+    actor: Actor,
+    ruleset: m.Ruleset,
+    as_of: dt.date,
+    households: Iterable[m.Household],
+    supersedes: Mapping[int, m.Determination] | None = None,
+) -> list[m.Determination]:
+    """Run an approved ruleset in force on ``as_of`` for ``households``; store each result.
+
+    Enrolments follow: an eligible household not enrolled becomes a potential
+    beneficiary, an active one no longer eligible is suspended, a suspended one
+    eligible again is active.
+    """
+    from insaf.registry.determine import determine as run
+
+    access.require(access.can_change(actor), "a registry officer runs determinations")
+    access.require(
+        ruleset.in_force(as_of), f"ruleset {ruleset} is not approved and in force on {as_of}"
+    )
+    chosen = list(households)
+    registry = registry_for(chosen)
+    results = run(library_ruleset(ruleset), registry, as_of, households=[h.pk for h in chosen])
+    by_pk = {h.pk: h for h in chosen}
+    stored = []
+    for result in results:
+        household = by_pk[int(result.household_id)]
+        stored.append(
+            m.Determination.objects.create(
+                household=household,
+                ruleset=ruleset,
+                as_of=as_of,
+                eligible=bool(result.eligible),
+                amount=float(result.entitlement),
+                pmt_score=None if result.pmt_score is None else float(result.pmt_score),
+                reasons=list(result.reasons),
+                trace=[c.to_dict() for c in result.trace],
+                input_hash=result.input_hash,
+                hash=result.hash,
+                supersedes=(supersedes or {}).get(household.pk),
+            )
+        )
+    for d in stored:
+        _follow_enrolment(d, as_of)
+    record(
+        actor=actor,
+        action="registry.determined",
+        object_type="ruleset",
+        object_id=str(ruleset),
+        summary=f"{len(stored)} households as of {as_of}",
+        scopes=(services.SCOPE,),
+    )
+    return stored
+
+
+def _follow_enrolment(d: m.Determination, on: dt.date) -> None:
+    enrolment = m.Enrolment.objects.filter(
+        household_id=d.household_id, programme_id=d.ruleset.programme_id
+    ).first()
+    if enrolment is None:
+        if d.eligible:
+            m.Enrolment.objects.create(
+                household_id=d.household_id,
+                programme_id=d.ruleset.programme_id,
+                status=m.EnrolmentStatus.POTENTIAL,
+                determination=d,
+                since=on,
+            )
+        return
+    status = enrolment.status
+    if not d.eligible and status in (m.EnrolmentStatus.ACTIVE, m.EnrolmentStatus.POTENTIAL):
+        status = m.EnrolmentStatus.SUSPENDED
+    elif d.eligible and status == m.EnrolmentStatus.SUSPENDED:
+        status = m.EnrolmentStatus.ACTIVE
+    changed = status != enrolment.status
+    enrolment.determination = d
+    if changed:
+        enrolment.status = status
+        enrolment.since = on
+    enrolment.save()
+
+
+@transaction.atomic
+def decide_grievance(
+    *,
+    actor: Actor,
+    grievance: m.Grievance,
+    upheld: bool,
+    resolution: str,
+    corrections: Mapping[str, float],
+    today: dt.date,
+) -> m.Grievance:
+    """Decide a grievance; an upheld one with corrected values is determined again on them.
+
+    Each correction is a new verified administrative observation of the
+    household dated ``today``; the household is then determined again, as of
+    ``today``, under the ruleset of the determination appealed, and the new
+    determination names the one it replaces.
+    """
+    access.require(access.can_change(actor), "a registry officer decides grievances")
+    redetermination = None
+    if upheld and corrections:
+        household = grievance.household
+        for variable, value in corrections.items():
+            m.Observation.objects.create(
+                household=household,
+                variable=variable,
+                value=value,
+                source=m.Source.ADMINISTRATIVE,
+                observed_on=today,
+                verification=m.Verification.VERIFIED,
+                recorded_by=actor if isinstance(actor, User) else None,
+            )
+        appealed = grievance.determination
+        if appealed is not None:
+            (redetermination,) = determine(
+                actor=actor,
+                ruleset=appealed.ruleset,
+                as_of=today,
+                households=[household],
+                supersedes={household.pk: appealed},
+            )
+    return services.resolve_grievance(
+        actor=actor,
+        grievance=grievance,
+        upheld=upheld,
+        resolution=resolution,
+        redetermination=redetermination,
+    )
+
+
+RELATIONS = {
+    "head": pgettext_lazy("relation", "Head of household"),
+    "spouse": pgettext_lazy("relation", "Spouse"),
+    "child": pgettext_lazy("relation", "Child"),
+    "parent": pgettext_lazy("relation", "Parent"),
+    "sibling": pgettext_lazy("relation", "Brother or sister"),
+    "grandchild": pgettext_lazy("relation", "Grandchild"),
+    "other_relative": pgettext_lazy("relation", "Other relative"),
+    "other": pgettext_lazy("relation", "Not related"),
+}
+"""Labels of the relations to the head the registry records."""
+
+
+def single_view(household: m.Household, *, today: dt.date, language: str) -> dict[str, Any]:
+    """Members (identifiers masked) and every programme: status, decision, next payment."""
+    members = [
+        {
+            "name": ms.person.name,
+            "national_id": services.mask(ms.person.national_id),
+            "relation": ms.relation,
+            "relation_label": RELATIONS.get(ms.relation, ""),
+            "birth_date": ms.person.birth_date,
+        }
+        for ms in household.members.filter(end__isnull=True).select_related("person")
+    ]
+    latest = services.latest_determinations(household)
+    enrolments = {e.programme_id: e for e in household.enrolments.all()}
+    programmes = []
+    for programme in m.Programme.objects.all():
+        enrolment = enrolments.get(programme.pk)
+        next_payment = (
+            m.Payment.objects.filter(
+                entitlement__enrolment=enrolment,
+                status__in=[m.PaymentStatus.QUEUED, m.PaymentStatus.EXPORTED],
+            )
+            .select_related("entitlement")
+            .order_by("entitlement__due_on", "attempt")
+            .first()
+            if enrolment is not None
+            else None
+        )
+        programmes.append(
+            {
+                "name": programme.name(language),
+                "status": enrolment.get_status_display() if enrolment else "",
+                "determination": latest.get(programme.pk),
+                "next_payment": next_payment,
+            }
+        )
+    return {
+        "members": members,
+        "programmes": programmes,
+        "referrals": household.referrals.all(),
+        "referral_statuses": m.ReferralStatus.choices,
+        "grievances": household.grievances.all(),
+    }
