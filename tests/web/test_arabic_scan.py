@@ -4,8 +4,8 @@ The crawl starts from every URL pattern without parameters and follows the links
 of each Arabic page, first as a visitor, then signed in as each kind of user the
 demo has (a council member of the bureau, a government focal point, an analyst,
 a registry officer, a caseworker), so the workspaces are scanned too. Every
-page-producing URL pattern of the observatory, the council, the accounts and the
-registry must have been visited. Each page's
+page-producing URL pattern of the observatory, the council, the accounts, the
+registry and the budget must have been visited. Each page's
 text goes through the Latin-word scan of ``tests/latin.py``.
 """
 
@@ -29,6 +29,7 @@ NOT_PAGES = {
     "council:referrals_csv", "council:attachment", "council:impact_json",
     "council:impact_scenario", "council:commitments_csv", "observatory:indicator_csv",
     "observatory:indicator_sdmx", "observatory:all_csv", "observatory:all_sdmx",
+    "budget:fdp",
     # a POST that answers with a redirect
     "accounts:logout", "registry:referral",
 }  # fmt: skip
@@ -40,7 +41,7 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             namespace = f"{entry.namespace}:" if entry.namespace else prefix
-            if namespace in ("accounts:", "council:", "observatory:", "registry:"):
+            if namespace in ("accounts:", "council:", "observatory:", "registry:", "budget:"):
                 names |= _names(entry, namespace)
         elif isinstance(entry, URLPattern) and entry.name and prefix:
             names.add(prefix + entry.name)
@@ -90,6 +91,7 @@ def _links(html: str) -> list[str]:
 
 @pytest.fixture
 def demo(db: Any) -> None:
+    from insaf.web.budget.demo import load_demo as load_budget
     from insaf.web.council.demo import load_demo as load_council
     from insaf.web.observatory.demo import load_demo as load_observatory
     from insaf.web.registry.demo import load_demo as load_registry
@@ -97,6 +99,7 @@ def demo(db: Any) -> None:
     load_observatory(households=800, years=(2021, 2022, 2023, 2024))
     load_council()
     load_registry(households=100)
+    load_budget(households=800)
 
 
 def test_every_arabic_page_is_in_arabic(demo: None) -> None:

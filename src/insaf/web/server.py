@@ -66,9 +66,10 @@ def setup(data: Path | None = None) -> None:
 
 
 def prepare(*, demo: bool, say: Callable[[str], None]) -> None:
-    """Apply migrations; load the demo observatory when the database has no indicator, and
-    the demo council when there is no council yet and the observatory is the demo's, and
-    the demo registry when there is no programme yet."""
+    """Apply migrations; load the demo observatory when the database has no indicator,
+    the demo council when there is no council yet and the observatory is the demo's,
+    the demo registry when there is no programme yet, and the demo plan and budget
+    when no budget is stored."""
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -90,6 +91,11 @@ def prepare(*, demo: bool, say: Callable[[str], None]) -> None:
     if demo and registry_demo.wanted():
         say("no programme yet: loading the demo registry (first start only)")
         registry_demo.load_demo(say=say)
+    from insaf.web.budget import demo as budget_demo
+
+    if demo and budget_demo.wanted():
+        say("no budget yet: loading the demo plan and budget (first start only)")
+        budget_demo.load_demo(say=say)
 
 
 def _python(*args: str) -> list[str]:

@@ -262,9 +262,56 @@ def pefa_view(budget: Budget) -> PefaView:
     return PefaView(found, problem, dimensions, found.pi1, found.pi2)
 
 
+OUTPUTS = (
+    ("beneficiaries", 1.0),
+    ("coverage", 100.0),
+    ("leakage", 100.0),
+    ("cost_per_beneficiary", 1.0),
+    ("cost_per_poor_beneficiary", 1.0),
+)
+"""The survey cells of a programme's outputs, and the factor a page shows them with."""
+
+
+def _cell(row: dict[str, Any], name: str, factor: float) -> dict[str, Any]:
+    found = row.get(name) or {}
+    value = found.get("value")
+    return {
+        "value": None if value is None else factor * value,
+        "ci_low": None if found.get("ci_low") is None else factor * found["ci_low"],
+        "ci_high": None if found.get("ci_high") is None else factor * found["ci_high"],
+        "withheld": name in (row.get("suppressed") or ()),
+    }
+
+
 def programme_outputs(stored: Any, programme: str) -> list[dict[str, Any]]:
-    """The programme's stored results by year (beneficiaries, cost per beneficiary,
-    coverage, leakage with their intervals), as ``services.compute_results`` kept them:
-    already disclosure-controlled then, with the cells withheld named."""
+    """The programme's outputs in each year the survey measured them, as
+    ``services.compute_results`` kept them (already through disclosure control: a
+    withheld cell has no number and says so), and the evidence of each link of its
+    results chain (``strong``, ``weak``, ``none``)."""
     rows = (stored.results or {}).get("programmes", [])
-    return [r for r in rows if r.get("programme") == programme]
+    out = []
+    for row in rows:
+        if row.get("programme") != programme or row.get("survey_year") != row.get("year"):
+            continue
+        out.append(
+            {
+                "year": row["year"],
+                "cells": [_cell(row, name, factor) for name, factor in OUTPUTS],
+                "chain": [(c["stage"], c["evidence"]) for c in row.get("chain", [])],
+            }
+        )
+    return out
+
+
+def evidence_name(level: str) -> str:
+    names = {
+        "strong": pgettext("evidence", "Strong"),
+        "weak": pgettext("evidence", "Weak"),
+        "none": pgettext("evidence", "None"),
+    }
+    return names.get(level, level)
+
+
+def stage_name(stage: str) -> str:
+    names = {"inputs": _("Inputs"), "outputs": _("Outputs"), "outcomes": _("Outcomes")}
+    return names.get(stage, stage)

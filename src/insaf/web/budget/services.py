@@ -8,6 +8,7 @@ whose scope is the budget's (``budget:<code>``).
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,7 +22,19 @@ from insaf.web.budget.convert import budget_of, rows_of, settings_of
 from insaf.web.core.roles import Role, has_role
 from insaf.web.core.services import Actor, record
 
-__all__ = ["NotAllowed", "RuleError", "may_edit", "scope", "set_amount", "store_budget"]
+if TYPE_CHECKING:
+    from insaf.policy.scenario import Scenario
+    from insaf.survey import Survey
+
+__all__ = [
+    "NotAllowed",
+    "RuleError",
+    "compute_results",
+    "may_edit",
+    "scope",
+    "set_amount",
+    "store_budget",
+]
 
 
 class NotAllowed(PermissionDenied):
@@ -104,3 +117,41 @@ def set_amount(*, actor: Actor, line: m.BudgetLine, amount: float, note: str = "
             scopes=[scope(stored.code)],
         )
     return [str(p) for p in check(budget_of(stored))]
+
+
+def compute_results(
+    *,
+    actor: Actor,
+    stored: m.StoredBudget,
+    survey: Survey,
+    survey_ref: dict[str, Any],
+    scenario: Scenario | None = None,
+) -> m.StoredBudget:
+    """Compute the programme results of ``stored`` on ``survey`` (with the policies in
+    force, ``scenario``) and the observatory's published indicators, and keep the public
+    tables: every survey cell through ``insaf.disclosure`` with the observatory's rules
+    (``public_results``), so what is stored is what may be shown."""
+    if actor is not None and not may_edit(actor):
+        raise NotAllowed(_("Only a planning or finance focal point computes programme results."))
+    from insaf.budget import programme_results, public_results
+    from insaf.web.observatory.services import current_rules, published_observations
+
+    budget = budget_of(stored)
+    found = programme_results(
+        budget, survey, scenario=scenario, observations=list(published_observations())
+    )
+    public = public_results(found, current_rules())
+    with transaction.atomic():
+        stored = m.StoredBudget.objects.select_for_update().get(pk=stored.pk)
+        stored.results = {"programmes": [r.to_dict() for r in public]}
+        stored.results_survey = survey_ref
+        stored.save(update_fields=["results", "results_survey"])
+        record(
+            actor=actor,
+            action="budget.results",
+            object_type="budget.storedbudget",
+            object_id=stored.code,
+            summary=f"{len(public)} programme-years on {survey_ref}",
+            scopes=[scope(stored.code)],
+        )
+    return stored

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from insaf.web.budget.presentation import cofog_name, phase_name
+from insaf.web.budget.presentation import cofog_name, evidence_name, phase_name, stage_name
 
 register = template.Library()
 
@@ -26,3 +26,13 @@ def pct(share: float | None, decimals: int = 1) -> str:
     if share is None:
         return "–"
     return f"{100 * share:,.{int(decimals)}f}"
+
+
+@register.filter
+def evidence(level: str) -> str:
+    return evidence_name(level)
+
+
+@register.filter
+def stage(name: str) -> str:
+    return stage_name(name)
