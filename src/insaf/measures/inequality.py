@@ -20,12 +20,14 @@ from insaf.measures._kernels.plan import run_plans, sample_for
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures.estimate import Estimates
 from insaf.measures.types import By, GiniEstimator, NonPositive, QuantileRule, VarianceMethod
+from insaf.measures.variance import FloatArray
 from insaf.survey.survey import Level, Survey
 
 __all__ = [
     "GiniEstimator",
     "atkinson",
     "concentration",
+    "concentration_of_sorted",
     "ge",
     "gini",
     "lorenz",
@@ -260,3 +262,15 @@ def concentration(
     when ``variable`` is ``rank_by`` and there are no ties)."""
     plan = plans.concentration(variable, rank_by=rank_by)
     return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+
+
+def concentration_of_sorted(
+    values: FloatArray, rank_by: FloatArray, weight: FloatArray
+) -> tuple[float, FloatArray]:
+    """The concentration coefficient of ``values`` and its influence values, for arrays
+    already sorted by ``rank_by`` (ascending): the estimator of ``concentration`` for a
+    caller that holds its own design (``insaf.targeting``'s evaluations). A zero total of
+    ``values`` is a ``DataError``."""
+    value, influence, _ = kernels.concentration({"y": values, "x": rank_by}, weight, 0.0, True)
+    assert influence is not None
+    return value, influence

@@ -38,9 +38,10 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from insaf.errors import InsafError
+from insaf.errors import DataError, InsafError
 from insaf.measures import Estimate, difference, estimate_dict
 from insaf.measures.estimate import LinearBasis
+from insaf.measures.inequality import concentration_of_sorted
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.targeting.data import TargetingData
 from insaf.targeting.estimators import LinearBatch, scaled
@@ -159,8 +160,8 @@ def concentration(data: TargetingData, values: FloatArray, batch: LinearBatch) -
     """Concentration coefficient of ``values`` over people ranked by pre-transfer welfare.
 
     ``C = 2 sum w t r / (N T) - 1`` with mid-point ranks ``r`` (ties share a
-    rank), and the influence values of ``insaf.measures.concentration``
-    (the same estimator; a test checks both agree)."""
+    rank), and its influence values: the estimator of ``insaf.measures.concentration``
+    (``concentration_of_sorted``; a test checks both agree)."""
     order = data.cache.get("order")
     if order is None:
         order = np.argsort(data.welfare, kind="stable")
@@ -169,23 +170,12 @@ def concentration(data: TargetingData, values: FloatArray, batch: LinearBatch) -
     y = values[order]
     w = data.people[order]
     n_pop = float(w.sum())
-    wy = w * y
-    big_y = float(wy.sum())
-    if big_y == 0:
+    try:
+        c, z = concentration_of_sorted(y, x, w)
+    except DataError:  # no benefit paid: no concentration
         return Estimate(
             measure="concentration", value=math.nan, se=math.nan, n=data.n, population=n_pop
         )
-    new = np.empty(x.shape[0], dtype=bool)
-    new[:1] = True
-    new[1:] = x[1:] != x[:-1]
-    group = np.cumsum(new) - 1
-    w_g = np.bincount(group, weights=w)
-    wy_g = np.bincount(group, weights=wy)
-    rank = (np.cumsum(w_g) - w_g / 2.0)[group]
-    c = 2.0 * float(np.dot(wy, rank)) / (n_pop * big_y) - 1.0
-    above = (big_y - np.cumsum(wy_g))[group]
-    da = y * rank + above + wy_g[group] / 2.0
-    z = (2.0 * da - (c + 1.0) * (big_y + n_pop * y)) / (n_pop * big_y)
     design = batch.design
     totals = np.bincount(design.psu[order], weights=w * z, minlength=design.n_psus)
     var = float(linearized_variance(totals.astype(np.float64), design))
