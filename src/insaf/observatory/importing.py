@@ -197,9 +197,13 @@ def _observation(
     )
 
 
-def _check_duplicates(
-    items: Iterable[tuple[Location, Observation]], problems: list[tuple[Location, str]]
+def _checked(
+    items: Iterable[tuple[Location, Observation]],
+    problems: list[tuple[Location, str]],
+    file: str | None,
 ) -> list[Observation]:
+    """The observations read, once each; ``ImportFailed`` listing every problem found
+    while reading them, or a repeated observation."""
     seen: dict[tuple[str, str, int, str], Location] = {}
     out: list[Observation] = []
     for where, obs in items:
@@ -211,6 +215,8 @@ def _check_duplicates(
             continue
         seen[key] = where
         out.append(obs)
+    if problems:
+        raise ImportFailed(file, problems)
     return out
 
 
@@ -256,10 +262,7 @@ def read_csv_observations(
         obs = _observation(row, catalogue, row_dims, dim_field={d: d for d in dims})
         if obs is not None:
             items.append((where, obs))
-    observations = _check_duplicates(items, problems)
-    if problems:
-        raise ImportFailed(file, problems)
-    return observations
+    return _checked(items, problems, file)
 
 
 _SDMX_FIELDS = {
@@ -367,10 +370,7 @@ def read_sdmx_csv_observations(path: str | Path, catalogue: Catalogue) -> list[O
         obs = _sdmx_observation(key, record["OBS_VALUE"], attrs, where, catalogue, problems)
         if obs is not None:
             items.append((where, obs))
-    observations = _check_duplicates(items, problems)
-    if problems:
-        raise ImportFailed(file, problems)
-    return observations
+    return _checked(items, problems, file)
 
 
 def read_sdmx_observations(path: str | Path, catalogue: Catalogue) -> list[Observation]:
@@ -411,7 +411,4 @@ def read_sdmx_observations(path: str | Path, catalogue: Catalogue) -> list[Obser
             obs = _sdmx_observation(key, value, attrs, where, catalogue, problems)
             if obs is not None:
                 items.append((where, obs))
-    observations = _check_duplicates(items, problems)
-    if problems:
-        raise ImportFailed(file, problems)
-    return observations
+    return _checked(items, problems, file)

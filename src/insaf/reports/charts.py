@@ -8,7 +8,7 @@ stay left-to-right. All text is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
 from insaf.reports.svg_axis import Scale, horizontal_grid, scale_with_zero
@@ -70,6 +70,45 @@ def _axis(scale: Scale, y: Callable[[float], float], percent: bool) -> list[str]
     )
 
 
+def _slot(i: int, n: int, rtl: bool) -> tuple[float, float]:
+    """Where category ``i`` of ``n`` starts its bars (right to left when ``rtl``), and
+    the width of a category's slot."""
+    slot = (WIDTH - MARGIN["left"] - MARGIN["right"]) / n
+    position = n - 1 - i if rtl else i
+    return MARGIN["left"] + position * slot + slot * 0.15, slot
+
+
+def _whisker(cx: float, y: Callable[[float], float], bar: Bar) -> list[str]:
+    """The interval of ``bar`` as a vertical line at ``cx`` (none without an interval)."""
+    if bar.low is None or bar.high is None:
+        return []
+    return [
+        f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(bar.low):.1f}" y2="{y(bar.high):.1f}" '
+        f'stroke="{COLOURS["ink"]}" stroke-width="1.2"/>'
+    ]
+
+
+def _category(cx: float, bottom: float, text: str) -> str:
+    """A category's name under its bars."""
+    return (
+        f'<text x="{cx:.1f}" y="{bottom + 16}" text-anchor="middle" '
+        f'fill="{COLOURS["ink"]}">{escape(text)}</text>'
+    )
+
+
+def _legend(entries: Iterable[tuple[str, str]]) -> list[str]:
+    """A swatch and its text for each ``(legend, colour key)``, left to right at the top."""
+    out, legend_x = [], MARGIN["left"]
+    for legend, colour in entries:
+        out.append(
+            f'<rect x="{legend_x}" y="6" width="12" height="12" fill="{COLOURS[colour]}"/>'
+            f'<text x="{legend_x + 16}" y="16" fill="{COLOURS["ink"]}" '
+            f'style="unicode-bidi:plaintext">{escape(legend)}</text>'
+        )
+        legend_x += 24 + 8 * len(legend)
+    return out
+
+
 def bar_chart(bars: Sequence[Bar], *, title: str, percent: bool = False, rtl: bool = False) -> str:
     """Vertical bars (green above zero, red below) with interval whiskers."""
     values = [b.value for b in bars] + [b.low for b in bars if b.low is not None]
@@ -79,10 +118,8 @@ def bar_chart(bars: Sequence[Bar], *, title: str, percent: bool = False, rtl: bo
     y = scale.to(bottom, top)
     body = _axis(scale, y, percent)
     n = max(len(bars), 1)
-    slot = (WIDTH - MARGIN["left"] - MARGIN["right"]) / n
     for i, bar in enumerate(bars):
-        position = n - 1 - i if rtl else i
-        x = MARGIN["left"] + position * slot + slot * 0.15
+        x, slot = _slot(i, n, rtl)
         w = slot * 0.7
         y0, y1 = y(0.0), y(bar.value)
         colour = COLOURS["gain"] if bar.value >= 0 else COLOURS["loss"]
@@ -91,16 +128,8 @@ def bar_chart(bars: Sequence[Bar], *, title: str, percent: bool = False, rtl: bo
             f'height="{abs(y1 - y0):.1f}" fill="{colour}"><title>{escape(bar.label)}: '
             f"{escape(_fmt(bar.value, percent))}</title></rect>"
         )
-        if bar.low is not None and bar.high is not None:
-            cx = x + w / 2
-            body.append(
-                f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(bar.low):.1f}" y2="{y(bar.high):.1f}" '
-                f'stroke="{COLOURS["ink"]}" stroke-width="1.2"/>'
-            )
-        body.append(
-            f'<text x="{x + w / 2:.1f}" y="{bottom + 16}" text-anchor="middle" '
-            f'fill="{COLOURS["ink"]}">{escape(bar.label)}</text>'
-        )
+        body += _whisker(x + w / 2, y, bar)
+        body.append(_category(x + w / 2, bottom, bar.label))
     return _frame(title, body)
 
 
@@ -114,11 +143,9 @@ def stacked_bars(
     """100 % stacked bars: ``parts`` are ``(legend, colour key, shares per category)``."""
     top, bottom = MARGIN["top"] + 18, HEIGHT - MARGIN["bottom"]
     n = max(len(categories), 1)
-    slot = (WIDTH - MARGIN["left"] - MARGIN["right"]) / n
     body = _axis(Scale(0.0, 1.0, 0.25), Scale(0.0, 1.0, 0.25).to(bottom, top), True)
     for i, category in enumerate(categories):
-        position = n - 1 - i if rtl else i
-        x = MARGIN["left"] + position * slot + slot * 0.15
+        x, slot = _slot(i, n, rtl)
         w = slot * 0.7
         level = 0.0
         for legend, colour, shares in parts:
@@ -131,18 +158,8 @@ def stacked_bars(
                 f"{share * 100:.1f}%</title></rect>"
             )
             level += share
-        body.append(
-            f'<text x="{x + w / 2:.1f}" y="{bottom + 16}" text-anchor="middle" '
-            f'fill="{COLOURS["ink"]}">{escape(category)}</text>'
-        )
-    legend_x = MARGIN["left"]
-    for legend, colour, _ in parts:
-        body.append(
-            f'<rect x="{legend_x}" y="6" width="12" height="12" fill="{COLOURS[colour]}"/>'
-            f'<text x="{legend_x + 16}" y="16" fill="{COLOURS["ink"]}" '
-            f'style="unicode-bidi:plaintext">{escape(legend)}</text>'
-        )
-        legend_x += 24 + 8 * len(legend)
+        body.append(_category(x + w / 2, bottom, category))
+    body += _legend((legend, colour) for legend, colour, _ in parts)
     return _frame(title, body)
 
 
@@ -164,10 +181,8 @@ def paired_bars(
     y = scale.to(bottom, top)
     body = _axis(scale, y, percent)
     n = max(len(categories), 1)
-    slot = (WIDTH - MARGIN["left"] - MARGIN["right"]) / n
     for i, category in enumerate(categories):
-        position = n - 1 - i if rtl else i
-        base = MARGIN["left"] + position * slot + slot * 0.15
+        base, slot = _slot(i, n, rtl)
         w = slot * 0.35
         pair = ((before[i], "before"), (after[i], "after"))
         if rtl:
@@ -179,22 +194,7 @@ def paired_bars(
                 f'height="{y(0.0) - y(bar.value):.1f}" fill="{COLOURS[colour]}">'
                 f"<title>{escape(category)}: {escape(_fmt(bar.value, percent))}</title></rect>"
             )
-            if bar.low is not None and bar.high is not None:
-                cx = x + w * 0.46
-                body.append(
-                    f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(bar.low):.1f}" '
-                    f'y2="{y(bar.high):.1f}" stroke="{COLOURS["ink"]}" stroke-width="1.2"/>'
-                )
-        body.append(
-            f'<text x="{base + w:.1f}" y="{bottom + 16}" text-anchor="middle" '
-            f'fill="{COLOURS["ink"]}">{escape(category)}</text>'
-        )
-    legend_x = MARGIN["left"]
-    for legend, colour in zip(legends, ("before", "after"), strict=True):
-        body.append(
-            f'<rect x="{legend_x}" y="6" width="12" height="12" fill="{COLOURS[colour]}"/>'
-            f'<text x="{legend_x + 16}" y="16" fill="{COLOURS["ink"]}" '
-            f'style="unicode-bidi:plaintext">{escape(legend)}</text>'
-        )
-        legend_x += 24 + 8 * len(legend)
+            body += _whisker(x + w * 0.46, y, bar)
+        body.append(_category(base + w, bottom, category))
+    body += _legend(zip(legends, ("before", "after"), strict=True))
     return _frame(title, body)
