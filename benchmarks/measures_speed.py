@@ -12,23 +12,39 @@ replicate factors, domain codes), so INSAF is timed twice: "cold", on a fresh
 ``Survey`` each run (the first estimate on a survey), and "warm", on a survey
 that has already served an estimate.
 
-(a) Gini with linearized SE           target < 0.5 s
-(b) ARPR with linearized SE, 10 domains target < 1.5 s
+(a) Gini with linearized SE           goal: no slower than ineqpy's point estimate
+(b) ARPR with linearized SE, 10 domains goal: no slower than the peers' point estimates
+(b) FGT0 with linearized SE, 10 domains goal: idem
 (c) Gini with 200 bootstrap replicates target < 10 s
 (d) 12 measures of one variable in 10 domains: one call each, or one
     ``prepare(...).estimate([...])``
+(e) whole processes on the same Parquet file: ``insaf estimate`` (Gini; FGT0
+    and ARPR by 10 domains; all with SE) against a Python process that reads
+    the file with pandas and computes microdf's point estimate
+    goal: INSAF no slower
+
+The machine is shared: INSAF and its peers are timed in rounds, one run of
+each per round (not all of one, then all of the other), so that a burst of
+load falls on both; figures are the best of ``--repeat`` rounds, and the load
+average is printed beside them.
 
 Peers (point estimate only; they have no design-based SE): microdf-python's
 ``MicroSeries.gini`` and ineqpy's ``inequality.gini``; for the ARPR, the
-weighted median from each and numpy for the domain rates. Install them in the
-venv for the benchmark only: ``pip install microdf-python ineqpy``.
+weighted median from each and numpy for the domain rates; for FGT0,
+microdf's ``MicroDataFrame.poverty_rate`` and ineqpy's weighted ``mean`` in
+each domain. They are the ``bench`` extra: ``pip install -e '.[bench]'``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -66,6 +82,118 @@ def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
         result = fn()
         times.append(time.perf_counter() - start)
     return min(times), result
+
+
+def race(runs: Mapping[str, Callable[[], Any]], rounds: int) -> dict[str, tuple[float, Any]]:
+    """Best time and last result of each run, timed in rounds (one run of each per round)."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    results: dict[str, Any] = {}
+    for _ in range(rounds):
+        for name, fn in runs.items():
+            start = time.perf_counter()
+            results[name] = fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: (min(times[name]), results[name]) for name in runs}
+
+
+def load() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+LINE = 5000.0
+"""The absolute poverty line of the FGT0 comparisons."""
+
+
+def fgt0_peers(frame: pl.DataFrame) -> dict[str, Callable[[], np.ndarray]]:
+    y = frame.get_column("income").to_numpy()
+    w = frame.get_column("w").to_numpy()
+    d = frame.get_column("domain").to_numpy()
+    found: dict[str, Callable[[], np.ndarray]] = {}
+    try:
+        import microdf
+
+        def micro() -> np.ndarray:
+            table = microdf.MicroDataFrame(
+                {"income": y, "line": np.full(y.size, LINE), "domain": d}, weights=w
+            )
+            return np.array(
+                [table[table.domain == k].poverty_rate("income", "line") for k in range(10)]
+            )
+
+        found["microdf"] = micro
+    except ImportError:
+        pass
+    try:
+        from ineqpy import statistics
+
+        def ineq() -> np.ndarray:
+            poor = (y < LINE).astype(np.float64)
+            return np.array(
+                [
+                    float(statistics.mean(variable=poor[d == k], weights=w[d == k]))
+                    for k in range(10)
+                ]
+            )
+
+        found["ineqpy"] = ineq
+    except ImportError:
+        pass
+    return found
+
+
+PEER_PROCESS = """
+import sys
+import numpy as np
+import pandas as pd
+import microdf
+frame = pd.read_parquet(sys.argv[1], columns=["income", "w", "domain"])
+y, w, d = frame["income"].to_numpy(), frame["w"].to_numpy(), frame["domain"].to_numpy()
+task = sys.argv[2]
+if task == "gini":
+    print(microdf.MicroSeries(y, weights=w).gini())
+elif task == "fgt0":
+    table = microdf.MicroDataFrame({"income": y, "line": np.full(y.size, 5000.0), "domain": d},
+                                   weights=w)
+    print([table[table.domain == k].poverty_rate("income", "line") for k in range(10)])
+else:
+    line = 0.6 * float(microdf.MicroSeries(y, weights=w).median())
+    poor = np.bincount(d, weights=w * (y < line), minlength=10)
+    print(list(poor / np.bincount(d, weights=w, minlength=10)))
+"""
+"""A whole Python process computing microdf's point estimate from the Parquet file."""
+
+
+def whole_processes(frame: pl.DataFrame, rounds: int) -> list[tuple[str, str, float, str]]:
+    """(e): ``insaf estimate`` against a Python process running microdf, on one Parquet file."""
+    try:
+        import microdf  # noqa: F401
+    except ImportError:
+        print("microdf-python is not installed: no whole-process comparison")
+        return []
+    insaf = str(Path(sys.executable).parent / "insaf")
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        data = str(Path(folder) / "persons.parquet")
+        frame.write_parquet(data)
+        design = ["--weight", "w", "--strata", "stratum", "--psu", "psu", "--format", "json"]
+        tasks = {
+            "gini": ["--measure", "gini", "--var", "income"],
+            "fgt0": ["--measure", "fgt0", "--var", "income", "--line", str(LINE)],
+            "arpr": ["--measure", "arpr", "--var", "income"],
+        }
+        for task, options in tasks.items():
+            by = [] if task == "gini" else ["--by", "domain"]
+            insaf_run = [insaf, "estimate", data, *options, *by, *design]
+            peer_run = [sys.executable, "-c", PEER_PROCESS, data, task]
+
+            def run(command: list[str]) -> Callable[[], None]:
+                return lambda: subprocess.run(command, check=True, capture_output=True) and None
+
+            found = race({"insaf": run(insaf_run), "peer": run(peer_run)}, rounds)
+            label = f"(e) process: {task}" + ("" if task == "gini" else ", 10 domains")
+            rows.append((label, "insaf estimate", found["insaf"][0], "with SE; " + load()))
+            rows.append((label, "python+microdf", found["peer"][0], "point only"))
+    return rows
 
 
 def peers(frame: pl.DataFrame) -> dict[str, Callable[[], float]]:
@@ -162,7 +290,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--replicates", type=int, default=200)
+    parser.add_argument(
+        "--replicates", type=int, default=200, help="0 skips (c) and (d): the peers' part only"
+    )
+    parser.add_argument("--no-processes", dest="processes", action="store_false", help="skip (e)")
     args = parser.parse_args()
 
     frame = make_data(args.persons)
@@ -174,41 +305,60 @@ def main() -> None:
         )
 
     survey = fresh()
+    m.gini(survey, "income")  # warm: the survey has served an estimate
     rows: list[tuple[str, str, float, str]] = []
+    print(load())
 
-    t, g = best(lambda: m.gini(fresh(), "income"), args.repeat)
-    rows.append(("(a) Gini + linearized SE", "INSAF cold", t, f"{g.value:.6f} (se {g.se:.2e})"))
-    t, g = best(lambda: m.gini(survey, "income"), args.repeat)
-    rows.append(("(a) Gini + linearized SE", "INSAF warm", t, f"{g.value:.6f} (se {g.se:.2e})"))
-    t, ge = best(lambda: m.gini(survey, "income", estimator="eurostat"), args.repeat)
-    rows.append(
-        ("(a) Gini + linearized SE", "INSAF eurostat", t, f"{ge.value:.6f} (se {ge.se:.2e})")
+    found = race(
+        {
+            "INSAF cold": lambda: m.gini(fresh(), "income"),
+            "INSAF warm": lambda: m.gini(survey, "income"),
+            "INSAF eurostat": lambda: m.gini(survey, "income", estimator="eurostat"),
+            **peers(frame),
+        },
+        args.repeat,
     )
-    for name, fn in peers(frame).items():
-        t, value = best(fn, args.repeat)
-        rows.append(("(a) Gini, point only", name, t, f"{value:.6f}"))
+    for who, (t, g) in found.items():
+        if who.startswith("INSAF"):
+            note = f"{g.value:.6f} (se {g.se:.2e})"
+            rows.append(("(a) Gini + linearized SE", who, t, note))
+        else:
+            rows.append(("(a) Gini, point only", who, t, f"{g:.6f}"))
+    rows[-1] = (*rows[-1][:3], rows[-1][3] + "; " + load())
 
-    t, a = best(lambda: m.arpr(fresh(), "income", by="domain"), args.repeat)
-    rows.append(
+    for task, insaf_run, peer_runs in (
         (
-            "(b) ARPR + SE, 10 domains",
-            "INSAF cold",
-            t,
-            f"first {a[0].value:.6f} (se {a[0].se:.2e})",
-        )
-    )
-    t, a = best(lambda: m.arpr(survey, "income", by="domain"), args.repeat)
-    rows.append(
+            "ARPR",
+            lambda s: m.arpr(s, "income", by="domain"),
+            arpr_peers(frame),
+        ),
         (
-            "(b) ARPR + SE, 10 domains",
-            "INSAF warm",
-            t,
-            f"first {a[0].value:.6f} (se {a[0].se:.2e})",
+            "FGT0",
+            lambda s: m.fgt(s, "income", line=LINE, alpha=0, by="domain"),
+            fgt0_peers(frame),
+        ),
+    ):
+        found = race(
+            {
+                "INSAF cold": lambda run=insaf_run: run(fresh()),
+                "INSAF warm": lambda run=insaf_run: run(survey),
+                **peer_runs,
+            },
+            args.repeat,
         )
-    )
-    for name, fn in arpr_peers(frame).items():
-        t, value = best(fn, args.repeat)
-        rows.append(("(b) ARPR, 10 domains, point only", name, t, f"first {value[0]:.6f}"))
+        for who, (t, a) in found.items():
+            if who.startswith("INSAF"):
+                note = f"first {a[0].value:.6f} (se {a[0].se:.2e})"
+                rows.append((f"(b) {task} + SE, 10 domains", who, t, note))
+            else:
+                rows.append((f"(b) {task}, 10 domains, point only", who, t, f"first {a[0]:.6f}"))
+        rows[-1] = (*rows[-1][:3], rows[-1][3] + "; " + load())
+
+    if args.processes:
+        rows += whole_processes(frame, args.repeat)
+    if not args.replicates:
+        report(rows, args)
+        return
 
     reps = args.replicates
     t, b = best(
@@ -259,12 +409,16 @@ def main() -> None:
         )
 
     rows += many_measures(fresh, args.repeat)
+    report(rows, args)
 
+
+def report(rows: list[tuple[str, str, float, str]], args: argparse.Namespace) -> None:
     width = max(len(r[0]) for r in rows)
-    print(f"\n{args.persons:,} persons, 50 strata, 5,000 PSUs; best of {args.repeat} runs\n")
+    print(f"\n{args.persons:,} persons, 50 strata, 5,000 PSUs; best of {args.repeat} rounds\n")
     print(f"{'task':<{width}}  {'who':<15} {'seconds':>8}  result")
     for task, who, secs, note in rows:
         print(f"{task:<{width}}  {who:<15} {secs:8.3f}  {note}")
+    print(f"\n{load()}")
 
 
 if __name__ == "__main__":

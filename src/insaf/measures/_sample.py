@@ -31,6 +31,7 @@ from insaf.measures._kept import (
     replication,
     unit_level,
 )
+from insaf.measures._kernels.order import stable_argsort
 from insaf.measures.types import NonPositive, VarianceMethod
 from insaf.measures.variance import (
     CalibrationArrays,
@@ -233,7 +234,7 @@ def prepare(
     )
     found = domains(survey, unit, by_cols)
     rows = np.arange(kept.n) if keep is None else np.flatnonzero(keep)
-    order = rows if sort is None else rows[np.argsort(cols[sort][rows], kind="stable")]
+    order = rows if sort is None else rows[stable_argsort(cols[sort][rows])]
     return arrange(
         cols=cols,
         names=variables,

@@ -34,6 +34,7 @@ from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError, Location
 from insaf.measures import _kept, _sample
 from insaf.measures._engine import run
+from insaf.measures._kernels.order import stable_argsort
 from insaf.measures._kernels.plan import Plan, check
 from insaf.measures.estimate import Estimate, Estimates
 from insaf.measures.registry import PREPARED, MeasureOptions, spec_of
@@ -157,7 +158,7 @@ class Prepared:
         """Rows sorted by ``column`` (stable), computed once."""
         found = self._orders.get(column)
         if found is None:
-            found = np.argsort(self._columns[column], kind="stable")
+            found = stable_argsort(self._columns[column])
             found.flags.writeable = False
             self._orders[column] = found
         return found

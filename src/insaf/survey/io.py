@@ -29,8 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from insaf.errors import DataError, Location
 from insaf.survey.metadata import (
@@ -167,6 +165,9 @@ def _ragged_lines(path: Path, width: int) -> list[tuple[int, int]]:
 def _read_csv(path: Path, declared: Mapping[str, VariableType]) -> pl.DataFrame:
     header = _csv_header(path)
     bad_rows = 0
+
+    import pyarrow as pa  # here: reading Parquet or Stata does not pay for it
+    import pyarrow.csv as pacsv
 
     def count_bad(_row: Any) -> str:
         nonlocal bad_rows

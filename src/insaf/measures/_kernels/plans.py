@@ -125,9 +125,14 @@ def _poverty(
     rule: QuantileRule,
     *,
     nonpositive: NonPositive | None = None,
+    ranks: bool = False,
 ) -> Plan:
     """A poverty statistic on a fixed line, a line per unit (a column), or a relative
-    line estimated on the whole population; with ``nonpositive``, of positive values."""
+    line estimated on the whole population; with ``nonpositive``, of positive values.
+
+    Rows are sorted by ``y`` only when something needs the order: a relative line
+    (its quantile) or a statistic of ranks (``ranks``, Sen's index); a sum over the
+    poor on a given line does not, and skipping the sort is most of its time."""
     poverty.check_line(line)
     check_rule(rule)
     roles = {"y": variable}
@@ -148,6 +153,7 @@ def _poverty(
         positive=nonpositive is not None,
         nonpositive=nonpositive or "error",
         line_column=line if isinstance(line, str) else None,
+        sort="y" if ranks or isinstance(line, Relative) else None,
     )
 
 
@@ -166,7 +172,8 @@ def watts(
 
 
 def sen(variable: str, *, line: Line, below: Below, rule: QuantileRule) -> Plan:
-    return _poverty(variable, poverty.sen(below, isinstance(line, Relative)), line, rule)
+    stat = poverty.sen(below, isinstance(line, Relative))
+    return _poverty(variable, stat, line, rule, ranks=True)
 
 
 def poverty_gap_total(variable: str, *, line: Line, below: Below, rule: QuantileRule) -> Plan:
