@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from insaf.measures._kernels.order import stable_argsort
+from insaf.measures._kernels.arrays import stable_argsort
 
 finite = st.floats(allow_nan=False, allow_infinity=True, width=64)
 

@@ -9,6 +9,8 @@ no command's dependencies.
 
 from __future__ import annotations
 
+import os
+
 from insaf.cli.app import app
 
 __all__ = ["app", "main"]
@@ -16,6 +18,10 @@ __all__ = ["app", "main"]
 
 def main() -> None:
     """Entry point of the ``insaf`` console script."""
+    # One BLAS thread unless told otherwise (set before numpy is imported: nothing
+    # above imports it). OpenBLAS splits even a vector product over threads, and on
+    # a loaded machine waiting for them costs more than the work (benchmarks/).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     app()
 
 

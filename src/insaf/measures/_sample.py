@@ -31,7 +31,7 @@ from insaf.measures._kept import (
     replication,
     unit_level,
 )
-from insaf.measures._kernels.order import stable_argsort
+from insaf.measures._kernels.arrays import stable_argsort
 from insaf.measures.types import NonPositive, VarianceMethod
 from insaf.measures.variance import (
     CalibrationArrays,

@@ -34,7 +34,7 @@ from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError, Location
 from insaf.measures import _kept, _sample
 from insaf.measures._engine import run
-from insaf.measures._kernels.order import stable_argsort
+from insaf.measures._kernels.arrays import stable_argsort
 from insaf.measures._kernels.plan import Plan, check
 from insaf.measures.estimate import Estimate, Estimates
 from insaf.measures.registry import PREPARED, MeasureOptions, spec_of

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from insaf.measures._engine import Cols, Kernel, KernelOut, Statistic
+from insaf.measures._kernels.arrays import dot
 from insaf.measures._kernels.quantile import quantile, quantile_influence
 from insaf.measures.types import QuantileRule
 from insaf.measures.variance import FloatArray
@@ -15,22 +16,22 @@ __all__ = ["indicator_mean", "mean", "quantile_at", "ratio", "total"]
 def total(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
     """``sum w y``; influence ``y``."""
     y = cols["y"]
-    return float(np.dot(w, y)), (y if influence else None), 0.0
+    return float(dot(w, y)), (y if influence else None), 0.0
 
 
 def mean(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
     """``sum w y / N``; influence ``(y - mean)/N``."""
     y = cols["y"]
     n_pop = float(w.sum())
-    m = float(np.dot(w, y)) / n_pop
+    m = float(dot(w, y)) / n_pop
     return m, ((y - m) / n_pop if influence else None), 0.0
 
 
 def ratio(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
     """``sum w y / sum w x``; influence ``(y - R x)/X``."""
     y, x = cols["y"], cols["x"]
-    big_x = float(np.dot(w, x))
-    r = float(np.dot(w, y)) / big_x
+    big_x = float(dot(w, x))
+    r = float(dot(w, y)) / big_x
     return r, ((y - r * x) / big_x if influence else None), 0.0
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from insaf.errors import DataError, InsafError
 from insaf.measures._engine import Cols, Kernel, KernelOut
+from insaf.measures._kernels.arrays import dot
 from insaf.measures._kernels.quantile import (
     bandwidth,
     quantile,
@@ -51,8 +52,8 @@ def gini(estimator: GiniEstimator) -> Kernel:
         big_y = float(wy.sum())
         if big_y <= 0:
             raise DataError("the Gini needs a positive total of the variable in every domain")
-        second = big_y if estimator == "osier" else float(np.dot(w, wy))
-        a = 2.0 * float(np.dot(r, wy)) - second
+        second = big_y if estimator == "osier" else float(dot(w, wy))
+        a = 2.0 * float(dot(r, wy)) - second
         g = a / (n_pop * big_y) - 1.0
         if not influence:
             return g, None, 0.0
@@ -76,21 +77,21 @@ def ge(alpha: float) -> Kernel:
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
         y = cols["y"]
         n_pop = float(w.sum())
-        big_y = float(np.dot(w, y))
+        big_y = float(dot(w, y))
         mu = big_y / n_pop
         if alpha == 0.0:
             ln_y = np.log(y)
-            mean_ln = float(np.dot(w, ln_y)) / n_pop
+            mean_ln = float(dot(w, ln_y)) / n_pop
             value = math.log(mu) - mean_ln
             z = (y / big_y - 1.0 / n_pop - (ln_y - mean_ln) / n_pop) if influence else None
         elif alpha == 1.0:
             yln = y * np.log(y)
-            s = float(np.dot(w, yln))
+            s = float(dot(w, yln))
             value = s / big_y - math.log(mu)
             z = (yln / big_y - s * y / big_y**2 - (y / big_y - 1.0 / n_pop)) if influence else None
         else:
             ratio_a = (y / mu) ** alpha
-            b = float(np.dot(w, ratio_a)) / n_pop
+            b = float(dot(w, ratio_a)) / n_pop
             value = (b - 1.0) / (alpha * (alpha - 1.0))
             z = None
             if influence:
@@ -112,15 +113,15 @@ def atkinson(epsilon: float) -> Kernel:
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
         y = cols["y"]
         n_pop = float(w.sum())
-        mu = float(np.dot(w, y)) / n_pop
+        mu = float(dot(w, y)) / n_pop
         if epsilon == 1.0:
             ln_y = np.log(y)
-            m_ln = float(np.dot(w, ln_y)) / n_pop
+            m_ln = float(dot(w, ln_y)) / n_pop
             ede = math.exp(m_ln)
             dlog_ede = (ln_y - m_ln) / n_pop
         else:
             power = y ** (1.0 - epsilon)
-            m = float(np.dot(w, power)) / n_pop
+            m = float(dot(w, power)) / n_pop
             ede = m ** (1.0 / (1.0 - epsilon))
             dlog_ede = (power - m) / ((1.0 - epsilon) * n_pop * m)
         value = 1.0 - ede / mu
@@ -140,10 +141,10 @@ def _isq(
     if p <= 0.0:
         return 0.0, (np.zeros_like(y) if influence else None)
     if p >= 1.0:
-        return float(np.dot(w, y)), (y if influence else None)
+        return float(dot(w, y)), (y if influence else None)
     q = quantile(y, w, p, rule)
     below = y <= q
-    value = float(np.dot(w, np.where(below, y, 0.0)))
+    value = float(dot(w, np.where(below, y, 0.0)))
     if not influence:
         return value, None
     z = np.where(below, y, 0.0) + smooth_total_slope(y, w, q, h) * quantile_influence(y, w, q, p, h)
@@ -164,7 +165,7 @@ def share_ratio(low: float, high: float, rule: QuantileRule) -> Kernel:
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
         y = cols["y"]
         (s_low, z_low), (s_high, z_high) = _isq_at(y, w, low, high, rule, influence)
-        top = float(np.dot(w, y)) - s_high
+        top = float(dot(w, y)) - s_high
         if s_low <= 0:
             raise DataError(
                 f"the income share of the bottom {low:.0%} is not positive: the ratio is undefined"
@@ -204,7 +205,7 @@ def income_share(low: float, high: float, rule: QuantileRule) -> Kernel:
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
         y = cols["y"]
         (s_lo, z_lo), (s_hi, z_hi) = _isq_at(y, w, low, high, rule, influence)
-        big_y = float(np.dot(w, y))
+        big_y = float(dot(w, y))
         value = (s_hi - s_lo) / big_y
         if not influence:
             return value, None, 0.0
@@ -231,7 +232,7 @@ def concentration(cols: Cols, w: FloatArray, t: float, influence: bool) -> Kerne
     wy_g = np.bincount(group, weights=wy)
     before = np.cumsum(w_g) - w_g
     rank = (before + w_g / 2.0)[group]  # N F_mid(x_k)
-    a = float(np.dot(wy, rank))
+    a = float(dot(wy, rank))
     c = 2.0 * a / (n_pop * big_y) - 1.0
     if not influence:
         return c, None, 0.0

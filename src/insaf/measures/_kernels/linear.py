@@ -27,6 +27,7 @@ import numpy as np
 import polars as pl
 
 from insaf.measures._engine import Cols, Kernel, KernelOut
+from insaf.measures._kernels.arrays import dot
 from insaf.measures._sample import Sample
 from insaf.measures.estimate import Estimate
 from insaf.measures.variance import FloatArray
@@ -40,17 +41,17 @@ def mean_of(y: str) -> Kernel:
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
         v = cols[y]
         n_pop = float(w.sum())
-        m = float(np.dot(w, v)) / n_pop
+        m = float(dot(w, v)) / n_pop
         return m, ((v - m) / n_pop if influence else None), 0.0
 
     return kernel
 
 
 def _ratio(num: FloatArray, den: FloatArray, w: FloatArray, influence: bool) -> KernelOut:
-    big_x = float(np.dot(w, den))
+    big_x = float(dot(w, den))
     if big_x == 0:
         return math.nan, (np.zeros_like(num) if influence else None), 0.0
-    r = float(np.dot(w, num)) / big_x
+    r = float(dot(w, num)) / big_x
     return r, ((num - r * den) / big_x if influence else None), 0.0
 
 
@@ -79,7 +80,7 @@ def share_of(group: str, code: float) -> Kernel:
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
         inside = (cols[group] == code).astype(np.float64)
         n_pop = float(w.sum())
-        s = float(np.dot(w, inside)) / n_pop
+        s = float(dot(w, inside)) / n_pop
         return s, ((inside - s) / n_pop if influence else None), 0.0
 
     return kernel

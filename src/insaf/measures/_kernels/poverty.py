@@ -13,6 +13,7 @@ import numpy as np
 
 from insaf.errors import InsafError
 from insaf.measures._engine import Cols, Kernel, KernelOut, Statistic, ThresholdKernel
+from insaf.measures._kernels.arrays import dot
 from insaf.measures._kernels.inequality import gini
 from insaf.measures._kernels.quantile import bandwidth, density, quantile, quantile_influence
 from insaf.measures.types import Below, Line, QuantileRule, Relative
@@ -42,7 +43,7 @@ def threshold(line: Relative, rule: QuantileRule) -> ThresholdKernel:
             z = line.share * quantile_influence(y, w, med, 0.5) if influence else None
             return line.share * med, z
         n_pop = float(w.sum())
-        mu = float(np.dot(w, y)) / n_pop
+        mu = float(dot(w, y)) / n_pop
         return line.share * mu, (line.share * (y - mu) / n_pop if influence else None)
 
     return kernel
@@ -94,7 +95,7 @@ def fgt(alpha: float, below: Below, relative: bool) -> Statistic:
         else:
             gap = np.where(is_poor, (line - y) / line, 0.0)
             h = np.where(is_poor, gap**alpha, 0.0)
-        value = float(np.dot(w, h)) / n_pop
+        value = float(dot(w, h)) / n_pop
         if not influence:
             return value, None, 0.0
         z = (h - value) / n_pop
@@ -104,7 +105,7 @@ def fgt(alpha: float, below: Below, relative: bool) -> Statistic:
                 slope = density(y, w, t)
             else:
                 base = np.where(is_poor, (t - y) / t, 1.0) ** (alpha - 1)
-                slope = alpha * float(np.dot(w * is_poor, base * y)) / (t * t * n_pop)
+                slope = alpha * float(dot(w * is_poor, base * y)) / (t * t * n_pop)
         return value, z, slope
 
     return Statistic(name=f"fgt{alpha:g}", kernel=kernel)
@@ -119,10 +120,10 @@ def watts(below: Below, relative: bool) -> Statistic:
         is_poor = poor(y, line, below)
         h = np.where(is_poor, np.log(line / y), 0.0)
         n_pop = float(w.sum())
-        value = float(np.dot(w, h)) / n_pop
+        value = float(dot(w, h)) / n_pop
         if not influence:
             return value, None, 0.0
-        slope = float(np.dot(w, is_poor)) / (n_pop * t) if relative else 0.0
+        slope = float(dot(w, is_poor)) / (n_pop * t) if relative else 0.0
         return value, (h - value) / n_pop, slope
 
     return Statistic(name="watts", kernel=kernel)
@@ -138,12 +139,12 @@ def sen(below: Below, relative: bool = False) -> Statistic:
         is_poor = poor(y, line, below)
         n_pop = float(w.sum())
         gap = np.where(is_poor, (line - y) / line, 0.0)
-        p0 = float(np.dot(w, is_poor)) / n_pop
-        p1 = float(np.dot(w, gap)) / n_pop
+        p0 = float(dot(w, is_poor)) / n_pop
+        p1 = float(dot(w, gap)) / n_pop
         idx = np.flatnonzero(is_poor)
         gp, z_gp = 0.0, None
         n_p = float(w[idx].sum())
-        y_p = float(np.dot(w[idx], y[idx]))
+        y_p = float(dot(w[idx], y[idx]))
         if idx.size and y_p > 0:
             gp, z_gp, _ = gini_poor({"y": y[idx]}, w[idx], math.nan, influence)
         value = p0 * gp + p1 * (1.0 - gp)
@@ -155,7 +156,7 @@ def sen(below: Below, relative: bool = False) -> Statistic:
         slope = 0.0
         if relative:
             f_t = density(y, w, t)
-            dp1 = float(np.dot(w * is_poor, y)) / (t * t * n_pop)
+            dp1 = float(dot(w * is_poor, y)) / (t * t * n_pop)
             dgp = 0.0
             if z_gp is not None:  # a unit at the top of the poor, y = t, times dN_p/dt
                 top = (2.0 * n_p * t - t - (gp + 1.0) * (y_p + n_p * t)) / (n_p * y_p)
@@ -174,8 +175,8 @@ def gap_total(below: Below, relative: bool) -> Statistic:
         line = _line_of(cols, t)
         is_poor = poor(y, line, below)
         h = np.where(is_poor, line - y, 0.0)
-        value = float(np.dot(w, h))
-        slope = float(np.dot(w, is_poor)) if relative and influence else 0.0
+        value = float(dot(w, h))
+        slope = float(dot(w, is_poor)) if relative and influence else 0.0
         return value, (h if influence else None), slope
 
     return Statistic(name="poverty_gap_total", kernel=kernel)

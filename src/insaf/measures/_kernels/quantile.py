@@ -24,6 +24,7 @@ import math
 import numpy as np
 
 from insaf.errors import DataError, InsafError
+from insaf.measures._kernels.arrays import dot
 from insaf.measures.types import QUANTILE_RULES, QuantileRule
 from insaf.measures.variance import FloatArray
 
@@ -78,7 +79,7 @@ def quantile(y: FloatArray, w: FloatArray, p: float, rule: QuantileRule) -> floa
 def bandwidth(y: FloatArray, w: FloatArray) -> float:
     """convey's ``h_fun``: ``sd * N^(-1/5)`` with the weighted population sd."""
     n_pop = float(w.sum())
-    sd = math.sqrt(max((float(np.dot(w, y * y)) - float(np.dot(w, y)) ** 2 / n_pop) / n_pop, 0.0))
+    sd = math.sqrt(max((float(dot(w, y * y)) - float(dot(w, y)) ** 2 / n_pop) / n_pop, 0.0))
     if not sd > 0:
         raise DataError(
             "the variable is constant in this domain: the kernel density has no bandwidth, so "
@@ -92,14 +93,14 @@ def density(y: FloatArray, w: FloatArray, x: float, h: float | None = None) -> f
     """Gaussian kernel density of the weighted ``y`` at ``x`` (convey ``densfun(FUN="F")``)."""
     h = bandwidth(y, w) if h is None else h
     u = (x - y) / h
-    return float(np.dot(w, np.exp(-(u * u) / 2.0)) / _SQRT_2PI / (float(w.sum()) * h))
+    return float(dot(w, np.exp(-(u * u) / 2.0)) / _SQRT_2PI / (float(w.sum()) * h))
 
 
 def smooth_total_slope(y: FloatArray, w: FloatArray, x: float, h: float | None = None) -> float:
     """``S'(x) = sum w y phi((x - y)/h) / h`` (convey ``densfun(FUN="big_s")``)."""
     h = bandwidth(y, w) if h is None else h
     u = (x - y) / h
-    return float(np.dot(w * y, np.exp(-(u * u) / 2.0)) / _SQRT_2PI / h)
+    return float(dot(w * y, np.exp(-(u * u) / 2.0)) / _SQRT_2PI / h)
 
 
 def quantile_influence(

@@ -1,6 +1,13 @@
-"""Sorting an analysis variable: the same order as a stable sort, at the speed of numpy's
-default (SIMD) sort.
+"""Array primitives of the kernels, chosen for speed on a shared machine.
 
+``dot``: the weighted sum of two vectors without BLAS. ``np.dot`` hands a
+vector product to OpenBLAS, which splits it over threads; on a loaded machine
+(a shared server, web workers) waiting for those threads costs far more than
+the product (measured here: 20 ms instead of 0.03 ms for 100,000 values).
+``np.einsum`` sums in one thread, with SIMD.
+
+``stable_argsort``: sorting an analysis variable, the same order as a stable
+sort at the speed of numpy's default (SIMD) sort.
 ``np.argsort(values, kind="stable")`` on floats is a merge sort, several times
 slower than the default sort, which does not keep tied values in their
 original order. ``stable_argsort`` sorts with the default, then puts each run
@@ -13,7 +20,14 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["stable_argsort"]
+__all__ = ["dot", "stable_argsort"]
+
+
+def dot(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
+    """``sum(a * b)`` of two vectors (booleans count as 0/1), in one thread."""
+    return float(
+        np.einsum("i,i->", np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
+    )
 
 
 def stable_argsort(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
