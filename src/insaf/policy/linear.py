@@ -26,6 +26,7 @@ import polars as pl
 
 from insaf import measures
 from insaf.measures import Estimate, Estimates
+from insaf.measures._kernels.arrays import dot
 from insaf.measures.estimate import LinearBasis
 from insaf.measures.variance import DesignArrays, FloatArray, linearized_variance
 from insaf.survey import Survey
@@ -181,7 +182,7 @@ class LinearEstimator:
         for j, column in enumerate(columns):
             out[column] = Estimate(
                 measure="total",
-                value=float(np.dot(self.w, values[j])),
+                value=dot(self.w, values[j]),  # summed as the measures sum it
                 se=float(np.sqrt(max(float(var[j]), 0.0))),
                 n=n,
                 population=population,
