@@ -90,6 +90,12 @@ COMMANDS: dict[str, Lazy] = {
         "Estimate a poverty, inequality, multidimensional poverty, opportunity or basic measure "
         "with its design-based standard error.",
     ),
+    "dominance": Lazy(
+        "insaf.cli.dominance",
+        "Poverty dominance of two distributions: incidence (order 1) or deficit (order 2) "
+        "curves over a range of lines, their difference with its confidence band, and the "
+        "verdict.",
+    ),
     "serve": Lazy(
         "insaf.cli.serve",
         "Serve the INSAF platform (migrations applied, demo data on first start) with gunicorn "

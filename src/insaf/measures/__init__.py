@@ -4,7 +4,8 @@ Every function takes a ``Survey``, a variable and keyword-only options, and
 returns ``Estimates`` (one ``Estimate`` per domain and statistic): basic
 measures, poverty, inequality, their subgroup decompositions, multidimensional
 poverty (Alkire–Foster, ``mpi``), the Human Opportunity Index (``hoi``) and
-equity gaps between two groups for any measure (``gap``). Many measures of
+equity gaps between two groups for any measure (``gap``) and poverty
+dominance of two distributions (``dominance``). Many measures of
 one survey come cheaper from one preparation: ``prepare(survey, variables)``
 then ``.estimate([Measure(...), ...], by=...)``; ``combine`` gives a smooth
 function of estimates with its delta-method standard error. Variance by
@@ -18,6 +19,7 @@ from __future__ import annotations
 from insaf.measures.basic import mean, median, proportion, quantile, ratio, total
 from insaf.measures.compare import combine, difference, ratio_of
 from insaf.measures.decomposition import fgt_decomposition, ge_decomposition
+from insaf.measures.dominance import Dominance, dominance
 from insaf.measures.equity import gap
 from insaf.measures.estimate import Estimate, Estimates, estimate_dict
 from insaf.measures.inequality import (
@@ -63,6 +65,7 @@ __all__ = [
     "MEASURES",
     "Below",
     "By",
+    "Dominance",
     "Estimate",
     "Estimates",
     "GiniEstimator",
@@ -86,6 +89,7 @@ __all__ = [
     "concentration",
     "deprivations",
     "difference",
+    "dominance",
     "estimate_dict",
     "fgt",
     "fgt_decomposition",

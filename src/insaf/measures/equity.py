@@ -28,10 +28,10 @@ from insaf.measures.registry import MeasureOptions, compute
 from insaf.measures.types import VarianceMethod
 from insaf.survey.survey import Level, Survey
 
-__all__ = ["gap"]
+__all__ = ["gap", "same_group"]
 
 
-def _same(found: Any, wanted: Any) -> bool:
+def same_group(found: Any, wanted: Any) -> bool:
     """Group values match as given, as text, or as numbers ("2" matches 2 and 2.0)."""
     if found == wanted or str(found) == str(wanted):
         return True
@@ -85,7 +85,7 @@ def gap(
         if column not in domain:
             continue  # not a statistic of the groups
         value = domain.pop(column)
-        side = "a" if _same(value, a) else "b" if _same(value, b) else None
+        side = "a" if same_group(value, a) else "b" if same_group(value, b) else None
         if side is not None:
             slot = keys.setdefault((est.measure, tuple(domain.items())), {})
             slot[side] = est
