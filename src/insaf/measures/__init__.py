@@ -5,7 +5,8 @@ returns ``Estimates`` (one ``Estimate`` per domain and statistic): basic
 measures, poverty, inequality, their subgroup decompositions, multidimensional
 poverty (Alkire–Foster, ``mpi``), the Human Opportunity Index (``hoi``) and
 equity gaps between two groups for any measure (``gap``) and poverty
-dominance of two distributions (``dominance``). Many measures of
+dominance of two distributions (``dominance``), the decomposition of a change
+in poverty (``growth_redistribution``, ``sectoral_decomposition``). Many measures of
 one survey come cheaper from one preparation: ``prepare(survey, variables)``
 then ``.estimate([Measure(...), ...], by=...)``; ``combine`` gives a smooth
 function of estimates with its delta-method standard error. Variance by
@@ -17,6 +18,7 @@ replicate weights, or by created jackknife or bootstrap replicates. See
 from __future__ import annotations
 
 from insaf.measures.basic import mean, median, proportion, quantile, ratio, total
+from insaf.measures.change import growth_redistribution, sectoral_decomposition
 from insaf.measures.compare import combine, difference, ratio_of
 from insaf.measures.decomposition import fgt_decomposition, ge_decomposition
 from insaf.measures.dominance import Dominance, dominance
@@ -97,6 +99,7 @@ __all__ = [
     "ge",
     "ge_decomposition",
     "gini",
+    "growth_redistribution",
     "hoi",
     "load_mpi_spec",
     "lorenz",
@@ -115,6 +118,7 @@ __all__ = [
     "ratio",
     "ratio_of",
     "rmpg",
+    "sectoral_decomposition",
     "sen",
     "theil",
     "total",

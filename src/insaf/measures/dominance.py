@@ -38,9 +38,9 @@ from __future__ import annotations
 
 import itertools
 import math
-from pathlib import Path
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
