@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from insaf.errors import SpecError
 from insaf.policy.assess import assess
@@ -11,7 +13,7 @@ from insaf.policy.impact import Impact
 from insaf.policy.scenario import Scenario, load_scenario
 from insaf.survey import Survey, open_survey
 
-__all__ = ["open_scenario_survey", "simulate"]
+__all__ = ["open_scenario_survey", "project_scenario_survey", "simulate"]
 
 
 def open_scenario_survey(scenario: Scenario, survey: str | Path | None = None) -> Survey:
@@ -44,4 +46,32 @@ def simulate(scenario: Scenario | str | Path, survey: Survey | str | Path | None
         scenario = load_scenario(scenario)
     if not isinstance(survey, Survey):
         survey = open_scenario_survey(scenario, survey)
-    return assess(simulate_states(scenario, survey))
+    if scenario.projection is None:
+        return assess(simulate_states(scenario, survey))
+    survey, described = project_scenario_survey(scenario, survey)
+    impact = assess(simulate_states(scenario, survey))
+    return replace(impact, meta={**impact.meta, "projection": described})
+
+
+def project_scenario_survey(scenario: Scenario, survey: Survey) -> tuple[Survey, dict[str, Any]]:
+    """``survey`` brought to the year of the scenario's ``projection:`` (its file read
+    relative to the scenario's), and what was done, for the impact to state."""
+    from insaf.survey.projection import load_projection, project
+
+    ref = scenario.projection
+    assert ref is not None
+    path = Path(ref.file)
+    if not path.is_absolute() and scenario.folder is not None:
+        path = scenario.folder / path
+    if not path.exists():
+        raise SpecError(
+            scenario.file,
+            [
+                (
+                    scenario.locate(("projection", "file")),
+                    f"projection {ref.file!r} not found at {path}",
+                )
+            ],
+        )
+    projection = load_projection(path)
+    return project(survey, projection, ref.year), projection.describe(ref.year)

@@ -307,6 +307,14 @@ class Policy:
         return Policy(self.name, swapped, self.where, self.solve, self.solve_where)
 
 
+class ProjectionRef(_Spec):
+    """``projection:`` of a scenario: simulate in ``year``, the survey uprated and
+    reweighted by the projection ``file`` (``insaf.survey.projection``)."""
+
+    file: str
+    year: int
+
+
 class Scenario(_Spec):
     """A validated scenario; ``policies()`` gives the baseline and every reform resolved."""
 
@@ -327,6 +335,8 @@ class Scenario(_Spec):
     rights: RightsOptions = RightsOptions()
     in_kind: list[InKind] = Field(default_factory=list)
     """Public services valued at their unit cost: final income (``insaf.policy.in_kind``)."""
+    projection: ProjectionRef | None = None
+    """Simulate in a later year than the survey's (``docs/methods/projection.md``)."""
 
     _file: str | None = PrivateAttr(default=None)
     _lines: LineMap = PrivateAttr(default_factory=LineMap)
