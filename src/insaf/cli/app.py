@@ -96,6 +96,11 @@ COMMANDS: dict[str, Lazy] = {
         "curves over a range of lines, their difference with its confidence band, and the "
         "verdict.",
     ),
+    "decompose": Lazy(
+        "insaf.cli.decompose",
+        "Decompose a change in poverty: growth against redistribution (Datt–Ravallion, and the "
+        "Shapley split), or by sector with --by (within, population shift, interaction).",
+    ),
     "serve": Lazy(
         "insaf.cli.serve",
         "Serve the INSAF platform (migrations applied, demo data on first start) with gunicorn "

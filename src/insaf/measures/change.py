@@ -27,7 +27,9 @@ share and ``P_g`` its poverty, ``ΔP = sum_g`` of
 
 Standard errors come from replicates: every component is recomputed with each
 replicate's weights (the design's replicate weights, or, for a design without
-them, Rao–Wu bootstrap replicates made from its strata and PSUs). A component
+them, Rao–Wu bootstrap replicates made from its strata and PSUs; the
+jackknife when the design has a finite population correction, which the
+created bootstrap does not take). A component
 moves the line with the means and jumps where a unit crosses it, so it is not a
 smooth function of the weights and the replicates, not a delta method, give its
 variance. Two surveys are independent samples: each is replicated with the other
@@ -91,8 +93,13 @@ def _mean(y: FloatArray, w: FloatArray) -> float:
 
 
 def _method(survey: Survey, variance: VarianceMethod) -> VarianceMethod:
+    """The design's replicates; else the Rao–Wu bootstrap, or, for a design with a
+    finite population correction (which the created bootstrap does not use), the
+    jackknife (JKn, which does)."""
     if variance in ("auto", "linearization"):
-        return "replicates" if survey.design.replicates is not None else "bootstrap"
+        if survey.design.replicates is not None:
+            return "replicates"
+        return "jackknife" if survey.design.fpc is not None else "bootstrap"
     return variance
 
 
