@@ -3,6 +3,7 @@ and the impact says which projection it used."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -78,3 +79,44 @@ def test_a_year_without_totals_and_a_missing_file(demo: Survey, tmp_path: Path) 
         simulate(scenario({"file": str(path), "year": 2030}), demo)
     with pytest.raises(SpecError, match=r"projection 'nowhere\.yaml' not found"):
         simulate(scenario({"file": "nowhere.yaml", "year": 2027}), demo)
+
+
+def test_insaf_simulate_says_which_projection(demo: Survey, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    import insaf.cli.simulate  # noqa: F401  (registers the command)
+    from insaf.cli.app import app
+    from insaf.survey import write_survey
+
+    manifest = write_survey(demo, tmp_path / "demo")
+    path = projection_file(demo, tmp_path)
+    data = {
+        "name": "grant in 2027",
+        "survey": str(manifest),
+        "welfare": "consumption_pc",
+        "lines": {"line": 150},
+        "baseline": [],
+        "reforms": {"grant": [{"id": "grant", "type": "cash_transfer", "amount": 20}]},
+        "projection": {"file": path.name, "year": 2027},  # beside the scenario
+    }
+    scenario_file = tmp_path / "scenario.yaml"
+    scenario_file.write_text(yaml.safe_dump(data, allow_unicode=True))
+    env = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+    out = tmp_path / "out"
+    args = ["simulate", str(scenario_file), "--out", str(out)]
+    result = CliRunner().invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    assert "Simulated in 2027: the survey of 2024 uprated and reweighted" in result.stdout
+    written = json.loads((out / "impact.json").read_text())
+    assert written["scenario"]["projection"]["year"] == 2027
+    from insaf.cli.i18n import _, set_language
+
+    set_language("ar")  # the same line in Arabic, from the CLI's catalogue
+    try:
+        said = _(
+            "Simulated in {year}: the survey of {survey_year} uprated and reweighted to "
+            "the projection of {source}."
+        )
+    finally:
+        set_language(None)
+    assert said.startswith("محاكاة لسنة {year}")

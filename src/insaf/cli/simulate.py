@@ -114,6 +114,15 @@ def simulate_command(
                     tests=", ".join(unknown)
                 )
         console.print(line, highlight=False)
+    projection = impact.meta.get("projection")
+    if projection is not None:
+        console.print(
+            _(
+                "Simulated in {year}: the survey of {survey_year} uprated and reweighted to "
+                "the projection of {source}."
+            ).format(**projection),
+            highlight=False,
+        )
     console.print(wrote(written.values()), highlight=False)
     disclosure = impact.meta["disclosure"]
     if disclosure["applied"]:
