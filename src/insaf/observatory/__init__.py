@@ -10,6 +10,8 @@
   gap between groups, a change since a baseline);
 - ``export`` and ``importing``: tidy CSV, SDMX-CSV and SDMX-ML;
 - ``compute``: indicators computed from survey microdata with ``insaf.measures``;
+- ``realisation``: progressive realisation, the spending that serves a right per
+  person (in real terms) beside each outcome's trend;
 - ``search``: Arabic-aware search normalisation.
 """
 
@@ -32,6 +34,7 @@ from insaf.observatory.indicators import (
     Catalogue,
     Category,
     Computation,
+    ContextSeries,
     Dimension,
     Direction,
     Framework,
@@ -39,6 +42,7 @@ from insaf.observatory.indicators import (
     Indicator,
     Node,
     RightsDimension,
+    Spending,
     StructuralFact,
     Target,
     Text,
@@ -46,6 +50,7 @@ from insaf.observatory.indicators import (
 )
 from insaf.observatory.observations import Flag, Observation, SeriesKey, key_of, parse_key
 from insaf.observatory.progress import Progress, Status, anticipated_progress, assess, cagr_ratio
+from insaf.observatory.realisation import public_right_spending, realisation, right_spending
 
 __all__ = [
     "DEMO_CATALOGUE",
@@ -53,6 +58,7 @@ __all__ = [
     "Category",
     "Change",
     "Computation",
+    "ContextSeries",
     "Dimension",
     "Direction",
     "DisclosureReport",
@@ -69,6 +75,7 @@ __all__ = [
     "RightsDimension",
     "SeriesKey",
     "SeriesPoint",
+    "Spending",
     "Status",
     "StructuralFact",
     "Target",
@@ -83,8 +90,11 @@ __all__ = [
     "key_of",
     "load_catalogue",
     "parse_key",
+    "public_right_spending",
     "read_csv_observations",
     "read_sdmx_observations",
+    "realisation",
+    "right_spending",
     "z_value",
 ]
 

@@ -10,8 +10,12 @@ A *catalogue* holds everything an observatory publishes about its indicators:
 - ``frameworks``: hierarchies (goal -> target -> indicator) that point at
   indicators by code, so the SDGs and a national plan can share indicators;
 - ``human_rights``: the rights the indicators monitor (ICESCR arts. 9, 11, 12,
-  13, CEDAW, CRPD...), each with its structural facts; an indicator names the
-  rights it monitors (``human_rights``) and its OHCHR type (``rights``).
+  13, CEDAW, CRPD...), each with its structural facts and the budget spending
+  that serves it (``spending``: COFOG functions and programmes); an indicator
+  names the rights it monitors (``human_rights``) and its OHCHR type
+  (``rights``);
+- ``population`` and ``prices``: the population and a price index by year, to
+  state spending per person in real terms (``insaf.observatory.realisation``).
 
 Every text a person reads has an English and an Arabic version (``Text``);
 both are required, so a catalogue cannot be published half-translated.
@@ -19,6 +23,8 @@ both are required, so a catalogue cannot be published half-translated.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -34,6 +40,7 @@ __all__ = [
     "Catalogue",
     "Category",
     "Computation",
+    "ContextSeries",
     "Dimension",
     "Direction",
     "Framework",
@@ -41,6 +48,7 @@ __all__ = [
     "Indicator",
     "Node",
     "RightsDimension",
+    "Spending",
     "StructuralFact",
     "Target",
     "Text",
@@ -97,12 +105,40 @@ class StructuralFact(_Strict):
     source: Text | None = None
 
 
+class Spending(_Strict):
+    """The budget spending that serves a right: the lines of some functions or programmes.
+
+    A budget line counts when its COFOG ``function`` is one of ``functions`` or
+    lies under one (``10`` holds ``10.9``) or when it pays for one of
+    ``programmes`` (the plan's programme codes); a line that matches both counts
+    once.
+    """
+
+    functions: list[str] = Field(default_factory=list)
+    programmes: list[str] = Field(default_factory=list)
+
+    @field_validator("functions")
+    @classmethod
+    def _cofog(cls, value: list[str]) -> list[str]:
+        wrong = [f for f in value if not re.fullmatch(r"\d{2}(\.\d+)*", f)]
+        if wrong:
+            raise ValueError(f"not a COFOG code (two digits, then .digits): {', '.join(wrong)}")
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> Spending:
+        if not self.functions and not self.programmes:
+            raise ValueError("spending names at least one function or programme")
+        return self
+
+
 class HumanRight(_Strict):
     """A right, as a treaty states it, that the observatory's indicators monitor.
 
     ``code`` is what indicators cite (``icescr_11``); ``treaty`` the instrument
     (ICESCR, CEDAW, CRPD...) and ``article`` its article. ``facts`` are its
     structural indicators (OHCHR 2012): ratifications and laws, as data.
+    ``spending`` says which budget lines serve it (OPERA's resources).
     """
 
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -110,6 +146,26 @@ class HumanRight(_Strict):
     treaty: str = Field(pattern=r"^[A-Z][A-Za-z0-9-]*$")
     article: str = ""
     facts: list[StructuralFact] = Field(default_factory=list)
+    spending: Spending | None = None
+
+
+class ContextSeries(_Strict):
+    """A figure by year that the observatory needs beside its indicators, entered as data:
+    the population (people) or a price index (``base_year`` is the year whose prices
+    real amounts are stated in)."""
+
+    name: Text
+    source: Text | None = None
+    base_year: int | None = Field(default=None, ge=1900, le=2200)
+    values: dict[int, float] = Field(min_length=1)
+
+    @field_validator("values")
+    @classmethod
+    def _positive(cls, value: dict[int, float]) -> dict[int, float]:
+        wrong = [str(year) for year, v in value.items() if not (math.isfinite(v) and v > 0)]
+        if wrong:
+            raise ValueError(f"values must be positive numbers; not in {', '.join(wrong)}")
+        return dict(sorted(value.items()))
 
 
 class Category(_Strict):
@@ -296,10 +352,19 @@ class Catalogue(_Strict):
     indicators: list[Indicator] = Field(min_length=1)
     frameworks: list[Framework] = Field(default_factory=list)
     human_rights: list[HumanRight] = Field(default_factory=list)
+    population: ContextSeries | None = None
+    prices: ContextSeries | None = None
 
     @model_validator(mode="after")
     def _references_exist(self) -> Catalogue:
         problems: list[str] = []
+        if self.prices is not None and self.prices.base_year not in self.prices.values:
+            problems.append(
+                f"prices: base_year {self.prices.base_year} has no value "
+                "(real amounts are stated in the prices of that year)"
+            )
+        if self.population is not None and self.population.base_year is not None:
+            problems.append("population: a population has no base_year")
         dims = [d.code for d in self.dimensions]
         codes = [i.code for i in self.indicators]
         rights = [r.code for r in self.human_rights]
