@@ -145,6 +145,7 @@ def test_refused_an_administrator_page_without_the_role(site: str, page: Any) ->
         "/ar/",
         "/en/indicators/POV_NAT/?breakdown=sex",
         "/ar/indicators/POV_NAT/?breakdown=governorate",
+        "/ar/rights/icescr_11/",
         "/ar/frameworks/SDG/",
         "/en/furthest-behind/",
         "/ar/search/?q=فقر",
@@ -194,3 +195,49 @@ def test_charts_fit_their_data_and_keep_the_target_label_inside(
         if path.startswith("indicators/SCHOOL_ATT"):
             # 90 % to 98 % (the target): the axis starts near the data, not at 0
             assert box["ticks"][0] >= 80, box["ticks"]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="run scripts/test-prereqs.sh: axe-core not installed")
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_right_page_with_its_realisation_charts_is_accessible(
+    site: str, page: Any, lang: str
+) -> None:
+    """A right's page with a stored budget: the spending table, and each outcome's trend
+    drawn against the spending per person; no serious axe violation, every chart's text
+    inside its frame."""
+    from tests.web.test_rights_pages import _education_budget
+
+    from insaf.web.budget import services as budget_services
+
+    budget_services.store_budget(actor=None, code="test", budget=_education_budget())
+    page.goto(f"{site}/{lang}/rights/icescr_13/")
+    assert page.locator("#spending-table tbody tr").count() == 3
+    assert page.locator("svg.chart.realisation").count() == 1
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('svg.chart.realisation')].map(svg => {
+            const view = svg.viewBox.baseVal;
+            const texts = [...svg.querySelectorAll('text')].map(t => t.getBBox());
+            const bars = [...svg.querySelectorAll('rect.chart-bar')].map(r => r.getBBox());
+            return {width: view.width, height: view.height, bars: bars.length,
+                    left: Math.min(...texts.map(b => b.x)),
+                    right: Math.max(...texts.map(b => b.x + b.width)),
+                    bottom: Math.max(...texts.map(b => b.y + b.height)),
+                    barsBottom: Math.max(...bars.map(b => b.y + b.height))};
+        })"""
+    )
+    for box in boxes:
+        assert box["bars"] == 3
+        assert box["left"] >= 0 and box["right"] <= box["width"], box
+        assert box["bottom"] <= box["height"], box
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert serious == [], "\n".join(serious)
+    assert page.errors == []

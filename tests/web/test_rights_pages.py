@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -78,3 +79,123 @@ def test_the_arabic_rights_pages_have_no_english(observatory: None, client: Clie
         assert latin_words(html) == [], path
     html = client.get("/ar/rights/icescr_11/", **HOST).content.decode()
     assert "الحق في مستوى معيشي لائق" in html and "مؤشرات النتائج" in html
+
+
+# --- progressive realisation: outcomes against the resources spent ----------------------------
+
+
+def _education_budget() -> Any:
+    """Education (COFOG 09) executed 5,000, 6,000 and 9,000 million DMD in 2022-2024
+    (approved amounts are larger and never count), health 700 a year on 07.2."""
+    from insaf.budget import Budget, Text, budget_lines
+
+    rows = []
+    for year, amount in ((2022, 5000.0), (2023, 6000.0), (2024, 9000.0)):
+        for phase, factor in (("approved", 1.1), ("executed", 1.0)):
+            for line, function, value in (("EDU", "09.2", amount), ("HEA", "07.2", 700.0)):
+                rows.append(
+                    {
+                        "line": f"{line}-{year}",
+                        "year": year,
+                        "phase": phase,
+                        "admin": line,
+                        "function": function,
+                        "economic": "21",
+                        "source": "treasury",
+                        "gender_marker": 0,
+                        "amount": value * factor,
+                    }
+                )
+    title = Text(en="Budgets 2022-2024 (test)", ar="موازنات 2022-2024 (اختبار)")
+    return Budget(lines=budget_lines(rows), currency="DMD", scale=1e6, title=title)
+
+
+@pytest.fixture
+def with_budget(observatory: None) -> None:
+    """The demo catalogue with round population and prices, and a small stored budget."""
+    from insaf.web.budget import services as budget_services
+    from insaf.web.observatory import services
+
+    data = load_catalogue(DEMO_CATALOGUE).model_dump(mode="json")
+    data["population"]["values"] = {2022: 25e6, 2023: 25e6, 2024: 30e6}
+    data["prices"] = {
+        **data["prices"],
+        "base_year": 2024,
+        "values": {2022: 0.8, 2023: 0.96, 2024: 1.0},
+    }
+    services.sync_catalogue(actor=None, catalogue=Catalogue.model_validate(data))
+    budget_services.store_budget(actor=None, code="test", budget=_education_budget())
+
+
+def _numbers(html: str) -> list[float | None]:
+    cells = re.findall(r'<td class="num">([^<]*)</td>', html)
+    return [None if c == "–" else float(c.replace(",", "")) for c in cells]
+
+
+def test_a_right_page_shows_the_spending_per_person_in_real_terms(
+    with_budget: None, client: Client
+) -> None:
+    html = client.get("/en/rights/icescr_13/", **HOST).content.decode()
+    table = re.search(r'<table class="data" id="spending-table">.*?</table>', html, re.S)
+    assert table is not None
+    # per year: executed (millions), population (millions), per person nominal, real (2024 prices)
+    # 2022: 5,000 million / 25 million = 200 a person, / 0.8 = 250 in 2024 prices
+    # 2023: 6,000 / 25 = 240, / 0.96 = 250; 2024: 9,000 / 30 = 300, prices of the base year
+    assert _numbers(table.group(0)) == [
+        5000.0, 25.0, 200.0, 250.0,
+        6000.0, 25.0, 240.0, 250.0,
+        9000.0, 30.0, 300.0, 300.0,
+    ]  # fmt: skip
+    assert "in 2024 prices" in html
+    process = re.search(r'<section aria-labelledby="type-process".*?</section>', html, re.S)
+    assert process is not None and 'id="spending-table"' in process.group(0)
+
+
+def test_each_outcome_trend_is_drawn_against_the_spending(
+    with_budget: None, client: Client
+) -> None:
+    html = client.get("/en/rights/icescr_13/", **HOST).content.decode()
+    article = re.search(
+        r'<article class="indicator-groups" id="indicator-SCHOOL_ATT">.*?</article>', html, re.S
+    )
+    assert article is not None
+    block = article.group(0)
+    svg = re.search(r'<svg [^>]*class="chart realisation".*?</svg>', block, re.S)
+    assert svg is not None
+    # the outcome (2019-2024: 90, 90.5, ... 92.5) with its band, a bar for each year spent
+    assert svg.group(0).count("<circle") == 6
+    assert svg.group(0).count('class="chart-band"') == 1
+    assert svg.group(0).count('class="chart-bar"') == 3
+    assert 'aria-labelledby="realisation-SCHOOL_ATT-title realisation-SCHOOL_ATT-desc"' in block
+    table = re.search(r'<table class="data realisation-table">.*?</table>', block, re.S)
+    assert table is not None
+    # year by year: the value, then the spending per person in 2024 prices (none before 2022)
+    assert _numbers(table.group(0)) == [
+        90.0, None, 90.5, None, 91.0, None, 91.5, 250.0, 92.0, 250.0, 92.5, 300.0,
+    ]  # fmt: skip
+    # the sentence read by a screen reader says where both went
+    assert "from 90.0 in 2019 to 92.5 in 2024" in svg.group(0)
+    assert "from 250 in 2022 to 300 in 2024" in svg.group(0)
+
+
+def test_a_right_without_spending_or_budget_says_so(observatory: None, client: Client) -> None:
+    html = client.get("/en/rights/cedaw/", **HOST).content.decode()
+    assert "The catalogue maps no budget spending to this right." in html
+    html = client.get("/en/rights/icescr_13/", **HOST).content.decode()
+    assert "No budget is stored yet" in html
+    assert "chart realisation" not in html
+
+
+def test_a_budget_lacking_a_mapped_programme_is_reported(with_budget: None, client: Client) -> None:
+    # icescr_11 names the BREAD and ENERGY programmes, which this budget does not have
+    html = client.get("/en/rights/icescr_11/", **HOST).content.decode()
+    assert "lacks a programme that this right" in html
+    assert "chart realisation" not in html
+
+
+def test_the_arabic_page_with_spending_has_no_english(with_budget: None, client: Client) -> None:
+    for path in ("/ar/rights/icescr_13/", "/ar/rights/icescr_11/", "/ar/rights/cedaw/"):
+        html = client.get(path, **HOST).content.decode()
+        assert latin_words(html) == [], path
+    html = client.get("/ar/rights/icescr_13/", **HOST).content.decode()
+    assert 'class="chart realisation"' in html

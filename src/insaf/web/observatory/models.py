@@ -156,12 +156,36 @@ class HumanRight(models.Model):
     """Structural facts: ``[{"name": {"en", "ar"}, "status": {"en", "ar"}, "year",
     "source"}]`` as the catalogue states them."""
     indicators = models.ManyToManyField(Indicator, related_name="human_rights", blank=True)
+    spending = models.JSONField(null=True, blank=True)
+    """The budget spending that serves the right, ``{"functions": [...], "programmes":
+    [...]}`` as the catalogue states it (``insaf.observatory.Spending``); null when none."""
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("human right")
         verbose_name_plural = _("human rights")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ContextSeries(models.Model):
+    """A figure by year the catalogue gives beside its indicators: the population, a price
+    index (``insaf.observatory.ContextSeries``), stored as the catalogue states it."""
+
+    class Code(models.TextChoices):
+        POPULATION = "population", _("Population")
+        PRICES = "prices", _("Prices")
+
+    code = models.CharField(max_length=20, choices=Code.choices, unique=True)
+    series = models.JSONField()
+    """``{"name": {"en", "ar"}, "source": {"en", "ar"} | null, "base_year": int | null,
+    "values": {"2019": 27470000, ...}}``."""
+
+    class Meta:
+        verbose_name = _("context series")
+        verbose_name_plural = _("context series")
 
     def __str__(self) -> str:
         return self.code

@@ -147,6 +147,7 @@ def sync_catalogue(*, actor: Actor, catalogue: Catalogue) -> dict[str, int]:
                 parents[depth] = obj_node
                 obj_node.indicators.set([indicators[c] for c in node.indicators])
         _sync_rights(actor=actor, catalogue=catalogue, indicators=indicators, counts=counts)
+        _sync_context(actor=actor, catalogue=catalogue, counts=counts)
         record(
             actor=actor,
             action="catalogue.sync",
@@ -174,6 +175,7 @@ def _sync_rights(
             "treaty": right.treaty,
             "article": right.article,
             "facts": [fact.model_dump(mode="json") for fact in right.facts],
+            "spending": right.spending.model_dump(mode="json") if right.spending else None,
             "position": position,
         }
         existing = m.HumanRight.objects.filter(code=right.code).first()
@@ -184,6 +186,33 @@ def _sync_rights(
         )
         after = _right_snapshot(obj)
         _count_change(actor, counts, "right", "human_right", right.code, created, before, after)
+
+
+def _sync_context(*, actor: Actor, catalogue: Catalogue, counts: dict[str, int]) -> None:
+    """Store the catalogue's population and prices (a series it no longer has is removed)."""
+    for code in m.ContextSeries.Code:
+        series = getattr(catalogue, code.value)
+        existing = m.ContextSeries.objects.filter(code=code.value).first()
+        before = snapshot(existing) if existing else None
+        if series is None:
+            if existing is not None:
+                existing.delete()
+                counts["changed"] += 1
+                record(
+                    actor=actor,
+                    action="context.delete",
+                    object_type="context_series",
+                    object_id=code.value,
+                    before=before,
+                )
+            continue
+        obj, created = m.ContextSeries.objects.update_or_create(
+            code=code.value, defaults={"series": series.model_dump(mode="json")}
+        )
+        after = snapshot(obj)
+        _count_change(
+            actor, counts, "context", "context_series", code.value, created, before, after
+        )
 
 
 def _count_change(
