@@ -20,7 +20,7 @@ WELFARE = [50.0 + 2.5 * i for i in range(N)]
 BOTTOM_40 = [1 if i < 40 else 0 for i in range(N)]  # the first 40 (lowest welfare)
 
 
-def _impact() -> Any:
+def _impact(**options: Any) -> Any:
     households = [
         {
             "hhid": i + 1,
@@ -60,6 +60,7 @@ def _impact() -> Any:
                 "groups": [],
                 "compare_by": [],
                 "burdens": {"food": {"label": {"en": "Food", "ar": "الغذاء"}, "items": ["bread"]}},
+                **options,
             },
         }
     )
@@ -115,3 +116,27 @@ def test_justifications_are_recorded_as_given_or_not() -> None:
         "minimum_core": None,
     }
     assert not section.justified()
+
+
+def test_justifications_given_are_recorded_and_shown_in_both_briefs() -> None:
+    import re
+
+    from tests.latin import latin_words
+
+    from insaf.reports import render_brief
+
+    necessity = {"en": "The subsidy costs 2% of GDP.", "ar": "يكلّف الدعم 2% من الناتج."}
+    impact = _impact(justifications={"necessity": necessity, "temporariness": {"en": "Two years."}})
+    section = impact["removed"].sections["rights"]
+    assert section.justifications["necessity"] == necessity
+    assert section.justifications["temporariness"] == {"en": "Two years.", "ar": ""}
+    assert section.justifications["proportionality"] is None
+    assert not section.justified()  # three of the five are still missing
+    english = render_brief(impact, lang="en")
+    assert "Necessity: Given — The subsidy costs 2% of GDP." in english
+    assert "Temporariness: Given — Two years." in english
+    assert "Proportionality: Not given" in english
+    arabic = render_brief(impact, lang="ar")
+    assert "يكلّف الدعم 2% من الناتج." in arabic
+    rights = re.findall(r'<section class="rights".*?</section>', arabic, flags=re.S)
+    assert rights and all(latin_words(part) == [] for part in rights)  # no English text leaks

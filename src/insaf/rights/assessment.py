@@ -15,6 +15,7 @@ The result is attached to each reform as its ``rights`` section: it goes into
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -390,8 +391,8 @@ def _assess_reform(
     justifications = {
         key: (
             {
-                "en": text_of(getattr(given, key), "en") or "",
-                "ar": text_of(getattr(given, key), "ar") or "",
+                "en": _written_in(getattr(given, key), "en"),
+                "ar": _written_in(getattr(given, key), "ar"),
             }
             if getattr(given, key) is not None
             else None
@@ -431,3 +432,15 @@ def assess_rights(impact: Impact, *, participation: Participation | None = None)
         for name, reform in impact.reforms.items()
     }
     return impact.with_section("rights", sections)
+
+
+def _written_in(text: Any, lang: str) -> str:
+    """The text as given in ``lang``, or ``""``: a justification written in one language
+    only is not shown, untranslated, in the other language's brief (which says it was
+    given). A plain string counts as Arabic when it is written in Arabic letters."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        arabic = re.search("[\u0600-\u06ff]", text) is not None
+        return text if arabic == (lang == "ar") else ""
+    return str((text.ar if lang == "ar" else text.en) or "")
