@@ -16,7 +16,9 @@ them, and what the money bought.
   unit-cost method), with ``unit_costs`` from executed spending (``budget_spending``);
   ``allocation_equity``: spending by governorate against need; ``spending_by_marker``
   and ``transfers_by_sex``: gender budgeting; ``budget_scenario``: a policy scenario
-  from new programme envelopes (``move`` money between programmes).
+  from new programme envelopes (``move`` money between programmes); ``BudgetChange``
+  (``moved``, ``new_envelope``): a budget change a council referral carries, in words
+  and as a scenario (``change_scenario``, ``scenario_text``).
 
 docs/budget.md gives the formats and every formula with its source.
 """
@@ -46,6 +48,14 @@ from insaf.budget.spending import execution
 
 if TYPE_CHECKING:
     from insaf.budget.allocation import Allocation, allocation_equity, spending_by_governorate
+    from insaf.budget.change import (
+        BudgetChange,
+        ProgrammeChange,
+        change_scenario,
+        moved,
+        new_envelope,
+        scenario_text,
+    )
     from insaf.budget.gender import GenderIncidence, spending_by_marker, transfers_by_sex
     from insaf.budget.incidence import (
         DEMO_SERVICES,
@@ -71,6 +81,12 @@ _LAZY = {
     "spending_by_marker": "insaf.budget.gender",
     "transfers_by_sex": "insaf.budget.gender",
     "budget_scenario": "insaf.budget.scenario",
+    "BudgetChange": "insaf.budget.change",
+    "ProgrammeChange": "insaf.budget.change",
+    "change_scenario": "insaf.budget.change",
+    "moved": "insaf.budget.change",
+    "new_envelope": "insaf.budget.change",
+    "scenario_text": "insaf.budget.change",
     "envelopes": "insaf.budget.scenario",
     "move": "insaf.budget.scenario",
     "budget_spending": "insaf.budget.incidence",
@@ -104,6 +120,7 @@ __all__ = [
     "Allocation",
     "BenefitIncidence",
     "Budget",
+    "BudgetChange",
     "BudgetError",
     "BudgetImportError",
     "BudgetManifest",
@@ -117,6 +134,7 @@ __all__ = [
     "Phase",
     "Plan",
     "Programme",
+    "ProgrammeChange",
     "ProgrammeResult",
     "Result",
     "Severity",
@@ -126,10 +144,13 @@ __all__ = [
     "budget_lines",
     "budget_scenario",
     "budget_spending",
+    "change_scenario",
     "check",
     "envelopes",
     "execution",
     "move",
+    "moved",
+    "new_envelope",
     "pefa",
     "programme_results",
     "public_execution",
@@ -138,6 +159,7 @@ __all__ = [
     "read_budget",
     "read_fdp",
     "read_plan",
+    "scenario_text",
     "spending_by_governorate",
     "spending_by_marker",
     "transfers_by_sex",

@@ -63,3 +63,15 @@ def test_demo_cycle_from_referral_to_measured_result(db: Any) -> None:
     # the visitor can take part today: an open consultation and a petition collecting
     assert m.Consultation.objects.exclude(referral=referral).get().is_open()
     assert m.Petition.objects.get().status == m.PetitionStatus.OPEN
+    # the budget referral: the Ministry of Finance refers a move between two programmes of the
+    # demo budget; its statement is reproduced from its stored scenario
+    budget = m.ImpactStatement.objects.exclude(budget_change=None).get()
+    assert budget.referral.ministry.code == "finance"
+    change = budget.budget_change
+    assert change["budget"] == "demo" and change["year"] == 2024 and change["amount"] == 1e8
+    assert [p["code"] for p in change["programmes"]] == ["BREAD", "CASH"]
+    assert budget.reform == "budget" and budget.survey["households"] == 1500
+    again = reproduce(
+        scenario_text=budget.scenario_text, scenario_name=budget.scenario_name, survey=budget.survey
+    )
+    assert again == budget.impact

@@ -10,7 +10,10 @@ amendment is accepted, another is not; the plenary adopts it; a correction
 is published; the ministries respond; commitments follow, linked to the
 observatory's indicators, whose movement since the commitment the dashboard
 shows. A second referral is open for comments and a petition collects
-signatures, so a visitor can take part.
+signatures, so a visitor can take part. A third concerns the budget: the
+Ministry of Finance refers a move of 100 million DMD from the bread subsidy to
+cash assistance in the demo budget's last year, and its impact statement is the
+policy engine's on the budget scenario (``services.attach_budget_statement``).
 
 Demo accounts have no usable password: they are authors, not logins. Create
 real accounts with ``python -m insaf.web createsuperuser`` and the
@@ -28,12 +31,14 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from insaf.budget import Budget, BudgetChange
+from insaf.policy.scenario import Scenario
 from insaf.web.council import models as m
 from insaf.web.council import services
 from insaf.web.council.impact import Computed, SurveyRef, compute, latest_observatory_survey
 from insaf.web.observatory.models import Category, Indicator
 
-__all__ = ["example_scenario", "load_demo", "wanted"]
+__all__ = ["BudgetSubject", "budget_subject", "example_scenario", "load_demo", "wanted"]
 
 SCENARIO = Path(__file__).parent / "data" / "bread_to_child_grant.yaml"
 
@@ -80,8 +85,12 @@ def load_demo(*, say: Callable[[str], None] = lambda _: None) -> m.Referral:
     say(f"demo council: impact statements on the demo surveys {earlier.year} and {latest.year}")
     first = compute(scenario_text=text, scenario_name=name, survey=earlier)
     second = compute(scenario_text=text, scenario_name=name, survey=latest)
+    subject = budget_subject(latest)
+    say(f"demo council: the budget referral's statement on the demo survey {subject.survey.year}")
+    third = compute(scenario_text=subject.text, scenario_name=subject.name, survey=subject.survey)
     with transaction.atomic():
         referral = _cycle(text, name, earlier, first, latest, second)
+        _budget_referral(subject, third)
         _open_participation()
     referral.refresh_from_db()
     say(f"demo council loaded: referral {referral.code} from referral to commitments")
@@ -575,6 +584,76 @@ def _incidence_annex(cast: _Cast, rec: m.Recommendation) -> None:
         note_ar="نُشر مع قانوني موازنة 2023 و2024.",
         now=_at(2023, 1, 10),
     )
+
+
+MOVED = 100e6
+"""The demo budget referral moves 100 million DMD from the bread subsidy to cash assistance."""
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetSubject:
+    """The demo budget referral's subject: the change, the budget, its scenario."""
+
+    survey: SurveyRef
+    budget: Budget
+    change: BudgetChange
+    policies: Scenario
+    text: str
+    name: str
+
+
+def budget_subject(latest: SurveyRef) -> BudgetSubject:
+    """The demo budget (``insaf.budget.demo``, as the budget app stores it) on the demo
+    survey of its last year, and the move from the bread subsidy to cash assistance."""
+    from insaf.budget.change import moved
+    from insaf.budget.demo import DEMO_YEARS, demo_budget, demo_policies
+
+    year = DEMO_YEARS[-1]
+    survey = SurveyRef("synthetic", year=year, households=latest.households, seed=latest.seed)
+    policies = demo_policies()
+    budget = demo_budget(survey.open(), policies)
+    change = moved(budget, year=year, source="BREAD", target="CASH", amount=MOVED)
+    text, name = services.budget_scenario_text(policies=policies, budget=budget, change=change)
+    return BudgetSubject(survey, budget, change, policies, text, name)
+
+
+def _budget_referral(subject: BudgetSubject, computed: Computed) -> m.Referral:
+    """The Ministry of Finance refers a move of money between two programmes."""
+    from insaf.web.budget.demo import CODE
+
+    bureau = User.objects.get(username="civil_society-1")
+    finance = m.Ministry.objects.get(code="finance")
+    year = subject.change.year
+    referral = services.register_referral(
+        actor=bureau,
+        kind=m.ReferralKind.GOVERNMENT,
+        ministry=finance,
+        title_en=f"Budget {year}: {subject.change.describe('en')}",
+        title_ar=f"موازنة {year}: {subject.change.describe('ar')}",
+        summary_en=(
+            "The Ministry of Finance proposes to move money from the bread subsidy to the "
+            "national cash assistance programme, within the same total, and asks the council "
+            "who would gain and who would lose before the supplementary budget law."
+        ),
+        summary_ar=(
+            "تقترح وزارة المالية نقل مبلغ من دعم الخبز إلى البرنامج الوطني للمساعدات النقدية "
+            "ضمن الإجمالي نفسه، وتسأل المجلس عمّن يكسب ومن يخسر قبل قانون الموازنة التكميلي."
+        ),
+        opinion_deadline=dt.date(year + 1, 3, 31),
+        now=_at(year + 1, 1, 15),
+    )
+    services.attach_budget_statement(
+        actor=bureau,
+        referral=referral,
+        budget=subject.budget,
+        budget_code=CODE,
+        change=subject.change,
+        policies=subject.policies,
+        survey=subject.survey,
+        now=_at(year + 1, 1, 20),
+        computed=computed,
+    )
+    return referral
 
 
 def _open_participation() -> None:

@@ -266,6 +266,12 @@ class ImpactStatement(Published):
     impact = models.JSONField(_("impact (impact.json)"))
     brief_en = models.TextField()
     brief_ar = models.TextField()
+    budget_change = models.JSONField(
+        _("budget change (the statement's subject, when it is a budget)"),
+        null=True,
+        blank=True,
+        help_text="insaf.budget.BudgetChange.to_dict() and the budget's code",
+    )
 
     class Meta:
         ordering = ["referral", "-version"]

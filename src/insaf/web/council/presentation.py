@@ -170,6 +170,54 @@ def timeline(referral: m.Referral) -> list[Step]:
     return sorted(steps, key=lambda s: s.at)
 
 
+@dataclass(frozen=True, slots=True)
+class BudgetChangeView:
+    """A statement's budget change as the pages state it (amounts in millions)."""
+
+    text: str
+    year: int
+    phase: str
+    currency: str
+    rows: list[tuple[str, str | None, float, float, float]]
+    """Per programme: name, its page on the platform (if the budget is stored), envelope
+    before, after, and the difference."""
+
+
+def budget_change(statement: m.ImpactStatement | None) -> BudgetChangeView | None:
+    """The budget change a statement is about, in the active language (``None`` when its
+    subject is not a budget)."""
+    if statement is None or not statement.budget_change:
+        return None
+    from django.urls import reverse
+
+    from insaf.budget.change import BudgetChange
+    from insaf.web.budget.models import StoredBudget
+    from insaf.web.budget.presentation import phase_name
+
+    stored = statement.budget_change
+    change = BudgetChange.from_dict(stored)
+    code = lang()
+    budget = str(stored.get("budget") or "")
+    linked = bool(budget) and StoredBudget.objects.filter(code=budget).exists()
+    rows = [
+        (
+            p.name.get(code),
+            reverse("budget:programme", args=[budget, p.code]) if linked else None,
+            p.before / 1e6,
+            p.after / 1e6,
+            p.difference / 1e6,
+        )
+        for p in change.programmes
+    ]
+    return BudgetChangeView(
+        text=change.describe(code),
+        year=change.year,
+        phase=phase_name(change.phase),
+        currency=change.currency,
+        rows=rows,
+    )
+
+
 def referral_context(referral: m.Referral, user: AnyUser) -> dict[str, Any]:
     statements = list(referral.statements.order_by("-version"))
     opinion = getattr(referral, "opinion", None)
@@ -183,6 +231,7 @@ def referral_context(referral: m.Referral, user: AnyUser) -> dict[str, Any]:
         "statements": statements,
         "statement": statements[0] if statements else None,
         "impact": impact_summary(statements[0]) if statements else None,
+        "budget_change": budget_change(statements[0] if statements else None),
         "consultation": getattr(referral, "consultation", None),
         "opinion": opinion,
         "recommendations": recs,

@@ -99,6 +99,7 @@ def impact_statement(request: HttpRequest, code: str, version: int) -> HttpRespo
         "referral": statement.referral,
         "versions": statement.referral.statements.order_by("-version"),
         "impact": presentation.impact_summary(statement),
+        "budget_change": presentation.budget_change(statement),
         "layout": _layout(request),
     }
     return render(request, "council/impact.html", context)

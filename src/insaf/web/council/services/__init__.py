@@ -9,6 +9,11 @@ and the tests date their steps); it defaults to the current time.
 
 from __future__ import annotations
 
+from insaf.web.council.services.budget import (
+    attach_budget_statement,
+    budget_scenario_text,
+    stored_change,
+)
 from insaf.web.council.services.citations import cite_rights_finding, withdraw_citation
 from insaf.web.council.services.common import RateLimited, RuleError
 from insaf.web.council.services.followup import (
@@ -69,8 +74,10 @@ __all__ = [
     "add_milestone",
     "add_recommendation",
     "assign_rapporteur",
+    "attach_budget_statement",
     "attach_document",
     "attach_impact_statement",
+    "budget_scenario_text",
     "cast_ballot",
     "change_commitment_status",
     "cite_rights_finding",
@@ -98,6 +105,7 @@ __all__ = [
     "sign_petition",
     "start_drafting",
     "start_petition",
+    "stored_change",
     "submit_position",
     "support_comment",
     "table_amendment",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Required, TypedDict, Unpack
+from typing import Any, Required, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -300,8 +300,12 @@ def attach_impact_statement(
     note_ar: str = "",
     now: dt.datetime | None = None,
     computed: Computed | None = None,
+    budget_change: dict[str, Any] | None = None,
 ) -> m.ImpactStatement:
     """Simulate the scenario on the survey and publish it as the referral's next statement.
+
+    ``budget_change`` is the statement's subject when it is a budget change
+    (``services.budget.attach_budget_statement`` gives it with the scenario it made).
 
     The simulation runs before the transaction (it takes a few seconds); the
     statement is then stored with the scenario text, the survey reference and
@@ -339,6 +343,7 @@ def attach_impact_statement(
             impact=done.impact,
             brief_en=done.brief_en,
             brief_ar=done.brief_ar,
+            budget_change=budget_change,
         )
         audit(
             actor=actor,
@@ -351,6 +356,7 @@ def attach_impact_statement(
                 "survey": survey.to_dict(),
                 "survey_fingerprint": done.fingerprint,
                 "insaf_version": statement.insaf_version,
+                **({"budget_change": budget_change} if budget_change else {}),
             },
         )
     return statement
