@@ -124,7 +124,9 @@ def test_a_statement_computed_from_another_scenario_is_refused(council: Council)
     budget = _budget()
     one = moved(budget, year=2024, source="BREAD", target="CASH", amount=1e8)
     other = moved(budget, year=2024, source="BREAD", target="CASH", amount=2e8)
-    text, name = services.budget_scenario_text(policies=demo_policies(), budget=budget, change=other)
+    text, name = services.budget_scenario_text(
+        policies=demo_policies(), budget=budget, change=other
+    )
     computed = compute(scenario_text=text, scenario_name=name, survey=SMALL)
     referral = referral_in_drafting(council, consultation=False)
     with pytest.raises(services.RuleError, match="another scenario"):
@@ -150,7 +152,9 @@ def _main(html: str) -> str:
 def test_the_pages_state_the_budget_change(council: Council, lang: str) -> None:
     budget = _budget()
     bread = _executed(budget, "BREAD", 2024)
-    statement = _attach(council, moved(budget, year=2024, source="BREAD", target="CASH", amount=1e8))
+    statement = _attach(
+        council, moved(budget, year=2024, source="BREAD", target="CASH", amount=1e8)
+    )
     code = statement.referral.code
     client = Client(HTTP_HOST="127.0.0.1")
     words: dict[str, Any] = {
@@ -159,7 +163,10 @@ def test_the_pages_state_the_budget_change(council: Council, lang: str) -> None:
         "ar": ["نقل 100.0 مليون DMD من دعم الخبز إلى البرنامج الوطني للمساعدات النقدية في 2024",
                "دعم الخبز"],
     }  # fmt: skip
-    for url in (f"/{lang}/council/referrals/{code}/", f"/{lang}/council/referrals/{code}/impact/1/"):
+    for url in (
+        f"/{lang}/council/referrals/{code}/",
+        f"/{lang}/council/referrals/{code}/impact/1/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         html = _main(response.content.decode())
