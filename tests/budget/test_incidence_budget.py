@@ -152,3 +152,29 @@ def test_budget_scenario_bad_input() -> None:
         budget_scenario(scenario, budget, {"EDU": 10.0}, year=2024)
     with pytest.raises(DataError, match=r"cannot move 50 from 'CASH'"):
         move(budget, year=2024, source="CASH", target="EDU", amount=50.0)
+
+
+def test_transfers_by_sex_through_disclosure_control() -> None:
+    from insaf.budget.gender import public_gender, public_markers
+    from insaf.disclosure import DisclosureRules
+
+    found = transfers_by_sex(_simulation(), female_head="female_head = 1")
+    rows = {r["group"]: r for r in found.rows if r["instrument"] == "cash"}
+    # the sample behind each group: A (a woman, a man; female head) and B (a man; male head)
+    # receive; households with a woman: A, C, D, E, G, J
+    assert rows["women"]["recipients"] == 1 and rows["men"]["recipients"] == 2
+    assert rows["women"]["households"] == 6
+    assert rows["female_headed"]["recipients"] == rows["male_headed"]["recipients"] == 1
+    loose = DisclosureRules(min_count=1, cv_caution=1e9, cv_suppress=1e9)
+    shown = public_gender(found, loose)
+    assert not any(r["suppressed"] for r in [*shown.rows, *shown.gaps])
+    # two recipients at least: women (one) are withheld, and men with them (their share is
+    # one minus the women's); both kinds of household (one each); every gap
+    strict = public_gender(found, DisclosureRules(min_count=2, cv_caution=1e9, cv_suppress=1e9))
+    hidden = {r["group"] for r in strict.rows if r["suppressed"]}
+    assert hidden == {"women", "men", "female_headed", "male_headed"}
+    assert all(r["share"] is None for r in strict.rows)
+    assert all(g["suppressed"] and g["per_person"] is None for g in strict.gaps)
+    assert public_gender(found, None) is found
+    markers = public_markers(spending_by_marker(ten_budget(), year=2024), DisclosureRules())
+    assert [r["suppressed"] for r in markers] == [False, False, False]

@@ -56,7 +56,13 @@ if TYPE_CHECKING:
         new_envelope,
         scenario_text,
     )
-    from insaf.budget.gender import GenderIncidence, spending_by_marker, transfers_by_sex
+    from insaf.budget.gender import (
+        GenderIncidence,
+        public_gender,
+        public_markers,
+        spending_by_marker,
+        transfers_by_sex,
+    )
     from insaf.budget.incidence import (
         DEMO_SERVICES,
         BenefitIncidence,
@@ -64,6 +70,7 @@ if TYPE_CHECKING:
         budget_spending,
         unit_costs,
     )
+    from insaf.budget.incidence_public import public_incidence
     from insaf.budget.public import public_execution, public_results
     from insaf.budget.results import (
         ChainLink,
@@ -80,6 +87,9 @@ _LAZY = {
     "GenderIncidence": "insaf.budget.gender",
     "spending_by_marker": "insaf.budget.gender",
     "transfers_by_sex": "insaf.budget.gender",
+    "public_gender": "insaf.budget.gender",
+    "public_markers": "insaf.budget.gender",
+    "public_incidence": "insaf.budget.incidence_public",
     "budget_scenario": "insaf.budget.scenario",
     "BudgetChange": "insaf.budget.change",
     "ProgrammeChange": "insaf.budget.change",
@@ -154,6 +164,9 @@ __all__ = [
     "pefa",
     "programme_results",
     "public_execution",
+    "public_gender",
+    "public_incidence",
+    "public_markers",
     "public_results",
     "read_boost_csv",
     "read_budget",

@@ -21,12 +21,20 @@ people (household weights ``w_h``):
 - ``gaps``: women minus men, female-headed minus male-headed, per person and
   coverage, each difference from the same sample (``insaf.measures.difference``).
 
+Each row also counts the sample behind it: ``households`` with a member of the
+group, and ``recipients`` among them (households that receive the transfer).
+``public_gender`` passes the rows through ``insaf.disclosure``, each counted by
+its recipients, women and men (and the two kinds of household) each a line whose
+total is everyone, so that a withheld group is not given back by the other; a gap
+is withheld with either of its groups. ``public_markers`` does the same for
+spending by marker, administrative totals that the rules publish as they are.
+
 Every survey figure is a ratio of totals with its linearized standard error.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -34,15 +42,23 @@ import polars as pl
 
 from insaf.budget.model import Budget
 from insaf.budget.people import people_survey
+from insaf.disclosure import Cell, DisclosureRules, control
 from insaf.errors import DataError
-from insaf.measures import difference
+from insaf.measures import Estimate, difference
 from insaf.policy.engine import Simulation
 from insaf.policy.impact import Row, flat_row, json_row
 from insaf.policy.instruments import Kind
 from insaf.policy.instruments.base import FloatArray
 from insaf.policy.linear import LinearEstimator
 
-__all__ = ["GROUPS", "GenderIncidence", "spending_by_marker", "transfers_by_sex"]
+__all__ = [
+    "GROUPS",
+    "GenderIncidence",
+    "public_gender",
+    "public_markers",
+    "spending_by_marker",
+    "transfers_by_sex",
+]
 
 GROUPS = {"women": "f", "men": "m", "female_headed": "fhh", "male_headed": "mhh"}
 """The groups of people, and the tag of their columns."""
@@ -133,6 +149,12 @@ def transfers_by_sex(
         "_mhh": 1.0 - head,
         "_one": np.ones_like(n),
     }
+    member = {
+        "f": women > 0,
+        "m": men > 0,
+        "fhh": head > 0,
+        "mhh": head == 0,
+    }
     for key, b in transfers.items():
         receives = (b > 0).astype(np.float64)
         columns[f"_b_{key}"] = b / n
@@ -158,6 +180,8 @@ def transfers_by_sex(
                 "per_person": per[f"_b_{key}_{tag}"][0],
                 "coverage": reach[f"_r_{key}_{tag}"][0],
                 "population_share": population[size][0],
+                "households": int(member[tag].sum()),
+                "recipients": int((member[tag] & (b > 0)).sum()),
             }
             by_group[group] = row
             rows.append(row)
@@ -172,3 +196,69 @@ def transfers_by_sex(
                 }
             )
     return GenderIncidence(state=state, rows=rows, gaps=gaps)
+
+
+LINES = {"women": "sex", "men": "sex", "female_headed": "head", "male_headed": "head"}
+"""Each group's line: the groups of one line add up to everyone."""
+
+
+def public_gender(found: GenderIncidence, rules: DisclosureRules | None) -> GenderIncidence:
+    """``found`` with the groups the rules withhold emptied (``"suppressed": true``) and
+    the gaps that compare a withheld group with it (``rules=None``: the analyst's view)."""
+    if rules is None:
+        return found
+    cells: list[Cell] = []
+    totals: dict[tuple[str, str], Cell] = {}
+    for row in found.rows:
+        line = (str(row["instrument"]), LINES[str(row["group"])])
+        estimates = [v for v in row.values() if isinstance(v, Estimate)]
+        cvs = [e.cv for e in estimates if e.value and np.isfinite(e.cv)]
+        share = row["population_share"]
+        cells.append(
+            Cell(
+                table=("gender", *line),
+                disaggregation=((line[1], str(row["group"])),),
+                n=int(row["recipients"]),
+                cv=max(cvs) if cvs else None,
+                amounts=(float(share.value) if isinstance(share, Estimate) else 0.0,),
+            )
+        )
+        totals[line] = Cell(table=("gender", *line), n=None, amounts=(1.0,))
+    decided = control([*cells, *totals.values()], rules)
+    withheld = {
+        (str(r["instrument"]), str(r["group"]))
+        for r, status in zip(found.rows, decided.statuses[: len(cells)], strict=True)
+        if status.suppressed
+    }
+
+    def empty(row: Row) -> Row:
+        out = {k: (None if isinstance(v, Estimate) else v) for k, v in row.items()}
+        out["suppressed"] = True
+        return out
+
+    rows = [
+        empty(r)
+        if (str(r["instrument"]), str(r["group"])) in withheld
+        else {**r, "suppressed": False}
+        for r in found.rows
+    ]
+    gaps = []
+    for gap in found.gaps:
+        pair = str(gap["comparison"]).split(" - ")
+        hidden = any((str(gap["instrument"]), g) in withheld for g in pair)
+        gaps.append(empty(gap) if hidden else {**gap, "suppressed": False})
+    return replace(found, rows=rows, gaps=gaps)
+
+
+def public_markers(rows: list[Row], rules: DisclosureRules | None) -> list[Row]:
+    """Spending by marker through disclosure control: administrative totals (no sample
+    count), which the rules publish as they are unless they say otherwise."""
+    if rules is None:
+        return rows
+    decided = control([Cell(table=("marker", r["gender_marker"])) for r in rows], rules)
+    return [
+        {**r, "amount": None, "share": None, "suppressed": True}
+        if status.suppressed
+        else {**r, "suppressed": False}
+        for r, status in zip(rows, decided.statuses, strict=True)
+    ]

@@ -33,7 +33,7 @@ note says why.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -41,6 +41,7 @@ import polars as pl
 
 from insaf.budget.model import Budget
 from insaf.budget.problems import BudgetError
+from insaf.i18n import translated
 
 __all__ = ["SCORES", "CompositionYear", "Dimension", "Pefa", "PefaRow", "pefa"]
 
@@ -129,25 +130,44 @@ class CompositionYear:
         }
 
 
+FEW_YEARS = "PEFA scores three completed years; {count} given"
+NO_CONTINGENCY = "the budget names no contingency reserve (Budget.contingency)"
+NOTES = (FEW_YEARS, NO_CONTINGENCY)
+"""Why a dimension has no score: templates of the library's catalogue (``budget.pefa``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Dimension:
     """A scored dimension: its code (``1.1``, ``2.1``, ``2.2``, ``2.3``), the value of
-    each year (or the average for 2.3), its score and a note when none."""
+    each year (or the average for 2.3), its score and why it has none (a template of
+    ``NOTES`` and its values)."""
 
     code: str
     values: dict[int, float]
     score: str | None
-    note: str | None = None
+    why: tuple[str, Mapping[str, Any]] | None = None
     average: float | None = None
     """The three years' average (2.3 scores it)."""
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def note(self) -> str | None:
+        """Why the dimension has no score, in English."""
+        return self.note_in("en")
+
+    def note_in(self, lang: str) -> str | None:
+        """Why the dimension has no score, in ``lang`` (``en`` or ``ar``)."""
+        if self.why is None:
+            return None
+        template, values = self.why
+        return translated("budget.pefa", template, lang).format(**values)
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
             "code": self.code,
             "values": {str(y): v for y, v in self.values.items()},
             "average": self.average,
             "score": self.score,
-            "note": self.note,
+            "note": self.note_in(lang),
         }
 
 
@@ -343,7 +363,7 @@ def pefa(budget: Budget, years: Sequence[int] | None = None) -> Pefa:
         for y in chosen
     )
     enough = len(chosen) >= YEARS
-    note = None if enough else f"PEFA scores three completed years; {len(chosen)} given"
+    note = None if enough else (FEW_YEARS, {"count": len(chosen)})
     outturn = {y.year: y.aggregate_outturn for y in by_function}
     function = {y.year: y.composition_variance for y in by_function}
     economic = {y.year: y.composition_variance for y in by_economic}
@@ -351,11 +371,11 @@ def pefa(budget: Budget, years: Sequence[int] | None = None) -> Pefa:
     mean_share = sum(shares.values()) / len(shares) if shares else 0.0
     bands = (("A", 0.95, 1.05), ("B", 0.90, 1.10), ("C", 0.85, 1.15))
     limits = (("A", 0.05), ("B", 0.10), ("C", 0.15))
-    contingency_note = note
+    contingency_note: tuple[str, Mapping[str, Any]] | None = note
     contingency_score: str | None = _contingency_score(mean_share)
     if budget.contingency is None:
         contingency_score = None
-        contingency_note = "the budget names no contingency reserve (Budget.contingency)"
+        contingency_note = (NO_CONTINGENCY, {})
     dimensions: tuple[Dimension, ...] = (
         Dimension("1.1", outturn, _two_of_three(list(outturn.values()), bands), note),
         Dimension("2.1", function, _under(list(function.values()), limits), note),

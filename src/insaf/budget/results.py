@@ -44,6 +44,7 @@ import polars as pl
 
 from insaf.budget.model import Budget, Programme
 from insaf.budget.problems import BudgetError
+from insaf.i18n import translated
 from insaf.measures import Estimate, Measure, combine, estimate_dict, prepare, ratio_of
 from insaf.observatory.observations import Observation
 from insaf.policy.engine import Engine, prepare_data
@@ -58,7 +59,9 @@ __all__ = [
     "ChainLink",
     "OutcomeMovement",
     "ProgrammeResult",
+    "chain_in",
     "programme_results",
+    "reason",
 ]
 
 MIN_RESPONDENTS = 30
@@ -128,7 +131,38 @@ REASONS = (
     FEW_OBSERVATIONS, NO_SE, HOLDS_ZERO, NOT_ATTRIBUTED,
 )  # fmt: skip
 """Every reason a link of the chain can give: a template and its values, so that a
-reader in another language can translate the template (the CLI's catalogue has them)."""
+reader in another language can translate the template (the library's catalogue has
+them, context ``budget.reason``; ``reason``)."""
+SPENDING = "executed spending"
+OUTPUTS = "beneficiaries, coverage, leakage"
+INDICATORS = "linked indicators"
+WHAT = (SPENDING, OUTPUTS, INDICATORS)
+"""What a link measures (an outcome link names its indicator's code instead); the
+catalogue's context ``budget.chain``."""
+
+
+def reason(template: str, values: Mapping[str, Any], lang: str) -> str:
+    """One reason in ``lang`` (``en`` or ``ar``) from the library's catalogue."""
+    return translated("budget.reason", template, lang).format(**values)
+
+
+def what(text: str, lang: str) -> str:
+    """What a link measures, in ``lang`` (an indicator's code stays as it is)."""
+    return translated("budget.chain", text, lang) if text in WHAT else text
+
+
+def chain_in(chain: Iterable[Mapping[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """Links of a results chain as ``ChainLink.to_dict`` wrote them (a stored result),
+    with their words in ``lang``: what each measures and its reasons, from the templates
+    it keeps (``why``)."""
+    return [
+        {
+            **link,
+            "what": what(str(link.get("what", "")), lang),
+            "reasons": [reason(w["template"], w["values"], lang) for w in link.get("why", [])],
+        }
+        for link in chain
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,18 +179,22 @@ class ChainLink:
     @property
     def reasons(self) -> tuple[str, ...]:
         """The reasons in English."""
-        return tuple(template.format(**values) for template, values in self.why)
+        return self.reasons_in("en")
+
+    def reasons_in(self, lang: str) -> tuple[str, ...]:
+        """The reasons in ``lang`` (``en`` or ``ar``)."""
+        return tuple(reason(template, values, lang) for template, values in self.why)
 
     @property
     def weak(self) -> bool:
         return self.evidence != "strong"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
             "stage": self.stage,
-            "what": self.what,
+            "what": what(self.what, lang),
             "evidence": self.evidence,
-            "reasons": list(self.reasons),
+            "reasons": list(self.reasons_in(lang)),
             "why": [{"template": t, "values": dict(v)} for t, v in self.why],
         }
 
@@ -191,7 +229,7 @@ class ProgrammeResult:
     def evidence_weak(self) -> bool:
         return any(link.weak for link in self.chain)
 
-    def to_dict(self, confidence: float = 0.95) -> dict[str, Any]:
+    def to_dict(self, confidence: float = 0.95, lang: str = "en") -> dict[str, Any]:
         def est(e: Estimate | None) -> dict[str, float | None] | None:
             return estimate_dict(e, confidence) if e is not None else None
 
@@ -212,7 +250,7 @@ class ProgrammeResult:
             "leakage": est(self.leakage),
             "respondents": dict(self.respondents),
             "outcomes": [o.to_dict() for o in self.outcomes],
-            "chain": [c.to_dict() for c in self.chain],
+            "chain": [c.to_dict(lang) for c in self.chain],
             "evidence_weak": self.evidence_weak,
             "suppressed": list(self.suppressed),
         }
@@ -406,13 +444,13 @@ def _chain(
 ) -> tuple[ChainLink, ...]:
     none: dict[str, Any] = {}
     inputs = (
-        ChainLink("inputs", "executed spending", "strong")
+        ChainLink("inputs", SPENDING, "strong")
         if executed is not None
-        else ChainLink("inputs", "executed spending", "none", ((NOT_EXECUTED, none),))
+        else ChainLink("inputs", SPENDING, "none", ((NOT_EXECUTED, none),))
     )
     if measured is None:
         missing: Mapping[str, Any] = {"year": year, "survey_year": survey_year}
-        outputs = ChainLink("outputs", "beneficiaries", "none", ((NO_SURVEY, missing),))
+        outputs = ChainLink("outputs", OUTPUTS, "none", ((NO_SURVEY, missing),))
     else:
         reasons: list[tuple[str, Mapping[str, Any]]] = []
         count = measured.respondents["recipients"]
@@ -427,13 +465,13 @@ def _chain(
             reasons.append((SIMULATED, none))
         outputs = ChainLink(
             "outputs",
-            "beneficiaries, coverage, leakage",
+            OUTPUTS,
             "weak" if reasons else "strong",
             tuple(reasons),
         )
     links = [inputs, outputs]
     if not outcomes:
-        links.append(ChainLink("outcomes", "linked indicators", "none", ((NO_RESULT, none),)))
+        links.append(ChainLink("outcomes", INDICATORS, "none", ((NO_RESULT, none),)))
     for move in outcomes:
         interval = move.ci()
         first: list[tuple[str, Mapping[str, Any]]]

@@ -103,7 +103,7 @@ def _legend(entries: Iterable[tuple[str, str]]) -> list[str]:
         out.append(
             f'<rect x="{legend_x}" y="6" width="12" height="12" fill="{COLOURS[colour]}"/>'
             f'<text x="{legend_x + 16}" y="16" fill="{COLOURS["ink"]}" '
-            f'style="unicode-bidi:plaintext">{escape(legend)}</text>'
+            f'unicode-bidi="plaintext">{escape(legend)}</text>'
         )
         legend_x += 24 + 8 * len(legend)
     return out

@@ -26,7 +26,10 @@ from insaf.web.core.models import AuditEvent
 from .conftest import factor, small_budget
 
 HOST = {"HTTP_HOST": "127.0.0.1"}
-PAGES = ("", "programmes/CASH/", "programmes/SCHOOL/", "execution/", "pefa/", "lines/")
+PAGES = (
+    "", "programmes/CASH/", "programmes/SCHOOL/", "execution/", "pefa/", "lines/", "incidence/",
+    "gender/",
+)  # fmt: skip
 
 
 def _get(client: Client, url: str) -> str:
@@ -99,6 +102,31 @@ def test_the_numbers_on_the_pages(stored: m.StoredBudget) -> None:
     assert "/en/indicators/POV_NAT/" in html and "<svg" in html
     ar = _get(client, "/ar/budget/demo/programmes/CASH/")
     assert "المساعدات النقدية" in ar and "انتشال الأسر الفقيرة" in ar
+
+
+def test_spending_by_gender_marker_by_hand(stored: m.StoredBudget) -> None:
+    # 2023 (the last year; no transfers measured yet), executed x 1.2: marker 1, the cash
+    # lines (90 + 60) x 1.2 = 180; marker 0, school, debt and reserve (190 + 40 + 5) x 1.2 =
+    # 282; of 462: 39.0 % and 61.0 %; marker 2: nothing
+    client = Client()
+    html = _get(client, "/en/budget/demo/gender/")
+    table = re.search(r'id="markers">.*?</table>', html, flags=re.S)
+    assert table is not None
+    rows = re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table.group(0), flags=re.S)
+    cells = {name: re.findall(r">([^<>]+)</td>", rest) for name, rest in rows}
+    assert cells["1 · Gender equality a significant objective"] == ["180.0", "39.0", "2"]
+    assert cells["0 · Not targeted"] == ["282.0", "61.0", "3"]
+    assert cells["2 · Gender equality the principal objective"] == ["0.0", "0.0", "0"]
+    assert "<svg" in html
+    assert "not computed for this budget yet" in html  # who receives the transfers
+    api = json.loads(_get(client, "/api/budget/budgets/demo/gender"))
+    assert api["year"] == 2023 and api["transfers"] is None
+    markers = {r["gender_marker"]: r for r in api["markers"]}
+    assert math.isclose(markers[1]["amount"], 180e6) and math.isclose(markers[0]["amount"], 282e6)
+    assert client.get("/api/budget/budgets/demo/gender?year=2031", **HOST).status_code == 404
+    assert client.get("/api/budget/budgets/demo/incidence", **HOST).status_code == 404
+    html = _get(client, "/en/budget/demo/incidence/")
+    assert "not computed for this budget yet" in html
 
 
 def test_api_and_fiscal_data_package(stored: m.StoredBudget, tmp_path: Path) -> None:

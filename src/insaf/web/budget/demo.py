@@ -2,9 +2,10 @@
 
 The budget is ``insaf.budget.demo.demo_budget`` on the demo survey of its last
 year (the observatory's demo survey of that year: same size and seed), so the
-budget, the survey and the observatory tell one story; the programme results
-are computed on that survey with the policies in force and stored through
-disclosure control.
+budget, the survey and the observatory tell one story; the programme results,
+the benefit incidence of public education and health and the incidence of the
+cash transfers on women and men are computed on that survey with the policies in
+force and stored through disclosure control.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ def load_demo(
     )
     say("demo budget: programme results on the survey")
     ref = {"kind": "synthetic", "year": year, "households": households, "seed": seed}
-    return services.compute_results(
+    stored = services.compute_results(
+        actor=None, stored=stored, survey=survey, survey_ref=ref, scenario=scenario
+    )
+    say("demo budget: benefit incidence and transfers by sex on the survey")
+    return services.compute_incidence(
         actor=None, stored=stored, survey=survey, survey_ref=ref, scenario=scenario
     )

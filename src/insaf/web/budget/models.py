@@ -19,7 +19,9 @@ from insaf.budget import PHASES
 class StoredBudget(models.Model):
     """A budget: its title, currency and scale, the plan it pays for and how the
     contingency reserve is recognised. Programme results, computed on a survey by
-    ``services.compute_results``, are kept as the public tables were then."""
+    ``services.compute_results``, and the benefit incidence of public spending and the
+    incidence of transfers by sex (``services.compute_incidence``) are kept as the public
+    tables were then."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -30,6 +32,8 @@ class StoredBudget(models.Model):
     contingency = models.JSONField(null=True, blank=True)
     results = models.JSONField(null=True, blank=True, editable=False)
     results_survey = models.JSONField(null=True, blank=True, editable=False)
+    incidence = models.JSONField(null=True, blank=True, editable=False)
+    gender = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -23,12 +23,16 @@ from insaf.web.core.roles import Role, has_role
 from insaf.web.core.services import Actor, record
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from insaf.policy.in_kind import InKind
     from insaf.policy.scenario import Scenario
     from insaf.survey import Survey
 
 __all__ = [
     "NotAllowed",
     "RuleError",
+    "compute_incidence",
     "compute_results",
     "may_edit",
     "scope",
@@ -152,6 +156,104 @@ def compute_results(
             object_type="budget.storedbudget",
             object_id=stored.code,
             summary=f"{len(public)} programme-years on {survey_ref}",
+            scopes=[scope(stored.code)],
+        )
+    return stored
+
+
+INCIDENCE_BY = ("urban", "governorate")
+"""The household variables the incidence pages break the benefit down by."""
+
+
+def _both(label: Any, fallback: str) -> dict[str, str]:
+    """``{"en": ..., "ar": ...}`` of a bilingual label (``fallback`` where one is missing)."""
+    return {
+        "en": getattr(label, "en", None) or fallback,
+        "ar": getattr(label, "ar", None) or fallback,
+    }
+
+
+def _categories(survey: Survey, names: Sequence[str]) -> dict[str, Any]:
+    """The names of the ``by`` variables and of their values, in both languages."""
+    out: dict[str, Any] = {}
+    for name in names:
+        variable = survey.metadata.get(name) if name in survey.metadata else None
+        values = variable.values if variable is not None else {}
+        out[name] = {
+            "label": _both(variable.label if variable is not None else None, name),
+            "values": {str(code): _both(label, str(code)) for code, label in values.items()},
+        }
+    return out
+
+
+def compute_incidence(
+    *,
+    actor: Actor,
+    stored: m.StoredBudget,
+    survey: Survey,
+    survey_ref: dict[str, Any],
+    scenario: Scenario,
+    services: Sequence[InKind] | None = None,
+    by: Sequence[str] = INCIDENCE_BY,
+) -> m.StoredBudget:
+    """Who receives public spending, computed on ``survey`` (of a year of the budget) and
+    kept as the public tables: the benefit incidence of the in-kind ``services``
+    (``insaf.budget.DEMO_SERVICES`` by default) with unit costs from the budget's executed
+    spending of the survey's year, by quintile and by ``by``; and the incidence of the
+    cash transfers of the policies in force (``scenario``'s baseline) on women and men and
+    on female-headed households. Every cell by group goes through ``insaf.disclosure``
+    with the observatory's rules (``public_incidence``, ``public_gender``)."""
+    if actor is not None and not may_edit(actor):
+        raise NotAllowed(_("Only a planning or finance focal point computes the incidence."))
+    from insaf.budget import (
+        DEMO_SERVICES,
+        benefit_incidence,
+        budget_spending,
+        public_gender,
+        public_incidence,
+        transfers_by_sex,
+    )
+    from insaf.budget.incidence import paid_from
+    from insaf.policy import simulate_states
+    from insaf.web.observatory.services import current_rules
+
+    budget = budget_of(stored)
+    year = survey.year
+    if year is None or year not in budget.years:
+        raise RuleError(
+            _("The survey's year (%(year)s) is not a year of the budget.") % {"year": year}
+        )
+    chosen = list(services if services is not None else DEMO_SERVICES)
+    spending = budget_spending(budget, chosen, year=year)
+    paid = [s for s in chosen if s.unit_cost is not None or paid_from(s, spending)]
+    if not paid:
+        raise RuleError(_("The budget pays for none of the services in %(year)s.") % {"year": year})
+    rules = current_rules()
+    found = benefit_incidence(survey, paid, spending=spending, by=by)
+    incidence = public_incidence(found, rules).to_dict()
+    incidence |= {
+        "year": year,
+        "spending": spending,
+        "services": {s.id: _both(s.label, s.id) for s in paid},
+        "by": _categories(survey, by),
+    }
+    gender = public_gender(transfers_by_sex(simulate_states(scenario, survey)), rules).to_dict()
+    gender |= {
+        "year": year,
+        "instruments": {i.id: _both(getattr(i, "label", None), i.id) for i in scenario.baseline},
+    }
+    with transaction.atomic():
+        stored = m.StoredBudget.objects.select_for_update().get(pk=stored.pk)
+        stored.incidence = {**incidence, "survey": survey_ref}
+        stored.gender = {**gender, "survey": survey_ref}
+        stored.save(update_fields=["incidence", "gender"])
+        record(
+            actor=actor,
+            action="budget.incidence",
+            object_type="budget.storedbudget",
+            object_id=stored.code,
+            summary=f"benefit incidence of {len(paid)} services and transfers by sex on "
+            f"{survey_ref}",
             scopes=[scope(stored.code)],
         )
     return stored

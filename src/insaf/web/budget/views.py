@@ -19,6 +19,7 @@ from insaf.web.budget import presentation as p
 from insaf.web.budget import services
 from insaf.web.budget.convert import budget_of
 from insaf.web.budget.forms import AmountForm
+from insaf.web.budget.incidence_view import gender_view, incidence_view
 from insaf.web.observatory.services import current_rules
 
 
@@ -122,6 +123,20 @@ def pefa(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request, "budget/pefa.html", {**_common(stored, budget), "view": p.pefa_view(budget)}
     )
+
+
+def incidence(request: HttpRequest, code: str) -> HttpResponse:
+    """Who receives public spending on education and health (benefit incidence)."""
+    stored, budget = _budget(code)
+    context = {**_common(stored, budget), "view": incidence_view(stored)}
+    return render(request, "budget/incidence.html", context)
+
+
+def gender(request: HttpRequest, code: str) -> HttpResponse:
+    """Spending by gender marker, and who receives the cash transfers by sex."""
+    stored, budget = _budget(code)
+    view = gender_view(stored, budget, rules=current_rules())
+    return render(request, "budget/gender.html", {**_common(stored, budget), "view": view})
 
 
 @require_http_methods(["GET", "POST"])

@@ -36,3 +36,9 @@ def evidence(level: str) -> str:
 @register.filter
 def stage(name: str) -> str:
     return stage_name(name)
+
+
+@register.filter
+def pair(first: object, second: object) -> tuple[object, object]:
+    """``(first, second)``, to loop over two cells alike."""
+    return (first, second)
