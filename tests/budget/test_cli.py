@@ -127,7 +127,7 @@ def test_results_on_the_demo(demo: Path) -> None:
 def test_results_read_the_observatorys_observations(demo: Path, tmp_path: Path) -> None:
     csv = tmp_path / "observations.csv"
     csv.write_text(
-        "indicator,period,area,value,se\nPOV_NAT,2021,NAT,0.27,0.01\nPOV_NAT,2024,NAT,0.22,0.012\n",
+        "indicator,period,area,value,se\nPOV_NAT,2021,NAT,16.8,1.0\nPOV_NAT,2024,NAT,13.0,1.2\n",
         encoding="utf-8",
     )
     code, out = _run("budget", "results", str(demo / "budget"), "--survey", str(demo),
@@ -136,7 +136,7 @@ def test_results_read_the_observatorys_observations(demo: Path, tmp_path: Path) 
     assert code == 0, out
     cash = next(r for r in json.loads(out) if r["programme"] == "CASH")
     poverty = next(o for o in cash["outcomes"] if o["indicator"] == "POV_NAT")
-    assert poverty["change"] == pytest.approx(-0.05)
-    assert poverty["se"] == pytest.approx((0.01**2 + 0.012**2) ** 0.5)
-    # the plan: 0.27 in 2021 to 0.22 by 2025; 0.22 reached: all of the planned change
+    assert poverty["change"] == pytest.approx(-3.8)
+    assert poverty["se"] == pytest.approx((1.0**2 + 1.2**2) ** 0.5)
+    # the plan: 16.8 % in 2021 to 13.0 % by 2025; 13.0 reached: all of the planned change
     assert poverty["progress"] == pytest.approx(1.0)

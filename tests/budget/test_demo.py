@@ -77,3 +77,32 @@ def test_demo_programme_results(survey: Survey) -> None:
     assert edu.unit == "person" and edu.coverage is not None and 0.5 < edu.coverage.value <= 1
     early = next(r for r in results if r.programme == "CASH" and r.year == 2019)
     assert early.beneficiaries is None and early.chain[1].evidence == "none"
+
+
+def test_the_plan_speaks_the_observatorys_units_and_values() -> None:
+    # the demo observatory's indicators on its survey of 2021 (6,000 households, seed 7, as
+    # make run computes them): each result's baseline lies in the 95% interval of the value
+    # published for its baseline year, on the same scale (percent; Gini on 0-100), and its
+    # target for 2025 lies on the way to the observatory's target for 2030
+    from insaf.budget.demo import demo_plan
+    from insaf.observatory import DEMO_CATALOGUE, load_catalogue
+    from insaf.observatory.compute import compute_catalogue
+
+    catalogue = load_catalogue(DEMO_CATALOGUE)
+    published = {
+        o.indicator: o
+        for o in compute_catalogue(catalogue, synthesize(6000, 7, 2021))
+        if not o.disaggregation
+    }
+    targets = {i.code: i.target for i in catalogue.indicators}
+    results = demo_plan().results()
+    assert {r.indicator for r in results} == {"POV_NAT", "SCHOOL_ATT", "SP_COVERAGE", "GINI"}
+    for r in results:
+        found = published[r.indicator]
+        assert r.baseline_year == found.period == 2021
+        assert found.ci_low is not None and found.ci_high is not None
+        assert found.ci_low <= r.baseline <= found.ci_high, r.indicator
+        goal = targets[r.indicator]
+        assert goal is not None
+        assert min(r.baseline, goal.value) <= r.target <= max(r.baseline, goal.value), r.code
+        assert r.target != r.baseline

@@ -185,6 +185,10 @@ def test_fewer_than_three_years_has_no_score(example: Budget) -> None:
     result = pefa(example, years=[2022, 2023])
     assert result.pi1 is None and result.pi2 is None
     assert result.dimension("2.1").note == "PEFA scores three completed years; 2 given"
+    assert result.dimension("2.1").note_in("ar") == (
+        "يقيّم إطار الإنفاق العام والمساءلة المالية ثلاث سنوات مكتملة؛ والمعطى 2"
+    )
+    assert result.dimension("2.1").to_dict("ar")["note"] == result.dimension("2.1").note_in("ar")
     with pytest.raises(ValueError, match="year 2030 has no approved or no executed amounts"):
         pefa(example, years=[2030])
 
@@ -193,6 +197,7 @@ def test_no_contingency_rule_is_said(example: Budget) -> None:
     result = pefa(replace(example, contingency=None))
     assert result.dimension("2.3").score is None
     assert "names no contingency reserve" in (result.dimension("2.3").note or "")
+    assert result.dimension("2.3").note_in("ar") == "لا تحدد الموازنة احتياطي طوارئ"
 
 
 def test_sheet_layout(example: Budget) -> None:

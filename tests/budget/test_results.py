@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from insaf.budget import Budget, Plan, budget_lines
+from insaf.budget import Budget, BudgetError, Plan, budget_lines
 from insaf.budget.results import programme_results
 from insaf.observatory.observations import Observation
 from insaf.survey import Design, Survey, Table
@@ -152,6 +152,38 @@ def test_outcome_movement_and_results_chain() -> None:
     assert r.chain[1].reasons[0] == "5 recipients in the sample (fewer than 30)"
     assert "not attributed to the programme" in r.chain[2].reasons[-1]
     assert r.evidence_weak
+
+
+def test_an_observatory_of_another_area_and_of_several() -> None:
+    from dataclasses import replace
+
+    demo = [replace(o, area="DEMO") for o in OBSERVATIONS]
+    r = programme_results(
+        _budget(), _survey(), poor="consumption_pc < poverty_line", observations=demo
+    )[1]
+    assert r.outcomes[0].change == pytest.approx(-0.04)  # the one area observed: the country's
+    both = [*OBSERVATIONS, *demo]
+    with pytest.raises(BudgetError, match=r"several areas \(DEMO, NAT\).*area="):
+        programme_results(
+            _budget(), _survey(), poor="consumption_pc < poverty_line", observations=both
+        )
+    r = programme_results(
+        _budget(), _survey(), poor="consumption_pc < poverty_line", observations=both, area="NAT"
+    )[1]
+    assert r.outcomes[0].change == pytest.approx(-0.04)
+
+
+def test_reasons_in_arabic() -> None:
+    from insaf.budget.results import chain_in
+
+    r = programme_results(
+        _budget(), _survey(), poor="consumption_pc < poverty_line", observations=OBSERVATIONS
+    )[1]
+    assert r.chain[1].reasons_in("ar")[0] == "5 من المستفيدين في العينة (أقل من 30)"
+    stored = [c.to_dict() for c in r.chain]
+    assert chain_in(stored, "ar") == [c.to_dict("ar") for c in r.chain]
+    assert chain_in(stored, "en") == stored
+    assert chain_in(stored, "ar")[0]["what"] == "الإنفاق المنفَّذ"
 
 
 def test_a_year_without_survey_says_so() -> None:

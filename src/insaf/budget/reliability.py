@@ -236,12 +236,12 @@ class Pefa:
         }
         return pl.DataFrame(rows, schema=schema)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
             "years": list(self.years),
             "pi1": self.pi1,
             "pi2": self.pi2,
-            "dimensions": [d.to_dict() for d in self.dimensions],
+            "dimensions": [d.to_dict(lang) for d in self.dimensions],
             "by_function": [y.to_dict() for y in self.by_function],
             "by_economic": [y.to_dict() for y in self.by_economic],
         }

@@ -18,8 +18,9 @@ of ``p``, in money: amount x scale), on a survey of that year:
   ``periods x sum_h w_h fiscal_h`` (the policy engine's baseline), beside the
   executed spending, so that a budget and a survey that disagree are seen;
 - each linked result's indicator: its movement between two observations of
-  the observatory (the first at or after the result's baseline year, the
-  last), ``change = v_last - v_first`` with ``SE = sqrt(se_first^2 + se_last^2)``
+  the observatory (the national series, of the one area observed or ``area``;
+  the first at or after the result's baseline year, the last),
+  ``change = v_last - v_first`` with ``SE = sqrt(se_first^2 + se_last^2)``
   (independent surveys) and a normal 95% interval, and the share of the
   planned change achieved ``(v_last - baseline) / (target - baseline)``.
 
@@ -398,14 +399,20 @@ def _movement(
     target: float,
     target_year: int,
     observations: Sequence[Observation],
+    area: str | None,
 ) -> OutcomeMovement:
+    whole = [o for o in observations if o.indicator == indicator and not o.disaggregation]
+    areas = sorted({o.area for o in whole})
+    if area is None and len(areas) > 1:
+        raise BudgetError(
+            f"indicator {indicator!r} is observed for several areas ({', '.join(areas)}): "
+            "say which is the country's (area=)"
+        )
     found = sorted(
         (
             o
-            for o in observations
-            if o.indicator == indicator
-            and o.area == "NAT"
-            and not o.disaggregation
+            for o in whole
+            if (area is None or o.area == area)
             and o.value is not None
             and o.period >= baseline_year
         ),
@@ -497,13 +504,16 @@ def programme_results(
     observations: Iterable[Observation] = (),
     poor: str | None = None,
     programmes: Sequence[str] | None = None,
+    area: str | None = None,
 ) -> list[ProgrammeResult]:
     """Each programme of the plan (or those named) in each year it has lines.
 
     ``poor`` is an expression true for a poor unit (by default the scenario's
     welfare below its first poverty line). Survey measures are for the
     survey's year (``survey.year``); other years get the money and the
-    outcomes, and their outputs are marked as not measured.
+    outcomes, and their outputs are marked as not measured. An outcome is read from the
+    ``observations`` of its indicator without disaggregation, in ``area`` (by default the
+    one area they are for; several areas without ``area`` are an error).
     """
     if budget.plan is None:
         raise BudgetError("the budget has no plan, so no programme")
@@ -545,6 +555,7 @@ def programme_results(
                 r.target,
                 r.target_year,
                 observed,
+                area,
             )
             for r in (budget.plan.result(code) for code in programme.results)
         )

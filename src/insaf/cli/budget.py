@@ -24,7 +24,7 @@ from insaf.budget import (
     write_fdp,
 )
 from insaf.cli.app import app, console, reports_errors, wrote
-from insaf.cli.i18n import _
+from insaf.cli.i18n import _, language
 from insaf.cli.options import FormatOpt, LangOpt, NoDisclosureOpt, OutputFormat, write_csv
 from insaf.cli.tables import number, percent
 from insaf.disclosure import DisclosureRules
@@ -184,7 +184,7 @@ def pefa_command(
     """
     result = pefa(read_budget(budget_path), years=years or None)
     if format is OutputFormat.JSON:
-        _json(result.to_dict())
+        _json(result.to_dict(lang=language()))
         return
     if format is OutputFormat.CSV:
         rows = []
@@ -209,7 +209,7 @@ def pefa_command(
         f"PI-1: {result.pi1 or '–'}   PI-2 ({_('weakest link')}): {result.pi2 or '–'}",
         highlight=False,
     )
-    notes = sorted({d.note for d in result.dimensions if d.note})
+    notes = sorted({note for d in result.dimensions if (note := d.note_in(language()))})
     for note in notes:
         console.print(note, highlight=False)
     for name, title in (
@@ -316,7 +316,7 @@ def results_command(
     if not all_years:
         results = [r for r in results if r.year == r.survey_year]
     if format is OutputFormat.JSON:
-        _json([r.to_dict() for r in results])
+        _json([r.to_dict(lang=language()) for r in results])
         return
     if format is OutputFormat.CSV:
         rows = []
@@ -348,7 +348,7 @@ def results_command(
     for r in results:
         for link in r.chain:
             if link.weak:
-                reasons = "; ".join(_(t).format(**v) for t, v in link.why)
+                reasons = "; ".join(link.reasons_in(language()))
                 stage = _(link.stage) + (f" ({link.what})" if link.stage == "outcomes" else "")
                 console.print(
                     f"{r.programme} {r.year}, {stage}: {_('evidence')} "
