@@ -12,7 +12,7 @@ from insaf.budget import check, pefa, programme_results, read_budget
 from insaf.budget.demo import demo_budget, demo_policies, write_demo_budget
 from insaf.policy import load_scenario
 from insaf.policy.engine import simulate_states
-from insaf.survey import Survey
+from insaf.survey import Survey, Unit
 from insaf.survey.synth import synthesize
 
 ROOT = Path(__file__).parents[2]
@@ -106,3 +106,38 @@ def test_the_plan_speaks_the_observatorys_units_and_values() -> None:
         assert goal is not None
         assert min(r.baseline, goal.value) <= r.target <= max(r.baseline, goal.value), r.code
         assert r.target != r.baseline
+
+
+def test_programme_results_from_a_given_baseline(survey: Survey) -> None:
+    budget, scenario = demo_budget(survey), demo_policies()
+    baseline = simulate_states(scenario, survey).baseline
+    given = programme_results(budget, survey, scenario=scenario, baseline=baseline)
+    assert [r.to_dict() for r in given] == [
+        r.to_dict() for r in programme_results(budget, survey, scenario=scenario)
+    ]
+    with pytest.raises(ValueError, match="without its scenario"):
+        programme_results(budget, survey, poor="consumption_pc < 100", baseline=baseline)
+    other = synthesize(200, 7, 2024)
+    with pytest.raises(ValueError, match="computed on another survey"):
+        programme_results(demo_budget(other), other, scenario=scenario, baseline=baseline)
+
+
+def test_person_totals_over_households_are_the_person_totals(survey: Survey) -> None:
+    """Person programmes are counted over household rows (members summed): the same
+    totals, standard errors, counts and populations as over person rows."""
+    from insaf.budget.people import household_arrays
+    from insaf.budget.results import _flags, _totals_linear, _totals_prepared
+
+    budget, scenario = demo_budget(survey), demo_policies()
+    assert budget.plan is not None
+    baseline = simulate_states(scenario, survey).baseline
+    added, _ = _flags(survey, budget.plan.programmes, "consumption_pc < 100", baseline, 12.0)
+    assert added[Unit.PERSON] and added[Unit.HOUSEHOLD]
+    arrays = household_arrays(survey)
+    assert arrays is not None
+    linear, prepared = _totals_linear(survey, added, arrays), _totals_prepared(survey, added)
+    assert linear.keys() == prepared.keys()
+    for name, e in prepared.items():
+        assert linear[name].value == pytest.approx(e.value, rel=1e-12), name
+        assert linear[name].se == pytest.approx(e.se, rel=1e-12), name
+        assert (linear[name].n, linear[name].population) == (e.n, pytest.approx(e.population))

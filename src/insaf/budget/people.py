@@ -15,13 +15,15 @@ import numpy.typing as npt
 import polars as pl
 
 from insaf.measures import Estimate
+from insaf.measures._kept import base
+from insaf.measures.variance import DesignArrays
 from insaf.policy.analysis import design_of_people
 from insaf.policy.data import PolicyData
 from insaf.policy.instruments.base import FloatArray
 from insaf.policy.linear import LinearEstimator
-from insaf.survey import Survey, Table
+from insaf.survey import Level, Survey, Table
 
-__all__ = ["OPTIONS", "group_shares", "people_survey", "policy_data"]
+__all__ = ["OPTIONS", "group_shares", "household_arrays", "people_survey", "policy_data"]
 
 OPTIONS = {"unit": "household", "variance": "auto", "replicates": 200, "seed": 1}
 """Options of ``insaf.policy.batch`` for statistics on ``people_survey``."""
@@ -30,6 +32,23 @@ OPTIONS = {"unit": "household", "variance": "auto", "replicates": 200, "seed": 1
 def policy_data(survey: Survey) -> PolicyData:
     """The survey as the policy engine reads it (items are not needed here)."""
     return PolicyData.build(replace(survey, items={}), period="year")
+
+
+def household_arrays(survey: Survey) -> DesignArrays | None:
+    """The design's codes over the household rows, kept with ``survey`` (built once
+    for every analysis of it), when a ``LinearEstimator`` over those rows reads
+    the design from them alone: no replicate weights, no calibration, no second
+    stage. Otherwise None (the estimators then build what they need)."""
+    design = survey.design
+    staged = design.ssu is not None and not design.ultimate_cluster
+    if (
+        survey.households is None
+        or design.replicates is not None
+        or design.calibration is not None
+        or staged
+    ):
+        return None
+    return base(survey, Level.HOUSEHOLD).design
 
 
 def people_survey(data: PolicyData, columns: Mapping[str, npt.NDArray[Any]]) -> Survey:

@@ -44,15 +44,18 @@ import numpy.typing as npt
 import polars as pl
 
 from insaf.budget.model import Budget, Programme
+from insaf.budget.people import household_arrays
 from insaf.budget.problems import BudgetError
 from insaf.i18n import translated
 from insaf.measures import Estimate, Measure, combine, estimate_dict, prepare, ratio_of
+from insaf.measures.variance import DesignArrays
 from insaf.observatory.observations import Observation
-from insaf.policy.engine import Engine, prepare_data
+from insaf.policy.engine import Engine, State, prepare_data
 from insaf.policy.expressions import parse_expression
+from insaf.policy.linear import LinearEstimator
 from insaf.policy.period import per_year
 from insaf.policy.scenario import Scenario
-from insaf.survey import Survey, Unit
+from insaf.survey import Survey, Table, Unit
 
 __all__ = [
     "CV_WEAK",
@@ -310,15 +313,15 @@ def _recipients(
     return out
 
 
-def _measure_all(
+def _flags(
     survey: Survey,
     programmes: Sequence[Programme],
     poor: str,
     state: Any,
     annual: float,
-) -> dict[str, _Measured]:
-    """What the survey says about each programme, every estimate from one preparation per
-    unit (household, person), so that they share the design's codes and can be combined."""
+) -> tuple[dict[Unit, dict[str, npt.NDArray[np.float64]]], dict[str, dict[str, int]]]:
+    """Each programme's 0/1 columns (recipient, poor recipient, target, ...) at its
+    unit, its simulated cost per household, and the sample counts behind them."""
     added: dict[Unit, dict[str, npt.NDArray[np.float64]]] = {Unit.HOUSEHOLD: {}, Unit.PERSON: {}}
     counts: dict[str, dict[str, int]] = {}
     for unit in (Unit.HOUSEHOLD, Unit.PERSON):
@@ -349,6 +352,13 @@ def _measure_all(
             if p.instruments and all(i in state.flows for i in p.instruments):
                 fiscal = sum(state.flows[i].fiscal for i in p.instruments) * annual
                 added[Unit.HOUSEHOLD][f"{p.code}.cost"] = np.asarray(fiscal, dtype=np.float64)
+    return added, counts
+
+
+def _totals_prepared(
+    survey: Survey, added: Mapping[Unit, Mapping[str, npt.NDArray[np.float64]]]
+) -> dict[str, Estimate]:
+    """Every column's survey total, from one preparation per unit (any design)."""
     measured = survey
     for unit, columns in added.items():
         if columns:
@@ -368,6 +378,58 @@ def _measure_all(
             prepared = prepare(measured, names, unit=unit.value)
             estimates = prepared.estimate([Measure(name="total", variable=n) for n in names])
             found.update((n, e[0]) for n, e in zip(names, estimates, strict=True))
+    return found
+
+
+def _totals_linear(
+    survey: Survey,
+    added: Mapping[Unit, Mapping[str, npt.NDArray[np.float64]]],
+    arrays: DesignArrays,
+) -> dict[str, Estimate]:
+    """Every column's survey total over the household rows: a person column enters as
+    its sum over each household's members. The same totals and standard errors as
+    over person rows (the design's clusters hold whole households, so their totals
+    are the same sums); each person total keeps its person count and population."""
+    households = survey.households
+    assert households is not None
+    design = survey.design
+    columns: dict[str, npt.NDArray[np.float64]] = dict(added[Unit.HOUSEHOLD])
+    people = added[Unit.PERSON]
+    index = survey.household_index() if people else np.zeros(0, dtype=np.int64)
+    for name, values in people.items():
+        summed = np.bincount(index, weights=values, minlength=households.height)
+        columns[name] = summed.astype(np.float64, copy=False)
+    frame = households.frame.select(list(design.columns)).with_columns(
+        pl.Series(k, v) for k, v in columns.items()
+    )
+    table = Table(name="programmes", frame=frame, key=())
+    estimator = LinearEstimator(replace(survey, households=table), arrays=arrays)
+    found = estimator.totals(list(columns))
+    if people:
+        w = households.frame.get_column(design.weight).cast(pl.Float64).to_numpy()
+        n, population = int(index.size), float(w[index].sum())
+        for name in people:
+            found[name] = replace(found[name], n=n, population=population)
+    return found
+
+
+def _measure_all(
+    survey: Survey,
+    programmes: Sequence[Programme],
+    poor: str,
+    state: Any,
+    annual: float,
+) -> dict[str, _Measured]:
+    """What the survey says about each programme, every estimate from one design, so
+    that they can be combined: over the household rows with the survey's own design
+    codes (``insaf.budget.people.household_arrays``) where the design allows it, else
+    from one preparation per unit (household, person)."""
+    added, counts = _flags(survey, programmes, poor, state, annual)
+    arrays = household_arrays(survey)
+    if arrays is not None and (not added[Unit.PERSON] or survey.persons is not None):
+        found = _totals_linear(survey, added, arrays)
+    else:
+        found = _totals_prepared(survey, added)
     out: dict[str, _Measured] = {}
     for p in programmes:
         coverage = leakage = None
@@ -505,6 +567,7 @@ def programme_results(
     poor: str | None = None,
     programmes: Sequence[str] | None = None,
     area: str | None = None,
+    baseline: State | None = None,
 ) -> list[ProgrammeResult]:
     """Each programme of the plan (or those named) in each year it has lines.
 
@@ -513,7 +576,10 @@ def programme_results(
     survey's year (``survey.year``); other years get the money and the
     outcomes, and their outputs are marked as not measured. An outcome is read from the
     ``observations`` of its indicator without disaggregation, in ``area`` (by default the
-    one area they are for; several areas without ``area`` are an error).
+    one area they are for; several areas without ``area`` are an error). ``baseline``: the
+    scenario's baseline already computed on this survey
+    (``insaf.policy.engine.simulate_states(scenario, survey).baseline``), so
+    that the policy engine does not compute it again.
     """
     if budget.plan is None:
         raise BudgetError("the budget has no plan, so no programme")
@@ -522,7 +588,19 @@ def programme_results(
     if unknown:
         raise BudgetError(f"programme {unknown[0]!r} is not in the plan")
     rule = _poor_rule(scenario, poor)
-    state = _baseline(scenario, survey)[1] if scenario is not None else None
+    if baseline is not None and scenario is None:
+        raise BudgetError("a baseline is given without its scenario: give scenario= too")
+    households = survey.n_households
+    if baseline is not None and any(
+        f.fiscal.shape[0] != households for f in baseline.flows.values()
+    ):
+        raise BudgetError(
+            f"the baseline given was computed on another survey (not of "
+            f"{survey.n_households} households)"
+        )
+    state = baseline
+    if state is None and scenario is not None:
+        state = _baseline(scenario, survey)[1]
     annual = per_year(scenario.period) if scenario is not None else 1.0
     observed = list(observations)
     leaves = budget.leaves().filter(pl.col("programme").is_in([p.code for p in chosen]))
