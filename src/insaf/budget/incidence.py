@@ -38,14 +38,20 @@ import numpy as np
 import polars as pl
 
 from insaf.budget.model import Budget
-from insaf.budget.people import OPTIONS, group_shares, people_survey, policy_data
+from insaf.budget.people import (
+    OPTIONS,
+    group_shares_of,
+    household_arrays,
+    people_survey,
+    policy_data,
+)
 from insaf.errors import DataError
 from insaf.measures import Estimate, combine
 from insaf.policy.analysis import weighted_groups
 from insaf.policy.batch import concentrations
 from insaf.policy.data import PolicyData
 from insaf.policy.impact import Row, flat_row, json_row
-from insaf.policy.in_kind import InKind, in_kind_total, users
+from insaf.policy.in_kind import InKind, users
 from insaf.policy.instruments.base import FloatArray, TextSpec
 from insaf.policy.linear import LinearEstimator
 from insaf.survey import Survey
@@ -131,6 +137,7 @@ def unit_costs(
     spending: Mapping[str, float],
     *,
     data: PolicyData | None = None,
+    units: Mapping[str, FloatArray] | None = None,
 ) -> dict[str, Estimate]:
     """Unit cost of each service: executed spending on its function over the
     survey-weighted units used of the services that spending pays for.
@@ -139,10 +146,12 @@ def unit_costs(
     class pays for every service whose function is that class or below it and
     that no more detailed class pays for (``{"09": ...}`` pools every level of
     education: one unit cost per pupil). Services with a ``unit_cost`` of their
-    own keep it (standard error 0).
+    own keep it (standard error 0). ``units``: each service's units used per
+    household (``insaf.policy.in_kind.users``) when already counted.
     """
     _check(services)
     data = data if data is not None else policy_data(survey)
+    units = units if units is not None else {}
     pools = {s.id: paid_from(s, spending) for s in services if s.unit_cost is None}
     for key in spending:
         if key not in pools.values():
@@ -161,9 +170,14 @@ def unit_costs(
                 f"service {service.id!r} has no unit cost: give its 'unit_cost' or the "
                 f"executed spending on its function ({service.function or 'none given'})"
             )
-        used[pool] = used.get(pool, 0.0) + users(service, data)
+        counted = units.get(service.id)
+        used[pool] = used.get(pool, 0.0) + (
+            counted if counted is not None else users(service, data)
+        )
     survey_hh = people_survey(data, {f"_u_{k}": v for k, v in used.items()})
-    estimator = LinearEstimator(replace(survey_hh, design=data.survey.design))
+    estimator = LinearEstimator(
+        replace(survey_hh, design=data.survey.design), arrays=household_arrays(survey)
+    )
     totals = estimator.totals([f"_u_{k}" for k in used]) if used else {}
     out: dict[str, Estimate] = {}
     for service in services:
@@ -324,8 +338,10 @@ def benefit_incidence(
         s if s.id not in given else s.model_copy(update={"unit_cost": given[s.id]})
         for s in services
     ]
-    cost = unit_costs(survey, fixed, spending or {}, data=data)
-    benefit = in_kind_total(fixed, data, {k: e.value for k, e in cost.items()})
+    units = {s.id: users(s, data) for s in fixed}
+    cost = unit_costs(survey, fixed, spending or {}, data=data, units=units)
+    # in_kind_total's benefit (unit cost times use), from the units counted once
+    benefit = {s.id: cost[s.id].value * units[s.id] for s in fixed}
     series = _series(fixed, benefit)
     welfare = data.column(rank_by)
     members = data.members
@@ -336,18 +352,20 @@ def benefit_incidence(
     for name in by:
         columns[name] = data.households.get_column(name).to_numpy()
     people = people_survey(data, columns)
-    estimator = LinearEstimator(people)
+    estimator = LinearEstimator(people, arrays=household_arrays(survey))
     found = concentrations(people, list(per_person), rank_by="_rank", options=OPTIONS)
     means = {
         k: {e.domain["_q"] if e.domain else None: e for e in v}
         for k, v in estimator.ratios(list(per_person), by="_q").items()
     }
     q_labels = list(range(1, groups + 1))
+    q_shares = group_shares_of(
+        people, estimator, per_person, quantile, [float(q) for q in q_labels]
+    )
     quantiles: list[Row] = []
     concentration: list[Row] = []
     for key in series:
-        per = per_person[f"_b_{key}"]
-        shares = group_shares(people, estimator, per, quantile, [float(q) for q in q_labels])
+        shares = q_shares[f"_b_{key}"]
         for q, share in zip(q_labels, shares, strict=True):
             quantiles.append(
                 {
@@ -363,8 +381,9 @@ def benefit_incidence(
         codes = data.households.get_column(name).to_numpy()
         labels = sorted(set(codes.tolist()))
         group_means = estimator.ratios(list(per_person), by=name)
+        by_shares = group_shares_of(people, estimator, per_person, codes, labels)
         for key in series:
-            shares = group_shares(people, estimator, per_person[f"_b_{key}"], codes, labels)
+            shares = by_shares[f"_b_{key}"]
             for j, label in enumerate(labels):
                 by_group.append(
                     {
