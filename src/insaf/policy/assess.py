@@ -318,7 +318,8 @@ class _Assessor:
         means = estimator.ratios(columns.concepts)
         found = compute(
             survey,
-            [Request(c, ("fgt", "gini")) for c in system.measured()],
+            # the marginal contributions read the Gini, FGT0 and FGT1 (fiscal_system)
+            [Request(c, ("fgt", "gini"), alphas=(0, 1)) for c in system.measured()],
             lines=self.a.lines,
             below=self.opts.below,
             gini=self.opts.gini,

@@ -27,12 +27,13 @@ __all__ = ["Request", "compute", "concentrations", "welfare_statistics"]
 
 @dataclass(frozen=True)
 class Request:
-    """Statistics of one variable: ``fgt`` (0/1/2 on each line), ``gini``, ``palma``,
-    ``qsr``; or, with ``rank_by``, its concentration coefficient."""
+    """Statistics of one variable: ``fgt`` (each of ``alphas`` on each line), ``gini``,
+    ``palma``, ``qsr``; or, with ``rank_by``, its concentration coefficient."""
 
     column: str
     which: tuple[str, ...] = ("fgt", "gini", "palma", "qsr")
     rank_by: str | None = None
+    alphas: tuple[int, ...] = (0, 1, 2)
 
 
 def _measures(
@@ -50,7 +51,7 @@ def _measures(
     found: list[tuple[tuple[str, ...], Measure]] = []
     if "fgt" in request.which:
         for name, line in lines.items():
-            for alpha in (0, 1, 2):
+            for alpha in request.alphas:
                 fgt = Measure(name=f"fgt{alpha}", variable=column, line=line, below=below)
                 found.append(((column, "fgt", name, str(alpha)), fgt))
     if "gini" in request.which:
