@@ -92,6 +92,7 @@ def test_linear_estimator_with_replicates_uses_public_functions(survey: Survey) 
 
 @pytest.mark.parametrize("variance", ["auto", "jackknife"])
 def test_one_sample_for_many_variables(survey: Survey, variance: str) -> None:
+    from insaf.measures.estimate import LinearBasis
     from insaf.policy.batch import Request, compute
 
     options = {**OPTIONS, "variance": variance}
@@ -115,3 +116,24 @@ def test_one_sample_for_many_variables(survey: Survey, variance: str) -> None:
     # estimates from one sample pair with each other
     diff = measures.difference(found[("food", "gini")], found[("consumption_pc", "gini")])
     assert diff.se > 0
+
+
+def test_threads_share_the_requests_and_change_no_number(survey: Survey) -> None:
+    from insaf.measures.estimate import LinearBasis
+    from insaf.policy.batch import Request, compute
+
+    requests = [
+        Request("consumption_pc", ("fgt", "gini"), alphas=(0, 1)),
+        Request("food", ("gini",)),
+        Request("tax", rank_by="consumption_pc"),
+    ]
+    lines = {"fixed": 150.0, "column": "poverty_line"}
+    alone = compute(survey, requests, lines=lines, options=OPTIONS)
+    shared = compute(survey, requests, lines=lines, options=OPTIONS, threads=2)
+    assert list(shared) == list(alone)  # the same statistics, in the same order
+    assert ("consumption_pc", "fgt", "fixed", "2") not in alone  # alphas 0 and 1 only
+    for key, estimate in alone.items():
+        got = shared[key]
+        assert (got.value, got.se) == (estimate.value, estimate.se), key
+        assert isinstance(got.basis, LinearBasis) and isinstance(estimate.basis, LinearBasis)
+        assert np.array_equal(got.basis.totals, estimate.basis.totals)

@@ -42,7 +42,11 @@ from insaf.policy.scenario import Scenario, text_of
 from insaf.policy.solver import Solved
 from insaf.survey import Survey
 
-__all__ = ["assess", "survey_fingerprint"]
+__all__ = ["MARGINAL_THREADS", "assess", "survey_fingerprint"]
+
+MARGINAL_THREADS = 2
+"""Threads sharing the marginal contributions' Ginis and FGTs (a Gini and FGTs per
+instrument and state: the slowest part of an impact); the numbers do not depend on it."""
 
 
 def survey_fingerprint(survey: Survey) -> str:
@@ -324,6 +328,7 @@ class _Assessor:
             below=self.opts.below,
             gini=self.opts.gini,
             options=self.common,
+            threads=MARGINAL_THREADS,
         )
         stats: dict[str, dict[tuple[str, ...], Estimate]] = {}
         for key, value in found.items():
