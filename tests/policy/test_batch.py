@@ -92,7 +92,6 @@ def test_linear_estimator_with_replicates_uses_public_functions(survey: Survey) 
 
 @pytest.mark.parametrize("variance", ["auto", "jackknife"])
 def test_one_sample_for_many_variables(survey: Survey, variance: str) -> None:
-    from insaf.measures.estimate import LinearBasis
     from insaf.policy.batch import Request, compute
 
     options = {**OPTIONS, "variance": variance}
