@@ -7,25 +7,59 @@ are the influence values (Deville's linearized variable, so that
 estimated on the whole population (NaN when there is none) and ``dvalue_dt``
 the derivative of the domain statistic with respect to it, which carries the
 threshold's own variance into the domain's: ``z_total = z + dvalue_dt * z_t``.
+
+With replicate weights, a kernel that has a ``replicated(cols, totals)``
+method (means, ratios, the HOI) gives the values of every replicate at once
+from replicate totals by group (``Sample.replicate_totals``); the others are
+computed again for each replicate.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from insaf.measures._sample import Sample
 from insaf.measures.estimate import Estimate, Estimates, LinearBasis, ReplicateBasis
-from insaf.measures.variance import FloatArray, linearized_variance, replicate_variance
+from insaf.measures.variance import (
+    FloatArray,
+    IntArray,
+    linearized_variance,
+    replicate_variance,
+)
 
-__all__ = ["Cols", "Kernel", "KernelOut", "Statistic", "ThresholdKernel", "run"]
+__all__ = [
+    "Cols",
+    "Kernel",
+    "KernelOut",
+    "ReplicateTotals",
+    "Replicated",
+    "Statistic",
+    "ThresholdKernel",
+    "run",
+]
 
 Cols = Mapping[str, FloatArray]
 KernelOut = tuple[float, FloatArray | None, float]
 Kernel = Callable[[Cols, FloatArray, float, bool], KernelOut]
 ThresholdKernel = Callable[[Cols, FloatArray, bool], tuple[float, FloatArray | None]]
+ReplicateTotals = Callable[[IntArray, int, Sequence[FloatArray]], FloatArray]
+"""``(codes, groups, m columns of values) -> (R, groups, m)``: replicate-weighted totals
+of one domain's rows by group (``Sample.replicate_totals`` on the domain)."""
+
+
+@runtime_checkable
+class Replicated(Protocol):
+    """A kernel that computes every replicate's value at once (no threshold)."""
+
+    def __call__(self, cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut: ...
+
+    def replicated(self, cols: Cols, totals: ReplicateTotals) -> FloatArray:
+        """The value in each replicate, ``(R,)``."""
+        ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,15 +118,29 @@ def run(
         assert sample.spec is not None
         n_rep = sample.spec.n_replicates
         thetas = np.empty((n_rep, n_stat, n_dom))
-        for r in range(n_rep):  # loop over replicates, each vectorised
+        at_once = [isinstance(stat.kernel, Replicated) for stat in stats]
+        for d in range(n_dom):
+            rows = sample.slice(d)
+
+            def by_group(
+                codes: IntArray, groups: int, v: Sequence[FloatArray], rows: slice = rows
+            ) -> FloatArray:
+                return sample.replicate_totals(rows, codes, groups, v)
+
+            for j, stat in enumerate(stats):
+                kernel = stat.kernel
+                if isinstance(kernel, Replicated):
+                    thetas[:, j, d] = kernel.replicated(domain_cols[d], by_group)
+        again = [j for j in range(n_stat) if not at_once[j]]
+        for r in range(n_rep if again else 0):  # loop over replicates, each vectorised
             w_r = sample.replicate_weights(r)
             t_r = float("nan")
             if threshold is not None:
                 t_r = threshold(whole_cols, w_r[sample.whole], False)[0]
             for d in range(n_dom):
                 rows = sample.slice(d)
-                for j, stat in enumerate(stats):
-                    thetas[r, j, d] = stat.kernel(domain_cols[d], w_r[rows], t_r, False)[0]
+                for j in again:
+                    thetas[r, j, d] = stats[j].kernel(domain_cols[d], w_r[rows], t_r, False)[0]
         var = replicate_variance(
             thetas.reshape(n_rep, -1), values.reshape(-1), sample.spec
         ).reshape(n_stat, n_dom)

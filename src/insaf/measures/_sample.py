@@ -60,6 +60,41 @@ BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 Rows = slice  # the method Sample.slice shadows the builtin inside the class
 
 
+@dataclass(frozen=True, eq=False)
+class _Block:
+    """Replicates ``reps`` (``(B, r)``) that change only PSUs ``psus`` (``(B, p)``),
+    by ``change`` (``(B, p, r)``, the factors less 1). A delete-one-PSU jackknife
+    block is ``a`` off the diagonal and ``d`` on it (the PSU dropped): then
+    ``change' t = a sum(t) + (d - a) t``, with no product of matrices."""
+
+    psus: IntArray
+    reps: IntArray
+    change: FloatArray
+    off: FloatArray | None = None
+    diagonal: FloatArray | None = None
+
+    @classmethod
+    def of(cls, psus: IntArray, reps: IntArray, change: FloatArray) -> _Block:
+        if change.shape[1] != change.shape[2] or change.shape[1] < 2:
+            return cls(psus, reps, change)
+        size = change.shape[1]
+        diagonal = np.diagonal(change, axis1=1, axis2=2)
+        off = change[:, 0, 1]
+        expected = off[:, None, None] + (diagonal[:, :1, None] - off[:, None, None]) * np.eye(size)
+        if np.array_equal(change, expected):
+            return cls(psus, reps, change, off, diagonal[:, 0].copy())
+        return cls(psus, reps, change)
+
+    def times(self, totals: FloatArray) -> FloatArray:
+        """``change' totals`` for PSU totals ``(B, p, x)``: ``(B, r, x)``."""
+        if self.off is None or self.diagonal is None:
+            out: FloatArray = np.matmul(self.change.transpose(0, 2, 1), totals)
+            return out
+        a, d = self.off[:, None, None], self.diagonal[:, None, None]
+        structured: FloatArray = a * totals.sum(axis=1, keepdims=True) + (d - a) * totals
+        return structured
+
+
 @dataclass(frozen=True, eq=False, kw_only=True)
 class Sample:
     """Arrays for one estimation, rows grouped by domain and sorted within it.
@@ -131,6 +166,100 @@ class Sample:
         assert self.cell is not None and self.cell_factors is not None
         pair: IntArray = self.psu * np.int64(self.cell_factors.shape[0]) + self.cell
         return pair
+
+    def replicate_totals(
+        self, rows: Rows, codes: IntArray, groups: int, values: Sequence[FloatArray]
+    ) -> FloatArray:
+        """Replicate-weighted totals of sample ``rows`` by group, ``(R, groups, m)``.
+
+        Entry ``[r, g, j]`` is ``sum w_r,k values[j][k]`` over the rows ``k`` whose
+        code is ``g`` (``codes`` in ``0..groups-1``, ``m`` columns of values).
+        Replicate weights are ``w_k f[psu_k, r]`` (times ``c[cell_k, r]`` for
+        recalibrated replicates), so these are the totals of ``w values`` per PSU
+        (and cell) and group, combined by one product with the factors, instead of
+        a pass over the rows for each replicate. Unit replicate weights are
+        summed by group the same way, as one sparse product per column.
+        """
+        m = len(values)
+        if self.factors is not None:
+            n_psu = self.factors.shape[0]
+            if self.cell_factors is not None:
+                assert self.base_w is not None
+                n_cell = self.cell_factors.shape[0]
+                cluster, clusters, w = self._psu_cell[rows], n_psu * n_cell, self.base_w[rows]
+            else:
+                cluster, clusters, w = self.psu[rows], n_psu, self.w[rows]
+            key = cluster * np.int64(groups) + codes
+            totals = np.empty((clusters * groups, m))
+            for j, v in enumerate(values):  # loop over columns, each one bincount
+                totals[:, j] = np.bincount(key, weights=w * v, minlength=clusters * groups)
+            flat = totals.reshape(clusters, groups * m)
+            if self.cell_factors is None:
+                out = self._factors_times(flat)
+            else:
+                out = np.einsum(
+                    "pcx,pr,cr->rx",
+                    flat.reshape(n_psu, n_cell, groups * m),
+                    self.factors,
+                    self.cell_factors,
+                    optimize=True,
+                )
+            result: FloatArray = out.reshape(-1, groups, m)
+            return result
+        assert self.unit_replicates is not None
+        from scipy.sparse import csr_matrix
+
+        n = codes.shape[0]
+        reps = self.unit_replicates[rows]
+        member = csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(groups, n))
+        stacked = np.stack([member @ (reps * v[:, None]) for v in values], axis=-1)
+        by_group: FloatArray = np.ascontiguousarray(stacked.transpose(1, 0, 2))
+        return by_group
+
+    @cached_property
+    def _factor_blocks(self) -> list[_Block] | None:
+        """The factors' departures from 1 as blocks, when they are few.
+
+        A jackknife replicate changes only the PSUs of one stratum, and the
+        replicates of one stratum change the same PSUs: replicates are grouped
+        by the PSUs they change, and groups of one shape are stacked. ``None``
+        when more than half of the factors differ from 1 (a bootstrap).
+        """
+        assert self.factors is not None
+        change = self.factors - 1.0
+        changed = change != 0.0
+        if np.count_nonzero(changed) > 0.5 * changed.size:
+            return None
+        pattern = np.packbits(changed, axis=0).T
+        _, group = np.unique(pattern, axis=0, return_inverse=True)
+        group = group.reshape(-1)
+        shapes: dict[tuple[int, int], list[tuple[IntArray, IntArray]]] = {}
+        for g in range(int(group.max()) + 1 if group.size else 0):  # loop over groups (strata)
+            reps = np.flatnonzero(group == g)
+            psus = np.flatnonzero(changed[:, reps[0]])
+            if psus.size:
+                shapes.setdefault((psus.size, reps.size), []).append((psus, reps))
+        blocks = []
+        for members in shapes.values():
+            psus = np.stack([p for p, _ in members])
+            reps = np.stack([r for _, r in members])
+            blocks.append(_Block.of(psus, reps, change[psus[:, :, None], reps[:, None, :]]))
+        return blocks
+
+    def _factors_times(self, totals: FloatArray) -> FloatArray:
+        """``f' totals`` (``(R, x)`` from PSU totals ``(P, x)``). For a jackknife, the
+        totals' sums plus the few factors' departures from 1, block by block:
+        reading the dense ``P x R`` factors for each product costs more than it."""
+        assert self.factors is not None
+        blocks = self._factor_blocks
+        if blocks is None:
+            dense: FloatArray = self.factors.T @ totals
+            return dense
+        out: FloatArray = np.empty((self.factors.shape[1], totals.shape[1]))
+        out[:] = totals.sum(axis=0)
+        for block in blocks:
+            out[block.reps] += block.times(totals[block.psus])
+        return out
 
     def replicate_weights(self, r: int) -> FloatArray:
         """Weights of every row in replicate ``r``."""

@@ -23,24 +23,29 @@ and ``s_i = sign(p_i - p)``:
 
 (``|.|`` is not differentiable where ``p_i = p``, a set of measure zero for
 continuous circumstances; with replicate weights each replicate refits the
-model instead.) Categorical circumstances enter as indicators of each level
+model instead.) Units with the same circumstances share ``x``, hence ``p``, so
+a replicate's fit and its ``p``, ``D`` and HOI need only the replicate's
+weighted counts and accesses per distinct ``x`` (``Sample.replicate_totals``):
+each replicate is refitted on those few rows, with the same iterations,
+tolerance and checks as the full sample. Categorical circumstances enter as indicators of each level
 but the first (the lowest code, or the first in sort order).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
 from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, InsafError
-from insaf.measures._engine import Cols, Kernel, KernelOut, Statistic, run
+from insaf.measures._engine import Cols, Kernel, KernelOut, ReplicateTotals, Statistic, run
 from insaf.measures._sample import prepare, with_columns
 from insaf.measures.estimate import Estimates
 from insaf.measures.types import By, VarianceMethod
-from insaf.measures.variance import FloatArray
+from insaf.measures.variance import FloatArray, IntArray
 from insaf.survey.survey import Level, Survey
 
 __all__ = ["access_model", "hoi"]
@@ -59,6 +64,22 @@ class _Fits:
         self.key: tuple[FloatArray, FloatArray, FloatArray] | None = None
         self.result: tuple[FloatArray, FloatArray, FloatArray] | None = None
         self.start: FloatArray | None = None
+        self.replicates: tuple[Cols, _ReplicateFits] | None = None
+
+    def replicated(
+        self, cols: Cols, names: Sequence[str], totals: ReplicateTotals
+    ) -> _ReplicateFits:
+        """Every replicate's fit on the domain ``cols`` (kept for its other statistics)."""
+        if self.replicates is not None and self.replicates[0] is cols:
+            return self.replicates[1]
+        x = _design(cols, names)
+        patterns, codes = _distinct_rows(x)
+        counts = totals(codes, patterns.shape[0], (np.ones(x.shape[0]), cols["y"]))
+        betas = _fit_counts(patterns, counts[:, :, 0], counts[:, :, 1], self.start)
+        p = 1.0 / (1.0 + np.exp(-(betas @ patterns.T)))
+        fits = _ReplicateFits(weight=counts[:, :, 0], beta=betas, p=p)
+        self.replicates = (cols, fits)
+        return fits
 
     def fit(
         self, x: FloatArray, y: FloatArray, w: FloatArray
@@ -80,29 +101,106 @@ class _Fits:
         return self.result
 
 
-def _fit(
-    x: FloatArray, y: FloatArray, w: FloatArray, start: FloatArray | None = None
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Weighted logistic regression by Newton–Raphson (IRLS): ``(b, p, J^-1)``."""
+def _distinct_rows(x: FloatArray) -> tuple[FloatArray, IntArray]:
+    """The distinct rows of ``x`` and each row's number among them (a key per row
+    made column by column, then one sort of integers)."""
+    key = np.zeros(x.shape[0], dtype=np.int64)
+    for column in x.T:  # loop over the few columns
+        values, code = np.unique(column, return_inverse=True)
+        if (int(key.max(initial=0)) + 1) * values.size >= 2**62:
+            key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+        key = key * np.int64(values.size) + code.reshape(-1)
+    _, first, codes = np.unique(key, return_index=True, return_inverse=True)
+    return x[first], codes.reshape(-1).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _ReplicateFits:
+    """Each replicate's fit over the distinct ``x`` of a domain: the replicate's
+    weighted count of units with each ``x`` (``R x U``), coefficients, ``p``."""
+
+    weight: FloatArray
+    beta: FloatArray
+    p: FloatArray
+
+
+def _fit_counts(
+    x: FloatArray, w: FloatArray, wy: FloatArray, start: FloatArray | None
+) -> FloatArray:
+    """``_newton``'s coefficients for every replicate at once (``R x k``), from each
+    replicate's weighted units ``w`` and weighted units with access ``wy`` per
+    row of distinct ``x`` (``R x U``): the score ``sum w (y - p) x`` is
+    ``sum (wy - w p) x``. Each replicate iterates until its own step is within
+    the tolerance, as ``_newton`` does; steps are least-squares solutions as
+    ``np.linalg.lstsq`` gives them (SVD, the same cut-off)."""
+    n_rep, k = w.shape[0], x.shape[1]
+    beta = np.zeros((n_rep, k)) if start is None else np.repeat(start[None, :], n_rep, axis=0)
+    outer = (x[:, :, None] * x[:, None, :]).reshape(x.shape[0], k * k)  # x x' of each row
+    active = np.arange(n_rep)
+    for _ in range(_MAX_ITER):
+        b, wa = beta[active], w[active]
+        p = 1.0 / (1.0 + np.exp(-(b @ x.T)))
+        info = ((wa * p * (1.0 - p)) @ outer).reshape(-1, k, k)
+        score = (wy[active] - wa * p) @ x
+        u, sv, vt = np.linalg.svd(info)
+        cut = np.finfo(np.float64).eps * k * sv[:, :1]
+        inverse = np.where(sv > cut, 1.0 / np.where(sv > cut, sv, 1.0), 0.0)
+        projected = np.matmul(u.transpose(0, 2, 1), score[:, :, None])[:, :, 0] * inverse
+        step = np.matmul(vt.transpose(0, 2, 1), projected[:, :, None])[:, :, 0]
+        b = b + step
+        beta[active] = b
+        small = np.max(np.abs(step), axis=1) <= _TOL * (1.0 + np.max(np.abs(b), axis=1))
+        active = active[~small]
+        if active.size == 0:
+            break
+    else:
+        _not_converged()
+    _separated(beta)
+    return beta
+
+
+def _newton(
+    x: FloatArray,
+    w: FloatArray,
+    residual: Callable[[FloatArray], FloatArray],
+    start: FloatArray | None,
+) -> FloatArray:
+    """Newton–Raphson for the weighted logistic score ``x' residual(p) = 0``."""
     beta = np.zeros(x.shape[1]) if start is None else start.copy()
     for _ in range(_MAX_ITER):
         p = 1.0 / (1.0 + np.exp(-(x @ beta)))
         q = w * p * (1.0 - p)
         info = (x * q[:, None]).T @ x
-        step = np.linalg.lstsq(info, x.T @ (w * (y - p)), rcond=None)[0]
+        step = np.linalg.lstsq(info, x.T @ residual(p), rcond=None)[0]
         beta = beta + step
         if np.max(np.abs(step)) <= _TOL * (1.0 + np.max(np.abs(beta))):
             break
     else:
-        raise DataError(
-            "the logistic regression of access on circumstances did not converge "
-            "(a circumstance predicts access perfectly, or access never varies)"
-        )
+        _not_converged()
+    _separated(beta)
+    return beta
+
+
+def _not_converged() -> None:
+    raise DataError(
+        "the logistic regression of access on circumstances did not converge "
+        "(a circumstance predicts access perfectly, or access never varies)"
+    )
+
+
+def _separated(beta: FloatArray) -> None:
     if np.max(np.abs(beta)) > 30:
         raise DataError(
             "the logistic regression separates access perfectly (a coefficient beyond 30): "
             "drop or merge the circumstance that predicts access without error"
         )
+
+
+def _fit(
+    x: FloatArray, y: FloatArray, w: FloatArray, start: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Weighted logistic regression by Newton–Raphson (IRLS): ``(b, p, J^-1)``."""
+    beta = _newton(x, w, lambda p: w * (y - p), start)
     p = 1.0 / (1.0 + np.exp(-(x @ beta)))
     q = w * p * (1.0 - p)
     j_inv: FloatArray = np.linalg.pinv((x * q[:, None]).T @ x).astype(np.float64)
@@ -114,12 +212,26 @@ def _design(cols: Cols, names: Sequence[str]) -> FloatArray:
     return np.column_stack([np.ones_like(y), *(cols[n] for n in names)])
 
 
-def _hoi_kernel(which: str, names: Sequence[str], fits: _Fits | None = None) -> Kernel:
-    shared = fits or _Fits()
+def _hoi_values(w: FloatArray, p: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Coverage, ``D`` and HOI from weights and probabilities (last axis: units),
+    one per leading row."""
+    n_pop = w.sum(axis=-1)
+    cover = np.einsum("...i,...i->...", w, p) / n_pop
+    spread = np.einsum("...i,...i->...", w, np.abs(p - cover[..., None]))
+    d = spread / (2.0 * n_pop * cover)
+    return cover, d, cover * (1.0 - d)
 
-    def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
+
+class _Hoi:
+    """The kernel of one HOI statistic (``coverage``, ``D`` or ``hoi``)."""
+
+    def __init__(self, which: str, names: Sequence[str], fits: _Fits) -> None:
+        self.which, self.names, self.shared = which, names, fits
+
+    def __call__(self, cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
+        which, shared = self.which, self.shared
         y = cols["y"]
-        x = _design(cols, names)
+        x = _design(cols, self.names)
         _, p, j_inv = shared.fit(x, y, w)
         n_pop = float(w.sum())
         cover = float(np.dot(w, p)) / n_pop
@@ -139,21 +251,38 @@ def _hoi_kernel(which: str, names: Sequence[str], fits: _Fits | None = None) -> 
         z = {"coverage": z_cover, "D": z_d, "hoi": (1.0 - d) * z_cover - cover * z_d}[which]
         return value, z, 0.0
 
-    return kernel
+    def replicated(self, cols: Cols, totals: ReplicateTotals) -> FloatArray:
+        fits = self.shared.replicated(cols, self.names, totals)
+        values = _hoi_values(fits.weight, fits.p)
+        out: FloatArray = values[("coverage", "D", "hoi").index(self.which)]
+        return out
+
+
+def _hoi_kernel(which: str, names: Sequence[str], fits: _Fits | None = None) -> Kernel:
+    return _Hoi(which, names, fits or _Fits())
+
+
+class _Coefficient:
+    """The kernel of one coefficient of the access model."""
+
+    def __init__(self, j: int, names: Sequence[str], fits: _Fits) -> None:
+        self.j, self.names, self.shared = j, names, fits
+
+    def __call__(self, cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
+        y = cols["y"]
+        x = _design(cols, self.names)
+        beta, p, j_inv = self.shared.fit(x, y, w)
+        if not influence:
+            return float(beta[self.j]), None, 0.0
+        return float(beta[self.j]), (x * (y - p)[:, None]) @ j_inv[:, self.j], 0.0
+
+    def replicated(self, cols: Cols, totals: ReplicateTotals) -> FloatArray:
+        out: FloatArray = self.shared.replicated(cols, self.names, totals).beta[:, self.j]
+        return out
 
 
 def _coef_kernel(j: int, names: Sequence[str], fits: _Fits | None = None) -> Kernel:
-    shared = fits or _Fits()
-
-    def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
-        y = cols["y"]
-        x = _design(cols, names)
-        beta, p, j_inv = shared.fit(x, y, w)
-        if not influence:
-            return float(beta[j]), None, 0.0
-        return float(beta[j]), (x * (y - p)[:, None]) @ j_inv[:, j], 0.0
-
-    return kernel
+    return _Coefficient(j, names, fits or _Fits())
 
 
 def _prepared(

@@ -20,19 +20,44 @@ value, never a silent number).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
 
-from insaf.measures._engine import Cols, Kernel, KernelOut
+from insaf.measures._engine import Cols, Kernel, KernelOut, ReplicateTotals
 from insaf.measures._kernels.arrays import dot
 from insaf.measures._sample import Sample
 from insaf.measures.estimate import Estimate
 from insaf.measures.variance import FloatArray
 
 __all__ = ["label_groups", "mean_of", "part_of", "ratio_of", "share_of"]
+
+
+Parts = Callable[[Cols], tuple[FloatArray, FloatArray | None]]
+
+
+@dataclass(frozen=True)
+class _Linear:
+    """A ratio of weighted totals ``sum w num / sum w den`` (``den`` ``None``: the
+    population): ``kernel`` gives the value and influence, ``parts`` the two
+    columns, from which every replicate's value follows at once."""
+
+    kernel: Kernel
+    parts: Parts
+
+    def __call__(self, cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
+        return self.kernel(cols, w, t, influence)
+
+    def replicated(self, cols: Cols, totals: ReplicateTotals) -> FloatArray:
+        num, den = self.parts(cols)
+        den = np.ones_like(num) if den is None else den
+        codes = np.zeros(num.shape[0], dtype=np.int64)
+        both = totals(codes, 1, (num, den))[:, 0, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out: FloatArray = np.where(both[:, 1] == 0, math.nan, both[:, 0] / both[:, 1])
+        return out
 
 
 def mean_of(y: str) -> Kernel:
@@ -44,7 +69,7 @@ def mean_of(y: str) -> Kernel:
         m = float(dot(w, v)) / n_pop
         return m, ((v - m) / n_pop if influence else None), 0.0
 
-    return kernel
+    return _Linear(kernel, lambda cols: (cols[y], None))
 
 
 def _ratio(num: FloatArray, den: FloatArray, w: FloatArray, influence: bool) -> KernelOut:
@@ -61,17 +86,27 @@ def ratio_of(y: str, x: str) -> Kernel:
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
         return _ratio(cols[y], cols[x], w, influence)
 
-    return kernel
+    return _Linear(kernel, lambda cols: (cols[y], cols[x]))
+
+
+def _part(y: str, group: str, code: float) -> Parts:
+    def parts(cols: Cols) -> tuple[FloatArray, FloatArray | None]:
+        v = cols[y]
+        return np.where(cols[group] == code, v, 0.0), v
+
+    return parts
 
 
 def part_of(y: str, group: str, code: float) -> Kernel:
     """Share of the total of ``y`` held by units whose ``group`` column equals ``code``."""
+    parts = _part(y, group, code)
 
     def kernel(cols: Cols, w: FloatArray, t: float, influence: bool) -> KernelOut:
-        v = cols[y]
-        return _ratio(np.where(cols[group] == code, v, 0.0), v, w, influence)
+        num, den = parts(cols)
+        assert den is not None
+        return _ratio(num, den, w, influence)
 
-    return kernel
+    return _Linear(kernel, parts)
 
 
 def share_of(group: str, code: float) -> Kernel:
@@ -83,7 +118,7 @@ def share_of(group: str, code: float) -> Kernel:
         s = float(dot(w, inside)) / n_pop
         return s, ((inside - s) / n_pop if influence else None), 0.0
 
-    return kernel
+    return _Linear(kernel, lambda cols: ((cols[group] == code).astype(np.float64), None))
 
 
 def label_groups(
