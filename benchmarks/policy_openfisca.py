@@ -25,6 +25,7 @@ memory (GB).
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -66,8 +67,14 @@ def build(system, data):  # type: ignore[no-untyped-def]
     builder.declare_person_entity("person", persons)
     households = builder.declare_entity("household", data["household_id"])
     roles = np.where(data["age"] >= 18, "adult", "child")
+    # OpenFisca ranks the assignments and gives rank k the k-th identifier in
+    # sorted order: the identifiers are zero-padded, so that order is the
+    # households' order, and checked.
     builder.join_with_persons(households, data["person_household"], roles)
     simulation = builder.build(system)
+    members = simulation.populations["household"].members_entity_id
+    if not np.array_equal(members, data["person_household"]):
+        raise SystemExit("OpenFisca did not put the persons in their households")
     simulation.set_input("age", PERIOD, data["age"])
     simulation.set_input("salary", PERIOD, data["salary"])
     simulation.set_input("capital_returns", PERIOD, data["capital_returns"])
@@ -119,6 +126,7 @@ def main() -> None:
         json.dumps(
             {
                 "households": int(weight.size),
+                "load": os.getloadavg()[0],
                 "persons": int(data["person_id"].size),
                 "seconds": timings,
                 "cpu": time.process_time() - cpu,

@@ -60,6 +60,8 @@ def _expression(
         return
     if not dry_run or extra & set(expression.names):
         return
+    if data.kept(text, level, "values" if numeric else "condition"):
+        return  # evaluated in full already (``PolicyData.prefetch``)
     try:
         frame = data.frame(expression.names, level, rows=_DRY_ROWS)
         if numeric:
@@ -73,6 +75,12 @@ def _expression(
 def check_derived(scenario: Scenario, data: PolicyData) -> None:
     """Check the scenario's ``variables`` (each may use the ones before it)."""
     report = _Report(scenario)
+    derived = set(scenario.variables)
+    data.prefetch(
+        (spec.text, "household" if spec.how == "expr" else "person", "values")
+        for spec in scenario.variables.values()
+        if not derived & set(compiled(spec.text).names)
+    )
     made: set[str] = set()
     for name, spec in scenario.variables.items():
         level: Level = "household" if spec.how == "expr" else "person"
@@ -129,6 +137,13 @@ def check_scenario(
     if policies is None:
         _check_outcomes(report, scenario, data)
         policies = list(scenario.policies().values())
+    data.prefetch(
+        (need.text, need.level, "values" if need.key[-1] in ("base", "income") else "condition")
+        for policy in policies
+        for instrument in policy.instruments
+        for need in instrument.needs()
+        if need.what == "expression"
+    )
     seen: set[tuple[str, str]] = set()
     for policy in policies:
         _check_policy(report, policy, data, seen)

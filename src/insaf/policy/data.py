@@ -12,7 +12,7 @@ Expressions are evaluated once per text and level and kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -407,6 +407,45 @@ class PolicyData:
             else:
                 self._cache[key] = expression.values(frame)
         return self._cache[key]
+
+    def prefetch(self, wanted: Iterable[tuple[str, Level, Literal["condition", "values"]]]) -> None:
+        """Evaluate the expressions ``(text, level, as)`` not yet kept, those of one
+        level together in one Polars ``select`` (its expressions run in parallel,
+        and each ``select`` has a cost of its own). An expression that fails, or
+        whose values do not pass ``condition``/``values``, is left out: asked for
+        later, it raises its own error."""
+        by_level: dict[Level, dict[tuple[str, str, str], str]] = {}
+        for text, level, as_ in wanted:
+            key = (as_, text, level)
+            if key in self._cache or (level == "person" and self.persons is None):
+                continue
+            by_level.setdefault(level, {})[key] = text
+        for level, keys in by_level.items():
+            expressions = {key: compiled(text) for key, text in keys.items()}
+            names = list(dict.fromkeys(n for e in expressions.values() for n in e.names))
+            known = set(self.columns(level))
+            if any(n not in known for n in names):
+                continue  # an unknown name: the checks report it
+            frame = self.frame(names, level)
+            try:
+                found = frame.select(
+                    [e.expr.alias(f"__{i}__") for i, e in enumerate(expressions.values())]
+                )
+            except pl.exceptions.PolarsError:
+                continue  # one of them fails: each is tried alone, with its own message
+            for i, (key, expression) in enumerate(expressions.items()):
+                series = found.get_column(f"__{i}__")
+                try:
+                    if key[0] == "condition":
+                        self._cache[key] = expression.condition_of(series, frame.height)
+                    else:
+                        self._cache[key] = expression.values_of(series, frame.height)
+                except DataError:
+                    continue
+
+    def kept(self, text: str, level: Level, as_: Literal["condition", "values"]) -> bool:
+        """Whether the expression ``text`` was already evaluated at ``level`` as ``as_``."""
+        return (as_, text, level) in self._cache
 
     def condition(self, text: str, level: Level) -> BoolArray:
         """A yes/no rule, one value per unit at ``level``."""

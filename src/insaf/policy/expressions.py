@@ -66,9 +66,12 @@ class Expression:
             out = frame.select(self.expr.alias("__value__")).get_column("__value__")
         except pl.exceptions.PolarsError as exc:
             raise DataError(f"expression {self.text!r} cannot be computed: {exc}") from None
-        if out.len() != frame.height:
+        return self._checked(out, frame.height, nulls=nulls)
+
+    def _checked(self, out: pl.Series, height: int, *, nulls: bool = False) -> pl.Series:
+        if out.len() != height:
             raise DataError(
-                f"expression {self.text!r} gives {out.len()} value(s) for {frame.height} rows: "
+                f"expression {self.text!r} gives {out.len()} value(s) for {height} rows: "
                 "aggregations (SUM, AVG, ...) are not allowed in a rule; use the scenario's "
                 "'variables' to sum over household members"
             )
@@ -81,7 +84,12 @@ class Expression:
 
     def condition(self, frame: pl.DataFrame) -> BoolArray:
         """Evaluate as a yes/no rule (a number is true when it is not zero; missing is false)."""
-        out = self._series(frame, nulls=True)
+        return self.condition_of(self._series(frame, nulls=True))
+
+    def condition_of(self, out: pl.Series, height: int | None = None) -> BoolArray:
+        """``condition`` from the expression's values already computed (``out``)."""
+        if height is not None:
+            self._checked(out, height, nulls=True)
         if out.dtype == pl.Boolean:
             return np.asarray(out.fill_null(False).to_numpy(), dtype=np.bool_)
         if out.dtype == pl.Null:
@@ -92,7 +100,12 @@ class Expression:
 
     def values(self, frame: pl.DataFrame) -> FloatArray:
         """Evaluate as an amount (true/false count as 1/0)."""
-        out = self._series(frame)
+        return self.values_of(self._series(frame))
+
+    def values_of(self, out: pl.Series, height: int | None = None) -> FloatArray:
+        """``values`` from the expression's values already computed (``out``)."""
+        if height is not None:
+            self._checked(out, height)
         if out.dtype == pl.Boolean or out.dtype.is_numeric():
             return np.ascontiguousarray(out.cast(pl.Float64).to_numpy(), dtype=np.float64)
         raise DataError(f"expression {self.text!r} gives {out.dtype} values, not numbers")

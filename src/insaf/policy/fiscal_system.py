@@ -44,6 +44,7 @@ __all__ = [
     "system_tables",
 ]
 
+
 @dataclass
 class SystemColumns:
     """The columns the two tables are estimated from, added to the incidence columns."""

@@ -59,9 +59,15 @@ class Bracket(BaseModel):
 def bracket_tax(taxable: FloatArray, brackets: Sequence[Bracket]) -> FloatArray:
     """Tax on ``taxable`` by marginal brackets (a loop over brackets, not over rows)."""
     tax = np.zeros_like(taxable)
+    part = np.empty_like(taxable)
     for k, bracket in enumerate(brackets):
         upper = brackets[k + 1].above if k + 1 < len(brackets) else np.inf
-        tax += bracket.rate * np.clip(taxable - bracket.above, 0.0, upper - bracket.above)
+        np.subtract(taxable, bracket.above, out=part)
+        np.maximum(part, 0.0, out=part)  # np.clip(part, 0, width), in place
+        if upper != np.inf:
+            np.minimum(part, upper - bracket.above, out=part)
+        part *= bracket.rate
+        tax += part
     return tax
 
 
@@ -99,13 +105,17 @@ class IncomeTax(InstrumentBase):
 
     def compute(self, data: PolicyData) -> Flows:
         factor = data.per(self.period)
-        base = data.values(self.base, self.unit) * factor
+        base = data.values(self.base, self.unit)
+        if factor != 1.0:
+            base = base * factor
         allowance = self.allowance
         if self.unit == "household":
             taxable = np.maximum(base - allowance - self.allowance_per_member * data.members, 0.0)
         else:
             taxable = np.maximum(base - allowance, 0.0)
-        tax = bracket_tax(taxable, self.brackets) / factor
+        tax = bracket_tax(taxable, self.brackets)
+        if factor != 1.0:
+            tax /= factor
         liable = _liable(data, self.eligible, self.unit)
         if liable is not None:
             tax *= liable
