@@ -433,13 +433,13 @@ class PolicyData:
                 )
             except pl.exceptions.PolarsError:
                 continue  # one of them fails: each is tried alone, with its own message
-            for i, (key, expression) in enumerate(expressions.items()):
+            for i, (made, expression) in enumerate(expressions.items()):
                 series = found.get_column(f"__{i}__")
                 try:
-                    if key[0] == "condition":
-                        self._cache[key] = expression.condition_of(series, frame.height)
+                    if made[0] == "condition":
+                        self._cache[made] = expression.condition_of(series, frame.height)
                     else:
-                        self._cache[key] = expression.values_of(series, frame.height)
+                        self._cache[made] = expression.values_of(series, frame.height)
                 except DataError:
                     continue
 
