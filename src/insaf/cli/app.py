@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # typer's own click, which its classes are typed with
     from typer._click import Command, Context, HelpFormatter
 
 import insaf
+from insaf.cli.help import SpeakingCommand, SpeakingGroup
 from insaf.cli.i18n import _, set_language
 from insaf.errors import InsafError
 
@@ -135,7 +136,7 @@ COMMANDS: dict[str, Lazy] = {
 """Every command of ``insaf``, in the order ``insaf --help`` lists them."""
 
 
-class LazyCommands(TyperGroup):
+class LazyCommands(SpeakingGroup):
     """The root group: lists ``COMMANDS`` and imports a command's module on first use."""
 
     def __init__(self, **attrs: Any) -> None:
@@ -151,7 +152,7 @@ class LazyCommands(TyperGroup):
         if cmd_name not in COMMANDS:
             return super().get_command(ctx, cmd_name)
         if self._listing:  # ``insaf --help``: the summary, without importing the module
-            summary = COMMANDS[cmd_name].summary
+            summary = _(COMMANDS[cmd_name].summary)
             return TyperCommand(cmd_name, help=summary, short_help=summary)
         if cmd_name not in self._loaded:
             found = super().get_command(ctx, cmd_name)  # built by typer if already imported
@@ -181,6 +182,7 @@ class LazyCommands(TyperGroup):
 def _load(name: str) -> Command:
     """Import the module of command ``name`` and build the command it registered on ``app``."""
     importlib.import_module(COMMANDS[name].module)
+    _speaking(app)
     settings: dict[str, Any] = {
         "pretty_exceptions_short": app.pretty_exceptions_short,
         "rich_markup_mode": app.rich_markup_mode,
@@ -194,6 +196,24 @@ def _load(name: str) -> Command:
                 group, suggest_commands=app.suggest_commands, **settings
             )
     raise RuntimeError(f"{COMMANDS[name].module} does not register the command {name!r} on app")
+
+
+def _speaking(typer_app: typer.Typer) -> None:
+    """Build every command of ``typer_app`` with a class whose ``--help`` speaks the CLI's
+    language (a command that names its own class derives from ``SpeakingCommand``)."""
+    for info in typer_app.registered_commands:
+        if _typers_own(info.cls, TyperCommand):
+            info.cls = SpeakingCommand
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            if _typers_own(group.cls, TyperGroup):
+                group.cls = SpeakingGroup
+            _speaking(group.typer_instance)
+
+
+def _typers_own(cls: object, default: type) -> bool:
+    """``cls`` is left to typer (``None``, typer's default placeholder, or ``default``)."""
+    return getattr(cls, "value", cls) in (None, default)
 
 
 app = typer.Typer(
@@ -253,6 +273,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _speak(lang: str | None) -> str | None:
+    if lang is not None and lang not in ("en", "ar"):
+        raise typer.BadParameter(f"en or ar, not {lang!r}", param_hint="--lang")
+    set_language(lang)  # None: the locale's language
+    return lang
+
+
 @app.callback()
 def _root(
     version: bool = typer.Option(
@@ -261,11 +288,10 @@ def _root(
     lang: str | None = typer.Option(
         None,
         "--lang",
+        callback=_speak,
+        is_eager=True,  # read before --help, which then speaks it
         help="Language of the messages and tables (en, ar); by default the locale's (LANG=ar_...).",
         show_default=False,
     ),
 ) -> None:
     """INSAF (إنصاف): survey microdata, equity measures and policy impact."""
-    if lang is not None and lang not in ("en", "ar"):
-        raise typer.BadParameter(f"en or ar, not {lang!r}", param_hint="--lang")
-    set_language(lang)  # None: the locale's language

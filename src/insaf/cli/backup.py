@@ -30,7 +30,9 @@ def _setup(data: Path) -> None:
 @app.command("backup")
 @reports_errors
 def backup(
-    file: Annotated[Path, typer.Argument(help="The backup file to write (must not exist).")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The backup file to write (must not exist).")
+    ],
     data: DataOpt = Path("data"),
 ) -> None:
     """Write the platform's whole database to one file (safe while the server runs)."""
@@ -44,7 +46,7 @@ def backup(
 @app.command("restore")
 @reports_errors
 def restore(
-    file: Annotated[Path, typer.Argument(help="A file written by insaf backup.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A file written by insaf backup.")],
     data: DataOpt = Path("data"),
     yes: Annotated[
         bool, typer.Option("--yes", help="Confirm: the whole database is replaced.")

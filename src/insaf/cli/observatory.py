@@ -65,7 +65,10 @@ def _report(label: str, report: object) -> None:
 def compute(
     surveys: Annotated[
         list[Path],
-        typer.Argument(help="Survey manifests (survey.yaml) or folders holding one; one per year."),
+        typer.Argument(
+            metavar="SURVEYS...",
+            help="Survey manifests (survey.yaml) or folders holding one; one per year.",
+        ),
     ],
     catalogue: Annotated[
         Path | None,
@@ -101,7 +104,10 @@ def compute(
 @observatory_app.command("import")
 @reports_errors
 def import_(
-    file: Annotated[Path, typer.Argument(help="Tidy CSV, or an SDMX-ML / SDMX-CSV data message.")],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="Tidy CSV, or an SDMX-ML / SDMX-CSV data message."),
+    ],
     format: Annotated[Format, typer.Option("--format", help="File format.")] = Format.CSV,
     data: DataOpt = Path("data"),
 ) -> None:
@@ -124,7 +130,9 @@ def import_(
 @observatory_app.command("export")
 @reports_errors
 def export(
-    out: Annotated[Path, typer.Argument(help="File to write ('-' for standard output).")],
+    out: Annotated[
+        Path, typer.Argument(metavar="OUT", help="File to write ('-' for standard output).")
+    ],
     format: Annotated[
         Format, typer.Option("--format", help="csv (tidy) or sdmx (SDMX-CSV).")
     ] = Format.CSV,

@@ -1,26 +1,33 @@
 """The CLI reference in ``docs/cli.md``, generated from the commands themselves.
 
 Run ``python -m insaf.cli.reference > docs/cli.md`` after changing a command;
-a test fails when the file and the commands disagree.
+a test fails when the file and the commands disagree. ``python -m
+insaf.cli.reference --pot`` writes the texts of every ``--help`` screen as a
+gettext template, for the CLI's Arabic catalogue (``insaf.cli.help``).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from typing import Any
 
 import typer.main
 from typer.testing import CliRunner
 
 from insaf.cli import app
+from insaf.cli.app import COMMANDS
+from insaf.cli.help import TYPER_WORDS, USAGE, help_messages
 
-__all__ = ["cli_reference"]
+__all__ = ["cli_reference", "help_template", "help_texts"]
 
 WIDTH = "100"
 
 
 def _help(args: list[str]) -> str:
     env = {"COLUMNS": WIDTH, "TERM": "dumb", "NO_COLOR": "1", "_TYPER_FORCE_DISABLE_TERMINAL": "1"}
+    env |= {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}  # English
     result = CliRunner().invoke(app, [*args, "--help"], env=env, color=False)
     if result.exit_code != 0:
         raise RuntimeError(f"insaf {' '.join(args)} --help failed: {result.output}")
@@ -52,8 +59,8 @@ def cli_reference() -> str:
         "",
         "**Languages.** The commands speak English, or Arabic with `--lang ar` (before",
         "the command, or the command's own `--lang`) or an Arabic locale (`LANG=ar_JO.UTF-8`).",
-        "Messages and table headers are translated; JSON and CSV keep their English keys,",
-        "and an error keeps the library's words (which name the file, line, key or column)",
+        "Messages, table headers and `--help` are translated; JSON and CSV keep their English",
+        "keys, and an error keeps the library's words (which name the file, line, key or column)",
         "after a translated `error:`. The Arabic is a gettext catalogue,",
         "`src/insaf/cli/locale/ar/LC_MESSAGES/insaf.po` (standard library `gettext`, no",
         "Django at start-up). To add a message, wrap it in `_()` from `insaf.cli.i18n`,",
@@ -62,7 +69,9 @@ def cli_reference() -> str:
         "<!-- example: not run (rewrites the translation catalogue) -->",
         "```sh",
         "xgettext --language=Python --keyword=_ --from-code=UTF-8 --no-location \\",
-        "  --sort-output -o src/insaf/cli/locale/insaf.pot src/insaf/cli/*.py",
+        "  --sort-output -o messages.pot src/insaf/cli/*.py",
+        "python -m insaf.cli.reference --pot > help.pot   # every --help screen's texts",
+        "msgcat --use-first --sort-output -o src/insaf/cli/locale/insaf.pot messages.pot help.pot",
         "msgmerge --update --no-location src/insaf/cli/locale/ar/LC_MESSAGES/insaf.po \\",
         "  src/insaf/cli/locale/insaf.pot",
         "# fill every empty msgstr, remove any fuzzy flag, then compile:",
@@ -81,5 +90,30 @@ def cli_reference() -> str:
     return "\n".join(out) + "\n"
 
 
+def help_texts() -> list[str]:
+    """Every English text of every ``--help`` screen, once: the commands' and options' help,
+    the summaries ``insaf --help`` lists, and Typer's own words."""
+    root = typer.main.get_command(app)
+    found = dict.fromkeys(help_messages(root))
+    found |= dict.fromkeys(lazy.summary for lazy in COMMANDS.values())
+    for path in _commands(root, []):
+        command: Any = root
+        for name in path:
+            command = command.get_command(command.context_class(command), name)
+        found |= dict.fromkeys(help_messages(command))
+    found |= dict.fromkeys([*TYPER_WORDS.values(), USAGE])
+    return list(found)
+
+
+def help_template() -> str:
+    """``help_texts`` as a gettext template (``.pot``)."""
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    entries = [header]
+    for text in help_texts():
+        flag = "#, python-brace-format\n" if "{}" in text else ""
+        entries.append(f'{flag}msgid {json.dumps(text, ensure_ascii=False)}\nmsgstr ""\n')
+    return "\n".join(entries)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    print(cli_reference(), end="")
+    print(help_template() if sys.argv[1:] == ["--pot"] else cli_reference(), end="")

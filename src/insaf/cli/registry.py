@@ -28,7 +28,10 @@ registry_app = typer.Typer(
 app.add_typer(registry_app, name="registry")
 
 RegistryArg = Annotated[
-    Path, typer.Argument(help="A registry folder (written by insaf registry import).")
+    Path,
+    typer.Argument(
+        metavar="REGISTRY", help="A registry folder (written by insaf registry import)."
+    ),
 ]
 AsOfOpt = Annotated[
     str, typer.Option("--as-of", help="The date the registry is read on (YYYY-MM-DD).")
@@ -45,7 +48,9 @@ def _date(text: str) -> dt.date:
 @registry_app.command("import")
 @reports_errors
 def import_command(
-    out: Annotated[Path, typer.Argument(help="The registry folder to write (Parquet files).")],
+    out: Annotated[
+        Path, typer.Argument(metavar="OUT", help="The registry folder to write (Parquet files).")
+    ],
     persons: Annotated[
         Path | None, typer.Option("--persons", help="Persons (CSV, Parquet or Stata).")
     ] = None,
@@ -241,7 +246,10 @@ def determine_command(
 @registry_app.command("parity")
 @reports_errors
 def parity_command(
-    scenario: Annotated[Path, typer.Argument(help="A scenario file (what insaf simulate reads).")],
+    scenario: Annotated[
+        Path,
+        typer.Argument(metavar="SCENARIO", help="A scenario file (what insaf simulate reads)."),
+    ],
     survey: Annotated[
         Path | None, typer.Option("--survey", help="The survey (default: the scenario's).")
     ] = None,

@@ -13,14 +13,14 @@ from types import MappingProxyType
 from typing import Any, ClassVar
 
 from rich.text import Text
-from typer.core import TyperCommand
 
 from insaf.cli.app import err_console
+from insaf.cli.help import SpeakingCommand
 
 __all__ = ["RenamedFlags", "renamed"]
 
 
-class RenamedFlags(TyperCommand):
+class RenamedFlags(SpeakingCommand):
     """A command that reads its old flag names as the new ones."""
 
     flags: ClassVar[Mapping[str, str]] = MappingProxyType({})

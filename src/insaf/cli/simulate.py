@@ -37,7 +37,10 @@ def _speak(value: Language | None) -> Language | None:
 @reports_errors
 def simulate_command(
     scenario: Annotated[
-        Path, typer.Argument(help="A scenario file (YAML): baseline, reforms, welfare, lines.")
+        Path,
+        typer.Argument(
+            metavar="SCENARIO", help="A scenario file (YAML): baseline, reforms, welfare, lines."
+        ),
     ],
     out: Annotated[
         Path,

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_publicversion'),
+        ("core", "0002_publicversion"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='publicversion',
-            name='bumps',
+            model_name="publicversion",
+            name="bumps",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='publicversion',
-            name='scope',
-            field=models.CharField(default='global', max_length=200, unique=True),
+            model_name="publicversion",
+            name="scope",
+            field=models.CharField(default="global", max_length=200, unique=True),
         ),
     ]

@@ -1,0 +1,122 @@
+"""``--help`` in the CLI's language (English, or Arabic with ``--lang ar`` or an Arabic locale).
+
+A command's help, its parameters' help, its sub-commands' summaries and Typer's
+own words ("Options", "[default: …]", "Usage:") go through the CLI's catalogue
+(``insaf.cli.i18n``) when the help is written, not when the command is built:
+``--lang`` is read before ``--help`` prints. What a person types stays as typed:
+option names, type names (``<path>``) and choices (``[table|json|csv]``).
+
+Every command class of the CLI derives from ``SpeakingCommand`` or
+``SpeakingGroup``; ``help_messages`` lists every text they translate, for the
+catalogue (docs/cli.md says how to update it) and for the test that each has
+its Arabic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from typer import rich_utils
+from typer.core import TyperCommand, TyperGroup
+
+from insaf.cli.i18n import _, language
+
+if TYPE_CHECKING:
+    from typer._click import Command, Context, HelpFormatter
+
+__all__ = ["TYPER_WORDS", "SpeakingCommand", "SpeakingGroup", "help_messages", "speaking"]
+
+TYPER_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": "Arguments",
+    "OPTIONS_PANEL_TITLE": "Options",
+    "COMMANDS_PANEL_TITLE": "Commands",
+    "DEFAULT_STRING": "[default: {}]",
+    "REQUIRED_LONG_STRING": "[required]",
+    "ENVVAR_STRING": "[env var: {}]",
+    "DEPRECATED_STRING": "(deprecated) ",
+}
+"""Typer's own words in a help screen (``typer.rich_utils``' names), in English."""
+USAGE = "Usage:"
+
+
+def _texts(command: Command, ctx: Context) -> Iterator[tuple[object, str, str]]:
+    """Each (object, attribute, English text) that ``command``'s help screen shows."""
+    for attribute in ("help", "short_help"):
+        text = getattr(command, attribute, None)
+        if text:
+            yield command, attribute, text
+    for param in command.get_params(ctx):
+        text = getattr(param, "help", None)
+        if text:
+            yield param, "help", text
+    for sub in getattr(command, "commands", {}).values():
+        for attribute in ("help", "short_help"):
+            text = getattr(sub, attribute, None)
+            if text:
+                yield sub, attribute, text
+
+
+@contextmanager
+def speaking(command: Command, ctx: Context) -> Iterator[None]:
+    """While in the block, ``command``'s help screen is in the CLI's language."""
+    if language() == "en":
+        yield
+        return
+    texts = list(_texts(command, ctx))
+    typer_words = {name: getattr(rich_utils, name) for name in TYPER_WORDS}
+    try:
+        for obj, name, text in texts:
+            setattr(obj, name, _(text))
+        for name, english in TYPER_WORDS.items():
+            setattr(rich_utils, name, _(english))
+        yield
+    finally:
+        for obj, name, text in texts:
+            setattr(obj, name, text)
+        for name, word in typer_words.items():
+            setattr(rich_utils, name, word)
+
+
+def _usage(usage: str) -> str:
+    if usage.startswith(USAGE):
+        return _(USAGE) + usage[len(USAGE) :]
+    return usage
+
+
+class SpeakingCommand(TyperCommand):
+    """A command whose ``--help`` is in the CLI's language."""
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        with speaking(self, ctx):
+            super().format_help(ctx, formatter)
+
+    def get_usage(self, ctx: Context) -> str:
+        return _usage(super().get_usage(ctx))
+
+
+class SpeakingGroup(TyperGroup):
+    """A group of commands whose ``--help`` is in the CLI's language."""
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        with speaking(self, ctx):
+            super().format_help(ctx, formatter)
+
+    def get_usage(self, ctx: Context) -> str:
+        return _usage(super().get_usage(ctx))
+
+
+def help_messages(command: Command, ctx: Context | None = None) -> list[str]:
+    """Every text the help screens of ``command`` and its sub-commands show, once, in order."""
+    from typer._click import Context as ClickContext
+
+    ctx = ctx if ctx is not None else ClickContext(command)
+    found: dict[str, None] = {}
+    for _obj, _name, text in _texts(command, ctx):
+        found.setdefault(text, None)
+    subs: dict[str, Any] = getattr(command, "commands", {})
+    for name, sub in subs.items():
+        for text in help_messages(sub, ClickContext(sub, info_name=name, parent=ctx)):
+            found.setdefault(text, None)
+    return list(found)
