@@ -47,7 +47,6 @@ PACKAGES = [
 
 # Renames the glossary lists under "Not yet applied": (surface, name).
 PENDING_OLD = {
-    ("python", "level"),  # the confidence of Impact/Comparison/Evaluation.to_dict; Need.level
     ("python", "Level"),  # kept as an alias of Unit
 }
 # Old names of one concept that another concept rightly uses: checked where they were.
@@ -432,3 +431,24 @@ def test_old_yaml_keys_and_keywords_still_read(tmp_path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the new names warn about nothing
         assert parse_scenario(yaml.safe_load(SCENARIO)).lines == {"national": "poverty_line"}
+
+
+def test_confidence_and_unit_replace_level_with_a_warning() -> None:
+    """``level`` meant the confidence (``to_dict``, ``table``, ``Impact``) and the unit
+    (``Need``): the new names work, the old ones for one release with a warning."""
+    from insaf.policy.impact import ReformImpact
+    from insaf.policy.instruments.base import Need
+    from insaf.targeting import Comparison, Evaluation
+    from insaf.targeting.charts import tradeoff
+
+    for function in (Comparison.to_dict, Comparison.table, Evaluation.to_dict, Evaluation.table,
+                     ReformImpact.to_dict, tradeoff):  # fmt: skip
+        parameters = inspect.signature(function).parameters
+        assert "confidence" in parameters and "level" not in parameters, function.__qualname__
+    need = Need(("income",), "expression", "wage", "person")
+    assert need.unit == "person"
+    with pytest.warns(DeprecationWarning, match=r"Need.level is deprecated; use Need.unit"):
+        assert need.level == "person"
+    reform = ReformImpact(name="r", label="r", solved=None, tables={}, notes={})
+    with pytest.warns(DeprecationWarning, match=r"to_dict\(\): level= is deprecated"):
+        assert reform.to_dict(level=0.9) == reform.to_dict(confidence=0.9)

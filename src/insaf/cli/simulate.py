@@ -105,7 +105,7 @@ def simulate_command(
             )
         rights = reform.sections.get("rights")
         if rights is not None:
-            found = rights.to_dict(impact.level)["verdicts"]
+            found = rights.to_dict(impact.confidence)["verdicts"]
             concerns = [test for test, v in found.items() if v["verdict"] == "flagged"]
             unknown = [test for test, v in found.items() if v["verdict"] == "not_assessed"]
             if concerns:

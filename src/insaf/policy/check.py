@@ -186,7 +186,7 @@ def _check_policy(
                     report.add(path, _no_item(need.text, data))
             else:
                 numeric = need.key[-1] in ("base", "income")
-                _expression(report, data, path, need.text, need.level, numeric=numeric)
+                _expression(report, data, path, need.text, need.unit, numeric=numeric)
     _conflicts(report, policy, data)
     solve = policy.solve
     if solve is not None and solve.group is not None and solve.group.where is not None:

@@ -24,12 +24,14 @@ influence values (the covariance between before and after is not ignored).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import polars as pl
 
+from insaf._renamed import renamed_keywords
 from insaf.measures import Estimate, estimate_dict
 from insaf.policy.scenario import Scenario, text_of
 from insaf.policy.solver import Solved
@@ -66,15 +68,17 @@ class Section(Protocol):
     def tables(self) -> Mapping[str, list[Row]]: ...
 
 
-def json_row(row: Row, level: float) -> dict[str, Any]:
-    return {k: estimate_dict(v, level) if isinstance(v, Estimate) else v for k, v in row.items()}
+def json_row(row: Row, confidence: float) -> dict[str, Any]:
+    return {
+        k: estimate_dict(v, confidence) if isinstance(v, Estimate) else v for k, v in row.items()
+    }
 
 
-def flat_row(row: Row, level: float) -> dict[str, Any]:
+def flat_row(row: Row, confidence: float) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in row.items():
         if isinstance(value, Estimate):
-            found = estimate_dict(value, level)
+            found = estimate_dict(value, confidence)
             out[key] = found["value"]
             out[f"{key}_se"] = found["se"]
             out[f"{key}_ci_low"] = found["ci_low"]
@@ -110,7 +114,8 @@ class ReformImpact:
                 out[f"{section_name}_{name}"] = list(rows)
         return out
 
-    def to_dict(self, level: float = 0.95) -> dict[str, Any]:
+    @renamed_keywords(level="confidence")
+    def to_dict(self, confidence: float = 0.95) -> dict[str, Any]:
         out: dict[str, Any] = {
             "label": self.label,
             "solved": self.solved.to_dict() if self.solved is not None else None,
@@ -118,17 +123,17 @@ class ReformImpact:
         for name in TABLES:
             if name == "winners_losers":
                 rows = self.tables.get(name, [])
-                out[name] = json_row(rows[0], level) if rows else None
+                out[name] = json_row(rows[0], confidence) if rows else None
             elif name in INCIDENCE:
                 continue
             else:
-                out[name] = [json_row(r, level) for r in self.tables.get(name, [])]
+                out[name] = [json_row(r, confidence) for r in self.tables.get(name, [])]
         out["incidence"] = {
-            name: [json_row(r, level) for r in self.tables.get(name, [])] for name in INCIDENCE
+            name: [json_row(r, confidence) for r in self.tables.get(name, [])] for name in INCIDENCE
         }
         out["notes"] = dict(self.notes)
         for name, section in self.sections.items():
-            out[name] = section.to_dict(level)
+            out[name] = section.to_dict(confidence)
         return out
 
 
@@ -142,8 +147,20 @@ class Impact:
     simulation: Any = field(default=None, repr=False)
 
     @property
-    def level(self) -> float:
+    def confidence(self) -> float:
+        """The confidence level of every interval (the scenario's ``options.confidence``)."""
         return self.scenario.options.confidence
+
+    def __getattr__(self, name: str) -> Any:
+        # ``level``, the confidence's old name (docs/glossary.md), for one release.
+        if name == "level":
+            warnings.warn(
+                "Impact.level is deprecated; use Impact.confidence",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return self.confidence
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __getitem__(self, reform: str) -> ReformImpact:
         return self.reforms[reform]
@@ -163,7 +180,7 @@ class Impact:
         """The ``impact.json`` document: ``scenario`` and ``reforms``."""
         return {
             "scenario": dict(self.meta),
-            "reforms": {k: v.to_dict(self.level) for k, v in self.reforms.items()},
+            "reforms": {k: v.to_dict(self.confidence) for k, v in self.reforms.items()},
         }
 
     def tables(self) -> dict[str, pl.DataFrame]:
@@ -173,14 +190,14 @@ class Impact:
             rows: list[dict[str, Any]] = []
             for reform, result in self.reforms.items():
                 for row in result.tables.get(name, []):
-                    rows.append({"reform": reform, **flat_row(row, self.level)})
+                    rows.append({"reform": reform, **flat_row(row, self.confidence)})
             if rows:
                 out[name] = pl.DataFrame(rows, infer_schema_length=None)
         extra: dict[str, list[dict[str, Any]]] = {}
         for reform, result in self.reforms.items():
             for name, table in result.section_tables().items():
                 extra.setdefault(name, []).extend(
-                    {"reform": reform, **flat_row(row, self.level)} for row in table
+                    {"reform": reform, **flat_row(row, self.confidence)} for row in table
                 )
         for name, rows in extra.items():
             if rows:

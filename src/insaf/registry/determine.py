@@ -336,15 +336,15 @@ def explain(run: Run, *, draft: bool = False) -> list[Determination]:
             key = ".".join(str(k) for k in need.key)
             is_rule = need.key[-1] in ("eligible", "taken_up")
             if is_rule:
-                if need.level == "person":
+                if need.unit == "person":
                     values = data.count(need.text)
                 else:
                     values = data.condition(need.text, "household").astype(np.float64)
-            elif need.level == "person":
+            elif need.unit == "person":
                 values = data.household_sum(data.values(need.text, "person"))
             else:
                 values = data.values(need.text, "household")
-            evaluated.append((instrument.id, key, need.text, need.level, values, is_rule))
+            evaluated.append((instrument.id, key, need.text, need.unit, values, is_rule))
     expanded = {e[2]: _expand(ruleset, compiled(e[2]).names) for e in evaluated}
     caps = {i.id: getattr(i, "cap", None) for i in ruleset.selected}
     pmt_names: list[str] = []

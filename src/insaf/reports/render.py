@@ -315,7 +315,7 @@ def render_brief(
         raise ValueError(f"lang must be 'en' or 'ar', not {lang!r}")
     impact = as_public(impact, rules)
     meta = impact.meta
-    fmt = _Format(impact.level, _currency(meta, lang), lang)
+    fmt = _Format(impact.confidence, _currency(meta, lang), lang)
     survey = meta.get("survey", {})
     template = _ENV.get_template("brief.html")
     return template.render(

@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable, Sequence
 from html import escape
 
+from insaf._renamed import renamed_keywords
 from insaf.reports.svg_axis import Scale, horizontal_grid, scale_with_zero, vertical_grid
 from insaf.targeting.compare import Comparison, headline
 
@@ -94,7 +95,8 @@ def _legend(items: Sequence[tuple[str, str]]) -> list[str]:
     return out
 
 
-def tradeoff(c: Comparison, *, lang: str = "en", level: float = 0.95) -> str:
+@renamed_keywords(level="confidence")
+def tradeoff(c: Comparison, *, lang: str = "en", confidence: float = 0.95) -> str:
     """Poverty-gap reduction per unit of budget against coverage, one point per design."""
     points = []
     for r in c.results:
@@ -102,7 +104,7 @@ def tradeoff(c: Comparison, *, lang: str = "en", level: float = 0.95) -> str:
         cov, bcr = h["coverage"], h["benefit_cost_ratio"]
         if math.isnan(bcr.value):
             continue
-        low, high = bcr.ci(level)
+        low, high = bcr.ci(confidence)
         points.append((r, cov.value, bcr.value, low, high))
     ys = [p[3] for p in points] + [p[4] for p in points] + [0.0]
     y_scale = scale_with_zero(0.0, max(ys, default=1.0))

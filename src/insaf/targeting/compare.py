@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError
 from insaf.measures import Estimate, estimate_dict
 from insaf.policy.instruments import CashTransfer
@@ -123,7 +124,8 @@ class Comparison:
     model: PmtModel | None
     data: TargetingData
 
-    def table(self, level: float = 0.95) -> pl.DataFrame:
+    @renamed_keywords(level="confidence")
+    def table(self, confidence: float = 0.95) -> pl.DataFrame:
         """One row per design: amount, cost, and each headline metric with its SE."""
         rows = []
         for r in self.results:
@@ -138,13 +140,14 @@ class Comparison:
                 "cost": r.evaluation.summary["cost"].value,
             }
             for key, e in headline(r.evaluation).items():
-                d = estimate_dict(e, level)
+                d = estimate_dict(e, confidence)
                 row[key] = d["value"]
                 row[f"{key}_se"] = d["se"]
             rows.append(row)
         return pl.DataFrame(rows, infer_schema_length=None)
 
-    def to_dict(self, level: float = 0.95) -> dict[str, Any]:
+    @renamed_keywords(level="confidence")
+    def to_dict(self, confidence: float = 0.95) -> dict[str, Any]:
         """The JSON of ``insaf target compare`` (``comparison.json``)."""
         data = self.data
         return {
@@ -155,7 +158,7 @@ class Comparison:
             "net_of": data.net_of,
             "line": data.line_name,
             "poorest": self.spec.poorest,
-            "confidence": level,
+            "confidence": confidence,
             "survey": {
                 "name": data.survey.name.to_dict(),
                 "year": data.survey.year,
@@ -171,9 +174,9 @@ class Comparison:
                     "unit": r.spec.unit,
                     "instrument": r.instrument.model_dump(mode="json", exclude_defaults=True),
                     "headline": {
-                        k: estimate_dict(e, level) for k, e in headline(r.evaluation).items()
+                        k: estimate_dict(e, confidence) for k, e in headline(r.evaluation).items()
                     },
-                    "evaluation": r.evaluation.to_dict(level),
+                    "evaluation": r.evaluation.to_dict(confidence),
                 }
                 for r in self.results
             ],

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, InsafError
 from insaf.measures import Estimate, difference, estimate_dict
 from insaf.measures.estimate import LinearBasis
@@ -72,11 +73,12 @@ class Evaluation:
     def is_suppressed(self, group: str, category: Any) -> bool:
         return (group, str(category)) in self.suppressed
 
-    def to_dict(self, level: float = 0.95) -> dict[str, Any]:
+    @renamed_keywords(level="confidence")
+    def to_dict(self, confidence: float = 0.95) -> dict[str, Any]:
         """The JSON of ``insaf target evaluate --format json``."""
 
         def block(m: Mapping[str, Estimate]) -> dict[str, Any]:
-            return {k: estimate_dict(e, level) for k, e in m.items()}
+            return {k: estimate_dict(e, confidence) for k, e in m.items()}
 
         return {
             "rule": self.rule,
@@ -84,7 +86,7 @@ class Evaluation:
             "welfare": self.welfare,
             "line": self.line,
             "poorest": self.poorest,
-            "confidence": level,
+            "confidence": confidence,
             "summary": block(self.summary),
             "definitions": {k: block(v) for k, v in self.definitions.items()},
             "poverty": {k: block(v) for k, v in self.poverty.items()},
@@ -102,14 +104,15 @@ class Evaluation:
             },
         }
 
-    def table(self, level: float = 0.95) -> pl.DataFrame:
+    @renamed_keywords(level="confidence")
+    def table(self, confidence: float = 0.95) -> pl.DataFrame:
         """One row per statistic: section, definition, group, category, measure, value, se, CI."""
         rows: list[dict[str, Any]] = []
         any_estimate = next(iter(self.summary.values()))
 
         def add(section: str, measure: str | None, e: Estimate | None, **keys: Any) -> None:
             # a withheld row has the keys of an estimate and no number
-            numbers = estimate_dict(e if e is not None else any_estimate, level)
+            numbers = estimate_dict(e if e is not None else any_estimate, confidence)
             if e is None:
                 numbers = dict.fromkeys(numbers)
             rows.append(

@@ -10,11 +10,12 @@ combines item by item.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -103,15 +104,24 @@ class Kind(StrEnum):
 class Need:
     """Something an instrument reads from the survey, and the parameter that names it.
 
-    ``what`` is ``"expression"`` (``text`` at ``level``) or ``"item"`` (``text``
-    is an item of the consumption table). ``key`` is the path of the parameter
-    inside the instrument, for error messages.
+    ``what`` is ``"expression"`` (``text`` read at ``unit``, person or household)
+    or ``"item"`` (``text`` is an item of the consumption table). ``key`` is the
+    path of the parameter inside the instrument, for error messages.
     """
 
     key: tuple[str | int, ...]
     what: Literal["expression", "item"]
     text: str
-    level: Level = "household"
+    unit: Level = "household"
+
+    def __getattr__(self, name: str) -> Any:
+        # ``level``, the unit's old name (docs/glossary.md), for one release.
+        if name == "level":
+            warnings.warn(
+                "Need.level is deprecated; use Need.unit", DeprecationWarning, stacklevel=2
+            )
+            return self.unit
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
 def expression_needs(unit: Level, **texts: str | None) -> Iterator[Need]:

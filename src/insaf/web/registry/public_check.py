@@ -62,7 +62,7 @@ def _variables(rulesets: list[tuple[m.Ruleset, Any]]) -> tuple[list[str], list[s
                 if need.what != "expression":
                     continue
                 names = set(compiled(need.text).names)
-                (person if need.level == "person" else household).update(names)
+                (person if need.unit == "person" else household).update(names)
     return sorted(household), sorted(person - PERSON_BUILT_IN)
 
 
