@@ -112,77 +112,49 @@ def _messages(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> 
     currency = fmt.currency
     net = reform.table("fiscal")[-1]["change"] if reform.table("fiscal") else None
     if net is not None:
-        more = net.value >= 0
-        if lang == "ar":
-            verb = "تزيد" if more else "تخفض"
-            out.append(
-                f"{verb} الإصلاحات صافي الكلفة المالية بمقدار {fmt.money(abs(net.value))} "
-                f"{currency} سنوياً (الخطأ المعياري {fmt.money(net.se)})."
+        finding = t["finding_cost_raises" if net.value >= 0 else "finding_cost_lowers"]
+        out.append(
+            finding.format(
+                amount=fmt.money(abs(net.value)), currency=currency, se=fmt.money(net.se)
             )
-        else:
-            verb = "raises" if more else "lowers"
-            out.append(
-                f"The reform {verb} the government's net cost by {fmt.money(abs(net.value))} "
-                f"{currency} a year (standard error {fmt.money(net.se)})."
-            )
+        )
     for row in reform.table("poverty"):
         if row["measure"] != "fgt0":
             continue
         change = row["change"]
-        sig = t["significant"] if fmt.significant(change) else t["not_significant"]
-        line = _line_name(impact, row["line"], lang)
-        if lang == "ar":
-            out.append(
-                f"نسبة الفقر ({line}) من {fmt.pct(row['baseline'])} إلى "
-                f"{fmt.pct(row['reform'])}: تغير بمقدار {fmt.pts(change)} نقطة مئوية "
-                f"(فترة الثقة {fmt.ci(change, 100)})، {sig}."
+        out.append(
+            t["finding_headcount"].format(
+                line=_line_name(impact, row["line"], lang),
+                baseline=fmt.pct(row["baseline"]),
+                reform=fmt.pct(row["reform"]),
+                change=fmt.pts(change),
+                ci=fmt.ci(change, 100),
+                significance=t["significant"] if fmt.significant(change) else t["not_significant"],
             )
-        else:
-            out.append(
-                f"The poverty headcount ({line}) moves from "
-                f"{fmt.pct(row['baseline'])} to {fmt.pct(row['reform'])}: "
-                f"{fmt.pts(change)} points (95% CI {fmt.ci(change, 100)}), {sig}."
-            )
+        )
     for row in reform.table("inequality"):
         if row["measure"] == "gini":
             change = row["change"]
-            sig = t["significant"] if fmt.significant(change) else t["not_significant"]
-            if lang == "ar":
-                out.append(
-                    f"معامل جيني من {fmt.num(row['baseline'])} إلى {fmt.num(row['reform'])} "
-                    f"(فترة الثقة للتغير {fmt.ci(change, 1, 4)})، {sig}."
+            out.append(
+                t["finding_gini"].format(
+                    baseline=fmt.num(row["baseline"]),
+                    reform=fmt.num(row["reform"]),
+                    ci=fmt.ci(change, 1, 4),
+                    significance=(
+                        t["significant"] if fmt.significant(change) else t["not_significant"]
+                    ),
                 )
-            else:
-                out.append(
-                    f"The Gini coefficient moves from {fmt.num(row['baseline'])} to "
-                    f"{fmt.num(row['reform'])} (change CI {fmt.ci(change, 1, 4)}), {sig}."
-                )
+            )
     overall = [r for r in reform.table("winners_losers") if not r.get("suppressed")]
     if overall:
         o = overall[0]
-        if lang == "ar":
-            out.append(
-                f"يخسر {fmt.pct(o['losers'])} من السكان أكثر من 1% من رفاههم، ويربح "
-                f"{fmt.pct(o['winners'])} أكثر من 1%."
-            )
-        else:
-            out.append(
-                f"{fmt.pct(o['losers'])} of people lose more than 1% of their welfare; "
-                f"{fmt.pct(o['winners'])} gain more than 1%."
-            )
+        out.append(
+            t["finding_losers"].format(losers=fmt.pct(o["losers"]), winners=fmt.pct(o["winners"]))
+        )
     deciles = [r for r in reform.table("deciles") if not r.get("suppressed")]
     if deciles:
         first, last = deciles[0]["change_share"], deciles[-1]["change_share"]
-        if lang == "ar":
-            out.append(
-                f"يتغير رفاه العُشير الأفقر بنسبة {fmt.pct(first, 2)} في المتوسط، "
-                f"والعُشير الأغنى بنسبة {fmt.pct(last, 2)}."
-            )
-        else:
-            out.append(
-                f"Welfare of the poorest decile changes by {fmt.pct(first, 2)} on average; "
-                f"the richest decile's by {fmt.pct(last, 2)}."
-            )
+        out.append(t["finding_deciles"].format(poorest=fmt.pct(first, 2), richest=fmt.pct(last, 2)))
     who = [
         r
         for r in reform.table("who_loses")
@@ -196,8 +168,7 @@ def _messages(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> 
             parts.append(
                 f"{name}: {value} ({fmt.pct(row['losers'], 0)} / {fmt.pct(row['everyone'], 0)})"
             )
-        lead = "الأكثر خسارة هم غالباً" if lang == "ar" else "Those who lose most are more often"
-        out.append(f"{lead} — " + ("؛ " if lang == "ar" else "; ").join(parts) + ".")
+        out.append(t["finding_who_loses"].format(groups=t["list_separator"].join(parts)))
     if reform.solved is not None:
         s = reform.solved
         target = t.get(f"target_{s.target}", s.target)

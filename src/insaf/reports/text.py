@@ -139,6 +139,31 @@ ENGLISH: dict[str, str] = {
     "eq_household": "per household",
     "scenario_hash": "scenario SHA-256",
     "fingerprint": "survey fingerprint",
+    # key findings: one text per finding (and per direction, whose Arabic verb agrees)
+    "finding_cost_raises": (
+        "The reform raises the government's net cost by {amount} {currency} a year "
+        "(standard error {se})."
+    ),
+    "finding_cost_lowers": (
+        "The reform lowers the government's net cost by {amount} {currency} a year "
+        "(standard error {se})."
+    ),
+    "finding_headcount": (
+        "The poverty headcount ({line}) moves from {baseline} to {reform}: {change} points "
+        "(95% CI {ci}), {significance}."
+    ),
+    "finding_gini": (
+        "The Gini coefficient moves from {baseline} to {reform} (change CI {ci}), {significance}."
+    ),
+    "finding_losers": (
+        "{losers} of people lose more than 1% of their welfare; {winners} gain more than 1%."
+    ),
+    "finding_deciles": (
+        "Welfare of the poorest decile changes by {poorest} on average; the richest decile's "
+        "by {richest}."
+    ),
+    "finding_who_loses": "Those who lose most are more often — {groups}.",
+    "list_separator": "; ",
 }
 """The brief's texts in English, by key."""
 
