@@ -23,20 +23,19 @@ household and every input value the ruleset reads (with its provenance);
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from insaf.errors import DataError
-from insaf.policy.instruments.base import compiled
 from insaf.registry.model import Registry
 from insaf.registry.rules import ApprovalError, Ruleset
 from insaf.registry.runtime import HOUSEHOLD, Run, check_date, run_ruleset
+from insaf.registry.trace import entries, explain_frame, read_trace
 
 __all__ = ["Condition", "Determination", "Input", "determine", "determine_frame", "explain"]
 
@@ -117,6 +116,9 @@ class Determination:
     trace: tuple[Condition, ...]
     input_hash: str
     hash: str
+    stored_trace: Mapping[str, Any] = field(default_factory=dict)
+    """The trace as it is stored (``insaf.registry.trace``: the values of each entry and
+    every input, in columns)."""
     draft: bool = False
     """Run on a ruleset not yet approved (a trial: never paid)."""
 
@@ -137,11 +139,6 @@ class Determination:
             "hash": self.hash,
             "draft": self.draft,
         }
-
-
-def _digest(data: Any) -> str:
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _checked_run(
@@ -188,10 +185,10 @@ def determine_frame(
     and one ``amount.<instrument>`` per instrument.
     """
     run = _checked_run(ruleset, registry, as_of, households, draft=draft, weight=weight)
-    return _outcomes(run)
+    return outcomes(run)
 
 
-def _outcomes(run: Run) -> pl.DataFrame:
+def outcomes(run: Run) -> pl.DataFrame:
     eligible = np.zeros(run.data.n_households, dtype=np.bool_)
     columns: dict[str, Any] = {HOUSEHOLD: run.household_ids}
     for name, flows in run.flows.items():
@@ -228,199 +225,52 @@ def determine(
     return explain(run, draft=draft)
 
 
-class _Lookup:
-    """Provenance and values of one run, by household (built once)."""
-
-    def __init__(self, run: Run, variables: Iterable[str]) -> None:
-        self.run = run
-        self.households = run.data.households
-        self.persons = run.data.persons
-        order = np.argsort(run.data.person_hh, kind="stable")
-        bounds = np.searchsorted(run.data.person_hh[order], np.arange(run.data.n_households + 1))
-        self._order, self._bounds = order, bounds
-        read = run.view.provenance.filter(pl.col("variable").is_in(list(variables)))
-        self.prov: dict[tuple[str, int, str], tuple[str, dt.date | None, str | None]] = {
-            (row[0], row[1], row[2]): (row[3], row[4], row[5]) for row in read.iter_rows()
-        }
-        self._columns: dict[tuple[str, str], list[Any]] = {}
-
-    def rows(self, h: int) -> np.ndarray[tuple[int], np.dtype[np.int64]]:
-        rows: np.ndarray[tuple[int], np.dtype[np.int64]] = self._order[
-            self._bounds[h] : self._bounds[h + 1]
-        ]
-        return rows
-
-    def _column(self, level: str, name: str) -> list[Any]:
-        key = (level, name)
-        if key not in self._columns:
-            frame = self.households if level == "household" else self.persons
-            assert frame is not None
-            self._columns[key] = frame.get_column(name).to_list()
-        return self._columns[key]
-
-    def household_input(self, h: int, hid: int, name: str) -> Input:
-        value = _plain(self._column("household", name)[h])
-        found = self.prov.get(("household", hid, name))
-        if found is None:
-            return Input("household", hid, name, value, "derived", None, None)
-        return Input("household", hid, name, value, found[0], found[1], found[2])
-
-    def person_ids(self, h: int) -> list[int]:
-        ids = self._column("person", "person_id")
-        return [int(ids[int(row)]) for row in self.rows(h)]
-
-    def person_inputs(self, h: int, name: str) -> list[Input]:
-        out = []
-        ids = self._column("person", "person_id")
-        column = self._column("person", name)
-        for row in self.rows(h):
-            pid = int(ids[int(row)])
-            value = _plain(column[int(row)])
-            found = self.prov.get(("person", pid, name))
-            if name == "age":
-                out.append(Input("person", pid, name, value, "registry", None, None))
-            elif found is None:
-                out.append(Input("person", pid, name, value, "derived", None, None))
-            else:
-                out.append(Input("person", pid, name, value, found[0], found[1], found[2]))
-        return out
-
-
-def _plain(value: Any) -> Value:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return float(value)
-    number = float(value)
-    return None if np.isnan(number) else number
-
-
-def _inputs(look: _Lookup, h: int, hid: int, names: Iterable[str], level: str) -> list[Input]:
-    out: list[Input] = []
-    persons = look.persons
-    for name in names:
-        if level == "person" and persons is not None and name in persons.columns:
-            out.extend(look.person_inputs(h, name))
-        else:
-            out.append(look.household_input(h, hid, name))
-    return out
-
-
-def _expand(ruleset: Ruleset, names: Iterable[str]) -> list[str]:
-    """Names read, with the scenario's derived variables followed to what they read."""
-    out: list[str] = []
-    variables = ruleset.scenario.variables
-    for name in names:
-        out.append(name)
-        if name in variables:
-            out.extend(_expand(ruleset, compiled(variables[name].text).names))
-    return list(dict.fromkeys(out))
-
-
 def explain(run: Run, *, draft: bool = False) -> list[Determination]:
-    """The determinations of every household of ``run`` (see ``determine``)."""
+    """The determinations of every household of ``run`` (see ``determine``).
+
+    Computed for all households at once (``insaf.registry.trace.explain_frame``);
+    each ``Determination`` carries the trace as stored (``stored_trace``) and
+    read back into conditions (``trace``).
+    """
     ruleset = run.ruleset
-    data = run.data
-    content_hash = ruleset.content_hash
-    ids = run.household_ids
-    outcomes = _outcomes(run)
-    eligible = outcomes.get_column("eligible").to_numpy()
-    entitlement = outcomes.get_column("entitlement").to_numpy()
-    scores = run.pmt_score()
-    flows = run.flows
-    evaluated: list[tuple[str, str, str, str, np.ndarray[Any, Any], bool]] = []
-    for instrument in ruleset.selected:
-        for need in instrument.needs():
-            if need.what != "expression":
-                continue
-            key = ".".join(str(k) for k in need.key)
-            is_rule = need.key[-1] in ("eligible", "taken_up")
-            if is_rule:
-                if need.unit == "person":
-                    values = data.count(need.text)
-                else:
-                    values = data.condition(need.text, "household").astype(np.float64)
-            elif need.unit == "person":
-                values = data.household_sum(data.values(need.text, "person"))
-            else:
-                values = data.values(need.text, "household")
-            evaluated.append((instrument.id, key, need.text, need.unit, values, is_rule))
-    expanded = {e[2]: _expand(ruleset, compiled(e[2]).names) for e in evaluated}
-    caps = {i.id: getattr(i, "cap", None) for i in ruleset.selected}
-    pmt_names: list[str] = []
-    if ruleset.pmt is not None:
-        pmt_names = list(ruleset.pmt.model.variables)
-    look = _Lookup(run, {n for names in expanded.values() for n in names} | set(pmt_names))
+    rules = entries(ruleset)
+    frame = explain_frame(run, draft=draft)
+    names = [i.id for i in ruleset.selected]
     out: list[Determination] = []
-    for h, hid_raw in enumerate(ids):
-        hid = int(hid_raw)
-        trace: list[Condition] = []
-        reasons: list[str] = []
-        for instrument_id, key, text, level, values, is_rule in evaluated:
-            names = expanded[text]
-            inputs = tuple(_inputs(look, h, hid, names, level))
-            value = float(values[h])
-            holds = bool(value > 0) if is_rule else None
-            if is_rule:
-                reasons.append(f"{instrument_id}.{key}.{'met' if holds else 'not_met'}")
-            trace.append(Condition(instrument_id, key, text, level, value, holds, inputs))
-        if pmt_names and ruleset.pmt is not None:
-            inputs = tuple(_inputs(look, h, hid, pmt_names, "household"))
-            assert scores is not None
-            trace.append(
-                Condition(
-                    "pmt",
-                    ruleset.pmt.variable,
-                    "pmt model",
-                    "household",
-                    float(scores[h]),
-                    None,
-                    inputs,
-                )
-            )
-        amounts = {name: float(f.benefit[h]) for name, f in flows.items()}
-        for name, amount in amounts.items():
-            reasons.append(f"{name}.{'entitled' if amount != 0 else 'not_entitled'}")
-            cap = caps.get(name)
-            if cap is not None and amount > 0 and amount == cap:
-                reasons.append(f"{name}.cap.applied")
-        roster = sorted(look.person_ids(h)) if data.persons is not None else []
-        input_hash = _digest(
-            {
-                "ruleset": content_hash,
-                "as_of": run.view.date.isoformat(),
-                "household": hid,
-                "members": roster,
-                "inputs": sorted(
-                    json.dumps(i.to_dict(), sort_keys=True) for c in trace for i in c.inputs
+    for row in frame.iter_rows(named=True):
+        stored = json.loads(row["trace"])
+        trace = tuple(
+            Condition(
+                instrument=entry.instrument,
+                key=entry.key,
+                text=entry.text,
+                level=entry.level,
+                value=value,
+                holds=bool(value > 0) if entry.kind == "rule" else None,
+                inputs=tuple(
+                    Input(u.unit, u.id, u.variable, u.value, u.source, u.observed, u.verification)
+                    for u in used
                 ),
-            }
+            )
+            for entry, value, used in read_trace(rules, stored)
         )
-        score = float(scores[h]) if scores is not None else None
-        outcome = {
-            "input_hash": input_hash,
-            "eligible": bool(eligible[h]),
-            "entitlement": float(entitlement[h]),
-            "amounts": amounts,
-            "pmt_score": score,
-            "reasons": reasons,
-            "draft": draft,
-        }
+        score = row["pmt_score"]
         out.append(
             Determination(
-                household_id=hid,
+                household_id=int(row[HOUSEHOLD]),
                 ruleset=ruleset.id,
                 version=ruleset.version,
-                ruleset_hash=content_hash,
+                ruleset_hash=ruleset.content_hash,
                 as_of=run.view.date,
-                eligible=bool(eligible[h]),
-                entitlement=float(entitlement[h]),
-                amounts=amounts,
-                pmt_score=score,
-                reasons=tuple(reasons),
-                trace=tuple(trace),
-                input_hash=input_hash,
-                hash=_digest(outcome),
+                eligible=bool(row["eligible"]),
+                entitlement=float(row["entitlement"]),
+                amounts={n: float(row[f"amount.{n}"]) for n in names},
+                pmt_score=None if score is None else float(score),
+                reasons=tuple(row["reasons"]),
+                trace=trace,
+                input_hash=row["input_hash"],
+                hash=row["hash"],
+                stored_trace=stored,
                 draft=draft,
             )
         )

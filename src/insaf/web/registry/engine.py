@@ -230,7 +230,7 @@ def determine(
                 amount=float(result.entitlement),
                 pmt_score=None if result.pmt_score is None else float(result.pmt_score),
                 reasons=list(result.reasons),
-                trace=[c.to_dict() for c in result.trace],
+                trace=dict(result.stored_trace),
                 input_hash=result.input_hash,
                 hash=result.hash,
                 supersedes=(supersedes or {}).get(household.pk),

@@ -1,8 +1,9 @@
 """A determination in plain language: its reason codes as sentences, its trace as lines.
 
-The library's trace (``insaf.registry.determine.Condition.to_dict``) gives,
-for each expression an instrument read, its text, its value for the household
-and each input with its source, date and verification. Here each becomes a
+The stored trace (``insaf.registry.trace``: the value of each entry of the
+ruleset and every input, in columns) is read back against the ruleset's
+entries: for each expression an instrument read, its text, its value for the
+household and each input with its source, date and verification. Here each becomes a
 line: the programme's instrument by its label, the rule (its expression shown
 as written, in ``<code>``), whether it held, and each value used, named by the
 variable's label where the survey's metadata has one.
@@ -106,11 +107,41 @@ def _source(code: str) -> str:
     return found() if found is not None else code
 
 
+def _entries(d: m.Determination) -> list[dict[str, Any]]:
+    """The stored trace as a list of entries, each with its inputs (both layouts read)."""
+    from insaf.registry.trace import entries, read_trace
+    from insaf.web.registry.engine import library_ruleset
+
+    stored = d.trace
+    if isinstance(stored, list):  # the first layout: each entry with its inputs
+        return stored
+    rules = entries(library_ruleset(d.ruleset))
+    return [
+        {
+            "instrument": entry.instrument,
+            "text": entry.text,
+            "value": value,
+            "holds": bool(value > 0) if entry.kind == "rule" else None,
+            "inputs": [
+                {
+                    "variable": u.variable,
+                    "value": u.value,
+                    "source": u.source,
+                    "observed": u.observed.isoformat() if u.observed else None,
+                    "verification": u.verification,
+                }
+                for u in used
+            ],
+        }
+        for entry, value, used in read_trace(rules, stored)
+    ]
+
+
 def lines(d: m.Determination, *, language: str) -> list[Line]:
     """The trace of ``d`` as lines (see the module's notes)."""
     names = instrument_labels(d, language)
     out = []
-    for entry in d.trace:
+    for entry in _entries(d):
         used = tuple(
             Used(
                 variable=str(i["variable"]),
