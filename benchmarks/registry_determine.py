@@ -287,14 +287,18 @@ def build(households: int) -> None:
             print(f"registry_{table}: {c.fetchone()[0]:,} rows")
 
 
+def _say(text: str) -> None:
+    print(f"  {time.strftime('%H:%M:%S')} {text}; peak RSS {peak_rss_mb():,.0f} MB", flush=True)
+
+
 def run(singles: int, peer: bool, chunk: int) -> None:
+    setup()
     from django.contrib.auth.models import User
     from django.db import connection
 
     from insaf.web.registry import bulk, engine
     from insaf.web.registry import models as m
 
-    setup()
     officer = User.objects.get(username="bench-officer")
     rulesets = list(m.Ruleset.objects.filter(approved_by__isnull=False).order_by("programme"))
     with connection.cursor() as c:
@@ -304,7 +308,7 @@ def run(singles: int, peer: bool, chunk: int) -> None:
     print(f"{n:,} households, {len(rulesets)} programmes, as of {AS_OF}; {load()}")
     started = time.perf_counter()
     report = bulk.determine_all(
-        actor=officer, rulesets=rulesets, as_of=AS_OF, chunk=chunk, say=lambda s: print(s, flush=True)
+        actor=officer, rulesets=rulesets, as_of=AS_OF, chunk=chunk, say=_say
     )
     took = time.perf_counter() - started
     print(
@@ -325,7 +329,8 @@ def run(singles: int, peer: bool, chunk: int) -> None:
     for k, hid in enumerate(ids):
         household = m.Household.objects.get(pk=hid)
         started = time.perf_counter()
-        engine.determine(actor=officer, ruleset=rulesets[k % 3], as_of=AS_OF, households=[household])
+        ruleset = rulesets[k % 3]
+        engine.determine(actor=officer, ruleset=ruleset, as_of=AS_OF, households=[household])
         one.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         for ruleset in rulesets:

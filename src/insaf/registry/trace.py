@@ -267,11 +267,11 @@ def _quoted(expr: pl.Expr) -> pl.Expr:
 
 
 def _one_or_list(expr: pl.Expr) -> pl.Expr:
-    """In a group: the value when every row has it, else the list of each row's value."""
+    """A list column as its one value when every item is the same, else as a JSON list."""
     return (
-        pl.when(expr.n_unique() == 1)
-        .then(expr.first())
-        .otherwise(pl.lit("[") + expr.str.join(",") + pl.lit("]"))
+        pl.when(expr.list.n_unique() == 1)
+        .then(expr.list.first())
+        .otherwise(pl.lit("[") + expr.list.join(",") + pl.lit("]"))
     )
 
 
@@ -294,44 +294,53 @@ def sha256(texts: pl.Series) -> pl.Series:
 
 def _traces(values: pl.DataFrame, inputs: pl.DataFrame, n_entries: int) -> pl.DataFrame:
     """The stored trace of each household (``household_id``, ``trace``)."""
-    value_list = pl.concat_str(
-        [_json_number(pl.col(f"v{k}")) for k in range(n_entries)], separator=","
+    value_list = (
+        pl.concat_str([_json_number(pl.col(f"v{k}")) for k in range(n_entries)], separator=",")
+        if n_entries
+        else pl.lit("")
     )
     head = values.select(
         HOUSEHOLD,
         head=pl.lit(f'{{"format":{FORMAT},"values":[') + value_list + pl.lit('],"inputs":['),
-    ) if n_entries else values.select(
-        HOUSEHOLD, head=pl.lit(f'{{"format":{FORMAT},"values":[],"inputs":[')
-    )  # fmt: skip
-    shown = inputs.with_columns(
+    )
+    shown = inputs.select(
+        HOUSEHOLD,
+        "unit",
+        "variable",
+        id=pl.col("id").cast(pl.String),
         shown=pl.when(pl.col("text").is_not_null())
         .then(_json_text(pl.col("text")))
         .otherwise(_json_number(pl.col("value"))),
-        source_json=_quoted(pl.col("source")),
-        observed_json=_quoted(pl.col("observed").cast(pl.String)),
-        verification_json=_quoted(pl.col("verification")),
+        source=_quoted(pl.col("source")),
+        observed=_quoted(pl.col("observed").cast(pl.String)),
+        verification=_quoted(pl.col("verification")),
+    )
+    # plain aggregations into lists (Polars' fast path), then text built by list operations
+    grouped = shown.group_by(HOUSEHOLD, "unit", "variable", maintain_order=True).agg(
+        pl.col("id", "shown", "source", "observed", "verification")
     )
     blocks = (
-        shown.group_by(HOUSEHOLD, "unit", "variable", maintain_order=True)
-        .agg(
+        grouped.select(
+            HOUSEHOLD,
             block=pl.lit('{"unit":"')
-            + pl.col("unit").first()
+            + pl.col("unit")
             + pl.lit('","variable":"')
-            + pl.col("variable").first()
+            + pl.col("variable")
             + pl.lit('","id":[')
-            + pl.col("id").cast(pl.String).str.join(",")
+            + pl.col("id").list.join(",")
             + pl.lit('],"value":[')
-            + pl.col("shown").str.join(",")
+            + pl.col("shown").list.join(",")
             + pl.lit('],"source":')
-            + _one_or_list(pl.col("source_json"))
+            + _one_or_list(pl.col("source"))
             + pl.lit(',"observed":')
-            + _one_or_list(pl.col("observed_json"))
+            + _one_or_list(pl.col("observed"))
             + pl.lit(',"verification":')
-            + _one_or_list(pl.col("verification_json"))
-            + pl.lit("}")
+            + _one_or_list(pl.col("verification"))
+            + pl.lit("}"),
         )
         .group_by(HOUSEHOLD, maintain_order=True)
-        .agg(blocks=pl.col("block").str.join(","))
+        .agg(pl.col("block"))
+        .select(HOUSEHOLD, blocks=pl.col("block").list.join(","))
     )
     return head.join(blocks, on=HOUSEHOLD, how="left", maintain_order="left").select(
         HOUSEHOLD, trace=pl.col("head") + pl.col("blocks").fill_null("") + pl.lit("]}")
@@ -340,7 +349,8 @@ def _traces(values: pl.DataFrame, inputs: pl.DataFrame, n_entries: int) -> pl.Da
 
 def _input_texts(run: Run, inputs: pl.DataFrame, ids: pl.Series, ruleset_hash: str) -> pl.Series:
     """The text each household's input hash is taken of (module notes)."""
-    lines = inputs.with_columns(
+    lines = inputs.select(
+        HOUSEHOLD,
         line=pl.concat_str(
             [
                 pl.col("unit"),
@@ -354,18 +364,20 @@ def _input_texts(run: Run, inputs: pl.DataFrame, ids: pl.Series, ruleset_hash: s
                 pl.col("verification").fill_null(""),
             ],
             separator="\t",
-        )
+        ),
     )
-    by_household = lines.group_by(HOUSEHOLD, maintain_order=True).agg(
-        lines=pl.col("line").str.join("\n")
+    by_household = (
+        lines.group_by(HOUSEHOLD, maintain_order=True)
+        .agg(pl.col("line"))
+        .select(HOUSEHOLD, lines=pl.col("line").list.join("\n"))
     )
     persons = run.data.persons
     if persons is not None:
         members = (
-            persons.select(HOUSEHOLD, "person_id")
-            .sort(HOUSEHOLD, "person_id")
-            .group_by(HOUSEHOLD, maintain_order=True)
-            .agg(members=pl.col("person_id").cast(pl.String).str.join(","))
+            persons.select(HOUSEHOLD, person_id=pl.col("person_id").cast(pl.String))
+            .group_by(HOUSEHOLD)
+            .agg(pl.col("person_id").sort_by(pl.col("person_id").cast(pl.Int64)))
+            .select(HOUSEHOLD, members=pl.col("person_id").list.join(","))
         )
     else:
         members = pl.DataFrame(schema={HOUSEHOLD: pl.Int64, "members": pl.String})

@@ -5,11 +5,12 @@ household with members on ``as_of`` under each ruleset and stores every
 determination, in one transaction (all or nothing). It works through the
 households in ranges of their ids (``chunk`` at a time):
 
-1. **read**: the range's households, their members on the date (with sex
-   and birth date) and their observations of the variables the rulesets read
-   (``variables_read``). On PostgreSQL each is one ``COPY (SELECT ...) TO
-   STDOUT`` read by Polars; elsewhere (SQLite, for tests) the rows come
-   through the ORM (``engine.registry_for``);
+1. **read**: the households, their members on the date (with sex and birth
+   date) and their observations of the variables the rulesets read
+   (``variables_read``). On PostgreSQL each table is read once, whole, by
+   ADBC (a binary ``COPY`` into Arrow, on a connection of its own: what is
+   committed), and cut into ranges in memory; elsewhere (SQLite, for tests)
+   each range's rows come through the ORM (``engine.registry_for``);
 2. **compute**: the registry on the date (``Registry.as_of``, once for all
    rulesets), then each ruleset by the policy engine (``run_ruleset``) and
    every household's eligibility, entitlement, score, reasons, trace and
@@ -33,11 +34,11 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from insaf.policy.instruments.base import compiled
 from insaf.registry.model import SCHEMAS, Registry
@@ -49,7 +50,7 @@ from insaf.web.registry import access, services
 from insaf.web.registry import models as m
 from insaf.web.registry.engine import Actor, library_ruleset, registry_for
 
-__all__ = ["BulkReport", "determine_all", "read_range", "variables_read"]
+__all__ = ["BulkReport", "determine_all", "in_force", "variables_read"]
 
 
 @dataclass
@@ -58,7 +59,9 @@ class BulkReport:
 
     stored: int = 0
     by_programme: dict[str, int] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(("read", "compute", "store"), 0.0))  # fmt: skip
+    seconds: dict[str, float] = field(
+        default_factory=lambda: {"read": 0.0, "compute": 0.0, "store": 0.0}
+    )
 
 
 def variables_read(rulesets: Sequence[Ruleset]) -> list[str]:
@@ -83,70 +86,57 @@ def variables_read(rulesets: Sequence[Ruleset]) -> list[str]:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _copy_out(sql: Any, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    from psycopg import sql as psql
+def _conninfo() -> str:
+    from psycopg.conninfo import make_conninfo
 
-    raw = connection.connection
-    assert raw is not None
-    buffer = io.BytesIO()
-    statement = psql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv)").format(sql)
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        for data in copy:
-            buffer.write(data)
-    if not buffer.tell():
-        return pl.DataFrame(schema=schema)
-    buffer.seek(0)
-    return pl.read_csv(
-        buffer, has_header=False, new_columns=list(schema), schema=schema, try_parse_dates=False
+    params = connection.get_connection_params()
+    keys = ("dbname", "user", "password", "host", "port", "sslmode")
+    return make_conninfo("", **{k: str(params[k]) for k in keys if params.get(k)})
+
+
+def _read_postgres(as_of: dt.date, variables: Sequence[str]) -> tuple[pl.DataFrame, ...]:
+    """The four tables of the whole registry, by ADBC (binary ``COPY`` into Arrow)."""
+    import adbc_driver_postgresql.dbapi as adbc
+
+    day = as_of.isoformat()
+    queries = {
+        "groups": "SELECT id AS household_id, registered_on AS registered FROM registry_household",
+        "members": (
+            'SELECT person_id, household_id, relation AS relationship, start, "end" '
+            f"FROM registry_membership WHERE start <= '{day}' "
+            f'AND ("end" IS NULL OR "end" > \'{day}\')'
+        ),
+        "persons": "SELECT id AS person_id, sex, birth_date FROM registry_person",
+        "observations": (
+            "SELECT id AS row, person_id, household_id, variable, value, text, source, "
+            "observed_on AS observed, verification FROM registry_observation "
+            "WHERE variable = ANY('{" + ",".join(variables) + "}'::text[])"
+        ),
+    }
+    out = []
+    with adbc.connect(_conninfo()) as conn, conn.cursor() as cursor:
+        for query in queries.values():
+            cursor.execute(query)
+            frame = pl.from_arrow(cursor.fetch_arrow_table())
+            assert isinstance(frame, pl.DataFrame)
+            out.append(frame)
+    groups, members, persons, observations = out
+    members = members.join(persons, on="person_id", how="inner")
+    return (
+        groups.cast({"household_id": pl.Int64}).sort("household_id"),
+        members.cast({"person_id": pl.Int64, "household_id": pl.Int64}).sort("household_id"),
+        observations.cast({"row": pl.Int64, "person_id": pl.Int64, "household_id": pl.Int64}).sort(
+            "household_id"
+        ),
     )
 
 
-def _read_postgres(low: int, high: int, as_of: dt.date, variables: Sequence[str]) -> Registry:
-    from psycopg import sql as psql
-
-    lo, hi, on = psql.Literal(low), psql.Literal(high), psql.Literal(as_of)
-    groups = _copy_out(
-        psql.SQL(
-            "SELECT id, registered_on FROM registry_household WHERE id >= {} AND id < {}"
-        ).format(lo, hi),
-        {"household_id": pl.Int64(), "registered": pl.Date()},
-    )
-    members = _copy_out(
-        psql.SQL(
-            'SELECT ms.person_id, ms.household_id, ms.relation, ms.start, ms."end", p.sex, '
-            "p.birth_date FROM registry_membership ms JOIN registry_person p ON p.id = "
-            "ms.person_id WHERE ms.household_id >= {} AND ms.household_id < {} AND ms.start <= {} "
-            'AND (ms."end" IS NULL OR ms."end" > {})'
-        ).format(lo, hi, on, on),
-        {
-            "person_id": pl.Int64(),
-            "household_id": pl.Int64(),
-            "relationship": pl.String(),
-            "start": pl.Date(),
-            "end": pl.Date(),
-            "sex": pl.String(),
-            "birth_date": pl.Date(),
-        },
-    )
-    observations = _copy_out(
-        psql.SQL(
-            "SELECT id, person_id, household_id, variable, value, text, source, observed_on, "
-            "verification FROM registry_observation WHERE household_id >= {} AND household_id < {} "
-            "AND variable = ANY({})"
-        ).format(lo, hi, psql.Literal(list(variables))),
-        {
-            "row": pl.Int64(),
-            "person_id": pl.Int64(),
-            "household_id": pl.Int64(),
-            "variable": pl.String(),
-            "value": pl.Float64(),
-            "text": pl.String(),
-            "source": pl.String(),
-            "observed": pl.Date(),
-            "verification": pl.String(),
-        },
-    )
-    return _registry(groups, members, observations)
+def _between(frame: pl.DataFrame, low: int, high: int) -> pl.DataFrame:
+    """The rows of ``frame`` (sorted by household) with a household id in ``[low, high)``."""
+    ids = frame.get_column("household_id")
+    start = int(ids.search_sorted(low, side="left"))
+    end = int(ids.search_sorted(high, side="left"))
+    return frame.slice(start, end - start)
 
 
 def _registry(groups: pl.DataFrame, members: pl.DataFrame, obs: pl.DataFrame) -> Registry:
@@ -187,13 +177,6 @@ def _registry(groups: pl.DataFrame, members: pl.DataFrame, obs: pl.DataFrame) ->
     )
 
 
-def read_range(low: int, high: int, as_of: dt.date, variables: Sequence[str]) -> Registry:
-    """The households with ids in ``[low, high)``, their members and observations (notes)."""
-    if connection.vendor == "postgresql":
-        return _read_postgres(low, high, as_of, variables)
-    return registry_for(m.Household.objects.filter(pk__gte=low, pk__lt=high))
-
-
 # -- storing ---------------------------------------------------------------------------------
 
 COLUMNS = (
@@ -202,7 +185,9 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def _rows(frame: pl.DataFrame, ruleset: m.Ruleset, as_of: dt.date, now: dt.datetime) -> pl.DataFrame:
+def _rows(
+    frame: pl.DataFrame, ruleset: m.Ruleset, as_of: dt.date, now: dt.datetime
+) -> pl.DataFrame:
     codes = pl.col("reasons")
     return frame.select(
         pl.col(HOUSEHOLD),
@@ -254,6 +239,29 @@ def _store(frame: pl.DataFrame, ruleset: m.Ruleset, as_of: dt.date, now: dt.date
     )
 
 
+def in_force(as_of: dt.date, programmes: Sequence[str] | None = None) -> list[m.Ruleset]:
+    """Each programme's approved ruleset in force on ``as_of`` (the latest version), or only
+    those of ``programmes``; a ``LookupError`` names a programme with none."""
+    chosen = m.Programme.objects.all()
+    if programmes:
+        unknown = sorted(set(programmes) - set(chosen.values_list("code", flat=True)))
+        if unknown:
+            raise LookupError(_("No programme %(codes)s.") % {"codes": ", ".join(unknown)})
+        chosen = chosen.filter(code__in=programmes)
+    out = []
+    for programme in chosen:
+        found = [r for r in programme.rulesets.order_by("-version") if r.in_force(as_of)]
+        if not found:
+            if programmes:
+                raise LookupError(
+                    _("No approved ruleset of %(code)s is in force on %(date)s.")
+                    % {"code": programme.code, "date": as_of.isoformat()}
+                )
+            continue
+        out.append(found[0])
+    return out
+
+
 # -- the run ---------------------------------------------------------------------------------
 
 
@@ -268,7 +276,9 @@ def determine_all(
     """Determine every household under each ruleset and store every determination (notes)."""
     access.require(access.can_change(actor), "a registry officer runs determinations")
     for row in rulesets:
-        access.require(row.in_force(as_of), f"ruleset {row} is not approved and in force on {as_of}")
+        access.require(
+            row.in_force(as_of), f"ruleset {row} is not approved and in force on {as_of}"
+        )
     if chunk < 1:
         raise ValueError("chunk must be at least 1 household")
     library = [library_ruleset(row) for row in rulesets]
@@ -279,14 +289,25 @@ def determine_all(
     bounds = m.Household.objects.order_by("pk").values_list("pk", flat=True)
     first, last = bounds.first(), bounds.last()
     now = timezone.now()
+    whole: tuple[pl.DataFrame, ...] | None = None
+    if connection.vendor == "postgresql" and first is not None:
+        started = time.perf_counter()
+        whole = _read_postgres(as_of, variables)
+        report.seconds["read"] += time.perf_counter() - started
     with transaction.atomic():
         low = first or 0
         while first is not None and last is not None and low <= last:
             high = low + chunk
             started = time.perf_counter()
-            registry = read_range(low, high, as_of, variables)
+            if whole is not None:
+                registry = _registry(*(_between(t, low, high) for t in whole))
+            else:
+                registry = registry_for(m.Household.objects.filter(pk__gte=low, pk__lt=high))
             view = registry.as_of(as_of)
             report.seconds["read"] += time.perf_counter() - started
+            if not view.households.height:
+                low = high
+                continue
             for row, ruleset in zip(rulesets, library, strict=True):
                 started = time.perf_counter()
                 frame = explain_frame(run_ruleset(ruleset, view))

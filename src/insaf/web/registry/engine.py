@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -171,24 +172,44 @@ def parse_ruleset(
 
 
 def library_ruleset(row: m.Ruleset) -> Ruleset:
-    """The stored ruleset as the library reads it (its hash must still be the stored one)."""
+    """The stored ruleset as the library reads it (its hash must still be the stored one).
+
+    Parsed once per content (the parts it is read from are the key): one
+    household's determination on request does not parse the scenario again.
+    """
+    return _parsed(
+        row.pk, row.programme.code, row.programme.name_en, row.programme.name_ar, row.version,
+        row.text, row.policy, tuple(row.instruments), row.pmt_model, row.pmt_variable,
+        row.effective_from, row.effective_to, row.legal_reference,
+        row.drafted_by.get_username(), row.approved_by.get_username() if row.approved_by else None,
+        row.content_hash,
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=64)
+def _parsed(
+    pk: int, code: str, name_en: str, name_ar: str, version: int, text: str, policy: str,
+    instruments: tuple[str, ...], pmt_model: str, pmt_variable: str, effective_from: dt.date,
+    effective_to: dt.date | None, legal_reference: str, drafted_by: str, approved_by: str | None,
+    content_hash: str,
+) -> Ruleset:  # fmt: skip
     parsed = parse_ruleset(
-        programme=row.programme,
-        version=row.version,
-        text=row.text,
-        policy=row.policy,
-        instruments=row.instruments,
-        pmt_model=row.pmt_model,
-        pmt_variable=row.pmt_variable,
-        effective_from=row.effective_from,
-        effective_to=row.effective_to,
-        legal_reference=row.legal_reference,
-        drafted_by=row.drafted_by.get_username(),
-        approved_by=row.approved_by.get_username() if row.approved_by else None,
+        programme=m.Programme(code=code, name_en=name_en, name_ar=name_ar),
+        version=version,
+        text=text,
+        policy=policy,
+        instruments=instruments,
+        pmt_model=pmt_model,
+        pmt_variable=pmt_variable,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        legal_reference=legal_reference,
+        drafted_by=drafted_by,
+        approved_by=approved_by,
     )
-    if parsed.content_hash != row.content_hash:
+    if parsed.content_hash != content_hash:
         raise m.Immutable(
-            f"ruleset {row}: its rules no longer have the hash they were approved with"
+            f"ruleset {code}:{version}: its rules no longer have the hash they were approved with"
         )
     return parsed
 
