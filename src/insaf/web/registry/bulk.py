@@ -294,6 +294,7 @@ def determine_all(
         started = time.perf_counter()
         whole = _read_postgres(as_of, variables)
         report.seconds["read"] += time.perf_counter() - started
+        say(f"registry read: {', '.join(f'{t.height:,}' for t in whole)} rows")
     with transaction.atomic():
         low = first or 0
         while first is not None and last is not None and low <= last:
