@@ -92,6 +92,22 @@ class ReplicatesSpec(_Spec):
         return self
 
 
+_DESIGN_FIELDS = ("weight", "strata", "psu", "fpc", "ssu", "fpc2", "ultimate_cluster", "lonely_psu")
+"""The fields a design and its manifest entry share (replicates apart)."""
+
+
+def _replicates(reps: Replicates | ReplicatesSpec, sequence: type[Any]) -> dict[str, Any]:
+    """The replicate settings of ``reps``, with their lists as ``sequence`` (tuple or list)."""
+    return {
+        "columns": sequence(reps.columns),
+        "method": reps.method,
+        "scale": reps.scale,
+        "rscales": sequence(reps.rscales) if reps.rscales is not None else None,
+        "mse": reps.mse,
+        "rho": reps.rho,
+    }
+
+
 class DesignSpec(_Spec):
     weight: str
     strata: str | None = None
@@ -106,48 +122,16 @@ class DesignSpec(_Spec):
     def to_design(self) -> Design:
         reps = self.replicates
         return Design(
-            weight=self.weight,
-            strata=self.strata,
-            psu=self.psu,
-            fpc=self.fpc,
-            ssu=self.ssu,
-            fpc2=self.fpc2,
-            ultimate_cluster=self.ultimate_cluster,
-            lonely_psu=self.lonely_psu,
-            replicates=None
-            if reps is None
-            else Replicates(
-                columns=tuple(reps.columns),
-                method=reps.method,
-                scale=reps.scale,
-                rscales=tuple(reps.rscales) if reps.rscales is not None else None,
-                mse=reps.mse,
-                rho=reps.rho,
-            ),
+            **{name: getattr(self, name) for name in _DESIGN_FIELDS},
+            replicates=None if reps is None else Replicates(**_replicates(reps, tuple)),
         )
 
     @classmethod
     def of(cls, design: Design) -> DesignSpec:
         reps = design.replicates
         return cls(
-            weight=design.weight,
-            strata=design.strata,
-            psu=design.psu,
-            fpc=design.fpc,
-            ssu=design.ssu,
-            fpc2=design.fpc2,
-            ultimate_cluster=design.ultimate_cluster,
-            lonely_psu=design.lonely_psu,
-            replicates=None
-            if reps is None
-            else ReplicatesSpec(
-                columns=list(reps.columns),
-                method=reps.method,
-                scale=reps.scale,
-                rscales=list(reps.rscales) if reps.rscales is not None else None,
-                mse=reps.mse,
-                rho=reps.rho,
-            ),
+            **{name: getattr(design, name) for name in _DESIGN_FIELDS},
+            replicates=None if reps is None else ReplicatesSpec(**_replicates(reps, list)),
         )
 
 

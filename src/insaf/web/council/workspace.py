@@ -68,6 +68,20 @@ def _run_form(
         messages.error(request, invalid)
 
 
+def _saved(
+    request: HttpRequest,
+    form: forms.Form,
+    service: Callable[..., Any],
+    done: str,
+    **known: Any,
+) -> bool:
+    """``service(actor=…, **known, **form's data)`` when the posted ``form`` validates; ``True``
+    when it ran (``done`` said), ``False`` when the form or the service refused."""
+    return form.is_valid() and bool(
+        _run(request, lambda: service(actor=request.user, **known, **form.cleaned_data), done)
+    )
+
+
 def _referral(code: str) -> m.Referral:
     return get_object_or_404(m.Referral, code=code)
 
@@ -411,23 +425,12 @@ def draft(request: HttpRequest, code: str) -> HttpResponse:
         action = request.POST.get("action")
         if action == "draft":
             draft_form = f.DraftForm(request.POST)
-            if draft_form.is_valid() and _run(
-                request,
-                lambda: services.save_draft(
-                    actor=request.user, opinion=opinion, **draft_form.cleaned_data
-                ),
-                _("Draft saved."),
-            ):
+            if _saved(request, draft_form, services.save_draft, _("Draft saved."), opinion=opinion):
                 return redirect("council:draft", code=code)
         elif action == "recommendation":
             rec_form = f.RecommendationForm(request.POST)
-            if rec_form.is_valid() and _run(
-                request,
-                lambda: services.add_recommendation(
-                    actor=request.user, opinion=opinion, **rec_form.cleaned_data
-                ),
-                _("Recommendation added."),
-            ):
+            added = _("Recommendation added.")
+            if _saved(request, rec_form, services.add_recommendation, added, opinion=opinion):
                 return redirect("council:draft", code=code)
         elif action == "amendment":
             amend_form = f.AmendmentForm(request.POST, opinion=opinion)

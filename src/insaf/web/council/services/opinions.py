@@ -161,6 +161,31 @@ def _rec_state(rec: m.Recommendation) -> dict[str, object]:
     }
 
 
+def _write_recommendation(
+    actor: Actor,
+    rec: m.Recommendation,
+    wording: tuple[str, str, m.Ministry],
+    indicators: Iterable[Indicator],
+    groups: Iterable[Category],
+    *,
+    action: str,
+    before: dict[str, object] | None = None,
+) -> None:
+    """Save ``rec`` with its wording (English, Arabic, ministry) and tags, audited as ``action``."""
+    rec.text_en, rec.text_ar, rec.ministry = wording
+    rec.search_text = _rec_search(rec)
+    rec.save()
+    _tags(rec, indicators, groups)
+    audit(
+        actor=actor,
+        action=action,
+        obj=rec,
+        object_id=str(rec),
+        before=before,
+        after=_rec_state(rec),
+    )
+
+
 def add_recommendation(
     *,
     actor: Actor,
@@ -177,18 +202,9 @@ def add_recommendation(
         opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
         editable(opinion)
         number = (opinion.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
-        rec = m.Recommendation.objects.create(
-            opinion=opinion, number=number, text_en=en, text_ar=ar, ministry=ministry
-        )
-        rec.search_text = _rec_search(rec)
-        rec.save(update_fields=["search_text"])
-        _tags(rec, indicators, groups)
-        audit(
-            actor=actor,
-            action="recommendation.add",
-            obj=rec,
-            object_id=str(rec),
-            after=_rec_state(rec),
+        rec = m.Recommendation(opinion=opinion, number=number)
+        _write_recommendation(
+            actor, rec, (en, ar, ministry), indicators, groups, action="recommendation.add"
         )
     return rec
 
@@ -210,19 +226,14 @@ def edit_recommendation(
         m.Opinion.objects.select_for_update().get(pk=opinion.pk)
         opinion.refresh_from_db()
         editable(opinion)
-        before = _rec_state(recommendation)
-        recommendation.text_en, recommendation.text_ar = en, ar
-        recommendation.ministry = ministry
-        recommendation.search_text = _rec_search(recommendation)
-        recommendation.save()
-        _tags(recommendation, indicators, groups)
-        audit(
-            actor=actor,
+        _write_recommendation(
+            actor,
+            recommendation,
+            (en, ar, ministry),
+            indicators,
+            groups,
             action="recommendation.edit",
-            obj=recommendation,
-            object_id=str(recommendation),
-            before=before,
-            after=_rec_state(recommendation),
+            before=_rec_state(recommendation),
         )
     return recommendation
 
