@@ -27,7 +27,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from insaf.web.core.roles import Role
-from insaf.web.core.services import record
+from insaf.web.core.services import record, record_account
 
 __all__ = ["ActivationTokens", "Link", "activate", "link_user", "sign_up"]
 
@@ -121,11 +121,10 @@ def activate(user: User) -> None:
     with transaction.atomic():
         user.is_active = True
         user.save(update_fields=["is_active"])
-        record(
+        record_account(
             actor=user,
+            user=user,
             action="account.verified",
-            object_type="user",
-            object_id=user.get_username(),
             summary="address verified; account active",
             before={"active": False},
             after={"active": True},

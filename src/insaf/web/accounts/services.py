@@ -38,7 +38,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from insaf.web.accounts.models import LoginFailure
-from insaf.web.core.services import record
+from insaf.web.core.services import record, record_account
 
 __all__ = [
     "is_locked",
@@ -121,14 +121,8 @@ def login_succeeded(*, user: AbstractBaseUser, address: str) -> None:
         LoginFailure.objects.filter(
             username=_name(user.get_username()), address=address[:64]
         ).delete()
-        record(
-            actor=user,
-            action="account.login",
-            object_type="user",
-            object_id=user.get_username(),
-            summary=f"from {address}",
-        )
+        record_account(actor=user, user=user, action="account.login", summary=f"from {address}")
 
 
 def logged_out(*, user: AbstractBaseUser) -> None:
-    record(actor=user, action="account.logout", object_type="user", object_id=user.get_username())
+    record_account(actor=user, user=user, action="account.logout")

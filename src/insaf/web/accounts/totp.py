@@ -20,7 +20,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from insaf.web.core.roles import Role, has_role
-from insaf.web.core.services import record
+from insaf.web.core.services import record_account
 
 __all__ = [
     "STAFF_ROLES",
@@ -79,12 +79,7 @@ def enable(*, user: User, code: str) -> bool:
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        record(
-            actor=user,
-            action="account.second_factor_on",
-            object_type="user",
-            object_id=user.get_username(),
-        )
+        record_account(actor=user, user=user, action="account.second_factor_on")
     return True
 
 
@@ -95,10 +90,5 @@ def disable(*, user: User, code: str) -> bool:
         if device is None or not verify(device, code):
             return False
         TOTPDevice.objects.filter(user=user).delete()
-        record(
-            actor=user,
-            action="account.second_factor_off",
-            object_type="user",
-            object_id=user.get_username(),
-        )
+        record_account(actor=user, user=user, action="account.second_factor_off")
     return True

@@ -19,7 +19,7 @@ from insaf.web.core import versions
 from insaf.web.core.models import AuditEvent
 from insaf.web.core.roles import Role
 
-__all__ = ["assign_role", "record", "snapshot"]
+__all__ = ["assign_role", "record", "record_account", "snapshot"]
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -82,6 +82,27 @@ def record(
     )
 
 
+def record_account(
+    *,
+    actor: Actor,
+    user: AbstractBaseUser,
+    action: str,
+    summary: str = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """An audit event about ``user``'s account: the object is the user, by username."""
+    return record(
+        actor=actor,
+        action=action,
+        object_type="user",
+        object_id=user.get_username(),
+        summary=summary,
+        before=before,
+        after=after,
+    )
+
+
 def assign_role(*, actor: Actor, user: AbstractBaseUser, role: Role) -> None:
     """Add ``user`` to ``role``; administrators also get access to the administration site."""
     with transaction.atomic():
@@ -91,11 +112,10 @@ def assign_role(*, actor: Actor, user: AbstractBaseUser, role: Role) -> None:
         if role is Role.ADMINISTRATOR and isinstance(user, User) and not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
-        record(
+        record_account(
             actor=actor,
+            user=user,
             action="role.assign",
-            object_type="user",
-            object_id=user.get_username(),
             summary=f"role {role.value}",
             before={"roles": before},
             after={"roles": sorted(groups.values_list("name", flat=True))},
