@@ -41,6 +41,12 @@ def household(code: str, governorate: str, people: list[tuple[str, str, str, str
     return h
 
 
+def consent_everyone(purpose: str = "sharing", on: dt.date = dt.date(2023, 1, 5)) -> None:
+    """Every person without a consent for ``purpose`` consents to it from ``on``."""
+    for person in m.Person.objects.exclude(consents__purpose=purpose):
+        m.Consent.objects.create(person=person, purpose=purpose, given_on=on)
+
+
 @pytest.fixture
 def small(db: Any) -> Small:
     north = household(
@@ -56,6 +62,7 @@ def small(db: Any) -> Small:
     caseworker = make_user("caseworker-north", "caseworker")
     m.CaseworkerScope.objects.create(user=caseworker, governorate="1")
     auditor = make_user("auditor", "auditor")
+    consent_everyone()  # to sharing through the API (tests/web/registry/test_consent.py: without)
     people = {p.code: p for p in m.Person.objects.all()}
     return Small(
         north=north,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.web.registry.conftest import Small, household
+from tests.web.registry.conftest import Small, consent_everyone, household
 
 from insaf.registry.dci_client import DciClient, DciError, Predicate
 from insaf.web.registry import models as m
@@ -32,6 +32,7 @@ def scored(small: Small) -> Small:
     household("HH-N2", "1", [("P-4", "27001011111111", "سعاد", "F")])
     household("HH-N3", "1", [("P-5", "27001012222222", "منى", "F"), ("P-6", "", "علي", "M")])
     household("HH-N4", "2", [("P-7", "27001013333333", "كريم", "M")])
+    consent_everyone()
     for code, score in (("HH-N1", 20.0), ("HH-N2", 45.0), ("HH-N3", 70.0), ("HH-N4", 30.0),
                         ("HH-S1", 10.0)):  # fmt: skip
         _determined(m.Household.objects.get(code=code), score, programme, ruleset)

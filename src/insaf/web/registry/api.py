@@ -21,7 +21,10 @@ Every answer carries only the fields asked for (``search_criteria``'s
 ``response_fields``, an INSAF extension; by default the identifiers only),
 national identifiers are masked, each household returned is an audited read,
 and a caseworker's token reaches only their governorates' households (an
-identifier outside them is refused with ``403``).
+identifier outside them is refused with ``403``). Only what people consented
+to share is shared (``consent``): a household on its head's consent, a member
+on their own (a minor on the head's); the enrolment check answers for a
+person only on that person's consent.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from insaf.web.core.api import Invalid, Problem
-from insaf.web.registry import access, services
+from insaf.web.registry import access, consent, services
 from insaf.web.registry import models as m
 
 router = Router(tags=["registry (DCI)"])
@@ -277,8 +280,15 @@ def _expression(items: list[ExpPredicateWithCondition]) -> Q:
     return out
 
 
-def _record(h: m.Household, fields: set[str], language: str) -> dict[str, Any]:
-    """One household as a DCI ``Group`` record with ``fields`` only (identifiers masked)."""
+SHARING = m.ConsentPurpose.SHARING
+
+
+def _record(h: m.Household, fields: set[str], language: str, on: dt.date) -> dict[str, Any]:
+    """One household as a DCI ``Group`` record with ``fields`` only (identifiers masked).
+
+    The household is shared on its head's consent (its caller checks it); a member is listed
+    only on their own consent, or a minor on the head's (``consent.shared_members``).
+    """
     out: dict[str, Any] = {
         "@type": "Group",
         "group_identifier": [{"identifier_type": "HHID", "identifier_value": h.code}],
@@ -294,9 +304,10 @@ def _record(h: m.Household, fields: set[str], language: str) -> dict[str, Any]:
     if "registration_date" in fields:
         out["registration_date"] = h.registered_on.isoformat()
     if fields & {"group_head_info", "member_list"}:
-        members = list(
+        everyone = list(
             h.members.filter(end__isnull=True).select_related("person").order_by("start", "id")
         )
+        members = consent.shared_members(h, everyone, SHARING, on)
         if "group_head_info" in fields:
             head = next((ms.person for ms in members if ms.relation == "head"), None)
             out["group_head_info"] = None if head is None else {"person": _person(head)}
@@ -306,6 +317,8 @@ def _record(h: m.Household, fields: set[str], language: str) -> dict[str, Any]:
                  "relationship_head": ms.relation}
                 for ms in members
             ]  # fmt: skip
+            if len(members) < len(everyone):
+                out["members_withheld"] = len(everyone) - len(members)
     if "programmes" in fields:
         out["programmes"] = [
             {"programme_identifier": e.programme.code, "status": e.status}
@@ -334,7 +347,9 @@ def _search_one(request: HttpRequest, item: SearchRequestItem) -> dict[str, Any]
     user = request.user
     fields: set[str] = set(criteria.response_fields)
     visible = access.visible_households(user)
+    on = timezone.localdate()
     base: dict[str, Any] = {"reference_id": item.reference_id, "timestamp": _now()}
+    withheld = False
     if criteria.query_type == "idtype-value":
         if not isinstance(criteria.query, IdentifierTypeValue):
             return base | _reject(
@@ -349,7 +364,9 @@ def _search_one(request: HttpRequest, item: SearchRequestItem) -> dict[str, Any]
         outside = everywhere.exclude(pk__in=visible.values("pk"))
         if outside.exists():
             raise Refused()
-        rows = _annotated(everywhere)
+        shared = consent.shared_households(everywhere, SHARING, on)
+        withheld = everywhere.exclude(pk__in=shared.values("pk")).exists()
+        rows = _annotated(shared)
     else:
         if not isinstance(criteria.query, list):
             return base | _reject("rjct.search_criteria.invalid", "expression takes a list")
@@ -357,23 +374,26 @@ def _search_one(request: HttpRequest, item: SearchRequestItem) -> dict[str, Any]
             condition = _expression(criteria.query)
         except ValueError as error:
             return base | _reject("rjct.search_criteria.invalid", str(error))
-        rows = _annotated(visible).filter(condition)
+        rows = _annotated(consent.shared_households(visible, SHARING, on)).filter(condition)
     rows = rows.order_by("code")
     total = rows.count()
     size, number = criteria.pagination.page_size, criteria.pagination.page_number
     page = list(rows[(number - 1) * size : number * size])
     for h in page:
         services.audit_read(actor=user, channel="api", what="DCI search", household=h)
-    return base | {
+    answer = base | {
         "status": "succ",
         "data": {
             "version": VERSION,
             "reg_type": criteria.reg_type,
-            "reg_records": [_record(h, fields, item.locale) for h in page],
+            "reg_records": [_record(h, fields, item.locale, on) for h in page],
         },
         "pagination": {"page_size": size, "page_number": number, "total_count": total},
         "locale": item.locale,
     }
+    if withheld:
+        answer["consent_withheld"] = True
+    return answer
 
 
 def _reject(code: str, message: str) -> dict[str, Any]:
@@ -482,6 +502,20 @@ def enrolled(request: HttpRequest, body: EnrolledEnvelope) -> Status[Any]:
             return Status(
                 403, {"detail": "an identifier names a household outside your governorates"}
             )
+        person = m.Person.objects.filter(
+            national_id=nid, memberships__household__in=households
+        ).first()
+        home = households.first()
+        if (
+            person is not None
+            and home is not None
+            and not consent.person_shared(person, home, SHARING, timezone.localdate())
+        ):
+            answers.append(
+                {"reference_id": item.reference_id, "timestamp": _now()}
+                | _reject("rjct.consent.absent", "the person has not consented to sharing")
+            )
+            continue
         active = m.Enrolment.objects.filter(
             household__in=households,
             programme__code=programme,
@@ -528,11 +562,20 @@ def household(request: HttpRequest, code: str, fields: str = "") -> Status[Any]:
         return Status(
             422, {"detail": [{"loc": ["query", "fields"], "msg": f"unknown fields {unknown}"}]}
         )
+    code = code[:40]
+    on = timezone.localdate()
     try:
-        h = services.read_household(actor=request.user, code=code[:40], channel="api")
+        access.require(access.can_read_registry(request.user), "the registry is for its staff")
+        found = m.Household.objects.filter(code=code).first()
+        if found is None:
+            return Status(404, {"detail": f"no household {code!r}"})
+        access.require_household(request.user, found)
+        shared = consent.shared_households(m.Household.objects.filter(pk=found.pk), SHARING, on)
+        if not shared.exists():
+            return Status(
+                403, {"detail": "the head of this household has not consented to sharing"}
+            )
+        services.read_household(actor=request.user, code=code, channel="api")  # audited
     except access.NotAllowed as refused:
         return Status(403, {"detail": str(refused)})
-    except m.Household.DoesNotExist:
-        return Status(404, {"detail": f"no household {code[:40]!r}"})
-    h = _annotated(m.Household.objects.filter(pk=h.pk)).get()
-    return Status(200, {"record": _record(h, wanted, "en")})
+    return Status(200, {"record": _record(_annotated(shared).get(), wanted, "en", on)})

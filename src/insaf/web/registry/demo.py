@@ -11,7 +11,9 @@ under each of them; the eligible are enrolled with three monthly payments
 (one paid, one failed and queued again, one queued). A household refused cash
 assistance appeals: the caseworker corrects its score and the new
 determination makes it eligible. A child of a cash household is referred to
-the education service, and the referral is followed to its outcome.
+the education service (the head of household consents to the referral), and
+the referral is followed to its outcome. Nine households in ten have consented
+to sharing their data through the API.
 
 Demo accounts have no usable password. Give a real account a registry role
 in the administration site (a caseworker with ``CaseworkerScope`` rows) to
@@ -113,6 +115,7 @@ def load_demo(
     people = survey.persons.frame.select(
         "pid", "hhid", "relationship", "sex", "age", pl.col("disability").fill_null(0)
     ).sort("pid")
+    consents = []
     for pid, hhid, relationship, sex, age, disability in people.iter_rows():
         family = FAMILIES[hhid % len(FAMILIES)]
         person = m.Person.objects.create(
@@ -128,6 +131,11 @@ def load_demo(
             household=rows[hhid], person=person, variable="disability", value=float(disability),
             source="administrative", observed_on=OBSERVED, verification="verified",
         )  # fmt: skip
+        if hhid % 10:  # one household in ten has not consented to sharing through the API
+            consents.append(
+                m.Consent(person=person, purpose=m.ConsentPurpose.SHARING, given_on=OBSERVED)
+            )
+    m.Consent.objects.bulk_create(consents)
 
     text = RULES.read_text(encoding="utf-8")
     rulesets = []
@@ -219,6 +227,11 @@ def _refer(caseworker: User) -> None:
     )
     if child is None:
         return
+    head = child.household.members.get(relation="head", end__isnull=True).person
+    services.record_consent(
+        actor=caseworker, person=head, purpose=m.ConsentPurpose.REFERRAL,
+        given_on=dt.date(2024, 6, 12),
+    )  # fmt: skip
     referral = services.refer(
         actor=caseworker, household=child.household, person=child.person,
         from_service="البرنامج الوطني للمساعدات النقدية", to_service="مديرية التربية والتعليم",

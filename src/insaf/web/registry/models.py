@@ -35,6 +35,7 @@ __all__ = [
     "ApiToken",
     "CaseworkerScope",
     "Consent",
+    "ConsentPurpose",
     "DciTransaction",
     "Determination",
     "Enrolment",
@@ -173,18 +174,41 @@ class Observation(models.Model):
         ]
 
 
+class ConsentPurpose(models.TextChoices):
+    """What a person's data may be shared for. Each purpose is consented to on its own."""
+
+    SHARING = "sharing", _("Sharing with other registries and services through the API")
+    REFERRAL = "referral", _("Referral to another service")
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def in_force(self, on: dt.date) -> ConsentQuerySet:
+        """Consents given on or before ``on`` and not withdrawn by then."""
+        return self.filter(given_on__lte=on).filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on)
+        )
+
+
 class Consent(models.Model):
+    """A person's consent to share their data for one purpose, from ``given_on`` until withdrawn.
+
+    A minor's consent is given by the head of their household (``insaf.web.registry.consent``).
+    """
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
-    purpose = models.CharField(_("purpose"), max_length=200)
+    purpose = models.CharField(_("purpose"), max_length=200, choices=ConsentPurpose.choices)
     given_on = models.DateField(_("given on"))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ConsentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["person", "purpose"])]
 
 
 class Programme(models.Model):

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from insaf.errors import DataError
 from insaf.web.core.services import record
-from insaf.web.registry import access
+from insaf.web.registry import access, consent
 from insaf.web.registry import models as m
 
 __all__ = [
@@ -39,10 +39,12 @@ __all__ = [
     "lodge_grievance",
     "mask",
     "read_household",
+    "record_consent",
     "refer",
     "resolve_grievance",
     "search_persons",
     "token_user",
+    "withdraw_consent",
 ]
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -345,13 +347,17 @@ def refer(
     access.require(access.can_read_registry(actor), "referrals are made by registry staff")
     access.require(not _is_auditor_only(actor), "an auditor changes nothing")
     access.require_household(actor, household)
+    on = sent_on or timezone.localdate()
+    if person is not None and not household.members.filter(person=person).exists():
+        raise DataError(f"{person.code} is not a member of household {household.code}")
+    consent.require_referral_consent(household, person, on)
     referral = m.Referral.objects.create(
         household=household,
         person=person,
         from_service=from_service,
         to_service=to_service,
         reason=reason,
-        sent_on=sent_on or timezone.localdate(),
+        sent_on=on,
     )
     record(
         actor=actor,
@@ -391,6 +397,54 @@ def close_referral(
         scopes=(SCOPE,),
     )
     return referral
+
+
+@transaction.atomic
+def record_consent(
+    *, actor: Actor, person: m.Person, purpose: str, given_on: dt.date | None = None
+) -> m.Consent:
+    """Record that ``person`` consents to ``purpose`` (``ConsentPurpose``) from ``given_on``."""
+    access.require(access.can_read_registry(actor), "consent is recorded by registry staff")
+    access.require(not _is_auditor_only(actor), "an auditor changes nothing")
+    home = person.memberships.filter(end__isnull=True).select_related("household").first()
+    if home is not None:
+        access.require_household(actor, home.household)
+    given = m.Consent.objects.create(
+        person=person,
+        purpose=m.ConsentPurpose(purpose),
+        given_on=given_on or timezone.localdate(),
+        recorded_by=actor if isinstance(actor, User) else None,
+    )
+    record(
+        actor=actor,
+        action="registry.consent_given",
+        object_type="person",
+        object_id=person.code,
+        summary=f"{purpose} from {given.given_on}",
+        scopes=(SCOPE,),
+    )
+    return given
+
+
+@transaction.atomic
+def withdraw_consent(*, actor: Actor, given: m.Consent, on: dt.date | None = None) -> m.Consent:
+    """Withdraw a consent from ``on`` (today by default): nothing is shared for it after."""
+    access.require(access.can_read_registry(actor), "consent is recorded by registry staff")
+    access.require(not _is_auditor_only(actor), "an auditor changes nothing")
+    access.require(given.withdrawn_on is None, "this consent is already withdrawn")
+    given.withdrawn_on = on or timezone.localdate()
+    if given.withdrawn_on < given.given_on:
+        raise DataError(f"a consent given on {given.given_on} cannot be withdrawn before it")
+    given.save(update_fields=["withdrawn_on"])
+    record(
+        actor=actor,
+        action="registry.consent_withdrawn",
+        object_type="person",
+        object_id=given.person.code,
+        summary=f"{given.purpose} from {given.withdrawn_on}",
+        scopes=(SCOPE,),
+    )
+    return given
 
 
 # --- payments -----------------------------------------------------------------------------
