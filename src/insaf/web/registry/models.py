@@ -507,18 +507,28 @@ class ReadAudit(models.Model):
 
 
 class ApiToken(models.Model):
-    """A token for the registry's API; only its SHA-256 is stored."""
+    """A token for the registry's API; only its SHA-256 is stored, and its first characters
+    (``prefix``) to tell tokens apart. A revoked token no longer authenticates."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registry_tokens"
     )
-    name = models.CharField(max_length=100)
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("begins with"), max_length=8, blank=True)
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
+        ordering = ["-created_at", "-id"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
 
 
 class DciTransaction(models.Model):

@@ -42,8 +42,11 @@ __all__ = [
     "record_consent",
     "refer",
     "resolve_grievance",
+    "revoke_token",
     "search_persons",
+    "token_digest",
     "token_user",
+    "tokens",
     "withdraw_consent",
 ]
 
@@ -171,6 +174,11 @@ def _similarity(query: str, name: str) -> float:
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def token_digest(raw: str) -> str:
+    """What is stored of a token: its SHA-256."""
+    return _sha256(raw)
 
 
 @transaction.atomic
@@ -585,29 +593,80 @@ def import_reconciliation(*, actor: Actor, text: str, name: str, settled_on: dt.
 # --- API tokens ---------------------------------------------------------------------------
 
 
+PREFIX = 6
+"""Characters of a token kept in clear, to tell tokens apart in lists."""
+
+
 @transaction.atomic
 def issue_token(*, actor: Actor, user: User, name: str) -> str:
-    """A new API token for ``user`` (shown once; only its SHA-256 is kept)."""
+    """A new API token for ``user``, returned once: only its SHA-256 and first characters are
+    kept. Issued by a registry officer or an administrator, or by a user to themselves."""
     access.require(
         access.can_change(actor) or (isinstance(actor, User) and actor.pk == user.pk),
         "tokens are issued by a registry officer or to oneself",
     )
+    name = name.strip()
+    if not name:
+        raise DataError("a token needs a name saying what it is for")
     raw = secrets.token_urlsafe(32)
-    m.ApiToken.objects.create(user=user, name=name, digest=_sha256(raw))
+    token = m.ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=raw[:PREFIX],
+        digest=_sha256(raw),
+        issued_by=actor if isinstance(actor, User) else None,
+    )
     record(
         actor=actor,
         action="registry.token_issued",
-        object_type="user",
-        object_id=user.get_username(),
-        summary=name,
+        object_type="api_token",
+        object_id=str(token.pk),
+        summary=f"{user.get_username()}: {token}",
         scopes=(SCOPE,),
     )
     return raw
 
 
+def tokens(*, actor: Actor, user: User | None = None) -> QuerySet[m.ApiToken]:
+    """The tokens ``actor`` may see (a registry officer every one, anyone else their own),
+    of ``user`` when given; newest first."""
+    rows = m.ApiToken.objects.select_related("user", "issued_by")
+    if not access.can_change(actor):
+        access.require(isinstance(actor, User), "tokens are listed for their owners")
+        rows = rows.filter(user_id=getattr(actor, "pk", 0))
+    if user is not None:
+        rows = rows.filter(user=user)
+    return rows
+
+
+@transaction.atomic
+def revoke_token(*, actor: Actor, token: m.ApiToken) -> m.ApiToken:
+    """Revoke ``token`` from now: it no longer authenticates (kept, for the audit)."""
+    access.require(
+        access.can_change(actor) or (isinstance(actor, User) and actor.pk == token.user_id),
+        "a token is revoked by a registry officer or its owner",
+    )
+    access.require(token.revoked_at is None, "this token is already revoked")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record(
+        actor=actor,
+        action="registry.token_revoked",
+        object_type="api_token",
+        object_id=str(token.pk),
+        summary=f"{token.user.get_username()}: {token}",
+        scopes=(SCOPE,),
+    )
+    return token
+
+
 def token_user(raw: str) -> User | None:
-    """The active user a token belongs to, or ``None``."""
-    found = m.ApiToken.objects.filter(digest=_sha256(raw)).select_related("user").first()
+    """The active user an unrevoked token belongs to, or ``None``."""
+    found = (
+        m.ApiToken.objects.filter(digest=_sha256(raw), revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
     if found is None or not found.user.is_active:
         return None
     return found.user
