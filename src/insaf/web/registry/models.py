@@ -416,6 +416,9 @@ class Grievance(models.Model):
     """A complaint or appeal about a determination, with its service-level clock."""
 
     code = models.CharField(_("grievance code"), max_length=40, unique=True)
+    year = models.PositiveSmallIntegerField(editable=False)
+    number = models.PositiveIntegerField(editable=False)
+    """The grievance's number in its year: ``code`` is ``G-<year>-<number>``."""
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="grievances")
     determination = models.ForeignKey(
         Determination, null=True, blank=True, on_delete=models.PROTECT, related_name="grievances"
@@ -437,6 +440,9 @@ class Grievance(models.Model):
         ordering = ["-received_at", "-id"]
         verbose_name = _("grievance")
         verbose_name_plural = _("grievances")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="one_grievance_number")
+        ]
 
 
 class ReferralStatus(models.TextChoices):

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from insaf.errors import DataError
@@ -281,16 +281,26 @@ def lodge_grievance(
     if determination is not None and determination.household_id != household.pk:
         raise ValueError("the determination is not this household's")
     at = received_at or timezone.now()
-    count = m.Grievance.objects.count() + 1
-    grievance = m.Grievance.objects.create(
-        code=f"G-{at:%Y}-{count:05d}",
-        household=household,
-        determination=determination,
-        kind=m.GrievanceKind(kind),
-        description=description,
-        received_at=at,
-        due_at=at + dt.timedelta(days=GRIEVANCE_SLA_DAYS),
-    )
+    kind = m.GrievanceKind(kind)
+    for attempt in range(1, NUMBERING_ATTEMPTS + 1):
+        number = _next_grievance_number(at.year)
+        try:
+            with transaction.atomic():  # a savepoint: a number taken meanwhile is tried again
+                grievance = m.Grievance.objects.create(
+                    code=f"G-{at.year}-{number:05d}",
+                    year=at.year,
+                    number=number,
+                    household=household,
+                    determination=determination,
+                    kind=kind,
+                    description=description,
+                    received_at=at,
+                    due_at=at + dt.timedelta(days=GRIEVANCE_SLA_DAYS),
+                )
+            break
+        except IntegrityError:
+            if attempt == NUMBERING_ATTEMPTS:
+                raise
     record(
         actor=actor,
         action="registry.grievance_lodged",
@@ -300,6 +310,18 @@ def lodge_grievance(
         scopes=(SCOPE,),
     )
     return grievance
+
+
+NUMBERING_ATTEMPTS = 20
+"""Tries to number a grievance when others take the same number at the same moment."""
+
+
+def _next_grievance_number(year: int) -> int:
+    """One more than the highest number of ``year``: two intakes at once may both read the
+    same, and the unique constraint (year, number) lets only one have it; the other tries
+    again (``lodge_grievance``)."""
+    highest = m.Grievance.objects.filter(year=year).aggregate(n=Max("number"))["n"]
+    return int(highest or 0) + 1
 
 
 def _is_auditor_only(actor: Actor) -> bool:
