@@ -13,8 +13,8 @@ from tests.web.conftest import make_user
 from tests.web.registry.conftest import Small
 
 from insaf.web.core.models import AuditEvent
-from insaf.web.registry import services
 from insaf.web.registry import models as m
+from insaf.web.registry import services
 
 HOUSEHOLD = "/api/registry/households/HH-N1"
 

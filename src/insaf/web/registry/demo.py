@@ -13,7 +13,9 @@ assistance appeals: the caseworker corrects its score and the new
 determination makes it eligible. A child of a cash household is referred to
 the education service (the head of household consents to the referral), and
 the referral is followed to its outcome. Nine households in ten have consented
-to sharing their data through the API.
+to sharing their data through the API. Sixty grievances of the year, most
+decided, give the observatory's grievance indicators (published once, as a
+release) figures to show.
 
 Demo accounts have no usable password. Give a real account a registry role
 in the administration site (a caseworker with ``CaseworkerScope`` rows) to
@@ -157,6 +159,12 @@ def load_demo(
     _deliver(officer)
     _appeal(officer, caseworker, rulesets[0])
     _refer(caseworker)
+    _grievances(officer)
+    from insaf.web.registry.indicators import publish_grievance_statistics
+
+    report = publish_grievance_statistics(actor=officer)
+    if report is not None:
+        say(f"demo registry: grievance statistics in the observatory, {report.cells} cells")
     return stored
 
 
@@ -242,3 +250,23 @@ def _refer(caseworker: User) -> None:
         outcome="التحق الطفل بالصف الخامس في مدرسة الحي في سبتمبر.",
         closed_on=dt.date(2024, 9, 15),
     )  # fmt: skip
+
+
+def _grievances(officer: User) -> None:
+    """Grievances of the year in every governorate and of every kind, most decided (some late),
+    so that the observatory's grievance indicators have figures to show."""
+    kinds = [k for k, _ in m.GrievanceKind.choices]
+    households = list(m.Household.objects.order_by("code")[:60])
+    for i, household in enumerate(households):
+        received = dt.datetime(2024, 1 + i % 11, 1 + (i * 7) % 27, 10, tzinfo=dt.UTC)
+        grievance = services.lodge_grievance(
+            actor=officer, household=household, kind=kinds[i % len(kinds)],
+            description="تظلم من قرار البرنامج أو من الدفع.", received_at=received,
+        )  # fmt: skip
+        if i % 6 == 5:
+            continue  # still open
+        services.resolve_grievance(
+            actor=officer, grievance=grievance, upheld=i % 3 == 0,
+            resolution="رُوجعت البيانات وأُبلغت الأسرة بالقرار.",
+            at=received + dt.timedelta(days=4 + (i * 11) % 41),
+        )  # fmt: skip
