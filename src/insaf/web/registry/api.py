@@ -579,3 +579,127 @@ def household(request: HttpRequest, code: str, fields: str = "") -> Status[Any]:
     except access.NotAllowed as refused:
         return Status(403, {"detail": str(refused)})
     return Status(200, {"record": _record(_annotated(shared).get(), wanted, "en", on)})
+
+
+# --- referrals between services -------------------------------------------------------------
+
+
+class ReferralIn(Schema):
+    household: str = Field(max_length=40, description="the household's code")
+    person: str | None = Field(
+        default=None, max_length=40, description="the code of the member referred (none: all)"
+    )
+    from_service: str = Field(min_length=1, max_length=80)
+    to_service: str = Field(min_length=1, max_length=80)
+    reason: str = Field(min_length=1, max_length=5000)
+
+
+class OutcomeIn(Schema):
+    status: Literal["accepted", "completed", "declined"]
+    outcome: str = Field(min_length=1, max_length=5000)
+
+
+class ReferralOut(Schema):
+    id: int
+    household: str
+    person: str | None
+    from_service: str
+    to_service: str
+    reason: str
+    status: str
+    outcome: str
+    sent_on: dt.date
+    closed_on: dt.date | None
+
+
+def _referral(r: m.Referral) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "household": r.household.code,
+        "person": r.person.code if r.person is not None else None,
+        "from_service": r.from_service,
+        "to_service": r.to_service,
+        "reason": r.reason,
+        "status": r.status,
+        "outcome": r.outcome,
+        "sent_on": r.sent_on,
+        "closed_on": r.closed_on,
+    }
+
+
+def _referral_answers() -> dict[int, Any]:
+    out = _answers(ReferralOut, lookup=True)
+    out[201] = ReferralOut
+    return dict(sorted(out.items()))
+
+
+@router.post(
+    "/referrals",
+    response=_referral_answers(),
+    auth=AUTH,
+    operation_id="registry_refer",
+    summary="Refer a household or one of its members to another service (with consent)",
+)
+def refer(request: HttpRequest, body: ReferralIn) -> Status[Any]:
+    try:
+        h = services.read_household(actor=request.user, code=body.household, channel="api")
+        person = None
+        if body.person:
+            person = m.Person.objects.filter(code=body.person, memberships__household=h).first()
+            if person is None:
+                return Status(404, {"detail": f"no member {body.person!r} in {h.code}"})
+        made = services.refer(
+            actor=request.user, household=h, person=person, from_service=body.from_service,
+            to_service=body.to_service, reason=body.reason,
+        )  # fmt: skip
+    except m.Household.DoesNotExist:
+        return Status(404, {"detail": f"no household {body.household!r}"})
+    except (access.NotAllowed, consent.NoConsentError) as refused:
+        return Status(403, {"detail": str(refused)})
+    return Status(201, _referral(made))
+
+
+def _own_referral(request: HttpRequest, pk: int) -> m.Referral:
+    found = m.Referral.objects.select_related("household", "person").filter(pk=pk).first()
+    if found is None:
+        raise m.Referral.DoesNotExist(f"no referral {pk}")
+    services.read_household(actor=request.user, code=found.household.code, channel="api")
+    return found
+
+
+@router.get(
+    "/referrals/{pk}",
+    response=_answers(ReferralOut, lookup=True),
+    auth=AUTH,
+    operation_id="registry_referral",
+    summary="A referral and where it stands",
+)
+def referral(request: HttpRequest, pk: int) -> Status[Any]:
+    try:
+        return Status(200, _referral(_own_referral(request, pk)))
+    except m.Referral.DoesNotExist as missing:
+        return Status(404, {"detail": str(missing)})
+    except access.NotAllowed as refused:
+        return Status(403, {"detail": str(refused)})
+
+
+@router.post(
+    "/referrals/{pk}/outcome",
+    response=_answers(ReferralOut, lookup=True),
+    auth=AUTH,
+    operation_id="registry_referral_outcome",
+    summary="Record what became of a referral (accepted, completed or declined)",
+)
+def referral_outcome(request: HttpRequest, pk: int, body: OutcomeIn) -> Status[Any]:
+    try:
+        found = _own_referral(request, pk)
+        if found.status in (m.ReferralStatus.COMPLETED, m.ReferralStatus.DECLINED):
+            return Status(400, {"detail": f"referral {pk} is closed ({found.status})"})
+        done = services.close_referral(
+            actor=request.user, referral=found, status=body.status, outcome=body.outcome
+        )
+    except m.Referral.DoesNotExist as missing:
+        return Status(404, {"detail": str(missing)})
+    except access.NotAllowed as refused:
+        return Status(403, {"detail": str(refused)})
+    return Status(200, _referral(done))

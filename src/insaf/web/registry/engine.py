@@ -37,6 +37,7 @@ __all__ = [
     "determine",
     "library_ruleset",
     "parse_ruleset",
+    "refer_with_consent",
     "registry_for",
     "single_view",
 ]
@@ -344,6 +345,37 @@ def decide_grievance(
         resolution=resolution,
         redetermination=redetermination,
     )
+
+
+@transaction.atomic
+def refer_with_consent(
+    *,
+    actor: Actor,
+    household: m.Household,
+    person: m.Person | None,
+    consent: bool,
+    from_service: str,
+    to_service: str,
+    reason: str,
+    today: dt.date,
+) -> m.Referral:
+    """Refer ``person`` (or the household); with ``consent``, first record the consent to the
+    referral given today, by the person or, for a minor or the household, by its head."""
+    from insaf.web.registry.consent import is_minor
+
+    if consent:
+        giver = person
+        if person is None or is_minor(person, today):
+            head = household.members.filter(relation="head", end__isnull=True).first()
+            giver = head.person if head is not None else None
+        if giver is not None:
+            services.record_consent(
+                actor=actor, person=giver, purpose=m.ConsentPurpose.REFERRAL, given_on=today
+            )
+    return services.refer(
+        actor=actor, household=household, person=person, from_service=from_service,
+        to_service=to_service, reason=reason, sent_on=today,
+    )  # fmt: skip
 
 
 RELATIONS = {

@@ -1,4 +1,4 @@
-"""The registry's forms: grievance intake and decision, referral follow-up."""
+"""The registry's forms: grievance intake and decision, referrals and their follow-up."""
 
 from __future__ import annotations
 
@@ -43,3 +43,25 @@ class ReferralForm(forms.Form):
     outcome = forms.CharField(
         label=_("Outcome"), max_length=5000, widget=forms.Textarea(attrs={"dir": "auto"})
     )
+
+
+class NewReferralForm(forms.Form):
+    """A referral from one service to another, of a member or of the whole household."""
+
+    person = forms.ChoiceField(label=_("Who is referred"), required=False)
+    from_service = forms.CharField(label=_("From the service"), max_length=80)
+    to_service = forms.CharField(label=_("To the service"), max_length=80)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"dir": "auto"})
+    )
+    consent = forms.BooleanField(
+        label=_("The person referred (for a minor or the whole household, the head) consents "
+                "to this referral today"),
+        required=False,
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, members: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person = self.fields["person"]
+        if isinstance(person, forms.ChoiceField):
+            person.choices = [("", _("The whole household")), *members]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("grievances/", views.grievances, name="grievances"),
     path("grievances/new/", views.grievance_new, name="grievance_new"),
     path("grievances/<str:code>/", views.grievance, name="grievance"),
+    path("households/<str:code>/referrals/new/", views.referral_new, name="referral_new"),
     path("referrals/<int:pk>/", views.referral, name="referral"),
     path("reads/", views.reads, name="reads"),
     path("eligibility/", views.check, name="check"),

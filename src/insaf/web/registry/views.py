@@ -15,7 +15,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from insaf.web.registry import access, engine, explain, public_check, services, statistics
+from insaf.web.registry import (
+    access,
+    consent,
+    engine,
+    explain,
+    public_check,
+    services,
+    statistics,
+)
 from insaf.web.registry import forms as f
 from insaf.web.registry import models as m
 
@@ -135,6 +143,31 @@ def grievance(request: HttpRequest, code: str) -> HttpResponse:
         "now": timezone.now(),
     }
     return render(request, "registry/grievance.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest, code: str) -> HttpResponse:
+    """A caseworker refers a member (or the household) to another service; with the box
+    ticked, the consent given there and then is recorded first."""
+    h = _household(request, code)
+    current = h.members.filter(end__isnull=True).select_related("person")
+    people = {ms.person.code: ms.person for ms in current}
+    form = f.NewReferralForm(request.POST or None, members=[(c, p.name) for c, p in people.items()])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = people.get(data["person"]) if data["person"] else None
+        try:
+            engine.refer_with_consent(
+                actor=request.user, household=h, person=person, consent=data["consent"],
+                from_service=data["from_service"], to_service=data["to_service"],
+                reason=data["reason"], today=timezone.localdate(),
+            )  # fmt: skip
+        except consent.NoConsentError:
+            form.add_error("consent", _("Without consent to this referral, it cannot be sent."))
+        else:
+            return redirect("registry:household", code=h.code)
+    return render(request, "registry/referral_new.html", {"household": h, "form": form})
 
 
 @login_required
