@@ -111,3 +111,89 @@ def test_parity_command(tmp_path: Path) -> None:
     )  # fmt: skip
     assert out["holds"] and out["worst"] == 0.0
     assert {r["state"] for r in out["rows"]} == {"baseline", "child_grant", "targeted_top_up"}
+
+
+def _rulesets(registry: Path) -> list[str]:
+    out: list[str] = []
+    for name in ("cash_assistance", "child_grant", "disability_allowance"):
+        out += ["--ruleset", str(registry / "rulesets" / f"{name}.yaml")]
+    return out
+
+
+def test_import_demo_writes_the_rulesets_and_the_survey_beside_the_registry(
+    registry: Path,
+) -> None:
+    names = sorted(p.name for p in (registry / "rulesets").iterdir())
+    assert names == ["cash_assistance.yaml", "child_grant.yaml", "disability_allowance.yaml",
+                     "programmes.yaml"]  # fmt: skip
+    assert "survey: ../survey\n" in (registry / "rulesets" / "programmes.yaml").read_text("utf-8")
+    assert (registry / "survey" / "survey.yaml").is_file()
+
+
+def test_determine_reads_once_and_gives_what_each_programme_gives_alone(registry: Path) -> None:
+    together = json.loads(_run("registry", "determine", str(registry), *_rulesets(registry),
+                               "--as-of", "2024-12-31", "--format", "json"))  # fmt: skip
+    assert len(together) == 3 * 200
+    for i, name in enumerate(("cash_assistance", "child_grant", "disability_allowance")):
+        alone = json.loads(_run("registry", "determine", str(registry), "--ruleset",
+                                str(registry / "rulesets" / f"{name}.yaml"),
+                                "--as-of", "2024-12-31", "--format", "json"))  # fmt: skip
+        assert [d["hash"] for d in together[200 * i : 200 * (i + 1)]] == [d["hash"] for d in alone]
+
+
+def test_overlap_is_symmetric_its_diagonal_the_eligible_and_small_counts_withheld(
+    registry: Path,
+) -> None:
+    args = ["registry", "overlap", str(registry), *_rulesets(registry), "--as-of", "2024-12-31"]
+    whole = json.loads(_run(*args, "--no-disclosure", "--format", "json"))
+    rows = {r["programme"]: r for r in whole["overlap"]}
+    assert set(rows) == {"cash_assistance", "child_grant", "disability_allowance"}
+    determined = json.loads(_run("registry", "determine", str(registry), *_rulesets(registry),
+                                 "--as-of", "2024-12-31", "--format", "json"))  # fmt: skip
+    eligible: dict[str, set[int]] = {name: set() for name in rows}
+    for d in determined:
+        if d["eligible"]:
+            eligible[d["ruleset"]].add(d["household_id"])
+    for a in rows:
+        for b in rows:
+            assert rows[a][b] == rows[b][a] == len(eligible[a] & eligible[b])
+    public = json.loads(_run(*args, "--format", "json"))
+    for a in rows:
+        for b in rows:
+            shown = {r["programme"]: r for r in public["overlap"]}[a][b]
+            assert shown == (rows[a][b] if rows[a][b] >= 30 else None)
+    assert public["disclosure"]["primary"] >= 1
+    arabic = runner.invoke(app, ["--lang", "ar", *args], env=ENGLISH).stdout
+    assert "منحة الطفل" in arabic and "محجوب" in arabic and "withheld" not in arabic
+
+
+def test_delivery_beside_the_design(registry: Path) -> None:
+    args = ["registry", "delivery", str(registry), "--ruleset",
+            str(registry / "rulesets" / "cash_assistance.yaml")]  # fmt: skip
+    # on the survey's date the registry holds what the survey holds: delivery adds nothing
+    same = json.loads(_run(*args, "--as-of", "2024-07-01", "--format", "json"))
+    assert same["summary"]["design"] == same["summary"]["registry"]
+    assert all(row["coverage_gap"] == 0.0 for row in same["deciles"])
+    assert len(same["deciles"]) == 10
+    # later, duplicates have joined households (2024-09-01) and some households were
+    # reassessed (2025-03-01): the registry's outcome drifts from the design's
+    later = json.loads(_run(*args, "--as-of", "2025-06-01", "--format", "json"))
+    assert later["summary"]["design"] == same["summary"]["design"]
+    assert later["summary"]["registry"] != later["summary"]["design"]
+    arabic = runner.invoke(app, ["--lang", "ar", *args, "--as-of", "2025-06-01"], env=ENGLISH)
+    assert arabic.exit_code == 0 and "العشير" in arabic.stdout and "Decile" not in arabic.stdout
+
+
+def test_export_format_names_the_file_format(registry: Path, tmp_path: Path) -> None:
+    _run("registry", "export", str(registry), "--as-of", "2024-12-31", "--out", str(tmp_path),
+         "--format", "parquet")  # fmt: skip
+    persons = pl.read_parquet(tmp_path / "persons.parquet")
+    assert persons["national_id"].drop_nulls().str.starts_with("********").all()
+    old = runner.invoke(app, ["registry", "export", str(registry), "--as-of", "2024-12-31",
+                              "--out", str(tmp_path / "old"), "--file-format", "csv"],
+                        env=ENGLISH)  # fmt: skip
+    assert old.exit_code == 0 and "--file-format is deprecated; use --format" in old.stderr
+    assert (tmp_path / "old" / "persons.csv").is_file()
+    bad = runner.invoke(app, ["registry", "export", str(registry), "--as-of", "2024-12-31",
+                              "--out", str(tmp_path), "--format", "xlsx"], env=ENGLISH)  # fmt: skip
+    assert bad.exit_code == 2

@@ -1,10 +1,13 @@
-"""``insaf registry``: import, deduplicate, determine, check parity, export."""
+"""``insaf registry``: import, deduplicate, determine, check parity, export, overlap of
+programmes, design against delivery."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +16,9 @@ from rich.table import Table as RichTable
 
 from insaf.cli.app import app, console, reports_errors, wrote
 from insaf.cli.i18n import _, language
-from insaf.cli.options import FormatOpt, LangOpt, OutputFormat, write_csv
-from insaf.cli.tables import number
+from insaf.cli.options import FormatOpt, LangOpt, NoDisclosureOpt, OutputFormat, write_csv
+from insaf.cli.renamed import renamed
+from insaf.cli.tables import number, percent
 from insaf.errors import DataError
 
 __all__ = ["registry_app"]
@@ -79,10 +83,12 @@ def import_command(
     identifiers and deliberate duplicates.
     """
     from insaf.registry import Registry, import_table, read_registry, write_registry
-    from insaf.registry.demo import demo_registry
+    from insaf.registry.demo import demo_registry, write_demo_files
 
+    extra: list[Path] = []
     if demo is not None:
         registry = demo_registry(demo, seed=seed)
+        extra = write_demo_files(out, households=demo, seed=seed)
     else:
         files = {
             "persons": persons,
@@ -105,7 +111,10 @@ def import_command(
         "observations": registry.observations.height,
     }
     if fmt is OutputFormat.JSON:
-        print(json.dumps({"registry": str(folder), **counts}, ensure_ascii=False))
+        listed: dict[str, object] = {"registry": str(folder), **counts}
+        if extra:
+            listed["files"] = [str(f) for f in extra]
+        print(json.dumps(listed, ensure_ascii=False))
         return
     if fmt is OutputFormat.CSV:
         write_csv([counts], counts)
@@ -117,7 +126,7 @@ def import_command(
         ("observations", _("Observations")),
     ):
         console.print(f"{label}: {counts[key]:,}")
-    console.print(wrote([folder]), highlight=False)
+    console.print(wrote([folder, *extra]), highlight=False)
 
 
 @registry_app.command("dedupe")
@@ -188,18 +197,20 @@ def determine_command(
     fmt: FormatOpt = OutputFormat.TABLE,
     lang: LangOpt = None,
 ) -> None:
-    """Run programmes' rulesets on the registry as of a date.
+    """Run programmes' rulesets on the registry as of a date (the registry is read once for
+    all of them).
 
     Each determination gives eligibility, the entitlement, reason codes and,
     in JSON, the trace (each rule with the values it used, their source and
     date) and the hashes of its inputs and of itself.
     """
-    from insaf.registry import determine, load_ruleset, read_registry
+    from insaf.registry import load_ruleset, read_registry
+    from insaf.registry.programmes import determine_each
 
     registry = read_registry(registry_dir)
     date = _date(as_of)
     rulesets = [load_ruleset(p) for p in ruleset]
-    results = [d for r in rulesets for d in determine(r, registry, date, household, draft=draft)]
+    results = determine_each(rulesets, registry, date, household, draft=draft)
     if fmt is OutputFormat.JSON:
         print(json.dumps([d.to_dict() for d in results], ensure_ascii=False, default=str))
         return
@@ -298,18 +309,162 @@ def parity_command(
         sys.exit(1)
 
 
-@registry_app.command("export")
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    PARQUET = "parquet"
+
+
+@registry_app.command("export", cls=renamed({"--file-format": "--format"}))
 @reports_errors
 def export_command(
     registry_dir: RegistryArg,
     as_of: AsOfOpt,
     out: Annotated[Path, typer.Option("--out", help="The folder to write.")],
-    file_format: Annotated[str, typer.Option("--file-format", help="csv or parquet.")] = "csv",
+    format: Annotated[
+        ExportFormat, typer.Option("--format", help="File format of the tables.")
+    ] = ExportFormat.CSV,
     lang: LangOpt = None,
 ) -> None:
     """Write the registry's persons and households on a date (national identifiers masked)."""
     from insaf.registry import read_registry
     from insaf.registry.export import export_view
 
-    paths = export_view(read_registry(registry_dir), _date(as_of), out, fmt=file_format)
+    paths = export_view(read_registry(registry_dir), _date(as_of), out, fmt=format.value)
     console.print(wrote(paths), highlight=False)
+
+
+RulesetsOpt = Annotated[
+    list[Path], typer.Option("--ruleset", help="A ruleset file (repeat for several).")
+]
+
+
+@registry_app.command("overlap")
+@reports_errors
+def overlap_command(
+    registry_dir: RegistryArg,
+    ruleset: RulesetsOpt,
+    as_of: AsOfOpt,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Allow a ruleset not yet approved (a trial run).")
+    ] = False,
+    no_disclosure: NoDisclosureOpt = False,
+    fmt: FormatOpt = OutputFormat.TABLE,
+    lang: LangOpt = None,
+) -> None:
+    """Households eligible for each pair of programmes (the diagonal: for each one).
+
+    A public table: counts under the minimum are withheld by disclosure control
+    (insaf.disclosure), unless --no-disclosure.
+    """
+    from insaf.disclosure import DisclosureRules
+    from insaf.registry import load_ruleset, read_registry
+    from insaf.registry.programmes import determine_all, overlap, public_overlap
+
+    rulesets = [load_ruleset(p) for p in ruleset]
+    date = _date(as_of)
+    outcomes = determine_all(rulesets, read_registry(registry_dir), date, draft=draft)
+    report: dict[str, object] | None = None
+    if no_disclosure:
+        table = overlap(outcomes)
+    else:
+        table, report = public_overlap(outcomes, DisclosureRules())
+    programmes = table.get_column("programme").to_list()
+    if fmt is OutputFormat.JSON:
+        out = {"as_of": date.isoformat(), "overlap": table.to_dicts(), "disclosure": report}
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    if fmt is OutputFormat.CSV:
+        write_csv(table.to_dicts(), table.columns)
+        return
+    titles = {r.id: r.title(language()) for r in rulesets}
+    grid = RichTable(
+        title=_("Households eligible for both programmes as of {date}").format(
+            date=date.isoformat()
+        )
+    )
+    grid.add_column(_("Programme"))
+    for name in programmes:
+        grid.add_column(titles.get(name, name), justify="right")
+    for row in table.iter_rows(named=True):
+        cells = [_("withheld") if row[n] is None else f"{row[n]:,}" for n in programmes]
+        grid.add_row(titles.get(row["programme"], row["programme"]), *cells)
+    console.print(grid)
+    if report is not None:
+        console.print(
+            _("Counts under {n} households are withheld (disclosure control).").format(
+                n=DisclosureRules().min_count
+            )
+        )
+
+
+@registry_app.command("delivery")
+@reports_errors
+def delivery_command(
+    registry_dir: RegistryArg,
+    ruleset: Annotated[Path, typer.Option("--ruleset", help="The programme's ruleset file.")],
+    as_of: AsOfOpt,
+    survey: Annotated[
+        Path | None,
+        typer.Option("--survey", help="The survey of the design (default: the scenario's)."),
+    ] = None,
+    welfare: Annotated[
+        str, typer.Option("--welfare", help="The welfare per person that ranks households.")
+    ] = "consumption_pc",
+    line: Annotated[
+        str, typer.Option("--line", help="The poverty line: a survey variable or a number.")
+    ] = "poverty_line",
+    fmt: FormatOpt = OutputFormat.TABLE,
+    lang: LangOpt = None,
+) -> None:
+    """The registry's coverage and benefit by decile beside the design's survey evaluation.
+
+    The design is the ruleset run on the survey (what insaf target evaluate
+    evaluates); the registry is what it determined for the same households.
+    Exclusion in the design is the rule's; what the registry adds is delivery's.
+    """
+    from insaf.policy import open_scenario_survey
+    from insaf.registry import load_ruleset, read_registry
+    from insaf.registry.delivery import design_vs_implementation
+
+    rules = load_ruleset(ruleset)
+    data = open_scenario_survey(rules.scenario, survey)
+    poverty: str | float = line
+    with contextlib.suppress(ValueError):
+        poverty = float(line)  # a number; else the name of a survey variable
+    gap = design_vs_implementation(
+        rules, data, read_registry(registry_dir), _date(as_of), welfare=welfare, line=poverty
+    )
+    deciles = gap.deciles()
+    if fmt is OutputFormat.JSON:
+        print(json.dumps(gap.to_dict(), ensure_ascii=False))
+        return
+    if fmt is OutputFormat.CSV:
+        write_csv(deciles.to_dicts(), deciles.columns)
+        return
+    summary = RichTable(title=_("{programme}: design against delivery").format(
+        programme=rules.title(language())))  # fmt: skip
+    for header in (
+        "", _("Coverage (%)"), _("Exclusion error (%)"), _("Inclusion error (%)"),
+        _("Cost (a year)"),
+    ):  # fmt: skip
+        summary.add_column(header, justify="right")
+    labels = {"design": _("Design (survey)"), "registry": _("Registry")}
+    for name, row in gap.summary().items():
+        summary.add_row(
+            labels[name], percent(row["coverage"]), percent(row["exclusion_error"]),
+            percent(row["inclusion_error"]), number(row["cost"]),
+        )  # fmt: skip
+    console.print(summary)
+    table = RichTable(title=_("Coverage and benefit share by decile of welfare (%)"))
+    for header in (
+        _("Decile"), _("Coverage, design"), _("Coverage, registry"), _("Difference"),
+        _("Benefit share, design"), _("Benefit share, registry"),
+    ):  # fmt: skip
+        table.add_column(header, justify="right")
+    for row in deciles.iter_rows(named=True):
+        table.add_row(
+            str(row["decile"]), percent(row["coverage_design"]), percent(row["coverage_registry"]),
+            percent(row["coverage_gap"]), percent(row["benefit_share_design"]),
+            percent(row["benefit_share_registry"]),
+        )  # fmt: skip
+    console.print(table)

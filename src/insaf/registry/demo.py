@@ -38,7 +38,14 @@ from insaf.registry.parity import from_survey, survey_date
 from insaf.registry.rules import Ruleset, load_ruleset
 from insaf.survey.synth import synthesize
 
-__all__ = ["DEMO_DIR", "PROGRAMMES", "demo_registry", "demo_rulesets", "name_variant"]
+__all__ = [
+    "DEMO_DIR",
+    "PROGRAMMES",
+    "demo_registry",
+    "demo_rulesets",
+    "name_variant",
+    "write_demo_files",
+]
 
 DEMO_DIR = Path(__file__).parent / "demo"
 PROGRAMMES = ("cash_assistance", "child_grant", "disability_allowance")
@@ -277,3 +284,32 @@ def _duplicates(
 def demo_rulesets() -> list[Ruleset]:
     """The demo's three programmes (cash assistance, child grant, disability allowance)."""
     return [load_ruleset(DEMO_DIR / f"{name}.yaml") for name in PROGRAMMES]
+
+
+def write_demo_files(folder: str | Path, *, households: int, seed: int, year: int = 2024) -> list[
+    Path
+]:  # fmt: skip
+    """Beside a demo registry in ``folder``: its programmes' rulesets (``rulesets/``, with
+    their scenario reading the survey beside them) and that survey (``survey/``, the one the
+    households come from, as ``demo_registry`` draws it)."""
+    from insaf.survey import write_survey
+
+    folder = Path(folder)
+    rules = folder / "rulesets"
+    rules.mkdir(parents=True, exist_ok=True)
+    written = []
+    for source in sorted(DEMO_DIR.glob("*.yaml")):
+        text = source.read_text(encoding="utf-8")
+        if source.name == "programmes.yaml":
+            lines = text.splitlines(keepends=True)
+            found = [i for i, line in enumerate(lines) if line.startswith("survey:")]
+            if len(found) != 1:
+                raise RuntimeError(f"{source}: expected one survey: line")
+            lines[found[0]] = "survey: ../survey\n"
+            text = "".join(lines)
+        target = rules / source.name
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    survey = synthesize(households, seed=seed, year=year)
+    written.append(write_survey(survey, folder / "survey"))
+    return written
