@@ -59,3 +59,27 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 def test_every_answer_is_documented_and_none_is_a_server_error(case: Any, platform: None) -> None:
     case.headers = {**(case.headers or {}), "Host": "127.0.0.1"}
     case.call_and_validate()
+
+
+def test_every_answer_schema_has_its_own_name() -> None:
+    """The OpenAPI document names each schema by its class: two apps' classes of one name
+    would share one component, and one of them would be documented as the other
+    (the registry's ServiceReferralOut once described the council's referrals)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from ninja import Schema
+
+    import insaf.web
+
+    homes: dict[str, set[str]] = {}
+    for found in pkgutil.walk_packages(insaf.web.__path__, "insaf.web."):
+        if not found.name.endswith(".api"):
+            continue
+        module = importlib.import_module(found.name)
+        for name, value in vars(module).items():
+            if inspect.isclass(value) and issubclass(value, Schema) and value is not Schema:
+                homes.setdefault(name, set()).add(value.__module__)
+    shared = {name: sorted(where) for name, where in homes.items() if len(where) > 1}
+    assert shared == {}

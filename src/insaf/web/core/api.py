@@ -25,6 +25,7 @@ __all__ = [
     "Offset",
     "Pagination",
     "Problem",
+    "TextOut",
     "Whole",
     "Year",
     "answers",
@@ -45,6 +46,13 @@ class Problem(Schema):
     """An error answer: what was wrong, in words."""
 
     detail: str
+
+
+class TextOut(Schema):
+    """A text in both languages."""
+
+    en: str
+    ar: str
 
 
 class Invalid(Schema):

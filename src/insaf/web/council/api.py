@@ -17,16 +17,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from insaf.web.core.api import Pagination, Whole, answers
+from insaf.web.core.api import Pagination, TextOut, Whole, answers
 from insaf.web.council import accountability, presentation, queries
 from insaf.web.council import models as m
 
 router = Router(tags=["council"])
-
-
-class TextOut(Schema):
-    en: str
-    ar: str
 
 
 class ReferralOut(Schema):

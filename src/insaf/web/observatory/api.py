@@ -15,16 +15,11 @@ from ninja.pagination import paginate
 from pydantic_core import to_json
 
 from insaf.observatory.observations import MAX_AREA_LENGTH, key_of, parse_key
-from insaf.web.core.api import Limit, Offset, Pagination, Year, answers
+from insaf.web.core.api import Limit, Offset, Pagination, TextOut, Year, answers
 from insaf.web.observatory import models as m
 from insaf.web.observatory.queries import published_indicator
 
 router = Router(tags=["observatory"])
-
-
-class TextOut(Schema):
-    en: str
-    ar: str
 
 
 class TargetOut(Schema):

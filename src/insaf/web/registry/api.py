@@ -584,7 +584,7 @@ def household(request: HttpRequest, code: str, fields: str = "") -> Status[Any]:
 # --- referrals between services -------------------------------------------------------------
 
 
-class ReferralIn(Schema):
+class ServiceReferralIn(Schema):
     household: str = Field(max_length=40, description="the household's code")
     person: str | None = Field(
         default=None, max_length=40, description="the code of the member referred (none: all)"
@@ -594,12 +594,12 @@ class ReferralIn(Schema):
     reason: str = Field(min_length=1, max_length=5000)
 
 
-class OutcomeIn(Schema):
+class ServiceReferralOutcomeIn(Schema):
     status: Literal["accepted", "completed", "declined"]
     outcome: str = Field(min_length=1, max_length=5000)
 
 
-class ReferralOut(Schema):
+class ServiceReferralOut(Schema):
     id: int
     household: str
     person: str | None
@@ -628,8 +628,8 @@ def _referral(r: m.Referral) -> dict[str, Any]:
 
 
 def _referral_answers() -> dict[int, Any]:
-    out = _answers(ReferralOut, lookup=True)
-    out[201] = ReferralOut
+    out = _answers(ServiceReferralOut, lookup=True)
+    out[201] = ServiceReferralOut
     return dict(sorted(out.items()))
 
 
@@ -640,7 +640,7 @@ def _referral_answers() -> dict[int, Any]:
     operation_id="registry_refer",
     summary="Refer a household or one of its members to another service (with consent)",
 )
-def refer(request: HttpRequest, body: ReferralIn) -> Status[Any]:
+def refer(request: HttpRequest, body: ServiceReferralIn) -> Status[Any]:
     try:
         h = services.read_household(actor=request.user, code=body.household, channel="api")
         person = None
@@ -669,7 +669,7 @@ def _own_referral(request: HttpRequest, pk: int) -> m.Referral:
 
 @router.get(
     "/referrals/{pk}",
-    response=_answers(ReferralOut, lookup=True),
+    response=_answers(ServiceReferralOut, lookup=True),
     auth=AUTH,
     operation_id="registry_referral",
     summary="A referral and where it stands",
@@ -685,12 +685,12 @@ def referral(request: HttpRequest, pk: int) -> Status[Any]:
 
 @router.post(
     "/referrals/{pk}/outcome",
-    response=_answers(ReferralOut, lookup=True),
+    response=_answers(ServiceReferralOut, lookup=True),
     auth=AUTH,
     operation_id="registry_referral_outcome",
     summary="Record what became of a referral (accepted, completed or declined)",
 )
-def referral_outcome(request: HttpRequest, pk: int, body: OutcomeIn) -> Status[Any]:
+def referral_outcome(request: HttpRequest, pk: int, body: ServiceReferralOutcomeIn) -> Status[Any]:
     try:
         found = _own_referral(request, pk)
         if found.status in (m.ReferralStatus.COMPLETED, m.ReferralStatus.DECLINED):
