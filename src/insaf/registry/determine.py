@@ -32,12 +32,20 @@ import numpy as np
 import polars as pl
 
 from insaf.errors import DataError
-from insaf.registry.model import Registry
+from insaf.registry.model import AsOf, Registry
 from insaf.registry.rules import ApprovalError, Ruleset
 from insaf.registry.runtime import HOUSEHOLD, Run, check_date, run_ruleset
 from insaf.registry.trace import entries, explain_frame, read_trace
 
-__all__ = ["Condition", "Determination", "Input", "determine", "determine_frame", "explain"]
+__all__ = [
+    "Condition",
+    "Determination",
+    "Input",
+    "checked_view",
+    "determine",
+    "determine_frame",
+    "explain",
+]
 
 Value = float | str | None
 
@@ -141,21 +149,26 @@ class Determination:
         }
 
 
-def _checked_run(
-    ruleset: Ruleset,
+def checked_view(
+    rulesets: Sequence[Ruleset],
     registry: Registry,
     as_of: dt.date,
     households: Sequence[int] | None,
     *,
     draft: bool,
-    weight: str | None,
-) -> Run:
-    if not ruleset.approved and not draft:
-        raise ApprovalError(
-            f"ruleset {ruleset.id!r} version {ruleset.version} is not approved: determinations "
-            "need an approved ruleset (a trial run passes draft=True)"
-        )
-    check_date(ruleset, as_of)
+) -> AsOf:
+    """The registry on ``as_of`` for these rulesets, once each is checked.
+
+    Each ruleset must be approved (or the run a ``draft``) and in force on ``as_of``;
+    every household asked for must have members on that day.
+    """
+    for ruleset in rulesets:
+        if not ruleset.approved and not draft:
+            raise ApprovalError(
+                f"ruleset {ruleset.id!r} version {ruleset.version} is not approved: "
+                "determinations need an approved ruleset (a trial run passes draft=True)"
+            )
+        check_date(ruleset, as_of)
     if households is not None:
         registry = registry.subset(households)
     view = registry.as_of(as_of)
@@ -167,6 +180,19 @@ def _checked_run(
                 f"household(s) {', '.join(str(m) for m in missing[:10])} have no members in the "
                 f"registry on {as_of.isoformat()}"
             )
+    return view
+
+
+def _checked_run(
+    ruleset: Ruleset,
+    registry: Registry,
+    as_of: dt.date,
+    households: Sequence[int] | None,
+    *,
+    draft: bool,
+    weight: str | None,
+) -> Run:
+    view = checked_view([ruleset], registry, as_of, households, draft=draft)
     return run_ruleset(ruleset, view, weight=weight)
 
 

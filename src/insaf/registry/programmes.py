@@ -29,10 +29,10 @@ from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, model_valid
 
 from insaf.disclosure import Cell, DisclosureRules, control
 from insaf.errors import DataError
-from insaf.registry.determine import Determination, determine_frame, explain
+from insaf.registry.determine import Determination, checked_view, determine_frame, explain
 from insaf.registry.model import Registry
-from insaf.registry.rules import ApprovalError, Ruleset
-from insaf.registry.runtime import HOUSEHOLD, check_date, run_ruleset
+from insaf.registry.rules import Ruleset
+from insaf.registry.runtime import HOUSEHOLD, run_ruleset
 
 __all__ = [
     "CrossRules",
@@ -115,24 +115,7 @@ def determine_each(
     that day) is laid out once and every programme runs on that one view, rather than once
     per programme. Each ruleset must be approved (or ``draft``) and in force on ``as_of``.
     """
-    for ruleset in rulesets:
-        if not ruleset.approved and not draft:
-            raise ApprovalError(
-                f"ruleset {ruleset.id!r} version {ruleset.version} is not approved: "
-                "determinations need an approved ruleset (a trial run passes draft=True)"
-            )
-        check_date(ruleset, as_of)
-    if households is not None:
-        registry = registry.subset(households)
-    view = registry.as_of(as_of)
-    if households is not None:
-        found = set(view.households.get_column(HOUSEHOLD).to_list())
-        missing = [h for h in households if h not in found]
-        if missing:
-            raise DataError(
-                f"household(s) {', '.join(str(m) for m in missing[:10])} have no members in "
-                f"the registry on {as_of.isoformat()}"
-            )
+    view = checked_view(rulesets, registry, as_of, households, draft=draft)
     return [d for r in rulesets for d in explain(run_ruleset(r, view), draft=draft)]
 
 
