@@ -12,7 +12,7 @@ from insaf.policy.linear import LinearEstimator
 from insaf.survey import Survey
 from insaf.survey.synth import synthesize
 
-OPTIONS = {"level": "household", "variance": "auto", "replicates": 200, "seed": 1}
+OPTIONS = {"unit": "household", "variance": "auto", "replicates": 200, "seed": 1}
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +105,7 @@ def test_one_sample_for_many_variables(survey: Survey, variance: str) -> None:
         lines={"line": "poverty_line"},
         options=options,
     )
-    public = {"variance": variance, "level": "household"}
+    public = {"variance": variance, "unit": "household"}
     want = measures.fgt(survey, "consumption_pc", line="poverty_line", alpha=1, **public)[0]
     _same(found[("consumption_pc", "fgt", "line", "1")], want)
     _same(found[("consumption_pc", "palma")], measures.palma(survey, "consumption_pc", **public)[0])

@@ -138,7 +138,7 @@ def check_scenario(
         _check_outcomes(report, scenario, data)
         policies = list(scenario.policies().values())
     data.prefetch(
-        (need.text, need.level, "values" if need.key[-1] in ("base", "income") else "condition")
+        (need.text, need.unit, "values" if need.key[-1] in ("base", "income") else "condition")
         for policy in policies
         for instrument in policy.instruments
         for need in instrument.needs()
