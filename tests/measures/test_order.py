@@ -1,4 +1,4 @@
-"""``stable_argsort`` is numpy's stable sort, ties and signed zeros included."""
+"""``stable_argsort`` is numpy's stable sort, ties, signed zeros and near-ties included."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from insaf.measures._kernels.arrays import stable_argsort
+from insaf.measures._kernels.arrays import sorted_order, stable_argsort
 
 finite = st.floats(allow_nan=False, allow_infinity=True, width=64)
 
@@ -23,3 +23,21 @@ def test_many_ties_in_a_large_array() -> None:
     np.testing.assert_array_equal(stable_argsort(array), np.argsort(array, kind="stable"))
     distinct = rng.normal(size=100_000)
     np.testing.assert_array_equal(stable_argsort(distinct), np.argsort(distinct, kind="stable"))
+
+
+@given(
+    st.lists(st.integers(min_value=-3000, max_value=3000), min_size=2, max_size=300),
+    st.sampled_from([1.0, 333.3333333333333, -7.25e6, 1e-300]),
+)
+def test_values_a_few_ulps_apart(steps: list[int], centre: float) -> None:
+    """Values that differ only in their last bits (the bits the sort key drops)."""
+    array = centre + np.asarray(steps, dtype=np.float64) * np.spacing(centre)
+    np.testing.assert_array_equal(stable_argsort(array), np.argsort(array, kind="stable"))
+
+
+def test_sorted_values_come_with_the_order() -> None:
+    rng = np.random.default_rng(7)
+    array = np.concatenate([rng.lognormal(9.0, 0.7, 300_000), [0.0, -0.0, -1.5, np.inf]])
+    order, ranked = sorted_order(array)
+    np.testing.assert_array_equal(order, np.argsort(array, kind="stable"))
+    np.testing.assert_array_equal(ranked, array[order])

@@ -7,12 +7,15 @@ the product (measured here: 20 ms instead of 0.03 ms for 100,000 values).
 ``np.einsum`` sums in one thread, with SIMD.
 
 ``stable_argsort``: sorting an analysis variable, the same order as a stable
-sort at the speed of numpy's default (SIMD) sort.
-``np.argsort(values, kind="stable")`` on floats is a merge sort, several times
-slower than the default sort, which does not keep tied values in their
-original order. ``stable_argsort`` sorts with the default, then puts each run
-of tied values back in position order (one sort of integer keys, only when
-there are ties), so its result is exactly the stable sort's.
+sort, several times faster. ``np.argsort(values, kind="stable")`` on floats
+is a merge sort, and even numpy's default argsort is about four times slower
+than its SIMD sort of plain 64-bit numbers. So each value is turned into an
+integer of the same order (its IEEE bits, negatives flipped), the low bits
+are replaced by the row's position, and those integers are sorted (the SIMD
+sort): equal values come out in position order, as a stable sort leaves
+them. The few values that differed only in the dropped low bits (a relative
+difference under about 1e-9) are put in order again, run by run, so the
+result is exactly the stable sort's.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["dot", "stable_argsort"]
+__all__ = ["dot", "sorted_order", "stable_argsort"]
 
 
 def dot(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
@@ -33,18 +36,49 @@ def dot(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
 def stable_argsort(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     """The indices that sort ``values`` (no NaN), ties in position order:
     ``np.argsort(values, kind="stable")``."""
+    return sorted_order(values)[0]
+
+
+def sorted_order(
+    values: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """``stable_argsort(values)`` and the values in that order."""
     n = values.shape[0]
-    order = np.argsort(values).astype(np.int64, copy=False)
     if n < 2:
-        return order
-    ranked = values[order]
-    tied = ranked[1:] == ranked[:-1]
-    if not tied.any():
-        return order
-    run = np.empty(n, dtype=np.int64)  # the run of equal values each sorted row is in
-    run[0] = 0
-    np.cumsum(~tied, out=run[1:])
-    key = run * np.int64(n) + order  # runs in order; within a run, by position
+        order = np.arange(n, dtype=np.int64)
+        return order, values[order]
+    bits = max((n - 1).bit_length(), 1)
+    key = np.add(values, 0.0).view(np.int64)  # -0.0 + 0.0 is 0.0: signed zeros tie
+    flip = key >> 63  # the floats' order, as integers: negatives' other bits flipped
+    flip &= np.int64(0x7FFF_FFFF_FFFF_FFFF)
+    key ^= flip
+    key &= np.int64(-1 << bits)
+    key |= np.arange(n, dtype=np.int64)
     key.sort()
-    out: npt.NDArray[np.int64] = key % np.int64(n)
-    return out
+    order = key & np.int64((1 << bits) - 1)
+    ranked = np.take(values, order)
+    unsorted = ranked[1:] < ranked[:-1]
+    if unsorted.any():
+        _reorder(key, bits, order, ranked, np.flatnonzero(unsorted))
+    return order, ranked
+
+
+def _reorder(
+    key: npt.NDArray[np.int64],
+    bits: int,
+    order: npt.NDArray[np.int64],
+    ranked: npt.NDArray[np.float64],
+    unsorted: npt.NDArray[np.int64],
+) -> None:
+    """Sort again, by value then position, the runs of ``key`` sharing their high bits
+    in which some value is out of order (``unsorted``: positions ``i`` with
+    ``ranked[i + 1] < ranked[i]``); ``order`` and ``ranked`` are updated."""
+    high = np.unique(key[unsorted] >> bits) << bits
+    starts = np.searchsorted(key, high, side="left")
+    stops = np.searchsorted(key, high + (np.int64(1) << bits), side="left")
+    lengths = stops - starts
+    run = np.repeat(np.arange(starts.size), lengths)
+    rows = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    within = np.lexsort((order[rows], ranked[rows], run))
+    order[rows] = order[rows][within]
+    ranked[rows] = ranked[rows][within]
