@@ -29,6 +29,7 @@ from insaf.measures.variance import (
     ReplicateSpec,
     bootstrap_factors,
     jackknife_factors,
+    label_codes,
     subbootstrap_factors,
 )
 from insaf.survey.calibration import (
@@ -74,6 +75,8 @@ def numeric(
         )
     nulls = series.null_count()
     values = series.cast(pl.Float64).to_numpy()
+    if not nulls and np.isfinite(np.add.reduce(values)):  # one pass: no NaN, no infinity
+        return np.ascontiguousarray(values, dtype=np.float64)
     nans = int(np.isnan(values).sum()) - nulls
     if nulls or nans:
         raise DataError(
@@ -187,7 +190,7 @@ def _base(survey: Survey, level: Level) -> Base:
     where = Location(file=survey.path)
     frame = survey.frame(unit=level)
     w = numeric(frame, design.weight, Location(file=survey.path, column=design.weight), "weight")
-    if np.any(w < 0):
+    if w.size and w.min() < 0:
         raise DataError(
             f"weight column {design.weight!r} has {int((w < 0).sum())} negative value(s)",
             Location(file=survey.path, column=design.weight),
@@ -429,12 +432,19 @@ def _domains(survey: Survey, level: Level, by: tuple[str, ...]) -> Domains:
                 f"by column {c!r} has {missing} missing value(s)",
                 Location(file=survey.path, column=c),
             )
-    uniq = keys.unique().sort(list(by))
-    codes = (
-        keys.join(uniq.with_row_index("__domain"), on=list(by), how="left", maintain_order="left")
-        .get_column("__domain")
-        .to_numpy()
-    )
-    small = codes.astype(np.min_scalar_type(max(uniq.height - 1, 0)))
-    values = tuple(MappingProxyType(row) for row in uniq.iter_rows(named=True))
+    values: tuple[Mapping[str, Any], ...]
+    if len(by) == 1 and keys.dtypes[0].is_integer():  # codes without a join
+        codes, found = label_codes(keys.get_column(by[0]).to_numpy())
+        values = tuple(MappingProxyType({by[0]: v}) for v in found.tolist())
+    else:
+        uniq = keys.unique().sort(list(by))
+        codes = (
+            keys.join(
+                uniq.with_row_index("__domain"), on=list(by), how="left", maintain_order="left"
+            )
+            .get_column("__domain")
+            .to_numpy()
+        )
+        values = tuple(MappingProxyType(row) for row in uniq.iter_rows(named=True))
+    small = codes.astype(np.min_scalar_type(max(len(values) - 1, 0)))
     return Domains(by=by, codes=_read_only(small), labels=values)

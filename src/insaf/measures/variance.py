@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +49,7 @@ __all__ = [
     "SecondStage",
     "bootstrap_factors",
     "jackknife_factors",
+    "label_codes",
     "linearized_covariance",
     "linearized_variance",
     "psu_totals",
@@ -60,24 +62,37 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-def _codes(values: npt.ArrayLike) -> tuple[IntArray, npt.NDArray[np.generic]]:
+_INT64_MAX = int(np.iinfo(np.int64).max)
+
+
+def label_codes(
+    values: npt.ArrayLike, *, owned: bool = False
+) -> tuple[IntArray, npt.NDArray[np.generic]]:
     """Integer codes 0..K-1 of ``values`` (in sorted order of the labels) and the labels.
 
     Integer labels spanning a range not much larger than the data are coded in
     one pass (mark the labels present, number them by a cumulative sum), which
-    gives the same codes as ``np.unique`` without sorting millions of values.
+    gives the same codes as ``np.unique`` without sorting millions of values;
+    when every label of the range is present (strata 1..H), the codes are the
+    labels less the smallest. ``owned``: ``values`` is a scratch array of the
+    caller's, which the codes may reuse.
     """
     array = np.asarray(values)
     if array.dtype.kind in "iu" and array.size:
         low, high = int(array.min()), int(array.max())
         span = high - low + 1
-        if span <= max(4 * array.size, 1 << 20):
-            offset = (array - low).astype(np.int64)
+        if span <= max(4 * array.size, 1 << 20) and high <= _INT64_MAX:
+            if owned and low == 0 and array.dtype == np.int64 and array.ndim == 1:
+                offset = array
+            else:
+                offset = np.subtract(array, low, dtype=np.int64).reshape(-1)
             present = np.zeros(span, dtype=bool)
             present[offset] = True
-            rank = np.cumsum(present, dtype=np.int64) - 1
             labels = (np.flatnonzero(present) + low).astype(array.dtype)
-            return rank[offset].reshape(-1), labels
+            if labels.size == span:  # every label present: the offsets are the codes
+                return offset, labels
+            rank = np.cumsum(present, dtype=np.int64) - 1
+            return rank[offset], labels
     labels, inverse = np.unique(array, return_inverse=True)
     return inverse.astype(np.int64).reshape(-1), labels
 
@@ -111,6 +126,8 @@ class DesignArrays:
     ``stratum`` and ``psu`` are per-unit codes; PSU codes are global (a PSU is a
     (stratum, PSU label) pair, R's ``nest=TRUE``). ``fpc_factor[h]`` is R's
     ``(N_h - n_h)/N_h``, 1.0 without a finite population correction.
+    ``key`` identifies the design (a digest of its codes), computed when first
+    read: only comparisons of estimates and replicate tags need it.
     """
 
     stratum: IntArray
@@ -120,8 +137,18 @@ class DesignArrays:
     fpc_factor: FloatArray
     lonely: LonelyPSU = LonelyPSU.FAIL
     stratum_labels: tuple[str, ...] = ()
-    key: str = field(default="")
     second: SecondStage | None = None
+
+    @cached_property
+    def key(self) -> str:
+        """A digest of the stratum and cluster codes and the fpc factors."""
+        digest = hashlib.blake2b(digest_size=16)
+        for part in (self.stratum, self.psu, self.fpc_factor):
+            digest.update(np.ascontiguousarray(part).tobytes())
+        if self.second is not None:
+            for part in (self.second.ssu, self.second.fpc_factor):
+                digest.update(np.ascontiguousarray(part).tobytes())
+        return digest.hexdigest()
 
     @property
     def total_codes(self) -> IntArray:
@@ -160,15 +187,16 @@ class DesignArrays:
             s_codes: IntArray = np.zeros(n, dtype=np.int64)
             s_labels: tuple[str, ...] = ("(all)",)
         else:
-            s_codes, labels = _codes(strata)
+            s_codes, labels = label_codes(strata)
             s_labels = tuple(str(x) for x in labels.tolist())
         if psu is None:
             pair: IntArray = np.arange(n, dtype=np.int64)
         else:
-            p_codes, p_labels = _codes(psu)
-            pair = s_codes * np.int64(len(p_labels)) + p_codes
-        psu_codes, _ = _codes(pair)
-        n_total = int(psu_codes.max()) + 1 if n else 0
+            p_codes, p_labels = label_codes(psu)
+            pair = s_codes * np.int64(len(p_labels))
+            pair += p_codes
+        psu_codes, pairs = label_codes(pair, owned=True)
+        n_total = len(pairs) if n else 0
         psu_stratum = np.zeros(n_total, dtype=np.int64)
         psu_stratum[psu_codes] = s_codes
         n_h = np.bincount(psu_stratum, minlength=len(s_labels)).astype(np.int64)
@@ -188,12 +216,6 @@ class DesignArrays:
             )
         elif fpc2 is not None:
             raise DesignError("fpc2 (second stage) needs the first stage's fpc and the ssu column")
-        digest = hashlib.blake2b(digest_size=16)
-        for part in (s_codes, psu_codes, factor):
-            digest.update(np.ascontiguousarray(part).tobytes())
-        if second is not None:
-            for part in (second.ssu, second.fpc_factor):
-                digest.update(np.ascontiguousarray(part).tobytes())
         return cls(
             stratum=s_codes,
             psu=psu_codes,
@@ -202,7 +224,6 @@ class DesignArrays:
             fpc_factor=factor,
             lonely=LonelyPSU(lonely),
             stratum_labels=s_labels,
-            key=digest.hexdigest(),
             second=second,
         )
 
@@ -245,8 +266,8 @@ def _second_stage(
     labels: tuple[str, ...],
 ) -> SecondStage:
     n_psus = int(psu.max()) + 1
-    s_codes, s_labels = _codes(ssu)
-    ssu_codes, _ = _codes(psu * np.int64(len(s_labels)) + s_codes)  # SSUs nested in PSUs
+    s_codes, s_labels = label_codes(ssu)
+    ssu_codes, _ = label_codes(psu * np.int64(len(s_labels)) + s_codes)  # SSUs nested in PSUs
     ssu_psu = np.zeros(int(ssu_codes.max()) + 1, dtype=np.int64)
     ssu_psu[ssu_codes] = psu
     n_ssu = np.bincount(ssu_psu, minlength=n_psus).astype(np.int64)

@@ -79,7 +79,6 @@ def bootstrap_factors_for(design: DesignArrays, replicates: int, seed: int) -> F
         fpc_factor=np.ones_like(design.fpc_factor),
         lonely=design.lonely,
         stratum_labels=design.stratum_labels,
-        key=design.key + "|nofpc",
     )
     factors, _ = bootstrap_factors(plain, replicates=replicates, seed=seed)
     return factors
