@@ -81,12 +81,13 @@ def run(
     n_dom, n_stat = sample.n_domains, len(stats)
     linear = sample.method == "linearization"
     values = np.empty((n_stat, n_dom))
-    whole_cols = {k: v[sample.whole] for k, v in sample.cols.items()} if threshold else {}
+    whole = sample.whole if threshold else None
+    whole_cols = {k: np.take(v, whole) for k, v in sample.cols.items()} if whole is not None else {}
 
     t = float("nan")
     t_totals: FloatArray | None = None
-    if threshold is not None:
-        t, z_t = threshold(whole_cols, sample.w[sample.whole], linear)
+    if threshold is not None and whole is not None:
+        t, z_t = threshold(whole_cols, np.take(sample.w, whole), linear)
         if linear:
             assert z_t is not None
             z_full = np.empty_like(z_t)

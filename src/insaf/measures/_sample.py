@@ -31,7 +31,7 @@ from insaf.measures._kept import (
     replication,
     unit_level,
 )
-from insaf.measures._kernels.arrays import stable_argsort
+from insaf.measures._kernels.arrays import sorted_order
 from insaf.measures.types import NonPositive, VarianceMethod
 from insaf.measures.variance import (
     CalibrationArrays,
@@ -102,8 +102,10 @@ class Sample:
     ``bounds[d]:bounds[d+1]`` is domain ``d``. ``rows`` is the unit (table row)
     of each sample row, ``order`` the units kept in the order of the sort
     variable, and ``whole`` the sample rows in that order (for statistics of the
-    whole population such as a relative poverty threshold). Replicate weights
-    are either PSU factors ``(P, R)`` or unit weights ``(n, R)``.
+    whole population such as a relative poverty threshold); ``grouped`` the
+    positions in ``order`` of the sample rows (``rows = order[grouped]``),
+    ``None`` when there is one domain (``rows`` is ``order``). Replicate
+    weights are either PSU factors ``(P, R)`` or unit weights ``(n, R)``.
     """
 
     cols: Mapping[str, FloatArray]
@@ -125,6 +127,7 @@ class Sample:
     cell: IntArray | None = None
     cell_factors: FloatArray | None = None
     base_w: FloatArray | None = None
+    grouped: IntArray | None = None
 
     @property
     def n_domains(self) -> int:
@@ -137,12 +140,12 @@ class Sample:
     def whole(self) -> IntArray:
         """Sample rows in the order of the sort variable, all domains together
         (computed when a whole-population threshold needs it)."""
-        if self.rows is self.order:
-            return np.arange(self.order.size, dtype=np.int64)
-        position = np.empty(self.design.n_units, dtype=np.int64)
-        position[self.rows] = np.arange(self.rows.size)
-        whole: IntArray = position[self.order]
-        return whole
+        whole: IntArray = np.arange(self.order.size, dtype=np.int64)
+        if self.grouped is None:
+            return whole
+        inverse = np.empty_like(whole)
+        inverse[self.grouped] = whole
+        return inverse
 
     def psu_totals(self, rows: Rows, wz: FloatArray) -> FloatArray:
         """Cluster totals (PSUs, or SSUs of a two-stage design) of weighted
@@ -362,8 +365,15 @@ def prepare(
         survey, cols, variables, positive=positive, nonpositive=nonpositive, inside=inside
     )
     found = domains(survey, unit, by_cols)
-    rows = np.arange(kept.n) if keep is None else np.flatnonzero(keep)
-    order = rows if sort is None else rows[stable_argsort(cols[sort][rows])]
+    ranked: FloatArray | None = None
+    if sort is None:
+        order = np.arange(kept.n) if keep is None else np.flatnonzero(keep)
+    elif keep is None:
+        order, ranked = sorted_order(cols[sort])
+    else:
+        rows = np.flatnonzero(keep)
+        order, ranked = sorted_order(cols[sort][rows])
+        order = rows[order]
     return arrange(
         cols=cols,
         names=variables,
@@ -372,6 +382,7 @@ def prepare(
         domains=found,
         order=order,
         where=where,
+        ranked=None if sort is None or ranked is None else {sort: ranked},
     )
 
 
@@ -379,11 +390,13 @@ def prepare(
 class Arrangement:
     """Units kept, in sample order: grouped by domain (``bounds``), each domain in
     the order of ``order`` (the units kept, sorted by the analysis variable).
-    ``rows`` is the unit of each sample row; weights, PSU codes and unit
-    replicate weights are in sample order."""
+    ``rows`` is the unit of each sample row (``order[grouped]``; ``grouped`` is
+    ``None`` when there is one domain and ``rows`` is ``order``); weights, PSU
+    codes and unit replicate weights are in sample order."""
 
     order: IntArray
     rows: IntArray
+    grouped: IntArray | None
     bounds: IntArray
     w: FloatArray
     psu: IntArray
@@ -403,30 +416,37 @@ def arrangement(
     """The rows in ``order`` grouped by domain with a stable sort, so each domain
     stays sorted; a ``DataError`` names a domain left with no unit or no weight."""
     n_dom = len(domains.labels)
+    grouped: IntArray | None = None
     if domains.codes is None:
         by_domain = order
         counts = np.array([order.size], dtype=np.int64)
     else:
         codes = domains.codes[order]
-        by_domain = order[np.argsort(codes, kind="stable")]  # radix sort of small codes
+        grouped = np.argsort(codes, kind="stable")  # radix sort of small codes
+        by_domain = np.take(order, grouped)
         counts = np.bincount(codes, minlength=n_dom)
     bounds = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
-    w_sorted = base.w[by_domain]
-    for d, dom in enumerate(domains.labels):
-        sl = slice(int(bounds[d]), int(bounds[d + 1]))
-        if counts[d] == 0 or not np.any(w_sorted[sl] > 0):
-            label = "the population" if dom is None else f"domain {dict(dom)}"
-            reason = "no units" if counts[d] == 0 else "only zero weights"
-            raise DataError(f"{label} has {reason} left to estimate from", where)
+    w_sorted = np.take(base.w, by_domain)  # np.take: faster than indexing
+    weighed = np.zeros(n_dom, dtype=bool)  # weights are >= 0: a domain's largest is > 0
+    some = counts > 0
+    if some.any():
+        weighed[some] = np.maximum.reduceat(w_sorted, bounds[:-1][some]) > 0
+    if not weighed.all():
+        d = int(np.argmin(weighed))
+        dom = domains.labels[d]
+        label = "the population" if dom is None else f"domain {dict(dom)}"
+        reason = "no units" if counts[d] == 0 else "only zero weights"
+        raise DataError(f"{label} has {reason} left to estimate from", where)
 
     unit_reps = replication.unit_replicates
     return Arrangement(
         order=order,
         rows=by_domain,
+        grouped=grouped,
         bounds=bounds,
-        w=np.ascontiguousarray(w_sorted),
-        psu=np.ascontiguousarray(base.design.psu[by_domain]),
+        w=w_sorted,
+        psu=np.take(base.design.psu, by_domain),
         unit_replicates=None if unit_reps is None else np.ascontiguousarray(unit_reps[by_domain]),
         cell=None if replication.cell is None else replication.cell[by_domain],
         base_w=None if replication.base_w is None else replication.base_w[by_domain],
@@ -454,6 +474,7 @@ def sample(
         by=domains.by,
         rows=arranged.rows,
         order=arranged.order,
+        grouped=arranged.grouped,
         method=replication.method,
         factors=replication.factors,
         unit_replicates=arranged.unit_replicates,
@@ -475,15 +496,27 @@ def arrange(
     domains: Domains,
     order: IntArray,
     where: Location,
+    ranked: Mapping[str, FloatArray] | None = None,
 ) -> Sample:
     """A ``Sample`` of the rows in ``order`` (the units kept, sorted by the analysis
-    variable), grouped by domain (``arrangement``), with ``cols`` in that order."""
+    variable), grouped by domain (``arrangement``), with ``cols`` in that order.
+    ``ranked`` holds columns already in ``order`` (the sort column, from its sort):
+    they are regrouped by domain rather than read again row by row."""
     arranged = arrangement(
         base=base, replication=replication, domains=domains, order=order, where=where
     )
+    ready = dict(ranked or {})
+
+    def arranged_col(role: str, values: FloatArray) -> FloatArray:
+        if role not in ready:
+            return np.take(values, arranged.rows)
+        if arranged.grouped is None:
+            return ready[role]
+        return np.take(ready[role], arranged.grouped)
+
     return sample(
         arranged,
-        cols={role: np.ascontiguousarray(a[arranged.rows]) for role, a in cols.items()},
+        cols={role: arranged_col(role, a) for role, a in cols.items()},
         names=names,
         base=base,
         replication=replication,

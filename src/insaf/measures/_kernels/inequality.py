@@ -57,11 +57,21 @@ def gini(estimator: GiniEstimator) -> Kernel:
         g = a / (n_pop * big_y) - 1.0
         if not influence:
             return g, None, 0.0
-        tail = big_y - np.cumsum(wy) + wy  # sum_{j >= k} w_j y_j
+        # in place, in the order of the formulas (the same numbers, fewer arrays):
+        tail = np.cumsum(wy)  # tail = big_y - cumsum(wy) + wy = sum_{j >= k} w_j y_j
+        np.subtract(big_y, tail, out=tail)
+        tail += wy
         own = y if estimator == "osier" else 2.0 * wy
-        da = 2.0 * (r * y + tail) - own
-        z = (da - (g + 1.0) * (big_y + n_pop * y)) / (n_pop * big_y)
-        return g, z, 0.0
+        da = np.multiply(r, y, out=r)  # da = 2 (r y + tail) - own
+        da += tail
+        da *= 2.0
+        da -= own
+        spread = np.multiply(y, n_pop, out=tail)  # z = (da - (g + 1)(big_y + N y)) / (N Y)
+        spread += big_y
+        spread *= g + 1.0
+        da -= spread
+        da /= n_pop * big_y
+        return g, da, 0.0
 
     return kernel
 

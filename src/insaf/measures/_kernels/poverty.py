@@ -98,7 +98,8 @@ def fgt(alpha: float, below: Below, relative: bool) -> Statistic:
         value = float(dot(w, h)) / n_pop
         if not influence:
             return value, None, 0.0
-        z = (h - value) / n_pop
+        z = np.subtract(h, value, out=h)  # (h - value) / n_pop, in place
+        z /= n_pop
         slope = 0.0
         if relative:
             if alpha == 0:

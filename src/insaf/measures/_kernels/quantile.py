@@ -92,15 +92,24 @@ def bandwidth(y: FloatArray, w: FloatArray) -> float:
 def density(y: FloatArray, w: FloatArray, x: float, h: float | None = None) -> float:
     """Gaussian kernel density of the weighted ``y`` at ``x`` (convey ``densfun(FUN="F")``)."""
     h = bandwidth(y, w) if h is None else h
-    u = (x - y) / h
-    return float(dot(w, np.exp(-(u * u) / 2.0)) / _SQRT_2PI / (float(w.sum()) * h))
+    return float(dot(w, _phi(x, y, h)) / _SQRT_2PI / (float(w.sum()) * h))
+
+
+def _phi(x: float, y: FloatArray, h: float) -> FloatArray:
+    """``exp(-u^2 / 2)`` for ``u = (x - y) / h``, in one array (the kernel without
+    its constant)."""
+    u = np.subtract(x, y)
+    u /= h
+    np.multiply(u, u, out=u)
+    np.negative(u, out=u)
+    u /= 2.0
+    return np.exp(u, out=u)
 
 
 def smooth_total_slope(y: FloatArray, w: FloatArray, x: float, h: float | None = None) -> float:
     """``S'(x) = sum w y phi((x - y)/h) / h`` (convey ``densfun(FUN="big_s")``)."""
     h = bandwidth(y, w) if h is None else h
-    u = (x - y) / h
-    return float(dot(w * y, np.exp(-(u * u) / 2.0)) / _SQRT_2PI / h)
+    return float(dot(w * y, _phi(x, y, h)) / _SQRT_2PI / h)
 
 
 def quantile_influence(
@@ -109,4 +118,8 @@ def quantile_influence(
     """``z_k(q_p) = -(1(y_k <= q) - p) / (N f(q))`` (convey ``svyiqalpha``)."""
     n_pop = float(w.sum())
     f = density(y, w, q, h)
-    return -((y <= q).astype(np.float64) - p) / (n_pop * f)
+    z = (y <= q).astype(np.float64)  # in place: -(1(y <= q) - p) / (N f)
+    z -= p
+    np.negative(z, out=z)
+    z /= n_pop * f
+    return z
