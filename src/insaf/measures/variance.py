@@ -189,16 +189,8 @@ class DesignArrays:
         else:
             s_codes, labels = label_codes(strata)
             s_labels = tuple(str(x) for x in labels.tolist())
-        if psu is None:
-            pair: IntArray = np.arange(n, dtype=np.int64)
-        else:
-            p_codes, p_labels = label_codes(psu)
-            pair = s_codes * np.int64(len(p_labels))
-            pair += p_codes
-        psu_codes, pairs = label_codes(pair, owned=True)
-        n_total = len(pairs) if n else 0
-        psu_stratum = np.zeros(n_total, dtype=np.int64)
-        psu_stratum[psu_codes] = s_codes
+        psu_codes, psu_stratum = _clusters(s_codes, psu, n)
+        n_total = psu_stratum.shape[0]
         n_h = np.bincount(psu_stratum, minlength=len(s_labels)).astype(np.int64)
         factor = np.ones(len(s_labels), dtype=np.float64)
         if fpc is not None:
@@ -245,6 +237,30 @@ class DesignArrays:
             return self.n_psus - self.n_strata
         inset = weights != 0
         return int(np.unique(self.psu[inset]).size - np.unique(self.stratum[inset]).size)
+
+
+def _clusters(
+    strata: IntArray, psu: npt.ArrayLike | None, n: int
+) -> tuple[IntArray, IntArray]:
+    """Each unit's PSU code and each PSU's stratum. A PSU is a (stratum, label) pair,
+    numbered in the order of the pairs; ``psu`` ``None``: each unit is its own PSU.
+
+    When each label lies in one stratum and the labels run in the order of the
+    strata (PSUs numbered across the survey), the pairs are numbered as the
+    labels, which is checked rather than computed."""
+    if psu is None:
+        return np.arange(n, dtype=np.int64), strata.copy()
+    p_codes, p_labels = label_codes(psu)
+    stratum_of = np.zeros(len(p_labels), dtype=np.int64)
+    stratum_of[p_codes] = strata
+    if np.all(stratum_of[1:] >= stratum_of[:-1]) and np.array_equal(stratum_of[p_codes], strata):
+        return p_codes, stratum_of
+    pair = strata * np.int64(len(p_labels))
+    pair += p_codes
+    codes, pairs = label_codes(pair, owned=True)
+    psu_stratum = np.zeros(len(pairs), dtype=np.int64)
+    psu_stratum[codes] = strata
+    return codes, psu_stratum
 
 
 def _first_labels(codes: IntArray, raw: npt.ArrayLike | None, n: int) -> tuple[str, ...]:
