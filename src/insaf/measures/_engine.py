@@ -82,7 +82,10 @@ def run(
     linear = sample.method == "linearization"
     values = np.empty((n_stat, n_dom))
     whole = sample.whole if threshold else None
-    whole_cols = {k: np.take(v, whole) for k, v in sample.cols.items()} if whole is not None else {}
+    whole_cols: dict[str, FloatArray] = {}
+    if whole is not None:  # the columns in the order of the whole population
+        for k, v in sample.cols.items():
+            whole_cols[k] = sample.ranked[k] if k in sample.ranked else np.take(v, whole)
 
     t = float("nan")
     t_totals: FloatArray | None = None

@@ -12,7 +12,7 @@ and sorts only its analysis variables.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -104,7 +104,8 @@ class Sample:
     variable, and ``whole`` the sample rows in that order (for statistics of the
     whole population such as a relative poverty threshold); ``grouped`` the
     positions in ``order`` of the sample rows (``rows = order[grouped]``),
-    ``None`` when there is one domain (``rows`` is ``order``). Replicate
+    ``None`` when there is one domain (``rows`` is ``order``); ``ranked`` the
+    columns already in ``order`` (the sort column, from its sort). Replicate
     weights are either PSU factors ``(P, R)`` or unit weights ``(n, R)``.
     """
 
@@ -128,6 +129,7 @@ class Sample:
     cell_factors: FloatArray | None = None
     base_w: FloatArray | None = None
     grouped: IntArray | None = None
+    ranked: Mapping[str, FloatArray] = field(default_factory=dict)
 
     @property
     def n_domains(self) -> int:
@@ -461,8 +463,10 @@ def sample(
     base: Base,
     replication: Replication,
     domains: Domains,
+    ranked: Mapping[str, FloatArray] | None = None,
 ) -> Sample:
-    """A ``Sample`` of arranged rows; ``cols`` are already in sample order."""
+    """A ``Sample`` of arranged rows; ``cols`` are already in sample order, ``ranked``
+    columns in the order of ``arranged.order``."""
     return Sample(
         cols=cols,
         names=dict(names),
@@ -484,6 +488,7 @@ def sample(
         cell=arranged.cell,
         cell_factors=replication.cell_factors,
         base_w=arranged.base_w,
+        ranked=dict(ranked or {}),
     )
 
 
@@ -521,6 +526,7 @@ def arrange(
         base=base,
         replication=replication,
         domains=domains,
+        ranked=ready,
     )
 
 

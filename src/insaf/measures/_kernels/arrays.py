@@ -49,9 +49,10 @@ def sorted_order(
         return order, values[order]
     bits = max((n - 1).bit_length(), 1)
     key = np.add(values, 0.0).view(np.int64)  # -0.0 + 0.0 is 0.0: signed zeros tie
-    flip = key >> 63  # the floats' order, as integers: negatives' other bits flipped
-    flip &= np.int64(0x7FFF_FFFF_FFFF_FFFF)
-    key ^= flip
+    if np.minimum.reduce(values) < 0:  # the floats' order as integers: flip negatives
+        flip = key >> 63
+        flip &= np.int64(0x7FFF_FFFF_FFFF_FFFF)
+        key ^= flip
     key &= np.int64(-1 << bits)
     key |= np.arange(n, dtype=np.int64)
     key.sort()
@@ -73,7 +74,8 @@ def _reorder(
     """Sort again, by value then position, the runs of ``key`` sharing their high bits
     in which some value is out of order (``unsorted``: positions ``i`` with
     ``ranked[i + 1] < ranked[i]``); ``order`` and ``ranked`` are updated."""
-    high = np.unique(key[unsorted] >> bits) << bits
+    high = key[unsorted] >> bits  # non-decreasing: each run once, without np.unique
+    high = high[np.concatenate(([True], high[1:] != high[:-1]))] << bits
     starts = np.searchsorted(key, high, side="left")
     stops = np.searchsorted(key, high + (np.int64(1) << bits), side="left")
     lengths = stops - starts

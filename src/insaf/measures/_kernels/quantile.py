@@ -57,23 +57,38 @@ def quantile(y: FloatArray, w: FloatArray, p: float, rule: QuantileRule) -> floa
     exactly and can therefore differ from INSAF on such data, never otherwise.
     """
     cw = np.cumsum(w)
-    total = cw[-1]
+    total = float(cw[-1])
     if total <= 0:
         return math.nan
-    f = cw / total
-    n = f.shape[0]
+    n = cw.shape[0]
     if rule == "laeken":
-        i = int(np.searchsorted(f, p + HIT, side="right"))
+        i = _first(cw, total, p + HIT, strict=True)
         return float(y[min(i, n - 1)])
-    i = int(np.searchsorted(f, p - HIT, side="left"))
+    i = _first(cw, total, p - HIT, strict=False)
     if i >= n:
         return float(y[n - 1])
-    if rule == "eurostat" and abs(f[i] - p) <= HIT:
-        j = int(np.searchsorted(f, p + HIT, side="right"))
+    if rule == "eurostat" and abs(float(cw[i]) / total - p) <= HIT:
+        j = _first(cw, total, p + HIT, strict=True)
         if j < n:
             return float((y[i] + y[j]) / 2.0)
     # the first F >= p always has a positive weight (F does not rise on zero weights)
     return float(y[i])
+
+
+def _first(cw: FloatArray, total: float, level: float, *, strict: bool) -> int:
+    """The first ``i`` with ``F_i = cw[i] / total`` at or above ``level`` (above it when
+    ``strict``): ``np.searchsorted(cw / total, level, side)`` without dividing the
+    whole array. ``F`` is non-decreasing (weights are >= 0), so a bisection that
+    divides only the entries it reads finds the same ``i``."""
+    lo, hi = 0, cw.shape[0]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        f = float(cw[mid]) / total
+        if f > level or (not strict and f == level):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 def bandwidth(y: FloatArray, w: FloatArray) -> float:
