@@ -5,7 +5,9 @@
 Data (made here with numpy, seed 2024): 1,000,000 persons in 50 strata and
 5,000 PSUs (100 per stratum), lognormal incomes with a PSU effect, weights
 uniform in [50, 150], 10 domains. Figures are the best of ``--repeat`` runs,
-wall clock, including INSAF's checks and sorting from the Survey.
+wall clock, including INSAF's checks and sorting from the Survey, and beside
+them the best CPU time (the process's, and its child processes' for (e)),
+which load on the shared machine disturbs less than wall time.
 
 A survey keeps what depends only on its data (design codes, weights,
 replicate factors, domain codes), so INSAF is timed twice: "cold", on a fresh
@@ -39,13 +41,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import polars as pl
@@ -75,25 +78,40 @@ def make_data(n: int, seed: int = 2024) -> pl.DataFrame:
     )
 
 
-def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+class Timed(NamedTuple):
+    """The best wall and CPU times of a run (seconds) and its last result."""
+
+    wall: float
+    cpu: float
+    result: Any
 
 
-def race(runs: Mapping[str, Callable[[], Any]], rounds: int) -> dict[str, tuple[float, Any]]:
-    """Best time and last result of each run, timed in rounds (one run of each per round)."""
-    times: dict[str, list[float]] = {name: [] for name in runs}
+Row = tuple[str, str, float, float | None, str]
+"""A line of the report: task, who, wall seconds, CPU seconds (or None), result."""
+
+
+def cpu_now() -> float:
+    """CPU seconds used so far by this process and its finished child processes."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def best(fn: Callable[[], Any], repeat: int) -> Timed:
+    return race({"run": fn}, repeat)["run"]
+
+
+def race(runs: Mapping[str, Callable[[], Any]], rounds: int) -> dict[str, Timed]:
+    """Best times and last result of each run, timed in rounds (one run of each per round)."""
+    walls: dict[str, list[float]] = {name: [] for name in runs}
+    cpus: dict[str, list[float]] = {name: [] for name in runs}
     results: dict[str, Any] = {}
     for _ in range(rounds):
         for name, fn in runs.items():
-            start = time.perf_counter()
+            start, used = time.perf_counter(), cpu_now()
             results[name] = fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: (min(times[name]), results[name]) for name in runs}
+            walls[name].append(time.perf_counter() - start)
+            cpus[name].append(cpu_now() - used)
+    return {name: Timed(min(walls[name]), min(cpus[name]), results[name]) for name in runs}
 
 
 def load() -> str:
@@ -163,7 +181,7 @@ else:
 """A whole Python process computing microdf's point estimate from the Parquet file."""
 
 
-def whole_processes(frame: pl.DataFrame, rounds: int) -> list[tuple[str, str, float, str]]:
+def whole_processes(frame: pl.DataFrame, rounds: int) -> list[Row]:
     """(e): ``insaf estimate`` against a Python process running microdf, on one Parquet file."""
     try:
         import microdf  # noqa: F401
@@ -171,7 +189,7 @@ def whole_processes(frame: pl.DataFrame, rounds: int) -> list[tuple[str, str, fl
         print("microdf-python is not installed: no whole-process comparison")
         return []
     insaf = str(Path(sys.executable).parent / "insaf")
-    rows = []
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory() as folder:
         data = str(Path(folder) / "persons.parquet")
         frame.write_parquet(data)
@@ -191,8 +209,9 @@ def whole_processes(frame: pl.DataFrame, rounds: int) -> list[tuple[str, str, fl
 
             found = race({"insaf": run(insaf_run), "peer": run(peer_run)}, rounds)
             label = f"(e) process: {task}" + ("" if task == "gini" else ", 10 domains")
-            rows.append((label, "insaf estimate", found["insaf"][0], "with SE; " + load()))
-            rows.append((label, "python+microdf", found["peer"][0], "point only"))
+            insaf_t, peer_t = found["insaf"], found["peer"]
+            rows.append((label, "insaf estimate", insaf_t.wall, insaf_t.cpu, "with SE; " + load()))
+            rows.append((label, "python+microdf", peer_t.wall, peer_t.cpu, "point only"))
     return rows
 
 
@@ -262,7 +281,7 @@ MANY = [
 ]
 
 
-def many_measures(fresh: Callable[[], Survey], repeat: int) -> list[tuple[str, str, float, str]]:
+def many_measures(fresh: Callable[[], Survey], repeat: int) -> list[Row]:
     """(d): the same twelve estimates by domain, one function call each or one preparation."""
     task = "(d) 12 measures + SE, 10 domains"
 
@@ -278,11 +297,16 @@ def many_measures(fresh: Callable[[], Survey], repeat: int) -> list[tuple[str, s
         prepared = m.prepare(fresh(), ["income"])
         return sum(len(e) for e in prepared.estimate(MANY, by="domain"))
 
-    t_one, n_one = best(one_by_one, repeat)
-    t_all, n_all = best(together, repeat)
+    one, together_t = best(one_by_one, repeat), best(together, repeat)
     return [
-        (task, "INSAF calls", t_one, f"{n_one} estimates, fresh survey"),
-        (task, "INSAF prepare", t_all, f"{n_all} estimates, fresh survey"),
+        (task, "INSAF calls", one.wall, one.cpu, f"{one.result} estimates, fresh survey"),
+        (
+            task,
+            "INSAF prepare",
+            together_t.wall,
+            together_t.cpu,
+            f"{together_t.result} estimates, fresh survey",
+        ),
     ]
 
 
@@ -306,7 +330,7 @@ def main() -> None:
 
     survey = fresh()
     m.gini(survey, "income")  # warm: the survey has served an estimate
-    rows: list[tuple[str, str, float, str]] = []
+    rows: list[Row] = []
     print(load())
 
     found = race(
@@ -318,13 +342,13 @@ def main() -> None:
         },
         args.repeat,
     )
-    for who, (t, g) in found.items():
+    for who, (t, cpu, g) in found.items():
         if who.startswith("INSAF"):
             note = f"{g.value:.6f} (se {g.se:.2e})"
-            rows.append(("(a) Gini + linearized SE", who, t, note))
+            rows.append(("(a) Gini + linearized SE", who, t, cpu, note))
         else:
-            rows.append(("(a) Gini, point only", who, t, f"{g:.6f}"))
-    rows[-1] = (*rows[-1][:3], rows[-1][3] + "; " + load())
+            rows.append(("(a) Gini, point only", who, t, cpu, f"{g:.6f}"))
+    rows[-1] = (*rows[-1][:4], rows[-1][4] + "; " + load())
 
     for task, insaf_run, peer_runs in (
         (
@@ -346,13 +370,14 @@ def main() -> None:
             },
             args.repeat,
         )
-        for who, (t, a) in found.items():
+        for who, (t, cpu, a) in found.items():
             if who.startswith("INSAF"):
                 note = f"first {a[0].value:.6f} (se {a[0].se:.2e})"
-                rows.append((f"(b) {task} + SE, 10 domains", who, t, note))
+                rows.append((f"(b) {task} + SE, 10 domains", who, t, cpu, note))
             else:
-                rows.append((f"(b) {task}, 10 domains, point only", who, t, f"first {a[0]:.6f}"))
-        rows[-1] = (*rows[-1][:3], rows[-1][3] + "; " + load())
+                peer_task = f"(b) {task}, 10 domains, point only"
+                rows.append((peer_task, who, t, cpu, f"first {a[0]:.6f}"))
+        rows[-1] = (*rows[-1][:4], rows[-1][4] + "; " + load())
 
     if args.processes:
         rows += whole_processes(frame, args.repeat)
@@ -361,16 +386,14 @@ def main() -> None:
         return
 
     reps = args.replicates
-    t, b = best(
-        lambda: m.gini(fresh(), "income", variance="bootstrap", replicates=reps, seed=1),
-        max(1, args.repeat - 1),
-    )
-    rows.append((f"(c) Gini, {reps} bootstrap replicates", "INSAF cold", t, f"se {b.se:.2e}"))
-    t, b = best(
-        lambda: m.gini(survey, "income", variance="bootstrap", replicates=reps, seed=1),
-        max(1, args.repeat - 1),
-    )
-    rows.append((f"(c) Gini, {reps} bootstrap replicates", "INSAF warm", t, f"se {b.se:.2e}"))
+    boot = f"(c) Gini, {reps} bootstrap replicates"
+
+    def boot_gini(on: Callable[[], Survey]) -> Callable[[], Any]:
+        return lambda: m.gini(on(), "income", variance="bootstrap", replicates=reps, seed=1)
+
+    for who, on in (("INSAF cold", fresh), ("INSAF warm", lambda: survey)):
+        t, cpu, b = best(boot_gini(on), max(1, args.repeat - 1))
+        rows.append((boot, who, t, cpu, f"se {b.se:.2e}"))
     # peers: the same point estimate on INSAF's replicate weights (10 timed, scaled to reps)
     from insaf.measures._sample import prepare
 
@@ -398,12 +421,13 @@ def main() -> None:
 
                     inequality.gini(income=y_sorted, weights=w_r)
 
-        t, _ = best(run_peer, 1)
+        t, cpu, _ = best(run_peer, 1)
         rows.append(
             (
                 f"(c) Gini x{reps} replicates, point only",
                 name,
                 t * reps / 10,
+                cpu * reps / 10,
                 "extrapolated from 10",
             )
         )
@@ -412,12 +436,13 @@ def main() -> None:
     report(rows, args)
 
 
-def report(rows: list[tuple[str, str, float, str]], args: argparse.Namespace) -> None:
+def report(rows: list[Row], args: argparse.Namespace) -> None:
     width = max(len(r[0]) for r in rows)
     print(f"\n{args.persons:,} persons, 50 strata, 5,000 PSUs; best of {args.repeat} rounds\n")
-    print(f"{'task':<{width}}  {'who':<15} {'seconds':>8}  result")
-    for task, who, secs, note in rows:
-        print(f"{task:<{width}}  {who:<15} {secs:8.3f}  {note}")
+    print(f"{'task':<{width}}  {'who':<15} {'wall s':>8} {'CPU s':>7}  result")
+    for task, who, secs, cpu, note in rows:
+        shown = "" if cpu is None else f"{cpu:.3f}"
+        print(f"{task:<{width}}  {who:<15} {secs:8.3f} {shown:>7}  {note}")
     print(f"\n{load()}")
 
 

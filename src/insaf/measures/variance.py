@@ -239,9 +239,7 @@ class DesignArrays:
         return int(np.unique(self.psu[inset]).size - np.unique(self.stratum[inset]).size)
 
 
-def _clusters(
-    strata: IntArray, psu: npt.ArrayLike | None, n: int
-) -> tuple[IntArray, IntArray]:
+def _clusters(strata: IntArray, psu: npt.ArrayLike | None, n: int) -> tuple[IntArray, IntArray]:
     """Each unit's PSU code and each PSU's stratum. A PSU is a (stratum, label) pair,
     numbered in the order of the pairs; ``psu`` ``None``: each unit is its own PSU.
 

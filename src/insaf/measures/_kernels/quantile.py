@@ -116,8 +116,7 @@ def _phi(x: float, y: FloatArray, h: float) -> FloatArray:
     u = np.subtract(x, y)
     u /= h
     np.multiply(u, u, out=u)
-    np.negative(u, out=u)
-    u /= 2.0
+    u *= -0.5  # -(u u) / 2, exactly: halving and negating are exact
     return np.exp(u, out=u)
 
 
@@ -134,7 +133,6 @@ def quantile_influence(
     n_pop = float(w.sum())
     f = density(y, w, q, h)
     z = (y <= q).astype(np.float64)  # in place: -(1(y <= q) - p) / (N f)
-    z -= p
-    np.negative(z, out=z)
+    np.subtract(p, z, out=z)  # p - a is -(a - p) exactly
     z /= n_pop * f
     return z
