@@ -280,9 +280,10 @@ def _ruff_key(name: str) -> tuple[int, str]:
 def test_all_is_sorted_and_complete() -> None:
     exported = list(m.__all__)
     assert exported == sorted(exported, key=_ruff_key)
+    named = {**vars(m), **{n: getattr(m, n) for n in exported}}  # names imported on first use
     public = {
         n
-        for n, v in vars(m).items()
+        for n, v in named.items()
         if not n.startswith("_")
         and not inspect.ismodule(v)
         and (getattr(v, "__module__", "") or "").startswith("insaf.measures")

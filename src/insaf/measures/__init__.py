@@ -17,6 +17,8 @@ replicate weights, or by created jackknife or bootstrap replicates. See
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from insaf.measures.basic import mean, median, proportion, quantile, ratio, total
 from insaf.measures.change import growth_redistribution, sectoral_decomposition
 from insaf.measures.compare import combine, difference, ratio_of
@@ -38,7 +40,6 @@ from insaf.measures.inequality import (
     theil,
 )
 from insaf.measures.mpi import deprivations, mpi
-from insaf.measures.mpi_spec import MPISpec, load_mpi_spec
 from insaf.measures.opportunity import access_model, hoi
 from insaf.measures.poverty import (
     arpr,
@@ -62,6 +63,22 @@ from insaf.measures.types import (
     RelativeOf,
     VarianceMethod,
 )
+
+if TYPE_CHECKING:
+    from insaf.measures.mpi_spec import MPISpec, load_mpi_spec
+
+_MPI_SPEC = ("MPISpec", "load_mpi_spec")
+"""Names of ``insaf.measures.mpi_spec`` (pydantic and YAML), imported on first use:
+the other measures need no MPI specification."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MPI_SPEC:
+        from insaf.measures import mpi_spec
+
+        return getattr(mpi_spec, name)
+    raise AttributeError(f"module 'insaf.measures' has no attribute {name!r}")
+
 
 __all__ = [
     "MEASURES",

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -41,9 +42,11 @@ from insaf.measures._engine import Statistic, run
 from insaf.measures._kernels.linear import label_groups, mean_of, part_of, ratio_of, share_of
 from insaf.measures._sample import GROUP, prepare, with_columns, with_groups
 from insaf.measures.estimate import Estimate, Estimates
-from insaf.measures.mpi_spec import IndicatorSpec, MPISpec, load_mpi_spec
 from insaf.measures.types import By, VarianceMethod
 from insaf.survey.survey import Level, Survey
+
+if TYPE_CHECKING:  # the spec's models (pydantic, YAML) are imported when an MPI is computed
+    from insaf.measures.mpi_spec import IndicatorSpec, MPISpec
 
 __all__ = ["deprivations", "mpi"]
 
@@ -132,6 +135,8 @@ def deprivations(
     survey has no person table): the household key, one column per
     indicator, ``score`` (``c_i``) and ``poor`` (``c_i >= k``).
     """
+    from insaf.measures.mpi_spec import load_mpi_spec
+
     spec = load_mpi_spec(spec)
     key = _household_key(survey, spec, household)
     base = Level.PERSON if survey.persons is not None else Level.HOUSEHOLD
@@ -194,6 +199,8 @@ def mpi(
     of the whole population's ``M0``; the groups' contributions sum to 1).
     ``unit="household"`` counts households instead of persons.
     """
+    from insaf.measures.mpi_spec import load_mpi_spec
+
     spec = load_mpi_spec(spec)
     unit = Level(unit) if unit is not None else survey.default_level
     derived = _derived(survey, spec, household, unit)

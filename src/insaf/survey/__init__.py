@@ -1,5 +1,7 @@
 """Survey microdata with its sampling design: tables, keys, design, labels, files."""
 
+from typing import TYPE_CHECKING, Any
+
 from insaf.survey.calibration import CalibrationError, calibrate, poststratify, rake
 from insaf.survey.design import (
     Calibration,
@@ -11,10 +13,25 @@ from insaf.survey.design import (
 )
 from insaf.survey.io import read_table, write_table
 from insaf.survey.load import DesignOptions, open_survey, write_survey
-from insaf.survey.manifest import MANIFEST_NAME, Manifest, read_manifest
 from insaf.survey.metadata import Label, Metadata, Role, Variable, VariableType
 from insaf.survey.survey import Level, Survey, Unit
 from insaf.survey.table import Format, Source, Table
+
+if TYPE_CHECKING:
+    from insaf.survey.manifest import MANIFEST_NAME, Manifest, read_manifest
+
+_MANIFEST = ("MANIFEST_NAME", "Manifest", "read_manifest")
+"""Names of ``insaf.survey.manifest`` (pydantic and YAML), imported on first use:
+opening a data file or estimating needs no manifest."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MANIFEST:
+        from insaf.survey import manifest
+
+        return getattr(manifest, name)
+    raise AttributeError(f"module 'insaf.survey' has no attribute {name!r}")
+
 
 __all__ = [
     "MANIFEST_NAME",

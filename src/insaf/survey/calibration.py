@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -29,9 +30,11 @@ import polars as pl
 
 from insaf.errors import DataError, DesignError, Location
 from insaf.survey.design import Calibration, Distance
-from insaf.survey.manifest import CalibrationSpec
 from insaf.survey.survey import Survey, Unit
 from insaf.survey.table import Table
+
+if TYPE_CHECKING:  # the manifest (pydantic, YAML) is imported when a spec is made
+    from insaf.survey.manifest import CalibrationSpec
 
 __all__ = [
     "CalibrationError",
@@ -486,6 +489,8 @@ def uncalibrated(survey: Survey) -> tuple[Survey, CalibrationSpec | None]:
     """``survey`` with its weights before calibration (the calibrated column
     removed) and the calibration as a manifest spec; unchanged and ``None`` if
     its weights are not calibrated."""
+    from insaf.survey.manifest import CalibrationSpec
+
     cal = survey.design.calibration
     if cal is None:
         return survey, None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -13,18 +14,12 @@ from insaf.errors import DataError, Location
 from insaf.survey.calibration import apply_calibration, uncalibrated
 from insaf.survey.design import Design, LonelyPSU, Replicates
 from insaf.survey.io import read_metadata, read_table, write_table
-from insaf.survey.manifest import (
-    MANIFEST_NAME,
-    DesignSpec,
-    Manifest,
-    TableSpec,
-    VariableSpec,
-    read_manifest,
-    write_manifest,
-)
 from insaf.survey.metadata import Label, Metadata, Variable, VariableType
 from insaf.survey.survey import Survey, Unit
 from insaf.survey.table import Format, LazyTables, Source, Table
+
+if TYPE_CHECKING:  # the manifest (pydantic, YAML) is imported when a manifest is read or written
+    from insaf.survey.manifest import TableSpec
 
 __all__ = ["DesignOptions", "open_survey", "write_survey"]
 
@@ -87,6 +82,8 @@ def open_survey(
     """
     path = Path(path)
     if path.is_dir():
+        from insaf.survey.manifest import MANIFEST_NAME
+
         path = path / MANIFEST_NAME
     if not path.exists():
         raise DataError("file not found", Location(file=str(path)))
@@ -102,6 +99,8 @@ def open_survey(
 
 
 def _open_manifest(path: Path, options: DesignOptions | None) -> Survey:
+    from insaf.survey.manifest import read_manifest
+
     manifest = read_manifest(path)
     declared = manifest.metadata()
     types = {n: v.type for n, v in declared.variables.items() if v.type is not None}
@@ -168,6 +167,15 @@ def write_survey(
     A calibrated survey is written with its weights before calibration and the
     calibration in the manifest, so that opening it calibrates it again.
     """
+    from insaf.survey.manifest import (
+        MANIFEST_NAME,
+        DesignSpec,
+        Manifest,
+        TableSpec,
+        VariableSpec,
+        write_manifest,
+    )
+
     survey, calibration = uncalibrated(survey)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
