@@ -41,3 +41,8 @@ def test_sorted_values_come_with_the_order() -> None:
     order, ranked = sorted_order(array)
     np.testing.assert_array_equal(order, np.argsort(array, kind="stable"))
     np.testing.assert_array_equal(ranked, array[order])
+
+
+def test_signed_zeros_tie_without_negative_values() -> None:
+    array = np.array([0.0, -0.0, 2.0, -0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(stable_argsort(array), np.argsort(array, kind="stable"))

@@ -74,15 +74,17 @@ def label_codes(
     one pass (mark the labels present, number them by a cumulative sum), which
     gives the same codes as ``np.unique`` without sorting millions of values;
     when every label of the range is present (strata 1..H), the codes are the
-    labels less the smallest. ``owned``: ``values`` is a scratch array of the
-    caller's, which the codes may reuse.
+    labels less the smallest. The codes may be ``values`` itself when its labels
+    are 0..K-1 already and it is read-only (a column of a survey's table) or
+    ``owned`` (a scratch array of the caller's).
     """
     array = np.asarray(values)
     if array.dtype.kind in "iu" and array.size:
         low, high = int(array.min()), int(array.max())
         span = high - low + 1
         if span <= max(4 * array.size, 1 << 20) and high <= _INT64_MAX:
-            if owned and low == 0 and array.dtype == np.int64 and array.ndim == 1:
+            shared = owned or not array.flags.writeable
+            if shared and low == 0 and array.dtype == np.int64 and array.ndim == 1:
                 offset = array
             else:
                 offset = np.subtract(array, low, dtype=np.int64).reshape(-1)

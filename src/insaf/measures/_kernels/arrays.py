@@ -48,12 +48,13 @@ def sorted_order(
         order = np.arange(n, dtype=np.int64)
         return order, values[order]
     bits = max((n - 1).bit_length(), 1)
-    key = np.add(values, 0.0).view(np.int64)  # -0.0 + 0.0 is 0.0: signed zeros tie
-    if np.minimum.reduce(values) < 0:  # the floats' order as integers: flip negatives
+    key = np.bitwise_and(values.view(np.int64), np.int64(-1 << bits))
+    if np.minimum.reduce(key) < 0:  # a negative value or -0.0: as integers, in the floats' order
+        key = np.add(values, 0.0).view(np.int64)  # -0.0 + 0.0 is 0.0: signed zeros tie
         flip = key >> 63
         flip &= np.int64(0x7FFF_FFFF_FFFF_FFFF)
         key ^= flip
-    key &= np.int64(-1 << bits)
+        key &= np.int64(-1 << bits)
     key |= np.arange(n, dtype=np.int64)
     key.sort()
     order = key & np.int64((1 << bits) - 1)
