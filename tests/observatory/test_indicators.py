@@ -31,7 +31,7 @@ def test_errors_name_key_and_line(tmp_path: Path) -> None:
         "  - code: X1\n"
         "    name: {en: X}\n"  # line 7: Arabic missing
         "    definition: {en: d, ar: د}\n"
-        "    unit: {en: u, ar: و}\n"
+        "    unit_of_measure: {en: u, ar: و}\n"
         "    source: {en: s, ar: م}\n"
         "    method: {en: m, ar: ط}\n"
         "    agency: {en: a, ar: ج}\n"
@@ -53,3 +53,29 @@ def test_unknown_references(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SpecError, match="unknown indicator ELECTRICTY"):
         load_catalogue(path)
+
+
+def _with_unit_key(tmp_path: Path, key: str, also: str = "") -> Path:
+    """The demo catalogue with POV_NAT's unit of measure under ``key`` (plus ``also``)."""
+    text = DEMO_CATALOGUE.read_text(encoding="utf-8")
+    old = '    unit_of_measure: {en: "% of persons", ar: "% من الأفراد"}\n'
+    assert old in text
+    path = tmp_path / "c.yaml"
+    path.write_text(text.replace(old, old.replace("unit_of_measure", key) + also, 1), "utf-8")
+    return path
+
+
+def test_unit_of_measure_old_key_is_read_with_a_warning(tmp_path: Path) -> None:
+    """``unit`` was the key before docs/glossary.md: read for one release, with a warning."""
+    with pytest.warns(FutureWarning, match="indicator POV_NAT: key 'unit' is deprecated"):
+        catalogue = load_catalogue(_with_unit_key(tmp_path, "unit"))
+    assert catalogue.indicator("POV_NAT").unit_of_measure.en == "% of persons"
+    with pytest.warns(DeprecationWarning, match="Indicator.unit is deprecated"):
+        assert catalogue.indicator("POV_NAT").unit.ar == "% من الأفراد"
+
+
+def test_unit_and_unit_of_measure_together_are_refused(tmp_path: Path) -> None:
+    path = _with_unit_key(tmp_path, "unit", also='    unit_of_measure: {en: "%", ar: "%"}\n')
+    with pytest.raises(SpecError) as info:
+        load_catalogue(path)
+    assert any(w.key.endswith(".unit") for w, _ in info.value.problems), info.value.problems

@@ -181,7 +181,7 @@ def sdmx_header(catalogue: Catalogue) -> list[str]:
 
 def sdmx_rows(observations: Iterable[Observation], catalogue: Catalogue) -> Iterator[list[str]]:
     """Rows of SDMX-CSV (without the header)."""
-    units: dict[str, str] = {i.code: i.unit.en for i in catalogue.indicators}
+    units: dict[str, str] = {i.code: i.unit_of_measure.en for i in catalogue.indicators}
     for obs in observations:
         rec = public_record(obs)
         dims = rec["disaggregation"]

@@ -4,7 +4,7 @@ A *catalogue* holds everything an observatory publishes about its indicators:
 
 - ``dimensions``: the disaggregations (sex, age group, governorate, urban/rural,
   disability, nationality, wealth quintile...) with their codes and labels;
-- ``indicators``: bilingual metadata (definition, unit, source, method, agency,
+- ``indicators``: bilingual metadata (definition, unit of measure, source, method, agency,
   SDG and human-rights mapping), the breakdowns expected, an optional target,
   and, for indicators computed from microdata, the INSAF measure to run;
 - ``frameworks``: hierarchies (goal -> target -> indicator) that point at
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -271,13 +272,21 @@ class Computation(_Strict):
         return self
 
 
+INDICATOR_TEXTS = ("name", "definition", "unit_of_measure", "source", "method", "agency")
+"""The bilingual metadata fields of an indicator, in the order pages show them."""
+
+
 class Indicator(_Strict):
-    """An indicator and its bilingual metadata."""
+    """An indicator and its bilingual metadata.
+
+    ``unit_of_measure`` is what a value is counted in ("% of persons"); the
+    catalogue's old key ``unit`` is read with a warning (docs/glossary.md).
+    """
 
     code: str = Field(pattern=CODE)
     name: Text
     definition: Text
-    unit: Text
+    unit_of_measure: Text
     source: Text
     method: Text
     agency: Text
@@ -290,6 +299,23 @@ class Indicator(_Strict):
     headline: bool = False
     decimals: int = Field(default=1, ge=0, le=6)
     compute: Computation | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: Any) -> Any:
+        """The key's name before docs/glossary.md: ``unit``."""
+        where = f"indicator {data.get('code', '?')}" if isinstance(data, Mapping) else "indicator"
+        return renamed_keys(data, {"unit": "unit_of_measure"}, where)
+
+    @property
+    def unit(self) -> Text:
+        """Deprecated name of ``unit_of_measure``."""
+        warnings.warn(
+            "Indicator.unit is deprecated; use Indicator.unit_of_measure",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.unit_of_measure
 
     @field_validator("disaggregations")
     @classmethod

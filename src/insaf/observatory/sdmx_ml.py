@@ -207,7 +207,7 @@ def data_message(
     flow = structure.dataflow[DATAFLOW_ID]
     dsd = flow.structure
     measure = dsd.measures.get("OBS_VALUE")
-    units = {i.code: i.unit.en for i in catalogue.indicators}
+    units = {i.code: i.unit_of_measure.en for i in catalogue.indicators}
     dataset = v21.StructureSpecificDataSet(described_by=flow, structured_by=dsd)
     built: list[v21.Observation] = []
     for obs in observations:

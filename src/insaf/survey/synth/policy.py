@@ -97,7 +97,7 @@ def baseline(trend: Trend) -> dict[str, Any]:
         "prices": {"cpi": round(trend.cpi, 4), "cpi_base_year": 2024},
         "poverty_line": {
             "national": round(126.0 * trend.cpi, 2),
-            "unit": "DMD per person per month",
+            "unit_of_measure": "DMD per person per month",
             "welfare": "consumption_pc",
             "variable": "poverty_line",
             "spatial": "national line x price index of the household's stratum",
@@ -183,7 +183,7 @@ def _instruments(trend: Trend) -> dict[str, Any]:
         "electricity_tariff": {
             "type": "block_tariff",
             "item": "electricity",
-            "unit": "kWh per month",
+            "unit_of_measure": "kWh per month",
             "fixed_charge": 1.50 if after else 1.00,
             "blocks": [200, 400, 600, 1000, None],
             "prices": [0.06, 0.10, 0.16, 0.22, 0.28] if after else [0.05, 0.09, 0.14, 0.20, 0.26],
@@ -193,7 +193,7 @@ def _instruments(trend: Trend) -> dict[str, Any]:
         "water_tariff": {
             "type": "block_tariff",
             "item": "water",
-            "unit": "cubic metres per month",
+            "unit_of_measure": "cubic metres per month",
             "fixed_charge": 2.00,
             "blocks": [10, 20, None],
             "prices": [0.25, 0.55, 1.10],

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic_core import to_json
 
+from insaf.observatory.indicators import INDICATOR_TEXTS
 from insaf.observatory.observations import MAX_AREA_LENGTH, key_of, parse_key
 from insaf.web.core.api import Limit, Offset, Pagination, TextOut, Year, answers
 from insaf.web.observatory import models as m
@@ -32,7 +33,11 @@ class IndicatorOut(Schema):
     code: str
     name: TextOut
     definition: TextOut
-    unit: TextOut
+    unit_of_measure: TextOut
+    unit: TextOut = Field(
+        description="Deprecated: unit_of_measure under its old name, for one release",
+        json_schema_extra={"deprecated": True},
+    )
     source: TextOut
     method: TextOut
     agency: TextOut
@@ -116,7 +121,8 @@ def _indicator(ind: m.Indicator) -> dict[str, Any]:
         }
     return {
         "code": ind.code,
-        **{n: _text(ind, n) for n in ("name", "definition", "unit", "source", "method", "agency")},
+        **{n: _text(ind, n) for n in INDICATOR_TEXTS},
+        "unit": _text(ind, "unit_of_measure"),
         "sdg": [s.strip() for s in ind.sdg.split(",") if s.strip()],
         "rights": ind.rights,
         "direction": ind.direction,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from insaf.observatory import Catalogue
+from insaf.observatory.indicators import INDICATOR_TEXTS
 from insaf.web.observatory import models as m
 
 __all__ = ["stored_catalogue"]
@@ -33,10 +34,7 @@ def stored_catalogue() -> Catalogue:
         indicators.append(
             {
                 "code": i.code,
-                **{
-                    n: _text(i, n)
-                    for n in ("name", "definition", "unit", "source", "method", "agency")
-                },
+                **{n: _text(i, n) for n in INDICATOR_TEXTS},
                 "direction": i.direction,
                 "disaggregations": [b.split("+") for b in i.breakdowns if b],
             }
@@ -52,7 +50,7 @@ def _placeholder() -> list[dict[str, Any]]:
     return [
         {
             "code": "NONE",
-            **dict.fromkeys(("name", "definition", "unit", "source", "method", "agency"), text),
+            **dict.fromkeys(INDICATOR_TEXTS, text),
             "direction": "increase",
         }
     ]

@@ -395,7 +395,7 @@ def indicator_page(indicator: m.Indicator, *, breakdown: str = "") -> IndicatorP
         indicator, sorted(governorate, key=labels.sort_key), governorate, latest, labels, {}
     )
     name = indicator.name_ar if lang == "ar" else indicator.name_en
-    unit = indicator.unit_ar if lang == "ar" else indicator.unit_en
+    unit = indicator.unit_of_measure_ar if lang == "ar" else indicator.unit_of_measure_en
     chart_series = [
         ChartSeries(
             label=labels.key(key),

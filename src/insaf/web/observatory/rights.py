@@ -176,7 +176,7 @@ def _indicator_view(ind: m.Indicator, lang: str, labels: Labels) -> IndicatorVie
     view = IndicatorView(
         indicator=ind,
         name=ind.name_ar if lang == "ar" else ind.name_en,
-        unit=ind.unit_ar if lang == "ar" else ind.unit_en,
+        unit=ind.unit_of_measure_ar if lang == "ar" else ind.unit_of_measure_en,
     )
     latest = (
         m.Observation.objects.filter(indicator=ind, key="", suppressed=False)

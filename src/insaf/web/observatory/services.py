@@ -25,7 +25,7 @@ from insaf.observatory import (
     apply_disclosure,
     assess,
 )
-from insaf.observatory.indicators import Direction
+from insaf.observatory.indicators import INDICATOR_TEXTS, Direction
 from insaf.observatory.observations import parse_key
 from insaf.observatory.search import search_text
 from insaf.web.core import versions
@@ -63,7 +63,7 @@ def current_rules() -> DisclosureRules:
 def _indicator_fields(catalogue: Catalogue, position: int, code: str) -> dict[str, Any]:
     ind = catalogue.indicator(code)
     fields: dict[str, Any] = {"position": position}
-    for name in ("name", "definition", "unit", "source", "method", "agency"):
+    for name in INDICATOR_TEXTS:
         text = getattr(ind, name)
         fields[f"{name}_en"] = text.en
         fields[f"{name}_ar"] = text.ar
