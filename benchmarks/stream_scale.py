@@ -1,0 +1,148 @@
+"""Linear measures with SEs from a partitioned Parquet dataset: streamed against in memory.
+
+    .venv/bin/python benchmarks/stream_scale.py --persons 10000000 [--memory] [--folder DIR]
+
+Writes ``--persons`` persons (50 strata, 5,000 PSUs, 10 domains, lognormal
+incomes; seed 2024) in partitions of 1,000,000 rows, never holding the whole
+dataset, unless ``--folder`` already holds them. Then, each in a fresh process
+so that its peak resident memory is its own:
+
+- ``stream``: ``insaf.measures.stream.estimate`` of the mean, the total and
+  FGT0 and FGT1 at a fixed line, by 10 domains, with linearized SEs;
+- ``memory`` (with ``--memory``): the same four with ``insaf.measures`` on the
+  dataset read whole (``pl.read_parquet``), and the largest relative
+  difference between the two engines.
+
+Prints seconds, peak memory (GB) and seconds per million persons, with the
+load average (the machine is shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+PART = 1_000_000
+LINE = 5000.0
+STRATA, PSUS = 50, 5000
+
+
+def write(folder: Path, persons: int, seed: int = 2024) -> None:
+    """``persons`` rows in files of ``PART`` rows, PSUs spread across files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    effect = rng.normal(0.0, 0.3, PSUS)
+    for i, start in enumerate(range(0, persons, PART)):
+        n = min(PART, persons - start)
+        psu = rng.integers(0, PSUS, n)
+        pl.DataFrame(
+            {
+                "income": np.exp(9.0 + effect[psu] + rng.normal(0.0, 0.7, n)),
+                "w": rng.uniform(50.0, 150.0, n),
+                "stratum": psu // (PSUS // STRATA),
+                "psu": psu,
+                "domain": rng.integers(0, 10, n),
+            }
+        ).write_parquet(folder / f"part-{i:05d}.parquet")
+
+
+def _stream(folder: str) -> list[tuple[float, float]]:
+    from insaf.measures import stream
+    from insaf.survey.design import Design
+
+    design = Design(weight="w", strata="stratum", psu="psu")
+    stats = [
+        stream.Linear(measure="mean", variable="income"),
+        stream.Linear(measure="total", variable="income"),
+        stream.Linear(measure="fgt", variable="income", line=LINE),
+        stream.Linear(measure="fgt", variable="income", line=LINE, alpha=1.0),
+    ]
+    return [(e.value, e.se) for e in stream.estimate(folder, stats, design=design, by="domain")]
+
+
+def _memory(folder: str) -> list[tuple[float, float]]:
+    import insaf.measures as m
+    from insaf.survey.design import Design
+    from insaf.survey.survey import Survey
+    from insaf.survey.table import Table
+
+    frame = pl.read_parquet(f"{folder}/*.parquet")
+    survey = Survey(
+        persons=Table(name="persons", frame=frame),
+        design=Design(weight="w", strata="stratum", psu="psu"),
+    )
+    found = [
+        m.mean(survey, "income", by="domain"),
+        m.total(survey, "income", by="domain"),
+        m.fgt(survey, "income", line=LINE, by="domain"),
+        m.fgt(survey, "income", line=LINE, alpha=1.0, by="domain"),
+    ]
+    # domain-major, as the stream orders them
+    return [(found[j][d].value, found[j][d].se) for d in range(10) for j in range(4)]
+
+
+def child(engine: str, folder: str) -> None:
+    import resource
+
+    start = time.perf_counter()
+    result = (_stream if engine == "stream" else _memory)(folder)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    print(json.dumps({"seconds": seconds, "peak_gb": peak, "result": result}))
+
+
+def run(engine: str, folder: Path) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", engine, "--folder", str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--persons", type=int, default=10_000_000)
+    parser.add_argument("--folder", type=Path)
+    parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--child")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, str(args.folder))
+        return
+    folder = args.folder or Path(tempfile.mkdtemp(prefix="insaf-stream-"))
+    if not any(folder.glob("*.parquet")):
+        start = time.perf_counter()
+        write(folder, args.persons)
+        print(f"wrote {args.persons:,} persons in {time.perf_counter() - start:.1f} s to {folder}")
+    persons = sum(pl.scan_parquet(f"{folder}/*.parquet").select(pl.len()).collect().row(0))
+    engines = ["stream", "memory"] if args.memory else ["stream"]
+    results = {}
+    for engine in engines:
+        results[engine] = run(engine, folder)
+        r = results[engine]
+        per_million = float(r["seconds"]) / (persons / 1e6)  # type: ignore[arg-type]
+        print(
+            f"{engine:7} {persons:>12,} persons  {r['seconds']:8.2f} s  "
+            f"peak {r['peak_gb']:5.2f} GB  {per_million:.3f} s per million; load average "
+            + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        )
+    if args.memory:
+        a = np.array(results["stream"]["result"])
+        b = np.array(results["memory"]["result"])
+        worst = np.max(np.abs(a - b) / np.abs(b))
+        print(f"largest relative difference, values and SEs: {worst:.2e}")
+
+
+if __name__ == "__main__":
+    main()

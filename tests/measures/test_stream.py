@@ -1,0 +1,198 @@
+"""The streamed engine (insaf.measures.stream) gives the in-memory numbers.
+
+The dataset is cut into shuffled Parquet partitions read a few rows at a time,
+so every PSU and every domain is spread over several files and batches; the
+in-memory functions of ``insaf.measures`` run on the same rows held whole.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+import insaf.measures as m
+from insaf.errors import DataError, DesignError
+from insaf.measures import stream
+from insaf.measures.estimate import Estimates
+from insaf.survey.design import Design, LonelyPSU, ReplicateMethod, Replicates
+from insaf.survey.survey import Survey
+from insaf.survey.table import Table
+
+BY = ["region", "sex"]
+STATISTICS = [
+    stream.Linear(measure="total", variable="y"),
+    stream.Linear(measure="mean", variable="y"),
+    stream.Linear(measure="ratio", variable="y", denominator="x"),
+    stream.Linear(measure="fgt", variable="y", line=3000.0, alpha=1.0),
+    stream.Linear(measure="fgt", variable="y", line="line", below="<="),
+]
+
+
+def _data(n: int = 6000, seed: int = 1) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    psu = np.sort(rng.integers(0, 240, n))
+    return pl.DataFrame(
+        {
+            "y": np.exp(rng.normal(8.0, 0.7, n)),
+            "x": rng.uniform(1.0, 3.0, n),
+            "w": rng.uniform(50.0, 150.0, n),
+            "stratum": psu // 12,
+            "psu": psu,
+            "region": rng.integers(0, 4, n),
+            "sex": rng.choice(["f", "m"], n),
+            "fraction": np.full(n, 0.1),
+            "line": rng.uniform(2000.0, 4000.0, n),
+        }
+    )
+
+
+def _partitions(frame: pl.DataFrame, folder: Path, rows: int = 700) -> Path:
+    shuffled = frame.sample(fraction=1.0, shuffle=True, seed=3)
+    for i, part in enumerate(shuffled.iter_slices(rows)):
+        sub = folder / f"part={i % 3}"
+        sub.mkdir(parents=True, exist_ok=True)
+        part.write_parquet(sub / f"{i}.parquet")
+    return folder
+
+
+def _in_memory(frame: pl.DataFrame, design: Design) -> list[Estimates]:
+    survey = Survey(persons=Table(name="persons", frame=frame), design=design)
+    return [
+        m.total(survey, "y", by=BY),
+        m.mean(survey, "y", by=BY),
+        m.ratio(survey, "y", "x", by=BY),
+        m.fgt(survey, "y", line=3000.0, alpha=1.0, by=BY),
+        m.fgt(survey, "y", line="line", below="<=", by=BY),
+    ]
+
+
+def _assert_same(streamed: Estimates, memory: list[Estimates]) -> None:
+    k = len(memory)
+    assert len(streamed) == sum(len(e) for e in memory)
+    for j, estimates in enumerate(memory):
+        for d, expected in enumerate(estimates):
+            got = streamed[d * k + j]
+            assert got.domain == expected.domain and got.measure == expected.measure
+            assert got.n == expected.n
+            assert got.population == pytest.approx(expected.population, rel=1e-12)
+            assert got.value == pytest.approx(expected.value, rel=1e-9)
+            assert got.se == pytest.approx(expected.se, rel=1e-9)
+
+
+DESIGNS = {
+    "stratified clusters": Design(weight="w", strata="stratum", psu="psu"),
+    "clusters with fpc": Design(weight="w", strata="stratum", psu="psu", fpc="fraction"),
+    "clusters, no strata": Design(weight="w", psu="psu"),
+    "stratified units": Design(weight="w", strata="stratum"),
+    "units with fpc": Design(weight="w", strata="stratum", fpc="fraction"),
+    "simple random sample": Design(weight="w"),
+}
+
+
+@pytest.mark.parametrize("name", DESIGNS)
+def test_streamed_equals_in_memory(name: str, tmp_path: Path) -> None:
+    frame = _data()
+    design = DESIGNS[name]
+    folder = _partitions(frame, tmp_path)
+    streamed = stream.estimate(folder, STATISTICS, design=design, by=BY, batch_rows=250)
+    _assert_same(streamed, _in_memory(frame, design))
+
+
+@pytest.mark.parametrize("rule", [r for r in LonelyPSU if r is not LonelyPSU.FAIL])
+@pytest.mark.parametrize("clustered", [True, False])
+def test_single_psu_strata_follow_the_rule(
+    rule: LonelyPSU, clustered: bool, tmp_path: Path
+) -> None:
+    frame = _data()
+    # stratum 0 keeps one PSU (clustered) or one unit (units as PSUs)
+    first = frame.filter(pl.col("stratum") == 0)
+    keep = first.head(1) if not clustered else first.filter(pl.col("psu") == first["psu"][0])
+    frame = pl.concat([keep, frame.filter(pl.col("stratum") != 0)])
+    design = Design(weight="w", strata="stratum", psu="psu" if clustered else None, lonely_psu=rule)
+    streamed = stream.estimate(_partitions(frame, tmp_path), STATISTICS, design=design, by=BY)
+    _assert_same(streamed, _in_memory(frame, design))
+
+
+def test_whole_population_and_one_file(tmp_path: Path) -> None:
+    frame = _data()
+    path = tmp_path / "all.parquet"
+    frame.write_parquet(path)
+    design = DESIGNS["stratified clusters"]
+    streamed = stream.estimate(path, [stream.Linear(measure="mean", variable="y")], design=design)
+    expected = m.mean(Survey(persons=Table(name="persons", frame=frame), design=design), "y")
+    assert streamed.value == pytest.approx(expected.value, rel=1e-12)
+    assert streamed.se == pytest.approx(expected.se, rel=1e-9)
+    assert streamed[0].domain is None
+
+
+def test_mean_by_hand_on_two_psus(tmp_path: Path) -> None:
+    """Two PSUs in one stratum: mean 2.5; PSU totals of (y - 2.5)/4 are -0.5 and
+    +0.5, so v = 2/(2-1) * (0.5^2 + 0.5^2) = 1 and se = 1."""
+    frame = pl.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [1.0] * 4, "psu": [1, 1, 2, 2]})
+    frame.write_parquet(tmp_path / "a.parquet")
+    got = stream.estimate(
+        tmp_path,
+        [stream.Linear(measure="mean", variable="y")],
+        design=Design(weight="w", psu="psu"),
+    )
+    assert got.value == pytest.approx(2.5) and got.se == pytest.approx(1.0)
+
+
+def test_a_damaged_partition_is_named(tmp_path: Path) -> None:
+    folder = _partitions(_data(), tmp_path)
+    broken = sorted(folder.rglob("*.parquet"))[4]
+    broken.write_bytes(broken.read_bytes()[:200])
+    with pytest.raises(DataError, match="not a readable Parquet file") as info:
+        stream.estimate(folder, STATISTICS, design=DESIGNS["stratified clusters"], by=BY)
+    assert str(broken) in str(info.value)
+
+
+def test_missing_values_are_refused_with_file_row_and_column(tmp_path: Path) -> None:
+    frame = _data().with_row_index("i")
+    frame = frame.with_columns(
+        pl.when(pl.col("i") == 5).then(None).otherwise(pl.col("y")).alias("y")
+    ).drop("i")
+    frame.write_parquet(tmp_path / "a.parquet")
+    with pytest.raises(DataError, match="column 'y' has 1 missing") as info:
+        stream.estimate(tmp_path, STATISTICS, design=DESIGNS["stratified clusters"], by=BY)
+    assert "row 6" in str(info.value) and "a.parquet" in str(info.value)
+
+
+def test_a_partition_without_a_column_is_named(tmp_path: Path) -> None:
+    folder = _partitions(_data(), tmp_path)
+    odd = sorted(folder.rglob("*.parquet"))[2]
+    pl.read_parquet(odd).drop("x").write_parquet(odd)
+    with pytest.raises(DataError, match="column 'x' is not in this file") as info:
+        stream.estimate(folder, STATISTICS, design=DESIGNS["stratified clusters"], by=BY)
+    assert str(odd) in str(info.value)
+
+
+def test_fpc_varying_in_a_stratum_is_refused(tmp_path: Path) -> None:
+    frame = _data().with_columns(
+        pl.when(pl.col("psu") == 3).then(0.2).otherwise(pl.col("fraction")).alias("fraction")
+    )
+    frame.write_parquet(tmp_path / "a.parquet")
+    for design in (DESIGNS["clusters with fpc"], DESIGNS["units with fpc"]):
+        with pytest.raises(DesignError, match="fpc varies within stratum '0'"):
+            stream.estimate(tmp_path, STATISTICS, design=design)
+
+
+def test_what_the_stream_does_not_do_is_refused(tmp_path: Path) -> None:
+    _data().write_parquet(tmp_path / "a.parquet")
+    replicated = Design(
+        weight="w", replicates=Replicates(columns=("w",), method=ReplicateMethod.JK1)
+    )
+    with pytest.raises(DesignError, match="replicate weights"):
+        stream.estimate(tmp_path, STATISTICS, design=replicated)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataError, match=r"empty: no \.parquet file"):
+        stream.estimate(tmp_path / "empty", STATISTICS, design=DESIGNS["simple random sample"])
+    with pytest.raises(DataError, match=r"absent\.parquet: no such file"):
+        stream.estimate(
+            tmp_path / "absent.parquet", STATISTICS, design=DESIGNS["simple random sample"]
+        )
+    with pytest.raises(DataError, match="only a ratio"):
+        stream.Linear(measure="mean", variable="y", denominator="x")
