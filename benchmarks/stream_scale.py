@@ -8,8 +8,9 @@ dataset, unless ``--folder`` already holds them. Then, each in a fresh process
 so that its peak resident memory is its own:
 
 - ``stream``: ``insaf.measures.stream.estimate`` of the mean, the total and
-  FGT0 and FGT1 at a fixed line, by 10 domains, with linearized SEs;
-- ``memory`` (with ``--memory``): the same four with ``insaf.measures`` on the
+  FGT0 and FGT1 at a fixed line, then ``stream.gini`` (an exact external sort
+  through spill files), by 10 domains, with linearized SEs;
+- ``memory`` (with ``--memory``): the same five with ``insaf.measures`` on the
   dataset read whole (``pl.read_parquet``), and the largest relative
   difference between the two engines.
 
@@ -66,7 +67,9 @@ def _stream(folder: str) -> list[tuple[float, float]]:
         stream.Linear(measure="fgt", variable="income", line=LINE),
         stream.Linear(measure="fgt", variable="income", line=LINE, alpha=1.0),
     ]
-    return [(e.value, e.se) for e in stream.estimate(folder, stats, design=design, by="domain")]
+    found = stream.estimate(folder, stats, design=design, by="domain")
+    ginis = stream.gini(folder, "income", design=design, by="domain")
+    return [(e.value, e.se) for e in found] + [(e.value, e.se) for e in ginis]
 
 
 def _memory(folder: str) -> list[tuple[float, float]]:
@@ -86,8 +89,10 @@ def _memory(folder: str) -> list[tuple[float, float]]:
         m.fgt(survey, "income", line=LINE, by="domain"),
         m.fgt(survey, "income", line=LINE, alpha=1.0, by="domain"),
     ]
+    ginis = m.gini(survey, "income", by="domain")
     # domain-major, as the stream orders them
-    return [(found[j][d].value, found[j][d].se) for d in range(10) for j in range(4)]
+    linear = [(found[j][d].value, found[j][d].se) for d in range(10) for j in range(4)]
+    return linear + [(e.value, e.se) for e in ginis]
 
 
 def child(engine: str, folder: str) -> None:

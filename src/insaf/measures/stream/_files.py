@@ -1,0 +1,78 @@
+"""Reading a partitioned Parquet dataset batch by batch, with named errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from insaf.errors import DataError, Location
+
+__all__ = ["batches", "checked", "parquet_files"]
+
+
+def parquet_files(source: str | Path | Sequence[str | Path]) -> list[Path]:
+    """The Parquet files of ``source``: a file, a folder (searched recursively, as a
+    partitioned dataset), or a list of files; an error names what is not there."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*.parquet") if p.is_file())
+            if not files:
+                raise DataError("no .parquet file in this folder", Location(file=str(path)))
+            return files
+        sources: Sequence[str | Path] = [path]
+    else:
+        sources = source
+    files = [Path(p) for p in sources]
+    for f in files:
+        if not f.is_file():
+            raise DataError("no such file", Location(file=str(f)))
+    return files
+
+
+def batches(path: Path, columns: list[str], rows: int) -> Iterator[pl.DataFrame]:
+    """The file's ``columns``, ``rows`` at a time; a broken file or a missing column
+    is a ``DataError`` naming the file."""
+    where = Location(file=str(path))
+    try:
+        handle = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError(f"not a readable Parquet file: {exc}", where) from None
+    names = set(handle.schema_arrow.names)
+    for c in columns:
+        if c not in names:
+            raise DataError(f"column {c!r} is not in this file", Location(file=str(path), column=c))
+    try:
+        for batch in handle.iter_batches(batch_size=rows, columns=columns):
+            frame = pl.from_arrow(batch)
+            assert isinstance(frame, pl.DataFrame)
+            yield frame
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError(f"Parquet file is damaged: {exc}", where) from None
+
+
+def checked(frame: pl.DataFrame, path: Path, first_row: int, numeric: Sequence[str]) -> None:
+    """Missing or non-finite values are errors that name the file, row and column."""
+    for c in frame.columns:
+        series = frame.get_column(c)
+        bad = series.is_null()
+        if c in numeric:
+            if not (series.dtype.is_numeric() or series.dtype == pl.Boolean):
+                raise DataError(
+                    f"column {c!r} is not numeric ({series.dtype})",
+                    Location(file=str(path), column=c),
+                )
+            if series.dtype.is_float():
+                bad = bad | ~series.is_finite().fill_null(False)
+        count = int(bad.sum())
+        if count:
+            row = first_row + int(bad.arg_true()[0]) + 1
+            raise DataError(
+                f"column {c!r} has {count} missing or non-finite value(s) in this batch, the "
+                "first shown; INSAF does not drop them silently: filter or impute them first",
+                Location(file=str(path), row=row, column=c),
+            )
