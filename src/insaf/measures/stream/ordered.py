@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import math
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,10 +43,10 @@ from insaf.measures.stream._files import batches, parquet_files
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.statistic import Linear
 from insaf.measures.types import GiniEstimator
-from insaf.measures.variance import FloatArray, IntArray, linearized_variance
+from insaf.measures.variance import DesignArrays, FloatArray, IntArray, linearized_variance
 from insaf.survey.design import Design
 
-__all__ = ["gini"]
+__all__ = ["Spilled", "gini", "read_spill", "spilled"]
 
 _SAMPLE = 2048
 """Values of ``y`` kept from each batch to place the spill files' bounds."""
@@ -63,15 +64,14 @@ _SPILL = pa.schema(
 
 @dataclass
 class _Sums:
-    """What the ordered pass adds up, per domain (and per PSU or stratum)."""
+    """What the Gini's ordered pass adds up, per domain (and per PSU or stratum)."""
 
     n_dom: int
     n_groups: int
-    carry_w: FloatArray
-    carry_wy: FloatArray
-    rwy: FloatArray
-    wwy: FloatArray
     cells: dict[str, FloatArray] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.carry_w, self.carry_wy, self.rwy, self.wwy = (np.zeros(self.n_dom) for _ in range(4))
 
     def add(self, name: str, index: IntArray, values: FloatArray) -> None:
         size = self.n_groups * self.n_dom
@@ -80,6 +80,120 @@ class _Sums:
 
     def grid(self, name: str) -> FloatArray:
         return self.cells[name].reshape(self.n_groups, self.n_dom)
+
+
+@dataclass(eq=False)
+class Spilled:
+    """A dataset's cell table, domains and PSUs (or strata), and its rows written
+    to spill files by value range (``paths``, in value order)."""
+
+    plan: table.Plan
+    cells: pl.DataFrame
+    found: table.Domains
+    codes: IntArray
+    n_pop: FloatArray
+    big_y: FloatArray
+    n: FloatArray
+    arrays: DesignArrays | None
+    units: table.Strata | None
+    paths: list[Path]
+
+    @property
+    def n_dom(self) -> int:
+        return len(self.found.labels)
+
+    @property
+    def n_groups(self) -> int:
+        if self.arrays is not None:
+            return self.arrays.n_totals
+        assert self.units is not None
+        return self.units.size
+
+    def estimates(
+        self,
+        measure: str,
+        variable: str,
+        values: FloatArray,
+        variances: FloatArray,
+        bases: Sequence[LinearBasis | None],
+    ) -> Estimates:
+        return Estimates(
+            [
+                Estimate(
+                    measure=measure,
+                    value=float(values[d]),
+                    se=float(np.sqrt(max(variances[d], 0.0))),
+                    n=int(self.n[d]),
+                    population=float(self.n_pop[d]),
+                    domain=self.found.labels[d] or None,
+                    variable=variable,
+                    basis=bases[d],
+                )
+                for d in range(self.n_dom)
+            ],
+            by=self.plan.by,
+        )
+
+
+@contextmanager
+def spilled(
+    source: str | Path | Sequence[str | Path],
+    variable: str,
+    *,
+    design: Design,
+    by: str | Sequence[str] | None,
+    batch_rows: int,
+    spill: str | Path | None,
+) -> Iterator[Spilled]:
+    """Passes 1 and 2: the cells, then the spill files (removed on leaving)."""
+    table.check_streamable(design)
+    by_cols = (by,) if isinstance(by, str) else tuple(by or ())
+    plan = table.Plan(design, by_cols, (Linear(measure="mean", variable=variable),))
+    files = parquet_files(source)
+    sample: list[FloatArray] = []
+
+    def keep(frame: pl.DataFrame) -> None:
+        step = max(1, frame.height // _SAMPLE)
+        sample.append(frame.get_column(variable).cast(pl.Float64).to_numpy()[::step])
+
+    cells = table.sum_cells(files, plan, batch_rows, keep)
+    found = table.domains(cells, by_cols)
+    codes = found.of(cells)
+    n_dom = len(found.labels)
+    rows = int(table.column(cells, "__n").sum())
+    bounds = _bounds(np.concatenate(sample), math.ceil(rows / batch_rows))
+    group_of: Callable[[pl.DataFrame], IntArray]
+    arrays, units = None, None
+    if plan.clustered:
+        arrays, lookup = table.psu_design(plan, cells)
+
+        def group_of(frame: pl.DataFrame) -> IntArray:
+            return table.coded(frame, plan.psu_keys, lookup)
+    else:
+        units = table.strata(plan, cells)
+        group_of = units.of
+    with tempfile.TemporaryDirectory(prefix="insaf-spill-", dir=spill) as folder:
+        paths = _spill(files, plan, variable, batch_rows, bounds, found, group_of, Path(folder))
+        yield Spilled(
+            plan=plan,
+            cells=cells,
+            found=found,
+            codes=codes,
+            n_pop=_by_domain(codes, table.column(cells, "__b0"), n_dom),
+            big_y=_by_domain(codes, table.column(cells, "__a0"), n_dom),
+            n=_by_domain(codes, table.column(cells, "__n"), n_dom),
+            arrays=arrays,
+            units=units,
+            paths=paths,
+        )
+
+
+def read_spill(path: Path) -> tuple[FloatArray, FloatArray, IntArray, IntArray, IntArray]:
+    """One spill file's value, weight, domain, PSU (or stratum) and row number."""
+    with pa.memory_map(str(path)) as source:
+        spilled = pa.ipc.open_file(source).read_all()
+    y, w, d, grp, row = (spilled.column(i).to_numpy() for i in range(5))
+    return y, w, d, grp, row
 
 
 def gini(
@@ -97,78 +211,32 @@ def gini(
     temporary folder (under ``spill`` if given)."""
     if estimator not in ("osier", "eurostat"):
         raise DataError(f"unknown Gini estimator {estimator!r}; choose osier or eurostat")
-    table.check_streamable(design)
-    by_cols = (by,) if isinstance(by, str) else tuple(by or ())
-    plan = table.Plan(design, by_cols, (Linear(measure="mean", variable=variable),))
-    files = parquet_files(source)
-    sample: list[FloatArray] = []
-
-    def keep(frame: pl.DataFrame) -> None:
-        step = max(1, frame.height // _SAMPLE)
-        sample.append(frame.get_column(variable).cast(pl.Float64).to_numpy()[::step])
-
-    cells = table.sum_cells(files, plan, batch_rows, keep)
-    found = table.domains(cells, by_cols)
-    codes = found.of(cells)
-    n_dom = len(found.labels)
-    n_pop = _by_domain(codes, table.column(cells, "__b0"), n_dom)
-    big_y = _by_domain(codes, table.column(cells, "__a0"), n_dom)
-    if np.any(big_y <= 0):
-        raise DataError("the Gini needs a positive total of the variable in every domain")
-    rows = int(table.column(cells, "__n").sum())
-    bounds = _bounds(np.concatenate(sample), math.ceil(rows / batch_rows))
-    group_of: Callable[[pl.DataFrame], IntArray]
-    if plan.clustered:
-        arrays, lookup = table.psu_design(plan, cells)
-        n_groups = arrays.n_totals
-
-        def group_of(frame: pl.DataFrame) -> IntArray:
-            return table.coded(frame, plan.psu_keys, lookup)
-    else:
-        units = table.strata(plan, cells)
-        n_groups = units.size
-        group_of = units.of
-    sums = _Sums(
-        n_dom, n_groups, np.zeros(n_dom), np.zeros(n_dom), np.zeros(n_dom), np.zeros(n_dom)
-    )
-    with tempfile.TemporaryDirectory(prefix="insaf-gini-", dir=spill) as folder:
-        spilled = _spill(files, plan, variable, batch_rows, bounds, found, group_of, Path(folder))
-        for path in spilled:
-            _ordered(path, sums, n_pop, big_y, estimator, clustered=plan.clustered)
+    with spilled(
+        source, variable, design=design, by=by, batch_rows=batch_rows, spill=spill
+    ) as data:
+        n_pop, big_y, n_dom = data.n_pop, data.big_y, data.n_dom
+        if np.any(big_y <= 0):
+            raise DataError("the Gini needs a positive total of the variable in every domain")
+        sums = _Sums(n_dom, data.n_groups)
+        for path in data.paths:
+            _ordered(path, sums, n_pop, big_y, estimator, clustered=data.arrays is not None)
     second = big_y if estimator == "osier" else sums.wwy
     g = (2.0 * sums.rwy - second) / (n_pop * big_y) - 1.0
     scale = n_pop * big_y
-    if plan.clustered:
+    bases: list[LinearBasis | None] = [None] * n_dom
+    if data.arrays is not None:
         totals = (sums.grid("t1") - (g + 1.0) * sums.grid("t2")) / scale
-        variances = linearized_variance(totals, arrays)
-        bases: list[LinearBasis | None] = [
-            LinearBasis(totals=totals[:, d].copy(), design=arrays) for d in range(n_dom)
-        ]
+        variances = linearized_variance(totals, data.arrays)
+        bases = [LinearBasis(totals=totals[:, d].copy(), design=data.arrays) for d in range(n_dom)]
     else:
+        assert data.units is not None
         c = g + 1.0
-        squares = (sums.grid("t11") - 2 * c * sums.grid("t12") + c * c * sums.grid("t22")) / (
-            scale * scale
-        )
+        squares = sums.grid("t11") - 2 * c * sums.grid("t12") + c * c * sums.grid("t22")
         first = (sums.grid("t1") - c * sums.grid("t2")) / scale
-        variances = np.array([units.variance(squares[:, d], first[:, d]) for d in range(n_dom)])
-        bases = [None] * n_dom
-    n = np.bincount(codes, weights=table.column(cells, "__n"), minlength=n_dom)
-    return Estimates(
-        [
-            Estimate(
-                measure="gini",
-                value=float(g[d]),
-                se=float(np.sqrt(max(variances[d], 0.0))),
-                n=int(n[d]),
-                population=float(n_pop[d]),
-                domain=found.labels[d] or None,
-                variable=variable,
-                basis=bases[d],
-            )
-            for d in range(n_dom)
-        ],
-        by=by_cols,
-    )
+        variances = np.array(
+            [data.units.variance(squares[:, d] / scale[d] ** 2, first[:, d]) for d in range(n_dom)]
+        )
+    return data.estimates("gini", variable, g, variances, bases)
 
 
 def _by_domain(codes: IntArray, values: FloatArray, n_dom: int) -> FloatArray:
@@ -238,9 +306,7 @@ def _ordered(
     clustered: bool,
 ) -> None:
     """Add one spill file, in (domain, value, row) order, to the running sums."""
-    with pa.memory_map(str(path)) as source:
-        spilled = pa.ipc.open_file(source).read_all()
-    y, w, d, grp, row = (spilled.column(i).to_numpy() for i in range(5))
+    y, w, d, grp, row = read_spill(path)
     order = np.lexsort((row, y, d))
     y, w, d, grp = y[order], w[order], d[order], grp[order]
     wy = w * y
