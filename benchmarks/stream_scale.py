@@ -8,9 +8,10 @@ dataset, unless ``--folder`` already holds them. Then, each in a fresh process
 so that its peak resident memory is its own:
 
 - ``stream``: ``insaf.measures.stream.estimate`` of the mean, the total and
-  FGT0 and FGT1 at a fixed line, then ``stream.gini`` (an exact external sort
-  through spill files), by 10 domains, with linearized SEs;
-- ``memory`` (with ``--memory``): the same five with ``insaf.measures`` on the
+  FGT0 and FGT1 at a fixed line, then ``stream.gini`` and ``stream.arpr``
+  (exact external sorts through spill files), by 10 domains, with linearized
+  SEs; each part timed;
+- ``memory`` (with ``--memory``): the same six with ``insaf.measures`` on the
   dataset read whole (``pl.read_parquet``), and the largest relative
   difference between the two engines.
 
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -67,9 +69,22 @@ def _stream(folder: str) -> list[tuple[float, float]]:
         stream.Linear(measure="fgt", variable="income", line=LINE),
         stream.Linear(measure="fgt", variable="income", line=LINE, alpha=1.0),
     ]
-    found = stream.estimate(folder, stats, design=design, by="domain")
-    ginis = stream.gini(folder, "income", design=design, by="domain")
-    return [(e.value, e.se) for e in found] + [(e.value, e.se) for e in ginis]
+    parts = {
+        "linear": lambda: stream.estimate(folder, stats, design=design, by="domain"),
+        "gini": lambda: stream.gini(folder, "income", design=design, by="domain"),
+        "arpr": lambda: stream.arpr(folder, "income", design=design, by="domain"),
+    }
+    return _timed(parts)
+
+
+def _timed(parts: dict[str, Any]) -> list[tuple[float, float]]:
+    """Each part's estimates, its time printed to stderr."""
+    found = []
+    for name, run in parts.items():
+        start = time.perf_counter()
+        found += [(e.value, e.se) for e in run()]
+        print(f"{name} {time.perf_counter() - start:.2f}", file=sys.stderr)
+    return found
 
 
 def _memory(folder: str) -> list[tuple[float, float]]:
@@ -78,21 +93,30 @@ def _memory(folder: str) -> list[tuple[float, float]]:
     from insaf.survey.survey import Survey
     from insaf.survey.table import Table
 
+    start = time.perf_counter()
     frame = pl.read_parquet(f"{folder}/*.parquet")
     survey = Survey(
         persons=Table(name="persons", frame=frame),
         design=Design(weight="w", strata="stratum", psu="psu"),
     )
-    found = [
-        m.mean(survey, "income", by="domain"),
-        m.total(survey, "income", by="domain"),
-        m.fgt(survey, "income", line=LINE, by="domain"),
-        m.fgt(survey, "income", line=LINE, alpha=1.0, by="domain"),
-    ]
-    ginis = m.gini(survey, "income", by="domain")
-    # domain-major, as the stream orders them
-    linear = [(found[j][d].value, found[j][d].se) for d in range(10) for j in range(4)]
-    return linear + [(e.value, e.se) for e in ginis]
+    print(f"read {time.perf_counter() - start:.2f}", file=sys.stderr)
+
+    def linear() -> list[Any]:
+        found = [
+            m.mean(survey, "income", by="domain"),
+            m.total(survey, "income", by="domain"),
+            m.fgt(survey, "income", line=LINE, by="domain"),
+            m.fgt(survey, "income", line=LINE, alpha=1.0, by="domain"),
+        ]
+        return [found[j][d] for d in range(10) for j in range(4)]  # domain-major, as streamed
+
+    return _timed(
+        {
+            "linear": linear,
+            "gini": lambda: m.gini(survey, "income", by="domain"),
+            "arpr": lambda: m.arpr(survey, "income", by="domain"),
+        }
+    )
 
 
 def child(engine: str, folder: str) -> None:
@@ -112,7 +136,9 @@ def run(engine: str, folder: Path) -> dict[str, object]:
         text=True,
         check=True,
     )
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    found = dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    found["parts"] = " ".join(out.stderr.split())
+    return found
 
 
 def main() -> None:
@@ -142,6 +168,7 @@ def main() -> None:
             f"peak {r['peak_gb']:5.2f} GB  {per_million:.3f} s per million; load average "
             + ", ".join(f"{x:.2f}" for x in os.getloadavg())
         )
+        print(f"        seconds by part: {r['parts']}")
     if args.memory:
         a = np.array(results["stream"]["result"])
         b = np.array(results["memory"]["result"])

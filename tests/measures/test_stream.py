@@ -241,3 +241,53 @@ def test_gini_needs_a_positive_total(tmp_path: Path) -> None:
     frame.write_parquet(tmp_path / "a.parquet")
     with pytest.raises(DataError, match="positive total"):
         stream.gini(tmp_path, "y", design=DESIGNS["stratified clusters"], by="region")
+
+
+ARPR_OPTIONS = {
+    "convey": {},
+    "eurostat rule": {"rule": "eurostat"},
+    "laeken rule": {"rule": "laeken"},
+    "of the mean": {"of": "mean"},
+    "at or below half": {"below": "<=", "share": 0.5},
+}
+
+
+@pytest.mark.parametrize("options", ARPR_OPTIONS)
+@pytest.mark.parametrize("name", DESIGNS)
+def test_streamed_arpr_equals_in_memory(name: str, options: str, tmp_path: Path) -> None:
+    frame = _data().with_columns((pl.col("y") / 10).round() * 10)
+    folder = _partitions(frame, tmp_path)
+    design = DESIGNS[name]
+    streamed = stream.arpr(
+        folder, "y", design=design, by=BY, batch_rows=400, **ARPR_OPTIONS[options]
+    )
+    survey = Survey(persons=Table(name="persons", frame=_in_file_order(folder)), design=design)
+    expected = m.arpr(survey, "y", by=BY, **ARPR_OPTIONS[options])
+    for got, want in zip(streamed, expected, strict=True):
+        assert got.domain == want.domain and got.n == want.n
+        assert got.value == pytest.approx(want.value, rel=1e-9)
+        assert got.se == pytest.approx(want.se, rel=1e-9)
+
+
+@pytest.mark.parametrize("rule", ["convey", "eurostat", "laeken"])
+def test_median_rules_when_the_distribution_hits_one_half(rule: str, tmp_path: Path) -> None:
+    """Equal weights and an even count: F = 1/2 exactly at the 500th value, which the
+    spill files (100 rows each) place at the end of one file. Eurostat averages it
+    with the next value, laeken takes the next, convey takes it."""
+    rng = np.random.default_rng(7)
+    frame = pl.DataFrame(
+        {
+            "y": rng.permutation(np.arange(1.0, 1001.0)),
+            "w": np.ones(1000),
+            "psu": np.arange(1000) // 10,
+        }
+    )
+    frame.write_parquet(tmp_path / "a.parquet")
+    design = Design(weight="w", psu="psu")
+    got = stream.arpr(tmp_path, "y", design=design, rule=rule, share=1.0, batch_rows=100)
+    survey = Survey(persons=Table(name="persons", frame=frame), design=design)
+    want = m.arpr(survey, "y", rule=rule, share=1.0)
+    # below the median itself: 499 (convey: 500), 500 (eurostat: 500.5), 500 (laeken: 501)
+    assert got.value == pytest.approx({"convey": 0.499, "eurostat": 0.5, "laeken": 0.5}[rule])
+    assert got.value == pytest.approx(want.value, rel=1e-12)
+    assert got.se == pytest.approx(want.se, rel=1e-9)

@@ -1,14 +1,15 @@
 """The streamed engine: estimates from a partitioned Parquet dataset larger than memory.
 
 ``estimate`` gives linear measures (total, mean, ratio, FGT at an absolute
-line) and ``gini`` the Gini coefficient, each by domain with its linearized
-standard error, equal to the in-memory ``insaf.measures`` on the same rows
-(docs/scale.md).
+line), ``gini`` the Gini coefficient and ``arpr`` the at-risk-of-poverty rate,
+each by domain with its linearized standard error, equal to the in-memory
+``insaf.measures`` on the same rows (docs/scale.md).
 """
 
 from insaf.measures.stream._files import parquet_files
 from insaf.measures.stream.linear import BATCH_ROWS, estimate
 from insaf.measures.stream.ordered import gini
+from insaf.measures.stream.poverty import arpr
 from insaf.measures.stream.statistic import Linear
 
-__all__ = ["BATCH_ROWS", "Linear", "estimate", "gini", "parquet_files"]
+__all__ = ["BATCH_ROWS", "Linear", "arpr", "estimate", "gini", "parquet_files"]

@@ -1,0 +1,224 @@
+"""The at-risk-of-poverty rate of a dataset larger than memory, exact.
+
+``ARPR_d`` is the share of domain ``d`` below ``t = share x median`` (or
+``share x mean``) of the whole population. Its influence value, as the
+in-memory engine has it (convey ``svyarpr``), is
+``z_k = 1_d (1(poor_k) - ARPR_d) / N_d + f_d(t) z_t,k``: the domain's own part,
+plus the domain's kernel density at ``t`` times the threshold's influence
+value ``z_t,k = -share (1(y_k <= med) - 1/2) / (N f(med))`` (or
+``share (y_k - mean) / N``), which every unit of the population carries.
+
+After the two passes of ``ordered.spilled``, a third reads the spill files in
+value order to find the median under the quantile rule and the sums of
+``w y^2`` that give the kernels' bandwidths (``sd N^(-1/5)``); a fourth adds
+up, per PSU and domain, the weights of the poor and of all, the threshold's
+indicator, and the Gaussian kernel sums of the densities. Everything then
+combines as in memory.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from insaf.errors import DataError, InsafError
+from insaf.measures.estimate import Estimates, LinearBasis
+from insaf.measures.stream.linear import BATCH_ROWS
+from insaf.measures.stream.ordered import Spilled, read_spill, spilled
+from insaf.measures.types import QUANTILE_RULES, Below, QuantileRule, RelativeOf
+from insaf.measures.variance import FloatArray, linearized_variance
+from insaf.survey.design import Design
+
+__all__ = ["arpr"]
+
+_HIT = 1e-12
+"""As the in-memory quantile: ``F`` is compared with ``p`` to this tolerance."""
+
+_SQRT_2PI = math.sqrt(2.0 * math.pi)
+
+
+class _Quantile:
+    """The weighted quantile ``p`` of values fed in ascending order, chunk by chunk,
+    under the in-memory engine's rules (``_kernels.quantile.quantile``)."""
+
+    def __init__(self, p: float, rule: QuantileRule, total: float) -> None:
+        self.p, self.rule, self.total = p, rule, total
+        self.running = 0.0
+        self.value: float | None = None
+        self.pending: float | None = None  # eurostat: F hit p at this value
+        self.last = math.nan
+
+    def feed(self, y: FloatArray, w: FloatArray) -> None:
+        if self.value is not None or not y.size:
+            return
+        f = np.cumsum(np.r_[self.running, w])[1:] / self.total
+        p = self.p
+        if self.pending is not None:
+            j = int(np.searchsorted(f, p + _HIT, side="right"))
+            if j < y.size:
+                self.value = float((self.pending + y[j]) / 2.0)
+                return
+        elif self.rule == "laeken":
+            i = int(np.searchsorted(f, p + _HIT, side="right"))
+            if i < y.size:
+                self.value = float(y[i])
+                return
+        else:
+            i = int(np.searchsorted(f, p - _HIT, side="left"))
+            if i < y.size:
+                if self.rule == "eurostat" and abs(f[i] - p) <= _HIT:
+                    j = int(np.searchsorted(f, p + _HIT, side="right"))
+                    if j < y.size:
+                        self.value = float((y[i] + y[j]) / 2.0)
+                        return
+                    self.pending = float(y[i])
+                else:
+                    self.value = float(y[i])
+                    return
+        self.running = float(f[-1] * self.total)
+        self.last = float(y[-1])
+
+    def result(self) -> float:
+        if self.value is not None:
+            return self.value
+        return self.pending if self.pending is not None else self.last
+
+
+def _bandwidth(n_pop: FloatArray, big_y: FloatArray, wy2: FloatArray) -> FloatArray:
+    """convey's ``h = sd N^(-1/5)``, per domain (or for the whole population)."""
+    sd = np.sqrt(np.maximum((wy2 - big_y**2 / n_pop) / n_pop, 0.0))
+    if not np.all(sd > 0):
+        raise DataError(
+            "the variable is constant in a domain: the kernel density has no bandwidth, so "
+            "the linearized standard error of a quantile-based measure is undefined "
+            "(use replicate weights, or check the variable)"
+        )
+    return np.asarray(sd / np.exp(0.2 * np.log(n_pop)), dtype=np.float64)
+
+
+def arpr(
+    source: str | Path | Sequence[str | Path],
+    variable: str,
+    *,
+    design: Design,
+    by: str | Sequence[str] | None = None,
+    share: float = 0.6,
+    of: RelativeOf = "median",
+    below: Below = "<",
+    rule: QuantileRule = "convey",
+    batch_rows: int = BATCH_ROWS,
+    spill: str | Path | None = None,
+) -> Estimates:
+    """The at-risk-of-poverty rate of ``variable`` in each domain of ``by`` (below
+    ``share`` times the whole population's median or mean), with its linearized SE,
+    equal to ``insaf.measures.arpr`` on the same rows."""
+    if rule not in QUANTILE_RULES:
+        raise InsafError(
+            f"unknown quantile rule {rule!r}; choose one of {', '.join(QUANTILE_RULES)}"
+        )
+    if not share > 0:
+        raise InsafError(f"the share of the median must be positive, not {share}")
+    with spilled(
+        source, variable, design=design, by=by, batch_rows=batch_rows, spill=spill
+    ) as data:
+        n_all, y_all = float(data.n_pop.sum()), float(data.big_y.sum())
+        middle = _Quantile(0.5, rule, n_all)
+        wy2 = np.zeros(data.n_dom)
+        for path in data.paths:
+            y, w, d, _, _ = read_spill(path)
+            order = np.argsort(y, kind="stable")
+            middle.feed(y[order], w[order])
+            wy2 += np.bincount(d, weights=w * y * y, minlength=data.n_dom)
+        h_dom = _bandwidth(data.n_pop, data.big_y, wy2)
+        centre = middle.result() if of == "median" else y_all / n_all
+        h_all = _bandwidth(np.array([n_all]), np.array([y_all]), np.array([wy2.sum()]))[0]
+        sums = _threshold_sums(data, share * centre, centre, h_dom, h_all, of, below)
+    if of == "median":
+        f_centre = float(sums["kernel_all"][0]) / _SQRT_2PI / (n_all * h_all)
+        c = -share / (n_all * f_centre)
+    else:
+        c = share / n_all
+    rate = sums["poor"].sum(axis=0) / data.n_pop
+    slope = sums["kernel"] / _SQRT_2PI / (data.n_pop * h_dom)
+    return _estimates(data, variable, rate, slope * c, sums)
+
+
+def _threshold_sums(
+    data: Spilled,
+    line: float,
+    centre: float,
+    h_dom: FloatArray,
+    h_all: float,
+    of: RelativeOf,
+    below: Below,
+) -> dict[str, FloatArray]:
+    """Pass 4: per (PSU or stratum, domain) the weights of the poor and of all and,
+    per PSU, the threshold's ``sum w q`` (``q = 1(y <= med) - 1/2``, or ``y - mean``);
+    per domain the kernel sums at the line, and at the median for the population.
+    Units as PSUs also keep the sums of squares and products the variance needs."""
+    n_dom, n_groups = data.n_dom, data.n_groups
+    size = n_groups * n_dom
+    sums: dict[str, FloatArray] = {}
+
+    def add(name: str, index: np.ndarray, values: FloatArray, length: int) -> None:
+        sums[name] = sums.get(name, np.zeros(length)) + np.bincount(
+            index, weights=values, minlength=length
+        )
+
+    for path in data.paths:
+        y, w, d, grp, _ = read_spill(path)
+        poor = ((y < line) if below == "<" else (y <= line)).astype(np.float64)
+        q = ((y <= centre).astype(np.float64) - 0.5) if of == "median" else y - centre
+        cell = grp * n_dom + d
+        add("poor", cell, w * poor, size)
+        add("weight", cell, w, size)
+        add("q", grp, w * q, n_groups)
+        u = (line - y) / h_dom[d]
+        add("kernel", d, w * np.exp(-(u * u) / 2.0), n_dom)
+        if of == "median":
+            v = (centre - y) / h_all
+            add("kernel_all", np.zeros(y.size, dtype=np.int64), w * np.exp(-(v * v) / 2.0), 1)
+        if data.arrays is None:
+            w2 = w * w
+            add("w2p", cell, w2 * poor, size)
+            add("w2", cell, w2, size)
+            add("w2pq", cell, w2 * poor * q, size)
+            add("w2q", cell, w2 * q, size)
+            add("w2qq", grp, w2 * q * q, n_groups)
+    for name in ("poor", "weight", "w2p", "w2", "w2pq", "w2q"):
+        if name in sums:
+            sums[name] = sums[name].reshape(n_groups, n_dom)
+    return sums
+
+
+def _estimates(
+    data: Spilled,
+    variable: str,
+    rate: FloatArray,
+    slope: FloatArray,
+    sums: dict[str, FloatArray],
+) -> Estimates:
+    """The rates with their variances: ``slope`` is ``f_d(t)`` times the constant of
+    the threshold's influence value (``z_t,k = c q_k``)."""
+    n_pop = data.n_pop
+    bases: list[LinearBasis | None] = [None] * data.n_dom
+    if data.arrays is not None:
+        totals = (sums["poor"] - rate * sums["weight"]) / n_pop + np.outer(sums["q"], slope)
+        variances = linearized_variance(totals, data.arrays)
+        bases = [
+            LinearBasis(totals=totals[:, d].copy(), design=data.arrays) for d in range(data.n_dom)
+        ]
+        return data.estimates("arpr", variable, rate, variances, bases)
+    assert data.units is not None
+    variances = np.empty(data.n_dom)
+    for d in range(data.n_dom):
+        r, s, n = rate[d], slope[d], n_pop[d]
+        own = ((1 - 2 * r) * sums["w2p"][:, d] + r * r * sums["w2"][:, d]) / (n * n)
+        cross = 2 * s / n * (sums["w2pq"][:, d] - r * sums["w2q"][:, d])
+        squares = own + cross + s * s * sums["w2qq"]
+        first = (sums["poor"][:, d] - r * sums["weight"][:, d]) / n + s * sums["q"]
+        variances[d] = data.units.variance(squares, first)
+    return data.estimates("arpr", variable, rate, variances, bases)
