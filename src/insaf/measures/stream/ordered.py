@@ -9,8 +9,8 @@ is ``z_k = (2 (r_k y_k + tail_k) - own_k - (G + 1)(Y + N y_k)) / (N Y)`` with
 
 1. one pass adds up the cells (``_cells``: N, Y, the PSUs and the domains)
    and keeps a thin sample of ``y``;
-2. a second pass writes each row's value, weight, domain, PSU and row number
-   into one of B spill files by value range (bounds from the sample's
+2. a second pass writes each row's value, weight, domain and PSU into one of
+   B spill files, in row order, by value range (bounds from the sample's
    quantiles: a value always goes to the same file, so ties stay together);
 3. the spill files are read in value order, one at a time, each sorted by
    (domain, value, row); running sums of ``w`` and ``w y`` per domain carry
@@ -19,7 +19,7 @@ is ``z_k = (2 (r_k y_k + tail_k) - own_k - (G + 1)(Y + N y_k)) / (N Y)`` with
    PSU totals of ``w z``, and the variance is the in-memory code's.
 
 Memory is one batch, or one spill file (about ``batch_rows`` rows), plus the
-PSU totals; disk is about 40 bytes a row for the spill. The result equals
+PSU totals; disk is about 32 bytes a row for the spill. The result equals
 ``insaf.measures.gini`` on the same rows read into memory in file order.
 """
 
@@ -57,7 +57,6 @@ _SPILL = pa.schema(
         ("w", pa.float64()),
         ("domain", pa.int64()),
         ("group", pa.int64()),
-        ("row", pa.int64()),
     ]
 )
 
@@ -188,12 +187,12 @@ def spilled(
         )
 
 
-def read_spill(path: Path) -> tuple[FloatArray, FloatArray, IntArray, IntArray, IntArray]:
-    """One spill file's value, weight, domain, PSU (or stratum) and row number."""
+def read_spill(path: Path) -> tuple[FloatArray, FloatArray, IntArray, IntArray]:
+    """One spill file's value, weight, domain and PSU (or stratum), in row order."""
     with pa.memory_map(str(path)) as source:
         spilled = pa.ipc.open_file(source).read_all()
-    y, w, d, grp, row = (spilled.column(i).to_numpy() for i in range(5))
-    return y, w, d, grp, row
+    y, w, d, grp = (spilled.column(i).to_numpy() for i in range(4))
+    return y, w, d, grp
 
 
 def gini(
@@ -260,11 +259,11 @@ def _spill(
     group_of: Callable[[pl.DataFrame], IntArray],
     folder: Path,
 ) -> list[Path]:
-    """Every row's (y, w, domain, PSU or stratum, row number) in the spill file of
-    its value range; the files in value order."""
+    """Every row's (y, w, domain, PSU or stratum) in the spill file of its value
+    range, in row order (which the ordered pass relies on for ties); the files in
+    value order."""
     paths = [folder / f"{i:05d}.arrow" for i in range(bounds.size + 1)]
     writers: dict[int, pa.RecordBatchFileWriter] = {}
-    row = 0
     try:
         for path in files:
             for frame in batches(path, plan.read, rows):
@@ -277,7 +276,6 @@ def _spill(
                     w[order],
                     found.of(frame)[order],
                     group_of(frame)[order],
-                    np.arange(row, row + frame.height, dtype=np.int64)[order],
                 ]
                 cuts = np.flatnonzero(np.diff(part[order])) + 1
                 for chunk in np.split(np.arange(frame.height), cuts):
@@ -289,7 +287,6 @@ def _spill(
                     writers[b].write_batch(
                         pa.record_batch([pa.array(c[chunk]) for c in columns], schema=_SPILL)
                     )
-                row += frame.height
     finally:
         for writer in writers.values():
             writer.close()
@@ -306,8 +303,10 @@ def _ordered(
     clustered: bool,
 ) -> None:
     """Add one spill file, in (domain, value, row) order, to the running sums."""
-    y, w, d, grp, row = read_spill(path)
-    order = np.lexsort((row, y, d))
+    y, w, d, grp = read_spill(path)
+    # a spill file holds its rows in row order, so two stable sorts give (domain, value, row)
+    by_value = np.argsort(y, kind="stable")
+    order = by_value[np.argsort(d[by_value].astype(np.int32), kind="stable")]
     y, w, d, grp = y[order], w[order], d[order], grp[order]
     wy = w * y
     starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])

@@ -128,7 +128,7 @@ def arpr(
         middle = _Quantile(0.5, rule, n_all)
         wy2 = np.zeros(data.n_dom)
         for path in data.paths:
-            y, w, d, _, _ = read_spill(path)
+            y, w, d, _ = read_spill(path)
             order = np.argsort(y, kind="stable")
             middle.feed(y[order], w[order])
             wy2 += np.bincount(d, weights=w * y * y, minlength=data.n_dom)
@@ -169,7 +169,7 @@ def _threshold_sums(
         )
 
     for path in data.paths:
-        y, w, d, grp, _ = read_spill(path)
+        y, w, d, grp = read_spill(path)
         poor = ((y < line) if below == "<" else (y <= line)).astype(np.float64)
         q = ((y <= centre).astype(np.float64) - 0.5) if of == "median" else y - centre
         cell = grp * n_dom + d
