@@ -291,3 +291,22 @@ def test_median_rules_when_the_distribution_hits_one_half(rule: str, tmp_path: P
     assert got.value == pytest.approx({"convey": 0.499, "eurostat": 0.5, "laeken": 0.5}[rule])
     assert got.value == pytest.approx(want.value, rel=1e-12)
     assert got.se == pytest.approx(want.se, rel=1e-9)
+
+
+def test_one_sort_serves_the_gini_and_the_arpr(tmp_path: Path) -> None:
+    folder = _partitions(_data(), tmp_path / "data")
+    design = DESIGNS["stratified clusters"]
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    with stream.spilled(folder, "y", design=design, by=BY, batch_rows=500, spill=spill) as data:
+        assert any(spill.iterdir())
+        ginis, rates = stream.gini_of(data), stream.arpr_of(data, rule="eurostat")
+    assert not any(spill.iterdir())
+    # equal to separate runs up to the order of Polars' parallel sums
+    for together, alone in (
+        (ginis, stream.gini(folder, "y", design=design, by=BY, batch_rows=500)),
+        (rates, stream.arpr(folder, "y", design=design, by=BY, batch_rows=500, rule="eurostat")),
+    ):
+        for a, b in zip(together, alone, strict=True):
+            assert a.value == pytest.approx(b.value, rel=1e-13)
+            assert a.se == pytest.approx(b.se, rel=1e-12)

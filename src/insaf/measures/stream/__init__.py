@@ -8,8 +8,19 @@ each by domain with its linearized standard error, equal to the in-memory
 
 from insaf.measures.stream._files import parquet_files
 from insaf.measures.stream.linear import BATCH_ROWS, estimate
-from insaf.measures.stream.ordered import gini
-from insaf.measures.stream.poverty import arpr
+from insaf.measures.stream.ordered import Spilled, gini, gini_of, spilled
+from insaf.measures.stream.poverty import arpr, arpr_of
 from insaf.measures.stream.statistic import Linear
 
-__all__ = ["BATCH_ROWS", "Linear", "arpr", "estimate", "gini", "parquet_files"]
+__all__ = [
+    "BATCH_ROWS",
+    "Linear",
+    "Spilled",
+    "arpr",
+    "arpr_of",
+    "estimate",
+    "gini",
+    "gini_of",
+    "parquet_files",
+    "spilled",
+]

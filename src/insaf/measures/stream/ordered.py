@@ -46,7 +46,7 @@ from insaf.measures.types import GiniEstimator
 from insaf.measures.variance import DesignArrays, FloatArray, IntArray, linearized_variance
 from insaf.survey.design import Design
 
-__all__ = ["Spilled", "gini", "read_spill", "spilled"]
+__all__ = ["Spilled", "gini", "gini_of", "read_spill", "spilled"]
 
 _SAMPLE = 2048
 """Values of ``y`` kept from each batch to place the spill files' bounds."""
@@ -86,6 +86,7 @@ class Spilled:
     """A dataset's cell table, domains and PSUs (or strata), and its rows written
     to spill files by value range (``paths``, in value order)."""
 
+    variable: str
     plan: table.Plan
     cells: pl.DataFrame
     found: table.Domains
@@ -111,7 +112,6 @@ class Spilled:
     def estimates(
         self,
         measure: str,
-        variable: str,
         values: FloatArray,
         variances: FloatArray,
         bases: Sequence[LinearBasis | None],
@@ -125,7 +125,7 @@ class Spilled:
                     n=int(self.n[d]),
                     population=float(self.n_pop[d]),
                     domain=self.found.labels[d] or None,
-                    variable=variable,
+                    variable=self.variable,
                     basis=bases[d],
                 )
                 for d in range(self.n_dom)
@@ -140,11 +140,12 @@ def spilled(
     variable: str,
     *,
     design: Design,
-    by: str | Sequence[str] | None,
-    batch_rows: int,
-    spill: str | Path | None,
+    by: str | Sequence[str] | None = None,
+    batch_rows: int = BATCH_ROWS,
+    spill: str | Path | None = None,
 ) -> Iterator[Spilled]:
-    """Passes 1 and 2: the cells, then the spill files (removed on leaving)."""
+    """Passes 1 and 2: the cells, then the spill files, in a temporary folder (under
+    ``spill`` if given) removed on leaving the block."""
     table.check_streamable(design)
     by_cols = (by,) if isinstance(by, str) else tuple(by or ())
     plan = table.Plan(design, by_cols, (Linear(measure="mean", variable=variable),))
@@ -174,6 +175,7 @@ def spilled(
     with tempfile.TemporaryDirectory(prefix="insaf-spill-", dir=spill) as folder:
         paths = _spill(files, plan, variable, batch_rows, bounds, found, group_of, Path(folder))
         yield Spilled(
+            variable=variable,
             plan=plan,
             cells=cells,
             found=found,
@@ -207,18 +209,24 @@ def gini(
 ) -> Estimates:
     """The Gini of ``variable`` in each domain of ``by``, with its linearized SE,
     from the Parquet files of ``source``, sorting through spill files in a
-    temporary folder (under ``spill`` if given)."""
-    if estimator not in ("osier", "eurostat"):
-        raise DataError(f"unknown Gini estimator {estimator!r}; choose osier or eurostat")
+    temporary folder (under ``spill`` if given). To compute several rank-based
+    measures from one sort, use ``spilled`` and ``gini_of``."""
     with spilled(
         source, variable, design=design, by=by, batch_rows=batch_rows, spill=spill
     ) as data:
-        n_pop, big_y, n_dom = data.n_pop, data.big_y, data.n_dom
-        if np.any(big_y <= 0):
-            raise DataError("the Gini needs a positive total of the variable in every domain")
-        sums = _Sums(n_dom, data.n_groups)
-        for path in data.paths:
-            _ordered(path, sums, n_pop, big_y, estimator, clustered=data.arrays is not None)
+        return gini_of(data, estimator=estimator)
+
+
+def gini_of(data: Spilled, *, estimator: GiniEstimator = "osier") -> Estimates:
+    """The Gini of a spilled dataset (``spilled``), by domain, with its SE."""
+    if estimator not in ("osier", "eurostat"):
+        raise DataError(f"unknown Gini estimator {estimator!r}; choose osier or eurostat")
+    n_pop, big_y, n_dom = data.n_pop, data.big_y, data.n_dom
+    if np.any(big_y <= 0):
+        raise DataError("the Gini needs a positive total of the variable in every domain")
+    sums = _Sums(n_dom, data.n_groups)
+    for path in data.paths:
+        _ordered(path, sums, n_pop, big_y, estimator, clustered=data.arrays is not None)
     second = big_y if estimator == "osier" else sums.wwy
     g = (2.0 * sums.rwy - second) / (n_pop * big_y) - 1.0
     scale = n_pop * big_y
@@ -235,7 +243,7 @@ def gini(
         variances = np.array(
             [data.units.variance(squares[:, d] / scale[d] ** 2, first[:, d]) for d in range(n_dom)]
         )
-    return data.estimates("gini", variable, g, variances, bases)
+    return data.estimates("gini", g, variances, bases)
 
 
 def _by_domain(codes: IntArray, values: FloatArray, n_dom: int) -> FloatArray:

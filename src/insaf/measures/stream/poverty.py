@@ -32,7 +32,7 @@ from insaf.measures.types import QUANTILE_RULES, Below, QuantileRule, RelativeOf
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design
 
-__all__ = ["arpr"]
+__all__ = ["arpr", "arpr_of"]
 
 _HIT = 1e-12
 """As the in-memory quantile: ``F`` is compared with ``p`` to this tolerance."""
@@ -114,28 +114,42 @@ def arpr(
 ) -> Estimates:
     """The at-risk-of-poverty rate of ``variable`` in each domain of ``by`` (below
     ``share`` times the whole population's median or mean), with its linearized SE,
-    equal to ``insaf.measures.arpr`` on the same rows."""
+    equal to ``insaf.measures.arpr`` on the same rows. To compute several rank-based
+    measures from one sort, use ``spilled`` and ``arpr_of``."""
+    with spilled(
+        source, variable, design=design, by=by, batch_rows=batch_rows, spill=spill
+    ) as data:
+        return arpr_of(data, share=share, of=of, below=below, rule=rule)
+
+
+def arpr_of(
+    data: Spilled,
+    *,
+    share: float = 0.6,
+    of: RelativeOf = "median",
+    below: Below = "<",
+    rule: QuantileRule = "convey",
+) -> Estimates:
+    """The at-risk-of-poverty rate of a spilled dataset (``spilled``), by domain."""
     if rule not in QUANTILE_RULES:
         raise InsafError(
             f"unknown quantile rule {rule!r}; choose one of {', '.join(QUANTILE_RULES)}"
         )
     if not share > 0:
         raise InsafError(f"the share of the median must be positive, not {share}")
-    with spilled(
-        source, variable, design=design, by=by, batch_rows=batch_rows, spill=spill
-    ) as data:
-        n_all, y_all = float(data.n_pop.sum()), float(data.big_y.sum())
-        middle = _Quantile(0.5, rule, n_all)
-        wy2 = np.zeros(data.n_dom)
-        for path in data.paths:
-            y, w, d, _ = read_spill(path)
-            order = np.argsort(y, kind="stable")
-            middle.feed(y[order], w[order])
-            wy2 += np.bincount(d, weights=w * y * y, minlength=data.n_dom)
-        h_dom = _bandwidth(data.n_pop, data.big_y, wy2)
-        centre = middle.result() if of == "median" else y_all / n_all
-        h_all = _bandwidth(np.array([n_all]), np.array([y_all]), np.array([wy2.sum()]))[0]
-        sums = _threshold_sums(data, share * centre, centre, h_dom, h_all, of, below)
+    n_all, y_all = float(data.n_pop.sum()), float(data.big_y.sum())
+    middle = _Quantile(0.5, rule, n_all)
+    wy2 = np.zeros(data.n_dom)
+    for path in data.paths:
+        y, w, d, _ = read_spill(path)
+        order = np.argsort(y, kind="stable")
+        middle.feed(y[order], w[order])
+        wy2 += np.bincount(d, weights=w * y * y, minlength=data.n_dom)
+    h_dom = _bandwidth(data.n_pop, data.big_y, wy2)
+    centre = middle.result() if of == "median" else y_all / n_all
+    h_all = _bandwidth(np.array([n_all]), np.array([y_all]), np.array([wy2.sum()]))[0]
+    sums = _threshold_sums(data, share * centre, centre, h_dom, h_all, of, below)
+
     if of == "median":
         f_centre = float(sums["kernel_all"][0]) / _SQRT_2PI / (n_all * h_all)
         c = -share / (n_all * f_centre)
@@ -143,7 +157,7 @@ def arpr(
         c = share / n_all
     rate = sums["poor"].sum(axis=0) / data.n_pop
     slope = sums["kernel"] / _SQRT_2PI / (data.n_pop * h_dom)
-    return _estimates(data, variable, rate, slope * c, sums)
+    return _estimates(data, rate, slope * c, sums)
 
 
 def _threshold_sums(
@@ -196,7 +210,6 @@ def _threshold_sums(
 
 def _estimates(
     data: Spilled,
-    variable: str,
     rate: FloatArray,
     slope: FloatArray,
     sums: dict[str, FloatArray],
@@ -211,7 +224,7 @@ def _estimates(
         bases = [
             LinearBasis(totals=totals[:, d].copy(), design=data.arrays) for d in range(data.n_dom)
         ]
-        return data.estimates("arpr", variable, rate, variances, bases)
+        return data.estimates("arpr", rate, variances, bases)
     assert data.units is not None
     variances = np.empty(data.n_dom)
     for d in range(data.n_dom):
@@ -221,4 +234,4 @@ def _estimates(
         squares = own + cross + s * s * sums["w2qq"]
         first = (sums["poor"][:, d] - r * sums["weight"][:, d]) / n + s * sums["q"]
         variances[d] = data.units.variance(squares, first)
-    return data.estimates("arpr", variable, rate, variances, bases)
+    return data.estimates("arpr", rate, variances, bases)
