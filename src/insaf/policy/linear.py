@@ -5,9 +5,15 @@ state, mean gains and shares of winners by decile and group, coverage). Each is
 a ratio ``R_d = sum_d w y / sum_d w x`` (a mean when ``x = 1``, a total when
 there is no denominator) with influence values ``z = 1_d (y - R_d x) / X_d``
 (``z = y`` for a total), R ``survey``'s. Here the design's integer codes are
-built once (``insaf.measures.variance.DesignArrays``), the PSU totals of every
-statistic and domain come from one ``bincount`` per variable, and the variance
-is ``insaf.measures.variance.linearized_variance``. Every result is an
+built once (``insaf.measures.variance.DesignArrays``). The PSU totals of the
+influence values are those of ``w y`` and ``w x`` by PSU and domain::
+
+    sum_{i in p, d} w_i z_i = (Y_pd - R_d X_pd) / X_d
+
+so a variable costs two ``bincount`` (by domain, by PSU and domain), whatever
+the number of domains; a denominator's totals are kept for every variable
+divided by it; and the variances of all the statistics of one call come from
+one ``insaf.measures.variance.linearized_variance``. Every result is an
 ``insaf.measures.Estimate`` carrying its PSU totals, so
 ``insaf.measures.difference`` pairs it with another estimate of the same sample.
 
@@ -19,6 +25,7 @@ at a time instead: slower, the same numbers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,6 +39,18 @@ from insaf.measures.variance import DesignArrays, FloatArray, linearized_varianc
 from insaf.survey import Survey
 
 __all__ = ["LinearEstimator"]
+
+
+@dataclass(frozen=True, eq=False)
+class _Cells:
+    """The domains of one ``by``: each row's domain, the domains' values, each row's
+    (PSU, domain) cell, and the rows and population of each domain."""
+
+    codes: np.ndarray[Any, Any]
+    labels: list[Any]
+    flat: np.ndarray[Any, Any]
+    counts: np.ndarray[Any, Any]
+    population: FloatArray
 
 
 class LinearEstimator:
@@ -58,7 +77,8 @@ class LinearEstimator:
         self.w = frame.get_column(design.weight).cast(pl.Float64).to_numpy()
         self.arrays: DesignArrays | None = arrays
         self._columns: dict[str, FloatArray] = {}
-        self._codes: dict[str | None, tuple[np.ndarray[Any, Any], list[Any]]] = {}
+        self._cells_kept: dict[str | None, _Cells] = {}
+        self._denominators: dict[tuple[str | None, str | None], tuple[FloatArray, FloatArray]] = {}
         if self.fast and self.arrays is None:
             self.arrays = DesignArrays.build(
                 n=frame.height,
@@ -77,11 +97,6 @@ class LinearEstimator:
         return self._columns[name]
 
     def _domains(self, by: str | None) -> tuple[np.ndarray[Any, Any], list[Any]]:
-        if by not in self._codes:
-            self._codes[by] = self._make_domains(by)
-        return self._codes[by]
-
-    def _make_domains(self, by: str | None) -> tuple[np.ndarray[Any, Any], list[Any]]:
         if by is None:
             return np.zeros(self.frame.height, dtype=np.int64), [None]
         values = self.frame.get_column(by)
@@ -114,6 +129,37 @@ class LinearEstimator:
             return measures.mean(self.survey, column, **options)
         return measures.ratio(self.survey, column, denominator, **options)
 
+    def _cells(self, by: str | None) -> _Cells:
+        """The domains of ``by`` and what every ratio by them shares (kept)."""
+        found = self._cells_kept.get(by)
+        if found is None:
+            assert self.arrays is not None
+            codes, labels = self._domains(by)
+            n_dom = len(labels)
+            found = _Cells(
+                codes=codes,
+                labels=labels,
+                flat=self.arrays.psu * n_dom + codes if n_dom > 1 else self.arrays.psu,
+                counts=np.bincount(codes, minlength=n_dom),
+                population=np.asarray(
+                    np.bincount(codes, weights=self.w, minlength=n_dom), dtype=np.float64
+                ),
+            )
+            self._cells_kept[by] = found
+        return found
+
+    def _sums(self, cells: _Cells, wy: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """``sum w y`` by domain (summed row by row, as the measures sum it) and by PSU
+        and domain (``P x D``)."""
+        assert self.arrays is not None
+        n_dom = len(cells.labels)
+        by_domain = np.bincount(cells.codes, weights=wy, minlength=n_dom)
+        by_psu = np.bincount(cells.flat, weights=wy, minlength=self.arrays.n_psus * n_dom)
+        return (
+            np.asarray(by_domain, dtype=np.float64),
+            np.asarray(by_psu, dtype=np.float64).reshape(self.arrays.n_psus, n_dom),
+        )
+
     def ratios(
         self,
         columns: Sequence[str],
@@ -123,43 +169,45 @@ class LinearEstimator:
         measure: str = "mean",
     ) -> dict[str, list[Estimate]]:
         """``sum w y / sum w x`` of each column in each domain of ``by`` (a mean when
-        ``denominator`` is None). Domains are in sorted order of their values."""
+        ``denominator`` is None). Domains are in sorted order of their values.
+
+        The PSU totals of the influence values come from the PSU totals of ``w y``
+        and ``w x``: in domain ``d``, ``sum_{i in p, d} w_i z_i = (Y_pd - R_d X_pd) / X_d``,
+        so each column costs one pass over the rows for its totals by domain and one
+        for its totals by PSU and domain, and every variance comes from one call."""
         if not self.fast:
             return {c: list(self._slow("ratio", c, denominator, by)) for c in columns}
         assert self.arrays is not None
-        codes, labels = self._domains(by)
-        n_dom = len(labels)
-        w = self.w
-        wx = w * self._column(denominator) if denominator is not None else w
-        big_x = np.bincount(codes, weights=wx, minlength=n_dom)
-        counts = np.bincount(codes, minlength=n_dom)
-        population = np.bincount(codes, weights=w, minlength=n_dom)
-        flat = self.arrays.psu * n_dom + codes if n_dom > 1 else self.arrays.psu
-        size = self.arrays.n_psus * n_dom
+        cells = self._cells(by)
+        n_dom = len(cells.labels)
+        key = (by, denominator)
+        if key not in self._denominators:
+            wx = self.w * self._column(denominator) if denominator is not None else self.w
+            self._denominators[key] = self._sums(cells, wx)
+        big_x, x_pd = self._denominators[key]
         with np.errstate(divide="ignore", invalid="ignore"):
             inverse_d = np.where(big_x != 0, 1.0 / big_x, 0.0)
-        inverse = inverse_d[codes] if n_dom > 1 else float(inverse_d[0])
-        out: dict[str, list[Estimate]] = {}
+        values: list[FloatArray] = []
+        blocks: list[FloatArray] = []
         for column in columns:
-            wy = w * self._column(column)
-            big_y = np.bincount(codes, weights=wy, minlength=n_dom)
+            big_y, y_pd = self._sums(cells, self.w * self._column(column))
             r = np.where(big_x != 0, big_y * inverse_d, np.nan)
-            r0 = np.nan_to_num(r)
-            wz = wy - wx * (r0[codes] if n_dom > 1 else float(r0[0]))
-            wz *= inverse  # w * z
-            summed = np.bincount(flat, weights=wz, minlength=size)
-            totals: FloatArray = summed.astype(np.float64).reshape(self.arrays.n_psus, n_dom)
-            var = linearized_variance(totals, self.arrays)
+            values.append(r)
+            blocks.append((y_pd - x_pd * np.nan_to_num(r)) * inverse_d)
+        totals = np.concatenate(blocks, axis=1) if blocks else np.zeros((self.arrays.n_psus, 0))
+        var = linearized_variance(totals, self.arrays) if blocks else np.zeros(0)
+        out: dict[str, list[Estimate]] = {}
+        for j, column in enumerate(columns):
             out[column] = [
                 Estimate(
                     measure=measure,
-                    value=float(r[d]),
-                    se=float(np.sqrt(max(float(var[d]), 0.0))),
-                    n=int(counts[d]),
-                    population=float(population[d]),
-                    domain=None if by is None else {by: labels[d]},
+                    value=float(values[j][d]),
+                    se=float(np.sqrt(max(float(var[j * n_dom + d]), 0.0))),
+                    n=int(cells.counts[d]),
+                    population=float(cells.population[d]),
+                    domain=None if by is None else {by: cells.labels[d]},
                     variable=column if denominator is None else f"{column}/{denominator}",
-                    basis=LinearBasis(totals=totals[:, d].copy(), design=self.arrays),
+                    basis=LinearBasis(totals=totals[:, j * n_dom + d].copy(), design=self.arrays),
                 )
                 for d in range(n_dom)
             ]
