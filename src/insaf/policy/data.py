@@ -372,6 +372,16 @@ class PolicyData:
         out = np.bincount(self.person_hh, weights=values, minlength=self.n_households)
         return out.astype(np.float64, copy=False)
 
+    def unit_sum(self, unit: Level, values: FloatArray, rows: IntArray) -> FloatArray:
+        """Per household, the sum of ``values`` of the distinct units (persons or
+        households) ``rows`` of ``unit``; 0 for households with none of them."""
+        if unit == "person":
+            out = np.bincount(self.person_hh[rows], weights=values, minlength=self.n_households)
+            return out.astype(np.float64, copy=False)
+        total = np.zeros(self.n_households)
+        total[rows] = values
+        return total
+
     def to_persons(self, values: FloatArray) -> FloatArray:
         """Each person's household value."""
         out: FloatArray = values[self.person_hh]

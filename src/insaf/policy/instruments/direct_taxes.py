@@ -108,20 +108,22 @@ class IncomeTax(InstrumentBase):
         base = data.values(self.base, self.unit)
         if factor != 1.0:
             base = base * factor
-        allowance = self.allowance
         if self.unit == "household":
-            taxable = np.maximum(base - allowance - self.allowance_per_member * data.members, 0.0)
+            taxable = base - self.allowance - self.allowance_per_member * data.members
         else:
-            taxable = np.maximum(base - allowance, 0.0)
+            taxable = base - self.allowance
+        # the brackets run over the units with a taxable income (often a fifth of the
+        # persons); an undefined base stays in, so that it is reported, not dropped
+        rows = np.flatnonzero(~(taxable <= 0.0))
+        taxable = taxable[rows]
         tax = bracket_tax(taxable, self.brackets)
         if factor != 1.0:
             tax /= factor
         liable = _liable(data, self.eligible, self.unit)
         if liable is not None:
-            tax *= liable
-        if self.unit == "person":
-            tax = data.household_sum(tax)
-        return Flows(benefit=-tax, fiscal=-tax)
+            tax *= liable[rows]
+        total = data.unit_sum(self.unit, tax, rows)
+        return Flows(benefit=-total, fiscal=-total)
 
 
 class SocialContribution(InstrumentBase):
