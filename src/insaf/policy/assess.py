@@ -26,12 +26,13 @@ from insaf.i18n import bilingual
 from insaf.measures import Estimate, combine, difference
 from insaf.measures.estimate import LinearBasis, ReplicateBasis
 from insaf.policy.analysis import Analysis, build_analysis, default_groups, person_rows
-from insaf.policy.batch import Request, compute
+from insaf.policy.batch import Request, compute, merged
 from insaf.policy.engine import Simulation, State
 from insaf.policy.fiscal_system import lines_per_person, system_columns, system_tables
 from insaf.policy.impact import Impact, ReformImpact, Row
 from insaf.policy.incidence import (
     StateIncidence,
+    concentration_requests,
     concentrations,
     incidence_columns,
     incidence_frame,
@@ -320,10 +321,15 @@ class _Assessor:
         survey = _with_frame(self.a.people, frame)
         estimator = self.linear(survey)
         means = estimator.ratios(columns.concepts)
+        known = {"w0": self.a.frame.get_column("w0").to_numpy()}
+        for r in self.a.reform_index.values():
+            known[f"_r{r}_w"] = self.a.frame.get_column(f"_r{r}_w").to_numpy()
+        asked, reuse = concentration_requests(columns, known)
         found = compute(
             survey,
-            # the marginal contributions read the Gini, FGT0 and FGT1 (fiscal_system)
-            [Request(c, ("fgt", "gini"), alphas=(0, 1)) for c in system.measured()],
+            # the marginal contributions read the Gini, FGT0 and FGT1 (fiscal_system); a
+            # concept's Gini they share is computed once
+            merged([Request(c, ("fgt", "gini"), alphas=(0, 1)) for c in system.measured()] + asked),
             lines=self.a.lines,
             below=self.opts.below,
             gini=self.opts.gini,
@@ -333,16 +339,8 @@ class _Assessor:
         stats: dict[str, dict[tuple[str, ...], Estimate]] = {}
         for key, value in found.items():
             stats.setdefault(key[0], {})[key[1:]] = value
-        known = {"w0": self.a.frame.get_column("w0").to_numpy()}
-        for r in self.a.reform_index.values():
-            known[f"_r{r}_w"] = self.a.frame.get_column(f"_r{r}_w").to_numpy()
         measured = concentrations(
-            columns,
-            survey,
-            known=known,
-            known_gini=lambda column: self.stats(column)[("gini",)],
-            gini=self.opts.gini,
-            options=self.common,
+            columns, reuse, found, known_gini=lambda column: self.stats(column)[("gini",)]
         )
         out: dict[str, StateIncidence] = {}
         for name in ("baseline", *self.sim.reforms):

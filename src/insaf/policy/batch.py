@@ -23,7 +23,7 @@ from typing import Any
 from insaf.measures import Below, Estimate, GiniEstimator, Measure, QuantileRule, prepare
 from insaf.survey import Survey
 
-__all__ = ["Request", "compute", "concentrations", "welfare_statistics"]
+__all__ = ["Request", "compute", "concentrations", "merged", "welfare_statistics"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,26 @@ class Request:
     which: tuple[str, ...] = ("fgt", "gini", "palma", "qsr")
     rank_by: str | None = None
     alphas: tuple[int, ...] = (0, 1, 2)
+
+
+def merged(requests: Sequence[Request]) -> list[Request]:
+    """The requests with those of one variable (and one ``rank_by``) made one, asking
+    for every statistic any of them asks for: a statistic asked for twice is computed
+    once, and keyed as before."""
+    out: dict[tuple[str, str | None], Request] = {}
+    for request in requests:
+        key = (request.column, request.rank_by)
+        found = out.get(key)
+        if found is None:
+            out[key] = request
+        else:
+            out[key] = Request(
+                request.column,
+                tuple(dict.fromkeys([*found.which, *request.which])),
+                request.rank_by,
+                tuple(dict.fromkeys([*found.alphas, *request.alphas])),
+            )
+    return list(out.values())
 
 
 def _measures(

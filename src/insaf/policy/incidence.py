@@ -9,10 +9,11 @@ Three steps, each computed once for the baseline and every reform:
    rest). A column equal to one already made is not made again: states that
    share a concept or an instrument's flows share its column (and so its
    statistics).
-2. ``IncidenceFrame.ginis`` and ``concentrations``: the Gini of each concept
+2. ``concentration_requests`` and ``concentrations``: the Gini of each concept
    (reusing the impact's own Gini where a concept equals a welfare already
    measured) and the concentration of each instrument along market income,
-   from one batch (``insaf.policy.batch``).
+   from one batch (``insaf.policy.batch``), which the impact shares with the
+   marginal contributions' statistics.
 3. ``state_incidence``: the three tables of one state. Kakwani is
    ``G_market - C`` for a benefit and ``C - G_market`` for a tax;
    Reynolds–Smolensky ``b K / (1 + b)`` for a benefit of share ``b`` of market
@@ -24,19 +25,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
 from insaf.measures import Estimate, combine, difference
-from insaf.policy.batch import Request, compute
+from insaf.policy.batch import Request
 from insaf.policy.engine import Simulation, State
 from insaf.policy.impact import Row
 from insaf.policy.instruments import Kind
 from insaf.policy.instruments.base import FloatArray
 from insaf.policy.linear import LinearEstimator
-from insaf.survey import Survey
 
 __all__ = [
     "MARKET",
@@ -45,6 +44,7 @@ __all__ = [
     "IncidenceColumns",
     "InstrumentColumn",
     "StateIncidence",
+    "concentration_requests",
     "concentrations",
     "gets",
     "incidence_columns",
@@ -206,39 +206,36 @@ class Concentrations:
         return self.ginis[MARKET]
 
 
-def concentrations(
-    columns: IncidenceColumns,
-    survey: Survey,
-    *,
-    known: Mapping[str, FloatArray],
-    known_gini: Callable[[str], Estimate],
-    gini: Literal["osier", "eurostat"],
-    options: Mapping[str, Any],
-) -> Concentrations:
-    """Ginis of the concepts and concentrations of the instruments, in one batch.
-
-    ``known``: welfare columns the impact already measured (by name), whose
-    Gini ``known_gini(name)`` gives; a concept equal to one of them reuses it.
-    """
+def concentration_requests(
+    columns: IncidenceColumns, known: Mapping[str, FloatArray]
+) -> tuple[list[Request], dict[str, str | None]]:
+    """Step 2's statistics: the Gini of each concept and the concentration of each
+    instrument along market income, as requests of one batch (``insaf.policy.batch``),
+    and, by concept, the welfare column of ``known`` (those the impact already
+    measured, by name) that it equals, whose Gini is reused (``None``: none)."""
     reuse = {
         c: next((k for k, v in known.items() if np.array_equal(v, columns.series[c])), None)
         for c in columns.concepts
     }
-    instruments = columns.instrument_columns
-    found = compute(
-        survey,
-        [Request(c, ("gini",)) for c in columns.concepts if reuse[c] is None]
-        + [Request(c, rank_by=MARKET) for c in instruments],
-        lines={},
-        gini=gini,
-        options=options,
-    )
+    requests = [Request(c, ("gini",)) for c in columns.concepts if reuse[c] is None]
+    requests += [Request(c, rank_by=MARKET) for c in columns.instrument_columns]
+    return requests, reuse
+
+
+def concentrations(
+    columns: IncidenceColumns,
+    reuse: Mapping[str, str | None],
+    found: Mapping[tuple[str, ...], Estimate],
+    known_gini: Callable[[str], Estimate],
+) -> Concentrations:
+    """Step 2 from the batch of ``concentration_requests`` (``found``): ``known_gini(name)``
+    gives the Gini of a welfare column a concept reuses."""
     return Concentrations(
         ginis={
             c: known_gini(same) if same is not None else found[(c, "gini")]
             for c, same in reuse.items()
         },
-        concentration={c: found[(c, "concentration")] for c in instruments},
+        concentration={c: found[(c, "concentration")] for c in columns.instrument_columns},
     )
 
 
