@@ -43,11 +43,13 @@ from insaf.policy.scenario import Scenario, text_of
 from insaf.policy.solver import Solved
 from insaf.survey import Survey
 
-__all__ = ["MARGINAL_THREADS", "assess", "survey_fingerprint"]
+__all__ = ["THREADS", "assess", "survey_fingerprint"]
 
-MARGINAL_THREADS = 2
-"""Threads sharing the marginal contributions' Ginis and FGTs (a Gini and FGTs per
-instrument and state: the slowest part of an impact); the numbers do not depend on it."""
+THREADS = 2
+"""Threads sharing a batch's statistics: the welfare statistics of every state (on
+one row per person), the marginal contributions' Ginis and FGTs (a Gini and FGTs per
+instrument and state) and the concentrations, the slowest parts of an impact; the
+numbers do not depend on it."""
 
 
 def survey_fingerprint(survey: Survey) -> str:
@@ -118,6 +120,7 @@ class _Assessor:
                 below=self.opts.below,
                 gini=self.opts.gini,
                 options={**self.common, "unit": "person"},
+                threads=THREADS,
             )
             for c in columns:
                 self._stats[c] = {k[1:]: v for k, v in found.items() if k[0] == c}
@@ -334,7 +337,7 @@ class _Assessor:
             below=self.opts.below,
             gini=self.opts.gini,
             options=self.common,
-            threads=MARGINAL_THREADS,
+            threads=THREADS,
         )
         stats: dict[str, dict[tuple[str, ...], Estimate]] = {}
         for key, value in found.items():
