@@ -297,8 +297,8 @@ class PolicyData:
             extra["n_members"] = self.members
         if self.persons is not None and "age" in self.persons.columns:
             age = self.persons.get_column("age").cast(pl.Float64).fill_null(np.nan).to_numpy()
-            children = self.household_sum((age < 18).astype(np.float64))
-            elderly = self.household_sum((age >= 65).astype(np.float64))
+            children = self.household_count(age < 18)
+            elderly = self.household_count(age >= 65)
             for name, values in (
                 ("n_children", children),
                 ("n_elderly", elderly),
@@ -323,9 +323,7 @@ class PolicyData:
             if how == "sum":
                 values = self.household_sum(person)
             elif how == "any":
-                values = (self.household_sum((person != 0).astype(np.float64)) > 0).astype(
-                    np.float64
-                )
+                values = (self.household_count(person != 0) > 0).astype(np.float64)
             else:
                 frame = pl.DataFrame({"h": self.person_hh, "v": person})
                 agg = frame.group_by("h").agg(
@@ -363,7 +361,7 @@ class PolicyData:
         """Members of each household for whom the person-level rule ``text`` holds (kept)."""
         key = ("count", text, "person")
         if key not in self._cache:
-            self._cache[key] = self.household_sum(self.condition(text, "person"))
+            self._cache[key] = self.household_count(self.condition(text, "person"))
         out: FloatArray = self._cache[key]  # type: ignore[assignment]
         return out
 
@@ -371,6 +369,11 @@ class PolicyData:
         """Sum over each household's members of a per-person array."""
         out = np.bincount(self.person_hh, weights=values, minlength=self.n_households)
         return out.astype(np.float64, copy=False)
+
+    def household_count(self, persons: BoolArray) -> FloatArray:
+        """Per household, how many of its members ``persons`` holds for."""
+        counts = np.bincount(self.person_hh[persons], minlength=self.n_households)
+        return counts.astype(np.float64)
 
     def unit_sum(self, unit: Level, values: FloatArray, rows: IntArray) -> FloatArray:
         """Per household, the sum of ``values`` of the distinct units (persons or
@@ -542,7 +545,7 @@ def equivalence_scale(data: PolicyData, equivalence: str, adult_age: int = 14) -
     if data.persons is None or "age" not in data.persons.columns:
         raise DataError(f"the {equivalence} scale needs a person table with 'age'")
     age = data.persons.get_column("age").cast(pl.Float64).to_numpy()
-    adults = data.household_sum((age >= adult_age).astype(np.float64))
+    adults = data.household_count(age >= adult_age)
     children = data.members - adults
     other_adult, child = (0.5, 0.3) if equivalence == "oecd_modified" else (0.7, 0.5)
     first_adult = np.minimum(adults, 1.0)

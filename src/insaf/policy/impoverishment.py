@@ -17,9 +17,11 @@ the rights assessment a reform's (``insaf.rights.minimum_core``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
+from insaf.policy.expressions import BoolArray
 from insaf.policy.instruments.base import FloatArray
 
 __all__ = ["Impoverishment", "impoverishment"]
@@ -27,33 +29,62 @@ __all__ = ["Impoverishment", "impoverishment"]
 
 @dataclass(frozen=True, eq=False)
 class Impoverishment:
-    """Per unit (values per person): who is impoverished or gains, and by how much."""
+    """Per unit (values per person): who is impoverished or gains, and by how much.
+    Each indicator is computed when first read (a caller reads only some)."""
 
-    impoverished: FloatArray
-    impoverishment: FloatArray
-    gaining: FloatArray
-    gains: FloatArray
-    gap_before: FloatArray
-    gap_after: FloatArray
-    poor_losing: FloatArray
-    losses: FloatArray
+    y0: FloatArray
+    y1: FloatArray
+    line: FloatArray
+    below: str = "<"
+
+    @cached_property
+    def _fi(self) -> BoolArray:
+        return (self.y1 < self.y0) & (self.y1 < self.line)
+
+    @cached_property
+    def _fgp(self) -> BoolArray:
+        return (self.y0 < self.line) & (self.y1 > self.y0)
+
+    @cached_property
+    def _losing(self) -> BoolArray:
+        poor_before = self.y0 < self.line if self.below == "<" else self.y0 <= self.line
+        return poor_before & (self.y1 < self.y0)
+
+    @property
+    def impoverished(self) -> FloatArray:
+        return self._fi.astype(np.float64)
+
+    @property
+    def impoverishment(self) -> FloatArray:
+        return np.where(self._fi, np.minimum(self.y0, self.line) - self.y1, 0.0)
+
+    @property
+    def gaining(self) -> FloatArray:
+        return self._fgp.astype(np.float64)
+
+    @property
+    def gains(self) -> FloatArray:
+        return np.where(self._fgp, np.minimum(self.y1, self.line) - self.y0, 0.0)
+
+    @property
+    def gap_before(self) -> FloatArray:
+        return np.maximum(self.line - self.y0, 0.0)
+
+    @property
+    def gap_after(self) -> FloatArray:
+        return np.maximum(self.line - self.y1, 0.0)
+
+    @property
+    def poor_losing(self) -> FloatArray:
+        return self._losing.astype(np.float64)
+
+    @property
+    def losses(self) -> FloatArray:
+        return np.where(self._losing, self.y0 - self.y1, 0.0)
 
 
 def impoverishment(
     y0: FloatArray, y1: FloatArray, line: FloatArray, *, below: str = "<"
 ) -> Impoverishment:
     """Fiscal impoverishment, fiscal gains of the poor and losses of the poor of each unit."""
-    fi = (y1 < y0) & (y1 < line)
-    fgp = (y0 < line) & (y1 > y0)
-    poor_before = y0 < line if below == "<" else y0 <= line
-    losing = poor_before & (y1 < y0)
-    return Impoverishment(
-        impoverished=fi.astype(np.float64),
-        impoverishment=np.where(fi, np.minimum(y0, line) - y1, 0.0),
-        gaining=fgp.astype(np.float64),
-        gains=np.where(fgp, np.minimum(y1, line) - y0, 0.0),
-        gap_before=np.maximum(line - y0, 0.0),
-        gap_after=np.maximum(line - y1, 0.0),
-        poor_losing=losing.astype(np.float64),
-        losses=np.where(losing, y0 - y1, 0.0),
-    )
+    return Impoverishment(y0=y0, y1=y1, line=line, below=below)

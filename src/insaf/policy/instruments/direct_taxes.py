@@ -108,10 +108,12 @@ class IncomeTax(InstrumentBase):
         base = data.values(self.base, self.unit)
         if factor != 1.0:
             base = base * factor
-        if self.unit == "household":
+        if self.unit == "household" and self.allowance_per_member:
             taxable = base - self.allowance - self.allowance_per_member * data.members
-        else:
+        elif self.allowance:
             taxable = base - self.allowance
+        else:
+            taxable = base
         # the brackets run over the units with a taxable income (often a fifth of the
         # persons); an undefined base stays in, so that it is reported, not dropped
         rows = np.flatnonzero(~(taxable <= 0.0))
