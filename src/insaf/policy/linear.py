@@ -10,8 +10,8 @@ influence values are those of ``w y`` and ``w x`` by PSU and domain::
 
     sum_{i in p, d} w_i z_i = (Y_pd - R_d X_pd) / X_d
 
-so a variable costs two ``bincount`` (by domain, by PSU and domain), whatever
-the number of domains; a denominator's totals are kept for every variable
+(``Y_d`` is the sum of ``Y_pd`` over PSUs), so a variable costs one ``bincount``
+whatever the number of domains; a denominator's totals are kept for every variable
 divided by it; and the variances of all the statistics of one call come from
 one ``insaf.measures.variance.linearized_variance``. Every result is an
 ``insaf.measures.Estimate`` carrying its PSU totals, so
@@ -149,16 +149,12 @@ class LinearEstimator:
         return found
 
     def _sums(self, cells: _Cells, wy: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """``sum w y`` by domain (summed row by row, as the measures sum it) and by PSU
-        and domain (``P x D``)."""
+        """``sum w y`` by domain and by PSU and domain (``P x D``), from one pass."""
         assert self.arrays is not None
         n_dom = len(cells.labels)
-        by_domain = np.bincount(cells.codes, weights=wy, minlength=n_dom)
         by_psu = np.bincount(cells.flat, weights=wy, minlength=self.arrays.n_psus * n_dom)
-        return (
-            np.asarray(by_domain, dtype=np.float64),
-            np.asarray(by_psu, dtype=np.float64).reshape(self.arrays.n_psus, n_dom),
-        )
+        cells_sums = np.asarray(by_psu, dtype=np.float64).reshape(self.arrays.n_psus, n_dom)
+        return cells_sums.sum(axis=0), cells_sums
 
     def ratios(
         self,
@@ -173,8 +169,8 @@ class LinearEstimator:
 
         The PSU totals of the influence values come from the PSU totals of ``w y``
         and ``w x``: in domain ``d``, ``sum_{i in p, d} w_i z_i = (Y_pd - R_d X_pd) / X_d``,
-        so each column costs one pass over the rows for its totals by domain and one
-        for its totals by PSU and domain, and every variance comes from one call."""
+        so each column costs one pass over the rows (its totals by PSU and domain), and
+        every variance comes from one call."""
         if not self.fast:
             return {c: list(self._slow("ratio", c, denominator, by)) for c in columns}
         assert self.arrays is not None
