@@ -412,7 +412,7 @@ class PolicyData:
         self, text: str, level: Level, as_: Literal["condition", "values"]
     ) -> npt.NDArray[np.generic]:
         key = (as_, text, level)
-        if key not in self._cache:
+        if key not in self._cache and not self._condition_from_values(key):
             expression = compiled(text)
             frame = self.frame(expression.names, level)
             if as_ == "condition":
@@ -420,6 +420,17 @@ class PolicyData:
             else:
                 self._cache[key] = expression.values(frame)
         return self._cache[key]
+
+    def _condition_from_values(self, key: tuple[str, str, str]) -> bool:
+        """Keep a rule (``key`` is ``("condition", text, level)``) from its values when
+        they are kept: they have no missing value, and a rule holds where its value is
+        not 0, as ``Expression.condition`` reads it. Whether it was kept so."""
+        as_, text, level = key
+        values = self._cache.get(("values", text, level)) if as_ == "condition" else None
+        if values is None:
+            return False
+        self._cache[key] = values != 0.0
+        return True
 
     def prefetch(self, wanted: Iterable[tuple[str, Level, Literal["condition", "values"]]]) -> None:
         """Evaluate the expressions ``(text, level, as)`` not yet kept, those of one
@@ -431,6 +442,8 @@ class PolicyData:
         for text, level, as_ in wanted:
             key = (as_, text, level)
             if key in self._cache or (level == "person" and self.persons is None):
+                continue
+            if self._condition_from_values(key):
                 continue
             by_level.setdefault(level, {})[key] = text
         for level, keys in by_level.items():
