@@ -199,7 +199,7 @@ class Engine:
                 flows[instrument.id] = Flows(benefit=benefit, fiscal=cost)
         change = np.zeros(n)
         if baseline is not None:
-            for key in set(flows) | set(baseline.flows):
+            for key in dict.fromkeys([*baseline.flows, *flows]):  # one order: same sums
                 kind = kinds.get(key) or baseline.kinds[key]
                 if kind.direct:
                     after = flows.get(key)
