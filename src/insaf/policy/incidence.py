@@ -131,7 +131,7 @@ def sum_benefits(state: State, *, direct: bool) -> FloatArray:
         if kind is Kind.PRICE:
             continue
         if kind.direct == direct:
-            total = total + flows.benefit
+            total += flows.benefit
     return total
 
 
@@ -139,7 +139,8 @@ def incidence_columns(sim: Simulation, poor: FloatArray) -> IncidenceColumns:
     """Step 1: every column, per person and period, of every state (see the module)."""
     scale = sim.scale
     states = {"baseline": sim.baseline, **sim.reforms}
-    market = sim.welfare * scale - sum_benefits(sim.baseline, direct=True)
+    direct_baseline = sum_benefits(sim.baseline, direct=True)
+    market = sim.welfare * scale - direct_baseline
     out = IncidenceColumns(series={MARKET: market / scale})
     made: dict[int, _Made] = {}  # by the identity of the flows: same flows, same columns
     in_kind = {k: v / sim.annual for k, v in sim.in_kind.items()}  # per period
@@ -147,7 +148,8 @@ def incidence_columns(sim: Simulation, poor: FloatArray) -> IncidenceColumns:
         out.series[f"_k_{key}"] = values / scale
     for position, (name, state) in enumerate(states.items()):
         s = f"s{position}"
-        disposable = market + sum_benefits(state, direct=True)
+        direct = direct_baseline if state is sim.baseline else sum_benefits(state, direct=True)
+        disposable = market + direct
         consumable = disposable + sum_benefits(state, direct=False)
         out.disposable[name] = out.add(f"_c_{s}_d", disposable / scale, "_c_")
         out.consumable[name] = out.add(f"_c_{s}_c", consumable / scale, "_c_")
