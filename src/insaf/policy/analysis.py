@@ -142,9 +142,12 @@ def build_analysis(sim: Simulation) -> Analysis:
 
     annual = sim.annual
     states = {"b": sim.baseline, **{f"r{r}": sim.reforms[n] for n, r in index.items()}}
+    annual_cost: dict[int, FloatArray] = {}  # flows shared by states: computed once
     for key, state in states.items():
         for instrument, flows in state.flows.items():
-            columns[f"_f_{key}_{instrument}"] = flows.fiscal * annual
+            if id(flows) not in annual_cost:
+                annual_cost[id(flows)] = flows.fiscal * annual
+            columns[f"_f_{key}_{instrument}"] = annual_cost[id(flows)]
 
     people_design, scaled = design_of_people(data)
     columns.update(scaled)
