@@ -372,8 +372,9 @@ class PolicyData:
 
     def household_count(self, persons: BoolArray) -> FloatArray:
         """Per household, how many of its members ``persons`` holds for."""
-        counts = np.bincount(self.person_hh[persons], minlength=self.n_households)
-        return counts.astype(np.float64)
+        # weighted by the flags themselves: faster than selecting the rows first
+        counts = np.bincount(self.person_hh, weights=persons, minlength=self.n_households)
+        return counts.astype(np.float64, copy=False)
 
     def unit_sum(self, unit: Level, values: FloatArray, rows: IntArray) -> FloatArray:
         """Per household, the sum of ``values`` of the distinct units (persons or
