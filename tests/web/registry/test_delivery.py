@@ -90,7 +90,7 @@ def test_an_appeal_with_corrected_data_reverses_a_determination(
     )
     assert (refused.eligible, refused.amount) == (False, 0.0)
     assert "cash_assistance.eligible.not_met" in refused.reasons
-    again = engine.registry_for([small.north])
+    again = engine.registry_for([small.north], dt.date(2024, 6, 1))
     assert again.observations.height == 3  # the score, and each member's disability
 
     client = Client()
@@ -236,3 +236,31 @@ def test_grievance_statistics_go_through_disclosure_control(small: Small) -> Non
         5, 4, 5.0, 100.0)  # fmt: skip
     page = Client().get("/en/registry/grievance-statistics/")
     assert page.status_code == 200
+
+
+def test_one_household_on_request_takes_a_bounded_number_of_queries(
+    small: Small, cash: m.Ruleset
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _observe(small.north, "pmt_score", 3.1, dt.date(2024, 1, 10))
+    _observe(small.south, "pmt_score", 3.2, dt.date(2024, 1, 10))
+    on = dt.date(2024, 6, 1)
+    engine.determine(actor=small.officer, ruleset=cash, as_of=on, households=[small.north])
+    ruleset = m.Ruleset.objects.get(pk=cash.pk)  # as a request reads it: no relation cached
+    with CaptureQueriesContext(connection) as queries:
+        (d,) = engine.determine(
+            actor=small.officer, ruleset=ruleset, as_of=on, households=[small.south]
+        )
+    assert d.eligible and d.amount == 40.0
+    sql = [q["sql"] for q in queries.captured_queries]
+    # the household, its members and their observations in two queries; the rules parsed once a
+    # process (no programme, no user read); one insert of the determination
+    reads = [s for s in sql if s.startswith("SELECT") and "registry_membership" in s]
+    reads += [s for s in sql if s.startswith("SELECT") and "registry_observation" in s]
+    assert len(reads) == 2
+    assert not [s for s in sql if 'FROM "registry_programme"' in s or 'FROM "auth_user"' in s]
+    assert len([s for s in sql if s.startswith('INSERT INTO "registry_determination"')]) == 1
+    # with the access check, the enrolment followed and the audit record: at most 10
+    assert len(sql) <= 10, "\n".join(sql)

@@ -13,18 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
 import polars as pl
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import pgettext_lazy
 
 from insaf.policy.instruments.base import TextSpec
 from insaf.policy.scenario import parse_scenario
-from insaf.registry.model import Registry
+from insaf.registry.model import SCHEMAS, Registry
 from insaf.registry.rules import PmtRule, Ruleset
 from insaf.specs import load_yaml
 from insaf.targeting.model import PmtModel
@@ -33,9 +32,12 @@ from insaf.web.registry import access, services
 from insaf.web.registry import models as m
 
 __all__ = [
+    "as_registry",
     "decide_grievance",
     "determine",
     "library_ruleset",
+    "member_rows",
+    "observation_rows",
     "parse_ruleset",
     "refer_with_consent",
     "registry_for",
@@ -45,93 +47,128 @@ __all__ = [
 Actor = AbstractBaseUser | AnonymousUser | None
 
 
-def registry_for(households: QuerySet[m.Household] | Sequence[m.Household]) -> Registry:
-    """The library's registry holding ``households``, their members and their observations.
+MEMBERS: dict[str, pl.DataType] = {
+    "person_id": pl.Int64(),
+    "household_id": pl.Int64(),
+    "relationship": pl.String(),
+    "start": pl.Date(),
+    "end": pl.Date(),
+    "sex": pl.String(),
+    "birth_date": pl.Date(),
+    "registered": pl.Date(),
+}
+"""The columns of ``member_rows``, in order: each membership on the day, with its person's
+sex and birth date and its household's registration date."""
 
-    Two observations of one variable on one date from one source (a
-    correction entered the same day): the one recorded last is the one used,
-    as the library's ``latest`` would pick it.
-    """
-    ids = (
-        [h.pk for h in households]
-        if not isinstance(households, QuerySet)
-        else list(households.values_list("pk", flat=True))
-    )
-    groups = m.Household.objects.filter(pk__in=ids).values_list("pk", "registered_on")
-    members = list(
-        m.Membership.objects.filter(household_id__in=ids).values_list(
-            "person_id", "household_id", "relation", "start", "end"
-        )
-    )
-    person_ids = sorted({row[0] for row in members})
-    persons = m.Person.objects.filter(pk__in=person_ids).values_list(
-        "pk", "national_id", "name", "sex", "birth_date"
-    )
-    observations = (
-        m.Observation.objects.filter(household_id__in=ids)
-        .order_by("id")
+OBSERVATIONS: dict[str, pl.DataType] = {
+    "row": pl.Int64(),
+    "person_id": pl.Int64(),
+    "household_id": pl.Int64(),
+    "variable": pl.String(),
+    "value": pl.Float64(),
+    "text": pl.String(),
+    "source": pl.String(),
+    "observed": pl.Date(),
+    "verification": pl.String(),
+}
+"""The columns of ``observation_rows``, in order (``row``: the observation's id)."""
+
+
+def member_rows(households: Q, on: dt.date) -> QuerySet[m.Membership, tuple[Any, ...]]:
+    """One query: the memberships of ``households`` (a filter on ``household``) that hold on
+    ``on``, joined to their persons and households (columns ``MEMBERS``)."""
+    return (
+        m.Membership.objects.filter(households, start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gt=on))
+        .order_by()
         .values_list(
-            "person_id", "household_id", "variable", "value", "text", "source", "observed_on",
-            "verification",
+            "person_id", "household_id", "relation", "start", "end", "person__sex",
+            "person__birth_date", "household__registered_on",
         )
     )  # fmt: skip
-    latest: dict[tuple[str, int, str, dt.date, str], tuple[Any, ...]] = {}
-    for person, household, variable, value, text, source, observed, verified in observations:
-        unit, unit_id = ("person", person) if person is not None else ("household", household)
-        key = (unit, unit_id, variable, observed, source)
-        latest.pop(key, None)  # keep insertion order = recording order
-        latest[key] = (unit, unit_id, variable, value, text or None, source, observed, verified)
+
+
+def observation_rows(
+    households: Q, variables: Sequence[str] | None = None
+) -> QuerySet[m.Observation, tuple[Any, ...]]:
+    """One query: the observations of ``households`` (a filter on ``household``), of
+    ``variables`` only when given (columns ``OBSERVATIONS``)."""
+    rows = m.Observation.objects.filter(households)
+    if variables is not None:
+        rows = rows.filter(variable__in=list(variables))
+    return rows.order_by().values_list(
+        "id", "person_id", "household_id", "variable", "value", "text", "source", "observed_on",
+        "verification",
+    )  # fmt: skip
+
+
+def as_registry(members: pl.DataFrame, observations: pl.DataFrame) -> Registry:
+    """The library's registry from ``member_rows`` and ``observation_rows`` as frames.
+
+    Names and identifiers are not read: no rule reads them. Two observations
+    of one variable on one date from one source (a correction entered the same
+    day): the one recorded last is the one used, as the library's ``latest``
+    would pick it.
+    """
+    persons = (
+        members.select(
+            "person_id",
+            national_id=pl.lit(None, pl.String),
+            name=pl.lit(""),
+            name_latin=pl.lit(None, pl.String),
+            sex="sex",
+            birth_date="birth_date",
+        )
+        .unique("person_id", keep="first")
+        .sort("person_id")
+    )
+    groups = (
+        members.select("household_id", "registered")
+        .unique("household_id", keep="first")
+        .sort("household_id")
+    )
+    memberships = members.select(SCHEMAS["memberships"].keys())
+    kept = (
+        observations.with_columns(
+            unit=pl.when(pl.col("person_id").is_null())
+            .then(pl.lit("household"))
+            .otherwise(pl.lit("person")),
+            id=pl.coalesce("person_id", "household_id"),
+            text=pl.when(pl.col("text") == "").then(None).otherwise(pl.col("text")),
+        )
+        .sort("row")
+        .unique(["unit", "id", "variable", "observed", "source"], keep="last")
+        .sort("row")
+        .select(SCHEMAS["observations"].keys())
+        .cast(SCHEMAS["observations"])  # type: ignore[arg-type]
+    )
     return Registry(
-        persons=pl.DataFrame(
-            [
-                {
-                    "person_id": pk,
-                    "national_id": nid or None,
-                    "name": name,
-                    "sex": sex,
-                    "birth_date": born,
-                }
-                for pk, nid, name, sex, born in persons
-            ],
-            schema={
-                "person_id": pl.Int64,
-                "national_id": pl.String,
-                "name": pl.String,
-                "sex": pl.String,
-                "birth_date": pl.Date,
-            },
-        ),
-        groups=pl.DataFrame(
-            [{"household_id": pk, "registered": on} for pk, on in groups],
-            schema={"household_id": pl.Int64, "registered": pl.Date},
-        ),
-        memberships=pl.DataFrame(
-            [
-                {"person_id": p, "household_id": h, "relationship": r, "start": s, "end": e}
-                for p, h, r, s, e in members
-            ],
-            schema={
-                "person_id": pl.Int64,
-                "household_id": pl.Int64,
-                "relationship": pl.String,
-                "start": pl.Date,
-                "end": pl.Date,
-            },
-        ),
-        observations=pl.DataFrame(
-            list(latest.values()),
-            schema={
-                "unit": pl.String,
-                "id": pl.Int64,
-                "variable": pl.String,
-                "value": pl.Float64,
-                "text": pl.String,
-                "source": pl.String,
-                "observed": pl.Date,
-                "verification": pl.String,
-            },
-            orient="row",
-        ),
+        persons=persons.cast(SCHEMAS["persons"]),  # type: ignore[arg-type]
+        groups=groups,
+        memberships=memberships.cast(SCHEMAS["memberships"]),  # type: ignore[arg-type]
+        observations=kept,
+    )
+
+
+def _frame(rows: QuerySet[Any, tuple[Any, ...]], schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=dict(schema), orient="row")
+
+
+def registry_for(
+    households: Sequence[m.Household] | Sequence[int] | Q,
+    on: dt.date,
+    variables: Sequence[str] | None = None,
+) -> Registry:
+    """The library's registry of ``households`` (rows, ids or a filter on ``household``) on
+    ``on``: their members that day and their observations (of ``variables`` only, when
+    given), read in two queries (``member_rows``, ``observation_rows``)."""
+    if isinstance(households, Q):
+        chosen = households
+    else:
+        chosen = Q(household_id__in=[h if isinstance(h, int) else h.pk for h in households])
+    return as_registry(
+        _frame(member_rows(chosen, on), MEMBERS),
+        _frame(observation_rows(chosen, variables), OBSERVATIONS),
     )
 
 
@@ -175,19 +212,29 @@ def parse_ruleset(
 def library_ruleset(row: m.Ruleset) -> Ruleset:
     """The stored ruleset as the library reads it (its hash must still be the stored one).
 
-    Parsed once per content (the parts it is read from are the key): one
-    household's determination on request does not parse the scenario again.
+    Kept per process, keyed by the row, its content hash, its approval and its
+    dates (what decides an outcome): one household's determination on request
+    neither parses the scenario again nor reads the programme or the users.
     """
-    return _parsed(
-        row.pk, row.programme.code, row.programme.name_en, row.programme.name_ar, row.version,
-        row.text, row.policy, tuple(row.instruments), row.pmt_model, row.pmt_variable,
-        row.effective_from, row.effective_to, row.legal_reference,
-        row.drafted_by.get_username(), row.approved_by.get_username() if row.approved_by else None,
-        row.content_hash,
-    )  # fmt: skip
+    key = (row.pk, row.content_hash, row.approved_by_id, row.effective_from, row.effective_to)
+    found = _LIBRARY.get(key)
+    if found is None:
+        found = _parsed(
+            row.pk, row.programme.code, row.programme.name_en, row.programme.name_ar,
+            row.version, row.text, row.policy, tuple(row.instruments), row.pmt_model,
+            row.pmt_variable, row.effective_from, row.effective_to, row.legal_reference,
+            row.drafted_by.get_username(),
+            row.approved_by.get_username() if row.approved_by else None, row.content_hash,
+        )  # fmt: skip
+        if len(_LIBRARY) >= 64:
+            _LIBRARY.clear()
+        _LIBRARY[key] = found
+    return found
 
 
-@lru_cache(maxsize=64)
+_LIBRARY: dict[tuple[Any, ...], Ruleset] = {}
+
+
 def _parsed(
     pk: int, code: str, name_en: str, name_ar: str, version: int, text: str, policy: str,
     instruments: tuple[str, ...], pmt_model: str, pmt_variable: str, effective_from: dt.date,
@@ -237,7 +284,7 @@ def determine(
         ruleset.in_force(as_of), f"ruleset {ruleset} is not approved and in force on {as_of}"
     )
     chosen = list(households)
-    registry = registry_for(chosen)
+    registry = registry_for(chosen, as_of)
     results = run(library_ruleset(ruleset), registry, as_of, households=[h.pk for h in chosen])
     by_pk = {h.pk: h for h in chosen}
     stored = []
@@ -272,9 +319,11 @@ def determine(
 
 
 def _follow_enrolment(d: m.Determination, on: dt.date) -> None:
-    enrolment = m.Enrolment.objects.filter(
-        household_id=d.household_id, programme_id=d.ruleset.programme_id
-    ).first()
+    enrolment = (  # one at most (``one_enrolment``): no order, no join
+        m.Enrolment.objects.filter(household_id=d.household_id, programme_id=d.ruleset.programme_id)
+        .order_by()
+        .first()
+    )
     if enrolment is None:
         if d.eligible:
             m.Enrolment.objects.create(
