@@ -306,6 +306,23 @@ def run(singles: int, peer: bool, chunk: int) -> None:
         c.execute("SELECT count(*) FROM registry_household")
         n = c.fetchone()[0]
     print(f"{n:,} households, {len(rulesets)} programmes, as of {AS_OF}; {load()}")
+    if peer:
+        run_peer()
+    started = time.perf_counter()
+    report = bulk.determine_all(
+        actor=officer, rulesets=rulesets, as_of=AS_OF, chunk=chunk, say=_say
+    )
+    took = time.perf_counter() - started
+    print(
+        f"INSAF bulk run: {report.stored:,} determinations stored in {took:.1f} s "
+        f"({report.stored / took:,.0f} a second); peak RSS {peak_rss_mb():,.0f} MB; {load()}"
+    )
+    for phase, seconds in report.seconds.items():
+        print(f"  {phase}: {seconds:.1f} s")
+    with connection.cursor() as c:
+        c.execute("SELECT count(*) FROM registry_determination")
+        print(f"  rows in registry_determination: {c.fetchone()[0]:,}")
+
     ids = random.Random(5).sample(range(1, n + 1), singles)
     one: list[float] = []
     three: list[float] = []
@@ -325,22 +342,6 @@ def run(singles: int, peer: bool, chunk: int) -> None:
             f"one household on request, {label}: median {statistics.median(times):.1f} ms, "
             f"p95 {times[int(0.95 * len(times)) - 1]:.1f} ms over {len(times)} households; {load()}"
         )
-    if peer:
-        run_peer()
-    started = time.perf_counter()
-    report = bulk.determine_all(
-        actor=officer, rulesets=rulesets, as_of=AS_OF, chunk=chunk, say=_say
-    )
-    took = time.perf_counter() - started
-    print(
-        f"INSAF bulk run: {report.stored:,} determinations stored in {took:.1f} s "
-        f"({report.stored / took:,.0f} a second); peak RSS {peak_rss_mb():,.0f} MB; {load()}"
-    )
-    for phase, seconds in report.seconds.items():
-        print(f"  {phase}: {seconds:.1f} s")
-    with connection.cursor() as c:
-        c.execute("SELECT count(*) FROM registry_determination")
-        print(f"  rows in registry_determination: {c.fetchone()[0]:,}")
 
 
 PEER = """

@@ -31,24 +31,37 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from queue import Full, Queue
+from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insaf.policy.instruments.base import compiled
-from insaf.registry.model import SCHEMAS, Registry
+from insaf.registry.model import Registry
 from insaf.registry.rules import Ruleset
 from insaf.registry.runtime import HOUSEHOLD, check_date, run_ruleset
 from insaf.registry.trace import entries, explain_frame
 from insaf.web.core.services import record
 from insaf.web.registry import access, services
 from insaf.web.registry import models as m
-from insaf.web.registry.engine import Actor, library_ruleset, registry_for
+from insaf.web.registry.engine import (
+    MEMBERS,
+    OBSERVATIONS,
+    Actor,
+    as_registry,
+    library_ruleset,
+    member_rows,
+    observation_rows,
+    registry_for,
+)
 
 __all__ = ["BulkReport", "determine_all", "in_force", "variables_read"]
 
@@ -86,95 +99,35 @@ def variables_read(rulesets: Sequence[Ruleset]) -> list[str]:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _conninfo() -> str:
+def _read(cursor: Any, low: int, high: int, as_of: dt.date, variables: Sequence[str]) -> Registry:
+    """The registry of the households with an id in ``[low, high)``, in two queries
+    (``engine.member_rows``, ``engine.observation_rows``): by ``cursor`` (ADBC's, on
+    PostgreSQL: a binary ``COPY`` into Arrow, on a connection of its own, so what is
+    committed), or by the ORM when it is ``None``."""
+    chosen = Q(household_id__gte=low, household_id__lt=high)
+    if cursor is None:
+        return registry_for(chosen, as_of, variables)
+    frames = []
+    for rows, schema in (
+        (member_rows(chosen, as_of), MEMBERS),
+        (observation_rows(chosen, variables), OBSERVATIONS),
+    ):
+        sql, params = rows.query.sql_with_params()
+        cursor.execute(connection.ops.compose_sql(sql, params))  # type: ignore[attr-defined]
+        frame = pl.from_arrow(cursor.fetch_arrow_table())
+        assert isinstance(frame, pl.DataFrame)
+        named = frame.rename(dict(zip(frame.columns, schema, strict=True)))
+        frames.append(named.cast(schema))  # type: ignore[arg-type]
+    return as_registry(*frames)
+
+
+def _adbc() -> Any:
+    import adbc_driver_postgresql.dbapi as adbc
     from psycopg.conninfo import make_conninfo
 
     params = connection.get_connection_params()
     keys = ("dbname", "user", "password", "host", "port", "sslmode")
-    return make_conninfo("", **{k: str(params[k]) for k in keys if params.get(k)})
-
-
-def _read_postgres(as_of: dt.date, variables: Sequence[str]) -> tuple[pl.DataFrame, ...]:
-    """The four tables of the whole registry, by ADBC (binary ``COPY`` into Arrow)."""
-    import adbc_driver_postgresql.dbapi as adbc
-
-    day = as_of.isoformat()
-    queries = {
-        "groups": "SELECT id AS household_id, registered_on AS registered FROM registry_household",
-        "members": (
-            'SELECT person_id, household_id, relation AS relationship, start, "end" '
-            f"FROM registry_membership WHERE start <= '{day}' "
-            f'AND ("end" IS NULL OR "end" > \'{day}\')'
-        ),
-        "persons": "SELECT id AS person_id, sex, birth_date FROM registry_person",
-        "observations": (
-            "SELECT id AS row, person_id, household_id, variable, value, text, source, "
-            "observed_on AS observed, verification FROM registry_observation "
-            "WHERE variable = ANY('{" + ",".join(variables) + "}'::text[])"
-        ),
-    }
-    out = []
-    with adbc.connect(_conninfo()) as conn, conn.cursor() as cursor:
-        for query in queries.values():
-            cursor.execute(query)
-            frame = pl.from_arrow(cursor.fetch_arrow_table())
-            assert isinstance(frame, pl.DataFrame)
-            out.append(frame)
-    groups, members, persons, observations = out
-    members = members.join(persons, on="person_id", how="inner")
-    return (
-        groups.cast({"household_id": pl.Int64}).sort("household_id"),
-        members.cast({"person_id": pl.Int64, "household_id": pl.Int64}).sort("household_id"),
-        observations.cast({"row": pl.Int64, "person_id": pl.Int64, "household_id": pl.Int64}).sort(
-            "household_id"
-        ),
-    )
-
-
-def _between(frame: pl.DataFrame, low: int, high: int) -> pl.DataFrame:
-    """The rows of ``frame`` (sorted by household) with a household id in ``[low, high)``."""
-    ids = frame.get_column("household_id")
-    start = int(ids.search_sorted(low, side="left"))
-    end = int(ids.search_sorted(high, side="left"))
-    return frame.slice(start, end - start)
-
-
-def _registry(groups: pl.DataFrame, members: pl.DataFrame, obs: pl.DataFrame) -> Registry:
-    """The library's registry of one range, as ``engine.registry_for`` would give it."""
-    persons = (
-        members.select(
-            "person_id",
-            national_id=pl.lit(None, pl.String),
-            name=pl.lit(""),  # the rules never read names: not read from the database
-            name_latin=pl.lit(None, pl.String),
-            sex="sex",
-            birth_date="birth_date",
-        )
-        .unique("person_id", keep="first")
-        .sort("person_id")
-    )
-    memberships = members.select(SCHEMAS["memberships"].keys())
-    # two observations with one key (a correction entered the same day): the one recorded last
-    observations = (
-        obs.with_columns(
-            unit=pl.when(pl.col("person_id").is_null())
-            .then(pl.lit("household"))
-            .otherwise(pl.lit("person")),
-            id=pl.coalesce("person_id", "household_id"),
-            text=pl.when(pl.col("text") == "").then(None).otherwise(pl.col("text")),
-        )
-        .sort("row")
-        .unique(["unit", "id", "variable", "observed", "source"], keep="last")
-        .sort("row")
-        .select(SCHEMAS["observations"].keys())
-        .cast(SCHEMAS["observations"])  # type: ignore[arg-type]
-    )
-    return Registry(
-        persons=persons.cast(SCHEMAS["persons"]),  # type: ignore[arg-type]
-        groups=groups,
-        memberships=memberships,
-        observations=observations,
-    )
+    return adbc.connect(make_conninfo("", **{k: str(params[k]) for k in keys if params.get(k)}))
 
 
 # -- storing ---------------------------------------------------------------------------------
@@ -239,6 +192,44 @@ def _store(frame: pl.DataFrame, ruleset: m.Ruleset, as_of: dt.date, now: dt.date
     )
 
 
+TABLE = m.Determination._meta.db_table
+
+
+def _set_aside() -> list[str]:
+    """On a fresh run (no determination stored yet), the table's secondary indexes dropped,
+    to be built once after the load rather than row by row (inside the run's transaction:
+    another session writing determinations waits for it); the statements that build them
+    again (``_restore``). Nothing on a table that holds determinations. (Its foreign keys
+    stay: dropping one would lock the households the run reads.)"""
+    with connection.cursor() as cursor:
+        # each COPY's rows checked against their household and ruleset as it ends, not all
+        # at the commit: no queue of pending checks, and the indexes can be built after
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {TABLE})")
+        if cursor.fetchone()[0]:
+            return []
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname "
+            "NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass) "
+            "ORDER BY indexname",
+            [TABLE, TABLE],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _, definition in indexes]
+
+
+def _restore(statements: Sequence[str]) -> None:
+    """The indexes ``_set_aside`` dropped, built again over the rows stored."""
+    if not statements:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for statement in statements:
+            cursor.execute(statement)
+
+
 def in_force(as_of: dt.date, programmes: Sequence[str] | None = None) -> list[m.Ruleset]:
     """Each programme's approved ruleset in force on ``as_of`` (the latest version), or only
     those of ``programmes``; a ``LookupError`` names a programme with none."""
@@ -265,6 +256,74 @@ def in_force(as_of: dt.date, programmes: Sequence[str] | None = None) -> list[m.
 # -- the run ---------------------------------------------------------------------------------
 
 
+@dataclass
+class _Range:
+    low: int
+    high: int
+    frames: list[pl.DataFrame]
+    read: float
+    compute: float
+
+
+def _computed(
+    ranges: Sequence[tuple[int, int]],
+    library: Sequence[Ruleset],
+    as_of: dt.date,
+    variables: Sequence[str],
+    cursor: Any,
+) -> Iterator[_Range]:
+    """Each range read and determined under every ruleset (one frame a ruleset)."""
+    for low, high in ranges:
+        started = time.perf_counter()
+        view = _read(cursor, low, high, as_of, variables).as_of(as_of)
+        read = time.perf_counter() - started
+        if not view.households.height:
+            continue
+        started = time.perf_counter()
+        frames = [explain_frame(run_ruleset(ruleset, view)) for ruleset in library]
+        yield _Range(low, high, frames, read, time.perf_counter() - started)
+
+
+def _ahead(
+    ranges: Sequence[tuple[int, int]],
+    library: Sequence[Ruleset],
+    as_of: dt.date,
+    variables: Sequence[str],
+) -> Iterator[_Range]:
+    """``_computed`` on PostgreSQL, one range ahead in a thread of its own (reading by ADBC)
+    while the caller stores the range before; at most two ranges wait in memory."""
+    done = object()
+    queue: Queue[Any] = Queue(maxsize=1)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            with _adbc() as conn, conn.cursor() as cursor:
+                for item in _computed(ranges, library, as_of, variables, cursor):
+                    while not stop.is_set():
+                        try:
+                            queue.put(item, timeout=0.5)
+                            break
+                        except Full:
+                            continue
+                    if stop.is_set():
+                        return
+            queue.put(done)
+        except BaseException as exc:  # handed to the caller, raised there
+            queue.put(exc)
+
+    worker = threading.Thread(target=work, name="insaf-bulk-compute", daemon=True)
+    worker.start()
+    try:
+        while (item := queue.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
 def determine_all(
     *,
     actor: Actor,
@@ -288,38 +347,33 @@ def determine_all(
     report = BulkReport(by_programme={str(row.programme): 0 for row in rulesets})
     bounds = m.Household.objects.order_by("pk").values_list("pk", flat=True)
     first, last = bounds.first(), bounds.last()
+    ranges = (
+        [(low, low + chunk) for low in range(first, last + 1, chunk)]
+        if first is not None and last is not None
+        else []
+    )
     now = timezone.now()
-    whole: tuple[pl.DataFrame, ...] | None = None
-    if connection.vendor == "postgresql" and first is not None:
-        started = time.perf_counter()
-        whole = _read_postgres(as_of, variables)
-        report.seconds["read"] += time.perf_counter() - started
-        say(f"registry read: {', '.join(f'{t.height:,}' for t in whole)} rows")
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic():
-        low = first or 0
-        while first is not None and last is not None and low <= last:
-            high = low + chunk
+        deferred = _set_aside() if postgres else []
+        computed = (
+            _ahead(ranges, library, as_of, variables)
+            if postgres
+            else _computed(ranges, library, as_of, variables, None)
+        )
+        for part in computed:
+            report.seconds["read"] += part.read
+            report.seconds["compute"] += part.compute
             started = time.perf_counter()
-            if whole is not None:
-                registry = _registry(*(_between(t, low, high) for t in whole))
-            else:
-                registry = registry_for(m.Household.objects.filter(pk__gte=low, pk__lt=high))
-            view = registry.as_of(as_of)
-            report.seconds["read"] += time.perf_counter() - started
-            if not view.households.height:
-                low = high
-                continue
-            for row, ruleset in zip(rulesets, library, strict=True):
-                started = time.perf_counter()
-                frame = explain_frame(run_ruleset(ruleset, view))
-                report.seconds["compute"] += time.perf_counter() - started
-                started = time.perf_counter()
+            for row, frame in zip(rulesets, part.frames, strict=True):
                 _store(frame, row, as_of, now)
-                report.seconds["store"] += time.perf_counter() - started
                 report.stored += frame.height
                 report.by_programme[str(row.programme)] += frame.height
-            say(f"households {low:,} to {min(high, last + 1) - 1:,}: {report.stored:,} stored")
-            low = high
+            report.seconds["store"] += time.perf_counter() - started
+            say(f"households {part.low:,} to {part.high - 1:,}: {report.stored:,} stored")
+        started = time.perf_counter()
+        _restore(deferred)
+        report.seconds["index"] = time.perf_counter() - started
         for row in rulesets:
             record(
                 actor=actor,

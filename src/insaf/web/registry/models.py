@@ -295,8 +295,10 @@ class DeterminationQuerySet(models.QuerySet["Determination"]):
 class Determination(models.Model):
     """What a ruleset decided for a household as of a date: stored once, never changed."""
 
+    # indexed by ``(household, ruleset, as_of)`` below, not by household alone: one index
+    # fewer for each row a run stores
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="determinations"
+        Household, on_delete=models.PROTECT, related_name="determinations", db_index=False
     )
     ruleset = models.ForeignKey(Ruleset, on_delete=models.PROTECT, related_name="determinations")
     as_of = models.DateField(_("as of"))
@@ -307,8 +309,14 @@ class Determination(models.Model):
     trace = models.JSONField(_("trace"), default=list)
     input_hash = models.CharField(_("input hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64)
+    # few determinations supersede another: only theirs are indexed
     supersedes = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -318,7 +326,14 @@ class Determination(models.Model):
         ordering = ["household", "-created_at", "-id"]
         verbose_name = _("determination")
         verbose_name_plural = _("determinations")
-        indexes = [models.Index(fields=["household", "ruleset", "as_of"])]
+        indexes = [
+            models.Index(fields=["household", "ruleset", "as_of"]),
+            models.Index(
+                fields=["supersedes"],
+                condition=Q(supersedes__isnull=False),
+                name="registry_det_supersedes",
+            ),
+        ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.get("force_insert"):
