@@ -299,6 +299,10 @@ def _ahead(
     def work() -> None:
         try:
             with _adbc() as conn, conn.cursor() as cursor:
+                # a range's members by their index, person by person: never a scan of every
+                # person of the registry for each range (the plan PostgreSQL picks otherwise)
+                cursor.execute("SET enable_hashjoin = off")
+                cursor.execute("SET enable_mergejoin = off")
                 for item in _computed(ranges, library, as_of, variables, cursor):
                     while not stop.is_set():
                         try:
