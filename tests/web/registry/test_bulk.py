@@ -107,3 +107,30 @@ def test_a_later_date_and_refusals(demo: User) -> None:
             "determine_registry", "--as-of", "2024-06-01", "--by", demo.username,
             "--programme", "housing",
         )  # fmt: skip
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes set aside on PostgreSQL")
+def test_a_fresh_run_builds_the_indexes_again_and_stores_the_same_rows(demo: User) -> None:
+    table = m.Determination._meta.db_table
+    ids = m.Determination.objects.filter(as_of=AS_OF, supersedes__isnull=True)
+    single = _rows(list(ids.values_list("pk", flat=True)))
+
+    def indexes() -> list[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+                "ORDER BY indexname",
+                [table],
+            )
+            return cursor.fetchall()
+
+    before = indexes()
+    assert len(before) >= 3
+    with connection.cursor() as cursor:  # the table emptied: the next run is a fresh one
+        cursor.execute(f"TRUNCATE {table} CASCADE")
+    rulesets = list(m.Ruleset.objects.order_by("programme"))
+    report = bulk.determine_all(actor=demo, rulesets=rulesets, as_of=AS_OF, chunk=30)
+    assert report.stored == len(single) == 3 * m.Household.objects.count()
+    assert indexes() == before
+    made = _rows(list(m.Determination.objects.values_list("pk", flat=True)))
+    assert made == single

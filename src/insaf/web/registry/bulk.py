@@ -5,12 +5,13 @@ household with members on ``as_of`` under each ruleset and stores every
 determination, in one transaction (all or nothing). It works through the
 households in ranges of their ids (``chunk`` at a time):
 
-1. **read**: the households, their members on the date (with sex and birth
-   date) and their observations of the variables the rulesets read
-   (``variables_read``). On PostgreSQL each table is read once, whole, by
-   ADBC (a binary ``COPY`` into Arrow, on a connection of its own: what is
-   committed), and cut into ranges in memory; elsewhere (SQLite, for tests)
-   each range's rows come through the ORM (``engine.registry_for``);
+1. **read**: the households of the range, their members on the date (with
+   sex and birth date) and their observations of the variables the rulesets
+   read (``variables_read``), by the two queries of one household's
+   determination (``engine.member_rows``, ``engine.observation_rows``). On
+   PostgreSQL by ADBC (a binary ``COPY`` into Arrow, on a connection of its
+   own: what is committed); elsewhere (SQLite, for tests) through the ORM.
+   No table is ever read whole: memory is bounded by the range;
 2. **compute**: the registry on the date (``Registry.as_of``, once for all
    rulesets), then each ruleset by the policy engine (``run_ruleset``) and
    every household's eligibility, entitlement, score, reasons, trace and
@@ -18,8 +19,12 @@ households in ranges of their ids (``chunk`` at a time):
    code, the same as one household's determination on request, so both
    store the same row and the same hashes;
 3. **store**: on PostgreSQL one ``COPY ... FROM STDIN`` a range and
-   ruleset; elsewhere ``bulk_create``. Rows are only inserted: the
-   database's trigger still refuses any change afterwards.
+   ruleset, while a thread reads and computes the next range (at most three
+   ranges in memory); elsewhere ``bulk_create``. Rows are only inserted: the
+   database's trigger still refuses any change afterwards. On PostgreSQL the
+   foreign keys are checked as each ``COPY`` ends, and on a fresh run (no
+   determination stored yet) the table's secondary indexes are dropped and
+   built again after the load, in the same transaction.
 
 Enrolments do not follow a bulk run (``engine.determine`` moves them for the
 households it determines): a bulk run records decisions; enrolling follows
