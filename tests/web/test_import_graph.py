@@ -48,3 +48,15 @@ def test_the_cli_calls_services_not_the_orm() -> None:
             if module.startswith("django.db"):
                 offending.append(f"cli/{path.name} imports {module}")
     assert offending == []
+
+
+def test_other_apps_read_budgets_through_the_budget_app() -> None:
+    # the council and the observatory call insaf.web.budget.queries, not the budget's ORM
+    offending = []
+    for path in sorted(WEB.rglob("*.py")):
+        if path.is_relative_to(WEB / "budget"):
+            continue
+        for module in _imported_modules(path):
+            if module.startswith("insaf.web.budget.models"):
+                offending.append(f"{path.relative_to(WEB)} imports {module}")
+    assert offending == []

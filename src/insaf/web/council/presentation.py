@@ -188,21 +188,18 @@ def budget_change(statement: m.ImpactStatement | None) -> BudgetChangeView | Non
     subject is not a budget)."""
     if statement is None or not statement.budget_change:
         return None
-    from django.urls import reverse
-
     from insaf.budget.change import BudgetChange
-    from insaf.web.budget.models import StoredBudget
     from insaf.web.budget.presentation import phase_name
+    from insaf.web.budget.queries import programme_pages
 
     stored = statement.budget_change
     change = BudgetChange.from_dict(stored)
     code = lang()
-    budget = str(stored.get("budget") or "")
-    linked = bool(budget) and StoredBudget.objects.filter(code=budget).exists()
+    pages = programme_pages(str(stored.get("budget") or ""), [p.code for p in change.programmes])
     rows = [
         (
             p.name.get(code),
-            reverse("budget:programme", args=[budget, p.code]) if linked else None,
+            pages[p.code],
             p.before / 1e6,
             p.after / 1e6,
             p.difference / 1e6,

@@ -219,17 +219,16 @@ def _spending(right: m.HumanRight, lang: str) -> tuple[SpendingView | None, str]
     """The right's spending as published, and what the page says of it."""
     if not right.spending:
         return None, "not_mapped"
-    from insaf.web.budget.convert import budget_of
-    from insaf.web.budget.models import StoredBudget
+    from insaf.web.budget.queries import latest_budget
     from insaf.web.observatory.services import current_rules
 
-    stored = StoredBudget.objects.order_by("-updated_at", "-pk").first()
+    stored = latest_budget()
     if stored is None:
         return None, "no_budget"
     population, prices = _context("population"), _context("prices")
     try:
         table = right_spending(
-            budget_of(stored),
+            stored.budget,
             Spending.model_validate(right.spending),
             population=population,
             prices=prices,
@@ -239,7 +238,7 @@ def _spending(right: m.HumanRight, lang: str) -> tuple[SpendingView | None, str]
         return None, "mismatch"
     table = public_right_spending(table, current_rules())
     view = SpendingView(
-        budget=(stored.title_ar if lang == "ar" else stored.title_en) or stored.code,
+        budget=stored.title(lang),
         currency=stored.currency,
         base_year=prices.base_year if prices is not None else None,
         table=table,
