@@ -64,10 +64,10 @@ def _stream(folder: str) -> list[tuple[float, float]]:
 
     design = Design(weight="w", strata="stratum", psu="psu")
     stats = [
-        stream.Linear(measure="mean", variable="income"),
-        stream.Linear(measure="total", variable="income"),
-        stream.Linear(measure="fgt", variable="income", line=LINE),
-        stream.Linear(measure="fgt", variable="income", line=LINE, alpha=1.0),
+        stream.Mean(variable="income"),
+        stream.Total(variable="income"),
+        stream.FGT(variable="income", line=LINE),
+        stream.FGT(variable="income", line=LINE, alpha=1.0),
     ]
     found = _timed({"linear": lambda: stream.estimate(folder, stats, design=design, by="domain")})
     start = time.perf_counter()

@@ -23,11 +23,11 @@ from insaf.survey.table import Table
 
 BY = ["region", "sex"]
 STATISTICS = [
-    stream.Linear(measure="total", variable="y"),
-    stream.Linear(measure="mean", variable="y"),
-    stream.Linear(measure="ratio", variable="y", denominator="x"),
-    stream.Linear(measure="fgt", variable="y", line=3000.0, alpha=1.0),
-    stream.Linear(measure="fgt", variable="y", line="line", below="<="),
+    stream.Total(variable="y"),
+    stream.Mean(variable="y"),
+    stream.Ratio(variable="y", denominator="x"),
+    stream.FGT(variable="y", line=3000.0, alpha=1.0),
+    stream.FGT(variable="y", line="line", below="<="),
 ]
 
 
@@ -121,7 +121,7 @@ def test_whole_population_and_one_file(tmp_path: Path) -> None:
     path = tmp_path / "all.parquet"
     frame.write_parquet(path)
     design = DESIGNS["stratified clusters"]
-    streamed = stream.estimate(path, [stream.Linear(measure="mean", variable="y")], design=design)
+    streamed = stream.estimate(path, [stream.Mean(variable="y")], design=design)
     expected = m.mean(Survey(persons=Table(name="persons", frame=frame), design=design), "y")
     assert streamed.value == pytest.approx(expected.value, rel=1e-12)
     assert streamed.se == pytest.approx(expected.se, rel=1e-9)
@@ -135,7 +135,7 @@ def test_mean_by_hand_on_two_psus(tmp_path: Path) -> None:
     frame.write_parquet(tmp_path / "a.parquet")
     got = stream.estimate(
         tmp_path,
-        [stream.Linear(measure="mean", variable="y")],
+        [stream.Mean(variable="y")],
         design=Design(weight="w", psu="psu"),
     )
     assert got.value == pytest.approx(2.5) and got.se == pytest.approx(1.0)
@@ -194,8 +194,10 @@ def test_what_the_stream_does_not_do_is_refused(tmp_path: Path) -> None:
         stream.estimate(
             tmp_path / "absent.parquet", STATISTICS, design=DESIGNS["simple random sample"]
         )
-    with pytest.raises(DataError, match="only a ratio"):
-        stream.Linear(measure="mean", variable="y", denominator="x")
+    with pytest.raises(DataError, match="alpha must be >= 0, not -1"):
+        stream.FGT(variable="y", line=3000.0, alpha=-1.0)
+    with pytest.raises(DataError, match="below must be '<' or '<=', not '=<'"):
+        stream.FGT(variable="y", line=3000.0, below="=<")  # type: ignore[arg-type]
 
 
 def _in_file_order(folder: Path) -> pl.DataFrame:

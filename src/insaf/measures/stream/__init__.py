@@ -1,7 +1,7 @@
 """The streamed engine: estimates from a partitioned Parquet dataset larger than memory.
 
-``estimate`` gives linear measures (total, mean, ratio, FGT at an absolute
-line), ``gini`` the Gini coefficient and ``arpr`` the at-risk-of-poverty rate,
+``estimate`` gives linear measures (``Total``, ``Mean``, ``Ratio``, ``FGT`` at
+an absolute line), ``gini`` the Gini coefficient and ``arpr`` the at-risk-of-poverty rate,
 each by domain with its linearized standard error, equal to the in-memory
 ``insaf.measures`` on the same rows (docs/scale.md).
 """
@@ -10,12 +10,16 @@ from insaf.measures.stream._files import parquet_files
 from insaf.measures.stream.linear import BATCH_ROWS, estimate
 from insaf.measures.stream.ordered import Spilled, gini, gini_of, spilled
 from insaf.measures.stream.poverty import arpr, arpr_of
-from insaf.measures.stream.statistic import Linear
+from insaf.measures.stream.statistic import FGT, Linear, Mean, Ratio, Total
 
 __all__ = [
     "BATCH_ROWS",
+    "FGT",
     "Linear",
+    "Mean",
+    "Ratio",
     "Spilled",
+    "Total",
     "arpr",
     "arpr_of",
     "estimate",

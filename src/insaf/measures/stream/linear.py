@@ -104,7 +104,7 @@ def _estimates(
             out.append(
                 Estimate(
                     measure=stat.name,
-                    value=float(a[d] if stat.measure == "total" else value[d]),
+                    value=float(value[d] if stat.divided else a[d]),
                     se=float(np.sqrt(max(variances[j, d], 0.0))),
                     n=int(n[d]),
                     population=float(population[d]),
@@ -120,7 +120,7 @@ def _influence(
     a_cell: FloatArray, b_cell: FloatArray, stat: Linear, value: float, b: float
 ) -> FloatArray:
     """The cells' totals of w z: ``a`` for a total, ``(a - R b) / B`` otherwise."""
-    if stat.measure == "total":
+    if not stat.divided:
         return a_cell
     return (a_cell - value * b_cell) / b
 
@@ -166,8 +166,8 @@ def _unclustered(
         aa, ab, bb = (table.column(cells, f"__{xy}{j}") for xy in ("aa", "ab", "bb"))
         a_cell, b_cell = table.column(cells, f"__a{j}"), table.column(cells, f"__b{j}")
         for d in range(n_dom):
-            r = 0.0 if stat.measure == "total" else float(value[d])
-            div = 1.0 if stat.measure == "total" else float(b[d])
+            r = float(value[d]) if stat.divided else 0.0
+            div = float(b[d]) if stat.divided else 1.0
             inside = codes == d
             h = stratum[inside]
             square = (aa[inside] - 2 * r * ab[inside] + r * r * bb[inside]) / div**2

@@ -41,7 +41,7 @@ from insaf.measures.estimate import Estimate, Estimates, LinearBasis
 from insaf.measures.stream import _cells as table
 from insaf.measures.stream._files import batches, parquet_files
 from insaf.measures.stream.linear import BATCH_ROWS
-from insaf.measures.stream.statistic import Linear
+from insaf.measures.stream.statistic import Mean
 from insaf.measures.types import GiniEstimator
 from insaf.measures.variance import DesignArrays, FloatArray, IntArray, linearized_variance
 from insaf.survey.design import Design
@@ -148,7 +148,7 @@ def spilled(
     ``spill`` if given) removed on leaving the block."""
     table.check_streamable(design)
     by_cols = (by,) if isinstance(by, str) else tuple(by or ())
-    plan = table.Plan(design, by_cols, (Linear(measure="mean", variable=variable),))
+    plan = table.Plan(design, by_cols, (Mean(variable=variable),))
     files = parquet_files(source)
     sample: list[FloatArray] = []
 

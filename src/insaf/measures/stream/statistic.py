@@ -1,67 +1,122 @@
-"""What the streamed engine estimates from domain totals (``Linear``)."""
+"""What the streamed engine estimates from domain totals: ``Total``, ``Mean``,
+``Ratio`` and ``FGT``, each a ``Linear`` statistic.
+
+Each says which per-unit value's weighted total is its numerator and which,
+if any, divides it; the engine needs nothing else, so it never asks which
+measure it holds. Names in results are those of the in-memory functions of
+``insaf.measures`` (``total``, ``mean``, ``ratio``, ``fgt0``, ``fgt1``...).
+"""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar
 
 import polars as pl
 
 from insaf.errors import DataError
+from insaf.measures.types import Below
 
-__all__ = ["Linear"]
+__all__ = ["FGT", "Linear", "Mean", "Ratio", "Total"]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Linear:
-    """A statistic linear in domain totals.
+class Linear(ABC):
+    """A statistic linear in domain totals: ``A`` (the weighted total of
+    ``numerator``) or, when ``divided``, ``A / B`` with ``B`` the weighted total
+    of ``denominator_of``."""
 
-    ``measure`` is ``total``, ``mean``, ``ratio`` (of ``variable`` to
-    ``denominator``) or ``fgt`` (``alpha``, an absolute ``line``: a number or
-    a column, poor when ``variable`` is ``below`` it), as the in-memory
-    functions of ``insaf.measures`` with the same names define them.
-    """
-
-    measure: Literal["total", "mean", "ratio", "fgt"]
     variable: str
-    denominator: str | None = None
-    line: float | str | None = None
-    alpha: float = 0.0
-    below: Literal["<", "<="] = "<"
+    divided: ClassVar[bool] = True
 
-    def __post_init__(self) -> None:
-        if (self.measure == "ratio") != (self.denominator is not None):
-            raise DataError("a ratio, and only a ratio, names a denominator")
-        if (self.measure == "fgt") != (self.line is not None):
-            raise DataError("an fgt, and only an fgt, has a line (a number or a column)")
-        if self.alpha < 0:
-            raise DataError(f"fgt: alpha must be >= 0, not {self.alpha}")
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """The measure's name in results, as in memory."""
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns read from the files."""
+        return (self.variable,)
+
+    def numerator(self, w: pl.Expr) -> pl.Expr:
+        """The per-unit value whose weighted total is the numerator."""
+        return w * pl.col(self.variable)
+
+    def denominator_of(self, w: pl.Expr) -> pl.Expr | None:
+        """The per-unit value whose weighted total divides (``None`` if none does)."""
+        return w
+
+
+@dataclass(frozen=True, kw_only=True)
+class Total(Linear):
+    """The weighted total of ``variable`` (``insaf.measures.total``)."""
+
+    divided: ClassVar[bool] = False
 
     @property
     def name(self) -> str:
-        """The measure's name in results, as in memory (``fgt0``, ``fgt1``...)."""
-        return f"fgt{self.alpha:g}" if self.measure == "fgt" else self.measure
+        return "total"
+
+    def denominator_of(self, w: pl.Expr) -> pl.Expr | None:
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mean(Linear):
+    """The weighted mean of ``variable`` (``insaf.measures.mean``)."""
+
+    @property
+    def name(self) -> str:
+        return "mean"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ratio(Linear):
+    """The ratio of the totals of ``variable`` and ``denominator`` (``insaf.measures.ratio``)."""
+
+    denominator: str
+
+    @property
+    def name(self) -> str:
+        return "ratio"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.variable, self.denominator)
+
+    def denominator_of(self, w: pl.Expr) -> pl.Expr | None:
+        return w * pl.col(self.denominator)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FGT(Linear):
+    """The FGT index of order ``alpha`` at an absolute ``line`` (a number or a
+    column), poor when ``variable`` is ``below`` it (``insaf.measures.fgt``)."""
+
+    line: float | str
+    alpha: float = 0.0
+    below: Below = "<"
+
+    def __post_init__(self) -> None:
+        if self.alpha < 0:
+            raise DataError(f"fgt: alpha must be >= 0, not {self.alpha}")
+        if self.below not in ("<", "<="):
+            raise DataError(f"fgt: below must be '<' or '<=', not {self.below!r}")
+
+    @property
+    def name(self) -> str:
+        return f"fgt{self.alpha:g}"
 
     @property
     def columns(self) -> tuple[str, ...]:
         line = (self.line,) if isinstance(self.line, str) else ()
-        denominator = (self.denominator,) if self.denominator else ()
-        return (self.variable, *denominator, *line)
+        return (self.variable, *line)
 
     def numerator(self, w: pl.Expr) -> pl.Expr:
-        """The per-unit value whose weighted total is the numerator."""
         y = pl.col(self.variable)
-        if self.measure != "fgt":
-            return w * y
-        t = pl.col(self.line) if isinstance(self.line, str) else pl.lit(float(self.line or 0.0))
+        t = pl.col(self.line) if isinstance(self.line, str) else pl.lit(float(self.line))
         poor = (y < t) if self.below == "<" else (y <= t)
         gap = pl.lit(1.0) if self.alpha == 0 else ((t - y) / t).pow(self.alpha)
         return w * pl.when(poor).then(gap).otherwise(0.0)
-
-    def denominator_of(self, w: pl.Expr) -> pl.Expr | None:
-        """The per-unit value whose weighted total divides (``None`` for a total)."""
-        if self.measure == "total":
-            return None
-        if self.measure == "ratio":
-            return w * pl.col(self.denominator or "")
-        return w
