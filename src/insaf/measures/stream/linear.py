@@ -36,7 +36,7 @@ from insaf.measures.stream.statistic import Linear
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design
 
-__all__ = ["BATCH_ROWS", "estimate"]
+__all__ = ["BATCH_ROWS", "estimate", "from_cells"]
 
 BATCH_ROWS = 500_000
 """Rows read at a time from a file (the memory bound, with the cell table)."""
@@ -62,8 +62,13 @@ def estimate(
         raise DataError("no statistic to estimate")
     by_cols = (by,) if isinstance(by, str) else tuple(by or ())
     plan = table.Plan(design, by_cols, tuple(statistics))
-    cells = table.sum_cells(parquet_files(source), plan, batch_rows)
-    found = table.domains(cells, by_cols)
+    return from_cells(plan, table.sum_cells(parquet_files(source), plan, batch_rows))
+
+
+def from_cells(plan: table.Plan, cells: pl.DataFrame) -> Estimates:
+    """The estimates from a cell table, however it was summed (batch by batch
+    here; by another engine, with the same columns: ``_cells.Plan.sums``)."""
+    found = table.domains(cells, plan.by)
     codes = found.of(cells)
     if plan.clustered:
         return _clustered(plan, cells, codes, found.labels)
