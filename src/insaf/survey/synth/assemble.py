@@ -17,7 +17,16 @@ from insaf.survey.synth.labels import HOUSEHOLD, ITEM, PERSON, Spec, metadata
 from insaf.survey.synth.streams import Columns
 from insaf.survey.table import Table
 
-__all__ = ["INTERNAL", "NULLABLE", "SynthOptions", "description", "survey_name", "synthesize"]
+__all__ = [
+    "INTERNAL",
+    "NULLABLE",
+    "SynthOptions",
+    "description",
+    "frame_of",
+    "link",
+    "survey_name",
+    "synthesize",
+]
 
 NULLABLE = frozenset(
     {
@@ -77,7 +86,9 @@ def description(options: SynthOptions) -> Label:
     )
 
 
-def _frame(columns: Columns, specs: Sequence[Spec]) -> pl.DataFrame:
+def frame_of(columns: Columns, specs: Sequence[Spec]) -> pl.DataFrame:
+    """The columns named by ``specs``, in their order, as written: integers and
+    booleans as Int64, floats as Float64, null where the question was not asked."""
     names = [spec[0] for spec in specs]
     frame = pl.DataFrame({name: columns[name] for name in names})
     casts = []
@@ -93,9 +104,9 @@ def _frame(columns: Columns, specs: Sequence[Spec]) -> pl.DataFrame:
     return frame.with_columns(casts)
 
 
-def to_survey(generated: Generated, options: SynthOptions) -> Survey:
-    """The labelled survey for generated tables."""
-    hh, persons, items = generated.households, generated.persons, generated.items
+def link(hh: Columns, persons: Columns, items: Columns) -> None:
+    """Give persons and items their household's ``hhid`` and persons their ``pid``
+    (``hhid`` x 100 + line number), and mark who was not asked."""
     hhid = hh["hhid"]
     persons["hhid"] = hhid[persons["hh_index"]]
     persons["pid"] = persons["hhid"] * 100 + persons["line_no"]
@@ -103,20 +114,26 @@ def to_survey(generated: Generated, options: SynthOptions) -> Survey:
     persons["age_first_marriage"] = np.where(
         persons["age_first_marriage"] < 0, NOT_ASKED, persons["age_first_marriage"]
     )
+
+
+def to_survey(generated: Generated, options: SynthOptions) -> Survey:
+    """The labelled survey for generated tables."""
+    hh, persons, items = generated.households, generated.persons, generated.items
+    link(hh, persons, items)
     policy = dict(generated.policy)
     policy["sample"] = {
         key: [round(float(v), 1) if key == "households" else int(v) for v in values]
         for key, values in generated.design.items()
     }
     return Survey(
-        households=Table(name="households", frame=_frame(hh, HOUSEHOLD), key=("hhid",)),
+        households=Table(name="households", frame=frame_of(hh, HOUSEHOLD), key=("hhid",)),
         persons=Table(
-            name="persons", frame=_frame(persons, PERSON), key=("pid",), household="hhid"
+            name="persons", frame=frame_of(persons, PERSON), key=("pid",), household="hhid"
         ),
         items={
             "consumption": Table(
                 name="consumption",
-                frame=_frame(items, ITEM),
+                frame=frame_of(items, ITEM),
                 key=("hhid", "item"),
                 household="hhid",
             )

@@ -34,7 +34,7 @@ from insaf.survey.synth.welfare import (
     standing,
 )
 
-__all__ = ["STEPS", "Generated", "generate"]
+__all__ = ["STEPS", "Generated", "Streams", "generate", "populate"]
 
 STEPS = (
     "sample",
@@ -115,21 +115,21 @@ def _welfare_measures(hh: Columns, persons: Columns, policy: dict[str, Any]) -> 
     )
 
 
-def generate(
-    households: int, seed: int, year: int, *, take: int = 12, progress: Progress | None = None
-) -> Generated:
-    """Run every step for ``households`` responding households."""
-    if seed < 0:
-        raise DataError(f"the seed must be a non-negative integer; got {seed}")
+Streams = Callable[[str], np.random.Generator]
+"""The random generator of each named part of the pipeline."""
+
+
+def populate(
+    hh: Columns, when: Trend, rng: Streams, progress: Progress | None = None
+) -> tuple[Columns, Columns, dict[str, Any]]:
+    """Everything after the sample, household by household: add the household
+    columns to ``hh`` (which holds the design columns, ``ea_effect`` and
+    ``ea_refugee``) and return the persons, the items and the policies in force.
+
+    Nothing here looks beyond a household and its EA's effects, so any set of
+    households can be populated on its own, each part drawing from ``rng(name)``.
+    """
     report = progress or (lambda _step: None)
-    when = trend(year)
-
-    def rng(name: str) -> np.random.Generator:
-        return stream(seed, name, year)
-
-    report("sample")
-    sample = draw_sample(build_frame(seed), households, when, seed, take)
-    hh = sample.households
     gov = hh["governorate"]
     hh["price_index"] = np.where(
         hh["urban"] == 1,
@@ -137,7 +137,7 @@ def generate(
         governorate_array("price_rural")[gov],
     )
     report("people")
-    persons = make_people(hh, when, seed)
+    persons = make_people(hh, when, rng("people"))
     report("health")
     functioning(persons, rng("health"))
     z = standing(hh, rng("standing"))
@@ -166,6 +166,23 @@ def generate(
     nominal = real_pc * hh["hhsize"] * hh["price_index"] * when.cpi + hh["cash_assistance"]
     item_table = items(hh, x, nominal, when, policy["instruments"], rng("items"))
     _welfare_measures(hh, persons, policy)
+    return persons, item_table, policy
+
+
+def generate(
+    households: int, seed: int, year: int, *, take: int = 12, progress: Progress | None = None
+) -> Generated:
+    """Run every step for ``households`` responding households."""
+    if seed < 0:
+        raise DataError(f"the seed must be a non-negative integer; got {seed}")
+    report = progress or (lambda _step: None)
+    when = trend(year)
+    report("sample")
+    sample = draw_sample(build_frame(seed), households, when, seed, take)
+    hh = sample.households
+    persons, item_table, policy = populate(
+        hh, when, lambda name: stream(seed, name, year), progress=report
+    )
     policy["population"] = {
         "households": round(float(hh["weight"].sum()), 1),
         "persons": round(float((hh["weight"] * hh["hhsize"]).sum()), 1),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from insaf.survey.synth.country import Trend, governorate_array
-from insaf.survey.synth.streams import Columns, FloatArray, IntArray, stream
+from insaf.survey.synth.streams import Columns, FloatArray, IntArray
 
 __all__ = ["MARITAL", "NATIONALITY", "RELATIONSHIP", "make_people"]
 
@@ -190,9 +190,8 @@ def _first_marriage(persons: Columns, trend: Trend, rng: np.random.Generator) ->
     return np.where(ever, first, -1).astype(np.int64)
 
 
-def make_people(hh: Columns, trend: Trend, seed: int) -> Columns:
+def make_people(hh: Columns, trend: Trend, rng: np.random.Generator) -> Columns:
     """Add nationality, size and head to ``hh``; return the person table."""
-    rng = stream(seed, "people", trend.year)
     _households(hh, rng)
     persons = _composition(hh, rng)
     persons["nationality"] = hh["nationality"][persons["hh_index"]]

@@ -35,7 +35,17 @@ from insaf.errors import DesignError
 from insaf.survey.synth.country import CENSUS_YEAR, GOVERNORATES, Trend
 from insaf.survey.synth.streams import Columns, FloatArray, IntArray, stream
 
-__all__ = ["MAX_SAMPLE_SHARE", "MIN_HOUSEHOLDS", "Frame", "Sample", "build_frame", "draw_sample"]
+__all__ = [
+    "EA_SIZE",
+    "MAX_SAMPLE_SHARE",
+    "MIN_HOUSEHOLDS",
+    "Frame",
+    "Sample",
+    "allocate",
+    "build_frame",
+    "draw_sample",
+    "stratum_code",
+]
 
 MIN_HOUSEHOLDS = 100
 MAX_SAMPLE_SHARE = 0.2
@@ -127,7 +137,7 @@ class Sample:
     """Per stratum: stratum, eas (frame), selected, take, issued, responded, households."""
 
 
-def _allocate(total: int, sizes: FloatArray, minimum: int) -> IntArray:
+def allocate(total: int, sizes: FloatArray, minimum: int) -> IntArray:
     """Largest-remainder allocation of ``total`` proportional to ``sizes``, each >= minimum."""
     spare = total - minimum * len(sizes)
     exact = spare * sizes / sizes.sum()
@@ -155,7 +165,7 @@ def draw_sample(frame: Frame, households: int, trend: Trend, seed: int, take: in
 
     # Allocation of respondents, EAs and the take per EA, by stratum.
     power = min(1.0, 0.7 + 6.0 * households / population.sum())
-    wanted = _allocate(households, population**power, 2)
+    wanted = allocate(households, population**power, 2)
     nonresponse = np.where(frame.urban_of == 1, NONRESPONSE[1], NONRESPONSE[0])
     nonresponse[0] = CAPITAL_NONRESPONSE
     eas = np.round(wanted / ((1.0 - nonresponse) * take)).astype(np.int64)
