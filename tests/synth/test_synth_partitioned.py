@@ -11,8 +11,11 @@ import polars as pl
 import pytest
 import yaml
 from polars.testing import assert_frame_equal
+from typer.testing import CliRunner
 
 import insaf.measures as m
+from insaf.cli import synth as _synth  # noqa: F401  (registers the command)
+from insaf.cli.app import app
 from insaf.errors import DataError, DesignError
 from insaf.measures import stream
 from insaf.survey.design import Design
@@ -185,3 +188,16 @@ def test_refuses_bad_sizes(
         write_partitioned(tmp_path / "out", **options)
     assert not (tmp_path / "out").exists()
 
+
+def test_command_writes_partitions(tmp_path: Path) -> None:
+    out = tmp_path / "census"
+    args = ["synth", "--partitioned", "--households", "1500", "--chunk", "400", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Wrote" in result.output and "synthetic" in result.output
+    assert _read(out, "households").height == 1500
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 2 and "--overwrite" in again.output
+    assert CliRunner().invoke(app, [*args, "--overwrite"]).exit_code == 0
+    csv = CliRunner().invoke(app, [*args, "--overwrite", "--format", "csv"])
+    assert csv.exit_code == 2 and "Parquet only" in csv.output

@@ -7,12 +7,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from insaf.cli.app import app, console, reports_errors, written_since, wrote
+from insaf.cli.i18n import _
 from insaf.cli.progress import steps_progress
+from insaf.errors import DataError
 from insaf.survey import Format, Survey, write_survey
 from insaf.survey.synth import STEPS, SynthOptions, description, synthesize
+from insaf.survey.synth.partitioned import (
+    DEFAULT_CHUNK,
+    MANIFEST,
+    TABLES,
+    Chunk,
+    Written,
+    write_partitioned,
+)
 
 __all__ = ["synth_command"]
 
@@ -25,7 +36,12 @@ _DEFAULT = SynthOptions()
 def synth_command(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the survey into.")],
     households: Annotated[
-        int, typer.Option("--households", help="Responding households in the sample.")
+        int,
+        typer.Option(
+            "--households",
+            help="Responding households in the sample; with --partitioned, "
+            "households in the whole country.",
+        ),
     ] = _DEFAULT.households,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (0 or more).")] = _DEFAULT.seed,
     year: Annotated[int, typer.Option("--year", help="Survey year (2010-2035).")] = _DEFAULT.year,
@@ -38,13 +54,45 @@ def synth_command(
     take: Annotated[
         int, typer.Option("--take", help="Households selected per enumeration area.")
     ] = _DEFAULT.take,
+    partitioned: Annotated[
+        bool,
+        typer.Option(
+            "--partitioned",
+            help="Write a census of the whole country (every household, weight 1) as "
+            "Parquet files partitioned by governorate, one chunk in memory at a time.",
+        ),
+    ] = False,
+    chunk: Annotated[
+        int,
+        typer.Option(
+            "--chunk",
+            help="With --partitioned: households made and written at a time "
+            "(memory grows with it; the data do not change).",
+        ),
+    ] = DEFAULT_CHUNK,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="With --partitioned: write into a folder that is not empty, "
+            "replacing the tables of an earlier run.",
+        ),
+    ] = False,
 ) -> None:
     """Build a synthetic survey of the demo country (clearly labelled synthetic).
 
     Household, person and consumption-by-item tables with a two-stage
     stratified cluster design, bilingual labels and the policies in force,
     plus the survey.yaml manifest. The same seed and year give the same data.
+    With --partitioned, a census of the whole country (tens of millions of
+    households if asked) in Parquet partitions by governorate, each person
+    row carrying its household's design and welfare, for the streamed engine.
     """
+    if partitioned:
+        if format is not Format.PARQUET:
+            raise DataError(f"--partitioned writes Parquet only, not {format.value}")
+        _partitioned(out, households, seed=seed, year=year, chunk=chunk, overwrite=overwrite)
+        return
     options = SynthOptions(households=households, seed=seed, year=year, take=take)
     started = time.perf_counter()
     began = time.time() - 1.0
@@ -72,3 +120,59 @@ def _summary(survey: Survey, files: list[Path], seconds: float) -> None:
     console.print(f"[bold]{survey.name.en}[/]", highlight=False)
     console.print(table)
     console.print(wrote(files), highlight=False)
+
+
+def _partitioned(
+    out: Path, households: int, *, seed: int, year: int, chunk: int, overwrite: bool
+) -> None:
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(_("households"), total=households)
+
+        def progress(done: Chunk, written: int) -> None:
+            where = _("governorate {code}, part {part}").format(
+                code=done.governorate, part=done.part + 1
+            )
+            bar.update(task, completed=written, description=where)
+
+        written = write_partitioned(
+            out,
+            households=households,
+            seed=seed,
+            year=year,
+            chunk=chunk,
+            overwrite=overwrite,
+            progress=progress,
+        )
+    _partitioned_summary(written, year, time.perf_counter() - started)
+
+
+def _partitioned_summary(written: Written, year: int, seconds: float) -> None:
+    table = RichTable(show_header=False, box=None)
+    table.add_column()
+    table.add_column(justify="right")
+    table.add_row(_("households"), f"{written.households:,}")
+    table.add_row(_("persons"), f"{written.persons:,}")
+    table.add_row(_("consumption rows"), f"{written.items:,}")
+    table.add_row(_("size on disk (MB)"), f"{written.bytes / 1e6:,.1f}")
+    table.add_row(_("seconds"), f"{seconds:.1f}")
+    title = _("Demo country census {year} (synthetic data)").format(year=year)
+    console.print(f"[bold]{title}[/]", highlight=False)
+    console.print(table)
+    parquet = sum(1 for f in written.files if f.suffix == ".parquet")
+    console.print(
+        _("Wrote {folder}/: {count} Parquet files in {tables}, {manifest} and README.md").format(
+            folder=written.folder,
+            count=parquet,
+            tables=_(", ").join(f"{name}/" for name in TABLES),
+            manifest=MANIFEST,
+        ),
+        highlight=False,
+    )
