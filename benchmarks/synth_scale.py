@@ -2,12 +2,20 @@
 
     .venv/bin/python benchmarks/synth_scale.py [--households 1000000] [--seed 1]
         [--year 2024] [--format parquet] [--out DIR]
+    .venv/bin/python benchmarks/synth_scale.py --partitioned --households 20000000
+        [--chunk 200000] [--out DIR]
 
 Target (issue 2): 1,000,000 households (about 5 million persons) generated
 and written as Parquet in under 60 s on a 2-core machine, with peak memory
 under 8 GB. Prints the wall-clock time of each step, the rows written, the
 bytes on disk and the peak resident memory of this process
 (``getrusage(RUSAGE_SELF).ru_maxrss``; run it in a fresh process, as here).
+
+With ``--partitioned`` (issue 17): a census of that many households written
+in Parquet partitions by governorate, one chunk in memory at a time
+(``insaf.survey.synth.partitioned``); prints the time, the rows, the bytes on
+disk (and per million persons), the peak resident memory and the load
+average. The peer is the in-memory survey above, which holds everything.
 
 Peer: the same tables written with pandas (``DataFrame.to_parquet`` via
 pyarrow) from the same frames, to show how much of the time is the write.
@@ -16,6 +24,7 @@ pyarrow) from the same frames, to show how much of the time is the write.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sys
@@ -25,6 +34,7 @@ from pathlib import Path
 
 from insaf.survey import Format, write_survey
 from insaf.survey.synth import STEPS, synthesize
+from insaf.survey.synth.partitioned import DEFAULT_CHUNK, Chunk, write_partitioned
 
 
 def _peak_mb() -> float:
@@ -40,7 +50,12 @@ def main() -> None:
     parser.add_argument("--format", default="parquet", choices=[f.value for f in Format])
     parser.add_argument("--out", type=Path, default=None, help="kept if given; else a temp dir")
     parser.add_argument("--peer", action="store_true", help="also time pandas.to_parquet")
+    parser.add_argument("--partitioned", action="store_true", help="a census in partitions")
+    parser.add_argument("--chunk", type=int, default=DEFAULT_CHUNK)
     args = parser.parse_args()
+    if args.partitioned:
+        partitioned(args)
+        return
 
     out = args.out or Path(tempfile.mkdtemp(prefix="insaf-synth-"))
     marks: list[tuple[str, float]] = []
@@ -75,6 +90,42 @@ def main() -> None:
             table.frame.to_pandas().to_parquet(peer_dir / f"{table.name}.parquet")
         print(f"  peer: pandas.to_parquet of the same tables {time.perf_counter() - began:.2f} s")
         shutil.rmtree(peer_dir)
+    if args.out is None:
+        shutil.rmtree(out)
+
+
+def partitioned(args: argparse.Namespace) -> None:
+    out = args.out or Path(tempfile.mkdtemp(prefix="insaf-synth-"))
+    load = os.getloadavg()
+    start = time.perf_counter()
+
+    def progress(chunk: Chunk, done: int) -> None:
+        seconds = time.perf_counter() - start
+        print(
+            f"  governorate {chunk.governorate:>2} part {chunk.part:>3}: {done:>11,} households "
+            f"{seconds:8.1f} s  peak {_peak_mb():6.0f} MB",
+            flush=True,
+        )
+
+    written = write_partitioned(
+        out,
+        households=args.households,
+        seed=args.seed,
+        year=args.year,
+        chunk=args.chunk,
+        overwrite=args.out is not None,
+        progress=progress,
+    )
+    seconds = time.perf_counter() - start
+    size = written.bytes
+    print(f"insaf synth --partitioned: {args.households:,} households, chunk {args.chunk:,}")
+    print(f"  rows: households {written.households:,}, persons {written.persons:,}, ")
+    print(f"        consumption {written.items:,}; {len(written.files):,} files")
+    print(f"  total        {seconds:8.1f} s  ({written.households / seconds:,.0f} households/s)")
+    print(f"  on disk      {size / 1e9:8.2f} GB  ({size / 1e6 / (written.persons / 1e6):,.0f} MB")
+    print("               per million persons, all three tables)")
+    print(f"  peak memory  {_peak_mb():8.0f} MB")
+    print(f"  load average {load[0]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
     if args.out is None:
         shutil.rmtree(out)
 
