@@ -201,3 +201,19 @@ def test_command_writes_partitions(tmp_path: Path) -> None:
     assert CliRunner().invoke(app, [*args, "--overwrite"]).exit_code == 0
     csv = CliRunner().invoke(app, [*args, "--overwrite", "--format", "csv"])
     assert csv.exit_code == 2 and "Parquet only" in csv.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--partitioned", "--take", "5"], "--take: not used with --partitioned"),
+        (["--chunk", "100", "--overwrite"], "--chunk, --overwrite: only with --partitioned"),
+    ],
+)
+def test_command_refuses_options_that_do_not_apply(
+    tmp_path: Path, extra: list[str], message: str
+) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["synth", "--households", "500", "--out", str(out), *extra])
+    assert result.exit_code == 2 and message in result.output
+    assert not out.exists()

@@ -34,6 +34,7 @@ _DEFAULT = SynthOptions()
 @app.command("synth")
 @reports_errors
 def synth_command(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the survey into.")],
     households: Annotated[
         int,
@@ -88,9 +89,8 @@ def synth_command(
     households if asked) in Parquet partitions by governorate, each person
     row carrying its household's design and welfare, for the streamed engine.
     """
+    _check_options(ctx, partitioned=partitioned, format=format)
     if partitioned:
-        if format is not Format.PARQUET:
-            raise DataError(f"--partitioned writes Parquet only, not {format.value}")
         _partitioned(out, households, seed=seed, year=year, chunk=chunk, overwrite=overwrite)
         return
     options = SynthOptions(households=households, seed=seed, year=year, take=take)
@@ -120,6 +120,29 @@ def _summary(survey: Survey, files: list[Path], seconds: float) -> None:
     console.print(f"[bold]{survey.name.en}[/]", highlight=False)
     console.print(table)
     console.print(wrote(files), highlight=False)
+
+
+def _check_options(ctx: typer.Context, *, partitioned: bool, format: Format) -> None:
+    """Refuse options that do not apply: a census is Parquet, has no take and no
+    label language; a sample has no chunk and does not refuse a full folder."""
+    given = []
+    for name in ("take", "lang", "chunk", "overwrite"):
+        source = ctx.get_parameter_source(name)  # typer's own copy of click's enum: by name
+        if source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT"):
+            given.append(name)
+    if partitioned and format is not Format.PARQUET:
+        raise DataError(
+            _("--partitioned writes Parquet only, not {format}").format(format=format.value)
+        )
+    wrong = [n for n in given if (n in ("take", "lang")) == partitioned]
+    if wrong:
+        options = ", ".join(f"--{n}" for n in wrong)
+        message = (
+            _("{options}: not used with --partitioned")
+            if partitioned
+            else _("{options}: only with --partitioned")
+        )
+        raise DataError(message.format(options=options))
 
 
 def _partitioned(
