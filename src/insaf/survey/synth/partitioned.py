@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -94,18 +94,19 @@ class Chunk:
         return sum(b.households for b in self.blocks)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Written:
-    """What ``write_partitioned`` wrote."""
+    """What ``write_partitioned`` wrote: rows of each table and every file."""
 
     folder: Path
-    households: int = 0
-    persons: int = 0
-    items: int = 0
-    files: list[Path] = field(default_factory=list)
+    households: int
+    persons: int
+    items: int
+    files: tuple[Path, ...]
 
     @property
     def bytes(self) -> int:
+        """Bytes on disk, all files together."""
         return sum(f.stat().st_size for f in self.files)
 
 
@@ -120,22 +121,21 @@ def chunks(census: Census, chunk: int) -> list[Chunk]:
         raise DataError(f"the chunk must be at least 1 household; got {chunk:,}")
     out: list[Chunk] = []
     current: list[Block] = []
-    for block in census.blocks():
-        size = sum(b.households for b in current)
+    size = 0
+    for block in [*census.blocks(), None]:  # None closes the last chunk
         if current and (
-            block.governorate != current[0].governorate or size + block.households > chunk
+            block is None
+            or block.governorate != current[0].governorate
+            or size + block.households > chunk
         ):
-            out.append(_chunk(current, out))
-            current = []
-        current.append(block)
-    out.append(_chunk(current, out))
+            governorate = current[0].governorate
+            part = sum(1 for c in out if c.governorate == governorate)
+            out.append(Chunk(governorate=governorate, part=part, blocks=tuple(current)))
+            current, size = [], 0
+        if block is not None:
+            current.append(block)
+            size += block.households
     return out
-
-
-def _chunk(blocks: list[Block], before: list[Chunk]) -> Chunk:
-    governorate = blocks[0].governorate
-    part = sum(1 for c in before if c.governorate == governorate)
-    return Chunk(governorate=governorate, part=part, blocks=tuple(blocks))
 
 
 def _block_tables(
@@ -206,31 +206,34 @@ def write_partitioned(
     plan = chunks(census, chunk)
     folder = Path(out)
     _prepare(folder, overwrite)
-    written = Written(folder=folder)
+    rows = dict.fromkeys(TABLES, 0)
+    files: list[Path] = []
     policy: dict[str, Any] = {}
-    persons_weight = 0.0
     for c in plan:
         tables, policy = _chunk_tables(census, c, seed, year)
         for name, frame in tables.items():
             path = folder / name / f"governorate={c.governorate}" / f"part-{c.part:05d}.parquet"
             path.parent.mkdir(parents=True, exist_ok=True)
             frame.write_parquet(path, compression="zstd", statistics=True)
-            written.files.append(path)
-        written.households += tables["households"].height
-        written.persons += tables["persons"].height
-        written.items += tables["consumption"].height
-        persons_weight += float(tables["persons"]["weight"].sum())
-        del tables
+            files.append(path)
+            rows[name] += frame.height
+        del tables  # one chunk in memory at a time
         if progress is not None:
-            progress(c, written.households)
-    policy["population"] = {"households": float(written.households), "persons": persons_weight}
-    manifest = _manifest(written, seed=seed, year=year, policy=policy)
+            progress(c, rows["households"])
+    # every weight is 1: the population is the count
+    policy["population"] = {"households": rows["households"], "persons": rows["persons"]}
+    manifest = _manifest(rows, seed=seed, year=year, policy=policy)
     (folder / MANIFEST).write_text(
         yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
-    (folder / "README.md").write_text(_readme(written, seed=seed, year=year), encoding="utf-8")
-    written.files += [folder / MANIFEST, folder / "README.md"]
-    return written
+    (folder / "README.md").write_text(_readme(rows, seed=seed, year=year), encoding="utf-8")
+    return Written(
+        folder=folder,
+        households=rows["households"],
+        persons=rows["persons"],
+        items=rows["consumption"],
+        files=(*files, folder / MANIFEST, folder / "README.md"),
+    )
 
 
 def again(households: int, seed: int, year: int) -> str:
@@ -253,8 +256,10 @@ def _variables(specs: Sequence[Spec]) -> dict[str, Any]:
     return out
 
 
-def _manifest(written: Written, *, seed: int, year: int, policy: dict[str, Any]) -> dict[str, Any]:
-    command = again(written.households, seed, year)
+def _manifest(
+    rows: dict[str, int], *, seed: int, year: int, policy: dict[str, Any]
+) -> dict[str, Any]:
+    command = again(rows["households"], seed, year)
 
     def partition() -> dict[str, Any]:
         return {"partitioned_by": ["governorate"], "format": "parquet"}
@@ -275,11 +280,7 @@ def _manifest(written: Written, *, seed: int, year: int, policy: dict[str, Any])
         },
         "seed": seed,
         "year": year,
-        "rows": {
-            "households": written.households,
-            "persons": written.persons,
-            "consumption": written.items,
-        },
+        "rows": dict(rows),
         "tables": {
             "households": {"path": "households", "key": ["hhid"], **partition()},
             "persons": {
@@ -306,8 +307,8 @@ def _manifest(written: Written, *, seed: int, year: int, policy: dict[str, Any])
     }
 
 
-def _readme(written: Written, *, seed: int, year: int) -> str:
-    command = again(written.households, seed, year)
+def _readme(rows: dict[str, int], *, seed: int, year: int) -> str:
+    command = again(rows["households"], seed, year)
     return f"""# Demo country census {year} — SYNTHETIC DATA / بيانات مصطنعة
 
 Synthetic data for a fictional country, made by INSAF (`insaf synth --partitioned`)
@@ -317,9 +318,9 @@ real person.
 بيانات مصطنعة لبلد خيالي أنتجها إنصاف للعرض والاختبار وتجارب الحجم. ليست تعداداً
 حقيقياً ولا تصف أي شخص حقيقي.
 
-- households: {written.households:,}
-- persons: {written.persons:,}
-- consumption rows (household x item): {written.items:,}
+- households: {rows["households"]:,}
+- persons: {rows["persons"]:,}
+- consumption rows (household x item): {rows["consumption"]:,}
 - seed {seed}, year {year}; made again, row for row, by `{command}`
 
 ## Layout
