@@ -15,7 +15,9 @@ With ``--partitioned`` (issue 17): a census of that many households written
 in Parquet partitions by governorate, one chunk in memory at a time
 (``insaf.survey.synth.partitioned``); prints the time, the rows, the bytes on
 disk (and per million persons), the peak resident memory and the load
-average. The peer is the in-memory survey above, which holds everything.
+average. Its peer (``--peer``) is the in-memory survey of as many households,
+run in a child process, which holds everything (and samples at most a fifth of
+the country, so it cannot be asked for 20 million).
 
 Peer: the same tables written with pandas (``DataFrame.to_parquet`` via
 pyarrow) from the same frames, to show how much of the time is the write.
@@ -27,6 +29,7 @@ import argparse
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -128,6 +131,15 @@ def partitioned(args: argparse.Namespace) -> None:
     print(f"  load average {load[0]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
     if args.out is None:
         shutil.rmtree(out)
+    if args.peer:
+        # The in-memory survey of as many households, in a fresh process (its own peak
+        # memory): it holds everything, and cannot sample more than a fifth of the country.
+        print("peer: the in-memory survey (insaf synth without --partitioned), same size:")
+        peer = [sys.executable, __file__, "--households", str(args.households)]
+        peer += ["--seed", str(args.seed), "--year", str(args.year)]
+        result = subprocess.run(peer, capture_output=True, text=True, check=False)
+        lines = (result.stdout or result.stderr).strip().splitlines()
+        print("\n".join(f"  {line}" for line in lines[-6:]))
 
 
 if __name__ == "__main__":
