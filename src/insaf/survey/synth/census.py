@@ -150,7 +150,7 @@ def block_households(census: Census, block: Block) -> Columns:
     k = census.size[eas]
     ea_of = np.repeat(eas, k)
     serial = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k) + 1
-    s = int(np.searchsorted(census.strata, block.stratum))
+    s = int(np.flatnonzero(census.strata == block.stratum)[0])
     psu = block.stratum * _EA_SERIAL + (ea_of - census.start[s] + 1)
     n = len(ea_of)
     return {

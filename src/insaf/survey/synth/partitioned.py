@@ -73,6 +73,7 @@ _INCOME_PC: Spec = (
     None,
     "DMD/month",
 )
+_GOVERNORATE = next(spec for spec in HOUSEHOLD if spec[0] == "governorate")
 CARRIED: tuple[Spec, ...] = (
     *(spec for spec in HOUSEHOLD if spec[0] in _CARRIED_HOUSEHOLD),
     _INCOME_PC,
@@ -152,7 +153,7 @@ def _block_tables(
     return (
         frame_of(hh, HOUSEHOLD),
         frame_of(persons, [*PERSON, *CARRIED]),
-        frame_of(items, [*ITEM, HOUSEHOLD[1]]),
+        frame_of(items, [*ITEM, _GOVERNORATE]),
         policy,
     )
 
