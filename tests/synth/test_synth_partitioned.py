@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
+import pyarrow.dataset as ds
 import pytest
 import yaml
 from polars.testing import assert_frame_equal
@@ -67,6 +69,20 @@ def test_layout_is_hive_partitioned_by_governorate(folder: Path) -> None:
             assert column.unique().to_list() == [int(f.parent.name.split("=")[1])]
     assert len(_files(folder, "households")) > len(codes)  # several chunks in some governorates
     assert {p.name for p in folder.iterdir()} == {*TABLES, MANIFEST, "README.md"}
+
+
+def test_other_readers_of_hive_partitions(folder: Path) -> None:
+    # as docs/synth.md shows: polars reads the folder key and the column as one;
+    # pyarrow needs the key's type (it would guess int32 and refuse to merge)
+    persons = folder / "persons"
+    rows = pl.scan_parquet(persons, hive_partitioning=True).filter(pl.col("governorate") == 3)
+    expected = pl.read_parquet(_files(folder, "persons")[0].parent.parent / "governorate=3")
+    assert rows.select(pl.len()).collect().item() == expected.height > 0
+    key = ds.partitioning(pa.schema([("governorate", pa.int64())]), flavor="hive")
+    table = ds.dataset(persons, format="parquet", partitioning=key).to_table(
+        columns=["pid"], filter=ds.field("governorate") == 3
+    )
+    assert table.num_rows == expected.height
 
 
 def test_labelled_synthetic(folder: Path) -> None:

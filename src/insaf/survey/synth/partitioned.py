@@ -354,4 +354,16 @@ design = Design(weight="weight", strata="stratum", psu="psu")
 stream.gini("persons", "consumption_pc", design=design, by="governorate")
 stream.arpr("persons", "consumption_pc", design=design, by="governorate")
 ```
+
+Other readers: polars (`pl.scan_parquet("persons", hive_partitioning=True)`) reads
+the folder key and the column as one; pyarrow needs the key's type, or no
+partitioning (the column is in the files):
+
+```python
+import pyarrow as pa
+import pyarrow.dataset as ds
+
+key = ds.partitioning(pa.schema([("governorate", pa.int64())]), flavor="hive")
+persons = ds.dataset("persons", format="parquet", partitioning=key)
+```
 """
