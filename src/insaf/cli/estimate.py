@@ -6,12 +6,13 @@ import json
 import sys
 from collections.abc import Mapping
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, get_args
 
 import typer
 
-from insaf.cli.app import app, console, reports_errors
-from insaf.cli.i18n import _
+from insaf.cli.app import app, console, err_console, reports_errors
+from insaf.cli.i18n import _, language
 from insaf.cli.options import (
     RENAMED_DESIGN_FLAGS,
     CalibrationOpt,
@@ -34,11 +35,12 @@ from insaf.cli.options import (
 from insaf.cli.renamed import renamed
 from insaf.cli.tables import estimates_table
 from insaf.errors import InsafError
+from insaf.measures.engine import Choice, Engine, Reason, choose, estimate_out_of_core
 from insaf.measures.equity import gap as equity_gap
 from insaf.measures.estimate import Estimates
-from insaf.measures.registry import MEASURES, OPTIONS, MeasureOptions, compute
+from insaf.measures.registry import MEASURES, OPTIONS, MeasureOptions, compute, measure_labels
 from insaf.measures.types import Below, GiniEstimator, NonPositive, QuantileRule, RelativeOf
-from insaf.survey import Metadata, Unit
+from insaf.survey import DesignOptions, Metadata, Unit
 
 __all__ = ["estimate"]
 
@@ -165,6 +167,15 @@ ReplicatesOpt = Annotated[
     int, typer.Option("--replicates", help="Number of created bootstrap replicates.")
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of created bootstrap replicates.")]
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="auto reads a survey, or a Parquet dataset that fits in memory, in memory, and "
+        "streams a larger dataset (a .parquet file or a folder of them) in batches; spark runs "
+        "on a Spark cluster (pyspark and Java).",
+    ),
+]
 ConfidenceOpt = Annotated[
     float, typer.Option("--confidence", help="Confidence level of the interval (0-1).")
 ]
@@ -213,6 +224,70 @@ def measure_options(params: Mapping[str, Any]) -> MeasureOptions:
             value = _line(value)
         given[name] = value
     return MeasureOptions(**given)
+
+
+def _size(size: int | None) -> str:
+    """Bytes for people: in MB below a gigabyte, else in GB."""
+    size = size or 0
+    if size < 1e9:
+        return _("{size} MB").format(size=f"{size / 1e6:,.0f}")
+    return _("{size} GB").format(size=f"{size / 1e9:,.1f}")
+
+
+def _engine_name(engine: Engine) -> str:
+    names = {
+        Engine.MEMORY: _("in-memory"),
+        Engine.STREAM: _("streamed"),
+        Engine.SPARK: _("Spark"),
+    }
+    return names.get(engine, engine.value)
+
+
+def _say(choice: Choice, measure: str) -> None:
+    """Which engine estimates a Parquet dataset, and why (on stderr)."""
+    held, budget = _size(choice.held), _size(choice.budget)
+    if choice.reason is Reason.FITS:
+        text = _("engine: in memory (it would hold {held}, within the {budget} it may use)")
+    elif choice.reason is Reason.LARGE:
+        text = _(
+            "engine: streamed (in memory it would hold {held}, more than the {budget} it may use)"
+        )
+    else:
+        text = _(
+            "engine: in memory, though it would hold {held}, more than the {budget} it may "
+            "use: {measure} is not streamed"
+        )
+    label = measure_labels(language()).get(measure.lower(), measure)
+    err_console.print(text.format(held=held, budget=budget, measure=label), highlight=False)
+
+
+def _out_of_core(
+    choice: Choice,
+    data: Path,
+    measure: str,
+    var: str | None,
+    options: MeasureOptions,
+    design: DesignOptions,
+    by: list[str] | None,
+    refused: Mapping[str, bool],
+) -> Estimates:
+    """The measure on the streamed engine or Spark; options they do not take are refused."""
+    for flag, given in refused.items():
+        if given:
+            raise InsafError(
+                _("{flag} is not taken by the {engine} engine").format(
+                    flag=flag, engine=_engine_name(choice.engine)
+                )
+            )
+    return estimate_out_of_core(
+        choice.engine,
+        data,
+        measure,
+        var,
+        design=design.apply(None, file=str(data)),
+        options=options,
+        by=by or None,
+    )
 
 
 def _print(result: Estimates, fmt: OutputFormat, confidence: float, metadata: Metadata) -> None:
@@ -268,6 +343,7 @@ def estimate(
     variance: VarianceOpt = VarianceChoice.AUTO,
     replicates: ReplicatesOpt = 200,
     seed: SeedOpt = 1,
+    engine: EngineOpt = Engine.AUTO,
     confidence: ConfidenceOpt = 0.95,
     output: FormatOpt = OutputFormat.TABLE,
     lang: LangOpt = None,
@@ -285,6 +361,23 @@ def estimate(
             )
         )
     options = measure_options(ctx.params)
+    read = [weight, strata, psu, fpc, var, line, *(by or [])]
+    choice = choose(data, measure, engine=engine, columns=read)
+    if choice.held is not None:
+        _say(choice, measure)
+    if choice.engine is not Engine.MEMORY:
+        design_options = DesignOptions(
+            weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu
+        )
+        refused = {
+            "--gap": gap is not None,
+            "--calibration": calibration is not None,
+            "--replicate-weights": bool(replicate_weights),
+            "--variance": variance not in (VarianceChoice.AUTO, VarianceChoice.LINEARIZATION),
+        }
+        result = _out_of_core(choice, data, measure, var, options, design_options, by, refused)
+        _print(result, output, confidence, Metadata())
+        return
     survey = open_from_cli(
         data,
         weight=weight,

@@ -76,8 +76,8 @@ SurveyArg = Annotated[
     Path,
     typer.Argument(
         metavar="SURVEY",
-        help="A survey manifest (survey.yaml), a folder holding one, or a single data file "
-        "(.csv, .parquet, .dta, .sav).",
+        help="A survey manifest (survey.yaml), a folder holding one, a single data file "
+        "(.csv, .parquet, .dta, .sav), or a folder of Parquet files (a partitioned dataset).",
         show_default=False,
     ),
 ]

@@ -30,6 +30,7 @@ from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError
 from insaf.i18n import translated
 from insaf.measures import basic, inequality, opportunity, poverty
+from insaf.measures import streamed as out_of_core
 from insaf.measures._kernels import plans
 from insaf.measures._kernels.plan import Plan
 from insaf.measures.estimate import Estimates
@@ -50,6 +51,7 @@ __all__ = [
     "MEASURES",
     "PREPARED",
     "SPECS",
+    "STREAMED",
     "MeasureOptions",
     "MeasureSpec",
     "compute",
@@ -111,7 +113,8 @@ class MeasureSpec:
     whether it reads a ``variable``, and its name in observatory ``indicator``s.
     ``label`` is its name for people, in English (``measure_labels`` gives it in
     Arabic from the library's catalogue, context ``measure.<name>``); ``aliases``,
-    other names tables give it (the impact's ``s80s20`` for ``qsr``)."""
+    other names tables give it (the impact's ``s80s20`` for ``qsr``); ``streamed``, how
+    an out-of-core engine (streamed or Spark) computes it, if one does."""
 
     name: str
     label: str
@@ -122,6 +125,7 @@ class MeasureSpec:
     variable: bool = True
     indicator: str | None = None
     aliases: tuple[str, ...] = ()
+    streamed: out_of_core.Streamed | None = None
 
     @cached_property
     def parameters(self) -> Mapping[str, inspect.Parameter]:
@@ -198,8 +202,21 @@ class MeasureSpec:
 
 
 SPECS: tuple[MeasureSpec, ...] = (
-    MeasureSpec(name="mean", label="Mean", function=basic.mean, plan=plans.mean, indicator="mean"),
-    MeasureSpec(name="total", label="Total", function=basic.total, plan=plans.total),
+    MeasureSpec(
+        name="mean",
+        label="Mean",
+        function=basic.mean,
+        plan=plans.mean,
+        indicator="mean",
+        streamed=out_of_core.mean,
+    ),
+    MeasureSpec(
+        name="total",
+        label="Total",
+        function=basic.total,
+        plan=plans.total,
+        streamed=out_of_core.total,
+    ),
     MeasureSpec(
         name="proportion",
         label="Proportion",
@@ -223,6 +240,7 @@ SPECS: tuple[MeasureSpec, ...] = (
             plan=plans.fgt,
             fixed={"alpha": float(alpha)},
             indicator=indicator,
+            streamed=out_of_core.fgt,
         )
         for alpha, (indicator, label) in enumerate(
             (
@@ -244,7 +262,11 @@ SPECS: tuple[MeasureSpec, ...] = (
         name="arpt", label="At-risk-of-poverty threshold", function=poverty.arpt, plan=plans.arpt
     ),
     MeasureSpec(
-        name="arpr", label="At-risk-of-poverty rate", function=poverty.arpr, plan=plans.arpr
+        name="arpr",
+        label="At-risk-of-poverty rate",
+        function=poverty.arpr,
+        plan=plans.arpr,
+        streamed=out_of_core.arpr,
     ),
     MeasureSpec(
         name="rmpg",
@@ -258,6 +280,7 @@ SPECS: tuple[MeasureSpec, ...] = (
         function=inequality.gini,
         plan=plans.gini,
         indicator="gini",
+        streamed=out_of_core.gini,
     ),
     MeasureSpec(
         name="ge", label="Generalized entropy index", function=inequality.ge, plan=plans.ge
@@ -295,6 +318,8 @@ MEASURES: tuple[str, ...] = tuple(s.name for s in SPECS)
 """The names ``compute`` (``insaf estimate --measure``) knows."""
 PREPARED: tuple[str, ...] = tuple(s.name for s in SPECS if s.plan is not None)
 """The names a ``Prepared`` sample estimates (``Measure``)."""
+STREAMED: tuple[str, ...] = tuple(s.name for s in SPECS if s.streamed is not None)
+"""The names an out-of-core engine (streamed or Spark) computes."""
 INDICATOR_MEASURES: Mapping[str, MeasureSpec] = MappingProxyType(
     {s.indicator: s for s in SPECS if s.indicator is not None}
 )

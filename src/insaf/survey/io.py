@@ -24,7 +24,7 @@ import base64
 import codecs
 import csv
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ from insaf.survey.metadata import (
 )
 from insaf.survey.table import Format, Source
 
-__all__ = ["conform", "read_metadata", "read_table", "write_table"]
+__all__ = ["conform", "parquet_files", "read_metadata", "read_table", "write_table"]
 
 _PARQUET_KEY = "insaf"
 _SAV_NOTE_PREFIX = "insaf-metadata:"
@@ -495,3 +495,23 @@ def _stat_problems(frame: pl.DataFrame, fmt: Format, metadata: Metadata, lang: s
                     "(SPSS allows 120)"
                 )
     return problems
+
+
+def parquet_files(source: str | Path | Sequence[str | Path]) -> list[Path]:
+    """The Parquet files of ``source``: a file, a folder (searched recursively, as a
+    partitioned dataset), or a list of files; an error names what is not there."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*.parquet") if p.is_file())
+            if not files:
+                raise DataError("no .parquet file in this folder", Location(file=str(path)))
+            return files
+        sources: Sequence[str | Path] = [path]
+    else:
+        sources = source
+    files = [Path(p) for p in sources]
+    for f in files:
+        if not f.is_file():
+            raise DataError("no such file", Location(file=str(f)))
+    return files

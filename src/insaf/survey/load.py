@@ -13,7 +13,7 @@ from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, Location
 from insaf.survey.calibration import apply_calibration, uncalibrated
 from insaf.survey.design import Design, LonelyPSU, Replicates
-from insaf.survey.io import read_metadata, read_table, write_table
+from insaf.survey.io import parquet_files, read_metadata, read_table, write_table
 from insaf.survey.metadata import Label, Metadata, Variable, VariableType
 from insaf.survey.survey import Survey, Unit
 from insaf.survey.table import Format, LazyTables, Source, Table
@@ -21,7 +21,7 @@ from insaf.survey.table import Format, LazyTables, Source, Table
 if TYPE_CHECKING:  # the manifest (pydantic, YAML) is imported when a manifest is read or written
     from insaf.survey.manifest import TableSpec
 
-__all__ = ["DesignOptions", "open_survey", "write_survey"]
+__all__ = ["DesignOptions", "is_parquet_dataset", "open_survey", "write_survey"]
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 
@@ -74,28 +74,73 @@ def open_survey(
     design: DesignOptions | None = None,
     unit: Unit | str = Unit.PERSON,
 ) -> Survey:
-    """Open a survey from a manifest, a folder with a ``survey.yaml``, or one data file.
+    """Open a survey from a manifest, a folder with a ``survey.yaml``, one data file,
+    or a folder of Parquet files (a partitioned dataset, read whole).
 
-    A single data file becomes a survey with one table at ``unit`` (rows are
-    persons unless told otherwise); its design comes from ``design`` and the
-    weight is required. Options in ``design`` override a manifest's design.
+    A single data file, or a partitioned dataset, becomes a survey with one
+    table at ``unit`` (rows are persons unless told otherwise); its design
+    comes from ``design`` and the weight is required. Options in ``design``
+    override a manifest's design.
     """
     path = Path(path)
     if path.is_dir():
         from insaf.survey.manifest import MANIFEST_NAME
 
+        if is_parquet_dataset(path):
+            return _open_dataset(path, design, unit)
         path = path / MANIFEST_NAME
     if not path.exists():
         raise DataError("file not found", Location(file=str(path)))
     if path.suffix.lower() in MANIFEST_SUFFIXES:
         return _open_manifest(path, design)
     frame, metadata = read_table(path)
-    table = Table(
-        name=Unit(unit).value + "s", frame=frame, source=Source(str(path), Format.of(path))
-    )
-    chosen = (design or DesignOptions()).apply(None, file=str(path))
+    return _one_table(frame, metadata, Source(str(path), Format.of(path)), design, unit)
+
+
+def _one_table(
+    frame: pl.DataFrame,
+    metadata: Metadata,
+    source: Source,
+    design: DesignOptions | None,
+    unit: Unit | str,
+) -> Survey:
+    """A survey of one table at ``unit``, its design from the options alone."""
+    table = Table(name=Unit(unit).value + "s", frame=frame, source=source)
+    chosen = (design or DesignOptions()).apply(None, file=source.path)
     slot = "persons" if Unit(unit) is Unit.PERSON else "households"
-    return Survey(**{slot: table}, design=chosen, metadata=metadata, path=str(path))  # type: ignore[arg-type]
+    return Survey(**{slot: table}, design=chosen, metadata=metadata, path=source.path)  # type: ignore[arg-type]
+
+
+def is_parquet_dataset(path: str | Path) -> bool:
+    """A ``.parquet`` file, or a folder of them (searched recursively) without a
+    ``survey.yaml``: what the streamed engine reads."""
+    path = Path(path)
+    if path.is_dir():
+        from insaf.survey.manifest import MANIFEST_NAME
+
+        return (
+            not (path / MANIFEST_NAME).exists() and next(path.rglob("*.parquet"), None) is not None
+        )
+    return path.suffix.lower() == ".parquet"
+
+
+def _open_dataset(folder: Path, design: DesignOptions | None, unit: Unit | str) -> Survey:
+    """The Parquet files under ``folder``, in the streamed engine's order, as one table;
+    a file whose columns differ from the first's is an error naming both."""
+    files = parquet_files(folder)
+    first, metadata = read_table(files[0])
+    frames = [first]
+    for file in files[1:]:
+        frame, _ = read_table(file)
+        if frame.schema != first.schema:
+            raise DataError(
+                f"its columns differ from those of {files[0]} (a dataset's files share "
+                f"their columns and types): {dict(frame.schema)} against {dict(first.schema)}",
+                Location(file=str(file)),
+            )
+        frames.append(frame)
+    whole = pl.concat(frames, how="vertical", rechunk=True)
+    return _one_table(whole, metadata, Source(str(folder), Format.PARQUET), design, unit)
 
 
 def _open_manifest(path: Path, options: DesignOptions | None) -> Survey:

@@ -10,28 +10,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from insaf.errors import DataError, Location
+from insaf.survey.io import parquet_files
 
 __all__ = ["batches", "checked", "parquet_files"]
-
-
-def parquet_files(source: str | Path | Sequence[str | Path]) -> list[Path]:
-    """The Parquet files of ``source``: a file, a folder (searched recursively, as a
-    partitioned dataset), or a list of files; an error names what is not there."""
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*.parquet") if p.is_file())
-            if not files:
-                raise DataError("no .parquet file in this folder", Location(file=str(path)))
-            return files
-        sources: Sequence[str | Path] = [path]
-    else:
-        sources = source
-    files = [Path(p) for p in sources]
-    for f in files:
-        if not f.is_file():
-            raise DataError("no such file", Location(file=str(f)))
-    return files
 
 
 def batches(path: Path, columns: list[str], rows: int) -> Iterator[pl.DataFrame]:

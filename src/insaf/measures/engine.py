@@ -1,0 +1,174 @@
+"""Which engine estimates a measure: in memory, streamed, or on Spark.
+
+The in-memory engine (``insaf.measures``) holds the survey; the streamed engine
+(``insaf.measures.stream``) reads a Parquet dataset in batches and holds only
+sums; Spark (``insaf.measures.spark``) runs the same reductions on a cluster.
+All give the same numbers. ``choose`` picks one for a dataset and a measure
+and says why (``Choice``); ``estimate_out_of_core`` runs a measure on the
+streamed engine or on Spark, by the measure's name as ``compute`` does in memory.
+
+The rule: a survey with a manifest, or a file that is not Parquet, is read in
+memory; a Parquet dataset (a file or a folder of partitions) is read in memory
+when what the in-memory engine would hold fits in half the memory available
+now, and streamed when it does not and the measure is streamed. Spark is never
+chosen for you: it needs a cluster, or at least a JVM.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from insaf.errors import InsafError
+from insaf.measures.estimate import Estimates
+from insaf.measures.registry import STREAMED, MeasureOptions, spec_of
+from insaf.measures.streamed import OutOfCore, Source
+from insaf.survey.design import Design
+from insaf.survey.load import is_parquet_dataset
+
+__all__ = [
+    "HELD_BYTES_PER_VALUE",
+    "Choice",
+    "Engine",
+    "Reason",
+    "available_memory",
+    "choose",
+    "estimate_out_of_core",
+    "held_bytes",
+]
+
+HELD_BYTES_PER_VALUE = 32
+"""Bytes the in-memory engine holds per value it reads (8 for the value, and its
+sorted copy, codes and influence values; measured: 1.53 GB at 10 million persons
+and 6 columns for the Gini, the ARPR and four linear measures)."""
+
+
+class Engine(StrEnum):
+    AUTO = "auto"
+    MEMORY = "memory"
+    STREAM = "stream"
+    SPARK = "spark"
+
+
+class Reason(StrEnum):
+    """Why ``choose`` picked its engine."""
+
+    ASKED = "asked"  # the engine was named
+    SURVEY = "survey"  # not a Parquet dataset: a manifest or another format
+    FITS = "fits"  # the dataset fits in memory
+    LARGE = "large"  # it does not, and the measure is streamed
+    NOT_STREAMED = "not_streamed"  # it does not, but the measure is not streamed
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The engine, why, and (for a Parquet dataset) the bytes the in-memory engine
+    would hold against the memory it may use."""
+
+    engine: Engine
+    reason: Reason
+    held: int | None = None
+    budget: int | None = None
+
+
+def available_memory() -> int:
+    """Bytes of memory available now (``MemAvailable``), or the machine's total."""
+    try:
+        with Path("/proc/meminfo").open(encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+
+
+def held_bytes(source: Path, columns: int) -> int:
+    """What the in-memory engine would hold to read ``columns`` columns of the Parquet
+    dataset ``source`` (its row count from the files' footers)."""
+    import pyarrow.parquet as pq
+
+    from insaf.survey.io import parquet_files
+
+    rows = sum(int(pq.ParquetFile(f).metadata.num_rows) for f in parquet_files(source))
+    return rows * columns * HELD_BYTES_PER_VALUE
+
+
+def choose(
+    source: str | Path,
+    measure: str,
+    *,
+    engine: Engine = Engine.AUTO,
+    columns: Sequence[str | None],
+    budget: int | None = None,
+) -> Choice:
+    """The engine for ``measure`` on ``source``, reading ``columns`` (``None`` and
+    repeats ignored); ``budget``, the bytes the in-memory engine may hold (half the
+    memory available now by default)."""
+    name = spec_of(measure).name
+    path = Path(source)
+    dataset = is_parquet_dataset(path)
+    if engine is not Engine.AUTO:
+        if engine is not Engine.MEMORY and not dataset:
+            raise InsafError(
+                f"the {engine.value} engine reads a Parquet dataset (a .parquet file or a "
+                f"folder of them), not {path}"
+            )
+        if engine is not Engine.MEMORY and name not in STREAMED:
+            raise InsafError(
+                f"{name} is estimated in memory only; the {engine.value} engine estimates "
+                f"{', '.join(STREAMED)}"
+            )
+        return Choice(engine, Reason.ASKED)
+    if not dataset:
+        return Choice(Engine.MEMORY, Reason.SURVEY)
+    held = held_bytes(path, len({c for c in columns if c is not None}))
+    limit = available_memory() // 2 if budget is None else budget
+    if held <= limit:
+        return Choice(Engine.MEMORY, Reason.FITS, held, limit)
+    if name in STREAMED:
+        return Choice(Engine.STREAM, Reason.LARGE, held, limit)
+    return Choice(Engine.MEMORY, Reason.NOT_STREAMED, held, limit)
+
+
+def _module(engine: Engine) -> OutOfCore:
+    if engine is Engine.STREAM:
+        from insaf.measures import stream
+
+        return stream
+    if engine is Engine.SPARK:
+        try:
+            from insaf.measures import spark
+        except ImportError as exc:
+            raise InsafError(f"the Spark engine needs pyspark and Java: {exc}") from None
+        found: OutOfCore = spark
+        return found
+    raise InsafError(f"{engine.value} is not an out-of-core engine")
+
+
+def estimate_out_of_core(
+    engine: Engine,
+    source: Source,
+    measure: str,
+    variable: str | None,
+    *,
+    design: Design,
+    options: MeasureOptions | None = None,
+    by: str | Sequence[str] | None = None,
+) -> Estimates:
+    """``measure`` (a name from ``STREAMED``) of ``variable`` on the Parquet dataset
+    ``source``, by the streamed engine or Spark: the numbers ``compute`` gives in
+    memory on the same rows."""
+    spec = spec_of(measure)
+    if spec.streamed is None:
+        raise InsafError(
+            f"{spec.name} is estimated in memory only; out of core: {', '.join(STREAMED)}"
+        )
+    if variable is None:
+        raise InsafError(f"{spec.name} needs a variable")
+    arguments = spec.arguments(options or MeasureOptions())
+    by_cols = [by] if isinstance(by, str) else list(by or ())
+    return spec.streamed(_module(engine), source, variable, arguments, design=design, by=by_cols)

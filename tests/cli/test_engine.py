@@ -1,0 +1,88 @@
+"""``insaf estimate --engine``: a partitioned Parquet dataset streamed gives the numbers
+read in memory, and the automatic choice says which engine it took, in both languages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from insaf.cli import app
+
+ENGLISH = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+DESIGN = ["--weight", "w", "--strata", "stratum", "--psu", "psu"]
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("census")
+    rng = np.random.default_rng(7)
+    n = 2400
+    psu = np.sort(rng.integers(0, 80, n))
+    frame = pl.DataFrame(
+        {
+            "income": np.exp(rng.normal(8.0, 0.6, n)),
+            "w": rng.uniform(80.0, 120.0, n),
+            "stratum": psu // 10,
+            "psu": psu,
+            "governorate": rng.integers(1, 4, n),
+        }
+    )
+    for g, part in frame.group_by("governorate"):
+        sub = folder / f"governorate={g[0]}"
+        sub.mkdir()
+        part.write_parquet(sub / "part-0.parquet")
+    return folder
+
+
+def _run(*args: str) -> tuple[str, str]:
+    result = runner.invoke(app, list(args), env=ENGLISH)
+    assert result.exit_code == 0, result.output
+    return result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    "measure", [["gini"], ["arpr"], ["fgt1", "--line", "2500"], ["mean"], ["total"]]
+)
+def test_streamed_equals_in_memory_from_the_command_line(dataset: Path, measure: list[str]) -> None:
+    common = [
+        "estimate", str(dataset), "--measure", *measure, "--var", "income",
+        "--by", "governorate", *DESIGN, "--format", "json",
+    ]  # fmt: skip
+    streamed = json.loads(_run(*common, "--engine", "stream")[0])
+    held = json.loads(_run(*common, "--engine", "memory")[0])
+    assert len(streamed) == len(held) == 3
+    for got, expected in zip(streamed, held, strict=True):
+        assert got["domain"] == expected["domain"]
+        assert got["value"] == pytest.approx(expected["value"], rel=1e-9)
+        assert got["se"] == pytest.approx(expected["se"], rel=1e-9)
+
+
+def test_auto_says_which_engine_it_took_in_english_and_arabic(dataset: Path) -> None:
+    args = ["estimate", str(dataset), "--measure", "gini", "--var", "income", *DESIGN]
+    _, said = _run(*args)
+    assert re.fullmatch(
+        r"engine: in memory \(it would hold \d+ MB, within the [\d.,]+ GB it may use\)\n", said
+    )
+    _, arabic = _run("--lang", "ar", *args)
+    assert arabic.startswith("المحرك: في الذاكرة (سيشغل ")
+    assert not re.search(r"[A-Za-z]", arabic), arabic
+
+
+def test_what_the_streamed_engine_does_not_take_is_refused(dataset: Path) -> None:
+    base = ["estimate", str(dataset), "--var", "income", *DESIGN, "--engine", "stream"]
+    refused = runner.invoke(app, [*base, "--measure", "gini", "--gap", "governorate", "1", "2"])
+    assert refused.exit_code == 2
+    assert "--gap is not taken by the streamed engine" in refused.stderr
+    arabic = runner.invoke(
+        app, ["--lang", "ar", *base, "--measure", "gini", "--variance", "bootstrap"]
+    )
+    assert arabic.exit_code == 2 and "لا يأخذ المحرك المتدفق الخيار" in arabic.stderr
+    palma = runner.invoke(app, [*base, "--measure", "palma"])
+    assert palma.exit_code == 2 and "palma is estimated in memory only" in palma.stderr
