@@ -55,6 +55,7 @@ __all__ = [
     "psu_totals",
     "replicate_covariance",
     "replicate_variance",
+    "stratum_scales",
     "subbootstrap_factors",
 ]
 
@@ -403,41 +404,55 @@ def psu_totals(wz: FloatArray, design: DesignArrays) -> FloatArray:
     return out
 
 
-def _centred(totals: FloatArray, design: DesignArrays) -> tuple[FloatArray, FloatArray, float]:
-    """Centred PSU totals (P, k), per-PSU scale (P,), and the 'average' multiplier."""
-    ps = design.psu_stratum
-    n_h = design.n_psu
-    f_h = design.fpc_factor
-    k = totals.shape[1]
-    sums = np.empty((design.n_strata, k))
-    for j in range(k):
-        sums[:, j] = np.bincount(ps, weights=totals[:, j], minlength=design.n_strata)
-    means = sums / np.maximum(n_h, 1)[:, None]
-    centred = totals - means[ps]
+def stratum_scales(
+    n_h: np.ndarray, f_h: FloatArray, rule: LonelyPSU, labels: Sequence[str]
+) -> tuple[FloatArray, float, np.ndarray]:
+    """Per stratum of ``n_h`` PSUs with fpc factor ``f_h``: the variance scale
+    ``f_h n_h / (n_h - 1)``, the 'average' rule's multiplier, and which strata are
+    taken uncentred (single-PSU strata under 'adjust'); a single-PSU stratum under
+    'fail' is an error naming it (``labels``)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         scale_h = np.where(n_h > 1, f_h * n_h / (n_h - 1), f_h)
     certain = f_h < 1e-7  # R: a stratum sampled completely adds nothing
     scale_h = np.where(certain, 0.0, scale_h)
     lonely = (n_h == 1) & ~certain
     multiplier = 1.0
+    adjust = np.zeros(n_h.shape, dtype=bool)
     if np.any(lonely):
-        rule = design.lonely
         if rule is LonelyPSU.FAIL:
             h = int(np.argmax(lonely))
             raise DesignError(
-                f"stratum {design.stratum_labels[h]!r} has only one PSU; choose a rule for "
+                f"stratum {labels[h]!r} has only one PSU; choose a rule for "
                 "single-PSU strata (lonely_psu: remove, adjust, average or certainty)"
             )
-        lonely_psu = lonely[ps]
         if rule is LonelyPSU.ADJUST:
-            centred[lonely_psu] = totals[lonely_psu]
+            adjust = lonely
         else:
             scale_h = np.where(lonely, 0.0, scale_h)
             if rule is LonelyPSU.AVERAGE:
-                ok = design.n_strata - int(lonely.sum())
+                ok = n_h.size - int(lonely.sum())
                 if ok == 0:
                     raise DesignError("every stratum has a single PSU: no variance to average")
-                multiplier = design.n_strata / ok
+                multiplier = n_h.size / ok
+    return scale_h, multiplier, adjust
+
+
+def _centred(totals: FloatArray, design: DesignArrays) -> tuple[FloatArray, FloatArray, float]:
+    """Centred PSU totals (P, k), per-PSU scale (P,), and the 'average' multiplier."""
+    ps = design.psu_stratum
+    n_h = design.n_psu
+    k = totals.shape[1]
+    sums = np.empty((design.n_strata, k))
+    for j in range(k):
+        sums[:, j] = np.bincount(ps, weights=totals[:, j], minlength=design.n_strata)
+    means = sums / np.maximum(n_h, 1)[:, None]
+    centred = totals - means[ps]
+    scale_h, multiplier, adjust = stratum_scales(
+        n_h, design.fpc_factor, design.lonely, design.stratum_labels
+    )
+    if np.any(adjust):
+        uncentred = adjust[ps]
+        centred[uncentred] = totals[uncentred]
     return centred, scale_h[ps], multiplier
 
 

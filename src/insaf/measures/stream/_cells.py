@@ -12,8 +12,14 @@ import polars as pl
 from insaf.errors import DataError, DesignError, Location
 from insaf.measures.stream._files import batches, checked
 from insaf.measures.stream.statistic import Linear
-from insaf.measures.variance import DesignArrays, FloatArray, IntArray, _fpc_factor
-from insaf.survey.design import Design, LonelyPSU
+from insaf.measures.variance import (
+    DesignArrays,
+    FloatArray,
+    IntArray,
+    _fpc_factor,
+    stratum_scales,
+)
+from insaf.survey.design import Design
 
 __all__ = [
     "Domains",
@@ -255,39 +261,8 @@ def strata(plan: Plan, cells: pl.DataFrame) -> Strata:
     if plan.design.fpc:
         value_h = _fpc(cells, code, len(labels), labels)
         factor = _fpc_factor(value_h, np.arange(len(labels)), n_h, labels)
-    scale, multiplier, adjust = _scales(n_h, factor, plan.design.lonely_psu, labels)
+    scale, multiplier, adjust = stratum_scales(n_h, factor, plan.design.lonely_psu, labels)
     return Strata(keys, lookup, n_h, scale, multiplier, adjust)
-
-
-def _scales(
-    n_h: IntArray, factor: FloatArray, rule: LonelyPSU, labels: Sequence[str]
-) -> tuple[FloatArray, float, np.ndarray]:
-    """Per stratum: the variance scale, the 'average' multiplier, and which strata are
-    taken uncentred (single-unit strata under 'adjust'), as ``variance._centred``."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(n_h > 1, factor * n_h / (n_h - 1), factor)
-    certain = factor < 1e-7
-    scale = np.where(certain, 0.0, scale)
-    lonely = (n_h == 1) & ~certain
-    multiplier = 1.0
-    adjust = np.zeros(n_h.shape, dtype=bool)
-    if np.any(lonely):
-        if rule is LonelyPSU.FAIL:
-            h = int(np.argmax(lonely))
-            raise DesignError(
-                f"stratum {labels[h]!r} has only one PSU; choose a rule for "
-                "single-PSU strata (lonely_psu: remove, adjust, average or certainty)"
-            )
-        if rule is LonelyPSU.ADJUST:
-            adjust = lonely
-        else:
-            scale = np.where(lonely, 0.0, scale)
-            if rule is LonelyPSU.AVERAGE:
-                ok = n_h.size - int(lonely.sum())
-                if ok == 0:
-                    raise DesignError("every stratum has a single PSU: no variance to average")
-                multiplier = n_h.size / ok
-    return scale, multiplier, adjust
 
 
 def check_streamable(design: Design) -> None:
