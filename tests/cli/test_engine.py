@@ -48,7 +48,9 @@ def _run(*args: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize(
-    "measure", [["gini"], ["arpr"], ["fgt1", "--line", "2500"], ["mean"], ["total"]]
+    "measure",
+    [["gini"], ["arpr"], ["fgt1", "--line", "2500"], ["mean"], ["total"], ["median"],
+     ["quantile", "--p", "0.25", "--rule", "eurostat"]],  # fmt: skip
 )
 def test_streamed_equals_in_memory_from_the_command_line(dataset: Path, measure: list[str]) -> None:
     common = [

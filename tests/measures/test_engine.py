@@ -59,6 +59,8 @@ OPTIONS = {
     "fgt2": MeasureOptions(line=3000.0, below="<="),
     "arpr": MeasureOptions(relative=0.5, rule="eurostat"),
     "gini": MeasureOptions(estimator="eurostat"),
+    "median": MeasureOptions(rule="laeken"),
+    "quantile": MeasureOptions(p=0.2),
 }
 
 

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 import insaf.measures as m
-from insaf.errors import DataError, DesignError
+from insaf.errors import DataError, DesignError, InsafError
 from insaf.measures import stream
 from insaf.measures.estimate import Estimates
 from insaf.survey.design import Design, LonelyPSU, ReplicateMethod, Replicates
@@ -312,3 +312,47 @@ def test_one_sort_serves_the_gini_and_the_arpr(tmp_path: Path) -> None:
         for a, b in zip(together, alone, strict=True):
             assert a.value == pytest.approx(b.value, rel=1e-13)
             assert a.se == pytest.approx(b.se, rel=1e-12)
+
+
+QUANTILE_OPTIONS = {
+    "median, convey": {"p": 0.5},
+    "first decile, eurostat": {"p": 0.1, "rule": "eurostat"},
+    "last quintile, laeken": {"p": 0.8, "rule": "laeken"},
+}
+
+
+@pytest.mark.parametrize("options", QUANTILE_OPTIONS)
+@pytest.mark.parametrize("name", DESIGNS)
+def test_streamed_quantile_equals_in_memory(name: str, options: str, tmp_path: Path) -> None:
+    """Incomes rounded to tens (ties), many spill files; each domain's quantile is
+    found across files."""
+    frame = _data().with_columns((pl.col("y") / 10).round() * 10)
+    folder = _partitions(frame, tmp_path)
+    design = DESIGNS[name]
+    chosen = QUANTILE_OPTIONS[options]
+    streamed = stream.quantile(folder, "y", design=design, by=BY, batch_rows=400, **chosen)
+    survey = Survey(persons=Table(name="persons", frame=_in_file_order(folder)), design=design)
+    expected = m.quantile(survey, "y", by=BY, **chosen)
+    assert len(streamed) == len(expected) == 8
+    for got, want in zip(streamed, expected, strict=True):
+        assert got.domain == want.domain and got.n == want.n and got.measure == want.measure
+        assert got.value == pytest.approx(want.value, rel=1e-12)
+        assert got.se == pytest.approx(want.se, rel=1e-9)
+
+
+def test_quantile_by_hand(tmp_path: Path) -> None:
+    """Ten units of weight 1, y = 1..10: F(5) = 1/2 exactly, so the median is 5 under
+    convey, (5 + 6) / 2 = 5.5 under eurostat and 6 under laeken."""
+    frame = pl.DataFrame(
+        {"y": [7.0, 2.0, 9.0, 4.0, 1.0, 10.0, 5.0, 3.0, 8.0, 6.0], "w": [1.0] * 10}
+    )
+    frame.write_parquet(tmp_path / "a.parquet")
+    for rule, median in (("convey", 5.0), ("eurostat", 5.5), ("laeken", 6.0)):
+        got = stream.quantile(tmp_path, "y", design=Design(weight="w"), rule=rule, batch_rows=3)
+        assert got.value == median
+
+
+def test_a_quantile_outside_zero_and_one_is_refused(tmp_path: Path) -> None:
+    _data().write_parquet(tmp_path / "a.parquet")
+    with pytest.raises(InsafError, match=r"must be in \(0, 1\), not 1.5"):
+        stream.quantile(tmp_path, "y", design=DESIGNS["stratified clusters"], p=1.5)

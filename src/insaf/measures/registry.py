@@ -224,13 +224,20 @@ SPECS: tuple[MeasureSpec, ...] = (
         plan=plans.proportion,
         indicator="proportion",
     ),
-    MeasureSpec(name="median", label="Median", function=basic.median, plan=plans.median),
+    MeasureSpec(
+        name="median",
+        label="Median",
+        function=basic.median,
+        plan=plans.median,
+        streamed=out_of_core.median,
+    ),
     MeasureSpec(
         name="quantile",
         label="Quantile",
         function=basic.quantile,
         plan=plans.quantile,
         needs=("p",),
+        streamed=out_of_core.quantile,
     ),
     *(  # fgt0, fgt1, fgt2: the headcount ratio, the poverty gap index and severity
         MeasureSpec(

@@ -11,6 +11,7 @@ The engines are imported only when asked for.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -18,7 +19,18 @@ from insaf.errors import InsafError
 from insaf.measures.estimate import Estimates
 from insaf.survey.design import Design
 
-__all__ = ["OutOfCore", "Source", "Streamed", "arpr", "fgt", "gini", "mean", "total"]
+__all__ = [
+    "OutOfCore",
+    "Source",
+    "Streamed",
+    "arpr",
+    "fgt",
+    "gini",
+    "mean",
+    "median",
+    "quantile",
+    "total",
+]
 
 Source = str | Path | Sequence[str | Path]
 
@@ -32,6 +44,17 @@ class OutOfCore(Protocol):
 
     def gini(
         self, source: Source, variable: str, *, design: Design, by: Sequence[str], estimator: Any
+    ) -> Estimates: ...
+
+    def quantile(
+        self,
+        source: Source,
+        variable: str,
+        *,
+        design: Design,
+        by: Sequence[str],
+        p: float,
+        rule: Any,
     ) -> Estimates: ...
 
     def arpr(
@@ -147,3 +170,42 @@ def arpr(
         below=arguments["below"],
         rule=arguments["rule"],
     )
+
+
+def quantile(
+    engine: OutOfCore,
+    source: Source,
+    variable: str,
+    arguments: Mapping[str, Any],
+    *,
+    design: Design,
+    by: Sequence[str],
+) -> Estimates:
+    """With the kernel-linearized SE; a Woodruff interval is made in memory."""
+    if arguments.get("se", "kernel") != "kernel":
+        raise InsafError(
+            "a Woodruff interval is made in memory; out of core a quantile's SE is "
+            "kernel-linearized (se='kernel')"
+        )
+    return engine.quantile(
+        source,
+        variable,
+        design=design,
+        by=by,
+        p=float(arguments.get("p", 0.5)),
+        rule=arguments["rule"],
+    )
+
+
+def median(
+    engine: OutOfCore,
+    source: Source,
+    variable: str,
+    arguments: Mapping[str, Any],
+    *,
+    design: Design,
+    by: Sequence[str],
+) -> Estimates:
+    """The quantile at ``p=0.5``, named ``median`` as in memory."""
+    found = quantile(engine, source, variable, {**arguments, "p": 0.5}, design=design, by=by)
+    return Estimates([replace(e, measure="median") for e in found], by=found.by)

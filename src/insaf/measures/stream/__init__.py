@@ -1,7 +1,8 @@
 """The streamed engine: estimates from a partitioned Parquet dataset larger than memory.
 
 ``estimate`` gives linear measures (``Total``, ``Mean``, ``Ratio``, ``FGT`` at
-an absolute line), ``gini`` the Gini coefficient and ``arpr`` the at-risk-of-poverty rate,
+an absolute line), ``gini`` the Gini coefficient, ``arpr`` the at-risk-of-poverty rate and
+``quantile`` any quantile (the median by default),
 each by domain with its linearized standard error, equal to the in-memory
 ``insaf.measures`` on the same rows (docs/scale.md).
 """
@@ -10,6 +11,7 @@ from insaf.measures.stream._files import parquet_files
 from insaf.measures.stream.linear import BATCH_ROWS, estimate
 from insaf.measures.stream.ordered import Spilled, gini, gini_of, spilled
 from insaf.measures.stream.poverty import arpr, arpr_of
+from insaf.measures.stream.quantiles import quantile, quantile_of
 from insaf.measures.stream.statistic import FGT, Linear, Mean, Ratio, Total
 
 __all__ = [
@@ -26,5 +28,7 @@ __all__ = [
     "gini",
     "gini_of",
     "parquet_files",
+    "quantile",
+    "quantile_of",
     "spilled",
 ]

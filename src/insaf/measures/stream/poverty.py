@@ -18,85 +18,21 @@ combines as in memory.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from insaf.errors import DataError, InsafError
+from insaf.errors import InsafError
 from insaf.measures.estimate import Estimates, LinearBasis
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
+from insaf.measures.stream.quantiles import SQRT_2PI, RunningQuantile, bandwidths
 from insaf.measures.types import QUANTILE_RULES, Below, QuantileRule, RelativeOf
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design
 
 __all__ = ["arpr", "arpr_of"]
-
-_HIT = 1e-12
-"""As the in-memory quantile: ``F`` is compared with ``p`` to this tolerance."""
-
-_SQRT_2PI = math.sqrt(2.0 * math.pi)
-
-
-class _Quantile:
-    """The weighted quantile ``p`` of values fed in ascending order, chunk by chunk,
-    under the in-memory engine's rules (``_kernels.quantile.quantile``)."""
-
-    def __init__(self, p: float, rule: QuantileRule, total: float) -> None:
-        self.p, self.rule, self.total = p, rule, total
-        self.running = 0.0
-        self.value: float | None = None
-        self.pending: float | None = None  # eurostat: F hit p at this value
-        self.last = math.nan
-
-    def feed(self, y: FloatArray, w: FloatArray) -> None:
-        if self.value is not None or not y.size:
-            return
-        f = np.cumsum(np.r_[self.running, w])[1:] / self.total
-        p = self.p
-        if self.pending is not None:
-            j = int(np.searchsorted(f, p + _HIT, side="right"))
-            if j < y.size:
-                self.value = float((self.pending + y[j]) / 2.0)
-                return
-        elif self.rule == "laeken":
-            i = int(np.searchsorted(f, p + _HIT, side="right"))
-            if i < y.size:
-                self.value = float(y[i])
-                return
-        else:
-            i = int(np.searchsorted(f, p - _HIT, side="left"))
-            if i < y.size:
-                if self.rule == "eurostat" and abs(f[i] - p) <= _HIT:
-                    j = int(np.searchsorted(f, p + _HIT, side="right"))
-                    if j < y.size:
-                        self.value = float((y[i] + y[j]) / 2.0)
-                        return
-                    self.pending = float(y[i])
-                else:
-                    self.value = float(y[i])
-                    return
-        self.running = float(f[-1] * self.total)
-        self.last = float(y[-1])
-
-    def result(self) -> float:
-        if self.value is not None:
-            return self.value
-        return self.pending if self.pending is not None else self.last
-
-
-def _bandwidth(n_pop: FloatArray, big_y: FloatArray, wy2: FloatArray) -> FloatArray:
-    """convey's ``h = sd N^(-1/5)``, per domain (or for the whole population)."""
-    sd = np.sqrt(np.maximum((wy2 - big_y**2 / n_pop) / n_pop, 0.0))
-    if not np.all(sd > 0):
-        raise DataError(
-            "the variable is constant in a domain: the kernel density has no bandwidth, so "
-            "the linearized standard error of a quantile-based measure is undefined "
-            "(use replicate weights, or check the variable)"
-        )
-    return np.asarray(sd / np.exp(0.2 * np.log(n_pop)), dtype=np.float64)
 
 
 def arpr(
@@ -138,25 +74,25 @@ def arpr_of(
     if not share > 0:
         raise InsafError(f"the share of the median must be positive, not {share}")
     n_all, y_all = float(data.n_pop.sum()), float(data.big_y.sum())
-    middle = _Quantile(0.5, rule, n_all)
+    middle = RunningQuantile(0.5, rule, n_all)
     wy2 = np.zeros(data.n_dom)
     for path in data.paths:
         y, w, d, _ = read_spill(path)
         order = np.argsort(y, kind="stable")
         middle.feed(y[order], w[order])
         wy2 += np.bincount(d, weights=w * y * y, minlength=data.n_dom)
-    h_dom = _bandwidth(data.n_pop, data.big_y, wy2)
+    h_dom = bandwidths(data.n_pop, data.big_y, wy2)
     centre = middle.result() if of == "median" else y_all / n_all
-    h_all = _bandwidth(np.array([n_all]), np.array([y_all]), np.array([wy2.sum()]))[0]
+    h_all = bandwidths(np.array([n_all]), np.array([y_all]), np.array([wy2.sum()]))[0]
     sums = _threshold_sums(data, share * centre, centre, h_dom, h_all, of, below)
 
     if of == "median":
-        f_centre = float(sums["kernel_all"][0]) / _SQRT_2PI / (n_all * h_all)
+        f_centre = float(sums["kernel_all"][0]) / SQRT_2PI / (n_all * h_all)
         c = -share / (n_all * f_centre)
     else:
         c = share / n_all
     rate = sums["poor"].sum(axis=0) / data.n_pop
-    slope = sums["kernel"] / _SQRT_2PI / (data.n_pop * h_dom)
+    slope = sums["kernel"] / SQRT_2PI / (data.n_pop * h_dom)
     return _estimates(data, rate, slope * c, sums)
 
 
