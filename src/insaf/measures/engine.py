@@ -23,6 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from insaf.errors import InsafError
+from insaf.measures import streamed as out_of_core
 from insaf.measures.estimate import Estimates
 from insaf.measures.registry import STREAMED, MeasureOptions, spec_of
 from insaf.measures.streamed import OutOfCore, Source
@@ -171,4 +172,5 @@ def estimate_out_of_core(
         raise InsafError(f"{spec.name} needs a variable")
     arguments = spec.arguments(options or MeasureOptions())
     by_cols = [by] if isinstance(by, str) else list(by or ())
-    return spec.streamed(_module(engine), source, variable, arguments, design=design, by=by_cols)
+    asked = out_of_core.Asked(_module(engine), source, variable, design, by_cols, arguments)
+    return spec.streamed(asked)

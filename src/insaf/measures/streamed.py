@@ -1,17 +1,18 @@
 """How a measure is asked of an engine that reads a dataset it does not hold:
 the streamed engine (``insaf.measures.stream``) or Spark (``insaf.measures.spark``).
 
-Each function here takes the engine, the dataset, the variable and the
-arguments the measure's in-memory function would take (``MeasureSpec.arguments``),
-and calls the engine's ``estimate``, ``gini`` or ``arpr``; the registry names
-the function of each measure an out-of-core engine computes (``MeasureSpec.streamed``).
-The engines are imported only when asked for.
+Each function here takes an ``Asked`` (the engine, the dataset, the variable,
+the design, the domains, and the arguments the measure's in-memory function
+would take, ``MeasureSpec.arguments``) and calls the engine's ``estimate``,
+``gini``, ``arpr`` or ``quantile``; the registry names the function of each
+measure an out-of-core engine computes (``MeasureSpec.streamed``). The
+engines are imported only when asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,6 +21,7 @@ from insaf.measures.estimate import Estimates
 from insaf.survey.design import Design
 
 __all__ = [
+    "Asked",
     "OutOfCore",
     "Source",
     "Streamed",
@@ -36,7 +38,7 @@ Source = str | Path | Sequence[str | Path]
 
 
 class OutOfCore(Protocol):
-    """An engine's module: the linear measures, the Gini and the ARPR."""
+    """An engine's module: the linear measures, the Gini, the ARPR and quantiles."""
 
     def estimate(
         self, source: Source, statistics: Sequence[Any], *, design: Design, by: Sequence[str]
@@ -44,17 +46,6 @@ class OutOfCore(Protocol):
 
     def gini(
         self, source: Source, variable: str, *, design: Design, by: Sequence[str], estimator: Any
-    ) -> Estimates: ...
-
-    def quantile(
-        self,
-        source: Source,
-        variable: str,
-        *,
-        design: Design,
-        by: Sequence[str],
-        p: float,
-        rule: Any,
     ) -> Estimates: ...
 
     def arpr(
@@ -71,141 +62,94 @@ class OutOfCore(Protocol):
     ) -> Estimates: ...
 
 
-class Streamed(Protocol):
-    """The shape of every function here."""
+@dataclass(frozen=True)
+class Asked:
+    """A measure asked of ``engine``: its ``variable`` in ``source`` under ``design``,
+    by the domains of ``by``, with the in-memory function's ``arguments``."""
 
-    def __call__(
-        self,
-        engine: OutOfCore,
-        source: Source,
-        variable: str,
-        arguments: Mapping[str, Any],
-        *,
-        design: Design,
-        by: Sequence[str],
-    ) -> Estimates: ...
+    engine: OutOfCore
+    source: Source
+    variable: str
+    design: Design
+    by: Sequence[str]
+    arguments: Mapping[str, Any]
+
+    def linear(self, statistic: Any) -> Estimates:
+        return self.engine.estimate(self.source, [statistic], design=self.design, by=self.by)
 
 
-def total(
-    engine: OutOfCore,
-    source: Source,
-    variable: str,
-    arguments: Mapping[str, Any],
-    *,
-    design: Design,
-    by: Sequence[str],
-) -> Estimates:
+Streamed = Callable[[Asked], Estimates]
+"""The shape of every function here."""
+
+
+def total(asked: Asked) -> Estimates:
     from insaf.measures.stream.statistic import Total
 
-    return engine.estimate(source, [Total(variable=variable)], design=design, by=by)
+    return asked.linear(Total(variable=asked.variable))
 
 
-def mean(
-    engine: OutOfCore,
-    source: Source,
-    variable: str,
-    arguments: Mapping[str, Any],
-    *,
-    design: Design,
-    by: Sequence[str],
-) -> Estimates:
+def mean(asked: Asked) -> Estimates:
     from insaf.measures.stream.statistic import Mean
 
-    return engine.estimate(source, [Mean(variable=variable)], design=design, by=by)
+    return asked.linear(Mean(variable=asked.variable))
 
 
-def fgt(
-    engine: OutOfCore,
-    source: Source,
-    variable: str,
-    arguments: Mapping[str, Any],
-    *,
-    design: Design,
-    by: Sequence[str],
-) -> Estimates:
+def fgt(asked: Asked) -> Estimates:
     """At an absolute line (a number or a column); a relative line's threshold is
     a quantile, which the ARPR computes."""
     from insaf.measures.stream.statistic import FGT
 
-    line = arguments["line"]
+    line, arguments = asked.arguments["line"], asked.arguments
     if not isinstance(line, int | float | str):
         raise InsafError(
             "an FGT index at a relative line is not computed out of core; "
             "the at-risk-of-poverty rate (arpr) is, or give an absolute line"
         )
-    statistic = FGT(
-        variable=variable, line=line, alpha=float(arguments["alpha"]), below=arguments["below"]
-    )
-    return engine.estimate(source, [statistic], design=design, by=by)
-
-
-def gini(
-    engine: OutOfCore,
-    source: Source,
-    variable: str,
-    arguments: Mapping[str, Any],
-    *,
-    design: Design,
-    by: Sequence[str],
-) -> Estimates:
-    return engine.gini(source, variable, design=design, by=by, estimator=arguments["estimator"])
-
-
-def arpr(
-    engine: OutOfCore,
-    source: Source,
-    variable: str,
-    arguments: Mapping[str, Any],
-    *,
-    design: Design,
-    by: Sequence[str],
-) -> Estimates:
-    return engine.arpr(
-        source,
-        variable,
-        design=design,
-        by=by,
-        share=arguments["share"],
-        of=arguments["of"],
-        below=arguments["below"],
-        rule=arguments["rule"],
+    alpha = float(arguments["alpha"])
+    return asked.linear(
+        FGT(variable=asked.variable, line=line, alpha=alpha, below=arguments["below"])
     )
 
 
-def quantile(
-    engine: OutOfCore,
-    source: Source,
-    variable: str,
-    arguments: Mapping[str, Any],
-    *,
-    design: Design,
-    by: Sequence[str],
-) -> Estimates:
+def gini(asked: Asked) -> Estimates:
+    return asked.engine.gini(
+        asked.source,
+        asked.variable,
+        design=asked.design,
+        by=asked.by,
+        estimator=asked.arguments["estimator"],
+    )
+
+
+def arpr(asked: Asked) -> Estimates:
+    chosen = {k: asked.arguments[k] for k in ("share", "of", "below", "rule")}
+    return asked.engine.arpr(
+        asked.source, asked.variable, design=asked.design, by=asked.by, **chosen
+    )
+
+
+def quantile(asked: Asked) -> Estimates:
     """With the kernel-linearized SE; a Woodruff interval is made in memory."""
-    if arguments.get("se", "kernel") != "kernel":
+    if asked.arguments.get("se", "kernel") != "kernel":
         raise InsafError(
             "a Woodruff interval is made in memory; out of core a quantile's SE is "
             "kernel-linearized (se='kernel')"
         )
-    return engine.quantile(
-        source,
-        variable,
-        design=design,
-        by=by,
-        p=float(arguments.get("p", 0.5)),
-        rule=arguments["rule"],
+    find = getattr(asked.engine, "quantile", None)
+    if find is None:
+        raise InsafError("this engine computes no quantile; the streamed engine does")
+    found: Estimates = find(
+        asked.source,
+        asked.variable,
+        design=asked.design,
+        by=asked.by,
+        p=float(asked.arguments.get("p", 0.5)),
+        rule=asked.arguments["rule"],
     )
+    return found
 
 
-def median(
-    engine: OutOfCore,
-    source: Source,
-    variable: str,
-    arguments: Mapping[str, Any],
-    *,
-    design: Design,
-    by: Sequence[str],
-) -> Estimates:
+def median(asked: Asked) -> Estimates:
     """The quantile at ``p=0.5``, named ``median`` as in memory."""
-    found = quantile(engine, source, variable, {**arguments, "p": 0.5}, design=design, by=by)
+    found = quantile(replace(asked, arguments={**asked.arguments, "p": 0.5}))
     return Estimates([replace(e, measure="median") for e in found], by=found.by)
