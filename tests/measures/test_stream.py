@@ -356,3 +356,29 @@ def test_a_quantile_outside_zero_and_one_is_refused(tmp_path: Path) -> None:
     _data().write_parquet(tmp_path / "a.parquet")
     with pytest.raises(InsafError, match=r"must be in \(0, 1\), not 1.5"):
         stream.quantile(tmp_path, "y", design=DESIGNS["stratified clusters"], p=1.5)
+
+
+def test_a_domain_kept_only_in_folder_names_is_read_from_them(tmp_path: Path) -> None:
+    """Hive style: ``region=2/part.parquet`` without a ``region`` column; both engines
+    read it as an Int64 column (as Polars does), the in-memory one through
+    ``open_survey`` of the folder."""
+    from insaf.survey import DesignOptions, open_survey
+
+    frame = _data()
+    for (region,), part in frame.group_by("region"):
+        sub = tmp_path / f"region={region}"
+        sub.mkdir()
+        part.drop("region").write_parquet(sub / "part-0.parquet")
+    design = DESIGNS["stratified clusters"]
+    streamed = stream.gini(tmp_path, "y", design=design, by="region")
+    survey = open_survey(tmp_path, design=DesignOptions(weight="w", strata="stratum", psu="psu"))
+    assert survey.persons is not None
+    assert survey.persons.frame.schema["region"] == pl.Int64
+    expected = m.gini(survey, "y", by="region")
+    assert [e.domain for e in streamed] == [{"region": r} for r in range(4)]
+    for got, want in zip(streamed, expected, strict=True):
+        assert got.domain == want.domain and got.n == want.n
+        assert got.value == pytest.approx(want.value, rel=1e-9)
+        assert got.se == pytest.approx(want.se, rel=1e-9)
+    with pytest.raises(DataError, match="'county' is not in this file nor a key of its folders"):
+        stream.gini(tmp_path, "y", design=design, by="county")

@@ -41,7 +41,16 @@ from insaf.survey.metadata import (
 )
 from insaf.survey.table import Format, Source
 
-__all__ = ["conform", "parquet_files", "read_metadata", "read_table", "write_table"]
+__all__ = [
+    "conform",
+    "folder_key_column",
+    "folder_keys",
+    "parquet_files",
+    "read_metadata",
+    "read_table",
+    "with_folder_keys",
+    "write_table",
+]
 
 _PARQUET_KEY = "insaf"
 _SAV_NOTE_PREFIX = "insaf-metadata:"
@@ -515,3 +524,43 @@ def parquet_files(source: str | Path | Sequence[str | Path]) -> list[Path]:
         if not f.is_file():
             raise DataError("no such file", Location(file=str(f)))
     return files
+
+
+def folder_keys(path: Path) -> dict[str, int | float | str]:
+    """The ``key=value`` folders of a partitioned dataset's file (Hive style:
+    ``governorate=3/part-0.parquet``), each value an integer, a number or text as
+    it reads (as Polars and Spark read them)."""
+    keys: dict[str, int | float | str] = {}
+    for part in path.parent.parts:
+        name, sep, text = part.partition("=")
+        if not sep or not name:
+            continue
+        value: int | float | str = text
+        for kind in (int, float):
+            try:
+                value = kind(text)
+                break
+            except ValueError:
+                continue
+        keys[name] = value
+    return keys
+
+
+def folder_key_column(name: str, value: int | float | str) -> pl.Expr:
+    """A folder key as a column: Int64, Float64 or String, as Polars reads Hive keys."""
+    dtype = (
+        pl.Int64
+        if isinstance(value, int)
+        else pl.Float64
+        if isinstance(value, float)
+        else pl.String
+    )
+    return pl.lit(value, dtype=dtype).alias(name)
+
+
+def with_folder_keys(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
+    """``frame`` with the folder keys of ``path`` that it lacks as columns."""
+    missing = [
+        folder_key_column(k, v) for k, v in folder_keys(path).items() if k not in frame.columns
+    ]
+    return frame.with_columns(missing) if missing else frame

@@ -13,7 +13,13 @@ from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, Location
 from insaf.survey.calibration import apply_calibration, uncalibrated
 from insaf.survey.design import Design, LonelyPSU, Replicates
-from insaf.survey.io import parquet_files, read_metadata, read_table, write_table
+from insaf.survey.io import (
+    parquet_files,
+    read_metadata,
+    read_table,
+    with_folder_keys,
+    write_table,
+)
 from insaf.survey.metadata import Label, Metadata, Variable, VariableType
 from insaf.survey.survey import Survey, Unit
 from insaf.survey.table import Format, LazyTables, Source, Table
@@ -125,13 +131,16 @@ def is_parquet_dataset(path: str | Path) -> bool:
 
 
 def _open_dataset(folder: Path, design: DesignOptions | None, unit: Unit | str) -> Survey:
-    """The Parquet files under ``folder``, in the streamed engine's order, as one table;
-    a file whose columns differ from the first's is an error naming both."""
+    """The Parquet files under ``folder``, in the streamed engine's order, as one table,
+    with the keys of Hive-style folders (``governorate=3/``) as columns where the
+    files lack them; a file whose columns differ from the first's is an error
+    naming both."""
     files = parquet_files(folder)
     first, metadata = read_table(files[0])
+    first = with_folder_keys(first, files[0])
     frames = [first]
     for file in files[1:]:
-        frame, _ = read_table(file)
+        frame = with_folder_keys(read_table(file)[0], file)
         if frame.schema != first.schema:
             raise DataError(
                 f"its columns differ from those of {files[0]} (a dataset's files share "

@@ -10,28 +10,35 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from insaf.errors import DataError, Location
-from insaf.survey.io import parquet_files
+from insaf.survey.io import folder_key_column, folder_keys, parquet_files
 
 __all__ = ["batches", "checked", "parquet_files"]
 
 
 def batches(path: Path, columns: list[str], rows: int) -> Iterator[pl.DataFrame]:
-    """The file's ``columns``, ``rows`` at a time; a broken file or a missing column
-    is a ``DataError`` naming the file."""
+    """The file's ``columns``, ``rows`` at a time, a column the file lacks taken from
+    its folders' keys (``governorate=3/``); a broken file or a missing column is a
+    ``DataError`` naming the file."""
     where = Location(file=str(path))
     try:
         handle = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
         raise DataError(f"not a readable Parquet file: {exc}", where) from None
     names = set(handle.schema_arrow.names)
+    keys = folder_keys(path)
     for c in columns:
-        if c not in names:
-            raise DataError(f"column {c!r} is not in this file", Location(file=str(path), column=c))
+        if c not in names and c not in keys:
+            raise DataError(
+                f"column {c!r} is not in this file nor a key of its folders",
+                Location(file=str(path), column=c),
+            )
+    inside = [c for c in columns if c in names]
+    outside = [folder_key_column(c, keys[c]) for c in columns if c not in names]
     try:
-        for batch in handle.iter_batches(batch_size=rows, columns=columns):
+        for batch in handle.iter_batches(batch_size=rows, columns=inside):
             frame = pl.from_arrow(batch)
             assert isinstance(frame, pl.DataFrame)
-            yield frame
+            yield frame.with_columns(outside).select(columns) if outside else frame
     except (pa.ArrowException, OSError) as exc:
         raise DataError(f"Parquet file is damaged: {exc}", where) from None
 
