@@ -61,6 +61,8 @@ OPTIONS = {
     "gini": MeasureOptions(estimator="eurostat"),
     "median": MeasureOptions(rule="laeken"),
     "quantile": MeasureOptions(p=0.2),
+    "qsr": MeasureOptions(),
+    "palma": MeasureOptions(rule="eurostat"),
 }
 
 
@@ -84,8 +86,8 @@ def test_a_measure_by_name_out_of_core_equals_it_in_memory(dataset: Path, measur
 
 
 def test_what_is_not_streamed_is_refused_by_name(dataset: Path) -> None:
-    with pytest.raises(InsafError, match="palma is estimated in memory only"):
-        estimate_out_of_core(Engine.STREAM, dataset, "palma", "y", design=DESIGN)
+    with pytest.raises(InsafError, match="theil is estimated in memory only"):
+        estimate_out_of_core(Engine.STREAM, dataset, "theil", "y", design=DESIGN)
     with pytest.raises(InsafError, match="relative line is not computed out of core"):
         estimate_out_of_core(
             Engine.STREAM,
@@ -112,8 +114,8 @@ def test_auto_reads_a_dataset_in_memory_while_it_fits_and_streams_it_past_that(
     )
     large = choose(dataset, "gini", columns=COLUMNS, budget=held - 1)
     assert (large.engine, large.reason) == (Engine.STREAM, Reason.LARGE)
-    palma = choose(dataset, "palma", columns=COLUMNS, budget=held - 1)
-    assert (palma.engine, palma.reason) == (Engine.MEMORY, Reason.NOT_STREAMED)
+    theil = choose(dataset, "theil", columns=COLUMNS, budget=held - 1)
+    assert (theil.engine, theil.reason) == (Engine.MEMORY, Reason.NOT_STREAMED)
 
 
 def test_auto_reads_a_survey_in_memory_and_the_stream_engine_refuses_one(
@@ -127,8 +129,8 @@ def test_auto_reads_a_survey_in_memory_and_the_stream_engine_refuses_one(
     assert choose(tmp_path / "survey.yaml", "gini", columns=COLUMNS).engine is Engine.MEMORY
     with pytest.raises(InsafError, match="the stream engine reads a Parquet dataset"):
         choose(tmp_path, "gini", engine=Engine.STREAM, columns=COLUMNS)
-    with pytest.raises(InsafError, match="palma is estimated in memory only"):
-        choose(dataset, "palma", engine=Engine.STREAM, columns=COLUMNS)
+    with pytest.raises(InsafError, match="theil is estimated in memory only"):
+        choose(dataset, "theil", engine=Engine.STREAM, columns=COLUMNS)
     asked = choose(dataset, "gini", engine=Engine.STREAM, columns=COLUMNS)
     assert (asked.engine, asked.reason, asked.held) == (Engine.STREAM, Reason.ASKED, None)
 

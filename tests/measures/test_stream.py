@@ -382,3 +382,32 @@ def test_a_domain_kept_only_in_folder_names_is_read_from_them(tmp_path: Path) ->
         assert got.se == pytest.approx(want.se, rel=1e-9)
     with pytest.raises(DataError, match="'county' is not in this file nor a key of its folders"):
         stream.gini(tmp_path, "y", design=design, by="county")
+
+
+@pytest.mark.parametrize("ratio", ["qsr", "palma"])
+@pytest.mark.parametrize("name", DESIGNS)
+def test_streamed_share_ratios_equal_in_memory(name: str, ratio: str, tmp_path: Path) -> None:
+    """Incomes rounded to tens (ties), many spill files, every design."""
+    frame = _data().with_columns((pl.col("y") / 10).round() * 10)
+    folder = _partitions(frame, tmp_path)
+    design = DESIGNS[name]
+    rule = "eurostat" if ratio == "palma" else "convey"
+    streamed = getattr(stream, ratio)(folder, "y", design=design, by=BY, batch_rows=400, rule=rule)
+    survey = Survey(persons=Table(name="persons", frame=_in_file_order(folder)), design=design)
+    expected = getattr(m, ratio)(survey, "y", by=BY, rule=rule)
+    assert len(streamed) == len(expected) == 8
+    for got, want in zip(streamed, expected, strict=True):
+        assert got.domain == want.domain and got.n == want.n and got.measure == want.measure
+        assert got.value == pytest.approx(want.value, rel=1e-9)
+        assert got.se == pytest.approx(want.se, rel=1e-9)
+
+
+def test_qsr_by_hand(tmp_path: Path) -> None:
+    """Ten units of weight 1, y = 1..10: q_0.2 = 2 and q_0.8 = 8 (convey), so
+    S(q_0.2) = 1 + 2 = 3 and the top 20 % hold 9 + 10 = 19: QSR = 19 / 3."""
+    frame = pl.DataFrame(
+        {"y": [7.0, 2.0, 9.0, 4.0, 1.0, 10.0, 5.0, 3.0, 8.0, 6.0], "w": [1.0] * 10}
+    )
+    frame.write_parquet(tmp_path / "a.parquet")
+    got = stream.qsr(tmp_path, "y", design=Design(weight="w"), batch_rows=3)
+    assert got.value == pytest.approx(19 / 3, rel=1e-15)

@@ -303,8 +303,15 @@ SPECS: tuple[MeasureSpec, ...] = (
         function=inequality.qsr,
         plan=plans.qsr,
         aliases=("s80s20",),
+        streamed=out_of_core.qsr,
     ),
-    MeasureSpec(name="palma", label="Palma ratio", function=inequality.palma, plan=plans.palma),
+    MeasureSpec(
+        name="palma",
+        label="Palma ratio",
+        function=inequality.palma,
+        plan=plans.palma,
+        streamed=out_of_core.palma,
+    ),
     MeasureSpec(
         name="concentration",
         label="Concentration coefficient",

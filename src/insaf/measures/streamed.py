@@ -30,6 +30,8 @@ __all__ = [
     "gini",
     "mean",
     "median",
+    "palma",
+    "qsr",
     "quantile",
     "total",
 ]
@@ -153,3 +155,21 @@ def median(asked: Asked) -> Estimates:
     """The quantile at ``p=0.5``, named ``median`` as in memory."""
     found = quantile(replace(asked, arguments={**asked.arguments, "p": 0.5}))
     return Estimates([replace(e, measure="median") for e in found], by=found.by)
+
+
+def _share_ratio(asked: Asked, which: str) -> Estimates:
+    ratio = getattr(asked.engine, which, None)
+    if ratio is None:
+        raise InsafError(f"this engine computes no {which}; the streamed engine does")
+    found: Estimates = ratio(
+        asked.source, asked.variable, design=asked.design, by=asked.by, rule=asked.arguments["rule"]
+    )
+    return found
+
+
+def qsr(asked: Asked) -> Estimates:
+    return _share_ratio(asked, "qsr")
+
+
+def palma(asked: Asked) -> Estimates:
+    return _share_ratio(asked, "palma")

@@ -27,8 +27,8 @@ from insaf.errors import InsafError
 from insaf.measures.estimate import Estimates, LinearBasis
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
-from insaf.measures.stream.quantiles import SQRT_2PI, RunningQuantile, bandwidths
-from insaf.measures.types import QUANTILE_RULES, Below, QuantileRule, RelativeOf
+from insaf.measures.stream.quantiles import SQRT_2PI, RunningQuantile, bandwidths, check_rule
+from insaf.measures.types import Below, QuantileRule, RelativeOf
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design
 
@@ -67,10 +67,7 @@ def arpr_of(
     rule: QuantileRule = "convey",
 ) -> Estimates:
     """The at-risk-of-poverty rate of a spilled dataset (``spilled``), by domain."""
-    if rule not in QUANTILE_RULES:
-        raise InsafError(
-            f"unknown quantile rule {rule!r}; choose one of {', '.join(QUANTILE_RULES)}"
-        )
+    check_rule(rule)
     if not share > 0:
         raise InsafError(f"the share of the median must be positive, not {share}")
     n_all, y_all = float(data.n_pop.sum()), float(data.big_y.sum())

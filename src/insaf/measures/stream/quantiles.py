@@ -27,7 +27,15 @@ from insaf.measures.types import QUANTILE_RULES, QuantileRule
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design
 
-__all__ = ["SQRT_2PI", "RunningQuantile", "bandwidths", "quantile", "quantile_of"]
+__all__ = [
+    "SQRT_2PI",
+    "RunningQuantile",
+    "bandwidths",
+    "check_rule",
+    "domain_quantiles",
+    "quantile",
+    "quantile_of",
+]
 
 _HIT = 1e-12
 """As the in-memory quantile: ``F`` is compared with ``p`` to this tolerance."""
@@ -94,6 +102,34 @@ def bandwidths(n_pop: FloatArray, big_y: FloatArray, wy2: FloatArray) -> FloatAr
     return np.asarray(sd / np.exp(0.2 * np.log(n_pop)), dtype=np.float64)
 
 
+def domain_quantiles(
+    data: Spilled, probs: Sequence[float], rule: QuantileRule
+) -> tuple[list[FloatArray], FloatArray]:
+    """Each domain's quantile at each of ``probs`` (one array per probability) and
+    its kernel bandwidth, from one pass over the spill files in value order."""
+    n_dom = data.n_dom
+    found = [[RunningQuantile(p, rule, float(data.n_pop[d])) for d in range(n_dom)] for p in probs]
+    wy2 = np.zeros(n_dom)
+    for path in data.paths:
+        y, w, d, _ = read_spill(path)
+        order = np.argsort(y, kind="stable")
+        y, w, d = y[order], w[order], d[order]
+        for k in range(n_dom):
+            inside = d == k
+            for at_p in found:
+                at_p[k].feed(y[inside], w[inside])
+        wy2 += np.bincount(d, weights=w * y * y, minlength=n_dom)
+    quantiles = [np.array([f.result() for f in at_p]) for at_p in found]
+    return quantiles, bandwidths(data.n_pop, data.big_y, wy2)
+
+
+def check_rule(rule: str) -> None:
+    if rule not in QUANTILE_RULES:
+        raise InsafError(
+            f"unknown quantile rule {rule!r}; choose one of {', '.join(QUANTILE_RULES)}"
+        )
+
+
 def quantile(
     source: str | Path | Sequence[str | Path],
     variable: str,
@@ -120,25 +156,11 @@ def quantile_of(
 ) -> Estimates:
     """The quantile ``p`` of a spilled dataset, by domain; ``name`` in the results
     (``quantile[p]`` by default, as in memory)."""
-    if rule not in QUANTILE_RULES:
-        raise InsafError(
-            f"unknown quantile rule {rule!r}; choose one of {', '.join(QUANTILE_RULES)}"
-        )
+    check_rule(rule)
     if not 0.0 < p < 1.0:
         raise InsafError(f"quantile probabilities must be in (0, 1), not {p}")
     n_dom, n_groups = data.n_dom, data.n_groups
-    found = [RunningQuantile(p, rule, float(data.n_pop[d])) for d in range(n_dom)]
-    wy2 = np.zeros(n_dom)
-    for path in data.paths:
-        y, w, d, _ = read_spill(path)
-        order = np.argsort(y, kind="stable")
-        y, w, d = y[order], w[order], d[order]
-        for k in range(n_dom):
-            inside = d == k
-            found[k].feed(y[inside], w[inside])
-        wy2 += np.bincount(d, weights=w * y * y, minlength=n_dom)
-    q = np.array([f.result() for f in found])
-    h = bandwidths(data.n_pop, data.big_y, wy2)
+    (q,), h = domain_quantiles(data, (p,), rule)
     size = n_groups * n_dom
     at_or_below, weight, kernel = np.zeros(size), np.zeros(size), np.zeros(n_dom)
     squares = {"w2": np.zeros(size), "w2i": np.zeros(size)}

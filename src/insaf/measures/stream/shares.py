@@ -1,0 +1,170 @@
+"""Share ratios of a dataset larger than memory, exact: the quintile share ratio
+S80/S20 (``qsr``) and the Palma ratio (``palma``), with linearized SEs.
+
+In each domain, ``R = (Y - S(q_high)) / S(q_low)`` with ``S(q) = sum w y 1(y <= q)``
+(QSR: 0.2 and 0.8; Palma: 0.4 and 0.9), as the in-memory engine has it (laeken
+``qsr``; convey ``svyqsr`` and ``svyisq``). The influence value of ``S(q_p)``
+is ``y 1(y <= q) + c (p - 1(y <= q))`` with ``c = S'(q) / (N f(q))``, ``f`` the
+kernel density and ``S'`` the kernel-smoothed slope of ``S``, both with the
+domain's bandwidth. Every unit's influence value is thus a combination of six
+features, ``y 1(y <= q_low)``, ``1(y <= q_low)``, ``y``, ``y 1(y <= q_high)``,
+``1(y <= q_high)`` and ``1``, with coefficients known per domain once the
+quantiles and kernel sums are: after the passes that find the quantiles
+(``quantiles.domain_quantiles``), one more adds up, per PSU (or stratum) and
+domain, the weighted features (and, for units as PSUs, their weighted
+cross-products), and the kernel sums per domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from insaf.errors import DataError
+from insaf.measures.estimate import Estimates, LinearBasis
+from insaf.measures.stream.linear import BATCH_ROWS
+from insaf.measures.stream.ordered import Spilled, read_spill, spilled
+from insaf.measures.stream.quantiles import SQRT_2PI, check_rule, domain_quantiles
+from insaf.measures.types import QuantileRule
+from insaf.measures.variance import FloatArray, linearized_variance
+from insaf.survey.design import Design
+
+__all__ = ["palma", "palma_of", "qsr", "qsr_of", "share_ratio_of"]
+
+_FEATURES = 6
+
+
+def qsr(
+    source: str | Path | Sequence[str | Path],
+    variable: str,
+    *,
+    design: Design,
+    by: str | Sequence[str] | None = None,
+    rule: QuantileRule = "convey",
+    batch_rows: int = BATCH_ROWS,
+    spill: str | Path | None = None,
+) -> Estimates:
+    """S80/S20 of ``variable`` in each domain of ``by``, with its linearized SE,
+    equal to ``insaf.measures.qsr`` on the same rows."""
+    with spilled(
+        source, variable, design=design, by=by, batch_rows=batch_rows, spill=spill
+    ) as data:
+        return qsr_of(data, rule=rule)
+
+
+def palma(
+    source: str | Path | Sequence[str | Path],
+    variable: str,
+    *,
+    design: Design,
+    by: str | Sequence[str] | None = None,
+    rule: QuantileRule = "convey",
+    batch_rows: int = BATCH_ROWS,
+    spill: str | Path | None = None,
+) -> Estimates:
+    """The Palma ratio of ``variable`` in each domain of ``by``, with its linearized
+    SE, equal to ``insaf.measures.palma`` on the same rows."""
+    with spilled(
+        source, variable, design=design, by=by, batch_rows=batch_rows, spill=spill
+    ) as data:
+        return palma_of(data, rule=rule)
+
+
+def qsr_of(data: Spilled, *, rule: QuantileRule = "convey") -> Estimates:
+    return share_ratio_of(data, low=0.2, high=0.8, rule=rule, name="qsr")
+
+
+def palma_of(data: Spilled, *, rule: QuantileRule = "convey") -> Estimates:
+    return share_ratio_of(data, low=0.4, high=0.9, rule=rule, name="palma")
+
+
+def share_ratio_of(
+    data: Spilled, *, low: float, high: float, rule: QuantileRule, name: str
+) -> Estimates:
+    """``(Y - S(q_high)) / S(q_low)`` of a spilled dataset, by domain."""
+    check_rule(rule)
+    n_dom = data.n_dom
+    (q_low, q_high), h = domain_quantiles(data, (low, high), rule)
+    sums = _feature_sums(data, q_low, q_high, h)
+    totals = sums["features"].sum(axis=0)  # (n_dom, 6)
+    s_low, big_y, s_high = totals[:, 0], totals[:, 2], totals[:, 3]
+    if np.any(s_low <= 0):
+        raise DataError(
+            f"the income share of the bottom {low:.0%} is not positive: the ratio is undefined"
+        )
+    top = big_y - s_high
+    value = top / s_low
+    c_low = _slope(sums, "low", data.n_pop, h)
+    c_high = _slope(sums, "high", data.n_pop, h)
+    # influence of S(q_low) and of the top's total Y - S(q_high), on the six features
+    z_low = np.stack([np.ones(n_dom), -c_low, *np.zeros((3, n_dom)), c_low * low], axis=1)
+    z_top = np.stack(
+        [*np.zeros((2, n_dom)), np.ones(n_dom), -np.ones(n_dom), c_high, -c_high * high], axis=1
+    )
+    coef = (s_low[:, None] * z_top - top[:, None] * z_low) / (s_low * s_low)[:, None]
+    first = np.einsum("gdf,df->gd", sums["features"], coef)  # (n_groups, n_dom)
+    bases: list[LinearBasis | None] = [None] * n_dom
+    if data.arrays is not None:
+        variances = linearized_variance(first, data.arrays)
+        bases = [LinearBasis(totals=first[:, d].copy(), design=data.arrays) for d in range(n_dom)]
+        return data.estimates(name, value, variances, bases)
+    assert data.units is not None
+    squares = np.einsum("gdfe,df,de->gd", sums["gram"], coef, coef)
+    variances = np.array([data.units.variance(squares[:, d], first[:, d]) for d in range(n_dom)])
+    return data.estimates(name, value, variances, bases)
+
+
+def _slope(sums: dict[str, FloatArray], at: str, n_pop: FloatArray, h: FloatArray) -> FloatArray:
+    """``S'(q) / (N f(q))``: the kernel-smoothed slope of ``S`` over the density,
+    from the kernel sums ``sum w y phi`` and ``sum w phi`` at ``q`` (both over
+    ``sqrt(2 pi) h``; ``f`` also over ``N``)."""
+    slope = sums[f"wy_kernel_{at}"] / (SQRT_2PI * h)
+    density = sums[f"w_kernel_{at}"] / (SQRT_2PI * n_pop * h)
+    return np.asarray(slope / (n_pop * density), dtype=np.float64)
+
+
+def _feature_sums(
+    data: Spilled, q_low: FloatArray, q_high: FloatArray, h: FloatArray
+) -> dict[str, FloatArray]:
+    """Per (PSU or stratum, domain) the weighted features; per domain the kernel
+    sums at both quantiles; for units as PSUs, the w^2-weighted cross-products."""
+    n_dom, n_groups = data.n_dom, data.n_groups
+    size = n_groups * n_dom
+    features = np.zeros((size, _FEATURES))
+    gram = np.zeros((size, _FEATURES, _FEATURES)) if data.arrays is None else None
+    kernels = {k: np.zeros(n_dom) for k in ("w_low", "wy_low", "w_high", "wy_high")}
+    for path in data.paths:
+        y, w, d, grp = read_spill(path)
+        below_low = (y <= q_low[d]).astype(np.float64)
+        below_high = (y <= q_high[d]).astype(np.float64)
+        f = np.stack(
+            [y * below_low, below_low, y, y * below_high, below_high, np.ones_like(y)], axis=1
+        )
+        cell = grp * n_dom + d
+        for j in range(_FEATURES):
+            features[:, j] += np.bincount(cell, weights=w * f[:, j], minlength=size)
+        if gram is not None:
+            w2 = w * w
+            for i in range(_FEATURES):
+                for j in range(i, _FEATURES):
+                    cross = np.bincount(cell, weights=w2 * f[:, i] * f[:, j], minlength=size)
+                    gram[:, i, j] += cross
+                    if i != j:
+                        gram[:, j, i] += cross
+        for at, q in (("low", q_low), ("high", q_high)):
+            u = (q[d] - y) / h[d]
+            phi = w * np.exp(-(u * u) / 2.0)
+            kernels[f"w_{at}"] += np.bincount(d, weights=phi, minlength=n_dom)
+            kernels[f"wy_{at}"] += np.bincount(d, weights=phi * y, minlength=n_dom)
+    out = {
+        "features": features.reshape(n_groups, n_dom, _FEATURES),
+        "w_kernel_low": kernels["w_low"],
+        "wy_kernel_low": kernels["wy_low"],
+        "w_kernel_high": kernels["w_high"],
+        "wy_kernel_high": kernels["wy_high"],
+    }
+    if gram is not None:
+        out["gram"] = gram.reshape(n_groups, n_dom, _FEATURES, _FEATURES)
+    return out
