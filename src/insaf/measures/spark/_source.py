@@ -1,0 +1,173 @@
+"""Reading a dataset into Spark, summing its cells, and naming what is wrong with it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import polars as pl
+from py4j.protocol import Py4JJavaError
+from pyspark.errors import PySparkException
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as sf
+from pyspark.sql.types import BooleanType, DoubleType, FloatType, NumericType
+
+from insaf.errors import DataError, Location
+from insaf.measures.spark._columns import denominator, number, numerator
+from insaf.measures.stream import _cells as table
+from insaf.measures.stream._files import parquet_files
+
+__all__ = ["FILE", "PATH", "ROW", "Source", "cell_table", "read", "session", "spark_errors"]
+
+FILE, PATH, ROW = "__file", "__path", "__row"
+"""Where a row comes from: its file's place in the reading order, the file as Spark
+names it, and its 0-based row in the file."""
+
+_READING = re.compile(r"reading file (\S+?)\.?(?:\s|$)")
+_CAUSE = re.compile(r"Caused by: \S+: (.*)")
+
+
+def session(spark: SparkSession | None = None) -> SparkSession:
+    """``spark``, or the active session, or a new one on this machine (``local[*]``)."""
+    if spark is not None:
+        return spark
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    return SparkSession.builder.master("local[*]").appName("insaf").getOrCreate()
+
+
+def _local(uri: str) -> str:
+    """A file as Spark names it (``file:/a%20b.parquet``), as a path (``/a b.parquet``)."""
+    parsed = urlparse(uri)
+    return unquote(parsed.path) if parsed.scheme in ("", "file") else uri
+
+
+@contextmanager
+def spark_errors() -> Iterator[None]:
+    """A file Spark cannot read becomes a ``DataError`` naming it; other failures pass."""
+    try:
+        yield
+    except (Py4JJavaError, PySparkException) as exc:
+        text = str(exc)
+        found = _READING.search(text)
+        if found is None:
+            raise
+        causes = _CAUSE.findall(text)
+        reason = causes[-1].strip() if causes else text.strip().splitlines()[0]
+        raise DataError(
+            f"not a readable Parquet file: {reason}", Location(file=_local(found.group(1)))
+        ) from None
+
+
+@dataclass(frozen=True, eq=False)
+class Source:
+    """A dataset in Spark, each row with where it comes from: ``__path`` (the file, as
+    Spark names it) and ``__row`` (its 0-based row there); for a DataFrame given as
+    such, no file and its position in the DataFrame's order."""
+
+    frame: DataFrame
+    files: list[Path] | None
+    label: str | None
+
+    @property
+    def from_files(self) -> bool:
+        return self.files is not None
+
+    def where(self, path: str | None, row: int | None, column: str) -> Location:
+        if path is None:
+            return Location(file=self.label, column=column)
+        return Location(file=_local(path), row=None if row is None else row + 1, column=column)
+
+
+def read(source: str | Path | Sequence[str | Path] | DataFrame, spark: SparkSession) -> Source:
+    """The Parquet files of ``source`` (a file, a folder searched recursively, or a list,
+    as ``stream.parquet_files``), or a Spark DataFrame as it is."""
+    if isinstance(source, DataFrame):
+        frame = source.withColumns(
+            {PATH: sf.lit(None).cast("string"), ROW: sf.monotonically_increasing_id()}
+        )
+        return Source(frame, None, "the DataFrame")
+    files = parquet_files(source)
+    with spark_errors():
+        frame = spark.read.parquet(*(str(p.absolute()) for p in files))
+        frame = frame.select(
+            "*",
+            sf.col("_metadata.file_path").alias(PATH),
+            sf.col("_metadata.row_index").alias(ROW),
+        )
+    label = str(source) if isinstance(source, (str, Path)) else None
+    return Source(frame, files, label)
+
+
+def _bad(frame: DataFrame, name: str) -> Column:
+    """Rows whose ``name`` is missing, or not finite (for a floating-point column)."""
+    c = sf.col(name)
+    bad = c.isNull()
+    if isinstance(frame.schema[name].dataType, (FloatType, DoubleType)):
+        bad = bad | sf.isnan(c) | (sf.abs(c) == sf.lit(float("inf")))
+    return bad
+
+
+def checked(data: Source, plan: table.Plan) -> None:
+    """Every column the plan reads is there, and those it sums are numbers."""
+    names = set(data.frame.columns)
+    for c in plan.read:
+        if c not in names:
+            raise DataError(
+                f"column {c!r} is not in the dataset", Location(file=data.label, column=c)
+            )
+    for c in plan.numeric:
+        kind = data.frame.schema[c].dataType
+        if not isinstance(kind, (NumericType, BooleanType)):
+            raise DataError(
+                f"column {c!r} is not numeric ({kind.simpleString()})",
+                Location(file=data.label, column=c),
+            )
+
+
+def cell_table(plan: table.Plan, data: Source) -> pl.DataFrame:
+    """The cells ``_cells.Plan.sums`` gives for the whole dataset, summed by Spark and
+    collected (PSUs x domains rows, or strata x domains for units as PSUs). A missing
+    or non-finite value is an error naming its column, file and row."""
+    checked(data, plan)
+    frame = data.frame
+    w = number(plan.design.weight)
+    values: dict[str, Column] = {table.W: w}
+    for j, stat in enumerate(plan.statistics):
+        values[f"__a{j}"] = numerator(stat, w)
+        b = denominator(stat, w)
+        values[f"__b{j}"] = b if b is not None else sf.lit(0.0)
+    bad = {f"__bad{i}": _bad(frame, c) for i, c in enumerate(plan.read)}
+    aggs = [sf.count(sf.lit(1)).alias("__n"), *(sf.sum(v).alias(k) for k, v in values.items())]
+    if plan.design.fpc:
+        fpc = number(plan.design.fpc)
+        aggs += [sf.min(fpc).alias("__fpc_lo"), sf.max(fpc).alias("__fpc_hi")]
+    if not plan.clustered:
+        aggs += [
+            sf.sum(values[f"__{x}{j}"] * values[f"__{y}{j}"]).alias(f"__{x}{y}{j}")
+            for j in range(len(plan.statistics))
+            for x, y in ("aa", "ab", "bb")
+        ]
+    aggs += [sf.sum(flag.cast("long")).alias(k) for k, flag in bad.items()]
+    keys = [sf.col(k) for k in plan.keys] or [sf.lit(0).alias("__all")]
+    with spark_errors():
+        found = frame.groupBy(*keys).agg(*aggs).toArrow()
+    cells = pl.from_arrow(found)
+    if not isinstance(cells, pl.DataFrame) or cells.height == 0:
+        raise DataError("the dataset has no rows", Location(file=data.label))
+    for i, c in enumerate(plan.read):
+        count = int(cells.get_column(f"__bad{i}").sum())
+        if count:
+            first = frame.where(_bad(frame, c)).select(PATH, ROW).limit(1).collect()[0]
+            raise DataError(
+                f"column {c!r} has {count} missing or non-finite value(s) (or the column is "
+                "absent from that file), the first shown; INSAF does not drop them silently: "
+                "filter or impute them first",
+                data.where(first[PATH], first[ROW] if data.from_files else None, c),
+            )
+    return cells.drop([f"__bad{i}" for i in range(len(plan.read))])
