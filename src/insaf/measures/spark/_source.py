@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,12 +34,15 @@ _CAUSE = re.compile(r"Caused by: \S+: (.*)")
 
 
 def session(spark: SparkSession | None = None) -> SparkSession:
-    """``spark``, or the active session, or a new one on this machine (``local[*]``)."""
+    """``spark``, or the active session, or a new one on this machine (``local[*]``)
+    whose Python workers run this interpreter (unless ``PYSPARK_PYTHON`` says
+    otherwise), so that they import the same INSAF, NumPy and Polars."""
     if spark is not None:
         return spark
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     return SparkSession.builder.master("local[*]").appName("insaf").getOrCreate()
 
 
