@@ -14,6 +14,7 @@ PACKAGES = [
     "insaf.disclosure",
     "insaf.errors",
     "insaf.measures",
+    "insaf.measures.spark",
     "insaf.observatory",
     "insaf.policy",
     "insaf.reports",

@@ -1,0 +1,231 @@
+"""The Spark engine (insaf.measures.spark) gives the in-memory numbers.
+
+One local Spark session (two cores) serves the whole test session. The data
+and the partitioning are the streamed engine's tests' (shuffled partitions,
+every PSU and domain spread over several files); the in-memory functions of
+``insaf.measures`` run on the same rows held whole, in reading order, which
+the Spark engine reproduces for tied values.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from pyspark.sql import SparkSession
+from tests.measures.test_stream import (
+    ARPR_OPTIONS,
+    BY,
+    DESIGNS,
+    STATISTICS,
+    _assert_same,
+    _data,
+    _in_file_order,
+    _in_memory,
+    _partitions,
+)
+
+import insaf.measures as m
+from insaf.errors import DataError, DesignError
+from insaf.measures import spark as sp
+from insaf.measures import stream
+from insaf.measures.estimate import Estimates
+from insaf.survey.design import Design, ReplicateMethod, Replicates
+from insaf.survey.survey import Survey
+from insaf.survey.table import Table
+
+# a clustered stratified design with fpc, and one whose units are their own PSUs
+TWO_DESIGNS = ["clusters with fpc", "units with fpc"]
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[SparkSession]:
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("insaf-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "2")
+        .config("spark.driver.extraJavaOptions", "-Dlog4j.rootLogger=ERROR")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def _survey(folder: Path, design: Design) -> Survey:
+    return Survey(persons=Table(name="persons", frame=_in_file_order(folder)), design=design)
+
+
+def _assert_equal(got: Estimates, want: Estimates) -> None:
+    assert len(got) == len(want)
+    for a, b in zip(got, want, strict=True):
+        assert a.domain == b.domain and a.n == b.n and a.measure == b.measure
+        assert a.population == pytest.approx(b.population, rel=1e-12)
+        assert a.value == pytest.approx(b.value, rel=1e-9)
+        assert a.se == pytest.approx(b.se, rel=1e-9)
+
+
+@pytest.mark.parametrize("name", TWO_DESIGNS)
+def test_linear_measures_equal_in_memory(name: str, spark: SparkSession, tmp_path: Path) -> None:
+    frame = _data()
+    design = DESIGNS[name]
+    got = sp.estimate(_partitions(frame, tmp_path), STATISTICS, design=design, by=BY, spark=spark)
+    _assert_same(got, _in_memory(frame, design))
+
+
+def test_a_spark_dataframe_is_a_source(spark: SparkSession, tmp_path: Path) -> None:
+    frame = _data()
+    design = DESIGNS["stratified clusters"]
+    given = spark.createDataFrame(frame.to_arrow())
+    _assert_same(
+        sp.estimate(given, STATISTICS, design=design, by=BY, spark=spark),
+        _in_memory(frame, design),
+    )
+
+
+def test_mean_by_hand_on_two_psus(spark: SparkSession, tmp_path: Path) -> None:
+    """Two PSUs in one stratum: mean 2.5; PSU totals of (y - 2.5)/4 are -0.5 and
+    +0.5, so v = 2/(2-1) * (0.5^2 + 0.5^2) = 1 and se = 1."""
+    frame = pl.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [1.0] * 4, "psu": [1, 1, 2, 2]})
+    frame.write_parquet(tmp_path / "a.parquet")
+    got = sp.estimate(
+        tmp_path, [stream.Mean(variable="y")], design=Design(weight="w", psu="psu"), spark=spark
+    )
+    assert got.value == pytest.approx(2.5) and got.se == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("estimator", ["osier", "eurostat"])
+@pytest.mark.parametrize("name", TWO_DESIGNS)
+def test_gini_equals_in_memory(
+    name: str, estimator: str, spark: SparkSession, tmp_path: Path
+) -> None:
+    """Incomes rounded to hundreds, so that many units tie (and weights differ):
+    ties are ordered by file and row, as in memory; five range partitions."""
+    frame = _data().with_columns((pl.col("y") / 100).round() * 100)
+    folder = _partitions(frame, tmp_path)
+    design = DESIGNS[name]
+    got = sp.gini(folder, "y", design=design, by=BY, estimator=estimator, spark=spark, partitions=5)
+    _assert_equal(got, m.gini(_survey(folder, design), "y", by=BY, estimator=estimator))
+
+
+def test_gini_by_hand(spark: SparkSession, tmp_path: Path) -> None:
+    """Four units of weight 1, y = 1, 2, 3, 4 (N = 4, Y = 10): cumulative weights
+    r = 1..4, sum w r y = 1 + 4 + 9 + 16 = 30, G = (2*30 - 10)/(4*10) - 1 = 0.25."""
+    pl.DataFrame({"y": [3.0, 1.0, 4.0, 2.0], "w": [1.0] * 4}).write_parquet(tmp_path / "a.parquet")
+    got = sp.gini(tmp_path, "y", design=Design(weight="w"), spark=spark, partitions=3)
+    assert got.value == pytest.approx(0.25, abs=1e-15)
+
+
+@pytest.mark.parametrize("options", ["convey", "eurostat rule", "of the mean"])
+@pytest.mark.parametrize("name", TWO_DESIGNS)
+def test_arpr_equals_in_memory(
+    name: str, options: str, spark: SparkSession, tmp_path: Path
+) -> None:
+    frame = _data().with_columns((pl.col("y") / 10).round() * 10)
+    folder = _partitions(frame, tmp_path)
+    design = DESIGNS[name]
+    kwargs = ARPR_OPTIONS[options]
+    got = sp.arpr(folder, "y", design=design, by=BY, spark=spark, partitions=5, **kwargs)
+    _assert_equal(got, m.arpr(_survey(folder, design), "y", by=BY, **kwargs))
+
+
+@pytest.mark.parametrize("rule", ["convey", "eurostat", "laeken"])
+def test_median_rules_when_the_distribution_hits_one_half(
+    rule: str, spark: SparkSession, tmp_path: Path
+) -> None:
+    """Equal weights and an even count: F = 1/2 exactly at the 500th value, near the
+    boundary of the two range partitions. Eurostat averages it with the next value,
+    laeken takes the next, convey takes the 500th."""
+    rng = np.random.default_rng(7)
+    frame = pl.DataFrame(
+        {
+            "y": rng.permutation(np.arange(1.0, 1001.0)),
+            "w": np.ones(1000),
+            "psu": np.arange(1000) // 10,
+        }
+    )
+    frame.write_parquet(tmp_path / "a.parquet")
+    design = Design(weight="w", psu="psu")
+    got = sp.arpr(tmp_path, "y", design=design, rule=rule, share=1.0, spark=spark, partitions=2)
+    want = m.arpr(
+        Survey(persons=Table(name="persons", frame=frame), design=design), "y", rule=rule, share=1.0
+    )
+    assert got.value == pytest.approx({"convey": 0.499, "eurostat": 0.5, "laeken": 0.5}[rule])
+    assert got.value == pytest.approx(want.value, rel=1e-12)
+    assert got.se == pytest.approx(want.se, rel=1e-9)
+
+
+def test_one_sort_serves_the_gini_and_the_arpr(spark: SparkSession, tmp_path: Path) -> None:
+    frame = _data().with_columns((pl.col("y") / 100).round() * 100)
+    folder = _partitions(frame, tmp_path)
+    design = DESIGNS["stratified clusters"]
+    with sp.ranked(folder, "y", design=design, by="region", spark=spark, partitions=4) as data:
+        assert data.partitions == 4
+        assert data.frame.is_cached
+        ginis, rates = sp.gini_of(data), sp.arpr_of(data, rule="laeken")
+    assert not data.frame.is_cached, "the sorted rows are released"
+    survey = _survey(folder, design)
+    _assert_equal(ginis, m.gini(survey, "y", by="region"))
+    _assert_equal(rates, m.arpr(survey, "y", by="region", rule="laeken"))
+
+
+def test_a_damaged_partition_is_named(spark: SparkSession, tmp_path: Path) -> None:
+    folder = _partitions(_data(), tmp_path)
+    broken = sorted(folder.rglob("*.parquet"))[4]
+    broken.write_bytes(broken.read_bytes()[:200])
+    with pytest.raises(DataError, match="not a readable Parquet file") as info:
+        sp.estimate(folder, STATISTICS, design=DESIGNS["stratified clusters"], by=BY, spark=spark)
+    assert str(broken) in str(info.value)
+
+
+def test_missing_values_are_refused_with_file_row_and_column(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    frame = _data().with_row_index("i")
+    frame = frame.with_columns(
+        pl.when(pl.col("i") == 5).then(None).otherwise(pl.col("y")).alias("y")
+    ).drop("i")
+    frame.write_parquet(tmp_path / "a.parquet")
+    with pytest.raises(DataError, match="column 'y' has 1 missing") as info:
+        sp.gini(tmp_path, "y", design=DESIGNS["stratified clusters"], by=BY, spark=spark)
+    assert "row 6" in str(info.value) and "a.parquet" in str(info.value)
+
+
+def test_bad_columns_are_named(spark: SparkSession, tmp_path: Path) -> None:
+    frame = _data().with_columns(pl.col("x").cast(pl.String))
+    frame.write_parquet(tmp_path / "a.parquet")
+    design = DESIGNS["stratified clusters"]
+    with pytest.raises(DataError, match=r"column 'x' is not numeric \(string\)"):
+        sp.estimate(tmp_path, STATISTICS, design=design, spark=spark)
+    with pytest.raises(DataError, match="column 'z' is not in the dataset"):
+        sp.estimate(tmp_path, [stream.Mean(variable="z")], design=design, spark=spark)
+    nan = _data().with_columns(
+        pl.when(pl.col("psu") == 7).then(float("nan")).otherwise(pl.col("w")).alias("w")
+    )
+    nan.write_parquet(tmp_path / "a.parquet")
+    with pytest.raises(DataError, match=r"column 'w' has \d+ missing or non-finite") as info:
+        sp.estimate(tmp_path, STATISTICS, design=design, spark=spark)
+    assert "a.parquet" in str(info.value)
+
+
+def test_what_the_engine_does_not_do_is_refused(spark: SparkSession, tmp_path: Path) -> None:
+    _data().write_parquet(tmp_path / "a.parquet")
+    replicated = Design(
+        weight="w", replicates=Replicates(columns=("w",), method=ReplicateMethod.JK1)
+    )
+    with pytest.raises(DesignError, match="replicate weights"):
+        sp.estimate(tmp_path, STATISTICS, design=replicated, spark=spark)
+    with pytest.raises(DesignError, match="replicate weights"):
+        sp.gini(tmp_path, "y", design=replicated, spark=spark)
+    with pytest.raises(DataError, match=r"absent\.parquet: no such file"):
+        sp.arpr(
+            tmp_path / "absent.parquet", "y", design=DESIGNS["simple random sample"], spark=spark
+        )
