@@ -47,6 +47,7 @@ def _spark(folder: Path, master: str) -> tuple[list[tuple[float, float]], dict[s
         SparkSession.builder.master(master)
         .appName("insaf-spark-scale")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", "6g")
         .config("spark.sql.shuffle.partitions", "8")
         .getOrCreate()
