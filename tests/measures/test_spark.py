@@ -92,6 +92,18 @@ def test_a_spark_dataframe_is_a_source(spark: SparkSession, tmp_path: Path) -> N
     )
 
 
+def test_a_dataframe_keeps_its_own_order_among_ties(spark: SparkSession, tmp_path: Path) -> None:
+    """A DataFrame source: tied incomes are ordered as the DataFrame's rows are."""
+    frame = _data().with_columns((pl.col("y") / 100).round() * 100)
+    design = DESIGNS["stratified clusters"]
+    given = spark.createDataFrame(frame.to_arrow()).repartition(3)
+    held = pl.from_arrow(given.toArrow())
+    assert isinstance(held, pl.DataFrame)
+    got = sp.gini(given, "y", design=design, by="region", spark=spark, partitions=4)
+    survey = Survey(persons=Table(name="persons", frame=held), design=design)
+    _assert_equal(got, m.gini(survey, "y", by="region"))
+
+
 def test_mean_by_hand_on_two_psus(spark: SparkSession, tmp_path: Path) -> None:
     """Two PSUs in one stratum: mean 2.5; PSU totals of (y - 2.5)/4 are -0.5 and
     +0.5, so v = 2/(2-1) * (0.5^2 + 0.5^2) = 1 and se = 1."""
