@@ -40,8 +40,9 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 from pyspark import StorageLevel, TaskContext
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as sf
+from pyspark.sql.types import LongType, StructField, StructType
 
 from insaf.errors import DataError
 from insaf.measures.estimate import Estimates, LinearBasis
@@ -60,7 +61,7 @@ from insaf.measures.stream import _cells as table
 from insaf.measures.stream.ordered import Spilled
 from insaf.measures.stream.statistic import Mean
 from insaf.measures.types import GiniEstimator
-from insaf.measures.variance import FloatArray, IntArray, linearized_variance
+from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design
 
 __all__ = ["ROWS_PER_PARTITION", "Ranked", "gini", "gini_of", "ranked"]
@@ -92,20 +93,16 @@ class Ranked:
         return int(self.w.shape[0])
 
 
-def _file_order(files: Sequence[Path] | None) -> Callable[[str | None], int]:
+def _file_order(files: Sequence[Path] | None) -> Callable[[str], int]:
     """A file's place in the reading order, from its name as Spark gives it."""
     place: dict[str, int] = {}
     for i, path in enumerate(files or ()):
         place.setdefault(str(path.absolute()), i)
         place.setdefault(str(path.resolve()), i)
 
-    def of(uri: str | None) -> int:
-        if uri is None:
-            return 0
+    def of(uri: str) -> int:
         local = _local(uri)
-        found = place.get(local)
-        if found is None:
-            found = place.get(str(Path(local).resolve()))
+        found = place.get(local, place.get(str(Path(local).resolve())))
         if found is None:
             raise DataError(f"Spark read a file that is not in the dataset: {local}")
         return found
@@ -113,40 +110,57 @@ def _file_order(files: Sequence[Path] | None) -> Callable[[str | None], int]:
     return of
 
 
+def _spelt(path: Column | str) -> Column:
+    """A file's URI with ``file:`` and its slashes made one ``/`` (Spark spells the
+    same file ``file:/a`` in ``_metadata`` and ``file:///a`` in ``inputFiles``)."""
+    column = sf.col(path) if isinstance(path, str) else path
+    return sf.regexp_replace(column, "^file:/+", "/")
+
+
+def _code(
+    frame: DataFrame, keys: Sequence[str], lookup: pl.DataFrame | None, name: str
+) -> DataFrame:
+    """``frame`` with the code ``lookup`` gives each row's ``keys`` (0 without keys),
+    by a broadcast join on the small lookup."""
+    if lookup is None or not keys:
+        return frame.withColumn(name, sf.lit(0).cast("long"))
+    schema = StructType([*(frame.schema[k] for k in keys), StructField(name, LongType())])
+    rows = lookup.select(*keys, pl.col("__code").cast(pl.Int64).alias(name)).rows()
+    small = frame.sparkSession.createDataFrame(rows, schema=schema)
+    return frame.join(sf.broadcast(small), on=list(keys), how="left")
+
+
 def _coded(
     data: Source,
     variable: str,
     weight: str,
     found: table.Domains,
-    group_of: Callable[[pl.DataFrame], IntArray],
-    keys: Sequence[str],
+    groups: tuple[Sequence[str], pl.DataFrame | None],
 ) -> DataFrame:
-    """Each row's value, weight, domain code, PSU (or stratum) code and place."""
-    file_of = _file_order(data.files)
-    read_cols = list(dict.fromkeys([variable, weight, *keys, PATH, ROW]))
-
-    def code(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            frame = pl.from_arrow(batch)
-            assert isinstance(frame, pl.DataFrame)
-            paths = frame.get_column(PATH)
-            unique = paths.unique().to_list()
-            files = paths.replace_strict(
-                unique, [file_of(u) for u in unique], return_dtype=pl.Int64
-            )
-            yield pa.RecordBatch.from_arrays(
-                [
-                    pa.array(frame.get_column(variable).cast(pl.Float64).to_numpy()),
-                    pa.array(frame.get_column(weight).cast(pl.Float64).to_numpy()),
-                    pa.array(found.of(frame)),
-                    pa.array(group_of(frame)),
-                    pa.array(files.to_numpy()),
-                    pa.array(frame.get_column(ROW).cast(pl.Int64).to_numpy()),
-                ],
-                names=["y", "w", "d", "g", FILE, ROW],
-            )
-
-    return data.frame.select(*read_cols).mapInArrow(code, _CODED)
+    """Each row's value, weight, domain code, PSU (or stratum) code and place (its
+    file's place in the reading order and its row), all in Spark."""
+    frame = _code(data.frame, found.by, found.lookup, "d")
+    frame = _code(frame, groups[0], groups[1], "g")
+    if data.files is None:
+        place = sf.lit(0).cast("long")
+    else:
+        order = _file_order(data.files)
+        pairs = [(uri, order(uri)) for uri in data.frame.inputFiles()]
+        spelt = sf.create_map(
+            *(x for uri, i in pairs for x in (_spelt(sf.lit(uri)), sf.lit(i).cast("long")))
+        )
+        place = sf.coalesce(
+            sf.element_at(spelt, _spelt(PATH)),
+            sf.raise_error(sf.concat(sf.lit("a file is not in the dataset: "), sf.col(PATH))),
+        ).cast("long")
+    return frame.select(
+        sf.col(variable).cast("double").alias("y"),
+        sf.col(weight).cast("double").alias("w"),
+        "d",
+        "g",
+        place.alias(FILE),
+        sf.col(ROW).cast("long").alias(ROW),
+    )
 
 
 def _dense(found: pa.Table, rows: int, cols: int, names: Sequence[str]) -> dict[str, FloatArray]:
@@ -185,16 +199,14 @@ def ranked(
     found = table.domains(cells, by_cols)
     codes = found.of(cells)
     n_dom = len(found.labels)
-    group_of: Callable[[pl.DataFrame], IntArray]
+    groups: tuple[Sequence[str], pl.DataFrame | None]
     arrays, units = None, None
     if plan.clustered:
         arrays, lookup = table.psu_design(plan, cells)
-
-        def group_of(frame: pl.DataFrame) -> IntArray:
-            return table.coded(frame, plan.psu_keys, lookup)
+        groups = (plan.psu_keys, lookup)
     else:
         units = table.strata(plan, cells)
-        group_of = units.of
+        groups = (units.keys, units.lookup)
 
     def by_domain(name: str) -> FloatArray:
         return np.bincount(codes, weights=table.column(cells, name), minlength=n_dom).astype(
@@ -218,7 +230,7 @@ def ranked(
     count = partitions or max(
         spark.sparkContext.defaultParallelism, math.ceil(rows / ROWS_PER_PARTITION)
     )
-    coded = _coded(data, variable, design.weight, found, group_of, plan.keys)
+    coded = _coded(data, variable, design.weight, found, groups)
     ordered = (
         coded.repartitionByRange(count, "y")
         .sortWithinPartitions("y", FILE, ROW)
