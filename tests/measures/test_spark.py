@@ -242,3 +242,35 @@ def test_what_the_engine_does_not_do_is_refused(spark: SparkSession, tmp_path: P
         sp.arpr(
             tmp_path / "absent.parquet", "y", design=DESIGNS["simple random sample"], spark=spark
         )
+
+
+def test_the_command_line_runs_on_spark(spark: SparkSession, tmp_path: Path) -> None:
+    """``insaf estimate --engine spark`` (the session the tests started is the active
+    one) gives the in-memory numbers; a measure Spark does not compute is refused."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from insaf.cli import app
+
+    frame = _data().drop("region")
+    for (sex,), part in frame.group_by("sex"):
+        (tmp_path / f"sex={sex}").mkdir()
+        part.drop("sex").write_parquet(tmp_path / f"sex={sex}" / "part-0.parquet")
+    common = [
+        "estimate", str(tmp_path), "--var", "y", "--by", "sex", "--weight", "w",
+        "--strata", "stratum", "--psu", "psu", "--format", "json",
+    ]  # fmt: skip
+    runner = CliRunner()
+    for measure in ("gini", "arpr", "mean"):
+        found = runner.invoke(app, [*common, "--measure", measure, "--engine", "spark"])
+        assert found.exit_code == 0, found.output
+        held = runner.invoke(app, [*common, "--measure", measure, "--engine", "memory"])
+        got, want = json.loads(found.stdout), json.loads(held.stdout)
+        assert [g["domain"] for g in got] == [{"sex": "f"}, {"sex": "m"}]
+        for g, h in zip(got, want, strict=True):
+            assert g["domain"] == h["domain"]
+            assert g["value"] == pytest.approx(h["value"], rel=1e-9)
+            assert g["se"] == pytest.approx(h["se"], rel=1e-9)
+    refused = runner.invoke(app, [*common, "--measure", "median", "--engine", "spark"])
+    assert refused.exit_code == 2 and "computes no quantile" in refused.stderr

@@ -99,7 +99,11 @@ def read(source: str | Path | Sequence[str | Path] | DataFrame, spark: SparkSess
         return Source(frame, None, "the DataFrame")
     files = parquet_files(source)
     with spark_errors():
-        frame = spark.read.parquet(*(str(p.absolute()) for p in files))
+        reader = spark.read
+        if isinstance(source, (str, Path)) and Path(source).is_dir():
+            # partition keys in folder names (governorate=3/) become columns, as in stream
+            reader = reader.option("basePath", str(Path(source).absolute()))
+        frame = reader.parquet(*(str(p.absolute()) for p in files))
         frame = frame.select(
             "*",
             sf.col("_metadata.file_path").alias(PATH),

@@ -8,7 +8,7 @@ influence value is the domain's own part plus the domain's kernel density at
 1. the partitions' weights (collected with the sort) say which range
    partitions hold the median; only those, and the next one, are collected,
    in order, and the median is read off them under the quantile rule
-   (``stream.poverty``'s ``_Quantile``, with its tolerance for an exact hit of
+   (``stream.quantiles``' ``RunningQuantile``, with its tolerance for an exact hit of
    one half, also across partitions);
 2. the sums of ``w y^2`` by partition and domain give the kernels'
    bandwidths (``sd N^(-1/5)``);
@@ -32,7 +32,8 @@ from insaf.errors import InsafError
 from insaf.measures.estimate import Estimates
 from insaf.measures.spark._source import FILE, ROW, spark_errors
 from insaf.measures.spark.ranked import Ranked, _dense, ranked
-from insaf.measures.stream.poverty import _SQRT_2PI, _bandwidth, _estimates, _Quantile
+from insaf.measures.stream.poverty import rate_estimates
+from insaf.measures.stream.quantiles import SQRT_2PI, RunningQuantile, bandwidths
 from insaf.measures.types import QUANTILE_RULES, Below, QuantileRule, RelativeOf
 from insaf.survey.design import Design
 
@@ -86,7 +87,7 @@ def _median(data: Ranked, rule: QuantileRule, total: float) -> float:
     rows = pl.from_arrow(found)
     assert isinstance(rows, pl.DataFrame)
     rows = rows.sort(["p", "y", FILE, ROW])
-    middle = _Quantile(0.5, rule, total)
+    middle = RunningQuantile(0.5, rule, total)
     middle.running = float(before[wanted[0]]) if wanted else 0.0
     middle.feed(rows.get_column("y").to_numpy(), rows.get_column("w").to_numpy())
     return middle.result()
@@ -110,18 +111,18 @@ def arpr_of(
     summary = data.summary
     n_all, y_all = float(summary.n_pop.sum()), float(summary.big_y.sum())
     wy2 = data.wy2.sum(axis=0)
-    h_dom = _bandwidth(summary.n_pop, summary.big_y, wy2)
+    h_dom = bandwidths(summary.n_pop, summary.big_y, wy2)
     centre = _median(data, rule, n_all) if of == "median" else y_all / n_all
-    h_all = float(_bandwidth(np.array([n_all]), np.array([y_all]), np.array([wy2.sum()]))[0])
+    h_all = float(bandwidths(np.array([n_all]), np.array([y_all]), np.array([wy2.sum()]))[0])
     sums = _threshold_sums(data, share * centre, centre, h_dom, h_all, of, below)
     if of == "median":
-        f_centre = float(sums["kernel_all"][0]) / _SQRT_2PI / (n_all * h_all)
+        f_centre = float(sums["kernel_all"][0]) / SQRT_2PI / (n_all * h_all)
         c = -share / (n_all * f_centre)
     else:
         c = share / n_all
     rate = sums["poor"].sum(axis=0) / summary.n_pop
-    slope = sums["kernel"] / _SQRT_2PI / (summary.n_pop * h_dom)
-    return _estimates(summary, rate, slope * c, sums)
+    slope = sums["kernel"] / SQRT_2PI / (summary.n_pop * h_dom)
+    return rate_estimates(summary, rate, slope * c, sums)
 
 
 def _threshold_sums(

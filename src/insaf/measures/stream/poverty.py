@@ -32,7 +32,7 @@ from insaf.measures.types import Below, QuantileRule, RelativeOf
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design
 
-__all__ = ["arpr", "arpr_of"]
+__all__ = ["arpr", "arpr_of", "rate_estimates"]
 
 
 def arpr(
@@ -90,7 +90,7 @@ def arpr_of(
         c = share / n_all
     rate = sums["poor"].sum(axis=0) / data.n_pop
     slope = sums["kernel"] / SQRT_2PI / (data.n_pop * h_dom)
-    return _estimates(data, rate, slope * c, sums)
+    return rate_estimates(data, rate, slope * c, sums)
 
 
 def _threshold_sums(
@@ -141,7 +141,7 @@ def _threshold_sums(
     return sums
 
 
-def _estimates(
+def rate_estimates(
     data: Spilled,
     rate: FloatArray,
     slope: FloatArray,
