@@ -4,20 +4,19 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('observatory', '0004_right_spending_context'),
+        ("observatory", "0004_right_spending_context"),
     ]
 
     operations = [
         migrations.RenameField(
-            model_name='indicator',
-            old_name='unit_ar',
-            new_name='unit_of_measure_ar',
+            model_name="indicator",
+            old_name="unit_ar",
+            new_name="unit_of_measure_ar",
         ),
         migrations.RenameField(
-            model_name='indicator',
-            old_name='unit_en',
-            new_name='unit_of_measure_en',
+            model_name="indicator",
+            old_name="unit_en",
+            new_name="unit_of_measure_en",
         ),
     ]
