@@ -95,18 +95,13 @@ def _panel_label(y: float, text: str) -> str:
     )
 
 
-def _outcome(
-    years: Sequence[RealisationYear],
-    scale: Scale,
-    x: Callable[[float], float],
-    right: float,
-    decimals: int,
-) -> list[str]:
-    """The value grid, the confidence band, the line (broken where a year has no value)
-    and a point a year."""
-    top, bottom = _TOP_PANEL
+def _panel_grid(
+    panel: tuple[float, float], scale: Scale, right: float, decimals: int
+) -> tuple[Callable[[float], float], list[str]]:
+    """A panel's value axis (``panel`` is its top and bottom) and its labelled grid lines."""
+    top, bottom = panel
     y = scale.to(bottom, top)
-    out = horizontal_grid(
+    grid = horizontal_grid(
         scale,
         y,
         left=_LEFT,
@@ -116,6 +111,20 @@ def _outcome(
         ink=INK,
         font_size=12,
     )
+    return y, grid
+
+
+def _outcome(
+    years: Sequence[RealisationYear],
+    scale: Scale,
+    x: Callable[[float], float],
+    right: float,
+    decimals: int,
+) -> list[str]:
+    """The value grid, the confidence band, the line (broken where a year has no value)
+    and a point a year."""
+    bottom = _TOP_PANEL[1]
+    y, out = _panel_grid(_TOP_PANEL, scale, right, decimals)
     colour = COLOURS[0]
     band = [p for p in years if p.value is not None and p.low is not None and p.high is not None]
     if len(band) >= 2:
@@ -156,18 +165,7 @@ def _spending(
     slot: float,
 ) -> list[str]:
     """The grid from zero and one bar a year (none where the spending is not known)."""
-    top, bottom = _BOTTOM_PANEL
-    y = scale.to(bottom, top)
-    out = horizontal_grid(
-        scale,
-        y,
-        left=_LEFT,
-        right=right,
-        label=lambda tick: f"{tick:,.0f}",
-        grid=GRID,
-        ink=INK,
-        font_size=12,
-    )
+    y, out = _panel_grid(_BOTTOM_PANEL, scale, right, 0)
     bar = slot * 0.5
     for p in years:
         if p.spending is None or not math.isfinite(p.spending):
