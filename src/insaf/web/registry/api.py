@@ -141,21 +141,36 @@ class SearchCriteria(Schema):
     pagination: PaginationRequest = Field(default_factory=PaginationRequest)
 
 
-class SearchRequestItem(Schema):
+class RequestItem(Schema):
+    """What every request in a message carries: the caller's reference and its time."""
+
     reference_id: str = Field(max_length=100)
     timestamp: str = Field(max_length=40)
+
+
+class TransactionMessage(Schema):
+    """What every message carries: the caller's transaction, which the answer names."""
+
+    transaction_id: str = Field(max_length=100)
+
+
+class SignedEnvelope(Schema):
+    """What every request envelope carries: its signature and its header."""
+
+    signature: str = Field(default="", max_length=2000)
+    header: MsgHeader
+
+
+class SearchRequestItem(RequestItem):
     search_criteria: SearchCriteria
     locale: str = Field(default="en", max_length=10)
 
 
-class SearchMessage(Schema):
-    transaction_id: str = Field(max_length=100)
+class SearchMessage(TransactionMessage):
     search_request: list[SearchRequestItem] = Field(min_length=1, max_length=100)
 
 
-class SearchEnvelope(Schema):
-    signature: str = Field(default="", max_length=2000)
-    header: MsgHeader
+class SearchEnvelope(SignedEnvelope):
     message: SearchMessage
 
 
@@ -177,25 +192,20 @@ class EnrolledCriteria(Schema):
     query: EnrolledQuery
 
 
-class EnrolledRequestItem(Schema):
-    reference_id: str = Field(max_length=100)
-    timestamp: str = Field(max_length=40)
+class EnrolledRequestItem(RequestItem):
     enrolled_criteria: EnrolledCriteria
 
 
-class EnrolledMessage(Schema):
-    transaction_id: str = Field(max_length=100)
+class EnrolledMessage(TransactionMessage):
     enrolled_request: list[EnrolledRequestItem] = Field(min_length=1, max_length=100)
 
 
-class EnrolledEnvelope(Schema):
-    signature: str = Field(default="", max_length=2000)
-    header: MsgHeader
+class EnrolledEnvelope(SignedEnvelope):
     message: EnrolledMessage
 
 
-class TxnStatusMessage(Schema):
-    transaction_id: str = Field(max_length=100)
+class TxnStatusMessage(TransactionMessage):
+    pass  # the transaction whose answer to collect, and nothing else
 
 
 class TxnStatusEnvelope(Schema):
