@@ -1,10 +1,28 @@
-"""The audit log: who changed what, when, with the state before and after."""
+"""The audit log: who changed what, when, with the state before and after; the field that
+names who did something."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+def actor_field() -> models.ForeignKey[User | None, User | None]:
+    """The account that did something (``created_by``, ``decided_by``...): optional, without
+    a reverse accessor, and set to null when the account is deleted, so the row stays."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
 
 class AuditEvent(models.Model):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from insaf.errors import InsafError
+from insaf.web.core.models import actor_field
 from insaf.web.council.surveys import validate_survey
 from insaf.web.observatory.models import Category, Indicator
 
@@ -127,9 +128,7 @@ class Verification(models.Model):
 
     user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="verification")
     verified_at = models.DateTimeField(default=timezone.now)
-    verified_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    verified_by = actor_field()
     method = models.CharField(_("how"), max_length=200)
 
     def __str__(self) -> str:
@@ -217,9 +216,7 @@ class Referral(models.Model):
         on_delete=models.PROTECT,
         related_name="council_rapporteur_of",
     )
-    created_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = actor_field()
     search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
@@ -241,9 +238,7 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     data = models.BinaryField()
     uploaded_at = models.DateTimeField(default=timezone.now)
-    uploaded_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = actor_field()
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -318,9 +313,7 @@ class StatementJob(models.Model):
     survey = models.JSONField(_("survey (how to open it again)"), validators=[validate_survey])
     reform = models.CharField(max_length=80, blank=True)
     note = models.TextField(_("correction note"), blank=True)
-    requested_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = actor_field()
     requested_at = models.DateTimeField(default=timezone.now)
     time_limit = models.PositiveIntegerField(help_text="seconds")
     started_at = models.DateTimeField(null=True, blank=True)
@@ -353,9 +346,7 @@ class Consultation(models.Model):
     question_ar = models.TextField(_("question (Arabic)"), blank=True)
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
-    opened_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    opened_by = actor_field()
 
     class Meta:
         ordering = ["-opens_at"]
@@ -401,9 +392,7 @@ class Comment(models.Model):
     )
     supports = models.PositiveIntegerField(default=0)
     reports = models.PositiveIntegerField(default=0)
-    moderated_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    moderated_by = actor_field()
     moderated_at = models.DateTimeField(null=True, blank=True)
     moderation_reason = models.CharField(max_length=300, blank=True)
     search_text = models.TextField(blank=True, editable=False)
@@ -519,9 +508,7 @@ class RightsCitation(models.Model):
     note_en = models.TextField(_("why the opinion cites it (English)"), blank=True)
     note_ar = models.TextField(_("why the opinion cites it (Arabic)"), blank=True)
     cited_at = models.DateTimeField(default=timezone.now)
-    cited_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    cited_by = actor_field()
 
     class Meta:
         ordering = ["opinion", "cited_at", "id"]
@@ -594,9 +581,7 @@ class Amendment(models.Model):
         max_length=20, choices=AmendmentStatus.choices, default=AmendmentStatus.TABLED
     )
     tabled_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = actor_field()
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -632,13 +617,9 @@ class Vote(models.Model):
     roll = models.JSONField(help_text="ids of the members entitled to vote, by group")
     tally = models.JSONField(null=True, blank=True)
     opened_at = models.DateTimeField(default=timezone.now)
-    opened_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    opened_by = actor_field()
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    closed_by = actor_field()
 
     class Meta:
         ordering = ["-opened_at"]
@@ -744,9 +725,7 @@ class Commitment(models.Model):
         max_length=20, choices=CommitmentStatus.choices, default=CommitmentStatus.PLANNED
     )
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = actor_field()
     search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
@@ -784,7 +763,7 @@ class StatusChange(models.Model):
     note = models.TextField(blank=True)
     note_ar = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = actor_field()
 
     class Meta:
         ordering = ["at", "id"]

@@ -7,12 +7,12 @@ database constraint makes sure of it.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from insaf.observatory.observations import MAX_AREA_LENGTH
+from insaf.web.core.models import actor_field
 
 
 class Rights(models.TextChoices):
@@ -284,9 +284,7 @@ class Release(models.Model):
     """One batch of observations published (computed or imported)."""
 
     at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = actor_field()
     source = models.CharField(max_length=300)
     survey = models.CharField(
         max_length=140,

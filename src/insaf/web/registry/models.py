@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from insaf.errors import InsafError
+from insaf.web.core.models import actor_field
 
 __all__ = [
     "ApiToken",
@@ -157,9 +158,7 @@ class Observation(models.Model):
         default=Verification.UNVERIFIED,
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = actor_field()
 
     class Meta:
         ordering = ["household", "variable", "observed_on", "id"]
@@ -199,9 +198,7 @@ class Consent(models.Model):
     purpose = models.CharField(_("purpose"), max_length=200, choices=ConsentPurpose.choices)
     given_on = models.DateField(_("given on"))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = actor_field()
 
     objects = ConsentQuerySet.as_manager()
 
@@ -538,9 +535,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("begins with"), max_length=8, blank=True)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("issued"), auto_now_add=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    issued_by = actor_field()
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
