@@ -179,19 +179,8 @@ def make_commitment(
         for milestone in milestones:
             name, due = milestone[0], milestone[-1]
             name_ar = str(milestone[1]) if len(milestone) == 3 else ""
-            m.Milestone.objects.create(
-                commitment=commitment,
-                title=clean_text(name, field=_("milestone"), limit=300),
-                title_ar=clean_text(name_ar, field=_("milestone"), required=False, limit=300),
-                due=due,
-            )
-        m.StatusChange.objects.create(
-            commitment=commitment,
-            status=commitment.status,
-            note="",
-            at=at,
-            by=user_or_none(actor),
-        )
+            _create_milestone(commitment, title=name, title_ar=name_ar, due=due)
+        _log_status(commitment, actor=actor, at=at)
         audit(
             actor=actor,
             action="commitment.make",
@@ -203,6 +192,32 @@ def make_commitment(
             },
         )
     return commitment
+
+
+def _create_milestone(
+    commitment: m.Commitment, *, title: str, title_ar: str, due: dt.date
+) -> m.Milestone:
+    """A milestone of ``commitment``, its titles cleaned as typed by a person."""
+    return m.Milestone.objects.create(
+        commitment=commitment,
+        title=clean_text(title, field=_("milestone"), limit=300),
+        title_ar=clean_text(title_ar, field=_("milestone"), required=False, limit=300),
+        due=due,
+    )
+
+
+def _log_status(
+    commitment: m.Commitment, *, actor: Actor, at: dt.datetime, note: str = "", note_ar: str = ""
+) -> m.StatusChange:
+    """The commitment's status as it now is, added to its history."""
+    return m.StatusChange.objects.create(
+        commitment=commitment,
+        status=commitment.status,
+        note=note,
+        note_ar=note_ar,
+        at=at,
+        by=user_or_none(actor),
+    )
 
 
 def change_commitment_status(
@@ -227,14 +242,7 @@ def change_commitment_status(
         before = commitment.status
         commitment.status = status
         commitment.save(update_fields=["status"])
-        m.StatusChange.objects.create(
-            commitment=commitment,
-            status=status,
-            note=note,
-            note_ar=note_ar,
-            at=at,
-            by=user_or_none(actor),
-        )
+        _log_status(commitment, actor=actor, at=at, note=note, note_ar=note_ar)
         audit(
             actor=actor,
             action="commitment.status",
@@ -251,12 +259,7 @@ def add_milestone(
 ) -> m.Milestone:
     _answers_for(actor, commitment.ministry)
     with transaction.atomic():
-        milestone = m.Milestone.objects.create(
-            commitment=commitment,
-            title=clean_text(title, field=_("milestone"), limit=300),
-            title_ar=clean_text(title_ar, field=_("milestone"), required=False, limit=300),
-            due=due,
-        )
+        milestone = _create_milestone(commitment, title=title, title_ar=title_ar, due=due)
         audit(actor=actor, action="milestone.add", obj=milestone, summary=milestone.title)
     return milestone
 
