@@ -32,9 +32,13 @@ from insaf.errors import InsafError
 from insaf.measures.estimate import Estimates
 from insaf.measures.spark._source import FILE, ROW, spark_errors
 from insaf.measures.spark.ranked import Ranked, _dense, ranked
-from insaf.measures.stream.poverty import rate_estimates
-from insaf.measures.stream.quantiles import SQRT_2PI, RunningQuantile, bandwidths
-from insaf.measures.types import QUANTILE_RULES, Below, QuantileRule, RelativeOf
+from insaf.measures.stream.poverty import rate_estimates, rates
+from insaf.measures.stream.quantiles import (
+    RunningQuantile,
+    bandwidths,
+    check_rule,
+)
+from insaf.measures.types import Below, QuantileRule, RelativeOf
 from insaf.survey.design import Design
 
 __all__ = ["arpr", "arpr_of"]
@@ -102,10 +106,7 @@ def arpr_of(
     rule: QuantileRule = "convey",
 ) -> Estimates:
     """The at-risk-of-poverty rate of a sorted dataset (``ranked``), by domain."""
-    if rule not in QUANTILE_RULES:
-        raise InsafError(
-            f"unknown quantile rule {rule!r}; choose one of {', '.join(QUANTILE_RULES)}"
-        )
+    check_rule(rule)
     if not share > 0:
         raise InsafError(f"the share of the median must be positive, not {share}")
     summary = data.summary
@@ -115,14 +116,8 @@ def arpr_of(
     centre = _median(data, rule, n_all) if of == "median" else y_all / n_all
     h_all = float(bandwidths(np.array([n_all]), np.array([y_all]), np.array([wy2.sum()]))[0])
     sums = _threshold_sums(data, share * centre, centre, h_dom, h_all, of, below)
-    if of == "median":
-        f_centre = float(sums["kernel_all"][0]) / SQRT_2PI / (n_all * h_all)
-        c = -share / (n_all * f_centre)
-    else:
-        c = share / n_all
-    rate = sums["poor"].sum(axis=0) / summary.n_pop
-    slope = sums["kernel"] / SQRT_2PI / (summary.n_pop * h_dom)
-    return rate_estimates(summary, rate, slope * c, sums)
+    rate, slope = rates(sums, summary.n_pop, h_dom, h_all, share, of)
+    return rate_estimates(summary, rate, slope, sums)
 
 
 def _threshold_sums(

@@ -32,7 +32,7 @@ from insaf.measures.types import Below, QuantileRule, RelativeOf
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design
 
-__all__ = ["arpr", "arpr_of", "rate_estimates"]
+__all__ = ["arpr", "arpr_of", "rate_estimates", "rates"]
 
 
 def arpr(
@@ -83,14 +83,30 @@ def arpr_of(
     h_all = bandwidths(np.array([n_all]), np.array([y_all]), np.array([wy2.sum()]))[0]
     sums = _threshold_sums(data, share * centre, centre, h_dom, h_all, of, below)
 
+    rate, slope = rates(sums, data.n_pop, h_dom, h_all, share, of)
+    return rate_estimates(data, rate, slope, sums)
+
+
+def rates(
+    sums: dict[str, FloatArray],
+    n_pop: FloatArray,
+    h_dom: FloatArray,
+    h_all: float,
+    share: float,
+    of: RelativeOf,
+) -> tuple[FloatArray, FloatArray]:
+    """Each domain's rate, and its kernel density at the line times the constant of
+    the threshold's influence value (``z_t,k = c q_k``), from the threshold's sums
+    (``poor``, ``kernel`` and, at a median, ``kernel_all``)."""
+    n_all = float(n_pop.sum())
     if of == "median":
         f_centre = float(sums["kernel_all"][0]) / SQRT_2PI / (n_all * h_all)
         c = -share / (n_all * f_centre)
     else:
         c = share / n_all
-    rate = sums["poor"].sum(axis=0) / data.n_pop
-    slope = sums["kernel"] / SQRT_2PI / (data.n_pop * h_dom)
-    return rate_estimates(data, rate, slope * c, sums)
+    rate = sums["poor"].sum(axis=0) / n_pop
+    slope = sums["kernel"] / SQRT_2PI / (n_pop * h_dom)
+    return rate, slope * c
 
 
 def _threshold_sums(
