@@ -28,15 +28,13 @@ import polars as pl
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as sf
 
-from insaf.errors import InsafError
 from insaf.measures.estimate import Estimates
 from insaf.measures.spark._source import FILE, ROW, spark_errors
 from insaf.measures.spark.ranked import Ranked, _dense, ranked
-from insaf.measures.stream.poverty import rate_estimates, rates
+from insaf.measures.stream.poverty import check_arpr, rate_estimates, rates
 from insaf.measures.stream.quantiles import (
     RunningQuantile,
     bandwidths,
-    check_rule,
 )
 from insaf.measures.types import Below, QuantileRule, RelativeOf
 from insaf.survey.design import Design
@@ -106,9 +104,7 @@ def arpr_of(
     rule: QuantileRule = "convey",
 ) -> Estimates:
     """The at-risk-of-poverty rate of a sorted dataset (``ranked``), by domain."""
-    check_rule(rule)
-    if not share > 0:
-        raise InsafError(f"the share of the median must be positive, not {share}")
+    check_arpr(share, rule)
     summary = data.summary
     n_all, y_all = float(summary.n_pop.sum()), float(summary.big_y.sum())
     wy2 = data.wy2.sum(axis=0)

@@ -32,7 +32,7 @@ from insaf.measures.types import Below, QuantileRule, RelativeOf
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design
 
-__all__ = ["arpr", "arpr_of", "rate_estimates", "rates"]
+__all__ = ["arpr", "arpr_of", "check_arpr", "rate_estimates", "rates"]
 
 
 def arpr(
@@ -58,6 +58,13 @@ def arpr(
         return arpr_of(data, share=share, of=of, below=below, rule=rule)
 
 
+def check_arpr(share: float, rule: QuantileRule) -> None:
+    """The ARPR's options, checked before any pass over the data."""
+    check_rule(rule)
+    if not share > 0:
+        raise InsafError(f"the share of the median must be positive, not {share}")
+
+
 def arpr_of(
     data: Spilled,
     *,
@@ -67,9 +74,7 @@ def arpr_of(
     rule: QuantileRule = "convey",
 ) -> Estimates:
     """The at-risk-of-poverty rate of a spilled dataset (``spilled``), by domain."""
-    check_rule(rule)
-    if not share > 0:
-        raise InsafError(f"the share of the median must be positive, not {share}")
+    check_arpr(share, rule)
     n_all, y_all = float(data.n_pop.sum()), float(data.big_y.sum())
     middle = RunningQuantile(0.5, rule, n_all)
     wy2 = np.zeros(data.n_dom)
