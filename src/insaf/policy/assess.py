@@ -500,13 +500,21 @@ def _scenario_meta(sim: Simulation, fingerprint: str) -> dict[str, Any]:
     }
 
 
-def assess(sim: Simulation) -> Impact:
-    """Every table of the impact of every reform of ``sim``."""
+def assess(sim: Simulation, *, fingerprint: str | None = None) -> Impact:
+    """Every table of the impact of every reform of ``sim``.
+
+    ``fingerprint`` is the survey's (``survey_fingerprint``) when ``sim.data``
+    holds only part of its columns (``insaf.policy.partitioned``).
+    """
+    if fingerprint is not None:
+        impact = _assess(sim)
+        meta = _scenario_meta(sim, fingerprint)
+        return Impact(scenario=sim.scenario, meta=meta, reforms=impact, simulation=sim)
     # hashing the survey runs in Polars' threads, beside the work below
     with ThreadPoolExecutor(max_workers=1) as pool:
-        fingerprint = pool.submit(survey_fingerprint, sim.data.survey)
+        found = pool.submit(survey_fingerprint, sim.data.survey)
         impact = _assess(sim)
-        meta = _scenario_meta(sim, fingerprint.result())
+        meta = _scenario_meta(sim, found.result())
     return Impact(scenario=sim.scenario, meta=meta, reforms=impact, simulation=sim)
 
 

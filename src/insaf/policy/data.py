@@ -26,7 +26,7 @@ from insaf.policy.instruments.base import FloatArray, Level, compiled
 from insaf.policy.period import per_year
 from insaf.survey import Survey, Table
 
-__all__ = ["BUILT_IN", "PolicyData", "equivalence_scale"]
+__all__ = ["BUILT_IN", "PolicyData", "equivalence_scale", "item_names"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -78,14 +78,39 @@ def _household_codes(
 
 
 def _item_codes(
-    labels: pl.Series, survey: Survey, names: Mapping[str, int | str] | None
+    labels: pl.Series,
+    survey: Survey,
+    names: Mapping[str, int | str] | None,
+    known: Sequence[str] | None = None,
 ) -> tuple[tuple[str, ...], IntArray]:
     """Item names and each row's item number (0..I-1, in the order of the names).
 
     A text column holds the names. A coded column is named through ``names``
     (name -> code), else the survey's ``policy["items"]``; codes with no name
-    are called by their code (``"19"``).
+    are called by their code (``"19"``). ``known`` gives the names and their
+    order instead of those found (a part of a survey may lack items the whole
+    survey has); an item outside it is an error.
     """
+    found, codes = _found_item_codes(labels, survey, names)
+    if known is None:
+        return found, codes
+    outside = sorted(set(found) - set(known))
+    if outside:
+        raise DataError(f"item(s) {', '.join(outside)} are not among the survey's items")
+    moved = np.array([list(known).index(name) for name in found], dtype=np.int64)
+    return tuple(known), moved[codes] if codes.size else codes
+
+
+def item_names(
+    labels: pl.Series, survey: Survey, names: Mapping[str, int | str] | None = None
+) -> tuple[str, ...]:
+    """The items an item column names, in the engine's order (see ``PolicyData``)."""
+    return _found_item_codes(labels, survey, names)[0]
+
+
+def _found_item_codes(
+    labels: pl.Series, survey: Survey, names: Mapping[str, int | str] | None
+) -> tuple[tuple[str, ...], IntArray]:
     if labels.null_count():
         raise DataError(f"the item column has {labels.null_count()} missing value(s)")
     if labels.dtype == pl.String and names is None:
@@ -180,13 +205,16 @@ class PolicyData:
         value_column: str = "value",
         item_names: Mapping[str, int | str] | None = None,
         derived: Sequence[tuple[str, str, str]] = (),
+        items: Sequence[str] | None = None,
     ) -> PolicyData:
         """Prepare ``survey``.
 
         ``item_names`` maps item names to the codes of the item column (by
         default the survey's ``policy["items"]``); ``derived`` lists ``(name,
         how, expression)`` household variables (``how`` one of ``expr``,
-        ``sum``, ``any``, ``max``, ``min``), made in order.
+        ``sum``, ``any``, ``max``, ``min``), made in order. ``items`` names every
+        item and their order when the survey is one part of a larger one
+        (``insaf.policy.partitioned``).
         """
         if survey.households is None:
             raise DataError("policy simulation needs a household table", Location(file=survey.path))
@@ -228,6 +256,7 @@ class PolicyData:
                 quantity_column,
                 value_column,
                 item_names,
+                items,
             )
 
         data = cls(
@@ -257,6 +286,7 @@ class PolicyData:
         quantity_col: str,
         value_col: str,
         item_names: Mapping[str, int | str] | None,
+        known: Sequence[str] | None = None,
     ) -> tuple[tuple[str, ...], FloatArray, FloatArray]:
         empty = np.zeros((0, n))
         if not survey.items:
@@ -274,7 +304,7 @@ class PolicyData:
                     f"item table {table!r} has no column {column!r} "
                     f"(columns: {', '.join(frame.columns)})"
                 )
-        names, codes = _item_codes(frame.get_column(item_col), survey, item_names)
+        names, codes = _item_codes(frame.get_column(item_col), survey, item_names, known)
         hh = _household_codes(
             frame.get_column(key),
             survey.households.frame.get_column(key) if survey.households else frame.get_column(key),

@@ -101,12 +101,17 @@ class Simulation:
 
 
 def prepare_data(
-    scenario: Scenario, survey: Survey, policies: Sequence[Policy] | None = None
+    scenario: Scenario,
+    survey: Survey,
+    policies: Sequence[Policy] | None = None,
+    *,
+    items: Sequence[str] | None = None,
 ) -> PolicyData:
     """The engine's view of ``survey`` for ``scenario``, after checking that they fit.
 
     With ``policies``, only those policies' instruments are checked (see
     ``check_scenario``): the registry runs one programme's rules this way.
+    ``items`` names every item when ``survey`` is one part of a larger survey.
     """
     data = PolicyData.build(
         survey,
@@ -116,6 +121,7 @@ def prepare_data(
         quantity_column=scenario.items.quantity,
         value_column=scenario.items.value,
         item_names=scenario.items.names,
+        items=items,
     )
     check_derived(scenario, data)
     for name, spec in scenario.variables.items():
@@ -227,11 +233,16 @@ class Engine:
         )
 
 
-def simulate_states(scenario: Scenario, survey: Survey) -> Simulation:
-    """Check, then compute the baseline and every reform (solving where asked)."""
+def simulate_states(
+    scenario: Scenario, survey: Survey, *, items: Sequence[str] | None = None
+) -> Simulation:
+    """Check, then compute the baseline and every reform (solving where asked).
+
+    ``items`` names every item when ``survey`` is one part of a larger survey.
+    """
     from insaf.policy.solver import solve
 
-    data = prepare_data(scenario, survey)
+    data = prepare_data(scenario, survey, items=items)
     engine = Engine(scenario, data)
     baseline = engine.run(scenario.baseline_policy)
     welfare = data.column(scenario.welfare.variable)

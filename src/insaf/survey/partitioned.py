@@ -1,0 +1,334 @@
+"""A survey stored in parts: ``dataset.yaml`` beside one folder of Parquet files per table.
+
+``insaf synth --partitioned`` writes one (see docs/scale.md)::
+
+    census/dataset.yaml
+    census/households/governorate=1/part-00000.parquet
+    census/persons/governorate=1/part-00000.parquet
+    census/consumption/governorate=1/part-00000.parquet
+
+A *part* is one relative path (``governorate=1/part-00000.parquet``): the
+households of the household table's file, and the persons and items of the
+files at the same path under the other tables' folders. Every table has the
+same parts, or the dataset is refused with the missing file named. Parts are
+read in sorted order, the order the streamed engine reads files in.
+
+``open_partitioned(folder)`` checks the manifest and the parts without reading
+rows; ``dataset.survey(part)`` reads one part as a ``Survey`` (what
+``insaf simulate --engine stream`` computes on, one at a time) and
+``dataset.whole()`` every part at once, as one in-memory survey.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from insaf.errors import DataError, Location
+from insaf.specs import load_spec
+from insaf.survey.design import Design
+from insaf.survey.io import read_metadata, read_table, with_folder_keys
+from insaf.survey.manifest import DesignSpec, LabelSpec, VariableSpec
+from insaf.survey.metadata import Label, Metadata, Variable
+from insaf.survey.survey import Survey
+from insaf.survey.table import Format, Source, Table
+
+__all__ = [
+    "DATASET_MANIFEST",
+    "DatasetManifest",
+    "PartitionedSurvey",
+    "is_partitioned_survey",
+    "open_partitioned",
+    "write_partitioned_survey",
+]
+
+DATASET_MANIFEST = "dataset.yaml"
+HOUSEHOLDS, PERSONS = "households", "persons"
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PartTable(_Spec):
+    """One table of the dataset: a folder of Parquet files."""
+
+    path: str
+    key: str | list[str] | None = None
+    household: str | None = None
+    partitioned_by: list[str] = Field(default_factory=list)
+    format: Literal["parquet"] = "parquet"
+    carried: list[str] = Field(
+        default_factory=list, description="household columns each row carries as well"
+    )
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        if self.key is None:
+            return ()
+        return (self.key,) if isinstance(self.key, str) else tuple(self.key)
+
+
+class DatasetManifest(_Spec):
+    """The contents of a ``dataset.yaml``."""
+
+    insaf: Literal[1] = 1
+    kind: str | None = None
+    synthetic: bool = False
+    name: LabelSpec | None = None
+    description: LabelSpec | None = None
+    seed: int | None = None
+    year: int | None = None
+    rows: dict[str, int] = Field(default_factory=dict)
+    tables: dict[str, PartTable]
+    design: DesignSpec
+    variables: dict[str, dict[str, LabelSpec | VariableSpec]] = Field(default_factory=dict)
+    """Per table, each variable's label (``{en:, ar:}``) or its whole description."""
+    policy: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _tables(self) -> DatasetManifest:
+        households = self.tables.get(HOUSEHOLDS)
+        if households is None:
+            raise ValueError("tables: a partitioned survey needs a 'households' table")
+        if not households.key_columns:
+            raise ValueError("tables.households.key is required")
+        for name, table in self.tables.items():
+            if name != HOUSEHOLDS and table.household is None:
+                raise ValueError(f"tables.{name}.household (the household key) is required")
+        return self
+
+    def metadata(self) -> Metadata:
+        found: list[Variable] = []
+        for variables in self.variables.values():
+            for name, spec in variables.items():
+                if isinstance(spec, VariableSpec):
+                    found.append(
+                        Variable(
+                            name=name,
+                            label=Label.of(spec.label),
+                            values={code: Label.of(text) for code, text in spec.values.items()},
+                            type=spec.type,
+                            role=spec.role,
+                            unit_of_measure=spec.unit_of_measure,
+                        )
+                    )
+                else:
+                    found.append(Variable(name=name, label=Label.of(spec)))
+        return Metadata.of(found)
+
+
+def is_partitioned_survey(path: str | Path) -> bool:
+    """A folder holding a ``dataset.yaml``."""
+    return (Path(path) / DATASET_MANIFEST).is_file()
+
+
+@dataclass(frozen=True)
+class PartitionedSurvey:
+    """A survey in parts (see the module): its manifest, folder and parts."""
+
+    folder: Path
+    manifest: DatasetManifest
+    parts: tuple[str, ...]
+    metadata: Metadata
+
+    @property
+    def design(self) -> Design:
+        return self.manifest.design.to_design()
+
+    @property
+    def tables(self) -> Mapping[str, PartTable]:
+        return self.manifest.tables
+
+    def file(self, table: str, part: str) -> Path:
+        return self.folder / self.tables[table].path / part
+
+    def _read(self, table: str, part: str) -> Table:
+        spec = self.tables[table]
+        path = self.file(table, part)
+        frame, _ = read_table(path, format=Format.PARQUET)
+        frame = with_folder_keys(frame, path)
+        return Table(
+            name=table,
+            frame=frame,
+            key=spec.key_columns,
+            household=spec.household,
+            source=Source(str(path), Format.PARQUET),
+        )
+
+    def survey(self, part: str) -> Survey:
+        """One part as a survey: its households, their persons and their items."""
+        if part not in self.parts:
+            raise DataError(f"no part {part!r} in this dataset", Location(file=str(self.folder)))
+        tables = {name: self._read(name, part) for name in self.tables}
+        return self.assemble(tables, path=str(self.file(HOUSEHOLDS, part)))
+
+    def __iter__(self) -> Iterator[Survey]:
+        for part in self.parts:
+            yield self.survey(part)
+
+    def whole(self) -> Survey:
+        """Every part read and stacked, in the parts' order: one survey in memory."""
+        tables: dict[str, Table] = {}
+        for name in self.tables:
+            read = [self._read(name, part) for part in self.parts]
+            first = read[0]
+            for table in read[1:]:
+                if table.frame.schema != first.frame.schema:
+                    raise DataError(
+                        f"its columns differ from those of {first.where().file} (the files of "
+                        f"a table share their columns and types): {dict(table.frame.schema)}",
+                        table.where(),
+                    )
+            frame = pl.concat([t.frame for t in read], how="vertical", rechunk=True)
+            tables[name] = Table(
+                name=name,
+                frame=frame,
+                key=first.key,
+                household=first.household,
+                source=Source(str(self.folder / self.tables[name].path), Format.PARQUET),
+            )
+        return self.assemble(tables, path=str(self.folder))
+
+    def assemble(self, tables: Mapping[str, Table], *, path: str) -> Survey:
+        """A survey of ``tables`` (``households`` and, optionally, ``persons`` and item
+        tables) with the dataset's design, labels, name and policies."""
+        manifest = self.manifest
+        return Survey(
+            households=tables[HOUSEHOLDS],
+            persons=tables.get(PERSONS),
+            items={n: t for n, t in tables.items() if n not in (HOUSEHOLDS, PERSONS)},
+            design=self.design,
+            metadata=self.metadata,
+            name=Label.of(manifest.name),
+            year=manifest.year,
+            synthetic=manifest.synthetic,
+            policy=manifest.policy,
+            path=path,
+        )
+
+
+def open_partitioned(folder: str | Path) -> PartitionedSurvey:
+    """Read ``folder/dataset.yaml`` and list the parts, without reading any row.
+
+    Errors name the manifest's key, or the file a table lacks: every table must
+    have a file at each path the household table has, and no other.
+    """
+    folder = Path(folder)
+    manifest_path = folder / DATASET_MANIFEST
+    if not manifest_path.is_file():
+        raise DataError(f"no {DATASET_MANIFEST} in this folder", Location(file=str(folder)))
+    manifest = load_spec(DatasetManifest, manifest_path)
+    found: dict[str, set[str]] = {}
+    for name, spec in manifest.tables.items():
+        root = folder / spec.path
+        if not root.is_dir():
+            raise DataError(
+                f"table {name!r}: no folder {spec.path!r}", Location(file=str(manifest_path))
+            )
+        found[name] = {p.relative_to(root).as_posix() for p in root.rglob("*.parquet")}
+    parts = found[HOUSEHOLDS]
+    if not parts:
+        raise DataError(
+            "no .parquet file", Location(file=str(folder / manifest.tables[HOUSEHOLDS].path))
+        )
+    for name, paths in found.items():
+        root = folder / manifest.tables[name].path
+        for missing in sorted(parts - paths):
+            raise DataError(
+                f"table {name!r} has no part {missing!r}, which the household table has "
+                "(every table is split into the same parts)",
+                Location(file=str(root / missing)),
+            )
+        for extra in sorted(paths - parts):
+            raise DataError(
+                f"the household table has no part {extra!r} (every table is split into the "
+                "same parts)",
+                Location(file=str(root / extra)),
+            )
+    ordered = tuple(sorted(parts))
+    metadata = manifest.metadata()
+    for name in manifest.tables:
+        embedded = read_metadata(folder / manifest.tables[name].path / ordered[0])
+        metadata = metadata.merge(embedded)
+    return PartitionedSurvey(folder=folder, manifest=manifest, parts=ordered, metadata=metadata)
+
+
+def write_partitioned_survey(
+    survey: Survey, folder: str | Path, *, by: str, households: int = 200_000
+) -> PartitionedSurvey:
+    """Write ``survey`` as a survey in parts: one folder per table, split by the household
+    variable ``by`` (Hive style, ``by=value/``) and within each value into parts of at
+    most ``households`` households, in the survey's row order; then open it."""
+    if survey.households is None or survey.household_key is None:
+        raise DataError("a survey in parts needs a household table with a key")
+    if households < 1:
+        raise DataError(f"parts need at least one household each (not {households})")
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise DataError("the output folder is not empty", Location(file=str(folder)))
+    key = survey.household_key
+    frame = survey.households.frame
+    if by not in frame.columns:
+        raise DataError(
+            f"no household variable {by!r} to split by", survey.households.where(column=by)
+        )
+    linked = {"persons": survey.persons, **dict(survey.items)}
+    order = frame.with_row_index("__row__")
+    for value in sorted(frame.get_column(by).unique().drop_nulls().to_list()):
+        rows = order.filter(pl.col(by) == value)
+        for serial, start in enumerate(range(0, rows.height, households)):
+            chunk = rows.slice(start, households).drop("__row__")
+            part = f"{by}={value}/part-{serial:05d}.parquet"
+            written = {"households": chunk}
+            for name, table in linked.items():
+                if table is not None:
+                    ids = chunk.get_column(key)
+                    written[name] = table.frame.filter(pl.col(key).is_in(ids.implode()))
+            for name, table_frame in written.items():
+                path = folder / name / part
+                path.parent.mkdir(parents=True, exist_ok=True)
+                table_frame.write_parquet(path)
+    if frame.get_column(by).null_count():
+        raise DataError(f"{frame.get_column(by).null_count()} household(s) have no {by!r}")
+    tables: dict[str, Any] = {
+        "households": {
+            "path": "households",
+            "key": list(survey.households.key or (key,)),
+            "partitioned_by": [by],
+        },
+    }
+    for name, table in linked.items():
+        if table is not None:
+            tables[name] = {
+                "path": name,
+                "key": list(table.key) or None,
+                "household": key,
+                "partitioned_by": [by],
+            }
+    manifest = DatasetManifest(
+        synthetic=survey.synthetic,
+        name=survey.name.to_dict() or None,
+        year=survey.year,
+        rows={
+            "households": frame.height,
+            **{n: t.height for n, t in linked.items() if t is not None},
+        },
+        tables=tables,
+        design=DesignSpec.of(survey.design),
+        variables={
+            "households": {n: VariableSpec.of(v) for n, v in survey.metadata.variables.items()}
+        },
+        policy=dict(survey.policy),
+    )
+    text = yaml.safe_dump(
+        manifest.model_dump(mode="json", exclude_none=True), allow_unicode=True, sort_keys=False
+    )
+    (folder / DATASET_MANIFEST).write_text(text, encoding="utf-8")
+    return open_partitioned(folder)
