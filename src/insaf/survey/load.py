@@ -81,7 +81,8 @@ def open_survey(
     unit: Unit | str = Unit.PERSON,
 ) -> Survey:
     """Open a survey from a manifest, a folder with a ``survey.yaml``, one data file,
-    or a folder of Parquet files (a partitioned dataset, read whole).
+    a folder of Parquet files (a partitioned dataset, read whole), or a survey in
+    parts (a folder with a ``dataset.yaml``, every part read and stacked).
 
     A single data file, or a partitioned dataset, becomes a survey with one
     table at ``unit`` (rows are persons unless told otherwise); its design
@@ -91,7 +92,13 @@ def open_survey(
     path = Path(path)
     if path.is_dir():
         from insaf.survey.manifest import MANIFEST_NAME
+        from insaf.survey.partitioned import is_partitioned_survey, open_partitioned
 
+        if is_partitioned_survey(path):
+            whole = open_partitioned(path).whole()
+            if design is None:
+                return whole
+            return whole.with_design(design.apply(whole.design, file=str(path)))
         if is_parquet_dataset(path):
             return _open_dataset(path, design, unit)
         path = path / MANIFEST_NAME
@@ -119,13 +126,16 @@ def _one_table(
 
 def is_parquet_dataset(path: str | Path) -> bool:
     """A ``.parquet`` file, or a folder of them (searched recursively) without a
-    ``survey.yaml``: what the streamed engine reads."""
+    ``survey.yaml`` or ``dataset.yaml``: what the streamed engine reads."""
     path = Path(path)
     if path.is_dir():
         from insaf.survey.manifest import MANIFEST_NAME
+        from insaf.survey.partitioned import DATASET_MANIFEST
 
         return (
-            not (path / MANIFEST_NAME).exists() and next(path.rglob("*.parquet"), None) is not None
+            not (path / MANIFEST_NAME).exists()
+            and not (path / DATASET_MANIFEST).exists()
+            and next(path.rglob("*.parquet"), None) is not None
         )
     return path.suffix.lower() == ".parquet"
 

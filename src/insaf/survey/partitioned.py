@@ -7,7 +7,9 @@
     census/persons/governorate=1/part-00000.parquet
     census/consumption/governorate=1/part-00000.parquet
 
-A *part* is one relative path (``governorate=1/part-00000.parquet``): the
+Folders are split by household variables, Hive style (``governorate=1/``); a
+household file that lacks such a variable gets it from its folder. A *part* is
+one relative path (``governorate=1/part-00000.parquet``): the
 households of the household table's file, and the persons and items of the
 files at the same path under the other tables' folders. Every table has the
 same parts, or the dataset is refused with the missing file named. Parts are
@@ -153,7 +155,8 @@ class PartitionedSurvey:
         spec = self.tables[table]
         path = self.file(table, part)
         frame, _ = read_table(path, format=Format.PARQUET)
-        frame = with_folder_keys(frame, path)
+        if table == HOUSEHOLDS:  # the folders' keys are household variables
+            frame = with_folder_keys(frame, path)
         return Table(
             name=table,
             frame=frame,
@@ -279,6 +282,11 @@ def write_partitioned_survey(
         raise DataError(
             f"no household variable {by!r} to split by", survey.households.where(column=by)
         )
+    if frame.get_column(by).null_count():
+        raise DataError(
+            f"{frame.get_column(by).null_count()} household(s) have no {by!r} to be split by",
+            survey.households.where(column=by),
+        )
     linked = {"persons": survey.persons, **dict(survey.items)}
     order = frame.with_row_index("__row__")
     for value in sorted(frame.get_column(by).unique().drop_nulls().to_list()):
@@ -295,8 +303,6 @@ def write_partitioned_survey(
                 path = folder / name / part
                 path.parent.mkdir(parents=True, exist_ok=True)
                 table_frame.write_parquet(path)
-    if frame.get_column(by).null_count():
-        raise DataError(f"{frame.get_column(by).null_count()} household(s) have no {by!r}")
     tables: dict[str, Any] = {
         "households": {
             "path": "households",
@@ -327,8 +333,10 @@ def write_partitioned_survey(
         },
         policy=dict(survey.policy),
     )
-    text = yaml.safe_dump(
-        manifest.model_dump(mode="json", exclude_none=True), allow_unicode=True, sort_keys=False
-    )
+    data = manifest.model_dump(mode="json", exclude_none=True)
+    for name, spec in manifest.variables["households"].items():
+        if isinstance(spec, VariableSpec) and spec.values:
+            data["variables"]["households"][name]["values"] = dict(spec.values)  # codes kept
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     (folder / DATASET_MANIFEST).write_text(text, encoding="utf-8")
     return open_partitioned(folder)
