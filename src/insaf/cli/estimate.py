@@ -11,7 +11,8 @@ from typing import Annotated, Any, get_args
 
 import typer
 
-from insaf.cli.app import app, console, err_console, reports_errors
+from insaf.cli.app import app, console, reports_errors
+from insaf.cli.engines import EngineOpt, engine_name, say_choice
 from insaf.cli.i18n import _, language
 from insaf.cli.options import (
     RENAMED_DESIGN_FLAGS,
@@ -35,7 +36,7 @@ from insaf.cli.options import (
 from insaf.cli.renamed import renamed
 from insaf.cli.tables import estimates_table
 from insaf.errors import InsafError
-from insaf.measures.engine import Choice, Engine, Reason, choose, estimate_out_of_core
+from insaf.measures.engine import Choice, Engine, choose, estimate_out_of_core
 from insaf.measures.equity import gap as equity_gap
 from insaf.measures.estimate import Estimates
 from insaf.measures.registry import MEASURES, OPTIONS, MeasureOptions, compute, measure_labels
@@ -167,15 +168,6 @@ ReplicatesOpt = Annotated[
     int, typer.Option("--replicates", help="Number of created bootstrap replicates.")
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of created bootstrap replicates.")]
-EngineOpt = Annotated[
-    Engine,
-    typer.Option(
-        "--engine",
-        help="auto reads a survey, or a Parquet dataset that fits in memory, in memory, and "
-        "streams a larger dataset (a .parquet file or a folder of them) in batches; spark runs "
-        "on a Spark cluster (pyspark and Java).",
-    ),
-]
 ConfidenceOpt = Annotated[
     float, typer.Option("--confidence", help="Confidence level of the interval (0-1).")
 ]
@@ -226,39 +218,9 @@ def measure_options(params: Mapping[str, Any]) -> MeasureOptions:
     return MeasureOptions(**given)
 
 
-def _size(size: int | None) -> str:
-    """Bytes for people: in MB below a gigabyte, else in GB."""
-    size = size or 0
-    if size < 1e9:
-        return _("{size} MB").format(size=f"{size / 1e6:,.0f}")
-    return _("{size} GB").format(size=f"{size / 1e9:,.1f}")
-
-
-def _engine_name(engine: Engine) -> str:
-    names = {
-        Engine.MEMORY: _("in-memory"),
-        Engine.STREAM: _("streamed"),
-        Engine.SPARK: _("Spark"),
-    }
-    return names.get(engine, engine.value)
-
-
 def _say(choice: Choice, measure: str) -> None:
     """Which engine estimates a Parquet dataset, and why (on stderr)."""
-    held, budget = _size(choice.held), _size(choice.budget)
-    if choice.reason is Reason.FITS:
-        text = _("engine: in memory (it would hold {held}, within the {budget} it may use)")
-    elif choice.reason is Reason.LARGE:
-        text = _(
-            "engine: streamed (in memory it would hold {held}, more than the {budget} it may use)"
-        )
-    else:
-        text = _(
-            "engine: in memory, though it would hold {held}, more than the {budget} it may "
-            "use: {measure} is not streamed"
-        )
-    label = measure_labels(language()).get(measure.lower(), measure)
-    err_console.print(text.format(held=held, budget=budget, measure=label), highlight=False)
+    say_choice(choice, measure_labels(language()).get(measure.lower(), measure))
 
 
 def _out_of_core(
@@ -276,7 +238,7 @@ def _out_of_core(
         if given:
             raise InsafError(
                 _("{flag} is not taken by the {engine} engine").format(
-                    flag=flag, engine=_engine_name(choice.engine)
+                    flag=flag, engine=engine_name(choice.engine)
                 )
             )
     return estimate_out_of_core(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from insaf.cli.app import console
 
-__all__ = ["steps_progress"]
+__all__ = ["count_progress", "steps_progress"]
 
 
 @contextmanager
@@ -30,3 +30,23 @@ def steps_progress(steps: Sequence[str]) -> Iterator[Callable[[str], None]]:
 
         yield step
         bar.update(task, completed=len(steps))
+
+
+@contextmanager
+def count_progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """Yield ``told(done, total)``: call it as each of ``total`` pieces of work ends; the
+    bar shows how many are done and disappears when the block ends."""
+    with Progress(
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def told(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield told

@@ -9,14 +9,21 @@ from typing import Annotated
 import typer
 
 from insaf.cli.app import app, console, reports_errors, wrote
+from insaf.cli.engines import say_choice
 from insaf.cli.i18n import _, language, set_language
+from insaf.cli.progress import count_progress
 from insaf.cli.tables import short
 from insaf.measures import Estimate
-from insaf.policy import load_scenario, open_scenario_survey, simulate
+from insaf.measures.engine import Engine
+from insaf.policy import load_scenario, simulate
+from insaf.policy.api import scenario_survey_path
+from insaf.policy.partitioned import choose_engine, simulate_partitioned
 from insaf.policy.public import DEFAULT_RULES, public_impact
 from insaf.policy.solver import Solved
 from insaf.reports import write_impact
 from insaf.rights import assess_rights
+from insaf.survey import open_survey
+from insaf.survey.partitioned import open_partitioned
 
 __all__ = ["simulate_command"]
 
@@ -63,6 +70,15 @@ def simulate_command(
             show_default=False,
         ),
     ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="auto runs a survey in parts (a folder with a dataset.yaml) one part at a "
+            "time when it does not fit in memory, and any other survey in memory; memory or "
+            "stream forces one. Scenarios do not run on Spark.",
+        ),
+    ] = Engine.AUTO,
     no_disclosure: Annotated[
         bool,
         typer.Option(
@@ -82,12 +98,24 @@ def simulate_command(
     council), set by the scenario's rights block. Tables by group are
     disclosure-controlled (minimum count, secondary suppression) unless
     --no-disclosure is given.
+
+    A survey in parts (a folder with a dataset.yaml, as insaf synth
+    --partitioned writes) that does not fit in memory is run one part at a
+    time (--engine stream), with the same numbers; the command says which
+    engine it took. A reform solved for a target, or a projection, needs the
+    whole survey in memory.
     """
     spec = load_scenario(scenario)
-    data = open_scenario_survey(spec, survey)
-    impact = public_impact(
-        assess_rights(simulate(spec, data)), None if no_disclosure else DEFAULT_RULES
-    )
+    path = scenario_survey_path(spec, survey)
+    choice = choose_engine(path, engine)
+    if choice.held is not None:
+        say_choice(choice)
+    if choice.engine is Engine.STREAM:
+        with count_progress(_("parts")) as told:
+            found = simulate_partitioned(spec, open_partitioned(path), progress=told)
+    else:
+        found = simulate(spec, open_survey(path))
+    impact = public_impact(assess_rights(found), None if no_disclosure else DEFAULT_RULES)
     written = write_impact(impact, out, lang=lang.value if lang else language())
     for reform in impact.reforms.values():
         net = reform.table("fiscal")[-1]["change"] if reform.table("fiscal") else None

@@ -36,6 +36,7 @@ __all__ = [
     "Engine",
     "Reason",
     "available_memory",
+    "by_size",
     "choose",
     "estimate_out_of_core",
     "held_bytes",
@@ -127,10 +128,16 @@ def choose(
     if not dataset:
         return Choice(Engine.MEMORY, Reason.SURVEY)
     held = held_bytes(path, len({c for c in columns if c is not None}))
+    return by_size(held, budget, streamed=name in STREAMED)
+
+
+def by_size(held: int, budget: int | None = None, *, streamed: bool = True) -> Choice:
+    """In memory when ``held`` bytes fit in ``budget`` (half the memory available now
+    by default), else streamed, when the work can be (``streamed``)."""
     limit = available_memory() // 2 if budget is None else budget
     if held <= limit:
         return Choice(Engine.MEMORY, Reason.FITS, held, limit)
-    if name in STREAMED:
+    if streamed:
         return Choice(Engine.STREAM, Reason.LARGE, held, limit)
     return Choice(Engine.MEMORY, Reason.NOT_STREAMED, held, limit)
 

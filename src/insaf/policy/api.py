@@ -13,13 +13,24 @@ from insaf.policy.impact import Impact
 from insaf.policy.scenario import Scenario, load_scenario
 from insaf.survey import Survey, open_survey
 
-__all__ = ["open_scenario_survey", "project_scenario_survey", "simulate"]
+__all__ = [
+    "open_scenario_survey",
+    "project_scenario_survey",
+    "scenario_survey_path",
+    "simulate",
+]
 
 
 def open_scenario_survey(scenario: Scenario, survey: str | Path | None = None) -> Survey:
     """The survey given, else the one the scenario names (relative to its file)."""
+    return open_survey(scenario_survey_path(scenario, survey))
+
+
+def scenario_survey_path(scenario: Scenario, survey: str | Path | None = None) -> Path:
+    """The path of the survey given, else of the one the scenario names (relative to
+    its file), which must exist."""
     if survey is not None:
-        return open_survey(survey)
+        return Path(survey)
     if scenario.survey is None:
         raise SpecError(
             scenario.file,
@@ -33,7 +44,7 @@ def open_scenario_survey(scenario: Scenario, survey: str | Path | None = None) -
             scenario.file,
             [(scenario.locate(("survey",)), f"survey {scenario.survey!r} not found at {path}")],
         )
-    return open_survey(path)
+    return path
 
 
 def simulate(scenario: Scenario | str | Path, survey: Survey | str | Path | None = None) -> Impact:

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from insaf.errors import SpecError
+from insaf.errors import InsafError, SpecError
+from insaf.measures.engine import Choice, Engine, Reason, by_size
 from insaf.policy.analysis import DEFAULT_GROUPS
 from insaf.policy.assess import assess
 from insaf.policy.data import BUILT_IN, PolicyData, item_names
@@ -44,9 +45,28 @@ from insaf.policy.instruments import Flows
 from insaf.policy.instruments.base import FloatArray, compiled
 from insaf.policy.scenario import Scenario
 from insaf.survey import Survey, Table
-from insaf.survey.partitioned import PartitionedSurvey
+from insaf.survey.partitioned import (
+    DATASET_MANIFEST,
+    PartitionedSurvey,
+    is_partitioned_survey,
+    open_partitioned,
+)
 
-__all__ = ["Progress", "check_partitioned", "simulate_partitioned", "simulate_parts"]
+__all__ = [
+    "HELD_BYTES_PER_VALUE",
+    "Progress",
+    "check_partitioned",
+    "choose_engine",
+    "held_bytes",
+    "simulate_partitioned",
+    "simulate_parts",
+]
+
+HELD_BYTES_PER_VALUE = 24
+"""Bytes the in-memory engine holds per value of the survey when it simulates a
+scenario and measures its impact (the tables, the engine's arrays, the impact's
+working tables; measured: 23 at 100,000 households of ``insaf synth
+--partitioned``, 38.8 million values, with ``benchmarks/policy_benchmark.yaml``)."""
 
 Progress = Callable[[int, int], None]
 """Called after each part with the parts done and the number of parts."""
@@ -54,6 +74,38 @@ Progress = Callable[[int, int], None]
 _RIGHTS_HOUSEHOLD = ("head_sex", "has_disabled", "nationality", "refugee_hh", "urban")
 """Household variables of the rights assessment's default groups (``insaf.rights.groups``)."""
 _RIGHTS_PERSON = ("sex",)
+
+
+def held_bytes(dataset: PartitionedSurvey) -> int:
+    """What the in-memory engine would hold for ``dataset``: every value of every table
+    (rows and columns from the files' footers) times ``HELD_BYTES_PER_VALUE``."""
+    return sum(dataset.shape(t)[1] for t in dataset.tables) * HELD_BYTES_PER_VALUE
+
+
+def choose_engine(
+    survey: str | Path, engine: Engine = Engine.AUTO, *, budget: int | None = None
+) -> Choice:
+    """The engine that runs a scenario on ``survey``, and why: a survey in parts runs in
+    memory when it fits in ``budget`` (half the memory available now by default),
+    else one part at a time; any other survey runs in memory. Spark does not run
+    scenarios."""
+    path = Path(survey)
+    parts = is_partitioned_survey(path)
+    if engine is Engine.SPARK:
+        raise InsafError(
+            "scenarios do not run on Spark; --engine stream runs a survey in parts one part "
+            "at a time"
+        )
+    if engine is Engine.STREAM and not parts:
+        raise InsafError(
+            f"the streamed engine runs a scenario on a survey in parts (a folder with a "
+            f"{DATASET_MANIFEST}), not {path}"
+        )
+    if engine is not Engine.AUTO:
+        return Choice(engine, Reason.ASKED)
+    if not parts:
+        return Choice(Engine.MEMORY, Reason.SURVEY)
+    return by_size(held_bytes(open_partitioned(path)), budget)
 
 
 def check_partitioned(scenario: Scenario) -> None:
@@ -112,25 +164,6 @@ def _person_columns(scenario: Scenario, data: PolicyData) -> list[str]:
     return [c for c in dict.fromkeys(wanted) if c in present]
 
 
-@dataclass
-class _Part:
-    """What one part leaves for the impact (see the module)."""
-
-    households: pl.DataFrame
-    persons: pl.DataFrame | None
-    person_hh: np.ndarray
-    weight: FloatArray
-    members: FloatArray
-    household_ids: np.ndarray | None
-    items: dict[str, tuple[FloatArray, FloatArray]]
-    baseline: State
-    reforms: dict[str, State]
-    welfare: FloatArray
-    scale: FloatArray
-    in_kind: dict[str, FloatArray]
-    digest: dict[str, tuple[str, int, list[int]]] = field(default_factory=dict)
-
-
 def _table_sums(table: Table) -> tuple[str, int, list[int]]:
     """What ``survey_fingerprint`` reads of a table: its schema, rows and column hash sums."""
     sums = table.frame.select(pl.all().hash(seed=0).sum()).row(0)
@@ -156,157 +189,183 @@ def _dataset_items(
     return item_names(labels, first, scenario.items.names)
 
 
-def _part(scenario: Scenario, survey: Survey, items: Sequence[str]) -> _Part:
-    sim = simulate_states(scenario, survey, items=items)
-    data = sim.data
-    burden_items = {i for b in scenario.rights.burdens.values() for i in b.items}
-    known = set(data.item_names) if burden_items else set()
-    kept_items = {
-        item: (data.quantity(item).copy(), data.spending(item).copy())
-        for item in sorted(burden_items & known)
-    }
-    person_columns = _person_columns(scenario, data)
-    return _Part(
-        households=data.households.select(_household_columns(scenario, data)),
-        persons=(
-            data.persons.select(person_columns)
-            if data.persons is not None and person_columns
-            else None
-        ),
-        person_hh=data.person_hh,
-        weight=data.weight,
-        members=data.members,
-        household_ids=data.household_ids,
-        items=kept_items,
-        baseline=sim.baseline,
-        reforms=dict(sim.reforms),
-        welfare=sim.welfare,
-        scale=sim.scale,
-        in_kind=dict(sim.in_kind),
-        digest={t.name: _table_sums(t) for t in survey.tables},
-    )
+class _Columns:
+    """Arrays of one value per unit (household or person), filled part by part: each
+    is made, full of zeros, when a part first gives it (a price effect that is zero
+    in every household of a part is not kept by the engine: zero there)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.arrays: dict[tuple[str, ...], np.ndarray] = {}
+
+    def put(self, key: tuple[str, ...], start: int, values: np.ndarray) -> None:
+        found = self.arrays.get(key)
+        if found is None:
+            found = self.arrays[key] = np.zeros(self.size, dtype=values.dtype)
+        found[start : start + values.size] = values
+
+    def keyed(self, prefix: tuple[str, ...], order: Sequence[str] = ()) -> dict[str, FloatArray]:
+        """The arrays under ``prefix`` by their last key, in ``order`` first."""
+        found = {k[-1]: v for k, v in self.arrays.items() if k[:-1] == prefix}
+        ranked = {name: i for i, name in enumerate(order)}
+        return dict(sorted(found.items(), key=lambda kv: ranked.get(kv[0], len(ranked))))
 
 
-def _joined(arrays: Sequence[FloatArray | None]) -> FloatArray | None:
-    if all(a is None for a in arrays):
-        return None
-    return np.concatenate([a if a is not None else np.zeros(0) for a in arrays])
+class _Joined:
+    """What every part leaves for the impact, put end to end as the parts come."""
 
+    def __init__(self, scenario: Scenario, households: int, persons: int) -> None:
+        self.scenario = scenario
+        self.homes = _Columns(households)
+        self.people = _Columns(persons)
+        self.frames: list[pl.DataFrame] = []
+        self.person_frames: list[pl.DataFrame] = []
+        self.digests: list[dict[str, tuple[str, int, list[int]]]] = []
+        self.shared: dict[str, set[str]] = {}
+        self.recipients: dict[tuple[str, str], bool] = {}
+        self.models: dict[str, State] = {}
+        """Each state of the first part, emptied: its policy, instruments and kinds."""
+        self.in_kind: list[str] = []
+        self.households = 0
+        self.persons = 0
+        self.burdens = {i for b in scenario.rights.burdens.values() for i in b.items}
 
-def _keyed(maps: Sequence[dict[str, FloatArray]], sizes: Sequence[int]) -> dict[str, FloatArray]:
-    """Per key, the parts' arrays end to end; zeros for a part without the key (an
-    effect that is zero in every household of a part is not kept by the engine)."""
-    keys = list(dict.fromkeys(k for m in maps for k in m))
-    return {
-        k: np.concatenate([m.get(k, np.zeros(n)) for m, n in zip(maps, sizes, strict=True)])
-        for k in keys
-    }
+    def add(self, sim: Simulation, survey: Survey) -> None:
+        data, at, homes = sim.data, self.households, self.homes
+        if not self.models:
+            self.in_kind = list(sim.in_kind)
+            for name, state in {"baseline": sim.baseline, **sim.reforms}.items():
+                empty = Flows(benefit=np.zeros(0), fiscal=np.zeros(0))
+                self.models[name] = State(
+                    policy=state.policy,
+                    flows=dict.fromkeys(state.flows, empty),
+                    kinds=dict(state.kinds),
+                    effect={},
+                    change=np.zeros(0),
+                )
+        homes.put(("weight",), at, data.weight)
+        homes.put(("members",), at, data.members)
+        homes.put(("welfare",), at, sim.welfare)
+        homes.put(("scale",), at, sim.scale)
+        if data.household_ids is not None:
+            homes.put(("ids",), at, data.household_ids)
+        for name, values in sim.in_kind.items():
+            homes.put(("in_kind", name), at, values)
+        for item in sorted(self.burdens & set(data.item_names)):
+            homes.put(("quantity", item), at, data.quantity(item))
+            homes.put(("spending", item), at, data.spending(item))
+        self._state("baseline", sim.baseline, sim.baseline, at)
+        for name, state in sim.reforms.items():
+            self._state(name, state, sim.baseline, at)
+        self.people.put(("household",), self.persons, data.person_hh + at)
+        self.frames.append(data.households.select(_household_columns(self.scenario, data)))
+        person_columns = _person_columns(self.scenario, data)
+        if data.persons is not None and person_columns:
+            self.person_frames.append(data.persons.select(person_columns))
+        self.digests.append({t.name: _table_sums(t) for t in survey.tables})
+        self.households += data.n_households
+        self.persons += data.n_persons
 
+    def _state(self, name: str, state: State, baseline: State, at: int) -> None:
+        homes = self.homes
+        shared = {
+            k
+            for k, f in state.flows.items()
+            if state is not baseline and baseline.flows.get(k) is f
+        }
+        if self.shared.setdefault(name, shared) != shared:
+            raise RuntimeError(f"parts share different flows with the baseline in {name!r}")
+        for key, flows in state.flows.items():
+            if key in shared:
+                continue
+            homes.put((name, "benefit", key), at, flows.benefit)
+            homes.put((name, "fiscal", key), at, flows.fiscal)
+            if flows.recipients is not None:
+                homes.put((name, "recipients", key), at, flows.recipients)
+        for key, values in state.effect.items():
+            homes.put((name, "effect", key), at, values)
+        for item in self.burdens & set(state.item_effect):
+            homes.put((name, "item_effect", item), at, state.item_effect[item])
+        homes.put((name, "change"), at, state.change)
 
-class _States:
-    """Joins the parts' states, keeping flows shared between states shared."""
-
-    def __init__(self, sizes: Sequence[int]) -> None:
-        self.sizes = sizes
-        self._flows: dict[tuple[int, ...], Flows] = {}
-
-    def flows(self, parts: Sequence[Flows]) -> Flows:
-        key = tuple(id(f) for f in parts)
-        if key not in self._flows:
-            recipients = [f.recipients for f in parts]
-            self._flows[key] = Flows(
-                benefit=np.concatenate([f.benefit for f in parts]),
-                fiscal=np.concatenate([f.fiscal for f in parts]),
-                recipients=None
-                if all(r is None for r in recipients)
-                else np.concatenate(
-                    [
-                        r if r is not None else np.zeros(n)
-                        for r, n in zip(recipients, self.sizes, strict=True)
-                    ]
-                ),
+    def state(self, name: str, baseline: State | None) -> State:
+        model = self.models[name]
+        homes = self.homes
+        flows: dict[str, Flows] = {}
+        for key in model.flows:
+            if baseline is not None and key in self.shared[name]:
+                flows[key] = baseline.flows[key]
+                continue
+            recipients = homes.arrays.get((name, "recipients", key))
+            flows[key] = Flows(
+                benefit=homes.arrays[(name, "benefit", key)],
+                fiscal=homes.arrays[(name, "fiscal", key)],
+                recipients=recipients,
             )
-        return self._flows[key]
-
-    def state(self, parts: Sequence[State]) -> State:
-        first = parts[0]
+        order = [*(baseline.flows if baseline is not None else ()), *model.flows]
         return State(
-            policy=first.policy,
-            flows={k: self.flows([p.flows[k] for p in parts]) for k in first.flows},
-            kinds=dict(first.kinds),
-            effect=_keyed([dict(p.effect) for p in parts], self.sizes),
-            change=np.concatenate([p.change for p in parts]),
-            quantity=_keyed([dict(p.quantity) for p in parts], self.sizes),
-            item_effect=_keyed([dict(p.item_effect) for p in parts], self.sizes),
+            policy=model.policy,
+            flows=flows,
+            kinds=dict(model.kinds),
+            effect=homes.keyed((name, "effect"), order),
+            change=homes.arrays[(name, "change")],
+            item_effect=homes.keyed((name, "item_effect")),
         )
 
+    def data(self, dataset: PartitionedSurvey) -> PolicyData:
+        """One ``PolicyData`` over the kept columns of every part."""
+        households = pl.concat(self.frames, how="vertical", rechunk=True)
+        self.frames = []
+        persons = (
+            pl.concat(self.person_frames, how="vertical", rechunk=True)
+            if self.person_frames and len(self.person_frames) == len(self.digests)
+            else None
+        )
+        self.person_frames = []
+        key = dataset.tables["households"].key_columns
+        tables = {"households": Table(name="households", frame=households, key=key)}
+        if persons is not None:
+            tables["persons"] = Table(name="persons", frame=persons, household=key[0])
+        homes = self.homes
+        items = homes.keyed(("spending",))
+        quantities = homes.keyed(("quantity",))
+        names = tuple(items)
 
-def _items(parts: Sequence[_Part]) -> tuple[tuple[str, ...], FloatArray, FloatArray]:
-    """The kept items' quantity and spending arrays (``I x H``), parts end to end."""
-    names = tuple(sorted({name for p in parts for name in p.items}))
-    sizes = [p.households.height for p in parts]
-    quantity = np.zeros((len(names), sum(sizes)))
-    value = np.zeros((len(names), sum(sizes)))
-    start = 0
-    for part, n in zip(parts, sizes, strict=True):
-        for i, name in enumerate(names):
-            if name in part.items:
-                quantity[i, start : start + n], value[i, start : start + n] = part.items[name]
-        start += n
-    return names, quantity, value
+        def read_items() -> tuple[tuple[str, ...], FloatArray, FloatArray]:
+            empty = np.zeros((0, self.households))
+            if not names:
+                return (), empty, empty
+            return (
+                names,
+                np.stack([quantities[n] for n in names]),
+                np.stack([items[n] for n in names]),
+            )
 
+        return PolicyData(
+            survey=dataset.assemble(tables, path=str(dataset.folder)),
+            households=households,
+            persons=persons,
+            person_hh=self.people.arrays.get(("household",), np.zeros(0, dtype=np.int64)),
+            weight=homes.arrays[("weight",)],
+            members=homes.arrays[("members",)],
+            period=self.scenario.period,
+            read_items=read_items,
+            household_ids=homes.arrays.get(("ids",)),
+        )
 
-def _joined_data(dataset: PartitionedSurvey, scenario: Scenario, parts: list[_Part]) -> PolicyData:
-    """One ``PolicyData`` over the kept columns of every part."""
-    households = pl.concat([p.households for p in parts], how="vertical", rechunk=True)
-    person_frames = [p.persons for p in parts if p.persons is not None]
-    persons = (
-        pl.concat(person_frames, how="vertical", rechunk=True)
-        if person_frames and len(person_frames) == len(parts)
-        else None
-    )
-    offsets = np.cumsum([0, *(p.households.height for p in parts)])[:-1]
-    person_hh = np.concatenate([p.person_hh + o for p, o in zip(parts, offsets, strict=True)])
-    key = dataset.tables["households"].key_columns
-    survey = dataset.assemble(
-        {
-            "households": Table(name="households", frame=households, key=key),
-            **(
-                {"persons": Table(name="persons", frame=persons, household=key[0])}
-                if persons is not None
-                else {}
-            ),
-        },
-        path=str(dataset.folder),
-    )
-    ids = [p.household_ids for p in parts]
-    return PolicyData(
-        survey=survey,
-        households=households,
-        persons=persons,
-        person_hh=person_hh,
-        weight=np.concatenate([p.weight for p in parts]),
-        members=np.concatenate([p.members for p in parts]),
-        period=scenario.period,
-        read_items=lambda: _items(parts),
-        household_ids=None if any(i is None for i in ids) else np.concatenate(ids),  # type: ignore[arg-type]
-    )
-
-
-def _fingerprint(parts: Sequence[_Part]) -> str:
-    """``survey_fingerprint`` of the whole survey, from the parts' sums (a sum of hashes
-    is the sum of the parts' sums, modulo 2**64)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for name, (schema, _, _) in parts[0].digest.items():
-        height = sum(p.digest[name][1] for p in parts)
-        sums = [
-            sum(column) % 2**64 for column in zip(*(p.digest[name][2] for p in parts), strict=True)
-        ]
-        digest.update(name.encode())
-        digest.update(schema.encode())
-        digest.update(str(height).encode())
-        digest.update(repr(tuple(sums)).encode())
-    return digest.hexdigest()
+    def fingerprint(self) -> str:
+        """``survey_fingerprint`` of the whole survey, from the parts' sums (a sum of
+        hashes is the sum of the parts' sums, modulo 2**64)."""
+        digest = hashlib.blake2b(digest_size=16)
+        for name, (schema, _, _) in self.digests[0].items():
+            height = sum(d[name][1] for d in self.digests)
+            columns = zip(*(d[name][2] for d in self.digests), strict=True)
+            sums = [sum(column) % 2**64 for column in columns]
+            digest.update(name.encode())
+            digest.update(schema.encode())
+            digest.update(str(height).encode())
+            digest.update(repr(tuple(sums)).encode())
+        return digest.hexdigest()
 
 
 def simulate_parts(
@@ -314,28 +373,30 @@ def simulate_parts(
 ) -> tuple[Simulation, str]:
     """Every policy on every part, joined: the simulation and the survey's fingerprint."""
     check_partitioned(scenario)
-    parts: list[_Part] = []
+    persons = dataset.shape("persons")[0] if "persons" in dataset.tables else 0
+    joined = _Joined(scenario, dataset.shape("households")[0], persons)
     items: tuple[str, ...] | None = None
     for done, part in enumerate(dataset.parts, start=1):
         survey = dataset.survey(part)
         if items is None:
             items = _dataset_items(scenario, dataset, survey)
-        parts.append(_part(scenario, survey, items))
+        joined.add(simulate_states(scenario, survey, items=items), survey)
+        del survey
         if progress is not None:
             progress(done, len(dataset.parts))
-    sizes = [p.households.height for p in parts]
-    states = _States(sizes)
-    data = _joined_data(dataset, scenario, parts)
+    baseline = joined.state("baseline", None)
     simulation = Simulation(
         scenario=scenario,
-        data=data,
-        baseline=states.state([p.baseline for p in parts]),
-        reforms={name: states.state([p.reforms[name] for p in parts]) for name in parts[0].reforms},
-        welfare=np.concatenate([p.welfare for p in parts]),
-        scale=np.concatenate([p.scale for p in parts]),
-        in_kind=_keyed([p.in_kind for p in parts], sizes),
+        data=joined.data(dataset),
+        baseline=baseline,
+        reforms={
+            name: joined.state(name, baseline) for name in joined.models if name != "baseline"
+        },
+        welfare=joined.homes.arrays[("welfare",)],
+        scale=joined.homes.arrays[("scale",)],
+        in_kind=joined.homes.keyed(("in_kind",), joined.in_kind),
     )
-    return simulation, _fingerprint(parts)
+    return simulation, joined.fingerprint()
 
 
 def simulate_partitioned(

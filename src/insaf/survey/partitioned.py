@@ -151,6 +151,24 @@ class PartitionedSurvey:
     def file(self, table: str, part: str) -> Path:
         return self.folder / self.tables[table].path / part
 
+    def shape(self, table: str) -> tuple[int, int]:
+        """Rows and values (rows times columns) of a table, from its files' footers."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        rows = values = 0
+        for part in self.parts:
+            path = self.file(table, part)
+            try:
+                meta = pq.ParquetFile(path).metadata
+            except (OSError, pa.ArrowException) as exc:
+                raise DataError(
+                    f"cannot read Parquet file: {exc}", Location(file=str(path))
+                ) from None
+            rows += int(meta.num_rows)
+            values += int(meta.num_rows) * int(meta.num_columns)
+        return rows, values
+
     def _read(self, table: str, part: str) -> Table:
         spec = self.tables[table]
         path = self.file(table, part)

@@ -1,0 +1,98 @@
+"""``insaf simulate --engine``: a survey in parts run one part at a time writes the
+in-memory impact, and what cannot run on parts is refused with its reason."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from insaf.cli import app
+from insaf.survey.partitioned import write_partitioned_survey
+from insaf.survey.synth import synthesize
+
+ENGLISH = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+EXAMPLE = Path(__file__).parents[2] / "examples" / "vat_increase_compensation.yaml"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("parts") / "demo"
+    write_partitioned_survey(
+        synthesize(400, seed=3, year=2024), folder, by="governorate", households=50
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example with its solved parameters left where they start."""
+    raw = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    for reform in raw["reforms"].values():
+        if isinstance(reform, dict):
+            reform.pop("solve", None)
+        for change in reform.get("changes", []) if isinstance(reform, dict) else reform:
+            change.pop("budget_neutral", None)
+    path = tmp_path_factory.mktemp("scenario") / "fixed.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _simulate(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["simulate", *args], env=ENGLISH)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_stream_writes_the_in_memory_impact(parts: Path, scenario: Path, tmp_path: Path) -> None:
+    impacts = {}
+    for engine in ("stream", "memory"):
+        code, out, err = _simulate(
+            str(scenario),
+            "--survey",
+            str(parts),
+            "--engine",
+            engine,
+            "--out",
+            str(tmp_path / engine),
+        )
+        assert code == 0, out + err
+        impacts[engine] = json.loads((tmp_path / engine / "impact.json").read_text())
+    assert impacts["stream"]["reforms"] == impacts["memory"]["reforms"]
+    assert impacts["stream"]["scenario"]["survey"] == impacts["memory"]["scenario"]["survey"]
+
+
+def test_auto_says_which_engine_it_took(parts: Path, scenario: Path, tmp_path: Path) -> None:
+    code, out, err = _simulate(str(scenario), "--survey", str(parts), "--out", str(tmp_path))
+    assert code == 0, out + err
+    assert "engine: in memory (it would hold" in err
+
+
+@pytest.mark.parametrize(
+    ("engine", "survey", "said"),
+    [
+        ("spark", "parts", "scenarios do not run on Spark"),
+        ("stream", "file", "the streamed engine runs a scenario on a survey in parts"),
+    ],
+)
+def test_engines_that_cannot_run_it_are_refused(
+    engine: str, survey: str, said: str, parts: Path, scenario: Path, tmp_path: Path
+) -> None:
+    data = parts if survey == "parts" else parts / "dataset.yaml"
+    code, out, err = _simulate(
+        str(scenario), "--survey", str(data), "--engine", engine, "--out", str(tmp_path)
+    )
+    assert code != 0
+    assert said in out + err
+
+
+def test_a_solved_reform_is_refused_on_parts(parts: Path, tmp_path: Path) -> None:
+    code, out, err = _simulate(
+        str(EXAMPLE), "--survey", str(parts), "--engine", "stream", "--out", str(tmp_path)
+    )
+    assert code != 0
+    assert "solve" in out + err and "--engine memory" in out + err
+    assert not (tmp_path / "impact.json").exists()
