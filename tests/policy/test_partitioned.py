@@ -16,8 +16,14 @@ import pytest
 import yaml
 
 from insaf.errors import DataError, SpecError
+from insaf.measures.engine import Engine, Reason
 from insaf.policy import parse_scenario, simulate
-from insaf.policy.partitioned import simulate_partitioned
+from insaf.policy.partitioned import (
+    HELD_BYTES_PER_VALUE,
+    choose_engine,
+    held_bytes,
+    simulate_partitioned,
+)
 from insaf.rights import assess_rights
 from insaf.survey import Survey
 from insaf.survey.partitioned import PartitionedSurvey, write_partitioned_survey
@@ -117,3 +123,16 @@ def test_a_bad_part_is_named(demo: Survey, tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         simulate_partitioned(_fixed(EXAMPLES[1]), dataset)
     assert str(broken) in str(caught.value)
+
+
+def test_auto_runs_parts_when_the_survey_does_not_fit(parts: PartitionedSurvey) -> None:
+    held = held_bytes(parts)
+    rows, values = parts.shape("persons")
+    assert rows == parts.whole().n_persons and values > rows
+    assert held == HELD_BYTES_PER_VALUE * sum(parts.shape(t)[1] for t in parts.tables)
+    small = choose_engine(parts.folder, budget=held - 1)
+    assert (small.engine, small.reason) == (Engine.STREAM, Reason.LARGE)
+    large = choose_engine(parts.folder, budget=held)
+    assert (large.engine, large.reason) == (Engine.MEMORY, Reason.FITS)
+    asked = choose_engine(parts.folder, Engine.MEMORY)
+    assert (asked.engine, asked.reason) == (Engine.MEMORY, Reason.ASKED)
