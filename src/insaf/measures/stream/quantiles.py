@@ -31,9 +31,11 @@ __all__ = [
     "SQRT_2PI",
     "RunningQuantile",
     "bandwidths",
+    "check_quantile",
     "check_rule",
     "domain_quantiles",
     "quantile",
+    "quantile_estimates",
     "quantile_of",
 ]
 
@@ -130,6 +132,13 @@ def check_rule(rule: str) -> None:
         )
 
 
+def check_quantile(p: float, rule: QuantileRule) -> None:
+    """A quantile's options, checked before any pass over the data."""
+    check_rule(rule)
+    if not 0.0 < p < 1.0:
+        raise InsafError(f"quantile probabilities must be in (0, 1), not {p}")
+
+
 def quantile(
     source: str | Path | Sequence[str | Path],
     variable: str,
@@ -156,39 +165,53 @@ def quantile_of(
 ) -> Estimates:
     """The quantile ``p`` of a spilled dataset, by domain; ``name`` in the results
     (``quantile[p]`` by default, as in memory)."""
-    check_rule(rule)
-    if not 0.0 < p < 1.0:
-        raise InsafError(f"quantile probabilities must be in (0, 1), not {p}")
+    check_quantile(p, rule)
     n_dom, n_groups = data.n_dom, data.n_groups
     (q,), h = domain_quantiles(data, (p,), rule)
     size = n_groups * n_dom
-    at_or_below, weight, kernel = np.zeros(size), np.zeros(size), np.zeros(n_dom)
-    squares = {"w2": np.zeros(size), "w2i": np.zeros(size)}
+    flat = {k: np.zeros(size) for k in ("at_or_below", "weight", "w2", "w2i")}
+    kernel = np.zeros(n_dom)
     for path in data.paths:
         y, w, d, grp = read_spill(path)
         below = (y <= q[d]).astype(np.float64)
         cell = grp * n_dom + d
-        at_or_below += np.bincount(cell, weights=w * below, minlength=size)
-        weight += np.bincount(cell, weights=w, minlength=size)
+        flat["at_or_below"] += np.bincount(cell, weights=w * below, minlength=size)
+        flat["weight"] += np.bincount(cell, weights=w, minlength=size)
         u = (q[d] - y) / h[d]
         kernel += np.bincount(d, weights=w * np.exp(-(u * u) / 2.0), minlength=n_dom)
         if data.arrays is None:
             w2 = w * w
-            squares["w2"] += np.bincount(cell, weights=w2, minlength=size)
-            squares["w2i"] += np.bincount(cell, weights=w2 * below, minlength=size)
-    density = kernel / SQRT_2PI / (data.n_pop * h)
+            flat["w2"] += np.bincount(cell, weights=w2, minlength=size)
+            flat["w2i"] += np.bincount(cell, weights=w2 * below, minlength=size)
+    sums = {k: v.reshape(n_groups, n_dom) for k, v in flat.items()} | {"kernel": kernel}
+    return quantile_estimates(data, q, h, p, sums, name or f"quantile[{p:g}]")
+
+
+def quantile_estimates(
+    data: Spilled,
+    q: FloatArray,
+    h: FloatArray,
+    p: float,
+    sums: dict[str, FloatArray],
+    name: str,
+) -> Estimates:
+    """Each domain's quantile ``q`` with its kernel-linearized variance, from the sums
+    of the pass at ``q``: per (PSU or stratum, domain) ``at_or_below``
+    (``sum w 1(y <= q_d)``) and ``weight`` (``sum w``), and for units as PSUs ``w2``
+    and ``w2i`` (the same with ``w^2``); per domain ``kernel``
+    (``sum w exp(-((q_d - y) / h_d)^2 / 2)``)."""
+    n_dom = data.n_dom
+    density = sums["kernel"] / SQRT_2PI / (data.n_pop * h)
     scale = data.n_pop * density  # z_k = (p - 1(y_k <= q)) / scale
-    first = (p * weight - at_or_below).reshape(n_groups, n_dom) / scale
-    label = name or f"quantile[{p:g}]"
+    first = (p * sums["weight"] - sums["at_or_below"]) / scale
     bases: list[LinearBasis | None] = [None] * n_dom
     if data.arrays is not None:
         variances = linearized_variance(first, data.arrays)
         bases = [LinearBasis(totals=first[:, k].copy(), design=data.arrays) for k in range(n_dom)]
-        return data.estimates(label, q, variances, bases)
+        return data.estimates(name, q, variances, bases)
     assert data.units is not None
-    w2 = squares["w2"].reshape(n_groups, n_dom)
-    w2i = squares["w2i"].reshape(n_groups, n_dom)
+    w2, w2i = sums["w2"], sums["w2i"]
     # sum w^2 (p - 1)^2 = p^2 sum w^2 - 2p sum w^2 1 + sum w^2 1  (1 = 1(y <= q))
     sq = (p * p * w2 - 2 * p * w2i + w2i) / scale**2
     variances = np.array([data.units.variance(sq[:, k], first[:, k]) for k in range(n_dom)])
-    return data.estimates(label, q, variances, bases)
+    return data.estimates(name, q, variances, bases)
