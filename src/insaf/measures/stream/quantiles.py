@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from insaf.errors import DataError, InsafError
+from insaf.measures._kernels.quantile import HIT
 from insaf.measures.estimate import Estimates, LinearBasis
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
@@ -39,15 +40,14 @@ __all__ = [
     "quantile_of",
 ]
 
-_HIT = 1e-12
-"""As the in-memory quantile: ``F`` is compared with ``p`` to this tolerance."""
-
 SQRT_2PI = math.sqrt(2.0 * math.pi)
 
 
 class RunningQuantile:
     """The weighted quantile ``p`` of values fed in ascending order, chunk by chunk,
-    under the in-memory engine's rules (``_kernels.quantile.quantile``)."""
+    under the in-memory engine's rules (``_kernels.quantile.quantile``, with its
+    tolerance ``HIT``): it is decided by the first value whose ``F`` reaches
+    ``p - HIT`` and the first whose ``F`` passes ``p + HIT`` (the last value if none)."""
 
     def __init__(self, p: float, rule: QuantileRule, total: float) -> None:
         self.p, self.rule, self.total = p, rule, total
@@ -56,26 +56,30 @@ class RunningQuantile:
         self.pending: float | None = None  # eurostat: F hit p at this value
         self.last = math.nan
 
-    def feed(self, y: FloatArray, w: FloatArray) -> None:
+    def feed(self, y: FloatArray, w: FloatArray, before: float | None = None) -> None:
+        """The next values and their weights; ``before``, the weight of all values
+        below them when some were not fed (by default, the weight fed so far)."""
         if self.value is not None or not y.size:
             return
+        if before is not None:
+            self.running = before
         f = np.cumsum(np.r_[self.running, w])[1:] / self.total
         p = self.p
         if self.pending is not None:
-            j = int(np.searchsorted(f, p + _HIT, side="right"))
+            j = int(np.searchsorted(f, p + HIT, side="right"))
             if j < y.size:
                 self.value = float((self.pending + y[j]) / 2.0)
                 return
         elif self.rule == "laeken":
-            i = int(np.searchsorted(f, p + _HIT, side="right"))
+            i = int(np.searchsorted(f, p + HIT, side="right"))
             if i < y.size:
                 self.value = float(y[i])
                 return
         else:
-            i = int(np.searchsorted(f, p - _HIT, side="left"))
+            i = int(np.searchsorted(f, p - HIT, side="left"))
             if i < y.size:
-                if self.rule == "eurostat" and abs(f[i] - p) <= _HIT:
-                    j = int(np.searchsorted(f, p + _HIT, side="right"))
+                if self.rule == "eurostat" and abs(f[i] - p) <= HIT:
+                    j = int(np.searchsorted(f, p + HIT, side="right"))
                     if j < y.size:
                         self.value = float((y[i] + y[j]) / 2.0)
                         return
@@ -184,7 +188,7 @@ def quantile_of(
             flat["w2"] += np.bincount(cell, weights=w2, minlength=size)
             flat["w2i"] += np.bincount(cell, weights=w2 * below, minlength=size)
     sums = {k: v.reshape(n_groups, n_dom) for k, v in flat.items()} | {"kernel": kernel}
-    return quantile_estimates(data, q, h, p, sums, name or f"quantile[{p:g}]")
+    return quantile_estimates(data, q, h, p, sums, name)
 
 
 def quantile_estimates(
@@ -193,14 +197,16 @@ def quantile_estimates(
     h: FloatArray,
     p: float,
     sums: dict[str, FloatArray],
-    name: str,
+    name: str | None = None,
 ) -> Estimates:
-    """Each domain's quantile ``q`` with its kernel-linearized variance, from the sums
+    """Each domain's quantile ``q`` with its kernel-linearized variance (named ``name``,
+    ``quantile[p]`` by default, as in memory), from the sums
     of the pass at ``q``: per (PSU or stratum, domain) ``at_or_below``
     (``sum w 1(y <= q_d)``) and ``weight`` (``sum w``), and for units as PSUs ``w2``
     and ``w2i`` (the same with ``w^2``); per domain ``kernel``
     (``sum w exp(-((q_d - y) / h_d)^2 / 2)``)."""
     n_dom = data.n_dom
+    name = name or f"quantile[{p:g}]"
     density = sums["kernel"] / SQRT_2PI / (data.n_pop * h)
     scale = data.n_pop * density  # z_k = (p - 1(y_k <= q)) / scale
     first = (p * sums["weight"] - sums["at_or_below"]) / scale
