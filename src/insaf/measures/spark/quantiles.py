@@ -7,16 +7,18 @@ the in-memory engine's rules (convey, eurostat, laeken) has the influence value
 ``Ranked`` dataset (sorted by value in range partitions, with each partition's
 sums of ``w`` by domain):
 
-1. ``mapInArrow`` walks each range partition from its offsets (the weight of
-   each domain in the partitions before it), keeping each domain's running
-   weight, and gives back, per probability and domain, only the rows that
+1. the partitions' weights by domain say which range partitions can hold the
+   rows that decide each quantile (those where the domain's ``F`` passes
+   ``p``, and the next one holding the domain); ``mapInArrow`` walks only
+   those, each from its offsets (the weight of each domain in the partitions
+   before it), and gives back, per probability and domain, the rows that
    decide the quantile under every rule (``stream.quantiles.RunningQuantile``):
    from the first whose ``F`` reaches ``p - HIT`` to the first whose ``F``
    passes ``p + HIT``, each with the weight before it; a partition where ``F``
    stays below gives its last row of the domain (the quantile's value if ``F``
-   never reaches ``p``). That is a row or two per partition, domain and
+   never reaches ``p``). That is a row or two per partition walked, domain and
    probability; the driver feeds them, in order, to one ``RunningQuantile`` per
-   domain and probability;
+   domain and probability. The ARPR's median is found the same way;
 2. the sums of ``w y^2`` by partition and domain (``ranked``) give the kernels'
    bandwidths (``sd N^(-1/5)``);
 3. one Spark aggregation adds up, per (PSU or stratum, domain), the weights at
@@ -51,7 +53,21 @@ from insaf.measures.types import QuantileRule
 from insaf.measures.variance import FloatArray
 from insaf.survey.design import Design
 
-__all__ = ["by_domain", "domain_quantiles", "quantile", "quantile_of"]
+__all__ = [
+    "MARGIN",
+    "by_domain",
+    "cell_sums",
+    "deciding",
+    "domain_quantiles",
+    "population_quantile",
+    "quantile",
+    "quantile_of",
+]
+
+MARGIN = 1e-9
+"""Range partitions whose distribution function comes within this of ``p +- HIT``
+are walked: the driver's sums of the partitions' weights and the walk's differ
+only in their last digits."""
 
 _DECIDING = "k long, j long, r long, s long, y double, w double, before double"
 """A row that decides a quantile: the probability's and the domain's index, the range
@@ -125,11 +141,49 @@ def domain_quantiles(
     data: Ranked, probs: Sequence[float], rule: QuantileRule
 ) -> tuple[list[FloatArray], FloatArray]:
     """Each domain's quantile at each of ``probs`` (one array per probability) and
-    its kernel bandwidth: step 1 (the deciding rows, by ``mapInArrow``) and step 2."""
+    its kernel bandwidth: steps 1 and 2."""
     summary = data.summary
-    n_dom, n_pop = summary.n_dom, summary.n_pop
-    h = bandwidths(n_pop, summary.big_y, data.wy2.sum(axis=0))
-    carry = _offsets(data.w)
+    h = bandwidths(summary.n_pop, summary.big_y, data.wy2.sum(axis=0))
+    return deciding(data, probs, rule), h
+
+
+def population_quantile(data: Ranked, p: float, rule: QuantileRule) -> float:
+    """The whole population's quantile at ``p`` (all domains together), as step 1."""
+    (found,) = deciding(data, (p,), rule, whole=True)
+    return float(found[0])
+
+
+def _wanted(w: FloatArray, n_pop: FloatArray, levels: Sequence[float]) -> list[int]:
+    """The range partitions that can hold a row deciding a quantile: for each
+    probability and domain, those where ``F`` passes through ``p +- HIT`` (within
+    ``MARGIN``: the partitions' weights are Spark's sums, not the walk's) and the
+    next one holding the domain (where the first value past ``p`` may be)."""
+    before = _offsets(w)
+    chosen: set[int] = set()
+    for j in range(w.shape[1]):
+        holds = np.flatnonzero(w[:, j] > 0)
+        start, end = before[holds, j] / n_pop[j], (before[holds, j] + w[holds, j]) / n_pop[j]
+        for p in levels:
+            near = np.flatnonzero((start <= p + HIT + MARGIN) & (end >= p - HIT - MARGIN))
+            if near.size == 0:
+                chosen.add(int(holds[-1]))
+                continue
+            chosen.update(holds[near].tolist())
+            chosen.update(holds[near[-1] + 1 : near[-1] + 2].tolist())
+    return sorted(chosen)
+
+
+def deciding(
+    data: Ranked, probs: Sequence[float], rule: QuantileRule, *, whole: bool = False
+) -> list[FloatArray]:
+    """Step 1: each domain's (or, if ``whole``, the population's) quantile at each of
+    ``probs``, from the rows that decide it, found by ``mapInArrow`` in the range
+    partitions that can hold them (``_wanted``) and fed to ``RunningQuantile``."""
+    summary = data.summary
+    w_parts = data.w.sum(axis=1, keepdims=True) if whole else data.w
+    n_pop = np.array([summary.n_pop.sum()]) if whole else summary.n_pop
+    n_dom = n_pop.size
+    carry = _offsets(w_parts)
     levels = [float(p) for p in probs]
 
     def walk(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -143,7 +197,8 @@ def domain_quantiles(
         last: dict[int, tuple[float, float, float]] = {}
         rows: list[tuple[int, int, float, float, float]] = []
         for batch in batches:
-            y, w, d = (batch.column(i).to_numpy() for i in range(3))
+            y, w = (batch.column(i).to_numpy() for i in range(2))
+            d = np.zeros(y.size, dtype=np.int64) if whole else batch.column(2).to_numpy()
             # rows come in value order: a stable sort by domain keeps it
             order = np.argsort(d, kind="stable")
             y, w, d = y[order], w[order], d[order]
@@ -185,22 +240,28 @@ def domain_quantiles(
                 names=["k", "j", "r", "s", "y", "w", "before"],
             )
 
+    wanted = _wanted(w_parts, n_pop, levels)
     with spark_errors():
-        found = data.frame.select("y", "w", "d").mapInArrow(walk, _DECIDING).toArrow()
-    deciding = pl.from_arrow(found)
-    assert isinstance(deciding, pl.DataFrame)
+        found = (
+            data.frame.where(sf.spark_partition_id().isin(wanted))
+            .select("y", "w", "d")
+            .mapInArrow(walk, _DECIDING)
+            .toArrow()
+        )
+    rows = pl.from_arrow(found)
+    assert isinstance(rows, pl.DataFrame)
     quantiles = []
     for k, p in enumerate(levels):
         at_p = []
         for j in range(n_dom):
             running = RunningQuantile(p, rule, float(n_pop[j]))
-            mine = deciding.filter((pl.col("k") == k) & (pl.col("j") == j)).sort("r", "s")
-            for (_,), rows in mine.group_by("r", maintain_order=True):
+            mine = rows.filter((pl.col("k") == k) & (pl.col("j") == j)).sort("r", "s")
+            for (_,), chunk in mine.group_by("r", maintain_order=True):
                 running.feed(
-                    rows.get_column("y").to_numpy(),
-                    rows.get_column("w").to_numpy(),
-                    before=float(rows.get_column("before")[0]),
+                    chunk.get_column("y").to_numpy(),
+                    chunk.get_column("w").to_numpy(),
+                    before=float(chunk.get_column("before")[0]),
                 )
             at_p.append(running.result())
         quantiles.append(np.array(at_p))
-    return quantiles, h
+    return quantiles
