@@ -97,3 +97,39 @@ def test_what_the_streamed_engine_does_not_take_is_refused(dataset: Path) -> Non
     assert arabic.exit_code == 2 and "لا يأخذ المحرك المتدفق الخيار" in arabic.stderr
     theil = runner.invoke(app, [*base, "--measure", "theil"])
     assert theil.exit_code == 2 and "theil is estimated in memory only" in theil.stderr
+
+
+def test_the_streamed_engine_labels_domains_as_in_memory(tmp_path: Path) -> None:
+    """Value labels carried by the files (the first file's, as ``open_survey`` reads
+    them) name the domains in the streamed engine's table as in the in-memory one."""
+    from insaf.survey.io import write_table
+    from insaf.survey.metadata import Label, Metadata, Variable
+
+    labels = Metadata.of(
+        [
+            Variable(
+                name="sex",
+                label=Label(en="Sex of the person"),
+                values={1: Label(en="Male", ar="ذكر"), 2: Label(en="Female", ar="أنثى")},
+            )
+        ]
+    )
+    rng = np.random.default_rng(3)
+    n = 1200
+    psu = np.sort(rng.integers(0, 40, n))
+    frame = pl.DataFrame(
+        {
+            "income": np.exp(rng.normal(8.0, 0.6, n)),
+            "w": rng.uniform(80.0, 120.0, n),
+            "stratum": psu // 10,
+            "psu": psu,
+            "sex": rng.integers(1, 3, n),
+        }
+    )
+    for i, part in enumerate(frame.iter_slices(500)):
+        write_table(part, tmp_path / f"part-{i}.parquet", metadata=labels)
+    args = ["estimate", str(tmp_path), "--measure", "mean", "--var", "income", "--by", "sex"]
+    streamed, _ = _run(*args, *DESIGN, "--engine", "stream")
+    held, _ = _run(*args, *DESIGN, "--engine", "memory")
+    assert "Female" in streamed and "Male" in streamed
+    assert streamed == held

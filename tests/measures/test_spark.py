@@ -22,6 +22,7 @@ from tests.measures.test_stream import (
     ARPR_OPTIONS,
     BY,
     DESIGNS,
+    QUANTILE_OPTIONS,
     STATISTICS,
     _assert_same,
     _data,
@@ -31,7 +32,7 @@ from tests.measures.test_stream import (
 )
 
 import insaf.measures as m
-from insaf.errors import DataError, DesignError
+from insaf.errors import DataError, DesignError, InsafError
 from insaf.measures import spark as sp
 from insaf.measures import stream
 from insaf.measures.estimate import Estimates
@@ -190,6 +191,83 @@ def test_one_sort_serves_the_gini_and_the_arpr(spark: SparkSession, tmp_path: Pa
     _assert_equal(rates, m.arpr(survey, "y", by="region", rule="laeken"))
 
 
+@pytest.mark.parametrize("name", TWO_DESIGNS)
+def test_quantiles_and_share_ratios_equal_in_memory(
+    name: str, spark: SparkSession, tmp_path: Path
+) -> None:
+    """Incomes rounded to tens (ties), five range partitions, by region and sex; each
+    domain's quantiles are found across partitions. One sort serves every quantile
+    rule, the median, S80/S20 and the Palma ratio."""
+    frame = _data().with_columns((pl.col("y") / 10).round() * 10)
+    folder = _partitions(frame, tmp_path)
+    design = DESIGNS[name]
+    survey = _survey(folder, design)
+    with sp.ranked(folder, "y", design=design, by=BY, spark=spark, partitions=5) as data:
+        for chosen in QUANTILE_OPTIONS.values():
+            _assert_equal(sp.quantile_of(data, **chosen), m.quantile(survey, "y", by=BY, **chosen))
+        median = sp.quantile_of(data, name="median")
+        _assert_equal(median, m.median(survey, "y", by=BY))
+        _assert_equal(sp.qsr_of(data), m.qsr(survey, "y", by=BY))
+        _assert_equal(
+            sp.palma_of(data, rule="eurostat"), m.palma(survey, "y", by=BY, rule="eurostat")
+        )
+    assert len(median) == 8
+
+
+def test_quantile_rules_when_the_distribution_hits_p_at_a_partition_boundary(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    """In each sex, 400 units of y = 1 weighing 0.75 and 200 of y = 2 weighing 1.5:
+    F = 1/2 exactly at the last 1, which ends the first of two range partitions
+    (the 1s, two thirds of the rows, fill it). Eurostat averages that 1 with the
+    first value of the next partition (1.5), laeken takes that value (2), convey
+    the 1; at p = 1/4 all take 1. Arrow batches of 64 rows: the rows that decide
+    a quantile are found across batches too."""
+    frame = pl.DataFrame(
+        {
+            "y": np.tile(np.repeat([1.0, 2.0], [400, 200]), 2),
+            "w": np.tile(np.repeat([0.75, 1.5], [400, 200]), 2),
+            "psu": np.arange(1200) % 40,
+            "sex": np.repeat(["f", "m"], 600),
+        }
+    ).sample(fraction=1.0, shuffle=True, seed=5)
+    frame.write_parquet(tmp_path / "a.parquet")
+    design = Design(weight="w", psu="psu")
+    survey = Survey(persons=Table(name="persons", frame=frame), design=design)
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "64")
+    try:
+        with sp.ranked(tmp_path, "y", design=design, by="sex", spark=spark, partitions=2) as data:
+            assert data.w.tolist() == [[300.0, 300.0], [300.0, 300.0]]
+            for rule, median in (("convey", 1.0), ("eurostat", 1.5), ("laeken", 2.0)):
+                got = sp.quantile_of(data, rule=rule)
+                assert [e.value for e in got] == [median, median]
+                _assert_equal(got, m.quantile(survey, "y", by="sex", rule=rule))
+                quartile = sp.quantile_of(data, p=0.25, rule=rule)
+                assert [e.value for e in quartile] == [1.0, 1.0]
+                _assert_equal(quartile, m.quantile(survey, "y", by="sex", p=0.25, rule=rule))
+    finally:
+        spark.conf.unset("spark.sql.execution.arrow.maxRecordsPerBatch")
+
+
+def test_quantile_by_hand(spark: SparkSession, tmp_path: Path) -> None:
+    """Ten units of weight 1, y = 1..10, in three range partitions and batches of two
+    rows: F(5) = 1/2 exactly, so the median is 5 (convey), 5.5 (eurostat) or 6
+    (laeken); S80/S20 is (9 + 10) / (1 + 2)."""
+    frame = pl.DataFrame(
+        {"y": [7.0, 2.0, 9.0, 4.0, 1.0, 10.0, 5.0, 3.0, 8.0, 6.0], "w": [1.0] * 10}
+    )
+    frame.write_parquet(tmp_path / "a.parquet")
+    design = Design(weight="w")
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "2")
+    try:
+        with sp.ranked(tmp_path, "y", design=design, spark=spark, partitions=3) as data:
+            for rule, median in (("convey", 5.0), ("eurostat", 5.5), ("laeken", 6.0)):
+                assert sp.quantile_of(data, rule=rule).value == median
+            assert sp.qsr_of(data).value == pytest.approx(19 / 3, rel=1e-15)
+    finally:
+        spark.conf.unset("spark.sql.execution.arrow.maxRecordsPerBatch")
+
+
 def test_a_damaged_partition_is_named(spark: SparkSession, tmp_path: Path) -> None:
     folder = _partitions(_data(), tmp_path)
     broken = sorted(folder.rglob("*.parquet"))[4]
@@ -238,6 +316,10 @@ def test_what_the_engine_does_not_do_is_refused(spark: SparkSession, tmp_path: P
         sp.estimate(tmp_path, STATISTICS, design=replicated, spark=spark)
     with pytest.raises(DesignError, match="replicate weights"):
         sp.gini(tmp_path, "y", design=replicated, spark=spark)
+    with pytest.raises(InsafError, match=r"must be in \(0, 1\), not 1.5"):
+        sp.quantile(tmp_path, "y", design=DESIGNS["stratified clusters"], p=1.5, spark=spark)
+    with pytest.raises(InsafError, match="unknown quantile rule 'median'"):
+        sp.qsr(tmp_path, "y", design=DESIGNS["stratified clusters"], rule="median", spark=spark)  # type: ignore[arg-type]
     with pytest.raises(DataError, match=r"absent\.parquet: no such file"):
         sp.arpr(
             tmp_path / "absent.parquet", "y", design=DESIGNS["simple random sample"], spark=spark
@@ -246,14 +328,15 @@ def test_what_the_engine_does_not_do_is_refused(spark: SparkSession, tmp_path: P
 
 def test_the_command_line_runs_on_spark(spark: SparkSession, tmp_path: Path) -> None:
     """``insaf estimate --engine spark`` (the session the tests started is the active
-    one) gives the in-memory numbers; a measure Spark does not compute is refused."""
+    one) gives the in-memory numbers, quantiles and share ratios included; a measure
+    Spark does not compute is refused."""
     import json
 
     from typer.testing import CliRunner
 
     from insaf.cli import app
 
-    frame = _data().drop("region")
+    frame = _data().drop("region").with_columns((pl.col("y") / 10).round() * 10)
     for (sex,), part in frame.group_by("sex"):
         (tmp_path / f"sex={sex}").mkdir()
         part.drop("sex").write_parquet(tmp_path / f"sex={sex}" / "part-0.parquet")
@@ -262,15 +345,23 @@ def test_the_command_line_runs_on_spark(spark: SparkSession, tmp_path: Path) -> 
         "--strata", "stratum", "--psu", "psu", "--format", "json",
     ]  # fmt: skip
     runner = CliRunner()
-    for measure in ("gini", "arpr", "mean"):
-        found = runner.invoke(app, [*common, "--measure", measure, "--engine", "spark"])
+    for measure in (
+        ["gini"],
+        ["arpr"],
+        ["mean"],
+        ["median"],
+        ["quantile", "--p", "0.25", "--rule", "eurostat"],
+        ["qsr"],
+        ["palma", "--rule", "laeken"],
+    ):
+        found = runner.invoke(app, [*common, "--measure", *measure, "--engine", "spark"])
         assert found.exit_code == 0, found.output
-        held = runner.invoke(app, [*common, "--measure", measure, "--engine", "memory"])
+        held = runner.invoke(app, [*common, "--measure", *measure, "--engine", "memory"])
         got, want = json.loads(found.stdout), json.loads(held.stdout)
         assert [g["domain"] for g in got] == [{"sex": "f"}, {"sex": "m"}]
         for g, h in zip(got, want, strict=True):
-            assert g["domain"] == h["domain"]
+            assert g["domain"] == h["domain"] and g["measure"] == h["measure"]
             assert g["value"] == pytest.approx(h["value"], rel=1e-9)
             assert g["se"] == pytest.approx(h["se"], rel=1e-9)
-    refused = runner.invoke(app, [*common, "--measure", "median", "--engine", "spark"])
-    assert refused.exit_code == 2 and "computes no quantile" in refused.stderr
+    refused = runner.invoke(app, [*common, "--measure", "theil", "--engine", "spark"])
+    assert refused.exit_code == 2 and "theil is estimated in memory only" in refused.stderr

@@ -42,6 +42,7 @@ from insaf.measures.estimate import Estimates
 from insaf.measures.registry import MEASURES, OPTIONS, MeasureOptions, compute, measure_labels
 from insaf.measures.types import Below, GiniEstimator, NonPositive, QuantileRule, RelativeOf
 from insaf.survey import DesignOptions, Metadata, Unit
+from insaf.survey.io import parquet_files, read_metadata
 
 __all__ = ["estimate"]
 
@@ -252,6 +253,12 @@ def _out_of_core(
     )
 
 
+def _labels(data: Path) -> Metadata:
+    """The labels a Parquet dataset carries, as ``open_survey`` reads them in memory:
+    those of its first file (its footer only)."""
+    return read_metadata(parquet_files(data)[0])
+
+
 def _print(result: Estimates, fmt: OutputFormat, confidence: float, metadata: Metadata) -> None:
     if fmt is OutputFormat.JSON:
         sys.stdout.write(
@@ -338,7 +345,7 @@ def estimate(
             "--variance": variance not in (VarianceChoice.AUTO, VarianceChoice.LINEARIZATION),
         }
         result = _out_of_core(choice, data, measure, var, options, design_options, by, refused)
-        _print(result, output, confidence, Metadata())
+        _print(result, output, confidence, _labels(data))
         return
     survey = open_from_cli(
         data,

@@ -4,9 +4,10 @@ the streamed engine (``insaf.measures.stream``) or Spark (``insaf.measures.spark
 Each function here takes an ``Asked`` (the engine, the dataset, the variable,
 the design, the domains, and the arguments the measure's in-memory function
 would take, ``MeasureSpec.arguments``) and calls the engine's ``estimate``,
-``gini``, ``arpr`` or ``quantile``; the registry names the function of each
-measure an out-of-core engine computes (``MeasureSpec.streamed``). The
-engines are imported only when asked for.
+``gini``, ``arpr``, ``quantile``, ``qsr`` or ``palma`` (both engines have them
+all); the registry names the function of each measure an out-of-core engine
+computes (``MeasureSpec.streamed``). The engines are imported only when asked
+for.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ Source = str | Path | Sequence[str | Path]
 
 
 class OutOfCore(Protocol):
-    """An engine's module: the linear measures, the Gini, the ARPR and quantiles."""
+    """An engine's module: the linear measures, the Gini, the ARPR, quantiles and the
+    share ratios."""
 
     def estimate(
         self, source: Source, statistics: Sequence[Any], *, design: Design, by: Sequence[str]
@@ -61,6 +63,25 @@ class OutOfCore(Protocol):
         of: Any,
         below: Any,
         rule: Any,
+    ) -> Estimates: ...
+
+    def quantile(
+        self,
+        source: Source,
+        variable: str,
+        *,
+        design: Design,
+        by: Sequence[str],
+        p: float,
+        rule: Any,
+    ) -> Estimates: ...
+
+    def qsr(
+        self, source: Source, variable: str, *, design: Design, by: Sequence[str], rule: Any
+    ) -> Estimates: ...
+
+    def palma(
+        self, source: Source, variable: str, *, design: Design, by: Sequence[str], rule: Any
     ) -> Estimates: ...
 
 
@@ -137,10 +158,7 @@ def quantile(asked: Asked) -> Estimates:
             "a Woodruff interval is made in memory; out of core a quantile's SE is "
             "kernel-linearized (se='kernel')"
         )
-    find = getattr(asked.engine, "quantile", None)
-    if find is None:
-        raise InsafError("this engine computes no quantile; the streamed engine does")
-    found: Estimates = find(
+    return asked.engine.quantile(
         asked.source,
         asked.variable,
         design=asked.design,
@@ -148,7 +166,6 @@ def quantile(asked: Asked) -> Estimates:
         p=float(asked.arguments.get("p", 0.5)),
         rule=asked.arguments["rule"],
     )
-    return found
 
 
 def median(asked: Asked) -> Estimates:
@@ -157,19 +174,13 @@ def median(asked: Asked) -> Estimates:
     return Estimates([replace(e, measure="median") for e in found], by=found.by)
 
 
-def _share_ratio(asked: Asked, which: str) -> Estimates:
-    ratio = getattr(asked.engine, which, None)
-    if ratio is None:
-        raise InsafError(f"this engine computes no {which}; the streamed engine does")
-    found: Estimates = ratio(
+def qsr(asked: Asked) -> Estimates:
+    return asked.engine.qsr(
         asked.source, asked.variable, design=asked.design, by=asked.by, rule=asked.arguments["rule"]
     )
-    return found
-
-
-def qsr(asked: Asked) -> Estimates:
-    return _share_ratio(asked, "qsr")
 
 
 def palma(asked: Asked) -> Estimates:
-    return _share_ratio(asked, "palma")
+    return asked.engine.palma(
+        asked.source, asked.variable, design=asked.design, by=asked.by, rule=asked.arguments["rule"]
+    )

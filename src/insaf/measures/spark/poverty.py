@@ -5,11 +5,12 @@ As in ``stream.poverty``: ``ARPR_d`` is the share of domain ``d`` below
 influence value is the domain's own part plus the domain's kernel density at
 ``t`` times the threshold's influence value. From a ``Ranked`` dataset:
 
-1. the partitions' weights (collected with the sort) say which range
-   partitions hold the median; only those, and the next one, are collected,
-   in order, and the median is read off them under the quantile rule
-   (``stream.quantiles``' ``RunningQuantile``, with its tolerance for an exact hit of
-   one half, also across partitions);
+1. the median is found as ``spark.quantiles`` finds a quantile: the
+   partitions' weights (collected with the sort) say which range partitions
+   hold it; only those, and the next one, are walked by ``mapInArrow``, which
+   gives back the few rows that decide it under the quantile rule, fed on the
+   driver to ``stream.quantiles``' ``RunningQuantile`` (with its tolerance for
+   an exact hit of one half, also across partitions);
 2. the sums of ``w y^2`` by partition and domain give the kernels'
    bandwidths (``sd N^(-1/5)``);
 3. one Spark aggregation adds up, per (PSU or stratum, domain), the weights
@@ -24,26 +25,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import polars as pl
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as sf
 
 from insaf.measures.estimate import Estimates
-from insaf.measures.spark._source import FILE, ROW, spark_errors
-from insaf.measures.spark.ranked import Ranked, _dense, ranked
+from insaf.measures.spark.quantiles import by_domain, cell_sums, population_quantile
+from insaf.measures.spark.ranked import Ranked, ranked
 from insaf.measures.stream.poverty import check_arpr, rate_estimates, rates
-from insaf.measures.stream.quantiles import (
-    RunningQuantile,
-    bandwidths,
-)
+from insaf.measures.stream.quantiles import bandwidths
 from insaf.measures.types import Below, QuantileRule, RelativeOf
 from insaf.survey.design import Design
 
 __all__ = ["arpr", "arpr_of"]
-
-_MARGIN = 1e-9
-"""Partitions whose running weight is within this (relative) of one half are read:
-the driver's and Spark's sums of the weights differ only in their last digits."""
 
 
 def arpr(
@@ -68,33 +61,6 @@ def arpr(
         return arpr_of(data, share=share, of=of, below=below, rule=rule)
 
 
-def _median(data: Ranked, rule: QuantileRule, total: float) -> float:
-    """The whole population's weighted median, from the partitions that hold it."""
-    weights = data.w.sum(axis=1)
-    before = np.r_[0.0, np.cumsum(weights)[:-1]]
-    half = 0.5 * total
-    near = np.flatnonzero(
-        (before <= half * (1 + _MARGIN)) & (before + weights >= half * (1 - _MARGIN))
-    )
-    nonempty = np.flatnonzero(weights > 0)
-    following = nonempty[nonempty > near[-1]] if near.size else nonempty[:1]
-    wanted = sorted({*near.tolist(), *following[:1].tolist()})
-    part = sf.spark_partition_id()
-    with spark_errors():
-        found = (
-            data.frame.where(part.isin(wanted))
-            .select(part.alias("p"), "y", "w", FILE, ROW)
-            .toArrow()
-        )
-    rows = pl.from_arrow(found)
-    assert isinstance(rows, pl.DataFrame)
-    rows = rows.sort(["p", "y", FILE, ROW])
-    middle = RunningQuantile(0.5, rule, total)
-    middle.running = float(before[wanted[0]]) if wanted else 0.0
-    middle.feed(rows.get_column("y").to_numpy(), rows.get_column("w").to_numpy())
-    return middle.result()
-
-
 def arpr_of(
     data: Ranked,
     *,
@@ -109,7 +75,7 @@ def arpr_of(
     n_all, y_all = float(summary.n_pop.sum()), float(summary.big_y.sum())
     wy2 = data.wy2.sum(axis=0)
     h_dom = bandwidths(summary.n_pop, summary.big_y, wy2)
-    centre = _median(data, rule, n_all) if of == "median" else y_all / n_all
+    centre = population_quantile(data, 0.5, rule) if of == "median" else y_all / n_all
     h_all = float(bandwidths(np.array([n_all]), np.array([y_all]), np.array([wy2.sum()]))[0])
     sums = _threshold_sums(data, share * centre, centre, h_dom, h_all, of, below)
     rate, slope = rates(sums, summary.n_pop, h_dom, h_all, share, of)
@@ -130,12 +96,10 @@ def _threshold_sums(
     the line and at the median, and, for units as PSUs, squares and products; shaped
     as ``stream.poverty``'s sums."""
     summary = data.summary
-    n_dom, n_groups = summary.n_dom, summary.n_groups
     y, w, d = sf.col("y"), sf.col("w"), sf.col("d")
     poor = ((y < sf.lit(line)) if below == "<" else (y <= sf.lit(line))).cast("double")
     q = (y <= sf.lit(centre)).cast("double") - sf.lit(0.5) if of == "median" else y - sf.lit(centre)
-    h = sf.element_at(sf.array(*(sf.lit(float(x)) for x in h_dom)), (d + 1).cast("int"))
-    u = (sf.lit(line) - y) / h
+    u = (sf.lit(line) - y) / by_domain(h_dom, d)
     v = (sf.lit(centre) - y) / sf.lit(h_all)
     parts: dict[str, Column] = {
         "poor": w * poor,
@@ -153,13 +117,7 @@ def _threshold_sums(
             "w2q": w2 * q,
             "w2qq": w2 * q * q,
         }
-    with spark_errors():
-        found = (
-            data.frame.groupBy(sf.col("g").alias("r"), d.alias("c"))
-            .agg(*(sf.sum(x).alias(name) for name, x in parts.items()))
-            .toArrow()
-        )
-    grids = _dense(found, n_groups, n_dom, list(parts))
+    grids = cell_sums(data, parts)
     cells = ("poor", "weight", "w2p", "w2", "w2pq", "w2q")
     sums = {name: grids[name] for name in cells if name in grids}
     sums["q"] = grids["q"].sum(axis=1)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from insaf.errors import DataError, InsafError
+from insaf.measures._kernels.quantile import HIT
 from insaf.measures.estimate import Estimates, LinearBasis
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
@@ -31,21 +32,22 @@ __all__ = [
     "SQRT_2PI",
     "RunningQuantile",
     "bandwidths",
+    "check_quantile",
     "check_rule",
     "domain_quantiles",
     "quantile",
+    "quantile_estimates",
     "quantile_of",
 ]
-
-_HIT = 1e-12
-"""As the in-memory quantile: ``F`` is compared with ``p`` to this tolerance."""
 
 SQRT_2PI = math.sqrt(2.0 * math.pi)
 
 
 class RunningQuantile:
     """The weighted quantile ``p`` of values fed in ascending order, chunk by chunk,
-    under the in-memory engine's rules (``_kernels.quantile.quantile``)."""
+    under the in-memory engine's rules (``_kernels.quantile.quantile``, with its
+    tolerance ``HIT``): it is decided by the first value whose ``F`` reaches
+    ``p - HIT`` and the first whose ``F`` passes ``p + HIT`` (the last value if none)."""
 
     def __init__(self, p: float, rule: QuantileRule, total: float) -> None:
         self.p, self.rule, self.total = p, rule, total
@@ -54,26 +56,30 @@ class RunningQuantile:
         self.pending: float | None = None  # eurostat: F hit p at this value
         self.last = math.nan
 
-    def feed(self, y: FloatArray, w: FloatArray) -> None:
+    def feed(self, y: FloatArray, w: FloatArray, before: float | None = None) -> None:
+        """The next values and their weights; ``before``, the weight of all values
+        below them when some were not fed (by default, the weight fed so far)."""
         if self.value is not None or not y.size:
             return
+        if before is not None:
+            self.running = before
         f = np.cumsum(np.r_[self.running, w])[1:] / self.total
         p = self.p
         if self.pending is not None:
-            j = int(np.searchsorted(f, p + _HIT, side="right"))
+            j = int(np.searchsorted(f, p + HIT, side="right"))
             if j < y.size:
                 self.value = float((self.pending + y[j]) / 2.0)
                 return
         elif self.rule == "laeken":
-            i = int(np.searchsorted(f, p + _HIT, side="right"))
+            i = int(np.searchsorted(f, p + HIT, side="right"))
             if i < y.size:
                 self.value = float(y[i])
                 return
         else:
-            i = int(np.searchsorted(f, p - _HIT, side="left"))
+            i = int(np.searchsorted(f, p - HIT, side="left"))
             if i < y.size:
-                if self.rule == "eurostat" and abs(f[i] - p) <= _HIT:
-                    j = int(np.searchsorted(f, p + _HIT, side="right"))
+                if self.rule == "eurostat" and abs(f[i] - p) <= HIT:
+                    j = int(np.searchsorted(f, p + HIT, side="right"))
                     if j < y.size:
                         self.value = float((y[i] + y[j]) / 2.0)
                         return
@@ -130,6 +136,13 @@ def check_rule(rule: str) -> None:
         )
 
 
+def check_quantile(p: float, rule: QuantileRule) -> None:
+    """A quantile's options, checked before any pass over the data."""
+    check_rule(rule)
+    if not 0.0 < p < 1.0:
+        raise InsafError(f"quantile probabilities must be in (0, 1), not {p}")
+
+
 def quantile(
     source: str | Path | Sequence[str | Path],
     variable: str,
@@ -156,39 +169,55 @@ def quantile_of(
 ) -> Estimates:
     """The quantile ``p`` of a spilled dataset, by domain; ``name`` in the results
     (``quantile[p]`` by default, as in memory)."""
-    check_rule(rule)
-    if not 0.0 < p < 1.0:
-        raise InsafError(f"quantile probabilities must be in (0, 1), not {p}")
+    check_quantile(p, rule)
     n_dom, n_groups = data.n_dom, data.n_groups
     (q,), h = domain_quantiles(data, (p,), rule)
     size = n_groups * n_dom
-    at_or_below, weight, kernel = np.zeros(size), np.zeros(size), np.zeros(n_dom)
-    squares = {"w2": np.zeros(size), "w2i": np.zeros(size)}
+    flat = {k: np.zeros(size) for k in ("at_or_below", "weight", "w2", "w2i")}
+    kernel = np.zeros(n_dom)
     for path in data.paths:
         y, w, d, grp = read_spill(path)
         below = (y <= q[d]).astype(np.float64)
         cell = grp * n_dom + d
-        at_or_below += np.bincount(cell, weights=w * below, minlength=size)
-        weight += np.bincount(cell, weights=w, minlength=size)
+        flat["at_or_below"] += np.bincount(cell, weights=w * below, minlength=size)
+        flat["weight"] += np.bincount(cell, weights=w, minlength=size)
         u = (q[d] - y) / h[d]
         kernel += np.bincount(d, weights=w * np.exp(-(u * u) / 2.0), minlength=n_dom)
         if data.arrays is None:
             w2 = w * w
-            squares["w2"] += np.bincount(cell, weights=w2, minlength=size)
-            squares["w2i"] += np.bincount(cell, weights=w2 * below, minlength=size)
-    density = kernel / SQRT_2PI / (data.n_pop * h)
+            flat["w2"] += np.bincount(cell, weights=w2, minlength=size)
+            flat["w2i"] += np.bincount(cell, weights=w2 * below, minlength=size)
+    sums = {k: v.reshape(n_groups, n_dom) for k, v in flat.items()} | {"kernel": kernel}
+    return quantile_estimates(data, q, h, p, sums, name)
+
+
+def quantile_estimates(
+    data: Spilled,
+    q: FloatArray,
+    h: FloatArray,
+    p: float,
+    sums: dict[str, FloatArray],
+    name: str | None = None,
+) -> Estimates:
+    """Each domain's quantile ``q`` with its kernel-linearized variance (named ``name``,
+    ``quantile[p]`` by default, as in memory), from the sums
+    of the pass at ``q``: per (PSU or stratum, domain) ``at_or_below``
+    (``sum w 1(y <= q_d)``) and ``weight`` (``sum w``), and for units as PSUs ``w2``
+    and ``w2i`` (the same with ``w^2``); per domain ``kernel``
+    (``sum w exp(-((q_d - y) / h_d)^2 / 2)``)."""
+    n_dom = data.n_dom
+    name = name or f"quantile[{p:g}]"
+    density = sums["kernel"] / SQRT_2PI / (data.n_pop * h)
     scale = data.n_pop * density  # z_k = (p - 1(y_k <= q)) / scale
-    first = (p * weight - at_or_below).reshape(n_groups, n_dom) / scale
-    label = name or f"quantile[{p:g}]"
+    first = (p * sums["weight"] - sums["at_or_below"]) / scale
     bases: list[LinearBasis | None] = [None] * n_dom
     if data.arrays is not None:
         variances = linearized_variance(first, data.arrays)
         bases = [LinearBasis(totals=first[:, k].copy(), design=data.arrays) for k in range(n_dom)]
-        return data.estimates(label, q, variances, bases)
+        return data.estimates(name, q, variances, bases)
     assert data.units is not None
-    w2 = squares["w2"].reshape(n_groups, n_dom)
-    w2i = squares["w2i"].reshape(n_groups, n_dom)
+    w2, w2i = sums["w2"], sums["w2i"]
     # sum w^2 (p - 1)^2 = p^2 sum w^2 - 2p sum w^2 1 + sum w^2 1  (1 = 1(y <= q))
     sq = (p * p * w2 - 2 * p * w2i + w2i) / scale**2
     variances = np.array([data.units.variance(sq[:, k], first[:, k]) for k in range(n_dom)])
-    return data.estimates(label, q, variances, bases)
+    return data.estimates(name, q, variances, bases)

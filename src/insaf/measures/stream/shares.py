@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -31,9 +32,25 @@ from insaf.measures.types import QuantileRule
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design
 
-__all__ = ["palma", "palma_of", "qsr", "qsr_of", "share_ratio_of"]
+__all__ = [
+    "PALMA",
+    "QSR",
+    "features",
+    "palma",
+    "palma_of",
+    "qsr",
+    "qsr_of",
+    "share_ratio_estimates",
+    "share_ratio_of",
+]
+
+QSR = (0.2, 0.8)
+"""S80/S20: the bottom share's and the top share's quantiles."""
+PALMA = (0.4, 0.9)
+"""The Palma ratio: the bottom 40 % against the top 10 %."""
 
 _FEATURES = 6
+_V = TypeVar("_V", bound=Any)
 
 
 def qsr(
@@ -73,11 +90,21 @@ def palma(
 
 
 def qsr_of(data: Spilled, *, rule: QuantileRule = "convey") -> Estimates:
-    return share_ratio_of(data, low=0.2, high=0.8, rule=rule, name="qsr")
+    low, high = QSR
+    return share_ratio_of(data, low=low, high=high, rule=rule, name="qsr")
 
 
 def palma_of(data: Spilled, *, rule: QuantileRule = "convey") -> Estimates:
-    return share_ratio_of(data, low=0.4, high=0.9, rule=rule, name="palma")
+    low, high = PALMA
+    return share_ratio_of(data, low=low, high=high, rule=rule, name="palma")
+
+
+def features(y: _V, below_low: _V, below_high: _V, one: _V) -> list[_V]:
+    """The six features whose weighted totals give every unit's influence value, in
+    the order of the coefficients (``share_ratio_estimates``): ``y 1(y <= q_low)``,
+    ``1(y <= q_low)``, ``y``, ``y 1(y <= q_high)``, ``1(y <= q_high)`` and ``1``. Of
+    NumPy arrays here, of Spark columns in ``insaf.measures.spark``."""
+    return [y * below_low, below_low, y, y * below_high, below_high, one]
 
 
 def share_ratio_of(
@@ -85,9 +112,26 @@ def share_ratio_of(
 ) -> Estimates:
     """``(Y - S(q_high)) / S(q_low)`` of a spilled dataset, by domain."""
     check_rule(rule)
-    n_dom = data.n_dom
     (q_low, q_high), h = domain_quantiles(data, (low, high), rule)
     sums = _feature_sums(data, q_low, q_high, h)
+    return share_ratio_estimates(data, sums, h, low=low, high=high, name=name)
+
+
+def share_ratio_estimates(
+    data: Spilled,
+    sums: dict[str, FloatArray],
+    h: FloatArray,
+    *,
+    low: float,
+    high: float,
+    name: str,
+) -> Estimates:
+    """The ratios with their variances from the sums of the pass at both quantiles:
+    ``features`` (PSUs or strata x domains x the six ``features``, weighted), the
+    kernel sums per domain ``w_kernel_low``, ``wy_kernel_low``, ``w_kernel_high`` and
+    ``wy_kernel_high`` and, for units as PSUs, ``gram`` (the features' ``w^2``-weighted
+    cross-products, PSUs or strata x domains x 6 x 6)."""
+    n_dom = data.n_dom
     totals = sums["features"].sum(axis=0)  # (n_dom, 6)
     s_low, big_y, s_high = totals[:, 0], totals[:, 2], totals[:, 3]
     if np.any(s_low <= 0):
@@ -132,19 +176,17 @@ def _feature_sums(
     sums at both quantiles; for units as PSUs, the w^2-weighted cross-products."""
     n_dom, n_groups = data.n_dom, data.n_groups
     size = n_groups * n_dom
-    features = np.zeros((size, _FEATURES))
+    weighted = np.zeros((size, _FEATURES))
     gram = np.zeros((size, _FEATURES, _FEATURES)) if data.arrays is None else None
     kernels = {k: np.zeros(n_dom) for k in ("w_low", "wy_low", "w_high", "wy_high")}
     for path in data.paths:
         y, w, d, grp = read_spill(path)
         below_low = (y <= q_low[d]).astype(np.float64)
         below_high = (y <= q_high[d]).astype(np.float64)
-        f = np.stack(
-            [y * below_low, below_low, y, y * below_high, below_high, np.ones_like(y)], axis=1
-        )
+        f = np.stack(features(y, below_low, below_high, np.ones_like(y)), axis=1)
         cell = grp * n_dom + d
         for j in range(_FEATURES):
-            features[:, j] += np.bincount(cell, weights=w * f[:, j], minlength=size)
+            weighted[:, j] += np.bincount(cell, weights=w * f[:, j], minlength=size)
         if gram is not None:
             w2 = w * w
             for i in range(_FEATURES):
@@ -159,7 +201,7 @@ def _feature_sums(
             kernels[f"w_{at}"] += np.bincount(d, weights=phi, minlength=n_dom)
             kernels[f"wy_{at}"] += np.bincount(d, weights=phi * y, minlength=n_dom)
     out = {
-        "features": features.reshape(n_groups, n_dom, _FEATURES),
+        "features": weighted.reshape(n_groups, n_dom, _FEATURES),
         "w_kernel_low": kernels["w_low"],
         "wy_kernel_low": kernels["wy_low"],
         "w_kernel_high": kernels["w_high"],
