@@ -212,11 +212,19 @@ def yaml_names() -> frozenset[str]:
     from insaf.observatory.indicators import Catalogue
     from insaf.policy.scenario import Scenario
     from insaf.survey.manifest import Manifest
+    from insaf.survey.partitioned import DatasetManifest
     from insaf.targeting.designs import DesignsFile
 
     seen: set[type[BaseModel]] = set()
     found: set[str] = set()
-    todo: list[type[BaseModel]] = [Manifest, Scenario, Catalogue, DesignsFile, MPISpec]
+    todo: list[type[BaseModel]] = [
+        Manifest,
+        DatasetManifest,
+        Scenario,
+        Catalogue,
+        DesignsFile,
+        MPISpec,
+    ]
     while todo:
         model = todo.pop()
         if model in seen:

@@ -19,10 +19,17 @@ from insaf.survey.table import Format, Source, Table
 
 if TYPE_CHECKING:
     from insaf.survey.manifest import MANIFEST_NAME, Manifest, read_manifest
+    from insaf.survey.partitioned import (
+        PartitionedSurvey,
+        open_partitioned,
+        write_partitioned_survey,
+    )
 
 _MANIFEST = ("MANIFEST_NAME", "Manifest", "read_manifest")
 """Names of ``insaf.survey.manifest`` (pydantic and YAML), imported on first use:
 opening a data file or estimating needs no manifest."""
+_PARTITIONED = ("PartitionedSurvey", "open_partitioned", "write_partitioned_survey")
+"""Names of ``insaf.survey.partitioned`` (a survey in parts), imported on first use."""
 
 
 def __getattr__(name: str) -> Any:
@@ -30,6 +37,10 @@ def __getattr__(name: str) -> Any:
         from insaf.survey import manifest
 
         return getattr(manifest, name)
+    if name in _PARTITIONED:
+        from insaf.survey import partitioned
+
+        return getattr(partitioned, name)
     raise AttributeError(f"module 'insaf.survey' has no attribute {name!r}")
 
 
@@ -46,6 +57,7 @@ __all__ = [
     "LonelyPSU",
     "Manifest",
     "Metadata",
+    "PartitionedSurvey",
     "ReplicateMethod",
     "Replicates",
     "Role",
@@ -56,11 +68,13 @@ __all__ = [
     "Variable",
     "VariableType",
     "calibrate",
+    "open_partitioned",
     "open_survey",
     "poststratify",
     "rake",
     "read_manifest",
     "read_table",
+    "write_partitioned_survey",
     "write_survey",
     "write_table",
 ]
