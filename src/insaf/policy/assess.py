@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
@@ -43,7 +44,14 @@ from insaf.policy.scenario import Scenario, text_of
 from insaf.policy.solver import Solved
 from insaf.survey import Survey
 
-__all__ = ["THREADS", "assess", "survey_fingerprint"]
+__all__ = [
+    "THREADS",
+    "TableDigest",
+    "assess",
+    "fingerprint_of",
+    "survey_fingerprint",
+    "table_digest",
+]
 
 THREADS = 2
 """Threads sharing the marginal contributions' Ginis and FGTs (a Gini and FGTs per
@@ -53,17 +61,32 @@ in one thread: two would hold two sorted copies of the person rows (half a gigab
 more at a million households)."""
 
 
-def survey_fingerprint(survey: Survey) -> str:
-    """A hash of every table's columns: the same data gives the same fingerprint (the
-    sum of each column's value hashes, so row order aside)."""
+TableDigest = tuple[str, int, tuple[int, ...]]
+"""What a survey's fingerprint reads of a table: its schema, its rows, and the sum of
+each column's value hashes (modulo 2**64, as Polars sums them)."""
+
+
+def table_digest(frame: pl.DataFrame) -> TableDigest:
+    sums = frame.select(pl.all().hash(seed=0).sum()).row(0)
+    return str(frame.schema), frame.height, tuple(int(s) for s in sums)
+
+
+def fingerprint_of(digests: Mapping[str, TableDigest]) -> str:
+    """The fingerprint of tables by name, from their digests."""
     digest = hashlib.blake2b(digest_size=16)
-    for table in survey.tables:
-        digest.update(table.name.encode())
-        digest.update(str(table.frame.schema).encode())
-        digest.update(str(table.frame.height).encode())
-        sums = table.frame.select(pl.all().hash(seed=0).sum()).row(0)
+    for name, (schema, height, sums) in digests.items():
+        digest.update(name.encode())
+        digest.update(schema.encode())
+        digest.update(str(height).encode())
         digest.update(repr(sums).encode())
     return digest.hexdigest()
+
+
+def survey_fingerprint(survey: Survey) -> str:
+    """A hash of every table's columns: the same data gives the same fingerprint (the
+    sum of each column's value hashes, so row order aside). Digests of a survey's
+    parts add up to the whole's (``insaf.policy.partitioned``)."""
+    return fingerprint_of({t.name: table_digest(t.frame) for t in survey.tables})
 
 
 class _Assessor:

@@ -27,7 +27,6 @@ reweights the whole survey); both are refused with their key.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -37,12 +36,13 @@ import polars as pl
 from insaf.errors import InsafError, SpecError
 from insaf.measures.engine import Choice, Engine, Reason, by_size
 from insaf.policy.analysis import DEFAULT_GROUPS
-from insaf.policy.assess import assess
+from insaf.policy.assess import TableDigest, assess, fingerprint_of, table_digest
 from insaf.policy.data import BUILT_IN, PolicyData, item_names
 from insaf.policy.engine import Simulation, State, simulate_states
 from insaf.policy.impact import Impact
 from insaf.policy.instruments import Flows
 from insaf.policy.instruments.base import FloatArray, compiled
+from insaf.policy.rights_options import DEFAULT_PROTECTED_GROUPS
 from insaf.policy.scenario import Scenario
 from insaf.survey import Survey, Table
 from insaf.survey.partitioned import (
@@ -71,9 +71,10 @@ working tables; measured: 23 at 100,000 households of ``insaf synth
 Progress = Callable[[int, int], None]
 """Called after each part with the parts done and the number of parts."""
 
-_RIGHTS_HOUSEHOLD = ("head_sex", "has_disabled", "nationality", "refugee_hh", "urban")
-"""Household variables of the rights assessment's default groups (``insaf.rights.groups``)."""
-_RIGHTS_PERSON = ("sex",)
+
+def _default_group_variables(unit: str) -> list[str]:
+    """The variables of the rights assessment's default protected groups at ``unit``."""
+    return [variable for _, variable, of, _ in DEFAULT_PROTECTED_GROUPS if of == unit]
 
 
 def held_bytes(dataset: PartitionedSurvey) -> int:
@@ -143,7 +144,7 @@ def _household_columns(scenario: Scenario, data: PolicyData) -> list[str]:
     wanted.extend(scenario.groups if scenario.groups is not None else DEFAULT_GROUPS)
     wanted.extend(line for line in scenario.lines.values() if isinstance(line, str))
     wanted.extend([scenario.welfare.variable, "hhsize", "n_members", *BUILT_IN])
-    wanted.extend(_RIGHTS_HOUSEHOLD)
+    wanted.extend(_default_group_variables("household"))
     wanted.extend(rights.compare_by or ["governorate"])
     for group in rights.groups or ():
         if group.unit == "household":
@@ -156,18 +157,12 @@ def _person_columns(scenario: Scenario, data: PolicyData) -> list[str]:
     """The person columns that person rules of protected groups read."""
     if data.persons is None:
         return []
-    wanted: list[str] = [*_RIGHTS_PERSON]
+    wanted = _default_group_variables("person")
     for group in scenario.rights.groups or ():
         if group.unit == "person":
             wanted.extend(compiled(group.where).names)
     present = set(data.persons.columns)
     return [c for c in dict.fromkeys(wanted) if c in present]
-
-
-def _table_sums(table: Table) -> tuple[str, int, list[int]]:
-    """What ``survey_fingerprint`` reads of a table: its schema, rows and column hash sums."""
-    sums = table.frame.select(pl.all().hash(seed=0).sum()).row(0)
-    return str(table.frame.schema), table.frame.height, [int(s) for s in sums]
 
 
 def _dataset_items(
@@ -220,7 +215,7 @@ class _Joined:
         self.people = _Columns(persons)
         self.frames: list[pl.DataFrame] = []
         self.person_frames: list[pl.DataFrame] = []
-        self.digests: list[dict[str, tuple[str, int, list[int]]]] = []
+        self.digests: list[dict[str, TableDigest]] = []
         self.shared: dict[str, set[str]] = {}
         self.recipients: dict[tuple[str, str], bool] = {}
         self.models: dict[str, State] = {}
@@ -262,7 +257,7 @@ class _Joined:
         person_columns = _person_columns(self.scenario, data)
         if data.persons is not None and person_columns:
             self.person_frames.append(data.persons.select(person_columns))
-        self.digests.append({t.name: _table_sums(t) for t in survey.tables})
+        self.digests.append({t.name: table_digest(t.frame) for t in survey.tables})
         self.households += data.n_households
         self.persons += data.n_persons
 
@@ -354,18 +349,14 @@ class _Joined:
         )
 
     def fingerprint(self) -> str:
-        """``survey_fingerprint`` of the whole survey, from the parts' sums (a sum of
-        hashes is the sum of the parts' sums, modulo 2**64)."""
-        digest = hashlib.blake2b(digest_size=16)
+        """``survey_fingerprint`` of the whole survey: a sum of hashes is the sum of the
+        parts' sums, modulo 2**64."""
+        whole: dict[str, TableDigest] = {}
         for name, (schema, _, _) in self.digests[0].items():
             height = sum(d[name][1] for d in self.digests)
             columns = zip(*(d[name][2] for d in self.digests), strict=True)
-            sums = [sum(column) % 2**64 for column in columns]
-            digest.update(name.encode())
-            digest.update(schema.encode())
-            digest.update(str(height).encode())
-            digest.update(repr(tuple(sums)).encode())
-        return digest.hexdigest()
+            whole[name] = (schema, height, tuple(sum(c) % 2**64 for c in columns))
+        return fingerprint_of(whole)
 
 
 def simulate_parts(

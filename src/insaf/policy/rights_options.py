@@ -28,7 +28,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from insaf.policy.instruments.base import ExprText, Identifier, Text
 
-__all__ = ["JUSTIFICATIONS", "Burden", "Justifications", "ProtectedGroup", "RightsOptions"]
+__all__ = [
+    "DEFAULT_PROTECTED_GROUPS",
+    "JUSTIFICATIONS",
+    "Burden",
+    "Justifications",
+    "ProtectedGroup",
+    "RightsOptions",
+]
 
 JUSTIFICATIONS = (
     "necessity",
@@ -38,6 +45,37 @@ JUSTIFICATIONS = (
     "minimum_core",
 )
 """What the Guiding Principles ask a retrogressive measure to show, in their order."""
+
+
+DEFAULT_PROTECTED_GROUPS: tuple[tuple[str, str, str, dict[str, str]], ...] = (
+    ("women", "sex", "person", {"en": "Women and girls", "ar": "النساء والفتيات"}),
+    (
+        "female_headed",
+        "head_sex",
+        "household",
+        {"en": "Female-headed households", "ar": "الأسر التي ترأسها امرأة"},
+    ),
+    (
+        "disability",
+        "has_disabled",
+        "household",
+        {
+            "en": "Households with a person with a disability",
+            "ar": "الأسر التي فيها شخص ذو إعاقة",
+        },
+    ),
+    (
+        "non_nationals",
+        "nationality",
+        "household",
+        {"en": "Refugees and non-nationals", "ar": "اللاجئون وغير المواطنين"},
+    ),
+    ("refugees", "refugee_hh", "household", {"en": "Refugee households", "ar": "الأسر اللاجئة"}),
+    ("rural", "urban", "household", {"en": "Rural areas", "ar": "الريف"}),
+)
+"""The protected groups a survey allows when the scenario names none: name, the
+variable of its rule, that variable's unit (person or household) and its label
+(``insaf.rights.groups.default_groups`` makes the rules)."""
 
 
 class _Spec(BaseModel):

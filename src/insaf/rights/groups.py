@@ -22,7 +22,7 @@ from insaf.errors import DataError, SpecError
 from insaf.policy.data import PolicyData
 from insaf.policy.expressions import ExpressionError
 from insaf.policy.instruments.base import FloatArray, compiled
-from insaf.policy.rights_options import ProtectedGroup
+from insaf.policy.rights_options import DEFAULT_PROTECTED_GROUPS, ProtectedGroup
 from insaf.policy.scenario import Scenario, text_of
 from insaf.survey import Survey
 
@@ -36,34 +36,6 @@ class Group:
     name: str
     label: dict[str, str]
     members: FloatArray
-
-
-_DEFAULTS: tuple[tuple[str, str, str, dict[str, str]], ...] = (
-    ("women", "sex", "person", {"en": "Women and girls", "ar": "النساء والفتيات"}),
-    (
-        "female_headed",
-        "head_sex",
-        "household",
-        {"en": "Female-headed households", "ar": "الأسر التي ترأسها امرأة"},
-    ),
-    (
-        "disability",
-        "has_disabled",
-        "household",
-        {
-            "en": "Households with a person with a disability",
-            "ar": "الأسر التي فيها شخص ذو إعاقة",
-        },
-    ),
-    (
-        "non_nationals",
-        "nationality",
-        "household",
-        {"en": "Refugees and non-nationals", "ar": "اللاجئون وغير المواطنين"},
-    ),
-    ("refugees", "refugee_hh", "household", {"en": "Refugee households", "ar": "الأسر اللاجئة"}),
-    ("rural", "urban", "household", {"en": "Rural areas", "ar": "الريف"}),
-)
 
 
 def _code(survey: Survey, variable: str, english: str) -> Any:
@@ -87,7 +59,7 @@ def default_groups(survey: Survey, data: PolicyData) -> list[ProtectedGroup]:
     household = set(data.households.columns)
     persons = set(data.persons.columns) if data.persons is not None else set()
     out: list[ProtectedGroup] = []
-    for name, variable, unit, label in _DEFAULTS:
+    for name, variable, unit, label in DEFAULT_PROTECTED_GROUPS:
         columns = persons if unit == "person" else household
         if variable not in columns:
             continue
