@@ -22,7 +22,8 @@ that has already served an estimate.
     ``prepare(...).estimate([...])``
 (e) whole processes on the same Parquet file: ``insaf estimate`` (Gini; FGT0
     and ARPR by 10 domains; all with SE) against a Python process that reads
-    the file with pandas and computes microdf's point estimate
+    the file with pandas and computes microdf's point estimate; INSAF's modules
+    are compiled to bytecode first, as an installed package's (and the peers') are
     goal: INSAF no slower
 
 The machine is shared: INSAF and its peers are timed in rounds, one run of
@@ -40,6 +41,7 @@ each domain. They are the ``bench`` extra: ``pip install -e '.[bench]'``.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import resource
 import subprocess
@@ -189,6 +191,10 @@ def whole_processes(frame: pl.DataFrame, rounds: int) -> list[Row]:
         print("microdf-python is not installed: no whole-process comparison")
         return []
     insaf = str(Path(sys.executable).parent / "insaf")
+    # An installed package starts from compiled bytecode, as the peers' do; an
+    # editable checkout run with PYTHONDONTWRITEBYTECODE would compile every module
+    # on every start, so compile INSAF's once before timing.
+    compileall.compile_dir(str(Path(m.__file__).parent.parent), quiet=1)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as folder:
         data = str(Path(folder) / "persons.parquet")

@@ -82,6 +82,19 @@ def test_a_command_loads_only_what_it_uses() -> None:
     assert not loaded & {"django", "insaf.web", "insaf.policy", "openpyxl", "scipy", "pandas"}
 
 
+def test_estimate_from_parquet_reads_without_pyarrow_or_pandas(tmp_path: Path) -> None:
+    """Polars reads the file and counts its rows for the engine's choice: a short
+    ``insaf estimate`` does not pay for importing pyarrow or pandas."""
+    import polars as pl
+
+    data = tmp_path / "persons.parquet"
+    pl.DataFrame({"income": [1.0, 2.0, 4.0, 8.0], "w": [1.0, 2.0, 1.0, 2.0]}).write_parquet(data)
+    args = ["estimate", str(data), "--measure", "gini", "--var", "income", "--weight", "w"]
+    loaded = loaded_after(run_cli(args))
+    assert "insaf.measures" in loaded  # the estimate ran ...
+    assert not loaded & {"pyarrow", "pandas", "django", "insaf.policy", "scipy"}
+
+
 def test_summaries_are_the_commands_help() -> None:
     """``insaf --help`` shows ``COMMANDS``' summaries: each is its command's first paragraph."""
     group = typer.main.get_command(app)
