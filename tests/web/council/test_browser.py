@@ -273,9 +273,19 @@ def test_no_serious_accessibility_violations(world: World, browser: Any) -> None
             url = path.format(lang=lang)
             page.goto(f"{world.url}{url}")
             found += [f"{url}: {v}" for v in axe_violations(page)]
-    # the forms members, focal points and citizens fill in
+    # the forms members, focal points and citizens fill in; the budget-change form lists a
+    # stored budget's programmes
+    from insaf.budget.demo import demo_budget, demo_policies
+    from insaf.web.budget import services as budget_services
+
+    survey = SurveyRef("synthetic", year=2024, households=1200, seed=7).open()
+    budget_services.store_budget(
+        actor=None, code="demo", budget=demo_budget(survey, demo_policies())
+    )
     log_in(page, world.url, "civil0", f"/en/council/referrals/{world.voting.code}/opinion/vote/")
     for url in (
+        f"/ar/council/referrals/{world.voting.code}/impact/budget/",
+        f"/en/council/referrals/{world.voting.code}/impact/budget/",
         f"/en/council/referrals/{world.voting.code}/opinion/vote/",
         f"/ar/council/referrals/{world.voting.code}/opinion/draft/",
         f"/ar/council/referrals/{world.consultation.code}/consultation/",

@@ -146,6 +146,19 @@ def survey_choices() -> list[tuple[str, str]]:
     return [(ref.key, ref.label()) for ref in available_surveys()]
 
 
+def _scenario_upload(upload: Any) -> str:
+    """The text of an uploaded scenario file, or a ``ValidationError`` saying why not."""
+    if upload.size > MAX_SCENARIO_BYTES:
+        raise forms.ValidationError(_("The scenario is larger than 256 KB."))
+    if not upload.name.lower().endswith((".yaml", ".yml")):
+        raise forms.ValidationError(_("Upload a .yaml scenario file."))
+    try:
+        text: str = upload.read().decode("utf-8")
+    except UnicodeDecodeError:
+        raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+    return text
+
+
 class ImpactForm(Form):
     survey = forms.ChoiceField(label=_("Survey"))
     scenario = forms.FileField(
@@ -162,19 +175,95 @@ class ImpactForm(Form):
         upload = self.cleaned_data.get("scenario")
         if upload is None:
             return None
-        if upload.size > MAX_SCENARIO_BYTES:
-            raise forms.ValidationError(_("The scenario is larger than 256 KB."))
-        if not upload.name.lower().endswith((".yaml", ".yml")):
-            raise forms.ValidationError(_("Upload a .yaml scenario file."))
-        try:
-            text: str = upload.read().decode("utf-8")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        text = _scenario_upload(upload)
         self.scenario_name = upload.name
         return text
 
     def clean_survey(self) -> SurveyRef:
         return SurveyRef.from_key(self.cleaned_data["survey"])
+
+
+def _budget_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The budgets the budget app stores, and the programmes of their plans (named in
+    the page's language; with the budget's code when there are several budgets)."""
+    from django.utils.translation import get_language
+
+    from insaf.web.budget.queries import stored_plans
+
+    lang = "ar" if (get_language() or "").startswith("ar") else "en"
+    stored = stored_plans()
+    titles = {b.code: b.title(lang) for b in stored}
+    programmes: dict[str, str] = {}
+    for b in stored:
+        for p in b.plan.programmes if b.plan is not None else ():
+            name = p.name.get(lang)
+            programmes.setdefault(p.code, f"{name} ({titles[b.code]})" if len(stored) > 1 else name)
+    return list(titles.items()), sorted(programmes.items(), key=lambda item: item[1])
+
+
+class BudgetImpactForm(Form):
+    """A budget change, the subject of the referral's next impact statement
+    (``services.request_budget_statement``)."""
+
+    survey = forms.ChoiceField(label=_("Survey"))
+    budget = forms.ChoiceField(label=_("Budget"))
+    kind = forms.ChoiceField(
+        label=_("Kind of change"),
+        choices=[
+            ("move", _("Move money from one programme to another")),
+            ("envelope", _("Give one programme a new envelope")),
+        ],
+        widget=forms.RadioSelect,
+        initial="move",
+    )
+    year = forms.IntegerField(label=_("Budget year"), min_value=1900, max_value=2200)
+    phase = forms.ChoiceField(label=_("Amounts of the phase"), initial="executed")
+    programme = forms.ChoiceField(label=_("Programme (the money comes from it, in a move)"))
+    target = forms.ChoiceField(label=_("Programme the money goes to (a move)"), required=False)
+    amount = forms.FloatField(
+        label=_("Amount, in millions of the budget's currency (moved, or the new envelope)"),
+        min_value=0.0,
+    )
+    policies = forms.FileField(
+        label=_(
+            "Policies in force (a scenario YAML, 256 KB at most: its baseline is taken); "
+            "empty: the latest statement's, or the demo country's"
+        ),
+        required=False,
+    )
+    note = _text(_("Why a new version (required after the first)"), required=False, rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from insaf.budget.model import PHASES
+        from insaf.web.budget.presentation import phase_name
+
+        super().__init__(*args, **kwargs)
+        budgets, programmes = _budget_choices()
+        self.fields["survey"].choices = survey_choices()  # type: ignore[attr-defined]
+        self.fields["budget"].choices = budgets  # type: ignore[attr-defined]
+        self.fields["phase"].choices = [(p, phase_name(p)) for p in PHASES]  # type: ignore[attr-defined]
+        self.fields["programme"].choices = programmes  # type: ignore[attr-defined]
+        self.fields["target"].choices = [("", "—"), *programmes]  # type: ignore[attr-defined]
+
+    def clean_policies(self) -> tuple[str, str] | None:
+        upload = self.cleaned_data.get("policies")
+        if upload is None:
+            return None
+        return _scenario_upload(upload), upload.name
+
+    def clean_survey(self) -> SurveyRef:
+        return SurveyRef.from_key(self.cleaned_data["survey"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == "move":
+            if not data.get("target"):
+                self.add_error("target", _("A move names the programme the money goes to."))
+            elif data.get("target") == data.get("programme"):
+                self.add_error("target", _("A move takes money from one programme to another."))
+            if data.get("amount") == 0:
+                self.add_error("amount", _("The amount moved must be more than zero."))
+        return data
 
 
 class CommentForm(Form):

@@ -313,6 +313,12 @@ class StatementJob(models.Model):
     survey = models.JSONField(_("survey (how to open it again)"), validators=[validate_survey])
     reform = models.CharField(max_length=80, blank=True)
     note = models.TextField(_("correction note"), blank=True)
+    budget_change = models.JSONField(
+        _("budget change (the statement's subject, when it is a budget)"),
+        null=True,
+        blank=True,
+        help_text="given to the statement as it is published",
+    )
     requested_by = actor_field()
     requested_at = models.DateTimeField(default=timezone.now)
     time_limit = models.PositiveIntegerField(help_text="seconds")

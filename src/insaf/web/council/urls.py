@@ -14,6 +14,11 @@ urlpatterns = [
     path("referrals/<slug:code>/rapporteur/", workspace.referral_rapporteur, name="rapporteur"),
     path("referrals/<slug:code>/documents/<int:pk>.pdf", views.attachment, name="attachment"),
     path("referrals/<slug:code>/impact/new/", workspace.impact_new, name="impact_new"),
+    path(
+        "referrals/<slug:code>/impact/budget/",
+        workspace.impact_budget_new,
+        name="impact_budget_new",
+    ),
     path("referrals/<slug:code>/impact/jobs/<int:job>/", workspace.impact_job, name="impact_job"),
     path("referrals/<slug:code>/impact/<int:version>/", views.impact_statement, name="impact"),
     path(

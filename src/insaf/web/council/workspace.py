@@ -227,6 +227,51 @@ def impact_new(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def impact_budget_new(request: HttpRequest, code: str) -> HttpResponse:
+    """The form of a statement whose subject is a budget change: checked at once (the
+    budget, the change, the policies in force), then computed by the job worker."""
+    if (login := _login(request)) is not None:
+        return login
+    referral = _referral(code)
+    services.may_attach_statement(request.user, referral)
+    previous = referral.statements.order_by("-version").first()
+    form = f.BudgetImpactForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ask = services.BudgetAsk(
+            budget=data["budget"],
+            kind=data["kind"],
+            year=data["year"],
+            phase=data["phase"],
+            programme=data["programme"],
+            target=data["target"] or None,
+            amount=data["amount"] * 1e6,
+        )
+        try:
+            job = services.request_budget_statement(
+                actor=request.user,
+                referral=referral,
+                ask=ask,
+                survey=data["survey"],
+                policies=data["policies"],
+                note=data["note"],
+            )
+        except RuleError as exc:  # in the page's language already
+            form.add_error(None, str(exc))
+        except InsafError as exc:  # the library's words name the programme or the key
+            form.add_error(
+                None, _("The budget change cannot be made: %(detail)s") % {"detail": exc}
+            )
+        else:
+            return redirect("council:impact_job", code=code, job=job.pk)
+    return render(
+        request,
+        "council/impact_budget_form.html",
+        {"form": form, "referral": referral, "previous": previous},
+    )
+
+
 REFRESH = 2
 """Seconds between two looks at a running job (the page reloads itself)."""
 

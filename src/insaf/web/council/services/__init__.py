@@ -10,8 +10,10 @@ and the tests date their steps); it defaults to the current time.
 from __future__ import annotations
 
 from insaf.web.council.services.budget import (
+    BudgetAsk,
     attach_budget_statement,
     budget_scenario_text,
+    request_budget_statement,
     stored_change,
 )
 from insaf.web.council.services.citations import cite_rights_finding, withdraw_citation
@@ -66,6 +68,7 @@ from insaf.web.council.services.statement_jobs import (
 )
 
 __all__ = [
+    "BudgetAsk",
     "RateLimited",
     "RuleError",
     "Track",
@@ -98,6 +101,7 @@ __all__ = [
     "post_comment",
     "register_referral",
     "report_comment",
+    "request_budget_statement",
     "request_impact_statement",
     "respond",
     "run_statement_job",

@@ -58,8 +58,10 @@ def request_impact_statement(
     reform: str | None = None,
     note: str = "",
     now: dt.datetime | None = None,
+    budget_change: dict[str, Any] | None = None,
 ) -> m.StatementJob:
-    """Queue the computation of the referral's next impact statement (checked first)."""
+    """Queue the computation of the referral's next impact statement (checked first);
+    ``budget_change``: its subject, when it is a budget change (``services.budget``)."""
     may_attach_statement(actor, referral)
     name = clean_text(scenario_name, field=_("scenario file"), limit=200)
     note = clean_text(note, field=_("note"), required=False, limit=2000)
@@ -81,6 +83,7 @@ def request_impact_statement(
             survey=survey.to_dict(),
             reform=reform or "",
             note=note,
+            budget_change=budget_change,
             requested_by=user_or_none(actor),
             requested_at=now or timezone.now(),
             time_limit=jobs.time_limit(),
@@ -157,6 +160,7 @@ def run_statement_job(job_id: int) -> None:
                 reform=job.reform or None,
                 note=job.note,
                 computed=done,
+                budget_change=job.budget_change,
             )
     except jobs.TimeLimitExceeded:
         minutes = max(1, round(job.time_limit / 60))
