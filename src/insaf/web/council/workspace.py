@@ -190,14 +190,19 @@ def drafting_start(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("council:referral", code=code)
 
 
+def _statement_of(request: HttpRequest, code: str) -> tuple[m.Referral, m.ImpactStatement | None]:
+    """The referral whose next statement ``request``'s user may ask for, and its latest."""
+    referral = _referral(code)
+    services.may_attach_statement(request.user, referral)
+    return referral, referral.statements.order_by("-version").first()
+
+
 @require_http_methods(["GET", "POST"])
 def impact_new(request: HttpRequest, code: str) -> HttpResponse:
     """The form: checked at once, then computed by the job worker (``impact_job`` shows it)."""
     if (login := _login(request)) is not None:
         return login
-    referral = _referral(code)
-    services.may_attach_statement(request.user, referral)
-    previous = referral.statements.order_by("-version").first()
+    referral, previous = _statement_of(request, code)
     form = f.ImpactForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -233,9 +238,7 @@ def impact_budget_new(request: HttpRequest, code: str) -> HttpResponse:
     budget, the change, the policies in force), then computed by the job worker."""
     if (login := _login(request)) is not None:
         return login
-    referral = _referral(code)
-    services.may_attach_statement(request.user, referral)
-    previous = referral.statements.order_by("-version").first()
+    referral, previous = _statement_of(request, code)
     form = f.BudgetImpactForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
