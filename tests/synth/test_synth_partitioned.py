@@ -97,6 +97,13 @@ def test_labelled_synthetic(folder: Path) -> None:
         "fpc": "fpc",
     }
     assert manifest["variables"]["persons"]["income_pc"]["ar"]
+    # value labels, so a breakdown by governorate names each governorate in both languages
+    names = manifest["variables"]["households"]["governorate"]["values"]
+    assert names[1] == {"en": "Al-Asima", "ar": "العاصمة"} and len(names) == len(GOVERNORATES)
+    from insaf.survey.partitioned import open_partitioned
+
+    metadata = open_partitioned(folder).survey(open_partitioned(folder).parts[0]).metadata
+    assert metadata["governorate"].values[12].ar == "الجنوب"
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert "SYNTHETIC" in readme and "مصطنعة" in readme
 

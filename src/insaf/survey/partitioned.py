@@ -281,6 +281,18 @@ def open_partitioned(folder: str | Path) -> PartitionedSurvey:
     return PartitionedSurvey(folder=folder, manifest=manifest, parts=ordered, metadata=metadata)
 
 
+def variable_entry(variable: Variable) -> dict[str, Any]:
+    """What ``dataset.yaml`` says of ``variable``: its labels, type, role, unit of measure
+    and value labels, the codes kept as numbers (YAML keys, not JSON's strings)."""
+    spec = VariableSpec.of(variable)
+    entry = spec.model_dump(mode="json", exclude_none=True)
+    if spec.values:
+        entry["values"] = dict(spec.values)
+    else:
+        entry.pop("values", None)
+    return entry
+
+
 def write_partitioned_survey(
     survey: Survey, folder: str | Path, *, by: str, households: int = 200_000
 ) -> PartitionedSurvey:
@@ -346,15 +358,12 @@ def write_partitioned_survey(
         },
         tables=tables,
         design=DesignSpec.of(survey.design),
-        variables={
-            "households": {n: VariableSpec.of(v) for n, v in survey.metadata.variables.items()}
-        },
         policy=dict(survey.policy),
     )
     data = manifest.model_dump(mode="json", exclude_none=True)
-    for name, spec in manifest.variables["households"].items():
-        if isinstance(spec, VariableSpec) and spec.values:
-            data["variables"]["households"][name]["values"] = dict(spec.values)  # codes kept
+    data["variables"] = {
+        "households": {n: variable_entry(v) for n, v in survey.metadata.variables.items()}
+    }
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     (folder / DATASET_MANIFEST).write_text(text, encoding="utf-8")
     return open_partitioned(folder)

@@ -31,6 +31,7 @@ import polars as pl
 import yaml
 
 from insaf.errors import DataError, Location
+from insaf.survey.partitioned import variable_entry
 from insaf.survey.synth.assemble import frame_of, link
 from insaf.survey.synth.build import populate
 from insaf.survey.synth.census import Block, Census, block_households, block_streams, census_frame
@@ -245,13 +246,14 @@ def again(households: int, seed: int, year: int) -> str:
 
 
 def _variables(specs: Sequence[Spec]) -> dict[str, Any]:
+    """Each column's labels, and its value labels (a breakdown by governorate names each
+    governorate), role and unit of measure where the survey's metadata has them."""
     labels = metadata()
     out: dict[str, Any] = {}
     for spec in specs:
         name = spec[0]
         if name in labels.variables:
-            label = labels[name].label
-            out[name] = {"en": label.en, "ar": label.ar}
+            out[name] = variable_entry(labels[name])
         else:
             out[name] = {"en": spec[1], "ar": spec[2]}
     return out
