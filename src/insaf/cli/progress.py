@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Protocol
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from insaf.cli.app import console
 
-__all__ = ["count_progress", "steps_progress"]
+__all__ = ["Told", "count_progress", "steps_progress"]
 
 
 @contextmanager
@@ -32,12 +33,17 @@ def steps_progress(steps: Sequence[str]) -> Iterator[Callable[[str], None]]:
         bar.update(task, completed=len(steps))
 
 
+class Told(Protocol):
+    def __call__(self, done: int, total: int, where: str | None = None) -> None: ...
+
+
 @contextmanager
-def count_progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """Yield ``told(done, total)``: call it as each of ``total`` pieces of work ends; the
-    bar shows how many are done and disappears when the block ends."""
+def count_progress(label: str, *, width: int = 12) -> Iterator[Told]:
+    """Yield ``told(done, total, where=None)``: call it as each of ``total`` pieces of
+    work ends (``where``: what is being done now, in place of ``label``, in a column
+    ``width`` wide); the bar shows how many are done and disappears when the block ends."""
     with Progress(
-        TextColumn("{task.description:<12}"),
+        TextColumn(f"{{task.description:<{width}}}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -46,7 +52,7 @@ def count_progress(label: str) -> Iterator[Callable[[int, int], None]]:
     ) as bar:
         task = bar.add_task(label, total=None)
 
-        def told(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def told(done: int, total: int, where: str | None = None) -> None:
+            bar.update(task, completed=done, total=total, description=where or label)
 
         yield told

@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from insaf.cli.app import app, console, reports_errors, written_since, wrote
 from insaf.cli.i18n import _
-from insaf.cli.progress import steps_progress
+from insaf.cli.progress import count_progress, steps_progress
 from insaf.errors import DataError
 from insaf.survey import Format, Survey, write_survey
 from insaf.survey.synth import STEPS, SynthOptions, description, synthesize
@@ -149,21 +148,13 @@ def _partitioned(
     out: Path, households: int, *, seed: int, year: int, chunk: int, overwrite: bool
 ) -> None:
     started = time.perf_counter()
-    with Progress(
-        TextColumn("{task.description:<22}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(_("households"), total=households)
+    with count_progress(_("households"), width=22) as told:
 
         def progress(done: Chunk, written: int) -> None:
             where = _("governorate {code}, part {part}").format(
                 code=done.governorate, part=done.part + 1
             )
-            bar.update(task, completed=written, description=where)
+            told(written, households, where)
 
         written = write_partitioned(
             out,
