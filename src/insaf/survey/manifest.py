@@ -54,6 +54,13 @@ MANIFEST_NAME = "survey.yaml"
 LabelSpec = str | dict[Literal["en", "ar"], str]
 
 
+def key_columns(key: str | list[str] | None) -> tuple[str, ...]:
+    """A table's key (one column, several, or none) as a tuple of column names."""
+    if key is None:
+        return ()
+    return (key,) if isinstance(key, str) else tuple(key)
+
+
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -70,9 +77,7 @@ class TableSpec(_Spec):
 
     @property
     def key_columns(self) -> tuple[str, ...]:
-        if self.key is None:
-            return ()
-        return (self.key,) if isinstance(self.key, str) else tuple(self.key)
+        return key_columns(self.key)
 
 
 class ReplicatesSpec(_Spec):

@@ -36,7 +36,7 @@ from insaf.errors import DataError, Location
 from insaf.specs import load_spec
 from insaf.survey.design import Design
 from insaf.survey.io import read_metadata, read_table, with_folder_keys
-from insaf.survey.manifest import DesignSpec, LabelSpec, VariableSpec
+from insaf.survey.manifest import DesignSpec, LabelSpec, VariableSpec, key_columns
 from insaf.survey.metadata import Label, Metadata, Variable
 from insaf.survey.survey import Survey
 from insaf.survey.table import Format, Source, Table
@@ -72,9 +72,7 @@ class PartTable(_Spec):
 
     @property
     def key_columns(self) -> tuple[str, ...]:
-        if self.key is None:
-            return ()
-        return (self.key,) if isinstance(self.key, str) else tuple(self.key)
+        return key_columns(self.key)
 
 
 class DatasetManifest(_Spec):
