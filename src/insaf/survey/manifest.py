@@ -45,6 +45,7 @@ __all__ = [
     "Manifest",
     "TableSpec",
     "VariableSpec",
+    "key_columns",
     "read_manifest",
     "write_manifest",
 ]
