@@ -24,7 +24,7 @@ from insaf.budget import (
     write_fdp,
 )
 from insaf.cli.app import app, console, reports_errors, wrote
-from insaf.cli.i18n import _, language
+from insaf.cli.i18n import N_, _, language
 from insaf.cli.options import FormatOpt, LangOpt, NoDisclosureOpt, OutputFormat, write_csv
 from insaf.cli.tables import number, percent
 from insaf.disclosure import DisclosureRules
@@ -160,11 +160,18 @@ def check_command(
 
 
 DIMENSIONS = {
-    "1.1": "PI-1 aggregate expenditure outturn",
-    "2.1": "PI-2.1 composition outturn by function",
-    "2.2": "PI-2.2 composition outturn by economic type",
-    "2.3": "PI-2.3 expenditure from contingency reserves",
+    "1.1": N_("PI-1 aggregate expenditure outturn"),
+    "2.1": N_("PI-2.1 composition outturn by function"),
+    "2.2": N_("PI-2.2 composition outturn by economic type"),
+    "2.3": N_("PI-2.3 expenditure from contingency reserves"),
 }
+LIBRARY_WORDS = (
+    # the calculation sheet's categories beside the classification's own
+    N_("allocated expenditure"), N_("interest"), N_("contingency"), N_("total expenditure"),
+    # a results chain's stages and the strength of their evidence
+    N_("inputs"), N_("outputs"), N_("outcomes"), N_("strong"), N_("weak"), N_("none"),
+)  # fmt: skip
+"""Words ``insaf.budget`` gives, shown through ``_()``: listed for the catalogue."""
 
 
 @budget_app.command("pefa")
@@ -205,8 +212,9 @@ def pefa_command(
         cells = [percent(d.values.get(y)) for y in result.years]
         table.add_row(_(DIMENSIONS[d.code]), *cells, percent(d.average), d.score or "–")
     console.print(table)
+    weakest = _("weakest link")
     console.print(
-        f"PI-1: {result.pi1 or '–'}   PI-2 ({_('weakest link')}): {result.pi2 or '–'}",
+        f"PI-1: {result.pi1 or '–'}   PI-2 ({weakest}): {result.pi2 or '–'}",
         highlight=False,
     )
     notes = sorted({note for d in result.dimensions if (note := d.note_in(language()))})
@@ -350,9 +358,9 @@ def results_command(
             if link.weak:
                 reasons = "; ".join(link.reasons_in(language()))
                 stage = _(link.stage) + (f" ({link.what})" if link.stage == "outcomes" else "")
+                evidence = _("evidence")
                 console.print(
-                    f"{r.programme} {r.year}, {stage}: {_('evidence')} "
-                    f"{_(link.evidence)} ({reasons})",
+                    f"{r.programme} {r.year}, {stage}: {evidence} {_(link.evidence)} ({reasons})",
                     highlight=False,
                 )
 

@@ -165,7 +165,7 @@ def incidence_command(
     shares = RichTable(title=_("Share of the benefit by quantile of welfare (standard errors)"))
     shares.add_column(_("benefit"), overflow="fold")
     for q in range(1, found.groups + 1):
-        shares.add_column(f"{_('group')} {q}", justify="right")
+        shares.add_column(_("group") + f" {q}", justify="right")
     shares.add_column(_("concentration"), justify="right")
     concentration = {r["benefit"]: r["concentration"] for r in found.concentration}
     for benefit in concentration:

@@ -16,7 +16,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LOCALE", "_", "language", "locale_language", "set_language"]
+__all__ = ["LOCALE", "N_", "_", "language", "locale_language", "set_language"]
 
 LOCALE = Path(__file__).parent / "locale"
 LANGUAGES = ("en", "ar")
@@ -52,3 +52,10 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
 def _(message: str) -> str:
     """``message`` in the CLI's language."""
     return _catalogue(language()).gettext(message)
+
+
+def N_(message: str) -> str:  # noqa: N802  (gettext's name for it)
+    """``message`` itself: marks a text that ``_()`` translates where it is shown (a value
+    of a table, a word the library gives), so that xgettext (``--keyword=N_``) puts it in
+    the catalogue."""
+    return message

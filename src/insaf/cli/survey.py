@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from insaf.cli.app import app, console, reports_errors
-from insaf.cli.i18n import _, language
+from insaf.cli.i18n import N_, _, language
 from insaf.cli.options import (
     RENAMED_DESIGN_FLAGS,
     FormatOpt,
@@ -189,11 +189,11 @@ def design_line(design: Design) -> str:
 
 
 _LONELY = {
-    LonelyPSU.FAIL: "no variance",
-    LonelyPSU.REMOVE: "left out of the variance",
-    LonelyPSU.ADJUST: "centred on the grand mean",
-    LonelyPSU.AVERAGE: "given the average variance",
-    LonelyPSU.CERTAINTY: "sampled with certainty",
+    LonelyPSU.FAIL: N_("no variance"),
+    LonelyPSU.REMOVE: N_("left out of the variance"),
+    LonelyPSU.ADJUST: N_("centred on the grand mean"),
+    LonelyPSU.AVERAGE: N_("given the average variance"),
+    LonelyPSU.CERTAINTY: N_("sampled with certainty"),
 }
 """What each rule for single-PSU strata does, as the Arabic line says it."""
 
