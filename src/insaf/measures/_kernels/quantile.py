@@ -32,6 +32,7 @@ __all__ = [
     "bandwidth",
     "check_rule",
     "density",
+    "from_cumulative",
     "quantile",
     "quantile_influence",
     "smooth_total_slope",
@@ -57,7 +58,15 @@ def quantile(y: FloatArray, w: FloatArray, p: float, rule: QuantileRule) -> floa
     exactly and can therefore differ from INSAF on such data, never otherwise.
     """
     cw = np.cumsum(w)
-    total = float(cw[-1])
+    return from_cumulative(y, cw, float(cw[-1]), p, rule)
+
+
+def from_cumulative(
+    y: FloatArray, cw: FloatArray, total: float, p: float, rule: QuantileRule
+) -> float:
+    """``quantile`` from sorted ``y``, the cumulative weights ``cw`` at its rows and the
+    total weight: the rows may be a run of a longer sorted column (``cw`` then counts
+    the weight before the run), provided the rule decides within the run."""
     if total <= 0:
         return math.nan
     n = cw.shape[0]
