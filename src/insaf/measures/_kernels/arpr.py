@@ -22,6 +22,7 @@ import numpy as np
 
 from insaf.errors import DataError, Location
 from insaf.measures import _kept
+from insaf.measures._kernels.quantile import CONSTANT
 from insaf.measures._kernels.selection import Codes, kernel_sums, quantile
 from insaf.measures._sample import check_domains
 from insaf.measures.estimate import Estimate, Estimates, LinearBasis
@@ -33,11 +34,6 @@ from insaf.survey.survey import Level, Survey
 __all__ = ["RelativeRate", "applies", "estimate", "rates"]
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
-_CONSTANT = (
-    "the variable is constant in this domain: the kernel density has no bandwidth, so "
-    "the linearized standard error of a quantile-based measure is undefined "
-    "(use replicate weights, or check the variable)"
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,12 +129,9 @@ def rates(
 
     # the domains' z = (1(poor) - value_d) / N_d, summed by cluster
     poor = np.less(y, line) if below == "<" else np.less_equal(y, line)
-    cells = n_totals * n_dom
-    poor_w = np.bincount(key, weights=np.multiply(w, poor, out=scratch), minlength=cells)
-    totals: FloatArray = poor_w.astype(np.float64, copy=False).reshape(n_totals, n_dom)
+    totals = _cell_totals(design, key, n_dom, np.multiply(w, poor, out=scratch))
     value = totals.sum(axis=0) / n_pop
-    weight: FloatArray = np.bincount(key, weights=w, minlength=cells).astype(np.float64, copy=False)
-    weight = weight.reshape(n_totals, n_dom)
+    weight = _cell_totals(design, key, n_dom, w)
     weight *= value[None, :]
     totals -= weight
     totals /= n_pop[None, :]
@@ -187,6 +180,15 @@ class _Sums:
         return found.astype(np.float64, copy=False)
 
 
+def _cell_totals(design: DesignArrays, key: IntArray, n_dom: int, values: FloatArray) -> FloatArray:
+    """Sums of ``values`` by cluster and domain, ``(clusters, domains)``."""
+    if n_dom == 1:
+        return _cluster_totals(design, values)[:, None]
+    sums = np.bincount(key, weights=values, minlength=design.n_totals * n_dom)
+    cells: FloatArray = sums.astype(np.float64, copy=False).reshape(design.n_totals, n_dom)
+    return cells
+
+
 def _cluster_totals(design: DesignArrays, values: FloatArray) -> FloatArray:
     """Sums of ``values`` (units in table order) by cluster: over each cluster's run
     of units when they come cluster by cluster, else a weighted count."""
@@ -219,6 +221,6 @@ def _bandwidths(
         mine = w > 0 if codes is None else (codes == d) & (w > 0)
         values = y[mine]
         if not sd[d] > 0 or values.min() == values.max():
-            raise DataError(_CONSTANT)
+            raise DataError(CONSTANT)
     out: FloatArray = sd / np.exp(0.2 * np.log(n_pop))
     return out

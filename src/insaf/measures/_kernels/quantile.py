@@ -29,6 +29,7 @@ from insaf.measures.types import QUANTILE_RULES, QuantileRule
 from insaf.measures.variance import FloatArray
 
 __all__ = [
+    "CONSTANT",
     "bandwidth",
     "check_rule",
     "density",
@@ -40,6 +41,11 @@ __all__ = [
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 HIT = 1e-12
+CONSTANT = (
+    "the variable is constant in this domain: the kernel density has no bandwidth, so "
+    "the linearized standard error of a quantile-based measure is undefined "
+    "(use replicate weights, or check the variable)"
+)
 
 
 def check_rule(rule: str) -> None:
@@ -105,11 +111,7 @@ def bandwidth(y: FloatArray, w: FloatArray) -> float:
     n_pop = float(w.sum())
     sd = math.sqrt(max((float(dot(w, y * y)) - float(dot(w, y)) ** 2 / n_pop) / n_pop, 0.0))
     if not sd > 0:
-        raise DataError(
-            "the variable is constant in this domain: the kernel density has no bandwidth, so "
-            "the linearized standard error of a quantile-based measure is undefined "
-            "(use replicate weights, or check the variable)"
-        )
+        raise DataError(CONSTANT)
     return sd / math.exp(0.2 * math.log(n_pop))
 
 

@@ -26,7 +26,7 @@ from insaf.measures._kernels.quantile import quantile as sorted_quantile
 from insaf.measures.types import QuantileRule
 from insaf.measures.variance import FloatArray
 
-__all__ = ["REACH", "Codes", "kernel_sums", "quantile"]
+__all__ = ["REACH", "SAMPLE", "SMALL", "Codes", "kernel_sums", "quantile"]
 
 Codes = np.ndarray[Any, np.dtype[np.integer[Any]]]
 """Each unit's domain code (any integer type)."""
