@@ -195,12 +195,17 @@ class Prepared:
             for i in group:  # a rate below a relative line reads the rows in table order
                 rate = plans[i].rate
                 if rate is not None and linear:
-                    y = self._columns[dict(plans[i].roles)["y"]]
-                    where = Location(file=self._survey.path)
-                    name, variable = plans[i].stat.name, plans[i].stat.variable or ""
-                    out[i].extend(
-                        in_table_order.rates(y, self._base, found, rate, name, variable, where)
+                    column = dict(plans[i].roles)["y"]
+                    found_rates = in_table_order.rates(
+                        self._columns[column],
+                        self._base,
+                        found,
+                        rate,
+                        plans[i].stat.name,
+                        column,
+                        Location(file=self._survey.path),
                     )
+                    out[i].extend(found_rates)
                 else:
                     members.append(i)
             if not members:
