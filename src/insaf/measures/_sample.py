@@ -49,6 +49,7 @@ __all__ = [
     "Sample",
     "arrange",
     "arrangement",
+    "check_domains",
     "excluded",
     "prepare",
     "sample",
@@ -434,12 +435,7 @@ def arrangement(
     some = counts > 0
     if some.any():
         weighed[some] = np.maximum.reduceat(w_sorted, bounds[:-1][some]) > 0
-    if not weighed.all():
-        d = int(np.argmin(weighed))
-        dom = domains.labels[d]
-        label = "the population" if dom is None else f"domain {dict(dom)}"
-        reason = "no units" if counts[d] == 0 else "only zero weights"
-        raise DataError(f"{label} has {reason} left to estimate from", where)
+    check_domains(domains, counts, weighed, where)
 
     unit_reps = replication.unit_replicates
     return Arrangement(
@@ -453,6 +449,17 @@ def arrangement(
         cell=None if replication.cell is None else replication.cell[by_domain],
         base_w=None if replication.base_w is None else replication.base_w[by_domain],
     )
+
+
+def check_domains(domains: Domains, counts: IntArray, weighed: BoolArray, where: Location) -> None:
+    """A ``DataError`` naming the first domain with no unit (``counts``) or no
+    positive weight (``weighed``)."""
+    if not weighed.all():
+        d = int(np.argmin(weighed))
+        dom = domains.labels[d]
+        label = "the population" if dom is None else f"domain {dict(dom)}"
+        reason = "no units" if counts[d] == 0 else "only zero weights"
+        raise DataError(f"{label} has {reason} left to estimate from", where)
 
 
 def sample(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from insaf._renamed import renamed_keywords
 from insaf.measures._kernels import plans
-from insaf.measures._kernels.plan import run_plans, sample_for
+from insaf.measures._kernels.plan import estimate, run_plans, sample_for
 from insaf.measures.estimate import Estimates
 from insaf.measures.types import (
     Below,
@@ -67,7 +67,7 @@ def fgt(
     otherwise. Income may be zero or negative (gaps above 1 are kept as they are).
     """
     plan = plans.fgt(variable, line=line, alpha=alpha, below=below, rule=rule)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -182,7 +182,7 @@ def arpr(
     whole population. ``z = 1_D (1(poor) - ARPR)/N_D + f_D(t) z_t`` (convey
     ``svyarpr``, with ``below="<="``; laeken uses ``"<"``, the default)."""
     plan = plans.arpr(variable, share=share, of=of, below=below, rule=rule)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")

@@ -34,6 +34,7 @@ from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError, Location
 from insaf.measures import _kept, _sample
 from insaf.measures._engine import run
+from insaf.measures._kernels import arpr as in_table_order
 from insaf.measures._kernels.arrays import stable_argsort
 from insaf.measures._kernels.plan import Plan, check
 from insaf.measures.estimate import Estimate, Estimates
@@ -188,7 +189,27 @@ class Prepared:
             together.setdefault(plan.together, []).append(i)
         shared = _Shared(found)
         out: list[list[Estimate]] = [[] for _ in plans]
-        for members in together.values():
+        linear = in_table_order.applies(self._survey.design, self._replication.method)
+        for group in together.values():
+            members = []
+            for i in group:  # a rate below a relative line reads the rows in table order
+                rate = plans[i].rate
+                if rate is not None and linear:
+                    column = dict(plans[i].roles)["y"]
+                    found_rates = in_table_order.rates(
+                        self._columns[column],
+                        self._base,
+                        found,
+                        rate,
+                        plans[i].stat.name,
+                        column,
+                        Location(file=self._survey.path),
+                    )
+                    out[i].extend(found_rates)
+                else:
+                    members.append(i)
+            if not members:
+                continue
             stats = [plans[i].stat for i in members]
             result = run(
                 self._arrange([plans[i] for i in members], shared),

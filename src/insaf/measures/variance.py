@@ -159,6 +159,22 @@ class DesignArrays:
         the SSU in a two-stage design (``second``), else the PSU."""
         return self.second.ssu if self.second is not None else self.psu
 
+    @cached_property
+    def runs(self) -> IntArray | None:
+        """Where each cluster's run of units starts, in unit order, when every
+        cluster's units are consecutive (the table comes cluster by cluster); else
+        ``None``. Cluster totals are then sums over runs (``np.add.reduceat``),
+        which read the values once, in order."""
+        codes = self.total_codes
+        if codes.shape[0] == 0:
+            return None
+        starts = np.flatnonzero(codes[1:] != codes[:-1])
+        if starts.shape[0] + 1 != self.n_totals:
+            return None
+        starts += 1
+        found: IntArray = np.concatenate((np.zeros(1, dtype=starts.dtype), starts))
+        return found
+
     @property
     def n_totals(self) -> int:
         """How many cluster totals the variance reads (SSUs or PSUs)."""

@@ -18,11 +18,13 @@ import numpy as np
 from insaf.errors import DataError, InsafError
 from insaf.measures import _sample
 from insaf.measures._engine import Statistic, ThresholdKernel, run
+from insaf.measures._kernels import arpr as in_table_order
+from insaf.measures._kernels.arpr import RelativeRate
 from insaf.measures.estimate import Estimates
 from insaf.measures.types import By, NonPositive, VarianceMethod
 from insaf.survey.survey import Level, Survey
 
-__all__ = ["Plan", "check", "run_plans", "sample_for"]
+__all__ = ["Plan", "check", "estimate", "run_plans", "sample_for"]
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -30,7 +32,10 @@ class Plan:
     """How a statistic runs: the columns its roles read (``(role, column)`` pairs),
     the role rows are sorted by, the whole-population threshold, and the checks:
     ``positive`` (``y`` must be > 0 unless ``nonpositive="exclude"``),
-    ``line_column`` (a per-unit poverty line must be > 0) and ``zero_one``."""
+    ``line_column`` (a per-unit poverty line must be > 0) and ``zero_one``.
+    ``rate``: the statistic is a share below a relative line, which ``estimate``
+    computes from the rows in table order when the variance is linearized
+    without calibration (``insaf.measures._kernels.arpr``)."""
 
     stat: Statistic
     roles: tuple[tuple[str, str], ...]
@@ -41,6 +46,7 @@ class Plan:
     nonpositive: NonPositive = "error"
     line_column: str | None = None
     zero_one: bool = False
+    rate: RelativeRate | None = None
 
     @property
     def together(self) -> Hashable:
@@ -87,6 +93,25 @@ def sample_for(
     )
     check(sample, plan)
     return sample
+
+
+def estimate(
+    survey: Survey,
+    plan: Plan,
+    by: By,
+    level: Level | str | None,
+    variance: VarianceMethod,
+    replicates: int,
+    seed: int,
+) -> Estimates:
+    """``plan`` in the domains of ``by``: a ``rate`` from the rows in table order when
+    that applies, else over the sample arranged for it (``sample_for``, ``run_plans``)."""
+    if plan.rate is not None and in_table_order.applies(survey.design, variance):
+        variable = dict(plan.roles)["y"]
+        return in_table_order.estimate(
+            survey, plan.rate, plan.stat.name, variable, by=by, unit=level
+        )
+    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
 
 
 def run_plans(sample: _sample.Sample, plans: Sequence[Plan]) -> Estimates:

@@ -13,6 +13,7 @@ from collections.abc import Hashable
 from insaf.errors import InsafError
 from insaf.measures._engine import Kernel, Statistic, ThresholdKernel
 from insaf.measures._kernels import basic, inequality, poverty
+from insaf.measures._kernels.arpr import RelativeRate
 from insaf.measures._kernels.plan import Plan
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures.types import (
@@ -126,6 +127,7 @@ def _poverty(
     *,
     nonpositive: NonPositive | None = None,
     ranks: bool = False,
+    rate: RelativeRate | None = None,
 ) -> Plan:
     """A poverty statistic on a fixed line, a line per unit (a column), or a relative
     line estimated on the whole population; with ``nonpositive``, of positive values.
@@ -154,6 +156,7 @@ def _poverty(
         nonpositive=nonpositive or "error",
         line_column=line if isinstance(line, str) else None,
         sort="y" if ranks or isinstance(line, Relative) else None,
+        rate=rate,
     )
 
 
@@ -161,7 +164,10 @@ def fgt(variable: str, *, line: Line, alpha: float, below: Below, rule: Quantile
     if alpha < 0:
         raise InsafError(f"FGT alpha must be >= 0, not {alpha}")
     stat = poverty.fgt(float(alpha), below, isinstance(line, Relative))
-    return _poverty(variable, stat, line, rule)
+    rate = None
+    if alpha == 0 and isinstance(line, Relative):
+        rate = RelativeRate(share=line.share, of=line.of, below=below, rule=rule)
+    return _poverty(variable, stat, line, rule, rate=rate)
 
 
 def watts(
@@ -188,7 +194,8 @@ def arpt(variable: str, *, share: float, of: RelativeOf, rule: QuantileRule) -> 
 
 def arpr(variable: str, *, share: float, of: RelativeOf, below: Below, rule: QuantileRule) -> Plan:
     stat = Statistic(name="arpr", kernel=poverty.fgt(0.0, below, True).kernel)
-    return _poverty(variable, stat, Relative(share=share, of=of), rule)
+    rate = RelativeRate(share=share, of=of, below=below, rule=rule)
+    return _poverty(variable, stat, Relative(share=share, of=of), rule, rate=rate)
 
 
 def rmpg(variable: str, *, share: float, below: Below, rule: QuantileRule) -> Plan:

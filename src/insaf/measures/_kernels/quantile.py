@@ -29,9 +29,11 @@ from insaf.measures.types import QUANTILE_RULES, QuantileRule
 from insaf.measures.variance import FloatArray
 
 __all__ = [
+    "CONSTANT",
     "bandwidth",
     "check_rule",
     "density",
+    "from_cumulative",
     "quantile",
     "quantile_influence",
     "smooth_total_slope",
@@ -39,6 +41,11 @@ __all__ = [
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 HIT = 1e-12
+CONSTANT = (
+    "the variable is constant in this domain: the kernel density has no bandwidth, so "
+    "the linearized standard error of a quantile-based measure is undefined "
+    "(use replicate weights, or check the variable)"
+)
 
 
 def check_rule(rule: str) -> None:
@@ -57,7 +64,15 @@ def quantile(y: FloatArray, w: FloatArray, p: float, rule: QuantileRule) -> floa
     exactly and can therefore differ from INSAF on such data, never otherwise.
     """
     cw = np.cumsum(w)
-    total = float(cw[-1])
+    return from_cumulative(y, cw, float(cw[-1]), p, rule)
+
+
+def from_cumulative(
+    y: FloatArray, cw: FloatArray, total: float, p: float, rule: QuantileRule
+) -> float:
+    """``quantile`` from sorted ``y``, the cumulative weights ``cw`` at its rows and the
+    total weight: the rows may be a run of a longer sorted column (``cw`` then counts
+    the weight before the run), provided the rule decides within the run."""
     if total <= 0:
         return math.nan
     n = cw.shape[0]
@@ -96,11 +111,7 @@ def bandwidth(y: FloatArray, w: FloatArray) -> float:
     n_pop = float(w.sum())
     sd = math.sqrt(max((float(dot(w, y * y)) - float(dot(w, y)) ** 2 / n_pop) / n_pop, 0.0))
     if not sd > 0:
-        raise DataError(
-            "the variable is constant in this domain: the kernel density has no bandwidth, so "
-            "the linearized standard error of a quantile-based measure is undefined "
-            "(use replicate weights, or check the variable)"
-        )
+        raise DataError(CONSTANT)
     return sd / math.exp(0.2 * math.log(n_pop))
 
 
