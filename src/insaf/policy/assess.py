@@ -361,6 +361,7 @@ class _Assessor:
             gini=self.opts.gini,
             options=self.common,
             threads=THREADS,
+            near=system.near,
         )
         stats: dict[str, dict[tuple[str, ...], Estimate]] = {}
         for key, value in found.items():

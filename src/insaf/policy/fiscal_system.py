@@ -53,6 +53,11 @@ class SystemColumns:
     """By (concept column, line): the column of each per-person indicator."""
     without: dict[tuple[str, str], str] = field(default_factory=dict)
     """By (end concept column, instrument column): the end income without it."""
+    near: dict[str, list[str]] = field(default_factory=dict)
+    """By column measured: columns listed before it that it equals on most rows (the
+    end income, for the end income without an instrument of few households; the
+    same column of an earlier state, for a reform that changes few households),
+    whose sort order gives its own (``insaf.policy.batch.compute``)."""
 
     def measured(self) -> list[str]:
         """The columns whose Gini and FGT the marginal contributions need."""
@@ -95,9 +100,14 @@ def system_columns(
                 columns.series[name] = values
                 names[indicator] = name
             out.impoverishment[(concept, role)] = names
-    states = set(columns.consumable) if marginal else set()
+    states = list(columns.consumable) if marginal else []
+    ends: list[str] = []
+    by_instrument: dict[str, list[str]] = {}
     for state in states:
         _, end = end_concept(columns, state)
+        if end not in ends:
+            out.near[end] = list(ends)
+            ends.append(end)
         for item in columns.instruments[state]:
             key = (end, item.column)
             if key not in out.without:
@@ -106,6 +116,9 @@ def system_columns(
                 sign = 1.0 if gets(item.kind) else -1.0
                 columns.series[name] = columns.series[end] - sign * columns.series[item.column]
                 out.without[key] = name
+                earlier = by_instrument.setdefault(item.column, [])
+                out.near[name] = [end, *earlier]
+                earlier.append(name)
     return out
 
 
