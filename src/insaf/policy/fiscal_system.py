@@ -25,11 +25,16 @@ Two tables per state, beside the income concepts of ``insaf.policy.incidence``:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from insaf.errors import InsafError
 from insaf.measures import Estimate, combine, difference
+from insaf.measures._kernels.arrays import dot
+from insaf.measures.estimate import LinearBasis
+from insaf.measures.variance import linearized_variance
+from insaf.policy.batch import Request
 from insaf.policy.impact import Row
 from insaf.policy.impoverishment import impoverishment
 from insaf.policy.incidence import MARKET, IncidenceColumns, gets
@@ -38,8 +43,10 @@ from insaf.policy.linear import LinearEstimator
 
 __all__ = [
     "SystemColumns",
+    "changed_rows_apply",
     "end_concept",
     "lines_per_person",
+    "marginal_fgt",
     "system_columns",
     "system_tables",
 ]
@@ -63,6 +70,18 @@ class SystemColumns:
         """The columns whose Gini and FGT the marginal contributions need."""
         ends = [end for end, _ in self.without]
         return list(dict.fromkeys([*ends, *self.without.values()]))
+
+    def requests(self, *, changed_rows: bool) -> list[Request]:
+        """What the marginal contributions ask of ``insaf.policy.batch.compute``: the
+        Gini, FGT0 and FGT1 of each end income and of each end income without an
+        instrument; with ``changed_rows``, the latter's FGTs are left to
+        ``marginal_fgt``."""
+        ends = {end for end, _ in self.without}
+        both: tuple[str, ...] = ("fgt", "gini")
+        return [
+            Request(c, both if c in ends or not changed_rows else ("gini",), alphas=(0, 1))
+            for c in self.measured()
+        ]
 
 
 def end_concept(columns: IncidenceColumns, state: str) -> tuple[str, str]:
@@ -120,6 +139,103 @@ def system_columns(
                 out.near[name] = [end, *earlier]
                 earlier.append(name)
     return out
+
+
+def changed_rows_apply(estimator: LinearEstimator) -> bool:
+    """Whether ``marginal_fgt`` gives the FGTs of ``estimator``'s sample: linearized
+    variances from one-stage PSU totals of uncalibrated weights."""
+    design = estimator.survey.design
+    arrays = estimator.arrays
+    return (
+        estimator.fast
+        and arrays is not None
+        and arrays.second is None
+        and design.calibration is None
+    )
+
+
+def marginal_fgt(
+    system: SystemColumns,
+    series: Mapping[str, FloatArray],
+    lines: Mapping[str, FloatArray],
+    stats: dict[str, dict[tuple[str, ...], Estimate]],
+    *,
+    weight: FloatArray,
+    below: str,
+) -> None:
+    """Add to ``stats`` FGT0 and FGT1 on each line of each end income without an
+    instrument, from the end income's (in ``stats``) and the rows the instrument
+    changes: elsewhere each household's poverty indicator and gap are the end
+    income's. With ``h`` the indicator (or gap) and ``N`` the population, the
+    estimate is ``P = sum w h / N`` and its PSU totals of influence values
+    ``t_p = sum_p w (h - P) / N``; so, with ``d = h_without - h_end`` (zero but
+    on the changed rows) and ``W_p`` each PSU's weight::
+
+        t_without = t_end + (sum_p w d - (P_without - P_end) W_p) / N
+
+    ``P_without`` is summed over every row as the estimator sums it (the same
+    number, so a small contribution is the same difference); the totals equal
+    those estimated afresh to rounding. (Only when ``changed_rows_apply``;
+    ``weight``: the sample's weights, in its row order.)"""
+    if not system.without:
+        return
+    first = next(iter(stats[next(iter(system.without))[0]].values()))
+    basis = first.basis
+    if not isinstance(basis, LinearBasis) or basis.design.second is not None:
+        raise InsafError("marginal FGTs from changed rows need linearized one-stage totals")
+    design = basis.design
+    psu = design.psu
+    psu_weight = np.bincount(psu, weights=weight, minlength=design.n_totals)
+    ends: dict[tuple[str, str, int], FloatArray] = {}  # each end income's h, made once
+    found: list[tuple[str, tuple[str, ...], Estimate, float, FloatArray]] = []
+    for (end, _), without in system.without.items():
+        y_end, y_without = series[end], series[without]
+        rows = np.flatnonzero(y_without != y_end)
+        w, psu_rows = weight[rows], psu[rows]
+        for role, line_all in lines.items():
+            line = line_all[rows]
+            for alpha in (0, 1):
+                key: tuple[str, ...] = ("fgt", role, str(alpha))
+                before = stats[end][key]
+                assert isinstance(before.basis, LinearBasis)
+                h_end = ends.get((end, role, alpha))
+                if h_end is None:
+                    h_end = ends[(end, role, alpha)] = _fgt_h(y_end, line_all, alpha, below)
+                h_rows = _fgt_h(y_without[rows], line, alpha, below)
+                d = h_rows - h_end[rows]
+                h = h_end.copy()
+                h[rows] = h_rows
+                n_pop = before.population
+                # the value summed as the estimator sums it, so a small marginal
+                # contribution is the same difference of two sums
+                value = dot(weight, h) / n_pop
+                totals: FloatArray = np.asarray(
+                    np.bincount(psu_rows, weights=w * d, minlength=design.n_totals), np.float64
+                )
+                totals -= (value - before.value) * psu_weight
+                totals /= n_pop
+                totals += before.basis.totals
+                found.append((without, key, before, value, totals))
+    if not found:
+        return
+    variances = linearized_variance(np.stack([f[4] for f in found], axis=1), design)
+    for (column, fgt, end_fgt, p, t), var in zip(found, variances, strict=True):
+        stats.setdefault(column, {})[fgt] = replace(
+            end_fgt,
+            value=p,
+            se=float(np.sqrt(max(float(var), 0.0))),
+            variable=column,
+            basis=LinearBasis(totals=t, design=design),
+        )
+
+
+def _fgt_h(y: FloatArray, line: FloatArray, alpha: int, below: str) -> FloatArray:
+    """Each row's FGT term: poor (``alpha`` 0) or its gap as a share of the line (1),
+    computed as the estimator computes it."""
+    poor = y < line if below == "<" else y <= line
+    if alpha == 0:
+        return poor.astype(np.float64)
+    return np.where(poor, np.where(poor, (line - y) / line, 0.0) ** alpha, 0.0)
 
 
 def system_tables(
