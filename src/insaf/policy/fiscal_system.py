@@ -186,11 +186,14 @@ def marginal_fgt(
     design = basis.design
     psu = design.psu
     psu_weight = np.bincount(psu, weights=weight, minlength=design.n_totals)
+    top = np.maximum.reduce([*lines.values(), np.full(weight.shape[0], -np.inf)])
     ends: dict[tuple[str, str, int], FloatArray] = {}  # each end income's h, made once
     found: list[tuple[str, tuple[str, ...], Estimate, float, FloatArray]] = []
     for (end, _), without in system.without.items():
         y_end, y_without = series[end], series[without]
         rows = np.flatnonzero(y_without != y_end)
+        # a household above every line with and without the instrument is poor in neither
+        rows = rows[np.minimum(y_end[rows], y_without[rows]) <= top[rows]]
         w, psu_rows = weight[rows], psu[rows]
         for role, line_all in lines.items():
             line = line_all[rows]
@@ -202,28 +205,28 @@ def marginal_fgt(
                 if h_end is None:
                     h_end = ends[(end, role, alpha)] = _fgt_h(y_end, line_all, alpha, below)
                 h_rows = _fgt_h(y_without[rows], line, alpha, below)
-                d = h_rows - h_end[rows]
-                h = h_end.copy()
-                h[rows] = h_rows
-                n_pop = before.population
-                # the value summed as the estimator sums it, so a small marginal
-                # contribution is the same difference of two sums
-                value = dot(weight, h) / n_pop
+                kept = h_end[rows]
+                d = h_rows - kept
+                if not d.any():  # no household's term changes: the end income's FGT
+                    stats.setdefault(without, {})[key] = replace(before, variable=without)
+                    continue
+                # the value summed over every row as the estimator sums it, so that a
+                # small contribution is the same difference of two sums
+                h_end[rows] = h_rows
+                value = dot(weight, h_end) / before.population
+                h_end[rows] = kept
                 totals: FloatArray = np.asarray(
                     np.bincount(psu_rows, weights=w * d, minlength=design.n_totals), np.float64
                 )
                 totals -= (value - before.value) * psu_weight
-                totals /= n_pop
+                totals /= before.population
                 totals += before.basis.totals
                 found.append((without, key, before, value, totals))
-    if not found:
-        return
-    variances = linearized_variance(np.stack([f[4] for f in found], axis=1), design)
-    for (column, fgt, end_fgt, p, t), var in zip(found, variances, strict=True):
+    for column, fgt, end_fgt, p, t in found:
         stats.setdefault(column, {})[fgt] = replace(
             end_fgt,
             value=p,
-            se=float(np.sqrt(max(float(var), 0.0))),
+            se=float(np.sqrt(max(float(linearized_variance(t, design)), 0.0))),
             variable=column,
             basis=LinearBasis(totals=t, design=design),
         )
