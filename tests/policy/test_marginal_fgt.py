@@ -102,3 +102,51 @@ def test_marginal_fgt_equals_estimating_afresh(survey: Survey, weight: str, belo
 
 def test_replicate_designs_are_estimated_afresh(survey: Survey) -> None:
     assert not changed_rows_apply(LinearEstimator(survey, variance="bootstrap"))
+
+
+def test_impact_marginal_table_equals_the_general_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Final income's marginal contributions in an impact with services in kind: the
+    same with the changed rows and merged sorts as with every statistic estimated
+    afresh (``near`` and ``marginal_fgt`` switched off)."""
+    import sys
+
+    from insaf.budget import DEMO_SERVICES, benefit_incidence, budget_spending
+    from insaf.budget.demo import demo_budget, demo_policies
+    from insaf.policy.engine import simulate_states
+    from insaf.policy.in_kind import in_kind_total
+    from insaf.policy.scenario import parse_scenario
+
+    demo = synthesize(3000, seed=3)
+    scenario = demo_policies()
+    spending = budget_spending(demo_budget(demo), DEMO_SERVICES, year=demo.year or 2024)
+    costs = benefit_incidence(demo, DEMO_SERVICES, spending=spending).unit_costs
+    raw = dict(scenario.definition())
+    raw["in_kind"] = [
+        {**s.model_dump(mode="json", exclude_none=True), "unit_cost": c["unit_cost"].value}
+        for s, c in zip(DEMO_SERVICES, costs, strict=True)
+    ]
+    with_kind = parse_scenario(raw, file=scenario.file)
+    simulation = simulate_states(scenario, demo)
+    simulation = replace(
+        simulation, scenario=with_kind, in_kind=in_kind_total(with_kind.in_kind, simulation.data)
+    )
+    assess_module = sys.modules["insaf.policy.assess"]
+    calls: list[int] = []
+    real_fgt = assess_module.marginal_fgt
+    monkeypatch.setattr(
+        assess_module, "marginal_fgt", lambda *a, **k: (calls.append(1), real_fgt(*a, **k))[1]
+    )
+    fast = assess_module.assess(simulation)
+    assert calls  # the changed rows were read
+    monkeypatch.setattr(assess_module, "changed_rows_apply", lambda _estimator: False)
+    real = assess_module.compute
+    monkeypatch.setattr(assess_module, "compute", lambda *a, near=None, **k: real(*a, **k))
+    general = assess_module.assess(simulation)
+    for name, reform in general.reforms.items():
+        rows = reform.tables["marginal"]
+        assert rows and len(rows) == len(fast.reforms[name].tables["marginal"])
+        for want, got in zip(rows, fast.reforms[name].tables["marginal"], strict=True):
+            for column in ("without", "with", "marginal"):
+                a, b = got[column], want[column]
+                assert a.value == pytest.approx(b.value, rel=1e-12, abs=1e-15), (name, want)
+                assert a.se == pytest.approx(b.se, rel=1e-11, abs=1e-15), (name, want)
