@@ -29,7 +29,13 @@ from insaf.measures.estimate import LinearBasis, ReplicateBasis
 from insaf.policy.analysis import Analysis, build_analysis, default_groups, person_rows
 from insaf.policy.batch import Request, compute, merged
 from insaf.policy.engine import Simulation, State
-from insaf.policy.fiscal_system import lines_per_person, system_columns, system_tables
+from insaf.policy.fiscal_system import (
+    changed_rows_apply,
+    lines_per_person,
+    marginal_fgt,
+    system_columns,
+    system_tables,
+)
 from insaf.policy.impact import Impact, ReformImpact, Row
 from insaf.policy.incidence import (
     StateIncidence,
@@ -346,6 +352,7 @@ class _Assessor:
         frame = incidence_frame(columns, self.a.frame.select(kept))
         survey = _with_frame(self.a.people, frame)
         estimator = self.linear(survey)
+        fast = changed_rows_apply(estimator)
         means = estimator.ratios(columns.concepts)
         known = {"w0": self.a.frame.get_column("w0").to_numpy()}
         for r in self.a.reform_index.values():
@@ -355,16 +362,21 @@ class _Assessor:
             survey,
             # the marginal contributions read the Gini, FGT0 and FGT1 (fiscal_system); a
             # concept's Gini they share is computed once
-            merged([Request(c, ("fgt", "gini"), alphas=(0, 1)) for c in system.measured()] + asked),
+            merged(system.requests(changed_rows=fast) + asked),
             lines=self.a.lines,
             below=self.opts.below,
             gini=self.opts.gini,
             options=self.common,
             threads=THREADS,
+            near=system.near,
         )
         stats: dict[str, dict[tuple[str, ...], Estimate]] = {}
         for key, value in found.items():
             stats.setdefault(key[0], {})[key[1:]] = value
+        if fast:
+            marginal_fgt(
+                system, columns.series, lines, stats, weight=estimator.w, below=self.opts.below
+            )
         measured = concentrations(
             columns, reuse, found, known_gini=lambda column: self.stats(column)[("gini",)]
         )

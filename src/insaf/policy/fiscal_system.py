@@ -25,11 +25,16 @@ Two tables per state, beside the income concepts of ``insaf.policy.incidence``:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from insaf.errors import InsafError
 from insaf.measures import Estimate, combine, difference
+from insaf.measures._kernels.arrays import dot
+from insaf.measures.estimate import LinearBasis
+from insaf.measures.variance import linearized_variance
+from insaf.policy.batch import Request
 from insaf.policy.impact import Row
 from insaf.policy.impoverishment import impoverishment
 from insaf.policy.incidence import MARKET, IncidenceColumns, gets
@@ -38,8 +43,10 @@ from insaf.policy.linear import LinearEstimator
 
 __all__ = [
     "SystemColumns",
+    "changed_rows_apply",
     "end_concept",
     "lines_per_person",
+    "marginal_fgt",
     "system_columns",
     "system_tables",
 ]
@@ -53,11 +60,28 @@ class SystemColumns:
     """By (concept column, line): the column of each per-person indicator."""
     without: dict[tuple[str, str], str] = field(default_factory=dict)
     """By (end concept column, instrument column): the end income without it."""
+    near: dict[str, list[str]] = field(default_factory=dict)
+    """By column measured: columns listed before it that it equals on most rows (the
+    end income, for the end income without an instrument of few households; the
+    same column of an earlier state, for a reform that changes few households),
+    whose sort order gives its own (``insaf.policy.batch.compute``)."""
 
     def measured(self) -> list[str]:
         """The columns whose Gini and FGT the marginal contributions need."""
         ends = [end for end, _ in self.without]
         return list(dict.fromkeys([*ends, *self.without.values()]))
+
+    def requests(self, *, changed_rows: bool) -> list[Request]:
+        """What the marginal contributions ask of ``insaf.policy.batch.compute``: the
+        Gini, FGT0 and FGT1 of each end income and of each end income without an
+        instrument; with ``changed_rows``, the latter's FGTs are left to
+        ``marginal_fgt``."""
+        ends = {end for end, _ in self.without}
+        both: tuple[str, ...] = ("fgt", "gini")
+        return [
+            Request(c, both if c in ends or not changed_rows else ("gini",), alphas=(0, 1))
+            for c in self.measured()
+        ]
 
 
 def end_concept(columns: IncidenceColumns, state: str) -> tuple[str, str]:
@@ -95,9 +119,14 @@ def system_columns(
                 columns.series[name] = values
                 names[indicator] = name
             out.impoverishment[(concept, role)] = names
-    states = set(columns.consumable) if marginal else set()
+    states = list(columns.consumable) if marginal else []
+    ends: list[str] = []
+    by_instrument: dict[str, list[str]] = {}
     for state in states:
         _, end = end_concept(columns, state)
+        if end not in ends:
+            out.near[end] = list(ends)
+            ends.append(end)
         for item in columns.instruments[state]:
             key = (end, item.column)
             if key not in out.without:
@@ -106,7 +135,110 @@ def system_columns(
                 sign = 1.0 if gets(item.kind) else -1.0
                 columns.series[name] = columns.series[end] - sign * columns.series[item.column]
                 out.without[key] = name
+                earlier = by_instrument.setdefault(item.column, [])
+                out.near[name] = [end, *earlier]
+                earlier.append(name)
     return out
+
+
+def changed_rows_apply(estimator: LinearEstimator) -> bool:
+    """Whether ``marginal_fgt`` gives the FGTs of ``estimator``'s sample: linearized
+    variances from one-stage PSU totals of uncalibrated weights."""
+    design = estimator.survey.design
+    arrays = estimator.arrays
+    return (
+        estimator.fast
+        and arrays is not None
+        and arrays.second is None
+        and design.calibration is None
+    )
+
+
+def marginal_fgt(
+    system: SystemColumns,
+    series: Mapping[str, FloatArray],
+    lines: Mapping[str, FloatArray],
+    stats: dict[str, dict[tuple[str, ...], Estimate]],
+    *,
+    weight: FloatArray,
+    below: str,
+) -> None:
+    """Add to ``stats`` FGT0 and FGT1 on each line of each end income without an
+    instrument, from the end income's (in ``stats``) and the rows the instrument
+    changes: elsewhere each household's poverty indicator and gap are the end
+    income's. With ``h`` the indicator (or gap) and ``N`` the population, the
+    estimate is ``P = sum w h / N`` and its PSU totals of influence values
+    ``t_p = sum_p w (h - P) / N``; so, with ``d = h_without - h_end`` (zero but
+    on the changed rows) and ``W_p`` each PSU's weight::
+
+        t_without = t_end + (sum_p w d - (P_without - P_end) W_p) / N
+
+    ``P_without`` is summed over every row as the estimator sums it (the same
+    number, so a small contribution is the same difference); the totals equal
+    those estimated afresh to rounding. (Only when ``changed_rows_apply``;
+    ``weight``: the sample's weights, in its row order.)"""
+    if not system.without:
+        return
+    first = next(iter(stats[next(iter(system.without))[0]].values()))
+    basis = first.basis
+    if not isinstance(basis, LinearBasis) or basis.design.second is not None:
+        raise InsafError("marginal FGTs from changed rows need linearized one-stage totals")
+    design = basis.design
+    psu = design.psu
+    psu_weight = np.bincount(psu, weights=weight, minlength=design.n_totals)
+    top = np.maximum.reduce([*lines.values(), np.full(weight.shape[0], -np.inf)])
+    ends: dict[tuple[str, str, int], FloatArray] = {}  # each end income's h, made once
+    found: list[tuple[str, tuple[str, ...], Estimate, float, FloatArray]] = []
+    for (end, _), without in system.without.items():
+        y_end, y_without = series[end], series[without]
+        rows = np.flatnonzero(y_without != y_end)
+        # a household above every line with and without the instrument is poor in neither
+        rows = rows[np.minimum(y_end[rows], y_without[rows]) <= top[rows]]
+        w, psu_rows = weight[rows], psu[rows]
+        for role, line_all in lines.items():
+            line = line_all[rows]
+            for alpha in (0, 1):
+                key: tuple[str, ...] = ("fgt", role, str(alpha))
+                before = stats[end][key]
+                assert isinstance(before.basis, LinearBasis)
+                h_end = ends.get((end, role, alpha))
+                if h_end is None:
+                    h_end = ends[(end, role, alpha)] = _fgt_h(y_end, line_all, alpha, below)
+                h_rows = _fgt_h(y_without[rows], line, alpha, below)
+                kept = h_end[rows]
+                d = h_rows - kept
+                if not d.any():  # no household's term changes: the end income's FGT
+                    stats.setdefault(without, {})[key] = replace(before, variable=without)
+                    continue
+                # the value summed over every row as the estimator sums it, so that a
+                # small contribution is the same difference of two sums
+                h_end[rows] = h_rows
+                value = dot(weight, h_end) / before.population
+                h_end[rows] = kept
+                totals: FloatArray = np.asarray(
+                    np.bincount(psu_rows, weights=w * d, minlength=design.n_totals), np.float64
+                )
+                totals -= (value - before.value) * psu_weight
+                totals /= before.population
+                totals += before.basis.totals
+                found.append((without, key, before, value, totals))
+    for column, fgt, end_fgt, p, t in found:
+        stats.setdefault(column, {})[fgt] = replace(
+            end_fgt,
+            value=p,
+            se=float(np.sqrt(max(float(linearized_variance(t, design)), 0.0))),
+            variable=column,
+            basis=LinearBasis(totals=t, design=design),
+        )
+
+
+def _fgt_h(y: FloatArray, line: FloatArray, alpha: int, below: str) -> FloatArray:
+    """Each row's FGT term: poor (``alpha`` 0) or its gap as a share of the line (1),
+    computed as the estimator computes it."""
+    poor = y < line if below == "<" else y <= line
+    if alpha == 0:
+        return poor.astype(np.float64)
+    return np.where(poor, np.where(poor, (line - y) / line, 0.0) ** alpha, 0.0)
 
 
 def system_tables(
