@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('council', '0005_budget_change'),
+        ("council", "0005_budget_change"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='statementjob',
-            name='budget_change',
-            field=models.JSONField(blank=True, help_text='given to the statement as it is published', null=True, verbose_name="budget change (the statement's subject, when it is a budget)"),
+            model_name="statementjob",
+            name="budget_change",
+            field=models.JSONField(
+                blank=True,
+                help_text="given to the statement as it is published",
+                null=True,
+                verbose_name="budget change (the statement's subject, when it is a budget)",
+            ),
         ),
     ]
