@@ -26,6 +26,7 @@ from insaf import __version__
 from insaf.i18n import bilingual
 from insaf.measures import Estimate, combine, difference
 from insaf.measures.estimate import LinearBasis, ReplicateBasis
+from insaf.policy import person_stats
 from insaf.policy.analysis import Analysis, build_analysis, default_groups, person_rows
 from insaf.policy.batch import Request, compute, merged
 from insaf.policy.engine import Simulation, State
@@ -136,6 +137,17 @@ class _Assessor:
         """
         if not self._stats:
             columns = ["w0", *(f"_r{r}_w" for r in self.a.reform_index.values())]
+            shortcut = person_stats.statistics(
+                self.a,
+                columns,
+                lines=self.a.lines,
+                below=self.opts.below,
+                gini=self.opts.gini,
+                options=self.common,
+            )
+            if shortcut is not None:
+                self._stats.update(shortcut)
+                return self._stats[column]
             lines = [v for v in self.a.lines.values() if isinstance(v, str)]
             found = compute(
                 person_rows(self.a, [*columns, *lines]),
