@@ -78,7 +78,7 @@ class LinearEstimator:
         self.arrays: DesignArrays | None = arrays
         self._columns: dict[str, FloatArray] = {}
         self._cells_kept: dict[str | None, _Cells] = {}
-        self._denominators: dict[tuple[str | None, str | None], tuple[FloatArray, FloatArray]] = {}
+        self._sums_kept: dict[tuple[str | None, str | None], tuple[FloatArray, FloatArray]] = {}
         if self.fast and self.arrays is None:
             self.arrays = DesignArrays.build(
                 n=frame.height,
@@ -148,13 +148,22 @@ class LinearEstimator:
             self._cells_kept[by] = found
         return found
 
-    def _sums(self, cells: _Cells, wy: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """``sum w y`` by domain and by PSU and domain (``P x D``), from one pass."""
+    def _sums(self, by: str | None, column: str | None) -> tuple[FloatArray, FloatArray]:
+        """``sum w y`` of ``column`` (``None``: of 1) by domain of ``by`` and by PSU and
+        domain (``P x D``), from one pass, kept: a column asked for again (a mean's
+        and a ratio's denominator, or in two calls) is summed once."""
         assert self.arrays is not None
-        n_dom = len(cells.labels)
-        by_psu = np.bincount(cells.flat, weights=wy, minlength=self.arrays.n_psus * n_dom)
-        cells_sums = np.asarray(by_psu, dtype=np.float64).reshape(self.arrays.n_psus, n_dom)
-        return cells_sums.sum(axis=0), cells_sums
+        key = (by, column)
+        found = self._sums_kept.get(key)
+        if found is None:
+            cells = self._cells(by)
+            n_dom = len(cells.labels)
+            wy = self.w * self._column(column) if column is not None else self.w
+            by_psu = np.bincount(cells.flat, weights=wy, minlength=self.arrays.n_psus * n_dom)
+            cells_sums = np.asarray(by_psu, dtype=np.float64).reshape(self.arrays.n_psus, n_dom)
+            found = cells_sums.sum(axis=0), cells_sums
+            self._sums_kept[key] = found
+        return found
 
     def ratios(
         self,
@@ -176,17 +185,13 @@ class LinearEstimator:
         assert self.arrays is not None
         cells = self._cells(by)
         n_dom = len(cells.labels)
-        key = (by, denominator)
-        if key not in self._denominators:
-            wx = self.w * self._column(denominator) if denominator is not None else self.w
-            self._denominators[key] = self._sums(cells, wx)
-        big_x, x_pd = self._denominators[key]
+        big_x, x_pd = self._sums(by, denominator)
         with np.errstate(divide="ignore", invalid="ignore"):
             inverse_d = np.where(big_x != 0, 1.0 / big_x, 0.0)
         values: list[FloatArray] = []
         blocks: list[FloatArray] = []
         for column in columns:
-            big_y, y_pd = self._sums(cells, self.w * self._column(column))
+            big_y, y_pd = self._sums(by, column)
             r = np.where(big_x != 0, big_y * inverse_d, np.nan)
             values.append(r)
             blocks.append((y_pd - x_pd * np.nan_to_num(r)) * inverse_d)
