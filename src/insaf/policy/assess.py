@@ -29,10 +29,12 @@ from insaf.measures.estimate import LinearBasis, ReplicateBasis
 from insaf.policy import person_stats
 from insaf.policy.analysis import Analysis, build_analysis, default_groups, person_rows
 from insaf.policy.batch import Request, compute, merged
+from insaf.policy.concentration import concentrations_along
 from insaf.policy.engine import Simulation, State
 from insaf.policy.fiscal_system import lines_per_person, system_columns, system_tables
 from insaf.policy.impact import Impact, ReformImpact, Row
 from insaf.policy.incidence import (
+    MARKET,
     StateIncidence,
     concentration_requests,
     concentrations,
@@ -363,6 +365,18 @@ class _Assessor:
         for r in self.a.reform_index.values():
             known[f"_r{r}_w"] = self.a.frame.get_column(f"_r{r}_w").to_numpy()
         asked, reuse = concentration_requests(columns, known)
+        # every instrument's concentration along market income, from one ranking
+        along = None
+        if estimator.fast and estimator.arrays is not None:
+            along = concentrations_along(
+                {r.column: columns.series[r.column] for r in asked if r.rank_by == MARKET},
+                columns.series[MARKET],
+                estimator.w,
+                estimator.arrays,
+                rank_by=MARKET,
+            )
+        if along is not None:
+            asked = [r for r in asked if r.rank_by != MARKET]
         found = compute(
             survey,
             # the marginal contributions read the Gini, FGT0 and FGT1 (fiscal_system); a
@@ -374,6 +388,8 @@ class _Assessor:
             options=self.common,
             threads=THREADS,
         )
+        if along is not None:
+            found.update({(c, "concentration"): e for c, e in along.items()})
         stats: dict[str, dict[tuple[str, ...], Estimate]] = {}
         for key, value in found.items():
             stats.setdefault(key[0], {})[key[1:]] = value
