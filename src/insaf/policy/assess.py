@@ -297,17 +297,15 @@ class _Assessor:
         }
         if not top.any():
             return [], note
-        columns: dict[str, np.ndarray[Any, Any]] = {
-            "_top": top.astype(np.int64),
-            "_members": frame.get_column("_members").to_numpy(),
-            "w0": frame.get_column("w0").to_numpy(),
-            "_poor": frame.get_column("_poor").to_numpy(),
-        }
         spec: list[tuple[str, str, Any]] = [
             ("_members", "hhsize", None),
             ("w0", "welfare", None),
             ("_poor", "poor", None),
         ]
+        # each category of each group: the mean of its indicator, summed from the
+        # group's column (insaf.policy.linear); a replicate design reads 0/1 columns
+        indicators: dict[str, tuple[str, Any]] = {}
+        counts: dict[str, tuple[int, int]] = {}  # households with the category: losers, all
         for group in self.groups:
             values = frame.get_column(group)
             categories = values.unique().drop_nulls().sort().to_list()
@@ -315,27 +313,41 @@ class _Assessor:
                 categories = [1]
             for k, value in enumerate(categories):
                 name = f"_g_{group}_{k}"
-                columns[name] = (values == value).fill_null(False).to_numpy().astype(np.float64)
+                indicators[name] = (group, value)
+                has = (values == value).fill_null(False).to_numpy()
+                counts[name] = (int((has & top).sum()), int(has.sum()))
                 spec.append((name, group, value))
         design = self.a.people.design
-        extra = pl.DataFrame(columns)
-        frame_plus = frame.select(list(design.columns)).hstack(extra)
+        kept = list(dict.fromkeys([*design.columns, "_members", "w0", "_poor", *self.groups]))
+        extra: dict[str, Any] = {"_top": top.astype(np.int64)}
+        if not self.people.fast:
+            for name, (group, value) in indicators.items():
+                extra[name] = (frame.get_column(group) == value).fill_null(False).cast(pl.Float64)
+        frame_plus = frame.select(kept).hstack(pl.DataFrame(extra))
         survey = _with_frame(self.a.people, frame_plus)
-        estimator = self.linear(survey)
+        estimator = LinearEstimator(
+            survey,
+            variance=self.opts.variance,
+            replicates=self.opts.replicates,
+            seed=self.opts.seed,
+            arrays=self.people.arrays,
+            indicators=indicators,
+        )
         names = [s[0] for s in spec]
         by_top = estimator.ratios(names, by="_top")
         everyone = estimator.ratios(names)
         rows: list[Row] = []
+        n_top, n_all = int(top.sum()), int(top.size)
         for name, characteristic, value in spec:
             top_est = next(e for e in by_top[name] if e.domain and e.domain["_top"] == 1)
             # unweighted households behind each cell: those with the category (all, for a mean)
-            has = columns[name] > 0 if value is not None else np.ones(top.size, dtype=bool)
+            n_losers, n_everyone = counts.get(name, (n_top, n_all))
             rows.append(
                 {
                     "characteristic": characteristic,
                     "category": value,
-                    "n_losers": int((has & top).sum()),
-                    "n_everyone": int(has.sum()),
+                    "n_losers": n_losers,
+                    "n_everyone": n_everyone,
                     "losers": top_est,
                     "everyone": everyone[name][0],
                 }

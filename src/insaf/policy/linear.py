@@ -24,7 +24,7 @@ at a time instead: slower, the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,8 +64,15 @@ class LinearEstimator:
         replicates: int = 200,
         seed: int = 1,
         arrays: DesignArrays | None = None,
+        indicators: Mapping[str, tuple[str, Any]] | None = None,
     ) -> None:
-        """``arrays``: the design's codes when already built for the same rows."""
+        """``arrays``: the design's codes when already built for the same rows.
+
+        ``indicators``: columns ``name`` that are ``1(column == value)`` (0 where
+        ``column`` is missing), given as ``{name: (column, value)}``: the sums of all
+        the indicators of one column come from one pass over the rows, summed as the
+        0/1 columns would be. Replicate designs read them from the survey: it must
+        hold them."""
         self.survey = survey
         self.variance = variance
         self.replicates = replicates
@@ -79,6 +86,7 @@ class LinearEstimator:
         self._columns: dict[str, FloatArray] = {}
         self._cells_kept: dict[str | None, _Cells] = {}
         self._sums_kept: dict[tuple[str | None, str | None], tuple[FloatArray, FloatArray]] = {}
+        self.indicators = dict(indicators or {})
         if self.fast and self.arrays is None:
             self.arrays = DesignArrays.build(
                 n=frame.height,
@@ -161,6 +169,8 @@ class LinearEstimator:
         and a ratio's denominator, or in two calls) is summed once."""
         assert self.arrays is not None
         key = (by, column)
+        if key not in self._sums_kept and column in self.indicators:
+            self._indicator_sums(by, self.indicators[column][0])
         found = self._sums_kept.get(key)
         if found is None:
             cells = self._cells(by)
@@ -171,6 +181,28 @@ class LinearEstimator:
             found = cells_sums.sum(axis=0), cells_sums
             self._sums_kept[key] = found
         return found
+
+    def _indicator_sums(self, by: str | None, source: str) -> None:
+        """Keep the sums of every indicator of ``source`` by PSU and domain of ``by``, from
+        one ``bincount`` over (PSU, domain, category) cells: each cell adds the same
+        weights in the same order as the sum of ``w * 1(source == value)`` over the
+        (PSU, domain) cell, whose other rows add zeros."""
+        assert self.arrays is not None
+        named = [(n, value) for n, (column, value) in self.indicators.items() if column == source]
+        series = self.frame.get_column(source)
+        k = len(named)
+        codes = np.full(self.frame.height, k, dtype=np.int64)  # k: none of them
+        for position, (_, value) in enumerate(named):
+            codes[(series == value).fill_null(False).to_numpy()] = position
+        cells = self._cells(by)
+        n_dom = len(cells.labels)
+        flat = cells.flat * (k + 1) + codes
+        size = self.arrays.n_psus * n_dom * (k + 1)
+        found = np.bincount(flat, weights=self.w, minlength=size).astype(np.float64, copy=False)
+        cube = found.reshape(self.arrays.n_psus, n_dom, k + 1)
+        for position, (name, _) in enumerate(named):
+            cells_sums = np.ascontiguousarray(cube[:, :, position])
+            self._sums_kept[by, name] = cells_sums.sum(axis=0), cells_sums
 
     def ratios(
         self,
