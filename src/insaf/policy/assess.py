@@ -305,7 +305,6 @@ class _Assessor:
         # each category of each group: the mean of its indicator, summed from the
         # group's column (insaf.policy.linear); a replicate design reads 0/1 columns
         indicators: dict[str, tuple[str, Any]] = {}
-        counts: dict[str, tuple[int, int]] = {}  # households with the category: losers, all
         for group in self.groups:
             values = frame.get_column(group)
             categories = values.unique().drop_nulls().sort().to_list()
@@ -314,8 +313,6 @@ class _Assessor:
             for k, value in enumerate(categories):
                 name = f"_g_{group}_{k}"
                 indicators[name] = (group, value)
-                has = (values == value).fill_null(False).to_numpy()
-                counts[name] = (int((has & top).sum()), int(has.sum()))
                 spec.append((name, group, value))
         design = self.a.people.design
         kept = list(dict.fromkeys([*design.columns, "_members", "w0", "_poor", *self.groups]))
@@ -333,6 +330,15 @@ class _Assessor:
             arrays=self.people.arrays,
             indicators=indicators,
         )
+        # unweighted households behind each cell: those with the category (all, for a mean)
+        counts: dict[str, tuple[int, int]] = {}  # losers, everyone
+        for group in self.groups:
+            names_of = [n for n, (column, _) in indicators.items() if column == group]
+            codes = estimator.indicator_codes(group)
+            everyone_n = np.bincount(codes, minlength=len(names_of) + 1)
+            losers_n = np.bincount(codes[top], minlength=len(names_of) + 1)
+            for k, name in enumerate(names_of):
+                counts[name] = (int(losers_n[k]), int(everyone_n[k]))
         names = [s[0] for s in spec]
         by_top = estimator.ratios(names, by="_top")
         everyone = estimator.ratios(names)
@@ -340,7 +346,6 @@ class _Assessor:
         n_top, n_all = int(top.sum()), int(top.size)
         for name, characteristic, value in spec:
             top_est = next(e for e in by_top[name] if e.domain and e.domain["_top"] == 1)
-            # unweighted households behind each cell: those with the category (all, for a mean)
             n_losers, n_everyone = counts.get(name, (n_top, n_all))
             rows.append(
                 {

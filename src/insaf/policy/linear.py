@@ -87,6 +87,7 @@ class LinearEstimator:
         self._cells_kept: dict[str | None, _Cells] = {}
         self._sums_kept: dict[tuple[str | None, str | None], tuple[FloatArray, FloatArray]] = {}
         self.indicators = dict(indicators or {})
+        self._codes: dict[str, np.ndarray[Any, Any]] = {}
         if self.fast and self.arrays is None:
             self.arrays = DesignArrays.build(
                 n=frame.height,
@@ -110,9 +111,16 @@ class LinearEstimator:
         if by is None:
             return np.zeros(self.frame.height, dtype=np.int64), [None]
         values = self.frame.get_column(by)
-        if values.dtype.is_integer() and values.null_count() == 0:
+        if values.dtype.is_integer() and values.null_count() == 0 and values.len() > 0:
             # the same codes as below: the sorted distinct values, each row's position
-            array = values.to_numpy()
+            array = values.to_numpy().astype(np.int64, copy=False)
+            low, high = int(array.min()), int(array.max())
+            if high - low <= 4 * array.size + 1024:  # a table of every value in the range
+                shifted = array - low
+                distinct = np.flatnonzero(np.bincount(shifted, minlength=high - low + 1))
+                table = np.zeros(high - low + 1, dtype=np.int64)
+                table[distinct] = np.arange(distinct.size)
+                return table[shifted], (distinct + low).tolist()
             distinct = np.unique(array)
             return np.searchsorted(distinct, array).astype(np.int64), distinct.tolist()
         labels = values.unique().sort().to_list()
@@ -182,6 +190,19 @@ class LinearEstimator:
             self._sums_kept[key] = found
         return found
 
+    def indicator_codes(self, source: str) -> np.ndarray[Any, Any]:
+        """Each row's position among the indicators of ``source`` (in ``indicators``'
+        order), or their number where it has none of their values; kept."""
+        found = self._codes.get(source)
+        if found is None:
+            values = [value for column, value in self.indicators.values() if column == source]
+            series = self.frame.get_column(source)
+            found = np.full(self.frame.height, len(values), dtype=np.int64)
+            for position, value in enumerate(values):
+                found[(series == value).fill_null(False).to_numpy()] = position
+            self._codes[source] = found
+        return found
+
     def _indicator_sums(self, by: str | None, source: str) -> None:
         """Keep the sums of every indicator of ``source`` by PSU and domain of ``by``, from
         one ``bincount`` over (PSU, domain, category) cells: each cell adds the same
@@ -189,11 +210,8 @@ class LinearEstimator:
         (PSU, domain) cell, whose other rows add zeros."""
         assert self.arrays is not None
         named = [(n, value) for n, (column, value) in self.indicators.items() if column == source]
-        series = self.frame.get_column(source)
         k = len(named)
-        codes = np.full(self.frame.height, k, dtype=np.int64)  # k: none of them
-        for position, (_, value) in enumerate(named):
-            codes[(series == value).fill_null(False).to_numpy()] = position
+        codes = self.indicator_codes(source)
         cells = self._cells(by)
         n_dom = len(cells.labels)
         flat = cells.flat * (k + 1) + codes
