@@ -46,11 +46,19 @@ def test_concentrations_along_match_the_measure(survey: Survey) -> None:
         linear.w,
         linear.arrays,
         rank_by="market",
+        gini="osier",
     )
     assert got is not None
-    for name in names:
-        want = measures.concentration(survey, name, rank_by="market", unit="household")[0]
-        found = got[name]
+    pairs = [
+        (
+            (n, "concentration"),
+            measures.concentration(survey, n, rank_by="market", unit="household")[0],
+        )
+        for n in names
+    ]
+    pairs.append((("market", "gini"), measures.gini(survey, "market", unit="household")[0]))
+    for key, want in pairs:
+        found = got[key]
         assert (found.measure, found.variable, found.n, found.domain, found.method) == (
             want.measure,
             want.variable,

@@ -384,23 +384,31 @@ class _Assessor:
         for r in self.a.reform_index.values():
             known[f"_r{r}_w"] = self.a.frame.get_column(f"_r{r}_w").to_numpy()
         asked, reuse = concentration_requests(columns, known)
-        # every instrument's concentration along market income, from one ranking
+        # the marginal contributions read the Gini, FGT0 and FGT1 (fiscal_system); a
+        # concept's Gini they share is computed once
+        requests = merged(
+            [Request(c, ("fgt", "gini"), alphas=(0, 1)) for c in system.measured()] + asked
+        )
+        # every instrument's concentration along market income, and market income's own
+        # Gini, from one ranking (insaf.policy.concentration)
         along = None
         if estimator.fast and estimator.arrays is not None:
+            market_gini = Request(MARKET, ("gini",)) in requests
             along = concentrations_along(
-                {r.column: columns.series[r.column] for r in asked if r.rank_by == MARKET},
+                {r.column: columns.series[r.column] for r in requests if r.rank_by == MARKET},
                 columns.series[MARKET],
                 estimator.w,
                 estimator.arrays,
                 rank_by=MARKET,
+                gini=self.opts.gini if market_gini else None,
             )
         if along is not None:
-            asked = [r for r in asked if r.rank_by != MARKET]
+            requests = [
+                r for r in requests if r.rank_by != MARKET and r != Request(MARKET, ("gini",))
+            ]
         found = compute(
             survey,
-            # the marginal contributions read the Gini, FGT0 and FGT1 (fiscal_system); a
-            # concept's Gini they share is computed once
-            merged([Request(c, ("fgt", "gini"), alphas=(0, 1)) for c in system.measured()] + asked),
+            requests,
             lines=self.a.lines,
             below=self.opts.below,
             gini=self.opts.gini,
@@ -408,7 +416,7 @@ class _Assessor:
             threads=THREADS,
         )
         if along is not None:
-            found.update({(c, "concentration"): e for c, e in along.items()})
+            found.update(along)
         stats: dict[str, dict[tuple[str, ...], Estimate]] = {}
         for key, value in found.items():
             stats.setdefault(key[0], {})[key[1:]] = value

@@ -16,13 +16,15 @@ PSU, as the statistic computes them one column at a time
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
 
 from insaf.errors import DataError
-from insaf.measures import Estimate
+from insaf.measures import Estimate, GiniEstimator
 from insaf.measures._kernels.arrays import dot, sorted_order
+from insaf.measures._kernels.inequality import gini as gini_kernel
 from insaf.measures.estimate import LinearBasis
 from insaf.measures.variance import DesignArrays, FloatArray, linearized_variance
 
@@ -36,12 +38,15 @@ def concentrations_along(
     arrays: DesignArrays,
     *,
     rank_by: str,
-) -> dict[str, Estimate] | None:
+    gini: GiniEstimator | None = None,
+) -> dict[tuple[str, ...], Estimate] | None:
     """The linearized concentration coefficient of each of ``columns`` along ``x``
     (named ``rank_by``), with weights ``w`` and the design ``arrays`` (of the same
-    rows, one stage), as ``insaf.measures.concentration`` gives it; ``None`` when a
-    value is missing or infinite (the general path then says which)."""
-    if not columns:
+    rows, one stage), as ``insaf.measures.concentration`` gives it, keyed
+    ``(column, "concentration")``; with ``gini``, also the Gini of ``x`` itself from
+    the same sort (``insaf.measures.gini``'s kernel), keyed ``(rank_by, "gini")``.
+    ``None`` when a value is missing or infinite (the general path then says which)."""
+    if not columns and gini is None:
         return {}
     if arrays.second is not None or not np.all(np.isfinite(x)) or not np.all(np.isfinite(w)):
         return None
@@ -73,17 +78,45 @@ def concentrations_along(
         z = (2.0 * da - (c + 1.0) * (big_y + n_pop * ys)) / (n_pop * big_y)
         totals[:, j] = np.bincount(psu, weights=ws * z, minlength=arrays.n_psus)
         values.append(c)
-    var = linearized_variance(totals, arrays)
     n = int(x.shape[0])
-    return {
-        name: Estimate(
-            measure="concentration",
-            value=values[j],
-            se=float(np.sqrt(max(float(var[j]), 0.0))),
-            n=n,
-            population=n_pop,
-            variable=f"{name}|{rank_by}",
-            basis=LinearBasis(totals=totals[:, j].copy(), design=arrays),
-        )
-        for j, name in enumerate(columns)
-    }
+    out: dict[tuple[str, ...], Estimate] = {}
+    if gini is not None:
+        g, z_g, _ = gini_kernel(gini)({"y": xs}, ws, math.nan, True)
+        assert z_g is not None
+        wz = np.asarray(np.bincount(psu, weights=ws * z_g, minlength=arrays.n_psus), float)
+        out[rank_by, "gini"] = _estimate("gini", g, wz, arrays, n, n_pop, rank_by)
+    if columns:
+        var = linearized_variance(totals, arrays)
+        for j, name in enumerate(columns):
+            basis = LinearBasis(totals=totals[:, j].copy(), design=arrays)
+            out[name, "concentration"] = Estimate(
+                measure="concentration",
+                value=values[j],
+                se=float(np.sqrt(max(float(var[j]), 0.0))),
+                n=n,
+                population=n_pop,
+                variable=f"{name}|{rank_by}",
+                basis=basis,
+            )
+    return out
+
+
+def _estimate(
+    measure: str,
+    value: float,
+    totals: FloatArray,
+    arrays: DesignArrays,
+    n: int,
+    population: float,
+    variable: str,
+) -> Estimate:
+    var = float(linearized_variance(totals[:, None], arrays)[0])
+    return Estimate(
+        measure=measure,
+        value=float(value),
+        se=float(np.sqrt(max(var, 0.0))),
+        n=n,
+        population=population,
+        variable=variable,
+        basis=LinearBasis(totals=totals, design=arrays),
+    )
