@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from insaf import measures
-from insaf.policy.concentration import concentrations_along
+from insaf.policy.concentration import concentrations_along, gini_along, stable_order
 from insaf.policy.linear import LinearEstimator
 from insaf.survey import Survey
 from insaf.survey.synth import synthesize
@@ -82,3 +82,42 @@ def test_a_missing_value_takes_the_general_path(survey: Survey) -> None:
     y[3] = np.nan
     x = np.arange(linear.w.size, dtype=np.float64)
     assert concentrations_along({"y": y}, x, linear.w, linear.arrays, rank_by="x") is None
+
+
+def test_stable_order_is_argsorts_with_or_without_a_hint() -> None:
+    rng = np.random.default_rng(3)
+    y = np.round(rng.normal(size=2000), 1)  # many ties
+    want = np.argsort(y, kind="stable")
+    np.testing.assert_array_equal(stable_order(y), want)
+    assert stable_order(y, [want]) is want  # taken as it is
+    np.testing.assert_array_equal(stable_order(y, [want[::-1], want]), want)
+    # a hint that sorts the values but breaks a tie against row order is refused
+    swapped = want.copy()
+    tie = int(np.flatnonzero(y[want][1:] == y[want][:-1])[0])
+    swapped[[tie, tie + 1]] = swapped[[tie + 1, tie]]
+    np.testing.assert_array_equal(stable_order(y, [swapped]), want)
+
+
+def test_gini_along_is_the_measure(survey: Survey) -> None:
+    linear = LinearEstimator(survey)
+    assert linear.arrays is not None
+    y = survey.design_table.frame.get_column("consumption_pc").to_numpy()
+    for estimator in ("osier", "eurostat"):
+        found = gini_along(
+            y,
+            linear.w,
+            linear.arrays,
+            stable_order(y),
+            estimator=estimator,  # type: ignore[arg-type]
+            variable="consumption_pc",
+        )
+        want = measures.gini(survey, "consumption_pc", unit="household", estimator=estimator)[0]
+        assert (found.measure, found.variable, found.n, found.domain) == (
+            want.measure,
+            want.variable,
+            want.n,
+            want.domain,
+        )
+        assert found.value == pytest.approx(want.value, rel=1e-13)
+        assert found.se == pytest.approx(want.se, rel=1e-12)
+        assert measures.difference(found, want).value == pytest.approx(0.0, abs=1e-13)

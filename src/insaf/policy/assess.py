@@ -30,7 +30,7 @@ from insaf.measures.estimate import LinearBasis, ReplicateBasis
 from insaf.policy import person_stats
 from insaf.policy.analysis import Analysis, build_analysis, default_groups, person_rows
 from insaf.policy.batch import Request, compute, merged
-from insaf.policy.concentration import concentrations_along
+from insaf.policy.concentration import concentrations_along, gini_along, stable_order
 from insaf.policy.engine import Simulation, State
 from insaf.policy.fiscal_system import lines_per_person, system_columns, system_tables
 from insaf.policy.impact import Impact, ReformImpact, Row
@@ -116,6 +116,9 @@ class _Assessor:
             arrays=self.people.arrays,
         )
         self._stats: dict[str, dict[tuple[str, ...], Estimate]] = {}
+        self._orders: dict[str, np.ndarray[Any, Any]] = {}
+        """Stable sorts of the welfare columns (``person_stats``): hints for the
+        incidence's Ginis of concepts equal to a welfare but for rounding."""
         self.groups = (
             sim.scenario.groups if sim.scenario.groups is not None else default_groups(sim)
         )
@@ -147,6 +150,7 @@ class _Assessor:
                 below=self.opts.below,
                 gini=self.opts.gini,
                 options=self.common,
+                orders=self._orders,
             )
             if shortcut is not None:
                 self._stats.update(shortcut)
@@ -406,6 +410,24 @@ class _Assessor:
             requests = [
                 r for r in requests if r.rank_by != MARKET and r != Request(MARKET, ("gini",))
             ]
+            # a concept's Gini alone: its sort is a welfare's (hints) when their order agrees
+            if self.sim.reforms:
+                self.stats("w0")  # the welfare statistics, and their sorts
+            hints = list(self._orders.values())
+            alone = [q for q in requests if q == Request(q.column, ("gini",))]
+            for request in alone:
+                y = columns.series[request.column]
+                if estimator.arrays is None or not np.all(np.isfinite(y)):
+                    continue
+                along[request.column, "gini"] = gini_along(
+                    y,
+                    estimator.w,
+                    estimator.arrays,
+                    stable_order(y, hints),
+                    estimator=self.opts.gini,
+                    variable=request.column,
+                )
+                requests.remove(request)
         found = compute(
             survey,
             requests,

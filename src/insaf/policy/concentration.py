@@ -17,7 +17,7 @@ PSU, as the statistic computes them one column at a time
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -26,9 +26,9 @@ from insaf.measures import Estimate, GiniEstimator
 from insaf.measures._kernels.arrays import dot, sorted_order
 from insaf.measures._kernels.inequality import gini as gini_kernel
 from insaf.measures.estimate import LinearBasis
-from insaf.measures.variance import DesignArrays, FloatArray, linearized_variance
+from insaf.measures.variance import DesignArrays, FloatArray, IntArray, linearized_variance
 
-__all__ = ["concentrations_along"]
+__all__ = ["concentrations_along", "gini_along", "stable_order"]
 
 
 def concentrations_along(
@@ -134,3 +134,43 @@ def _estimate(
         variable=variable,
         basis=LinearBasis(totals=totals, design=arrays),
     )
+
+
+def stable_order(values: FloatArray, hints: Sequence[IntArray] = ()) -> IntArray:
+    """``np.argsort(values, kind="stable")`` (``values`` finite): the first of ``hints``
+    that is that order (values non-decreasing along it, tied values in the order of
+    their rows: the stable order is the only such order), checked in one pass, else
+    ``sorted_order``. Welfare before and after small changes of rounding (a concept
+    equal to a welfare but for its last bits) keeps its order: no sort."""
+    for hint in hints:
+        if hint.shape != values.shape:
+            continue
+        ranked = np.take(values, hint)
+        rising = ranked[1:] >= ranked[:-1]
+        if not rising.all():
+            continue
+        tied = ranked[1:] == ranked[:-1]
+        if np.all(hint[1:][tied] > hint[:-1][tied]):
+            return hint
+    return sorted_order(values)[0]
+
+
+def gini_along(
+    y: FloatArray,
+    w: FloatArray,
+    arrays: DesignArrays,
+    order: IntArray,
+    *,
+    estimator: GiniEstimator,
+    variable: str,
+) -> Estimate:
+    """The linearized Gini of ``y`` over rows in ``order`` (its stable sort, from
+    ``stable_order``), with weights ``w`` and design ``arrays`` of one stage:
+    ``insaf.measures.gini``'s kernel and PSU totals, as ``insaf.measures.gini``
+    gives it."""
+    ws = np.take(w, order)
+    g, z, _ = gini_kernel(estimator)({"y": np.take(y, order)}, ws, math.nan, True)
+    assert z is not None
+    psu = np.take(arrays.psu, order)
+    wz = np.asarray(np.bincount(psu, weights=ws * z, minlength=arrays.n_psus), float)
+    return _estimate("gini", g, wz, arrays, int(y.shape[0]), float(ws.sum()), variable)

@@ -48,7 +48,7 @@ from insaf.measures._kernels import plans
 from insaf.measures._kernels.arrays import dot
 from insaf.measures._kernels.plan import Plan, run_plans, sample_for
 from insaf.measures.types import Below, QuantileRule
-from insaf.measures.variance import FloatArray
+from insaf.measures.variance import FloatArray, IntArray
 from insaf.policy.analysis import Analysis
 
 __all__ = ["person_gini", "statistics"]
@@ -111,11 +111,14 @@ def statistics(
     gini: GiniEstimator,
     rule: QuantileRule = "convey",
     options: Mapping[str, Any],
+    orders: dict[str, IntArray] | None = None,
 ) -> dict[str, dict[tuple[str, ...], Estimate]] | None:
     """FGT 0/1/2 on every line, Gini, Palma and S80/S20 of each of ``columns`` (keyed
     as ``insaf.policy.batch.compute`` keys them, without the column), as on person
     rows (``person_rows``); ``None`` where only person rows give them (see the
-    module's docstring). ``options``: ``variance``, ``replicates``, ``seed``."""
+    module's docstring). ``options``: ``variance``, ``replicates``, ``seed``.
+    ``orders``, when given, receives each column's stable sort of the household rows
+    (``np.argsort(column, kind="stable")``), for other statistics to reuse."""
     if not _applies(analysis):
         return None
     survey = analysis.people
@@ -161,6 +164,8 @@ def statistics(
         if sample.method != "linearization":
             return None
         found = run_plans(sample, together)
+        if orders is not None:
+            orders[column] = sample.order
         out[column] = {
             key: replace(estimate, n=persons)
             for (key, _), estimate in zip(keyed, found, strict=True)
