@@ -3,7 +3,11 @@
 Nonlinear statistics (FGT, Gini, Palma, S80/S20, concentration) come from
 one ``insaf.measures.prepare`` per batch (``insaf.policy.batch``), all the
 statistics of one variable from one sort; baseline values are computed once
-and shared by every reform. Linear statistics (costs, means and shares by
+and shared by every reform. The welfare statistics of persons are those of
+person rows, computed on household rows (``insaf.policy.person_stats``) where
+the design allows; the instruments' concentrations along market income share
+one ranking, and a concept's Gini reuses the sort of the welfare it equals
+(``insaf.policy.concentration``). Linear statistics (costs, means and shares by
 domain, coverage) come in batches from ``insaf.policy.linear``. Changes are
 ``insaf.measures.difference(after, before)`` on the same sample, and smooth
 functions of several estimates (Reynolds–Smolensky, sums) are
@@ -59,10 +63,10 @@ __all__ = [
 
 THREADS = 2
 """Threads sharing the marginal contributions' Ginis and FGTs (a Gini and FGTs per
-instrument and state) and the concentrations, one of the slowest parts of an impact;
-the numbers do not depend on it. The welfare statistics, on one row per person, run
-in one thread: two would hold two sorted copies of the person rows (half a gigabyte
-more at a million households)."""
+instrument and state), one of the slowest parts of an impact; the numbers do not
+depend on it. The welfare statistics run in one thread (on person rows, where they
+must, two would hold two sorted copies of them: half a gigabyte more at a million
+households)."""
 
 
 TableDigest = tuple[str, int, tuple[int, ...]]
