@@ -137,21 +137,27 @@ def _estimate(
 
 
 def stable_order(values: FloatArray, hints: Sequence[IntArray] = ()) -> IntArray:
-    """``np.argsort(values, kind="stable")`` (``values`` finite): the first of ``hints``
-    that is that order (values non-decreasing along it, tied values in the order of
-    their rows: the stable order is the only such order), checked in one pass, else
-    ``sorted_order``. Welfare before and after small changes of rounding (a concept
-    equal to a welfare but for its last bits) keeps its order: no sort."""
+    """``np.argsort(values, kind="stable")`` (``values`` finite), from the first of
+    ``hints`` (orders of similar values) that gives it: the hint itself when the values
+    are non-decreasing along it, else the hint re-sorted when few of its steps go down
+    (a stable sort of nearly sorted values is one pass); kept only if tied values are
+    in the order of their rows, which makes it the stable order (the only order with
+    both properties). Else ``sorted_order``. A welfare after rounding or a small
+    change keeps nearly its order: no full sort."""
     for hint in hints:
-        if hint.shape != values.shape:
+        if hint.shape != values.shape or hint.size < 2:
             continue
         ranked = np.take(values, hint)
-        rising = ranked[1:] >= ranked[:-1]
-        if not rising.all():
+        falls = int(np.count_nonzero(ranked[1:] < ranked[:-1]))
+        if falls > hint.size // 100:
             continue
+        order = hint
+        if falls:
+            order = hint[np.argsort(ranked, kind="stable")]
+            ranked = np.take(values, order)
         tied = ranked[1:] == ranked[:-1]
-        if np.all(hint[1:][tied] > hint[:-1][tied]):
-            return hint
+        if np.all(order[1:][tied] > order[:-1][tied]):
+            return order
     return sorted_order(values)[0]
 
 
