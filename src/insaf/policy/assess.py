@@ -51,6 +51,7 @@ from insaf.policy.linear import LinearEstimator
 from insaf.policy.scenario import Scenario, text_of
 from insaf.policy.solver import Solved
 from insaf.survey import Survey
+from insaf.survey.table import LazyTables
 
 __all__ = [
     "THREADS",
@@ -90,11 +91,34 @@ def fingerprint_of(digests: Mapping[str, TableDigest]) -> str:
     return digest.hexdigest()
 
 
+def scan_digest(scan: pl.LazyFrame) -> TableDigest:
+    """``table_digest`` of the frame ``scan`` collects, in one streamed pass that does
+    not hold the frame."""
+    schema = scan.collect_schema()
+    found = scan.select(pl.len().alias("_n"), pl.all().hash(seed=0).sum()).collect().row(0)
+    return str(schema), int(found[0]), tuple(int(s) for s in found[1:])
+
+
 def survey_fingerprint(survey: Survey) -> str:
     """A hash of every table's columns: the same data gives the same fingerprint (the
     sum of each column's value hashes, so row order aside). Digests of a survey's
-    parts add up to the whole's (``insaf.policy.partitioned``)."""
-    return fingerprint_of({t.name: table_digest(t.frame) for t in survey.tables})
+    parts add up to the whole's (``insaf.policy.partitioned``). An item table not yet
+    read is digested from its file where reading would return the file as it is
+    (``LazyTables.scan``): the same digest, without reading the table."""
+    digests: dict[str, TableDigest] = {}
+    for name in ("households", "persons"):
+        table = getattr(survey, name)
+        if table is not None:
+            digests[table.name] = table_digest(table.frame)
+    items = survey.items
+    for name in items:
+        unread = isinstance(items, LazyTables) and not items.is_read(name)
+        scan = items.scan(name) if isinstance(items, LazyTables) and unread else None
+        if scan is not None:
+            digests[name] = scan_digest(scan)
+        else:
+            digests[items[name].name] = table_digest(items[name].frame)
+    return fingerprint_of(digests)
 
 
 class _Assessor:
