@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import polars as pl
 import pytest
@@ -23,8 +25,6 @@ def survey() -> Survey:
         (pl.col("weight") * pl.col("hhsize")).alias("_wp"),
         (pl.col("income_tax") + 1.0).alias("tax"),
     )
-    from dataclasses import replace
-
     return replace(
         demo,
         households=demo.households.with_frame(frame),
@@ -136,3 +136,29 @@ def test_threads_share_the_requests_and_change_no_number(survey: Survey) -> None
         assert (got.value, got.se) == (estimate.value, estimate.se), key
         assert isinstance(got.basis, LinearBasis) and isinstance(estimate.basis, LinearBasis)
         assert np.array_equal(got.basis.totals, estimate.basis.totals)
+
+
+def test_indicators_are_summed_as_their_columns(survey: Survey) -> None:
+    """Indicators of one column's categories, from one pass, give what 0/1 columns give."""
+    assert survey.households is not None
+    frame = survey.households.frame
+    values = frame.get_column("governorate").unique().sort().to_list()
+    names = {f"_g{k}": value for k, value in enumerate(values)}
+    columns = [(pl.col("governorate") == v).cast(pl.Float64).alias(n) for n, v in names.items()]
+    with_columns = replace(
+        survey, households=survey.households.with_frame(frame.with_columns(columns))
+    )
+    want = LinearEstimator(with_columns).ratios(list(names), by="urban")
+    got = LinearEstimator(
+        survey, indicators={n: ("governorate", v) for n, v in names.items()}
+    ).ratios(list(names), by="urban")
+    for name in names:
+        for a, b in zip(got[name], want[name], strict=True):
+            assert (a.value, a.se, a.n, a.population, a.domain) == (
+                b.value,
+                b.se,
+                b.n,
+                b.population,
+                b.domain,
+            )
+            np.testing.assert_array_equal(a.basis.totals, b.basis.totals)  # type: ignore[union-attr]

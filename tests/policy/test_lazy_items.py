@@ -131,3 +131,37 @@ def test_lazy_tables_read_once() -> None:
     assert tables["t"] is tables["t"] and calls == ["read"]
     with pytest.raises(KeyError):
         tables["other"]
+
+
+def test_the_fingerprint_of_unread_items_is_that_of_the_read_table(tmp_path: Path) -> None:
+    """An item table not yet read is digested from its file: the survey's fingerprint
+    is the same as once it is read, and the table stays unread."""
+    from insaf.policy.assess import fingerprint_of, survey_fingerprint, table_digest
+
+    vat = case("vat_excise.yaml")
+    opened = open_survey(
+        written(tmp_path, make_survey(vat["households"], vat["persons"], vat["consumption"]))
+    )
+    assert isinstance(opened.items, LazyTables)
+    assert opened.items.scan("consumption") is not None  # a Parquet file read as it is
+    lazily = survey_fingerprint(opened)
+    assert not opened.items.is_read("consumption")
+    read = fingerprint_of({t.name: table_digest(t.frame) for t in opened.tables})
+    assert opened.items.is_read("consumption")
+    assert lazily == read == survey_fingerprint(opened)
+
+
+def test_an_item_file_that_reading_changes_is_read_for_its_fingerprint(tmp_path: Path) -> None:
+    """A column declared float but stored as integers is converted when read: its file
+    is not digested as it is (``scan_table`` says so), the table is read."""
+    from insaf.survey.io import scan_table
+    from insaf.survey.metadata import VariableType
+
+    vat = case("vat_excise.yaml")
+    manifest = written(tmp_path, make_survey(vat["households"], vat["persons"], vat["consumption"]))
+    file = manifest.parent / "consumption.parquet"
+    assert scan_table(file) is not None
+    assert scan_table(file, types={"hhid": VariableType.FLOAT}) is None  # stored as Int64
+    assert scan_table(file, types={"hhid": VariableType.INT}) is not None
+    spoil(file)
+    assert scan_table(file) is None  # a damaged file: reading it says what is wrong

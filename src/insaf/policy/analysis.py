@@ -26,6 +26,7 @@ import numpy as np
 import polars as pl
 
 from insaf.errors import DataError
+from insaf.measures._kernels.arrays import sorted_order
 from insaf.policy.data import PolicyData
 from insaf.policy.engine import Simulation
 from insaf.policy.instruments.base import FloatArray
@@ -43,8 +44,13 @@ __all__ = [
 
 
 def weighted_groups(values: FloatArray, weights: FloatArray, groups: int) -> FloatArray:
-    """Quantile group (1..``groups``) of each value, by the cumulative share of weight."""
-    order = np.argsort(values, kind="stable")
+    """Quantile group (1..``groups``) of each value, by the cumulative share of weight
+    (rows in ``np.argsort(values, kind="stable")`` order, from ``sorted_order``)."""
+    order = (
+        sorted_order(values)[0]
+        if np.all(np.isfinite(values))
+        else np.argsort(values, kind="stable")
+    )
     cumulative = np.cumsum(weights[order])
     total = cumulative[-1] if cumulative.size else 1.0
     share = (cumulative - 0.5 * weights[order]) / total

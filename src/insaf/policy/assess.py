@@ -3,7 +3,11 @@
 Nonlinear statistics (FGT, Gini, Palma, S80/S20, concentration) come from
 one ``insaf.measures.prepare`` per batch (``insaf.policy.batch``), all the
 statistics of one variable from one sort; baseline values are computed once
-and shared by every reform. Linear statistics (costs, means and shares by
+and shared by every reform. The welfare statistics of persons are those of
+person rows, computed on household rows (``insaf.policy.person_stats``) where
+the design allows; the instruments' concentrations along market income share
+one ranking, and a concept's Gini reuses the sort of the welfare it equals
+(``insaf.policy.concentration``). Linear statistics (costs, means and shares by
 domain, coverage) come in batches from ``insaf.policy.linear``. Changes are
 ``insaf.measures.difference(after, before)`` on the same sample, and smooth
 functions of several estimates (Reynolds–Smolensky, sums) are
@@ -25,9 +29,12 @@ import polars as pl
 from insaf import __version__
 from insaf.i18n import bilingual
 from insaf.measures import Estimate, combine, difference
+from insaf.measures._kernels.arrays import sorted_order
 from insaf.measures.estimate import LinearBasis, ReplicateBasis
+from insaf.policy import person_stats
 from insaf.policy.analysis import Analysis, build_analysis, default_groups, person_rows
 from insaf.policy.batch import Request, compute, merged
+from insaf.policy.concentration import concentrations_along, gini_along, stable_order
 from insaf.policy.engine import Simulation, State
 from insaf.policy.fiscal_system import (
     changed_rows_apply,
@@ -38,6 +45,7 @@ from insaf.policy.fiscal_system import (
 )
 from insaf.policy.impact import Impact, ReformImpact, Row
 from insaf.policy.incidence import (
+    MARKET,
     StateIncidence,
     concentration_requests,
     concentrations,
@@ -49,6 +57,7 @@ from insaf.policy.linear import LinearEstimator
 from insaf.policy.scenario import Scenario, text_of
 from insaf.policy.solver import Solved
 from insaf.survey import Survey
+from insaf.survey.table import LazyTables
 
 __all__ = [
     "THREADS",
@@ -61,10 +70,10 @@ __all__ = [
 
 THREADS = 2
 """Threads sharing the marginal contributions' Ginis and FGTs (a Gini and FGTs per
-instrument and state) and the concentrations, one of the slowest parts of an impact;
-the numbers do not depend on it. The welfare statistics, on one row per person, run
-in one thread: two would hold two sorted copies of the person rows (half a gigabyte
-more at a million households)."""
+instrument and state), one of the slowest parts of an impact; the numbers do not
+depend on it. The welfare statistics run in one thread (on person rows, where they
+must, two would hold two sorted copies of them: half a gigabyte more at a million
+households)."""
 
 
 TableDigest = tuple[str, int, tuple[int, ...]]
@@ -88,11 +97,34 @@ def fingerprint_of(digests: Mapping[str, TableDigest]) -> str:
     return digest.hexdigest()
 
 
+def scan_digest(scan: pl.LazyFrame) -> TableDigest:
+    """``table_digest`` of the frame ``scan`` collects, in one streamed pass that does
+    not hold the frame."""
+    schema = scan.collect_schema()
+    found = scan.select(pl.len().alias("_n"), pl.all().hash(seed=0).sum()).collect().row(0)
+    return str(schema), int(found[0]), tuple(int(s) for s in found[1:])
+
+
 def survey_fingerprint(survey: Survey) -> str:
     """A hash of every table's columns: the same data gives the same fingerprint (the
     sum of each column's value hashes, so row order aside). Digests of a survey's
-    parts add up to the whole's (``insaf.policy.partitioned``)."""
-    return fingerprint_of({t.name: table_digest(t.frame) for t in survey.tables})
+    parts add up to the whole's (``insaf.policy.partitioned``). An item table not yet
+    read is digested from its file where reading would return the file as it is
+    (``LazyTables.scan``): the same digest, without reading the table."""
+    digests: dict[str, TableDigest] = {}
+    for name in ("households", "persons"):
+        table = getattr(survey, name)
+        if table is not None:
+            digests[table.name] = table_digest(table.frame)
+    items = survey.items
+    for name in items:
+        unread = isinstance(items, LazyTables) and not items.is_read(name)
+        scan = items.scan(name) if isinstance(items, LazyTables) and unread else None
+        if scan is not None:
+            digests[name] = scan_digest(scan)
+        else:
+            digests[items[name].name] = table_digest(items[name].frame)
+    return fingerprint_of(digests)
 
 
 class _Assessor:
@@ -118,6 +150,9 @@ class _Assessor:
             arrays=self.people.arrays,
         )
         self._stats: dict[str, dict[tuple[str, ...], Estimate]] = {}
+        self._orders: dict[str, np.ndarray[Any, Any]] = {}
+        """Stable sorts of the welfare columns (``person_stats``): hints for the
+        incidence's Ginis of concepts equal to a welfare but for rounding."""
         self.groups = (
             sim.scenario.groups if sim.scenario.groups is not None else default_groups(sim)
         )
@@ -142,6 +177,18 @@ class _Assessor:
         """
         if not self._stats:
             columns = ["w0", *(f"_r{r}_w" for r in self.a.reform_index.values())]
+            shortcut = person_stats.statistics(
+                self.a,
+                columns,
+                lines=self.a.lines,
+                below=self.opts.below,
+                gini=self.opts.gini,
+                options=self.common,
+                orders=self._orders,
+            )
+            if shortcut is not None:
+                self._stats.update(shortcut)
+                return self._stats[column]
             lines = [v for v in self.a.lines.values() if isinstance(v, str)]
             found = compute(
                 person_rows(self.a, [*columns, *lines]),
@@ -274,7 +321,8 @@ class _Assessor:
         rel = frame.get_column(f"_r{r}_rel").to_numpy()
         weight = frame.get_column("_wp").to_numpy()
         share = self.opts.who_loses_share
-        order = np.argsort(rel, kind="stable")
+        # np.argsort(rel, kind="stable"), faster (rel is finite: w0 is)
+        order = sorted_order(rel)[0] if np.all(np.isfinite(rel)) else np.argsort(rel, kind="stable")
         cumulative = np.cumsum(weight[order]) / weight.sum()
         cut_at = int(np.searchsorted(cumulative, share, side="left"))
         cut = float(rel[order][min(cut_at, rel.size - 1)])
@@ -287,17 +335,14 @@ class _Assessor:
         }
         if not top.any():
             return [], note
-        columns: dict[str, np.ndarray[Any, Any]] = {
-            "_top": top.astype(np.int64),
-            "_members": frame.get_column("_members").to_numpy(),
-            "w0": frame.get_column("w0").to_numpy(),
-            "_poor": frame.get_column("_poor").to_numpy(),
-        }
         spec: list[tuple[str, str, Any]] = [
             ("_members", "hhsize", None),
             ("w0", "welfare", None),
             ("_poor", "poor", None),
         ]
+        # each category of each group: the mean of its indicator, summed from the
+        # group's column (insaf.policy.linear); a replicate design reads 0/1 columns
+        indicators: dict[str, tuple[str, Any]] = {}
         for group in self.groups:
             values = frame.get_column(group)
             categories = values.unique().drop_nulls().sort().to_list()
@@ -305,27 +350,47 @@ class _Assessor:
                 categories = [1]
             for k, value in enumerate(categories):
                 name = f"_g_{group}_{k}"
-                columns[name] = (values == value).fill_null(False).to_numpy().astype(np.float64)
+                indicators[name] = (group, value)
                 spec.append((name, group, value))
         design = self.a.people.design
-        extra = pl.DataFrame(columns)
-        frame_plus = frame.select(list(design.columns)).hstack(extra)
+        kept = list(dict.fromkeys([*design.columns, "_members", "w0", "_poor", *self.groups]))
+        extra: dict[str, Any] = {"_top": top.astype(np.int64)}
+        if not self.people.fast:
+            for name, (group, value) in indicators.items():
+                extra[name] = (frame.get_column(group) == value).fill_null(False).cast(pl.Float64)
+        frame_plus = frame.select(kept).hstack(pl.DataFrame(extra))
         survey = _with_frame(self.a.people, frame_plus)
-        estimator = self.linear(survey)
+        estimator = LinearEstimator(
+            survey,
+            variance=self.opts.variance,
+            replicates=self.opts.replicates,
+            seed=self.opts.seed,
+            arrays=self.people.arrays,
+            indicators=indicators,
+        )
+        # unweighted households behind each cell: those with the category (all, for a mean)
+        counts: dict[str, tuple[int, int]] = {}  # losers, everyone
+        for group in self.groups:
+            names_of = [n for n, (column, _) in indicators.items() if column == group]
+            codes = estimator.indicator_codes(group)
+            everyone_n = np.bincount(codes, minlength=len(names_of) + 1)
+            losers_n = np.bincount(codes[top], minlength=len(names_of) + 1)
+            for k, name in enumerate(names_of):
+                counts[name] = (int(losers_n[k]), int(everyone_n[k]))
         names = [s[0] for s in spec]
         by_top = estimator.ratios(names, by="_top")
         everyone = estimator.ratios(names)
         rows: list[Row] = []
+        n_top, n_all = int(top.sum()), int(top.size)
         for name, characteristic, value in spec:
             top_est = next(e for e in by_top[name] if e.domain and e.domain["_top"] == 1)
-            # unweighted households behind each cell: those with the category (all, for a mean)
-            has = columns[name] > 0 if value is not None else np.ones(top.size, dtype=bool)
+            n_losers, n_everyone = counts.get(name, (n_top, n_all))
             rows.append(
                 {
                     "characteristic": characteristic,
                     "category": value,
-                    "n_losers": int((has & top).sum()),
-                    "n_everyone": int(has.sum()),
+                    "n_losers": n_losers,
+                    "n_everyone": n_everyone,
                     "losers": top_est,
                     "everyone": everyone[name][0],
                 }
@@ -358,11 +423,53 @@ class _Assessor:
         for r in self.a.reform_index.values():
             known[f"_r{r}_w"] = self.a.frame.get_column(f"_r{r}_w").to_numpy()
         asked, reuse = concentration_requests(columns, known)
+        # the marginal contributions read the Gini, FGT0 and FGT1 (fiscal_system); a
+        # concept's Gini they share is computed once
+        requests = merged(system.requests(changed_rows=fast) + asked)
+        # every instrument's concentration along market income, and market income's own
+        # Gini, from one ranking (insaf.policy.concentration)
+        along = None
+        if estimator.fast and estimator.arrays is not None:
+            market_gini = Request(MARKET, ("gini",)) in requests
+            along = concentrations_along(
+                {r.column: columns.series[r.column] for r in requests if r.rank_by == MARKET},
+                columns.series[MARKET],
+                estimator.w,
+                estimator.arrays,
+                rank_by=MARKET,
+                gini=self.opts.gini if market_gini else None,
+            )
+        if along is not None:
+            requests = [
+                r for r in requests if r.rank_by != MARKET and r != Request(MARKET, ("gini",))
+            ]
+            # a concept's Gini alone: its sort is a welfare's (hints) when their order agrees
+            if self.sim.reforms:
+                self.stats("w0")  # the welfare statistics, and their sorts
+            hints = list(self._orders.values())
+            # (an end income without an instrument is left to compute, which merges its
+            # changed rows into the end income's order: system.near)
+            alone = [
+                q
+                for q in requests
+                if q == Request(q.column, ("gini",)) and q.column not in system.near
+            ]
+            for request in alone:
+                y = columns.series[request.column]
+                if estimator.arrays is None or not np.all(np.isfinite(y)):
+                    continue
+                along[request.column, "gini"] = gini_along(
+                    y,
+                    estimator.w,
+                    estimator.arrays,
+                    stable_order(y, hints),
+                    estimator=self.opts.gini,
+                    variable=request.column,
+                )
+                requests.remove(request)
         found = compute(
             survey,
-            # the marginal contributions read the Gini, FGT0 and FGT1 (fiscal_system); a
-            # concept's Gini they share is computed once
-            merged(system.requests(changed_rows=fast) + asked),
+            requests,
             lines=self.a.lines,
             below=self.opts.below,
             gini=self.opts.gini,
@@ -370,6 +477,8 @@ class _Assessor:
             threads=THREADS,
             near=system.near,
         )
+        if along is not None:
+            found.update(along)
         stats: dict[str, dict[tuple[str, ...], Estimate]] = {}
         for key, value in found.items():
             stats.setdefault(key[0], {})[key[1:]] = value

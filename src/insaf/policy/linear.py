@@ -24,7 +24,7 @@ at a time instead: slower, the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,8 +64,15 @@ class LinearEstimator:
         replicates: int = 200,
         seed: int = 1,
         arrays: DesignArrays | None = None,
+        indicators: Mapping[str, tuple[str, Any]] | None = None,
     ) -> None:
-        """``arrays``: the design's codes when already built for the same rows."""
+        """``arrays``: the design's codes when already built for the same rows.
+
+        ``indicators``: columns ``name`` that are ``1(column == value)`` (0 where
+        ``column`` is missing), given as ``{name: (column, value)}``: the sums of all
+        the indicators of one column come from one pass over the rows, summed as the
+        0/1 columns would be. Replicate designs read them from the survey: it must
+        hold them."""
         self.survey = survey
         self.variance = variance
         self.replicates = replicates
@@ -78,7 +85,9 @@ class LinearEstimator:
         self.arrays: DesignArrays | None = arrays
         self._columns: dict[str, FloatArray] = {}
         self._cells_kept: dict[str | None, _Cells] = {}
-        self._denominators: dict[tuple[str | None, str | None], tuple[FloatArray, FloatArray]] = {}
+        self._sums_kept: dict[tuple[str | None, str | None], tuple[FloatArray, FloatArray]] = {}
+        self.indicators = dict(indicators or {})
+        self._codes: dict[str, np.ndarray[Any, Any]] = {}
         if self.fast and self.arrays is None:
             self.arrays = DesignArrays.build(
                 n=frame.height,
@@ -92,7 +101,9 @@ class LinearEstimator:
 
     def _column(self, name: str) -> FloatArray:
         if name not in self._columns:
-            series = self.frame.get_column(name).cast(pl.Float64)
+            series = self.frame.get_column(name)
+            if series.dtype != pl.Float64:
+                series = series.cast(pl.Float64)
             self._columns[name] = np.ascontiguousarray(series.to_numpy(), dtype=np.float64)
         return self._columns[name]
 
@@ -100,6 +111,18 @@ class LinearEstimator:
         if by is None:
             return np.zeros(self.frame.height, dtype=np.int64), [None]
         values = self.frame.get_column(by)
+        if values.dtype.is_integer() and values.null_count() == 0 and values.len() > 0:
+            # the same codes as below: the sorted distinct values, each row's position
+            array = values.to_numpy().astype(np.int64, copy=False)
+            low, high = int(array.min()), int(array.max())
+            if high - low <= 4 * array.size + 1024:  # a table of every value in the range
+                shifted = array - low
+                distinct = np.flatnonzero(np.bincount(shifted, minlength=high - low + 1))
+                table = np.zeros(high - low + 1, dtype=np.int64)
+                table[distinct] = np.arange(distinct.size)
+                return table[shifted], (distinct + low).tolist()
+            distinct = np.unique(array)
+            return np.searchsorted(distinct, array).astype(np.int64), distinct.tolist()
         labels = values.unique().sort().to_list()
         codes = (
             values.to_frame("v")
@@ -148,13 +171,56 @@ class LinearEstimator:
             self._cells_kept[by] = found
         return found
 
-    def _sums(self, cells: _Cells, wy: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """``sum w y`` by domain and by PSU and domain (``P x D``), from one pass."""
+    def _sums(self, by: str | None, column: str | None) -> tuple[FloatArray, FloatArray]:
+        """``sum w y`` of ``column`` (``None``: of 1) by domain of ``by`` and by PSU and
+        domain (``P x D``), from one pass, kept: a column asked for again (a mean's
+        and a ratio's denominator, or in two calls) is summed once."""
         assert self.arrays is not None
+        key = (by, column)
+        if key not in self._sums_kept and column in self.indicators:
+            self._indicator_sums(by, self.indicators[column][0])
+        found = self._sums_kept.get(key)
+        if found is None:
+            cells = self._cells(by)
+            n_dom = len(cells.labels)
+            wy = self.w * self._column(column) if column is not None else self.w
+            by_psu = np.bincount(cells.flat, weights=wy, minlength=self.arrays.n_psus * n_dom)
+            cells_sums = np.asarray(by_psu, dtype=np.float64).reshape(self.arrays.n_psus, n_dom)
+            found = cells_sums.sum(axis=0), cells_sums
+            self._sums_kept[key] = found
+        return found
+
+    def indicator_codes(self, source: str) -> np.ndarray[Any, Any]:
+        """Each row's position among the indicators of ``source`` (in ``indicators``'
+        order), or their number where it has none of their values; kept."""
+        found = self._codes.get(source)
+        if found is None:
+            values = [value for column, value in self.indicators.values() if column == source]
+            series = self.frame.get_column(source)
+            found = np.full(self.frame.height, len(values), dtype=np.int64)
+            for position, value in enumerate(values):
+                found[(series == value).fill_null(False).to_numpy()] = position
+            self._codes[source] = found
+        return found
+
+    def _indicator_sums(self, by: str | None, source: str) -> None:
+        """Keep the sums of every indicator of ``source`` by PSU and domain of ``by``, from
+        one ``bincount`` over (PSU, domain, category) cells: each cell adds the same
+        weights in the same order as the sum of ``w * 1(source == value)`` over the
+        (PSU, domain) cell, whose other rows add zeros."""
+        assert self.arrays is not None
+        named = [(n, value) for n, (column, value) in self.indicators.items() if column == source]
+        k = len(named)
+        codes = self.indicator_codes(source)
+        cells = self._cells(by)
         n_dom = len(cells.labels)
-        by_psu = np.bincount(cells.flat, weights=wy, minlength=self.arrays.n_psus * n_dom)
-        cells_sums = np.asarray(by_psu, dtype=np.float64).reshape(self.arrays.n_psus, n_dom)
-        return cells_sums.sum(axis=0), cells_sums
+        flat = cells.flat * (k + 1) + codes
+        size = self.arrays.n_psus * n_dom * (k + 1)
+        found = np.bincount(flat, weights=self.w, minlength=size).astype(np.float64, copy=False)
+        cube = found.reshape(self.arrays.n_psus, n_dom, k + 1)
+        for position, (name, _) in enumerate(named):
+            cells_sums = np.ascontiguousarray(cube[:, :, position])
+            self._sums_kept[by, name] = cells_sums.sum(axis=0), cells_sums
 
     def ratios(
         self,
@@ -176,17 +242,13 @@ class LinearEstimator:
         assert self.arrays is not None
         cells = self._cells(by)
         n_dom = len(cells.labels)
-        key = (by, denominator)
-        if key not in self._denominators:
-            wx = self.w * self._column(denominator) if denominator is not None else self.w
-            self._denominators[key] = self._sums(cells, wx)
-        big_x, x_pd = self._denominators[key]
+        big_x, x_pd = self._sums(by, denominator)
         with np.errstate(divide="ignore", invalid="ignore"):
             inverse_d = np.where(big_x != 0, 1.0 / big_x, 0.0)
         values: list[FloatArray] = []
         blocks: list[FloatArray] = []
         for column in columns:
-            big_y, y_pd = self._sums(cells, self.w * self._column(column))
+            big_y, y_pd = self._sums(by, column)
             r = np.where(big_x != 0, big_y * inverse_d, np.nan)
             values.append(r)
             blocks.append((y_pd - x_pd * np.nan_to_num(r)) * inverse_d)

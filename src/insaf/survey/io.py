@@ -48,6 +48,7 @@ __all__ = [
     "parquet_files",
     "read_metadata",
     "read_table",
+    "scan_table",
     "with_folder_keys",
     "write_table",
 ]
@@ -87,6 +88,41 @@ def read_table(
         frame, metadata = _read_stat(path, fmt)
     declared = {**_declared(metadata), **declared}
     return conform(frame, declared, source), metadata
+
+
+def scan_table(
+    path: str | Path,
+    *,
+    format: Format | str | None = None,
+    types: Mapping[str, VariableType] | None = None,
+) -> pl.LazyFrame | None:
+    """The rows ``read_table`` would return, as a ``LazyFrame`` that reads the file
+    only when collected, where that is the file as it is: a Parquet file whose
+    declared columns (``types`` and the labels it carries) already have their types,
+    so that ``conform`` changes nothing. ``None`` otherwise (read the table)."""
+    path = Path(path)
+    fmt = Format.of(path, format.value if isinstance(format, Format) else format)
+    if fmt is not Format.PARQUET or not path.is_file():
+        return None
+    try:
+        scan = pl.scan_parquet(path)
+        schema = scan.collect_schema()
+    except Exception:  # polars raises several kinds on a damaged file: read_table says
+        return None
+    declared = {**_declared(read_metadata(path, format=fmt)), **dict(types or {})}
+    for name, vtype in declared.items():
+        if name in schema and schema[name] != _STORED[vtype]:
+            return None
+    return scan
+
+
+_STORED = {
+    VariableType.STR: pl.String,
+    VariableType.BOOL: pl.Boolean,
+    VariableType.INT: pl.Int64,
+    VariableType.FLOAT: pl.Float64,
+}
+"""The type ``conform`` gives a declared column, and leaves as it is when it has it."""
 
 
 def read_metadata(path: str | Path, *, format: Format | str | None = None) -> Metadata:

@@ -17,6 +17,7 @@ from insaf.survey.io import (
     parquet_files,
     read_metadata,
     read_table,
+    scan_table,
     with_folder_keys,
     write_table,
 )
@@ -196,7 +197,14 @@ def _open_manifest(path: Path, options: DesignOptions | None) -> Survey:
     for spec in manifest.items.values():
         file = path.parent / spec.path
         embedded = embedded.merge(read_metadata(file, format=spec.format))
-    items = LazyTables({name: reader(name, spec) for name, spec in manifest.items.items()})
+
+    def scanner(spec: TableSpec) -> Callable[[], pl.LazyFrame | None]:
+        return lambda: scan_table(path.parent / spec.path, format=spec.format, types=types)
+
+    items = LazyTables(
+        {name: reader(name, spec) for name, spec in manifest.items.items()},
+        {name: scanner(spec) for name, spec in manifest.items.items()},
+    )
     design = manifest.design.to_design()
     if options is not None:
         design = options.apply(design, file=str(path))

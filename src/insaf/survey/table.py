@@ -95,8 +95,15 @@ class LazyTables(Mapping[str, "Table"]):
     for a measure that uses no item table never reads the item files.
     """
 
-    def __init__(self, readers: Mapping[str, Callable[[], Table]]) -> None:
+    def __init__(
+        self,
+        readers: Mapping[str, Callable[[], Table]],
+        scanners: Mapping[str, Callable[[], pl.LazyFrame | None]] | None = None,
+    ) -> None:
+        """``scanners``: for a table, its rows as a ``LazyFrame`` without reading them,
+        where reading would return the file as it is (``insaf.survey.io.scan_table``)."""
         self._readers = dict(readers)
+        self._scanners = dict(scanners or {})
         self._read: dict[str, Table] = {}
         self._lock = threading.Lock()
 
@@ -120,6 +127,15 @@ class LazyTables(Mapping[str, "Table"]):
     def is_read(self, name: str) -> bool:
         """Whether table ``name`` has been read yet."""
         return name in self._read
+
+    def scan(self, name: str) -> pl.LazyFrame | None:
+        """Table ``name``'s frame as a ``LazyFrame`` that reads its file only when
+        collected (the frame itself once read), or ``None`` where only reading the
+        table gives its frame. A digest of a table not yet read need not hold it."""
+        if name in self._read:
+            return self._read[name].frame.lazy()
+        scanner = self._scanners.get(name)
+        return scanner() if scanner is not None else None
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{n}{'' if n in self._read else ' (not read)'}" for n in self)
