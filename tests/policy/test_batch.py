@@ -7,30 +7,20 @@ from dataclasses import replace
 import numpy as np
 import polars as pl
 import pytest
+from tests.policy.conftest import household_rows
 
 from insaf import measures
 from insaf.policy.batch import concentrations, welfare_statistics
 from insaf.policy.linear import LinearEstimator
 from insaf.survey import Survey
-from insaf.survey.synth import synthesize
 
 OPTIONS = {"unit": "household", "variance": "auto", "replicates": 200, "seed": 1}
 
 
 @pytest.fixture(scope="module")
 def survey() -> Survey:
-    demo = synthesize(1500, seed=7, year=2024)
-    assert demo.households is not None
-    frame = demo.households.frame.with_columns(
-        (pl.col("weight") * pl.col("hhsize")).alias("_wp"),
+    return household_rows(
         (pl.col("income_tax") + 1.0).alias("tax"),
-    )
-    return replace(
-        demo,
-        households=demo.households.with_frame(frame),
-        persons=None,
-        items={},
-        design=replace(demo.design, weight="_wp"),
     )
 
 

@@ -3,35 +3,23 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import polars as pl
 import pytest
+from tests.policy.conftest import household_rows
 
 from insaf import measures
 from insaf.policy.concentration import concentrations_along, gini_along, stable_order
 from insaf.policy.linear import LinearEstimator
 from insaf.survey import Survey
-from insaf.survey.synth import synthesize
 
 
 @pytest.fixture(scope="module")
 def survey() -> Survey:
-    demo = synthesize(1500, seed=7, year=2024)
-    assert demo.households is not None
-    frame = demo.households.frame.with_columns(
-        (pl.col("weight") * pl.col("hhsize")).alias("_wp"),
+    return household_rows(
         -pl.col("income_tax").alias("tax"),
         # market income with many ties (rounded to tens, zeros included)
         (pl.col("wage_income") / 10.0).round(0).alias("market"),
-    )
-    return replace(
-        demo,
-        households=demo.households.with_frame(frame),
-        persons=None,
-        items={},
-        design=replace(demo.design, weight="_wp"),
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 import polars as pl
 import pytest
+from tests.policy.conftest import household_rows
 
 from insaf.measures import Estimate
 from insaf.measures.estimate import LinearBasis
@@ -31,12 +32,9 @@ WITHOUT = {
 
 @pytest.fixture(scope="module")
 def survey() -> Survey:
-    demo = synthesize(1500, seed=7, year=2024)
-    assert demo.households is not None
     y = pl.col("consumption_pc")
     hhid = pl.col("hhid")
-    frame = demo.households.frame.with_columns(
-        (pl.col("weight") * pl.col("hhsize")).alias("_wp"),
+    return household_rows(
         pl.when(hhid % 13 == 0).then(0.0).otherwise(pl.col("weight")).alias("zeroed"),
         y.alias("none"),
         (y * 0.9 - 5.0).alias("all"),
@@ -53,13 +51,6 @@ def survey() -> Survey:
         .then(y - 45.0)
         .otherwise(y)
         .alias("cross"),
-    )
-    return replace(
-        demo,
-        households=demo.households.with_frame(frame),
-        persons=None,
-        items={},
-        design=replace(demo.design, weight="_wp"),
     )
 
 

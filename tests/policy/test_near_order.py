@@ -9,12 +9,12 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 import pytest
+from tests.policy.conftest import household_rows
 
 from insaf.measures._kernels.arrays import stable_argsort
 from insaf.policy.batch import Request, compute
 from insaf.policy.near_order import NEAR, TIES, merged_order
 from insaf.survey import Survey
-from insaf.survey.synth import synthesize
 
 OPTIONS = {"unit": "household", "variance": "auto", "replicates": 200, "seed": 1}
 
@@ -67,24 +67,14 @@ def test_too_many_ties_sorts_afresh() -> None:
 
 @pytest.fixture(scope="module")
 def survey() -> Survey:
-    demo = synthesize(1500, seed=7, year=2024)
-    assert demo.households is not None
     income = pl.col("consumption_pc")
-    frame = demo.households.frame.with_columns(
-        (pl.col("weight") * pl.col("hhsize")).alias("_wp"),
+    return household_rows(
         # without a benefit of a few households, and with every row changed
         pl.when(pl.col("hhid") % 17 == 0).then(income - 30.0).otherwise(income).alias("few"),
         (income * 0.9).alias("all"),
         # zero weights, and ties with the poverty line
         pl.when(pl.col("hhid") % 13 == 0).then(0.0).otherwise(pl.col("weight")).alias("w0"),
         pl.when(pl.col("hhid") % 11 == 0).then(150.0).otherwise(income).alias("at_line"),
-    )
-    return replace(
-        demo,
-        households=demo.households.with_frame(frame),
-        persons=None,
-        items={},
-        design=replace(demo.design, weight="_wp"),
     )
 
 
