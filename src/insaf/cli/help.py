@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from typer import rich_utils
 from typer.core import TyperCommand, TyperGroup
 
 from insaf.cli.i18n import _, language
@@ -64,6 +63,8 @@ def speaking(command: Command, ctx: Context) -> Iterator[None]:
     if language() == "en":
         yield
         return
+    from typer import rich_utils  # here: a command that is run, not helped, does not pay
+
     texts = list(_texts(command, ctx))
     typer_words = {name: getattr(rich_utils, name) for name in TYPER_WORDS}
     try:
