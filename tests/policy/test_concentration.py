@@ -90,26 +90,6 @@ def test_stable_order_is_argsorts_with_or_without_a_hint() -> None:
     np.testing.assert_array_equal(stable_order(nearly, [want]), np.argsort(nearly, kind="stable"))
 
 
-def test_stable_order_refuses_far_hints_from_their_first_rows() -> None:
-    rng = np.random.default_rng(4)
-    y = np.round(rng.normal(size=20_000), 2)  # ties
-    want = np.argsort(y, kind="stable")
-    shuffled = rng.permutation(y.size)  # falls everywhere: refused by its first rows
-    far_in_tail = want.copy()  # sorted in its first rows, shuffled after: refused on the whole
-    far_in_tail[5000:] = rng.permutation(far_in_tail[5000:])
-    nearly = y.copy()
-    nearly[rng.choice(y.size, 20, replace=False)] += 0.01  # re-sorted from the hint
-    for values, hints in (
-        (y, [shuffled]),
-        (y, [far_in_tail]),
-        (y, [shuffled, far_in_tail, want]),
-        (nearly, [shuffled, want]),
-    ):
-        np.testing.assert_array_equal(
-            stable_order(values, hints), np.argsort(values, kind="stable")
-        )
-
-
 def test_gini_along_is_the_measure(survey: Survey) -> None:
     linear = LinearEstimator(survey)
     assert linear.arrays is not None

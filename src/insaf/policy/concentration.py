@@ -147,15 +147,9 @@ def stable_order(values: FloatArray, hints: Sequence[IntArray] = ()) -> IntArray
     for hint in hints:
         if hint.shape != values.shape or hint.size < 2:
             continue
-        limit = hint.size // 100
-        # a hint that is far off shows it in its first rows: more falls there than
-        # the whole may have (the same hints refused, at a sixth of the gathering)
-        head = np.take(values, hint[: 16 * (limit + 1)])
-        if int(np.count_nonzero(head[1:] < head[:-1])) > limit:
-            continue
         ranked = np.take(values, hint)
         falls = int(np.count_nonzero(ranked[1:] < ranked[:-1]))
-        if falls > limit:
+        if falls > hint.size // 100:
             continue
         order = hint
         if falls:
