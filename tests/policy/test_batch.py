@@ -10,7 +10,7 @@ import pytest
 from tests.policy.conftest import household_rows
 
 from insaf import measures
-from insaf.policy.batch import concentrations, near_bases, welfare_statistics
+from insaf.policy.batch import concentrations, welfare_statistics
 from insaf.policy.linear import LinearEstimator
 from insaf.survey import Survey
 
@@ -152,15 +152,3 @@ def test_indicators_are_summed_as_their_columns(survey: Survey) -> None:
                 b.domain,
             )
             np.testing.assert_array_equal(a.basis.totals, b.basis.totals)  # type: ignore[union-attr]
-
-
-def test_near_bases_merge_from_the_column_nearest_when_few_rows_changed() -> None:
-    end = np.arange(100.0)
-    few = end.copy()
-    few[:10] += 0.5  # 10 rows changed
-    fewer = few.copy()
-    fewer[:8] = end[:8]  # 2 rows from end, 8 from few
-    many = end + 1.0  # every row changed
-    values = {"end": end, "few": few, "fewer": fewer, "many": many}
-    near = {"few": ["end"], "fewer": ["few", "end"], "many": ["end", "few"], "end": []}
-    assert near_bases(values, near, 100) == {"few": "end", "fewer": "end"}

@@ -33,7 +33,7 @@ from insaf.measures._kernels.arrays import sorted_order
 from insaf.measures.estimate import LinearBasis, ReplicateBasis
 from insaf.policy import person_stats
 from insaf.policy.analysis import Analysis, build_analysis, default_groups, person_rows
-from insaf.policy.batch import Request, compute, merged, near_bases
+from insaf.policy.batch import Request, compute, merged
 from insaf.policy.concentration import concentrations_along, gini_along, stable_order
 from insaf.policy.engine import Simulation, State
 from insaf.policy.fiscal_system import (
@@ -447,39 +447,26 @@ class _Assessor:
             if self.sim.reforms:
                 self.stats("w0")  # the welfare statistics, and their sorts
             hints = list(self._orders.values())
-            # (an end income without an instrument that changes few rows is left to
-            # compute, which merges its changed rows into a near column's order:
-            # system.near; one that changes many is sorted afresh, here)
-            sorting = {q.column for q in requests if q.which != ("fgt",)}
-            near = {c: [b for b in bs if b in sorting] for c, bs in system.near.items()}
-            merges = near_bases(columns.series, near, self.a.frame.height)
-            shared = {*merges, *merges.values()}
+            # (an end income without an instrument is left to compute, which merges its
+            # changed rows into the end income's order: system.near)
             alone = [
-                q for q in requests if q == Request(q.column, ("gini",)) and q.column not in shared
+                q
+                for q in requests
+                if q == Request(q.column, ("gini",)) and q.column not in system.near
             ]
-            arrays = estimator.arrays
-            assert arrays is not None  # along is computed from them
-
-            def alone_gini(request: Request) -> Estimate | None:
+            for request in alone:
                 y = columns.series[request.column]
-                if not np.all(np.isfinite(y)):
-                    return None
-                return gini_along(
+                if estimator.arrays is None or not np.all(np.isfinite(y)):
+                    continue
+                along[request.column, "gini"] = gini_along(
                     y,
                     estimator.w,
-                    arrays,
+                    estimator.arrays,
                     stable_order(y, hints),
                     estimator=self.opts.gini,
                     variable=request.column,
                 )
-
-            # each Gini's sort, gathers and sums run outside Python's lock: two at once
-            with ThreadPoolExecutor(max_workers=THREADS) as pool:
-                ginis = list(pool.map(alone_gini, alone))
-            for request, gini in zip(alone, ginis, strict=True):
-                if gini is not None:
-                    along[request.column, "gini"] = gini
-                    requests.remove(request)
+                requests.remove(request)
         found = compute(
             survey,
             requests,

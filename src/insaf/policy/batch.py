@@ -24,11 +24,10 @@ import numpy as np
 
 from insaf.measures import Below, Estimate, GiniEstimator, Measure, QuantileRule, prepare
 from insaf.measures.prepared import Prepared
-from insaf.measures.variance import FloatArray
 from insaf.policy.near_order import NEAR, merged_order
 from insaf.survey import Survey
 
-__all__ = ["Request", "compute", "concentrations", "merged", "near_bases", "welfare_statistics"]
+__all__ = ["Request", "compute", "concentrations", "merged", "welfare_statistics"]
 
 
 @dataclass(frozen=True)
@@ -182,28 +181,18 @@ def _sorts(request: Request) -> bool:
     return any(w in request.which for w in ("gini", "palma", "qsr"))
 
 
-def near_bases(
-    values: Mapping[str, FloatArray], near: Mapping[str, Sequence[str]], n: int
-) -> dict[str, str]:
-    """For each column of ``near`` whose order ``compute`` merges, the column it is
-    merged from: of its ``near`` columns, the one it differs from on fewest of the
-    ``n`` rows, when that is at most ``NEAR`` of them (else sorting is as fast)."""
-    chosen: dict[str, str] = {}
-    for column, bases in near.items():
-        if bases:
-            counts = [int(np.count_nonzero(values[column] != values[b])) for b in bases]
-            if min(counts) <= NEAR * n:
-                chosen[column] = bases[int(np.argmin(counts))]
-    return chosen
-
-
 def _near_orders(prepared: Prepared, near: Mapping[str, Sequence[str]], threads: int) -> None:
     """Give ``prepared`` the sort order of each column of ``near`` merged from its
     nearest column's (sorted first), where merging is faster than sorting. The
     orders are those ``prepared`` would find itself: they go in its cache of stable
     sorts (``Prepared._order``), read by every estimate that sorts the column."""
     values = prepared._columns
-    chosen = near_bases(values, near, prepared.n)
+    chosen: dict[str, str] = {}
+    for column, bases in near.items():
+        if bases:
+            counts = [int(np.count_nonzero(values[column] != values[b])) for b in bases]
+            if min(counts) <= NEAR * prepared.n:  # else sorting is as fast
+                chosen[column] = bases[int(np.argmin(counts))]
     # level by level: a column's base is sorted (or merged) before it
     level: dict[str, int] = {}
     for column, base in chosen.items():
