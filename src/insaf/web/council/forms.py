@@ -185,7 +185,7 @@ class ImpactForm(Form):
 
 def _budget_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The budgets the budget app stores, and the programmes of their plans (named in
-    the page's language; with the budget's code when there are several budgets)."""
+    the page's language; with the budget's title when there are several budgets)."""
     from django.utils.translation import get_language
 
     from insaf.web.budget.queries import stored_plans
