@@ -8,22 +8,40 @@ the product (measured here: 20 ms instead of 0.03 ms for 100,000 values).
 
 ``stable_argsort``: sorting an analysis variable, the same order as a stable
 sort, several times faster. ``np.argsort(values, kind="stable")`` on floats
-is a merge sort, and even numpy's default argsort is about four times slower
-than its SIMD sort of plain 64-bit numbers. So each value is turned into an
-integer of the same order (its IEEE bits, negatives flipped), the low bits
-are replaced by the row's position, and those integers are sorted (the SIMD
-sort): equal values come out in position order, as a stable sort leaves
-them. The few values that differed only in the dropped low bits (a relative
-difference under about 1e-9) are put in order again, run by run, so the
-result is exactly the stable sort's.
+is a merge sort. Each value is first turned into an integer of the same order
+(its IEEE bits, negatives flipped). Then, up to ``RADIX_ROWS`` values:
+
+- a radix sort, least significant 16 bits first: numpy's stable argsort of
+  16-bit integers is a counting sort, so four passes (fewer where a digit is
+  the same for every value, as in whole numbers) give the stable order
+  exactly. Measured at 1,000,000 incomes: 46 ms of CPU against 57 ms for the
+  sort below, and 51 against 146 ms where many values differ only in their
+  last bits (sums computed in different orders), which the sort below must
+  put in order again.
+
+Above it, where each pass's random reads fall out of the processor's caches
+(at 4,600,000 values the radix sort took 450 ms against 334 ms):
+
+- the low bits of each integer are replaced by the row's position, and those
+  integers are sorted by numpy's plain sort: equal values come out in position
+  order, as a stable sort leaves them. The few values that differed only in the
+  dropped low bits (a relative difference under about 1e-9) are put in order
+  again, run by run, so the result is exactly the stable sort's.
 """
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["dot", "sorted_order", "stable_argsort"]
+__all__ = ["RADIX_ROWS", "dot", "sorted_order", "stable_argsort"]
+
+RADIX_ROWS = 1 << 21
+"""Up to this many values (2,097,152) ``sorted_order`` sorts by radix."""
+
+_DIGITS_LOW_FIRST = (0, 1, 2, 3) if sys.byteorder == "little" else (3, 2, 1, 0)
 
 
 def dot(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
@@ -43,6 +61,40 @@ def sorted_order(
     values: npt.NDArray[np.float64],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """``stable_argsort(values)`` and the values in that order."""
+    if values.shape[0] <= RADIX_ROWS:
+        order = radix_order(values)
+        return order, np.take(values, order)
+    return key_order(values)
+
+
+def radix_order(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """``np.argsort(values, kind="stable")`` (no NaN) by a radix sort of the values'
+    bits, 16 at a time, least significant first."""
+    if values.shape[0] < 2:
+        return np.arange(values.shape[0], dtype=np.int64)
+    key = np.add(values, 0.0).view(np.int64)  # a copy; -0.0 + 0.0 is 0.0: signed zeros tie
+    flip = key >> 63
+    flip &= np.int64(0x7FFF_FFFF_FFFF_FFFF)
+    key ^= flip  # negatives reversed: as signed integers, in the floats' order
+    key ^= np.int64(-1 << 63)  # and as unsigned ones, whose 16-bit digits sort alike
+    digits = key.view(np.uint16).reshape(-1, 4)
+    order: npt.NDArray[np.int64] | None = None
+    for j in _DIGITS_LOW_FIRST:
+        digit = digits[:, j]
+        if np.minimum.reduce(digit) == np.maximum.reduce(digit):
+            continue  # the same for every value: this pass would leave the order as it is
+        if order is None:
+            order = np.argsort(digit, kind="stable")
+        else:
+            order = order[np.argsort(digit[order], kind="stable")]
+    return np.arange(values.shape[0], dtype=np.int64) if order is None else order
+
+
+def key_order(
+    values: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """``sorted_order`` by one sort of integers holding each value's high bits and its
+    position, for arrays too large for the radix sort's passes to stay in cache."""
     n = values.shape[0]
     if n < 2:
         order = np.arange(n, dtype=np.int64)
