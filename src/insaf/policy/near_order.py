@@ -9,8 +9,9 @@ unchanged rows in the order of the column already sorted, sorts the changed
 ones, and merges the two: the result is, index for index, the stable sort of
 the new column (ties in row order), so every statistic computed from it is the
 same number. It is faster than a sort when few rows changed (about a third or
-fewer: ``NEAR``; at a million rows, merging a third of them takes
-four fifths of a sort, and sorting is faster beyond two fifths).
+fewer: ``NEAR``). Measured at a million incomes, in CPU time, against the
+radix sort of ``stable_argsort`` (38 ms): merging 10 % of changed rows takes
+17 ms, 20 % 26 ms, 30 % 35 ms, and 40 % 43 ms, longer than sorting.
 """
 
 from __future__ import annotations
