@@ -98,6 +98,12 @@ GFS = re.compile(r"^[1-3][0-9]{0,4}$")
 """A GFS 2014 economic code: 2 expense (21 compensation, 22 goods and services,
 24 interest, 25 subsidies, 26 grants, 27 social benefits, 28 other), 3
 non-financial assets, 1 revenue; up to five digits."""
+CODED: dict[str, tuple[re.Pattern[str], str]] = {
+    "function": (COFOG, "not a COFOG code (01 to 10, or a group such as 10.9)"),
+    "economic": (GFS, "not a GFS economic code (digits, such as 27 or 2821)"),
+}
+"""The fields that hold a code of a classification: its pattern, and what a problem
+with a value that does not match says (the file readers and ``check`` both use it)."""
 
 
 class _Strict(BaseModel):
