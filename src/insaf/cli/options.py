@@ -35,6 +35,7 @@ __all__ = [
     "LonelyOpt",
     "MseOpt",
     "NoDisclosureOpt",
+    "OtherVarOpt",
     "OutputFormat",
     "PsuOpt",
     "ReplicateMethodOpt",
@@ -145,6 +146,13 @@ UnitOpt = Annotated[
     Unit,
     typer.Option("--unit", help="For a single data file: what its rows are (person, household)."),
 ]
+OtherVarOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--other-var", help="The variable in --other (default: --var).", show_default=False
+    ),
+]
+"""The variable of a second survey (``--other``) compared with this one's ``--var``."""
 NoDisclosureOpt = Annotated[
     bool,
     typer.Option(
