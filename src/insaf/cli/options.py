@@ -45,6 +45,7 @@ __all__ = [
     "SurveyArg",
     "UnitOpt",
     "WeightOpt",
+    "line_or_column",
     "open_from_cli",
     "write_csv",
 ]
@@ -160,6 +161,15 @@ NoDisclosureOpt = Annotated[
         help="Show every group, even those below the minimum count (your own use only).",
     ),
 ]
+
+
+def line_or_column(value: str) -> float | str:
+    """A ``--line`` as given: a number is the poverty line itself; anything else names
+    the column that holds each unit's line."""
+    try:
+        return float(value)
+    except ValueError:
+        return value
 
 
 def open_from_cli(
