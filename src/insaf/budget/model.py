@@ -106,6 +106,15 @@ CODED: dict[str, tuple[re.Pattern[str], str]] = {
 with a value that does not match says (the file readers and ``check`` both use it)."""
 
 
+def _not_before(year: int, info: ValidationInfo, earlier: str) -> int:
+    """The year of the field being validated, refused when before the ``earlier`` field's
+    (already validated: it comes first in the model)."""
+    first = info.data.get(earlier)
+    if first is not None and year < first:
+        raise ValueError(f"{info.field_name} {year} is before {earlier} {first}")
+    return year
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -138,10 +147,7 @@ class Result(_Strict):
     @field_validator("target_year")
     @classmethod
     def _after_baseline(cls, year: int, info: ValidationInfo) -> int:
-        baseline = info.data.get("baseline_year")
-        if baseline is not None and year < baseline:
-            raise ValueError(f"target_year {year} is before baseline_year {baseline}")
-        return year
+        return _not_before(year, info, "baseline_year")
 
 
 class Goal(_Strict):
@@ -188,10 +194,7 @@ class Plan(_Strict):
     @field_validator("end")
     @classmethod
     def _after_start(cls, end: int, info: ValidationInfo) -> int:
-        start = info.data.get("start")
-        if start is not None and end < start:
-            raise ValueError(f"end {end} is before start {start}")
-        return end
+        return _not_before(end, info, "start")
 
     @model_validator(mode="after")
     def _consistent(self) -> Plan:
