@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from insaf._json import differences
 
 HERE = Path(__file__).parent
 
@@ -74,25 +75,6 @@ def _scenario(path: Path, folder: Path) -> Path:
     return fixed
 
 
-def _differences(a: Any, b: Any, path: str = "") -> list[str]:
-    if isinstance(a, dict) and isinstance(b, dict):
-        if set(a) != set(b):
-            return [f"{path}: keys differ"]
-        return [d for k in a for d in _differences(a[k], b[k], f"{path}/{k}")]
-    if isinstance(a, list) and isinstance(b, list):
-        if len(a) != len(b):
-            return [f"{path}: lengths differ"]
-        return [
-            d
-            for i, (x, y) in enumerate(zip(a, b, strict=True))
-            for d in _differences(x, y, f"{path}[{i}]")
-        ]
-    if isinstance(a, float) and isinstance(b, float):
-        same = math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9) or (math.isnan(a) and math.isnan(b))
-        return [] if same else [f"{path}: {a} against {b}"]
-    return [] if a == b else [f"{path}: {a} against {b}"]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--census", type=Path, required=True)
@@ -129,7 +111,7 @@ def main() -> None:
             )
         if args.compare and len(found) == 2:
             a, b = (json.loads((folder / f"{e}.json").read_text()) for e in found)
-            diff = _differences(a["reforms"], b["reforms"])
+            diff = differences(a["reforms"], b["reforms"])
             print(f"impact.json, stream against memory: {len(diff)} differences beyond 1e-9")
             for line in diff[:10]:
                 print("  ", line)

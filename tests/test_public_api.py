@@ -49,3 +49,13 @@ def test_all_is_sorted_and_complete(name: str) -> None:
         and (getattr(value, "__module__", None) or "").startswith(name)
     }
     assert public <= set(exported), f"public but not in __all__: {sorted(public - set(exported))}"
+
+
+def test_one_severity_for_every_problem_report() -> None:
+    """A survey's and a budget's problems are graded by the same ``insaf.errors.Severity``."""
+    from insaf.budget import Severity as BudgetSeverity
+    from insaf.errors import Severity
+    from insaf.survey.validate import Severity as SurveySeverity
+
+    assert BudgetSeverity is Severity is SurveySeverity
+    assert [s.value for s in Severity] == ["error", "warning"]

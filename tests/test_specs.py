@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 
 from insaf.errors import SpecError
-from insaf.specs import load_spec, load_yaml
+from insaf.specs import load_spec, load_yaml, locate
 
 
 class Item(BaseModel):
@@ -132,3 +132,20 @@ def test_a_nul_character_is_a_spec_error() -> None:
     with pytest.raises(SpecError) as caught:
         load_yaml("name: a\x00b\n", file="nul.yaml")
     assert caught.value.file == "nul.yaml"
+
+
+def test_locate_keeps_what_is_in_the_document() -> None:
+    """A union tag inside a pydantic location is dropped; a missing last key is kept and
+    points at its parent's line; the empty path is the document's first line."""
+    text = "name: x\nreforms:\n  r:\n    - {id: a, amount: 5}\n    - id: b\n      amount: 6\n"
+    data, lines = load_yaml(text)
+
+    def where(*path: object) -> tuple[int | None, str | None]:
+        found = locate(data, lines, path, file="s.yaml")
+        assert found.file == "s.yaml"
+        return found.line, found.key
+
+    assert where("reforms", "r", 0, "cash_transfer", "amount") == (4, "reforms.r[0].amount")
+    assert where("reforms", "r", 1, "amount") == (6, "reforms.r[1].amount")
+    assert where("reforms", "r", 1, "eligible") == (5, "reforms.r[1].eligible")
+    assert where() == (1, None)

@@ -1,21 +1,31 @@
 """Named errors. Library code raises these for bad input, never ``assert``.
 
 Every error that comes from a file says where: the file, the row (or line) and
-the column, or, for a YAML specification, the key path and the line.
+the column, or, for a YAML specification, the key path and the line. A problem
+found in data (a survey's, a budget's) is an error or a warning: ``Severity``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 __all__ = [
     "DataError",
     "DesignError",
     "InsafError",
     "Location",
+    "Severity",
     "SpecError",
     "ValidationFailed",
 ]
+
+
+class Severity(StrEnum):
+    """How bad a problem found in data is: an error stops the work, a warning is said."""
+
+    ERROR = "error"
+    WARNING = "warning"
 
 
 @dataclass(frozen=True, slots=True)

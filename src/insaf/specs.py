@@ -13,7 +13,7 @@ deeper than ``MAX_YAML_DEPTH``. Every refusal is a ``SpecError`` naming the file
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +29,7 @@ __all__ = [
     "LineMap",
     "load_spec",
     "load_yaml",
+    "locate",
     "parse_spec",
     "read_yaml_file",
 ]
@@ -155,6 +156,14 @@ def load_yaml(text: str, *, file: str | None = None) -> tuple[Any, LineMap]:
     return data, LineMap(lines)
 
 
+def locate(data: Any, lines: LineMap, path: KeyPath, *, file: str | None = None) -> Location:
+    """The file, line and dotted key (``reforms.r[0].amount``) of ``path`` in the
+    document ``data`` read with ``lines``; ``path`` may be a pydantic error location
+    or a path in a validated model (what is not in the document is dropped)."""
+    found = _document_path(data, path)
+    return Location(file=file, line=lines.line(found), key=_dotted(found) or None)
+
+
 def _dotted(path: KeyPath) -> str:
     out = ""
     for part in path:
@@ -182,7 +191,7 @@ def _document_path(data: Any, loc: KeyPath) -> KeyPath:
 
 def _child(node: Any, part: Hashable) -> tuple[bool, Any]:
     """Whether ``node`` has ``part`` (a mapping key or a list index), and the child."""
-    if isinstance(node, dict) and part in node:
+    if isinstance(node, Mapping) and part in node:
         return True, node[part]
     if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
         return True, node[part]
@@ -196,8 +205,7 @@ def parse_spec(model: type[M], data: Any, lines: LineMap, *, file: str | None = 
     except ValidationError as exc:
         problems: list[tuple[Location, str]] = []
         for error in exc.errors(include_url=False):
-            path = _document_path(data, tuple(error["loc"]))
-            where = Location(file=file, line=lines.line(path), key=_dotted(path) or None)
+            where = locate(data, lines, tuple(error["loc"]), file=file)
             problems.append((where, error["msg"]))
         raise SpecError(file, problems) from None
 

@@ -71,7 +71,7 @@ def test_classification_phases_codes_and_plan(budget: Budget) -> None:
     lines[1]["admin"] = "HEALTH"  # SOC.1 approved run by another ministry than revised
     lines.append(line(line="X", function="10.9", economic="27", programme="NOPE", amount=1.0))
     lines.append(line(line="X", function="10.9", economic="27", programme="NOPE", amount=2.0))
-    lines.append(line(line="Y", function="13", economic="27", amount=-1.0, governorate=""))
+    lines.append(line(line="Y", function="13", economic="4", amount=-1.0, governorate=""))
     found = check(_with(budget, lines))
     messages = [(p.severity, p.field, p.message) for p in found]
     assert messages == [
@@ -79,6 +79,7 @@ def test_classification_phases_codes_and_plan(budget: Budget) -> None:
         (Severity.ERROR, "approved", "two amounts in phase approved"),
         (Severity.ERROR, "governorate", "empty text as governorate (leave it null for none)"),
         (Severity.ERROR, "function", "not a COFOG code (01 to 10, or a group such as 10.9): '13'"),
+        (Severity.ERROR, "economic", "not a GFS economic code (digits, such as 27 or 2821): '4'"),
         (Severity.ERROR, "programme", "programme 'NOPE' is not in the plan"),
         (
             Severity.WARNING,

@@ -169,6 +169,17 @@ def test_a_plan_error_names_its_key(tmp_path: Path) -> None:
         read_budget(tmp_path)
 
 
+def test_a_result_cannot_be_reached_before_its_baseline() -> None:
+    from pydantic import ValidationError
+
+    from insaf.budget.model import Result
+
+    fields = {"code": "R1", "indicator": "pov", "baseline": 0.25, "target": 0.2}
+    assert Result(**fields, baseline_year=2021, target_year=2021).target_year == 2021
+    with pytest.raises(ValidationError, match="target_year 2020 is before baseline_year 2021"):
+        Result(**fields, baseline_year=2021, target_year=2020)
+
+
 def test_a_manifest_cannot_point_outside_its_folder(tmp_path: Path) -> None:
     (tmp_path / "budget.yaml").write_text("currency: DMD\nlines: ../x.csv\n", encoding="utf-8")
     assert _problems(tmp_path) == [

@@ -358,6 +358,13 @@ def test_a_quantile_outside_zero_and_one_is_refused(tmp_path: Path) -> None:
         stream.quantile(tmp_path, "y", design=DESIGNS["stratified clusters"], p=1.5)
 
 
+@pytest.mark.parametrize("name", ["quantile", "arpr", "qsr", "palma"])
+def test_an_unknown_quantile_rule_is_refused_as_in_memory(name: str, tmp_path: Path) -> None:
+    _data().write_parquet(tmp_path / "a.parquet")
+    with pytest.raises(InsafError, match="unknown quantile rule 'median'; choose one of convey"):
+        getattr(stream, name)(tmp_path, "y", design=DESIGNS["stratified clusters"], rule="median")
+
+
 def test_a_domain_kept_only_in_folder_names_is_read_from_them(tmp_path: Path) -> None:
     """Hive style: ``region=2/part.parquet`` without a ``region`` column; both engines
     read it as an Int64 column (as Polars does), the in-memory one through

@@ -158,3 +158,24 @@ def test_a_missing_amount_says_how_to_fix_it(tmp_path: Path, demo: Survey) -> No
     with pytest.raises(Exception, match=r"COALESCE") as info:
         simulate(path, demo)
     assert "line 9" in str(info.value)
+
+
+GRANT = "    - {id: grant, type: cash_transfer, unit: person, amount: 5}\n"
+
+
+def test_a_survey_the_scenario_names_is_read_beside_it(tmp_path: Path) -> None:
+    """A relative ``survey:`` is read from the scenario's folder; a missing one is a
+    ``SpecError`` at the key that names it, with the path looked at."""
+    from insaf.policy.api import scenario_survey_path
+
+    (tmp_path / "here.parquet").write_bytes(b"")
+    for name, found in (("here.parquet", True), ("gone.parquet", False)):
+        path = tmp_path / "s.yaml"
+        path.write_text(HEAD.replace("name: bad\n", f"name: bad\nsurvey: {name}\n") + GRANT)
+        loaded = load_scenario(path)
+        if found:
+            assert scenario_survey_path(loaded) == tmp_path / name
+            continue
+        with pytest.raises(SpecError, match=rf"survey '{name}' not found at .*{name}") as err:
+            scenario_survey_path(loaded)
+        assert "key 'survey'" in str(err.value)

@@ -8,13 +8,13 @@ survey's fingerprint included.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from insaf._json import differences
 from insaf.errors import DataError, SpecError
 from insaf.measures.engine import Engine, Reason
 from insaf.policy import parse_scenario, simulate
@@ -44,26 +44,6 @@ def _fixed(path: Path) -> Any:
     return parse_scenario(raw, file=str(path))
 
 
-def _differences(a: Any, b: Any, path: str = "") -> list[str]:
-    """Where two JSON documents differ: keys, lengths, texts, or numbers beyond 1e-9."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        if set(a) != set(b):
-            return [f"{path}: keys {sorted(set(a) ^ set(b))}"]
-        return [d for k in a for d in _differences(a[k], b[k], f"{path}/{k}")]
-    if isinstance(a, list) and isinstance(b, list):
-        if len(a) != len(b):
-            return [f"{path}: {len(a)} against {len(b)} rows"]
-        return [
-            d
-            for i, (x, y) in enumerate(zip(a, b, strict=True))
-            for d in _differences(x, y, f"{path}[{i}]")
-        ]
-    if isinstance(a, float) and isinstance(b, float):
-        same = math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9) or (math.isnan(a) and math.isnan(b))
-        return [] if same else [f"{path}: {a!r} against {b!r}"]
-    return [] if a == b else [f"{path}: {a!r} against {b!r}"]
-
-
 @pytest.fixture(scope="module")
 def parts(demo: Survey, tmp_path_factory: pytest.TempPathFactory) -> PartitionedSurvey:
     """The demo survey in 26 parts: by governorate, at most 40 households each."""
@@ -78,7 +58,7 @@ def test_parts_give_the_in_memory_impact(path: Path, parts: PartitionedSurvey) -
     scenario = _fixed(path)
     whole = assess_rights(simulate(scenario, parts.whole())).to_dict()
     by_part = assess_rights(simulate_partitioned(scenario, parts)).to_dict()
-    assert _differences(whole, by_part) == []
+    assert differences(whole, by_part) == []
     # the comparison has something to compare: standard errors and the rights tests
     reform = next(iter(by_part["reforms"].values()))
     assert reform["poverty"][0]["change"]["se"] > 0

@@ -81,6 +81,17 @@ def test_arabic_brief_is_right_to_left(comparison: Comparison, tmp_path: Path) -
     assert "Exclusion error" in en and "<table>" in en and "<svg" in en
 
 
+def test_the_briefs_state_the_models_out_of_sample_r2(
+    comparison: Comparison, model: PmtModel
+) -> None:
+    from insaf.targeting.report import render_brief
+
+    r2 = model.validation["cv"]["r2"]["value"]
+    assert isinstance(r2, float)
+    assert f"out-of-sample R² {r2} (cross-validated by PSU)" in render_brief(comparison, "en")
+    assert f"معامل التحديد خارج العينة {r2}." in render_brief(comparison, "ar")
+
+
 def _app() -> Typer:
     """The ``insaf`` app with ``insaf target`` registered (imported here, not at collection,
     so that the CLI reference test sees the commands the package registers itself)."""

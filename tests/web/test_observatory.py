@@ -104,16 +104,22 @@ def test_api(observatory: None, client: Client) -> None:
 
 
 def test_downloads(observatory: None, client: Client) -> None:
-    text = body(client.get("/en/indicators/POV_NAT/data.csv", **HOST)).lstrip("\ufeff")
+    response = client.get("/en/indicators/POV_NAT/data.csv", **HOST)
+    assert response["Content-Disposition"] == 'attachment; filename="insaf-POV_NAT.csv"'
+    text = body(response)
+    assert text.startswith("\ufeffindicator,")  # a byte-order mark for spreadsheet programs
+    text = text.lstrip("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {r["indicator"] for r in rows} == {"POV_NAT"}
     total_2024 = next(
         r for r in rows if r["period"] == "2024" and not r["sex"] and not r["governorate"]
     )
     assert float(total_2024["value"]) == 16.5 and total_2024["n"] == "9000"
-    sdmx = list(
-        csv.DictReader(io.StringIO(body(client.get("/en/downloads/observatory.sdmx.csv", **HOST))))
-    )
+    response = client.get("/en/downloads/observatory.sdmx.csv", **HOST)
+    assert response["Content-Disposition"] == 'attachment; filename="insaf-observatory.sdmx.csv"'
+    text = body(response)
+    assert not text.startswith("\ufeff")  # SDMX-CSV: no byte-order mark
+    sdmx = list(csv.DictReader(io.StringIO(text)))
     assert {r["INDICATOR"] for r in sdmx} == {"POV_NAT", "SCHOOL_ATT"}
 
 

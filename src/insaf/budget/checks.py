@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from insaf.budget.model import CLASSIFICATIONS, COFOG, GFS, Budget
+from insaf.budget.model import CLASSIFICATIONS, CODED, Budget
 from insaf.budget.problems import BudgetProblem, Severity
 
 __all__ = ["check"]
@@ -127,22 +127,13 @@ def _field_problems(budget: Budget, lines: pl.DataFrame) -> list[BudgetProblem]:
             name,
             f"empty text as {name} (leave it null for none)",
         )
-    found += _problems(
-        budget,
-        one.filter(
-            pl.col("function").is_not_null() & ~pl.col("function").str.contains(COFOG.pattern)
-        ),
-        "function",
-        "not a COFOG code (01 to 10, or a group such as 10.9): '{function}'",
-    )
-    found += _problems(
-        budget,
-        one.filter(
-            pl.col("economic").is_not_null() & ~pl.col("economic").str.contains(GFS.pattern)
-        ),
-        "economic",
-        "not a GFS economic code (digits, such as 27 or 2821): '{economic}'",
-    )
+    for name, (code, what) in CODED.items():
+        found += _problems(
+            budget,
+            one.filter(pl.col(name).is_not_null() & ~pl.col(name).str.contains(code.pattern)),
+            name,
+            f"{what}: '{{{name}}}'",
+        )
     found += _problems(
         budget,
         one.filter(~pl.col("gender_marker").is_in([0, 1, 2]) | pl.col("gender_marker").is_null()),

@@ -98,6 +98,21 @@ GFS = re.compile(r"^[1-3][0-9]{0,4}$")
 """A GFS 2014 economic code: 2 expense (21 compensation, 22 goods and services,
 24 interest, 25 subsidies, 26 grants, 27 social benefits, 28 other), 3
 non-financial assets, 1 revenue; up to five digits."""
+CODED: dict[str, tuple[re.Pattern[str], str]] = {
+    "function": (COFOG, "not a COFOG code (01 to 10, or a group such as 10.9)"),
+    "economic": (GFS, "not a GFS economic code (digits, such as 27 or 2821)"),
+}
+"""The fields that hold a code of a classification: its pattern, and what a problem
+with a value that does not match says (the file readers and ``check`` both use it)."""
+
+
+def _not_before(year: int, info: ValidationInfo, earlier: str) -> int:
+    """The year of the field being validated, refused when before the ``earlier`` field's
+    (already validated: it comes first in the model)."""
+    first = info.data.get(earlier)
+    if first is not None and year < first:
+        raise ValueError(f"{info.field_name} {year} is before {earlier} {first}")
+    return year
 
 
 class _Strict(BaseModel):
@@ -132,10 +147,7 @@ class Result(_Strict):
     @field_validator("target_year")
     @classmethod
     def _after_baseline(cls, year: int, info: ValidationInfo) -> int:
-        baseline = info.data.get("baseline_year")
-        if baseline is not None and year < baseline:
-            raise ValueError(f"target_year {year} is before baseline_year {baseline}")
-        return year
+        return _not_before(year, info, "baseline_year")
 
 
 class Goal(_Strict):
@@ -182,10 +194,7 @@ class Plan(_Strict):
     @field_validator("end")
     @classmethod
     def _after_start(cls, end: int, info: ValidationInfo) -> int:
-        start = info.data.get("start")
-        if start is not None and end < start:
-            raise ValueError(f"end {end} is before start {start}")
-        return end
+        return _not_before(end, info, "start")
 
     @model_validator(mode="after")
     def _consistent(self) -> Plan:

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-from insaf.errors import InsafError, Location
+from insaf.errors import InsafError, Location, Severity
 
 __all__ = ["BudgetError", "BudgetImportError", "BudgetProblem", "Severity"]
 
 SHOWN = 20
 """Problems listed in an error's message (all of them are in ``problems``)."""
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

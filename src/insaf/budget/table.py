@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from insaf.budget.model import CLASSIFICATIONS, COFOG, GFS, LINE_SCHEMA, PHASES
+from insaf.budget.model import CLASSIFICATIONS, CODED, LINE_SCHEMA, PHASES
 from insaf.budget.problems import BudgetImportError, BudgetProblem
 
 __all__ = [
@@ -116,20 +116,14 @@ def parse_wide(raw: pl.DataFrame, *, file: str) -> tuple[pl.DataFrame, dict[str,
         "not a gender marker (0 not targeted, 1 significant, 2 principal): '{value}'",
         file,
     )
-    problems += _bad_rows(
-        frame,
-        "function",
-        pl.col("function").is_null() | pl.col("function").str.contains(COFOG.pattern),
-        "not a COFOG code (01 to 10, or a group such as 10.9): '{value}'",
-        file,
-    )
-    problems += _bad_rows(
-        frame,
-        "economic",
-        pl.col("economic").is_null() | pl.col("economic").str.contains(GFS.pattern),
-        "not a GFS economic code (digits, such as 27 or 2821): '{value}'",
-        file,
-    )
+    for name, (code, what) in CODED.items():
+        problems += _bad_rows(
+            frame,
+            name,
+            pl.col(name).is_null() | pl.col(name).str.contains(code.pattern),
+            f"{what}: '{{value}}'",
+            file,
+        )
     for phase in phases:
         number = pl.col(phase).cast(pl.Float64, strict=False)
         problems += _bad_rows(

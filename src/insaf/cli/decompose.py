@@ -17,6 +17,7 @@ from insaf.cli.options import (
     FpcOpt,
     LangOpt,
     LonelyOpt,
+    OtherVarOpt,
     OutputFormat,
     PsuOpt,
     StrataOpt,
@@ -45,12 +46,6 @@ VersusOpt = Annotated[
 OtherOpt = Annotated[
     Path | None,
     typer.Option("--other", help="The survey at the start (an earlier year).", show_default=False),
-]
-OtherVarOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--other-var", help="The variable in --other (default: --var).", show_default=False
-    ),
 ]
 LineOpt = Annotated[
     float, typer.Option("--line", help="The poverty line (a number).", show_default=False)

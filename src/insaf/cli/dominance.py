@@ -18,6 +18,7 @@ from insaf.cli.options import (
     FpcOpt,
     LangOpt,
     LonelyOpt,
+    OtherVarOpt,
     OutputFormat,
     PsuOpt,
     StrataOpt,
@@ -55,12 +56,6 @@ OtherOpt = Annotated[
         "--other",
         help="Another survey (another year, another country): an independent sample.",
         show_default=False,
-    ),
-]
-OtherVarOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--other-var", help="The variable in --other (default: --var).", show_default=False
     ),
 ]
 OrderOpt = Annotated[

@@ -31,6 +31,7 @@ from insaf.cli.options import (
     SurveyArg,
     UnitOpt,
     WeightOpt,
+    line_or_column,
     open_from_cli,
 )
 from insaf.cli.renamed import renamed
@@ -184,14 +185,6 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 _LISTS = ("circumstances", "categorical")
 
 
-def _line(value: str) -> float | str:
-    """A number is a poverty line; anything else names a per-unit column."""
-    try:
-        return float(value)
-    except ValueError:
-        return value
-
-
 def _names(values: list[str]) -> tuple[str, ...]:
     """Repeated options and comma-separated lists: ``--x a --x b`` or ``--x a,b``."""
     return tuple(n.strip() for v in values for n in v.split(",") if n.strip())
@@ -214,7 +207,7 @@ def measure_options(params: Mapping[str, Any]) -> MeasureOptions:
         if name in _LISTS:
             value = _names(value)
         elif name in ("line", "value"):
-            value = _line(value)
+            value = line_or_column(value)
         given[name] = value
     return MeasureOptions(**given)
 

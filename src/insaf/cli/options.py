@@ -35,6 +35,7 @@ __all__ = [
     "LonelyOpt",
     "MseOpt",
     "NoDisclosureOpt",
+    "OtherVarOpt",
     "OutputFormat",
     "PsuOpt",
     "ReplicateMethodOpt",
@@ -44,6 +45,7 @@ __all__ = [
     "SurveyArg",
     "UnitOpt",
     "WeightOpt",
+    "line_or_column",
     "open_from_cli",
     "write_csv",
 ]
@@ -145,6 +147,13 @@ UnitOpt = Annotated[
     Unit,
     typer.Option("--unit", help="For a single data file: what its rows are (person, household)."),
 ]
+OtherVarOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--other-var", help="The variable in --other (default: --var).", show_default=False
+    ),
+]
+"""The variable of a second survey (``--other``) compared with this one's ``--var``."""
 NoDisclosureOpt = Annotated[
     bool,
     typer.Option(
@@ -152,6 +161,15 @@ NoDisclosureOpt = Annotated[
         help="Show every group, even those below the minimum count (your own use only).",
     ),
 ]
+
+
+def line_or_column(value: str) -> float | str:
+    """A ``--line`` as given: a number is the poverty line itself; anything else names
+    the column that holds each unit's line."""
+    try:
+        return float(value)
+    except ValueError:
+        return value
 
 
 def open_from_cli(

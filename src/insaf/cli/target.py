@@ -23,6 +23,7 @@ from insaf.cli.options import (
     StrataOpt,
     SurveyArg,
     WeightOpt,
+    line_or_column,
     open_from_cli,
 )
 from insaf.cli.renamed import renamed
@@ -81,13 +82,6 @@ LineOpt = Annotated[
     str,
     typer.Option("--line", help="Poverty line: a household column, or a number per person."),
 ]
-
-
-def _line(value: str) -> str | float:
-    try:
-        return float(value)
-    except ValueError:
-        return value
 
 
 def _open(
@@ -182,7 +176,7 @@ def fit_command(
         test_share=test_share,
         seed=seed,
         replicates=replicates,
-        line=_line(line),
+        line=line_or_column(line),
     )
     path = model.save(out)
     v = model.validation
@@ -272,7 +266,7 @@ def evaluate_command(
         if eligible is not None or model is not None or amount is not None or budget is not None:
             raise InsafError("--benefit assesses a recorded benefit: give no rule, model or amount")
         recorded = evaluate_recorded(
-            survey, benefit, welfare=welfare, line=_line(line), poorest=poorest
+            survey, benefit, welfare=welfare, line=line_or_column(line), poorest=poorest
         )
         _show(public_evaluation(recorded, rules), output)
         return
@@ -291,7 +285,7 @@ def evaluate_command(
         amount=amount,
         budget=budget,
         welfare=welfare,
-        line=_line(line),
+        line=line_or_column(line),
         net_of=net_of,
         poorest=poorest,
     )

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from insaf._arrays import BoolArray, FloatArray, IntArray
 from insaf.errors import DataError, Location
 from insaf.measures._kept import (
     Base,
@@ -33,13 +34,7 @@ from insaf.measures._kept import (
 )
 from insaf.measures._kernels.arrays import sorted_order
 from insaf.measures.types import NonPositive, VarianceMethod
-from insaf.measures.variance import (
-    CalibrationArrays,
-    DesignArrays,
-    FloatArray,
-    IntArray,
-    ReplicateSpec,
-)
+from insaf.measures.variance import CalibrationArrays, DesignArrays, ReplicateSpec
 from insaf.survey.survey import Level, Survey
 
 __all__ = [
@@ -57,7 +52,6 @@ __all__ = [
     "with_groups",
 ]
 
-BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 Rows = slice  # the method Sample.slice shadows the builtin inside the class
 
 

@@ -39,6 +39,8 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from insaf._arrays import FloatArray as FloatArray
+from insaf._arrays import IntArray as IntArray
 from insaf.errors import DesignError
 from insaf.survey.design import LonelyPSU, ReplicateMethod
 
@@ -58,9 +60,6 @@ __all__ = [
     "stratum_scales",
     "subbootstrap_factors",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 
 _INT64_MAX = int(np.iinfo(np.int64).max)

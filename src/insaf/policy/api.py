@@ -36,13 +36,18 @@ def scenario_survey_path(scenario: Scenario, survey: str | Path | None = None) -
             scenario.file,
             [(scenario.locate(("survey",)), "no survey: name one in the scenario or pass it")],
         )
-    path = Path(scenario.survey)
+    return _beside_scenario(scenario, scenario.survey, ("survey",), "survey")
+
+
+def _beside_scenario(scenario: Scenario, name: str, key: tuple[str, ...], what: str) -> Path:
+    """The file ``name`` that the scenario names at ``key``, read relative to the
+    scenario's file; a ``SpecError`` at that key when it does not exist."""
+    path = Path(name)
     if not path.is_absolute() and scenario.folder is not None:
         path = scenario.folder / path
     if not path.exists():
         raise SpecError(
-            scenario.file,
-            [(scenario.locate(("survey",)), f"survey {scenario.survey!r} not found at {path}")],
+            scenario.file, [(scenario.locate(key), f"{what} {name!r} not found at {path}")]
         )
     return path
 
@@ -71,18 +76,6 @@ def project_scenario_survey(scenario: Scenario, survey: Survey) -> tuple[Survey,
 
     ref = scenario.projection
     assert ref is not None
-    path = Path(ref.file)
-    if not path.is_absolute() and scenario.folder is not None:
-        path = scenario.folder / path
-    if not path.exists():
-        raise SpecError(
-            scenario.file,
-            [
-                (
-                    scenario.locate(("projection", "file")),
-                    f"projection {ref.file!r} not found at {path}",
-                )
-            ],
-        )
+    path = _beside_scenario(scenario, ref.file, ("projection", "file"), "projection")
     projection = load_projection(path)
     return project(survey, projection, ref.year), projection.describe(ref.year)

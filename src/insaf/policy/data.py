@@ -20,15 +20,14 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from insaf._arrays import BoolArray, IntArray
 from insaf.errors import DataError, Location
-from insaf.policy.expressions import BoolArray
 from insaf.policy.instruments.base import FloatArray, Level, compiled
 from insaf.policy.period import per_year
 from insaf.survey import Survey, Table
 
 __all__ = ["BUILT_IN", "PolicyData", "equivalence_scale", "item_names"]
 
-IntArray = npt.NDArray[np.int64]
 
 BUILT_IN = ("n_members", "n_children", "n_elderly", "has_children", "has_elderly")
 """Household variables INSAF adds when the survey has persons with an ``age``:

@@ -20,15 +20,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-import numpy.typing as npt
 import polars as pl
 
+from insaf._arrays import BoolArray, FloatArray
 from insaf.errors import DataError
 
 __all__ = ["Expression", "ExpressionError", "parse_expression"]
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 class ExpressionError(ValueError):

@@ -21,7 +21,7 @@ from functools import cached_property
 
 import numpy as np
 
-from insaf.policy.expressions import BoolArray
+from insaf._arrays import BoolArray
 from insaf.policy.instruments.base import FloatArray
 
 __all__ = ["Impoverishment", "impoverishment"]

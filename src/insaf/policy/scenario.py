@@ -56,7 +56,7 @@ from insaf.policy.instruments.base import ExprText, Identifier, Text
 from insaf.policy.instruments.prices import Elasticity
 from insaf.policy.period import Period
 from insaf.policy.rights_options import RightsOptions
-from insaf.specs import LineMap, parse_spec, read_yaml_file
+from insaf.specs import LineMap, locate, parse_spec, read_yaml_file
 
 __all__ = [
     "Change",
@@ -399,8 +399,7 @@ class Scenario(_Spec):
 
     def locate(self, path: KeyPath) -> Location:
         """The file, line and dotted key of ``path`` (a path in the validated model)."""
-        doc = _document_path(self._raw, path)
-        return Location(file=self._file, line=self._lines.line(doc), key=_dotted(doc) or None)
+        return locate(self._raw, self._lines, path, file=self._file)
 
     def definition(self) -> Any:
         """The scenario as written (the parsed YAML), to store beside its results."""
@@ -443,28 +442,6 @@ class Scenario(_Spec):
 
 
 # -- resolution of reforms -----------------------------------------------------------------
-
-
-def _dotted(path: KeyPath) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _document_path(data: Any, path: KeyPath) -> KeyPath:
-    kept: list[Hashable] = []
-    node = data
-    for position, part in enumerate(path):
-        inside = (isinstance(node, Mapping) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        )
-        if inside:
-            node = node[part]
-        elif position < len(path) - 1:
-            continue
-        kept.append(part)
-    return tuple(kept)
 
 
 class _Problems:

@@ -25,9 +25,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 import polars as pl
 
+from insaf._arrays import FloatArray, IntArray
 from insaf.errors import DataError, DesignError, Location
 from insaf.survey.design import Calibration, Distance
 from insaf.survey.survey import Survey, Unit
@@ -49,8 +49,6 @@ __all__ = [
     "uncalibrated",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 Margins = Mapping[str, Mapping[str, float]]
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import polars as pl
 
-from insaf.errors import ValidationFailed
+from insaf.errors import Severity, ValidationFailed
 from insaf.survey.design import LonelyPSU
 from insaf.survey.metadata import Role
 from insaf.survey.survey import Survey
@@ -25,11 +24,6 @@ __all__ = ["Problem", "Severity", "ValidationReport", "validate"]
 SHOWN_ROWS = 10
 MAX_AGE = 120
 HEAD_CODE = 1  # the relationship code of the household head
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

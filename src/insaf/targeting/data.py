@@ -22,11 +22,12 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from insaf._arrays import IntArray
 from insaf.errors import DataError, Location
 from insaf.measures.variance import DesignArrays, FloatArray
 from insaf.policy.period import PER_YEAR
 from insaf.survey import Label, Survey
-from insaf.targeting.estimators import Domains, IntArray
+from insaf.targeting.estimators import Domains
 
 __all__ = ["DEFAULT_GROUPS", "Below", "Group", "TargetingData", "mid_shares"]
 

@@ -26,15 +26,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
+from insaf._arrays import IntArray
 from insaf.measures import Estimate
 from insaf.measures.estimate import LinearBasis
 from insaf.measures.variance import DesignArrays, FloatArray, linearized_variance
 
 __all__ = ["Domains", "LinearBatch", "scaled"]
-
-IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)

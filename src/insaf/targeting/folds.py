@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from insaf._arrays import IntArray
 from insaf.errors import InsafError
 from insaf.measures.variance import DesignArrays, FloatArray, bootstrap_factors
-from insaf.targeting.estimators import IntArray
 
 __all__ = ["bootstrap_factors_for", "psu_folds", "psu_split"]
 

@@ -28,8 +28,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from insaf._arrays import IntArray
 from insaf.measures.variance import FloatArray
-from insaf.targeting.estimators import IntArray
 
 __all__ = ["grams", "lasso_path", "ols", "sse", "stepwise"]
 

@@ -194,6 +194,8 @@ def _incidence_table(c: Comparison, lang: str) -> str:
 def _method(c: Comparison, lang: str) -> str:
     data = c.data
     model = c.model
+    cv = {} if model is None else model.validation.get("cv", {})
+    r2 = (cv.get("r2") or {}).get("value")  # the PMT's out-of-sample R²
     if lang == "ar":
         parts = [
             f"الرفاه قبل المنفعة: {escape(data.welfare_name)}"
@@ -204,8 +206,6 @@ def _method(c: Comparison, lang: str) -> str:
             "ومعادلات المؤشرات في docs/targeting.md.",
         ]
         if model is not None:
-            cv = model.validation.get("cv", {})
-            r2 = (cv.get("r2") or {}).get("value")
             parts.append(
                 f"نموذج اختبار الموارد بالمؤشرات غير المباشرة: {escape(model.selection)}، "
                 f"{len(model.proxies)} مؤشراً، معامل التحديد خارج العينة {r2}."
@@ -220,8 +220,6 @@ def _method(c: Comparison, lang: str) -> str:
             "docs/targeting.md.",
         ]
         if model is not None:
-            cv = model.validation.get("cv", {})
-            r2 = (cv.get("r2") or {}).get("value")
             parts.append(
                 f"Proxy-means test: {escape(model.selection)}, {len(model.proxies)} proxies, "
                 f"out-of-sample R² {r2} (cross-validated by PSU)."

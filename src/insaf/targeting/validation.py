@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from insaf._arrays import IntArray
 from insaf.measures.variance import DesignArrays, FloatArray
-from insaf.targeting.estimators import IntArray
 from insaf.targeting.folds import bootstrap_factors_for
 
 __all__ = ["COVERAGES", "fit_metrics", "validate_predictions"]

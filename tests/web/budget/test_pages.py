@@ -17,6 +17,7 @@ from django.test import Client
 from tests.latin import latin_words
 from tests.web.conftest import make_user
 
+from insaf.budget import pefa as pefa_of
 from insaf.budget import read_fdp
 from insaf.web.budget import models as m
 from insaf.web.budget import services
@@ -138,6 +139,9 @@ def test_api_and_fiscal_data_package(stored: m.StoredBudget, tmp_path: Path) -> 
     assert math.isclose(cash["approved"], 150 * 1.1) and math.isclose(cash["executed"], 165.0)
     pefa = json.loads(_get(client, "/api/budget/budgets/demo/pefa"))
     assert pefa["pi1"] == "A" and pefa["years"] == [2021, 2022, 2023]
+    for lang in ("en", "ar"):  # the library's document, notes in the language asked
+        answer = json.loads(_get(client, f"/api/budget/budgets/demo/pefa?lang={lang}"))
+        assert answer == json.loads(json.dumps(pefa_of(budget_of(stored)).to_dict(lang)))
     assert client.get("/api/budget/budgets/none", **HOST).status_code == 404
     response = client.get("/en/budget/demo/fdp.zip", **HOST)
     assert response.status_code == 200

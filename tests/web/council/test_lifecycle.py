@@ -53,12 +53,24 @@ def test_referral_to_measured_result(council: Council) -> None:
     assert services.support_comment(actor=c.citizens[2], comment=comment, now=day(3))
     comment.refresh_from_db()
     assert comment.supports == 2 == m.Support.objects.filter(comment=comment).count()
-    services.submit_position(
+    first = services.submit_position(
         actor=c.members["workers"][1],
         consultation=consultation,
         text="Workers: yes, if indexed.",
         now=day(5),
     )
+    with pytest.raises(RuleError, match="says what changed"):
+        services.submit_position(
+            actor=c.members["workers"][1], consultation=consultation, text="Yes.", now=day(6)
+        )
+    second = services.submit_position(
+        actor=c.members["workers"][1],
+        consultation=consultation,
+        text="Workers: yes, if indexed every year.",
+        note="Every year.",
+        now=day(6),
+    )
+    assert (first.version, second.version) == (1, 2)
     with pytest.raises(RuleError, match="still open"):
         services.start_drafting(actor=c.rapporteur, referral=referral, now=day(20))
 

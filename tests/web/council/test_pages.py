@@ -235,8 +235,10 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(cycle: Council) -> No
     services.register_referral(
         actor=c.bureau, kind="self", ministry=c.ministry, title_en='=HYPERLINK("http://x")'
     )
-    text = body(client_for().get("/en/council/referrals.csv"))
-    assert "'=HYPERLINK" in text
+    response = client_for().get("/en/council/referrals.csv")
+    assert response["Content-Disposition"] == 'attachment; filename="insaf-council-referrals.csv"'
+    text = body(response)
+    assert text.startswith("\ufeffcode,kind,status,") and "'=HYPERLINK" in text
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert {r["code"] for r in rows} >= {"2022-001"}
 

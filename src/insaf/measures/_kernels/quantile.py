@@ -49,6 +49,8 @@ CONSTANT = (
 
 
 def check_rule(rule: str) -> None:
+    """An ``InsafError`` naming the rules when ``rule`` is not one of ``QUANTILE_RULES``
+    (every engine, in memory, streamed or on Spark, checks with this one)."""
     if rule not in QUANTILE_RULES:
         raise InsafError(
             f"unknown quantile rule {rule!r}; choose one of {', '.join(QUANTILE_RULES)}"

@@ -24,10 +24,11 @@ from pathlib import Path
 import numpy as np
 
 from insaf.errors import InsafError
+from insaf.measures._kernels.quantile import check_rule
 from insaf.measures.estimate import Estimates, LinearBasis
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
-from insaf.measures.stream.quantiles import SQRT_2PI, RunningQuantile, bandwidths, check_rule
+from insaf.measures.stream.quantiles import SQRT_2PI, RunningQuantile, bandwidths
 from insaf.measures.types import Below, QuantileRule, RelativeOf
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design

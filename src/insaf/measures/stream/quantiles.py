@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 
 from insaf.errors import DataError, InsafError
-from insaf.measures._kernels.quantile import HIT
+from insaf.measures._kernels.quantile import HIT, check_rule
 from insaf.measures.estimate import Estimates, LinearBasis
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
-from insaf.measures.types import QUANTILE_RULES, QuantileRule
+from insaf.measures.types import QuantileRule
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design
 
@@ -127,13 +127,6 @@ def domain_quantiles(
         wy2 += np.bincount(d, weights=w * y * y, minlength=n_dom)
     quantiles = [np.array([f.result() for f in at_p]) for at_p in found]
     return quantiles, bandwidths(data.n_pop, data.big_y, wy2)
-
-
-def check_rule(rule: str) -> None:
-    if rule not in QUANTILE_RULES:
-        raise InsafError(
-            f"unknown quantile rule {rule!r}; choose one of {', '.join(QUANTILE_RULES)}"
-        )
 
 
 def check_quantile(p: float, rule: QuantileRule) -> None:

@@ -24,10 +24,11 @@ from typing import Any, TypeVar
 import numpy as np
 
 from insaf.errors import DataError
+from insaf.measures._kernels.quantile import check_rule
 from insaf.measures.estimate import Estimates, LinearBasis
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
-from insaf.measures.stream.quantiles import SQRT_2PI, check_rule, domain_quantiles
+from insaf.measures.stream.quantiles import SQRT_2PI, domain_quantiles
 from insaf.measures.types import QuantileRule
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design

@@ -17,10 +17,9 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Protocol
 
-import numpy as np
-import numpy.typing as npt
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from insaf._arrays import FloatArray
 from insaf.policy.expressions import Expression, parse_expression
 
 __all__ = [
@@ -42,7 +41,6 @@ __all__ = [
     "expression_needs",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 Level = Literal["household", "person"]
 
 Identifier = Annotated[

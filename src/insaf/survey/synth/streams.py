@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from insaf._arrays import FloatArray, IntArray
+
 __all__ = [
     "Columns",
     "FloatArray",
@@ -25,8 +27,6 @@ __all__ = [
     "stream",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 Columns = dict[str, npt.NDArray[Any]]
 """A table under construction: column name to numpy array."""
 

@@ -108,14 +108,7 @@ def budget_pefa(request: HttpRequest, code: str, lang: Lang = "en") -> dict[str,
         found = pefa(budget)
     except ValueError:
         raise Http404 from None
-    return {
-        "years": list(found.years),
-        "pi1": found.pi1,
-        "pi2": found.pi2,
-        "dimensions": [d.to_dict(lang) for d in found.dimensions],
-        "by_function": [y.to_dict() for y in found.by_function],
-        "by_economic": [y.to_dict() for y in found.by_economic],
-    }
+    return found.to_dict(lang)
 
 
 @router.get(

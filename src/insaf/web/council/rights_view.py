@@ -35,6 +35,13 @@ def _interval(cell: Any, scale: float = 1.0) -> tuple[float | None, float | None
     )
 
 
+def _in_points(name: str, cell: Any) -> dict[str, float | None]:
+    """``cell``'s value (as ``name``) and its interval ``low``, ``high``, times 100 (a
+    share in percent, a change in percentage points)."""
+    low, high = _interval(cell, 100)
+    return {name: _value(cell, 100), "low": low, "high": high}
+
+
 def rights_view(section: Any, code: str) -> dict[str, Any] | None:
     """What the statement page shows of one reform's rights section, in language ``code``."""
     if not isinstance(section, dict) or "verdicts" not in section:
@@ -56,27 +63,21 @@ def rights_view(section: Any, code: str) -> dict[str, Any] | None:
     for row in section.get("minimum_core", []):
         if row.get("indicator") not in ("impoverished_share", "poor_losing_share"):
             continue
-        low, high = _interval(row.get("value"), 100)
         core.append(
             {
                 "line": LINE_NAMES.get(row.get("line"), {}).get(lang, row.get("line")),
                 "indicator": words.get(row["indicator"], row["indicator"]),
-                "value": _value(row.get("value"), 100),
-                "low": low,
-                "high": high,
+                **_in_points("value", row.get("value")),
             }
         )
     groups = []
     for row in section.get("non_discrimination", []):
         if not row.get("flagged"):
             continue
-        low, high = _interval(row.get("difference"), 100)
         groups.append(
             {
                 "label": row.get(f"label_{lang}") or row.get("group"),
-                "difference": _value(row.get("difference"), 100),
-                "low": low,
-                "high": high,
+                **_in_points("difference", row.get("difference")),
                 "p_value": row.get("p_value"),
             }
         )
@@ -84,14 +85,11 @@ def rights_view(section: Any, code: str) -> dict[str, Any] | None:
     for row in section.get("non_retrogression", []):
         if not row.get("flagged"):
             continue
-        low, high = _interval(row.get("change"), 100)
         retrogression.append(
             {
                 "indicator": row.get(f"indicator_{lang}") or row.get("indicator"),
                 "group": row.get(f"label_{lang}") or row.get("group"),
-                "change": _value(row.get("change"), 100),
-                "low": low,
-                "high": high,
+                **_in_points("change", row.get("change")),
             }
         )
     justifications = [

@@ -7,19 +7,16 @@ shown to those who may use them (the services check again).
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from insaf.observatory.export import csv_safe
+from insaf.web.core.downloads import csv_download
 from insaf.web.council import access, accountability, presentation, queries
 from insaf.web.council import forms as f
 from insaf.web.council import models as m
@@ -332,29 +329,12 @@ def petition(request: HttpRequest, pk: int) -> HttpResponse:
 # -- CSV ------------------------------------------------------------------------------------
 
 
-def _csv(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Any:
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(header)
-        yield "\ufeff" + buffer.getvalue()
-        for row in rows:
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerow([csv_safe(v) for v in row])
-            yield buffer.getvalue()
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 def referrals_csv(request: HttpRequest) -> Any:
     rows = queries.referrals(
         status=request.GET.get("status", ""), kind=request.GET.get("kind", ""), q=_q(request)
     )
-    return _csv(
+    return csv_download(
         "insaf-council-referrals.csv",
         presentation.REFERRAL_COLUMNS,
         (presentation.referral_row(r) for r in rows),
@@ -368,7 +348,7 @@ def recommendations_csv(request: HttpRequest) -> Any:
         ministry=request.GET.get("ministry", ""),
         q=_q(request),
     )
-    return _csv(
+    return csv_download(
         "insaf-council-recommendations.csv",
         presentation.RECOMMENDATION_COLUMNS,
         (presentation.recommendation_row(r) for r in rows),
@@ -383,7 +363,7 @@ def commitments_csv(request: HttpRequest) -> Any:
         q=_q(request),
         overdue=request.GET.get("overdue") == "1",
     ).prefetch_related("tracked__indicator")
-    return _csv(
+    return csv_download(
         "insaf-council-commitments.csv",
         presentation.COMMITMENT_COLUMNS,
         (line for c in rows for line in presentation.commitment_rows(c)),

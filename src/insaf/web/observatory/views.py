@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -12,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from insaf.errors import InsafError
-from insaf.observatory.export import csv_header, csv_line, sdmx_header, sdmx_rows, tidy_rows
+from insaf.observatory.export import csv_header, sdmx_header, sdmx_rows, tidy_rows
 from insaf.observatory.importing import read_csv_observations
+from insaf.web.core.downloads import csv_download
 from insaf.web.core.roles import Role, has_role
 from insaf.web.observatory import models as m
 from insaf.web.observatory import queries, services
@@ -78,36 +77,27 @@ def downloads(request: HttpRequest) -> HttpResponse:
     return render(request, "observatory/downloads.html", {"indicators": m.Indicator.objects.all()})
 
 
-def _stream(lines: Iterator[str], filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def download_csv(request: HttpRequest, code: str | None = None) -> StreamingHttpResponse:
     if code is not None:
         get_object_or_404(m.Indicator, code=code)
     dims = services.dimension_codes()
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff" + csv_line(csv_header(dims))
-        for row in tidy_rows(services.published_observations(code), dims):
-            yield csv_line(row)
-
-    return _stream(lines(), f"insaf-{code or 'observatory'}.csv")
+    return csv_download(
+        f"insaf-{code or 'observatory'}.csv",
+        csv_header(dims),
+        tidy_rows(services.published_observations(code), dims),
+    )
 
 
 def download_sdmx(request: HttpRequest, code: str | None = None) -> StreamingHttpResponse:
     if code is not None:
         get_object_or_404(m.Indicator, code=code)
     catalogue = stored_catalogue()
-
-    def lines() -> Iterator[str]:
-        yield csv_line(sdmx_header(catalogue))
-        for row in sdmx_rows(services.published_observations(code), catalogue):
-            yield csv_line(row)
-
-    return _stream(lines(), f"insaf-{code or 'observatory'}.sdmx.csv")
+    return csv_download(
+        f"insaf-{code or 'observatory'}.sdmx.csv",
+        sdmx_header(catalogue),
+        sdmx_rows(services.published_observations(code), catalogue),
+        bom=False,
+    )
 
 
 def _require_analyst(request: HttpRequest) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ __all__ = [
     "clean_text",
     "council_scope",
     "lock_account",
+    "next_version",
     "now_or",
     "rules",
     "searchable",
@@ -61,6 +63,17 @@ def account(actor: Actor) -> User:
 
 def now_or(now: dt.datetime | None) -> dt.datetime:
     return now if now is not None else timezone.now()
+
+
+def next_version(
+    published: models.Manager[Any] | models.QuerySet[Any], *, says_why: bool, why: str
+) -> int:
+    """The number of the next of the versions in ``published`` (1 for the first). A
+    later version must say why it was made: without ``says_why``, ``RuleError(why)``."""
+    last: int = published.aggregate(v=Max("version"))["v"] or 0
+    if last and not says_why:
+        raise RuleError(why)
+    return last + 1
 
 
 def rules() -> m.Rules:

@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from insaf.web.core.services import snapshot
@@ -22,6 +21,7 @@ from insaf.web.council.services.common import (
     RuleError,
     audit,
     clean_text,
+    next_version,
     now_or,
     searchable,
     user_or_none,
@@ -73,13 +73,15 @@ def respond(
         opinion = recommendation.opinion
         if opinion.status != m.OpinionStatus.ADOPTED:
             raise RuleError(_("The government responds to adopted opinions only."))
-        last = recommendation.responses.aggregate(v=Max("version"))["v"] or 0
-        if last and not note.strip():
-            raise RuleError(_("A corrected response says why (the correction note)."))
+        number = next_version(
+            recommendation.responses,
+            says_why=bool(note.strip()),
+            why=_("A corrected response says why (the correction note)."),
+        )
         response = m.Response.objects.create(
             recommendation=recommendation,
             ministry=recommendation.ministry,
-            version=last + 1,
+            version=number,
             verdict=verdict,
             justification=why,
             note=clean_text(note, field=_("note"), required=False, limit=2000),

@@ -13,7 +13,7 @@ import datetime as dt
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from insaf.web.core.services import snapshot
@@ -27,6 +27,7 @@ from insaf.web.council.services.common import (
     check_rate,
     clean_text,
     lock_account,
+    next_version,
     now_or,
     rules,
     searchable,
@@ -273,13 +274,15 @@ def submit_position(
         consultation = m.Consultation.objects.select_for_update().get(pk=consultation.pk)
         if not consultation.is_open(at):
             raise RuleError(_("The consultation is not open."))
-        last = consultation.positions.filter(group=seat.group).aggregate(v=Max("version"))["v"] or 0
-        if last and not note.strip():
-            raise RuleError(_("A new version of a position says what changed (the note)."))
+        number = next_version(
+            consultation.positions.filter(group=seat.group),
+            says_why=bool(note.strip()),
+            why=_("A new version of a position says what changed (the note)."),
+        )
         position = m.Position.objects.create(
             consultation=consultation,
             group=seat.group,
-            version=last + 1,
+            version=number,
             text=text,
             note=clean_text(note, field=_("note"), required=False, limit=2000),
             published_at=at,

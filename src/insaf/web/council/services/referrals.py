@@ -8,7 +8,6 @@ from typing import Any, Required, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from insaf.web.core.roles import Role, has_role
@@ -21,6 +20,7 @@ from insaf.web.council.services.common import (
     RuleError,
     audit,
     clean_text,
+    next_version,
     now_or,
     searchable,
     user_or_none,
@@ -323,12 +323,14 @@ def attach_impact_statement(
         )
     with transaction.atomic():
         referral = m.Referral.objects.select_for_update().get(pk=referral.pk)
-        last = referral.statements.aggregate(v=Max("version"))["v"] or 0
-        if last and not (note.strip() or note_ar.strip()):
-            raise RuleError(_("A new version of a statement says why (the correction note)."))
+        number = next_version(
+            referral.statements,
+            says_why=bool(note.strip() or note_ar.strip()),
+            why=_("A new version of a statement says why (the correction note)."),
+        )
         statement = m.ImpactStatement.objects.create(
             referral=referral,
-            version=last + 1,
+            version=number,
             published_at=now_or(now),
             published_by=user_or_none(actor),
             note=clean_text(note, field=_("note"), required=False, limit=2000),
