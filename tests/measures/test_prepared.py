@@ -222,6 +222,34 @@ def test_refusals(survey: Survey) -> None:
         prepared.estimate([m.Measure(name="mean", variable=Y)], by="nowhere")
 
 
+def test_an_order_given_is_used_and_checked(survey: Survey) -> None:
+    """``use_order`` takes a column's stable sort found elsewhere (the policy engine
+    merges near columns' orders), so the Gini is the same; anything else is refused."""
+    prepared = m.prepare(survey, [Y, "income", "size"])
+    values = prepared.values(Y)
+    assert not values.flags.writeable
+    order = np.argsort(values, kind="stable")
+    prepared.use_order(Y, order)
+    assert np.array_equal(prepared.order(Y), order)
+    (gini,) = prepared.estimate([m.Measure(name="gini", variable=Y)])
+    _same(gini, m.gini(survey, Y))
+    sizes = prepared.values("size")  # household sizes: many ties
+    by_size = np.argsort(sizes, kind="stable")
+    ties = np.flatnonzero(sizes[by_size][1:] == sizes[by_size][:-1])
+    assert ties.size
+    by_size[[ties[0], ties[0] + 1]] = by_size[[ties[0] + 1, ties[0]]]  # a tie out of row order
+    with pytest.raises(InsafError, match="not the stable sort of 'size'"):
+        prepared.use_order("size", by_size)
+    with pytest.raises(InsafError, match=f"not the stable sort of '{Y}'"):
+        prepared.use_order(Y, order[::-1].copy())
+    with pytest.raises(InsafError, match=f"not the stable sort of '{Y}'"):
+        prepared.use_order(Y, np.where(order == 0, order.size, order))  # not a permutation
+    with pytest.raises(InsafError, match="values for"):
+        prepared.use_order(Y, order[1:])
+    with pytest.raises(InsafError, match="'nothing' not prepared"):
+        prepared.order("nothing")
+
+
 # -- combine ---------------------------------------------------------------------------
 
 

@@ -184,13 +184,13 @@ def _sorts(request: Request) -> bool:
 def _near_orders(prepared: Prepared, near: Mapping[str, Sequence[str]], threads: int) -> None:
     """Give ``prepared`` the sort order of each column of ``near`` merged from its
     nearest column's (sorted first), where merging is faster than sorting. The
-    orders are those ``prepared`` would find itself: they go in its cache of stable
-    sorts (``Prepared._order``), read by every estimate that sorts the column."""
-    values = prepared._columns
+    orders are those ``prepared`` would find itself (``merged_order`` gives exactly
+    the stable sort), read by every estimate that sorts the column."""
+    values = prepared.values
     chosen: dict[str, str] = {}
     for column, bases in near.items():
         if bases:
-            counts = [int(np.count_nonzero(values[column] != values[b])) for b in bases]
+            counts = [int(np.count_nonzero(values(column) != values(b))) for b in bases]
             if min(counts) <= NEAR * prepared.n:  # else sorting is as fast
                 chosen[column] = bases[int(np.argmin(counts))]
     # level by level: a column's base is sorted (or merged) before it
@@ -205,13 +205,11 @@ def _near_orders(prepared: Prepared, near: Mapping[str, Sequence[str]], threads:
     def order(column: str) -> None:
         base = chosen.get(column)
         if base is None:
-            prepared._order(column)  # its own sort, kept
+            prepared.order(column)  # its own sort, kept
             return
-        found = merged_order(values[column], values[base], prepared._order(base))
-        if found is None:
-            return  # sorted when first needed
-        found.flags.writeable = False
-        prepared._orders[column] = found
+        found = merged_order(values(column), values(base), prepared.order(base))
+        if found is not None:  # else sorted when first needed
+            prepared.use_order(column, found, check=False)  # tests/policy/test_near_order.py
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
         for step in steps:
