@@ -133,3 +133,104 @@ def test_the_streamed_engine_labels_domains_as_in_memory(tmp_path: Path) -> None
     held, _ = _run(*args, *DESIGN, "--engine", "memory")
     assert "Female" in streamed and "Male" in streamed
     assert streamed == held
+
+
+@pytest.fixture(scope="module")
+def in_parts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A survey in parts (``dataset.yaml``), as ``insaf synth --partitioned`` writes a
+    census, here a sample with a design: its standard errors are not zero."""
+    from insaf.survey.partitioned import write_partitioned_survey
+    from insaf.survey.synth import synthesize
+
+    folder = tmp_path_factory.mktemp("in_parts") / "survey"
+    carried = ["governorate", "urban", "stratum", "psu", "fpc", "weight", "consumption_pc"]
+    write_partitioned_survey(
+        synthesize(600, seed=4, year=2024),
+        folder,
+        by="governorate",
+        households=80,
+        carried=[*carried, "poverty_line"],
+    )
+    return folder
+
+
+@pytest.mark.parametrize(
+    "measure",
+    [["gini"], ["arpr"], ["fgt0", "--line", "poverty_line"], ["mean"], ["median"]],
+)
+def test_a_survey_in_parts_streams_with_its_own_design(in_parts: Path, measure: list[str]) -> None:
+    """The command that reads a survey in parts in memory streams it unchanged: its
+    persons' files under the manifest's design, the same numbers and SEs."""
+    common = [
+        "estimate", str(in_parts), "--measure", *measure, "--var", "consumption_pc",
+        "--by", "urban", "--format", "json",
+    ]  # fmt: skip
+    streamed = json.loads(_run(*common, "--engine", "stream")[0])
+    held = json.loads(_run(*common, "--engine", "memory")[0])
+    assert len(streamed) == len(held) == 2
+    for got, expected in zip(streamed, held, strict=True):
+        assert got["domain"] == expected["domain"]
+        assert got["n"] == expected["n"]
+        assert expected["se"] > 0
+        assert got["value"] == pytest.approx(expected["value"], rel=1e-9)
+        assert got["se"] == pytest.approx(expected["se"], rel=1e-9)
+
+
+def test_a_survey_in_parts_is_labelled_and_chosen_by_size(in_parts: Path) -> None:
+    from insaf.measures.engine import Reason, choose
+
+    args = ["estimate", str(in_parts), "--measure", "gini", "--var", "consumption_pc"]
+    streamed, _ = _run(*args, "--by", "governorate", "--engine", "stream")
+    held, _ = _run(*args, "--by", "governorate", "--engine", "memory")
+    assert "Al-Asima" in streamed
+    assert streamed == held
+    small = choose(in_parts, "gini", columns=["consumption_pc"], budget=1)
+    assert (small.engine, small.reason) == ("stream", Reason.LARGE)
+    # the persons' rows times five columns (the variable and the manifest's four design
+    # columns) times 32 bytes
+    persons = sum(pl.scan_parquet(f).select(pl.len()).collect().item()
+                  for f in (in_parts / "persons").rglob("*.parquet"))  # fmt: skip
+    assert small.held == persons * 5 * 32
+    roomy = choose(in_parts, "gini", columns=["consumption_pc"], budget=10**12)
+    assert roomy.engine == "memory"
+
+
+def test_a_survey_in_parts_without_persons_is_refused_out_of_core(
+    in_parts: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    import yaml
+
+    folder = tmp_path / "households_only"
+    shutil.copytree(in_parts, folder)
+    manifest = yaml.safe_load((folder / "dataset.yaml").read_text(encoding="utf-8"))
+    manifest["tables"] = {"households": manifest["tables"]["households"]}
+    manifest["variables"] = {"households": manifest["variables"]["households"]}
+    (folder / "dataset.yaml").write_text(yaml.safe_dump(manifest), encoding="utf-8")
+    shutil.rmtree(folder / "persons")
+    shutil.rmtree(folder / "consumption")
+    refused = runner.invoke(
+        app,
+        ["estimate", str(folder), "--measure", "mean", "--var", "consumption_pc",
+         "--engine", "stream"],
+    )  # fmt: skip
+    assert refused.exit_code != 0
+    assert "dataset.yaml" in refused.stderr and "persons table" in refused.stderr
+
+
+def test_columns_the_persons_do_not_carry_are_named(tmp_path: Path) -> None:
+    from insaf.survey.partitioned import write_partitioned_survey
+    from insaf.survey.synth import synthesize
+
+    folder = tmp_path / "bare"
+    write_partitioned_survey(synthesize(200, seed=5, year=2024), folder, by="urban")
+    refused = runner.invoke(
+        app,
+        ["estimate", str(folder), "--measure", "gini", "--var", "consumption_pc",
+         "--engine", "stream"],
+        env=ENGLISH,
+    )  # fmt: skip
+    assert refused.exit_code != 0
+    said = " ".join(refused.stderr.split())
+    assert "dataset.yaml" in said and "do not carry 'consumption_pc', 'weight'" in said

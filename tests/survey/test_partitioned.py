@@ -94,3 +94,27 @@ def test_writing_refuses_a_full_folder(demo: Survey, tmp_path: Path) -> None:
     with pytest.raises(DataError):
         write_partitioned_survey(demo, tmp_path / "d", by="governorate")
     assert (tmp_path / "d" / "keep.txt").read_text() == "mine"
+
+
+def test_household_columns_carried_to_persons(demo: Survey, tmp_path: Path) -> None:
+    carried = ["weight", "psu", "consumption_pc"]
+    dataset = write_partitioned_survey(
+        demo, tmp_path / "d", by="urban", households=40, carried=carried
+    )
+    assert dataset.tables["persons"].carried == carried
+    whole = dataset.whole()
+    assert whole.persons is not None and demo.persons is not None and demo.households is not None
+    persons = whole.persons.frame.sort("pid")
+    expected = demo.persons.frame.join(
+        demo.households.frame.select("hhid", *carried), on="hhid", how="left"
+    ).sort("pid")
+    assert_frame_equal(persons.select(expected.columns), expected)
+    assert set(persons.columns) == set(expected.columns)
+
+
+def test_carrying_refuses_an_unknown_or_clashing_column(demo: Survey, tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="no household column 'nothing' to carry"):
+        write_partitioned_survey(demo, tmp_path / "a", by="urban", carried=["nothing"])
+    # income tax is a person's column and a household's (its members' sum) in the demo
+    with pytest.raises(DataError, match="a column 'income_tax' of their own"):
+        write_partitioned_survey(demo, tmp_path / "b", by="urban", carried=["income_tax"])

@@ -37,7 +37,14 @@ from insaf.cli.options import (
 from insaf.cli.renamed import renamed
 from insaf.cli.tables import estimates_table
 from insaf.errors import InsafError
-from insaf.measures.engine import Choice, Engine, choose, estimate_out_of_core
+from insaf.measures.engine import (
+    Choice,
+    DatasetInput,
+    Engine,
+    choose,
+    dataset_input,
+    estimate_out_of_core,
+)
 from insaf.measures.equity import gap as equity_gap
 from insaf.measures.estimate import Estimates
 from insaf.measures.registry import MEASURES, OPTIONS, MeasureOptions, compute, measure_labels
@@ -219,7 +226,7 @@ def _say(choice: Choice, measure: str) -> None:
 
 def _out_of_core(
     choice: Choice,
-    data: Path,
+    data: DatasetInput,
     measure: str,
     var: str | None,
     options: MeasureOptions,
@@ -227,7 +234,8 @@ def _out_of_core(
     by: list[str] | None,
     refused: Mapping[str, bool],
 ) -> Estimates:
-    """The measure on the streamed engine or Spark; options they do not take are refused."""
+    """The measure on the streamed engine or Spark; options they do not take are refused.
+    The design options override the manifest's of a survey in parts."""
     for flag, given in refused.items():
         if given:
             raise InsafError(
@@ -235,21 +243,24 @@ def _out_of_core(
                     flag=flag, engine=engine_name(choice.engine)
                 )
             )
+    where = data.source if isinstance(data.source, Path) else data.source[0].parent.parent
     return estimate_out_of_core(
         choice.engine,
-        data,
+        data.source,
         measure,
         var,
-        design=design.apply(None, file=str(data)),
+        design=design.apply(data.design, file=str(where)),
         options=options,
         by=by or None,
     )
 
 
-def _labels(data: Path) -> Metadata:
-    """The labels a Parquet dataset carries, as ``open_survey`` reads them in memory:
-    those of its first file (its footer only)."""
-    return read_metadata(parquet_files(data)[0])
+def _labels(data: DatasetInput) -> Metadata:
+    """The labels of a survey in parts (its manifest's); those a Parquet dataset
+    carries, as ``open_survey`` reads them in memory: its first file's (footer only)."""
+    if data.metadata is not None:
+        return data.metadata
+    return read_metadata(parquet_files(data.source)[0])
 
 
 def _print(result: Estimates, fmt: OutputFormat, confidence: float, metadata: Metadata) -> None:
@@ -337,8 +348,10 @@ def estimate(
             "--replicate-weights": bool(replicate_weights),
             "--variance": variance not in (VarianceChoice.AUTO, VarianceChoice.LINEARIZATION),
         }
-        result = _out_of_core(choice, data, measure, var, options, design_options, by, refused)
-        _print(result, output, confidence, _labels(data))
+        line_column = options.line if isinstance(options.line, str) else None
+        found = dataset_input(data, [var, line_column, rank_by, *(by or [])])
+        result = _out_of_core(choice, found, measure, var, options, design_options, by, refused)
+        _print(result, output, confidence, _labels(found))
         return
     survey = open_from_cli(
         data,

@@ -8,10 +8,16 @@ and says why (``Choice``); ``estimate_out_of_core`` runs a measure on the
 streamed engine or on Spark, by the measure's name as ``compute`` does in memory.
 
 The rule: a survey with a manifest, or a file that is not Parquet, is read in
-memory; a Parquet dataset (a file or a folder of partitions) is read in memory
-when what the in-memory engine would hold fits in half the memory available
-now, and streamed when it does not and the measure is streamed. Spark is never
-chosen for you: it needs a cluster, or at least a JVM.
+memory; a Parquet dataset (a file or a folder of partitions) or a survey in
+parts (a folder with a ``dataset.yaml``, ``insaf.survey.partitioned``) is read
+in memory when what the in-memory engine would hold fits in half the memory
+available now, and streamed when it does not and the measure is streamed.
+Spark is never chosen for you: it needs a cluster, or at least a JVM.
+
+Out of core, a survey in parts is read from its persons table, one file a part
+in the parts' order (the rows and order the in-memory engine reads), under the
+manifest's design and with its labels (``dataset_input``): a person's row
+carries its household's design and welfare columns (``carried``).
 """
 
 from __future__ import annotations
@@ -22,22 +28,25 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from insaf.errors import InsafError
+from insaf.errors import DataError, InsafError, Location
 from insaf.measures import streamed as out_of_core
 from insaf.measures.estimate import Estimates
 from insaf.measures.registry import STREAMED, MeasureOptions, spec_of
 from insaf.measures.streamed import OutOfCore, Source
 from insaf.survey.design import Design
 from insaf.survey.load import is_parquet_dataset
+from insaf.survey.metadata import Metadata
 
 __all__ = [
     "HELD_BYTES_PER_VALUE",
     "Choice",
+    "DatasetInput",
     "Engine",
     "Reason",
     "available_memory",
     "by_size",
     "choose",
+    "dataset_input",
     "estimate_out_of_core",
     "held_bytes",
 ]
@@ -88,18 +97,70 @@ def available_memory() -> int:
     return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
 
 
-def held_bytes(source: Path, columns: int) -> int:
+@dataclass(frozen=True)
+class DatasetInput:
+    """What an out-of-core engine reads of a dataset: its files (or folder), the design
+    its manifest gives (``None`` for bare Parquet files: the design is named on the
+    command line) and the labels of its variables."""
+
+    source: Path | list[Path]
+    design: Design | None
+    metadata: Metadata | None
+
+
+def dataset_input(path: str | Path, columns: Sequence[str | None] = ()) -> DatasetInput:
+    """A survey in parts: its persons table's files, in the parts' order, its design
+    and labels; each of ``columns`` (and the design's) must be in the persons' rows.
+    A Parquet file or folder: itself, no design, no labels."""
+    path = Path(path)
+    from insaf.survey.partitioned import (
+        DATASET_MANIFEST,
+        PERSONS,
+        is_partitioned_survey,
+        open_partitioned,
+    )
+
+    if not is_partitioned_survey(path):
+        return DatasetInput(path, None, None)
+    dataset = open_partitioned(path)
+    manifest = Location(file=str(path / DATASET_MANIFEST), key=f"tables.{PERSONS}")
+    if PERSONS not in dataset.tables:
+        raise DataError(
+            "out of core, a survey in parts is read from its persons table, and this "
+            "one has none: read it in memory (--engine memory)",
+            manifest,
+        )
+    files = dataset.files(PERSONS)
+    design = dataset.design
+    wanted = [*columns, design.weight, design.strata, design.psu, design.fpc]
+    import polars as pl
+
+    present = set(pl.scan_parquet(files[0]).collect_schema().names())
+    present |= set(dataset.tables[PERSONS].partitioned_by)
+    missing = [c for c in dict.fromkeys(wanted) if c is not None and c not in present]
+    if missing:
+        raise DataError(
+            f"out of core, a survey in parts is read from its persons' rows, which do not "
+            f"carry {', '.join(repr(c) for c in missing)} (household columns on persons' "
+            f"rows are listed under 'carried'): write the parts with them carried, or read "
+            f"the survey in memory (--engine memory)",
+            manifest,
+        )
+    return DatasetInput(files, design, dataset.metadata)
+
+
+def held_bytes(source: Path | Sequence[Path], columns: int) -> int:
     """What the in-memory engine would hold to read ``columns`` columns of the Parquet
-    dataset ``source`` (its row count from the files' footers)."""
+    dataset ``source`` (a file, a folder, or a list of files; its row count from the
+    files' footers)."""
     import polars as pl
 
     from insaf.survey.io import parquet_files
 
+    files = parquet_files(source) if isinstance(source, Path) else source
     # polars reads each file's row count from its footer; importing pyarrow.parquet
     # for it would cost a short `insaf estimate` about a tenth of a second
-    rows = sum(
-        int(pl.scan_parquet(f).select(pl.len()).collect().item()) for f in parquet_files(source)
-    )
+    rows = sum(int(pl.scan_parquet(f).select(pl.len()).collect().item()) for f in files)
     return rows * columns * HELD_BYTES_PER_VALUE
 
 
@@ -116,12 +177,16 @@ def choose(
     memory available now by default)."""
     name = spec_of(measure).name
     path = Path(source)
-    dataset = is_parquet_dataset(path)
+    from insaf.survey.partitioned import is_partitioned_survey
+
+    in_parts = is_partitioned_survey(path)
+    dataset = in_parts or is_parquet_dataset(path)
     if engine is not Engine.AUTO:
         if engine is not Engine.MEMORY and not dataset:
             raise InsafError(
                 f"the {engine.value} engine reads a Parquet dataset (a .parquet file or a "
-                f"folder of them), not {path}"
+                f"folder of them) or a survey in parts (a folder with a dataset.yaml), "
+                f"not {path}"
             )
         if engine is not Engine.MEMORY and name not in STREAMED:
             raise InsafError(
@@ -131,7 +196,12 @@ def choose(
         return Choice(engine, Reason.ASKED)
     if not dataset:
         return Choice(Engine.MEMORY, Reason.SURVEY)
-    held = held_bytes(path, len({c for c in columns if c is not None}))
+    read = {c for c in columns if c is not None}
+    found = dataset_input(path)
+    if found.design is not None:  # the manifest's design columns are read too
+        design = found.design
+        read |= {c for c in (design.weight, design.strata, design.psu, design.fpc) if c}
+    held = held_bytes(found.source, len(read))
     return by_size(held, budget, streamed=name in STREAMED)
 
 

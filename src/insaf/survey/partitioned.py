@@ -23,8 +23,8 @@ rows; ``dataset.survey(part)`` reads one part as a ``Survey`` (what
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -148,6 +148,10 @@ class PartitionedSurvey:
 
     def file(self, table: str, part: str) -> Path:
         return self.folder / self.tables[table].path / part
+
+    def files(self, table: str) -> list[Path]:
+        """A table's files, one a part, in the parts' order (the order ``whole`` stacks)."""
+        return [self.file(table, part) for part in self.parts]
 
     def shape(self, table: str) -> tuple[int, int]:
         """Rows and values (rows times columns) of a table, from its files' footers."""
@@ -292,11 +296,20 @@ def variable_entry(variable: Variable) -> dict[str, Any]:
 
 
 def write_partitioned_survey(
-    survey: Survey, folder: str | Path, *, by: str, households: int = 200_000
+    survey: Survey,
+    folder: str | Path,
+    *,
+    by: str,
+    households: int = 200_000,
+    carried: Sequence[str] = (),
 ) -> PartitionedSurvey:
     """Write ``survey`` as a survey in parts: one folder per table, split by the household
     variable ``by`` (Hive style, ``by=value/``) and within each value into parts of at
-    most ``households`` households, in the survey's row order; then open it."""
+    most ``households`` households, in the survey's row order; then open it.
+
+    ``carried``: household columns copied onto each person's row as well (the
+    manifest's ``carried``), as ``insaf synth --partitioned`` writes a census: the
+    out-of-core engines read a survey in parts from its persons' rows alone."""
     if survey.households is None or survey.household_key is None:
         raise DataError("a survey in parts needs a household table with a key")
     if households < 1:
@@ -315,7 +328,27 @@ def write_partitioned_survey(
             f"{frame.get_column(by).null_count()} household(s) have no {by!r} to be split by",
             survey.households.where(column=by),
         )
-    linked = {"persons": survey.persons, **dict(survey.items)}
+    missing = [c for c in carried if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"no household column {missing[0]!r} to carry to persons",
+            survey.households.where(column=missing[0]),
+        )
+    persons = survey.persons
+    carried = [c for c in dict.fromkeys(carried) if c != key]
+    if carried and persons is not None:
+        clash = [c for c in carried if c in persons.frame.columns]
+        if clash:
+            raise DataError(
+                f"the persons have a column {clash[0]!r} of their own: it cannot be carried "
+                "from their households",
+                persons.where(column=clash[0]),
+            )
+        joined = persons.frame.join(
+            frame.select(key, *carried), on=key, how="left", maintain_order="left"
+        )
+        persons = replace(persons, frame=joined)
+    linked = {"persons": persons, **dict(survey.items)}
     order = frame.with_row_index("__row__")
     for value in sorted(frame.get_column(by).unique().drop_nulls().to_list()):
         rows = order.filter(pl.col(by) == value)
@@ -346,6 +379,8 @@ def write_partitioned_survey(
                 "household": key,
                 "partitioned_by": [by],
             }
+    if carried and persons is not None:
+        tables["persons"]["carried"] = carried
     manifest = DatasetManifest(
         synthetic=survey.synthetic,
         name=survey.name.to_dict() or None,
