@@ -230,7 +230,7 @@ def test_command_writes_partitions(tmp_path: Path) -> None:
     ("extra", "message"),
     [
         (["--partitioned", "--take", "5"], "--take: not used with --partitioned"),
-        (["--chunk", "100", "--overwrite"], "--chunk, --overwrite: only with --partitioned"),
+        (["--chunk", "100", "--overwrite"], "--chunk: only with --partitioned"),
     ],
 )
 def test_command_refuses_options_that_do_not_apply(

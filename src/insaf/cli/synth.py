@@ -15,6 +15,7 @@ from insaf.cli.progress import count_progress, steps_progress
 from insaf.errors import DataError
 from insaf.survey import Format, Survey, write_survey
 from insaf.survey.synth import STEPS, SynthOptions, description, synthesize
+from insaf.survey.synth.output import check_synth_output
 from insaf.survey.synth.partitioned import (
     DEFAULT_CHUNK,
     MANIFEST,
@@ -74,8 +75,10 @@ def synth_command(
         bool,
         typer.Option(
             "--overwrite",
-            help="With --partitioned: write into a folder that is not empty, "
-            "replacing the tables of an earlier run.",
+            help="Write over what the folder holds: with --partitioned, into a folder "
+            "that is not empty, replacing an earlier run's tables; otherwise over a "
+            "survey that insaf synth did not make (a synthetic one is written over "
+            "without asking).",
         ),
     ] = False,
 ) -> None:
@@ -93,6 +96,7 @@ def synth_command(
         _partitioned(out, households, seed=seed, year=year, chunk=chunk, overwrite=overwrite)
         return
     options = SynthOptions(households=households, seed=seed, year=year, take=take)
+    check_synth_output(out, overwrite=overwrite)
     started = time.perf_counter()
     began = time.time() - 1.0
     with steps_progress([*STEPS, _WRITE]) as step:
@@ -123,9 +127,9 @@ def _summary(survey: Survey, files: list[Path], seconds: float) -> None:
 
 def _check_options(ctx: typer.Context, *, partitioned: bool, format: Format) -> None:
     """Refuse options that do not apply: a census is Parquet, has no take and no
-    label language; a sample has no chunk and does not refuse a full folder."""
+    label language; a sample has no chunk."""
     given = []
-    for name in ("take", "lang", "chunk", "overwrite"):
+    for name in ("take", "lang", "chunk"):
         source = ctx.get_parameter_source(name)  # typer's own copy of click's enum: by name
         if source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT"):
             given.append(name)
