@@ -243,13 +243,12 @@ def _out_of_core(
                     flag=flag, engine=engine_name(choice.engine)
                 )
             )
-    where = data.source if isinstance(data.source, Path) else data.source[0].parent.parent
     return estimate_out_of_core(
         choice.engine,
         data.source,
         measure,
         var,
-        design=design.apply(data.design, file=str(where)),
+        design=design.apply(data.design, file=str(data.path)),
         options=options,
         by=by or None,
     )

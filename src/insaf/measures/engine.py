@@ -99,10 +99,11 @@ def available_memory() -> int:
 
 @dataclass(frozen=True)
 class DatasetInput:
-    """What an out-of-core engine reads of a dataset: its files (or folder), the design
-    its manifest gives (``None`` for bare Parquet files: the design is named on the
-    command line) and the labels of its variables."""
+    """What an out-of-core engine reads of the dataset at ``path``: its files (or
+    folder), the design its manifest gives (``None`` for bare Parquet files: the design
+    is named on the command line) and the labels of its variables."""
 
+    path: Path
     source: Path | list[Path]
     design: Design | None
     metadata: Metadata | None
@@ -121,7 +122,7 @@ def dataset_input(path: str | Path, columns: Sequence[str | None] = ()) -> Datas
     )
 
     if not is_partitioned_survey(path):
-        return DatasetInput(path, None, None)
+        return DatasetInput(path, path, None, None)
     dataset = open_partitioned(path)
     manifest = Location(file=str(path / DATASET_MANIFEST), key=f"tables.{PERSONS}")
     if PERSONS not in dataset.tables:
@@ -146,7 +147,7 @@ def dataset_input(path: str | Path, columns: Sequence[str | None] = ()) -> Datas
             f"the survey in memory (--engine memory)",
             manifest,
         )
-    return DatasetInput(files, design, dataset.metadata)
+    return DatasetInput(path, files, design, dataset.metadata)
 
 
 def held_bytes(source: Path | Sequence[Path], columns: int) -> int:
