@@ -1,17 +1,14 @@
 """The Spark engine (insaf.measures.spark) gives the in-memory numbers.
 
-One local Spark session (two cores) serves the whole test session. The data
-and the partitioning are the streamed engine's tests' (shuffled partitions,
-every PSU and domain spread over several files); the in-memory functions of
-``insaf.measures`` run on the same rows held whole, in reading order, which
-the Spark engine reproduces for tied values.
+One local Spark session (two cores, ``tests/conftest.py``) serves the whole test
+session. The data and the partitioning are the streamed engine's tests'
+(shuffled partitions, every PSU and domain spread over several files); the
+in-memory functions of ``insaf.measures`` run on the same rows held whole, in
+reading order, which the Spark engine reproduces for tied values.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -42,24 +39,6 @@ from insaf.survey.table import Table
 
 # a clustered stratified design with fpc, and one whose units are their own PSUs
 TWO_DESIGNS = ["clusters with fpc", "units with fpc"]
-
-
-@pytest.fixture(scope="session")
-def spark() -> Iterator[SparkSession]:
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("insaf-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.default.parallelism", "2")
-        .config("spark.driver.extraJavaOptions", "-Dlog4j.rootLogger=ERROR")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def _survey(folder: Path, design: Design) -> Survey:
