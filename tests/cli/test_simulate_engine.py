@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pyspark.sql import SparkSession
 from typer.testing import CliRunner
 
 from insaf.cli import app
@@ -49,44 +48,24 @@ def _simulate(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_stream_writes_the_in_memory_impact(parts: Path, scenario: Path, tmp_path: Path) -> None:
-    impacts = {}
-    for engine in ("stream", "memory"):
-        code, out, err = _simulate(
-            str(scenario),
-            "--survey",
-            str(parts),
-            "--engine",
-            engine,
-            "--out",
-            str(tmp_path / engine),
-        )
-        assert code == 0, out + err
-        impacts[engine] = json.loads((tmp_path / engine / "impact.json").read_text())
-    assert impacts["stream"]["reforms"] == impacts["memory"]["reforms"]
-    assert impacts["stream"]["scenario"]["survey"] == impacts["memory"]["scenario"]["survey"]
-
-
-def test_spark_writes_the_in_memory_impact(
-    parts: Path, scenario: Path, tmp_path: Path, spark: SparkSession
+@pytest.mark.parametrize("engine", ["stream", "spark"])
+def test_parts_write_the_in_memory_impact(
+    engine: str, parts: Path, scenario: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    """On the tests' Spark session (the command takes the active one)."""
-    impacts = {}
-    for engine in ("spark", "memory"):
+    """Spark on the tests' session (the command takes the active one)."""
+    if engine == "spark":
+        request.getfixturevalue("spark")
+    impacts, said = {}, {}
+    for run in (engine, "memory"):
         code, out, err = _simulate(
-            str(scenario),
-            "--survey",
-            str(parts),
-            "--engine",
-            engine,
-            "--out",
-            str(tmp_path / engine),
+            str(scenario), "--survey", str(parts), "--engine", run, "--out", str(tmp_path / run)
         )
         assert code == 0, out + err
-        impacts[engine] = json.loads((tmp_path / engine / "impact.json").read_text())
-    assert impacts["spark"]["reforms"] == impacts["memory"]["reforms"]
-    assert impacts["spark"]["scenario"]["survey"] == impacts["memory"]["scenario"]["survey"]
-    assert "vat_and_compensation" in out and "net cost" in out
+        impacts[run] = json.loads((tmp_path / run / "impact.json").read_text())
+        said[run] = out.strip().split("Wrote")[0]  # the reforms' lines
+    assert impacts[engine]["reforms"] == impacts["memory"]["reforms"]
+    assert impacts[engine]["scenario"]["survey"] == impacts["memory"]["scenario"]["survey"]
+    assert said[engine] == said["memory"] and "vat_only: net cost" in said[engine]
 
 
 def test_auto_says_which_engine_it_took(parts: Path, scenario: Path, tmp_path: Path) -> None:
