@@ -344,3 +344,20 @@ def test_the_command_line_runs_on_spark(spark: SparkSession, tmp_path: Path) -> 
             assert g["se"] == pytest.approx(h["se"], rel=1e-9)
     refused = runner.invoke(app, [*common, "--measure", "theil", "--engine", "spark"])
     assert refused.exit_code == 2 and "theil is estimated in memory only" in refused.stderr
+
+
+def test_a_new_session_takes_the_master_spark_was_given(tmp_path: Path) -> None:
+    """``--master`` in ``PYSPARK_SUBMIT_ARGS`` (as ``spark-submit --master``) is the new
+    session's master, not this machine's cores (in a fresh process: the tests' session
+    is active here)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from insaf.measures.spark import session; print(session().sparkContext.master)"
+    env = {**os.environ, "PYSPARK_SUBMIT_ARGS": "--master local[1] pyspark-shell"}
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "local[1]"
