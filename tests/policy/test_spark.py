@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 from pyspark.sql import SparkSession
-from tests.policy.test_partitioned import EXAMPLES, _differences, _fixed, parts
+from tests.policy.test_partitioned import EXAMPLES, _fixed, parts
 
+from insaf._json import differences
 from insaf.errors import DataError, SpecError
 from insaf.policy import parse_scenario, simulate
 from insaf.policy.partitioned import dataset_items, simulate_part, simulate_partitioned
@@ -38,7 +39,7 @@ def test_spark_gives_the_impact_of_the_other_engines(
     whole = assess_rights(simulate(scenario, parts.whole())).to_dict()
     by_part = assess_rights(simulate_partitioned(scenario, parts)).to_dict()
     on_spark = assess_rights(simulate_spark(scenario, parts, spark=spark)).to_dict()
-    assert _differences(whole, on_spark) == []
+    assert differences(whole, on_spark) == []
     assert json.dumps(on_spark, sort_keys=True) == json.dumps(by_part, sort_keys=True)
     # the comparison has something to compare: standard errors and the rights tests
     reform = next(iter(on_spark["reforms"].values()))

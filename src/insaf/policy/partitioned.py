@@ -34,16 +34,17 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from insaf._arrays import FloatArray, IntArray
 from insaf.errors import InsafError, SpecError
 from insaf.i18n import translated
 from insaf.measures.engine import Choice, Engine, Reason, by_size
 from insaf.policy.analysis import DEFAULT_GROUPS
 from insaf.policy.assess import TableDigest, assess, fingerprint_of, table_digest
-from insaf.policy.data import BUILT_IN, IntArray, PolicyData, item_names
+from insaf.policy.data import BUILT_IN, PolicyData, item_names
 from insaf.policy.engine import Simulation, State, simulate_states
 from insaf.policy.impact import Impact
 from insaf.policy.instruments import Flows
-from insaf.policy.instruments.base import FloatArray, compiled
+from insaf.policy.instruments.base import compiled
 from insaf.policy.rights_options import DEFAULT_PROTECTED_GROUPS
 from insaf.policy.scenario import Scenario
 from insaf.survey import Survey, Table
