@@ -14,6 +14,7 @@ from insaf.rights import text as rights_text
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 assess = importlib.import_module("insaf.policy.assess")
+parts = importlib.import_module("insaf.policy.partitioned")
 
 TABLES = {
     "brief": TEXT,
@@ -26,6 +27,7 @@ TABLES = {
     "line": assess.LINE_NAMES,
     "group": assess.BUILT_IN_LABELS,
     "yes_no": assess.YES_NO,
+    "parts": bilingual("parts", parts.REFUSALS),
 }
 
 

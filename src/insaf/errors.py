@@ -66,6 +66,10 @@ class DataError(InsafError):
         prefix = str(self.where)
         super().__init__(f"{prefix}: {message}" if prefix else message)
 
+    def __reduce__(self) -> tuple[type[DataError], tuple[str, Location]]:
+        # pickled as made (a Spark task sends its error to the driver)
+        return type(self), (self.message, self.where)
+
 
 class SpecError(InsafError):
     """A YAML specification (manifest, scenario, indicator, MPI) is invalid.
@@ -80,6 +84,9 @@ class SpecError(InsafError):
         lines = [f"{where}: {message}" if str(where) else message for where, message in problems]
         head = f"{file}: " if file else ""
         super().__init__(head + f"{len(problems)} problem(s)\n  " + "\n  ".join(lines))
+
+    def __reduce__(self) -> tuple[type[SpecError], tuple[str | None, list[tuple[Location, str]]]]:
+        return type(self), (self.file, self.problems)
 
 
 class DesignError(InsafError):

@@ -1,5 +1,6 @@
-"""``insaf simulate --engine``: a survey in parts run one part at a time writes the
-in-memory impact, and what cannot run on parts is refused with its reason."""
+"""``insaf simulate --engine``: a survey in parts run one part at a time, or as Spark
+tasks, writes the in-memory impact, and what cannot run on parts is refused with its
+reason (in the language of the messages)."""
 
 from __future__ import annotations
 
@@ -47,22 +48,24 @@ def _simulate(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_stream_writes_the_in_memory_impact(parts: Path, scenario: Path, tmp_path: Path) -> None:
-    impacts = {}
-    for engine in ("stream", "memory"):
+@pytest.mark.parametrize("engine", ["stream", "spark"])
+def test_parts_write_the_in_memory_impact(
+    engine: str, parts: Path, scenario: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Spark on the tests' session (the command takes the active one)."""
+    if engine == "spark":
+        request.getfixturevalue("spark")
+    impacts, said = {}, {}
+    for run in (engine, "memory"):
         code, out, err = _simulate(
-            str(scenario),
-            "--survey",
-            str(parts),
-            "--engine",
-            engine,
-            "--out",
-            str(tmp_path / engine),
+            str(scenario), "--survey", str(parts), "--engine", run, "--out", str(tmp_path / run)
         )
         assert code == 0, out + err
-        impacts[engine] = json.loads((tmp_path / engine / "impact.json").read_text())
-    assert impacts["stream"]["reforms"] == impacts["memory"]["reforms"]
-    assert impacts["stream"]["scenario"]["survey"] == impacts["memory"]["scenario"]["survey"]
+        impacts[run] = json.loads((tmp_path / run / "impact.json").read_text())
+        said[run] = out.strip().split("Wrote")[0]  # the reforms' lines
+    assert impacts[engine]["reforms"] == impacts["memory"]["reforms"]
+    assert impacts[engine]["scenario"]["survey"] == impacts["memory"]["scenario"]["survey"]
+    assert said[engine] == said["memory"] and "vat_only: net cost" in said[engine]
 
 
 def test_auto_says_which_engine_it_took(parts: Path, scenario: Path, tmp_path: Path) -> None:
@@ -74,7 +77,7 @@ def test_auto_says_which_engine_it_took(parts: Path, scenario: Path, tmp_path: P
 @pytest.mark.parametrize(
     ("engine", "survey", "said"),
     [
-        ("spark", "parts", "scenarios do not run on Spark"),
+        ("spark", "file", "Spark runs a scenario on a survey in parts"),
         ("stream", "file", "the streamed engine runs a scenario on a survey in parts"),
     ],
 )
@@ -89,10 +92,29 @@ def test_engines_that_cannot_run_it_are_refused(
     assert said in out + err
 
 
-def test_a_solved_reform_is_refused_on_parts(parts: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["stream", "spark"])
+def test_a_solved_reform_is_refused_on_parts(engine: str, parts: Path, tmp_path: Path) -> None:
     code, out, err = _simulate(
-        str(EXAMPLE), "--survey", str(parts), "--engine", "stream", "--out", str(tmp_path)
+        str(EXAMPLE), "--survey", str(parts), "--engine", engine, "--out", str(tmp_path)
     )
     assert code != 0
     assert "solve" in out + err and "--engine memory" in out + err
+    assert "reforms.vat_and_compensation.solve" in out + err
     assert not (tmp_path / "impact.json").exists()
+
+
+def test_the_refusal_is_in_arabic(parts: Path, tmp_path: Path) -> None:
+    code, out, err = _simulate(
+        str(EXAMPLE),
+        "--survey",
+        str(parts),
+        "--engine",
+        "spark",
+        "--lang",
+        "ar",
+        "--out",
+        str(tmp_path),
+    )
+    assert code != 0
+    assert "تُحلّ فيه المعلمة" in out + err and "--engine memory" in out + err
+    assert "reforms.vat_and_compensation.solve" in out + err

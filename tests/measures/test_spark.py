@@ -1,17 +1,14 @@
 """The Spark engine (insaf.measures.spark) gives the in-memory numbers.
 
-One local Spark session (two cores) serves the whole test session. The data
-and the partitioning are the streamed engine's tests' (shuffled partitions,
-every PSU and domain spread over several files); the in-memory functions of
-``insaf.measures`` run on the same rows held whole, in reading order, which
-the Spark engine reproduces for tied values.
+One local Spark session (two cores, ``tests/conftest.py``) serves the whole test
+session. The data and the partitioning are the streamed engine's tests'
+(shuffled partitions, every PSU and domain spread over several files); the
+in-memory functions of ``insaf.measures`` run on the same rows held whole, in
+reading order, which the Spark engine reproduces for tied values.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -42,24 +39,6 @@ from insaf.survey.table import Table
 
 # a clustered stratified design with fpc, and one whose units are their own PSUs
 TWO_DESIGNS = ["clusters with fpc", "units with fpc"]
-
-
-@pytest.fixture(scope="session")
-def spark() -> Iterator[SparkSession]:
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("insaf-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.default.parallelism", "2")
-        .config("spark.driver.extraJavaOptions", "-Dlog4j.rootLogger=ERROR")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def _survey(folder: Path, design: Design) -> Survey:
@@ -365,3 +344,20 @@ def test_the_command_line_runs_on_spark(spark: SparkSession, tmp_path: Path) -> 
             assert g["se"] == pytest.approx(h["se"], rel=1e-9)
     refused = runner.invoke(app, [*common, "--measure", "theil", "--engine", "spark"])
     assert refused.exit_code == 2 and "theil is estimated in memory only" in refused.stderr
+
+
+def test_a_new_session_takes_the_master_spark_was_given(tmp_path: Path) -> None:
+    """``--master`` in ``PYSPARK_SUBMIT_ARGS`` (as ``spark-submit --master``) is the new
+    session's master, not this machine's cores (in a fresh process: the tests' session
+    is active here)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from insaf.measures.spark import session; print(session().sparkContext.master)"
+    env = {**os.environ, "PYSPARK_SUBMIT_ARGS": "--master local[1] pyspark-shell"}
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "local[1]"

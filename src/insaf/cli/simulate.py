@@ -14,10 +14,10 @@ from insaf.cli.i18n import _, language, set_language
 from insaf.cli.progress import count_progress
 from insaf.cli.tables import short
 from insaf.measures import Estimate
-from insaf.measures.engine import Engine
+from insaf.measures.engine import Engine, spark_missing
 from insaf.policy import load_scenario, simulate
 from insaf.policy.api import scenario_survey_path
-from insaf.policy.partitioned import choose_engine, simulate_partitioned
+from insaf.policy.partitioned import check_partitioned, choose_engine, simulate_partitioned
 from insaf.policy.public import DEFAULT_RULES, public_impact
 from insaf.policy.solver import Solved
 from insaf.reports import write_impact
@@ -76,7 +76,8 @@ def simulate_command(
             "--engine",
             help="auto runs a survey in parts (a folder with a dataset.yaml) one part at a "
             "time when it does not fit in memory, and any other survey in memory; memory or "
-            "stream forces one. Scenarios do not run on Spark.",
+            "stream forces one; spark runs a survey in parts as Spark tasks, one a part "
+            "(pyspark and Java).",
         ),
     ] = Engine.AUTO,
     no_disclosure: Annotated[
@@ -102,17 +103,27 @@ def simulate_command(
     A survey in parts (a folder with a dataset.yaml, as insaf synth
     --partitioned writes) that does not fit in memory is run one part at a
     time (--engine stream), with the same numbers; the command says which
-    engine it took. A reform solved for a target, or a projection, needs the
-    whole survey in memory.
+    engine it took. --engine spark runs the parts as Spark tasks (the session
+    insaf estimate --engine spark uses; on a cluster the folder must be on
+    storage every executor reads). A reform solved for a target, or a
+    projection, needs the whole survey in memory.
     """
     spec = load_scenario(scenario)
     path = scenario_survey_path(spec, survey)
-    choice = choose_engine(path, engine)
+    choice = choose_engine(path, engine, lang=language())
     if choice.held is not None:
         say_choice(choice)
+    if choice.engine in (Engine.STREAM, Engine.SPARK):
+        check_partitioned(spec, lang=language())
     if choice.engine is Engine.STREAM:
         with count_progress(_("parts")) as told:
             found = simulate_partitioned(spec, open_partitioned(path), progress=told)
+    elif choice.engine is Engine.SPARK:
+        try:
+            from insaf.policy.spark import simulate_spark
+        except ImportError as exc:
+            raise spark_missing(exc) from None
+        found = simulate_spark(spec, open_partitioned(path))
     else:
         found = simulate(spec, open_survey(path))
     impact = public_impact(assess_rights(found), None if no_disclosure else DEFAULT_RULES)

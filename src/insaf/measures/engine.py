@@ -49,6 +49,7 @@ __all__ = [
     "dataset_input",
     "estimate_out_of_core",
     "held_bytes",
+    "spark_missing",
 ]
 
 HELD_BYTES_PER_VALUE = 32
@@ -217,6 +218,12 @@ def by_size(held: int, budget: int | None = None, *, streamed: bool = True) -> C
     return Choice(Engine.MEMORY, Reason.NOT_STREAMED, held, limit)
 
 
+def spark_missing(exc: ImportError) -> InsafError:
+    """The error when the Spark engine (``insaf.measures.spark``, ``insaf.policy.spark``)
+    cannot be imported."""
+    return InsafError(f"the Spark engine needs pyspark and Java: {exc}")
+
+
 def _module(engine: Engine) -> OutOfCore:
     if engine is Engine.STREAM:
         from insaf.measures import stream
@@ -226,7 +233,7 @@ def _module(engine: Engine) -> OutOfCore:
         try:
             from insaf.measures import spark
         except ImportError as exc:
-            raise InsafError(f"the Spark engine needs pyspark and Java: {exc}") from None
+            raise spark_missing(exc) from None
         found: OutOfCore = spark
         return found
     raise InsafError(f"{engine.value} is not an out-of-core engine")

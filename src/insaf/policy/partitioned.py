@@ -27,13 +27,16 @@ reweights the whole survey); both are refused with their key.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from insaf._arrays import FloatArray, IntArray
 from insaf.errors import InsafError, SpecError
+from insaf.i18n import translated
 from insaf.measures.engine import Choice, Engine, Reason, by_size
 from insaf.policy.analysis import DEFAULT_GROUPS
 from insaf.policy.assess import TableDigest, assess, fingerprint_of, table_digest
@@ -41,7 +44,7 @@ from insaf.policy.data import BUILT_IN, PolicyData, item_names
 from insaf.policy.engine import Simulation, State, simulate_states
 from insaf.policy.impact import Impact
 from insaf.policy.instruments import Flows
-from insaf.policy.instruments.base import FloatArray, compiled
+from insaf.policy.instruments.base import compiled
 from insaf.policy.rights_options import DEFAULT_PROTECTED_GROUPS
 from insaf.policy.scenario import Scenario
 from insaf.survey import Survey, Table
@@ -54,10 +57,16 @@ from insaf.survey.partitioned import (
 
 __all__ = [
     "HELD_BYTES_PER_VALUE",
+    "REFUSALS",
+    "Part",
     "Progress",
     "check_partitioned",
     "choose_engine",
+    "dataset_items",
     "held_bytes",
+    "join_parts",
+    "refusal",
+    "simulate_part",
     "simulate_partitioned",
     "simulate_parts",
 ]
@@ -72,6 +81,25 @@ Progress = Callable[[int, int], None]
 """Called after each part with the parts done and the number of parts."""
 
 
+REFUSALS = {
+    "solve": "reform {name!r} solves for {parameter}, which needs the whole survey at each "
+    "step: solve it on the in-memory engine (--engine memory) or on a sample, then set the "
+    "value in the scenario",
+    "projection": "a projection reweights the whole survey: it cannot run one part at a time "
+    "(use --engine memory)",
+    "stream_needs_parts": "the streamed engine runs a scenario on a survey in parts (a folder "
+    "with a {manifest}), not {path}",
+    "spark_needs_parts": "Spark runs a scenario on a survey in parts (a folder with a "
+    "{manifest}), not {path}",
+}
+"""What cannot run on parts, and why: templates of the library's catalogue (``parts``)."""
+
+
+def refusal(key: str, lang: str = "en", **values: object) -> str:
+    """The refusal ``key`` of ``REFUSALS`` in ``lang``, filled with ``values``."""
+    return translated(f"parts.{key}", REFUSALS[key], lang).format(**values)
+
+
 def _default_group_variables(unit: str) -> list[str]:
     """The variables of the rights assessment's default protected groups at ``unit``."""
     return [variable for _, variable, of, _ in DEFAULT_PROTECTED_GROUPS if of == unit]
@@ -84,23 +112,22 @@ def held_bytes(dataset: PartitionedSurvey) -> int:
 
 
 def choose_engine(
-    survey: str | Path, engine: Engine = Engine.AUTO, *, budget: int | None = None
+    survey: str | Path,
+    engine: Engine = Engine.AUTO,
+    *,
+    budget: int | None = None,
+    lang: str = "en",
 ) -> Choice:
     """The engine that runs a scenario on ``survey``, and why: a survey in parts runs in
     memory when it fits in ``budget`` (half the memory available now by default),
-    else one part at a time; any other survey runs in memory. Spark does not run
-    scenarios."""
+    else one part at a time; any other survey runs in memory. Spark, when asked,
+    runs a survey in parts, one task a part (``insaf.policy.spark``). A refusal is in
+    ``lang``."""
     path = Path(survey)
     parts = is_partitioned_survey(path)
-    if engine is Engine.SPARK:
+    if engine in (Engine.STREAM, Engine.SPARK) and not parts:
         raise InsafError(
-            "scenarios do not run on Spark; --engine stream runs a survey in parts one part "
-            "at a time"
-        )
-    if engine is Engine.STREAM and not parts:
-        raise InsafError(
-            f"the streamed engine runs a scenario on a survey in parts (a folder with a "
-            f"{DATASET_MANIFEST}), not {path}"
+            refusal(f"{engine.value}_needs_parts", lang, manifest=DATASET_MANIFEST, path=path)
         )
     if engine is not Engine.AUTO:
         return Choice(engine, Reason.ASKED)
@@ -109,26 +136,18 @@ def choose_engine(
     return by_size(held_bytes(open_partitioned(path)), budget)
 
 
-def check_partitioned(scenario: Scenario) -> None:
-    """Refuse what cannot run one part at a time, with the scenario's keys."""
+def check_partitioned(scenario: Scenario, *, lang: str = "en") -> None:
+    """Refuse what cannot run one part at a time, with the scenario's keys (in ``lang``)."""
     problems = [
         (
             scenario.locate(("reforms", name, "solve")),
-            f"reform {name!r} solves for {policy.solve.parameter}, which needs the whole "
-            "survey at each step: solve it on the in-memory engine (--engine memory) or on "
-            "a sample, then set the value in the scenario",
+            refusal("solve", lang, name=name, parameter=policy.solve.parameter),
         )
         for name, policy in scenario.policies().items()
         if policy.solve is not None
     ]
     if scenario.projection is not None:
-        problems.append(
-            (
-                scenario.locate(("projection",)),
-                "a projection reweights the whole survey: it cannot run one part at a time "
-                "(use --engine memory)",
-            )
-        )
+        problems.append((scenario.locate(("projection",)), refusal("projection", lang)))
     if problems:
         raise SpecError(scenario.file, problems)
 
@@ -165,9 +184,7 @@ def _person_columns(scenario: Scenario, data: PolicyData) -> list[str]:
     return [c for c in dict.fromkeys(wanted) if c in present]
 
 
-def _dataset_items(
-    scenario: Scenario, dataset: PartitionedSurvey, first: Survey
-) -> tuple[str, ...]:
+def dataset_items(scenario: Scenario, dataset: PartitionedSurvey, first: Survey) -> tuple[str, ...]:
     """Every item of the dataset's item table, as the engine names and orders them
     (one column of every part read; a part may lack items others have)."""
     table = scenario.items.table
@@ -206,6 +223,113 @@ class _Columns:
         return dict(sorted(found.items(), key=lambda kv: ranked.get(kv[0], len(ranked))))
 
 
+@dataclass(frozen=True, eq=False)
+class Part:
+    """What one part leaves for the impact (``simulate_part``): the kept values of its
+    households and persons, its tables' digests, and the shape of each state."""
+
+    homes: dict[tuple[str, ...], np.ndarray]
+    """One value per household of the part, by key: ``("weight",)``, ``("welfare",)``,
+    ``(state, "benefit", instrument)``, ``("spending", item)``..."""
+    person_hh: IntArray
+    """Each person's household, 0-based in the part."""
+    frame: pl.DataFrame
+    """The household columns the impact and the rights assessment read."""
+    person_frame: pl.DataFrame | None
+    """The person columns of person rules of protected groups, if any."""
+    digests: dict[str, TableDigest]
+    models: dict[str, State]
+    """Each state emptied: its policy, its instruments and their kinds."""
+    shared: dict[str, set[str]]
+    """Each state's instruments whose flows are the baseline's."""
+    in_kind: list[str]
+
+    @property
+    def households(self) -> int:
+        return self.frame.height
+
+    @property
+    def persons(self) -> int:
+        return int(self.person_hh.size)
+
+
+def simulate_part(scenario: Scenario, survey: Survey, items: Sequence[str]) -> Part:
+    """Every policy on one part (``survey``), and what the impact keeps of it; ``items``
+    names every item of the whole dataset (``dataset_items``). The one step of both
+    engines on parts: the streamed engine calls it on each part in turn, Spark in
+    one task per part."""
+    sim = simulate_states(scenario, survey, items=items)
+    data = sim.data
+    homes: dict[tuple[str, ...], np.ndarray] = {
+        ("weight",): data.weight,
+        ("members",): data.members,
+        ("welfare",): sim.welfare,
+        ("scale",): sim.scale,
+    }
+    if data.household_ids is not None:
+        homes[("ids",)] = data.household_ids
+    for name, values in sim.in_kind.items():
+        homes[("in_kind", name)] = values
+    burdens = {i for b in scenario.rights.burdens.values() for i in b.items}
+    for item in sorted(burdens & set(data.item_names)):
+        homes[("quantity", item)] = data.quantity(item)
+        homes[("spending", item)] = data.spending(item)
+    models: dict[str, State] = {}
+    shared: dict[str, set[str]] = {}
+    for name, state in {"baseline": sim.baseline, **sim.reforms}.items():
+        empty = Flows(benefit=np.zeros(0), fiscal=np.zeros(0))
+        models[name] = State(
+            policy=state.policy,
+            flows=dict.fromkeys(state.flows, empty),
+            kinds=dict(state.kinds),
+            effect={},
+            change=np.zeros(0),
+        )
+        shared[name] = _kept_state(homes, name, state, sim.baseline, burdens)
+    person_columns = _person_columns(scenario, data)
+    return Part(
+        homes=homes,
+        person_hh=data.person_hh,
+        frame=data.households.select(_household_columns(scenario, data)),
+        person_frame=(
+            data.persons.select(person_columns)
+            if data.persons is not None and person_columns
+            else None
+        ),
+        digests={t.name: table_digest(t.frame) for t in survey.tables},
+        models=models,
+        shared=shared,
+        in_kind=list(sim.in_kind),
+    )
+
+
+def _kept_state(
+    homes: dict[tuple[str, ...], np.ndarray],
+    name: str,
+    state: State,
+    baseline: State,
+    burdens: set[str],
+) -> set[str]:
+    """Put what the impact reads of ``state`` in ``homes``; its instruments whose flows
+    are the baseline's (kept once, with the baseline)."""
+    shared = {
+        k for k, f in state.flows.items() if state is not baseline and baseline.flows.get(k) is f
+    }
+    for key, flows in state.flows.items():
+        if key in shared:
+            continue
+        homes[(name, "benefit", key)] = flows.benefit
+        homes[(name, "fiscal", key)] = flows.fiscal
+        if flows.recipients is not None:
+            homes[(name, "recipients", key)] = flows.recipients
+    for key, values in state.effect.items():
+        homes[(name, "effect", key)] = values
+    for item in burdens & set(state.item_effect):
+        homes[(name, "item_effect", item)] = state.item_effect[item]
+    homes[(name, "change")] = state.change
+    return shared
+
+
 class _Joined:
     """What every part leaves for the impact, put end to end as the parts come."""
 
@@ -217,71 +341,27 @@ class _Joined:
         self.person_frames: list[pl.DataFrame] = []
         self.digests: list[dict[str, TableDigest]] = []
         self.shared: dict[str, set[str]] = {}
-        self.recipients: dict[tuple[str, str], bool] = {}
         self.models: dict[str, State] = {}
         """Each state of the first part, emptied: its policy, instruments and kinds."""
         self.in_kind: list[str] = []
         self.households = 0
         self.persons = 0
-        self.burdens = {i for b in scenario.rights.burdens.values() for i in b.items}
 
-    def add(self, sim: Simulation, survey: Survey) -> None:
-        data, at, homes = sim.data, self.households, self.homes
+    def add(self, part: Part) -> None:
         if not self.models:
-            self.in_kind = list(sim.in_kind)
-            for name, state in {"baseline": sim.baseline, **sim.reforms}.items():
-                empty = Flows(benefit=np.zeros(0), fiscal=np.zeros(0))
-                self.models[name] = State(
-                    policy=state.policy,
-                    flows=dict.fromkeys(state.flows, empty),
-                    kinds=dict(state.kinds),
-                    effect={},
-                    change=np.zeros(0),
-                )
-        homes.put(("weight",), at, data.weight)
-        homes.put(("members",), at, data.members)
-        homes.put(("welfare",), at, sim.welfare)
-        homes.put(("scale",), at, sim.scale)
-        if data.household_ids is not None:
-            homes.put(("ids",), at, data.household_ids)
-        for name, values in sim.in_kind.items():
-            homes.put(("in_kind", name), at, values)
-        for item in sorted(self.burdens & set(data.item_names)):
-            homes.put(("quantity", item), at, data.quantity(item))
-            homes.put(("spending", item), at, data.spending(item))
-        self._state("baseline", sim.baseline, sim.baseline, at)
-        for name, state in sim.reforms.items():
-            self._state(name, state, sim.baseline, at)
-        self.people.put(("household",), self.persons, data.person_hh + at)
-        self.frames.append(data.households.select(_household_columns(self.scenario, data)))
-        person_columns = _person_columns(self.scenario, data)
-        if data.persons is not None and person_columns:
-            self.person_frames.append(data.persons.select(person_columns))
-        self.digests.append({t.name: table_digest(t.frame) for t in survey.tables})
-        self.households += data.n_households
-        self.persons += data.n_persons
-
-    def _state(self, name: str, state: State, baseline: State, at: int) -> None:
-        homes = self.homes
-        shared = {
-            k
-            for k, f in state.flows.items()
-            if state is not baseline and baseline.flows.get(k) is f
-        }
-        if self.shared.setdefault(name, shared) != shared:
-            raise RuntimeError(f"parts share different flows with the baseline in {name!r}")
-        for key, flows in state.flows.items():
-            if key in shared:
-                continue
-            homes.put((name, "benefit", key), at, flows.benefit)
-            homes.put((name, "fiscal", key), at, flows.fiscal)
-            if flows.recipients is not None:
-                homes.put((name, "recipients", key), at, flows.recipients)
-        for key, values in state.effect.items():
-            homes.put((name, "effect", key), at, values)
-        for item in self.burdens & set(state.item_effect):
-            homes.put((name, "item_effect", item), at, state.item_effect[item])
-        homes.put((name, "change"), at, state.change)
+            self.models, self.in_kind = part.models, part.in_kind
+        for name, shared in part.shared.items():
+            if self.shared.setdefault(name, shared) != shared:
+                raise RuntimeError(f"parts share different flows with the baseline in {name!r}")
+        for key, values in part.homes.items():
+            self.homes.put(key, self.households, values)
+        self.people.put(("household",), self.persons, part.person_hh + self.households)
+        self.frames.append(part.frame)
+        if part.person_frame is not None:
+            self.person_frames.append(part.person_frame)
+        self.digests.append(part.digests)
+        self.households += part.households
+        self.persons += part.persons
 
     def state(self, name: str, baseline: State | None) -> State:
         model = self.models[name]
@@ -364,17 +444,30 @@ def simulate_parts(
 ) -> tuple[Simulation, str]:
     """Every policy on every part, joined: the simulation and the survey's fingerprint."""
     check_partitioned(scenario)
+
+    def parts() -> Iterator[Part]:
+        items: tuple[str, ...] | None = None
+        for done, part in enumerate(dataset.parts, start=1):
+            survey = dataset.survey(part)
+            if items is None:
+                items = dataset_items(scenario, dataset, survey)
+            yield simulate_part(scenario, survey, items)
+            del survey
+            if progress is not None:
+                progress(done, len(dataset.parts))
+
+    return join_parts(scenario, dataset, parts())
+
+
+def join_parts(
+    scenario: Scenario, dataset: PartitionedSurvey, parts: Iterable[Part]
+) -> tuple[Simulation, str]:
+    """The parts of ``dataset`` (``simulate_part``), in the parts' order, put end to end:
+    one simulation of the whole survey, and the survey's fingerprint."""
     persons = dataset.shape("persons")[0] if "persons" in dataset.tables else 0
     joined = _Joined(scenario, dataset.shape("households")[0], persons)
-    items: tuple[str, ...] | None = None
-    for done, part in enumerate(dataset.parts, start=1):
-        survey = dataset.survey(part)
-        if items is None:
-            items = _dataset_items(scenario, dataset, survey)
-        joined.add(simulate_states(scenario, survey, items=items), survey)
-        del survey
-        if progress is not None:
-            progress(done, len(dataset.parts))
+    for part in parts:
+        joined.add(part)
     baseline = joined.state("baseline", None)
     simulation = Simulation(
         scenario=scenario,

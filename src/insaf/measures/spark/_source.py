@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlparse
 
 import polars as pl
 from py4j.protocol import Py4JJavaError
+from pyspark import SparkConf, SparkContext
 from pyspark.errors import PySparkException
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as sf
@@ -34,16 +35,22 @@ _CAUSE = re.compile(r"Caused by: \S+: (.*)")
 
 
 def session(spark: SparkSession | None = None) -> SparkSession:
-    """``spark``, or the active session, or a new one on this machine (``local[*]``)
-    whose Python workers run this interpreter (unless ``PYSPARK_PYTHON`` says
-    otherwise), so that they import the same INSAF, NumPy and Polars."""
+    """``spark``, or the active session, or a new one whose Python workers run this
+    interpreter (unless ``PYSPARK_PYTHON`` says otherwise), so that they import the
+    same INSAF, NumPy and Polars. The new session's master is the one Spark was given
+    (``spark-submit --master``, or ``--master`` in ``PYSPARK_SUBMIT_ARGS``), else this
+    machine's cores (``local[*]``)."""
     if spark is not None:
         return spark
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    return SparkSession.builder.master("local[*]").appName("insaf").getOrCreate()
+    SparkContext._ensure_initialized()  # the JVM, with the settings it was started with
+    builder = SparkSession.builder.appName("insaf")
+    if not SparkConf().contains("spark.master"):
+        builder = builder.master("local[*]")
+    return builder.getOrCreate()
 
 
 def _local(uri: str) -> str:

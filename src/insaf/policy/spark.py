@@ -1,0 +1,152 @@
+"""A scenario on a survey in parts as Spark tasks (``--engine spark``).
+
+Every instrument computes a household from that household's own rows, so the
+scenario rules run on each part alone: Spark runs one task per part. The
+parts' names are parallelised, one to a Spark partition; each task opens its
+part from the dataset's folder, runs ``partitioned.simulate_part`` (the one
+step the streamed engine runs on each part in turn) and sends back what the
+impact keeps of the part (``Part``): its kept per-household and per-person
+columns as Arrow IPC record batches (zstd), its tables' digests and the shape of
+each state. The driver puts the parts end to end in the parts' order
+(``partitioned.join_parts``) and measures the impact and the rights
+assessment as the other engines do: the numbers are theirs (the tests compare
+the whole ``impact.json``).
+
+The folder must be readable at the same path from the driver (which reads the
+manifest, the files' footers and the first part's item names) and from every
+executor: on a cluster, a shared file system. What comes back to the driver is
+the kept columns (docs/scale.md, "Scenarios on Spark"); the parts' persons,
+items and other columns stay on the executors.
+
+Refused as on the streamed engine, with the scenario's key: a reform solved
+for a target and a projection (``partitioned.check_partitioned``).
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+from pyspark.sql import SparkSession
+
+from insaf.errors import InsafError
+from insaf.measures.spark import session
+from insaf.policy.assess import assess
+from insaf.policy.engine import Simulation
+from insaf.policy.impact import Impact
+from insaf.policy.partitioned import (
+    Part,
+    check_partitioned,
+    dataset_items,
+    join_parts,
+    simulate_part,
+)
+from insaf.policy.scenario import Scenario
+from insaf.survey.partitioned import PartitionedSurvey, open_partitioned
+
+__all__ = ["Packed", "pack", "simulate_spark", "simulate_spark_parts", "unpack"]
+
+Packed = tuple[bytes, bytes, bytes, bytes]
+"""A part as its task sends it: the kept household values, the household columns,
+each person's household and person columns (each an Arrow IPC stream), and its
+keys, digests and states pickled."""
+
+
+def _ipc(frame: pl.DataFrame) -> bytes:
+    sink = io.BytesIO()
+    frame.write_ipc_stream(sink, compression="zstd")
+    return sink.getvalue()
+
+
+def _frame(data: bytes) -> pl.DataFrame:
+    return pl.read_ipc_stream(io.BytesIO(data))
+
+
+def pack(part: Part) -> Packed:
+    """``part`` as Arrow record batches (its columns) and a small pickle (its keys,
+    digests and states)."""
+    values = pl.DataFrame([pl.Series(str(i), v) for i, v in enumerate(part.homes.values())])
+    people = pl.DataFrame({"household": part.person_hh})
+    if part.person_frame is not None:
+        people = people.hstack(part.person_frame.rename(lambda c: f"person.{c}"))
+    rest = (list(part.homes), part.digests, part.models, part.shared, part.in_kind)
+    return _ipc(values), _ipc(part.frame), _ipc(people), pickle.dumps(rest)
+
+
+def unpack(packed: Packed) -> Part:
+    """The ``Part`` that ``pack`` sent."""
+    values, frame, people, rest = packed
+    keys, digests, models, shared, in_kind = pickle.loads(rest)
+    columns, persons = _frame(values), _frame(people)
+    return Part(
+        homes={k: columns.to_series(i).to_numpy() for i, k in enumerate(keys)},
+        person_hh=persons.get_column("household").to_numpy(),
+        frame=_frame(frame),
+        person_frame=(
+            persons.drop("household").rename(lambda c: c.removeprefix("person."))
+            if persons.width > 1
+            else None
+        ),
+        digests=digests,
+        models=models,
+        shared=shared,
+        in_kind=in_kind,
+    )
+
+
+def _task(
+    scenario: Scenario, folder: str, items: tuple[str, ...], part: str
+) -> tuple[Packed | None, bytes | None]:
+    """One part on an executor: the part packed, or the error that stopped it (an
+    ``InsafError`` names the file or the scenario's key; it is raised on the driver)."""
+    try:
+        survey = open_partitioned(folder).survey(part)
+        return pack(simulate_part(scenario, survey, items)), None
+    except InsafError as exc:
+        try:
+            sent = pickle.dumps(exc)
+            pickle.loads(sent)
+        except Exception:  # an error that does not travel: its text does
+            sent = pickle.dumps(InsafError(f"part {part}: {exc}"))
+        return None, sent
+
+
+def simulate_spark_parts(
+    scenario: Scenario, dataset: PartitionedSurvey, *, spark: SparkSession | None = None
+) -> tuple[Simulation, str]:
+    """Every policy on every part, one Spark task a part, joined on the driver: the
+    simulation and the survey's fingerprint (``partitioned.simulate_parts``)."""
+    check_partitioned(scenario)
+    folder = str(Path(dataset.folder).absolute())
+    items = dataset_items(scenario, dataset, dataset.survey(dataset.parts[0]))
+    context = session(spark).sparkContext
+    names = list(dataset.parts)
+    found = (
+        context.parallelize(names, numSlices=len(names))
+        .map(lambda part: _task(scenario, folder, items, part))
+        .collect()
+    )
+    for _, error in found:
+        if error is not None:
+            raise pickle.loads(error)
+
+    def parts() -> Iterator[Part]:
+        for i, (packed, _) in enumerate(found):
+            found[i] = (None, None)  # the driver lets each part go once joined
+            if packed is not None:
+                yield unpack(packed)
+
+    return join_parts(scenario, dataset, parts())
+
+
+def simulate_spark(
+    scenario: Scenario, dataset: PartitionedSurvey, *, spark: SparkSession | None = None
+) -> Impact:
+    """``simulate`` on a survey in parts, one Spark task a part (see the module);
+    ``spark`` is the session (by default the active one, or a new one on this
+    machine, as ``insaf.measures.spark``)."""
+    simulation, fingerprint = simulate_spark_parts(scenario, dataset, spark=spark)
+    return assess(simulation, fingerprint=fingerprint)
