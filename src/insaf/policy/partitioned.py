@@ -35,6 +35,7 @@ import numpy as np
 import polars as pl
 
 from insaf._arrays import FloatArray, IntArray
+from insaf._memory import give_back
 from insaf.errors import InsafError, SpecError
 from insaf.i18n import translated
 from insaf.measures.engine import Choice, Engine, Reason, by_size
@@ -453,6 +454,7 @@ def simulate_parts(
                 items = dataset_items(scenario, dataset, survey)
             yield simulate_part(scenario, survey, items)
             del survey
+            give_back()  # what the part's reading and computing freed (insaf._memory)
             if progress is not None:
                 progress(done, len(dataset.parts))
 

@@ -1,0 +1,52 @@
+"""Giving freed memory back to the system between the parts of an out-of-core run.
+
+glibc's ``malloc`` keeps memory that numpy and Python have freed inside the
+process, for reuse. Between the parts of a survey in parts that memory is not
+reused as it was (the next part's arrays differ in size), so the process
+grows part after part although what it holds does not. ``give_back`` asks
+glibc to return what it keeps (``malloc_trim(0)``); elsewhere (another C
+library, another system) it does nothing. Measured on the 12-instrument
+benchmark scenario at 3,000,000 households, one part at a time: the joined
+simulation took 3.38 GB of resident memory with it, 3.65 GB without.
+
+Polars allocates with its own jemalloc, which keeps freed memory for ten
+seconds after the last use; it reads ``_RJEM_MALLOC_CONF`` when the process
+starts, and ``dirty_decay_ms:0,muzzy_decay_ms:0`` there makes it give memory
+back at once (see docs/scale.md for what that saves and costs).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import sys
+from collections.abc import Callable
+from functools import cache
+
+__all__ = ["give_back"]
+
+
+@cache
+def _trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    found: Callable[[int], int] = trim
+    return found
+
+
+def give_back() -> bool:
+    """Return the memory the C library keeps after frees to the system; whether it
+    could (glibc only)."""
+    trim = _trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
