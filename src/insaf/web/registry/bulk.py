@@ -167,6 +167,10 @@ def _rows(
 def _store(frame: pl.DataFrame, ruleset: m.Ruleset, as_of: dt.date, now: dt.datetime) -> None:
     rows = _rows(frame, ruleset, as_of, now)
     if connection.vendor == "postgresql":
+        # each hash a ``bytea`` as COPY reads one: its hex after ``\x``
+        rows = rows.with_columns(
+            (pl.lit("\\x") + pl.col(c)).alias(c) for c in ("input_hash", "hash")
+        )
         raw = connection.connection
         assert raw is not None
         buffer = io.BytesIO()
@@ -188,8 +192,8 @@ def _store(frame: pl.DataFrame, ruleset: m.Ruleset, as_of: dt.date, now: dt.date
                 pmt_score=row["pmt_score"],
                 reasons=json.loads(row["reasons"]),
                 trace=json.loads(row["trace"]),
-                input_hash=row["input_hash"],
-                hash=row["hash"],
+                input_hash=bytes.fromhex(row["input_hash"]),
+                hash=bytes.fromhex(row["hash"]),
             )
             for row in rows.iter_rows(named=True)
         ],
