@@ -38,7 +38,8 @@ import io
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from queue import Full, Queue
 from typing import Any
@@ -280,7 +281,7 @@ def _computed(
     as_of: dt.date,
     variables: Sequence[str],
     cursor: Any,
-) -> Iterator[_Range]:
+) -> Generator[_Range]:
     """Each range read and determined under every ruleset (one frame a ruleset)."""
     for low, high in ranges:
         started = time.perf_counter()
@@ -298,7 +299,7 @@ def _ahead(
     library: Sequence[Ruleset],
     as_of: dt.date,
     variables: Sequence[str],
-) -> Iterator[_Range]:
+) -> Generator[_Range]:
     """``_computed`` on PostgreSQL, one range ahead in a thread of its own (reading by ADBC)
     while the caller stores the range before; at most two ranges wait in memory."""
     done = object()
@@ -374,16 +375,19 @@ def determine_all(
             if postgres
             else _computed(ranges, library, as_of, variables, None)
         )
-        for part in computed:
-            report.seconds["read"] += part.read
-            report.seconds["compute"] += part.compute
-            started = time.perf_counter()
-            for row, frame in zip(rulesets, part.frames, strict=True):
-                _store(frame, row, as_of, now)
-                report.stored += frame.height
-                report.by_programme[str(row.programme)] += frame.height
-            report.seconds["store"] += time.perf_counter() - started
-            say(f"households {part.low:,} to {part.high - 1:,}: {report.stored:,} stored")
+        # closed when storing fails, not when the failure is collected: the reading thread
+        # stops and its connection (a transaction open on the registry) closes at once
+        with closing(computed):
+            for part in computed:
+                report.seconds["read"] += part.read
+                report.seconds["compute"] += part.compute
+                started = time.perf_counter()
+                for row, frame in zip(rulesets, part.frames, strict=True):
+                    _store(frame, row, as_of, now)
+                    report.stored += frame.height
+                    report.by_programme[str(row.programme)] += frame.height
+                report.seconds["store"] += time.perf_counter() - started
+                say(f"households {part.low:,} to {part.high - 1:,}: {report.stored:,} stored")
         started = time.perf_counter()
         _restore(deferred)
         report.seconds["index"] = time.perf_counter() - started
