@@ -20,7 +20,7 @@ COLUMNS = ("input_hash", "hash")
 
 
 def _fields(binary: bool) -> list[tuple[models.Field[Any, Any], models.Field[Any, Any]]]:
-    out = []
+    out: list[tuple[models.Field[Any, Any], models.Field[Any, Any]]] = []
     for name in COLUMNS:
         text = models.CharField(max_length=64)
         raw = models.BinaryField(max_length=32)
