@@ -143,8 +143,8 @@ def test_a_run_that_fails_to_store_stops_reading_and_stores_nothing(
     before = m.Determination.objects.count()
     stored: list[int] = []
 
-    def failing(frame: Any, *args: Any) -> None:
-        stored.append(frame.height)
+    def failing(part: Any, *args: Any) -> None:
+        stored.append(len(part))
         if len(stored) == 2:
             raise RuntimeError("the disk is full")
 
