@@ -22,8 +22,8 @@ households in ranges of their ids (``chunk`` at a time):
    ruleset, of rows the computing thread has already written as CSV (each
    hash as its 32 bytes, ``bytea``), while that thread reads and computes
    the next range (at most three ranges in memory); elsewhere
-   ``bulk_create``. Rows are only inserted: the
-   database's trigger still refuses any change afterwards. On PostgreSQL the
+   ``bulk_create``. Rows are only inserted: the database's trigger still
+   refuses any change afterwards. On PostgreSQL the
    foreign keys are checked as each ``COPY`` ends, and on a fresh run (no
    determination stored yet) the table's secondary indexes are dropped and
    built again after the load, in the same transaction.
