@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 
+import numpy as np
 import pytest
 from tests.registry.conftest import DEMO
 
@@ -80,3 +83,44 @@ def test_refusals(small: Registry, cash: Ruleset) -> None:
     with pytest.raises(ApprovalError, match="not approved"):
         determine(draft, small, dt.date(2024, 5, 31))
     assert determine(draft, small, dt.date(2024, 5, 31), draft=True)[0].draft
+
+
+def test_the_trace_and_hashes_are_the_documented_texts(small: Registry) -> None:
+    """The stored trace and both hashes, written out by hand from ``insaf.registry.trace``'s
+    notes: a value shared by a block's members once, differing ones as a list; numbers in the
+    hashed text as the 64 bits of their double (``0.0`` is 0, ``1.0`` is 4607182418800017408,
+    a missing value ``-``)."""
+    disability = load_ruleset(DEMO / "disability_allowance.yaml")
+    on = dt.date(2024, 7, 1)
+    found = {d.household_id: d for d in determine(disability, small, on)}
+    one = (
+        '{"format":2,"values":[0.0],"inputs":[{"unit":"person","variable":"disability",'
+        '"id":[10,11],"value":[0.0,null],"source":["self_declared","derived"],'
+        '"observed":["2022-09-01",null],"verification":["verified",null]}]}'
+    )
+    two = (
+        '{"format":2,"values":[1.0],"inputs":[{"unit":"person","variable":"disability",'
+        '"id":[20],"value":[1.0],"source":"administrative","observed":"2022-09-01",'
+        '"verification":"verified"}]}'
+    )
+    assert found[1].stored_trace == json.loads(one)
+    assert found[2].stored_trace == json.loads(two)
+    head = f"insaf.determination.inputs/2\n{disability.content_hash}\n2024-07-01\n"
+    lines = {
+        1: "1\n10,11\nperson\tdisability\t10\tf0\tself_declared\t2022-09-01\tverified\n"
+        "person\tdisability\t11\tf-\tderived\t\t",
+        2: "2\n20\nperson\tdisability\t20\tf4607182418800017408\tadministrative\t2022-09-01"
+        "\tverified",
+    }
+    sixty = np.float64(60.0).view(np.int64)  # 4633641066610819072
+    outcomes = {
+        1: "0\n0\ndisability_allowance=0\n-\n"
+        "disability_allowance.eligible.not_met,disability_allowance.not_entitled\n0",
+        2: f"1\n{sixty}\ndisability_allowance={sixty}\n-\n"
+        "disability_allowance.eligible.met,disability_allowance.entitled\n0",
+    }
+    for household in (1, 2):
+        input_hash = hashlib.sha256((head + lines[household]).encode()).hexdigest()
+        outcome = f"insaf.determination/2\n{input_hash}\n{outcomes[household]}"
+        assert found[household].input_hash == input_hash
+        assert found[household].hash == hashlib.sha256(outcome.encode()).hexdigest()

@@ -262,6 +262,28 @@ def _json_number(expr: pl.Expr) -> pl.Expr:
     )
 
 
+def _shown(inputs: pl.DataFrame) -> pl.Expr:
+    """Each input's value as its trace shows it: a JSON string for a text, else a number (the
+    texts encoded only when some input has one: encoding costs even where all are missing)."""
+    number = _json_number(pl.col("value"))
+    if not inputs.get_column("text").is_not_null().any():
+        return number
+    return pl.when(pl.col("text").is_not_null()).then(_json_text(pl.col("text"))).otherwise(number)
+
+
+def _hashed(inputs: pl.DataFrame) -> pl.Expr:
+    """Each input's value as its hashed line writes it: ``t`` and a JSON string for a text,
+    else ``f`` and the 64 bits of the number."""
+    number = pl.lit("f") + pl.lit(_bits(inputs.get_column("value")))
+    if not inputs.get_column("text").is_not_null().any():
+        return number
+    return (
+        pl.when(pl.col("text").is_not_null())
+        .then(pl.lit("t") + _json_text(pl.col("text")))
+        .otherwise(number)
+    )
+
+
 def _quoted(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr.is_null()).then(pl.lit("null")).otherwise(pl.lit('"') + expr + pl.lit('"'))
 
@@ -308,9 +330,7 @@ def _traces(values: pl.DataFrame, inputs: pl.DataFrame, n_entries: int) -> pl.Da
         "unit",
         "variable",
         id=pl.col("id").cast(pl.String),
-        shown=pl.when(pl.col("text").is_not_null())
-        .then(_json_text(pl.col("text")))
-        .otherwise(_json_number(pl.col("value"))),
+        shown=_shown(inputs),
         source=_quoted(pl.col("source")),
         observed=_quoted(pl.col("observed").cast(pl.String)),
         verification=_quoted(pl.col("verification")),
@@ -356,9 +376,7 @@ def _input_texts(run: Run, inputs: pl.DataFrame, ids: pl.Series, ruleset_hash: s
                 pl.col("unit"),
                 pl.col("variable"),
                 pl.col("id").cast(pl.String),
-                pl.when(pl.col("text").is_not_null())
-                .then(pl.lit("t") + _json_text(pl.col("text")))
-                .otherwise(pl.lit("f") + pl.Series("b", _bits(inputs.get_column("value")))),
+                _hashed(inputs),
                 pl.col("source"),
                 pl.col("observed").cast(pl.String).fill_null(""),
                 pl.col("verification").fill_null(""),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from typing import Any
 
 import pytest
@@ -134,3 +135,25 @@ def test_a_fresh_run_builds_the_indexes_again_and_stores_the_same_rows(demo: Use
     assert indexes() == before
     made = _rows(list(m.Determination.objects.values_list("pk", flat=True)))
     assert made == single
+
+
+def test_a_run_that_fails_to_store_stops_reading_and_stores_nothing(
+    demo: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = m.Determination.objects.count()
+    stored: list[int] = []
+
+    def failing(part: Any, *args: Any) -> None:
+        stored.append(len(part))
+        if len(stored) == 2:
+            raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(bulk, "_store", failing)
+    rulesets = list(m.Ruleset.objects.order_by("programme"))
+    with pytest.raises(RuntimeError, match="disk is full") as failed:
+        bulk.determine_all(actor=demo, rulesets=rulesets, as_of=AS_OF, chunk=7)
+    # while the failure (and its traceback) is still held, the thread reading ahead has
+    # stopped: its connection no longer holds the registry open
+    assert failed.value is not None
+    assert "insaf-bulk-compute" not in {t.name for t in threading.enumerate()}
+    assert len(stored) == 2 and m.Determination.objects.count() == before

@@ -17,7 +17,8 @@ from insaf.web.registry import services
 def _determined(h: m.Household, score: float, programme: m.Programme, ruleset: m.Ruleset) -> None:
     m.Determination.objects.create(
         household=h, ruleset=ruleset, as_of=dt.date(2024, 6, 1), eligible=score < 50,
-        amount=54.0 if score < 50 else 0.0, pmt_score=score, input_hash="i" * 64, hash="h" * 64,
+        amount=54.0 if score < 50 else 0.0, pmt_score=score, input_hash=bytes(range(32)),
+        hash=bytes(range(32, 64)),
     )  # fmt: skip
 
 

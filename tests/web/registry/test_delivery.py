@@ -14,6 +14,7 @@ from tests.web.registry.conftest import Small
 
 import insaf.registry
 from insaf.disclosure import DisclosureRules
+from insaf.registry.determine import determine
 from insaf.web.registry import access, engine, services, statistics
 from insaf.web.registry import models as m
 
@@ -146,6 +147,18 @@ def test_the_same_inputs_give_the_same_hash(small: Small, cash: m.Ruleset) -> No
     )
     assert (one[0].input_hash, one[0].hash) == (two[0].input_hash, two[0].hash)
     assert one[0].pk != two[0].pk
+    # stored as the digests' 32 bytes, read back as the library's hex
+    stored = m.Determination.objects.get(pk=one[0].pk)
+    (library,) = determine(
+        engine.library_ruleset(cash), engine.registry_for([small.north], dt.date(2024, 6, 1)),
+        dt.date(2024, 6, 1), households=[small.north.pk],
+    )  # fmt: skip
+    assert len(bytes(stored.input_hash)) == len(bytes(stored.hash)) == 32
+    assert (stored.input_hash_hex, stored.hash_hex) == (library.input_hash, library.hash)
+    officer = Client()
+    officer.force_login(small.officer)
+    page = officer.get(f"/en/registry/households/HH-N1/decisions/{stored.pk}/").content.decode()
+    assert f"<code>{library.input_hash[:16]}</code>" in page
 
 
 def test_the_single_view_shows_every_programme(small: Small, cash: m.Ruleset) -> None:

@@ -20,7 +20,7 @@ def decided(small: Small) -> m.Determination:
     )  # fmt: skip
     return m.Determination.objects.create(
         household=small.north, ruleset=ruleset, as_of=dt.date(2024, 6, 1), eligible=False,
-        amount=0.0, pmt_score=61.5, input_hash="i" * 64, hash="h" * 64,
+        amount=0.0, pmt_score=61.5, input_hash=bytes(range(32)), hash=bytes(range(32, 64)),
     )  # fmt: skip
 
 

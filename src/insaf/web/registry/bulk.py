@@ -19,9 +19,11 @@ households in ranges of their ids (``chunk`` at a time):
    code, the same as one household's determination on request, so both
    store the same row and the same hashes;
 3. **store**: on PostgreSQL one ``COPY ... FROM STDIN`` a range and
-   ruleset, while a thread reads and computes the next range (at most three
-   ranges in memory); elsewhere ``bulk_create``. Rows are only inserted: the
-   database's trigger still refuses any change afterwards. On PostgreSQL the
+   ruleset, of rows the computing thread has already written as CSV (each
+   hash as its 32 bytes, ``bytea``), while that thread reads and computes
+   the next range (at most three ranges in memory); elsewhere
+   ``bulk_create``. Rows are only inserted: the database's trigger still
+   refuses any change afterwards. On PostgreSQL the
    foreign keys are checked as each ``COPY`` ends, and on a fresh run (no
    determination stored yet) the table's secondary indexes are dropped and
    built again after the load, in the same transaction.
@@ -38,7 +40,8 @@ import io
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from queue import Full, Queue
 from typing import Any
@@ -164,19 +167,33 @@ def _rows(
     )
 
 
-def _store(frame: pl.DataFrame, ruleset: m.Ruleset, as_of: dt.date, now: dt.datetime) -> None:
-    rows = _rows(frame, ruleset, as_of, now)
-    if connection.vendor == "postgresql":
+def _copied(frame: pl.DataFrame, ruleset: m.Ruleset, as_of: dt.date, now: dt.datetime) -> bytes:
+    """The rows of ``frame`` as ``COPY ... WITH (FORMAT csv)`` reads them (``COLUMNS``), each
+    hash a ``bytea`` as COPY reads one: its hex after ``\\x``. Written by the thread that
+    computes, so that storing is only PostgreSQL's work."""
+    rows = _rows(frame, ruleset, as_of, now).with_columns(
+        (pl.lit("\\x") + pl.col(c)).alias(c) for c in ("input_hash", "hash")
+    )
+    buffer = io.BytesIO()
+    rows.write_csv(buffer, include_header=False, null_value="")
+    return buffer.getvalue()
+
+
+def _store(
+    part: pl.DataFrame | bytes, ruleset: m.Ruleset, as_of: dt.date, now: dt.datetime
+) -> None:
+    """One range's rows under ``ruleset``: by ``COPY`` when they come as its bytes
+    (``_copied``, on PostgreSQL), else by ``bulk_create``."""
+    if isinstance(part, bytes):
         raw = connection.connection
         assert raw is not None
-        buffer = io.BytesIO()
-        rows.write_csv(buffer, include_header=False, null_value="")
         statement = (
             f"COPY registry_determination ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
         )
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            copy.write(buffer.getvalue())
+            copy.write(part)
         return
+    rows = _rows(part, ruleset, as_of, now)
     m.Determination.objects.bulk_create(
         [
             m.Determination(
@@ -188,8 +205,8 @@ def _store(frame: pl.DataFrame, ruleset: m.Ruleset, as_of: dt.date, now: dt.date
                 pmt_score=row["pmt_score"],
                 reasons=json.loads(row["reasons"]),
                 trace=json.loads(row["trace"]),
-                input_hash=row["input_hash"],
-                hash=row["hash"],
+                input_hash=bytes.fromhex(row["input_hash"]),
+                hash=bytes.fromhex(row["hash"]),
             )
             for row in rows.iter_rows(named=True)
         ],
@@ -265,9 +282,15 @@ def in_force(as_of: dt.date, programmes: Sequence[str] | None = None) -> list[m.
 class _Range:
     low: int
     high: int
-    frames: list[pl.DataFrame]
+    parts: list[pl.DataFrame | bytes]
+    """Each ruleset's rows: its frame, or (on PostgreSQL) the bytes ``COPY`` reads."""
+    counts: list[int]
     read: float
     compute: float
+
+
+Encode = Callable[[int, pl.DataFrame], bytes]
+"""The rows of the ``k``-th ruleset's frame as ``COPY`` reads them (``_copied``)."""
 
 
 def _computed(
@@ -276,8 +299,10 @@ def _computed(
     as_of: dt.date,
     variables: Sequence[str],
     cursor: Any,
-) -> Iterator[_Range]:
-    """Each range read and determined under every ruleset (one frame a ruleset)."""
+    encode: Encode | None,
+) -> Generator[_Range]:
+    """Each range read and determined under every ruleset (one part a ruleset: its frame, or
+    its bytes for ``COPY`` when ``encode`` is given)."""
     for low, high in ranges:
         started = time.perf_counter()
         view = _read(cursor, low, high, as_of, variables).as_of(as_of)
@@ -286,7 +311,12 @@ def _computed(
             continue
         started = time.perf_counter()
         frames = [explain_frame(run_ruleset(ruleset, view)) for ruleset in library]
-        yield _Range(low, high, frames, read, time.perf_counter() - started)
+        counts = [frame.height for frame in frames]
+        parts: list[pl.DataFrame | bytes] = (
+            [encode(k, frame) for k, frame in enumerate(frames)] if encode else list(frames)
+        )
+        del frames
+        yield _Range(low, high, parts, counts, read, time.perf_counter() - started)
 
 
 def _ahead(
@@ -294,7 +324,8 @@ def _ahead(
     library: Sequence[Ruleset],
     as_of: dt.date,
     variables: Sequence[str],
-) -> Iterator[_Range]:
+    encode: Encode,
+) -> Generator[_Range]:
     """``_computed`` on PostgreSQL, one range ahead in a thread of its own (reading by ADBC)
     while the caller stores the range before; at most two ranges wait in memory."""
     done = object()
@@ -308,7 +339,7 @@ def _ahead(
                 # person of the registry for each range (the plan PostgreSQL picks otherwise)
                 cursor.execute("SET enable_hashjoin = off")
                 cursor.execute("SET enable_mergejoin = off")
-                for item in _computed(ranges, library, as_of, variables, cursor):
+                for item in _computed(ranges, library, as_of, variables, cursor, encode):
                     while not stop.is_set():
                         try:
                             queue.put(item, timeout=0.5)
@@ -366,20 +397,26 @@ def determine_all(
     with transaction.atomic():
         deferred = _set_aside() if postgres else []
         computed = (
-            _ahead(ranges, library, as_of, variables)
+            _ahead(
+                ranges, library, as_of, variables,
+                lambda k, frame: _copied(frame, rulesets[k], as_of, now),
+            )
             if postgres
-            else _computed(ranges, library, as_of, variables, None)
-        )
-        for part in computed:
-            report.seconds["read"] += part.read
-            report.seconds["compute"] += part.compute
-            started = time.perf_counter()
-            for row, frame in zip(rulesets, part.frames, strict=True):
-                _store(frame, row, as_of, now)
-                report.stored += frame.height
-                report.by_programme[str(row.programme)] += frame.height
-            report.seconds["store"] += time.perf_counter() - started
-            say(f"households {part.low:,} to {part.high - 1:,}: {report.stored:,} stored")
+            else _computed(ranges, library, as_of, variables, None, None)
+        )  # fmt: skip
+        # closed when storing fails, not when the failure is collected: the reading thread
+        # stops and its connection (a transaction open on the registry) closes at once
+        with closing(computed):
+            for part in computed:
+                report.seconds["read"] += part.read
+                report.seconds["compute"] += part.compute
+                started = time.perf_counter()
+                for row, rows, count in zip(rulesets, part.parts, part.counts, strict=True):
+                    _store(rows, row, as_of, now)
+                    report.stored += count
+                    report.by_programme[str(row.programme)] += count
+                report.seconds["store"] += time.perf_counter() - started
+                say(f"households {part.low:,} to {part.high - 1:,}: {report.stored:,} stored")
         started = time.perf_counter()
         _restore(deferred)
         report.seconds["index"] = time.perf_counter() - started

@@ -300,8 +300,8 @@ def determine(
                 pmt_score=None if result.pmt_score is None else float(result.pmt_score),
                 reasons=list(result.reasons),
                 trace=dict(result.stored_trace),
-                input_hash=result.input_hash,
-                hash=result.hash,
+                input_hash=bytes.fromhex(result.input_hash),
+                hash=bytes.fromhex(result.hash),
                 supersedes=(supersedes or {}).get(household.pk),
             )
         )

@@ -304,8 +304,10 @@ class Determination(models.Model):
     pmt_score = models.FloatField(_("proxy means test score"), null=True, blank=True)
     reasons = models.JSONField(_("reason codes"), default=list)
     trace = models.JSONField(_("trace"), default=list)
-    input_hash = models.CharField(_("input hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64)
+    # the two SHA-256 digests as their 32 bytes (half the bytes of hex for each row a run
+    # stores); shown as hex (``input_hash_hex``)
+    input_hash = models.BinaryField(_("input hash"), max_length=32)
+    hash = models.BinaryField(_("hash"), max_length=32)
     # few determinations supersede another: only theirs are indexed
     supersedes = models.ForeignKey(
         "self",
@@ -331,6 +333,16 @@ class Determination(models.Model):
                 name="registry_det_supersedes",
             ),
         ]
+
+    @property
+    def input_hash_hex(self) -> str:
+        """The input hash as the library writes it (64 hexadecimal digits)."""
+        return bytes(self.input_hash).hex()
+
+    @property
+    def hash_hex(self) -> str:
+        """The hash as the library writes it (64 hexadecimal digits)."""
+        return bytes(self.hash).hex()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.get("force_insert"):
