@@ -44,6 +44,7 @@ HEAVY = (
     "yaml",
     "sdmx",
     "importlib.metadata",
+    "insaf.survey.partitioned",
 )
 """What ``insaf --version`` and ``insaf --help`` must not pay for."""
 
@@ -93,6 +94,7 @@ def test_estimate_from_parquet_reads_without_pyarrow_or_pandas(tmp_path: Path) -
     loaded = loaded_after(run_cli(args))
     assert "insaf.measures" in loaded  # the estimate ran ...
     assert not loaded & {"pyarrow", "pandas", "django", "insaf.policy", "scipy"}
+    assert "insaf.survey.partitioned" not in loaded  # a file is not a survey in parts
 
 
 def test_summaries_are_the_commands_help() -> None:

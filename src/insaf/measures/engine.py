@@ -115,15 +115,10 @@ def dataset_input(path: str | Path, columns: Sequence[str | None] = ()) -> Datas
     and labels; each of ``columns`` (and the design's) must be in the persons' rows.
     A Parquet file or folder: itself, no design, no labels."""
     path = Path(path)
-    from insaf.survey.partitioned import (
-        DATASET_MANIFEST,
-        PERSONS,
-        is_partitioned_survey,
-        open_partitioned,
-    )
-
-    if not is_partitioned_survey(path):
+    if not _in_parts(path):
         return DatasetInput(path, path, None, None)
+    from insaf.survey.partitioned import DATASET_MANIFEST, PERSONS, open_partitioned
+
     dataset = open_partitioned(path)
     manifest = Location(file=str(path / DATASET_MANIFEST), key=f"tables.{PERSONS}")
     if PERSONS not in dataset.tables:
@@ -149,6 +144,16 @@ def dataset_input(path: str | Path, columns: Sequence[str | None] = ()) -> Datas
             manifest,
         )
     return DatasetInput(path, files, design, dataset.metadata)
+
+
+def _in_parts(path: Path) -> bool:
+    """A survey in parts; a file is not (and is told apart without importing the
+    manifest's module, which would cost a short command a tenth of a second)."""
+    if not path.is_dir():
+        return False
+    from insaf.survey.partitioned import is_partitioned_survey
+
+    return is_partitioned_survey(path)
 
 
 def held_bytes(source: Path | Sequence[Path], columns: int) -> int:
@@ -179,10 +184,7 @@ def choose(
     memory available now by default)."""
     name = spec_of(measure).name
     path = Path(source)
-    from insaf.survey.partitioned import is_partitioned_survey
-
-    in_parts = is_partitioned_survey(path)
-    dataset = in_parts or is_parquet_dataset(path)
+    dataset = _in_parts(path) or is_parquet_dataset(path)
     if engine is not Engine.AUTO:
         if engine is not Engine.MEMORY and not dataset:
             raise InsafError(
