@@ -55,8 +55,11 @@ def test_a_range_nobody_in_was_observed_on_a_variable_has_it_empty(
     registry = small.with_rows("observations", pl.DataFrame([rooms, smoker]))
     folder = write_registry(registry, tmp_path / "reg")
     whole = registry.as_of(date)
-    span = read_span(folder, 1, 1)
+    span = read_span(folder, (1, 1, None))
     view = complete(span.as_of(date), span, registry_columns(folder, date))
+    assert span.groups.get_column("household_id").to_list() == [1]  # its rows only
+    assert sorted(span.persons.get_column("person_id")) == [10, 11]
+    assert set(span.observations.get_column("id")) == {1, 10}
     assert "rooms" not in span.as_of(date).households.columns
     assert view.households.columns == whole.households.columns
     assert view.persons.columns == whole.persons.columns

@@ -98,17 +98,23 @@ def _conformed(folder: Path, kind: Kind, frame: pl.DataFrame) -> pl.DataFrame:
     return conform_frame(frame, kind, source=Source(str(path), Format.of(path)))
 
 
-def read_span(folder: Path, lo: int, hi: int) -> Registry:
-    """The registry's rows about the households ``lo`` to ``hi`` (``Registry.subset``,
-    read from the folder's files without reading the rest of them)."""
-    span = pl.col("household_id").is_between(lo, hi)
+def _within(column: str, span: Span) -> pl.Expr:
+    lo, hi, listed = span
+    if listed is None:
+        return pl.col(column).is_between(lo, hi)
+    return pl.col(column).is_in(pl.Series(listed, dtype=pl.Int64).implode())
+
+
+def read_span(folder: Path, span: Span) -> Registry:
+    """The registry's rows about the households of ``span`` (``Registry.subset``, read
+    from the folder's files without reading the rest of them)."""
     tables = {kind: _scan(folder, kind) for kind in KINDS}
-    groups = tables["groups"].filter(span).collect()
-    memberships = tables["memberships"].filter(span).collect()
+    groups = tables["groups"].filter(_within(HOUSEHOLD, span)).collect()
+    memberships = tables["memberships"].filter(_within(HOUSEHOLD, span)).collect()
     people = memberships.get_column("person_id").unique().implode()
     unit = pl.col("unit").cast(pl.String)
     observations = tables["observations"].filter(
-        ((unit == "household") & pl.col("id").is_between(lo, hi))
+        ((unit == "household") & _within("id", span))
         | ((unit == "person") & pl.col("id").is_in(people))
     )
     frames = {
@@ -193,9 +199,7 @@ def _task(
     Arrow, or the error that stopped it."""
     lo, hi, wanted = span
     try:
-        registry = read_span(folder, lo, hi)
-        if wanted is not None:
-            registry = registry.subset(wanted)
+        registry = read_span(folder, span)
         view = complete(
             checked_view(rulesets, registry, as_of, wanted, draft=draft), registry, columns
         )
