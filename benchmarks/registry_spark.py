@@ -48,6 +48,7 @@ def build(folder: Path, households: int) -> None:
 
 
 def run(folder: Path, as_of: dt.date, master: str, tasks: int | None) -> None:
+    import polars as pl
     from pyspark.sql import SparkSession
 
     from insaf.registry import load_ruleset, read_registry
@@ -76,8 +77,8 @@ def run(folder: Path, as_of: dt.date, master: str, tasks: int | None) -> None:
     spark.sparkContext.setLogLevel("ERROR")
     print(f"spark: session started in {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()
-    ids = read_registry(folder).groups.get_column("household_id").head(20).to_list()
-    determine_spark(rulesets, folder, as_of, ids, spark=spark)
+    ids = pl.read_parquet(folder / "groups.parquet").get_column("household_id").head(20)
+    determine_spark(rulesets, folder, as_of, ids.to_list(), spark=spark)
     print(f"spark: workers warmed in {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()
     found = determine_spark(rulesets, folder, as_of, tasks=tasks, spark=spark)
