@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pytest
 from typer.testing import CliRunner
 
 from insaf.cli import app
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 ENGLISH = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
 DEMO = Path(__file__).parents[2] / "src" / "insaf" / "registry" / "demo"
@@ -197,3 +201,13 @@ def test_export_format_names_the_file_format(registry: Path, tmp_path: Path) -> 
     bad = runner.invoke(app, ["registry", "export", str(registry), "--as-of", "2024-12-31",
                               "--out", str(tmp_path), "--format", "xlsx"], env=ENGLISH)  # fmt: skip
     assert bad.exit_code == 2
+
+
+def test_determine_on_spark_gives_the_local_json(registry: Path, spark: SparkSession) -> None:
+    ids = pl.read_parquet(registry / "groups.parquet").get_column("household_id").to_list()
+    args = ["registry", "determine", str(registry), *_rulesets(registry), "--as-of", "2024-12-31",
+            "--format", "json"]  # fmt: skip
+    for run in (args, [*args, "--household", str(ids[9])]):
+        local = json.loads(_run(*run))
+        assert json.loads(_run(*run, "--engine", "spark")) == local
+    assert [d["household_id"] for d in local] == [ids[9]] * 3

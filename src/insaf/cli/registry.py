@@ -20,6 +20,7 @@ from insaf.cli.options import FormatOpt, LangOpt, NoDisclosureOpt, OutputFormat,
 from insaf.cli.renamed import renamed
 from insaf.cli.tables import number, percent
 from insaf.errors import DataError
+from insaf.measures.engine import spark_missing
 
 __all__ = ["registry_app"]
 
@@ -40,6 +41,13 @@ RegistryArg = Annotated[
 AsOfOpt = Annotated[
     str, typer.Option("--as-of", help="The date the registry is read on (YYYY-MM-DD).")
 ]
+
+
+class RegistryEngine(StrEnum):
+    """Where ``insaf registry determine`` runs."""
+
+    LOCAL = "local"
+    SPARK = "spark"
 
 
 def _date(text: str) -> dt.date:
@@ -194,6 +202,15 @@ def determine_command(
         bool, typer.Option("--draft", help="Allow a ruleset not yet approved (a trial run).")
     ] = False,
     limit: Annotated[int, typer.Option("--limit", help="Rows shown in the table.")] = 50,
+    engine: Annotated[
+        RegistryEngine,
+        typer.Option(
+            "--engine",
+            help="local reads the whole registry on this machine; spark runs ranges of "
+            "households as Spark tasks, each reading only its households' rows (pyspark and "
+            "Java; on a cluster the registry folder must be on storage every executor reads).",
+        ),
+    ] = RegistryEngine.LOCAL,
     fmt: FormatOpt = OutputFormat.TABLE,
     lang: LangOpt = None,
 ) -> None:
@@ -202,15 +219,23 @@ def determine_command(
 
     Each determination gives eligibility, the entitlement, reason codes and,
     in JSON, the trace (each rule with the values it used, their source and
-    date) and the hashes of its inputs and of itself.
+    date) and the hashes of its inputs and of itself. With --engine spark the
+    same determinations come from Spark tasks, one a range of households.
     """
     from insaf.registry import load_ruleset, read_registry
     from insaf.registry.programmes import determine_each
 
-    registry = read_registry(registry_dir)
     date = _date(as_of)
     rulesets = [load_ruleset(p) for p in ruleset]
-    results = determine_each(rulesets, registry, date, household, draft=draft)
+    if engine is RegistryEngine.SPARK:
+        try:
+            from insaf.registry.spark import determine_spark
+        except ImportError as exc:
+            raise spark_missing(exc) from None
+        results = determine_spark(rulesets, registry_dir, date, household, draft=draft)
+    else:
+        registry = read_registry(registry_dir)
+        results = determine_each(rulesets, registry, date, household, draft=draft)
     if fmt is OutputFormat.JSON:
         print(json.dumps([d.to_dict() for d in results], ensure_ascii=False, default=str))
         return

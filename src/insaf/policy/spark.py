@@ -47,7 +47,16 @@ from insaf.policy.partitioned import (
 from insaf.policy.scenario import Scenario
 from insaf.survey.partitioned import PartitionedSurvey, open_partitioned
 
-__all__ = ["Packed", "pack", "simulate_spark", "simulate_spark_parts", "unpack"]
+__all__ = [
+    "Packed",
+    "from_ipc",
+    "pack",
+    "sent_error",
+    "simulate_spark",
+    "simulate_spark_parts",
+    "to_ipc",
+    "unpack",
+]
 
 Packed = tuple[bytes, bytes, bytes, bytes]
 """A part as its task sends it: the kept household values, the household columns,
@@ -55,13 +64,15 @@ each person's household and person columns (each an Arrow IPC stream), and its
 keys, digests and states pickled."""
 
 
-def _ipc(frame: pl.DataFrame) -> bytes:
+def to_ipc(frame: pl.DataFrame) -> bytes:
+    """``frame`` as an Arrow IPC stream (zstd), as a task sends it."""
     sink = io.BytesIO()
     frame.write_ipc_stream(sink, compression="zstd")
     return sink.getvalue()
 
 
-def _frame(data: bytes) -> pl.DataFrame:
+def from_ipc(data: bytes) -> pl.DataFrame:
+    """The frame ``to_ipc`` sent."""
     return pl.read_ipc_stream(io.BytesIO(data))
 
 
@@ -73,18 +84,18 @@ def pack(part: Part) -> Packed:
     if part.person_frame is not None:
         people = people.hstack(part.person_frame.rename(lambda c: f"person.{c}"))
     rest = (list(part.homes), part.digests, part.models, part.shared, part.in_kind)
-    return _ipc(values), _ipc(part.frame), _ipc(people), pickle.dumps(rest)
+    return to_ipc(values), to_ipc(part.frame), to_ipc(people), pickle.dumps(rest)
 
 
 def unpack(packed: Packed) -> Part:
     """The ``Part`` that ``pack`` sent."""
     values, frame, people, rest = packed
     keys, digests, models, shared, in_kind = pickle.loads(rest)
-    columns, persons = _frame(values), _frame(people)
+    columns, persons = from_ipc(values), from_ipc(people)
     return Part(
         homes={k: columns.to_series(i).to_numpy() for i, k in enumerate(keys)},
         person_hh=persons.get_column("household").to_numpy(),
-        frame=_frame(frame),
+        frame=from_ipc(frame),
         person_frame=(
             persons.drop("household").rename(lambda c: c.removeprefix("person."))
             if persons.width > 1
@@ -106,12 +117,18 @@ def _task(
         survey = open_partitioned(folder).survey(part)
         return pack(simulate_part(scenario, survey, items)), None
     except InsafError as exc:
-        try:
-            sent = pickle.dumps(exc)
-            pickle.loads(sent)
-        except Exception:  # an error that does not travel: its text does
-            sent = pickle.dumps(InsafError(f"part {part}: {exc}"))
-        return None, sent
+        return None, sent_error(exc, f"part {part}")
+
+
+def sent_error(exc: InsafError, where: str) -> bytes:
+    """``exc`` pickled for the driver to raise; an error that does not travel sends its
+    text, prefixed with ``where`` (the part or households the task had)."""
+    try:
+        sent = pickle.dumps(exc)
+        pickle.loads(sent)
+    except Exception:  # an error that does not travel: its text does
+        sent = pickle.dumps(InsafError(f"{where}: {exc}"))
+    return sent
 
 
 def simulate_spark_parts(

@@ -42,6 +42,7 @@ __all__ = [
     "Determination",
     "Input",
     "checked_view",
+    "determinations",
     "determine",
     "determine_frame",
     "explain",
@@ -258,9 +259,15 @@ def explain(run: Run, *, draft: bool = False) -> list[Determination]:
     each ``Determination`` carries the trace as stored (``stored_trace``) and
     read back into conditions (``trace``).
     """
-    ruleset = run.ruleset
+    return determinations(run.ruleset, run.view.date, explain_frame(run, draft=draft), draft=draft)
+
+
+def determinations(
+    ruleset: Ruleset, as_of: dt.date, frame: pl.DataFrame, *, draft: bool = False
+) -> list[Determination]:
+    """The determinations in ``frame`` (``explain_frame``'s rows for ``ruleset`` on
+    ``as_of``), each with its trace read back into conditions."""
     rules = entries(ruleset)
-    frame = explain_frame(run, draft=draft)
     names = [i.id for i in ruleset.selected]
     out: list[Determination] = []
     for row in frame.iter_rows(named=True):
@@ -287,7 +294,7 @@ def explain(run: Run, *, draft: bool = False) -> list[Determination]:
                 ruleset=ruleset.id,
                 version=ruleset.version,
                 ruleset_hash=ruleset.content_hash,
-                as_of=run.view.date,
+                as_of=as_of,
                 eligible=bool(row["eligible"]),
                 entitlement=float(row["entitlement"]),
                 amounts={n: float(row[f"amount.{n}"]) for n in names},
