@@ -46,7 +46,7 @@ AsOfOpt = Annotated[
 class RegistryEngine(StrEnum):
     """Where ``insaf registry determine`` runs."""
 
-    LOCAL = "local"
+    MEMORY = "memory"
     SPARK = "spark"
 
 
@@ -206,11 +206,12 @@ def determine_command(
         RegistryEngine,
         typer.Option(
             "--engine",
-            help="local reads the whole registry on this machine; spark runs ranges of "
-            "households as Spark tasks, each reading only its households' rows (pyspark and "
-            "Java; on a cluster the registry folder must be on storage every executor reads).",
+            help="memory reads the whole registry into this machine's memory; spark runs "
+            "ranges of households as Spark tasks, each reading only its households' rows "
+            "(pyspark and Java; on a cluster the registry folder must be on storage every "
+            "executor reads).",
         ),
-    ] = RegistryEngine.LOCAL,
+    ] = RegistryEngine.MEMORY,
     fmt: FormatOpt = OutputFormat.TABLE,
     lang: LangOpt = None,
 ) -> None:
