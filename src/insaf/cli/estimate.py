@@ -6,7 +6,6 @@ import json
 import sys
 from collections.abc import Mapping
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any, get_args
 
 import typer
