@@ -220,11 +220,15 @@ def test_a_survey_in_parts_without_persons_is_refused_out_of_core(
 
 
 def test_columns_the_persons_do_not_carry_are_named(tmp_path: Path) -> None:
+    from insaf.measures.engine import Reason, choose
     from insaf.survey.partitioned import write_partitioned_survey
     from insaf.survey.synth import synthesize
 
     folder = tmp_path / "bare"
     write_partitioned_survey(synthesize(200, seed=5, year=2024), folder, by="urban")
+    # auto reads it in memory, however small the budget: it cannot be streamed
+    chosen = choose(folder, "gini", columns=["consumption_pc"], budget=1)
+    assert (chosen.engine, chosen.reason) == ("memory", Reason.SURVEY)
     refused = runner.invoke(
         app,
         ["estimate", str(folder), "--measure", "gini", "--var", "consumption_pc",

@@ -201,7 +201,10 @@ def choose(
     if not dataset:
         return Choice(Engine.MEMORY, Reason.SURVEY)
     read = {c for c in columns if c is not None}
-    found = dataset_input(path)
+    try:
+        found = dataset_input(path)
+    except DataError:  # a survey in parts whose persons' rows cannot be read alone
+        return Choice(Engine.MEMORY, Reason.SURVEY)
     if found.design is not None:  # the manifest's design columns are read too
         design = found.design
         read |= {c for c in (design.weight, design.strata, design.psu, design.fpc) if c}
