@@ -21,10 +21,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from insaf.measures import difference
+from insaf.measures.variance import DesignArrays
 from insaf.policy.impact import Row
 from insaf.policy.instruments.base import FloatArray
 from insaf.rights.groups import Group
-from insaf.rights.sample import Sample
+from insaf.rights.sample import GROUPS_AT_ONCE, Sample
 from insaf.rights.stats import holm, p_two_sided
 
 __all__ = ["discrimination_rows"]
@@ -44,39 +45,46 @@ def discrimination_rows(
 
     ``n`` is the number of sample households with a member in the group and
     ``population`` the number of people it stands for (for disclosure control).
+    ``sample`` gives the simulation; the groups' columns go to samples of their own,
+    ``GROUPS_AT_ONCE`` groups at a time.
     """
-    columns: list[tuple[str, str, str, str]] = []
-    for i, group in enumerate(groups):
-        others = members - group.members
-        columns.append(
-            (
-                sample.add(f"_nd_{i}_d", group.members * change),
-                sample.add(f"_nd_{i}_y", group.members * y0),
-                sample.add(f"_nd_{i}_rd", others * change),
-                sample.add(f"_nd_{i}_ry", others * y0),
-            )
-        )
-    estimator = sample.estimator()
     rows: list[Row] = []
-    for group, (gd, gy, rd, ry) in zip(groups, columns, strict=True):
-        if not group.members.any() or not (members - group.members).any():
-            continue  # nobody (or everybody) in the group: nothing to compare
-        mine = estimator.ratios([gd], gy, measure="ratio")[gd][0]
-        rest = estimator.ratios([rd], ry, measure="ratio")[rd][0]
-        gap = difference(mine, rest)
-        rows.append(
-            {
-                "group": group.name,
-                "label_en": group.label["en"],
-                "label_ar": group.label["ar"],
-                "n": int(np.count_nonzero(group.members)),
-                "population": float((estimator.w * group.members).sum()),
-                "group_change": mine,
-                "rest_change": rest,
-                "difference": gap,
-                "p_value": p_two_sided(gap),
-            }
-        )
+    arrays: DesignArrays | None = None
+    for start in range(0, len(groups), GROUPS_AT_ONCE):
+        chunk = groups[start : start + GROUPS_AT_ONCE]
+        held = Sample.of(sample.simulation)
+        columns: list[tuple[str, str, str, str]] = []
+        for i, group in enumerate(chunk, start=start):
+            others = members - group.members
+            columns.append(
+                (
+                    held.add(f"_nd_{i}_d", group.members * change),
+                    held.add(f"_nd_{i}_y", group.members * y0),
+                    held.add(f"_nd_{i}_rd", others * change),
+                    held.add(f"_nd_{i}_ry", others * y0),
+                )
+            )
+        estimator = held.estimator(arrays)
+        arrays = estimator.arrays
+        for group, (gd, gy, rd, ry) in zip(chunk, columns, strict=True):
+            if not group.members.any() or not (members - group.members).any():
+                continue  # nobody (or everybody) in the group: nothing to compare
+            mine = estimator.ratios([gd], gy, measure="ratio")[gd][0]
+            rest = estimator.ratios([rd], ry, measure="ratio")[rd][0]
+            gap = difference(mine, rest)
+            rows.append(
+                {
+                    "group": group.name,
+                    "label_en": group.label["en"],
+                    "label_ar": group.label["ar"],
+                    "n": int(np.count_nonzero(group.members)),
+                    "population": float((estimator.w * group.members).sum()),
+                    "group_change": mine,
+                    "rest_change": rest,
+                    "difference": gap,
+                    "p_value": p_two_sided(gap),
+                }
+            )
     steps = holm([row["p_value"] for row in rows], alpha)
     for row, step in zip(rows, steps, strict=True):
         worse = row["difference"].value < -minimum_effect

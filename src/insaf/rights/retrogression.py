@@ -26,11 +26,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from insaf.measures import difference
+from insaf.measures import Estimate, difference
+from insaf.measures.variance import DesignArrays
 from insaf.policy.impact import Row
 from insaf.policy.instruments.base import FloatArray
 from insaf.rights.groups import Group
-from insaf.rights.sample import Sample
+from insaf.rights.sample import GROUPS_AT_ONCE, Sample
 from insaf.rights.stats import holm, p_greater
 
 __all__ = ["Indicator", "retrogression_rows"]
@@ -59,26 +60,39 @@ def retrogression_rows(
     (not ``baseline`` and ``reform``: the impact's flat tables name the reform
     ``reform``), change,
     one-sided p-value and Holm's decision within the indicator; ``n`` sample households
-    with a member in the group and ``population`` the people they stand for."""
-    columns: dict[tuple[int, int], tuple[str, str]] = {}
-    weights: list[str] = []
-    for j, group in enumerate(groups):
-        weights.append(sample.add(f"_nr_k{j}", group.members))
-        for i, indicator in enumerate(indicators):
-            columns[i, j] = (
-                sample.add(f"_nr_{i}_{j}_0", group.members * indicator.before),
-                sample.add(f"_nr_{i}_{j}_1", group.members * indicator.after),
-            )
-    estimator = sample.estimator()
+    with a member in the group and ``population`` the people they stand for.
+    ``sample`` gives the simulation; the groups' columns go to samples of their own,
+    ``GROUPS_AT_ONCE`` groups at a time (each ratio reads only its group's columns)."""
+    found: dict[tuple[int, int], tuple[Estimate, Estimate]] = {}
+    population: dict[int, float] = {}
+    arrays: DesignArrays | None = None
+    for start in range(0, len(groups), GROUPS_AT_ONCE):
+        held = Sample.of(sample.simulation)
+        columns: dict[tuple[int, int], tuple[str, str]] = {}
+        weights: dict[int, str] = {}
+        for j in range(start, min(start + GROUPS_AT_ONCE, len(groups))):
+            members = groups[j].members
+            weights[j] = held.add(f"_nr_k{j}", members)
+            for i, indicator in enumerate(indicators):
+                columns[i, j] = (
+                    held.add(f"_nr_{i}_{j}_0", members * indicator.before),
+                    held.add(f"_nr_{i}_{j}_1", members * indicator.after),
+                )
+        estimator = held.estimator(arrays)
+        arrays = estimator.arrays
+        for (i, j), (before_col, after_col) in columns.items():
+            if not np.any(groups[j].members):
+                continue
+            ratios = estimator.ratios([before_col, after_col], weights[j], measure="ratio")
+            found[i, j] = (ratios[before_col][0], ratios[after_col][0])
+            population[j] = float(np.dot(estimator.w, groups[j].members))
     rows: list[Row] = []
     for i, indicator in enumerate(indicators):
         family: list[Row] = []
         for j, group in enumerate(groups):
             if not np.any(group.members):
                 continue
-            before_col, after_col = columns[i, j]
-            found = estimator.ratios([before_col, after_col], weights[j], measure="ratio")
-            before, after = found[before_col][0], found[after_col][0]
+            before, after = found[i, j]
             change = difference(after, before)
             family.append(
                 {
@@ -88,7 +102,7 @@ def retrogression_rows(
                     "right": indicator.right,
                     "group": group.name,
                     "n": int(np.count_nonzero(group.members)),
-                    "population": float(np.dot(estimator.w, group.members)),
+                    "population": population[j],
                     "label_en": group.label["en"],
                     "label_ar": group.label["ar"],
                     "before": before,
