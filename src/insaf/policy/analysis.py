@@ -14,11 +14,16 @@ Columns (``{r}`` is a reform's position, ``{s}`` a state: ``b`` or ``r{r}``):
 - ``_r{r}_w`` welfare after reform ``r``; ``_r{r}_d`` the change per person;
   ``_r{r}_rel`` the change as a share of ``w0``; ``_r{r}_win``, ``_r{r}_lose``,
   ``_r{r}_same`` winners (gain above the threshold), losers, and the rest;
-- ``_f_{s}_{id}`` each instrument's annual cost per household in state ``s``.
+
+Each instrument's annual cost per household in state ``s`` (``b`` or ``r{r}``),
+``_f_{s}_{id}``, is not in the table: ``annual_costs`` gives a reform's when its
+fiscal table is made (at a million households, 22 columns held through the whole
+impact were 0.18 GB of its peak).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,13 +33,14 @@ import polars as pl
 from insaf.errors import DataError
 from insaf.measures._kernels.arrays import sorted_order
 from insaf.policy.data import PolicyData
-from insaf.policy.engine import Simulation
+from insaf.policy.engine import Simulation, State
 from insaf.policy.instruments.base import FloatArray
 from insaf.survey import Design, Survey, Table
 
 __all__ = [
     "DEFAULT_GROUPS",
     "Analysis",
+    "annual_costs",
     "build_analysis",
     "default_groups",
     "design_of_people",
@@ -146,15 +152,6 @@ def build_analysis(sim: Simulation) -> Analysis:
             columns[f"_r{r}_lose"] = (rel < -threshold).astype(np.float64)
             columns[f"_r{r}_same"] = (np.abs(rel) <= threshold).astype(np.float64)
 
-    annual = sim.annual
-    states = {"b": sim.baseline, **{f"r{r}": sim.reforms[n] for n, r in index.items()}}
-    annual_cost: dict[int, FloatArray] = {}  # flows shared by states: computed once
-    for key, state in states.items():
-        for instrument, flows in state.flows.items():
-            if id(flows) not in annual_cost:
-                annual_cost[id(flows)] = flows.fiscal * annual
-            columns[f"_f_{key}_{instrument}"] = annual_cost[id(flows)]
-
     people_design, scaled = design_of_people(data)
     columns.update(scaled)
 
@@ -165,6 +162,20 @@ def build_analysis(sim: Simulation) -> Analysis:
     homes = Survey(households=table, design=design, path=data.survey.path)
     people = Survey(households=table, design=people_design, path=data.survey.path)
     return Analysis(frame=frame, people=people, homes=homes, reform_index=index, lines=lines)
+
+
+def annual_costs(sim: Simulation, states: Mapping[str, State]) -> dict[str, FloatArray]:
+    """``_f_{s}_{id}``: each instrument's annual cost per household in each of
+    ``states`` (by key ``s``); flows that states share are multiplied once."""
+    annual = sim.annual
+    made: dict[int, FloatArray] = {}
+    columns: dict[str, FloatArray] = {}
+    for key, state in states.items():
+        for instrument, flows in state.flows.items():
+            if id(flows) not in made:
+                made[id(flows)] = flows.fiscal * annual
+            columns[f"_f_{key}_{instrument}"] = made[id(flows)]
+    return columns
 
 
 def person_rows(analysis: Analysis, columns: list[str]) -> Survey:

@@ -32,7 +32,13 @@ from insaf.measures import Estimate, combine, difference
 from insaf.measures._kernels.arrays import sorted_order
 from insaf.measures.estimate import LinearBasis, ReplicateBasis
 from insaf.policy import person_stats
-from insaf.policy.analysis import Analysis, build_analysis, default_groups, person_rows
+from insaf.policy.analysis import (
+    Analysis,
+    annual_costs,
+    build_analysis,
+    default_groups,
+    person_rows,
+)
 from insaf.policy.batch import Request, compute, merged
 from insaf.policy.concentration import concentrations_along, gini_along, stable_order
 from insaf.policy.engine import Simulation, State
@@ -142,13 +148,6 @@ class _Assessor:
         self.people = LinearEstimator(
             analysis.people, variance=opts.variance, replicates=opts.replicates, seed=opts.seed
         )
-        self.homes = LinearEstimator(
-            analysis.homes,
-            variance=opts.variance,
-            replicates=opts.replicates,
-            seed=opts.seed,
-            arrays=self.people.arrays,
-        )
         self._stats: dict[str, dict[tuple[str, ...], Estimate]] = {}
         self._orders: dict[str, np.ndarray[Any, Any]] = {}
         """Stable sorts of the welfare columns (``person_stats``): hints for the
@@ -213,13 +212,10 @@ class _Assessor:
     def fiscal(self, r: int, state: State) -> list[Row]:
         base = self.sim.baseline
         ids = list(dict.fromkeys([*base.flows, *state.flows]))
-        frame = self.a.frame
-        needed = []
-        for key in ("b", f"r{r}"):
-            for i in ids:
-                if f"_f_{key}_{i}" in frame.columns:
-                    needed.append(f"_f_{key}_{i}")
-        totals = self.homes.totals(needed)
+        costs = annual_costs(self.sim, {"b": base, f"r{r}": state})
+        kept = self.a.frame.select(self.a.homes.design.columns)
+        homes = self.linear(_with_frame(self.a.homes, kept.hstack(pl.DataFrame(costs))))
+        totals = homes.totals(list(costs))
         zero = _zero_like(next(iter(totals.values()))) if totals else None
         rows: list[Row] = []
         net_b: Estimate | None = None
