@@ -19,11 +19,18 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import mmap
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
+from typing import Any
 
-__all__ = ["give_back"]
+import numpy as np
+
+__all__ = ["give_back", "paged_zeros"]
 
 
 @cache
@@ -50,3 +57,23 @@ def give_back() -> bool:
         return False
     trim(0)
     return True
+
+
+def paged_zeros(size: int, dtype: np.dtype[Any] | type, folder: str | Path | None) -> np.ndarray:
+    """``np.zeros(size, dtype)`` held in a file of ``folder`` (the system's temporary
+    folder when ``None``) rather than in the process's memory: the system writes its
+    pages to the file and drops them when memory runs short, and reads them back when
+    they are used, where memory that is not backed by a file has nowhere to go on a
+    machine without swap. The file is removed at once; its space on disk is given
+    back when the array is freed."""
+    itemsize = np.dtype(dtype).itemsize
+    if size == 0:
+        return np.zeros(0, dtype=dtype)
+    handle, name = tempfile.mkstemp(prefix="insaf-paged-", suffix=".bin", dir=folder)
+    try:
+        os.ftruncate(handle, size * itemsize)  # a sparse file: it reads as zeros
+        mapped = mmap.mmap(handle, size * itemsize)
+    finally:
+        os.close(handle)
+        Path(name).unlink()
+    return np.frombuffer(mapped, dtype=dtype)

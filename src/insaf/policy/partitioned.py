@@ -46,6 +46,7 @@ from insaf.policy.engine import Simulation, State, simulate_states
 from insaf.policy.impact import Impact
 from insaf.policy.instruments import Flows
 from insaf.policy.instruments.base import compiled
+from insaf.policy.part_columns import PartColumns
 from insaf.policy.rights_options import DEFAULT_PROTECTED_GROUPS
 from insaf.policy.scenario import Scenario
 from insaf.survey import Survey, Table
@@ -59,6 +60,7 @@ from insaf.survey.partitioned import (
 __all__ = [
     "HELD_BYTES_PER_VALUE",
     "REFUSALS",
+    "Paged",
     "Part",
     "Progress",
     "check_partitioned",
@@ -77,6 +79,11 @@ HELD_BYTES_PER_VALUE = 24
 scenario and measures its impact (the tables, the engine's arrays, the impact's
 working tables; measured: 23 at 100,000 households of ``insaf synth
 --partitioned``, 38.8 million values, with ``benchmarks/policy_benchmark.yaml``)."""
+
+Paged = Path | str | bool | None
+"""Where the parts' joined arrays live (``insaf.policy.part_columns.PartColumns``):
+``False`` in memory, ``True`` or a folder in files the system may page out, ``None``
+chosen by their size."""
 
 Progress = Callable[[int, int], None]
 """Called after each part with the parts done and the number of parts."""
@@ -202,28 +209,6 @@ def dataset_items(scenario: Scenario, dataset: PartitionedSurvey, first: Survey)
     return item_names(labels, first, scenario.items.names)
 
 
-class _Columns:
-    """Arrays of one value per unit (household or person), filled part by part: each
-    is made, full of zeros, when a part first gives it (a price effect that is zero
-    in every household of a part is not kept by the engine: zero there)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.arrays: dict[tuple[str, ...], np.ndarray] = {}
-
-    def put(self, key: tuple[str, ...], start: int, values: np.ndarray) -> None:
-        found = self.arrays.get(key)
-        if found is None:
-            found = self.arrays[key] = np.zeros(self.size, dtype=values.dtype)
-        found[start : start + values.size] = values
-
-    def keyed(self, prefix: tuple[str, ...], order: Sequence[str] = ()) -> dict[str, FloatArray]:
-        """The arrays under ``prefix`` by their last key, in ``order`` first."""
-        found = {k[-1]: v for k, v in self.arrays.items() if k[:-1] == prefix}
-        ranked = {name: i for i, name in enumerate(order)}
-        return dict(sorted(found.items(), key=lambda kv: ranked.get(kv[0], len(ranked))))
-
-
 @dataclass(frozen=True, eq=False)
 class Part:
     """What one part leaves for the impact (``simulate_part``): the kept values of its
@@ -334,10 +319,12 @@ def _kept_state(
 class _Joined:
     """What every part leaves for the impact, put end to end as the parts come."""
 
-    def __init__(self, scenario: Scenario, households: int, persons: int) -> None:
+    def __init__(
+        self, scenario: Scenario, households: int, persons: int, paged: Paged = None
+    ) -> None:
         self.scenario = scenario
-        self.homes = _Columns(households)
-        self.people = _Columns(persons)
+        self.homes = PartColumns(households, paged=paged)
+        self.people = PartColumns(persons, paged=paged)
         self.frames: list[pl.DataFrame] = []
         self.person_frames: list[pl.DataFrame] = []
         self.digests: list[dict[str, TableDigest]] = []
@@ -354,8 +341,7 @@ class _Joined:
         for name, shared in part.shared.items():
             if self.shared.setdefault(name, shared) != shared:
                 raise RuntimeError(f"parts share different flows with the baseline in {name!r}")
-        for key, values in part.homes.items():
-            self.homes.put(key, self.households, values)
+        self.homes.put_part(self.households, part.homes)
         self.people.put(("household",), self.persons, part.person_hh + self.households)
         self.frames.append(part.frame)
         if part.person_frame is not None:
@@ -441,9 +427,14 @@ class _Joined:
 
 
 def simulate_parts(
-    scenario: Scenario, dataset: PartitionedSurvey, *, progress: Progress | None = None
+    scenario: Scenario,
+    dataset: PartitionedSurvey,
+    *,
+    progress: Progress | None = None,
+    paged: Paged = None,
 ) -> tuple[Simulation, str]:
-    """Every policy on every part, joined: the simulation and the survey's fingerprint."""
+    """Every policy on every part, joined: the simulation and the survey's fingerprint
+    (``paged``: where the joined arrays live, ``insaf.policy.part_columns``)."""
     check_partitioned(scenario)
 
     def parts() -> Iterator[Part]:
@@ -458,16 +449,16 @@ def simulate_parts(
             if progress is not None:
                 progress(done, len(dataset.parts))
 
-    return join_parts(scenario, dataset, parts())
+    return join_parts(scenario, dataset, parts(), paged=paged)
 
 
 def join_parts(
-    scenario: Scenario, dataset: PartitionedSurvey, parts: Iterable[Part]
+    scenario: Scenario, dataset: PartitionedSurvey, parts: Iterable[Part], *, paged: Paged = None
 ) -> tuple[Simulation, str]:
     """The parts of ``dataset`` (``simulate_part``), in the parts' order, put end to end:
     one simulation of the whole survey, and the survey's fingerprint."""
     persons = dataset.shape("persons")[0] if "persons" in dataset.tables else 0
-    joined = _Joined(scenario, dataset.shape("households")[0], persons)
+    joined = _Joined(scenario, dataset.shape("households")[0], persons, paged)
     for part in parts:
         joined.add(part)
     baseline = joined.state("baseline", None)
@@ -486,8 +477,12 @@ def join_parts(
 
 
 def simulate_partitioned(
-    scenario: Scenario, dataset: PartitionedSurvey, *, progress: Progress | None = None
+    scenario: Scenario,
+    dataset: PartitionedSurvey,
+    *,
+    progress: Progress | None = None,
+    paged: Paged = None,
 ) -> Impact:
     """``simulate`` on a survey in parts, one part in memory at a time (see the module)."""
-    simulation, fingerprint = simulate_parts(scenario, dataset, progress=progress)
+    simulation, fingerprint = simulate_parts(scenario, dataset, progress=progress, paged=paged)
     return assess(simulation, fingerprint=fingerprint)
