@@ -228,6 +228,24 @@ def test_streamed_gini_equals_in_memory(name: str, estimator: str, tmp_path: Pat
     assert not any(spill.iterdir()), "the spill files are removed"
 
 
+def test_a_thinned_sample_places_the_spill_files_as_well(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Past ``_SAMPLE_CAP`` values the sample behind the spill files' bounds is halved
+    (here from the first batches): other bounds, the same Gini, ties included."""
+    from insaf.measures.stream import ordered
+
+    monkeypatch.setattr(ordered, "_SAMPLE_CAP", 300)
+    frame = _data().with_columns((pl.col("y") / 100).round() * 100)
+    folder = _partitions(frame, tmp_path / "data")
+    design = DESIGNS["stratified clusters"]
+    streamed = stream.gini(folder, "y", design=design, by=BY, batch_rows=400)
+    survey = Survey(persons=Table(name="persons", frame=_in_file_order(folder)), design=design)
+    for got, want in zip(streamed, m.gini(survey, "y", by=BY), strict=True):
+        assert got.value == pytest.approx(want.value, rel=1e-9)
+        assert got.se == pytest.approx(want.se, rel=1e-9)
+
+
 def test_gini_by_hand(tmp_path: Path) -> None:
     """Four units of weight 1, y = 1, 2, 3, 4 (N = 4, Y = 10): cumulative weights
     r = 1..4, sum w r y = 1 + 4 + 9 + 16 = 30, G = (2*30 - 10)/(4*10) - 1 = 0.25."""

@@ -51,6 +51,10 @@ __all__ = ["Spilled", "gini", "gini_of", "read_spill", "spilled"]
 _SAMPLE = 2048
 """Values of ``y`` kept from each batch to place the spill files' bounds."""
 
+_SAMPLE_CAP = 1 << 16
+"""Values of ``y`` kept at most (0.5 MB): past it, every batch's share is halved, so
+the sample does not grow with the number of batches."""
+
 _SPILL = pa.schema(
     [
         ("y", pa.float64()),
@@ -151,10 +155,18 @@ def spilled(
     plan = table.Plan(design, by_cols, (Mean(variable=variable),))
     files = parquet_files(source)
     sample: list[FloatArray] = []
+    halvings = 0
 
     def keep(frame: pl.DataFrame) -> None:
-        step = max(1, frame.height // _SAMPLE)
-        sample.append(frame.get_column(variable).cast(pl.Float64).to_numpy()[::step])
+        nonlocal halvings
+        wanted = max(1, _SAMPLE >> halvings)
+        values = frame.get_column(variable).cast(pl.Float64).to_numpy()
+        sample.append(
+            values[:: max(1, frame.height // wanted)].copy()
+        )  # not a view: the batch goes
+        if sum(kept.size for kept in sample) > _SAMPLE_CAP:  # every batch's share halved
+            sample[:] = [kept[::2].copy() for kept in sample]
+            halvings += 1
 
     cells = table.sum_cells(files, plan, batch_rows, keep)
     found = table.domains(cells, by_cols)
