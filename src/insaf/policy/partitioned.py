@@ -17,8 +17,10 @@ The parts are then put end to end, in the parts' order, and ``assess`` and
 ``insaf.rights`` measure the impact as they do in memory: the numbers are the
 in-memory engine's on the whole survey (the tests hold them to 1e-9). What is
 held grows with households, not with persons, items or columns: about
-``8 * (kept columns + 3 * instruments * states + 8) bytes`` per household, and
-the impact's own working tables (see docs/scale.md).
+``8 * (kept columns + 3 * instruments * states + 8) bytes`` per household, less
+the arrays equal to another (held once), and the impact's own working tables;
+a large join is held in files the system may page out
+(``insaf.policy.part_columns``; see docs/scale.md).
 
 Not on parts: a reform whose parameter is solved for (each step of the solver
 would read the whole survey again) and a scenario's ``projection`` (it
