@@ -35,6 +35,10 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "governorate": rng.integers(1, 4, n),
         }
     )
+    w = frame.get_column("w").to_numpy()
+    frame = frame.with_columns(  # delete-a-group jackknife weights: PSUs in 5 groups
+        pl.Series(f"r{r}", np.where(psu % 5 == r, 0.0, w * 5 / 4)) for r in range(5)
+    )
     for g, part in frame.group_by("governorate"):
         sub = folder / f"governorate={g[0]}"
         sub.mkdir()
@@ -80,6 +84,22 @@ def test_streamed_equals_in_memory_from_the_command_line(dataset: Path, measure:
         "--by", "governorate", *DESIGN, "--format", "json",
     ]  # fmt: skip
     _same_by_both_engines(common, domains=3)
+
+
+def test_replicate_weights_are_streamed_for_linear_measures(dataset: Path) -> None:
+    replicated = [
+        "--var", "income", "--by", "governorate", "--weight", "w",
+        "--replicate-weights", "r0,r1,r2,r3,r4", "--replicate-method", "jk1", "--format", "json",
+    ]  # fmt: skip
+    for measure in (["mean"], ["fgt0", "--line", "2500"]):
+        _same_by_both_engines(
+            ["estimate", str(dataset), "--measure", *measure, *replicated], domains=3
+        )
+    gini = runner.invoke(
+        app, ["estimate", str(dataset), "--measure", "gini", *replicated, "--engine", "stream"]
+    )
+    assert gini.exit_code == 2
+    assert "--replicate-weights is not taken by the streamed engine" in gini.stderr
 
 
 def test_auto_says_which_engine_it_took_in_english_and_arabic(dataset: Path) -> None:

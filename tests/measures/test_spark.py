@@ -20,12 +20,14 @@ from tests.measures.test_stream import (
     BY,
     DESIGNS,
     QUANTILE_OPTIONS,
+    REPLICATE_DESIGNS,
     STATISTICS,
     _assert_same,
     _data,
     _in_file_order,
     _in_memory,
     _partitions,
+    _replicated,
 )
 
 import insaf.measures as m
@@ -60,6 +62,14 @@ def test_linear_measures_equal_in_memory(name: str, spark: SparkSession, tmp_pat
     design = DESIGNS[name]
     got = sp.estimate(_partitions(frame, tmp_path), STATISTICS, design=design, by=BY, spark=spark)
     _assert_same(got, _in_memory(frame, design))
+
+
+def test_replicate_weights_are_summed_as_in_memory(spark: SparkSession, tmp_path: Path) -> None:
+    folder = _partitions(_replicated(), tmp_path)
+    design = Design(weight="w", replicates=REPLICATE_DESIGNS["Fay"])
+    got = sp.estimate(folder, STATISTICS, design=design, by=BY, spark=spark)
+    _assert_same(got, _in_memory(_in_file_order(folder), design))
+    assert all(e.method == "replicates" and e.se > 0 for e in got)
 
 
 def test_a_spark_dataframe_is_a_source(spark: SparkSession, tmp_path: Path) -> None:
@@ -291,8 +301,6 @@ def test_what_the_engine_does_not_do_is_refused(spark: SparkSession, tmp_path: P
     replicated = Design(
         weight="w", replicates=Replicates(columns=("w",), method=ReplicateMethod.JK1)
     )
-    with pytest.raises(DesignError, match="replicate weights"):
-        sp.estimate(tmp_path, STATISTICS, design=replicated, spark=spark)
     with pytest.raises(DesignError, match="replicate weights"):
         sp.gini(tmp_path, "y", design=replicated, spark=spark)
     with pytest.raises(InsafError, match=r"must be in \(0, 1\), not 1.5"):

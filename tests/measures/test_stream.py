@@ -180,13 +180,85 @@ def test_fpc_varying_in_a_stratum_is_refused(tmp_path: Path) -> None:
             stream.estimate(tmp_path, STATISTICS, design=design)
 
 
+REPLICATES = 12
+
+
+def _replicated(n: int = 6000) -> pl.DataFrame:
+    """``_data`` with 12 replicate weights: delete-a-group jackknife factors (the PSUs
+    in 12 groups; a group's rows weigh 0 in its replicate) times a random
+    perturbation, so that no method's scale hides an error."""
+    frame = _data(n)
+    rng = np.random.default_rng(5)
+    group = frame.get_column("psu").to_numpy() % REPLICATES
+    w = frame.get_column("w").to_numpy()
+    return frame.with_columns(
+        pl.Series(
+            f"rep{r}",
+            np.where(group == r, 0.0, w * REPLICATES / (REPLICATES - 1)) * rng.uniform(0.9, 1.1, n),
+        )
+        for r in range(REPLICATES)
+    )
+
+
+REPLICATE_COLUMNS = tuple(f"rep{r}" for r in range(REPLICATES))
+REPLICATE_DESIGNS = {
+    "JK1": Replicates(columns=REPLICATE_COLUMNS, method=ReplicateMethod.JK1),
+    "BRR": Replicates(columns=REPLICATE_COLUMNS, method=ReplicateMethod.BRR),
+    "bootstrap, mse": Replicates(
+        columns=REPLICATE_COLUMNS, method=ReplicateMethod.BOOTSTRAP, mse=True
+    ),
+    "Fay": Replicates(columns=REPLICATE_COLUMNS, method=ReplicateMethod.FAY, rho=0.5),
+    "other, scale and rscales": Replicates(
+        columns=REPLICATE_COLUMNS,
+        method=ReplicateMethod.OTHER,
+        scale=0.3,
+        rscales=tuple(0.5 + r / 24 for r in range(REPLICATES)),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", REPLICATE_DESIGNS)
+def test_replicate_weights_are_streamed_as_in_memory(name: str, tmp_path: Path) -> None:
+    folder = _partitions(_replicated(), tmp_path / "data")
+    design = Design(weight="w", replicates=REPLICATE_DESIGNS[name])
+    streamed = stream.estimate(folder, STATISTICS, design=design, by=BY, batch_rows=250)
+    _assert_same(streamed, _in_memory(_in_file_order(folder), design))
+    assert all(e.method == "replicates" and e.se > 0 for e in streamed)
+
+
+def test_a_replicate_mean_by_hand(tmp_path: Path) -> None:
+    """y = 1, 2, 3, 4 with weight 1; JK1 replicates dropping each unit in turn
+    (weights 4/3 for the others): the replicate means are 3, 8/3, 7/3 and 2,
+    their mean 2.5, and v = (R - 1)/R * sum (theta_r - 2.5)^2
+    = 3/4 * (1/4 + 1/36 + 1/36 + 1/4) = 5/12."""
+    y = [1.0, 2.0, 3.0, 4.0]
+    reps = {f"r{i}": [0.0 if j == i else 4 / 3 for j in range(4)] for i in range(4)}
+    pl.DataFrame({"y": y, "w": [1.0] * 4, **reps}).write_parquet(tmp_path / "a.parquet")
+    design = Design(
+        weight="w", replicates=Replicates(columns=tuple(reps), method=ReplicateMethod.JK1)
+    )
+    got = stream.estimate(tmp_path, [stream.Mean(variable="y")], design=design)
+    assert got.value == pytest.approx(2.5) and got.se == pytest.approx((5 / 12) ** 0.5)
+
+
+def test_a_missing_replicate_weight_is_named(tmp_path: Path) -> None:
+    frame = _replicated(100).with_columns(
+        pl.when(pl.int_range(pl.len()) == 7).then(None).otherwise(pl.col("rep3")).alias("rep3")
+    )
+    frame.write_parquet(tmp_path / "a.parquet")
+    design = Design(weight="w", replicates=REPLICATE_DESIGNS["JK1"])
+    with pytest.raises(DataError, match="rep3") as found:
+        stream.estimate(tmp_path, STATISTICS, design=design)
+    assert "a.parquet" in str(found.value)
+
+
 def test_what_the_stream_does_not_do_is_refused(tmp_path: Path) -> None:
     _data().write_parquet(tmp_path / "a.parquet")
     replicated = Design(
         weight="w", replicates=Replicates(columns=("w",), method=ReplicateMethod.JK1)
     )
     with pytest.raises(DesignError, match="replicate weights"):
-        stream.estimate(tmp_path, STATISTICS, design=replicated)
+        stream.gini(tmp_path, "y", design=replicated)
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match=r"empty: no \.parquet file"):
         stream.estimate(tmp_path / "empty", STATISTICS, design=DESIGNS["simple random sample"])

@@ -32,6 +32,7 @@ from insaf.cli.options import (
     WeightOpt,
     line_or_column,
     open_from_cli,
+    replicates_from_cli,
 )
 from insaf.cli.renamed import renamed
 from insaf.cli.tables import estimates_table
@@ -43,6 +44,7 @@ from insaf.measures.engine import (
     choose,
     dataset_input,
     estimate_out_of_core,
+    takes_replicates,
 )
 from insaf.measures.equity import gap as equity_gap
 from insaf.measures.estimate import Estimates
@@ -338,13 +340,21 @@ def estimate(
         _say(choice, measure)
     if choice.engine is not Engine.MEMORY:
         design_options = DesignOptions(
-            weight=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu
+            weight=weight,
+            strata=strata,
+            psu=psu,
+            fpc=fpc,
+            lonely_psu=lonely_psu,
+            replicates=replicates_from_cli(
+                replicate_weights, replicate_method, replicate_scale, mse
+            ),
         )
+        accepted = VarianceChoice.REPLICATES if replicate_weights else VarianceChoice.LINEARIZATION
         refused = {
             "--gap": gap is not None,
             "--calibration": calibration is not None,
-            "--replicate-weights": bool(replicate_weights),
-            "--variance": variance not in (VarianceChoice.AUTO, VarianceChoice.LINEARIZATION),
+            "--replicate-weights": bool(replicate_weights) and not takes_replicates(measure),
+            "--variance": variance not in (VarianceChoice.AUTO, accepted),
         }
         line_column = options.line if isinstance(options.line, str) else None
         found = dataset_input(data, [var, line_column, rank_by, *(by or [])])

@@ -172,6 +172,22 @@ def line_or_column(value: str) -> float | str:
         return value
 
 
+def replicates_from_cli(
+    columns: list[str] | None,
+    method: ReplicateMethod | None,
+    scale: float | None,
+    mse: bool,
+) -> Replicates | None:
+    """The replicate weights named by ``--replicate-weights`` (columns, repeated or
+    separated by commas) and ``--replicate-method``, ``--replicate-scale``, ``--mse``."""
+    if not columns:
+        return None
+    if method is None:
+        raise typer.BadParameter("--replicate-weights needs --replicate-method")
+    names = tuple(c.strip() for v in columns for c in v.split(",") if c.strip())
+    return Replicates(columns=names, method=method, scale=scale, mse=mse)
+
+
 def open_from_cli(
     data: Path,
     *,
@@ -189,21 +205,13 @@ def open_from_cli(
 ) -> Survey:
     """Open the survey named on the command line, design options overriding the manifest's;
     with ``calibration``, a YAML file of totals, its weights calibrated to them."""
-    replicates = None
-    if replicate_weights:
-        if replicate_method is None:
-            raise typer.BadParameter("--replicate-weights needs --replicate-method")
-        columns = tuple(c.strip() for v in replicate_weights for c in v.split(",") if c.strip())
-        replicates = Replicates(
-            columns=columns, method=replicate_method, scale=replicate_scale, mse=mse
-        )
     options = DesignOptions(
         weight=weight,
         strata=strata,
         psu=psu,
         fpc=fpc,
         lonely_psu=lonely_psu,
-        replicates=replicates,
+        replicates=replicates_from_cli(replicate_weights, replicate_method, replicate_scale, mse),
     )
     survey = open_survey(data, design=options, unit=unit)
     if calibration is None:

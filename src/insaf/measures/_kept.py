@@ -51,6 +51,7 @@ __all__ = [
     "labels",
     "numeric",
     "replication",
+    "supplied_spec",
     "unit_level",
 ]
 
@@ -102,7 +103,7 @@ def labels(frame: pl.DataFrame, column: str, where: Location, role: str) -> Any:
     return series.to_numpy()
 
 
-def _supplied_spec(rep: Replicates) -> ReplicateSpec:
+def supplied_spec(rep: Replicates) -> ReplicateSpec:
     """How supplied replicate weights combine, with R ``svrepdesign``'s defaults:
     ``scale`` 1/R (BRR), 1/(R (1 - rho)^2) (Fay), 1/(R - 1) (bootstrap),
     (R - 1)/R (JK1), 4/R (SDR), 1 (JKn, other); ``rscales`` 1; ``mse`` false.
@@ -343,7 +344,7 @@ def _recalibrated(survey: Survey, level: Level, made: Replication | None) -> Rep
     else:
         supplied = survey.design.replicates
         assert supplied is not None
-        spec, key = _supplied_spec(supplied), top.design.key + "|" + ",".join(supplied.columns)
+        spec, key = supplied_spec(supplied), top.design.key + "|" + ",".join(supplied.columns)
         columns = supplied.columns
         n_rep = len(columns)
     if made is not None:
@@ -395,7 +396,7 @@ def _supplied(survey: Survey, level: Level, arrays: DesignArrays) -> Replication
     return Replication(
         method="replicates",
         unit_replicates=_read_only(unit_reps),
-        spec=_supplied_spec(reps),
+        spec=supplied_spec(reps),
         key=arrays.key + "|" + ",".join(reps.columns),
     )
 

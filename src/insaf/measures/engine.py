@@ -50,6 +50,7 @@ __all__ = [
     "estimate_out_of_core",
     "held_bytes",
     "spark_missing",
+    "takes_replicates",
 ]
 
 HELD_BYTES_PER_VALUE = 32
@@ -242,6 +243,13 @@ def _module(engine: Engine) -> OutOfCore:
         found: OutOfCore = spark
         return found
     raise InsafError(f"{engine.value} is not an out-of-core engine")
+
+
+def takes_replicates(measure: str) -> bool:
+    """Whether the engines out of core estimate ``measure`` with replicate weights (the
+    measures linear in domain totals: the mean, the total, FGT at an absolute line)."""
+    streamed = spec_of(measure).streamed
+    return streamed is not None and out_of_core.takes_replicates(streamed)
 
 
 def estimate_out_of_core(

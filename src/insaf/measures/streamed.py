@@ -105,6 +105,12 @@ Streamed = Callable[[Asked], Estimates]
 """The shape of every function here."""
 
 
+def takes_replicates(function: Streamed) -> bool:
+    """Whether the measure is linear in domain totals, so that the engines out of core
+    estimate it with replicate weights too (``total``, ``mean``, ``fgt``)."""
+    return function in (total, mean, fgt)
+
+
 def total(asked: Asked) -> Estimates:
     from insaf.measures.stream.statistic import Total
 

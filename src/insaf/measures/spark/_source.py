@@ -152,18 +152,19 @@ def cell_table(plan: table.Plan, data: Source) -> pl.DataFrame:
     or non-finite value is an error naming its column, file and row."""
     checked(data, plan)
     frame = data.frame
-    w = number(plan.design.weight)
-    values: dict[str, Column] = {table.W: w}
-    for j, stat in enumerate(plan.statistics):
-        values[f"__a{j}"] = numerator(stat, w)
-        b = denominator(stat, w)
-        values[f"__b{j}"] = b if b is not None else sf.lit(0.0)
+    values: dict[str, Column] = {table.W: number(plan.design.weight)}
+    for suffix, weight in plan.weights():
+        w = number(weight)
+        for j, stat in enumerate(plan.statistics):
+            values[f"__a{j}{suffix}"] = numerator(stat, w)
+            b = denominator(stat, w)
+            values[f"__b{j}{suffix}"] = b if b is not None else sf.lit(0.0)
     bad = {f"__bad{i}": _bad(frame, c) for i, c in enumerate(plan.read)}
     aggs = [sf.count(sf.lit(1)).alias("__n"), *(sf.sum(v).alias(k) for k, v in values.items())]
-    if plan.design.fpc:
+    if plan.design.fpc and not plan.replicates:
         fpc = number(plan.design.fpc)
         aggs += [sf.min(fpc).alias("__fpc_lo"), sf.max(fpc).alias("__fpc_hi")]
-    if not plan.clustered:
+    if plan.crossed:
         aggs += [
             sf.sum(values[f"__{x}{j}"] * values[f"__{y}{j}"]).alias(f"__{x}{y}{j}")
             for j in range(len(plan.statistics))

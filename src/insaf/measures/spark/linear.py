@@ -7,7 +7,9 @@ A total, a mean, a ratio and an FGT index at an absolute line need only the
 PSUs x domains rows, is collected to the driver through Arrow and handed to
 ``stream.linear.from_cells``, the streamed engine's own variance code. A
 design whose units are their own PSUs gets, per stratum and domain, the sums
-and cross-products of the unit values instead, as streamed.
+and cross-products of the unit values instead, as streamed. With replicate
+weights, each replicate's values are more columns of the same job, summed by
+domain.
 """
 
 from __future__ import annotations
@@ -42,11 +44,12 @@ def estimate(
     by ``spark`` (the active session, or a new ``local[*]`` one, when ``None``).
 
     Equal to ``stream.estimate`` and to the in-memory functions on the same rows.
-    The design is one-stage; replicate weights, calibration and a second stage
-    are refused by name. Missing or non-finite values are refused, naming the
-    column, the file and the row.
+    The design is one-stage or has replicate weights (their totals by domain are
+    columns summed in the same job); calibration and a second stage are refused
+    by name. Missing or non-finite values are refused, naming the column, the
+    file and the row.
     """
-    table.check_streamable(design)
+    table.check_streamable(design, replicates=True)
     if not statistics:
         raise DataError("no statistic to estimate")
     by_cols = (by,) if isinstance(by, str) else tuple(by or ())

@@ -64,42 +64,73 @@ class Plan:
         return [*self.strata, self.design.psu] if self.design.psu else []
 
     @property
+    def replicates(self) -> tuple[str, ...]:
+        """The replicate weights' columns (none for a design without them)."""
+        given = self.design.replicates
+        return tuple(given.columns) if given is not None else ()
+
+    @property
     def keys(self) -> list[str]:
+        """The cells' keys: (stratum, PSU, domain), or the domain alone with replicate
+        weights (each replicate's totals by domain are all their variance needs)."""
+        if self.replicates:
+            return [*self.by]
         return [*(self.psu_keys or self.strata), *self.by]
 
     @property
     def numeric(self) -> list[str]:
-        fpc = [self.design.fpc] if self.design.fpc else []
+        fpc = [self.design.fpc] if self.design.fpc and not self.replicates else []
         cols = [c for s in self.statistics for c in s.columns]
-        return list(dict.fromkeys([self.design.weight, *fpc, *cols]))
+        return list(dict.fromkeys([self.design.weight, *fpc, *self.replicates, *cols]))
+
+    def weights(self) -> list[tuple[str, str]]:
+        """Each weight's suffix in the cells' names and its column: ``""`` for the
+        design's weight, ``"_{r}"`` for replicate ``r``."""
+        return [("", self.design.weight), *((f"_{r}", c) for r, c in enumerate(self.replicates))]
 
     @property
     def read(self) -> list[str]:
         return list(dict.fromkeys([*self.keys, *self.numeric]))
 
     def values(self) -> list[pl.Expr]:
-        """``__w``, then ``__a{j}`` and ``__b{j}`` for each statistic j."""
-        w = pl.col(self.design.weight).cast(pl.Float64)
-        out = [w.alias(W)]
-        for j, s in enumerate(self.statistics):
-            out.append(s.numerator(w).alias(f"__a{j}"))
-            b = s.denominator_of(w)
-            out.append((b if b is not None else pl.lit(0.0)).alias(f"__b{j}"))
+        """``__w``, then ``__a{j}`` and ``__b{j}`` for each statistic j, and with
+        replicate weights ``__a{j}_{r}`` and ``__b{j}_{r}`` for each replicate r."""
+        out = [pl.col(self.design.weight).cast(pl.Float64).alias(W)]
+        for suffix, weight in self.weights():
+            w = pl.col(weight).cast(pl.Float64)
+            for j, s in enumerate(self.statistics):
+                out.append(s.numerator(w).alias(f"__a{j}{suffix}"))
+                b = s.denominator_of(w)
+                out.append((b if b is not None else pl.lit(0.0)).alias(f"__b{j}{suffix}"))
         return out
 
     @property
     def value_names(self) -> list[str]:
-        return [W, *(f"__{x}{j}" for j in range(len(self.statistics)) for x in "ab")]
+        return [
+            W,
+            *(
+                f"__{x}{j}{suffix}"
+                for suffix, _ in self.weights()
+                for j in range(len(self.statistics))
+                for x in "ab"
+            ),
+        ]
+
+    @property
+    def crossed(self) -> bool:
+        """Whether the cells carry the units' cross-products (units as their own PSUs,
+        without replicate weights)."""
+        return not self.clustered and not self.replicates
 
     def sums(self, frame: pl.DataFrame) -> pl.DataFrame:
         """One batch's sums by cell (and, unclustered, its cross-products)."""
         values = frame.with_columns(self.values())
         names = self.value_names
         aggs = [pl.len().alias("__n"), *(pl.col(c).sum() for c in names)]
-        if self.design.fpc:
+        if self.design.fpc and not self.replicates:
             fpc = pl.col(self.design.fpc).cast(pl.Float64)
             aggs += [fpc.min().alias("__fpc_lo"), fpc.max().alias("__fpc_hi")]
-        if not self.clustered:
+        if self.crossed:
             aggs += [
                 (pl.col(f"__{x}{j}") * pl.col(f"__{y}{j}")).sum().alias(f"__{x}{y}{j}")
                 for j in range(len(self.statistics))
@@ -265,10 +296,11 @@ def strata(plan: Plan, cells: pl.DataFrame) -> Strata:
     return Strata(keys, lookup, n_h, scale, multiplier, adjust)
 
 
-def check_streamable(design: Design) -> None:
-    """What the streamed engine does not do yet is refused by name."""
+def check_streamable(design: Design, *, replicates: bool = False) -> None:
+    """What the streamed engine does not do yet is refused by name (``replicates``:
+    whether the measure takes replicate weights)."""
     for name, given in (
-        ("replicate weights", design.replicates),
+        ("replicate weights", design.replicates if not replicates else None),
         ("calibration", design.calibration),
         ("a second stage (ssu)", design.ssu),
     ):

@@ -11,6 +11,11 @@ those cells go to the same variance code as the in-memory path
 (``insaf.measures.variance``). Memory is bounded by one batch plus the cell
 table (PSUs x domains x statistics), whatever the number of rows.
 
+With replicate weights, each statistic's totals are summed by domain with the
+design's weight and with each replicate weight (domains x statistics x
+replicates cells); the replicate estimates and their variance are those of
+the in-memory path (``replicate_variance``, R's ``svrVar``).
+
 A design whose units are their own PSUs (no ``psu``) would make that table as
 large as the data; there each stratum keeps, per domain, the sums and the
 cross-products of the per-unit values instead, which give the same
@@ -29,11 +34,12 @@ import numpy as np
 import polars as pl
 
 from insaf.errors import DataError
-from insaf.measures.estimate import Estimate, Estimates, LinearBasis
+from insaf.measures._kept import supplied_spec
+from insaf.measures.estimate import Basis, Estimate, Estimates, LinearBasis, ReplicateBasis
 from insaf.measures.stream import _cells as table
 from insaf.measures.stream._files import parquet_files
 from insaf.measures.stream.statistic import Linear
-from insaf.measures.variance import FloatArray, linearized_variance
+from insaf.measures.variance import FloatArray, linearized_variance, replicate_variance
 from insaf.survey.design import Design
 
 __all__ = ["BATCH_ROWS", "estimate", "from_cells"]
@@ -53,11 +59,12 @@ def estimate(
     """Each statistic in each domain of ``by``, with its linearized standard error,
     from the Parquet files of ``source`` read ``batch_rows`` at a time.
 
-    The design is one-stage (weight, strata, PSU, fpc, single-PSU rule);
-    replicate weights, calibration and a second stage are refused by name.
-    Domains are estimated as in memory: the design is kept whole.
+    The design is one-stage (weight, strata, PSU, fpc, single-PSU rule) or has
+    replicate weights (each statistic again with each, by domain; the variance
+    as in memory); calibration and a second stage are refused by name. Domains
+    are estimated as in memory: the design is kept whole.
     """
-    table.check_streamable(design)
+    table.check_streamable(design, replicates=True)
     if not statistics:
         raise DataError("no statistic to estimate")
     by_cols = (by,) if isinstance(by, str) else tuple(by or ())
@@ -70,19 +77,22 @@ def from_cells(plan: table.Plan, cells: pl.DataFrame) -> Estimates:
     here; by another engine, with the same columns: ``_cells.Plan.sums``)."""
     found = table.domains(cells, plan.by)
     codes = found.of(cells)
+    if plan.replicates:
+        return _replicated(plan, cells, codes, found.labels)
     if plan.clustered:
         return _clustered(plan, cells, codes, found.labels)
     return _unclustered(plan, cells, codes, found.labels)
 
 
 def _point(
-    cells: pl.DataFrame, codes: np.ndarray, n_dom: int, j: int
+    cells: pl.DataFrame, codes: np.ndarray, n_dom: int, j: int, suffix: str = ""
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per domain: numerator, denominator total, and the statistic's value."""
-    a = np.bincount(codes, weights=table.column(cells, f"__a{j}"), minlength=n_dom).astype(
+    """Per domain: numerator, denominator total, and the statistic's value (with the
+    weight of ``suffix``: ``_cells.Plan.weights``)."""
+    a = np.bincount(codes, weights=table.column(cells, f"__a{j}{suffix}"), minlength=n_dom).astype(
         np.float64
     )
-    b = np.bincount(codes, weights=table.column(cells, f"__b{j}"), minlength=n_dom).astype(
+    b = np.bincount(codes, weights=table.column(cells, f"__b{j}{suffix}"), minlength=n_dom).astype(
         np.float64
     )
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -96,7 +106,8 @@ def _estimates(
     codes: np.ndarray,
     domains: list[dict[str, object]],
     variances: FloatArray,
-    bases: list[list[LinearBasis | None]],
+    bases: Sequence[Sequence[Basis | None]],
+    method: str = "linearization",
 ) -> Estimates:
     n_dom = len(domains)
     n = np.bincount(codes, weights=table.column(cells, "__n"), minlength=n_dom)
@@ -115,6 +126,7 @@ def _estimates(
                     population=float(population[d]),
                     domain=domain or None,
                     variable=stat.variable,
+                    method=method,
                     basis=bases[j][d],
                 )
             )
@@ -151,6 +163,35 @@ def _clustered(
         for j in range(n_stat)
     ]
     return _estimates(plan, cells, codes, domains, variances.reshape(n_stat, n_dom), bases)
+
+
+def _replicated(
+    plan: table.Plan, cells: pl.DataFrame, codes: np.ndarray, domains: list[dict[str, object]]
+) -> Estimates:
+    """Each statistic again with each replicate weight, from its totals by domain, and
+    the variance of those replicate estimates as in memory (R ``svrVar``: the
+    method's scale, ``rscales``, ``mse``)."""
+    given = plan.design.replicates
+    assert given is not None
+    spec = supplied_spec(given)
+    key = "stream|" + ",".join(given.columns)
+    n_dom, n_stat, n_rep = len(domains), len(plan.statistics), len(plan.replicates)
+    values = np.empty((n_stat, n_dom))
+    thetas = np.empty((n_rep, n_stat, n_dom))
+    for j, stat in enumerate(plan.statistics):
+        a, _, value = _point(cells, codes, n_dom, j)
+        values[j] = value if stat.divided else a
+        for r in range(n_rep):
+            a_r, _, value_r = _point(cells, codes, n_dom, j, f"_{r}")
+            thetas[r, j] = value_r if stat.divided else a_r
+    variances = replicate_variance(thetas.reshape(n_rep, -1), values.reshape(-1), spec)
+    bases = [
+        [ReplicateBasis(thetas=thetas[:, j, d].copy(), spec=spec, key=key) for d in range(n_dom)]
+        for j in range(n_stat)
+    ]
+    return _estimates(
+        plan, cells, codes, domains, variances.reshape(n_stat, n_dom), bases, "replicates"
+    )
 
 
 def _unclustered(
