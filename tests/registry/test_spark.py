@@ -5,6 +5,7 @@ locally."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,3 +102,41 @@ def test_a_household_without_members_and_a_missing_folder_are_named(
     assert "nowhere" in str(caught.value)
     with pytest.raises(DataError, match="not on 2023-06-30"):
         determine_spark(rulesets, folder, dt.date(2023, 6, 30), spark=spark)
+
+
+def test_a_row_naming_nobody_registered_is_refused_as_locally(
+    spark: SparkSession, small: Registry, tmp_path: Path
+) -> None:
+    """No task reads an observation of a person in no household, or a membership of a
+    household never registered: the driver checks the whole registry's links first."""
+    rulesets = [load_ruleset(DEMO / "cash_assistance.yaml")]
+    date = dt.date(2024, 12, 31)
+    stray = observation("person", 999, "smoker", 1.0, dt.date(2024, 1, 1))
+    member = pl.DataFrame(
+        [
+            {
+                "person_id": 10,
+                "household_id": 777,
+                "relationship": "head",
+                "start": dt.date(2020, 1, 1),
+                "end": None,
+            }
+        ],
+        schema=small.memberships.schema,
+    )
+    cases = {
+        "observations": (
+            pl.DataFrame([stray]),
+            "1 person observation(s) name no registered person",
+        ),
+        "memberships": (member, "1 row(s) of memberships.household_id name no registered record"),
+    }
+    for kind, (rows, message) in cases.items():
+        folder = write_registry(small.with_rows(kind, rows), tmp_path / kind)
+        with pytest.raises(DataError, match=re.escape(message)):
+            read_registry(folder)
+        local = _refusal(lambda folder=folder: read_registry(folder))
+        on_spark = _refusal(
+            lambda folder=folder: determine_spark(rulesets, folder, date, tasks=2, spark=spark)
+        )
+        assert on_spark == local

@@ -45,6 +45,7 @@ __all__ = [
     "AsOf",
     "Kind",
     "Registry",
+    "check_links",
     "import_table",
     "read_registry",
     "write_registry",
@@ -520,33 +521,35 @@ def write_registry(registry: Registry, folder: str | Path) -> Path:
 
 def _checked(registry: Registry, where: str) -> Registry:
     """Refuse memberships and observations that name a person or household not registered."""
-    links: Mapping[str, tuple[pl.DataFrame, str, pl.DataFrame, str]] = {
-        "memberships.person_id": (registry.memberships, "person_id", registry.persons, "person_id"),
-        "memberships.household_id": (
-            registry.memberships,
-            "household_id",
-            registry.groups,
-            "household_id",
-        ),
-    }
-    for name, (frame, column, target, key) in links.items():
-        orphans = frame.join(target.select(key), left_on=column, right_on=key, how="anti")
-        if orphans.height:
-            raise DataError(
-                f"{orphans.height} row(s) of {name} name no registered record "
-                f"(first: {orphans.get_column(column)[0]})",
-                Location(file=where, column=column),
-            )
-    for unit, target, key in (
-        ("household", registry.groups, "household_id"),
-        ("person", registry.persons, "person_id"),
-    ):
-        obs = registry.observations.filter(pl.col("unit") == unit)
-        orphans = obs.join(target.select(key), left_on="id", right_on=key, how="anti")
-        if orphans.height:
-            raise DataError(
-                f"{orphans.height} {unit} observation(s) name no registered {unit} "
-                f"(first: {orphans.get_column('id')[0]})",
-                Location(file=where, column="id"),
-            )
+    check_links({kind: registry.table(kind).lazy() for kind in KINDS}, where)
     return registry
+
+
+def check_links(tables: Mapping[str, pl.LazyFrame], where: str) -> None:
+    """Refuse memberships and observations (of ``tables``, by kind: held or scanned from
+    files, so that a registry larger than memory is checked without being read whole)
+    that name a person or household not registered."""
+    links = (
+        ("memberships.person_id", "memberships", "person_id", None, "persons", "person_id"),
+        ("memberships.household_id", "memberships", "household_id", None, "groups", "household_id"),
+        ("household", "observations", "id", "household", "groups", "household_id"),
+        ("person", "observations", "id", "person", "persons", "person_id"),
+    )
+    for name, kind, column, unit, target, key in links:
+        frame = tables[kind]
+        if unit is not None:
+            frame = frame.filter(pl.col("unit").cast(pl.String) == unit)
+        orphans = (
+            frame.select(column)
+            .join(tables[target].select(key), left_on=column, right_on=key, how="anti")
+            .select(pl.len().alias("n"), pl.col(column).first().alias("first"))
+            .collect()
+        )
+        count, first = orphans.row(0)
+        if not count:
+            continue
+        if unit is None:
+            message = f"{count} row(s) of {name} name no registered record (first: {first})"
+        else:
+            message = f"{count} {unit} observation(s) name no registered {unit} (first: {first})"
+        raise DataError(message, Location(file=where, column=column))

@@ -52,7 +52,7 @@ from insaf.registry.model import (
     AsOf,
     Kind,
     Registry,
-    _checked,
+    check_links,
     conform_frame,
     empty,
 )
@@ -123,8 +123,8 @@ def read_span(folder: Path, span: Span) -> Registry:
         "persons": tables["persons"].filter(pl.col("person_id").is_in(people)).collect(),
         "observations": observations.collect(),
     }
-    registry = Registry(**{k: _conformed(folder, k, f) for k, f in frames.items()})  # type: ignore[arg-type]
-    return _checked(registry, str(folder))
+    # the links were checked over the whole registry, on the driver (check_links)
+    return Registry(**{k: _conformed(folder, k, f) for k, f in frames.items()})  # type: ignore[arg-type]
 
 
 def registry_columns(folder: Path, as_of: dt.date) -> dict[str, dict[str, pl.DataType]]:
@@ -238,6 +238,8 @@ def determine_spark_frames(
         raise DataError("registry folder not found", Location(file=str(folder)))
     # the rulesets' own checks (approval, date in force) before any task, on no households
     checked_view(rulesets, Registry(), as_of, None, draft=draft)
+    # a row naming nobody registered is refused as locally, though no task would read it
+    check_links({kind: _scan(folder, kind) for kind in KINDS}, str(folder))
     context = session(spark).sparkContext
     if households is None:
         ids = _scan(folder, "groups").select(HOUSEHOLD).unique().sort(HOUSEHOLD).collect()
