@@ -38,8 +38,14 @@ def test_spark_gives_the_impact_of_the_other_engines(
     scenario = _fixed(path)
     whole = assess_rights(simulate(scenario, parts.whole())).to_dict()
     by_part = assess_rights(simulate_partitioned(scenario, parts)).to_dict()
-    on_spark = assess_rights(simulate_spark(scenario, parts, spark=spark)).to_dict()
+    told: list[tuple[int, int]] = []
+    found = simulate_spark(scenario, parts, spark=spark, progress=lambda *d: told.append(d))
+    on_spark = assess_rights(found).to_dict()
     assert differences(whole, on_spark) == []
+    # the parts done, as Spark finished them, up to all of them; the job group let go
+    assert told[-1] == (len(parts.parts), len(parts.parts))
+    assert [d for d, _ in told] == sorted(d for d, _ in told)
+    assert spark.sparkContext.getLocalProperty("spark.jobGroup.id") is None
     assert json.dumps(on_spark, sort_keys=True) == json.dumps(by_part, sort_keys=True)
     # the comparison has something to compare: standard errors and the rights tests
     reform = next(iter(on_spark["reforms"].values()))

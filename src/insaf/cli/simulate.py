@@ -123,7 +123,8 @@ def simulate_command(
             from insaf.policy.spark import simulate_spark
         except ImportError as exc:
             raise spark_missing(exc) from None
-        found = simulate_spark(spec, open_partitioned(path))
+        with count_progress(_("parts")) as told:
+            found = simulate_spark(spec, open_partitioned(path), progress=told)
     else:
         found = simulate(spec, open_survey(path))
     impact = public_impact(assess_rights(found), None if no_disclosure else DEFAULT_RULES)

@@ -26,10 +26,14 @@ from __future__ import annotations
 
 import io
 import pickle
+import threading
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
+from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
 from insaf.errors import InsafError
@@ -39,6 +43,7 @@ from insaf.policy.engine import Simulation
 from insaf.policy.impact import Impact
 from insaf.policy.partitioned import (
     Part,
+    Progress,
     check_partitioned,
     dataset_items,
     join_parts,
@@ -56,7 +61,11 @@ __all__ = [
     "simulate_spark_parts",
     "to_ipc",
     "unpack",
+    "watched",
 ]
+
+WATCH_SECONDS = 0.5
+"""How often ``watched`` asks Spark how many tasks are done."""
 
 Packed = tuple[bytes, bytes, bytes, bytes]
 """A part as its task sends it: the kept household values, the household columns,
@@ -131,21 +140,65 @@ def sent_error(exc: InsafError, where: str) -> bytes:
     return sent
 
 
+@contextmanager
+def watched(context: SparkContext, tasks: int, progress: Progress | None) -> Iterator[None]:
+    """Tell ``progress`` the tasks done out of ``tasks`` while the Spark job started in
+    the block runs (asked of Spark's status tracker every ``WATCH_SECONDS``, by the
+    block's own job group), and all of them when it ends."""
+    if progress is None:
+        yield
+        return
+    group = f"insaf-{uuid.uuid4().hex}"
+    context.setJobGroup(group, "insaf simulate: one task a part")
+    tracker = context.statusTracker()
+    stop = threading.Event()
+
+    def watch() -> None:
+        told = -1
+        while not stop.wait(WATCH_SECONDS):
+            done = 0
+            for job in tracker.getJobIdsForGroup(group):
+                info = tracker.getJobInfo(job)
+                for stage in info.stageIds if info is not None else ():
+                    found = tracker.getStageInfo(stage)
+                    done += found.numCompletedTasks if found is not None else 0
+            if done != told:
+                told = done
+                progress(min(done, tasks), tasks)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
+        context.setLocalProperty("spark.jobGroup.id", None)  # type: ignore[arg-type]
+        context.setLocalProperty("spark.job.description", None)  # type: ignore[arg-type]
+    progress(tasks, tasks)
+
+
 def simulate_spark_parts(
-    scenario: Scenario, dataset: PartitionedSurvey, *, spark: SparkSession | None = None
+    scenario: Scenario,
+    dataset: PartitionedSurvey,
+    *,
+    spark: SparkSession | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Simulation, str]:
     """Every policy on every part, one Spark task a part, joined on the driver: the
-    simulation and the survey's fingerprint (``partitioned.simulate_parts``)."""
+    simulation and the survey's fingerprint (``partitioned.simulate_parts``);
+    ``progress`` is told the parts done as Spark finishes them."""
     check_partitioned(scenario)
     folder = str(Path(dataset.folder).absolute())
     items = dataset_items(scenario, dataset, dataset.survey(dataset.parts[0]))
     context = session(spark).sparkContext
     names = list(dataset.parts)
-    found = (
-        context.parallelize(names, numSlices=len(names))
-        .map(lambda part: _task(scenario, folder, items, part))
-        .collect()
-    )
+    with watched(context, len(names), progress):
+        found = (
+            context.parallelize(names, numSlices=len(names))
+            .map(lambda part: _task(scenario, folder, items, part))
+            .collect()
+        )
     for _, error in found:
         if error is not None:
             raise pickle.loads(error)
@@ -160,10 +213,16 @@ def simulate_spark_parts(
 
 
 def simulate_spark(
-    scenario: Scenario, dataset: PartitionedSurvey, *, spark: SparkSession | None = None
+    scenario: Scenario,
+    dataset: PartitionedSurvey,
+    *,
+    spark: SparkSession | None = None,
+    progress: Progress | None = None,
 ) -> Impact:
     """``simulate`` on a survey in parts, one Spark task a part (see the module);
     ``spark`` is the session (by default the active one, or a new one on this
-    machine, as ``insaf.measures.spark``)."""
-    simulation, fingerprint = simulate_spark_parts(scenario, dataset, spark=spark)
+    machine, as ``insaf.measures.spark``); ``progress`` is told the parts done."""
+    simulation, fingerprint = simulate_spark_parts(
+        scenario, dataset, spark=spark, progress=progress
+    )
     return assess(simulation, fingerprint=fingerprint)
