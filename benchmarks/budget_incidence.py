@@ -70,7 +70,7 @@ def main() -> None:
     from insaf.budget import DEMO_SERVICES, benefit_incidence, budget_spending
     from insaf.budget.demo import demo_budget, demo_policies
     from insaf.budget.results import programme_results
-    from insaf.policy.assess import assess
+    from insaf.policy.assessment import assess
     from insaf.policy.engine import simulate_states
     from insaf.policy.in_kind import in_kind_total
     from insaf.policy.scenario import parse_scenario

@@ -83,7 +83,7 @@ def make_survey(households: int, folder: Path) -> None:
 def child_rules(folder: Path) -> None:
     """The country template's rules: simulation alone, then the impact; one JSON line."""
     from insaf.policy import load_scenario
-    from insaf.policy.assess import assess
+    from insaf.policy.assessment import assess
     from insaf.policy.engine import simulate_states
     from insaf.survey import open_survey
 

@@ -13,7 +13,7 @@ from insaf.reports.text import TEXT, words
 from insaf.rights import text as rights_text
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
-assess = importlib.import_module("insaf.policy.assess")
+assess = importlib.import_module("insaf.policy.assessment")
 parts = importlib.import_module("insaf.policy.partitioned")
 
 TABLES = {

@@ -136,7 +136,7 @@ def test_lazy_tables_read_once() -> None:
 def test_the_fingerprint_of_unread_items_is_that_of_the_read_table(tmp_path: Path) -> None:
     """An item table not yet read is digested from its file: the survey's fingerprint
     is the same as once it is read, and the table stays unread."""
-    from insaf.policy.assess import fingerprint_of, survey_fingerprint, table_digest
+    from insaf.policy.assessment import fingerprint_of, survey_fingerprint, table_digest
 
     vat = case("vat_excise.yaml")
     opened = open_survey(

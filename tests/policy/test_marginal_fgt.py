@@ -121,7 +121,7 @@ def test_impact_marginal_table_equals_the_general_path(monkeypatch: pytest.Monke
     simulation = replace(
         simulation, scenario=with_kind, in_kind=in_kind_total(with_kind.in_kind, simulation.data)
     )
-    assess_module = sys.modules["insaf.policy.assess"]
+    assess_module = sys.modules["insaf.policy.assessment"]
     calls: list[int] = []
     real_fgt = assess_module.marginal_fgt
     monkeypatch.setattr(

@@ -10,7 +10,7 @@ and the Gini among its instruments. See ``docs/policy.md``.
 from __future__ import annotations
 
 from insaf.policy.api import open_scenario_survey, simulate
-from insaf.policy.assess import assess
+from insaf.policy.assessment import assess
 from insaf.policy.engine import Engine, Simulation, State, simulate_states
 from insaf.policy.impact import Impact, ReformImpact
 from insaf.policy.public import as_public, public_impact

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from insaf.errors import SpecError
-from insaf.policy.assess import assess
+from insaf.policy.assessment import assess
 from insaf.policy.engine import simulate_states
 from insaf.policy.impact import Impact
 from insaf.policy.scenario import Scenario, load_scenario

@@ -42,7 +42,7 @@ from insaf.errors import InsafError, SpecError
 from insaf.i18n import translated
 from insaf.measures.engine import Choice, Engine, Reason, by_size
 from insaf.policy.analysis import DEFAULT_GROUPS
-from insaf.policy.assess import TableDigest, assess, fingerprint_of, table_digest
+from insaf.policy.assessment import TableDigest, assess, fingerprint_of, table_digest
 from insaf.policy.data import BUILT_IN, PolicyData, item_names
 from insaf.policy.engine import Simulation, State, simulate_states
 from insaf.policy.impact import Impact

@@ -38,7 +38,7 @@ from pyspark.sql import SparkSession
 
 from insaf.errors import InsafError
 from insaf.measures.spark import session
-from insaf.policy.assess import assess
+from insaf.policy.assessment import assess
 from insaf.policy.engine import Simulation
 from insaf.policy.impact import Impact
 from insaf.policy.partitioned import (

@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from insaf.measures.registry import measure_labels
-from insaf.policy.assess import LINE_NAMES
+from insaf.policy.assessment import LINE_NAMES
 from insaf.web.council import access, accountability, queries
 from insaf.web.council import forms as f
 from insaf.web.council import models as m
