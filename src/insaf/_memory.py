@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from insaf.errors import InsafError
+
 __all__ = ["give_back", "paged_zeros"]
 
 
@@ -64,15 +66,21 @@ def paged_zeros(size: int, dtype: np.dtype[Any] | type, folder: str | Path | Non
     folder when ``None``) rather than in the process's memory: the system writes its
     pages to the file and drops them when memory runs short, and reads them back when
     they are used, where memory that is not backed by a file has nowhere to go on a
-    machine without swap. The file is removed at once; its space on disk is given
-    back when the array is freed."""
-    itemsize = np.dtype(dtype).itemsize
+    machine without swap. The file's space on disk is reserved at once (a full disk is
+    an error naming the folder, not a crash at the first write), the file removed at
+    once, and its space given back when the array is freed."""
+    nbytes = size * np.dtype(dtype).itemsize
     if size == 0:
         return np.zeros(0, dtype=dtype)
     handle, name = tempfile.mkstemp(prefix="insaf-paged-", suffix=".bin", dir=folder)
     try:
-        os.ftruncate(handle, size * itemsize)  # a sparse file: it reads as zeros
-        mapped = mmap.mmap(handle, size * itemsize)
+        os.posix_fallocate(handle, 0, nbytes)  # reserved, and read as zeros
+        mapped = mmap.mmap(handle, nbytes)
+    except OSError as exc:
+        raise InsafError(
+            f"{Path(name).parent}: no room for {nbytes / 1e9:.2f} GB of paged arrays "
+            f"({exc.strerror}); free space there, or give another folder"
+        ) from None
     finally:
         os.close(handle)
         Path(name).unlink()

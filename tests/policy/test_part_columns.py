@@ -72,3 +72,22 @@ def test_size_chooses_whether_to_page(monkeypatch: pytest.MonkeyPatch) -> None:
     large.put_part(0, {("a",): np.ones(5)})
     assert large.paged is True
     assert not large.arrays[("a",)].flags.owndata
+
+
+def test_a_full_disk_is_an_error_naming_the_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import errno
+    import os
+
+    from insaf._memory import paged_zeros
+    from insaf.errors import InsafError
+
+    def full(handle: int, offset: int, length: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "posix_fallocate", full)
+    with pytest.raises(InsafError, match=r"no room for 0\.80 GB of paged arrays") as found:
+        paged_zeros(100_000_000, np.float64, tmp_path)
+    assert str(tmp_path) in str(found.value) and "No space left" in str(found.value)
+    assert list(tmp_path.iterdir()) == []  # nothing left behind

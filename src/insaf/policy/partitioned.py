@@ -344,7 +344,7 @@ class _Joined:
             if self.shared.setdefault(name, shared) != shared:
                 raise RuntimeError(f"parts share different flows with the baseline in {name!r}")
         self.homes.put_part(self.households, part.homes)
-        self.people.put(("household",), self.persons, part.person_hh + self.households)
+        self.people.put_part(self.persons, {("household",): part.person_hh + self.households})
         self.frames.append(part.frame)
         if part.person_frame is not None:
             self.person_frames.append(part.person_frame)
