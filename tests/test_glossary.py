@@ -38,6 +38,7 @@ PACKAGES = [
     "insaf.observatory",
     "insaf.policy",
     "insaf.policy.instruments",
+    "insaf.policy.partitioned",
     "insaf.reports",
     "insaf.specs",
     "insaf.survey",
