@@ -226,6 +226,45 @@ def test_replicate_weights_are_streamed_as_in_memory(name: str, tmp_path: Path) 
     assert all(e.method == "replicates" and e.se > 0 for e in streamed)
 
 
+@pytest.mark.parametrize("estimator", ["osier", "eurostat"])
+@pytest.mark.parametrize("name", ["JK1", "bootstrap, mse", "other, scale and rscales"])
+def test_a_replicated_gini_is_streamed_as_in_memory(
+    name: str, estimator: str, tmp_path: Path
+) -> None:
+    """Incomes rounded to hundreds (ties ordered by row for every replicate) and small
+    batches (many spill files: each replicate's running sums carry across them)."""
+    frame = _replicated().with_columns((pl.col("y") / 100).round() * 100)
+    folder = _partitions(frame, tmp_path / "data")
+    design = Design(weight="w", replicates=REPLICATE_DESIGNS[name])
+    streamed = stream.gini(folder, "y", design=design, by=BY, estimator=estimator, batch_rows=400)
+    survey = Survey(persons=Table(name="persons", frame=_in_file_order(folder)), design=design)
+    expected = m.gini(survey, "y", by=BY, estimator=estimator)
+    assert len(streamed) == len(expected)
+    for got, want in zip(streamed, expected, strict=True):
+        assert got.domain == want.domain and got.n == want.n
+        assert got.method == want.method == "replicates"
+        assert got.value == pytest.approx(want.value, rel=1e-9)
+        assert got.se == pytest.approx(want.se, rel=1e-9)
+
+
+def test_rank_measures_but_the_gini_refuse_replicate_weights(tmp_path: Path) -> None:
+    folder = _partitions(_replicated(600), tmp_path / "data")
+    design = Design(weight="w", replicates=REPLICATE_DESIGNS["JK1"])
+    for refused in (
+        lambda: stream.arpr(folder, "y", design=design),
+        lambda: stream.quantile(folder, "y", design=design),
+        lambda: stream.qsr(folder, "y", design=design),
+        lambda: stream.palma(folder, "y", design=design),
+    ):
+        with pytest.raises(DesignError, match="replicate weights"):
+            refused()
+    with (
+        stream.spilled(folder, "y", design=design) as data,
+        pytest.raises(DesignError, match="the ARPR with replicate weights"),
+    ):
+        stream.arpr_of(data)
+
+
 def test_a_replicate_mean_by_hand(tmp_path: Path) -> None:
     """y = 1, 2, 3, 4 with weight 1; JK1 replicates dropping each unit in turn
     (weights 4/3 for the others): the replicate means are 3, 8/3, 7/3 and 2,
@@ -258,7 +297,7 @@ def test_what_the_stream_does_not_do_is_refused(tmp_path: Path) -> None:
         weight="w", replicates=Replicates(columns=("w",), method=ReplicateMethod.JK1)
     )
     with pytest.raises(DesignError, match="replicate weights"):
-        stream.gini(tmp_path, "y", design=replicated)
+        stream.arpr(tmp_path, "y", design=replicated)
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match=r"empty: no \.parquet file"):
         stream.estimate(tmp_path / "empty", STATISTICS, design=DESIGNS["simple random sample"])

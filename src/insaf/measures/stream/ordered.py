@@ -36,17 +36,25 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from insaf.errors import DataError
-from insaf.measures.estimate import Estimate, Estimates, LinearBasis
+from insaf.errors import DataError, DesignError
+from insaf.measures._kept import supplied_spec
+from insaf.measures.estimate import Basis, Estimate, Estimates, LinearBasis, ReplicateBasis
 from insaf.measures.stream import _cells as table
 from insaf.measures.stream._files import batches, parquet_files
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.statistic import Mean
 from insaf.measures.types import GiniEstimator
-from insaf.measures.variance import DesignArrays, FloatArray, IntArray, linearized_variance
+from insaf.measures.variance import (
+    DesignArrays,
+    FloatArray,
+    IntArray,
+    ReplicateSpec,
+    linearized_variance,
+    replicate_variance,
+)
 from insaf.survey.design import Design
 
-__all__ = ["Spilled", "gini", "gini_of", "read_spill", "spilled"]
+__all__ = ["Replicated", "Spilled", "gini", "gini_of", "read_spill", "spilled"]
 
 _SAMPLE = 2048
 """Values of ``y`` kept from each batch to place the spill files' bounds."""
@@ -85,6 +93,21 @@ class _Sums:
         return self.cells[name].reshape(self.n_groups, self.n_dom)
 
 
+@dataclass(frozen=True, eq=False)
+class Replicated:
+    """Replicate weights of a spilled dataset: how they combine, and each replicate's
+    population and total of the variable by domain (replicates x domains)."""
+
+    spec: ReplicateSpec
+    key: str
+    n_pop: FloatArray
+    big_y: FloatArray
+
+    @property
+    def count(self) -> int:
+        return int(self.n_pop.shape[0])
+
+
 @dataclass(eq=False)
 class Spilled:
     """A dataset's cell table, domains and PSUs (or strata), and its rows written
@@ -101,10 +124,21 @@ class Spilled:
     arrays: DesignArrays | None
     units: table.Strata | None
     paths: list[Path]
+    replicated: Replicated | None = None
+    """With replicate weights: their population and total by domain (the spill files
+    carry each row's replicate weights after its four columns)."""
 
     @property
     def n_dom(self) -> int:
         return len(self.found.labels)
+
+    def refuse_replicates(self, measure: str) -> None:
+        """What is not computed with replicate weights yet is refused by name."""
+        if self.replicated is not None:
+            raise DesignError(
+                f"the streamed engine does not estimate {measure} with replicate weights yet "
+                "(the Gini and the linear measures it does); use memory"
+            )
 
     @property
     def n_groups(self) -> int:
@@ -118,7 +152,8 @@ class Spilled:
         measure: str,
         values: FloatArray,
         variances: FloatArray,
-        bases: Sequence[LinearBasis | None],
+        bases: Sequence[Basis | None],
+        method: str = "linearization",
     ) -> Estimates:
         return Estimates(
             [
@@ -130,6 +165,7 @@ class Spilled:
                     population=float(self.n_pop[d]),
                     domain=self.found.labels[d] or None,
                     variable=self.variable,
+                    method=method,
                     basis=bases[d],
                 )
                 for d in range(self.n_dom)
@@ -149,8 +185,9 @@ def spilled(
     spill: str | Path | None = None,
 ) -> Iterator[Spilled]:
     """Passes 1 and 2: the cells, then the spill files, in a temporary folder (under
-    ``spill`` if given) removed on leaving the block."""
-    table.check_streamable(design)
+    ``spill`` if given) removed on leaving the block. With replicate weights, each
+    row's are spilled too (8 bytes a replicate), for the Gini (``gini_of``)."""
+    table.check_streamable(design, replicates=True)
     by_cols = (by,) if isinstance(by, str) else tuple(by or ())
     plan = table.Plan(design, by_cols, (Mean(variable=variable),))
     files = parquet_files(source)
@@ -175,8 +212,13 @@ def spilled(
     rows = int(table.column(cells, "__n").sum())
     bounds = _bounds(np.concatenate(sample), math.ceil(rows / batch_rows))
     group_of: Callable[[pl.DataFrame], IntArray]
-    arrays, units = None, None
-    if plan.clustered:
+    arrays, units, replicated = None, None, None
+    if plan.replicates:
+        replicated = _replicated(plan, cells, codes, n_dom)
+
+        def group_of(frame: pl.DataFrame) -> IntArray:
+            return np.zeros(frame.height, dtype=np.int64)
+    elif plan.clustered:
         arrays, lookup = table.psu_design(plan, cells)
 
         def group_of(frame: pl.DataFrame) -> IntArray:
@@ -198,6 +240,7 @@ def spilled(
             arrays=arrays,
             units=units,
             paths=paths,
+            replicated=replicated,
         )
 
 
@@ -236,6 +279,8 @@ def gini_of(data: Spilled, *, estimator: GiniEstimator = "osier") -> Estimates:
     n_pop, big_y, n_dom = data.n_pop, data.big_y, data.n_dom
     if np.any(big_y <= 0):
         raise DataError("the Gini needs a positive total of the variable in every domain")
+    if data.replicated is not None:
+        return _replicated_gini(data, data.replicated, estimator)
     sums = _Sums(n_dom, data.n_groups)
     for path in data.paths:
         _ordered(path, sums, n_pop, big_y, estimator, clustered=data.arrays is not None)
@@ -256,6 +301,59 @@ def gini_of(data: Spilled, *, estimator: GiniEstimator = "osier") -> Estimates:
             [data.units.variance(squares[:, d] / scale[d] ** 2, first[:, d]) for d in range(n_dom)]
         )
     return data.estimates("gini", g, variances, bases)
+
+
+def _replicated(plan: table.Plan, cells: pl.DataFrame, codes: IntArray, n_dom: int) -> Replicated:
+    given = plan.design.replicates
+    assert given is not None
+    count = len(plan.replicates)
+    return Replicated(
+        spec=supplied_spec(given),
+        key="stream|" + ",".join(given.columns),
+        n_pop=np.array(
+            [_by_domain(codes, table.column(cells, f"__b0_{r}"), n_dom) for r in range(count)]
+        ),
+        big_y=np.array(
+            [_by_domain(codes, table.column(cells, f"__a0_{r}"), n_dom) for r in range(count)]
+        ),
+    )
+
+
+def _replicated_gini(data: Spilled, replicated: Replicated, estimator: GiniEstimator) -> Estimates:
+    """The Gini with the design's weight and with each replicate weight, along the one
+    order of the spill files (ties in row order, as in memory), and the variance of
+    the replicate Ginis as in memory (R ``svrVar``)."""
+    n_dom, count = data.n_dom, replicated.count
+    n_pop = np.vstack([data.n_pop, replicated.n_pop])
+    big_y = np.vstack([data.big_y, replicated.big_y])
+    carry_w, rwy, wwy = (np.zeros((count + 1, n_dom)) for _ in range(3))
+    for path in data.paths:
+        with pa.memory_map(str(path)) as source:
+            found = pa.ipc.open_file(source).read_all()
+        y, d = found.column(0).to_numpy(), found.column(2).to_numpy()
+        by_value = np.argsort(y, kind="stable")
+        order = by_value[np.argsort(d[by_value].astype(np.int32), kind="stable")]
+        y, d = y[order], d[order]
+        starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
+        lengths = np.diff(np.r_[starts, d.size])
+        for k, column in enumerate([1, *range(4, 4 + count)]):
+            w = found.column(column).to_numpy()[order]
+            wy = w * y
+            cw = np.cumsum(w)
+            r = carry_w[k][d] + cw - np.repeat(np.r_[0.0, cw][starts], lengths)
+            rwy[k] += np.bincount(d, weights=r * wy, minlength=n_dom)
+            wwy[k] += np.bincount(d, weights=w * wy, minlength=n_dom)
+            carry_w[k] += np.bincount(d, weights=w, minlength=n_dom)
+    second = big_y if estimator == "osier" else wwy
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = (2.0 * rwy - second) / (n_pop * big_y) - 1.0
+    thetas = g[1:]
+    variances = replicate_variance(thetas, g[0], replicated.spec)
+    bases = [
+        ReplicateBasis(thetas=thetas[:, d].copy(), spec=replicated.spec, key=replicated.key)
+        for d in range(n_dom)
+    ]
+    return data.estimates("gini", g[0], variances, bases, "replicates")
 
 
 def _by_domain(codes: IntArray, values: FloatArray, n_dom: int) -> FloatArray:
@@ -283,6 +381,9 @@ def _spill(
     range, in row order (which the ordered pass relies on for ties); the files in
     value order."""
     paths = [folder / f"{i:05d}.arrow" for i in range(bounds.size + 1)]
+    schema = _SPILL
+    for r in range(len(plan.replicates)):
+        schema = schema.append(pa.field(f"r{r}", pa.float64()))
     writers: dict[int, pa.RecordBatchFileWriter] = {}
     try:
         for path in files:
@@ -296,6 +397,10 @@ def _spill(
                     w[order],
                     found.of(frame)[order],
                     group_of(frame)[order],
+                    *(
+                        frame.get_column(c).cast(pl.Float64).to_numpy()[order]
+                        for c in plan.replicates
+                    ),
                 ]
                 cuts = np.flatnonzero(np.diff(part[order])) + 1
                 for chunk in np.split(np.arange(frame.height), cuts):
@@ -303,9 +408,9 @@ def _spill(
                         continue
                     b = int(part[order][chunk[0]])
                     if b not in writers:
-                        writers[b] = pa.ipc.new_file(paths[b], _SPILL)
+                        writers[b] = pa.ipc.new_file(paths[b], schema)
                     writers[b].write_batch(
-                        pa.record_batch([pa.array(c[chunk]) for c in columns], schema=_SPILL)
+                        pa.record_batch([pa.array(c[chunk]) for c in columns], schema=schema)
                     )
     finally:
         for writer in writers.values():

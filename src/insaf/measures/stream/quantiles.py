@@ -22,6 +22,7 @@ import numpy as np
 from insaf.errors import DataError, InsafError
 from insaf.measures._kernels.quantile import HIT, check_rule
 from insaf.measures.estimate import Estimates, LinearBasis
+from insaf.measures.stream import _cells as table
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
 from insaf.measures.types import QuantileRule
@@ -151,6 +152,7 @@ def quantile(
     kernel-linearized SE, equal to ``insaf.measures.quantile`` (and, at ``p=0.5``,
     ``median``) on the same rows. Several measures from one sort: ``spilled`` and
     ``quantile_of``."""
+    table.check_streamable(design)  # no replicate weights: refused before any pass
     with spilled(
         source, variable, design=design, by=by, batch_rows=batch_rows, spill=spill
     ) as data:
@@ -163,6 +165,7 @@ def quantile_of(
     """The quantile ``p`` of a spilled dataset, by domain; ``name`` in the results
     (``quantile[p]`` by default, as in memory)."""
     check_quantile(p, rule)
+    data.refuse_replicates("a quantile")
     n_dom, n_groups = data.n_dom, data.n_groups
     (q,), h = domain_quantiles(data, (p,), rule)
     size = n_groups * n_dom

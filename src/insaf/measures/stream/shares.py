@@ -26,6 +26,7 @@ import numpy as np
 from insaf.errors import DataError
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures.estimate import Estimates, LinearBasis
+from insaf.measures.stream import _cells as table
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
 from insaf.measures.stream.quantiles import SQRT_2PI, domain_quantiles
@@ -66,6 +67,7 @@ def qsr(
 ) -> Estimates:
     """S80/S20 of ``variable`` in each domain of ``by``, with its linearized SE,
     equal to ``insaf.measures.qsr`` on the same rows."""
+    table.check_streamable(design)  # no replicate weights: refused before any pass
     with spilled(
         source, variable, design=design, by=by, batch_rows=batch_rows, spill=spill
     ) as data:
@@ -84,6 +86,7 @@ def palma(
 ) -> Estimates:
     """The Palma ratio of ``variable`` in each domain of ``by``, with its linearized
     SE, equal to ``insaf.measures.palma`` on the same rows."""
+    table.check_streamable(design)  # no replicate weights: refused before any pass
     with spilled(
         source, variable, design=design, by=by, batch_rows=batch_rows, spill=spill
     ) as data:
@@ -113,6 +116,7 @@ def share_ratio_of(
 ) -> Estimates:
     """``(Y - S(q_high)) / S(q_low)`` of a spilled dataset, by domain."""
     check_rule(rule)
+    data.refuse_replicates("a share ratio")
     (q_low, q_high), h = domain_quantiles(data, (low, high), rule)
     sums = _feature_sums(data, q_low, q_high, h)
     return share_ratio_estimates(data, sums, h, low=low, high=high, name=name)
