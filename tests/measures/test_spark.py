@@ -72,6 +72,21 @@ def test_replicate_weights_are_summed_as_in_memory(spark: SparkSession, tmp_path
     assert all(e.method == "replicates" and e.se > 0 for e in got)
 
 
+@pytest.mark.parametrize("estimator", ["osier", "eurostat"])
+def test_a_replicated_gini_equals_in_memory(
+    estimator: str, spark: SparkSession, tmp_path: Path
+) -> None:
+    """Tied incomes, and more range partitions than cores: each replicate's running sums
+    carry from partition to partition."""
+    frame = _replicated().with_columns((pl.col("y") / 100).round() * 100)
+    folder = _partitions(frame, tmp_path)
+    design = Design(weight="w", replicates=REPLICATE_DESIGNS["bootstrap, mse"])
+    got = sp.gini(folder, "y", design=design, by=BY, estimator=estimator, spark=spark, partitions=5)
+    want = m.gini(_survey(folder, design), "y", by=BY, estimator=estimator)
+    _assert_equal(got, want)
+    assert all(e.method == "replicates" for e in got)
+
+
 def test_a_spark_dataframe_is_a_source(spark: SparkSession, tmp_path: Path) -> None:
     frame = _data()
     design = DESIGNS["stratified clusters"]
@@ -302,7 +317,12 @@ def test_what_the_engine_does_not_do_is_refused(spark: SparkSession, tmp_path: P
         weight="w", replicates=Replicates(columns=("w",), method=ReplicateMethod.JK1)
     )
     with pytest.raises(DesignError, match="replicate weights"):
-        sp.gini(tmp_path, "y", design=replicated, spark=spark)
+        sp.arpr(tmp_path, "y", design=replicated, spark=spark)
+    with (
+        sp.ranked(tmp_path, "y", design=replicated, spark=spark) as data,
+        pytest.raises(DesignError, match="a quantile with replicate weights"),
+    ):
+        sp.quantile_of(data)
     with pytest.raises(InsafError, match=r"must be in \(0, 1\), not 1.5"):
         sp.quantile(tmp_path, "y", design=DESIGNS["stratified clusters"], p=1.5, spark=spark)
     with pytest.raises(InsafError, match="unknown quantile rule 'median'"):

@@ -353,8 +353,7 @@ def estimate(
         refused = {
             "--gap": gap is not None,
             "--calibration": calibration is not None,
-            "--replicate-weights": bool(replicate_weights)
-            and not takes_replicates(measure, choice.engine),
+            "--replicate-weights": bool(replicate_weights) and not takes_replicates(measure),
             "--variance": variance not in (VarianceChoice.AUTO, accepted),
         }
         line_column = options.line if isinstance(options.line, str) else None

@@ -105,11 +105,11 @@ Streamed = Callable[[Asked], Estimates]
 """The shape of every function here."""
 
 
-def takes_replicates(function: Streamed, *, spark: bool) -> bool:
+def takes_replicates(function: Streamed) -> bool:
     """Whether the engines out of core estimate the measure with replicate weights: the
-    measures linear in domain totals (``total``, ``mean``, ``fgt``) on both, and the
-    Gini on the streamed engine (each replicate's running sums along one sort)."""
-    return function in (total, mean, fgt) or (function is gini and not spark)
+    measures linear in domain totals (``total``, ``mean``, ``fgt``) and the Gini (each
+    replicate's running sums along one sort)."""
+    return function in (total, mean, fgt, gini)
 
 
 def total(asked: Asked) -> Estimates:

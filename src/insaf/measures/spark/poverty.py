@@ -31,6 +31,7 @@ from pyspark.sql import functions as sf
 from insaf.measures.estimate import Estimates
 from insaf.measures.spark.quantiles import by_domain, cell_sums, population_quantile
 from insaf.measures.spark.ranked import Ranked, ranked
+from insaf.measures.stream import _cells as table
 from insaf.measures.stream.poverty import check_arpr, rate_estimates, rates
 from insaf.measures.stream.quantiles import bandwidths
 from insaf.measures.types import Below, QuantileRule, RelativeOf
@@ -57,6 +58,7 @@ def arpr(
     computed by ``spark`` (the active session, or a new ``local[*]`` one), equal to
     ``stream.arpr`` and ``insaf.measures.arpr`` on the same rows. To compute several
     rank-based measures from one sort, use ``ranked`` and ``arpr_of``."""
+    table.check_streamable(design)  # no replicate weights: refused before any job
     with ranked(source, variable, design=design, by=by, spark=spark, partitions=partitions) as data:
         return arpr_of(data, share=share, of=of, below=below, rule=rule)
 
@@ -71,6 +73,7 @@ def arpr_of(
 ) -> Estimates:
     """The at-risk-of-poverty rate of a sorted dataset (``ranked``), by domain."""
     check_arpr(share, rule)
+    data.summary.refuse_replicates("the ARPR")
     summary = data.summary
     n_all, y_all = float(summary.n_pop.sum()), float(summary.big_y.sum())
     wy2 = data.wy2.sum(axis=0)

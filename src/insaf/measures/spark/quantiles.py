@@ -43,6 +43,7 @@ from insaf.measures._kernels.quantile import HIT
 from insaf.measures.estimate import Estimates
 from insaf.measures.spark._source import spark_errors
 from insaf.measures.spark.ranked import Ranked, _dense, _offsets, ranked
+from insaf.measures.stream import _cells as table
 from insaf.measures.stream.quantiles import (
     RunningQuantile,
     bandwidths,
@@ -92,6 +93,7 @@ def quantile(
     (and, at ``p=0.5``, ``median``) on the same rows. Several rank-based measures
     from one sort: ``ranked`` and ``quantile_of``."""
     check_quantile(p, rule)
+    table.check_streamable(design)  # no replicate weights: refused before any job
     with ranked(source, variable, design=design, by=by, spark=spark, partitions=partitions) as data:
         return quantile_of(data, p=p, rule=rule)
 
@@ -102,6 +104,7 @@ def quantile_of(
     """The quantile ``p`` of a sorted dataset (``ranked``), by domain; ``name`` in the
     results (``quantile[p]`` by default, as in memory)."""
     check_quantile(p, rule)
+    data.summary.refuse_replicates("a quantile")
     (q,), h = domain_quantiles(data, (p,), rule)
     summary = data.summary
     y, w, d = sf.col("y"), sf.col("w"), sf.col("d")

@@ -58,7 +58,7 @@ from insaf.measures.spark._source import (
     spark_errors,
 )
 from insaf.measures.stream import _cells as table
-from insaf.measures.stream.ordered import Spilled
+from insaf.measures.stream.ordered import Replicated, Spilled, replicated_gini, replicated_of
 from insaf.measures.stream.statistic import Mean
 from insaf.measures.types import GiniEstimator
 from insaf.measures.variance import FloatArray, linearized_variance
@@ -71,6 +71,8 @@ ROWS_PER_PARTITION = 2_000_000
 default parallelism): a partition's rows pass through one Python worker."""
 
 _CODED = "y double, w double, d long, g long, __file long, __row long"
+_FIRST_REPLICATE = 6
+"""The column of the first replicate weight in the sorted rows (after ``_CODED``'s)."""
 _GINI_PARTS = ("t1", "t2", "rwy", "wwy", "t11", "t12", "t22")
 
 
@@ -87,6 +89,9 @@ class Ranked:
     w: FloatArray
     wy: FloatArray
     wy2: FloatArray
+    replicate_w: FloatArray | None = None
+    """With replicate weights: each replicate's sum of ``w`` by partition and domain
+    (replicates x partitions x domains), its offsets along the sort."""
 
     @property
     def partitions(self) -> int:
@@ -136,9 +141,11 @@ def _coded(
     weight: str,
     found: table.Domains,
     groups: tuple[Sequence[str], pl.DataFrame | None],
+    replicates: Sequence[str] = (),
 ) -> DataFrame:
     """Each row's value, weight, domain code, PSU (or stratum) code and place (its
-    file's place in the reading order and its row), all in Spark."""
+    file's place in the reading order and its row), then its replicate weights
+    (``w0``, ``w1``...), all in Spark."""
     frame = _code(data.frame, found.by, found.lookup, "d")
     frame = _code(frame, groups[0], groups[1], "g")
     if data.files is None:
@@ -160,6 +167,7 @@ def _coded(
         "g",
         place.alias(FILE),
         sf.col(ROW).cast("long").alias(ROW),
+        *(sf.col(c).cast("double").alias(f"w{r}") for r, c in enumerate(replicates)),
     )
 
 
@@ -190,7 +198,7 @@ def ranked(
     released on leaving it) and the partitions' sums. ``partitions`` range
     partitions (by default one per ``ROWS_PER_PARTITION`` rows, at least Spark's
     default parallelism)."""
-    table.check_streamable(design)
+    table.check_streamable(design, replicates=True)
     by_cols = (by,) if isinstance(by, str) else tuple(by or ())
     plan = table.Plan(design, by_cols, (Mean(variable=variable),))
     spark = session(spark)
@@ -200,8 +208,11 @@ def ranked(
     codes = found.of(cells)
     n_dom = len(found.labels)
     groups: tuple[Sequence[str], pl.DataFrame | None]
-    arrays, units = None, None
-    if plan.clustered:
+    arrays, units, replicated = None, None, None
+    if plan.replicates:
+        replicated = replicated_of(plan, cells, codes, n_dom)
+        groups = ((), None)
+    elif plan.clustered:
         arrays, lookup = table.psu_design(plan, cells)
         groups = (plan.psu_keys, lookup)
     else:
@@ -225,12 +236,13 @@ def ranked(
         arrays=arrays,
         units=units,
         paths=[],
+        replicated=replicated,
     )
     rows = int(summary.n.sum())
     count = partitions or max(
         spark.sparkContext.defaultParallelism, math.ceil(rows / ROWS_PER_PARTITION)
     )
-    coded = _coded(data, variable, design.weight, found, groups)
+    coded = _coded(data, variable, design.weight, found, groups, plan.replicates)
     ordered = (
         coded.repartitionByRange(count, "y")
         .sortWithinPartitions("y", FILE, ROW)
@@ -245,11 +257,14 @@ def ranked(
                     sf.sum(w).alias("w"),
                     sf.sum(w * y).alias("wy"),
                     sf.sum(w * y * y).alias("wy2"),
+                    *(sf.sum(f"w{r}").alias(f"w{r}") for r in range(len(plan.replicates))),
                 )
                 .toArrow()
             )
-        sums = _dense(parts, count, n_dom, ("w", "wy", "wy2"))
-        yield Ranked(summary, ordered, sums["w"], sums["wy"], sums["wy2"])
+        names = [f"w{r}" for r in range(len(plan.replicates))]
+        sums = _dense(parts, count, n_dom, ("w", "wy", "wy2", *names))
+        replicate_w = np.array([sums[n] for n in names]) if names else None
+        yield Ranked(summary, ordered, sums["w"], sums["wy"], sums["wy2"], replicate_w)
     finally:
         ordered.unpersist()
 
@@ -286,6 +301,8 @@ def gini_of(data: Ranked, *, estimator: GiniEstimator = "osier") -> Estimates:
     n_pop, big_y, n_dom, n_groups = summary.n_pop, summary.big_y, summary.n_dom, summary.n_groups
     if np.any(big_y <= 0):
         raise DataError("the Gini needs a positive total of the variable in every domain")
+    if summary.replicated is not None:
+        return _replicated_gini(data, summary.replicated, estimator)
     carry_w, carry_wy = _offsets(data.w), _offsets(data.wy)
     clustered = summary.arrays is not None
     osier = estimator == "osier"
@@ -360,3 +377,47 @@ def gini_of(data: Ranked, *, estimator: GiniEstimator = "osier") -> Estimates:
             [units.variance(squares[:, d] / scale[d] ** 2, first[:, d]) for d in range(n_dom)]
         )
     return summary.estimates("gini", g, variances, bases)
+
+
+def _replicated_gini(data: Ranked, replicated: Replicated, estimator: GiniEstimator) -> Estimates:
+    """The Gini with the design's weight and each replicate's along the one sort: each
+    partition walked from its offsets of every weight, giving per weight and domain
+    the sums of ``r w y`` and ``w^2 y`` (``stream.ordered.replicated_gini``)."""
+    assert data.replicate_w is not None
+    n_dom, count = data.summary.n_dom, replicated.count
+    offsets = np.array([_offsets(w) for w in (data.w, *data.replicate_w)])
+
+    def walk(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        """One range partition, in (value, file, row) order, from its offsets."""
+        context = TaskContext.get()
+        assert context is not None
+        run_w = offsets[:, context.partitionId()].copy()  # weights x domains
+        rwy, wwy = np.zeros((count + 1, n_dom)), np.zeros((count + 1, n_dom))
+        for batch in batches:
+            y, d = batch.column(0).to_numpy(), batch.column(2).to_numpy()
+            order = np.argsort(d, kind="stable")  # rows come in (value, row) order
+            y, d = y[order], d[order]
+            starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
+            lengths = np.diff(np.r_[starts, d.size])
+            for k, column in enumerate([1, *range(_FIRST_REPLICATE, _FIRST_REPLICATE + count)]):
+                w = batch.column(column).to_numpy()[order]
+                wy, cw = w * y, np.cumsum(w)
+                r = run_w[k][d] + cw - np.repeat(np.r_[0.0, cw][starts], lengths)
+                rwy[k] += np.bincount(d, weights=r * wy, minlength=n_dom)
+                wwy[k] += np.bincount(d, weights=w * wy, minlength=n_dom)
+                run_w[k] += np.bincount(d, weights=w, minlength=n_dom)
+        weight, domain = np.divmod(np.arange((count + 1) * n_dom), n_dom)
+        yield pa.RecordBatch.from_arrays(
+            [pa.array(weight), pa.array(domain), pa.array(rwy.ravel()), pa.array(wwy.ravel())],
+            names=["r", "c", "rwy", "wwy"],
+        )
+
+    with spark_errors():
+        found = (
+            data.frame.mapInArrow(walk, "r long, c long, rwy double, wwy double")
+            .groupBy("r", "c")
+            .agg(sf.sum("rwy").alias("rwy"), sf.sum("wwy").alias("wwy"))
+            .toArrow()
+        )
+    sums = _dense(found, count + 1, n_dom, ("rwy", "wwy"))
+    return replicated_gini(data.summary, replicated, sums["rwy"], sums["wwy"], estimator)

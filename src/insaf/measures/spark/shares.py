@@ -24,6 +24,7 @@ from pyspark.sql import functions as sf
 from insaf.measures.estimate import Estimates
 from insaf.measures.spark.quantiles import by_domain, cell_sums, domain_quantiles
 from insaf.measures.spark.ranked import Ranked, ranked
+from insaf.measures.stream import _cells as table
 from insaf.measures.stream.quantiles import check_rule
 from insaf.measures.stream.shares import PALMA, QSR, features, share_ratio_estimates
 from insaf.measures.types import QuantileRule
@@ -46,6 +47,7 @@ def qsr(
     computed by ``spark`` (the active session, or a new ``local[*]`` one), equal to
     ``stream.qsr`` and ``insaf.measures.qsr`` on the same rows."""
     check_rule(rule)
+    table.check_streamable(design)  # no replicate weights: refused before any job
     with ranked(source, variable, design=design, by=by, spark=spark, partitions=partitions) as data:
         return qsr_of(data, rule=rule)
 
@@ -64,6 +66,7 @@ def palma(
     SE, computed by ``spark``, equal to ``stream.palma`` and ``insaf.measures.palma``
     on the same rows."""
     check_rule(rule)
+    table.check_streamable(design)  # no replicate weights: refused before any job
     with ranked(source, variable, design=design, by=by, spark=spark, partitions=partitions) as data:
         return palma_of(data, rule=rule)
 
@@ -85,6 +88,7 @@ def share_ratio_of(
 ) -> Estimates:
     """``(Y - S(q_high)) / S(q_low)`` of a sorted dataset, by domain."""
     check_rule(rule)
+    data.summary.refuse_replicates("a share ratio")
     (q_low, q_high), h = domain_quantiles(data, (low, high), rule)
     y, w, d = sf.col("y"), sf.col("w"), sf.col("d")
     below_low = (y <= by_domain(q_low, d)).cast("double")

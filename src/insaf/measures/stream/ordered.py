@@ -54,7 +54,16 @@ from insaf.measures.variance import (
 )
 from insaf.survey.design import Design
 
-__all__ = ["Replicated", "Spilled", "gini", "gini_of", "read_spill", "spilled"]
+__all__ = [
+    "Replicated",
+    "Spilled",
+    "gini",
+    "gini_of",
+    "read_spill",
+    "replicated_gini",
+    "replicated_of",
+    "spilled",
+]
 
 _SAMPLE = 2048
 """Values of ``y`` kept from each batch to place the spill files' bounds."""
@@ -136,12 +145,15 @@ class Spilled:
         """What is not computed with replicate weights yet is refused by name."""
         if self.replicated is not None:
             raise DesignError(
-                f"the streamed engine does not estimate {measure} with replicate weights yet "
-                "(the Gini and the linear measures it does); use memory"
+                f"the engines out of core do not estimate {measure} with replicate weights yet "
+                "(the Gini and the linear measures they do); use memory"
             )
 
     @property
     def n_groups(self) -> int:
+        """PSUs (or strata) the rows are coded by: one with replicate weights."""
+        if self.replicated is not None:
+            return 1
         if self.arrays is not None:
             return self.arrays.n_totals
         assert self.units is not None
@@ -214,7 +226,7 @@ def spilled(
     group_of: Callable[[pl.DataFrame], IntArray]
     arrays, units, replicated = None, None, None
     if plan.replicates:
-        replicated = _replicated(plan, cells, codes, n_dom)
+        replicated = replicated_of(plan, cells, codes, n_dom)
 
         def group_of(frame: pl.DataFrame) -> IntArray:
             return np.zeros(frame.height, dtype=np.int64)
@@ -303,7 +315,9 @@ def gini_of(data: Spilled, *, estimator: GiniEstimator = "osier") -> Estimates:
     return data.estimates("gini", g, variances, bases)
 
 
-def _replicated(plan: table.Plan, cells: pl.DataFrame, codes: IntArray, n_dom: int) -> Replicated:
+def replicated_of(plan: table.Plan, cells: pl.DataFrame, codes: IntArray, n_dom: int) -> Replicated:
+    """The replicate weights' spec, and each replicate's population and total by domain
+    from the cell table (its ``__b0_{r}`` and ``__a0_{r}`` columns)."""
     given = plan.design.replicates
     assert given is not None
     count = len(plan.replicates)
@@ -324,8 +338,6 @@ def _replicated_gini(data: Spilled, replicated: Replicated, estimator: GiniEstim
     order of the spill files (ties in row order, as in memory), and the variance of
     the replicate Ginis as in memory (R ``svrVar``)."""
     n_dom, count = data.n_dom, replicated.count
-    n_pop = np.vstack([data.n_pop, replicated.n_pop])
-    big_y = np.vstack([data.big_y, replicated.big_y])
     carry_w, rwy, wwy = (np.zeros((count + 1, n_dom)) for _ in range(3))
     for path in data.paths:
         with pa.memory_map(str(path)) as source:
@@ -344,6 +356,21 @@ def _replicated_gini(data: Spilled, replicated: Replicated, estimator: GiniEstim
             rwy[k] += np.bincount(d, weights=r * wy, minlength=n_dom)
             wwy[k] += np.bincount(d, weights=w * wy, minlength=n_dom)
             carry_w[k] += np.bincount(d, weights=w, minlength=n_dom)
+    return replicated_gini(data, replicated, rwy, wwy, estimator)
+
+
+def replicated_gini(
+    data: Spilled,
+    replicated: Replicated,
+    rwy: FloatArray,
+    wwy: FloatArray,
+    estimator: GiniEstimator,
+) -> Estimates:
+    """The Gini with the design's weight (row 0 of ``rwy`` and ``wwy``, the sums of
+    ``r w y`` and ``w^2 y`` by domain) and each replicate's (the next rows), with the
+    variance of the replicate Ginis (R ``svrVar``)."""
+    n_pop = np.vstack([data.n_pop, replicated.n_pop])
+    big_y = np.vstack([data.big_y, replicated.big_y])
     second = big_y if estimator == "osier" else wwy
     with np.errstate(divide="ignore", invalid="ignore"):
         g = (2.0 * rwy - second) / (n_pop * big_y) - 1.0
@@ -351,7 +378,7 @@ def _replicated_gini(data: Spilled, replicated: Replicated, estimator: GiniEstim
     variances = replicate_variance(thetas, g[0], replicated.spec)
     bases = [
         ReplicateBasis(thetas=thetas[:, d].copy(), spec=replicated.spec, key=replicated.key)
-        for d in range(n_dom)
+        for d in range(data.n_dom)
     ]
     return data.estimates("gini", g[0], variances, bases, "replicates")
 
