@@ -247,22 +247,60 @@ def test_a_replicated_gini_is_streamed_as_in_memory(
         assert got.se == pytest.approx(want.se, rel=1e-9)
 
 
-def test_rank_measures_but_the_gini_refuse_replicate_weights(tmp_path: Path) -> None:
-    folder = _partitions(_replicated(600), tmp_path / "data")
-    design = Design(weight="w", replicates=REPLICATE_DESIGNS["JK1"])
-    for refused in (
-        lambda: stream.arpr(folder, "y", design=design),
-        lambda: stream.quantile(folder, "y", design=design),
-        lambda: stream.qsr(folder, "y", design=design),
-        lambda: stream.palma(folder, "y", design=design),
-    ):
-        with pytest.raises(DesignError, match="replicate weights"):
-            refused()
-    with (
-        stream.spilled(folder, "y", design=design) as data,
-        pytest.raises(DesignError, match="the ARPR with replicate weights"),
-    ):
-        stream.arpr_of(data)
+REPLICATED_RANK_MEASURES = {
+    "arpr, median, convey": (
+        lambda f, d: stream.arpr(f, "y", design=d, by=BY, batch_rows=400),
+        lambda s: m.arpr(s, "y", by=BY),
+    ),
+    "arpr, mean, eurostat, <=": (
+        lambda f, d: stream.arpr(
+            f, "y", design=d, by=BY, of="mean", rule="eurostat", below="<=", batch_rows=400
+        ),
+        lambda s: m.arpr(s, "y", by=BY, of="mean", rule="eurostat", below="<="),
+    ),
+    "median, laeken": (
+        lambda f, d: stream.quantile(f, "y", design=d, by=BY, rule="laeken", batch_rows=400),
+        lambda s: m.quantile(s, "y", p=0.5, by=BY, rule="laeken"),
+    ),
+    "first decile, eurostat": (
+        lambda f, d: stream.quantile(
+            f, "y", design=d, by=BY, p=0.1, rule="eurostat", batch_rows=400
+        ),
+        lambda s: m.quantile(s, "y", p=0.1, by=BY, rule="eurostat"),
+    ),
+    "qsr": (
+        lambda f, d: stream.qsr(f, "y", design=d, by=BY, batch_rows=400),
+        lambda s: m.qsr(s, "y", by=BY),
+    ),
+    "palma": (
+        lambda f, d: stream.palma(f, "y", design=d, by=BY, batch_rows=400),
+        lambda s: m.palma(s, "y", by=BY),
+    ),
+}
+
+
+@pytest.mark.parametrize("measure", REPLICATED_RANK_MEASURES)
+@pytest.mark.parametrize("name", ["JK1", "Fay"])
+def test_replicated_quantile_measures_are_streamed_as_in_memory(
+    name: str, measure: str, tmp_path: Path
+) -> None:
+    """Each replicate with its own quantiles (and, for the ARPR, its own line); tied
+    incomes (to tens: to hundreds, a decile ties in every replicate, and its SE is 0)
+    and small batches, as for the Gini."""
+    frame = _replicated().with_columns((pl.col("y") / 10).round() * 10)
+    folder = _partitions(frame, tmp_path / "data")
+    design = Design(weight="w", replicates=REPLICATE_DESIGNS[name])
+    streamed_of, in_memory_of = REPLICATED_RANK_MEASURES[measure]
+    streamed = streamed_of(folder, design)
+    survey = Survey(persons=Table(name="persons", frame=_in_file_order(folder)), design=design)
+    expected = in_memory_of(survey)
+    assert len(streamed) == len(expected)
+    for got, want in zip(streamed, expected, strict=True):
+        assert (got.domain, got.n, got.measure) == (want.domain, want.n, want.measure)
+        assert got.method == want.method == "replicates"
+        assert got.value == pytest.approx(want.value, rel=1e-9)
+        assert got.se == pytest.approx(want.se, rel=1e-9)
+        assert got.se > 0
 
 
 def test_a_replicate_mean_by_hand(tmp_path: Path) -> None:
@@ -293,11 +331,9 @@ def test_a_missing_replicate_weight_is_named(tmp_path: Path) -> None:
 
 def test_what_the_stream_does_not_do_is_refused(tmp_path: Path) -> None:
     _data().write_parquet(tmp_path / "a.parquet")
-    replicated = Design(
-        weight="w", replicates=Replicates(columns=("w",), method=ReplicateMethod.JK1)
-    )
-    with pytest.raises(DesignError, match="replicate weights"):
-        stream.arpr(tmp_path, "y", design=replicated)
+    two_stages = Design(weight="w", psu="psu", ssu="region")
+    with pytest.raises(DesignError, match="a second stage"):
+        stream.arpr(tmp_path, "y", design=two_stages)
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match=r"empty: no \.parquet file"):
         stream.estimate(tmp_path / "empty", STATISTICS, design=DESIGNS["simple random sample"])

@@ -353,7 +353,8 @@ def estimate(
         refused = {
             "--gap": gap is not None,
             "--calibration": calibration is not None,
-            "--replicate-weights": bool(replicate_weights) and not takes_replicates(measure),
+            "--replicate-weights": bool(replicate_weights)
+            and not takes_replicates(measure, choice.engine),
             "--variance": variance not in (VarianceChoice.AUTO, accepted),
         }
         line_column = options.line if isinstance(options.line, str) else None

@@ -245,11 +245,13 @@ def _module(engine: Engine) -> OutOfCore:
     raise InsafError(f"{engine.value} is not an out-of-core engine")
 
 
-def takes_replicates(measure: str) -> bool:
-    """Whether the engines out of core estimate ``measure`` with replicate weights: the
-    mean, the total, FGT at an absolute line and the Gini."""
+def takes_replicates(measure: str, engine: Engine) -> bool:
+    """Whether ``engine`` (out of core) estimates ``measure`` with replicate weights:
+    the streamed engine every measure it computes; Spark the mean, the total, FGT at
+    an absolute line and the Gini."""
     streamed = spec_of(measure).streamed
-    return streamed is not None and out_of_core.takes_replicates(streamed)
+    spark = engine is Engine.SPARK
+    return streamed is not None and out_of_core.takes_replicates(streamed, spark=spark)
 
 
 def estimate_out_of_core(

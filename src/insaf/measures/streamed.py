@@ -105,11 +105,12 @@ Streamed = Callable[[Asked], Estimates]
 """The shape of every function here."""
 
 
-def takes_replicates(function: Streamed) -> bool:
-    """Whether the engines out of core estimate the measure with replicate weights: the
-    measures linear in domain totals (``total``, ``mean``, ``fgt``) and the Gini (each
-    replicate's running sums along one sort)."""
-    return function in (total, mean, fgt, gini)
+def takes_replicates(function: Streamed, *, spark: bool) -> bool:
+    """Whether an engine out of core estimates the measure with replicate weights: the
+    streamed engine every measure here; Spark the measures linear in domain totals
+    (``total``, ``mean``, ``fgt``) and the Gini, not yet those whose replicates each
+    need their own quantile."""
+    return not spark or function in (total, mean, fgt, gini)
 
 
 def total(asked: Asked) -> Estimates:

@@ -12,7 +12,7 @@ sums of ``w`` by domain):
    ``p``, and the next one holding the domain); ``mapInArrow`` walks only
    those, each from its offsets (the weight of each domain in the partitions
    before it), and gives back, per probability and domain, the rows that
-   decide the quantile under every rule (``stream.quantiles.RunningQuantile``):
+   decide the quantile under every rule (``stream.running.RunningQuantile``):
    from the first whose ``F`` reaches ``p - HIT`` to the first whose ``F``
    passes ``p + HIT``, each with the weight before it; a partition where ``F``
    stays below gives its last row of the domain (the quantile's value if ``F``
@@ -43,7 +43,7 @@ from insaf.measures._kernels.quantile import HIT
 from insaf.measures.estimate import Estimates
 from insaf.measures.spark._source import spark_errors
 from insaf.measures.spark.ranked import Ranked, _dense, _offsets, ranked
-from insaf.measures.stream import _cells as table
+from insaf.measures.stream.ordered import spark_refusal
 from insaf.measures.stream.quantiles import (
     RunningQuantile,
     bandwidths,
@@ -93,7 +93,8 @@ def quantile(
     (and, at ``p=0.5``, ``median``) on the same rows. Several rank-based measures
     from one sort: ``ranked`` and ``quantile_of``."""
     check_quantile(p, rule)
-    table.check_streamable(design)  # no replicate weights: refused before any job
+    if design.replicates is not None:  # refused before any job
+        raise spark_refusal("a quantile")
     with ranked(source, variable, design=design, by=by, spark=spark, partitions=partitions) as data:
         return quantile_of(data, p=p, rule=rule)
 

@@ -62,6 +62,7 @@ __all__ = [
     "read_spill",
     "replicated_gini",
     "replicated_of",
+    "spark_refusal",
     "spilled",
 ]
 
@@ -142,12 +143,9 @@ class Spilled:
         return len(self.found.labels)
 
     def refuse_replicates(self, measure: str) -> None:
-        """What is not computed with replicate weights yet is refused by name."""
+        """What Spark does not compute with replicate weights yet is refused by name."""
         if self.replicated is not None:
-            raise DesignError(
-                f"the engines out of core do not estimate {measure} with replicate weights yet "
-                "(the Gini and the linear measures they do); use memory"
-            )
+            raise spark_refusal(measure)
 
     @property
     def n_groups(self) -> int:
@@ -313,6 +311,15 @@ def gini_of(data: Spilled, *, estimator: GiniEstimator = "osier") -> Estimates:
             [data.units.variance(squares[:, d] / scale[d] ** 2, first[:, d]) for d in range(n_dom)]
         )
     return data.estimates("gini", g, variances, bases)
+
+
+def spark_refusal(measure: str) -> DesignError:
+    """Spark's refusal of ``measure`` with replicate weights (each replicate would need
+    its own quantile found along the distributed sort)."""
+    return DesignError(
+        f"Spark does not estimate {measure} with replicate weights yet (the Gini and the "
+        "linear measures it does); the streamed engine does (--engine stream), or memory"
+    )
 
 
 def replicated_of(plan: table.Plan, cells: pl.DataFrame, codes: IntArray, n_dom: int) -> Replicated:

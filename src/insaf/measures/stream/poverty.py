@@ -26,10 +26,10 @@ import numpy as np
 from insaf.errors import InsafError
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures.estimate import Estimates, LinearBasis
-from insaf.measures.stream import _cells as table
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
 from insaf.measures.stream.quantiles import SQRT_2PI, RunningQuantile, bandwidths
+from insaf.measures.stream.replicated import replicated_arpr
 from insaf.measures.types import Below, QuantileRule, RelativeOf
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design
@@ -54,7 +54,6 @@ def arpr(
     ``share`` times the whole population's median or mean), with its linearized SE,
     equal to ``insaf.measures.arpr`` on the same rows. To compute several rank-based
     measures from one sort, use ``spilled`` and ``arpr_of``."""
-    table.check_streamable(design)  # no replicate weights: refused before any pass
     with spilled(
         source, variable, design=design, by=by, batch_rows=batch_rows, spill=spill
     ) as data:
@@ -78,7 +77,8 @@ def arpr_of(
 ) -> Estimates:
     """The at-risk-of-poverty rate of a spilled dataset (``spilled``), by domain."""
     check_arpr(share, rule)
-    data.refuse_replicates("the ARPR")
+    if data.replicated is not None:
+        return replicated_arpr(data, share=share, of=of, below=below, rule=rule)
     n_all, y_all = float(data.n_pop.sum()), float(data.big_y.sum())
     middle = RunningQuantile(0.5, rule, n_all)
     wy2 = np.zeros(data.n_dom)

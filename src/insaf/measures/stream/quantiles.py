@@ -20,11 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from insaf.errors import DataError, InsafError
-from insaf.measures._kernels.quantile import HIT, check_rule
+from insaf.measures._kernels.quantile import check_rule
 from insaf.measures.estimate import Estimates, LinearBasis
-from insaf.measures.stream import _cells as table
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
+from insaf.measures.stream.replicated import replicated_quantile
+from insaf.measures.stream.running import RunningQuantile
 from insaf.measures.types import QuantileRule
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design
@@ -42,59 +43,6 @@ __all__ = [
 ]
 
 SQRT_2PI = math.sqrt(2.0 * math.pi)
-
-
-class RunningQuantile:
-    """The weighted quantile ``p`` of values fed in ascending order, chunk by chunk,
-    under the in-memory engine's rules (``_kernels.quantile.quantile``, with its
-    tolerance ``HIT``): it is decided by the first value whose ``F`` reaches
-    ``p - HIT`` and the first whose ``F`` passes ``p + HIT`` (the last value if none)."""
-
-    def __init__(self, p: float, rule: QuantileRule, total: float) -> None:
-        self.p, self.rule, self.total = p, rule, total
-        self.running = 0.0
-        self.value: float | None = None
-        self.pending: float | None = None  # eurostat: F hit p at this value
-        self.last = math.nan
-
-    def feed(self, y: FloatArray, w: FloatArray, before: float | None = None) -> None:
-        """The next values and their weights; ``before``, the weight of all values
-        below them when some were not fed (by default, the weight fed so far)."""
-        if self.value is not None or not y.size:
-            return
-        if before is not None:
-            self.running = before
-        f = np.cumsum(np.r_[self.running, w])[1:] / self.total
-        p = self.p
-        if self.pending is not None:
-            j = int(np.searchsorted(f, p + HIT, side="right"))
-            if j < y.size:
-                self.value = float((self.pending + y[j]) / 2.0)
-                return
-        elif self.rule == "laeken":
-            i = int(np.searchsorted(f, p + HIT, side="right"))
-            if i < y.size:
-                self.value = float(y[i])
-                return
-        else:
-            i = int(np.searchsorted(f, p - HIT, side="left"))
-            if i < y.size:
-                if self.rule == "eurostat" and abs(f[i] - p) <= HIT:
-                    j = int(np.searchsorted(f, p + HIT, side="right"))
-                    if j < y.size:
-                        self.value = float((y[i] + y[j]) / 2.0)
-                        return
-                    self.pending = float(y[i])
-                else:
-                    self.value = float(y[i])
-                    return
-        self.running = float(f[-1] * self.total)
-        self.last = float(y[-1])
-
-    def result(self) -> float:
-        if self.value is not None:
-            return self.value
-        return self.pending if self.pending is not None else self.last
 
 
 def bandwidths(n_pop: FloatArray, big_y: FloatArray, wy2: FloatArray) -> FloatArray:
@@ -152,7 +100,6 @@ def quantile(
     kernel-linearized SE, equal to ``insaf.measures.quantile`` (and, at ``p=0.5``,
     ``median``) on the same rows. Several measures from one sort: ``spilled`` and
     ``quantile_of``."""
-    table.check_streamable(design)  # no replicate weights: refused before any pass
     with spilled(
         source, variable, design=design, by=by, batch_rows=batch_rows, spill=spill
     ) as data:
@@ -165,7 +112,8 @@ def quantile_of(
     """The quantile ``p`` of a spilled dataset, by domain; ``name`` in the results
     (``quantile[p]`` by default, as in memory)."""
     check_quantile(p, rule)
-    data.refuse_replicates("a quantile")
+    if data.replicated is not None:
+        return replicated_quantile(data, p, rule, name or f"quantile[{p:g}]")
     n_dom, n_groups = data.n_dom, data.n_groups
     (q,), h = domain_quantiles(data, (p,), rule)
     size = n_groups * n_dom

@@ -26,10 +26,10 @@ import numpy as np
 from insaf.errors import DataError
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures.estimate import Estimates, LinearBasis
-from insaf.measures.stream import _cells as table
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
 from insaf.measures.stream.quantiles import SQRT_2PI, domain_quantiles
+from insaf.measures.stream.replicated import replicated_share_ratio
 from insaf.measures.types import QuantileRule
 from insaf.measures.variance import FloatArray, linearized_variance
 from insaf.survey.design import Design
@@ -67,7 +67,6 @@ def qsr(
 ) -> Estimates:
     """S80/S20 of ``variable`` in each domain of ``by``, with its linearized SE,
     equal to ``insaf.measures.qsr`` on the same rows."""
-    table.check_streamable(design)  # no replicate weights: refused before any pass
     with spilled(
         source, variable, design=design, by=by, batch_rows=batch_rows, spill=spill
     ) as data:
@@ -86,7 +85,6 @@ def palma(
 ) -> Estimates:
     """The Palma ratio of ``variable`` in each domain of ``by``, with its linearized
     SE, equal to ``insaf.measures.palma`` on the same rows."""
-    table.check_streamable(design)  # no replicate weights: refused before any pass
     with spilled(
         source, variable, design=design, by=by, batch_rows=batch_rows, spill=spill
     ) as data:
@@ -116,7 +114,8 @@ def share_ratio_of(
 ) -> Estimates:
     """``(Y - S(q_high)) / S(q_low)`` of a spilled dataset, by domain."""
     check_rule(rule)
-    data.refuse_replicates("a share ratio")
+    if data.replicated is not None:
+        return replicated_share_ratio(data, low=low, high=high, rule=rule, name=name)
     (q_low, q_high), h = domain_quantiles(data, (low, high), rule)
     sums = _feature_sums(data, q_low, q_high, h)
     return share_ratio_estimates(data, sums, h, low=low, high=high, name=name)
