@@ -60,6 +60,7 @@ __all__ = [
     "gini",
     "gini_of",
     "read_spill",
+    "read_weighted",
     "replicated_gini",
     "replicated_of",
     "spark_refusal",
@@ -254,6 +255,16 @@ def spilled(
         )
 
 
+def read_weighted(path: Path, count: int) -> tuple[FloatArray, IntArray, FloatArray]:
+    """One spill file's values, domains and every weight (the design's, then each of
+    ``count`` replicates': weights x rows), in row order."""
+    with pa.memory_map(str(path)) as source:
+        found = pa.ipc.open_file(source).read_all()
+    columns = [1, *range(len(_SPILL), len(_SPILL) + count)]  # replicates after the four
+    weights = np.array([found.column(c).to_numpy() for c in columns])
+    return found.column(0).to_numpy(), found.column(2).to_numpy(), weights
+
+
 def read_spill(path: Path) -> tuple[FloatArray, FloatArray, IntArray, IntArray]:
     """One spill file's value, weight, domain and PSU (or stratum), in row order."""
     with pa.memory_map(str(path)) as source:
@@ -347,16 +358,14 @@ def _replicated_gini(data: Spilled, replicated: Replicated, estimator: GiniEstim
     n_dom, count = data.n_dom, replicated.count
     carry_w, rwy, wwy = (np.zeros((count + 1, n_dom)) for _ in range(3))
     for path in data.paths:
-        with pa.memory_map(str(path)) as source:
-            found = pa.ipc.open_file(source).read_all()
-        y, d = found.column(0).to_numpy(), found.column(2).to_numpy()
+        y, d, weights = read_weighted(path, count)
         by_value = np.argsort(y, kind="stable")
         order = by_value[np.argsort(d[by_value].astype(np.int32), kind="stable")]
         y, d = y[order], d[order]
         starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
         lengths = np.diff(np.r_[starts, d.size])
-        for k, column in enumerate([1, *range(4, 4 + count)]):
-            w = found.column(column).to_numpy()[order]
+        for k in range(count + 1):
+            w = weights[k][order]
             wy = w * y
             cw = np.cumsum(w)
             r = carry_w[k][d] + cw - np.repeat(np.r_[0.0, cw][starts], lengths)

@@ -24,19 +24,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 import numpy as np
-import pyarrow as pa
 
 from insaf.errors import DataError
 from insaf.measures.estimate import Estimates, ReplicateBasis
-from insaf.measures.stream.ordered import Replicated, Spilled
+from insaf.measures.stream.ordered import Replicated, Spilled, read_weighted
 from insaf.measures.stream.running import RunningQuantile
 from insaf.measures.types import Below, QuantileRule, RelativeOf
 from insaf.measures.variance import FloatArray, IntArray, replicate_variance
 
 __all__ = ["replicated_arpr", "replicated_quantile", "replicated_share_ratio"]
-
-_FIRST_REPLICATE = 4
-"""The column of the first replicate weight in a spill file (after y, w, domain, PSU)."""
 
 
 def _weights(data: Spilled) -> tuple[Replicated, FloatArray, FloatArray]:
@@ -55,15 +51,10 @@ def _files(data: Spilled) -> Iterator[tuple[FloatArray, IntArray, FloatArray]]:
     """Each spill file's values, domains and weights (weights x rows), in value order
     (ties in row order)."""
     assert data.replicated is not None
-    count = data.replicated.count
     for path in data.paths:
-        with pa.memory_map(str(path)) as source:
-            found = pa.ipc.open_file(source).read_all()
-        y = found.column(0).to_numpy()
+        y, d, weights = read_weighted(path, data.replicated.count)
         order = np.argsort(y, kind="stable")
-        columns = [1, *range(_FIRST_REPLICATE, _FIRST_REPLICATE + count)]
-        weights = np.array([found.column(c).to_numpy()[order] for c in columns])
-        yield y[order], found.column(2).to_numpy()[order], weights
+        yield y[order], d[order], weights[:, order]
 
 
 def _quantiles(
