@@ -58,7 +58,13 @@ from insaf.measures.spark._source import (
     spark_errors,
 )
 from insaf.measures.stream import _cells as table
-from insaf.measures.stream.ordered import Replicated, Spilled, replicated_gini, replicated_of
+from insaf.measures.stream.ordered import (
+    Replicated,
+    Spilled,
+    add_rank_sums,
+    replicated_gini,
+    replicated_of,
+)
 from insaf.measures.stream.statistic import Mean
 from insaf.measures.types import GiniEstimator
 from insaf.measures.variance import FloatArray, linearized_variance
@@ -393,19 +399,12 @@ def _replicated_gini(data: Ranked, replicated: Replicated, estimator: GiniEstima
         assert context is not None
         run_w = offsets[:, context.partitionId()].copy()  # weights x domains
         rwy, wwy = np.zeros((count + 1, n_dom)), np.zeros((count + 1, n_dom))
+        columns = [1, *range(_FIRST_REPLICATE, _FIRST_REPLICATE + count)]
         for batch in batches:
             y, d = batch.column(0).to_numpy(), batch.column(2).to_numpy()
             order = np.argsort(d, kind="stable")  # rows come in (value, row) order
-            y, d = y[order], d[order]
-            starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
-            lengths = np.diff(np.r_[starts, d.size])
-            for k, column in enumerate([1, *range(_FIRST_REPLICATE, _FIRST_REPLICATE + count)]):
-                w = batch.column(column).to_numpy()[order]
-                wy, cw = w * y, np.cumsum(w)
-                r = run_w[k][d] + cw - np.repeat(np.r_[0.0, cw][starts], lengths)
-                rwy[k] += np.bincount(d, weights=r * wy, minlength=n_dom)
-                wwy[k] += np.bincount(d, weights=w * wy, minlength=n_dom)
-                run_w[k] += np.bincount(d, weights=w, minlength=n_dom)
+            weights = np.array([batch.column(c).to_numpy()[order] for c in columns])
+            add_rank_sums(y[order], d[order], weights, run_w, rwy, wwy)
         weight, domain = np.divmod(np.arange((count + 1) * n_dom), n_dom)
         yield pa.RecordBatch.from_arrays(
             [pa.array(weight), pa.array(domain), pa.array(rwy.ravel()), pa.array(wwy.ravel())],

@@ -57,6 +57,7 @@ from insaf.survey.design import Design
 __all__ = [
     "Replicated",
     "Spilled",
+    "add_rank_sums",
     "gini",
     "gini_of",
     "read_spill",
@@ -143,6 +144,22 @@ class Spilled:
     def n_dom(self) -> int:
         return len(self.found.labels)
 
+    def replicate_estimates(self, measure: str, values: FloatArray) -> Estimates:
+        """``measure`` with the design's weight (row 0 of ``values``, weights x domains)
+        and the variance of the replicates' (the next rows), as in memory (R
+        ``svrVar``)."""
+        replicated = self.replicated
+        assert replicated is not None
+        if not np.all(np.isfinite(values[0])):
+            raise DataError(f"{measure} is not defined in every domain (a domain without income?)")
+        thetas = values[1:]
+        variances = replicate_variance(thetas, values[0], replicated.spec)
+        bases = [
+            ReplicateBasis(thetas=thetas[:, d].copy(), spec=replicated.spec, key=replicated.key)
+            for d in range(self.n_dom)
+        ]
+        return self.estimates(measure, values[0], variances, bases, "replicates")
+
     def refuse_replicates(self, measure: str) -> None:
         """What Spark does not compute with replicate weights yet is refused by name."""
         if self.replicated is not None:
@@ -197,7 +214,7 @@ def spilled(
 ) -> Iterator[Spilled]:
     """Passes 1 and 2: the cells, then the spill files, in a temporary folder (under
     ``spill`` if given) removed on leaving the block. With replicate weights, each
-    row's are spilled too (8 bytes a replicate), for the Gini (``gini_of``)."""
+    row's are spilled too (8 bytes a replicate), for every measure read from the files."""
     table.check_streamable(design, replicates=True)
     by_cols = (by,) if isinstance(by, str) else tuple(by or ())
     plan = table.Plan(design, by_cols, (Mean(variable=variable),))
@@ -361,18 +378,31 @@ def _replicated_gini(data: Spilled, replicated: Replicated, estimator: GiniEstim
         y, d, weights = read_weighted(path, count)
         by_value = np.argsort(y, kind="stable")
         order = by_value[np.argsort(d[by_value].astype(np.int32), kind="stable")]
-        y, d = y[order], d[order]
-        starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
-        lengths = np.diff(np.r_[starts, d.size])
-        for k in range(count + 1):
-            w = weights[k][order]
-            wy = w * y
-            cw = np.cumsum(w)
-            r = carry_w[k][d] + cw - np.repeat(np.r_[0.0, cw][starts], lengths)
-            rwy[k] += np.bincount(d, weights=r * wy, minlength=n_dom)
-            wwy[k] += np.bincount(d, weights=w * wy, minlength=n_dom)
-            carry_w[k] += np.bincount(d, weights=w, minlength=n_dom)
+        add_rank_sums(y[order], d[order], weights[:, order], carry_w, rwy, wwy)
     return replicated_gini(data, replicated, rwy, wwy, estimator)
+
+
+def add_rank_sums(
+    y: FloatArray,
+    d: IntArray,
+    weights: FloatArray,
+    carry_w: FloatArray,
+    rwy: FloatArray,
+    wwy: FloatArray,
+) -> None:
+    """Rows in (domain, value, row) order, with every weight (weights x rows): add, per
+    weight and domain, ``sum r w y`` to ``rwy`` and ``sum w^2 y`` to ``wwy`` (``r`` the
+    cumulative weight of the domain, from ``carry_w``, the weight of the rows before
+    these), and the rows' weights to ``carry_w``."""
+    n_dom = carry_w.shape[1]
+    starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
+    lengths = np.diff(np.r_[starts, d.size])
+    for k, w in enumerate(weights):
+        wy, cw = w * y, np.cumsum(w)
+        r = carry_w[k][d] + cw - np.repeat(np.r_[0.0, cw][starts], lengths)
+        rwy[k] += np.bincount(d, weights=r * wy, minlength=n_dom)
+        wwy[k] += np.bincount(d, weights=w * wy, minlength=n_dom)
+        carry_w[k] += np.bincount(d, weights=w, minlength=n_dom)
 
 
 def replicated_gini(
@@ -390,13 +420,7 @@ def replicated_gini(
     second = big_y if estimator == "osier" else wwy
     with np.errstate(divide="ignore", invalid="ignore"):
         g = (2.0 * rwy - second) / (n_pop * big_y) - 1.0
-    thetas = g[1:]
-    variances = replicate_variance(thetas, g[0], replicated.spec)
-    bases = [
-        ReplicateBasis(thetas=thetas[:, d].copy(), spec=replicated.spec, key=replicated.key)
-        for d in range(data.n_dom)
-    ]
-    return data.estimates("gini", g[0], variances, bases, "replicates")
+    return data.replicate_estimates("gini", g)
 
 
 def _by_domain(codes: IntArray, values: FloatArray, n_dom: int) -> FloatArray:

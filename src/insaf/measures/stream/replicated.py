@@ -26,11 +26,11 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from insaf.errors import DataError
-from insaf.measures.estimate import Estimates, ReplicateBasis
+from insaf.measures.estimate import Estimates
 from insaf.measures.stream.ordered import Replicated, Spilled, read_weighted
 from insaf.measures.stream.running import RunningQuantile
 from insaf.measures.types import Below, QuantileRule, RelativeOf
-from insaf.measures.variance import FloatArray, IntArray, replicate_variance
+from insaf.measures.variance import FloatArray, IntArray
 
 __all__ = ["replicated_arpr", "replicated_quantile", "replicated_share_ratio"]
 
@@ -88,27 +88,11 @@ def _quantiles(
     return [np.array([[q.result() for q in by_domain] for by_domain in at_p]) for at_p in running]
 
 
-def _estimates(data: Spilled, name: str, values: FloatArray) -> Estimates:
-    """The design weight's values (row 0) with the variance of the replicates' (the
-    next rows), as in memory."""
-    replicated = data.replicated
-    assert replicated is not None
-    thetas = values[1:]
-    if not np.all(np.isfinite(values[0])):
-        raise DataError(f"{name} is not defined in every domain (a domain without income?)")
-    variances = replicate_variance(thetas, values[0], replicated.spec)
-    bases = [
-        ReplicateBasis(thetas=thetas[:, d].copy(), spec=replicated.spec, key=replicated.key)
-        for d in range(data.n_dom)
-    ]
-    return data.estimates(name, values[0], variances, bases, "replicates")
-
-
 def replicated_quantile(data: Spilled, p: float, rule: QuantileRule, name: str) -> Estimates:
     """Each domain's quantile ``p`` with each weight, and its replicate variance."""
     _, n_pop, _ = _weights(data)
     (found,) = _quantiles(data, (p,), rule, n_pop)
-    return _estimates(data, name, found)
+    return data.replicate_estimates(name, found)
 
 
 def replicated_arpr(
@@ -130,7 +114,7 @@ def replicated_arpr(
             under = (y < lines[k]) if below == "<" else (y <= lines[k])
             poor[k] += np.bincount(d, weights=weights[k] * under, minlength=n_dom)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return _estimates(data, "arpr", poor / n_pop)
+        return data.replicate_estimates("arpr", poor / n_pop)
 
 
 def replicated_share_ratio(
@@ -152,4 +136,4 @@ def replicated_share_ratio(
             f"the income share of the bottom {low:.0%} is not positive: the ratio is undefined"
         )
     with np.errstate(divide="ignore", invalid="ignore"):
-        return _estimates(data, name, (big_y - s_high) / s_low)
+        return data.replicate_estimates(name, (big_y - s_high) / s_low)
