@@ -1,6 +1,6 @@
 """``stable_argsort`` is numpy's stable sort, ties, signed zeros and near-ties included,
-by both of its ways: the radix sort (up to ``RADIX_ROWS`` values) and the sort of
-integer keys (above it)."""
+by both of its ways: the sort of integer keys, and the radix sort where the keys'
+sort would put more than ``RESORTED_SHARE`` of the rows in order again."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from insaf.measures._kernels.arrays import (
-    RADIX_ROWS,
+    RESORTED_SHARE,
+    _key_order,
     key_order,
     radix_order,
     sorted_order,
@@ -57,13 +58,18 @@ def test_whole_numbers_skip_the_constant_digits(argsort: Order) -> None:
     np.testing.assert_array_equal(argsort(same), np.arange(1_000))
 
 
-def test_the_chosen_way_by_size() -> None:
-    """Above ``RADIX_ROWS`` values, the keys' sort; the order is the same either way."""
+def test_the_chosen_way_by_what_the_keys_leave_unsorted() -> None:
+    """Incomes: the keys' sort. Values that all differ only in the bits the keys
+    drop: the radix sort. The order is the stable sort's either way."""
     rng = np.random.default_rng(13)
-    array = np.round(rng.lognormal(8.0, 1.0, RADIX_ROWS + 1), 2)
-    expected = np.argsort(array, kind="stable")
-    np.testing.assert_array_equal(stable_argsort(array), expected)
-    np.testing.assert_array_equal(radix_order(array), expected)
+    incomes = np.round(rng.lognormal(8.0, 1.0, 300_000), 2)
+    assert _key_order(incomes, at_most=int(RESORTED_SHARE * incomes.size)) is not None
+    near = 1.0 + rng.integers(0, 1 << 18, 300_000) * np.spacing(1.0)
+    assert _key_order(near, at_most=int(RESORTED_SHARE * near.size)) is None
+    for array in (incomes, near):
+        expected = np.argsort(array, kind="stable")
+        np.testing.assert_array_equal(stable_argsort(array), expected)
+        np.testing.assert_array_equal(key_order(array)[0], expected)
 
 
 @ways

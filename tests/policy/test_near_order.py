@@ -37,7 +37,7 @@ def test_every_row_changed_sorts_afresh() -> None:
     assert merged_order(base + 1.0, base, stable_argsort(base)) is None
 
 
-@pytest.mark.parametrize("share", [0.001, 0.05, NEAR])
+@pytest.mark.parametrize("share", [0.001, 0.02, NEAR])
 def test_few_rows_changed(share: float) -> None:
     rng = np.random.default_rng(3)
     base = rng.lognormal(3, 1, 5000)
