@@ -105,8 +105,8 @@ def main() -> None:
         valued = in_kind_total(with_kind.in_kind, simulation.data)
         assess(replace(simulation, scenario=with_kind, in_kind=valued))
 
-    plain = best(1, lambda: assess(simulation))
-    final = best(1, final_income)
+    plain = best(args.rounds, lambda: assess(simulation))
+    final = best(args.rounds, final_income)
 
     baseline = simulation.baseline
     results = best(

@@ -76,32 +76,38 @@ def test_stable_order_is_argsorts_with_or_without_a_hint() -> None:
     rng = np.random.default_rng(3)
     y = np.round(rng.normal(size=2000), 1)  # many ties
     want = np.argsort(y, kind="stable")
-    np.testing.assert_array_equal(stable_order(y), want)
-    assert stable_order(y, [want]) is want  # taken as it is
-    np.testing.assert_array_equal(stable_order(y, [want[::-1], want]), want)
+    np.testing.assert_array_equal(stable_order(y)[0], want)
+    assert stable_order(y, [want])[0] is want  # taken as it is
+    np.testing.assert_array_equal(stable_order(y, [want[::-1], want])[0], want)
+    for hints in ([], [want], [want[::-1], want]):  # the values come in that order
+        np.testing.assert_array_equal(stable_order(y, hints)[1], y[want])
     # a hint that sorts the values but breaks a tie against row order is refused
     swapped = want.copy()
     tie = int(np.flatnonzero(y[want][1:] == y[want][:-1])[0])
     swapped[[tie, tie + 1]] = swapped[[tie + 1, tie]]
-    np.testing.assert_array_equal(stable_order(y, [swapped]), want)
+    np.testing.assert_array_equal(stable_order(y, [swapped])[0], want)
     # values nearly in a hint's order: the hint re-sorted
     nearly = y.copy()
     nearly[rng.choice(y.size, 5, replace=False)] += 0.05  # a few values move a little
-    np.testing.assert_array_equal(stable_order(nearly, [want]), np.argsort(nearly, kind="stable"))
+    found, ranked = stable_order(nearly, [want])
+    np.testing.assert_array_equal(found, np.argsort(nearly, kind="stable"))
+    np.testing.assert_array_equal(ranked, nearly[found])
 
 
 def test_gini_along_is_the_measure(survey: Survey) -> None:
     linear = LinearEstimator(survey)
     assert linear.arrays is not None
     y = survey.design_table.frame.get_column("consumption_pc").to_numpy()
-    for estimator in ("osier", "eurostat"):
+    order, ranked = stable_order(y)
+    for estimator, given in (("osier", None), ("eurostat", ranked)):
         found = gini_along(
             y,
             linear.w,
             linear.arrays,
-            stable_order(y),
+            order,
             estimator=estimator,  # type: ignore[arg-type]
             variable="consumption_pc",
+            ranked=given,  # the values in order given, or gathered
         )
         want = measures.gini(survey, "consumption_pc", unit="household", estimator=estimator)[0]
         assert (found.measure, found.variable, found.n, found.domain) == (

@@ -166,6 +166,37 @@ class _Assessor:
             arrays=self.people.arrays,
         )
 
+    def _ginis_alone(
+        self,
+        columns: Mapping[str, np.ndarray],
+        estimator: LinearEstimator,
+        *,
+        hinted: Mapping[str, list[np.ndarray]],
+    ) -> dict[tuple[str, ...], Estimate]:
+        """The Gini of each of ``columns`` by ``gini_along``, keyed ``(column, "gini")``,
+        its sort from ``stable_order`` with the column's hints, ``THREADS`` columns at
+        a time (numpy's sorts and sums run outside Python's lock). A column with a
+        missing or infinite value is left out (the general path says which)."""
+        arrays = estimator.arrays
+        assert arrays is not None
+        finite = [c for c, y in columns.items() if np.all(np.isfinite(y))]
+
+        def one(column: str) -> Estimate:
+            y = columns[column]
+            order, ranked = stable_order(y, hinted[column])
+            return gini_along(
+                y,
+                estimator.w,
+                arrays,
+                order,
+                estimator=self.opts.gini,
+                variable=column,
+                ranked=ranked,
+            )
+
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            return {(c, "gini"): e for c, e in zip(finite, pool.map(one, finite), strict=True)}
+
     # -- nonlinear statistics, cached --------------------------------------------------
 
     def stats(self, column: str) -> dict[tuple[str, ...], Estimate]:
@@ -439,30 +470,20 @@ class _Assessor:
             requests = [
                 r for r in requests if r.rank_by != MARKET and r != Request(MARKET, ("gini",))
             ]
-            # a concept's Gini alone: its sort is a welfare's (hints) when their order agrees
+            # a Gini alone (a concept's, an end income's without an instrument): its
+            # own sort, or a welfare's (hints) when their order agrees
             if self.sim.reforms:
                 self.stats("w0")  # the welfare statistics, and their sorts
             hints = list(self._orders.values())
-            # (an end income without an instrument is left to compute, which merges its
-            # changed rows into the end income's order: system.near)
-            alone = [
-                q
-                for q in requests
-                if q == Request(q.column, ("gini",)) and q.column not in system.near
-            ]
-            for request in alone:
-                y = columns.series[request.column]
-                if estimator.arrays is None or not np.all(np.isfinite(y)):
-                    continue
-                along[request.column, "gini"] = gini_along(
-                    y,
-                    estimator.w,
-                    estimator.arrays,
-                    stable_order(y, hints),
-                    estimator=self.opts.gini,
-                    variable=request.column,
-                )
-                requests.remove(request)
+            alone = [q.column for q in requests if q.which == ("gini",) and q.rank_by is None]
+            found_alone = self._ginis_alone(
+                {c: columns.series[c] for c in alone},
+                estimator,
+                # an end income or one without an instrument is no welfare's order
+                hinted={c: [] if c in system.near else hints for c in alone},
+            )
+            along.update(found_alone)
+            requests = [r for r in requests if (r.column, "gini") not in found_alone]
         found = compute(
             survey,
             requests,

@@ -136,14 +136,14 @@ def _estimate(
     )
 
 
-def stable_order(values: FloatArray, hints: Sequence[IntArray] = ()) -> IntArray:
-    """``np.argsort(values, kind="stable")`` (``values`` finite), from the first of
-    ``hints`` (orders of similar values) that gives it: the hint itself when the values
-    are non-decreasing along it, else the hint re-sorted when few of its steps go down
-    (a stable sort of nearly sorted values is one pass); kept only if tied values are
-    in the order of their rows, which makes it the stable order (the only order with
-    both properties). Else ``sorted_order``. A welfare after rounding or a small
-    change keeps nearly its order: no full sort."""
+def stable_order(values: FloatArray, hints: Sequence[IntArray] = ()) -> tuple[IntArray, FloatArray]:
+    """``np.argsort(values, kind="stable")`` (``values`` finite) and the values in that
+    order, from the first of ``hints`` (orders of similar values) that gives it: the
+    hint itself when the values are non-decreasing along it, else the hint re-sorted
+    when few of its steps go down (a stable sort of nearly sorted values is one pass);
+    kept only if tied values are in the order of their rows, which makes it the stable
+    order (the only order with both properties). Else ``sorted_order``. A welfare
+    after rounding or a small change keeps nearly its order: no full sort."""
     for hint in hints:
         if hint.shape != values.shape or hint.size < 2:
             continue
@@ -157,8 +157,8 @@ def stable_order(values: FloatArray, hints: Sequence[IntArray] = ()) -> IntArray
             ranked = np.take(values, order)
         tied = ranked[1:] == ranked[:-1]
         if np.all(order[1:][tied] > order[:-1][tied]):
-            return order
-    return sorted_order(values)[0]
+            return order, ranked
+    return sorted_order(values)
 
 
 def gini_along(
@@ -169,13 +169,15 @@ def gini_along(
     *,
     estimator: GiniEstimator,
     variable: str,
+    ranked: FloatArray | None = None,
 ) -> Estimate:
     """The linearized Gini of ``y`` over rows in ``order`` (its stable sort, from
-    ``stable_order``), with weights ``w`` and design ``arrays`` of one stage:
-    ``insaf.measures.gini``'s kernel and PSU totals, as ``insaf.measures.gini``
-    gives it."""
+    ``stable_order``, with ``ranked`` the values in that order if known), with
+    weights ``w`` and design ``arrays`` of one stage: ``insaf.measures.gini``'s
+    kernel and PSU totals, as ``insaf.measures.gini`` gives it."""
     ws = np.take(w, order)
-    g, z, _ = gini_kernel(estimator)({"y": np.take(y, order)}, ws, math.nan, True)
+    ys = np.take(y, order) if ranked is None else ranked
+    g, z, _ = gini_kernel(estimator)({"y": ys}, ws, math.nan, True)
     assert z is not None
     psu = np.take(arrays.psu, order)
     wz = np.asarray(np.bincount(psu, weights=ws * z, minlength=arrays.n_psus), float)
