@@ -501,7 +501,13 @@ class _Assessor:
             stats.setdefault(key[0], {})[key[1:]] = value
         if fast:
             marginal_fgt(
-                system, columns.series, lines, stats, weight=estimator.w, below=self.opts.below
+                system,
+                columns.series,
+                lines,
+                stats,
+                weight=estimator.w,
+                below=self.opts.below,
+                threads=THREADS,
             )
         measured = concentrations(
             columns, reuse, found, known_gini=lambda column: self.stats(column)[("gini",)]

@@ -25,6 +25,7 @@ Two tables per state, beside the income concepts of ``insaf.policy.incidence``:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -162,6 +163,7 @@ def marginal_fgt(
     *,
     weight: FloatArray,
     below: str,
+    threads: int = 1,
 ) -> None:
     """Add to ``stats`` FGT0 and FGT1 on each line of each end income without an
     instrument, from the end income's (in ``stats``) and the rows the instrument
@@ -176,7 +178,8 @@ def marginal_fgt(
     ``P_without`` is summed over every row as the estimator sums it (the same
     number, so a small contribution is the same difference); the totals equal
     those estimated afresh to rounding. (Only when ``changed_rows_apply``;
-    ``weight``: the sample's weights, in its row order.)"""
+    ``weight``: the sample's weights, in its row order; ``threads``: columns
+    worked on at once, the numbers the same.)"""
     if not system.without:
         return
     first = next(iter(stats[next(iter(system.without))[0]].values()))
@@ -187,49 +190,64 @@ def marginal_fgt(
     psu = design.psu
     psu_weight = np.bincount(psu, weights=weight, minlength=design.n_totals)
     top = np.maximum.reduce([*lines.values(), np.full(weight.shape[0], -np.inf)])
-    ends: dict[tuple[str, str, int], FloatArray] = {}  # each end income's h, made once
-    found: list[tuple[str, tuple[str, ...], Estimate, float, FloatArray]] = []
-    for (end, _), without in system.without.items():
+    # each end income's h, made once (read only from here on)
+    ends = {
+        (end, role, alpha): _fgt_h(series[end], line, alpha, below)
+        for end in dict.fromkeys(end for end, _ in system.without)
+        for role, line in lines.items()
+        for alpha in (0, 1)
+    }
+
+    def one(end: str, without: str) -> list[tuple[tuple[str, ...], Estimate, float, FloatArray]]:
+        """The FGTs of ``without`` that differ from the end income's: (key, the end
+        income's estimate, value, PSU totals); the others are the end income's."""
         y_end, y_without = series[end], series[without]
         rows = np.flatnonzero(y_without != y_end)
         # a household above every line with and without the instrument is poor in neither
         rows = rows[np.minimum(y_end[rows], y_without[rows]) <= top[rows]]
         w, psu_rows = weight[rows], psu[rows]
+        out = []
         for role, line_all in lines.items():
             line = line_all[rows]
             for alpha in (0, 1):
                 key: tuple[str, ...] = ("fgt", role, str(alpha))
                 before = stats[end][key]
                 assert isinstance(before.basis, LinearBasis)
-                h_end = ends.get((end, role, alpha))
-                if h_end is None:
-                    h_end = ends[(end, role, alpha)] = _fgt_h(y_end, line_all, alpha, below)
+                h_end = ends[(end, role, alpha)]
                 h_rows = _fgt_h(y_without[rows], line, alpha, below)
-                kept = h_end[rows]
-                d = h_rows - kept
+                d = h_rows - h_end[rows]
                 if not d.any():  # no household's term changes: the end income's FGT
-                    stats.setdefault(without, {})[key] = replace(before, variable=without)
                     continue
                 # the value summed over every row as the estimator sums it, so that a
                 # small contribution is the same difference of two sums
-                h_end[rows] = h_rows
-                value = dot(weight, h_end) / before.population
-                h_end[rows] = kept
+                h = h_end.copy()
+                h[rows] = h_rows
+                value = dot(weight, h) / before.population
                 totals: FloatArray = np.asarray(
                     np.bincount(psu_rows, weights=w * d, minlength=design.n_totals), np.float64
                 )
                 totals -= (value - before.value) * psu_weight
                 totals /= before.population
                 totals += before.basis.totals
-                found.append((without, key, before, value, totals))
-    for column, fgt, end_fgt, p, t in found:
-        stats.setdefault(column, {})[fgt] = replace(
-            end_fgt,
-            value=p,
-            se=float(np.sqrt(max(float(linearized_variance(t, design)), 0.0))),
-            variable=column,
-            basis=LinearBasis(totals=t, design=design),
-        )
+                out.append((key, before, value, totals))
+        return out
+
+    pairs = list(system.without.items())
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        done = list(pool.map(lambda pair: one(pair[0][0], pair[1]), pairs))
+    for ((end, _), column), found in zip(pairs, done, strict=True):
+        for role in lines:
+            for alpha in (0, 1):  # each FGT as the end income's, then those that differ
+                same: tuple[str, ...] = ("fgt", role, str(alpha))
+                stats.setdefault(column, {})[same] = replace(stats[end][same], variable=column)
+        for key, end_fgt, p, t in found:
+            stats[column][key] = replace(
+                end_fgt,
+                value=p,
+                se=float(np.sqrt(max(float(linearized_variance(t, design)), 0.0))),
+                variable=column,
+                basis=LinearBasis(totals=t, design=design),
+            )
 
 
 def _fgt_h(y: FloatArray, line: FloatArray, alpha: int, below: str) -> FloatArray:
