@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
@@ -31,6 +31,7 @@ from insaf.i18n import bilingual
 from insaf.measures import Estimate, combine, difference
 from insaf.measures._kernels.arrays import sorted_order
 from insaf.measures.estimate import LinearBasis, ReplicateBasis
+from insaf.measures.variance import FloatArray, IntArray
 from insaf.policy import person_stats
 from insaf.policy.analysis import (
     Analysis,
@@ -168,21 +169,24 @@ class _Assessor:
 
     def _ginis_alone(
         self,
-        columns: Mapping[str, np.ndarray],
+        columns: list[str],
+        values: Callable[[str], FloatArray],
         estimator: LinearEstimator,
         *,
-        hinted: Mapping[str, list[np.ndarray]],
+        hinted: Mapping[str, list[IntArray]],
     ) -> dict[tuple[str, ...], Estimate]:
-        """The Gini of each of ``columns`` by ``gini_along``, keyed ``(column, "gini")``,
-        its sort from ``stable_order`` with the column's hints, ``THREADS`` columns at
-        a time (numpy's sorts and sums run outside Python's lock). A column with a
-        missing or infinite value is left out (the general path says which)."""
+        """The Gini of each of ``columns`` (``values`` of each) by ``gini_along``, keyed
+        ``(column, "gini")``, its sort from ``stable_order`` with the column's hints,
+        ``THREADS`` columns at a time (numpy's sorts and sums run outside Python's
+        lock). A column with a missing or infinite value is left out (the general
+        path says which)."""
         arrays = estimator.arrays
         assert arrays is not None
-        finite = [c for c, y in columns.items() if np.all(np.isfinite(y))]
 
-        def one(column: str) -> Estimate:
-            y = columns[column]
+        def one(column: str) -> Estimate | None:
+            y = values(column)
+            if not np.all(np.isfinite(y)):
+                return None
             order, ranked = stable_order(y, hinted[column])
             return gini_along(
                 y,
@@ -195,7 +199,8 @@ class _Assessor:
             )
 
         with ThreadPoolExecutor(max_workers=THREADS) as pool:
-            return {(c, "gini"): e for c, e in zip(finite, pool.map(one, finite), strict=True)}
+            found = list(pool.map(one, columns))
+        return {(c, "gini"): e for c, e in zip(columns, found, strict=True) if e is not None}
 
     # -- nonlinear statistics, cached --------------------------------------------------
 
@@ -445,6 +450,11 @@ class _Assessor:
         survey = _with_frame(self.a.people, frame)
         estimator = self.linear(survey)
         fast = changed_rows_apply(estimator)
+        if not fast:  # the end incomes without an instrument estimated afresh, as columns
+            system.add_columns(columns.series)
+            frame = incidence_frame(columns, self.a.frame.select(kept))
+            survey = _with_frame(self.a.people, frame)
+            estimator = self.linear(survey)
         means = estimator.ratios(columns.concepts)
         known = {"w0": self.a.frame.get_column("w0").to_numpy()}
         for r in self.a.reform_index.values():
@@ -477,7 +487,8 @@ class _Assessor:
             hints = list(self._orders.values())
             alone = [q.column for q in requests if q.which == ("gini",) and q.rank_by is None]
             found_alone = self._ginis_alone(
-                {c: columns.series[c] for c in alone},
+                alone,
+                lambda c: system.column(columns.series, c),
                 estimator,
                 # an end income or one without an instrument is no welfare's order
                 hinted={c: [] if c in system.near else hints for c in alone},
