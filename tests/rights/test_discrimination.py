@@ -152,3 +152,19 @@ def test_the_thresholds_are_the_scenarios() -> None:
     assert rows["refugees"]["difference"].value == pytest.approx(-0.1546, abs=1e-4)
     assert rows["refugees"]["significant"] and not rows["refugees"]["flagged"]
     assert section.verdicts["non_discrimination"] == "not_flagged"
+
+
+def test_groups_a_few_at_a_time_give_the_same_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The discrimination and retrogression tests hold ``GROUPS_AT_ONCE`` groups' columns
+    at a time (``insaf.rights.sample.in_chunks``): one group a chunk, two, or every group
+    in one chunk give the same rows to the last digit."""
+    from insaf.rights import sample
+
+    found = []
+    for at_once in (1, 2, 100):
+        monkeypatch.setattr(sample, "GROUPS_AT_ONCE", at_once)
+        section = _impact(rural_aid=5.0)["cut"].sections["rights"]
+        found.append((section.non_discrimination, section.non_retrogression))
+    assert len(found[0][0]) == 3 and found[0][1]  # three groups; retrogression rows
+    for rows in found[1:]:
+        assert rows == found[0]

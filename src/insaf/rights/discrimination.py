@@ -21,11 +21,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from insaf.measures import difference
-from insaf.measures.variance import DesignArrays
 from insaf.policy.impact import Row
 from insaf.policy.instruments.base import FloatArray
 from insaf.rights.groups import Group
-from insaf.rights.sample import GROUPS_AT_ONCE, Sample
+from insaf.rights.sample import Sample, in_chunks
 from insaf.rights.stats import holm, p_two_sided
 
 __all__ = ["discrimination_rows"]
@@ -49,24 +48,20 @@ def discrimination_rows(
     ``GROUPS_AT_ONCE`` groups at a time.
     """
     rows: list[Row] = []
-    arrays: DesignArrays | None = None
-    for start in range(0, len(groups), GROUPS_AT_ONCE):
-        chunk = groups[start : start + GROUPS_AT_ONCE]
-        held = Sample.of(sample.simulation)
-        columns: list[tuple[str, str, str, str]] = []
-        for i, group in enumerate(chunk, start=start):
-            others = members - group.members
-            columns.append(
-                (
-                    held.add(f"_nd_{i}_d", group.members * change),
-                    held.add(f"_nd_{i}_y", group.members * y0),
-                    held.add(f"_nd_{i}_rd", others * change),
-                    held.add(f"_nd_{i}_ry", others * y0),
-                )
-            )
-        estimator = held.estimator(arrays)
-        arrays = estimator.arrays
-        for group, (gd, gy, rd, ry) in zip(chunk, columns, strict=True):
+
+    def add(held: Sample, i: int) -> tuple[str, str, str, str]:
+        group = groups[i]
+        others = members - group.members
+        return (
+            held.add(f"_nd_{i}_d", group.members * change),
+            held.add(f"_nd_{i}_y", group.members * y0),
+            held.add(f"_nd_{i}_rd", others * change),
+            held.add(f"_nd_{i}_ry", others * y0),
+        )
+
+    for estimator, chunk in in_chunks(sample.simulation, len(groups), add):
+        for i, (gd, gy, rd, ry) in chunk.items():
+            group = groups[i]
             if not group.members.any() or not (members - group.members).any():
                 continue  # nobody (or everybody) in the group: nothing to compare
             mine = estimator.ratios([gd], gy, measure="ratio")[gd][0]

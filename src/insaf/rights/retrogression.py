@@ -27,11 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from insaf.measures import Estimate, difference
-from insaf.measures.variance import DesignArrays
 from insaf.policy.impact import Row
 from insaf.policy.instruments.base import FloatArray
 from insaf.rights.groups import Group
-from insaf.rights.sample import GROUPS_AT_ONCE, Sample
+from insaf.rights.sample import Sample, in_chunks
 from insaf.rights.stats import holm, p_greater
 
 __all__ = ["Indicator", "retrogression_rows"]
@@ -65,26 +64,26 @@ def retrogression_rows(
     ``GROUPS_AT_ONCE`` groups at a time (each ratio reads only its group's columns)."""
     found: dict[tuple[int, int], tuple[Estimate, Estimate]] = {}
     population: dict[int, float] = {}
-    arrays: DesignArrays | None = None
-    for start in range(0, len(groups), GROUPS_AT_ONCE):
-        held = Sample.of(sample.simulation)
-        columns: dict[tuple[int, int], tuple[str, str]] = {}
-        weights: dict[int, str] = {}
-        for j in range(start, min(start + GROUPS_AT_ONCE, len(groups))):
-            members = groups[j].members
-            weights[j] = held.add(f"_nr_k{j}", members)
-            for i, indicator in enumerate(indicators):
-                columns[i, j] = (
-                    held.add(f"_nr_{i}_{j}_0", members * indicator.before),
-                    held.add(f"_nr_{i}_{j}_1", members * indicator.after),
-                )
-        estimator = held.estimator(arrays)
-        arrays = estimator.arrays
-        for (i, j), (before_col, after_col) in columns.items():
+
+    def add(held: Sample, j: int) -> tuple[str, list[tuple[str, str]]]:
+        members = groups[j].members
+        weight = held.add(f"_nr_k{j}", members)
+        pairs = [
+            (
+                held.add(f"_nr_{i}_{j}_0", members * indicator.before),
+                held.add(f"_nr_{i}_{j}_1", members * indicator.after),
+            )
+            for i, indicator in enumerate(indicators)
+        ]
+        return weight, pairs
+
+    for estimator, chunk in in_chunks(sample.simulation, len(groups), add):
+        for j, (weight, pairs) in chunk.items():
             if not np.any(groups[j].members):
                 continue
-            ratios = estimator.ratios([before_col, after_col], weights[j], measure="ratio")
-            found[i, j] = (ratios[before_col][0], ratios[after_col][0])
+            for i, (before_col, after_col) in enumerate(pairs):
+                ratios = estimator.ratios([before_col, after_col], weight, measure="ratio")
+                found[i, j] = (ratios[before_col][0], ratios[after_col][0])
             population[j] = float(np.dot(estimator.w, groups[j].members))
     rows: list[Row] = []
     for i, indicator in enumerate(indicators):

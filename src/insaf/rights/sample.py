@@ -11,8 +11,9 @@ come from influence values, and two of them from the same sample compare with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import polars as pl
@@ -24,7 +25,7 @@ from insaf.policy.instruments.base import FloatArray
 from insaf.policy.linear import LinearEstimator
 from insaf.survey import Survey, Table
 
-__all__ = ["GROUPS_AT_ONCE", "Sample"]
+__all__ = ["GROUPS_AT_ONCE", "Sample", "in_chunks"]
 
 GROUPS_AT_ONCE = 4
 """Groups whose columns a test holds at once (``discrimination``, ``retrogression``):
@@ -66,6 +67,25 @@ class Sample:
             seed=options.seed,
             arrays=arrays,
         )
+
+
+Added = TypeVar("Added")
+
+
+def in_chunks(
+    simulation: Simulation, count: int, add: Callable[[Sample, int], Added]
+) -> Iterator[tuple[LinearEstimator, dict[int, Added]]]:
+    """Groups ``0 .. count - 1``, ``GROUPS_AT_ONCE`` at a time: for each chunk, a
+    sample of its own to which ``add(sample, j)`` adds group ``j``'s columns (and
+    returns their names), then the chunk's estimator and what ``add`` returned by
+    group. The chunks share the design's codes, made once."""
+    arrays: DesignArrays | None = None
+    for start in range(0, count, GROUPS_AT_ONCE):
+        held = Sample.of(simulation)
+        added = {j: add(held, j) for j in range(start, min(start + GROUPS_AT_ONCE, count))}
+        estimator = held.estimator(arrays)
+        arrays = estimator.arrays
+        yield estimator, added
 
 
 def share(
