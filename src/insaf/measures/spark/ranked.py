@@ -76,9 +76,11 @@ ROWS_PER_PARTITION = 2_000_000
 """Rows per range partition when ``partitions`` is not given (at least Spark's
 default parallelism): a partition's rows pass through one Python worker."""
 
-_CODED = "y double, w double, d long, g long, __file long, __row long"
-_FIRST_REPLICATE = 6
-"""The column of the first replicate weight in the sorted rows (after ``_CODED``'s)."""
+_CODED = ("y", "w", "d", "g", "__file", "__row")
+"""The sorted rows' first columns: value, weight, domain, group (PSU or stratum),
+file and row; the replicate weights follow."""
+_FIRST_REPLICATE = len(_CODED)
+"""The column of the first replicate weight in the sorted rows."""
 _GINI_PARTS = ("t1", "t2", "rwy", "wwy", "t11", "t12", "t22")
 
 
