@@ -450,11 +450,6 @@ class _Assessor:
         survey = _with_frame(self.a.people, frame)
         estimator = self.linear(survey)
         fast = changed_rows_apply(estimator)
-        if not fast:  # the end incomes without an instrument estimated afresh, as columns
-            system.add_columns(columns.series)
-            frame = incidence_frame(columns, self.a.frame.select(kept))
-            survey = _with_frame(self.a.people, frame)
-            estimator = self.linear(survey)
         means = estimator.ratios(columns.concepts)
         known = {"w0": self.a.frame.get_column("w0").to_numpy()}
         for r in self.a.reform_index.values():
@@ -495,6 +490,10 @@ class _Assessor:
             )
             along.update(found_alone)
             requests = [r for r in requests if (r.column, "gini") not in found_alone]
+        afresh = [r.column for r in requests if r.column in system.recipes]
+        if afresh:  # end incomes without an instrument estimated afresh: table columns
+            system.add_columns(columns.series, afresh)
+            survey = _with_frame(self.a.people, incidence_frame(columns, self.a.frame.select(kept)))
         found = compute(
             survey,
             requests,
