@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from insaf.web.registry import bulk, engine, explain
 from insaf.web.registry import models as m
@@ -55,6 +55,10 @@ def test_bulk_and_single_give_the_same_rows_and_hashes(demo: User) -> None:
     one, many = _rows(single), _rows(made)
     assert len(one) == len(many) == 3 * households
     assert one == many
+    # the date and the time stored by COPY's binary format on PostgreSQL, as the ORM reads them
+    dates = m.Determination.objects.filter(pk__in=made).values_list("as_of", "created_at")
+    assert {d for d, _ in dates} == {AS_OF}
+    assert all(abs(timezone.now() - at) < dt.timedelta(minutes=10) for _, at in dates)
     for ruleset in rulesets:  # each programme pays some households and refuses others
         assert {row[0] for (_, r), row in many.items() if r == ruleset.pk} == {True, False}
 

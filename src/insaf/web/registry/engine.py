@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import pgettext_lazy
 
@@ -35,6 +35,7 @@ __all__ = [
     "as_registry",
     "decide_grievance",
     "determine",
+    "hold_references",
     "library_ruleset",
     "member_rows",
     "observation_rows",
@@ -72,6 +73,20 @@ OBSERVATIONS: dict[str, pl.DataType] = {
     "verification": pl.String(),
 }
 """The columns of ``observation_rows``, in order (``row``: the observation's id)."""
+
+
+REFERENCES_LOCK = "'registry_determination'::regclass::oid::bigint"
+"""The advisory lock's key: the determinations table's own (migration ``0008``)."""
+
+
+def hold_references() -> None:
+    """Hold, until the transaction ends, the lock that a household's or a ruleset's deletion
+    waits for (PostgreSQL's advisory lock, shared; nothing elsewhere, where one writer runs at
+    a time). A transaction storing determinations takes it before it reads the households it
+    determines: their references are kept by triggers, not foreign keys (migration ``0008``)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT pg_advisory_xact_lock_shared({REFERENCES_LOCK})")
 
 
 def member_rows(households: Q, on: dt.date) -> QuerySet[m.Membership, tuple[Any, ...]]:
@@ -283,6 +298,7 @@ def determine(
     access.require(
         ruleset.in_force(as_of), f"ruleset {ruleset} is not approved and in force on {as_of}"
     )
+    hold_references()
     chosen = list(households)
     registry = registry_for(chosen, as_of)
     results = run(library_ruleset(ruleset), registry, as_of, households=[h.pk for h in chosen])

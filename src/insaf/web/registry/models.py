@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from insaf.errors import InsafError
+from insaf.web.core.fields import JSONText
 from insaf.web.core.models import actor_field
 
 __all__ = [
@@ -293,17 +294,25 @@ class Determination(models.Model):
     """What a ruleset decided for a household as of a date: stored once, never changed."""
 
     # indexed by ``(household, ruleset, as_of)`` below, not by household alone: one index
-    # fewer for each row a run stores
+    # fewer for each row a run stores. The three references are kept by triggers on the rows
+    # they point to, not by foreign-key constraints checked row by row as a run stores
+    # (migration ``0008``: ``DETERMINATION_REFERENCES``)
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="determinations", db_index=False
+        Household,
+        on_delete=models.PROTECT,
+        related_name="determinations",
+        db_index=False,
+        db_constraint=False,
     )
-    ruleset = models.ForeignKey(Ruleset, on_delete=models.PROTECT, related_name="determinations")
+    ruleset = models.ForeignKey(
+        Ruleset, on_delete=models.PROTECT, related_name="determinations", db_constraint=False
+    )
     as_of = models.DateField(_("as of"))
     eligible = models.BooleanField(_("eligible"))
     amount = models.FloatField(_("entitlement"))
     pmt_score = models.FloatField(_("proxy means test score"), null=True, blank=True)
-    reasons = models.JSONField(_("reason codes"), default=list)
-    trace = models.JSONField(_("trace"), default=list)
+    reasons = JSONText(_("reason codes"), default=list)
+    trace = JSONText(_("trace"), default=list)
     # the two SHA-256 digests as their 32 bytes (half the bytes of hex for each row a run
     # stores); shown as hex (``input_hash_hex``)
     input_hash = models.BinaryField(_("input hash"), max_length=32)
@@ -316,6 +325,7 @@ class Determination(models.Model):
         on_delete=models.PROTECT,
         related_name="superseded_by",
         db_index=False,
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
