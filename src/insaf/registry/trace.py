@@ -242,11 +242,26 @@ def inputs_table(run: Run, rules: Sequence[Entry]) -> pl.DataFrame:
 def _bits(values: pl.Series | np.ndarray[Any, Any]) -> pl.Series:
     """Each number as the decimal of its 64 bits (``-`` when missing; ``-0.0`` as ``0.0``)."""
     series = values if isinstance(values, pl.Series) else pl.Series(values, dtype=pl.Float64)
-    series = series.cast(pl.Float64)
-    missing = series.is_null() | series.is_nan()
-    array = series.fill_null(0.0).fill_nan(0.0).to_numpy().astype(np.float64) + 0.0
-    text = pl.Series(array.view(np.int64)).cast(pl.String)
-    return pl.select(pl.when(missing).then(pl.lit("-")).otherwise(text)).to_series()
+    array = np.asarray(series.cast(pl.Float64).to_numpy(), dtype=np.float64)  # a null as NaN
+    missing = np.isnan(array)
+    # in as few Polars operations as can be: one household's determination asks for a handful
+    # of values, where each operation's own cost is what counts
+    bits = (np.where(missing, 0.0, array) + 0.0).view(np.int64)  # -0.0 as 0.0
+    out = pl.Series(bits).cast(pl.String)
+    if missing.any():
+        out = out.scatter(np.flatnonzero(missing), "-")
+    return out
+
+
+def _dates(inputs: pl.DataFrame) -> pl.Series:
+    """Each input's date as ISO text (missing stays missing), each distinct date formatted
+    once: a registry's observations share a few dates, and formatting is Polars' slowest cast
+    here (a tenth of a second for a million dates)."""
+    dates = inputs.get_column("observed")
+    distinct = dates.drop_nulls().unique()
+    return dates.replace_strict(
+        distinct, distinct.cast(pl.String), default=None, return_dtype=pl.String
+    )
 
 
 def _json_text(expr: pl.Expr) -> pl.Expr:
@@ -332,7 +347,7 @@ def _traces(values: pl.DataFrame, inputs: pl.DataFrame, n_entries: int) -> pl.Da
         id=pl.col("id").cast(pl.String),
         shown=_shown(inputs),
         source=_quoted(pl.col("source")),
-        observed=_quoted(pl.col("observed").cast(pl.String)),
+        observed=_quoted(pl.lit(_dates(inputs))),
         verification=_quoted(pl.col("verification")),
     )
     # plain aggregations into lists (Polars' fast path), then text built by list operations
@@ -378,7 +393,7 @@ def _input_texts(run: Run, inputs: pl.DataFrame, ids: pl.Series, ruleset_hash: s
                 pl.col("id").cast(pl.String),
                 _hashed(inputs),
                 pl.col("source"),
-                pl.col("observed").cast(pl.String).fill_null(""),
+                pl.lit(_dates(inputs)).fill_null(""),
                 pl.col("verification").fill_null(""),
             ],
             separator="\t",
