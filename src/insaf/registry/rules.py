@@ -31,6 +31,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -231,9 +232,10 @@ class Ruleset:
             out["pmt"] = {"variable": self.pmt.variable, "model": _pmt_data(self.pmt.model)}
         return out
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
-        """SHA-256 of the canonical JSON (sorted keys, no spaces) of ``canonical()``."""
+        """SHA-256 of the canonical JSON (sorted keys, no spaces) of ``canonical()``; computed
+        once (the ruleset is frozen), as every determination's input text starts with it."""
         text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

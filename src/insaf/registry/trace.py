@@ -258,6 +258,8 @@ def _dates(inputs: pl.DataFrame) -> pl.Series:
     once: a registry's observations share a few dates, and formatting is Polars' slowest cast
     here (a tenth of a second for a million dates)."""
     dates = inputs.get_column("observed")
+    if dates.len() < 4096:  # a household or a few: one cast is fewer operations
+        return dates.cast(pl.String)
     distinct = dates.drop_nulls().unique()
     return dates.replace_strict(
         distinct, distinct.cast(pl.String), default=None, return_dtype=pl.String
