@@ -111,25 +111,36 @@ def variables_read(rulesets: Sequence[Ruleset]) -> list[str]:
 
 
 def _read(cursor: Any, low: int, high: int, as_of: dt.date, variables: Sequence[str]) -> Registry:
-    """The registry of the households with an id in ``[low, high)``, in two queries
-    (``engine.member_rows``, ``engine.observation_rows``): by ``cursor`` (ADBC's, on
-    PostgreSQL: a binary ``COPY`` into Arrow, on a connection of its own, so what is
-    committed), or by the ORM when it is ``None``."""
+    """The registry of the households with an id in ``[low, high)``: by ``cursor`` (ADBC's,
+    on PostgreSQL: a binary ``COPY`` into Arrow, on a connection of its own, so what is
+    committed), or by the ORM when it is ``None`` (``engine.registry_for``). By ADBC, in
+    three queries: the members (``engine.member_rows`` without the households' join), the
+    range's households' registration dates, and the observations
+    (``engine.observation_rows``)."""
     chosen = Q(household_id__gte=low, household_id__lt=high)
     if cursor is None:
         return registry_for(chosen, as_of, variables)
+    members = {k: v for k, v in MEMBERS.items() if k != "registered"}
+    households = {"household_id": pl.Int64(), "registered": pl.Date()}
     frames = []
     for rows, schema in (
-        (member_rows(chosen, as_of), MEMBERS),
+        (member_rows(chosen, as_of, registered=False), members),
+        (m.Household.objects.filter(pk__gte=low, pk__lt=high).values_list("pk", "registered_on"),
+         households),
         (observation_rows(chosen, variables), OBSERVATIONS),
-    ):
+    ):  # fmt: skip
         sql, params = rows.query.sql_with_params()
         cursor.execute(connection.ops.compose_sql(sql, params))  # type: ignore[attr-defined]
         frame = pl.from_arrow(cursor.fetch_arrow_table())
         assert isinstance(frame, pl.DataFrame)
         named = frame.rename(dict(zip(frame.columns, schema, strict=True)))
         frames.append(named.cast(schema))  # type: ignore[arg-type]
-    return as_registry(*frames)
+    joined = (
+        frames[0]
+        .join(frames[1], on="household_id", how="left", maintain_order="left")
+        .select(list(MEMBERS))
+    )
+    return as_registry(joined, frames[2])
 
 
 def _adbc() -> Any:

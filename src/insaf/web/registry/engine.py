@@ -89,18 +89,23 @@ def hold_references() -> None:
             cursor.execute(f"SELECT pg_advisory_xact_lock_shared({REFERENCES_LOCK})")
 
 
-def member_rows(households: Q, on: dt.date) -> QuerySet[m.Membership, tuple[Any, ...]]:
+def member_rows(
+    households: Q, on: dt.date, *, registered: bool = True
+) -> QuerySet[m.Membership, tuple[Any, ...]]:
     """One query: the memberships of ``households`` (a filter on ``household``) that hold on
-    ``on``, joined to their persons and households (columns ``MEMBERS``)."""
+    ``on``, joined to their persons and households (columns ``MEMBERS``); without the
+    household's registration date, and its join, when not ``registered`` (a bulk run reads
+    the households of a range apart: one lookup a household, not one a member)."""
+    columns = ["person_id", "household_id", "relation", "start", "end", "person__sex",
+               "person__birth_date"]  # fmt: skip
+    if registered:
+        columns.append("household__registered_on")
     return (
         m.Membership.objects.filter(households, start__lte=on)
         .filter(Q(end__isnull=True) | Q(end__gt=on))
         .order_by()
-        .values_list(
-            "person_id", "household_id", "relation", "start", "end", "person__sex",
-            "person__birth_date", "household__registered_on",
-        )
-    )  # fmt: skip
+        .values_list(*columns)
+    )
 
 
 def observation_rows(
