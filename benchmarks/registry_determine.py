@@ -1,7 +1,7 @@
 """Benchmark: a determination run of three programmes over a registry of 5,000,000 households.
 
     python benchmarks/registry_determine.py build [--households 5000000]
-    python benchmarks/registry_determine.py run [--singles 200] [--peer] [--chunk N] [--workers N]
+    python benchmarks/registry_determine.py run [--singles 200] [--peer] [--chunk N] [--threads N]
 
 Targets (issue 13), on PostgreSQL: the run of the three demo programmes stores
 every determination in under 2 minutes; one household's determination on
@@ -291,7 +291,7 @@ def _say(text: str) -> None:
     print(f"  {time.strftime('%H:%M:%S')} {text}; peak RSS {peak_rss_mb():,.0f} MB", flush=True)
 
 
-def run(singles: int, peer: bool, chunk: int, workers: int) -> None:
+def run(singles: int, peer: bool, chunk: int, threads: int) -> None:
     setup()
     from django.contrib.auth.models import User
     from django.db import connection
@@ -307,13 +307,13 @@ def run(singles: int, peer: bool, chunk: int, workers: int) -> None:
         n = c.fetchone()[0]
     print(
         f"{n:,} households, {len(rulesets)} programmes, as of {AS_OF}; ranges of {chunk:,} "
-        f"households, {workers} thread(s) reading and computing; {load()}"
+        f"households, {threads} thread(s) reading and computing; {load()}"
     )
     if peer:
         run_peer()
     started = time.perf_counter()
     report = bulk.determine_all(
-        actor=officer, rulesets=rulesets, as_of=AS_OF, chunk=chunk, workers=workers, say=_say
+        actor=officer, rulesets=rulesets, as_of=AS_OF, chunk=chunk, threads=threads, say=_say
     )
     took = time.perf_counter() - started
     print(
@@ -401,14 +401,14 @@ def main() -> None:
     r = sub.add_parser("run")
     r.add_argument("--singles", type=int, default=200)
     r.add_argument("--chunk", type=int, default=250_000)
-    r.add_argument("--workers", type=int, default=2)
+    r.add_argument("--threads", type=int, default=2)
     r.add_argument("--peer", action="store_true")
     p = sub.add_parser("peer")
     args = parser.parse_args()
     if args.command == "build":
         build(args.households)
     elif args.command == "run":
-        run(args.singles, args.peer, args.chunk, args.workers)
+        run(args.singles, args.peer, args.chunk, args.threads)
     elif p is not None:
         setup()
         run_peer()

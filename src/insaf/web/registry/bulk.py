@@ -21,8 +21,8 @@ households in ranges of their ids (``chunk`` at a time):
 3. **store**: on PostgreSQL one ``COPY ... FROM STDIN`` a range and
    ruleset, of rows the computing threads have already written in
    PostgreSQL's binary format (``insaf.web.core.pgcopy``; each hash as its 32
-   bytes), while those threads (``workers``, two by default) read and compute
-   the next ranges (at most ``2 * workers + 1`` ranges in memory); elsewhere
+   bytes), while those threads (``threads``, two by default) read and compute
+   the next ranges (at most ``2 * threads + 1`` ranges in memory); elsewhere
    ``bulk_create``. Rows are only inserted: the database's trigger still
    refuses any change afterwards. No foreign key is checked row by row: the
    run holds the lock a household's or a ruleset's deletion waits for
@@ -336,13 +336,13 @@ def _ahead(
     as_of: dt.date,
     variables: Sequence[str],
     encode: Encode,
-    workers: int,
+    threads: int,
 ) -> Generator[_Range]:
-    """``_computed`` on PostgreSQL in ``workers`` threads of their own, each reading by ADBC
+    """``_computed`` on PostgreSQL in ``threads`` threads of their own, each reading by ADBC
     on a connection of its own, while the caller stores the ranges in order: the ``k``-th
-    range is the ``k % workers``-th thread's, which holds at most one range computed and
-    waiting, so at most ``2 * workers + 1`` ranges are in memory at once."""
-    queues: list[Queue[Any]] = [Queue(maxsize=1) for _ in range(workers)]
+    range is the ``k % threads``-th thread's, which holds at most one range computed and
+    waiting, so at most ``2 * threads + 1`` ranges are in memory at once."""
+    queues: list[Queue[Any]] = [Queue(maxsize=1) for _ in range(threads)]
     stop = threading.Event()
 
     def hand(queue: Queue[Any], item: Any) -> bool:
@@ -370,23 +370,23 @@ def _ahead(
         except BaseException as exc:  # handed to the caller, raised there
             hand(queue, exc)
 
-    threads = [
+    pool = [
         threading.Thread(
-            target=work, args=(queue, ranges[k::workers]), name=f"insaf-bulk-{k}", daemon=True
+            target=work, args=(queue, ranges[k::threads]), name=f"insaf-bulk-{k}", daemon=True
         )
         for k, queue in enumerate(queues)
     ]
-    for thread in threads:
+    for thread in pool:
         thread.start()
     try:
         for k in range(len(ranges)):
-            item = queues[k % workers].get()
+            item = queues[k % threads].get()
             if isinstance(item, BaseException):
                 raise item
             yield item
     finally:
         stop.set()  # a thread waiting to hand over a range sees it within half a second
-        for thread in threads:
+        for thread in pool:
             thread.join()
 
 
@@ -396,11 +396,11 @@ def determine_all(
     rulesets: Sequence[m.Ruleset],
     as_of: dt.date,
     chunk: int = 250_000,
-    workers: int = 2,
+    threads: int = 2,
     say: Callable[[str], None] = lambda _: None,
 ) -> BulkReport:
     """Determine every household under each ruleset and store every determination (notes);
-    on PostgreSQL ``workers`` threads read and compute ranges while the caller stores."""
+    on PostgreSQL ``threads`` threads read and compute ranges while the caller stores."""
     access.require(access.can_change(actor), "a registry officer runs determinations")
     for row in rulesets:
         access.require(
@@ -408,8 +408,8 @@ def determine_all(
         )
     if chunk < 1:
         raise ValueError("chunk must be at least 1 household")
-    if workers < 1:
-        raise ValueError("workers must be at least 1")
+    if threads < 1:
+        raise ValueError("threads must be at least 1")
     library = [library_ruleset(row) for row in rulesets]
     for ruleset in library:
         check_date(ruleset, as_of)
@@ -430,7 +430,7 @@ def determine_all(
         computed = (
             _ahead(
                 ranges, library, as_of, variables,
-                lambda k, frame: _copied(frame, rulesets[k], as_of, now), workers,
+                lambda k, frame: _copied(frame, rulesets[k], as_of, now), threads,
             )
             if postgres
             else _computed(ranges, library, as_of, variables, None, None)

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--programme", action="append", help="a programme's code (repeat)")
         parser.add_argument("--chunk", type=int, default=250_000, help="households at a time")
         parser.add_argument(
-            "--workers", type=int, default=2, help="threads reading and computing (PostgreSQL)"
+            "--threads", type=int, default=2, help="threads reading and computing (PostgreSQL)"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         report = bulk.determine_all(
             actor=actor, rulesets=rulesets, as_of=as_of, chunk=options["chunk"],
-            workers=options["workers"],
+            threads=options["threads"],
             say=self.stdout.write,
         )  # fmt: skip
         for code, count in report.by_programme.items():
