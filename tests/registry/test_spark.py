@@ -140,3 +140,30 @@ def test_a_row_naming_nobody_registered_is_refused_as_locally(
             lambda folder=folder: determine_spark(rulesets, folder, date, tasks=2, spark=spark)
         )
         assert on_spark == local
+
+
+def test_a_value_that_does_not_conform_is_named_by_its_row_of_the_file(
+    spark: SparkSession, folder: Path, tmp_path: Path
+) -> None:
+    """A task reads only its range's rows of a file; a value it refuses is named by its row
+    in the file, as read_registry names it, not by its place among the rows the task read."""
+    bad = shutil.copytree(folder, tmp_path / "reg")
+    persons = pl.read_parquet(bad / "persons.parquet")
+    row = persons.height - 7  # in the last task's range, far from its first row
+    born = persons.get_column("birth_date").cast(pl.String).scatter(row, "2001-13-45")
+    persons.with_columns(birth_date=born).write_parquet(bad / "persons.parquet")
+    rulesets = [load_ruleset(DEMO / "cash_assistance.yaml")]
+    local = _refusal(lambda: read_registry(bad))
+    assert f"row {row + 1}" in local and "birth_date" in local
+    on_spark = _refusal(
+        lambda: determine_spark(rulesets, bad, dt.date(2024, 12, 31), tasks=3, spark=spark)
+    )
+    assert on_spark == local
+    # a column named as the one a task keeps the rows' places in is refused, as locally
+    persons.with_columns(__row__=pl.lit(1)).write_parquet(bad / "persons.parquet")
+    local = _refusal(lambda: read_registry(bad))
+    assert "unknown column(s) '__row__'" in local
+    on_spark = _refusal(
+        lambda: determine_spark(rulesets, bad, dt.date(2024, 12, 31), tasks=3, spark=spark)
+    )
+    assert on_spark == local

@@ -27,7 +27,11 @@ determinations; the tables' rows stay on the executors.
 An error in a task (an ``InsafError``: a ruleset not in force, a variable the
 registry lacks, a file that does not conform) is raised on the driver as it is
 raised locally, or, when it cannot travel, as its text with the households'
-range and the folder named.
+range and the folder named. A value a task refuses is named by its row of the
+file, as ``read_registry`` names it; what the message counts is the rows of the
+task's range (``read_registry`` counts the whole file's). A row no task reads (a
+person in no household, an observation of nobody) is checked only for its links
+(``check_links``, on the driver), not for its values.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import datetime as dt
 import math
 import pickle
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -84,18 +89,45 @@ _PERSON_RECORD = ("person_id", "household_id", "age")
 """Person columns an observation never replaces (``Registry.as_of``)."""
 
 
+_ROW = "__row__"
+"""The column ``read_span`` keeps each row's place in its file in, until it is checked."""
+
+
+@dataclass(frozen=True)
+class _Part(Source):
+    """Some rows of a file: the frame's row ``index`` is the file's row ``rows[index]``, so
+    that a value refused is named by its row in the file, as ``read_registry`` names it."""
+
+    rows: pl.Series = field(default_factory=lambda: pl.Series(dtype=pl.UInt32), compare=False)
+
+    def where(self, index: int | None = None, column: str | None = None) -> Location:
+        return Source.where(self, None if index is None else int(self.rows[index]), column)
+
+
 def _path(folder: Path, kind: Kind) -> Path:
     return folder / f"{kind}.parquet"
 
 
-def _scan(folder: Path, kind: Kind) -> pl.LazyFrame:
+def _scan(folder: Path, kind: Kind, *, rows: bool = False) -> pl.LazyFrame:
+    """The file of ``kind`` as a scan (empty when the registry has none), with each row's
+    place in the file as ``_ROW`` when ``rows``."""
     path = _path(folder, kind)
-    return pl.scan_parquet(path) if path.exists() else empty(kind).lazy()
+    if path.exists():
+        if rows and _ROW in (schema := pl.read_parquet_schema(path)):  # refused as locally
+            conform_frame(
+                pl.DataFrame(schema=schema), kind, source=Source(str(path), Format.PARQUET)
+            )
+        return pl.scan_parquet(path, row_index_name=_ROW if rows else None)
+    frame = empty(kind).lazy()
+    return frame.with_row_index(_ROW) if rows else frame
 
 
 def _conformed(folder: Path, kind: Kind, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (some rows of the file of ``kind``, with ``_ROW``) checked, each refused
+    value named by its row in the file."""
     path = _path(folder, kind)
-    return conform_frame(frame, kind, source=Source(str(path), Format.of(path)))
+    part = _Part(str(path), Format.of(path), rows=frame.get_column(_ROW))
+    return conform_frame(frame.drop(_ROW), kind, source=part)
 
 
 def _within(column: str, span: Span) -> pl.Expr:
@@ -108,7 +140,7 @@ def _within(column: str, span: Span) -> pl.Expr:
 def read_span(folder: Path, span: Span) -> Registry:
     """The registry's rows about the households of ``span`` (``Registry.subset``, read
     from the folder's files without reading the rest of them)."""
-    tables = {kind: _scan(folder, kind) for kind in KINDS}
+    tables = {kind: _scan(folder, kind, rows=True) for kind in KINDS}
     groups = tables["groups"].filter(_within(HOUSEHOLD, span)).collect()
     memberships = tables["memberships"].filter(_within(HOUSEHOLD, span)).collect()
     people = memberships.get_column("person_id").unique().implode()
