@@ -5,6 +5,9 @@ BIN      := $(VENV)/bin
 DATA     ?= data
 # The web tests run twice: on SQLite, then on this PostgreSQL database.
 POSTGRES ?= postgres://postgres@127.0.0.1:5432/test
+# Test processes (pytest-xdist): one a core of the 2-core machines the suite is timed on;
+# 0 runs the tests in this one process.
+TEST_PROCESSES ?= 2
 EXAMPLES := $(basename $(notdir $(wildcard examples/*.yaml)))
 
 .PHONY: run briefs test check-postgres clean
@@ -40,8 +43,8 @@ test: check-postgres $(VENV)/.installed-test
 	bash scripts/test-prereqs.sh
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
-	DATABASE_URL=$(POSTGRES) $(BIN)/python -m pytest tests/web -p no:cacheprovider
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES)
+	DATABASE_URL=$(POSTGRES) $(BIN)/python -m pytest tests/web -p no:cacheprovider -n $(TEST_PROCESSES)
 
 check-postgres:
 	@bash scripts/check-postgres.sh "$(POSTGRES)"

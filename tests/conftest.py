@@ -9,6 +9,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+# pytest-xdist starts its workers with COLUMNS set; Rich's console (``insaf.cli.app``), made at
+# import, would keep that width for the whole run, where the CLI tests give each command its own
+os.environ.pop("COLUMNS", None)
+
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 

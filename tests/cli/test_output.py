@@ -89,8 +89,11 @@ def test_several_statistics_fit_80_columns(demo: Path) -> None:
     assert "mpi.H, Rural" in out
 
 
-def test_target_evaluate_within_80_columns(demo: Path, tmp_path: Path) -> None:
-    model = tmp_path / "pmt.json"
+def test_target_evaluate_within_80_columns(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a short path: "Wrote <path>" fits 80 columns however deep
+    model = Path("pmt.json")
     fitted = _run(
         "target", "fit", str(demo), "--proxies", "hhsize:log,rooms:log1p,car",
         "--replicates", "5", "--folds", "2", "--out", str(model),
