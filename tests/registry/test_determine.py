@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import replace
 
 import numpy as np
+import polars as pl
 import pytest
 from tests.registry.conftest import DEMO
 
-from insaf.errors import DataError
+from insaf.errors import DataError, SpecError
 from insaf.registry import ApprovalError, Registry, determine, determine_frame, load_ruleset
 from insaf.registry.rules import Ruleset
 
@@ -74,6 +76,29 @@ def test_one_household_on_request_equals_the_whole_run(small: Registry, cash: Ru
     assert frame["entitlement"].to_list() == [54.0, 0.0]
     with pytest.raises(DataError, match=r"household.*99"):
         determine(cash, small, on, households=[99])
+
+
+def test_a_household_nobody_in_was_observed_on_a_variable_is_determined_alone(
+    small: Registry,
+) -> None:
+    # household 1 without its one disability observation: only household 2's remains, so the
+    # registry has the variable and household 1 alone does not; alone it is laid out as in
+    # the whole registry (the variable there, empty) and gets the whole run's determination
+    disability = load_ruleset(DEMO / "disability_allowance.yaml")
+    on = dt.date(2024, 7, 1)
+    kept = small.observations.filter(~((pl.col("id") == 10) & (pl.col("variable") == "disability")))
+    registry = replace(small, observations=kept)
+    whole = {d.household_id: d for d in determine(disability, registry, on)}
+    (one,) = determine(disability, registry, on, households=[1])
+    assert one.to_dict() == whole[1].to_dict()
+    assert one.entitlement == 0.0 and whole[2].entitlement == 60.0
+    # a variable the registry does not have yet on the date is still refused, alone or not
+    disabled = pl.col("variable") == "disability"
+    moved = pl.when(disabled).then(dt.date(2024, 8, 1)).otherwise(pl.col("observed"))
+    later = replace(registry, observations=kept.with_columns(observed=moved))
+    for households in (None, [1], [2]):
+        with pytest.raises(SpecError, match=r"unknown variable\(s\) 'disability'"):
+            determine(disability, later, on, households=households)
 
 
 def test_refusals(small: Registry, cash: Ruleset) -> None:

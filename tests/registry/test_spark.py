@@ -17,8 +17,9 @@ from tests.registry.conftest import DEMO, observation
 from insaf.errors import DataError, InsafError
 from insaf.registry import Registry, load_ruleset, read_registry, write_registry
 from insaf.registry.demo import demo_registry
+from insaf.registry.model import complete
 from insaf.registry.programmes import determine_each
-from insaf.registry.spark import complete, determine_spark, read_span, registry_columns
+from insaf.registry.spark import determine_spark, read_span, registry_columns
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -57,7 +58,7 @@ def test_a_range_nobody_in_was_observed_on_a_variable_has_it_empty(
     folder = write_registry(registry, tmp_path / "reg")
     whole = registry.as_of(date)
     span = read_span(folder, (1, 1, None))
-    view = complete(span.as_of(date), span, registry_columns(folder, date))
+    view = complete(span.as_of(date), registry_columns(folder, date))
     assert span.groups.get_column("household_id").to_list() == [1]  # its rows only
     assert sorted(span.persons.get_column("person_id")) == [10, 11]
     assert set(span.observations.get_column("id")) == {1, 10}

@@ -32,7 +32,7 @@ import numpy as np
 import polars as pl
 
 from insaf.errors import DataError
-from insaf.registry.model import AsOf, Registry
+from insaf.registry.model import AsOf, Columns, Registry, columns_of, complete
 from insaf.registry.rules import ApprovalError, Ruleset
 from insaf.registry.runtime import HOUSEHOLD, Run, check_date, run_ruleset
 from insaf.registry.trace import entries, explain_frame, read_trace
@@ -157,11 +157,16 @@ def checked_view(
     households: Sequence[int] | None,
     *,
     draft: bool,
+    columns: Columns | None = None,
 ) -> AsOf:
     """The registry on ``as_of`` for these rulesets, once each is checked.
 
     Each ruleset must be approved (or the run a ``draft``) and in force on ``as_of``;
-    every household asked for must have members on that day.
+    every household asked for must have members on that day. The households asked for
+    are laid out as in the whole registry's view (``complete``): with every variable the
+    registry has on that day, empty where none of them was observed on it. ``columns``
+    gives those variables when ``registry`` holds only part of the registry (a range, or
+    the households read from a database).
     """
     for ruleset in rulesets:
         if not ruleset.approved and not draft:
@@ -171,8 +176,12 @@ def checked_view(
             )
         check_date(ruleset, as_of)
     if households is not None:
+        if columns is None:
+            columns = columns_of(registry.observations, as_of)
         registry = registry.subset(households)
     view = registry.as_of(as_of)
+    if columns is not None:
+        view = complete(view, columns)
     if households is not None:
         found = set(view.households.get_column(HOUSEHOLD).to_list())
         missing = [h for h in households if h not in found]
@@ -192,8 +201,9 @@ def _checked_run(
     *,
     draft: bool,
     weight: str | None,
+    columns: Columns | None,
 ) -> Run:
-    view = checked_view([ruleset], registry, as_of, households, draft=draft)
+    view = checked_view([ruleset], registry, as_of, households, draft=draft, columns=columns)
     return run_ruleset(ruleset, view, weight=weight)
 
 
@@ -205,13 +215,16 @@ def determine_frame(
     *,
     draft: bool = False,
     weight: str | None = None,
+    columns: Columns | None = None,
 ) -> pl.DataFrame:
     """Outcomes only, as a frame (one row per household): for large runs.
 
     Columns: ``household_id``, ``eligible``, ``entitlement``, ``pmt_score``
     and one ``amount.<instrument>`` per instrument.
     """
-    run = _checked_run(ruleset, registry, as_of, households, draft=draft, weight=weight)
+    run = _checked_run(
+        ruleset, registry, as_of, households, draft=draft, weight=weight, columns=columns
+    )
     return outcomes(run)
 
 
@@ -242,13 +255,17 @@ def determine(
     *,
     draft: bool = False,
     weight: str | None = None,
+    columns: Columns | None = None,
 ) -> list[Determination]:
     """Every household's determination (or those of ``households``), with trace and hashes.
 
     Refuses a ruleset not in force on ``as_of``, and one not approved unless
-    ``draft`` (a trial run, marked so).
+    ``draft`` (a trial run, marked so). ``columns``: the whole registry's variables on
+    ``as_of`` when ``registry`` holds only part of it (``checked_view``).
     """
-    run = _checked_run(ruleset, registry, as_of, households, draft=draft, weight=weight)
+    run = _checked_run(
+        ruleset, registry, as_of, households, draft=draft, weight=weight, columns=columns
+    )
     return explain(run, draft=draft)
 
 

@@ -23,7 +23,7 @@ and ``consumption.<item>.value``), an item table.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -43,9 +43,13 @@ __all__ = [
     "SOURCES",
     "VERIFICATION",
     "AsOf",
+    "Columns",
     "Kind",
     "Registry",
     "check_links",
+    "columns_from",
+    "columns_of",
+    "complete",
     "import_table",
     "read_registry",
     "write_registry",
@@ -328,6 +332,82 @@ def _items(obs: pl.DataFrame) -> pl.DataFrame | None:
         wide.with_columns(*(pl.lit(None, pl.Float64).alias(c) for c in absent))
         .select("household_id", "item", "quantity", "value")
         .sort(["household_id", "item"])
+    )
+
+
+# -- part of the registry, with the whole registry's columns ---------------------------------
+
+Columns = Mapping[str, Mapping[str, pl.DataType]]
+"""The variables a registry has on a date, by unit (``household``, ``person``, and
+``consumption`` when it has items), each with its type: a text when any observation of it
+is a text, else a number (``Registry.as_of``'s columns)."""
+
+_PERSON_RECORD = ("person_id", "household_id", "age")
+"""Person columns an observation never replaces (``Registry.as_of``)."""
+
+
+def columns_of(observations: pl.DataFrame | pl.LazyFrame, date: dt.date) -> Columns:
+    """The variables observed on or before ``date`` (``Columns``), from a registry's
+    observations, held or scanned from a file."""
+    obs = observations.lazy().select(
+        unit=pl.col("unit").cast(pl.String), variable="variable", observed="observed", text="text"
+    )
+    texts = obs.filter(pl.col("text").is_not_null()).select("variable").unique()
+    seen = obs.filter(pl.col("observed") <= date).select("unit", "variable").unique()
+    found, text = pl.collect_all([seen, texts])
+    return columns_from(found.iter_rows(), set(text.to_series()))
+
+
+def columns_from(seen: Iterable[tuple[str, str]], texts: set[str]) -> Columns:
+    """``Columns`` of the ``(unit, variable)`` pairs observed, ``texts`` naming the
+    variables observed as texts."""
+    out: dict[str, dict[str, pl.DataType]] = {"household": {}, "person": {}}
+    for unit, variable in sorted(seen):
+        if unit == "household" and variable.startswith(CONSUMPTION):
+            out["consumption"] = {}
+        else:
+            out[unit][variable] = pl.String() if variable in texts else pl.Float64()
+    return out
+
+
+def complete(view: AsOf, columns: Columns) -> AsOf:
+    """``view`` (of part of a registry) laid out as the whole registry's view on that date,
+    whose variables are ``columns``: a variable nobody in the part was observed on is there,
+    empty, as it is for them in the whole registry's view (where an observed ``sex`` or
+    ``relationship`` stands, empty, before the person record's)."""
+    seen = set(
+        view.provenance.select(pl.col("unit").cast(pl.String), "variable").unique().iter_rows()
+    )
+
+    def missing(unit: str) -> dict[str, pl.DataType]:
+        return {v: t for v, t in columns.get(unit, {}).items() if (unit, v) not in seen}
+
+    households = view.households.with_columns(
+        pl.lit(None, t).alias(v) for v, t in missing("household").items()
+    )
+    persons = view.persons.with_columns(
+        pl.lit(None, t).alias(v) for v, t in missing("person").items() if v not in _PERSON_RECORD
+    )
+    observed = sorted(v for v in columns.get("person", {}) if v not in _PERSON_RECORD)
+    persons = persons.select(*(c for c in persons.columns if c not in observed), *observed)
+    items = view.items
+    if items is None and "consumption" in columns:
+        items = pl.DataFrame(
+            schema={
+                "household_id": pl.Int64,
+                "item": pl.String,
+                "quantity": pl.Float64,
+                "value": pl.Float64,
+            }
+        )
+    return AsOf(
+        date=view.date,
+        households=households.select(
+            "household_id", *sorted(c for c in households.columns if c != "household_id")
+        ),
+        persons=persons,
+        items=items,
+        provenance=view.provenance,
     )
 
 

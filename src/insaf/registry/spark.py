@@ -39,7 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import pickle
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,12 +52,12 @@ from insaf.measures.spark import session
 from insaf.policy.spark import from_ipc, sent_error, to_ipc
 from insaf.registry.determine import Determination, checked_view, determinations
 from insaf.registry.model import (
-    CONSUMPTION,
     KINDS,
-    AsOf,
+    Columns,
     Kind,
     Registry,
     check_links,
+    columns_of,
     conform_frame,
     empty,
 )
@@ -68,7 +68,6 @@ from insaf.survey.table import Format, Source
 
 __all__ = [
     "HOUSEHOLDS_PER_TASK",
-    "complete",
     "determine_spark",
     "determine_spark_frames",
     "read_span",
@@ -80,13 +79,6 @@ HOUSEHOLDS_PER_TASK = 50_000
 
 Span = tuple[int, int, tuple[int, ...] | None]
 """A task's households: ids from ``lo`` to ``hi`` (both included), or only those listed."""
-
-Columns = Mapping[str, Mapping[str, pl.DataType]]
-"""The registry's variables on the date, by unit (``household``, ``person``, and
-``consumption`` when it has items), with their types."""
-
-_PERSON_RECORD = ("person_id", "household_id", "age")
-"""Person columns an observation never replaces (``Registry.as_of``)."""
 
 
 _ROW = "__row__"
@@ -159,64 +151,10 @@ def read_span(folder: Path, span: Span) -> Registry:
     return Registry(**{k: _conformed(folder, k, f) for k, f in frames.items()})  # type: ignore[arg-type]
 
 
-def registry_columns(folder: Path, as_of: dt.date) -> dict[str, dict[str, pl.DataType]]:
-    """The variables the whole registry has on ``as_of``, by unit (``Columns``)."""
-    obs = _scan(folder, "observations").select(
-        unit=pl.col("unit").cast(pl.String), variable="variable", observed="observed", text="text"
-    )
-    texts = set(
-        obs.filter(pl.col("text").is_not_null()).select("variable").unique().collect().to_series()
-    )
-    seen = obs.filter(pl.col("observed") <= as_of).select("unit", "variable").unique().collect()
-    out: dict[str, dict[str, pl.DataType]] = {"household": {}, "person": {}}
-    for unit, variable in seen.sort("unit", "variable").iter_rows():
-        if unit == "household" and variable.startswith(CONSUMPTION):
-            out["consumption"] = {}
-        else:
-            out[unit][variable] = pl.String() if variable in texts else pl.Float64()
-    return out
-
-
-def _observed(registry: Registry, as_of: dt.date) -> set[tuple[str, str]]:
-    seen = registry.observations.filter(pl.col("observed") <= as_of)
-    return set(seen.select(pl.col("unit").cast(pl.String), "variable").unique().iter_rows())
-
-
-def complete(view: AsOf, registry: Registry, columns: Columns) -> AsOf:
-    """``view`` (of part of the registry) with the whole registry's columns: a variable
-    nobody in the part was observed on is empty, as in the whole registry's view."""
-    seen = _observed(registry, view.date)
-
-    def missing(unit: str) -> dict[str, pl.DataType]:
-        return {v: t for v, t in columns[unit].items() if (unit, v) not in seen}
-
-    households = view.households.with_columns(
-        pl.lit(None, t).alias(v) for v, t in missing("household").items()
-    )
-    persons = view.persons.with_columns(
-        pl.lit(None, t).alias(v) for v, t in missing("person").items() if v not in _PERSON_RECORD
-    )
-    observed = sorted(v for v in columns["person"] if v not in _PERSON_RECORD)
-    persons = persons.select(*(c for c in persons.columns if c not in observed), *observed)
-    items = view.items
-    if items is None and "consumption" in columns:
-        items = pl.DataFrame(
-            schema={
-                HOUSEHOLD: pl.Int64,
-                "item": pl.String,
-                "quantity": pl.Float64,
-                "value": pl.Float64,
-            }
-        )
-    return AsOf(
-        date=view.date,
-        households=households.select(
-            HOUSEHOLD, *sorted(c for c in households.columns if c != HOUSEHOLD)
-        ),
-        persons=persons,
-        items=items,
-        provenance=view.provenance,
-    )
+def registry_columns(folder: Path, as_of: dt.date) -> Columns:
+    """The variables the whole registry has on ``as_of``, by unit (``Columns``), from
+    four columns of its observations' file."""
+    return columns_of(_scan(folder, "observations"), as_of)
 
 
 def _task(
@@ -232,9 +170,7 @@ def _task(
     lo, hi, wanted = span
     try:
         registry = read_span(folder, span)
-        view = complete(
-            checked_view(rulesets, registry, as_of, wanted, draft=draft), registry, columns
-        )
+        view = checked_view(rulesets, registry, as_of, wanted, draft=draft, columns=columns)
         return [to_ipc(explain_frame(run_ruleset(r, view), draft=draft)) for r in rulesets], None
     except InsafError as exc:
         return None, sent_error(exc, f"households {lo} to {hi} of {folder}")

@@ -161,3 +161,24 @@ def test_a_run_that_fails_to_store_stops_reading_and_stores_nothing(
     assert failed.value is not None
     assert "insaf-bulk-compute" not in {t.name for t in threading.enumerate()}
     assert len(stored) == 2 and m.Determination.objects.count() == before
+
+
+def test_a_household_nobody_in_was_observed_on_a_variable_is_determined_as_in_the_whole_run(
+    demo: User,
+) -> None:
+    # nobody in one household was assessed for a disability: alone (one household on
+    # request, or a range of one household) it is laid out as in the whole registry, with
+    # the variable there and empty, and not refused for lacking it
+    ruleset = m.Ruleset.objects.get(programme__code="disability")
+    household = m.Household.objects.order_by("pk")[3]
+    removed, _ = m.Observation.objects.filter(household=household, variable="disability").delete()
+    assert removed
+    (one,) = engine.determine(actor=demo, ruleset=ruleset, as_of=AS_OF, households=[household])
+    assert not one.eligible and one.amount == 0.0
+    before = m.Determination.objects.order_by("-pk").values_list("pk", flat=True).first()
+    bulk.determine_all(actor=demo, rulesets=[ruleset], as_of=AS_OF, chunk=1)
+    (again,) = m.Determination.objects.filter(pk__gt=before, household=household)
+    assert _rows([again.pk]) == _rows([one.pk])
+    inputs = one.trace["inputs"]
+    assert {i["variable"] for i in inputs} == {"disability"}
+    assert all(v is None for i in inputs for v in i["value"])

@@ -277,6 +277,7 @@ def test_one_household_on_request_takes_a_bounded_number_of_queries(
     assert len(reads) == 2
     assert not [s for s in sql if 'FROM "registry_programme"' in s or 'FROM "auth_user"' in s]
     assert len([s for s in sql if s.startswith('INSERT INTO "registry_determination"')]) == 1
-    # with the access check, the lock that keeps the household (PostgreSQL), the enrolment
-    # followed and the audit record: at most 10
+    # with the access check, the lock that keeps the household (PostgreSQL), the registry's
+    # variables on the date (engine.known_columns), the enrolment followed and the audit
+    # record: at most 10
     assert len(sql) <= 10, "\n".join(sql)

@@ -54,7 +54,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insaf.policy.instruments.base import compiled
-from insaf.registry.model import Registry
+from insaf.registry.model import Columns, Registry, complete
 from insaf.registry.rules import Ruleset
 from insaf.registry.runtime import HOUSEHOLD, check_date, run_ruleset
 from insaf.registry.trace import entries, explain_frame
@@ -68,6 +68,7 @@ from insaf.web.registry.engine import (
     Actor,
     as_registry,
     hold_references,
+    known_columns,
     library_ruleset,
     member_rows,
     observation_rows,
@@ -308,14 +309,16 @@ def _computed(
     library: Sequence[Ruleset],
     as_of: dt.date,
     variables: Sequence[str],
+    columns: Columns,
     cursor: Any,
     encode: Encode | None,
 ) -> Generator[_Range]:
     """Each range read and determined under every ruleset (one part a ruleset: its frame, or
-    its bytes for ``COPY`` when ``encode`` is given; no part for a range with no household)."""
+    its bytes for ``COPY`` when ``encode`` is given; no part for a range with no household),
+    laid out with the registry's ``columns`` (those of ``variables``)."""
     for low, high in ranges:
         started = time.perf_counter()
-        view = _read(cursor, low, high, as_of, variables).as_of(as_of)
+        view = complete(_read(cursor, low, high, as_of, variables).as_of(as_of), columns)
         read = time.perf_counter() - started
         if not view.households.height:
             yield _Range(low, high, [], [], read, 0.0)
@@ -335,6 +338,7 @@ def _ahead(
     library: Sequence[Ruleset],
     as_of: dt.date,
     variables: Sequence[str],
+    columns: Columns,
     encode: Encode,
     threads: int,
 ) -> Generator[_Range]:
@@ -364,7 +368,7 @@ def _ahead(
                 cursor.execute("SET enable_hashjoin = off")
                 cursor.execute("SET enable_mergejoin = off")
                 cursor.execute("SET jit = off")
-                for item in _computed(mine, library, as_of, variables, cursor, encode):
+                for item in _computed(mine, library, as_of, variables, columns, cursor, encode):
                     if not hand(queue, item):
                         return
         except BaseException as exc:  # handed to the caller, raised there
@@ -426,14 +430,15 @@ def determine_all(
     postgres = connection.vendor == "postgresql"
     with transaction.atomic():
         hold_references()
+        columns = known_columns(as_of, variables)
         deferred = _set_aside() if postgres else []
         computed = (
             _ahead(
-                ranges, library, as_of, variables,
+                ranges, library, as_of, variables, columns,
                 lambda k, frame: _copied(frame, rulesets[k], as_of, now), threads,
             )
             if postgres
-            else _computed(ranges, library, as_of, variables, None, None)
+            else _computed(ranges, library, as_of, variables, columns, None, None)
         )  # fmt: skip
         # closed when storing fails, not when the failure is collected: the reading thread
         # stops and its connection (a transaction open on the registry) closes at once

@@ -23,7 +23,7 @@ from django.utils.translation import pgettext_lazy
 
 from insaf.policy.instruments.base import TextSpec
 from insaf.policy.scenario import parse_scenario
-from insaf.registry.model import SCHEMAS, Registry
+from insaf.registry.model import SCHEMAS, Columns, Registry, columns_from
 from insaf.registry.rules import PmtRule, Ruleset
 from insaf.specs import load_yaml
 from insaf.targeting.model import PmtModel
@@ -36,6 +36,7 @@ __all__ = [
     "decide_grievance",
     "determine",
     "hold_references",
+    "known_columns",
     "library_ruleset",
     "member_rows",
     "observation_rows",
@@ -192,6 +193,20 @@ def registry_for(
     )
 
 
+def known_columns(on: dt.date, variables: Sequence[str] | None = None) -> Columns:
+    """The variables the registry has on ``on`` (of ``variables`` only, when given), as
+    the library lays out part of a registry with them (``insaf.registry.model.Columns``):
+    one query of ``Variable``, which the database keeps (migration ``0009``)."""
+    rows = m.Variable.objects.all()
+    if variables is not None:
+        rows = rows.filter(variable__in=list(variables))
+    kept = list(rows.order_by().values_list("unit", "variable", "text", "first_observed"))
+    return columns_from(
+        ((unit, variable) for unit, variable, _, first in kept if first <= on),
+        {variable for _, variable, text, _ in kept if text},
+    )
+
+
 def parse_ruleset(
     *,
     programme: m.Programme,
@@ -306,7 +321,13 @@ def determine(
     hold_references()
     chosen = list(households)
     registry = registry_for(chosen, as_of)
-    results = run(library_ruleset(ruleset), registry, as_of, households=[h.pk for h in chosen])
+    results = run(
+        library_ruleset(ruleset),
+        registry,
+        as_of,
+        households=[h.pk for h in chosen],
+        columns=known_columns(as_of),
+    )
     by_pk = {h.pk: h for h in chosen}
     stored = []
     for result in results:

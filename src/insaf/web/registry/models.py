@@ -174,6 +174,28 @@ class Observation(models.Model):
         ]
 
 
+class Variable(models.Model):
+    """A variable the registry has observed, at one unit: written by the database itself as
+    observations are (migration ``0009``'s triggers), never by the app, so that a few
+    households' determination is laid out as the whole registry's (``engine.known_columns``)
+    without reading every observation. ``text``: some observation of it is a text;
+    ``first_observed``: the earliest date it was observed on. An observation deleted, or
+    changed to another variable, leaves its row here."""
+
+    unit = models.CharField(max_length=10)
+    variable = models.CharField(_("variable"), max_length=80)
+    text = models.BooleanField(_("text"), default=False)
+    first_observed = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "variable"], name="registry_variable_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.variable}"
+
+
 class ConsentPurpose(models.TextChoices):
     """What a person's data may be shared for. Each purpose is consented to on its own."""
 
