@@ -389,3 +389,29 @@ def test_a_new_session_takes_the_master_spark_was_given(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip().splitlines()[-1] == "local[1]"
+
+
+@pytest.mark.parametrize("java_home", [None, "/nowhere"])
+def test_without_java_the_spark_engine_says_so(java_home: str | None) -> None:
+    """Spark's own error without Java is a gateway that "exited before sending its port
+    number"; INSAF names what is missing (in a fresh process: here a JVM runs already)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from insaf.errors import InsafError\n"
+        "from insaf.measures.spark import session\n"
+        "try:\n    session()\nexcept InsafError as e:\n    print(e)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("JAVA_HOME", "PYSPARK_SUBMIT_ARGS")}
+    env["PATH"] = "/nowhere"
+    if java_home is not None:
+        env["JAVA_HOME"] = java_home
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    said = run.stdout.strip()
+    assert said.startswith("the Spark engine needs a Java runtime, version 17 or later: ")
+    assert ("JAVA_HOME is /nowhere" in said) == (java_home is not None)

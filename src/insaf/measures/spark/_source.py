@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as sf
 from pyspark.sql.types import BooleanType, DoubleType, FloatType, NumericType
 
-from insaf.errors import DataError, Location
+from insaf.errors import DataError, InsafError, Location
 from insaf.measures.spark._columns import denominator, number, numerator
 from insaf.measures.stream import _cells as table
 from insaf.measures.stream._files import parquet_files
@@ -46,11 +47,32 @@ def session(spark: SparkSession | None = None) -> SparkSession:
     if active is not None:
         return active
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if SparkContext._gateway is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
+        _check_java()  # a JVM to start here, not one spark-submit started
     SparkContext._ensure_initialized()  # the JVM, with the settings it was started with
     builder = SparkSession.builder.appName("insaf")
     if not SparkConf().contains("spark.master"):
         builder = builder.master("local[*]")
     return builder.getOrCreate()
+
+
+def _check_java() -> None:
+    """Refuse, in words, to start Spark without the Java runtime it starts as Spark's own
+    launcher finds it (``JAVA_HOME``'s, else ``java`` on the path): Spark's own error is
+    only that its gateway "exited before sending its port number"."""
+    home = os.environ.get("JAVA_HOME")
+    if home:
+        if (Path(home) / "bin" / "java").is_file():
+            return
+        where = f"JAVA_HOME is {home}, which has no bin/java"
+    elif shutil.which("java") is not None:
+        return
+    else:
+        where = "no java is on the path and JAVA_HOME is not set"
+    raise InsafError(
+        f"the Spark engine needs a Java runtime, version 17 or later: {where} (on Debian: "
+        "apt-get install openjdk-17-jre-headless)"
+    )
 
 
 def _local(uri: str) -> str:
