@@ -168,3 +168,36 @@ def test_a_value_that_does_not_conform_is_named_by_its_row_of_the_file(
         lambda: determine_spark(rulesets, bad, dt.date(2024, 12, 31), tasks=3, spark=spark)
     )
     assert on_spark == local
+
+
+def test_a_person_in_no_household_is_checked_though_no_task_reads_them(
+    spark: SparkSession, small: Registry, tmp_path: Path
+) -> None:
+    """No task reads a person no membership names, nor what is observed of them: the driver
+    checks those rows as read_registry checks every row."""
+    rulesets = [load_ruleset(DEMO / "cash_assistance.yaml")]
+    date = dt.date(2024, 12, 31)
+    alone = pl.DataFrame(
+        {"person_id": [30], "name": ["سلمى"], "birth_date": [dt.date(1980, 1, 1)]}
+    ).with_columns(pl.lit(None, pl.String).alias(c) for c in ("national_id", "name_latin", "sex"))
+    registry = small.with_rows("persons", alone)
+    registry = registry.with_rows("observations", pl.DataFrame([
+        observation("person", 30, "smoker", 1.0, dt.date(2024, 1, 1))
+    ]))  # fmt: skip
+    good = write_registry(registry, tmp_path / "good")
+    assert len(determine_spark(rulesets, good, date, tasks=2, spark=spark)) == 2
+    for kind, column, bad in (
+        ("persons", "birth_date", "1980-02-30"),
+        ("observations", "verification", "maybe"),
+    ):
+        folder = shutil.copytree(good, tmp_path / kind)
+        table = pl.read_parquet(folder / f"{kind}.parquet")
+        row = table.height - 1  # the person in no household, or what is observed of them
+        values = table.get_column(column).cast(pl.String).scatter(row, bad)
+        table.with_columns(values.alias(column)).write_parquet(folder / f"{kind}.parquet")
+        local = _refusal(lambda folder=folder: read_registry(folder))
+        assert f"row {row + 1}" in local and column in local
+        on_spark = _refusal(
+            lambda folder=folder: determine_spark(rulesets, folder, date, tasks=2, spark=spark)
+        )
+        assert on_spark == local

@@ -29,9 +29,9 @@ registry lacks, a file that does not conform) is raised on the driver as it is
 raised locally, or, when it cannot travel, as its text with the households'
 range and the folder named. A value a task refuses is named by its row of the
 file, as ``read_registry`` names it; what the message counts is the rows of the
-task's range (``read_registry`` counts the whole file's). A row no task reads (a
-person in no household, an observation of nobody) is checked only for its links
-(``check_links``, on the driver), not for its values.
+task's range (``read_registry`` counts the whole file's). The rows no task
+reads (a person in no household, and what is observed of them) are checked on
+the driver (``_check_unread``), as are every row's links (``check_links``).
 """
 
 from __future__ import annotations
@@ -122,6 +122,21 @@ def _conformed(folder: Path, kind: Kind, frame: pl.DataFrame) -> pl.DataFrame:
     return conform_frame(frame.drop(_ROW), kind, source=part)
 
 
+def _check_unread(folder: Path) -> None:
+    """The rows no task reads, checked on the driver as ``read_registry`` checks every row:
+    a person in no household (no membership names them) and what is observed of them."""
+    members = _scan(folder, "memberships").select("person_id").unique()
+    persons = _scan(folder, "persons", rows=True).join(members, on="person_id", how="anti")
+    observations = (
+        _scan(folder, "observations", rows=True)
+        .filter(pl.col("unit").cast(pl.String) == "person")
+        .join(members, left_on="id", right_on="person_id", how="anti")
+    )
+    alone, observed = pl.collect_all([persons, observations])
+    _conformed(folder, "persons", alone)
+    _conformed(folder, "observations", observed)
+
+
 def _within(column: str, span: Span) -> pl.Expr:
     lo, hi, listed = span
     if listed is None:
@@ -208,6 +223,7 @@ def determine_spark_frames(
     checked_view(rulesets, Registry(), as_of, None, draft=draft)
     # a row naming nobody registered is refused as locally, though no task would read it
     check_links({kind: _scan(folder, kind) for kind in KINDS}, str(folder))
+    _check_unread(folder)
     context = session(spark).sparkContext
     if households is None:
         ids = _scan(folder, "groups").select(HOUSEHOLD).unique().sort(HOUSEHOLD).collect()
