@@ -84,3 +84,13 @@ def test_the_columns_on_a_date_are_the_variables_observed_by_then(small: Small) 
     assert before["household"].get("water") == pl.String()
     assert "rooms" not in before["household"] and after["household"]["rooms"] == pl.Float64()
     assert set(engine.known_columns(dt.date(2024, 3, 1), ["rooms"])["household"]) == {"rooms"}
+
+
+def test_after_a_load_with_the_triggers_off_the_variables_are_rebuilt(small: Small) -> None:
+    m.Observation.objects.create(household=small.south, variable="water", text="well",
+                                 source="survey", observed_on=dt.date(2022, 2, 1))  # fmt: skip
+    m.Variable.objects.all().delete()  # as a load with session_replication_role = replica
+    assert not _kept()
+    engine.rebuild_variables()
+    assert _kept() == _from_observations()
+    assert ("household", "water", True, dt.date(2022, 2, 1)) in _kept()

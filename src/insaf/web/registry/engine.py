@@ -41,6 +41,7 @@ __all__ = [
     "member_rows",
     "observation_rows",
     "parse_ruleset",
+    "rebuild_variables",
     "refer_with_consent",
     "registry_for",
     "single_view",
@@ -205,6 +206,23 @@ def known_columns(on: dt.date, variables: Sequence[str] | None = None) -> Column
         ((unit, variable) for unit, variable, _, first in kept if first <= on),
         {variable for _, variable, text, _ in kept if text},
     )
+
+
+def rebuild_variables() -> None:
+    """``Variable`` written again from every observation: after a load that turned the
+    database's triggers off (``session_replication_role = replica``, as the benchmark's
+    build does), which leaves it behind the observations."""
+    any_text = (
+        "bool_or(text <> '')" if connection.vendor == "postgresql" else "max(\"text\" <> '')"
+    )
+    table = m.Variable._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f'INSERT INTO {table} (unit, variable, "text", first_observed) '
+            "SELECT CASE WHEN person_id IS NULL THEN 'household' ELSE 'person' END, variable, "
+            f"{any_text}, min(observed_on) FROM {m.Observation._meta.db_table} GROUP BY 1, 2"
+        )
 
 
 def parse_ruleset(

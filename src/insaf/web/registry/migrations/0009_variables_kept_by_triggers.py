@@ -12,13 +12,18 @@ view is laid out with them (``engine.known_columns``): one small query, where
 finding them among the observations would read every one.
 
 The rows are written by triggers, so that every way observations are written
-(the app, an import by ``COPY``, an administrator's SQL) keeps them:
+(the app, an import by ``COPY``, an administrator's SQL) keeps them, unless
+it turns the triggers off (``session_replication_role = replica``; then
+``engine.rebuild_variables`` writes the table again):
 
 - on PostgreSQL, once a statement (``INSERT`` or ``COPY``, and ``UPDATE``), from
-  the rows it wrote (a transition table): a new variable is added (``ON CONFLICT
-  DO NOTHING``, which locks no row another writer holds), and a row is changed
-  only when the statement observed the variable earlier, or as a text, for the
-  first time;
+  the rows it wrote (a transition table), aggregated once: a new variable is
+  added (``ON CONFLICT DO NOTHING``, which locks no row another writer holds),
+  and a row is changed only when the statement observed the variable earlier,
+  or as a text, for the first time. Measured here on 594,126 observations
+  written by one ``INSERT ... SELECT`` into a table without indexes: 0.53 s
+  without the trigger, 0.96 s with it (0.74 s with a trigger that does
+  nothing: most of the cost is PostgreSQL's keeping the rows written);
 - on SQLite, once a row.
 
 An observation deleted, or changed to another variable, leaves its row: the
@@ -33,22 +38,24 @@ from typing import Any
 
 from django.db import migrations, models
 
-SEEN = """
-SELECT CASE WHEN person_id IS NULL THEN 'household' ELSE 'person' END AS unit, variable,
-       bool_or(text <> '') AS text, min(observed_on) AS first_observed
-FROM observed GROUP BY 1, 2
-"""
-"""The variables a statement observed (its rows: the transition table ``observed``)."""
-
-POSTGRES_FUNCTION = f"""
+POSTGRES_FUNCTION = """
 CREATE OR REPLACE FUNCTION registry_variable_observed() RETURNS trigger AS $$
 BEGIN
-  INSERT INTO registry_variable (unit, variable, text, first_observed)
-    SELECT * FROM ({SEEN}) AS s ORDER BY unit, variable
-    ON CONFLICT (unit, variable) DO NOTHING;
+  -- the statement's rows (the transition table observed) aggregated once; a variable new
+  -- to the table is added, and a known one changed only when this is news to it (the
+  -- UPDATE sees the table as it was before the INSERT beside it)
+  WITH seen AS MATERIALIZED (
+    SELECT CASE WHEN person_id IS NULL THEN 'household' ELSE 'person' END AS unit, variable,
+           bool_or(text <> '') AS text, min(observed_on) AS first_observed
+    FROM observed GROUP BY 1, 2
+  ), added AS (
+    INSERT INTO registry_variable (unit, variable, text, first_observed)
+    SELECT * FROM seen ORDER BY unit, variable
+    ON CONFLICT (unit, variable) DO NOTHING
+  )
   UPDATE registry_variable AS v
     SET text = v.text OR s.text, first_observed = LEAST(v.first_observed, s.first_observed)
-    FROM ({SEEN}) AS s
+    FROM seen AS s
     WHERE v.unit = s.unit AND v.variable = s.variable
       AND ((s.text AND NOT v.text) OR s.first_observed < v.first_observed);
   RETURN NULL;
