@@ -189,11 +189,13 @@ def test_a_person_in_no_household_is_checked_though_no_task_reads_them(
     for kind, column, bad in (
         ("persons", "birth_date", "1980-02-30"),
         ("observations", "verification", "maybe"),
+        ("persons", "person_id", None),  # nobody's id: no membership can name it
     ):
-        folder = shutil.copytree(good, tmp_path / kind)
+        folder = shutil.copytree(good, tmp_path / f"{kind}-{column}")
         table = pl.read_parquet(folder / f"{kind}.parquet")
         row = table.height - 1  # the person in no household, or what is observed of them
-        values = table.get_column(column).cast(pl.String).scatter(row, bad)
+        values = table.get_column(column)
+        values = (values if bad is None else values.cast(pl.String)).scatter(row, bad)
         table.with_columns(values.alias(column)).write_parquet(folder / f"{kind}.parquet")
         local = _refusal(lambda folder=folder: read_registry(folder))
         assert f"row {row + 1}" in local and column in local

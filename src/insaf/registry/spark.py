@@ -125,15 +125,16 @@ def _conformed(folder: Path, kind: Kind, frame: pl.DataFrame) -> pl.DataFrame:
 def _check_unread(folder: Path) -> None:
     """The rows no task reads, checked on the driver as ``read_registry`` checks every row:
     a person in no household (no membership names them) and what is observed of them."""
-    members = _scan(folder, "memberships").select("person_id").unique()
-    persons = _scan(folder, "persons", rows=True).join(members, on="person_id", how="anti")
-    observations = (
-        _scan(folder, "observations", rows=True)
-        .filter(pl.col("unit").cast(pl.String) == "person")
-        .join(members, left_on="id", right_on="person_id", how="anti")
+    members = _scan(folder, "memberships").select("person_id")
+    ids = _scan(folder, "persons").select("person_id").join(members, on="person_id", how="anti")
+    alone = ids.collect().to_series().implode()  # the ids only: few, or none
+    person = pl.col("person_id")
+    persons = _scan(folder, "persons", rows=True).filter(person.is_in(alone) | person.is_null())
+    observations = _scan(folder, "observations", rows=True).filter(
+        (pl.col("unit").cast(pl.String) == "person") & pl.col("id").is_in(alone)
     )
-    alone, observed = pl.collect_all([persons, observations])
-    _conformed(folder, "persons", alone)
+    rows, observed = pl.collect_all([persons, observations])
+    _conformed(folder, "persons", rows)
     _conformed(folder, "observations", observed)
 
 
@@ -221,9 +222,10 @@ def determine_spark_frames(
         raise DataError("registry folder not found", Location(file=str(folder)))
     # the rulesets' own checks (approval, date in force) before any task, on no households
     checked_view(rulesets, Registry(), as_of, None, draft=draft)
-    # a row naming nobody registered is refused as locally, though no task would read it
-    check_links({kind: _scan(folder, kind) for kind in KINDS}, str(folder))
+    # the rows no task reads are checked, and then every row's links (as read_registry
+    # checks values, then links): a row naming nobody registered is refused as locally
     _check_unread(folder)
+    check_links({kind: _scan(folder, kind) for kind in KINDS}, str(folder))
     context = session(spark).sparkContext
     if households is None:
         ids = _scan(folder, "groups").select(HOUSEHOLD).unique().sort(HOUSEHOLD).collect()

@@ -212,9 +212,7 @@ def rebuild_variables() -> None:
     """``Variable`` written again from every observation: after a load that turned the
     database's triggers off (``session_replication_role = replica``, as the benchmark's
     build does), which leaves it behind the observations."""
-    any_text = (
-        "bool_or(text <> '')" if connection.vendor == "postgresql" else "max(\"text\" <> '')"
-    )
+    any_text = "bool_or(text <> '')" if connection.vendor == "postgresql" else "max(\"text\" <> '')"
     table = m.Variable._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")
