@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, model_valid
 from insaf.disclosure import Cell, DisclosureRules, control
 from insaf.errors import DataError
 from insaf.registry.determine import Determination, checked_view, determine_frame, explain
-from insaf.registry.model import Registry
+from insaf.registry.model import Registry, columns_of
 from insaf.registry.rules import Ruleset
 from insaf.registry.runtime import HOUSEHOLD, run_ruleset
 
@@ -86,9 +86,11 @@ def determine_all(
     draft: bool = False,
 ) -> pl.DataFrame:
     """One row per household and programme: ``eligible`` and ``entitlement``."""
+    # the whole registry's variables, found once for every ruleset (``checked_view``)
+    columns = None if households is None else columns_of(registry.observations, as_of)
     parts = []
     for ruleset in rulesets:
-        frame = determine_frame(ruleset, registry, as_of, households, draft=draft)
+        frame = determine_frame(ruleset, registry, as_of, households, draft=draft, columns=columns)
         parts.append(
             frame.select(
                 HOUSEHOLD,

@@ -90,7 +90,7 @@ class _Part(Source):
     """Some rows of a file: the frame's row ``index`` is the file's row ``rows[index]``, so
     that a value refused is named by its row in the file, as ``read_registry`` names it."""
 
-    rows: pl.Series = field(default_factory=lambda: pl.Series(dtype=pl.UInt32), compare=False)
+    rows: pl.Series = field(compare=False)
 
     def where(self, index: int | None = None, column: str | None = None) -> Location:
         return Source.where(self, None if index is None else int(self.rows[index]), column)
