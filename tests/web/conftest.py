@@ -11,8 +11,12 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-_DATA = tempfile.mkdtemp(prefix="insaf-web-tests-")
-os.environ.setdefault("INSAF_DATA", _DATA)
+# Each test process has its own data folder (so its own page cache, secret key and uploads),
+# set here rather than inherited: pytest-xdist's workers start with the environment of the
+# process that started them, which has imported this file too, and two workers sharing one
+# folder empty each other's page cache between a test's requests.
+_DATA = tempfile.mkdtemp(prefix=f"insaf-web-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
+os.environ["INSAF_DATA"] = _DATA
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insaf.web.settings")
 
 import django  # noqa: E402
