@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from insaf.errors import Location, SpecError
+from insaf.errors import Location, SpecError, said, said_together, words
 
 __all__ = [
     "MAX_YAML_BYTES",
@@ -206,8 +206,61 @@ def parse_spec(model: type[M], data: Any, lines: LineMap, *, file: str | None = 
         problems: list[tuple[Location, str]] = []
         for error in exc.errors(include_url=False):
             where = locate(data, lines, tuple(error["loc"]), file=file)
-            problems.append((where, error["msg"]))
+            problems.append((where, _said_by_pydantic(error)))
         raise SpecError(file, problems) from None
+
+
+PYDANTIC_WORDS = {
+    "missing": "Field required",
+    "extra_forbidden": "Extra inputs are not permitted",
+    "literal_error": "Input should be {expected}",
+    "enum": "Input should be {expected}",
+    "int_type": "Input should be a valid integer",
+    "int_parsing": "Input should be a valid integer, unable to parse string as an integer",
+    "int_from_float": "Input should be a valid integer, got a number with a fractional part",
+    "float_type": "Input should be a valid number",
+    "float_parsing": "Input should be a valid number, unable to parse string as a number",
+    "string_type": "Input should be a valid string",
+    "bool_type": "Input should be a valid boolean",
+    "bool_parsing": "Input should be a valid boolean, unable to interpret input",
+    "dict_type": "Input should be a valid dictionary",
+    "list_type": "Input should be a valid list",
+    "greater_than": "Input should be greater than {gt}",
+    "greater_than_equal": "Input should be greater than or equal to {ge}",
+    "less_than": "Input should be less than {lt}",
+    "less_than_equal": "Input should be less than or equal to {le}",
+}
+"""Pydantic's words for the problems a specification most often has, by error type: the
+templates of their Arabic in the library's catalogue (context ``error``)."""
+
+
+def _alternatives(text: str) -> str:
+    """Pydantic's ``'a', 'b' or 'c'``, said with Arabic words between the values in Arabic."""
+    head, separator, last = text.rpartition(" or ")
+    if not separator:
+        return text
+    return said_together([said_together(head.split(", "), ", "), last], " or ")
+
+
+def _said_by_pydantic(error: Mapping[str, Any]) -> str:
+    """Pydantic's message for ``error``, ``said`` (so it can be said in Arabic) where its words
+    are known; as pydantic wrote it otherwise. A ``ValueError`` of INSAF's own keeps its words."""
+    context = error.get("ctx") or {}
+    if error["type"] == "value_error" and isinstance(context.get("error"), BaseException):
+        made = said("Value error, {reason}", reason=words(context["error"]))
+    elif (template := PYDANTIC_WORDS.get(error["type"])) is not None:
+        values = {
+            k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in context.items()
+        }
+        if isinstance(values.get("expected"), str):
+            values["expected"] = _alternatives(str(values["expected"]))
+        try:
+            made = said(template, **values)
+        except (KeyError, IndexError):
+            return str(error["msg"])
+    else:
+        return str(error["msg"])
+    return made if made == error["msg"] else str(error["msg"])
 
 
 def read_yaml_file(path: str | Path) -> tuple[Any, LineMap]:
@@ -218,7 +271,7 @@ def read_yaml_file(path: str | Path) -> tuple[Any, LineMap]:
             raise _refuse(file, f"YAML file larger than {MAX_YAML_BYTES // (1024 * 1024)} MB")
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SpecError(file, [(Location(file=file), "file not found")]) from None
+        raise SpecError(file, [(Location(file=file), said("file not found"))]) from None
     except UnicodeDecodeError as exc:
         reason = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
         raise SpecError(file, [(Location(file=file), reason)]) from None

@@ -85,11 +85,19 @@ def test_the_design_line_in_arabic() -> None:
 
 
 def test_errors_in_arabic_keep_the_place() -> None:
-    """The prefix is translated; the library's message keeps its file and line."""
+    """The library's words are said in Arabic (``insaf.errors.said``), with the file and the
+    line as they are."""
     result = runner.invoke(app, ["inspect", str(CORPUS / "ragged_line"), "--lang", "ar"],
                            env=ENGLISH)  # fmt: skip
     assert result.exit_code == 2
-    assert result.stderr.startswith("خطأ: ") and "line 4: 3 fields" in result.stderr
+    file = CORPUS / "ragged_line" / "persons.csv"
+    assert " ".join(result.stderr.split()) == (
+        f"خطأ: {file}: عدد الأسطر التي لا تحمل حقول سطر العناوين الـ5: 1 — السطر 4: عدد الحقول 3"
+    )
+    english = runner.invoke(app, ["inspect", str(CORPUS / "ragged_line")], env=ENGLISH)
+    assert " ".join(english.stderr.split()) == (
+        f"error: {file}: 1 line(s) do not have the header's 5 fields: line 4: 3 fields"
+    )
     wrong = runner.invoke(app, ["--lang", "fr", "inspect", str(CORPUS / "valid")], env=ENGLISH)
     assert wrong.exit_code == 2 and "en or ar" in wrong.output
 

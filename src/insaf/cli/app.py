@@ -41,8 +41,8 @@ if TYPE_CHECKING:  # typer's own click, which its classes are typed with
 
 import insaf
 from insaf.cli.help import SpeakingCommand, SpeakingGroup
-from insaf.cli.i18n import _, set_language
-from insaf.errors import InsafError
+from insaf.cli.i18n import _, language, set_language
+from insaf.errors import InsafError, in_language
 
 __all__ = [
     "COMMANDS",
@@ -240,7 +240,7 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except InsafError as exc:
             message = Text(_("error: "), style="bold red")
-            message.append(str(exc))
+            message.append(in_language(exc, language()))
             err_console.print(message, highlight=False, soft_wrap=True)
             sys.exit(2)
 

@@ -4,9 +4,10 @@ Messages and table headers go through ``_()``; their Arabic is in a gettext
 catalogue beside this module (``locale/ar/LC_MESSAGES/insaf.po``, compiled to
 ``insaf.mo``; docs/cli.md says how to add a message). Only the standard
 library's ``gettext`` is used, so the language costs nothing at start-up.
-Machine formats (JSON, CSV) keep their English keys; error messages from the
-library stay as they are (they name files, keys and columns), after a
-translated ``error:``.
+Machine formats (JSON, CSV) keep their English keys. An error of the library
+is said in the CLI's language after a translated ``error:``
+(``insaf.errors.in_language``): its words where they were made by
+``insaf.errors.said``, with the files, keys and columns it names as they are.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from insaf.errors import InsafError, Location
+from insaf.errors import InsafError, Location, problems_text, said
 from insaf.observatory.export import TOTAL
 from insaf.observatory.indicators import Catalogue
 from insaf.observatory.observations import (
@@ -50,10 +50,11 @@ class ImportFailed(InsafError):  # noqa: N818 - reads better at the call site
     def __init__(self, file: str | None, problems: list[tuple[Location, str]]) -> None:
         self.file = file
         self.problems = problems
-        shown = [f"{where}: {message}" for where, message in problems[:50]]
-        more = f"\n  ... {len(problems) - 50} more" if len(problems) > 50 else ""
-        head = f"{file}: " if file else ""
-        super().__init__(head + f"{len(problems)} problem(s)\n  " + "\n  ".join(shown) + more)
+        super().__init__(self.in_language("en"))
+
+    def in_language(self, lang: str) -> str:
+        """The first 50 problems, and how many more, in ``lang``."""
+        return problems_text(self.file, self.problems, lang, most=50)
 
 
 def _read_text(path: str | Path) -> str:
@@ -62,7 +63,7 @@ def _read_text(path: str | Path) -> str:
     try:
         return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ImportFailed(file, [(Location(file=file), "file not found")]) from None
+        raise ImportFailed(file, [(Location(file=file), said("file not found"))]) from None
     except UnicodeDecodeError as exc:
         raise ImportFailed(
             file, [(Location(file=file), f"not UTF-8 text (byte {exc.start})")]
@@ -392,7 +393,7 @@ def read_sdmx_observations(path: str | Path, catalogue: Catalogue) -> list[Obser
     try:
         message = sdmx.read_sdmx(path)
     except FileNotFoundError:
-        raise ImportFailed(file, [(Location(file=file), "file not found")]) from None
+        raise ImportFailed(file, [(Location(file=file), said("file not found"))]) from None
     except Exception as exc:  # sdmx1 raises many kinds for a malformed message
         raise ImportFailed(
             file, [(Location(file=file), f"not a readable SDMX message: {exc}")]

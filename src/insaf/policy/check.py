@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
-from insaf.errors import DataError, Location, SpecError
+from insaf.errors import DataError, Location, SpecError, words
 from insaf.policy.data import PolicyData
 from insaf.policy.expressions import ExpressionError
 from insaf.policy.instruments.base import Level, compiled
@@ -56,7 +56,7 @@ def _expression(
     try:
         expression.check(known, level=level)
     except ExpressionError as exc:
-        report.add(path, str(exc))
+        report.add(path, words(exc))
         return
     if not dry_run or extra & set(expression.names):
         return

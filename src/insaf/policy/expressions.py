@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 
 from insaf._arrays import BoolArray, FloatArray
-from insaf.errors import DataError
+from insaf.errors import DataError, said, said_unit
 
 __all__ = ["Expression", "ExpressionError", "parse_expression"]
 
@@ -50,12 +50,16 @@ class Expression:
         missing = [n for n in self.names if n not in known_set]
         if missing:
             listed = ", ".join(sorted(known_set))
-            hint = ""
-            if '"' in self.text:
-                hint = " (text values take single quotes: sex = 'female')"
+            hint = said(" (text values take single quotes: sex = 'female')")
             raise ExpressionError(
-                f"unknown variable(s) {', '.join(repr(m) for m in missing)} in {self.text!r} "
-                f"at {level} level{hint}; known: {listed}"
+                said(
+                    "unknown variable(s) {missing} in {text} at {unit} level{hint}; known: {known}",
+                    missing=", ".join(repr(m) for m in missing),
+                    text=repr(self.text),
+                    unit=said_unit(level),
+                    hint=hint if '"' in self.text else "",
+                    known=listed,
+                )
             )
 
     def _series(self, frame: pl.DataFrame, *, nulls: bool = False) -> pl.Series:

@@ -31,7 +31,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError, Location
+from insaf.errors import DataError, Location, said
 from insaf.survey.io import read_table
 from insaf.survey.metadata import VariableType
 from insaf.survey.table import Format, Source
@@ -578,7 +578,7 @@ def read_registry(folder: str | Path) -> Registry:
     """A registry written by ``write_registry`` (one Parquet file per table)."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise DataError("registry folder not found", Location(file=str(folder)))
+        raise DataError(said("registry folder not found"), Location(file=str(folder)))
     tables: dict[str, pl.DataFrame] = {}
     for kind in KINDS:
         path = folder / f"{kind}.parquet"

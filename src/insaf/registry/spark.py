@@ -47,7 +47,7 @@ import numpy as np
 import polars as pl
 from pyspark.sql import SparkSession
 
-from insaf.errors import DataError, InsafError, Location
+from insaf.errors import DataError, InsafError, Location, said
 from insaf.measures.spark import session
 from insaf.policy.spark import from_ipc, sent_error, to_ipc
 from insaf.registry.determine import Determination, checked_view, determinations
@@ -219,7 +219,7 @@ def determine_spark_frames(
     """
     folder = Path(folder).absolute()
     if not folder.is_dir():
-        raise DataError("registry folder not found", Location(file=str(folder)))
+        raise DataError(said("registry folder not found"), Location(file=str(folder)))
     # the rulesets' own checks (approval, date in force) before any task, on no households
     checked_view(rulesets, Registry(), as_of, None, draft=draft)
     # the rows no task reads are checked, and then every row's links (as read_registry

@@ -30,7 +30,7 @@ from typing import Any
 
 import polars as pl
 
-from insaf.errors import DataError, Location
+from insaf.errors import DataError, Location, said, said_together
 from insaf.survey.metadata import (
     Label,
     Metadata,
@@ -77,7 +77,7 @@ def read_table(
     path = Path(path)
     fmt = Format.of(path, format.value if isinstance(format, Format) else format)
     if not path.is_file():
-        raise DataError("file not found", Location(file=str(path)))
+        raise DataError(said("file not found"), Location(file=str(path)))
     source = Source(str(path), fmt)
     declared = dict(types or {})
     if fmt is Format.CSV:
@@ -132,14 +132,17 @@ def read_metadata(path: str | Path, *, format: Format | str | None = None) -> Me
     path = Path(path)
     fmt = Format.of(path, format.value if isinstance(format, Format) else format)
     if not path.is_file():
-        raise DataError("file not found", Location(file=str(path)))
+        raise DataError(said("file not found"), Location(file=str(path)))
     if fmt is Format.CSV:
         return Metadata()
     if fmt is Format.PARQUET:
         try:
             extra = pl.read_parquet_metadata(path)
         except Exception as exc:  # polars raises several kinds on a damaged file
-            raise DataError(f"cannot read Parquet file: {exc}", Location(file=str(path))) from None
+            raise DataError(
+                said("cannot read Parquet file: {reason}", reason=str(exc)),
+                Location(file=str(path)),
+            ) from None
         return _embedded(extra[_PARQUET_KEY], path) if _PARQUET_KEY in extra else Metadata()
     import pyreadstat
 
@@ -147,7 +150,10 @@ def read_metadata(path: str | Path, *, format: Format | str | None = None) -> Me
     try:
         _, meta = reader(str(path), metadataonly=True)
     except Exception as exc:  # pyreadstat raises its own error types
-        raise DataError(f"cannot read {fmt.value} file: {exc}", Location(file=str(path))) from None
+        raise DataError(
+            said("cannot read {format} file: {reason}", format=fmt.value, reason=str(exc)),
+            Location(file=str(path)),
+        ) from None
     return _stat_metadata(meta, list(meta.column_names), path)
 
 
@@ -162,20 +168,25 @@ def _csv_header(path: Path) -> list[str]:
         except UnicodeDecodeError:
             _raise_not_utf8(path)
     if not header:
-        raise DataError("empty file: no header line", Location(file=str(path), line=1))
+        raise DataError(said("empty file: no header line"), Location(file=str(path), line=1))
     problems = []
     for position, name in enumerate(header, start=1):
         if not name.strip():
-            problems.append(f"column {position} has no name")
+            problems.append(said("column {position} has no name", position=position))
     seen: dict[str, int] = {}
     for position, name in enumerate(header, start=1):
         if name in seen:
             problems.append(
-                f"column '{name}' appears twice (positions {seen[name]} and {position})"
+                said(
+                    "column '{name}' appears twice (positions {first} and {second})",
+                    name=name,
+                    first=seen[name],
+                    second=position,
+                )
             )
         seen.setdefault(name, position)
     if problems:
-        raise DataError("; ".join(problems), Location(file=str(path), line=1))
+        raise DataError(said_together(problems), Location(file=str(path), line=1))
     return header
 
 
@@ -187,8 +198,11 @@ def _raise_not_utf8(path: Path) -> None:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise DataError(
-            f"not UTF-8 text (byte {exc.start}); save the file as UTF-8 "
-            "(Arabic files exported as Windows-1256 must be converted first)",
+            said(
+                "not UTF-8 text (byte {byte}); save the file as UTF-8 "
+                "(Arabic files exported as Windows-1256 must be converted first)",
+                byte=exc.start,
+            ),
             Location(file=str(path), line=line),
         ) from None
 
@@ -235,13 +249,28 @@ def _read_csv(path: Path, declared: Mapping[str, VariableType]) -> pl.DataFrame:
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "utf8" in str(exc).lower():
             _raise_not_utf8(path)
-        raise DataError(f"cannot parse CSV: {exc}", Location(file=str(path))) from None
+        raise DataError(
+            said("cannot parse CSV: {reason}", reason=str(exc)), Location(file=str(path))
+        ) from None
     if bad_rows:
         ragged = _ragged_lines(path, len(header))
-        listed = "; ".join(f"line {line}: {n} fields" for line, n in ragged[:_MAX_LISTED])
-        more = f" (and {len(ragged) - _MAX_LISTED} more)" if len(ragged) > _MAX_LISTED else ""
+        listed = said_together(
+            said("line {line}: {fields} fields", line=line, fields=n)
+            for line, n in ragged[:_MAX_LISTED]
+        )
+        more = (
+            said(" (and {count} more)", count=len(ragged) - _MAX_LISTED)
+            if len(ragged) > _MAX_LISTED
+            else ""
+        )
         raise DataError(
-            f"{len(ragged)} line(s) do not have the header's {len(header)} fields: {listed}{more}",
+            said(
+                "{count} line(s) do not have the header's {width} fields: {listed}{more}",
+                count=len(ragged),
+                width=len(header),
+                listed=listed,
+                more=more,
+            ),
             Location(file=str(path)),
         )
     frame = pl.from_arrow(table)
@@ -271,7 +300,9 @@ def _read_parquet(path: Path) -> tuple[pl.DataFrame, Metadata]:
         frame = pl.read_parquet(path)
         extra = pl.read_parquet_metadata(path)
     except Exception as exc:  # polars raises several kinds on a damaged file
-        raise DataError(f"cannot read Parquet file: {exc}", Location(file=str(path))) from None
+        raise DataError(
+            said("cannot read Parquet file: {reason}", reason=str(exc)), Location(file=str(path))
+        ) from None
     metadata = Metadata()
     if _PARQUET_KEY in extra:
         metadata = _embedded(extra[_PARQUET_KEY], path)
@@ -283,7 +314,8 @@ def _embedded(text: str, path: Path) -> Metadata:
         return metadata_from_json(text)
     except (ValueError, KeyError, TypeError) as exc:
         raise DataError(
-            f"the embedded INSAF metadata is damaged ({exc})", Location(file=str(path))
+            said("the embedded INSAF metadata is damaged ({reason})", reason=str(exc)),
+            Location(file=str(path)),
         ) from None
 
 
@@ -298,7 +330,10 @@ def _read_stat(path: Path, fmt: Format) -> tuple[pl.DataFrame, Metadata]:
     try:
         frame, meta = reader(str(path), output_format="polars")
     except Exception as exc:  # pyreadstat raises its own error types
-        raise DataError(f"cannot read {fmt.value} file: {exc}", Location(file=str(path))) from None
+        raise DataError(
+            said("cannot read {format} file: {reason}", format=fmt.value, reason=str(exc)),
+            Location(file=str(path)),
+        ) from None
     # Neither format has a missing text: an empty text is the missing value.
     frame = frame.with_columns(
         pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
@@ -550,7 +585,7 @@ def parquet_files(source: str | Path | Sequence[str | Path]) -> list[Path]:
         if path.is_dir():
             files = sorted(p for p in path.rglob("*.parquet") if p.is_file())
             if not files:
-                raise DataError("no .parquet file in this folder", Location(file=str(path)))
+                raise DataError(said("no .parquet file in this folder"), Location(file=str(path)))
             return files
         sources: Sequence[str | Path] = [path]
     else:
@@ -558,7 +593,7 @@ def parquet_files(source: str | Path | Sequence[str | Path]) -> list[Path]:
     files = [Path(p) for p in sources]
     for f in files:
         if not f.is_file():
-            raise DataError("no such file", Location(file=str(f)))
+            raise DataError(said("no such file"), Location(file=str(f)))
     return files
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import DataError, Location
+from insaf.errors import DataError, Location, said
 from insaf.survey.calibration import apply_calibration, uncalibrated
 from insaf.survey.design import Design, LonelyPSU, Replicates
 from insaf.survey.io import (
@@ -104,7 +104,7 @@ def open_survey(
             return _open_dataset(path, design, unit)
         path = path / MANIFEST_NAME
     if not path.exists():
-        raise DataError("file not found", Location(file=str(path)))
+        raise DataError(said("file not found"), Location(file=str(path)))
     if path.suffix.lower() in MANIFEST_SUFFIXES:
         return _open_manifest(path, design)
     frame, metadata = read_table(path)

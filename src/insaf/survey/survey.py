@@ -13,7 +13,7 @@ import numpy.typing as npt
 import polars as pl
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import DataError, Location
+from insaf.errors import DataError, Location, said, said_unit
 from insaf.survey.design import Design
 from insaf.survey.metadata import Label, Metadata
 from insaf.survey.table import LazyTables, Table
@@ -204,8 +204,12 @@ class Survey:
         if missing:
             known = ", ".join(self.columns(level))
             raise DataError(
-                f"unknown variable(s) {', '.join(repr(m) for m in missing)} at {level.value} "
-                f"level; known: {known}",
+                said(
+                    "unknown variable(s) {missing} at {unit} level; known: {known}",
+                    missing=", ".join(repr(m) for m in missing),
+                    unit=said_unit(level.value),
+                    known=known,
+                ),
                 Location(file=self.path),
             )
 

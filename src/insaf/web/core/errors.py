@@ -9,6 +9,9 @@ plain ``500`` page. Neither shows a traceback, and neither touches the
 database (no session, no user, no context processor). Django's connection
 health checks (``CONN_HEALTH_CHECKS``) open a new connection at the next
 request, so the platform recovers by itself.
+
+A library error shown on a page (a form's error, a message) is said in the
+page's language: ``error_text`` (``insaf.errors.in_language``).
 """
 
 from __future__ import annotations
@@ -18,8 +21,11 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
-__all__ = ["RETRY_AFTER", "database_unavailable", "server_error"]
+from insaf.errors import in_language
+
+__all__ = ["RETRY_AFTER", "database_unavailable", "error_text", "server_error"]
 
 RETRY_AFTER = 30
 """Seconds a client is asked to wait before trying again."""
@@ -32,6 +38,11 @@ _ERROR = {
     "en": "Something went wrong on the server. It has been logged.",
     "ar": "حدث خطأ في الخادم، وقد سُجّل.",
 }
+
+
+def error_text(error: BaseException) -> str:
+    """What ``error`` (the library's) says, in the language of the page being answered."""
+    return in_language(error, "ar" if (get_language() or "").startswith("ar") else "en")
 
 
 def database_unavailable(exc: BaseException | None) -> bool:

@@ -13,6 +13,7 @@ from insaf.errors import InsafError
 from insaf.observatory.export import csv_header, sdmx_header, sdmx_rows, tidy_rows
 from insaf.observatory.importing import read_csv_observations
 from insaf.web.core.downloads import csv_download
+from insaf.web.core.errors import error_text
 from insaf.web.core.roles import Role, has_role
 from insaf.web.observatory import models as m
 from insaf.web.observatory import queries, services
@@ -148,7 +149,7 @@ def manage(request: HttpRequest) -> HttpResponse:
                 except UnicodeDecodeError:
                     upload.add_error("file", _("The file is not UTF-8 text."))
                 except InsafError as exc:
-                    upload.add_error("file", str(exc))
+                    upload.add_error("file", error_text(exc))
                 else:
                     report = services.publish(
                         actor=request.user,

@@ -1,0 +1,187 @@
+"""Errors in Arabic: every template ``said`` has its Arabic, and an error reads in Arabic.
+
+The catalogue's own checks (every entry translated, placeholders the same, the
+``.mo`` saying what the ``.po`` says) are in ``tests/web/test_i18n.py``; this
+file checks the code's side: each ``said("...")`` of the library names a
+template the catalogue translates, with the values its placeholders ask for.
+"""
+
+from __future__ import annotations
+
+import ast
+import pickle
+import re
+import string
+from pathlib import Path
+from typing import Literal
+
+import polib
+import pytest
+from pydantic import BaseModel, ConfigDict, Field
+
+from insaf.errors import (
+    DataError,
+    InsafError,
+    Location,
+    SpecError,
+    in_language,
+    said,
+    said_together,
+    said_unit,
+    words,
+)
+from insaf.i18n import LOCALE
+from insaf.specs import PYDANTIC_WORDS, load_yaml, parse_spec
+
+SRC = Path(__file__).parents[1] / "src" / "insaf"
+CATALOGUE = LOCALE / "ar" / "LC_MESSAGES" / "insaf.po"
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+TEMPLATES_FROM_TABLES = {"specs.py"}
+"""Modules that call ``said`` with a template from a table this file checks."""
+
+
+def _calls() -> list[tuple[str, int, str | None, set[str] | None]]:
+    """Each ``said(...)`` call in the library: file, line, its literal template (``None`` if
+    not a literal) and the names of its keyword values (``None`` with ``**values``)."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "said"
+            ):
+                continue
+            first = node.args[0] if node.args else None
+            template = (
+                first.value
+                if isinstance(first, ast.Constant) and isinstance(first.value, str)
+                else None
+            )
+            names = {k.arg for k in node.keywords if k.arg is not None}
+            spread = any(k.arg is None for k in node.keywords)
+            file = str(path.relative_to(SRC))
+            found.append((file, node.lineno, template, None if spread else names))
+    return found
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _arabic() -> dict[str, str]:
+    return {e.msgid: e.msgstr for e in polib.pofile(str(CATALOGUE)) if e.msgctxt == "error"}
+
+
+def test_every_template_said_has_its_arabic() -> None:
+    calls = _calls()
+    assert len(calls) > 20  # the scan finds the library's calls
+    arabic = _arabic()
+    templates = {t for _, _, t, _ in calls if t is not None} | set(PYDANTIC_WORDS.values())
+    missing = sorted(t for t in templates if not ARABIC.search(arabic.get(t, "")))
+    assert missing == [], f"no Arabic in the catalogue (context 'error') for {missing}"
+
+
+def test_every_call_gives_the_values_its_template_names() -> None:
+    problems = []
+    for file, line, template, names in _calls():
+        if template is None:
+            if Path(file).name not in TEMPLATES_FROM_TABLES:
+                problems.append(f"{file}:{line}: said() without a literal template")
+            continue
+        if names is not None and names != _fields(template):
+            problems.append(f"{file}:{line}: {template!r} given {sorted(names)}")
+    assert problems == []
+
+
+def test_a_data_error_reads_in_arabic() -> None:
+    error = DataError(
+        said_together(
+            [
+                said("column {position} has no name", position=3),
+                said(
+                    "column '{name}' appears twice (positions {first} and {second})",
+                    name="a",
+                    first=1,
+                    second=2,
+                ),
+            ]
+        ),
+        Location(file="bad.csv", line=1),
+    )
+    assert str(error) == (
+        "bad.csv, line 1: column 3 has no name; column 'a' appears twice (positions 1 and 2)"
+    )
+    assert in_language(error, "ar") == (
+        "bad.csv، السطر 1: العمود رقم 3 بلا اسم؛ العمود 'a' مكرر (في الموضعين 1 و2)"
+    )
+    assert in_language(error, "en") == str(error)
+    # a Spark task sends its error to the driver pickled: the words survive
+    again = pickle.loads(pickle.dumps(error))
+    assert in_language(again, "ar") == in_language(error, "ar")
+
+
+def test_nested_words_and_units_are_said_too() -> None:
+    words_ = said(
+        "unknown variable(s) {missing} at {unit} level; known: {known}",
+        missing="'x'",
+        unit=said_unit("person"),
+        known="age, sex",
+    )
+    assert words_ == "unknown variable(s) 'x' at person level; known: age, sex"
+    assert words_.in_language("ar") == (
+        "متغيرات غير معروفة على مستوى الفرد: 'x'؛ المتغيرات المعروفة: age, sex"
+    )
+    assert said_unit("item") == "item"  # a unit without a word keeps its code
+
+
+def test_an_error_not_said_stays_as_it_is() -> None:
+    assert in_language(InsafError("plain words"), "ar") == "plain words"
+    assert in_language(ValueError("x"), "ar") == "x"
+    wrapped = words(DataError(said("file not found"), Location(file="f.csv")))
+    assert wrapped == "f.csv: file not found"
+    assert wrapped.in_language("ar") == "f.csv: الملف غير موجود"  # type: ignore[attr-defined]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    unit: Literal["household", "person", "item"]
+    share: float = Field(ge=0, le=1)
+    count: int
+
+
+def test_a_specification_error_reads_in_arabic_with_pydantic_s_english_unchanged() -> None:
+    data, lines = load_yaml("unit: houshold\nshare: 2.0\ncount: many\nextra: 1\n")
+    with pytest.raises(SpecError) as caught:
+        parse_spec(_Spec, data, lines, file="s.yaml")
+    english = str(caught.value).splitlines()
+    assert english[0] == "s.yaml: 4 problem(s)"
+    assert "key 'unit': Input should be 'household', 'person' or 'item'" in english[1]
+    assert "key 'share': Input should be less than or equal to 1" in english[2]
+    arabic = in_language(caught.value, "ar").splitlines()
+    assert arabic[0] == "s.yaml: عدد المشكلات: 4"
+    assert arabic[1].endswith("المفتاح 'unit': القيمة يجب أن تكون 'household'، 'person' أو 'item'")
+    assert arabic[2].endswith("المفتاح 'share': القيمة يجب أن تكون أصغر من 1 أو مساوية له")
+    assert arabic[3].endswith("القيمة يجب أن تكون عدداً صحيحاً، والنص المكتوب لا يُقرأ عدداً صحيحاً")
+    assert arabic[4].endswith("مفتاح غير معروف (غير مسموح به هنا)")
+    latin = {w for line in arabic for w in re.findall(r"[A-Za-z]{2,}", line)}
+    # the file, the keys and the values allowed: no English word
+    assert latin <= {"yaml", "unit", "share", "count", "extra", "household", "person", "item"}
+
+
+@pytest.mark.parametrize("kind", ["missing", "greater_than", "literal_error"])
+def test_pydantic_s_words_are_its_own(kind: str) -> None:
+    """Each template is pydantic's message to the letter (else the English would change, and
+    ``_said_by_pydantic`` falls back to pydantic's text, untranslated)."""
+
+    class Spec(BaseModel):
+        a: Literal["x", "y"]
+        b: int = Field(gt=0)
+
+    text = {"missing": "b: 1", "greater_than": "a: x\nb: 0", "literal_error": "a: z\nb: 1"}
+    data, lines = load_yaml(text[kind])
+    with pytest.raises(SpecError) as caught:
+        parse_spec(Spec, data, lines, file=None)
+    (problem,) = caught.value.problems
+    assert type(problem[1]).__name__ == "Said", problem
