@@ -45,7 +45,7 @@ from pyspark.sql import functions as sf
 from pyspark.sql.types import LongType, StructField, StructType
 
 from insaf.errors import DataError
-from insaf.measures.estimate import Estimates, LinearBasis
+from insaf.measures.estimate import Estimates
 from insaf.measures.spark._source import (
     FILE,
     PATH,
@@ -67,7 +67,7 @@ from insaf.measures.stream.ordered import (
 )
 from insaf.measures.stream.statistic import Mean
 from insaf.measures.types import GiniEstimator
-from insaf.measures.variance import FloatArray, linearized_variance
+from insaf.measures.variance import FloatArray
 from insaf.survey.design import Design
 
 __all__ = ["ROWS_PER_PARTITION", "Ranked", "gini", "gini_of", "ranked"]
@@ -368,23 +368,18 @@ def gini_of(data: Ranked, *, estimator: GiniEstimator = "osier") -> Estimates:
     second = big_y if osier else wwy
     g = (2.0 * rwy - second) / (n_pop * big_y) - 1.0
     scale = n_pop * big_y
-    bases: list[LinearBasis | None] = [None] * n_dom
     if summary.arrays is not None:
         totals = (sums["t1"] - (g + 1.0) * sums["t2"]) / scale
-        variances = linearized_variance(totals, summary.arrays)
-        bases = [
-            LinearBasis(totals=totals[:, d].copy(), design=summary.arrays) for d in range(n_dom)
-        ]
-    else:
-        assert summary.units is not None
-        c = g + 1.0
-        squares = sums["t11"] - 2 * c * sums["t12"] + c * c * sums["t22"]
-        first = (sums["t1"] - c * sums["t2"]) / scale
-        units = summary.units
-        variances = np.array(
-            [units.variance(squares[:, d] / scale[d] ** 2, first[:, d]) for d in range(n_dom)]
-        )
-    return summary.estimates("gini", g, variances, bases)
+        return summary.linearized_estimates("gini", g, totals)
+    assert summary.units is not None
+    c = g + 1.0
+    squares = sums["t11"] - 2 * c * sums["t12"] + c * c * sums["t22"]
+    first = (sums["t1"] - c * sums["t2"]) / scale
+    units = summary.units
+    variances = np.array(
+        [units.variance(squares[:, d] / scale[d] ** 2, first[:, d]) for d in range(n_dom)]
+    )
+    return summary.estimates("gini", g, variances)
 
 
 def _replicated_gini(data: Ranked, replicated: Replicated, estimator: GiniEstimator) -> Estimates:

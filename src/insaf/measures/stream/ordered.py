@@ -160,6 +160,18 @@ class Spilled:
         ]
         return self.estimates(measure, values[0], variances, bases, "replicates")
 
+    def linearized_estimates(
+        self, measure: str, values: FloatArray, totals: FloatArray
+    ) -> Estimates:
+        """``measure`` with the linearized variance of ``totals`` (the influence values'
+        totals, PSUs or strata x domains) under the design's arrays, each domain's
+        estimate keeping its ``LinearBasis``."""
+        arrays = self.arrays
+        assert arrays is not None
+        variances = linearized_variance(totals, arrays)
+        bases = [LinearBasis(totals=totals[:, d].copy(), design=arrays) for d in range(self.n_dom)]
+        return self.estimates(measure, values, variances, bases)
+
     def refuse_replicates(self, measure: str) -> None:
         """What Spark does not compute with replicate weights yet is refused by name."""
         if self.replicated is not None:
@@ -180,9 +192,13 @@ class Spilled:
         measure: str,
         values: FloatArray,
         variances: FloatArray,
-        bases: Sequence[Basis | None],
+        bases: Sequence[Basis | None] | None = None,
         method: str = "linearization",
     ) -> Estimates:
+        """One estimate per domain: ``values``, the SEs of ``variances`` and ``bases``
+        (none by default)."""
+        if bases is None:
+            bases = [None] * self.n_dom
         return Estimates(
             [
                 Estimate(
@@ -325,20 +341,17 @@ def gini_of(data: Spilled, *, estimator: GiniEstimator = "osier") -> Estimates:
     second = big_y if estimator == "osier" else sums.wwy
     g = (2.0 * sums.rwy - second) / (n_pop * big_y) - 1.0
     scale = n_pop * big_y
-    bases: list[LinearBasis | None] = [None] * n_dom
     if data.arrays is not None:
         totals = (sums.grid("t1") - (g + 1.0) * sums.grid("t2")) / scale
-        variances = linearized_variance(totals, data.arrays)
-        bases = [LinearBasis(totals=totals[:, d].copy(), design=data.arrays) for d in range(n_dom)]
-    else:
-        assert data.units is not None
-        c = g + 1.0
-        squares = sums.grid("t11") - 2 * c * sums.grid("t12") + c * c * sums.grid("t22")
-        first = (sums.grid("t1") - c * sums.grid("t2")) / scale
-        variances = np.array(
-            [data.units.variance(squares[:, d] / scale[d] ** 2, first[:, d]) for d in range(n_dom)]
-        )
-    return data.estimates("gini", g, variances, bases)
+        return data.linearized_estimates("gini", g, totals)
+    assert data.units is not None
+    c = g + 1.0
+    squares = sums.grid("t11") - 2 * c * sums.grid("t12") + c * c * sums.grid("t22")
+    first = (sums.grid("t1") - c * sums.grid("t2")) / scale
+    variances = np.array(
+        [data.units.variance(squares[:, d] / scale[d] ** 2, first[:, d]) for d in range(n_dom)]
+    )
+    return data.estimates("gini", g, variances)
 
 
 def spark_refusal(measure: str) -> DesignError:
