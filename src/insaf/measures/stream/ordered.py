@@ -62,6 +62,7 @@ __all__ = [
     "gini_of",
     "read_spill",
     "read_weighted",
+    "refuse_spark_replicates",
     "replicated_gini",
     "replicated_of",
     "spark_refusal",
@@ -352,6 +353,13 @@ def gini_of(data: Spilled, *, estimator: GiniEstimator = "osier") -> Estimates:
         [data.units.variance(squares[:, d] / scale[d] ** 2, first[:, d]) for d in range(n_dom)]
     )
     return data.estimates("gini", g, variances)
+
+
+def refuse_spark_replicates(design: Design, measure: str) -> None:
+    """A design with replicate weights refused for ``measure`` before any Spark job
+    (``spark_refusal``)."""
+    if design.replicates is not None:
+        raise spark_refusal(measure)
 
 
 def spark_refusal(measure: str) -> DesignError:
