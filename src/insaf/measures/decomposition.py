@@ -30,7 +30,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import InsafError
 from insaf.measures._engine import Cols, Kernel, KernelOut, Statistic, run
 from insaf.measures._kernels import inequality as kernels
 from insaf.measures._kernels import poverty as poverty_kernels
@@ -126,8 +125,7 @@ def fgt_decomposition(
     """FGT of the whole population, then for each group: ``fgt{a}`` (the group's
     own), ``population_share``, ``contribution`` (``N_g P_g / N``, summing to
     ``P``) and ``contribution_share`` (summing to 1)."""
-    if alpha < 0:
-        raise InsafError(f"FGT alpha must be >= 0, not {alpha}")
+    poverty_kernels.check_alpha(alpha)
     poverty_kernels.check_line(line)
     check_rule(rule)
     by = [group] if isinstance(group, str) else list(group)
