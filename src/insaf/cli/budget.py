@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,7 +23,14 @@ from insaf.budget import (
 )
 from insaf.cli.app import app, console, reports_errors, wrote
 from insaf.cli.i18n import N_, _, language
-from insaf.cli.options import FormatOpt, LangOpt, NoDisclosureOpt, OutputFormat, write_csv
+from insaf.cli.options import (
+    FormatOpt,
+    LangOpt,
+    NoDisclosureOpt,
+    OutputFormat,
+    write_csv,
+    write_json,
+)
 from insaf.cli.tables import number, percent
 from insaf.disclosure import DisclosureRules
 from insaf.measures import Estimate
@@ -53,10 +58,6 @@ BudgetArg = Annotated[
 class To(StrEnum):
     FDP = "fdp"
     BOOST = "boost"
-
-
-def _json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _problems_table(problems: list[BudgetProblem]) -> None:
@@ -105,7 +106,7 @@ def import_command(
     if not errors:
         written = write_fdp(budget, out) if to is To.FDP else write_boost_csv(budget, out)
     if format is OutputFormat.JSON:
-        _json(
+        write_json(
             {
                 **_summary(budget),
                 "written": str(written) if written else None,
@@ -149,7 +150,7 @@ def check_command(
     """List every problem of a budget by file, row and field; exit 1 when one is an error."""
     problems = check(read_budget(budget_path), tolerance=tolerance)
     if format is OutputFormat.JSON:
-        _json([p.to_dict() for p in problems])
+        write_json([p.to_dict() for p in problems])
     elif format is OutputFormat.CSV:
         columns = ("severity", "file", "row", "field", "key", "line", "message")
         write_csv([p.to_dict() for p in problems], columns)
@@ -191,7 +192,7 @@ def pefa_command(
     """
     result = pefa(read_budget(budget_path), years=years or None)
     if format is OutputFormat.JSON:
-        _json(result.to_dict(lang=language()))
+        write_json(result.to_dict(lang=language()))
         return
     if format is OutputFormat.CSV:
         rows = []
@@ -324,7 +325,7 @@ def results_command(
     if not all_years:
         results = [r for r in results if r.year == r.survey_year]
     if format is OutputFormat.JSON:
-        _json([r.to_dict(lang=language()) for r in results])
+        write_json([r.to_dict(lang=language()) for r in results])
         return
     if format is OutputFormat.CSV:
         rows = []

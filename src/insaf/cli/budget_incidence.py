@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,7 +11,14 @@ from rich.table import Table as RichTable
 from insaf.cli.app import console, reports_errors
 from insaf.cli.budget import budget_app
 from insaf.cli.i18n import _
-from insaf.cli.options import FormatOpt, LangOpt, NoDisclosureOpt, OutputFormat, write_csv
+from insaf.cli.options import (
+    FormatOpt,
+    LangOpt,
+    NoDisclosureOpt,
+    OutputFormat,
+    write_csv,
+    write_json,
+)
 from insaf.cli.tables import percent
 from insaf.errors import InsafError
 from insaf.measures import Estimate
@@ -147,7 +152,7 @@ def incidence_command(
     )  # fmt: skip
     found = public_incidence(found, None if no_disclosure else DisclosureRules())
     if format is OutputFormat.JSON:
-        sys.stdout.write(json.dumps(found.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        write_json(found.to_dict())
         return
     if format is OutputFormat.CSV:
         table = found.tables()["quantiles"]

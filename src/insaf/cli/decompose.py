@@ -3,15 +3,12 @@ sector, with standard errors."""
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from insaf.cli.app import app, console, reports_errors
-from insaf.cli.i18n import _
+from insaf.cli.app import app, reports_errors
 from insaf.cli.options import (
     FormatOpt,
     FpcOpt,
@@ -24,10 +21,10 @@ from insaf.cli.options import (
     SurveyArg,
     UnitOpt,
     WeightOpt,
-    open_from_cli,
+    below_from_cli,
+    open_with_other,
 )
-from insaf.cli.tables import estimates_table
-from insaf.errors import InsafError
+from insaf.cli.tables import print_estimates
 from insaf.survey import Unit
 
 __all__ = ["decompose"]
@@ -105,25 +102,15 @@ def decompose(
     """
     from insaf.measures.change import growth_redistribution, sectoral_decomposition
 
-    if below not in ("<", "<="):
-        raise InsafError(_("--below must be '<' or '<=', not {value!r}").format(value=below))
-    design: dict[str, Any] = {
-        "weight": weight,
-        "strata": strata,
-        "psu": psu,
-        "fpc": fpc,
-        "lonely_psu": lonely_psu,
-        "unit": unit,
-    }
-    survey = open_from_cli(data, **design)
-    start = open_from_cli(other, **design) if other is not None else None
+    poor = below_from_cli(below)
+    survey, start = open_with_other(data, other, weight, strata, psu, fpc, lonely_psu, unit)
     common: dict[str, Any] = {
         "line": line,
         "alpha": alpha,
         "versus": versus,
         "other": start,
         "other_variable": other_var,
-        "below": "<" if below == "<" else "<=",
+        "below": poor,
         "replicates": replicates,
         "seed": seed,
     }
@@ -131,11 +118,4 @@ def decompose(
         result = growth_redistribution(survey, var, **common)
     else:
         result = sectoral_decomposition(survey, var, by=by, **common)
-    if output is OutputFormat.JSON:
-        rows = result.to_dicts(confidence)
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-        return
-    if output is OutputFormat.CSV:
-        sys.stdout.write(result.table(confidence).write_csv())
-        return
-    console.print(estimates_table(result, confidence, survey.metadata, width=console.width))
+    print_estimates(result, output, confidence, survey.metadata)

@@ -3,7 +3,6 @@ their difference with its confidence band over a range of lines, and the verdict
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -25,7 +24,9 @@ from insaf.cli.options import (
     SurveyArg,
     UnitOpt,
     WeightOpt,
-    open_from_cli,
+    below_from_cli,
+    open_with_other,
+    write_json,
 )
 from insaf.cli.tables import interval, number
 from insaf.errors import InsafError
@@ -174,19 +175,9 @@ def dominance(
     from insaf.measures.dominance import Order
     from insaf.measures.dominance import dominance as compare
 
-    if below not in ("<", "<="):
-        raise InsafError(_("--below must be '<' or '<=', not {value!r}").format(value=below))
+    poor = below_from_cli(below)
     grid = _lines(lines, low, high, points)
-    design: dict[str, Any] = {
-        "weight": weight,
-        "strata": strata,
-        "psu": psu,
-        "fpc": fpc,
-        "lonely_psu": lonely_psu,
-        "unit": unit,
-    }
-    survey = open_from_cli(data, **design)
-    second = open_from_cli(other, **design) if other is not None else None
+    survey, second = open_with_other(data, other, weight, strata, psu, fpc, lonely_psu, unit)
     result = compare(
         survey,
         var,
@@ -196,11 +187,11 @@ def dominance(
         between=between,
         other=second,
         other_variable=other_var,
-        below="<=" if below == "<=" else "<",
+        below=poor,
         confidence=confidence,
     )
     if output is OutputFormat.JSON:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        write_json(result.to_dict())
         return
     if output is OutputFormat.CSV:
         sys.stdout.write(result.table().write_csv())

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, get_args
 
 import typer
 
-from insaf.cli.app import app, console, reports_errors
+from insaf.cli.app import app, reports_errors
 from insaf.cli.engines import EngineOpt, engine_name, say_choice
 from insaf.cli.i18n import _, language
 from insaf.cli.options import (
@@ -35,7 +33,7 @@ from insaf.cli.options import (
     replicates_from_cli,
 )
 from insaf.cli.renamed import renamed
-from insaf.cli.tables import estimates_table
+from insaf.cli.tables import print_estimates
 from insaf.errors import InsafError
 from insaf.measures.engine import (
     Choice,
@@ -263,19 +261,6 @@ def _labels(data: DatasetInput) -> Metadata:
     return read_metadata(parquet_files(data.source)[0])
 
 
-def _print(result: Estimates, fmt: OutputFormat, confidence: float, metadata: Metadata) -> None:
-    if fmt is OutputFormat.JSON:
-        sys.stdout.write(
-            json.dumps(result.to_dicts(confidence), ensure_ascii=False, indent=2) + "\n"
-        )
-        return
-    frame = result.table(confidence)
-    if fmt is OutputFormat.CSV:
-        sys.stdout.write(frame.write_csv())
-        return
-    console.print(estimates_table(result, confidence, metadata, width=console.width))
-
-
 @app.command("estimate", cls=renamed({**RENAMED_DESIGN_FLAGS, "--ci-level": "--confidence"}))
 @reports_errors
 def estimate(
@@ -360,7 +345,7 @@ def estimate(
         line_column = options.line if isinstance(options.line, str) else None
         found = dataset_input(data, [var, line_column, rank_by, *(by or [])])
         result = _out_of_core(choice, found, measure, var, options, design_options, by, refused)
-        _print(result, output, confidence, _labels(found))
+        print_estimates(result, output, confidence, _labels(found))
         return
     survey = open_from_cli(
         data,
@@ -386,4 +371,4 @@ def estimate(
         result = equity_gap(survey, measure, var, between=gap, options=options, **design)
     else:
         result = compute(survey, measure, var, options=options, **design)
-    _print(result, output, confidence, survey.metadata)
+    print_estimates(result, output, confidence, survey.metadata)

@@ -7,15 +7,17 @@ The flag names match the Python arguments and the manifest keys: ``--weight``,
 from __future__ import annotations
 
 import csv
+import json
 import sys
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from insaf.cli.i18n import set_language
+from insaf.cli.i18n import _, set_language
+from insaf.errors import InsafError
 from insaf.survey import (
     DesignOptions,
     LonelyPSU,
@@ -25,6 +27,9 @@ from insaf.survey import (
     Unit,
     open_survey,
 )
+
+if TYPE_CHECKING:
+    from insaf.measures.types import Below
 
 __all__ = [
     "RENAMED_DESIGN_FLAGS",
@@ -45,9 +50,12 @@ __all__ = [
     "SurveyArg",
     "UnitOpt",
     "WeightOpt",
+    "below_from_cli",
     "line_or_column",
     "open_from_cli",
+    "open_with_other",
     "write_csv",
+    "write_json",
 ]
 
 
@@ -223,6 +231,37 @@ def open_from_cli(
     return apply_calibration(survey, load_spec(CalibrationSpec, calibration))
 
 
+def open_with_other(
+    data: Path,
+    other: Path | None,
+    weight: str | None,
+    strata: str | None,
+    psu: str | None,
+    fpc: str | None,
+    lonely_psu: LonelyPSU | None,
+    unit: Unit,
+) -> tuple[Survey, Survey | None]:
+    """The survey named on the command line and, when ``--other`` names one, the other
+    survey, both opened with the same design options."""
+    design: dict[str, Any] = {
+        "weight": weight,
+        "strata": strata,
+        "psu": psu,
+        "fpc": fpc,
+        "lonely_psu": lonely_psu,
+        "unit": unit,
+    }
+    survey = open_from_cli(data, **design)
+    return survey, open_from_cli(other, **design) if other is not None else None
+
+
+def below_from_cli(below: str) -> Below:
+    """``--below`` as given: who is poor, ``<`` or ``<=`` the line; anything else is refused."""
+    if below not in ("<", "<="):
+        raise InsafError(_("--below must be '<' or '<=', not {value!r}").format(value=below))
+    return "<" if below == "<" else "<="
+
+
 class OutputFormat(StrEnum):
     """How a command prints its result: a table to read, JSON or CSV for programs."""
 
@@ -239,3 +278,8 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Iterable[str]) -> None
     writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
+
+
+def write_json(value: Any) -> None:
+    """``value`` as indented JSON on standard output, non-ASCII text (Arabic) as it is."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")

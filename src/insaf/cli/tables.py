@@ -1,4 +1,4 @@
-"""How the CLI shows numbers and estimates to a person.
+"""How the CLI shows numbers and estimates to a person (and estimates to programs).
 
 Numbers in fixed notation with thousands separators (``7,034,200``, never
 ``7.0342e+06``), at most six significant digits, never ``-0``; domains by
@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from typing import Any
 
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from insaf.cli.app import console
 from insaf.cli.i18n import _
+from insaf.cli.options import OutputFormat, write_json
 from insaf.measures.estimate import Estimates
 from insaf.survey import Metadata
 
@@ -26,6 +29,7 @@ __all__ = [
     "metrics_table",
     "number",
     "percent",
+    "print_estimates",
     "readable_rule",
     "short",
 ]
@@ -104,6 +108,20 @@ def metrics_table(
     for name, value, se, low, high in rows:
         table.add_row(escape(name), short(value), short(se, 3), f"[{short(low)}, {short(high)}]")
     return table
+
+
+def print_estimates(
+    result: Estimates, fmt: OutputFormat, confidence: float, metadata: Metadata
+) -> None:
+    """Estimates as the command was asked for: JSON or CSV for programs, else a table
+    (labelled with ``metadata``) with ``confidence`` intervals."""
+    if fmt is OutputFormat.JSON:
+        write_json(result.to_dicts(confidence))
+        return
+    if fmt is OutputFormat.CSV:
+        sys.stdout.write(result.table(confidence).write_csv())
+        return
+    console.print(estimates_table(result, confidence, metadata, width=console.width))
 
 
 def estimates_table(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -25,6 +24,7 @@ from insaf.cli.options import (
     WeightOpt,
     line_or_column,
     open_from_cli,
+    write_json,
 )
 from insaf.cli.renamed import renamed
 from insaf.cli.tables import metrics_table, number, readable_rule
@@ -294,7 +294,7 @@ def evaluate_command(
 
 def _show(result: Evaluation, output: OutputFormat) -> None:
     if output is OutputFormat.JSON:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        write_json(result.to_dict())
         return
     if output is OutputFormat.CSV:
         sys.stdout.write(result.table().write_csv())

@@ -19,7 +19,7 @@ import polars as pl
 from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, InsafError, Location
 from insaf.measures._kernels import plans
-from insaf.measures._kernels.plan import run_plans, sample_for
+from insaf.measures._kernels.plan import estimate, run_plans, sample_for
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures._kernels.quantile import quantile as weighted_quantile
 from insaf.measures._sample import Sample, with_columns
@@ -46,7 +46,7 @@ def total(
 ) -> Estimates:
     """Weighted total ``sum w y`` (R ``svytotal``)."""
     plan = plans.total(variable)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -62,7 +62,7 @@ def mean(
 ) -> Estimates:
     """Weighted mean ``sum w y / sum w`` (R ``svymean``; ``svyby`` for domains)."""
     plan = plans.mean(variable)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -79,7 +79,7 @@ def ratio(
 ) -> Estimates:
     """Ratio of totals ``sum w y / sum w x`` (R ``svyratio``)."""
     plan = plans.ratio(numerator, denominator)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -112,7 +112,7 @@ def proportion(
             None,
         )
     plan = plans.proportion(variable, value=value)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 def _category(survey: Survey, variable: str, value: str, unit: Level | str | None) -> Survey:

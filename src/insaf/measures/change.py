@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 
 from insaf.errors import InsafError
+from insaf.measures._kernels.poverty import check_alpha, check_below
 from insaf.measures._sample import Sample, prepare
 from insaf.measures.estimate import Estimate, Estimates, ReplicateBasis
 from insaf.measures.types import Below, VarianceMethod
@@ -213,10 +214,8 @@ def _check(line: float, alpha: float, below: Below) -> None:
             f"a decomposition of a change needs an absolute poverty line (a positive number), "
             f"not {line!r}"
         )
-    if alpha < 0:
-        raise InsafError(f"FGT alpha must be >= 0, not {alpha}")
-    if below not in ("<", "<="):
-        raise InsafError(f"below must be '<' or '<=', not {below!r}")
+    check_alpha(alpha)
+    check_below(below)
 
 
 GROWTH = (

@@ -30,14 +30,13 @@ from collections.abc import Sequence
 import numpy as np
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import InsafError
 from insaf.measures._engine import Cols, Kernel, KernelOut, Statistic, run
 from insaf.measures._kernels import inequality as kernels
 from insaf.measures._kernels import poverty as poverty_kernels
 from insaf.measures._kernels.linear import label_groups, part_of, share_of
 from insaf.measures._kernels.quantile import check_rule, density
 from insaf.measures._sample import GROUP, prepare, with_groups
-from insaf.measures.estimate import Estimates
+from insaf.measures.estimate import Estimate, Estimates
 from insaf.measures.inequality import ge
 from insaf.measures.poverty import fgt
 from insaf.measures.types import (
@@ -126,8 +125,7 @@ def fgt_decomposition(
     """FGT of the whole population, then for each group: ``fgt{a}`` (the group's
     own), ``population_share``, ``contribution`` (``N_g P_g / N``, summing to
     ``P``) and ``contribution_share`` (summing to 1)."""
-    if alpha < 0:
-        raise InsafError(f"FGT alpha must be >= 0, not {alpha}")
+    poverty_kernels.check_alpha(alpha)
     poverty_kernels.check_line(line)
     check_rule(rule)
     by = [group] if isinstance(group, str) else list(group)
@@ -160,8 +158,16 @@ def fgt_decomposition(
         ]
     threshold = poverty_kernels.threshold(line, rule) if isinstance(line, Relative) else None
     parts = label_groups(run(sample, stats, threshold=threshold), sample, groups, "group")
+    return _whole_then_groups(whole, own, parts, groups.height, by)
+
+
+def _whole_then_groups(
+    whole: Estimates, own: Estimates, parts: Sequence[Estimate], n_groups: int, by: list[str]
+) -> Estimates:
+    """The whole population's estimates, then each group's own estimate followed by its
+    share of ``parts`` (whole-sample statistics labelled by group, in group order)."""
     ordered = [*whole]
-    per = len(parts) // groups.height
+    per = len(parts) // n_groups
     for g, est in enumerate(own):
         ordered += [est, *parts[g * per : (g + 1) * per]]
     return Estimates(ordered, by=by)
@@ -301,7 +307,4 @@ def ge_decomposition(
             Statistic(name="income_share", kernel=part_of("y", "group", g), variable=variable),
         ]
     parts = label_groups(run(sample, stats), sample, groups, "group")
-    ordered = [*whole]
-    for g, est in enumerate(own):
-        ordered += [est, *parts[2 * g : 2 * g + 2]]
-    return Estimates(ordered, by=by)
+    return _whole_then_groups(whole, own, parts, n_groups, by)

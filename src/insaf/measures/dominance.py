@@ -48,6 +48,7 @@ import polars as pl
 
 from insaf.errors import InsafError
 from insaf.measures._engine import Cols, KernelOut, Statistic, run
+from insaf.measures._kernels.poverty import check_below
 from insaf.measures._sample import prepare
 from insaf.measures.compare import difference
 from insaf.measures.equity import same_group
@@ -298,8 +299,7 @@ def dominance(
     """
     if order not in (1, 2):
         raise InsafError(f"dominance order must be 1 (incidence) or 2 (deficit), not {order}")
-    if below not in ("<", "<="):
-        raise InsafError(f"below must be '<' or '<=', not {below!r}")
+    check_below(below)
     critical(confidence, None)  # checks the level
     chosen = [
         name

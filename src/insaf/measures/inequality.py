@@ -16,7 +16,7 @@ from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError
 from insaf.measures._kernels import inequality as kernels
 from insaf.measures._kernels import plans
-from insaf.measures._kernels.plan import run_plans, sample_for
+from insaf.measures._kernels.plan import estimate, run_plans, sample_for
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures.estimate import Estimates
 from insaf.measures.types import By, GiniEstimator, NonPositive, QuantileRule, VarianceMethod
@@ -55,7 +55,7 @@ def gini(
     """Gini coefficient (a fraction). ``estimator="osier"`` is convey's ``svygini``;
     ``"eurostat"`` is laeken's ``gini`` (it differs by a term of order 1/N)."""
     plan = plans.gini(variable, estimator=estimator)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -76,7 +76,7 @@ def ge(
     negative ones raise a ``DataError`` (column and count) unless
     ``nonpositive="exclude"``."""
     plan = plans.ge(variable, alpha=alpha, nonpositive=nonpositive)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -93,7 +93,7 @@ def mld(
 ) -> Estimates:
     """Mean log deviation, ``GE(0) = ln mu - (1/N) sum w ln y``."""
     plan = plans.mld(variable, nonpositive=nonpositive)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -110,7 +110,7 @@ def theil(
 ) -> Estimates:
     """Theil index, ``GE(1) = (1/Y) sum w y ln y - ln mu``."""
     plan = plans.theil(variable, nonpositive=nonpositive)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -129,7 +129,7 @@ def atkinson(
     """Atkinson index ``1 - (equally distributed equivalent)/mu`` with inequality
     aversion ``epsilon > 0``. Needs positive values (see ``ge``)."""
     plan = plans.atkinson(variable, epsilon=epsilon, nonpositive=nonpositive)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -147,7 +147,7 @@ def qsr(
     """Quintile share ratio S80/S20: total above ``q_0.8`` over total at or below
     ``q_0.2`` (laeken ``qsr``; convey ``svyqsr`` linearization)."""
     plan = plans.qsr(variable, rule=rule)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -164,7 +164,7 @@ def palma(
 ) -> Estimates:
     """Palma ratio: share of the top 10% over the share of the bottom 40%."""
     plan = plans.palma(variable, rule=rule)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -189,7 +189,7 @@ def percentile_ratio(
     name = f"p{round(upper * 100):d}/p{round(lower * 100):d}"
     kernel = kernels.percentile_ratio(upper, lower, rule)
     plan = plans.sorted_by_y(variable, name, kernel)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -261,7 +261,7 @@ def concentration(
     ``2 cov(y, F(x)) / mean(y)`` with mid-point ranks (equal to the Eurostat Gini
     when ``variable`` is ``rank_by`` and there are no ties)."""
     plan = plans.concentration(variable, rank_by=rank_by)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 def concentration_of_sorted(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from insaf._renamed import renamed_keywords
 from insaf.measures._kernels import plans
-from insaf.measures._kernels.plan import estimate, run_plans, sample_for
+from insaf.measures._kernels.plan import estimate
 from insaf.measures.estimate import Estimates
 from insaf.measures.types import (
     Below,
@@ -91,7 +91,7 @@ def watts(
     count, unless ``nonpositive="exclude"`` leaves them out of every domain.
     """
     plan = plans.watts(variable, line=line, below=below, nonpositive=nonpositive, rule=rule)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -117,7 +117,7 @@ def sen(
     ``dN_p/dt = N f(t)`` (see ``docs/methods/poverty.md``).
     """
     plan = plans.sen(variable, line=line, below=below, rule=rule)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -137,7 +137,7 @@ def poverty_gap_total(
     """Poverty gap in money: ``sum w (t - y) 1(poor)``, the cost of closing every gap
     with perfect targeting (a total, in the currency of ``variable`` per period)."""
     plan = plans.poverty_gap_total(variable, line=line, below=below, rule=rule)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -160,7 +160,7 @@ def arpt(
     rate ``arpr`` instead uses the whole population's threshold in every domain.
     """
     plan = plans.arpt(variable, share=share, of=of, rule=rule)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)
 
 
 @renamed_keywords(level="unit")
@@ -202,4 +202,4 @@ def rmpg(
     """Relative median poverty gap ``(t - median of the poor)/t`` with ``t`` the whole
     population's ``share * median``; linearized as convey ``svyrmpg``/``svypoormed``."""
     plan = plans.rmpg(variable, share=share, below=below, rule=rule)
-    return run_plans(sample_for(survey, plan, by, unit, variance, replicates, seed), [plan])
+    return estimate(survey, plan, by, unit, variance, replicates, seed)

@@ -161,8 +161,7 @@ def _poverty(
 
 
 def fgt(variable: str, *, line: Line, alpha: float, below: Below, rule: QuantileRule) -> Plan:
-    if alpha < 0:
-        raise InsafError(f"FGT alpha must be >= 0, not {alpha}")
+    poverty.check_alpha(alpha)
     stat = poverty.fgt(float(alpha), below, isinstance(line, Relative))
     rate = None
     if alpha == 0 and isinstance(line, Relative):

@@ -82,6 +82,18 @@ def check_line(line: Line) -> None:
         raise InsafError(f"a poverty line must be positive, not {line}")
 
 
+def check_alpha(alpha: float) -> None:
+    """FGT's ``alpha``: 0 (headcount), 1 (gap), 2 (severity) or any other non-negative."""
+    if alpha < 0:
+        raise InsafError(f"FGT alpha must be >= 0, not {alpha}")
+
+
+def check_below(below: str) -> None:
+    """``below``: who is poor, ``"<"`` or ``"<="`` the line."""
+    if below not in ("<", "<="):
+        raise InsafError(f"below must be '<' or '<=', not {below!r}")
+
+
 def fgt(alpha: float, below: Below, relative: bool) -> Statistic:
     """``P_alpha``; with a relative line, its derivative with respect to the line."""
 

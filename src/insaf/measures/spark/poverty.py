@@ -31,7 +31,7 @@ from pyspark.sql import functions as sf
 from insaf.measures.estimate import Estimates
 from insaf.measures.spark.quantiles import by_domain, cell_sums, population_quantile
 from insaf.measures.spark.ranked import Ranked, ranked
-from insaf.measures.stream.ordered import spark_refusal
+from insaf.measures.stream.ordered import refuse_spark_replicates
 from insaf.measures.stream.poverty import check_arpr, rate_estimates, rates
 from insaf.measures.stream.quantiles import bandwidths
 from insaf.measures.types import Below, QuantileRule, RelativeOf
@@ -58,8 +58,7 @@ def arpr(
     computed by ``spark`` (the active session, or a new ``local[*]`` one), equal to
     ``stream.arpr`` and ``insaf.measures.arpr`` on the same rows. To compute several
     rank-based measures from one sort, use ``ranked`` and ``arpr_of``."""
-    if design.replicates is not None:  # refused before any job
-        raise spark_refusal("the ARPR")
+    refuse_spark_replicates(design, "the ARPR")
     with ranked(source, variable, design=design, by=by, spark=spark, partitions=partitions) as data:
         return arpr_of(data, share=share, of=of, below=below, rule=rule)
 

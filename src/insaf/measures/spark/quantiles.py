@@ -43,7 +43,7 @@ from insaf.measures._kernels.quantile import HIT
 from insaf.measures.estimate import Estimates
 from insaf.measures.spark._source import spark_errors
 from insaf.measures.spark.ranked import Ranked, _dense, _offsets, ranked
-from insaf.measures.stream.ordered import spark_refusal
+from insaf.measures.stream.ordered import refuse_spark_replicates
 from insaf.measures.stream.quantiles import (
     RunningQuantile,
     bandwidths,
@@ -93,8 +93,7 @@ def quantile(
     (and, at ``p=0.5``, ``median``) on the same rows. Several rank-based measures
     from one sort: ``ranked`` and ``quantile_of``."""
     check_quantile(p, rule)
-    if design.replicates is not None:  # refused before any job
-        raise spark_refusal("a quantile")
+    refuse_spark_replicates(design, "a quantile")
     with ranked(source, variable, design=design, by=by, spark=spark, partitions=partitions) as data:
         return quantile_of(data, p=p, rule=rule)
 

@@ -45,7 +45,7 @@ from pyspark.sql import functions as sf
 from pyspark.sql.types import LongType, StructField, StructType
 
 from insaf.errors import DataError
-from insaf.measures.estimate import Estimates, LinearBasis
+from insaf.measures.estimate import Estimates
 from insaf.measures.spark._source import (
     FILE,
     PATH,
@@ -62,12 +62,14 @@ from insaf.measures.stream.ordered import (
     Replicated,
     Spilled,
     add_rank_sums,
+    check_gini,
+    gini_estimates,
     replicated_gini,
     replicated_of,
 )
 from insaf.measures.stream.statistic import Mean
 from insaf.measures.types import GiniEstimator
-from insaf.measures.variance import FloatArray, linearized_variance
+from insaf.measures.variance import FloatArray
 from insaf.survey.design import Design
 
 __all__ = ["ROWS_PER_PARTITION", "Ranked", "gini", "gini_of", "ranked"]
@@ -303,12 +305,9 @@ def gini(
 
 def gini_of(data: Ranked, *, estimator: GiniEstimator = "osier") -> Estimates:
     """The Gini of a sorted dataset (``ranked``), by domain, with its SE."""
-    if estimator not in ("osier", "eurostat"):
-        raise DataError(f"unknown Gini estimator {estimator!r}; choose osier or eurostat")
     summary = data.summary
+    check_gini(summary, estimator)
     n_pop, big_y, n_dom, n_groups = summary.n_pop, summary.big_y, summary.n_dom, summary.n_groups
-    if np.any(big_y <= 0):
-        raise DataError("the Gini needs a positive total of the variable in every domain")
     if summary.replicated is not None:
         return _replicated_gini(data, summary.replicated, estimator)
     carry_w, carry_wy = _offsets(data.w), _offsets(data.wy)
@@ -365,26 +364,7 @@ def gini_of(data: Ranked, *, estimator: GiniEstimator = "osier") -> Estimates:
         )
     sums = _dense(found, n_groups, n_dom, _GINI_PARTS)
     rwy, wwy = sums["rwy"].sum(axis=0), sums["wwy"].sum(axis=0)
-    second = big_y if osier else wwy
-    g = (2.0 * rwy - second) / (n_pop * big_y) - 1.0
-    scale = n_pop * big_y
-    bases: list[LinearBasis | None] = [None] * n_dom
-    if summary.arrays is not None:
-        totals = (sums["t1"] - (g + 1.0) * sums["t2"]) / scale
-        variances = linearized_variance(totals, summary.arrays)
-        bases = [
-            LinearBasis(totals=totals[:, d].copy(), design=summary.arrays) for d in range(n_dom)
-        ]
-    else:
-        assert summary.units is not None
-        c = g + 1.0
-        squares = sums["t11"] - 2 * c * sums["t12"] + c * c * sums["t22"]
-        first = (sums["t1"] - c * sums["t2"]) / scale
-        units = summary.units
-        variances = np.array(
-            [units.variance(squares[:, d] / scale[d] ** 2, first[:, d]) for d in range(n_dom)]
-        )
-    return summary.estimates("gini", g, variances, bases)
+    return gini_estimates(summary, estimator, rwy, wwy, sums)
 
 
 def _replicated_gini(data: Ranked, replicated: Replicated, estimator: GiniEstimator) -> Estimates:

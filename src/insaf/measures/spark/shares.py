@@ -24,7 +24,7 @@ from pyspark.sql import functions as sf
 from insaf.measures.estimate import Estimates
 from insaf.measures.spark.quantiles import by_domain, cell_sums, domain_quantiles
 from insaf.measures.spark.ranked import Ranked, ranked
-from insaf.measures.stream.ordered import spark_refusal
+from insaf.measures.stream.ordered import refuse_spark_replicates
 from insaf.measures.stream.quantiles import check_rule
 from insaf.measures.stream.shares import PALMA, QSR, features, share_ratio_estimates
 from insaf.measures.types import QuantileRule
@@ -47,8 +47,7 @@ def qsr(
     computed by ``spark`` (the active session, or a new ``local[*]`` one), equal to
     ``stream.qsr`` and ``insaf.measures.qsr`` on the same rows."""
     check_rule(rule)
-    if design.replicates is not None:  # refused before any job
-        raise spark_refusal("a share ratio")
+    refuse_spark_replicates(design, "a share ratio")
     with ranked(source, variable, design=design, by=by, spark=spark, partitions=partitions) as data:
         return qsr_of(data, rule=rule)
 
@@ -67,8 +66,7 @@ def palma(
     SE, computed by ``spark``, equal to ``stream.palma`` and ``insaf.measures.palma``
     on the same rows."""
     check_rule(rule)
-    if design.replicates is not None:  # refused before any job
-        raise spark_refusal("a share ratio")
+    refuse_spark_replicates(design, "a share ratio")
     with ranked(source, variable, design=design, by=by, spark=spark, partitions=partitions) as data:
         return palma_of(data, rule=rule)
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,10 +58,13 @@ __all__ = [
     "Replicated",
     "Spilled",
     "add_rank_sums",
+    "check_gini",
     "gini",
+    "gini_estimates",
     "gini_of",
     "read_spill",
     "read_weighted",
+    "refuse_spark_replicates",
     "replicated_gini",
     "replicated_of",
     "spark_refusal",
@@ -103,6 +106,10 @@ class _Sums:
 
     def grid(self, name: str) -> FloatArray:
         return self.cells[name].reshape(self.n_groups, self.n_dom)
+
+    def grids(self) -> dict[str, FloatArray]:
+        """Every sum added, as a grid (PSUs or strata x domains)."""
+        return {name: self.grid(name) for name in self.cells}
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,6 +167,18 @@ class Spilled:
         ]
         return self.estimates(measure, values[0], variances, bases, "replicates")
 
+    def linearized_estimates(
+        self, measure: str, values: FloatArray, totals: FloatArray
+    ) -> Estimates:
+        """``measure`` with the linearized variance of ``totals`` (the influence values'
+        totals, PSUs or strata x domains) under the design's arrays, each domain's
+        estimate keeping its ``LinearBasis``."""
+        arrays = self.arrays
+        assert arrays is not None
+        variances = linearized_variance(totals, arrays)
+        bases = [LinearBasis(totals=totals[:, d].copy(), design=arrays) for d in range(self.n_dom)]
+        return self.estimates(measure, values, variances, bases)
+
     def refuse_replicates(self, measure: str) -> None:
         """What Spark does not compute with replicate weights yet is refused by name."""
         if self.replicated is not None:
@@ -180,9 +199,13 @@ class Spilled:
         measure: str,
         values: FloatArray,
         variances: FloatArray,
-        bases: Sequence[Basis | None],
+        bases: Sequence[Basis | None] | None = None,
         method: str = "linearization",
     ) -> Estimates:
+        """One estimate per domain: ``values``, the SEs of ``variances`` and ``bases``
+        (none by default)."""
+        if bases is None:
+            bases = [None] * self.n_dom
         return Estimates(
             [
                 Estimate(
@@ -312,33 +335,57 @@ def gini(
 
 def gini_of(data: Spilled, *, estimator: GiniEstimator = "osier") -> Estimates:
     """The Gini of a spilled dataset (``spilled``), by domain, with its SE."""
-    if estimator not in ("osier", "eurostat"):
-        raise DataError(f"unknown Gini estimator {estimator!r}; choose osier or eurostat")
-    n_pop, big_y, n_dom = data.n_pop, data.big_y, data.n_dom
-    if np.any(big_y <= 0):
-        raise DataError("the Gini needs a positive total of the variable in every domain")
+    check_gini(data, estimator)
     if data.replicated is not None:
         return _replicated_gini(data, data.replicated, estimator)
-    sums = _Sums(n_dom, data.n_groups)
+    sums = _Sums(data.n_dom, data.n_groups)
     for path in data.paths:
-        _ordered(path, sums, n_pop, big_y, estimator, clustered=data.arrays is not None)
-    second = big_y if estimator == "osier" else sums.wwy
-    g = (2.0 * sums.rwy - second) / (n_pop * big_y) - 1.0
+        _ordered(path, sums, data.n_pop, data.big_y, estimator, clustered=data.arrays is not None)
+    return gini_estimates(data, estimator, sums.rwy, sums.wwy, sums.grids())
+
+
+def check_gini(data: Spilled, estimator: str) -> None:
+    """The Gini's ``estimator`` known, and the variable's total positive in every domain."""
+    if estimator not in ("osier", "eurostat"):
+        raise DataError(f"unknown Gini estimator {estimator!r}; choose osier or eurostat")
+    if np.any(data.big_y <= 0):
+        raise DataError("the Gini needs a positive total of the variable in every domain")
+
+
+def gini_estimates(
+    data: Spilled,
+    estimator: str,
+    rwy: FloatArray,
+    wwy: FloatArray,
+    grids: Mapping[str, FloatArray],
+) -> Estimates:
+    """The Gini by domain with its linearized variance, from the ordered pass's sums:
+    ``rwy`` (``sum r w y``) and ``wwy`` (``sum w^2 y``) per domain, and ``grids`` per
+    (PSU or stratum, domain): ``t1`` and ``t2``, and for units as PSUs their squares
+    and product ``t11``, ``t12`` and ``t22``."""
+    n_pop, big_y = data.n_pop, data.big_y
+    second = big_y if estimator == "osier" else wwy
+    g = (2.0 * rwy - second) / (n_pop * big_y) - 1.0
     scale = n_pop * big_y
-    bases: list[LinearBasis | None] = [None] * n_dom
     if data.arrays is not None:
-        totals = (sums.grid("t1") - (g + 1.0) * sums.grid("t2")) / scale
-        variances = linearized_variance(totals, data.arrays)
-        bases = [LinearBasis(totals=totals[:, d].copy(), design=data.arrays) for d in range(n_dom)]
-    else:
-        assert data.units is not None
-        c = g + 1.0
-        squares = sums.grid("t11") - 2 * c * sums.grid("t12") + c * c * sums.grid("t22")
-        first = (sums.grid("t1") - c * sums.grid("t2")) / scale
-        variances = np.array(
-            [data.units.variance(squares[:, d] / scale[d] ** 2, first[:, d]) for d in range(n_dom)]
-        )
-    return data.estimates("gini", g, variances, bases)
+        totals = (grids["t1"] - (g + 1.0) * grids["t2"]) / scale
+        return data.linearized_estimates("gini", g, totals)
+    assert data.units is not None
+    c = g + 1.0
+    squares = grids["t11"] - 2 * c * grids["t12"] + c * c * grids["t22"]
+    first = (grids["t1"] - c * grids["t2"]) / scale
+    units = data.units
+    variances = np.array(
+        [units.variance(squares[:, d] / scale[d] ** 2, first[:, d]) for d in range(data.n_dom)]
+    )
+    return data.estimates("gini", g, variances)
+
+
+def refuse_spark_replicates(design: Design, measure: str) -> None:
+    """A design with replicate weights refused for ``measure`` before any Spark job
+    (``spark_refusal``)."""
+    if design.replicates is not None:
+        raise spark_refusal(measure)
 
 
 def spark_refusal(measure: str) -> DesignError:

@@ -25,13 +25,13 @@ import numpy as np
 
 from insaf.errors import InsafError
 from insaf.measures._kernels.quantile import check_rule
-from insaf.measures.estimate import Estimates, LinearBasis
+from insaf.measures.estimate import Estimates
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
 from insaf.measures.stream.quantiles import SQRT_2PI, RunningQuantile, bandwidths
 from insaf.measures.stream.replicated import replicated_arpr
 from insaf.measures.types import Below, QuantileRule, RelativeOf
-from insaf.measures.variance import FloatArray, linearized_variance
+from insaf.measures.variance import FloatArray
 from insaf.survey.design import Design
 
 __all__ = ["arpr", "arpr_of", "check_arpr", "rate_estimates", "rates"]
@@ -175,14 +175,9 @@ def rate_estimates(
     """The rates with their variances: ``slope`` is ``f_d(t)`` times the constant of
     the threshold's influence value (``z_t,k = c q_k``)."""
     n_pop = data.n_pop
-    bases: list[LinearBasis | None] = [None] * data.n_dom
     if data.arrays is not None:
         totals = (sums["poor"] - rate * sums["weight"]) / n_pop + np.outer(sums["q"], slope)
-        variances = linearized_variance(totals, data.arrays)
-        bases = [
-            LinearBasis(totals=totals[:, d].copy(), design=data.arrays) for d in range(data.n_dom)
-        ]
-        return data.estimates("arpr", rate, variances, bases)
+        return data.linearized_estimates("arpr", rate, totals)
     assert data.units is not None
     variances = np.empty(data.n_dom)
     for d in range(data.n_dom):
@@ -192,4 +187,4 @@ def rate_estimates(
         squares = own + cross + s * s * sums["w2qq"]
         first = (sums["poor"][:, d] - r * sums["weight"][:, d]) / n + s * sums["q"]
         variances[d] = data.units.variance(squares, first)
-    return data.estimates("arpr", rate, variances, bases)
+    return data.estimates("arpr", rate, variances)

@@ -21,13 +21,13 @@ import numpy as np
 
 from insaf.errors import DataError, InsafError
 from insaf.measures._kernels.quantile import check_rule
-from insaf.measures.estimate import Estimates, LinearBasis
+from insaf.measures.estimate import Estimates
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
 from insaf.measures.stream.replicated import replicated_quantile
 from insaf.measures.stream.running import RunningQuantile
 from insaf.measures.types import QuantileRule
-from insaf.measures.variance import FloatArray, linearized_variance
+from insaf.measures.variance import FloatArray
 from insaf.survey.design import Design
 
 __all__ = [
@@ -154,14 +154,11 @@ def quantile_estimates(
     density = sums["kernel"] / SQRT_2PI / (data.n_pop * h)
     scale = data.n_pop * density  # z_k = (p - 1(y_k <= q)) / scale
     first = (p * sums["weight"] - sums["at_or_below"]) / scale
-    bases: list[LinearBasis | None] = [None] * n_dom
     if data.arrays is not None:
-        variances = linearized_variance(first, data.arrays)
-        bases = [LinearBasis(totals=first[:, k].copy(), design=data.arrays) for k in range(n_dom)]
-        return data.estimates(name, q, variances, bases)
+        return data.linearized_estimates(name, q, first)
     assert data.units is not None
     w2, w2i = sums["w2"], sums["w2i"]
     # sum w^2 (p - 1)^2 = p^2 sum w^2 - 2p sum w^2 1 + sum w^2 1  (1 = 1(y <= q))
     sq = (p * p * w2 - 2 * p * w2i + w2i) / scale**2
     variances = np.array([data.units.variance(sq[:, k], first[:, k]) for k in range(n_dom)])
-    return data.estimates(name, q, variances, bases)
+    return data.estimates(name, q, variances)

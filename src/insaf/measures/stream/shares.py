@@ -25,13 +25,13 @@ import numpy as np
 
 from insaf.errors import DataError
 from insaf.measures._kernels.quantile import check_rule
-from insaf.measures.estimate import Estimates, LinearBasis
+from insaf.measures.estimate import Estimates
 from insaf.measures.stream.linear import BATCH_ROWS
 from insaf.measures.stream.ordered import Spilled, read_spill, spilled
 from insaf.measures.stream.quantiles import SQRT_2PI, domain_quantiles
 from insaf.measures.stream.replicated import replicated_share_ratio
 from insaf.measures.types import QuantileRule
-from insaf.measures.variance import FloatArray, linearized_variance
+from insaf.measures.variance import FloatArray
 from insaf.survey.design import Design
 
 __all__ = [
@@ -153,15 +153,12 @@ def share_ratio_estimates(
     )
     coef = (s_low[:, None] * z_top - top[:, None] * z_low) / (s_low * s_low)[:, None]
     first = np.einsum("gdf,df->gd", sums["features"], coef)  # (n_groups, n_dom)
-    bases: list[LinearBasis | None] = [None] * n_dom
     if data.arrays is not None:
-        variances = linearized_variance(first, data.arrays)
-        bases = [LinearBasis(totals=first[:, d].copy(), design=data.arrays) for d in range(n_dom)]
-        return data.estimates(name, value, variances, bases)
+        return data.linearized_estimates(name, value, first)
     assert data.units is not None
     squares = np.einsum("gdfe,df,de->gd", sums["gram"], coef, coef)
     variances = np.array([data.units.variance(squares[:, d], first[:, d]) for d in range(n_dom)])
-    return data.estimates(name, value, variances, bases)
+    return data.estimates(name, value, variances)
 
 
 def _slope(sums: dict[str, FloatArray], at: str, n_pop: FloatArray, h: FloatArray) -> FloatArray:
