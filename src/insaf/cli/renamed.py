@@ -16,6 +16,7 @@ from rich.text import Text
 
 from insaf.cli.app import err_console
 from insaf.cli.help import SpeakingCommand
+from insaf.cli.i18n import _
 
 __all__ = ["RenamedFlags", "renamed"]
 
@@ -34,8 +35,8 @@ class RenamedFlags(SpeakingCommand):
             name, equals, value = arg.partition("=")
             new = self.flags.get(name)
             if new is not None:
-                message = Text("warning: ", style="bold yellow")
-                message.append(f"{name} is deprecated; use {new}")
+                message = Text(_("warning: "), style="bold yellow")
+                message.append(_("{old} is deprecated; use {new}").format(old=name, new=new))
                 err_console.print(message, highlight=False, soft_wrap=True)
                 arg = new + equals + value
             read.append(arg)

@@ -27,7 +27,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.i18n import translated
 from insaf.measures import basic, inequality, opportunity, poverty
 from insaf.measures import streamed as out_of_core
@@ -99,9 +99,9 @@ OPTIONS: frozenset[str] = frozenset(f.name for f in fields(MeasureOptions))
 _COMMON = frozenset({"survey", "variable", "by", "unit", "variance", "replicates", "seed"})
 _LINE = frozenset({"line", "relative", "of"})
 _WHAT = {
-    "p": "a probability in (0, 1)",
-    "circumstances": "columns the access should not depend on",
-    "rank_by": "the column that ranks the units",
+    "p": said("a probability in (0, 1)"),
+    "circumstances": said("columns the access should not depend on"),
+    "rank_by": said("the column that ranks the units"),
 }
 
 
@@ -157,7 +157,13 @@ class MeasureSpec:
         given = options.given()
         extra = set(given) - self.accepts
         if extra:
-            raise InsafError(f"{self.name} does not take {', '.join(sorted(extra))}")
+            raise InsafError(
+                said(
+                    "{name} does not take {options}",
+                    name=self.name,
+                    options=", ".join(sorted(extra)),
+                )
+            )
         out: dict[str, Any] = {}
         for name, param in self.parameters.items():
             if name in self.fixed:
@@ -169,8 +175,16 @@ class MeasureSpec:
             elif given.get(name, ()) != ():
                 out[name] = given[name]
             elif name in self.needs or param.default is inspect.Parameter.empty:
-                what = f" ({_WHAT[name]})" if name in _WHAT else ""
-                raise InsafError(f"{self.name} needs {name}{what}")
+                if name in _WHAT:
+                    raise InsafError(
+                        said(
+                            "{name} needs {option} ({what})",
+                            name=self.name,
+                            option=name,
+                            what=_WHAT[name],
+                        )
+                    )
+                raise InsafError(said("{name} needs {option}", name=self.name, option=name))
             else:
                 out[name] = param.default
         return out
@@ -178,24 +192,34 @@ class MeasureSpec:
     def _line(self, given: Mapping[str, Any]) -> float | str | Relative:
         line, share, of = given.get("line"), given.get("relative"), given.get("of")
         if line is not None and share is not None:
-            raise InsafError(f"{self.name}: give either a line or a relative line, not both")
+            raise InsafError(
+                said("{name}: give either a line or a relative line, not both", name=self.name)
+            )
         if line is not None:
             return line  # type: ignore[no-any-return]
         if share is not None:
             return Relative(share=share) if of is None else Relative(share=share, of=of)
         raise InsafError(
-            f"{self.name} needs a poverty line: a number, a column, or a relative line"
+            said(
+                "{name} needs a poverty line: a number, a column, or a relative line",
+                name=self.name,
+            )
         )
 
     def plan_for(self, variable: str, options: MeasureOptions) -> Plan:
         """The plan of this measure of ``variable`` (a measure a ``Prepared`` estimates)."""
         if self.plan is None:
-            raise InsafError(f"{self.name} has no plan: it builds its own variables")
+            raise InsafError(
+                said("{name} has no plan: it builds its own variables", name=self.name)
+            )
         arguments = self.arguments(options)
         if arguments.get("se") == "woodruff":
             raise InsafError(
-                f"{self.name}: a Woodruff interval is not made from a prepared sample; "
-                "estimate it alone (quantile(..., se='woodruff'))"
+                said(
+                    "{name}: a Woodruff interval is not made from a prepared sample; "
+                    "estimate it alone (quantile(..., se='woodruff'))",
+                    name=self.name,
+                )
             )
         taken = inspect.signature(self.plan).parameters
         return self.plan(variable, **{k: v for k, v in arguments.items() if k in taken})
@@ -355,7 +379,9 @@ def spec_of(name: str, known: Sequence[str] = MEASURES) -> MeasureSpec:
     """The measure called ``name`` (any case), one of ``known``."""
     found = _BY_NAME.get(name.lower())
     if found is None or found.name not in known:
-        raise InsafError(f"unknown measure {name!r}; known: {', '.join(known)}")
+        raise InsafError(
+            said("unknown measure {name}; known: {known}", name=repr(name), known=", ".join(known))
+        )
     return found
 
 
@@ -384,9 +410,12 @@ def compute(
     if not spec.variable:
         if variable is not None:
             raise InsafError(
-                f"{spec.name} takes no variable: its variables are in the specification"
+                said(
+                    "{name} takes no variable: its variables are in the specification",
+                    name=spec.name,
+                )
             )
         return spec.function(survey, **spec.arguments(options or MeasureOptions()), **common)
     if variable is None:
-        raise InsafError(f"{spec.name} needs a variable")
+        raise InsafError(said("{name} needs a variable", name=spec.name))
     return spec.function(survey, variable, **spec.arguments(options or MeasureOptions()), **common)
