@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
-from insaf.errors import DataError, Location, SpecError, words
+from insaf.errors import DataError, Location, SpecError, said, words
 from insaf.policy.data import PolicyData
 from insaf.policy.expressions import ExpressionError
 from insaf.policy.instruments.base import Level, compiled
@@ -50,7 +50,12 @@ def _expression(
 ) -> None:
     expression = compiled(text)
     if level == "person" and data.persons is None:
-        report.add(path, f"{text!r} is a person-level rule but the survey has no person table")
+        report.add(
+            path,
+            said(
+                "{text} is a person-level rule but the survey has no person table", text=repr(text)
+            ),
+        )
         return
     known = set(data.columns(level)) | extra
     try:
@@ -85,7 +90,9 @@ def check_derived(scenario: Scenario, data: PolicyData) -> None:
     for name, spec in scenario.variables.items():
         level: Level = "household" if spec.how == "expr" else "person"
         if name in data.households.columns:
-            report.add(("variables", name), f"{name!r} is already a household variable")
+            report.add(
+                ("variables", name), said("{name} is already a household variable", name=repr(name))
+            )
         _expression(
             report,
             data,
@@ -111,17 +118,28 @@ def _conflicts(report: _Report, policy: Policy, data: PolicyData) -> None:
         tariffs = [i for i, r in found if r == "tariff"]
         vats = sorted({i for i, r in found if r == "vat"})
         if len(tariffs) > 1:
-            report.add(policy.where[tariffs[1]], f"item {item!r} has two tariffs: {tariffs}")
+            report.add(
+                policy.where[tariffs[1]],
+                said("item {item} has two tariffs: {tariffs}", item=repr(item), tariffs=tariffs),
+            )
         elif tariffs:
             others = sorted({i for i, r in found if r not in ("tariff", "vat")})
             if others:
                 report.add(
                     policy.where[others[0]],
-                    f"item {item!r} is priced by the tariff {tariffs[0]!r}: change the tariff "
-                    f"instead of adding {others}",
+                    said(
+                        "item {item} is priced by the tariff {tariff}: change the tariff "
+                        "instead of adding {others}",
+                        item=repr(item),
+                        tariff=repr(tariffs[0]),
+                        others=others,
+                    ),
                 )
         if len(vats) > 1:
-            report.add(policy.where[vats[1]], f"item {item!r} is taxed by two VATs: {vats}")
+            report.add(
+                policy.where[vats[1]],
+                said("item {item} is taxed by two VATs: {vats}", item=repr(item), vats=vats),
+            )
 
 
 def check_scenario(
@@ -156,15 +174,24 @@ def _check_outcomes(report: _Report, scenario: Scenario, data: PolicyData) -> No
     if welfare not in household:
         report.add(
             ("welfare", "variable"),
-            f"welfare variable {welfare!r} is not a household variable "
-            f"(known: {', '.join(sorted(household))})",
+            said(
+                "welfare variable {name} is not a household variable (known: {known})",
+                name=repr(welfare),
+                known=", ".join(sorted(household)),
+            ),
         )
     for name, line in scenario.lines.items():
         if isinstance(line, str) and line not in household:
-            report.add(("lines", name), f"poverty line column {line!r} is not in the survey")
+            report.add(
+                ("lines", name),
+                said("poverty line column {name} is not in the survey", name=repr(line)),
+            )
     for i, group in enumerate(scenario.groups or []):
         if group not in household:
-            report.add(("groups", i), f"group variable {group!r} is not a household variable")
+            report.add(
+                ("groups", i),
+                said("group variable {name} is not a household variable", name=repr(group)),
+            )
     for item in scenario.elasticities:
         if item not in data.item_names:
             report.add(("elasticities", item), _no_item(item, data))
@@ -195,5 +222,7 @@ def _check_policy(
 
 
 def _no_item(item: str, data: PolicyData) -> str:
-    known = ", ".join(data.item_names) or "none: the survey has no consumption table"
-    return f"item {item!r} is not in the consumption table (items: {known})"
+    known = ", ".join(data.item_names) or said("none: the survey has no consumption table")
+    return said(
+        "item {item} is not in the consumption table (items: {known})", item=repr(item), known=known
+    )
