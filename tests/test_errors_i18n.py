@@ -173,7 +173,7 @@ def test_a_specification_error_reads_in_arabic_with_pydantic_s_english_unchanged
 @pytest.mark.parametrize("kind", ["missing", "greater_than", "literal_error"])
 def test_pydantic_s_words_are_its_own(kind: str) -> None:
     """Each template is pydantic's message to the letter (else the English would change, and
-    ``_said_by_pydantic`` falls back to pydantic's text, untranslated)."""
+    ``pydantic_words`` falls back to pydantic's text, untranslated)."""
 
     class Spec(BaseModel):
         a: Literal["x", "y"]

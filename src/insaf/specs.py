@@ -26,11 +26,13 @@ __all__ = [
     "MAX_YAML_BYTES",
     "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
+    "PYDANTIC_WORDS",
     "LineMap",
     "load_spec",
     "load_yaml",
     "locate",
     "parse_spec",
+    "pydantic_words",
     "read_yaml_file",
 ]
 
@@ -206,7 +208,7 @@ def parse_spec(model: type[M], data: Any, lines: LineMap, *, file: str | None = 
         problems: list[tuple[Location, str]] = []
         for error in exc.errors(include_url=False):
             where = locate(data, lines, tuple(error["loc"]), file=file)
-            problems.append((where, _said_by_pydantic(error)))
+            problems.append((where, pydantic_words(error)))
         raise SpecError(file, problems) from None
 
 
@@ -242,7 +244,7 @@ def _alternatives(text: str) -> str:
     return said_together([said_together(head.split(", "), ", "), last], " or ")
 
 
-def _said_by_pydantic(error: Mapping[str, Any]) -> str:
+def pydantic_words(error: Mapping[str, Any]) -> str:
     """Pydantic's message for ``error``, ``said`` (so it can be said in Arabic) where its words
     are known; as pydantic wrote it otherwise. A ``ValueError`` of INSAF's own keeps its words."""
     context = error.get("ctx") or {}

@@ -49,14 +49,14 @@ from pydantic import (
 )
 
 from insaf._renamed import renamed_keys
-from insaf.errors import Location, SpecError
+from insaf.errors import Location, SpecError, said, said_together
 from insaf.policy.in_kind import InKind
 from insaf.policy.instruments import Instrument, instrument_adapter
 from insaf.policy.instruments.base import ExprText, Identifier, Text
 from insaf.policy.instruments.prices import Elasticity
 from insaf.policy.period import Period
 from insaf.policy.rights_options import RightsOptions
-from insaf.specs import LineMap, locate, parse_spec, read_yaml_file
+from insaf.specs import LineMap, locate, parse_spec, pydantic_words, read_yaml_file
 
 __all__ = [
     "Change",
@@ -80,7 +80,9 @@ KeyPath = tuple[Hashable, ...]
 
 def _positive_line(value: float | str) -> float | str:
     if isinstance(value, float | int) and not value > 0:
-        raise ValueError(f"a poverty line must be a positive number or a column, not {value}")
+        raise ValueError(
+            said("a poverty line must be a positive number or a column, not {value}", value=value)
+        )
     return value
 
 
@@ -155,7 +157,7 @@ class Derived(_Spec):
     def _exactly_one(self) -> Derived:
         given = [k for k in ("expr", "sum", "any", "max", "min") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of expr, sum, any, max, min")
+            raise ValueError(said("give exactly one of expr, sum, any, max, min"))
         return self
 
     @property
@@ -200,7 +202,7 @@ class Compensate(_Spec):
     @model_validator(mode="after")
     def _exactly_one(self) -> Compensate:
         if (self.bottom is None) == (self.where is None):
-            raise ValueError("give exactly one of bottom and where")
+            raise ValueError(said("give exactly one of bottom and where"))
         return self
 
 
@@ -222,11 +224,18 @@ class Solve(_Spec):
     @model_validator(mode="after")
     def _group_for_compensation(self) -> Solve:
         if self.target == "compensate" and self.group is None:
-            raise ValueError("target compensate needs a group: {bottom: 0.4} or {where: ...}")
+            raise ValueError(
+                said(
+                    "target compensate needs a group: {example}",
+                    example=said_together(["{bottom: 0.4}", "{where: ...}"], " or "),
+                )
+            )
         if self.target == "budget_neutral" and self.group is not None:
-            raise ValueError("a group is only used with target: compensate")
+            raise ValueError(said("a group is only used with target: compensate"))
         if self.bounds is not None and not self.bounds[0] < self.bounds[1]:
-            raise ValueError(f"bounds must be [low, high] with low < high, not {self.bounds}")
+            raise ValueError(
+                said("bounds must be [low, high] with low < high, not {bounds}", bounds=self.bounds)
+            )
         return self
 
     @property
@@ -361,8 +370,12 @@ class Scenario(_Spec):
             unknown = set(line) - {"line", "label"}
             if unknown:
                 raise ValueError(
-                    f"lines.{name}: unknown key {sorted(unknown)[0]!r} "
-                    "(a line is a column, a number, or {line: ..., label: ...})"
+                    said(
+                        "lines.{name}: unknown key {key} (a line is a column, a number, or {form})",
+                        name=name,
+                        key=repr(sorted(unknown)[0]),
+                        form="{line: ..., label: ...}",
+                    )
                 )
         return {
             **data,
@@ -378,12 +391,18 @@ class Scenario(_Spec):
         seen: set[str] = set()
         for i, service in enumerate(self.in_kind):
             if service.id in seen:
-                raise ValueError(f"in_kind.{i}: service {service.id!r} is listed twice")
+                raise ValueError(
+                    said("in_kind.{i}: service {id} is listed twice", i=i, id=repr(service.id))
+                )
             seen.add(service.id)
             if service.unit_cost is None:
                 raise ValueError(
-                    f"in_kind.{i}: service {service.id!r} needs a 'unit_cost' (what the "
-                    "government spends per unit of use and year)"
+                    said(
+                        "in_kind.{i}: service {id} needs a 'unit_cost' (what the government "
+                        "spends per unit of use and year)",
+                        i=i,
+                        id=repr(service.id),
+                    )
                 )
         return self
 
@@ -460,10 +479,12 @@ class _Problems:
 def _updated(instrument: Instrument, change: Change, path: KeyPath, problems: _Problems) -> Any:
     updates = change.updates
     if "id" in updates and updates["id"] != instrument.id:
-        problems.add((*path, "id"), "a change cannot rename an instrument: remove it and add one")
+        problems.add(
+            (*path, "id"), said("a change cannot rename an instrument: remove it and add one")
+        )
         return None
     if "type" in updates and updates["type"] != instrument.type:
-        problems.add((*path, "type"), "a change cannot alter the type: remove it and add one")
+        problems.add((*path, "type"), said("a change cannot alter the type: remove it and add one"))
         return None
     merged = instrument.model_dump(exclude_unset=True)
     merged.update(updates)
@@ -476,7 +497,7 @@ def _updated(instrument: Instrument, change: Change, path: KeyPath, problems: _P
                 loc = loc[1:]
             key = loc[0] if loc else None
             target = (*path, key) if key in updates else path
-            problems.add(target, error["msg"])
+            problems.add(target, pydantic_words(error))
         return None
 
 
@@ -485,7 +506,10 @@ def _resolve(scenario: Scenario) -> dict[str, Policy]:
     base_where: dict[str, KeyPath] = {}
     for i, instrument in enumerate(scenario.baseline):
         if instrument.id in base_where:
-            problems.add(("baseline", i, "id"), f"instrument id {instrument.id!r} is used twice")
+            problems.add(
+                ("baseline", i, "id"),
+                said("instrument id {id} is used twice", id=repr(instrument.id)),
+            )
         base_where[instrument.id] = ("baseline", i)
     out = {"baseline": Policy("baseline", tuple(scenario.baseline), base_where)}
     for name, reform in scenario.reforms.items():
@@ -517,8 +541,12 @@ def _resolve(scenario: Scenario) -> dict[str, Policy]:
                 if change.id in current:
                     problems.add(
                         (*path, "id"),
-                        f"instrument {change.id!r} is already in the policy: use "
-                        f"{{change: {change.id}, ...}} or remove it first",
+                        said(
+                            "instrument {id} is already in the policy: use {form} or remove it "
+                            "first",
+                            id=repr(change.id),
+                            form=f"{{change: {change.id}, ...}}",
+                        ),
                     )
                     continue
                 current[change.id] = change
@@ -529,7 +557,7 @@ def _resolve(scenario: Scenario) -> dict[str, Policy]:
         solve_where: KeyPath = ("reforms", name, "solve")
         if neutral:
             if len(neutral) > 1 or solve is not None:
-                problems.add(neutral[-1][1], "a reform solves for one parameter only")
+                problems.add(neutral[-1][1], said("a reform solves for one parameter only"))
             else:
                 solve = Solve(parameter=f"{neutral[0][0]}.amount")
                 solve_where = (*neutral[0][1], "budget_neutral")
@@ -541,8 +569,12 @@ def _resolve(scenario: Scenario) -> dict[str, Policy]:
 
 
 def _unknown(instrument_id: str, current: Mapping[str, Any]) -> str:
-    known = ", ".join(current) or "none"
-    return f"no instrument {instrument_id!r} in the policy (instruments: {known})"
+    known = ", ".join(current) or said("none")
+    return said(
+        "no instrument {id} in the policy (instruments: {known})",
+        id=repr(instrument_id),
+        known=known,
+    )
 
 
 def parameter_value(instrument: BaseModel, path: tuple[str, ...]) -> Any:
