@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Self, cast
+from typing import Any, Self, cast
 
 __all__ = [
     "DataError",
@@ -56,10 +56,10 @@ class Said(str):
 
     def in_language(self, lang: str) -> str:
         """These words in ``lang`` (English where the catalogue has no translation); a value
-        that is itself ``said`` is said in ``lang`` too."""
+        that is itself ``said``, or a ``Location``, is said in ``lang`` too."""
         from insaf.i18n import translated
 
-        values = {k: _in(v, lang) if isinstance(v, str) else v for k, v in self.values.items()}
+        values = {k: _in(v, lang) for k, v in self.values.items()}
         return translated("error", self.template, lang).format(**values)
 
 
@@ -100,8 +100,10 @@ def said_together(parts: Iterable[str], separator: str = "; ") -> Said:
     return _Together(separator, {"parts": tuple(parts)})
 
 
-def _in(text: str, lang: str) -> str:
-    return text.in_language(lang) if isinstance(text, Said) else text
+def _in(text: Any, lang: str) -> Any:
+    """``text`` in ``lang`` when it can say itself (``Said``, ``Location``), else as it is."""
+    speak = getattr(text, "in_language", None)
+    return speak(lang) if isinstance(text, Said | Location) and callable(speak) else text
 
 
 class Severity(StrEnum):
@@ -187,13 +189,13 @@ def problems_text(
     shown = problems if most is None else problems[:most]
     lines = []
     for where, message in shown:
-        place, text = where.in_language(lang), _in(message, lang)
+        place, text = where.in_language(lang), str(_in(message, lang))
         lines.append(f"{place}: {text}" if place else text)
     head = f"{file}: " if file else ""
-    count = _in(said("{count} problem(s)", count=len(problems)), lang)
+    count = said("{count} problem(s)", count=len(problems)).in_language(lang)
     more = ""
     if len(problems) > len(shown):
-        more = "\n  " + _in(said("... {count} more", count=len(problems) - len(shown)), lang)
+        more = "\n  " + said("... {count} more", count=len(problems) - len(shown)).in_language(lang)
     return head + count + "\n  " + "\n  ".join(lines) + more
 
 

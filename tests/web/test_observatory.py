@@ -220,7 +220,11 @@ def test_analyst_imports_a_csv(observatory: None, client: Client) -> None:
     bad = io.BytesIO(b"indicator,period,value\nSCHOOL_ATT,20x4,1\n")
     bad.name = "bad.csv"
     html = body(client.post("/en/manage/", {"action": "import", "import-file": bad}, **HOST))
-    assert "line 2, column &#x27;period&#x27;" in html
+    assert "line 2, column &#x27;period&#x27;: &#x27;20x4&#x27; is not a whole number" in html
+    bad.seek(0)  # the Arabic page says the same in Arabic (insaf.errors.said)
+    html = body(client.post("/ar/manage/", {"action": "import", "import-file": bad}, **HOST))
+    assert "السطر 2، العمود &#x27;period&#x27;: &#x27;20x4&#x27; ليس عدداً صحيحاً" in html
+    assert "whole number" not in html and "problem(s)" not in html
 
 
 def test_the_list_of_all_indicators_matches_the_home_page_count(

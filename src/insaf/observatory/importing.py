@@ -66,7 +66,7 @@ def _read_text(path: str | Path) -> str:
         raise ImportFailed(file, [(Location(file=file), said("file not found"))]) from None
     except UnicodeDecodeError as exc:
         raise ImportFailed(
-            file, [(Location(file=file), f"not UTF-8 text (byte {exc.start})")]
+            file, [(Location(file=file), said("not UTF-8 text (byte {byte})", byte=exc.start))]
         ) from None
 
 
@@ -90,10 +90,17 @@ class _Row:
         value = self.record.get(field)
         text = "" if value is None else str(value).strip()
         if "\x00" in text:
-            self._fail(field, "contains a NUL character")
+            self._fail(field, said("contains a NUL character"))
             return ""
         if max_length is not None and len(text) > max_length:
-            self._fail(field, f"{len(text)} characters, longer than the {max_length} allowed")
+            self._fail(
+                field,
+                said(
+                    "{length} characters, longer than the {most} allowed",
+                    length=len(text),
+                    most=max_length,
+                ),
+            )
             return ""
         return text
 
@@ -102,37 +109,43 @@ class _Row:
         raw = self.text(field)
         if raw == "":
             if required:
-                self._fail(field, f"{noun} is required")
+                self._fail(field, said("{noun} is required", noun=noun))
             return None
         try:
             return parse(raw)
         except ValueError:
-            self._fail(field, f"'{raw}' is not {noun}")
+            self._fail(field, said("'{raw}' is not {noun}", raw=raw, noun=noun))
             return None
 
     def number(
         self, field: str, *, required: bool = False, minimum: float | None = None
     ) -> float | None:
-        value = self._parsed(field, required, float, "a number")
+        value = self._parsed(field, required, float, said("a number"))
         if value is None:
             return None
         if not math.isfinite(value):
-            self._fail(field, f"'{self.text(field)}' is not a finite number")
+            self._fail(field, said("'{raw}' is not a finite number", raw=self.text(field)))
             return None
         if minimum is not None and value < minimum:
-            self._fail(field, f"{self.text(field)} is below {minimum:g}")
+            self._fail(
+                field, said("{raw} is below {minimum:g}", raw=self.text(field), minimum=minimum)
+            )
             return None
         return value
 
     def integer(
         self, field: str, *, required: bool = False, low: int = 0, high: int | None = None
     ) -> int | None:
-        value = self._parsed(field, required, int, "a whole number")
+        value = self._parsed(field, required, int, said("a whole number"))
         if value is None:
             return None
         if value < low or (high is not None and value > high):
-            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-            self._fail(field, f"{value} must be {bound}")
+            bound = (
+                said("between {low} and {high}", low=low, high=high)
+                if high is not None
+                else said("at least {low}", low=low)
+            )
+            self._fail(field, said("{value} must be {bound}", value=value, bound=bound))
             return None
         return value
 
@@ -143,7 +156,10 @@ class _Row:
                 out.add(Flag(part))
             except ValueError:
                 allowed = ", ".join(f.value for f in Flag)
-                self._fail(field, f"unknown flag '{part}' (allowed: {allowed})")
+                self._fail(
+                    field,
+                    said("unknown flag '{flag}' (allowed: {allowed})", flag=part, allowed=allowed),
+                )
         return frozenset(out)
 
 
@@ -153,12 +169,12 @@ def _observation(
     code = row.text("indicator")
     indicator = None
     if not code:
-        row._fail("indicator", "an indicator code is required")
+        row._fail("indicator", said("an indicator code is required"))
     else:
         try:
             indicator = catalogue.indicator(code)
         except KeyError:
-            row._fail("indicator", f"unknown indicator '{code}'")
+            row._fail("indicator", said("unknown indicator '{code}'", code=code))
     period = row.integer("period", required=True, low=1900, high=2200)
     area = row.text("area", max_length=MAX_AREA_LENGTH)
     flags = row.flags("flags")
@@ -168,19 +184,30 @@ def _observation(
     ci_low, ci_high = row.number("ci_low"), row.number("ci_high")
     n = row.integer("n", high=MAX_COUNT)
     if suppressed and (value is not None or se is not None or n is not None):
-        row._fail("value", "a suppressed observation must leave value, se and n empty")
+        row._fail("value", said("a suppressed observation must leave value, se and n empty"))
     if ci_low is not None and ci_high is not None and ci_low > ci_high:
-        row._fail("ci_low", "ci_low is above ci_high")
+        row._fail("ci_low", said("ci_low is above ci_high"))
     by_code = catalogue.dimensions_by_code()
     for dim, category in dims.items():
         if by_code[dim].category(category) is None:
-            row._fail(dim_field[dim], f"'{category}' is not a category of {dim}")
+            row._fail(
+                dim_field[dim],
+                said(
+                    "'{category}' is not a category of {dimension}",
+                    category=category,
+                    dimension=dim,
+                ),
+            )
     if indicator is not None and dims:
         declared = {tuple(c) for c in indicator.disaggregations}
         if tuple(sorted(dims)) not in declared:
             row._fail(
                 dim_field[next(iter(sorted(dims)))],
-                f"indicator {indicator.code} has no breakdown by {' + '.join(sorted(dims))}",
+                said(
+                    "indicator {code} has no breakdown by {dimensions}",
+                    code=indicator.code,
+                    dimensions=" + ".join(sorted(dims)),
+                ),
             )
     if not row.ok or period is None:
         return None
@@ -211,7 +238,13 @@ def _checked(
         key = (obs.indicator, obs.area, obs.period, obs.key)
         if key in seen:
             problems.append(
-                (where, f"same indicator, area, period and disaggregation as {seen[key]}")
+                (
+                    where,
+                    said(
+                        "same indicator, area, period and disaggregation as {other}",
+                        other=seen[key],
+                    ),
+                )
             )
             continue
         seen[key] = where
@@ -240,13 +273,15 @@ def read_csv_observations(
     known = set(_REQUIRED) | set(_OPTIONAL) | set(dims)
     for name in header:
         if name not in known:
-            problems.append((Location(file=file, line=1, column=name), "unknown column"))
+            problems.append((Location(file=file, line=1, column=name), said("unknown column")))
     for name in _REQUIRED:
         if name not in header:
-            problems.append((Location(file=file, line=1, column=name), "required column missing"))
+            problems.append(
+                (Location(file=file, line=1, column=name), said("required column missing"))
+            )
     repeated = sorted({h for h in header if header.count(h) > 1})
     for name in repeated:
-        problems.append((Location(file=file, line=1, column=name), "column repeated"))
+        problems.append((Location(file=file, line=1, column=name), said("column repeated")))
     if problems:
         raise ImportFailed(file, problems)
     items: list[tuple[Location, Observation]] = []
@@ -255,7 +290,16 @@ def read_csv_observations(
             continue
         where = Location(file=file, line=line)
         if len(values) != len(header):
-            problems.append((where, f"{len(values)} fields where the header has {len(header)}"))
+            problems.append(
+                (
+                    where,
+                    said(
+                        "{fields} fields where the header has {width}",
+                        fields=len(values),
+                        width=len(header),
+                    ),
+                )
+            )
             continue
         record = dict(zip(header, values, strict=True))
         row = _Row(record, where, problems)
@@ -349,10 +393,12 @@ def read_sdmx_csv_observations(path: str | Path, catalogue: Catalogue) -> list[O
     problems: list[tuple[Location, str]] = []
     for name in header:
         if name not in known:
-            problems.append((Location(file=file, line=1, column=name), "unknown column"))
+            problems.append((Location(file=file, line=1, column=name), said("unknown column")))
     for name in ("DATAFLOW", "INDICATOR", "TIME_PERIOD", "OBS_VALUE"):
         if name not in header:
-            problems.append((Location(file=file, line=1, column=name), "required column missing"))
+            problems.append(
+                (Location(file=file, line=1, column=name), said("required column missing"))
+            )
     if problems:
         raise ImportFailed(file, problems)
     dimensions = [h for h in header if h not in _SDMX_CSV_ATTRIBUTES | {"DATAFLOW", "OBS_VALUE"}]
@@ -362,7 +408,16 @@ def read_sdmx_csv_observations(path: str | Path, catalogue: Catalogue) -> list[O
             continue
         if len(values) != len(header):
             where = Location(file=file, line=line)
-            problems.append((where, f"{len(values)} fields where the header has {len(header)}"))
+            problems.append(
+                (
+                    where,
+                    said(
+                        "{fields} fields where the header has {width}",
+                        fields=len(values),
+                        width=len(header),
+                    ),
+                )
+            )
             continue
         record = {h: v.strip() for h, v in zip(header, values, strict=True)}
         key = {d: record[d] for d in dimensions}
