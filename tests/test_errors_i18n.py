@@ -36,7 +36,7 @@ from insaf.specs import PYDANTIC_WORDS, load_yaml, parse_spec
 SRC = Path(__file__).parents[1] / "src" / "insaf"
 CATALOGUE = LOCALE / "ar" / "LC_MESSAGES" / "insaf.po"
 ARABIC = re.compile(r"[\u0600-\u06FF]")
-TEMPLATES_FROM_TABLES = {"specs.py"}
+TEMPLATES_FROM_TABLES = {"specs.py", "usage.py"}
 """Modules that call ``said`` with a template from a table this file checks."""
 
 

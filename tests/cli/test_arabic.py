@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import polib
 import pytest
 from typer.testing import CliRunner
 
@@ -13,6 +15,8 @@ from insaf.cli import app
 from insaf.cli.i18n import locale_language
 
 CORPUS = Path(__file__).parents[1] / "survey" / "corpus"
+CLI_CATALOGUE = Path(__file__).parents[2] / "src/insaf/cli/locale/ar/LC_MESSAGES/insaf.po"
+ARABIC = re.compile(r"[\u0600-\u06FF]")
 ENGLISH = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
 runner = CliRunner()
 
@@ -146,3 +150,33 @@ def test_every_part_of_the_design_line_in_arabic() -> None:
         "مُعايَرة بالتكييف التناسبي التكراري من w0 إلى مجاميع sex (الأفراد)"
     )
     assert design_line(design) == design.describe()  # English: the library's line
+
+
+def test_a_mistake_on_the_command_line_is_said_in_arabic() -> None:
+    """Typer's own words (a missing or unknown option, a bad value, an unknown command) come
+    from the CLI's catalogue, the values they quote as typed (``insaf.cli.usage``)."""
+    from insaf.cli.usage import TITLE, TRY, USAGE_WORDS
+
+    catalogue = {e.msgid: e.msgstr for e in polib.pofile(str(CLI_CATALOGUE))}
+    for template in (*(t for _form, t in USAGE_WORDS), TITLE, TRY):
+        assert ARABIC.search(catalogue.get(template, "")), template
+    cases = {
+        ("simulate", "s.yaml"): "الخيار '--out' مطلوب ولم يُعطَ.",
+        ("inspect", str(CORPUS / "valid"), "--bogus"): "لا خيار بهذا الاسم: --bogus",
+        ("nocommand",): "لا أمر بهذا الاسم: 'nocommand'.",
+        ("estimate", str(CORPUS / "valid"), "--measure", "gini", "--format", "xml"): (
+            "قيمة غير صالحة لـ'--format': 'xml' ليست من القيم المقبولة: 'table', 'json', 'csv'."
+        ),
+        ("estimate", str(CORPUS / "valid"), "--replicates", "many"): (
+            "قيمة غير صالحة لـ'--replicates': القيمة يجب أن تكون عدداً صحيحاً، والنص المكتوب "
+            "لا يُقرأ عدداً صحيحاً"
+        ),
+    }
+    for args, said in cases.items():
+        result = runner.invoke(app, ["--lang", "ar", *args], env=ENGLISH)
+        assert result.exit_code == 2, args
+        shown = " ".join(result.stderr.replace("│", " ").split())
+        assert " ".join(said.split()) in shown, (args, shown)
+        assert "Error" not in shown and "Try" not in shown and "for help" not in shown
+    english = runner.invoke(app, ["simulate", "s.yaml"], env=ENGLISH)
+    assert "Missing option '--out'." in english.stderr and "Error" in english.stderr

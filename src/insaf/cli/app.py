@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # typer's own click, which its classes are typed with
     from typer._click import Command, Context, HelpFormatter
 
 import insaf
-from insaf.cli.help import SpeakingCommand, SpeakingGroup
+from insaf.cli.help import SpeakingCommand, SpeakingGroup, usage_errors
 from insaf.cli.i18n import _, language, set_language
 from insaf.errors import InsafError, in_language
 
@@ -175,7 +175,8 @@ class LazyCommands(SpeakingGroup):
             matches = get_close_matches(args[0], names)
             if matches:
                 suggestions = ", ".join(repr(m) for m in matches)
-                ctx.fail(f"No such command {args[0]!r}. Did you mean {suggestions}?")
+                with usage_errors():
+                    ctx.fail(f"No such command {args[0]!r}. Did you mean {suggestions}?")
         return super().resolve_command(ctx, args)
 
 

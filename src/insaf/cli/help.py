@@ -25,7 +25,14 @@ from insaf.cli.i18n import _, language
 if TYPE_CHECKING:
     from typer._click import Command, Context, HelpFormatter
 
-__all__ = ["TYPER_WORDS", "SpeakingCommand", "SpeakingGroup", "help_messages", "speaking"]
+__all__ = [
+    "TYPER_WORDS",
+    "SpeakingCommand",
+    "SpeakingGroup",
+    "help_messages",
+    "speaking",
+    "usage_errors",
+]
 
 TYPER_WORDS = {
     "ARGUMENTS_PANEL_TITLE": "Arguments",
@@ -86,8 +93,24 @@ def _usage(usage: str) -> str:
     return usage
 
 
+@contextmanager
+def usage_errors() -> Iterator[None]:
+    """A mistake on the command line found in the block is said in the CLI's language
+    (``insaf.cli.usage``)."""
+    from typer._click.exceptions import ClickException
+
+    try:
+        yield
+    except ClickException as error:
+        from insaf.cli.usage import speaking_usage
+
+        speaking_usage(error)
+        raise
+
+
 class SpeakingCommand(TyperCommand):
-    """A command whose ``--help`` is in the CLI's language."""
+    """A command whose ``--help``, and the mistakes made in calling it, are in the CLI's
+    language."""
 
     def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
         with speaking(self, ctx):
@@ -95,10 +118,15 @@ class SpeakingCommand(TyperCommand):
 
     def get_usage(self, ctx: Context) -> str:
         return _usage(super().get_usage(ctx))
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Context:
+        with usage_errors():
+            return super().make_context(*args, **kwargs)
 
 
 class SpeakingGroup(TyperGroup):
-    """A group of commands whose ``--help`` is in the CLI's language."""
+    """A group of commands whose ``--help``, and the mistakes made in calling it, are in the
+    CLI's language."""
 
     def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
         with speaking(self, ctx):
@@ -106,6 +134,16 @@ class SpeakingGroup(TyperGroup):
 
     def get_usage(self, ctx: Context) -> str:
         return _usage(super().get_usage(ctx))
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Context:
+        with usage_errors():
+            return super().make_context(*args, **kwargs)
+
+    def resolve_command(
+        self, ctx: Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
+        with usage_errors():
+            return super().resolve_command(ctx, args)
 
 
 def help_messages(command: Command, ctx: Context | None = None) -> list[str]:
