@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ __all__ = [
     "audit",
     "clean_text",
     "council_scope",
+    "insert_once",
     "lock_account",
     "next_version",
     "now_or",
@@ -36,6 +37,7 @@ __all__ = [
 
 Actor = AbstractBaseUser | AnonymousUser | None
 MAX_TEXT = 10_000
+T = TypeVar("T")
 
 
 class RuleError(InsafError):
@@ -146,6 +148,16 @@ def council_scope(obj: models.Model) -> str:
                     following.append(getattr(row, field.name))
         frontier = following
     return f"council:{obj._meta.model_name}:{obj.pk}"
+
+
+def insert_once(create: Callable[[], T]) -> T | None:
+    """``create()`` in a savepoint: the row it made, or ``None`` when the database refuses it
+    (a unique constraint: one support, one signature, one ballot... per account)."""
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        return None
 
 
 def lock_account(actor: Actor) -> None:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from insaf.web.council.services.common import (
     account,
     audit,
     clean_text,
+    insert_once,
     now_or,
     rules,
     searchable,
@@ -376,17 +377,17 @@ def cast_ballot(
         group = next((g for g, ids in vote.roll.items() if seat.user_id in ids), None)
         if group is None:
             raise access.NotAllowed("you were not on the roll when this vote opened")
-        try:
-            with transaction.atomic():
-                ballot = m.Ballot.objects.create(
-                    vote=vote,
-                    member_id=seat.user_id,
-                    group=m.CouncilGroup.objects.get(code=group),
-                    choice=choice,
-                    cast_at=now_or(now),
-                )
-        except IntegrityError:
-            raise RuleError(_("You have already voted.")) from None
+        ballot = insert_once(
+            lambda: m.Ballot.objects.create(
+                vote=vote,
+                member_id=seat.user_id,
+                group=m.CouncilGroup.objects.get(code=group),
+                choice=choice,
+                cast_at=now_or(now),
+            )
+        )
+        if ballot is None:
+            raise RuleError(_("You have already voted."))
         audit(
             actor=actor,
             action="vote.ballot",
