@@ -30,6 +30,7 @@ __all__ = [
     "lock_account",
     "next_version",
     "now_or",
+    "publication",
     "rules",
     "searchable",
     "user_or_none",
@@ -76,6 +77,31 @@ def next_version(
     if last and not says_why:
         raise RuleError(why)
     return last + 1
+
+
+def publication(
+    versions: models.Manager[Any] | models.QuerySet[Any],
+    *,
+    why: str,
+    actor: Actor,
+    at: dt.datetime,
+    note: str,
+    note_ar: str | None = None,
+) -> dict[str, Any]:
+    """The fields the next of the published ``versions`` is created with: its number, its
+    correction note (and ``note_ar``, where the record has one; a later version gives a
+    note, else ``RuleError(why)``), when and by whom it is published."""
+    notes = {"note": note} if note_ar is None else {"note": note, "note_ar": note_ar}
+    says_why = any(text.strip() for text in notes.values())
+    return {
+        "version": next_version(versions, says_why=says_why, why=why),
+        **{
+            name: clean_text(text, field=_("note"), required=False, limit=2000)
+            for name, text in notes.items()
+        },
+        "published_at": at,
+        "published_by": user_or_none(actor),
+    }
 
 
 def rules() -> m.Rules:

@@ -21,8 +21,8 @@ from insaf.web.council.services.common import (
     RuleError,
     audit,
     clean_text,
-    next_version,
     now_or,
+    publication,
     searchable,
     user_or_none,
 )
@@ -73,20 +73,18 @@ def respond(
         opinion = recommendation.opinion
         if opinion.status != m.OpinionStatus.ADOPTED:
             raise RuleError(_("The government responds to adopted opinions only."))
-        number = next_version(
-            recommendation.responses,
-            says_why=bool(note.strip()),
-            why=_("A corrected response says why (the correction note)."),
-        )
         response = m.Response.objects.create(
             recommendation=recommendation,
             ministry=recommendation.ministry,
-            version=number,
             verdict=verdict,
             justification=why,
-            note=clean_text(note, field=_("note"), required=False, limit=2000),
-            published_at=at,
-            published_by=user_or_none(actor),
+            **publication(
+                recommendation.responses,
+                why=_("A corrected response says why (the correction note)."),
+                actor=actor,
+                at=at,
+                note=note,
+            ),
         )
         audit(
             actor=actor,

@@ -28,8 +28,8 @@ from insaf.web.council.services.common import (
     clean_text,
     insert_once,
     lock_account,
-    next_version,
     now_or,
+    publication,
     rules,
     searchable,
     user_or_none,
@@ -275,19 +275,17 @@ def submit_position(
         consultation = m.Consultation.objects.select_for_update().get(pk=consultation.pk)
         if not consultation.is_open(at):
             raise RuleError(_("The consultation is not open."))
-        number = next_version(
-            consultation.positions.filter(group=seat.group),
-            says_why=bool(note.strip()),
-            why=_("A new version of a position says what changed (the note)."),
-        )
         position = m.Position.objects.create(
             consultation=consultation,
             group=seat.group,
-            version=number,
             text=text,
-            note=clean_text(note, field=_("note"), required=False, limit=2000),
-            published_at=at,
-            published_by=user_or_none(actor),
+            **publication(
+                consultation.positions.filter(group=seat.group),
+                why=_("A new version of a position says what changed (the note)."),
+                actor=actor,
+                at=at,
+                note=note,
+            ),
         )
         audit(
             actor=actor,

@@ -20,8 +20,8 @@ from insaf.web.council.services.common import (
     RuleError,
     audit,
     clean_text,
-    next_version,
     now_or,
+    publication,
     searchable,
     user_or_none,
 )
@@ -323,18 +323,16 @@ def attach_impact_statement(
         )
     with transaction.atomic():
         referral = m.Referral.objects.select_for_update().get(pk=referral.pk)
-        number = next_version(
-            referral.statements,
-            says_why=bool(note.strip() or note_ar.strip()),
-            why=_("A new version of a statement says why (the correction note)."),
-        )
         statement = m.ImpactStatement.objects.create(
             referral=referral,
-            version=number,
-            published_at=now_or(now),
-            published_by=user_or_none(actor),
-            note=clean_text(note, field=_("note"), required=False, limit=2000),
-            note_ar=clean_text(note_ar, field=_("note"), required=False, limit=2000),
+            **publication(
+                referral.statements,
+                why=_("A new version of a statement says why (the correction note)."),
+                actor=actor,
+                at=now_or(now),
+                note=note,
+                note_ar=note_ar,
+            ),
             scenario_name=name,
             scenario_text=scenario_text,
             scenario_sha256=done.scenario_sha256,
