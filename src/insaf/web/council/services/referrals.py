@@ -56,6 +56,12 @@ def _administrator(actor: Actor) -> None:
     )
 
 
+def _give_role(actor: Actor, user: User, role: Role) -> None:
+    """Give ``user`` the ``role`` their seat or post needs, unless they have it already."""
+    if not has_role(user, role):
+        assign_role(actor=actor, user=user, role=role)
+
+
 def add_member(
     *, actor: Actor, user: User, group: m.CouncilGroup, bureau: bool = False
 ) -> m.Member:
@@ -65,8 +71,7 @@ def add_member(
         seat, _created = m.Member.objects.update_or_create(
             user=user, defaults={"group": group, "bureau": bureau, "active": True}
         )
-        if not has_role(user, Role.COUNCIL_MEMBER):
-            assign_role(actor=actor, user=user, role=Role.COUNCIL_MEMBER)
+        _give_role(actor, user, Role.COUNCIL_MEMBER)
         audit(
             actor=actor,
             action="member.seat",
@@ -84,8 +89,7 @@ def add_focal_point(*, actor: Actor, user: User, ministry: m.Ministry) -> m.Foca
         row, _created = m.FocalPoint.objects.update_or_create(
             user=user, defaults={"ministry": ministry}
         )
-        if not has_role(user, Role.FOCAL_POINT):
-            assign_role(actor=actor, user=user, role=Role.FOCAL_POINT)
+        _give_role(actor, user, Role.FOCAL_POINT)
         audit(
             actor=actor,
             action="focal_point.assign",
