@@ -80,6 +80,24 @@ def test_a_later_statement_may_say_why_in_arabic_only(council: Council) -> None:
         )
 
 
+def test_a_statement_names_a_reform_of_its_scenario(council: Council) -> None:
+    c = council
+    referral = referral_in_drafting(c, consultation=False)
+    text, name = example_scenario()
+    done = compute(scenario_text=text, scenario_name=name, survey=SMALL)
+    named = r"no reform 'nope' \(it has child_grant, targeted_top_up\)"
+    with pytest.raises(services.RuleError, match=named):
+        services.attach_impact_statement(
+            actor=c.bureau, referral=referral, scenario_text=text, scenario_name=name,
+            survey=SMALL, computed=done, reform="nope",
+        )  # fmt: skip
+    statement = services.attach_impact_statement(
+        actor=c.bureau, referral=referral, scenario_text=text, scenario_name=name, survey=SMALL,
+        computed=done,
+    )  # fmt: skip
+    assert statement.reform == "child_grant"
+
+
 def test_statement_pages_json_and_brief(council: Council) -> None:
     c = council
     referral = referral_in_drafting(c, consultation=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from typing import Any, Required, TypedDict, Unpack
 
 from django.contrib.auth.models import User
@@ -33,6 +34,7 @@ __all__ = [
     "attach_document",
     "attach_impact_statement",
     "create_referral",
+    "known_reform",
     "may_attach_statement",
     "register_referral",
     "verify_citizen",
@@ -292,6 +294,15 @@ def may_attach_statement(actor: Actor, referral: m.Referral) -> None:
     )
 
 
+def known_reform(reform: str, reforms: Sequence[str]) -> None:
+    """Refuse ``reform`` unless the scenario has it (the message names those it has)."""
+    if reform not in reforms:
+        raise RuleError(
+            _("The scenario has no reform %(name)r (it has %(names)s).")
+            % {"name": reform, "names": ", ".join(reforms)}
+        )
+
+
 def attach_impact_statement(
     *,
     actor: Actor,
@@ -320,11 +331,7 @@ def attach_impact_statement(
     name = clean_text(scenario_name, field=_("scenario file"), limit=200)
     done = computed or compute(scenario_text=scenario_text, scenario_name=name, survey=survey)
     chosen = reform or done.reforms[0]
-    if chosen not in done.reforms:
-        raise RuleError(
-            _("The scenario has no reform %(name)r (it has %(names)s).")
-            % {"name": chosen, "names": ", ".join(done.reforms)}
-        )
+    known_reform(chosen, done.reforms)
     with transaction.atomic():
         referral = m.Referral.objects.select_for_update().get(pk=referral.pk)
         statement = m.ImpactStatement.objects.create(
