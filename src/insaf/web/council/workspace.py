@@ -357,24 +357,33 @@ def comment_support(request: HttpRequest, pk: int) -> HttpResponse:
     if (login := _login(request)) is not None:
         return login
     comment = _comment(pk)
-    try:
+
+    def step() -> str:
         added = services.support_comment(actor=request.user, comment=comment)
-    except RateLimited as exc:
-        messages.error(request, str(exc))
-        return _too_many(request, _to_comment(comment))
-    except RuleError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, _("Support recorded.") if added else _("You already support this comment.")
-        )
-    return redirect(_to_comment(comment))
+        return _("Support recorded.") if added else _("You already support this comment.")
+
+    return _back_to(request, _to_comment(comment), step)
 
 
 def _too_many(request: HttpRequest, to: str) -> HttpResponse:
     response = render(request, "council/too_many.html", {"back": to}, status=429)
     response["Retry-After"] = RETRY_AFTER
     return response
+
+
+def _back_to(request: HttpRequest, to: str, step: Callable[[], str]) -> HttpResponse:
+    """Run ``step`` (a service; it returns what to say) and go back to ``to``: a refused
+    step says why instead; a rate-limited one answers HTTP 429."""
+    try:
+        said = step()
+    except RateLimited as exc:
+        messages.error(request, str(exc))
+        return _too_many(request, to)
+    except RuleError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, said)
+    return redirect(to)
 
 
 @require_POST
@@ -386,18 +395,14 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a reason."))
         return redirect(_to_comment(comment))
-    try:
+
+    def step() -> str:
         services.report_comment(
             actor=request.user, comment=comment, reason=form.cleaned_data["reason"]
         )
-    except RateLimited as exc:
-        messages.error(request, str(exc))
-        return _too_many(request, _to_comment(comment))
-    except RuleError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Thank you: the moderators will look at it."))
-    return redirect(_to_comment(comment))
+        return _("Thank you: the moderators will look at it.")
+
+    return _back_to(request, _to_comment(comment), step)
 
 
 @require_POST
@@ -777,19 +782,12 @@ def petition_sign(request: HttpRequest, pk: int) -> HttpResponse:
     if (login := _login(request)) is not None:
         return login
     petition = get_object_or_404(m.Petition, pk=pk)
-    to = reverse("council:petition", args=[pk])
-    try:
+
+    def step() -> str:
         added = services.sign_petition(actor=request.user, petition=petition)
-    except RateLimited as exc:
-        messages.error(request, str(exc))
-        return _too_many(request, to)
-    except RuleError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, _("Your signature is recorded.") if added else _("You have already signed.")
-        )
-    return redirect(to)
+        return _("Your signature is recorded.") if added else _("You have already signed.")
+
+    return _back_to(request, reverse("council:petition", args=[pk]), step)
 
 
 # -- workspaces -----------------------------------------------------------------------------
