@@ -127,17 +127,15 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def referral_rapporteur(request: HttpRequest, code: str) -> HttpResponse:
     referral = _referral(code)
-    form = f.RapporteurForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.assign_rapporteur(
-                actor=request.user, referral=referral, rapporteur=form.cleaned_data["rapporteur"]
-            ),
-            _("Rapporteur appointed."),
-        )
-    else:
-        messages.error(request, _("Choose a council member."))
+    _run_form(
+        request,
+        f.RapporteurForm,
+        lambda data: services.assign_rapporteur(
+            actor=request.user, referral=referral, rapporteur=data["rapporteur"]
+        ),
+        _("Rapporteur appointed."),
+        _("Choose a council member."),
+    )
     return redirect("council:referral", code=code)
 
 
@@ -408,40 +406,33 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(pk)
-    form = f.ModerateForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.moderate_comment(
-                actor=request.user,
-                comment=comment,
-                publish=form.cleaned_data["decision"] == "publish",
-                reason=form.cleaned_data["reason"],
-            ),
-            _("Moderation recorded."),
-        )
-    else:
-        messages.error(request, _("Say why the comment is removed."))
+    _run_form(
+        request,
+        f.ModerateForm,
+        lambda data: services.moderate_comment(
+            actor=request.user,
+            comment=comment,
+            publish=data["decision"] == "publish",
+            reason=data["reason"],
+        ),
+        _("Moderation recorded."),
+        _("Say why the comment is removed."),
+    )
     return redirect("council:moderation")
 
 
 @require_POST
 def position_submit(request: HttpRequest, code: str) -> HttpResponse:
     consultation = _consultation(code)
-    form = f.PositionForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.submit_position(
-                actor=request.user,
-                consultation=consultation,
-                text=form.cleaned_data["text"],
-                note=form.cleaned_data["note"],
-            ),
-            _("Position published."),
-        )
-    else:
-        messages.error(request, _("Write the position."))
+    _run_form(
+        request,
+        f.PositionForm,
+        lambda data: services.submit_position(
+            actor=request.user, consultation=consultation, text=data["text"], note=data["note"]
+        ),
+        _("Position published."),
+        _("Write the position."),
+    )
     return redirect(f"{reverse('council:consultation', args=[code])}#positions")
 
 
