@@ -425,3 +425,16 @@ def test_each_posted_step_says_what_happened(cycle: Council) -> None:
     assert limited.status_code == 429 and said == [
         "This account has reached its limit of 1 an hour; try again later."
     ]
+
+
+def test_only_the_ministrys_focal_point_reports_on_its_commitments(cycle: Council) -> None:
+    c = cycle
+    commitment = m.Commitment.objects.get(title="Child grant for every child")
+    page = f"/en/council/commitments/{commitment.pk}/"
+    assert "status-submit" in body(client_for(c.focal).get(page))
+    for other in (c.other_focal, c.citizens[0], None):
+        assert "status-submit" not in body(client_for(other).get(page))
+    new = "/en/council/referrals/2022-001/recommendations/1/commit/"
+    assert client_for(c.focal).get(new).status_code == 200
+    assert client_for(c.other_focal).get(new).status_code == 403
+    assert client_for(c.citizens[0]).get(new).status_code == 403

@@ -23,6 +23,7 @@ from insaf.web.council import models as m
 
 __all__ = [
     "NotAllowed",
+    "answers_for",
     "focal_ministry",
     "is_bureau",
     "is_verified",
@@ -67,6 +68,12 @@ def focal_ministry(user: AnyUser) -> m.Ministry | None:
         return None
     row = m.FocalPoint.objects.filter(user_id=user.pk).select_related("ministry").first()
     return row.ministry if row is not None else None
+
+
+def answers_for(user: AnyUser, ministry_id: int) -> bool:
+    """Whether ``user`` is the focal point of the ministry ``ministry_id``."""
+    own = focal_ministry(user)
+    return own is not None and own.pk == ministry_id
 
 
 def is_verified(user: AnyUser) -> bool:

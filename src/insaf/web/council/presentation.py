@@ -473,8 +473,7 @@ def commitment_context(
     request: HttpRequest, commitment: m.Commitment, **forms: Any
 ) -> dict[str, Any]:
     movements = accountability.commitment_movements(commitment)
-    own = access.focal_ministry(request.user)
-    can_report = own is not None and own.pk == commitment.ministry_id
+    can_report = access.answers_for(request.user, commitment.ministry_id)
     return {
         "commitment": commitment,
         "referral": commitment.recommendation.opinion.referral,

@@ -211,14 +211,13 @@ def recommendation(request: HttpRequest, code: str, number: int) -> HttpResponse
         number=number,
         opinion__status=m.OpinionStatus.ADOPTED,
     )
-    own = access.focal_ministry(request.user)
     context = {
         "rec": rec,
         "referral": rec.opinion.referral,
         "responses": list(rec.responses.all()),
         "latest": queries.latest_response(rec),
         "commitments": rec.commitments.all(),
-        "can_respond": own is not None and own.pk == rec.ministry_id,
+        "can_respond": access.answers_for(request.user, rec.ministry_id),
         "form": f.ResponseForm(),
     }
     return render(request, "council/recommendation.html", context)

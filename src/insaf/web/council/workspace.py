@@ -674,9 +674,8 @@ def commitment_new(request: HttpRequest, code: str, number: int) -> HttpResponse
     if (login := _login(request)) is not None:
         return login
     rec = _recommendation(code, number)
-    own = access.focal_ministry(request.user)
     access.require(
-        own is not None and own.pk == rec.ministry_id,
+        access.answers_for(request.user, rec.ministry_id),
         _("Only the focal point of the ministry concerned may do this."),
     )
     form = f.CommitmentForm(

@@ -46,9 +46,8 @@ Milestone = tuple[str, dt.date] | tuple[str, str, dt.date]
 
 
 def _answers_for(actor: Actor, ministry: m.Ministry) -> None:
-    own = access.focal_ministry(actor)
     access.require(
-        own is not None and own.pk == ministry.pk,
+        access.answers_for(actor, ministry.pk),
         _("Only the focal point of the ministry concerned may do this."),
     )
 
