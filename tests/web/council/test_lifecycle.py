@@ -334,6 +334,9 @@ def test_published_versions_are_immutable(council: Council) -> None:
     assert versions[0].recommendations[0]["text_en"] == "Pay the child grant to every child."
     assert versions[1].recommendations[0]["text_en"].endswith("every month.")
     assert versions[1].note == "Typo in recommendation 1."
+    assert (versions[0].note, versions[0].note_ar, versions[1].note_ar) == ("", "", "")
+    assert versions[1].vote == versions[0].vote and versions[0].vote["id"] == opinion.votes.get().pk
+    assert versions[1].published_by == c.bureau and versions[1].title_en == opinion.title_en
     rec = opinion.recommendations.get(number=1)
     services.respond(actor=c.focal, recommendation=rec, verdict="partly", justification="Partly.")
     with pytest.raises(RuleError, match="correction note"):

@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -408,6 +409,34 @@ def _snapshot_citations(opinion: m.Opinion) -> list[dict[str, object]]:
     return [c.to_dict() for c in opinion.citations.all()]
 
 
+def _publish(
+    opinion: m.Opinion,
+    *,
+    version: int,
+    vote: dict[str, Any],
+    actor: Actor,
+    at: dt.datetime,
+    note: str = "",
+    note_ar: str = "",
+) -> m.OpinionVersion:
+    """Publish the opinion as it now is (texts, recommendations, citations) as ``version``."""
+    return m.OpinionVersion.objects.create(
+        opinion=opinion,
+        version=version,
+        published_at=at,
+        published_by=user_or_none(actor),
+        note=note,
+        note_ar=note_ar,
+        title_en=opinion.title_en,
+        title_ar=opinion.title_ar,
+        text_en=opinion.text_en,
+        text_ar=opinion.text_ar,
+        recommendations=_snapshot_recommendations(opinion),
+        citations=_snapshot_citations(opinion),
+        vote=vote,
+    )
+
+
 def close_vote(*, actor: Actor, vote: m.Vote, now: dt.datetime | None = None) -> m.Vote:
     """Count the ballots; an adopted opinion is published as version 1."""
     access.require(access.is_bureau(actor), _("Only the bureau closes plenary votes."))
@@ -439,18 +468,12 @@ def close_vote(*, actor: Actor, vote: m.Vote, now: dt.datetime | None = None) ->
             opinion.adopted_at = at
             opinion.response_due = (at + timedelta(days=rules().response_days)).date()
             opinion.save(update_fields=["status", "adopted_at", "response_due"])
-            m.OpinionVersion.objects.create(
-                opinion=opinion,
+            _publish(
+                opinion,
                 version=1,
-                published_at=at,
-                published_by=user_or_none(actor),
-                title_en=opinion.title_en,
-                title_ar=opinion.title_ar,
-                text_en=opinion.text_en,
-                text_ar=opinion.text_ar,
-                recommendations=_snapshot_recommendations(opinion),
-                citations=_snapshot_citations(opinion),
                 vote={"id": vote.pk, "closed_at": at.isoformat(), **vote.tally},
+                actor=actor,
+                at=at,
             )
             move(referral, m.ReferralStatus.ADOPTED, actor=actor)
         else:
@@ -516,20 +539,14 @@ def correct_opinion(
             rec.text_en, rec.text_ar = _texts(en, ar, _("recommendation"))
             rec.search_text = _rec_search(rec)
             rec.save()
-        version = m.OpinionVersion.objects.create(
-            opinion=opinion,
+        version = _publish(
+            opinion,
             version=last.version + 1,
-            published_at=at,
-            published_by=user_or_none(actor),
+            vote=last.vote,
+            actor=actor,
+            at=at,
             note=note,
             note_ar=note_ar,
-            title_en=opinion.title_en,
-            title_ar=opinion.title_ar,
-            text_en=opinion.text_en,
-            text_ar=opinion.text_ar,
-            recommendations=_snapshot_recommendations(opinion),
-            citations=_snapshot_citations(opinion),
-            vote=last.vote,
         )
         audit(
             actor=actor,
