@@ -148,8 +148,16 @@ def _tags(
     recommendation.groups.set(list(groups))
 
 
-def _rec_search(rec: m.Recommendation) -> str:
-    return searchable(rec.text_en, rec.text_ar)
+def _next_number(opinion: m.Opinion) -> int:
+    """The number of the opinion's next recommendation (1 for the first)."""
+    return (opinion.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+def _reword(rec: m.Recommendation, text_en: str, text_ar: str) -> None:
+    """Save ``rec`` with new wording (and the search text made of it)."""
+    rec.text_en, rec.text_ar = text_en, text_ar
+    rec.search_text = searchable(text_en, text_ar)
+    rec.save()
 
 
 def _rec_state(rec: m.Recommendation) -> dict[str, object]:
@@ -174,9 +182,8 @@ def _write_recommendation(
     before: dict[str, object] | None = None,
 ) -> None:
     """Save ``rec`` with its wording (English, Arabic, ministry) and tags, audited as ``action``."""
-    rec.text_en, rec.text_ar, rec.ministry = wording
-    rec.search_text = _rec_search(rec)
-    rec.save()
+    text_en, text_ar, rec.ministry = wording
+    _reword(rec, text_en, text_ar)
     _tags(rec, indicators, groups)
     audit(
         actor=actor,
@@ -203,8 +210,7 @@ def add_recommendation(
     with transaction.atomic():
         opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
         editable(opinion)
-        number = (opinion.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
-        rec = m.Recommendation(opinion=opinion, number=number)
+        rec = m.Recommendation(opinion=opinion, number=_next_number(opinion))
         _write_recommendation(
             actor, rec, (en, ar, ministry), indicators, groups, action="recommendation.add"
         )
@@ -296,14 +302,13 @@ def decide_amendment(
         if accept:
             target = amendment.recommendation
             if target is None:
-                number = (opinion.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
                 target = m.Recommendation.objects.create(
-                    opinion=opinion, number=number, ministry=opinion.referral.ministry
+                    opinion=opinion,
+                    number=_next_number(opinion),
+                    ministry=opinion.referral.ministry,
                 )
             before = _rec_state(target)
-            target.text_en, target.text_ar = amendment.text_en, amendment.text_ar
-            target.search_text = _rec_search(target)
-            target.save()
+            _reword(target, amendment.text_en, amendment.text_ar)
             audit(
                 actor=actor,
                 action="recommendation.amend",
@@ -536,9 +541,7 @@ def correct_opinion(
             rec = opinion.recommendations.filter(number=number).first()
             if rec is None:
                 raise RuleError(_("The opinion has no recommendation %(n)s.") % {"n": number})
-            rec.text_en, rec.text_ar = _texts(en, ar, _("recommendation"))
-            rec.search_text = _rec_search(rec)
-            rec.save()
+            _reword(rec, *_texts(en, ar, _("recommendation")))
         version = _publish(
             opinion,
             version=last.version + 1,
