@@ -4,6 +4,7 @@ commitment -> accountability, with the roles each step needs and the audit trail
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -505,3 +506,34 @@ def test_recommendations_are_numbered_and_found_by_their_latest_wording(council:
         actor=c.rapporteur, opinion=opinion, text_en="", text_ar="ثالثة", ministry=c.ministry
     )
     assert third.number == 3 and third.search_text == searchable("", "ثالثة")
+
+
+def test_who_drafts_the_opinion_and_attaches_statements(council: Council) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    c = council
+    referral = referral_in_drafting(c, consultation=False)
+    opinion = referral.opinion
+    other = c.members["employers"][1]
+
+    def drafts(actor: Any) -> bool:
+        try:
+            services.save_draft(
+                actor=actor, opinion=opinion, title_en="t", title_ar="", text_en="", text_ar=""
+            )
+        except PermissionDenied:
+            return False
+        return True
+
+    def attaches(actor: Any) -> bool:
+        try:
+            services.may_attach_statement(actor, referral)
+        except PermissionDenied:
+            return False
+        return True
+
+    people = [c.bureau, c.rapporteur, other, c.citizens[0], c.admin, AnonymousUser(), None]
+    assert [drafts(p) for p in people] == [True, True, False, False, True, False, False]
+    assert [attaches(p) for p in people] == [True, True, False, False, True, False, True]
+    m.Member.objects.filter(user=c.rapporteur).update(active=False)  # the rapporteur leaves
+    assert not drafts(c.rapporteur) and attaches(c.rapporteur)

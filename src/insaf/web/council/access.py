@@ -24,8 +24,10 @@ from insaf.web.council import models as m
 __all__ = [
     "NotAllowed",
     "answers_for",
+    "can_draft",
     "focal_ministry",
     "is_bureau",
+    "is_rapporteur",
     "is_verified",
     "member_seat",
     "require",
@@ -60,6 +62,18 @@ def is_bureau(user: AnyUser) -> bool:
         return True
     seat = member_seat(user)
     return seat is not None and seat.bureau
+
+
+def is_rapporteur(user: AnyUser, referral: m.Referral) -> bool:
+    """Whether ``user`` is the rapporteur of ``referral``."""
+    return referral.rapporteur_id is not None and referral.rapporteur_id == getattr(
+        user, "pk", None
+    )
+
+
+def can_draft(user: AnyUser, referral: m.Referral) -> bool:
+    """The bureau drafts a referral's opinion, and so does its rapporteur while seated."""
+    return is_bureau(user) or (is_rapporteur(user, referral) and member_seat(user) is not None)
 
 
 def focal_ministry(user: AnyUser) -> m.Ministry | None:

@@ -195,7 +195,7 @@ def opinion(request: HttpRequest, code: str, version: int | None = None) -> Http
         else [],
         "layout": _layout(request),
         "group_names": {g.code: g for g in m.CouncilGroup.objects.all()},
-        "can_draft": presentation.can_draft(request.user, referral),
+        "can_draft": access.can_draft(request.user, referral),
     }
     return render(request, "council/opinion.html", context)
 

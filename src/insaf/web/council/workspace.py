@@ -450,7 +450,7 @@ def draft(request: HttpRequest, code: str) -> HttpResponse:
         return login
     opinion = _opinion(code)
     referral = opinion.referral
-    drafter = presentation.can_draft(request.user, referral)
+    drafter = access.can_draft(request.user, referral)
     seat = access.member_seat(request.user)
     access.require(drafter or seat is not None, _("Only council members see the draft."))
     draft_form = f.DraftForm(

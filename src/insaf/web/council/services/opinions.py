@@ -53,11 +53,8 @@ __all__ = [
 
 
 def drafter(actor: Actor, referral: m.Referral) -> None:
-    rapporteur = referral.rapporteur_id is not None and referral.rapporteur_id == getattr(
-        actor, "pk", None
-    )
     access.require(
-        access.is_bureau(actor) or (rapporteur and access.member_seat(actor) is not None),
+        access.can_draft(actor, referral),
         _("Only the rapporteur or the bureau edits the draft opinion."),
     )
 

@@ -286,10 +286,8 @@ def attach_document(
 
 def may_attach_statement(actor: Actor, referral: m.Referral) -> None:
     """The bureau or the referral's rapporteur (or the system) attaches impact statements."""
-    rapporteur = referral.rapporteur_id is not None and actor is not None
-    rapporteur = rapporteur and referral.rapporteur_id == getattr(actor, "pk", None)
     access.require(
-        actor is None or access.is_bureau(actor) or rapporteur,
+        actor is None or access.is_bureau(actor) or access.is_rapporteur(actor, referral),
         _("Only the bureau or the rapporteur attaches impact statements."),
     )
 
