@@ -537,3 +537,27 @@ def test_who_drafts_the_opinion_and_attaches_statements(council: Council) -> Non
     assert [attaches(p) for p in people] == [True, True, False, False, True, False, True]
     m.Member.objects.filter(user=c.rapporteur).update(active=False)  # the rapporteur leaves
     assert not drafts(c.rapporteur) and attaches(c.rapporteur)
+
+
+def test_an_adopted_opinion_is_no_longer_a_draft(council: Council) -> None:
+    c = council
+    opinion = adopted_opinion(c)
+    rec = opinion.recommendations.get(number=1)
+    steps = [
+        lambda: services.save_draft(
+            actor=c.rapporteur, opinion=opinion, title_en="t", title_ar="", text_en="", text_ar=""
+        ),
+        lambda: services.add_recommendation(
+            actor=c.rapporteur, opinion=opinion, text_en="r", text_ar="", ministry=c.ministry
+        ),
+        lambda: services.edit_recommendation(
+            actor=c.rapporteur, recommendation=rec, text_en="r", text_ar="", ministry=c.ministry
+        ),
+        lambda: services.table_amendment(
+            actor=c.members["employers"][1], opinion=opinion, justification="j", text_en="r"
+        ),
+        lambda: services.open_vote(actor=c.bureau, opinion=opinion),
+    ]
+    for step in steps:
+        with pytest.raises(RuleError, match="not a draft any more"):
+            step()

@@ -21,7 +21,7 @@ from insaf.web.council.services.common import (
     insert_once,
     user_or_none,
 )
-from insaf.web.council.services.opinions import drafter, editable
+from insaf.web.council.services.opinions import drafter, lock_draft
 
 __all__ = ["cite_rights_finding", "withdraw_citation"]
 
@@ -57,8 +57,7 @@ def cite_rights_finding(
             % {"v": statement.version, "what": " · ".join(p for p in (reform, test, key) if p)}
         )
     with transaction.atomic():
-        opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        editable(opinion)
+        opinion = lock_draft(opinion)
         citation = insert_once(
             lambda: m.RightsCitation.objects.create(
                 opinion=opinion,
@@ -89,8 +88,7 @@ def withdraw_citation(*, actor: Actor, citation: m.RightsCitation) -> None:
     opinion = citation.opinion
     drafter(actor, opinion.referral)
     with transaction.atomic():
-        opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        editable(opinion)
+        opinion = lock_draft(opinion)
         before = citation.to_dict()
         audit(
             actor=actor,

@@ -98,6 +98,14 @@ def editable(opinion: m.Opinion) -> None:
         raise RuleError(_("The opinion is not a draft any more."))
 
 
+def lock_draft(opinion: m.Opinion) -> m.Opinion:
+    """``opinion`` read again and locked until the transaction ends; refused once it is
+    no longer a draft."""
+    opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
+    editable(opinion)
+    return opinion
+
+
 def save_draft(
     *,
     actor: Actor,
@@ -118,8 +126,7 @@ def save_draft(
     text_en = clean_text(text_en, field=_("opinion (English)"), required=False, limit=100_000)
     text_ar = clean_text(text_ar, field=_("opinion (Arabic)"), required=False, limit=100_000)
     with transaction.atomic():
-        opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        editable(opinion)
+        opinion = lock_draft(opinion)
         before = snapshot(opinion)
         opinion.title_en, opinion.title_ar = title_en, title_ar
         opinion.text_en, opinion.text_ar = text_en, text_ar
@@ -205,8 +212,7 @@ def add_recommendation(
     drafter(actor, opinion.referral)
     en, ar = _texts(text_en, text_ar, _("recommendation"))
     with transaction.atomic():
-        opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        editable(opinion)
+        opinion = lock_draft(opinion)
         rec = m.Recommendation(opinion=opinion, number=_next_number(opinion))
         _write_recommendation(
             actor, rec, (en, ar, ministry), indicators, groups, action="recommendation.add"
@@ -262,8 +268,7 @@ def table_amendment(
     if recommendation is not None and recommendation.opinion_id != opinion.pk:
         raise RuleError(_("The recommendation belongs to another opinion."))
     with transaction.atomic():
-        opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        editable(opinion)
+        opinion = lock_draft(opinion)
         amendment = m.Amendment.objects.create(
             opinion=opinion,
             recommendation=recommendation,
@@ -291,8 +296,7 @@ def decide_amendment(
     opinion = amendment.opinion
     drafter(actor, opinion.referral)
     with transaction.atomic():
-        opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        editable(opinion)
+        opinion = lock_draft(opinion)
         amendment = m.Amendment.objects.select_for_update().get(pk=amendment.pk)
         if amendment.status != m.AmendmentStatus.TABLED:
             raise RuleError(_("This amendment was already decided."))
@@ -328,8 +332,7 @@ def open_vote(*, actor: Actor, opinion: m.Opinion, now: dt.datetime | None = Non
     access.require(access.is_bureau(actor), _("Only the bureau opens plenary votes."))
     current = rules()
     with transaction.atomic():
-        opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        editable(opinion)
+        opinion = lock_draft(opinion)
         if not opinion.recommendations.exists():
             raise RuleError(_("The draft has no recommendation."))
         if opinion.amendments.filter(status=m.AmendmentStatus.TABLED).exists():
