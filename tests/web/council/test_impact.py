@@ -13,10 +13,10 @@ from django.test import Client
 from insaf.web.council import models as m
 from insaf.web.council import services
 from insaf.web.council.demo import example_scenario
-from insaf.web.council.impact import SurveyRef, reproduce
+from insaf.web.council.impact import SurveyRef, compute, reproduce
 from insaf.web.council.models import ImmutableError
 
-from .conftest import Council, referral_in_drafting
+from .conftest import Council, day, referral_in_drafting
 
 SMALL = SurveyRef("synthetic", year=2024, households=1200, seed=7)
 EXAMPLES = Path(__file__).parents[3] / "examples" / "bread_to_child_grant.yaml"
@@ -57,6 +57,45 @@ def test_a_stored_statement_reproduces_identically(council: Council) -> None:
         services.attach_impact_statement(
             actor=c.bureau, referral=referral, scenario_text=text, scenario_name=name, survey=SMALL
         )
+
+
+def test_a_later_statement_may_say_why_in_arabic_only(council: Council) -> None:
+    c = council
+    referral = referral_in_drafting(c, consultation=False)
+    text, name = example_scenario()
+    done = compute(scenario_text=text, scenario_name=name, survey=SMALL)
+    given = {"scenario_text": text, "scenario_name": name, "survey": SMALL, "computed": done}
+    first = services.attach_impact_statement(
+        actor=c.bureau, referral=referral, now=day(40), **given
+    )
+    second = services.attach_impact_statement(
+        actor=c.bureau, referral=referral, note_ar="  تصحيح المسح  ", now=day(41), **given
+    )
+    assert (first.version, first.note, first.note_ar) == (1, "", "")
+    assert (second.version, second.note, second.note_ar) == (2, "", "تصحيح المسح")
+    assert (second.published_by, second.published_at) == (c.bureau, day(41))
+    with pytest.raises(services.RuleError, match="at most 2000"):
+        services.attach_impact_statement(
+            actor=c.bureau, referral=referral, note_ar="x" * 2001, **given
+        )
+
+
+def test_a_statement_names_a_reform_of_its_scenario(council: Council) -> None:
+    c = council
+    referral = referral_in_drafting(c, consultation=False)
+    text, name = example_scenario()
+    done = compute(scenario_text=text, scenario_name=name, survey=SMALL)
+    named = r"no reform 'nope' \(it has child_grant, targeted_top_up\)"
+    with pytest.raises(services.RuleError, match=named):
+        services.attach_impact_statement(
+            actor=c.bureau, referral=referral, scenario_text=text, scenario_name=name,
+            survey=SMALL, computed=done, reform="nope",
+        )  # fmt: skip
+    statement = services.attach_impact_statement(
+        actor=c.bureau, referral=referral, scenario_text=text, scenario_name=name, survey=SMALL,
+        computed=done,
+    )  # fmt: skip
+    assert statement.reform == "child_grant"
 
 
 def test_statement_pages_json_and_brief(council: Council) -> None:

@@ -4,6 +4,7 @@ commitment -> accountability, with the roles each step needs and the audit trail
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from insaf.web.council import accountability, services
 from insaf.web.council import models as m
 from insaf.web.council.models import ImmutableError
 from insaf.web.council.services import RateLimited, RuleError
+from insaf.web.council.services.common import searchable
 from insaf.web.observatory.models import Indicator
 
 from .conftest import T0, Council, adopted_opinion, day, referral_in_drafting
@@ -334,7 +336,11 @@ def test_published_versions_are_immutable(council: Council) -> None:
     assert versions[0].recommendations[0]["text_en"] == "Pay the child grant to every child."
     assert versions[1].recommendations[0]["text_en"].endswith("every month.")
     assert versions[1].note == "Typo in recommendation 1."
+    assert (versions[0].note, versions[0].note_ar, versions[1].note_ar) == ("", "", "")
+    assert versions[1].vote == versions[0].vote and versions[0].vote["id"] == opinion.votes.get().pk
+    assert versions[1].published_by == c.bureau and versions[1].title_en == opinion.title_en
     rec = opinion.recommendations.get(number=1)
+    assert rec.search_text == searchable(rec.text_en, "")  # found by its corrected wording
     services.respond(actor=c.focal, recommendation=rec, verdict="partly", justification="Partly.")
     with pytest.raises(RuleError, match="correction note"):
         services.respond(actor=c.focal, recommendation=rec, verdict="accepted", justification="x")
@@ -468,3 +474,90 @@ def test_uploads_are_limited_to_small_pdfs(council: Council) -> None:
         )
     with pytest.raises(PermissionDenied):
         services.attach_document(actor=c.citizens[0], referral=referral, name="a.pdf", data=pdf)
+
+
+def test_recommendations_are_numbered_and_found_by_their_latest_wording(council: Council) -> None:
+    c = council
+    opinion = referral_in_drafting(c, consultation=False).opinion
+    first = services.add_recommendation(
+        actor=c.rapporteur,
+        opinion=opinion,
+        text_en="Index the grant.",
+        text_ar="",
+        ministry=c.ministry,
+    )
+    amendment = services.table_amendment(
+        actor=c.members["employers"][1], opinion=opinion, justification="Publish the data.",
+        text_ar="نشر البيانات كل عام.",
+    )  # fmt: skip
+    services.decide_amendment(actor=c.rapporteur, amendment=amendment, accept=True)
+    added = opinion.recommendations.get(number=2)
+    assert (first.number, added.text_en, added.text_ar) == (1, "", "نشر البيانات كل عام.")
+    assert added.ministry == c.ministry
+    assert added.search_text == searchable("", "نشر البيانات كل عام.")
+    services.edit_recommendation(
+        actor=c.rapporteur, recommendation=first, text_en="Index the grant to prices.",
+        text_ar="ربط المنحة بالأسعار.", ministry=c.other_ministry,
+    )  # fmt: skip
+    first.refresh_from_db()
+    assert (first.text_en, first.ministry) == ("Index the grant to prices.", c.other_ministry)
+    assert first.search_text == searchable("Index the grant to prices.", "ربط المنحة بالأسعار.")
+    third = services.add_recommendation(
+        actor=c.rapporteur, opinion=opinion, text_en="", text_ar="ثالثة", ministry=c.ministry
+    )
+    assert third.number == 3 and third.search_text == searchable("", "ثالثة")
+
+
+def test_who_drafts_the_opinion_and_attaches_statements(council: Council) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    c = council
+    referral = referral_in_drafting(c, consultation=False)
+    opinion = referral.opinion
+    other = c.members["employers"][1]
+
+    def drafts(actor: Any) -> bool:
+        try:
+            services.save_draft(
+                actor=actor, opinion=opinion, title_en="t", title_ar="", text_en="", text_ar=""
+            )
+        except PermissionDenied:
+            return False
+        return True
+
+    def attaches(actor: Any) -> bool:
+        try:
+            services.may_attach_statement(actor, referral)
+        except PermissionDenied:
+            return False
+        return True
+
+    people = [c.bureau, c.rapporteur, other, c.citizens[0], c.admin, AnonymousUser(), None]
+    assert [drafts(p) for p in people] == [True, True, False, False, True, False, False]
+    assert [attaches(p) for p in people] == [True, True, False, False, True, False, True]
+    m.Member.objects.filter(user=c.rapporteur).update(active=False)  # the rapporteur leaves
+    assert not drafts(c.rapporteur) and attaches(c.rapporteur)
+
+
+def test_an_adopted_opinion_is_no_longer_a_draft(council: Council) -> None:
+    c = council
+    opinion = adopted_opinion(c)
+    rec = opinion.recommendations.get(number=1)
+    steps = [
+        lambda: services.save_draft(
+            actor=c.rapporteur, opinion=opinion, title_en="t", title_ar="", text_en="", text_ar=""
+        ),
+        lambda: services.add_recommendation(
+            actor=c.rapporteur, opinion=opinion, text_en="r", text_ar="", ministry=c.ministry
+        ),
+        lambda: services.edit_recommendation(
+            actor=c.rapporteur, recommendation=rec, text_en="r", text_ar="", ministry=c.ministry
+        ),
+        lambda: services.table_amendment(
+            actor=c.members["employers"][1], opinion=opinion, justification="j", text_en="r"
+        ),
+        lambda: services.open_vote(actor=c.bureau, opinion=opinion),
+    ]
+    for step in steps:
+        with pytest.raises(RuleError, match="not a draft any more"):
+            step()

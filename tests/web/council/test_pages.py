@@ -354,3 +354,87 @@ def test_workspaces_need_their_role(cycle: Council) -> None:
     assert "Ministry of Social Development" in html
     assert client_for(c.members["employers"][0]).get("/en/council/moderation/").status_code == 403
     assert client_for(c.bureau).get("/en/council/moderation/").status_code == 200
+
+
+def _post(user: Any, url: str, data: dict[str, Any] | None = None) -> tuple[Any, list[str]]:
+    """``user`` posts ``data`` to ``url`` (a fresh client, so no message is left from before):
+    the response and the messages it leaves for the page it goes back to."""
+    from django.contrib.messages import get_messages
+
+    response = client_for(user).post(url, data or {})
+    return response, [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_each_posted_step_says_what_happened(cycle: Council) -> None:
+    c = cycle
+    referral = m.Referral.objects.get(title_en="A social pension")
+    base = f"/en/council/referrals/{referral.code}/"
+    member = c.members["employers"][1]
+    chosen = {"rapporteur": c.members["workers"][1].pk}
+    assert _post(c.bureau, f"{base}rapporteur/")[1] == ["Choose a council member."]
+    done, said = _post(c.bureau, f"{base}rapporteur/", chosen)
+    assert done["Location"].endswith(base) and said == ["Rapporteur appointed."]
+    assert _post(c.citizens[0], f"{base}rapporteur/", chosen)[0].status_code == 403
+    position = f"{base}consultation/position/"
+    assert _post(member, position, {"text": ""})[1] == ["Write the position."]
+    done, said = _post(member, position, {"text": "Employers: yes."})
+    assert done["Location"].endswith("/consultation/#positions")
+    assert said == ["Position published."]
+    _again, said = _post(member, position, {"text": "Employers: yes, but later."})
+    assert said == ["A new version of a position says what changed (the note)."]
+    assert _post(c.citizens[0], position, {"text": "Yes."})[0].status_code == 403
+
+    comment = services.post_comment(
+        actor=c.citizens[0], consultation=referral.consultation, text="A comment"
+    )
+    to_comment = f"{base}consultation/#comment-{comment.pk}"
+    support = f"/en/council/comments/{comment.pk}/support/"
+    done, said = _post(c.citizens[1], support)
+    assert done["Location"] == to_comment and said == ["Support recorded."]
+    assert _post(c.citizens[1], support)[1] == ["You already support this comment."]
+    own, said = _post(c.citizens[0], support)
+    assert own["Location"] == to_comment and said == ["You cannot support your own comment."]
+    report = f"/en/council/comments/{comment.pk}/report/"
+    refused, said = _post(c.citizens[1], report, {"reason": "nope"})
+    assert refused["Location"] == to_comment and said == ["Choose a reason."]
+    done, said = _post(c.citizens[1], report, {"reason": "spam"})
+    assert done["Location"] == to_comment
+    assert said == ["Thank you: the moderators will look at it."]
+    moderate = f"/en/council/comments/{comment.pk}/moderate/"
+    refused, said = _post(c.bureau, moderate, {"decision": "hide"})
+    assert refused["Location"] == "/en/council/moderation/"
+    assert said == ["Say why the comment is removed."]
+    assert _post(c.bureau, moderate, {"decision": "publish"})[1] == ["Moderation recorded."]
+    assert _post(member, moderate, {"decision": "publish"})[0].status_code == 403
+
+    petition = services.start_petition(
+        actor=c.citizens[0], title="Free school meals", text="For every pupil.", ministry=c.ministry
+    )
+    sign = f"/en/council/petitions/{petition.pk}/sign/"
+    done, said = _post(c.citizens[1], sign)
+    assert done["Location"] == f"/en/council/petitions/{petition.pk}/"
+    assert said == ["Your signature is recorded."]
+    assert _post(c.citizens[1], sign)[1] == ["You have already signed."]
+    refused, said = _post(c.citizens[3], sign)  # not verified
+    assert refused.status_code == 403
+    m.Rules.objects.create(actions_per_hour=1)
+    limited, said = _post(c.citizens[1], sign)  # a support, a report, a signature
+    assert limited.status_code == 429 and limited["Retry-After"] == "3600"
+    assert said == ["This account has reached its limit of 1 an hour; try again later."]
+    limited, said = _post(c.citizens[1], report, {"reason": "abuse"})
+    assert limited.status_code == 429 and said == [
+        "This account has reached its limit of 1 an hour; try again later."
+    ]
+
+
+def test_only_the_ministrys_focal_point_reports_on_its_commitments(cycle: Council) -> None:
+    c = cycle
+    commitment = m.Commitment.objects.get(title="Child grant for every child")
+    page = f"/en/council/commitments/{commitment.pk}/"
+    assert "status-submit" in body(client_for(c.focal).get(page))
+    for other in (c.other_focal, c.citizens[0], None):
+        assert "status-submit" not in body(client_for(other).get(page))
+    new = "/en/council/referrals/2022-001/recommendations/1/commit/"
+    assert client_for(c.focal).get(new).status_code == 200
+    assert client_for(c.other_focal).get(new).status_code == 403
+    assert client_for(c.citizens[0]).get(new).status_code == 403

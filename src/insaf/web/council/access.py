@@ -23,8 +23,11 @@ from insaf.web.council import models as m
 
 __all__ = [
     "NotAllowed",
+    "answers_for",
+    "can_draft",
     "focal_ministry",
     "is_bureau",
+    "is_rapporteur",
     "is_verified",
     "member_seat",
     "require",
@@ -61,12 +64,30 @@ def is_bureau(user: AnyUser) -> bool:
     return seat is not None and seat.bureau
 
 
+def is_rapporteur(user: AnyUser, referral: m.Referral) -> bool:
+    """Whether ``user`` is the rapporteur of ``referral``."""
+    return referral.rapporteur_id is not None and referral.rapporteur_id == getattr(
+        user, "pk", None
+    )
+
+
+def can_draft(user: AnyUser, referral: m.Referral) -> bool:
+    """The bureau drafts a referral's opinion, and so does its rapporteur while seated."""
+    return is_bureau(user) or (is_rapporteur(user, referral) and member_seat(user) is not None)
+
+
 def focal_ministry(user: AnyUser) -> m.Ministry | None:
     """The ministry ``user`` answers for, if they are a focal point."""
     if user is None or not user.is_authenticated or not has_role(user, Role.FOCAL_POINT):
         return None
     row = m.FocalPoint.objects.filter(user_id=user.pk).select_related("ministry").first()
     return row.ministry if row is not None else None
+
+
+def answers_for(user: AnyUser, ministry_id: int) -> bool:
+    """Whether ``user`` is the focal point of the ministry ``ministry_id``."""
+    own = focal_ministry(user)
+    return own is not None and own.pk == ministry_id
 
 
 def is_verified(user: AnyUser) -> bool:

@@ -55,16 +55,6 @@ def pick(obj: Any, name: str) -> tuple[str, str]:
     return "", first
 
 
-def can_draft(user: AnyUser, referral: m.Referral) -> bool:
-    if access.is_bureau(user):
-        return True
-    return (
-        referral.rapporteur_id is not None
-        and referral.rapporteur_id == user.pk
-        and access.member_seat(user) is not None
-    )
-
-
 # -- the referral page ----------------------------------------------------------------------
 
 
@@ -235,7 +225,7 @@ def referral_context(referral: m.Referral, user: AnyUser) -> dict[str, Any]:
         "petition": getattr(referral, "petition", None),
         "timeline": timeline(referral),
         "bureau": bureau,
-        "can_draft": can_draft(user, referral),
+        "can_draft": access.can_draft(user, referral),
         "rapporteur_form": f.RapporteurForm() if bureau else None,
         "consultation_form": f.ConsultationForm() if bureau else None,
         "now": timezone.now(),
@@ -473,8 +463,7 @@ def commitment_context(
     request: HttpRequest, commitment: m.Commitment, **forms: Any
 ) -> dict[str, Any]:
     movements = accountability.commitment_movements(commitment)
-    own = access.focal_ministry(request.user)
-    can_report = own is not None and own.pk == commitment.ministry_id
+    can_report = access.answers_for(request.user, commitment.ministry_id)
     return {
         "commitment": commitment,
         "referral": commitment.recommendation.opinion.referral,

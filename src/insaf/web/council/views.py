@@ -195,7 +195,7 @@ def opinion(request: HttpRequest, code: str, version: int | None = None) -> Http
         else [],
         "layout": _layout(request),
         "group_names": {g.code: g for g in m.CouncilGroup.objects.all()},
-        "can_draft": presentation.can_draft(request.user, referral),
+        "can_draft": access.can_draft(request.user, referral),
     }
     return render(request, "council/opinion.html", context)
 
@@ -211,14 +211,13 @@ def recommendation(request: HttpRequest, code: str, number: int) -> HttpResponse
         number=number,
         opinion__status=m.OpinionStatus.ADOPTED,
     )
-    own = access.focal_ministry(request.user)
     context = {
         "rec": rec,
         "referral": rec.opinion.referral,
         "responses": list(rec.responses.all()),
         "latest": queries.latest_response(rec),
         "commitments": rec.commitments.all(),
-        "can_respond": own is not None and own.pk == rec.ministry_id,
+        "can_respond": access.answers_for(request.user, rec.ministry_id),
         "form": f.ResponseForm(),
     }
     return render(request, "council/recommendation.html", context)

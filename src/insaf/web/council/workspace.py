@@ -127,17 +127,15 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def referral_rapporteur(request: HttpRequest, code: str) -> HttpResponse:
     referral = _referral(code)
-    form = f.RapporteurForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.assign_rapporteur(
-                actor=request.user, referral=referral, rapporteur=form.cleaned_data["rapporteur"]
-            ),
-            _("Rapporteur appointed."),
-        )
-    else:
-        messages.error(request, _("Choose a council member."))
+    _run_form(
+        request,
+        f.RapporteurForm,
+        lambda data: services.assign_rapporteur(
+            actor=request.user, referral=referral, rapporteur=data["rapporteur"]
+        ),
+        _("Rapporteur appointed."),
+        _("Choose a council member."),
+    )
     return redirect("council:referral", code=code)
 
 
@@ -357,24 +355,33 @@ def comment_support(request: HttpRequest, pk: int) -> HttpResponse:
     if (login := _login(request)) is not None:
         return login
     comment = _comment(pk)
-    try:
+
+    def step() -> str:
         added = services.support_comment(actor=request.user, comment=comment)
-    except RateLimited as exc:
-        messages.error(request, str(exc))
-        return _too_many(request, _to_comment(comment))
-    except RuleError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, _("Support recorded.") if added else _("You already support this comment.")
-        )
-    return redirect(_to_comment(comment))
+        return _("Support recorded.") if added else _("You already support this comment.")
+
+    return _back_to(request, _to_comment(comment), step)
 
 
 def _too_many(request: HttpRequest, to: str) -> HttpResponse:
     response = render(request, "council/too_many.html", {"back": to}, status=429)
     response["Retry-After"] = RETRY_AFTER
     return response
+
+
+def _back_to(request: HttpRequest, to: str, step: Callable[[], str]) -> HttpResponse:
+    """Run ``step`` (a service; it returns what to say) and go back to ``to``: a refused
+    step says why instead; a rate-limited one answers HTTP 429."""
+    try:
+        said = step()
+    except RateLimited as exc:
+        messages.error(request, str(exc))
+        return _too_many(request, to)
+    except RuleError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, said)
+    return redirect(to)
 
 
 @require_POST
@@ -386,57 +393,46 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a reason."))
         return redirect(_to_comment(comment))
-    try:
+
+    def step() -> str:
         services.report_comment(
             actor=request.user, comment=comment, reason=form.cleaned_data["reason"]
         )
-    except RateLimited as exc:
-        messages.error(request, str(exc))
-        return _too_many(request, _to_comment(comment))
-    except RuleError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Thank you: the moderators will look at it."))
-    return redirect(_to_comment(comment))
+        return _("Thank you: the moderators will look at it.")
+
+    return _back_to(request, _to_comment(comment), step)
 
 
 @require_POST
 def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(pk)
-    form = f.ModerateForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.moderate_comment(
-                actor=request.user,
-                comment=comment,
-                publish=form.cleaned_data["decision"] == "publish",
-                reason=form.cleaned_data["reason"],
-            ),
-            _("Moderation recorded."),
-        )
-    else:
-        messages.error(request, _("Say why the comment is removed."))
+    _run_form(
+        request,
+        f.ModerateForm,
+        lambda data: services.moderate_comment(
+            actor=request.user,
+            comment=comment,
+            publish=data["decision"] == "publish",
+            reason=data["reason"],
+        ),
+        _("Moderation recorded."),
+        _("Say why the comment is removed."),
+    )
     return redirect("council:moderation")
 
 
 @require_POST
 def position_submit(request: HttpRequest, code: str) -> HttpResponse:
     consultation = _consultation(code)
-    form = f.PositionForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.submit_position(
-                actor=request.user,
-                consultation=consultation,
-                text=form.cleaned_data["text"],
-                note=form.cleaned_data["note"],
-            ),
-            _("Position published."),
-        )
-    else:
-        messages.error(request, _("Write the position."))
+    _run_form(
+        request,
+        f.PositionForm,
+        lambda data: services.submit_position(
+            actor=request.user, consultation=consultation, text=data["text"], note=data["note"]
+        ),
+        _("Position published."),
+        _("Write the position."),
+    )
     return redirect(f"{reverse('council:consultation', args=[code])}#positions")
 
 
@@ -454,7 +450,7 @@ def draft(request: HttpRequest, code: str) -> HttpResponse:
         return login
     opinion = _opinion(code)
     referral = opinion.referral
-    drafter = presentation.can_draft(request.user, referral)
+    drafter = access.can_draft(request.user, referral)
     seat = access.member_seat(request.user)
     access.require(drafter or seat is not None, _("Only council members see the draft."))
     draft_form = f.DraftForm(
@@ -678,9 +674,8 @@ def commitment_new(request: HttpRequest, code: str, number: int) -> HttpResponse
     if (login := _login(request)) is not None:
         return login
     rec = _recommendation(code, number)
-    own = access.focal_ministry(request.user)
     access.require(
-        own is not None and own.pk == rec.ministry_id,
+        access.answers_for(request.user, rec.ministry_id),
         _("Only the focal point of the ministry concerned may do this."),
     )
     form = f.CommitmentForm(
@@ -777,19 +772,12 @@ def petition_sign(request: HttpRequest, pk: int) -> HttpResponse:
     if (login := _login(request)) is not None:
         return login
     petition = get_object_or_404(m.Petition, pk=pk)
-    to = reverse("council:petition", args=[pk])
-    try:
+
+    def step() -> str:
         added = services.sign_petition(actor=request.user, petition=petition)
-    except RateLimited as exc:
-        messages.error(request, str(exc))
-        return _too_many(request, to)
-    except RuleError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, _("Your signature is recorded.") if added else _("You have already signed.")
-        )
-    return redirect(to)
+        return _("Your signature is recorded.") if added else _("You have already signed.")
+
+    return _back_to(request, reverse("council:petition", args=[pk]), step)
 
 
 # -- workspaces -----------------------------------------------------------------------------

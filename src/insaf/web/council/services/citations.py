@@ -8,13 +8,20 @@ citations in each version (``OpinionVersion.citations``).
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from insaf.web.council import models as m
 from insaf.web.council.citations import findings
-from insaf.web.council.services.common import Actor, RuleError, audit, clean_text, user_or_none
-from insaf.web.council.services.opinions import drafter, editable
+from insaf.web.council.services.common import (
+    Actor,
+    RuleError,
+    audit,
+    clean_text,
+    insert_once,
+    user_or_none,
+)
+from insaf.web.council.services.opinions import drafter, lock_draft
 
 __all__ = ["cite_rights_finding", "withdraw_citation"]
 
@@ -50,23 +57,22 @@ def cite_rights_finding(
             % {"v": statement.version, "what": " · ".join(p for p in (reform, test, key) if p)}
         )
     with transaction.atomic():
-        opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        editable(opinion)
-        try:
-            with transaction.atomic():
-                citation = m.RightsCitation.objects.create(
-                    opinion=opinion,
-                    statement=statement,
-                    reform=reform,
-                    test=test,
-                    key=key,
-                    finding=found.to_dict(),
-                    note_en=note_en,
-                    note_ar=note_ar,
-                    cited_by=user_or_none(actor),
-                )
-        except IntegrityError:
-            raise RuleError(_("The opinion already cites this finding.")) from None
+        opinion = lock_draft(opinion)
+        citation = insert_once(
+            lambda: m.RightsCitation.objects.create(
+                opinion=opinion,
+                statement=statement,
+                reform=reform,
+                test=test,
+                key=key,
+                finding=found.to_dict(),
+                note_en=note_en,
+                note_ar=note_ar,
+                cited_by=user_or_none(actor),
+            )
+        )
+        if citation is None:
+            raise RuleError(_("The opinion already cites this finding."))
         audit(
             actor=actor,
             action="opinion.cite",
@@ -82,8 +88,7 @@ def withdraw_citation(*, actor: Actor, citation: m.RightsCitation) -> None:
     opinion = citation.opinion
     drafter(actor, opinion.referral)
     with transaction.atomic():
-        opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        editable(opinion)
+        opinion = lock_draft(opinion)
         before = citation.to_dict()
         audit(
             actor=actor,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,9 +26,11 @@ __all__ = [
     "audit",
     "clean_text",
     "council_scope",
+    "insert_once",
     "lock_account",
     "next_version",
     "now_or",
+    "publication",
     "rules",
     "searchable",
     "user_or_none",
@@ -36,6 +38,7 @@ __all__ = [
 
 Actor = AbstractBaseUser | AnonymousUser | None
 MAX_TEXT = 10_000
+T = TypeVar("T")
 
 
 class RuleError(InsafError):
@@ -74,6 +77,31 @@ def next_version(
     if last and not says_why:
         raise RuleError(why)
     return last + 1
+
+
+def publication(
+    versions: models.Manager[Any] | models.QuerySet[Any],
+    *,
+    why: str,
+    actor: Actor,
+    at: dt.datetime,
+    note: str,
+    note_ar: str | None = None,
+) -> dict[str, Any]:
+    """The fields the next of the published ``versions`` is created with: its number, its
+    correction note (and ``note_ar``, where the record has one; a later version gives a
+    note, else ``RuleError(why)``), when and by whom it is published."""
+    notes = {"note": note} if note_ar is None else {"note": note, "note_ar": note_ar}
+    says_why = any(text.strip() for text in notes.values())
+    return {
+        "version": next_version(versions, says_why=says_why, why=why),
+        **{
+            name: clean_text(text, field=_("note"), required=False, limit=2000)
+            for name, text in notes.items()
+        },
+        "published_at": at,
+        "published_by": user_or_none(actor),
+    }
 
 
 def rules() -> m.Rules:
@@ -146,6 +174,16 @@ def council_scope(obj: models.Model) -> str:
                     following.append(getattr(row, field.name))
         frontier = following
     return f"council:{obj._meta.model_name}:{obj.pk}"
+
+
+def insert_once(create: Callable[[], T]) -> T | None:
+    """``create()`` in a savepoint: the row it made, or ``None`` when the database refuses it
+    (a unique constraint: one support, one signature, one ballot... per account)."""
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        return None
 
 
 def lock_account(actor: Actor) -> None:

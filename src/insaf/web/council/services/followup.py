@@ -21,8 +21,8 @@ from insaf.web.council.services.common import (
     RuleError,
     audit,
     clean_text,
-    next_version,
     now_or,
+    publication,
     searchable,
     user_or_none,
 )
@@ -46,9 +46,8 @@ Milestone = tuple[str, dt.date] | tuple[str, str, dt.date]
 
 
 def _answers_for(actor: Actor, ministry: m.Ministry) -> None:
-    own = access.focal_ministry(actor)
     access.require(
-        own is not None and own.pk == ministry.pk,
+        access.answers_for(actor, ministry.pk),
         _("Only the focal point of the ministry concerned may do this."),
     )
 
@@ -73,20 +72,18 @@ def respond(
         opinion = recommendation.opinion
         if opinion.status != m.OpinionStatus.ADOPTED:
             raise RuleError(_("The government responds to adopted opinions only."))
-        number = next_version(
-            recommendation.responses,
-            says_why=bool(note.strip()),
-            why=_("A corrected response says why (the correction note)."),
-        )
         response = m.Response.objects.create(
             recommendation=recommendation,
             ministry=recommendation.ministry,
-            version=number,
             verdict=verdict,
             justification=why,
-            note=clean_text(note, field=_("note"), required=False, limit=2000),
-            published_at=at,
-            published_by=user_or_none(actor),
+            **publication(
+                recommendation.responses,
+                why=_("A corrected response says why (the correction note)."),
+                actor=actor,
+                at=at,
+                note=note,
+            ),
         )
         audit(
             actor=actor,

@@ -13,8 +13,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from insaf.web.council.services.common import (
     account,
     audit,
     clean_text,
+    insert_once,
     now_or,
     rules,
     searchable,
@@ -51,11 +53,8 @@ __all__ = [
 
 
 def drafter(actor: Actor, referral: m.Referral) -> None:
-    rapporteur = referral.rapporteur_id is not None and referral.rapporteur_id == getattr(
-        actor, "pk", None
-    )
     access.require(
-        access.is_bureau(actor) or (rapporteur and access.member_seat(actor) is not None),
+        access.can_draft(actor, referral),
         _("Only the rapporteur or the bureau edits the draft opinion."),
     )
 
@@ -99,6 +98,14 @@ def editable(opinion: m.Opinion) -> None:
         raise RuleError(_("The opinion is not a draft any more."))
 
 
+def lock_draft(opinion: m.Opinion) -> m.Opinion:
+    """``opinion`` read again and locked until the transaction ends; refused once it is
+    no longer a draft."""
+    opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
+    editable(opinion)
+    return opinion
+
+
 def save_draft(
     *,
     actor: Actor,
@@ -119,8 +126,7 @@ def save_draft(
     text_en = clean_text(text_en, field=_("opinion (English)"), required=False, limit=100_000)
     text_ar = clean_text(text_ar, field=_("opinion (Arabic)"), required=False, limit=100_000)
     with transaction.atomic():
-        opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        editable(opinion)
+        opinion = lock_draft(opinion)
         before = snapshot(opinion)
         opinion.title_en, opinion.title_ar = title_en, title_ar
         opinion.text_en, opinion.text_ar = text_en, text_ar
@@ -146,8 +152,16 @@ def _tags(
     recommendation.groups.set(list(groups))
 
 
-def _rec_search(rec: m.Recommendation) -> str:
-    return searchable(rec.text_en, rec.text_ar)
+def _next_number(opinion: m.Opinion) -> int:
+    """The number of the opinion's next recommendation (1 for the first)."""
+    return (opinion.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+def _reword(rec: m.Recommendation, text_en: str, text_ar: str) -> None:
+    """Save ``rec`` with new wording (and the search text made of it)."""
+    rec.text_en, rec.text_ar = text_en, text_ar
+    rec.search_text = searchable(text_en, text_ar)
+    rec.save()
 
 
 def _rec_state(rec: m.Recommendation) -> dict[str, object]:
@@ -172,9 +186,8 @@ def _write_recommendation(
     before: dict[str, object] | None = None,
 ) -> None:
     """Save ``rec`` with its wording (English, Arabic, ministry) and tags, audited as ``action``."""
-    rec.text_en, rec.text_ar, rec.ministry = wording
-    rec.search_text = _rec_search(rec)
-    rec.save()
+    text_en, text_ar, rec.ministry = wording
+    _reword(rec, text_en, text_ar)
     _tags(rec, indicators, groups)
     audit(
         actor=actor,
@@ -199,10 +212,8 @@ def add_recommendation(
     drafter(actor, opinion.referral)
     en, ar = _texts(text_en, text_ar, _("recommendation"))
     with transaction.atomic():
-        opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        editable(opinion)
-        number = (opinion.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
-        rec = m.Recommendation(opinion=opinion, number=number)
+        opinion = lock_draft(opinion)
+        rec = m.Recommendation(opinion=opinion, number=_next_number(opinion))
         _write_recommendation(
             actor, rec, (en, ar, ministry), indicators, groups, action="recommendation.add"
         )
@@ -257,8 +268,7 @@ def table_amendment(
     if recommendation is not None and recommendation.opinion_id != opinion.pk:
         raise RuleError(_("The recommendation belongs to another opinion."))
     with transaction.atomic():
-        opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        editable(opinion)
+        opinion = lock_draft(opinion)
         amendment = m.Amendment.objects.create(
             opinion=opinion,
             recommendation=recommendation,
@@ -286,22 +296,20 @@ def decide_amendment(
     opinion = amendment.opinion
     drafter(actor, opinion.referral)
     with transaction.atomic():
-        opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        editable(opinion)
+        opinion = lock_draft(opinion)
         amendment = m.Amendment.objects.select_for_update().get(pk=amendment.pk)
         if amendment.status != m.AmendmentStatus.TABLED:
             raise RuleError(_("This amendment was already decided."))
         if accept:
             target = amendment.recommendation
             if target is None:
-                number = (opinion.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
                 target = m.Recommendation.objects.create(
-                    opinion=opinion, number=number, ministry=opinion.referral.ministry
+                    opinion=opinion,
+                    number=_next_number(opinion),
+                    ministry=opinion.referral.ministry,
                 )
             before = _rec_state(target)
-            target.text_en, target.text_ar = amendment.text_en, amendment.text_ar
-            target.search_text = _rec_search(target)
-            target.save()
+            _reword(target, amendment.text_en, amendment.text_ar)
             audit(
                 actor=actor,
                 action="recommendation.amend",
@@ -324,8 +332,7 @@ def open_vote(*, actor: Actor, opinion: m.Opinion, now: dt.datetime | None = Non
     access.require(access.is_bureau(actor), _("Only the bureau opens plenary votes."))
     current = rules()
     with transaction.atomic():
-        opinion = m.Opinion.objects.select_for_update().get(pk=opinion.pk)
-        editable(opinion)
+        opinion = lock_draft(opinion)
         if not opinion.recommendations.exists():
             raise RuleError(_("The draft has no recommendation."))
         if opinion.amendments.filter(status=m.AmendmentStatus.TABLED).exists():
@@ -376,17 +383,17 @@ def cast_ballot(
         group = next((g for g, ids in vote.roll.items() if seat.user_id in ids), None)
         if group is None:
             raise access.NotAllowed("you were not on the roll when this vote opened")
-        try:
-            with transaction.atomic():
-                ballot = m.Ballot.objects.create(
-                    vote=vote,
-                    member_id=seat.user_id,
-                    group=m.CouncilGroup.objects.get(code=group),
-                    choice=choice,
-                    cast_at=now_or(now),
-                )
-        except IntegrityError:
-            raise RuleError(_("You have already voted.")) from None
+        ballot = insert_once(
+            lambda: m.Ballot.objects.create(
+                vote=vote,
+                member_id=seat.user_id,
+                group=m.CouncilGroup.objects.get(code=group),
+                choice=choice,
+                cast_at=now_or(now),
+            )
+        )
+        if ballot is None:
+            raise RuleError(_("You have already voted."))
         audit(
             actor=actor,
             action="vote.ballot",
@@ -405,6 +412,34 @@ def _snapshot_recommendations(opinion: m.Opinion) -> list[dict[str, object]]:
 
 def _snapshot_citations(opinion: m.Opinion) -> list[dict[str, object]]:
     return [c.to_dict() for c in opinion.citations.all()]
+
+
+def _publish(
+    opinion: m.Opinion,
+    *,
+    version: int,
+    vote: dict[str, Any],
+    actor: Actor,
+    at: dt.datetime,
+    note: str = "",
+    note_ar: str = "",
+) -> m.OpinionVersion:
+    """Publish the opinion as it now is (texts, recommendations, citations) as ``version``."""
+    return m.OpinionVersion.objects.create(
+        opinion=opinion,
+        version=version,
+        published_at=at,
+        published_by=user_or_none(actor),
+        note=note,
+        note_ar=note_ar,
+        title_en=opinion.title_en,
+        title_ar=opinion.title_ar,
+        text_en=opinion.text_en,
+        text_ar=opinion.text_ar,
+        recommendations=_snapshot_recommendations(opinion),
+        citations=_snapshot_citations(opinion),
+        vote=vote,
+    )
 
 
 def close_vote(*, actor: Actor, vote: m.Vote, now: dt.datetime | None = None) -> m.Vote:
@@ -438,18 +473,12 @@ def close_vote(*, actor: Actor, vote: m.Vote, now: dt.datetime | None = None) ->
             opinion.adopted_at = at
             opinion.response_due = (at + timedelta(days=rules().response_days)).date()
             opinion.save(update_fields=["status", "adopted_at", "response_due"])
-            m.OpinionVersion.objects.create(
-                opinion=opinion,
+            _publish(
+                opinion,
                 version=1,
-                published_at=at,
-                published_by=user_or_none(actor),
-                title_en=opinion.title_en,
-                title_ar=opinion.title_ar,
-                text_en=opinion.text_en,
-                text_ar=opinion.text_ar,
-                recommendations=_snapshot_recommendations(opinion),
-                citations=_snapshot_citations(opinion),
                 vote={"id": vote.pk, "closed_at": at.isoformat(), **vote.tally},
+                actor=actor,
+                at=at,
             )
             move(referral, m.ReferralStatus.ADOPTED, actor=actor)
         else:
@@ -512,23 +541,15 @@ def correct_opinion(
             rec = opinion.recommendations.filter(number=number).first()
             if rec is None:
                 raise RuleError(_("The opinion has no recommendation %(n)s.") % {"n": number})
-            rec.text_en, rec.text_ar = _texts(en, ar, _("recommendation"))
-            rec.search_text = _rec_search(rec)
-            rec.save()
-        version = m.OpinionVersion.objects.create(
-            opinion=opinion,
+            _reword(rec, *_texts(en, ar, _("recommendation")))
+        version = _publish(
+            opinion,
             version=last.version + 1,
-            published_at=at,
-            published_by=user_or_none(actor),
+            vote=last.vote,
+            actor=actor,
+            at=at,
             note=note,
             note_ar=note_ar,
-            title_en=opinion.title_en,
-            title_ar=opinion.title_ar,
-            text_en=opinion.text_en,
-            text_ar=opinion.text_ar,
-            recommendations=_snapshot_recommendations(opinion),
-            citations=_snapshot_citations(opinion),
-            vote=last.vote,
         )
         audit(
             actor=actor,

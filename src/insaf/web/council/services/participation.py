@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -26,9 +26,10 @@ from insaf.web.council.services.common import (
     audit,
     check_rate,
     clean_text,
+    insert_once,
     lock_account,
-    next_version,
     now_or,
+    publication,
     rules,
     searchable,
     user_or_none,
@@ -179,10 +180,10 @@ def support_comment(*, actor: Actor, comment: m.Comment, now: dt.datetime | None
         if not comment.consultation.is_open(at):
             raise RuleError(_("The consultation is closed."))
         check_rate(_recent_actions(actor, at), rules().actions_per_hour)
-        try:
-            with transaction.atomic():
-                m.Support.objects.create(comment=comment, user_id=account(actor).pk, at=at)
-        except IntegrityError:
+        support = insert_once(
+            lambda: m.Support.objects.create(comment=comment, user_id=account(actor).pk, at=at)
+        )
+        if support is None:
             return False
         m.Comment.objects.filter(pk=comment.pk).update(supports=F("supports") + 1)
         audit(actor=actor, action="comment.support", obj=comment)
@@ -201,12 +202,12 @@ def report_comment(
         lock_account(actor)
         check_rate(_recent_actions(actor, at), rules().actions_per_hour)
         comment = m.Comment.objects.select_for_update().get(pk=comment.pk)
-        try:
-            with transaction.atomic():
-                m.AbuseReport.objects.create(
-                    comment=comment, reporter_id=account(actor).pk, reason=reason, at=at
-                )
-        except IntegrityError:
+        report = insert_once(
+            lambda: m.AbuseReport.objects.create(
+                comment=comment, reporter_id=account(actor).pk, reason=reason, at=at
+            )
+        )
+        if report is None:
             return False
         comment.reports += 1
         held = (
@@ -274,19 +275,17 @@ def submit_position(
         consultation = m.Consultation.objects.select_for_update().get(pk=consultation.pk)
         if not consultation.is_open(at):
             raise RuleError(_("The consultation is not open."))
-        number = next_version(
-            consultation.positions.filter(group=seat.group),
-            says_why=bool(note.strip()),
-            why=_("A new version of a position says what changed (the note)."),
-        )
         position = m.Position.objects.create(
             consultation=consultation,
             group=seat.group,
-            version=number,
             text=text,
-            note=clean_text(note, field=_("note"), required=False, limit=2000),
-            published_at=at,
-            published_by=user_or_none(actor),
+            **publication(
+                consultation.positions.filter(group=seat.group),
+                why=_("A new version of a position says what changed (the note)."),
+                actor=actor,
+                at=at,
+                note=note,
+            ),
         )
         audit(
             actor=actor,
@@ -371,10 +370,10 @@ def sign_petition(*, actor: Actor, petition: m.Petition, now: dt.datetime | None
         petition = m.Petition.objects.select_for_update().get(pk=petition.pk)
         if petition.status != m.PetitionStatus.OPEN or at < petition.opens_at:
             raise RuleError(_("This petition is not collecting signatures."))
-        try:
-            with transaction.atomic():
-                m.Signature.objects.create(petition=petition, user_id=account(actor).pk, at=at)
-        except IntegrityError:
+        signature = insert_once(
+            lambda: m.Signature.objects.create(petition=petition, user_id=account(actor).pk, at=at)
+        )
+        if signature is None:
             return False
         petition.signatures += 1
         petition.save(update_fields=["signatures"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from typing import Any, Required, TypedDict, Unpack
 
 from django.contrib.auth.models import User
@@ -20,8 +21,8 @@ from insaf.web.council.services.common import (
     RuleError,
     audit,
     clean_text,
-    next_version,
     now_or,
+    publication,
     searchable,
     user_or_none,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "attach_document",
     "attach_impact_statement",
     "create_referral",
+    "known_reform",
     "may_attach_statement",
     "register_referral",
     "verify_citizen",
@@ -56,6 +58,12 @@ def _administrator(actor: Actor) -> None:
     )
 
 
+def _give_role(actor: Actor, user: User, role: Role) -> None:
+    """Give ``user`` the ``role`` their seat or post needs, unless they have it already."""
+    if not has_role(user, role):
+        assign_role(actor=actor, user=user, role=role)
+
+
 def add_member(
     *, actor: Actor, user: User, group: m.CouncilGroup, bureau: bool = False
 ) -> m.Member:
@@ -65,8 +73,7 @@ def add_member(
         seat, _created = m.Member.objects.update_or_create(
             user=user, defaults={"group": group, "bureau": bureau, "active": True}
         )
-        if not has_role(user, Role.COUNCIL_MEMBER):
-            assign_role(actor=actor, user=user, role=Role.COUNCIL_MEMBER)
+        _give_role(actor, user, Role.COUNCIL_MEMBER)
         audit(
             actor=actor,
             action="member.seat",
@@ -84,8 +91,7 @@ def add_focal_point(*, actor: Actor, user: User, ministry: m.Ministry) -> m.Foca
         row, _created = m.FocalPoint.objects.update_or_create(
             user=user, defaults={"ministry": ministry}
         )
-        if not has_role(user, Role.FOCAL_POINT):
-            assign_role(actor=actor, user=user, role=Role.FOCAL_POINT)
+        _give_role(actor, user, Role.FOCAL_POINT)
         audit(
             actor=actor,
             action="focal_point.assign",
@@ -280,12 +286,19 @@ def attach_document(
 
 def may_attach_statement(actor: Actor, referral: m.Referral) -> None:
     """The bureau or the referral's rapporteur (or the system) attaches impact statements."""
-    rapporteur = referral.rapporteur_id is not None and actor is not None
-    rapporteur = rapporteur and referral.rapporteur_id == getattr(actor, "pk", None)
     access.require(
-        actor is None or access.is_bureau(actor) or rapporteur,
+        actor is None or access.is_bureau(actor) or access.is_rapporteur(actor, referral),
         _("Only the bureau or the rapporteur attaches impact statements."),
     )
+
+
+def known_reform(reform: str, reforms: Sequence[str]) -> None:
+    """Refuse ``reform`` unless the scenario has it (the message names those it has)."""
+    if reform not in reforms:
+        raise RuleError(
+            _("The scenario has no reform %(name)r (it has %(names)s).")
+            % {"name": reform, "names": ", ".join(reforms)}
+        )
 
 
 def attach_impact_statement(
@@ -316,25 +329,19 @@ def attach_impact_statement(
     name = clean_text(scenario_name, field=_("scenario file"), limit=200)
     done = computed or compute(scenario_text=scenario_text, scenario_name=name, survey=survey)
     chosen = reform or done.reforms[0]
-    if chosen not in done.reforms:
-        raise RuleError(
-            _("The scenario has no reform %(name)r (it has %(names)s).")
-            % {"name": chosen, "names": ", ".join(done.reforms)}
-        )
+    known_reform(chosen, done.reforms)
     with transaction.atomic():
         referral = m.Referral.objects.select_for_update().get(pk=referral.pk)
-        number = next_version(
-            referral.statements,
-            says_why=bool(note.strip() or note_ar.strip()),
-            why=_("A new version of a statement says why (the correction note)."),
-        )
         statement = m.ImpactStatement.objects.create(
             referral=referral,
-            version=number,
-            published_at=now_or(now),
-            published_by=user_or_none(actor),
-            note=clean_text(note, field=_("note"), required=False, limit=2000),
-            note_ar=clean_text(note_ar, field=_("note"), required=False, limit=2000),
+            **publication(
+                referral.statements,
+                why=_("A new version of a statement says why (the correction note)."),
+                actor=actor,
+                at=now_or(now),
+                note=note,
+                note_ar=note_ar,
+            ),
             scenario_name=name,
             scenario_text=scenario_text,
             scenario_sha256=done.scenario_sha256,

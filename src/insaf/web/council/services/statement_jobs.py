@@ -30,7 +30,11 @@ from insaf.web.council import access
 from insaf.web.council import models as m
 from insaf.web.council.impact import MAX_SCENARIO_BYTES, Step, SurveyRef, compute
 from insaf.web.council.services.common import Actor, RuleError, audit, clean_text, user_or_none
-from insaf.web.council.services.referrals import attach_impact_statement, may_attach_statement
+from insaf.web.council.services.referrals import (
+    attach_impact_statement,
+    known_reform,
+    may_attach_statement,
+)
 
 __all__ = ["expire_overdue", "request_impact_statement", "run_statement_job"]
 
@@ -66,11 +70,8 @@ def request_impact_statement(
     name = clean_text(scenario_name, field=_("scenario file"), limit=200)
     note = clean_text(note, field=_("note"), required=False, limit=2000)
     reforms = _reforms(scenario_text, name)
-    if reform is not None and reform not in reforms:
-        raise RuleError(
-            _("The scenario has no reform %(name)r (it has %(names)s).")
-            % {"name": reform, "names": ", ".join(reforms)}
-        )
+    if reform is not None:
+        known_reform(reform, reforms)
     if referral.statements.exists() and not note.strip():
         raise RuleError(_("A new version of a statement says why (the correction note)."))
     if survey.kind == "folder":
