@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from insaf.errors import InsafError
+from insaf.web.core.errors import error_text
 
 if TYPE_CHECKING:
     from insaf.survey import Survey
@@ -164,7 +165,7 @@ def validate_survey(value: object) -> None:
     try:
         SurveyRef.from_dict(value)
     except InsafError as exc:
-        raise ValidationError(str(exc)) from None
+        raise ValidationError(error_text(exc)) from None
 
 
 def available_surveys() -> list[SurveyRef]:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from insaf.errors import InsafError
+from insaf.web.core.errors import error_text
 from insaf.web.council import access, presentation, queries, services
 from insaf.web.council import forms as f
 from insaf.web.council import models as m
@@ -220,7 +221,7 @@ def impact_new(request: HttpRequest, code: str) -> HttpResponse:
                 note=data["note"],
             )
         except InsafError as exc:  # a scenario error names its key and line: show it
-            form.add_error(None, str(exc))
+            form.add_error(None, error_text(exc))
         else:
             return redirect("council:impact_job", code=code, job=job.pk)
     return render(
@@ -262,7 +263,8 @@ def impact_budget_new(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(None, str(exc))
         except InsafError as exc:  # the library's words name the programme or the key
             form.add_error(
-                None, _("The budget change cannot be made: %(detail)s") % {"detail": exc}
+                None,
+                _("The budget change cannot be made: %(detail)s") % {"detail": error_text(exc)},
             )
         else:
             return redirect("council:impact_job", code=code, job=job.pk)
