@@ -231,3 +231,23 @@ def test_a_refused_budget_change_reads_in_arabic() -> None:
 
     assert str(caught.value) == "a move needs two programmes, not 'P1' twice"
     assert in_language(caught.value, "ar") == "النقل يحتاج إلى برنامجين مختلفين، لا 'P1' مرتين"
+
+
+def test_a_bad_registry_table_reads_in_arabic(tmp_path: Path) -> None:
+    from insaf.registry.model import import_table
+
+    csv = tmp_path / "persons.csv"
+    csv.write_text(
+        "person_id,name,birth_date\n1,Amal,1990-01-02\n2,Omar,02/03/1985\n3,Sara,1999-13-01\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        import_table(csv, "persons")
+    assert str(caught.value) == (
+        f"{csv}, column 'birth_date': 2 value(s) ('02/03/1985', '1999-13-01') are not dates "
+        "(YYYY-MM-DD): line 3, line 4"
+    )
+    assert in_language(caught.value, "ar") == (
+        f"{csv}، العمود 'birth_date': عدد القيم التي ليست تواريخ (YYYY-MM-DD): 2 "
+        "('02/03/1985', '1999-13-01') — السطر 3، السطر 4"
+    )
