@@ -227,7 +227,8 @@ def to_wide(lines: pl.DataFrame) -> pl.DataFrame:
     distinct = lines.select(keep).unique(maintain_order=True)
     if distinct.height != lines["line"].n_unique():
         twice = distinct.filter(pl.col("line").is_duplicated())["line"][0]
-        raise ValueError(f"line '{twice}' is classified differently in two phases")
+        raise ValueError(said("line '{line}' is classified differently in two phases", line=twice))
+
     phases = [p for p in PHASES if p in set(lines["phase"].cast(pl.String).unique())]
     wide = lines.with_columns(pl.col("phase").cast(pl.String)).pivot(
         on="phase", index=keep, values="amount", maintain_order=True
