@@ -185,3 +185,69 @@ def test_pydantic_s_words_are_its_own(kind: str) -> None:
         parse_spec(Spec, data, lines, file=None)
     (problem,) = caught.value.problems
     assert type(problem[1]).__name__ == "Said", problem
+
+
+def test_a_bad_budget_file_reads_in_arabic(tmp_path: Path) -> None:
+    from insaf.budget.boost import read_boost_csv
+    from insaf.budget.problems import BudgetImportError
+
+    csv = tmp_path / "lines.csv"
+    csv.write_text(
+        "year,admin,function,economic,source,gender_marker,approved\n20x4,01,11,27,GOV,0,abc\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BudgetImportError) as caught:
+        read_boost_csv(csv, currency="EGP")
+    assert str(caught.value).splitlines() == [
+        "3 problem(s)",
+        f"  {csv}, row 1, column 'year': not a year (a whole number from 1900 to 2200): '20x4'",
+        f"  {csv}, row 1, column 'function': "
+        "not a COFOG code (01 to 10, or a group such as 10.9): '11'",
+        f"  {csv}, row 1, column 'approved': "
+        "not a number (digits, a point for decimals, no thousands separator): 'abc'",
+    ]
+    assert in_language(caught.value, "ar").splitlines() == [
+        "عدد المشكلات: 3",
+        f"  {csv}، الصف 1، العمود 'year': ليست سنة (عدد صحيح من 1900 إلى 2200): '20x4'",
+        f"  {csv}، الصف 1، العمود 'function': "
+        "ليس رمزاً من تصنيف COFOG (من 01 إلى 10، أو مجموعة مثل 10.9): '11'",
+        f"  {csv}، الصف 1، العمود 'approved': "
+        "ليس عدداً (أرقام، ونقطة للكسور العشرية، بلا فاصل للآلاف): 'abc'",
+    ]
+
+
+def test_a_refused_budget_change_reads_in_arabic() -> None:
+    from insaf.budget.change import moved
+    from insaf.budget.model import Budget, budget_lines
+
+    with pytest.raises(DataError) as caught:
+        moved(
+            Budget(lines=budget_lines([]), currency="EGP"),
+            year=2024,
+            source="P1",
+            target="P1",
+            amount=1.0,
+        )
+
+    assert str(caught.value) == "a move needs two programmes, not 'P1' twice"
+    assert in_language(caught.value, "ar") == "النقل يحتاج إلى برنامجين مختلفين، لا 'P1' مرتين"
+
+
+def test_a_bad_registry_table_reads_in_arabic(tmp_path: Path) -> None:
+    from insaf.registry.model import import_table
+
+    csv = tmp_path / "persons.csv"
+    csv.write_text(
+        "person_id,name,birth_date\n1,Amal,1990-01-02\n2,Omar,02/03/1985\n3,Sara,1999-13-01\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        import_table(csv, "persons")
+    assert str(caught.value) == (
+        f"{csv}, column 'birth_date': 2 value(s) ('02/03/1985', '1999-13-01') are not dates "
+        "(YYYY-MM-DD): line 3, line 4"
+    )
+    assert in_language(caught.value, "ar") == (
+        f"{csv}، العمود 'birth_date': عدد القيم التي ليست تواريخ (YYYY-MM-DD): 2 "
+        "('02/03/1985', '1999-13-01') — السطر 3، السطر 4"
+    )

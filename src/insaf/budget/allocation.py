@@ -31,7 +31,7 @@ import polars as pl
 
 from insaf.budget.model import Budget
 from insaf.budget.people import OPTIONS, group_shares, people_survey, policy_data
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.measures import Estimate, combine, total
 from insaf.policy.batch import concentrations
 from insaf.policy.impact import Row, flat_row, json_row
@@ -53,15 +53,23 @@ def spending_by_governorate(
     ``programme`` or COFOG ``function`` (the class and those below it)."""
     if year not in budget.years:
         raise DataError(
-            f"the budget has no year {year} (years: {', '.join(map(str, budget.years))})"
+            said(
+                "the budget has no year {year} (years: {years})",
+                year=year,
+                years=", ".join(map(str, budget.years)),
+            )
         )
     lines = budget.phase(phase).filter(pl.col("year") == year)
     if programme is not None:
         known = sorted(set(lines["programme"].drop_nulls().to_list()))
         if programme not in known:
             raise DataError(
-                f"no line of programme {programme!r} in {year} "
-                f"(programmes: {', '.join(known) or 'none'})"
+                said(
+                    "no line of programme {programme} in {year} (programmes: {known})",
+                    programme=repr(programme),
+                    year=year,
+                    known=", ".join(known) or said("none"),
+                )
             )
         lines = lines.filter(pl.col("programme") == programme)
     if function is not None:
@@ -72,8 +80,19 @@ def spending_by_governorate(
     lines = lines.filter(pl.col("governorate").is_not_null())
     if lines.height == 0:
         raise DataError(
-            f"no line in {year} ({phase}) names a governorate for "
-            f"{'programme ' + repr(programme) if programme else 'function ' + repr(function)}"
+            said(
+                "no line in {year} ({phase}) names a governorate for programme {programme}",
+                year=year,
+                phase=phase,
+                programme=repr(programme),
+            )
+            if programme
+            else said(
+                "no line in {year} ({phase}) names a governorate for function {function}",
+                year=year,
+                phase=phase,
+                function=repr(function),
+            )
         )
     sums = lines.group_by("governorate").agg(pl.col("amount").sum()).sort("governorate")
     return {str(g): float(a) * budget.scale for g, a in sums.iter_rows()}
@@ -118,7 +137,7 @@ def allocation_equity(
     ``need`` (a condition on households) measured from ``survey``."""
     data = policy_data(survey)
     if governorate not in data.households.columns:
-        raise DataError(f"the survey has no household column {governorate!r}")
+        raise DataError(said("the survey has no household column {name}", name=repr(governorate)))
     codes = data.households.get_column(governorate).cast(pl.String).to_numpy()
     labels = sorted(
         set(codes.tolist()), key=lambda g: (not g.isdigit(), int(g) if g.isdigit() else 0, g)
@@ -128,8 +147,13 @@ def allocation_equity(
     unknown = sorted(set(spending) - set(labels))
     if unknown:
         raise DataError(
-            f"spending in governorate(s) {', '.join(map(repr, unknown))} that the survey "
-            f"does not have (its {governorate!r}: {', '.join(labels)})"
+            said(
+                "spending in governorate(s) {unknown} that the survey does not have "
+                "(its {column}: {known})",
+                unknown=", ".join(map(repr, unknown)),
+                column=repr(governorate),
+                known=", ".join(labels),
+            )
         )
     in_need = data.condition(need, "household").astype(np.float64)
     members = data.members

@@ -25,6 +25,7 @@ from pydantic import Discriminator, Field, Tag
 from insaf.budget.model import Budget, Contingency, Plan, Text, _Strict
 from insaf.budget.problems import BudgetImportError, BudgetProblem
 from insaf.budget.table import parse_wide, read_text_csv, to_wide
+from insaf.errors import said
 from insaf.specs import load_spec, parse_spec, read_yaml_file
 
 __all__ = ["MANIFEST", "BudgetManifest", "read_boost_csv", "read_plan", "write_boost_csv"]
@@ -61,7 +62,13 @@ def _inside(folder: Path, name: str, file: str, key: str) -> Path:
     target = (folder / name).resolve()
     if Path(name).is_absolute() or not target.is_relative_to(folder.resolve()):
         raise BudgetImportError(
-            [BudgetProblem(file=file, key=key, message=f"'{name}' is outside the budget's folder")]
+            [
+                BudgetProblem(
+                    file=file,
+                    key=key,
+                    message=said("'{name}' is outside the budget's folder", name=name),
+                )
+            ]
         )
     return target
 
@@ -102,8 +109,10 @@ def read_boost_csv(
             [
                 BudgetProblem(
                     file=str(path),
-                    message=f"a flat CSV needs its currency: give currency=, or read its "
-                    f"{MANIFEST}",
+                    message=said(
+                        "a flat CSV needs its currency: give currency=, or read its {manifest}",
+                        manifest=MANIFEST,
+                    ),
                 )
             ]
         )

@@ -23,7 +23,7 @@ import yaml
 
 from insaf.budget.model import Budget, Text
 from insaf.budget.scenario import budget_scenario, envelopes
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.i18n import LANGUAGES, translated
 from insaf.policy.scenario import Scenario, parse_scenario
 
@@ -124,7 +124,12 @@ class BudgetChange:
         try:
             kind = data["kind"]
             if kind not in TEXTS:
-                raise DataError(f"budget change: kind must be move or envelope, not {kind!r}")
+                raise DataError(
+                    said(
+                        "budget change: kind must be move or envelope, not {kind}",
+                        kind=repr(kind),
+                    )
+                )
             programmes = tuple(
                 ProgrammeChange(
                     code=str(p["code"]),
@@ -144,7 +149,7 @@ class BudgetChange:
                 amount=None if amount is None else float(amount),
             )
         except KeyError as exc:
-            raise DataError(f"budget change: no key {exc.args[0]!r}") from None
+            raise DataError(said("budget change: no key {key}", key=repr(exc.args[0]))) from None
 
 
 def _millions(amount: float) -> str:
@@ -153,12 +158,18 @@ def _millions(amount: float) -> str:
 
 def _programme(budget: Budget, code: str, before: float, after: float) -> ProgrammeChange:
     if budget.plan is None:
-        raise DataError("the budget has no plan, so no programme")
+        raise DataError(said("the budget has no plan, so no programme"))
     try:
         programme = budget.plan.programme(code)
     except KeyError:
         known = ", ".join(p.code for p in budget.plan.programmes)
-        raise DataError(f"no programme {code!r} in the plan (programmes: {known})") from None
+        raise DataError(
+            said(
+                "no programme {code} in the plan (programmes: {known})",
+                code=repr(code),
+                known=known,
+            )
+        ) from None
     return ProgrammeChange(code=code, name=programme.name, before=before, after=after)
 
 
@@ -167,7 +178,14 @@ def _current(budget: Budget, year: int, phase: str, codes: tuple[str, ...]) -> d
     for code in codes:
         _programme(budget, code, 0.0, 0.0)  # a programme of the plan
         if found.get(code, 0.0) <= 0:
-            raise DataError(f"programme {code!r} has no spending in {year} ({phase})")
+            raise DataError(
+                said(
+                    "programme {code} has no spending in {year} ({phase})",
+                    code=repr(code),
+                    year=year,
+                    phase=phase,
+                )
+            )
     return found
 
 
@@ -182,14 +200,21 @@ def moved(
 ) -> BudgetChange:
     """``amount`` (money) moved from programme ``source`` to ``target`` in ``year``."""
     if source == target:
-        raise DataError(f"a move needs two programmes, not {source!r} twice")
+        raise DataError(said("a move needs two programmes, not {code} twice", code=repr(source)))
     if not amount > 0:
-        raise DataError(f"the amount moved must be positive, not {amount}")
+        raise DataError(said("the amount moved must be positive, not {amount}", amount=amount))
     current = _current(budget, year, phase, (source, target))
     if amount > current[source]:
         raise DataError(
-            f"cannot move {amount:,.0f} from {source!r}: its envelope in {year} ({phase}) "
-            f"is {current[source]:,.0f}"
+            said(
+                "cannot move {amount:,.0f} from {code}: its envelope in {year} ({phase}) "
+                "is {envelope:,.0f}",
+                amount=amount,
+                code=repr(source),
+                year=year,
+                phase=phase,
+                envelope=current[source],
+            )
         )
     return BudgetChange(
         kind="move",
@@ -209,7 +234,14 @@ def new_envelope(
 ) -> BudgetChange:
     """Programme ``programme``'s envelope in ``year`` becomes ``envelope`` (money)."""
     if envelope < 0:
-        raise DataError(f"programme {programme!r}: a new envelope cannot be negative ({envelope})")
+        raise DataError(
+            said(
+                "programme {code}: a new envelope cannot be negative ({envelope})",
+                code=repr(programme),
+                envelope=envelope,
+            )
+        )
+
     current = _current(budget, year, phase, (programme,))
     return BudgetChange(
         kind="envelope",

@@ -17,10 +17,15 @@ budgets built in memory (the platform's edits):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 import polars as pl
 
 from insaf.budget.model import CLASSIFICATIONS, CODED, Budget
 from insaf.budget.problems import BudgetProblem, Severity
+from insaf.errors import said, said_together
 
 __all__ = ["check"]
 
@@ -33,11 +38,11 @@ def _problems(
     budget: Budget,
     frame: pl.DataFrame,
     field: str | None,
-    message: str,
+    message: Callable[[dict[str, Any]], str],
     severity: Severity = Severity.ERROR,
 ) -> list[BudgetProblem]:
-    """One problem per row of ``frame`` (its ``line`` column); ``message`` is formatted
-    with the row's columns."""
+    """One problem per row of ``frame`` (its ``line`` column); ``message`` says it from the
+    row's columns, and ``field`` is formatted with them."""
     out: list[BudgetProblem] = []
     for record in frame.head(LIMIT).iter_rows(named=True):
         line = str(record["line"])
@@ -47,7 +52,7 @@ def _problems(
                 row=budget.row_of(line),
                 field=field.format(**record) if field else None,
                 line=line,
-                message=message.format(**record),
+                message=message(record),
                 severity=severity,
             )
         )
@@ -59,14 +64,14 @@ def check(budget: Budget, *, tolerance: float = 0.0) -> list[BudgetProblem]:
     lines = budget.lines
     found: list[BudgetProblem] = []
     if lines.is_empty():
-        return [BudgetProblem(file=budget.origin, message="the budget has no line")]
+        return [BudgetProblem(file=budget.origin, message=said("the budget has no line"))]
 
     classified = lines.select("line", "parent", *CLASSIFICATIONS).unique()
     found += _problems(
         budget,
         classified.filter(pl.col("line").is_duplicated()).unique("line", maintain_order=True),
         None,
-        "classified differently in two phases",
+        lambda _: said("classified differently in two phases"),
     )
     found += _problems(
         budget,
@@ -74,7 +79,7 @@ def check(budget: Budget, *, tolerance: float = 0.0) -> list[BudgetProblem]:
             ["line", "phase"], maintain_order=True
         ),
         "{phase}",
-        "two amounts in phase {phase}",
+        lambda r: said("two amounts in phase {phase}", phase=r["phase"]),
     )
     found += _field_problems(budget, lines)
 
@@ -85,7 +90,7 @@ def check(budget: Budget, *, tolerance: float = 0.0) -> list[BudgetProblem]:
             "line", maintain_order=True
         ),
         "parent",
-        "parent '{parent}' is not a line of the budget",
+        lambda r: said("parent '{parent}' is not a line of the budget", parent=r["parent"]),
     )
     found += _hierarchy(budget, classified.unique("line", maintain_order=True))
     found += _sums(budget, lines, tolerance)
@@ -94,7 +99,9 @@ def check(budget: Budget, *, tolerance: float = 0.0) -> list[BudgetProblem]:
         budget,
         lines.filter(pl.col("amount") < 0),
         "{phase}",
-        "negative amount {amount:.10g} in phase {phase}",
+        lambda r: said(
+            "negative amount {amount:.10g} in phase {phase}", amount=r["amount"], phase=r["phase"]
+        ),
         Severity.WARNING,
     )
     if budget.contingency is not None and lines.filter(budget.is_contingency()).is_empty():
@@ -103,7 +110,11 @@ def check(budget: Budget, *, tolerance: float = 0.0) -> list[BudgetProblem]:
             BudgetProblem(
                 file=budget.origin,
                 key="contingency",
-                message=f"no line has {rule.field} '{rule.code}' (the contingency reserve)",
+                message=said(
+                    "no line has {field} '{code}' (the contingency reserve)",
+                    field=rule.field,
+                    code=rule.code,
+                ),
                 severity=Severity.WARNING,
             )
         )
@@ -118,41 +129,55 @@ def _field_problems(budget: Budget, lines: pl.DataFrame) -> list[BudgetProblem]:
             budget,
             one.filter(pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "")),
             name,
-            "empty " + name,
+            partial(_empty, name),
         )
     for name in ("programme", "governorate", "parent"):
         found += _problems(
             budget,
             one.filter(pl.col(name).str.strip_chars() == ""),
             name,
-            f"empty text as {name} (leave it null for none)",
+            partial(_empty_text, name),
         )
     for name, (code, what) in CODED.items():
         found += _problems(
             budget,
             one.filter(pl.col(name).is_not_null() & ~pl.col(name).str.contains(code.pattern)),
             name,
-            f"{what}: '{{{name}}}'",
+            partial(_not_coded, name, what),
         )
     found += _problems(
         budget,
         one.filter(~pl.col("gender_marker").is_in([0, 1, 2]) | pl.col("gender_marker").is_null()),
         "gender_marker",
-        "not a gender marker (0, 1, 2): {gender_marker}",
+        lambda r: said(
+            "not a gender marker (0, 1, 2): {gender_marker}", gender_marker=r["gender_marker"]
+        ),
     )
     found += _problems(
         budget,
         one.filter(pl.col("year").is_null()),
         "year",
-        "no year",
+        lambda _: said("no year"),
     )
     found += _problems(
         budget,
         lines.filter(pl.col("amount").is_null() | ~pl.col("amount").is_finite()),
         "{phase}",
-        "amount is not a finite number: {amount}",
+        lambda r: said("amount is not a finite number: {amount}", amount=r["amount"]),
     )
     return found
+
+
+def _empty(name: str, record: dict[str, Any]) -> str:
+    return said("empty {name}", name=name)
+
+
+def _empty_text(name: str, record: dict[str, Any]) -> str:
+    return said("empty text as {name} (leave it null for none)", name=name)
+
+
+def _not_coded(name: str, what: str, record: dict[str, Any]) -> str:
+    return said_together([what, f"'{record[name]}'"], ": ")
 
 
 def _hierarchy(budget: Budget, one: pl.DataFrame) -> list[BudgetProblem]:
@@ -164,7 +189,12 @@ def _hierarchy(budget: Budget, one: pl.DataFrame) -> list[BudgetProblem]:
         budget,
         joined.filter(pl.col("year") != pl.col("parent_year")),
         "parent",
-        "of year {year} but its parent '{parent}' of year {parent_year}",
+        lambda r: said(
+            "of year {year} but its parent '{parent}' of year {parent_year}",
+            year=r["year"],
+            parent=r["parent"],
+            parent_year=r["parent_year"],
+        ),
     )
     parent = dict(one.select("line", "parent").drop_nulls().iter_rows())
     cyclic: set[str] = set()
@@ -184,7 +214,7 @@ def _hierarchy(budget: Budget, one: pl.DataFrame) -> list[BudgetProblem]:
             budget,
             one.filter(pl.col("line").is_in(sorted(cyclic))),
             "parent",
-            "its own ancestor (the parents form a cycle)",
+            lambda _: said("its own ancestor (the parents form a cycle)"),
         )
     return found
 
@@ -222,8 +252,15 @@ def _sums(budget: Budget, lines: pl.DataFrame, tolerance: float) -> list[BudgetP
         budget,
         bad,
         "{phase}",
-        "{amount:.10g} in phase {phase}, but its children ({ids}) add up to {children:.10g} "
-        "(a gap of {gap:.10g})",
+        lambda r: said(
+            "{amount:.10g} in phase {phase}, but its children ({ids}) add up to {children:.10g} "
+            "(a gap of {gap:.10g})",
+            amount=r["amount"],
+            phase=r["phase"],
+            ids=said("none") if r["ids"] == "none" else r["ids"],
+            children=r["children"],
+            gap=r["gap"],
+        ),
     )
 
 
@@ -237,7 +274,7 @@ def _programmes(budget: Budget, lines: pl.DataFrame) -> list[BudgetProblem]:
         budget,
         one.filter(~pl.col("programme").is_in(codes)),
         "programme",
-        "programme '{programme}' is not in the plan",
+        lambda r: said("programme '{programme}' is not in the plan", programme=r["programme"]),
     )
     for programme in budget.plan.programmes:
         found += _problems(
@@ -246,7 +283,12 @@ def _programmes(budget: Budget, lines: pl.DataFrame) -> list[BudgetProblem]:
                 (pl.col("programme") == programme.code) & (pl.col("admin") != programme.ministry)
             ).with_columns(pl.lit(programme.ministry).alias("ministry")),
             "admin",
-            "programme '{programme}' is run by '{ministry}' in the plan, not by '{admin}'",
+            lambda r: said(
+                "programme '{programme}' is run by '{ministry}' in the plan, not by '{admin}'",
+                programme=r["programme"],
+                ministry=r["ministry"],
+                admin=r["admin"],
+            ),
             Severity.WARNING,
         )
     return found

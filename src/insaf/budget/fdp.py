@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from insaf.budget.model import Budget, Contingency, Plan, Text
 from insaf.budget.problems import BudgetImportError, BudgetProblem
 from insaf.budget.table import WIDE_COLUMNS, parse_wide, read_text_csv, to_wide
+from insaf.errors import said
 from insaf.specs import LineMap, parse_spec
 
 __all__ = ["DATAPACKAGE", "read_fdp", "write_fdp"]
@@ -132,33 +133,37 @@ def read_fdp(path: str | Path) -> Budget:
     try:
         data = json.loads(descriptor.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise _problem(file, "file not found") from None
+        raise _problem(file, said("file not found")) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _problem(file, f"not a UTF-8 JSON file: {exc}") from None
+        raise _problem(file, said("not a UTF-8 JSON file: {reason}", reason=str(exc))) from None
     package = parse_spec(Package, data, LineMap(), file=file)
     resource = package.resources[0]
     folder = descriptor.parent.resolve()
     csv = (folder / resource.path).resolve()
     if Path(resource.path).is_absolute() or not csv.is_relative_to(folder):
         raise _problem(
-            file, f"'{resource.path}' is outside the package's folder", "resources[0].path"
+            file,
+            said("'{name}' is outside the package's folder", name=resource.path),
+            "resources[0].path",
         )
     measures = package.model.measures
     currencies = {m.currency for m in measures.values()}
     factors = {m.factor for m in measures.values()}
     if len(currencies) > 1 or len(factors) > 1:
-        raise _problem(file, "the measures differ in currency or factor", "model.measures")
+        raise _problem(file, said("the measures differ in currency or factor"), "model.measures")
     rename: dict[str, str] = {}
     for key, measure in measures.items():
         if measure.direction != "expenditure":
-            raise _problem(file, "INSAF reads expenditure only", f"model.measures.{key}.direction")
+            raise _problem(
+                file, said("INSAF reads expenditure only"), f"model.measures.{key}.direction"
+            )
         rename[measure.source] = INSAF_PHASE[measure.phase]
     for dim_key, dimension in package.model.dimensions.items():
         for attr_key, attribute in dimension.attributes.items():
             if attr_key not in WIDE_COLUMNS:
                 raise _problem(
                     file,
-                    f"unknown attribute (INSAF reads: {', '.join(DIMENSIONS)})",
+                    said("unknown attribute (INSAF reads: {known})", known=", ".join(DIMENSIONS)),
                     f"model.dimensions.{dim_key}.attributes.{attr_key}",
                 )
             rename[attribute.source] = attr_key
@@ -167,13 +172,18 @@ def read_fdp(path: str | Path) -> Budget:
     if declared != raw.columns:
         raise _problem(
             file,
-            f"the schema's fields {declared} are not the CSV's columns {raw.columns}",
+            said(
+                "the schema's fields {fields} are not the CSV's columns {columns}",
+                fields=str(declared),
+                columns=str(raw.columns),
+            ),
             "resources[0].schema.fields",
         )
     unmodelled = [c for c in raw.columns if c not in rename]
     if unmodelled:
         raise _problem(
-            str(csv), f"column '{unmodelled[0]}' is in no measure or dimension of the model"
+            str(csv),
+            said("column '{name}' is in no measure or dimension of the model", name=unmodelled[0]),
         )
     lines, rows = parse_wide(raw.rename(rename), file=str(csv))
     return Budget(

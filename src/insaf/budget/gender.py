@@ -43,7 +43,7 @@ import polars as pl
 from insaf.budget.model import Budget
 from insaf.budget.people import people_survey
 from insaf.disclosure import Cell, DisclosureRules, control
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.measures import Estimate, difference
 from insaf.policy.engine import Simulation
 from insaf.policy.impact import Row, flat_row, json_row
@@ -68,7 +68,11 @@ def spending_by_marker(budget: Budget, *, year: int, phase: str = "executed") ->
     """Spending of ``year`` and ``phase`` by gender marker, with its share."""
     if year not in budget.years:
         raise DataError(
-            f"the budget has no year {year} (years: {', '.join(map(str, budget.years))})"
+            said(
+                "the budget has no year {year} (years: {years})",
+                year=year,
+                years=", ".join(map(str, budget.years)),
+            )
         )
     lines = budget.phase(phase).filter(pl.col("year") == year)
     sums = lines.group_by("gender_marker").agg(pl.col("amount").sum(), pl.len().alias("lines"))
@@ -125,10 +129,14 @@ def transfers_by_sex(
         found = sim.reforms[state]
     else:
         raise DataError(
-            f"no state {state!r} in the simulation (baseline, {', '.join(sim.reforms)})"
+            said(
+                "no state {state} in the simulation (baseline, {reforms})",
+                state=repr(state),
+                reforms=", ".join(sim.reforms),
+            )
         )
     if data.persons is None or sex not in data.persons.columns:
-        raise DataError(f"transfers by sex need the person column {sex!r}")
+        raise DataError(said("transfers by sex need the person column {name}", name=repr(sex)))
     women = data.household_sum((data.persons.get_column(sex) == female).to_numpy())
     men = data.members - women
     head = data.condition(female_head, "household").astype(np.float64)
@@ -138,7 +146,8 @@ def transfers_by_sex(
         if found.kinds[key] is Kind.TRANSFER
     }
     if not transfers:
-        raise DataError(f"state {state!r} has no cash transfer")
+        raise DataError(said("state {state} has no cash transfer", state=repr(state)))
+
     if len(transfers) > 1:
         transfers["all"] = np.sum(list(transfers.values()), axis=0)
     n = data.members

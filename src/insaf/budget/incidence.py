@@ -45,7 +45,7 @@ from insaf.budget.people import (
     people_survey,
     policy_data,
 )
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.measures import Estimate, combine
 from insaf.policy.analysis import weighted_groups
 from insaf.policy.batch import concentrations
@@ -109,11 +109,11 @@ DEMO_SERVICES: tuple[InKind, ...] = (
 
 def _check(services: Sequence[InKind]) -> None:
     if not services:
-        raise DataError("benefit incidence needs at least one service")
+        raise DataError(said("benefit incidence needs at least one service"))
     seen: set[str] = set()
     for service in services:
         if service.id in seen:
-            raise DataError(f"service {service.id!r} is listed twice")
+            raise DataError(said("service {id} is listed twice", id=repr(service.id)))
         seen.add(service.id)
 
 
@@ -157,8 +157,12 @@ def unit_costs(
         if key not in pools.values():
             known = sorted({s.function for s in services if s.function is not None})
             raise DataError(
-                f"spending on function {key!r}: no service is paid from it "
-                f"(the services' functions: {', '.join(known) or 'none'})"
+                said(
+                    "spending on function {key}: no service is paid from it "
+                    "(the services' functions: {known})",
+                    key=repr(key),
+                    known=", ".join(known) or said("none"),
+                )
             )
     used: dict[str, FloatArray] = {}
     for service in services:
@@ -167,8 +171,12 @@ def unit_costs(
         pool = pools[service.id]
         if pool is None:
             raise DataError(
-                f"service {service.id!r} has no unit cost: give its 'unit_cost' or the "
-                f"executed spending on its function ({service.function or 'none given'})"
+                said(
+                    "service {id} has no unit cost: give its 'unit_cost' or the "
+                    "executed spending on its function ({function})",
+                    id=repr(service.id),
+                    function=service.function or said("none given"),
+                )
             )
         counted = units.get(service.id)
         used[pool] = used.get(pool, 0.0) + (
@@ -198,8 +206,12 @@ def unit_costs(
         total = totals[f"_u_{pool}"]
         if total.value <= 0:
             raise DataError(
-                f"service {service.id!r}: the survey records no user of function "
-                f"{pool!r}, so its unit cost is undefined"
+                said(
+                    "service {id}: the survey records no user of function "
+                    "{function}, so its unit cost is undefined",
+                    id=repr(service.id),
+                    function=repr(pool),
+                )
             )
         out[service.id] = combine(
             lambda u, s=amount: s / u,
@@ -229,7 +241,11 @@ def budget_spending(
     """
     if year not in budget.years:
         raise DataError(
-            f"the budget has no year {year} (years: {', '.join(map(str, budget.years))})",
+            said(
+                "the budget has no year {year} (years: {years})",
+                year=year,
+                years=", ".join(map(str, budget.years)),
+            ),
         )
     lines = budget.phase(phase).filter(pl.col("year") == year)
     codes = lines.group_by("function").agg(pl.col("amount").sum())
@@ -318,21 +334,31 @@ def benefit_incidence(
     """
     _check(services)
     if groups < 2:
-        raise DataError(f"benefit incidence needs at least two quantile groups, not {groups}")
+        raise DataError(
+            said(
+                "benefit incidence needs at least two quantile groups, not {groups}", groups=groups
+            )
+        )
     data = policy_data(survey)
     for name in (rank_by, *by):
         if name not in data.households.columns:
             raise DataError(
-                f"benefit incidence: no household column {name!r} in the survey "
-                f"(rank_by and by name household columns)"
+                said(
+                    "benefit incidence: no household column {name} in the survey "
+                    "(rank_by and by name household columns)",
+                    name=repr(name),
+                )
             )
     given = dict(costs or {})
     ids = {s.id for s in services}
     for key in given:
         if key not in ids:
             raise DataError(
-                f"unit cost given for {key!r}, which is not a service "
-                f"(services: {', '.join(sorted(ids))})"
+                said(
+                    "unit cost given for {key}, which is not a service (services: {known})",
+                    key=repr(key),
+                    known=", ".join(sorted(ids)),
+                )
             )
     fixed = [
         s if s.id not in given else s.model_copy(update={"unit_cost": given[s.id]})

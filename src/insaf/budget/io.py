@@ -8,6 +8,7 @@ from insaf.budget.boost import MANIFEST, read_boost_csv
 from insaf.budget.fdp import DATAPACKAGE, read_fdp
 from insaf.budget.model import Budget
 from insaf.budget.problems import BudgetImportError, BudgetProblem
+from insaf.errors import said
 
 __all__ = ["read_budget"]
 
@@ -25,15 +26,27 @@ def read_budget(path: str | Path) -> Budget:
         for name, reader in ((DATAPACKAGE, read_fdp), (MANIFEST, read_boost_csv)):
             if (path / name).is_file():
                 return reader(path / name)
-        message = f"neither {DATAPACKAGE} nor {MANIFEST} in this folder"
+        message = said(
+            "neither {descriptor} nor {manifest} in this folder",
+            descriptor=DATAPACKAGE,
+            manifest=MANIFEST,
+        )
     elif path.suffix.lower() == ".json":
         return read_fdp(path)
     elif path.suffix.lower() in (".yaml", ".yml"):
         return read_boost_csv(path)
     elif path.suffix.lower() == ".csv":
-        message = f"a flat CSV is read with its {MANIFEST} (currency, scale, plan): give that file"
+        message = said(
+            "a flat CSV is read with its {manifest} (currency, scale, plan): give that file",
+            manifest=MANIFEST,
+        )
     elif not path.exists():
-        message = "no such file or folder"
+        message = said("no such file or folder")
     else:
-        message = f"not a budget: give a folder, its {DATAPACKAGE} or its {MANIFEST}"
+        message = said(
+            "not a budget: give a folder, its {descriptor} or its {manifest}",
+            descriptor=DATAPACKAGE,
+            manifest=MANIFEST,
+        )
+
     raise BudgetImportError([BudgetProblem(file=str(path), message=message)])

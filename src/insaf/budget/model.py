@@ -32,6 +32,8 @@ from pydantic import (
     model_validator,
 )
 
+from insaf.errors import said
+
 __all__ = [
     "FIELDS",
     "LINE_SCHEMA",
@@ -99,8 +101,8 @@ GFS = re.compile(r"^[1-3][0-9]{0,4}$")
 24 interest, 25 subsidies, 26 grants, 27 social benefits, 28 other), 3
 non-financial assets, 1 revenue; up to five digits."""
 CODED: dict[str, tuple[re.Pattern[str], str]] = {
-    "function": (COFOG, "not a COFOG code (01 to 10, or a group such as 10.9)"),
-    "economic": (GFS, "not a GFS economic code (digits, such as 27 or 2821)"),
+    "function": (COFOG, said("not a COFOG code (01 to 10, or a group such as 10.9)")),
+    "economic": (GFS, said("not a GFS economic code (digits, such as 27 or 2821)")),
 }
 """The fields that hold a code of a classification: its pattern, and what a problem
 with a value that does not match says (the file readers and ``check`` both use it)."""
@@ -111,7 +113,15 @@ def _not_before(year: int, info: ValidationInfo, earlier: str) -> int:
     (already validated: it comes first in the model)."""
     first = info.data.get(earlier)
     if first is not None and year < first:
-        raise ValueError(f"{info.field_name} {year} is before {earlier} {first}")
+        raise ValueError(
+            said(
+                "{field} {year} is before {earlier} {first}",
+                field=info.field_name,
+                year=year,
+                earlier=earlier,
+                first=first,
+            )
+        )
     return year
 
 
@@ -201,16 +211,22 @@ class Plan(_Strict):
         seen: set[str] = set()
         for code in [r.code for g in self.goals for r in g.results]:
             if code in seen:
-                raise ValueError(f"result {code!r} defined twice")
+                raise ValueError(said("result {code} defined twice", code=repr(code)))
             seen.add(code)
         programmes = [p.code for p in self.programmes]
         twice = sorted({c for c in programmes if programmes.count(c) > 1})
         if twice:
-            raise ValueError(f"programme {twice[0]!r} defined twice")
+            raise ValueError(said("programme {code} defined twice", code=repr(twice[0])))
         for p in self.programmes:
             unknown = [r for r in p.results if r not in seen]
             if unknown:
-                raise ValueError(f"programme {p.code!r} names unknown result {unknown[0]!r}")
+                raise ValueError(
+                    said(
+                        "programme {code} names unknown result {result}",
+                        code=repr(p.code),
+                        result=repr(unknown[0]),
+                    )
+                )
         return self
 
     def results(self) -> tuple[Result, ...]:
@@ -328,12 +344,14 @@ def budget_lines(records: Iterable[Mapping[str, object]]) -> pl.DataFrame:
         row = {name: record.get(name) for name in LINE_SCHEMA}
         for name in LINE_SCHEMA:
             if name not in record and name not in ("parent", "programme", "governorate"):
-                raise ValueError(f"record {index}: no {name!r}")
+                raise ValueError(said("record {index}: no {name}", index=index, name=repr(name)))
         unknown = set(record) - set(LINE_SCHEMA)
         if unknown:
-            raise ValueError(f"record {index}: unknown key {sorted(unknown)[0]!r}")
+            raise ValueError(
+                said("record {index}: unknown key {key}", index=index, key=repr(sorted(unknown)[0]))
+            )
         rows.append(row)
     try:
         return pl.DataFrame(rows, schema=LINE_SCHEMA, orient="row", strict=True)
     except (TypeError, pl.exceptions.PolarsError) as exc:
-        raise ValueError(f"budget lines: {exc}") from None
+        raise ValueError(said("budget lines: {reason}", reason=str(exc))) from None

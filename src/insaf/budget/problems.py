@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from insaf.errors import InsafError, Location, Severity
+from insaf.errors import InsafError, Location, Said, Severity, said
 
 __all__ = ["BudgetError", "BudgetImportError", "BudgetProblem", "Severity"]
 
@@ -30,10 +30,16 @@ class BudgetProblem:
         return Location(file=self.file, row=self.row, column=self.field, key=self.key)
 
     def __str__(self) -> str:
-        place = str(self.where)
+        return self.in_language("en")
+
+    def in_language(self, lang: str) -> str:
+        """``where: what``, in ``lang`` (the message's words where they were ``said``)."""
+        place = self.where.in_language(lang)
         if self.line is not None and self.row is None:
-            place = ", ".join(p for p in (f"line '{self.line}'", place) if p)
-        return f"{place}: {self.message}" if place else self.message
+            line = said("line '{line}'", line=self.line).in_language(lang)
+            place = ("، " if lang == "ar" else ", ").join(p for p in (line, place) if p)
+        text = self.message.in_language(lang) if isinstance(self.message, Said) else self.message
+        return f"{place}: {text}" if place else text
 
     def to_dict(self) -> dict[str, str | int | None]:
         return {
@@ -57,8 +63,13 @@ class BudgetImportError(InsafError):
 
     def __init__(self, problems: list[BudgetProblem]) -> None:
         self.problems = problems
-        shown = [str(p) for p in problems[:SHOWN]]
-        more = len(problems) - SHOWN
+        super().__init__(self.in_language("en"))
+
+    def in_language(self, lang: str) -> str:
+        """How many problems, and the first ``SHOWN`` of them (and how many more), in ``lang``."""
+        shown = [p.in_language(lang) for p in self.problems[:SHOWN]]
+        more = len(self.problems) - SHOWN
         if more > 0:
-            shown.append(f"... and {more} more")
-        super().__init__(f"{len(problems)} problem(s)\n  " + "\n  ".join(shown))
+            shown.append(said("... and {count} more", count=more).in_language(lang))
+        count = said("{count} problem(s)", count=len(self.problems)).in_language(lang)
+        return count + "\n  " + "\n  ".join(shown)

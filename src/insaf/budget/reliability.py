@@ -41,6 +41,7 @@ import polars as pl
 
 from insaf.budget.model import Budget
 from insaf.budget.problems import BudgetError
+from insaf.errors import said
 from insaf.i18n import translated
 
 __all__ = ["SCORES", "CompositionYear", "Dimension", "Pefa", "PefaRow", "pefa"]
@@ -351,8 +352,11 @@ def pefa(budget: Budget, years: Sequence[int] | None = None) -> Pefa:
     missing = [y for y in chosen if y not in completed]
     if missing:
         raise BudgetError(
-            f"year {missing[0]} has no approved or no executed amounts "
-            f"(completed years: {', '.join(map(str, completed)) or 'none'})"
+            said(
+                "year {year} has no approved or no executed amounts (completed years: {years})",
+                year=missing[0],
+                years=", ".join(map(str, completed)) or said("none"),
+            )
         )
     by_function = tuple(
         _composition(budget, y, pl.col("function").str.slice(0, 2), with_interest=False)

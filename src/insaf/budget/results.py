@@ -46,6 +46,7 @@ import polars as pl
 from insaf.budget.model import Budget, Programme
 from insaf.budget.people import household_arrays
 from insaf.budget.problems import BudgetError
+from insaf.errors import said
 from insaf.i18n import translated
 from insaf.measures import Estimate, Measure, combine, estimate_dict, prepare, ratio_of
 from insaf.measures.variance import DesignArrays
@@ -276,7 +277,7 @@ def _poor_rule(scenario: Scenario | None, poor: str | None) -> str:
     if poor is not None:
         return poor
     if scenario is None:
-        raise BudgetError("say who is poor: give poor= (an expression) or a scenario")
+        raise BudgetError(said("say who is poor: give poor= (an expression) or a scenario"))
     line = next(iter(scenario.lines.values()))
     bound = f'"{line}"' if isinstance(line, str) else repr(float(line))
     return f'"{scenario.welfare.variable}" < {bound}'
@@ -296,14 +297,21 @@ def _recipients(
         return parse_expression(programme.recipients).condition(frame)
     if state is None or not programme.instruments:
         raise BudgetError(
-            f"programme {programme.code!r}: give its 'recipients' expression, or "
-            "instruments and a scenario to simulate them"
+            said(
+                "programme {code}: give its 'recipients' expression, or "
+                "instruments and a scenario to simulate them",
+                code=repr(programme.code),
+            )
         )
     missing = [i for i in programme.instruments if i not in state.flows]
     if missing:
         raise BudgetError(
-            f"programme {programme.code!r}: instrument {missing[0]!r} is not in the "
-            f"scenario's baseline ({', '.join(state.flows)})"
+            said(
+                "programme {code}: instrument {id} is not in the scenario's baseline ({known})",
+                code=repr(programme.code),
+                id=repr(missing[0]),
+                known=", ".join(state.flows),
+            )
         )
     benefit = sum(state.flows[i].benefit for i in programme.instruments)
     household = np.asarray(benefit > 0, dtype=np.bool_)
@@ -467,8 +475,12 @@ def _movement(
     areas = sorted({o.area for o in whole})
     if area is None and len(areas) > 1:
         raise BudgetError(
-            f"indicator {indicator!r} is observed for several areas ({', '.join(areas)}): "
-            "say which is the country's (area=)"
+            said(
+                "indicator {code} is observed for several areas ({areas}): "
+                "say which is the country's (area=)",
+                code=repr(indicator),
+                areas=", ".join(areas),
+            )
         )
     found = sorted(
         (
@@ -582,21 +594,23 @@ def programme_results(
     that the policy engine does not compute it again.
     """
     if budget.plan is None:
-        raise BudgetError("the budget has no plan, so no programme")
+        raise BudgetError(said("the budget has no plan, so no programme"))
     chosen = [p for p in budget.plan.programmes if programmes is None or p.code in programmes]
     unknown = sorted(set(programmes or ()) - {p.code for p in chosen})
     if unknown:
-        raise BudgetError(f"programme {unknown[0]!r} is not in the plan")
+        raise BudgetError(said("programme {code} is not in the plan", code=repr(unknown[0])))
     rule = _poor_rule(scenario, poor)
     if baseline is not None and scenario is None:
-        raise BudgetError("a baseline is given without its scenario: give scenario= too")
+        raise BudgetError(said("a baseline is given without its scenario: give scenario= too"))
     households = survey.n_households
     if baseline is not None and any(
         f.fiscal.shape[0] != households for f in baseline.flows.values()
     ):
         raise BudgetError(
-            f"the baseline given was computed on another survey (not of "
-            f"{survey.n_households} households)"
+            said(
+                "the baseline given was computed on another survey (not of {count} households)",
+                count=survey.n_households,
+            )
         )
     state = baseline
     if state is None and scenario is not None:

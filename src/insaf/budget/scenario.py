@@ -33,7 +33,7 @@ from typing import Any
 import polars as pl
 
 from insaf.budget.model import Budget
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.policy.scenario import Scenario, parse_scenario
 
 __all__ = ["SCALED", "budget_scenario", "envelopes", "move"]
@@ -49,7 +49,11 @@ def envelopes(budget: Budget, *, year: int, phase: str = "executed") -> dict[str
     """Each programme's envelope in ``year`` and ``phase`` (amount times scale)."""
     if year not in budget.years:
         raise DataError(
-            f"the budget has no year {year} (years: {', '.join(map(str, budget.years))})"
+            said(
+                "the budget has no year {year} (years: {years})",
+                year=year,
+                years=", ".join(map(str, budget.years)),
+            )
         )
     lines = budget.phase(phase).filter((pl.col("year") == year) & pl.col("programme").is_not_null())
     sums = lines.group_by("programme").agg(pl.col("amount").sum())
@@ -70,12 +74,22 @@ def move(
     for code in (source, target):
         if code not in current:
             raise DataError(
-                f"programme {code!r} has no line in {year} ({phase}); "
-                f"programmes: {', '.join(sorted(current)) or 'none'}"
+                said(
+                    "programme {code} has no line in {year} ({phase}); programmes: {known}",
+                    code=repr(code),
+                    year=year,
+                    phase=phase,
+                    known=", ".join(sorted(current)) or said("none"),
+                )
             )
     if amount > current[source]:
         raise DataError(
-            f"cannot move {amount:,.0f} from {source!r}: its envelope is {current[source]:,.0f}"
+            said(
+                "cannot move {amount:,.0f} from {code}: its envelope is {envelope:,.0f}",
+                amount=amount,
+                code=repr(source),
+                envelope=current[source],
+            )
         )
     return {source: current[source] - amount, target: current[target] + amount}
 
@@ -94,7 +108,7 @@ def budget_scenario(
     """``scenario``'s baseline with one reform, ``name``: the programmes of ``new``
     (programme code to new envelope) with their instruments scaled (see the module)."""
     if budget.plan is None:
-        raise DataError("the budget has no plan, so no programme names its instruments")
+        raise DataError(said("the budget has no plan, so no programme names its instruments"))
     current = envelopes(budget, year=year, phase=phase)
     baseline = {i.id: i for i in scenario.baseline}
     changes: list[dict[str, Any]] = []
@@ -104,28 +118,60 @@ def budget_scenario(
             programme = budget.plan.programme(code)
         except KeyError:
             known = ", ".join(p.code for p in budget.plan.programmes)
-            raise DataError(f"no programme {code!r} in the plan (programmes: {known})") from None
+            raise DataError(
+                said(
+                    "no programme {code} in the plan (programmes: {known})",
+                    code=repr(code),
+                    known=known,
+                )
+            ) from None
         old = current.get(code, 0.0)
         if old <= 0:
-            raise DataError(f"programme {code!r} has no spending in {year} ({phase}) to scale")
+            raise DataError(
+                said(
+                    "programme {code} has no spending in {year} ({phase}) to scale",
+                    code=repr(code),
+                    year=year,
+                    phase=phase,
+                )
+            )
         if envelope < 0:
-            raise DataError(f"programme {code!r}: a new envelope cannot be negative ({envelope})")
+            raise DataError(
+                said(
+                    "programme {code}: a new envelope cannot be negative ({envelope})",
+                    code=repr(code),
+                    envelope=envelope,
+                )
+            )
         if not programme.instruments:
-            raise DataError(f"programme {code!r} names no instrument of the scenario")
+            raise DataError(
+                said("programme {code} names no instrument of the scenario", code=repr(code))
+            )
         ratio = envelope / old
         for position, instrument_id in enumerate(programme.instruments):
             instrument = baseline.get(instrument_id)
             if instrument is None:
                 raise DataError(
-                    f"programme {code!r}: instrument {instrument_id!r} is not in the "
-                    f"scenario's baseline ({', '.join(baseline)})"
+                    said(
+                        "programme {code}: instrument {id} is not in the scenario's baseline "
+                        "({known})",
+                        code=repr(code),
+                        id=repr(instrument_id),
+                        known=", ".join(baseline),
+                    )
                 )
             kind = getattr(instrument, "type", "")
             names = [p for p in SCALED.get(kind, ()) if getattr(instrument, p, None) is not None]
             if not names:
                 raise DataError(
-                    f"programme {code!r}: instrument {instrument_id!r} ({kind}) has no amount "
-                    f"per beneficiary to scale (scaled: {', '.join(sorted(SCALED))})"
+                    said(
+                        "programme {code}: instrument {id} ({kind}) has no amount "
+                        "per beneficiary to scale (scaled: {known})",
+                        code=repr(code),
+                        id=repr(instrument_id),
+                        kind=kind,
+                        known=", ".join(sorted(SCALED)),
+                    )
                 )
             change: dict[str, Any] = {"change": instrument_id}
             for parameter in names:
@@ -142,7 +188,8 @@ def budget_scenario(
             elif solved is not None:  # the solver needs the instrument among the changes
                 changes.append({**change, names[0]: float(getattr(instrument, names[0]))})
     if solve and len(new) != 1:
-        raise DataError("solve needs exactly one programme whose envelope changes")
+        raise DataError(said("solve needs exactly one programme whose envelope changes"))
+
     raw = dict(scenario.definition())
     reform: dict[str, Any] = {"changes": changes}
     reform["label"] = (

@@ -17,6 +17,7 @@ import polars as pl
 
 from insaf.budget.model import CLASSIFICATIONS, PHASES, Budget
 from insaf.budget.problems import BudgetError
+from insaf.errors import said
 
 __all__ = ["AMOUNTS", "execution"]
 
@@ -33,7 +34,14 @@ def execution(budget: Budget, by: Sequence[str] = ("year",)) -> pl.DataFrame:
     by = list(by)
     unknown = [name for name in by if name not in CLASSIFICATIONS]
     if unknown:
-        raise BudgetError(f"cannot group by {unknown[0]!r}: one of {', '.join(CLASSIFICATIONS)}")
+        raise BudgetError(
+            said(
+                "cannot group by {name}: one of {known}",
+                name=repr(unknown[0]),
+                known=", ".join(CLASSIFICATIONS),
+            )
+        )
+
     leaves = budget.leaves().filter(pl.col("phase").is_in(["approved", "revised", "executed"]))
     sums = [
         pl.col("amount").filter(pl.col("phase") == phase).sum().alias(phase)

@@ -8,12 +8,15 @@ turned into a missing value; ``to_wide`` is its inverse.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import polars as pl
 
 from insaf.budget.model import CLASSIFICATIONS, CODED, LINE_SCHEMA, PHASES
 from insaf.budget.problems import BudgetImportError, BudgetProblem
+from insaf.errors import said, said_together
 
 __all__ = [
     "OPTIONAL",
@@ -35,26 +38,42 @@ def read_text_csv(path: Path, file: str) -> pl.DataFrame:
     try:
         return pl.read_csv(path, infer_schema=False, encoding="utf8")
     except FileNotFoundError:
-        raise BudgetImportError([BudgetProblem(file=file, message="file not found")]) from None
+        raise BudgetImportError(
+            [BudgetProblem(file=file, message=said("file not found"))]
+        ) from None
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, UnicodeDecodeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise BudgetImportError(
-            [BudgetProblem(file=file, message=f"not a readable UTF-8 CSV file: {first}")]
+            [
+                BudgetProblem(
+                    file=file, message=said("not a readable UTF-8 CSV file: {reason}", reason=first)
+                )
+            ]
         ) from None
 
 
 def _bad_rows(
-    frame: pl.DataFrame, column: str, ok: pl.Expr, message: str, file: str, limit: int = 50
+    frame: pl.DataFrame,
+    column: str,
+    ok: pl.Expr,
+    message: Callable[[str], str],
+    file: str,
+    limit: int = 50,
 ) -> list[BudgetProblem]:
-    """A problem for each row (up to ``limit``) where ``ok`` is false; ``{value}`` in
-    ``message`` is the cell's text."""
+    """A problem for each row (up to ``limit``) where ``ok`` is false; ``message`` says it
+    from the cell's text."""
     bad = frame.select(
         pl.col("__row"), pl.col(column).alias("__v"), ok.fill_null(False).alias("__ok")
     ).filter(~pl.col("__ok"))
     return [
-        BudgetProblem(file=file, row=int(row), field=column, message=message.format(value=value))
+        BudgetProblem(file=file, row=int(row), field=column, message=message(value))
         for row, value in bad.head(limit).select("__row", "__v").iter_rows()
     ]
+
+
+def _coded(what: str, value: str) -> str:
+    """``what: 'value'``: a cell that is not a code of its classification."""
+    return said_together([what, f"'{value}'"], ": ")
 
 
 def parse_wide(raw: pl.DataFrame, *, file: str) -> tuple[pl.DataFrame, dict[str, int]]:
@@ -74,20 +93,27 @@ def parse_wide(raw: pl.DataFrame, *, file: str) -> tuple[pl.DataFrame, dict[str,
                 BudgetProblem(
                     file=file,
                     field=name,
-                    message=f"unknown column (expected some of: {', '.join(WIDE_COLUMNS)})",
+                    message=said(
+                        "unknown column (expected some of: {known})", known=", ".join(WIDE_COLUMNS)
+                    ),
                 )
             )
     for name in REQUIRED:
         if name not in stripped:
-            problems.append(BudgetProblem(file=file, field=name, message="missing column"))
+            problems.append(BudgetProblem(file=file, field=name, message=said("missing column")))
     phases = [p for p in PHASES if p in stripped]
     if not phases:
         problems.append(
-            BudgetProblem(file=file, message=f"no amount column (one of: {', '.join(PHASES)})")
+            BudgetProblem(
+                file=file,
+                message=said("no amount column (one of: {known})", known=", ".join(PHASES)),
+            )
         )
     if len(set(stripped)) != len(stripped):
         twice = sorted({c for c in stripped if stripped.count(c) > 1})
-        problems.append(BudgetProblem(file=file, field=twice[0], message="column given twice"))
+        problems.append(
+            BudgetProblem(file=file, field=twice[0], message=said("column given twice"))
+        )
     if problems:
         raise BudgetImportError(problems)
 
@@ -99,13 +125,15 @@ def parse_wide(raw: pl.DataFrame, *, file: str) -> tuple[pl.DataFrame, dict[str,
             frame = frame.with_columns(value.alias(name))
 
     for name in ("year", "admin", "function", "economic", "source", "gender_marker", "line"):
-        problems += _bad_rows(frame, name, pl.col(name).is_not_null(), "empty cell", file)
+        problems += _bad_rows(
+            frame, name, pl.col(name).is_not_null(), lambda _: said("empty cell"), file
+        )
     year = pl.col("year").cast(pl.Int32, strict=False)
     problems += _bad_rows(
         frame,
         "year",
         pl.col("year").is_null() | year.is_between(1900, 2200),
-        "not a year (a whole number from 1900 to 2200): '{value}'",
+        lambda value: said("not a year (a whole number from 1900 to 2200): '{value}'", value=value),
         file,
     )
     marker = pl.col("gender_marker").cast(pl.Int8, strict=False)
@@ -113,7 +141,10 @@ def parse_wide(raw: pl.DataFrame, *, file: str) -> tuple[pl.DataFrame, dict[str,
         frame,
         "gender_marker",
         pl.col("gender_marker").is_null() | marker.is_in([0, 1, 2]),
-        "not a gender marker (0 not targeted, 1 significant, 2 principal): '{value}'",
+        lambda value: said(
+            "not a gender marker (0 not targeted, 1 significant, 2 principal): '{value}'",
+            value=value,
+        ),
         file,
     )
     for name, (code, what) in CODED.items():
@@ -121,7 +152,7 @@ def parse_wide(raw: pl.DataFrame, *, file: str) -> tuple[pl.DataFrame, dict[str,
             frame,
             name,
             pl.col(name).is_null() | pl.col(name).str.contains(code.pattern),
-            f"{what}: '{{value}}'",
+            partial(_coded, what),
             file,
         )
     for phase in phases:
@@ -130,11 +161,14 @@ def parse_wide(raw: pl.DataFrame, *, file: str) -> tuple[pl.DataFrame, dict[str,
             frame,
             phase,
             pl.col(phase).is_null() | (number.is_not_null() & number.is_finite()),
-            "not a number (digits, a point for decimals, no thousands separator): '{value}'",
+            lambda value: said(
+                "not a number (digits, a point for decimals, no thousands separator): '{value}'",
+                value=value,
+            ),
             file,
         )
     present = pl.any_horizontal(pl.col(p).is_not_null() for p in phases)
-    problems += _bad_rows(frame, "line", present, "no amount in any phase", file)
+    problems += _bad_rows(frame, "line", present, lambda _: said("no amount in any phase"), file)
     dup = frame.filter(pl.col("line").is_not_null() & pl.col("line").is_duplicated())
     firsts: dict[str, int] = {}
     for row, line in dup.select("__row", "line").iter_rows():
@@ -144,7 +178,9 @@ def parse_wide(raw: pl.DataFrame, *, file: str) -> tuple[pl.DataFrame, dict[str,
                     file=file,
                     row=int(row),
                     field="line",
-                    message=f"line id '{line}' already used on row {firsts[line]}",
+                    message=said(
+                        "line id '{line}' already used on row {row}", line=line, row=firsts[line]
+                    ),
                 )
             )
         else:
@@ -154,14 +190,14 @@ def parse_wide(raw: pl.DataFrame, *, file: str) -> tuple[pl.DataFrame, dict[str,
         frame,
         "parent",
         pl.col("parent").is_null() | pl.col("parent").is_in(known),
-        "parent '{value}' is not a line of this file",
+        lambda value: said("parent '{value}' is not a line of this file", value=value),
         file,
     )
     problems += _bad_rows(
         frame,
         "parent",
         pl.col("parent").is_null() | (pl.col("parent") != pl.col("line")),
-        "a line cannot be its own parent: '{value}'",
+        lambda value: said("a line cannot be its own parent: '{value}'", value=value),
         file,
     )
     if problems:
@@ -191,7 +227,8 @@ def to_wide(lines: pl.DataFrame) -> pl.DataFrame:
     distinct = lines.select(keep).unique(maintain_order=True)
     if distinct.height != lines["line"].n_unique():
         twice = distinct.filter(pl.col("line").is_duplicated())["line"][0]
-        raise ValueError(f"line '{twice}' is classified differently in two phases")
+        raise ValueError(said("line '{line}' is classified differently in two phases", line=twice))
+
     phases = [p for p in PHASES if p in set(lines["phase"].cast(pl.String).unique())]
     wide = lines.with_columns(pl.col("phase").cast(pl.String)).pivot(
         on="phase", index=keep, values="amount", maintain_order=True

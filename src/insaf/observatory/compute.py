@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError, InsafError
+from insaf.errors import DataError, InsafError, said, said_unit
 from insaf.measures import Measure, prepare
 from insaf.measures.registry import INDICATOR_MEASURES
 from insaf.observatory.gaps import z_value
@@ -145,7 +145,11 @@ def prepare_survey(survey: Survey, catalogue: Catalogue) -> dict[Level, Survey]:
             flat = flat.with_columns(list(scoped.values()))
         except pl.exceptions.PolarsError as exc:
             raise DataError(
-                f"cannot derive indicator columns at {level.value} level: {exc}"
+                said(
+                    "cannot derive indicator columns at {unit} level: {reason}",
+                    unit=said_unit(level.value),
+                    reason=str(exc),
+                )
             ) from None
         table = Table(name=level.value, frame=flat)
         single = (
@@ -170,7 +174,12 @@ def _sql(expression: str, code: str) -> pl.Expr:
         return pl.sql_expr(expression)
     except Exception as exc:  # Polars raises several kinds for a bad expression
         raise InsafError(
-            f"indicator {code}: cannot parse expression {expression!r}: {exc}"
+            said(
+                "indicator {code}: cannot parse expression {expression}: {reason}",
+                code=code,
+                expression=repr(expression),
+                reason=str(exc),
+            )
         ) from None
 
 
@@ -201,7 +210,7 @@ def compute_indicator(
     """
     comp = indicator.compute
     if comp is None:
-        raise InsafError(f"indicator {indicator.code} has no compute section")
+        raise InsafError(said("indicator {code} has no compute section", code=indicator.code))
     scope = SCOPE + indicator.code if comp.population else None
     variable = VALUE + indicator.code if comp.population else comp.variable
     measure = _measure(comp, variable)
@@ -273,7 +282,8 @@ def compute_catalogue(
     """
     year = period if period is not None else survey.year
     if year is None:
-        raise InsafError("the survey has no year: give the period")
+        raise InsafError(said("the survey has no year: give the period"))
+
     prepared = prepare_survey(survey, catalogue)
     wanted = set(indicators) if indicators is not None else None
     todo = [

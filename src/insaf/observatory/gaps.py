@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from scipy.stats import norm
 
+from insaf.errors import said
 from insaf.observatory.indicators import Direction
 
 __all__ = ["Change", "Gap", "SeriesPoint", "Verdict", "change_since", "group_gap", "z_value"]
@@ -33,7 +34,13 @@ __all__ = ["Change", "Gap", "SeriesPoint", "Verdict", "change_since", "group_gap
 def z_value(confidence: float) -> float:
     """The two-sided normal quantile of ``confidence`` (1.959964 for 0.95)."""
     if not 0.0 < confidence < 1.0:
-        raise ValueError(f"confidence must lie strictly between 0 and 1, not {confidence}")
+        raise ValueError(
+            said(
+                "confidence must lie strictly between 0 and 1, not {confidence}",
+                confidence=confidence,
+            )
+        )
+
     return float(norm.ppf(1.0 - (1.0 - confidence) / 2.0))
 
 

@@ -34,6 +34,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from insaf._renamed import renamed_keys
+from insaf.errors import said, said_together
 from insaf.measures.registry import INDICATOR_MEASURES
 from insaf.specs import load_spec
 
@@ -123,13 +124,15 @@ class Spending(_Strict):
     def _cofog(cls, value: list[str]) -> list[str]:
         wrong = [f for f in value if not re.fullmatch(r"\d{2}(\.\d+)*", f)]
         if wrong:
-            raise ValueError(f"not a COFOG code (two digits, then .digits): {', '.join(wrong)}")
+            raise ValueError(
+                said("not a COFOG code (two digits, then .digits): {codes}", codes=", ".join(wrong))
+            )
         return value
 
     @model_validator(mode="after")
     def _something(self) -> Spending:
         if not self.functions and not self.programmes:
-            raise ValueError("spending names at least one function or programme")
+            raise ValueError(said("spending names at least one function or programme"))
         return self
 
 
@@ -165,7 +168,9 @@ class ContextSeries(_Strict):
     def _positive(cls, value: dict[int, float]) -> dict[int, float]:
         wrong = [str(year) for year, v in value.items() if not (math.isfinite(v) and v > 0)]
         if wrong:
-            raise ValueError(f"values must be positive numbers; not in {', '.join(wrong)}")
+            raise ValueError(
+                said("values must be positive numbers; not in {years}", years=", ".join(wrong))
+            )
         return dict(sorted(value.items()))
 
 
@@ -204,7 +209,7 @@ class Dimension(_Strict):
         codes = [c.code for c in value]
         duplicated = sorted({c for c in codes if codes.count(c) > 1})
         if duplicated:
-            raise ValueError(f"category codes repeated: {', '.join(duplicated)}")
+            raise ValueError(said("category codes repeated: {codes}", codes=", ".join(duplicated)))
         return value
 
     def category(self, code: str) -> Category | None:
@@ -225,7 +230,7 @@ class Target(_Strict):
     @model_validator(mode="after")
     def _baseline_before_target(self) -> Target:
         if self.baseline_year is not None and self.baseline_year >= self.year:
-            raise ValueError("baseline_year must be before the target year")
+            raise ValueError(said("baseline_year must be before the target year"))
         return self
 
 
@@ -261,14 +266,22 @@ class Computation(_Strict):
     @classmethod
     def _known_measure(cls, value: str) -> str:
         if value not in INDICATOR_MEASURES:
-            raise ValueError(f"unknown measure {value!r}; known: {', '.join(INDICATOR_MEASURES)}")
+            raise ValueError(
+                said(
+                    "unknown measure {name}; known: {known}",
+                    name=repr(value),
+                    known=", ".join(INDICATOR_MEASURES),
+                )
+            )
         return value
 
     @model_validator(mode="after")
     def _line_for_poverty(self) -> Computation:
         needs_line = "line" in INDICATOR_MEASURES[self.measure].accepts
         if needs_line and self.line is None:
-            raise ValueError(f"measure '{self.measure}' needs a poverty line (line)")
+            raise ValueError(
+                said("measure '{measure}' needs a poverty line (line)", measure=self.measure)
+            )
         return self
 
 
@@ -322,10 +335,12 @@ class Indicator(_Strict):
     def _breakdowns_are_sets(cls, value: list[list[str]]) -> list[list[str]]:
         for combo in value:
             if not combo or len(set(combo)) != len(combo):
-                raise ValueError(f"a breakdown lists each dimension once: {combo}")
+                raise ValueError(
+                    said("a breakdown lists each dimension once: {combo}", combo=str(combo))
+                )
         keys = [tuple(sorted(c)) for c in value]
         if len(set(keys)) != len(keys):
-            raise ValueError("a breakdown is listed twice")
+            raise ValueError(said("a breakdown is listed twice"))
         return [sorted(c) for c in value]
 
     @property
@@ -386,29 +401,46 @@ class Catalogue(_Strict):
         problems: list[str] = []
         if self.prices is not None and self.prices.base_year not in self.prices.values:
             problems.append(
-                f"prices: base_year {self.prices.base_year} has no value "
-                "(real amounts are stated in the prices of that year)"
+                said(
+                    "prices: base_year {year} has no value "
+                    "(real amounts are stated in the prices of that year)",
+                    year=self.prices.base_year,
+                )
             )
         if self.population is not None and self.population.base_year is not None:
-            problems.append("population: a population has no base_year")
+            problems.append(said("population: a population has no base_year"))
         dims = [d.code for d in self.dimensions]
         codes = [i.code for i in self.indicators]
         rights = [r.code for r in self.human_rights]
-        for label, values in (("dimension", dims), ("indicator", codes), ("right", rights)):
-            repeated = sorted({v for v in values if values.count(v) > 1})
-            if repeated:
-                problems.append(f"{label} codes repeated: {', '.join(repeated)}")
+        repeated = {
+            label: ", ".join(sorted({v for v in values if values.count(v) > 1}))
+            for label, values in (("dimension", dims), ("indicator", codes), ("right", rights))
+        }
+        if repeated["dimension"]:
+            problems.append(said("dimension codes repeated: {codes}", codes=repeated["dimension"]))
+        if repeated["indicator"]:
+            problems.append(said("indicator codes repeated: {codes}", codes=repeated["indicator"]))
+        if repeated["right"]:
+            problems.append(said("right codes repeated: {codes}", codes=repeated["right"]))
         for indicator in self.indicators:
             unknown_rights = [r for r in indicator.human_rights if r not in rights]
             if unknown_rights:
                 problems.append(
-                    f"indicator {indicator.code}: unknown right(s) {', '.join(unknown_rights)}"
+                    said(
+                        "indicator {code}: unknown right(s) {rights}",
+                        code=indicator.code,
+                        rights=", ".join(unknown_rights),
+                    )
                 )
             for combo in indicator.disaggregations:
                 unknown = [d for d in combo if d not in dims]
                 if unknown:
                     problems.append(
-                        f"indicator {indicator.code}: unknown dimension(s) {', '.join(unknown)}"
+                        said(
+                            "indicator {code}: unknown dimension(s) {dimensions}",
+                            code=indicator.code,
+                            dimensions=", ".join(unknown),
+                        )
                     )
         known = set(codes)
         for framework in self.frameworks:
@@ -416,10 +448,16 @@ class Catalogue(_Strict):
                 for code in node.indicators:
                     if code not in known:
                         problems.append(
-                            f"framework {framework.code}, {node.code}: unknown indicator {code}"
+                            said(
+                                "framework {framework}, {node}: unknown indicator {code}",
+                                framework=framework.code,
+                                node=node.code,
+                                code=code,
+                            )
                         )
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(said_together(problems, "; "))
+
         return self
 
     def indicator(self, code: str) -> Indicator:

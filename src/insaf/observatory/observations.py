@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from insaf.errors import said
+
 __all__ = [
     "MAX_AREA_LENGTH",
     "MAX_COUNT",
@@ -56,7 +58,7 @@ def _pairs(disaggregation: Mapping[str, str] | Iterable[tuple[str, str]]) -> Pai
     items = disaggregation.items() if isinstance(disaggregation, Mapping) else disaggregation
     pairs = tuple(sorted((str(k), str(v)) for k, v in items))
     if len({k for k, _ in pairs}) != len(pairs):
-        raise ValueError(f"a dimension appears twice in {pairs}")
+        raise ValueError(said("a dimension appears twice in {pairs}", pairs=str(pairs)))
     return pairs
 
 
@@ -125,7 +127,7 @@ class Observation:
         if Flag.SUPPRESSED in self.flags and (
             self.value is not None or self.se is not None or self.n is not None
         ):
-            raise ValueError("a suppressed observation carries no value, se or count")
+            raise ValueError(said("a suppressed observation carries no value, se or count"))
 
     @property
     def key(self) -> str:

@@ -36,6 +36,7 @@ import polars as pl
 from insaf.budget.model import Budget
 from insaf.budget.problems import BudgetError
 from insaf.disclosure import Cell, DisclosureRules, control
+from insaf.errors import said
 from insaf.observatory.gaps import SeriesPoint
 from insaf.observatory.indicators import ContextSeries, Spending
 
@@ -80,8 +81,13 @@ def _known_programmes(budget: Budget, spending: Spending, right: str) -> None:
     unknown = [p for p in spending.programmes if p not in in_lines | in_plan]
     if unknown:
         raise BudgetError(
-            f"right {right}: spending names programme(s) {', '.join(unknown)}, which "
-            f"{budget.origin or 'the budget'} has neither in its plan nor on any line"
+            said(
+                "right {right}: spending names programme(s) {programmes}, which "
+                "{budget} has neither in its plan nor on any line",
+                right=right,
+                programmes=", ".join(unknown),
+                budget=budget.origin or said("the budget"),
+            )
         )
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import requests
 
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 
 __all__ = ["OPERATORS", "DciClient", "DciError", "Predicate"]
 
@@ -48,9 +48,20 @@ class Predicate:
 
     def __post_init__(self) -> None:
         if self.operator not in OPERATORS:
-            raise DciError(f"operator {self.operator!r} is not one of {', '.join(OPERATORS)}")
+            raise DciError(
+                said(
+                    "operator {operator} is not one of {known}",
+                    operator=repr(self.operator),
+                    known=", ".join(OPERATORS),
+                )
+            )
         if (self.operator == "in") != isinstance(self.value, list | tuple):
-            raise DciError(f"{self.attribute}: 'in' takes a list, the other operators one value")
+            raise DciError(
+                said(
+                    "{attribute}: 'in' takes a list, the other operators one value",
+                    attribute=self.attribute,
+                )
+            )
 
     def to_dci(self) -> dict[str, Any]:
         value = list(self.value) if isinstance(self.value, list | tuple) else self.value
@@ -93,15 +104,23 @@ class DciClient:
                 timeout=self.timeout,
             )
         except requests.RequestException as error:
-            raise DciError(f"{url}: {error}") from None
+            raise DciError(f"{url}: {error}") from None  # requests' own words
+
         if answer.status_code != 200:
-            raise DciError(f"{url}: HTTP {answer.status_code}: {answer.text[:300]}")
+            raise DciError(
+                said(
+                    "{url}: HTTP {status}: {text}",
+                    url=url,
+                    status=answer.status_code,
+                    text=answer.text[:300],
+                )
+            )
         try:
             data = answer.json()
         except ValueError:
-            raise DciError(f"{url}: the answer is not JSON") from None
+            raise DciError(said("{url}: the answer is not JSON", url=url)) from None
         if not isinstance(data, dict) or not isinstance(data.get("message"), dict):
-            raise DciError(f"{url}: the answer has no 'message' object")
+            raise DciError(said("{url}: the answer has no 'message' object", url=url))
         return data
 
     def _search(self, criteria: dict[str, Any]) -> dict[str, Any]:
@@ -118,12 +137,15 @@ class DciClient:
         data = self._post("registry/sync/search", "search", message)
         answers = data["message"].get("search_response")
         if not isinstance(answers, list) or len(answers) != 1:
-            raise DciError("the answer has no single 'search_response'")
+            raise DciError(said("the answer has no single 'search_response'"))
         one: dict[str, Any] = answers[0]
         if one.get("status") != "succ":
             raise DciError(
-                f"search rejected: {one.get('status_reason_code')}: "
-                f"{one.get('status_reason_message')}"
+                said(
+                    "search rejected: {code}: {reason}",
+                    code=one.get("status_reason_code"),
+                    reason=one.get("status_reason_message"),
+                )
             )
         return one
 
@@ -188,8 +210,11 @@ class DciClient:
         data = self._post("registry/sync/enrolled", "enrolled", message)
         answers = data["message"].get("enrolled_response")
         if not isinstance(answers, list) or len(answers) != 1:
-            raise DciError("the answer has no single 'enrolled_response'")
+            raise DciError(said("the answer has no single 'enrolled_response'"))
         status = answers[0].get("enrolled_status")
         if status not in ("yes", "no"):
-            raise DciError(f"enrolled_status {status!r} is neither 'yes' nor 'no'")
+            raise DciError(
+                said("enrolled_status {status} is neither 'yes' nor 'no'", status=repr(status))
+            )
+
         return bool(status == "yes")

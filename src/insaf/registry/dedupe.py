@@ -28,7 +28,7 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.registry.model import Registry
 from insaf.registry.names import normalise_arabic
 
@@ -91,7 +91,7 @@ def _clean_id(column: pl.Expr) -> pl.Expr:
 def find_duplicates(registry: Registry, *, threshold: float = 0.85) -> ReviewQueue:
     """Candidate duplicates among the registry's persons (module notes)."""
     if not 0.0 < threshold <= 1.0:
-        raise DataError(f"threshold must be in (0, 1], not {threshold}")
+        raise DataError(said("threshold must be in (0, 1], not {threshold}", threshold=threshold))
     persons = registry.persons.with_columns(
         clean_id=_clean_id(pl.col("national_id")),
         norm=pl.col("name").map_elements(normalise_arabic, return_dtype=pl.String),
@@ -152,11 +152,14 @@ def merge(
     ``merges`` table records both ids, the reviewer, the date, score and method.
     """
     if not reviewer or not reviewer.strip():
-        raise DataError("a merge needs the reviewer who decided it")
+        raise DataError(said("a merge needs the reviewer who decided it"))
     ids = set(registry.persons.get_column("person_id").to_list())
     for person in (pair.left, pair.right):
         if person not in ids:
-            raise DataError(f"person {person} is not in the registry (merged already?)")
+            raise DataError(
+                said("person {person} is not in the registry (merged already?)", person=person)
+            )
+
     kept, gone = pair.left, pair.right
     memberships = registry.memberships.with_columns(
         person_id=pl.when(pl.col("person_id") == gone).then(kept).otherwise(pl.col("person_id"))

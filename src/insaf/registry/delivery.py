@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.policy.engine import Engine, prepare_data
 from insaf.registry.determine import determine_frame
 from insaf.registry.model import Registry
@@ -118,7 +118,7 @@ def design_vs_implementation(
     """
     key = survey.household_key
     if survey.households is None or key is None:
-        raise DataError("the design is evaluated on a survey with a household table")
+        raise DataError(said("the design is evaluated on a survey with a household table"))
     ids = survey.households.frame.get_column(key).cast(pl.Int64)
     data = TargetingData.build(survey, welfare=welfare, line=line, net_of=net_of, groups=[])
     design = np.maximum(design_benefit(ruleset, survey), 0.0)
@@ -136,8 +136,10 @@ def design_vs_implementation(
     matched = sum(1 for h in ids.to_list() if h in amounts)
     if matched == 0:
         raise DataError(
-            "no household of the survey is in the registry: the registry must carry the "
-            "survey's household identifiers"
+            said(
+                "no household of the survey is in the registry: the registry must carry the "
+                "survey's household identifiers"
+            )
         )
     implemented = np.asarray([max(amounts.get(h, 0.0), 0.0) for h in ids.to_list()])
     return DeliveryGap(

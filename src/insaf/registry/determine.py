@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.registry.model import AsOf, Columns, Registry, columns_of, complete
 from insaf.registry.rules import ApprovalError, Ruleset
 from insaf.registry.runtime import HOUSEHOLD, Run, check_date, run_ruleset
@@ -171,8 +171,12 @@ def checked_view(
     for ruleset in rulesets:
         if not ruleset.approved and not draft:
             raise ApprovalError(
-                f"ruleset {ruleset.id!r} version {ruleset.version} is not approved: "
-                "determinations need an approved ruleset (a trial run passes draft=True)"
+                said(
+                    "ruleset {id} version {version} is not approved: "
+                    "determinations need an approved ruleset (a trial run passes draft=True)",
+                    id=repr(ruleset.id),
+                    version=ruleset.version,
+                )
             )
         check_date(ruleset, as_of)
     if households is not None:
@@ -187,8 +191,11 @@ def checked_view(
         missing = [h for h in households if h not in found]
         if missing:
             raise DataError(
-                f"household(s) {', '.join(str(m) for m in missing[:10])} have no members in the "
-                f"registry on {as_of.isoformat()}"
+                said(
+                    "household(s) {missing} have no members in the registry on {date}",
+                    missing=", ".join(str(m) for m in missing[:10]),
+                    date=as_of.isoformat(),
+                )
             )
     return view
 

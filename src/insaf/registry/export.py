@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.registry.model import Registry
 
 __all__ = ["export_view", "mask_national_id", "masked"]
@@ -50,7 +50,8 @@ def export_view(
     """Write ``persons.<fmt>`` and ``households.<fmt>`` of the registry on ``as_of``
     into ``folder`` (``fmt`` is ``csv`` or ``parquet``); national identifiers masked."""
     if fmt not in ("csv", "parquet"):
-        raise DataError(f"export as csv or parquet, not {fmt!r}")
+        raise DataError(said("export as csv or parquet, not {format}", format=repr(fmt)))
+
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     view = registry.as_of(as_of)

@@ -31,7 +31,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError, Location, said
+from insaf.errors import DataError, Location, said, said_together, said_unit
 from insaf.survey.io import read_table
 from insaf.survey.metadata import VariableType
 from insaf.survey.table import Format, Source
@@ -323,8 +323,11 @@ def _items(obs: pl.DataFrame) -> pl.DataFrame | None:
     bad = long.filter(~pl.col("what").is_in(["quantity", "value"]))
     if bad.height:
         raise DataError(
-            f"consumption observations are named consumption.<item>.quantity or .value, not "
-            f"{CONSUMPTION}{bad.row(0)[1]}.{bad.row(0)[2]}"
+            said(
+                "consumption observations are named consumption.<item>.quantity or .value, "
+                "not {name}",
+                name=f"{CONSUMPTION}{bad.row(0)[1]}.{bad.row(0)[2]}",
+            )
         )
     wide = long.pivot(on="what", index=["household_id", "item"], values="value")
     absent = [c for c in ("quantity", "value") if c not in wide.columns]
@@ -433,14 +436,22 @@ def conform_frame(
     unknown = [c for c in frame.columns if c not in schema]
     if unknown and strict_columns:
         raise DataError(
-            f"unknown column(s) {', '.join(repr(c) for c in unknown)} in a {kind} table "
-            f"(columns: {', '.join(schema)})",
+            said(
+                "unknown column(s) {unknown} in a {kind} table (columns: {known})",
+                unknown=", ".join(repr(c) for c in unknown),
+                kind=kind,
+                known=", ".join(schema),
+            ),
             Location(file=file, column=unknown[0]),
         )
     missing = [c for c in REQUIRED[kind] if c not in frame.columns]
     if missing:
         raise DataError(
-            f"a {kind} table needs column(s) {', '.join(repr(c) for c in missing)}",
+            said(
+                "a {kind} table needs column(s) {missing}",
+                kind=kind,
+                missing=", ".join(repr(c) for c in missing),
+            ),
             Location(file=file, column=missing[0]),
         )
     columns: list[pl.Series] = []
@@ -454,7 +465,12 @@ def conform_frame(
         nulls = out.get_column(name).is_null().arg_true()
         if nulls.len():
             raise DataError(
-                f"{nulls.len()} row(s) have no {name}: {_rows(src, nulls)}",
+                said(
+                    "{count} row(s) have no {name}: {rows}",
+                    count=nulls.len(),
+                    name=name,
+                    rows=_rows(src, nulls),
+                ),
                 Location(file=file, column=name),
             )
     if kind == "observations":
@@ -462,15 +478,19 @@ def conform_frame(
         bad = out.select(both).get_column("bad").arg_true()
         if bad.len():
             raise DataError(
-                f"an observation has a number (value) or a text (text), exactly one: "
-                f"{bad.len()} row(s) do not: {_rows(src, bad)}",
+                said(
+                    "an observation has a number (value) or a text (text), exactly one: "
+                    "{count} row(s) do not: {rows}",
+                    count=bad.len(),
+                    rows=_rows(src, bad),
+                ),
                 Location(file=file, column="value"),
             )
     if kind == "memberships":
         bad = out.select((pl.col("end") <= pl.col("start")).fill_null(False)).to_series().arg_true()
         if bad.len():
             raise DataError(
-                f"a membership ends after it starts: {_rows(src, bad)}",
+                said("a membership ends after it starts: {rows}", rows=_rows(src, bad)),
                 Location(file=file, column="end"),
             )
     _check_unique(out, kind, src, offset=0)
@@ -479,9 +499,16 @@ def conform_frame(
 
 def _rows(src: Source, indices: pl.Series) -> str:
     listed = [src.where(int(i)) for i in indices.head(_MAX_LISTED).to_list()]
-    places = ", ".join(f"line {w.line}" if w.line is not None else f"row {w.row}" for w in listed)
-    more = f" and {indices.len() - _MAX_LISTED} more" if indices.len() > _MAX_LISTED else ""
-    return places + more
+    places = said_together(
+        (
+            said("line {line}", line=w.line) if w.line is not None else said("row {row}", row=w.row)
+            for w in listed
+        ),
+        ", ",
+    )
+    if indices.len() > _MAX_LISTED:
+        return said("{places} and {count} more", places=places, count=indices.len() - _MAX_LISTED)
+    return places
 
 
 def _cast_column(column: pl.Series, dtype: pl.DataType, src: Source) -> pl.Series:
@@ -496,8 +523,13 @@ def _cast_column(column: pl.Series, dtype: pl.DataType, src: Source) -> pl.Serie
         if bad.len():
             values = ", ".join(repr(v) for v in text.gather(bad.head(3)).to_list())
             raise DataError(
-                f"{bad.len()} value(s) ({values}) are not one of {', '.join(allowed)}: "
-                f"{_rows(src, bad)}",
+                said(
+                    "{count} value(s) ({values}) are not one of {allowed}: {rows}",
+                    count=bad.len(),
+                    values=values,
+                    allowed=", ".join(allowed),
+                    rows=_rows(src, bad),
+                ),
                 Location(file=src.path, column=name),
             )
         return text.cast(dtype)
@@ -505,14 +537,14 @@ def _cast_column(column: pl.Series, dtype: pl.DataType, src: Source) -> pl.Serie
         if column.dtype == pl.Datetime or isinstance(column.dtype, pl.Datetime):
             return column.dt.date()
         cast = column.cast(pl.String).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-        what = "dates (YYYY-MM-DD)"
+        what = said("dates (YYYY-MM-DD)")
     elif dtype == pl.String():
         if column.dtype.is_float():
             integral = column.is_finite() & (column == column.round())
             bad = (present & ~integral.fill_null(False)).arg_true()
             if bad.len():
                 raise DataError(
-                    f"texts stored as numbers with decimals: {_rows(src, bad)}",
+                    said("texts stored as numbers with decimals: {rows}", rows=_rows(src, bad)),
                     Location(file=src.path, column=name),
                 )
             return column.cast(pl.Int64).cast(pl.String)
@@ -523,16 +555,26 @@ def _cast_column(column: pl.Series, dtype: pl.DataType, src: Source) -> pl.Serie
             bad = (present & ~fits.fill_null(False)).arg_true()
             if bad.len():
                 raise DataError(
-                    f"{bad.len()} value(s) are not whole numbers: {_rows(src, bad)}",
+                    said(
+                        "{count} value(s) are not whole numbers: {rows}",
+                        count=bad.len(),
+                        rows=_rows(src, bad),
+                    ),
                     Location(file=src.path, column=name),
                 )
         cast = column.cast(dtype, strict=False)
-        what = "whole numbers" if dtype == pl.Int64() else "numbers"
+        what = said("whole numbers") if dtype == pl.Int64() else said("numbers")
     bad = (present & cast.is_null()).arg_true()
     if bad.len():
         values = ", ".join(repr(v) for v in column.gather(bad.head(3)).to_list())
         raise DataError(
-            f"{bad.len()} value(s) ({values}) are not {what}: {_rows(src, bad)}",
+            said(
+                "{count} value(s) ({values}) are not {what}: {rows}",
+                count=bad.len(),
+                values=values,
+                what=what,
+                rows=_rows(src, bad),
+            ),
             Location(file=src.path, column=name),
         )
     return cast.alias(name)
@@ -546,8 +588,13 @@ def _check_unique(frame: pl.DataFrame, kind: Kind, src: str | Source, *, offset:
         first = frame.row(int(dup[0]), named=True)
         shown = ", ".join(f"{k}={first[k]}" for k in keys)
         raise DataError(
-            f"{dup.len()} rows repeat a key of the {kind} table ({shown}, ...): "
-            f"{_rows(source, dup + offset)}",
+            said(
+                "{count} rows repeat a key of the {kind} table ({shown}, ...): {rows}",
+                count=dup.len(),
+                kind=kind,
+                shown=shown,
+                rows=_rows(source, dup + offset),
+            ),
             Location(file=source.path, column=keys[0]),
         )
 
@@ -562,7 +609,9 @@ def import_table(path: str | Path, kind: Kind) -> pl.DataFrame:
     file, the line (CSV) or row, and the column.
     """
     if kind not in KINDS:
-        raise DataError(f"unknown table {kind!r} (tables: {', '.join(KINDS)})")
+        raise DataError(
+            said("unknown table {kind} (tables: {known})", kind=repr(kind), known=", ".join(KINDS))
+        )
     path = Path(path)
     fmt = Format.of(path)
     types = {
@@ -629,7 +678,18 @@ def check_links(tables: Mapping[str, pl.LazyFrame], where: str) -> None:
         if not count:
             continue
         if unit is None:
-            message = f"{count} row(s) of {name} name no registered record (first: {first})"
+            message = said(
+                "{count} row(s) of {name} name no registered record (first: {first})",
+                count=count,
+                name=name,
+                first=first,
+            )
         else:
-            message = f"{count} {unit} observation(s) name no registered {unit} (first: {first})"
+            message = said(
+                "{count} {unit} observation(s) name no registered {unit} (first: {first})",
+                count=count,
+                unit=said_unit(unit),
+                first=first,
+            )
+
         raise DataError(message, Location(file=where, column=column))

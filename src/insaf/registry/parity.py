@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.policy.engine import Simulation, State, simulate_states
 from insaf.policy.scenario import Scenario
 from insaf.registry.model import CONSUMPTION, Registry
@@ -81,11 +81,13 @@ def from_survey(survey: Survey, *, date: dt.date | None = None) -> Registry:
     """A registry of the survey's households and persons (module notes)."""
     date = date or survey_date(survey)
     if survey.households is None or survey.persons is None or survey.household_key is None:
-        raise DataError("a registry is built from a survey with household and person tables")
+        raise DataError(said("a registry is built from a survey with household and person tables"))
     key = survey.household_key
     hh = survey.households.frame
     if not hh.schema[key].is_integer():
-        raise DataError(f"household key {key!r} must be whole numbers to be a registry id")
+        raise DataError(
+            said("household key {key} must be whole numbers to be a registry id", key=repr(key))
+        )
     persons = survey.persons.frame
     person_key = [c for c in survey.persons.key if c != key]
     if len(person_key) == 1 and persons.schema[person_key[0]].is_integer():
@@ -257,7 +259,8 @@ def parity(
         order = np.argsort(reg_ids)
         position = order[np.searchsorted(reg_ids[order], survey_ids)]
         if not np.array_equal(reg_ids[position], survey_ids):
-            raise DataError("the registry's households are not the survey's")
+            raise DataError(said("the registry's households are not the survey's"))
+
         reg_weight = run.data.weight
         compared = report.benefits.setdefault(name, {})
         for instrument in state.flows:

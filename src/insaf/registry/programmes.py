@@ -28,7 +28,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, model_validator
 
 from insaf.disclosure import Cell, DisclosureRules, control
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.registry.determine import Determination, checked_view, determine_frame, explain
 from insaf.registry.model import Registry, columns_of
 from insaf.registry.rules import Ruleset
@@ -56,7 +56,7 @@ class Exclusion(BaseModel):
     @model_validator(mode="after")
     def _two(self) -> Exclusion:
         if self.programme == self.excluded_by:
-            raise ValueError("a programme cannot exclude itself")
+            raise ValueError(said("a programme cannot exclude itself"))
         return self
 
 
@@ -138,8 +138,12 @@ def apply_cross_rules(
     ]:
         if name not in known:
             raise DataError(
-                f"cross-programme rules name {name!r}, which is not among the programmes "
-                f"determined ({', '.join(sorted(known))})"
+                said(
+                    "cross-programme rules name {name}, which is not among the programmes "
+                    "determined ({known})",
+                    name=repr(name),
+                    known=", ".join(sorted(known)),
+                )
             )
     out = outcomes.with_columns(
         payable=pl.col("entitlement"), reasons=pl.lit([], dtype=pl.List(pl.String))
@@ -170,7 +174,8 @@ def _stack(
     limit = pl.lit(stacking.cap)
     if stacking.cap_per_member:
         if members is None:
-            raise DataError("a stacking cap per member needs each household's members")
+            raise DataError(said("a stacking cap per member needs each household's members"))
+
         out = out.join(members.select(HOUSEHOLD, "members"), on=HOUSEHOLD, how="left")
         limit = limit + stacking.cap_per_member * pl.col("members").fill_null(0)
     ranked = out.with_columns(

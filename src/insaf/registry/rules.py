@@ -38,7 +38,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from insaf.errors import InsafError, Location, SpecError
+from insaf.errors import InsafError, Location, SpecError, said
 from insaf.policy.instruments import Instrument
 from insaf.policy.instruments.base import Identifier, TextSpec
 from insaf.policy.scenario import Policy, Scenario, load_scenario
@@ -123,8 +123,13 @@ class Ruleset:
     def __post_init__(self) -> None:
         if _same_person(self.drafted_by, self.approved_by):
             raise ApprovalError(
-                f"ruleset {self.id!r} version {self.version}: approved by its drafter "
-                f"{self.drafted_by!r}; another person must approve it"
+                said(
+                    "ruleset {id} version {version}: approved by its drafter "
+                    "{drafter}; another person must approve it",
+                    id=repr(self.id),
+                    version=self.version,
+                    drafter=repr(self.drafted_by),
+                )
             )
         known = {i.id for i in self.policy.instruments}
         missing = [i for i in self.instruments if i not in known]
@@ -134,8 +139,13 @@ class Ruleset:
                 [
                     (
                         Location(file=self.file, key="instruments"),
-                        f"instrument(s) {', '.join(repr(m) for m in missing)} are not in policy "
-                        f"{self.policy.name!r} (instruments: {', '.join(sorted(known))})",
+                        said(
+                            "instrument(s) {missing} are not in policy {policy} "
+                            "(instruments: {known})",
+                            missing=", ".join(repr(m) for m in missing),
+                            policy=repr(self.policy.name),
+                            known=", ".join(sorted(known)),
+                        ),
                     )
                 ],
             )
@@ -163,7 +173,12 @@ class Ruleset:
             if policy not in policies:
                 raise SpecError(
                     scenario.file,
-                    [(Location(file=scenario.file), f"no policy {policy!r} in the scenario")],
+                    [
+                        (
+                            Location(file=scenario.file),
+                            said("no policy {policy} in the scenario", policy=repr(policy)),
+                        )
+                    ],
                 )
             policy = policies[policy]
         chosen = (
@@ -253,11 +268,16 @@ def _pmt_data(model: PmtModel) -> Any:
 def approve(ruleset: Ruleset, approver: str) -> Ruleset:
     """``ruleset`` approved by ``approver``; an ``ApprovalError`` when it is its drafter."""
     if not approver.strip():
-        raise ApprovalError("an approval needs the approver's name")
+        raise ApprovalError(said("an approval needs the approver's name"))
     if _same_person(ruleset.drafted_by, approver):
         raise ApprovalError(
-            f"ruleset {ruleset.id!r} version {ruleset.version} was drafted by {approver!r}: "
-            "another person must approve it"
+            said(
+                "ruleset {id} version {version} was drafted by {approver}: "
+                "another person must approve it",
+                id=repr(ruleset.id),
+                version=ruleset.version,
+                approver=repr(approver),
+            )
         )
     return replace(ruleset, approved_by=approver)
 
@@ -272,7 +292,12 @@ def load_ruleset(path: str | Path) -> Ruleset:
     if not scenario_path.is_file():
         raise SpecError(
             str(path),
-            [(Location(file=str(path), key="scenario"), f"scenario {spec.scenario!r} not found")],
+            [
+                (
+                    Location(file=str(path), key="scenario"),
+                    said("scenario {name} not found", name=repr(spec.scenario)),
+                )
+            ],
         )
     scenario = load_scenario(scenario_path)
     pmt = None
@@ -283,9 +308,16 @@ def load_ruleset(path: str | Path) -> Ruleset:
         pmt = PmtRule(model=PmtModel.load(model_path), variable=spec.pmt.variable)
     if _same_person(spec.drafted_by, spec.approved_by):
         raise ApprovalError(
-            f"{path}: ruleset {spec.id!r} version {spec.version} is approved by its drafter "
-            f"{spec.drafted_by!r}; another person must approve it"
+            said(
+                "{file}: ruleset {id} version {version} is approved by its drafter "
+                "{drafter}; another person must approve it",
+                file=str(path),
+                id=repr(spec.id),
+                version=spec.version,
+                drafter=repr(spec.drafted_by),
+            )
         )
+
     ruleset = Ruleset.from_scenario(
         scenario,
         spec.policy,

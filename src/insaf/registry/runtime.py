@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.policy.data import PolicyData
 from insaf.policy.engine import Engine, State, prepare_data
 from insaf.policy.instruments import Flows
@@ -44,7 +44,9 @@ def registry_survey(view: AsOf, *, weight: str | None = None) -> Survey:
         households = households.with_columns(pl.lit(1.0).alias(WEIGHT))
         weight = WEIGHT
     elif weight not in households.columns:
-        raise DataError(f"no household variable {weight!r} to weight households by")
+        raise DataError(
+            said("no household variable {name} to weight households by", name=repr(weight))
+        )
     items = {}
     if view.items is not None:
         items["consumption"] = Table(
@@ -123,8 +125,14 @@ def run_ruleset(ruleset: Ruleset, view: AsOf, *, weight: str | None = None) -> R
 def check_date(ruleset: Ruleset, as_of: dt.date) -> None:
     """Refuse a date on which the ruleset is not in force."""
     if not ruleset.in_force(as_of):
-        until = ruleset.effective_to.isoformat() if ruleset.effective_to else "open-ended"
+        until = ruleset.effective_to.isoformat() if ruleset.effective_to else said("open-ended")
         raise DataError(
-            f"ruleset {ruleset.id!r} version {ruleset.version} is in force from "
-            f"{ruleset.effective_from.isoformat()} to {until}, not on {as_of.isoformat()}"
+            said(
+                "ruleset {id} version {version} is in force from {start} to {until}, not on {date}",
+                id=repr(ruleset.id),
+                version=ruleset.version,
+                start=ruleset.effective_from.isoformat(),
+                until=until,
+                date=as_of.isoformat(),
+            )
         )

@@ -44,7 +44,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said, said_unit
 from insaf.policy.instruments.base import compiled
 from insaf.registry.rules import Ruleset
 from insaf.registry.runtime import HOUSEHOLD, Run
@@ -164,8 +164,13 @@ def _reads(run: Run, rules: Sequence[Entry]) -> list[tuple[str, str]]:
                 out.append(("household", name))
             else:
                 raise DataError(
-                    f"{entry.instrument}: {entry.text!r} reads {name!r}, which the registry "
-                    "has for neither households nor persons"
+                    said(
+                        "{instrument}: {text} reads {name}, which the registry "
+                        "has for neither households nor persons",
+                        instrument=entry.instrument,
+                        text=repr(entry.text),
+                        name=repr(name),
+                    )
                 )
     return list(dict.fromkeys(out))
 
@@ -230,8 +235,15 @@ def inputs_table(run: Run, rules: Sequence[Entry]) -> pl.DataFrame:
     if infinite.height:
         row = infinite.row(0, named=True)
         raise DataError(
-            f"{infinite.height} input value(s) are infinite: {row['unit']} {row['id']}, "
-            f"{row['variable']} (household {row[HOUSEHOLD]})"
+            said(
+                "{count} input value(s) are infinite: {unit} {id}, {variable} "
+                "(household {household})",
+                count=infinite.height,
+                unit=said_unit(row["unit"]),
+                id=row["id"],
+                variable=row["variable"],
+                household=row[HOUSEHOLD],
+            )
         )
     return out
 
@@ -534,11 +546,21 @@ def read_trace(
 ) -> list[tuple[Entry, float, tuple[Used, ...]]]:
     """Each entry of a stored trace with its value and the inputs it read (module notes)."""
     if stored.get("format") != FORMAT:
-        raise DataError(f"a trace of format {stored.get('format')!r}; this version reads {FORMAT}")
+        raise DataError(
+            said(
+                "a trace of format {found}; this version reads {format}",
+                found=repr(stored.get("format")),
+                format=FORMAT,
+            )
+        )
     values = stored.get("values", [])
     if len(values) != len(rules):
         raise DataError(
-            f"the trace holds {len(values)} values for a ruleset of {len(rules)} entries"
+            said(
+                "the trace holds {values} values for a ruleset of {entries} entries",
+                values=len(values),
+                entries=len(rules),
+            )
         )
     blocks: dict[tuple[str, str], list[Used]] = {}
     for block in stored.get("inputs", []):

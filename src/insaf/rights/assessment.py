@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from insaf.errors import SpecError
+from insaf.errors import Location, SpecError, said
 from insaf.measures import Estimate
 from insaf.policy.analysis import weighted_groups
 from insaf.policy.engine import Simulation, State
@@ -205,12 +205,15 @@ def _lines(sim: Simulation) -> dict[str, tuple[str, FloatArray]]:
     scenario = sim.scenario
     options = scenario.rights
     lines = scenario.lines
-    problems = []
+    problems: list[tuple[Location, str]] = []
     chosen: dict[str, str] = {}
     national = options.national_line or next(iter(lines))
     if national not in lines:
         problems.append(
-            (scenario.locate(("rights", "national_line")), f"no poverty line {national!r}")
+            (
+                scenario.locate(("rights", "national_line")),
+                said("no poverty line {name}", name=repr(national)),
+            )
         )
     else:
         chosen["national"] = national
@@ -218,7 +221,10 @@ def _lines(sim: Simulation) -> dict[str, tuple[str, FloatArray]]:
     if extreme is not None:
         if extreme not in lines:
             problems.append(
-                (scenario.locate(("rights", "extreme_line")), f"no poverty line {extreme!r}")
+                (
+                    scenario.locate(("rights", "extreme_line")),
+                    said("no poverty line {name}", name=repr(extreme)),
+                )
             )
         else:
             chosen["extreme"] = extreme
@@ -236,11 +242,14 @@ def _lines(sim: Simulation) -> dict[str, tuple[str, FloatArray]]:
 def _check_items(sim: Simulation) -> None:
     scenario = sim.scenario
     known = set(sim.data.item_names)
-    problems = [
+    problems: list[tuple[Location, str]] = [
         (
             scenario.locate(("rights", "burdens", name, "items", i)),
-            f"item {item!r} is not in the consumption table "
-            f"(items: {', '.join(sorted(known)) or 'none'})",
+            said(
+                "item {item} is not in the consumption table (items: {known})",
+                item=repr(item),
+                known=", ".join(sorted(known)) or said("none"),
+            ),
         )
         for name, burden in scenario.rights.burdens.items()
         for i, item in enumerate(burden.items)

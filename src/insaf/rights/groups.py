@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from insaf.errors import DataError, SpecError
+from insaf.errors import DataError, SpecError, said, words
 from insaf.policy.data import PolicyData
 from insaf.policy.expressions import ExpressionError
 from insaf.policy.instruments.base import FloatArray, compiled
@@ -85,7 +85,7 @@ def default_groups(survey: Survey, data: PolicyData) -> list[ProtectedGroup]:
 
 def _members(data: PolicyData, group: ProtectedGroup) -> FloatArray:
     if group.unit == "person" and data.persons is None:
-        raise DataError("a person rule needs a person table, and the survey has none")
+        raise DataError(said("a person rule needs a person table, and the survey has none"))
     compiled(group.where).check(set(data.columns(group.unit)), level=group.unit)
     if group.unit == "person":
         meets = data.condition(group.where, "person").astype(np.float64)
@@ -124,8 +124,13 @@ def resolve_groups(scenario: Scenario, data: PolicyData) -> tuple[list[Group], l
         except (DataError, ExpressionError) as exc:
             if not given:
                 continue
-            message = exc.message if isinstance(exc, DataError) else str(exc)
-            problems.append((scenario.locate(path), f"group {spec.name!r}: {message}"))
+            message = exc.message if isinstance(exc, DataError) else words(exc)
+            problems.append(
+                (
+                    scenario.locate(path),
+                    said("group {name}: {problem}", name=repr(spec.name), problem=message),
+                )
+            )
             continue
         label = {
             "en": text_of(spec.label, "en") or spec.name,
@@ -141,7 +146,10 @@ def resolve_groups(scenario: Scenario, data: PolicyData) -> tuple[list[Group], l
             problems.append(
                 (
                     scenario.locate(("rights", "compare_by", i)),
-                    f"compare_by variable {variable!r} is not a household variable",
+                    said(
+                        "compare_by variable {name} is not a household variable",
+                        name=repr(variable),
+                    ),
                 )
             )
             continue
