@@ -55,6 +55,10 @@ def test_check_names_the_row_and_exits_1(budget: Budget, tmp_path: Path) -> None
     assert code == 1 and "Not written" in out and not (tmp_path / "x").exists()
     code, out = _run("--lang", "ar", "budget", "check", str(tmp_path))
     assert code == 1 and "خطأ" in out
+    # the problem itself in Arabic too (insaf.errors.said): no English word in the table
+    table = " ".join(out.replace("│", " ").split())
+    assert {"الصف", "العمود", "ومجموع", "الفرعية"} <= set(table.split()), table
+    assert "row 1" not in table and "column 'revised'" not in table and " sum " not in table
 
 
 def test_a_bad_file_is_an_error_naming_it(tmp_path: Path) -> None:

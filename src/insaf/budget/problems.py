@@ -34,12 +34,20 @@ class BudgetProblem:
 
     def in_language(self, lang: str) -> str:
         """``where: what``, in ``lang`` (the message's words where they were ``said``)."""
+        place, text = self.place(lang), self.what(lang)
+        return f"{place}: {text}" if place else text
+
+    def place(self, lang: str) -> str:
+        """Where the problem is (the budget line first, when it is about one), in ``lang``."""
         place = self.where.in_language(lang)
         if self.line is not None and self.row is None:
             line = said("line '{line}'", line=self.line).in_language(lang)
             place = ("، " if lang == "ar" else ", ").join(p for p in (line, place) if p)
-        text = self.message.in_language(lang) if isinstance(self.message, Said) else self.message
-        return f"{place}: {text}" if place else text
+        return place
+
+    def what(self, lang: str) -> str:
+        """What the problem is, in ``lang``."""
+        return self.message.in_language(lang) if isinstance(self.message, Said) else self.message
 
     def to_dict(self) -> dict[str, str | int | None]:
         return {

@@ -69,8 +69,7 @@ def _problems_table(problems: list[BudgetProblem]) -> None:
         table.add_column(header, overflow="fold")
     for p in problems:
         severity = _("error") if p.severity is Severity.ERROR else _("warning")
-        place = str(p).removesuffix(p.message).removesuffix(": ")
-        table.add_row(severity, place, p.message)
+        table.add_row(severity, p.place(language()), p.what(language()))
     console.print(table)
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from insaf.budget import Budget, public_markers, spending_by_marker
 from insaf.disclosure import DisclosureRules
 from insaf.reports.charts import Bar, bar_chart, paired_bars
-from insaf.web.budget.presentation import lang
+from insaf.web.core.language import page_language
 
 __all__ = ["GenderView", "IncidenceView", "gender_view", "incidence_view"]
 
@@ -83,7 +83,7 @@ def incidence_view(stored: Any) -> IncidenceView | None:
     found = stored.incidence
     if not found:
         return None
-    code = lang()
+    code = page_language()
     labels = found.get("services", {})
     groups = int(found["groups"])
     names = [quantile_name(q, groups) for q in range(1, groups + 1)]
@@ -164,7 +164,7 @@ def _incidence_chart(
         title=_("Share of public spending on education and health by fifth of people, "
                 "from the poorest (1) to the richest (%(n)s)") % {"n": groups},
         percent=True,
-        rtl=lang() == "ar",
+        rtl=page_language() == "ar",
     )  # fmt: skip
 
 
@@ -242,7 +242,7 @@ def gender_view(stored: Any, budget: Budget, *, rules: DisclosureRules) -> Gende
             [Bar(str(r["gender_marker"]), float(r["share"])) for r in shown],
             title=_("Share of spending by gender marker in %(year)s") % {"year": year},
             percent=True,
-            rtl=lang() == "ar",
+            rtl=page_language() == "ar",
         )
         if shown
         else ""
@@ -257,7 +257,7 @@ def gender_view(stored: Any, budget: Budget, *, rules: DisclosureRules) -> Gende
 
 
 def _transfers(found: dict[str, Any]) -> list[Transfer]:
-    code = lang()
+    code = page_language()
     labels = found.get("instruments", {})
     out: list[Transfer] = []
     for key in dict.fromkeys(r["instrument"] for r in found.get("groups", [])):

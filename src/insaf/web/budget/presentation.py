@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from insaf.budget import Budget, Pefa, Programme, execution, pefa, public_execution
 from insaf.disclosure import DisclosureRules
 from insaf.reports.charts import Bar, paired_bars
+from insaf.web.core.language import page_language
 from insaf.web.observatory.charts import ChartSeries, Point, trend_svg
 from insaf.web.observatory.models import Indicator, Observation
 
@@ -32,7 +33,6 @@ __all__ = [
     "cofog_name",
     "execution_chart",
     "execution_rows",
-    "lang",
     "outcome",
     "pefa_view",
     "phase_name",
@@ -41,10 +41,6 @@ __all__ = [
 
 BY = ("function", "programme", "governorate", "admin", "economic")
 """The classifications the execution page groups by."""
-
-
-def lang() -> str:
-    return "ar" if (get_language() or "ar").startswith("ar") else "en"
 
 
 def cofog_name(code: str) -> str:
@@ -115,7 +111,7 @@ def execution_rows(
     """Approved, revised and executed amounts of ``year`` by ``by`` (leaf lines)."""
     table = execution(budget, by=["year", by]).filter(pl.col("year") == year)
     rows = public_execution(table, rules).to_dicts()
-    code = lang()
+    code = page_language()
     return [
         ExecutionRow(
             key=str(r[by]) if r[by] is not None else "",
@@ -142,7 +138,7 @@ def execution_chart(rows: Sequence[ExecutionRow], *, title: str) -> str:
         legends=(phase_name("approved"), phase_name("executed")),
         title=title,
         percent=False,
-        rtl=lang() == "ar",
+        rtl=page_language() == "ar",
     )
 
 

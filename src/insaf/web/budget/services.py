@@ -19,6 +19,7 @@ from insaf.budget import Budget, Severity, check
 from insaf.errors import InsafError
 from insaf.web.budget import models as m
 from insaf.web.budget.convert import budget_of, rows_of, settings_of
+from insaf.web.core.language import page_language
 from insaf.web.core.roles import Role, has_role
 from insaf.web.core.services import Actor, record
 
@@ -120,7 +121,7 @@ def set_amount(*, actor: Actor, line: m.BudgetLine, amount: float, note: str = "
             after={"amount": row.amount},
             scopes=[scope(stored.code)],
         )
-    return [str(p) for p in check(budget_of(stored))]
+    return [p.in_language(page_language()) for p in check(budget_of(stored))]
 
 
 def compute_results(

@@ -20,6 +20,7 @@ from insaf.web.budget import services
 from insaf.web.budget.convert import budget_of
 from insaf.web.budget.forms import AmountForm
 from insaf.web.budget.incidence_view import gender_view, incidence_view
+from insaf.web.core.language import page_language
 from insaf.web.observatory.services import current_rules
 
 
@@ -42,7 +43,7 @@ def _common(stored: m.StoredBudget, budget: Budget) -> dict[str, object]:
 def plan(request: HttpRequest, code: str) -> HttpResponse:
     stored, budget = _budget(code)
     rules = current_rules()
-    language = p.lang()
+    language = page_language()
     last = max(budget.years) if budget.years else None
     spending = {
         r.key: r
@@ -73,7 +74,7 @@ def programme(request: HttpRequest, code: str, programme: str) -> HttpResponse:
     found = p.programme_of(budget, programme)
     if found is None:
         raise Http404
-    language = p.lang()
+    language = page_language()
     rules = current_rules()
     results = {r.code: r for r in budget.plan.results()} if budget.plan else {}
     outcomes = [p.outcome(results[c], language) for c in found.results if c in results]

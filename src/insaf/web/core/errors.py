@@ -21,11 +21,16 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 
 from insaf.errors import in_language
+from insaf.web.core.language import page_language
 
-__all__ = ["RETRY_AFTER", "database_unavailable", "error_text", "server_error"]
+__all__ = [
+    "RETRY_AFTER",
+    "database_unavailable",
+    "error_text",
+    "server_error",
+]
 
 RETRY_AFTER = 30
 """Seconds a client is asked to wait before trying again."""
@@ -42,7 +47,7 @@ _ERROR = {
 
 def error_text(error: BaseException) -> str:
     """What ``error`` (the library's) says, in the language of the page being answered."""
-    return in_language(error, "ar" if (get_language() or "").startswith("ar") else "en")
+    return in_language(error, page_language())
 
 
 def database_unavailable(exc: BaseException | None) -> bool:

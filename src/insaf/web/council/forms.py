@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
+from insaf.web.core.language import page_language
 from insaf.web.council import models as m
 from insaf.web.council.citations import Finding, cited, findings
 from insaf.web.council.impact import MAX_SCENARIO_BYTES, SurveyRef, available_surveys
@@ -186,11 +187,9 @@ class ImpactForm(Form):
 def _budget_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The budgets the budget app stores, and the programmes of their plans (named in
     the page's language; with the budget's title when there are several budgets)."""
-    from django.utils.translation import get_language
-
     from insaf.web.budget.queries import stored_plans
 
-    lang = "ar" if (get_language() or "").startswith("ar") else "en"
+    lang = page_language()
     stored = stored_plans()
     titles = {b.code: b.title(lang) for b in stored}
     programmes: dict[str, str] = {}

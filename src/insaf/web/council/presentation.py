@@ -15,11 +15,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from insaf.measures.registry import measure_labels
 from insaf.policy.assessment import LINE_NAMES
+from insaf.web.core.language import page_language
 from insaf.web.council import access, accountability, queries
 from insaf.web.council import forms as f
 from insaf.web.council import models as m
@@ -29,10 +29,6 @@ from insaf.web.observatory.charts import ChartSeries, Point, trend_svg
 AnyUser = AbstractBaseUser | AnonymousUser
 
 
-def lang() -> str:
-    return "ar" if (get_language() or "ar").startswith("ar") else "en"
-
-
 def pick(obj: Any, name: str) -> tuple[str, str]:
     """``(text, language)``: the active language's version, else the other one.
 
@@ -40,7 +36,7 @@ def pick(obj: Any, name: str) -> tuple[str, str]:
     ``<name>_en`` (a commitment's ``title``, a correction's ``note``), ``<name>``
     is the English.
     """
-    first = lang()
+    first = page_language()
     other = "en" if first == "ar" else "ar"
 
     def get(key: str, default: Any) -> Any:
@@ -184,7 +180,7 @@ def budget_change(statement: m.ImpactStatement | None) -> BudgetChangeView | Non
 
     stored = statement.budget_change
     change = BudgetChange.from_dict(stored)
-    code = lang()
+    code = page_language()
     pages = programme_pages(str(stored.get("budget") or ""), [p.code for p in change.programmes])
     rows = [
         (
@@ -352,7 +348,7 @@ def impact_summary(statement: m.ImpactStatement) -> dict[str, Any]:
     """Key numbers of every reform of a stored statement, in the active language."""
     document = statement.impact
     meta = document.get("scenario", {})
-    code = lang()
+    code = page_language()
     labels_of = measure_labels(code)
     reforms: list[ReformView] = []
     for name, reform in document.get("reforms", {}).items():

@@ -24,13 +24,13 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from insaf.observatory.gaps import Gap, group_gap
 from insaf.observatory.observations import parse_key
 from insaf.observatory.search import tokens
 from insaf.web.core import versions
+from insaf.web.core.language import page_language
 from insaf.web.observatory import models as m
 from insaf.web.observatory.charts import ChartSeries, Point, trend_svg
 
@@ -53,10 +53,6 @@ MAX_CHART_SERIES = 6
 _DASH = SafeString("–")
 
 
-def _lang() -> str:
-    return "ar" if (get_language() or "ar").startswith("ar") else "en"
-
-
 class Labels:
     """Names of dimensions and categories in the active language (plain and HTML-escaped).
 
@@ -67,7 +63,7 @@ class Labels:
     __slots__ = ("categories", "dimensions", "html", "order")
 
     def __init__(self) -> None:
-        lang = _lang()
+        lang = page_language()
         cached = versions.memo(("observatory:labels", lang), lambda: _load_labels(lang))
         self.dimensions: dict[str, str] = cached[0]
         self.categories: dict[tuple[str, str], str] = cached[1]
@@ -363,7 +359,7 @@ def _assessments(indicator_id: int, breakdown: str) -> list[tuple[Any, ...]]:
 
 
 def indicator_page(indicator: m.Indicator, *, breakdown: str = "") -> IndicatorPage:
-    lang = _lang()
+    lang = page_language()
     labels = Labels()
     available = [b for b in indicator.breakdowns if b]
     if breakdown not in available:
@@ -713,7 +709,7 @@ def furthest_behind(*, per_indicator: int = 3) -> list[Behind]:
 
 def behind_rows_html(rows: list[Behind]) -> SafeString:
     """The rows of the furthest-behind table (thousands with many indicators), built here."""
-    lang = _lang()
+    lang = page_language()
     badges = _status_badges()
     missing = badges[m.ProgressStatus.NOT_AVAILABLE.value]
     out = []

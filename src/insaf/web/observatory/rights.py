@@ -25,7 +25,6 @@ from typing import Any
 
 import polars as pl
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from insaf.budget import BudgetError
@@ -37,6 +36,7 @@ from insaf.observatory import (
     realisation,
     right_spending,
 )
+from insaf.web.core.language import page_language
 from insaf.web.observatory import models as m
 from insaf.web.observatory.queries import Labels
 from insaf.web.observatory.realisation_chart import RealisationYear, realisation_svg
@@ -145,10 +145,6 @@ class RightPage:
     programme the mapping names)."""
 
 
-def _lang() -> str:
-    return "ar" if (get_language() or "ar").startswith("ar") else "en"
-
-
 def _pick(text: Any, lang: str) -> str:
     if isinstance(text, dict):
         return str(text.get(lang) or text.get("en") or "")
@@ -157,7 +153,7 @@ def _pick(text: Any, lang: str) -> str:
 
 def rights_list() -> list[dict[str, Any]]:
     """Every right with the number of indicators of each OHCHR type that monitor it."""
-    lang = _lang()
+    lang = page_language()
     out = []
     for right in m.HumanRight.objects.prefetch_related("indicators"):
         kinds = [i.rights for i in right.indicators.all()]
@@ -327,7 +323,7 @@ def right_page(code: str) -> RightPage | None:
     right = m.HumanRight.objects.filter(code=code).first()
     if right is None:
         return None
-    lang = _lang()
+    lang = page_language()
     labels = Labels()
     facts = [
         {

@@ -11,10 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from insaf.web.core.language import page_language
 from insaf.web.registry import (
     access,
     consent,
@@ -26,10 +26,6 @@ from insaf.web.registry import (
 )
 from insaf.web.registry import forms as f
 from insaf.web.registry import models as m
-
-
-def _language() -> str:
-    return "ar" if (get_language() or "ar").startswith("ar") else "en"
 
 
 def _staff(request: HttpRequest) -> None:
@@ -64,7 +60,7 @@ def _household(request: HttpRequest, code: str) -> m.Household:
 @login_required
 def household(request: HttpRequest, code: str) -> HttpResponse:
     h = _household(request, code)
-    context = engine.single_view(h, today=timezone.localdate(), language=_language())
+    context = engine.single_view(h, today=timezone.localdate(), language=page_language())
     context["household"] = h
     context["can_change"] = access.can_change(request.user)
     return render(request, "registry/household.html", context)
@@ -79,9 +75,9 @@ def determination(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     context = {
         "household": h,
         "determination": d,
-        "programme": d.ruleset.programme.name(_language()),
-        "lines": explain.lines(d, language=_language()),
-        "reasons": explain.reasons(d.reasons, explain.instrument_labels(d, _language())),
+        "programme": d.ruleset.programme.name(page_language()),
+        "lines": explain.lines(d, language=page_language()),
+        "reasons": explain.reasons(d.reasons, explain.instrument_labels(d, page_language())),
         "grievances": d.grievances.all(),
     }
     return render(request, "registry/determination.html", context)
@@ -199,7 +195,7 @@ def reads(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest) -> HttpResponse:
     """The public "am I eligible?" check: the rules in force, run on the answers; nothing stored."""
-    today, language = timezone.localdate(), _language()
+    today, language = timezone.localdate(), page_language()
     form = public_check.CheckForm(request.POST or None, today=today, language=language)
     answers = None
     if request.method == "POST" and form.is_valid():
@@ -209,7 +205,7 @@ def check(request: HttpRequest) -> HttpResponse:
 
 def grievance_statistics(request: HttpRequest) -> HttpResponse:
     """Grievances by governorate, kind and time to resolve, after disclosure control."""
-    published = statistics.published(_language())
+    published = statistics.published(page_language())
     published["tables"] = [
         (_("Grievances by governorate"), published["by_governorate"]),
         (_("Grievances by kind"), published["by_kind"]),

@@ -9,9 +9,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from insaf.web.core.language import page_language
 from insaf.web.council import access
 from insaf.web.council import models as m
-from insaf.web.council.presentation import lang, pick
+from insaf.web.council.presentation import pick
 
 register = template.Library()
 
@@ -23,7 +24,7 @@ def bi(obj: Any, name: str) -> SafeString:
     The text is escaped; ``dir="auto"`` lets the browser set its direction.
     """
     text, code = pick(obj, name)
-    if code != lang():
+    if code != page_language():
         return format_html('<span lang="{}" dir="auto">{}</span>', code, text)
     return format_html('<span dir="auto">{}</span>', text)
 
