@@ -244,3 +244,28 @@ def test_a_design_and_a_measure_refused_read_in_arabic(tmp_path: Path) -> None:
         "الطبقة 'a' فيها وحدة معاينة أولية واحدة فقط؛ اختر قاعدة للطبقات ذات الوحدة الواحدة "
         "(lonely_psu: remove أو adjust أو average أو certainty)"
     )
+
+
+def test_a_survey_failing_validation_reads_in_arabic(tmp_path: Path) -> None:
+    import polars as pl
+
+    from insaf.errors import ValidationFailed
+    from insaf.survey import open_survey
+    from insaf.survey.load import DesignOptions
+    from insaf.survey.validate import validate
+
+    data = tmp_path / "hh.csv"
+    pl.DataFrame({"id": [1, 2, 3, 4], "w": [1.0, -2.0, 0.0, None]}).write_csv(data)
+    report = validate(open_survey(data, design=DesignOptions(weight="w")))
+    with pytest.raises(ValidationFailed) as caught:
+        report.raise_for_errors()
+    assert str(caught.value) == (
+        "2 validation error(s):\n"
+        f"  error: {data}, line 5, column 'w': 1 weight(s) are missing\n"
+        f"  error: {data}, lines 3, 4, column 'w': 2 weight(s) are zero or negative"
+    )
+    assert in_language(caught.value, "ar") == (
+        "أخطاء التحقق (عددها: 2):\n"
+        f"  خطأ: {data}، السطر 5، العمود 'w': قيم الترجيح مفقودة (عددها: 1)\n"
+        f"  خطأ: {data}، السطور 3، 4، العمود 'w': قيم الترجيح صفرية أو سالبة (عددها: 2)"
+    )
