@@ -251,3 +251,87 @@ def test_a_bad_registry_table_reads_in_arabic(tmp_path: Path) -> None:
         f"{csv}، العمود 'birth_date': عدد القيم التي ليست تواريخ (YYYY-MM-DD): 2 "
         "('02/03/1985', '1999-13-01') — السطر 3، السطر 4"
     )
+
+
+def test_a_bad_manifest_reads_in_arabic(tmp_path: Path) -> None:
+    from insaf.survey import open_survey
+
+    manifest = tmp_path / "survey.yaml"
+    manifest.write_text(
+        "households: {path: hh.csv}\npersons: {path: pp.csv, household: hhid}\n"
+        "design: {weight: w}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError) as caught:
+        open_survey(manifest)
+    english = str(caught.value).splitlines()
+    assert english[1] == (
+        f"  {manifest}, line 1: Value error, households.key is required when there is a "
+        "person table"
+    )
+    arabic = in_language(caught.value, "ar").splitlines()
+    assert arabic[0] == f"{manifest}: عدد المشكلات: 1"
+    assert arabic[1] == (
+        f"  {manifest}، السطر 1: قيمة غير صالحة: households.key مطلوب حين يوجد جدول أفراد"
+    )
+
+
+def test_a_design_and_a_measure_refused_read_in_arabic(tmp_path: Path) -> None:
+    import polars as pl
+
+    from insaf.errors import DesignError
+    from insaf.measures import gini, mean
+    from insaf.survey import open_survey
+    from insaf.survey.load import DesignOptions
+
+    data = tmp_path / "hh.csv"
+    pl.DataFrame(
+        {"id": [1, 2, 3], "w": [1.0, -2.0, 1.0], "s": ["a", "b", "b"], "y": [10.0, 20.0, 30.0]}
+    ).write_csv(data)
+    negative = open_survey(data, design=DesignOptions(weight="w"))
+    with pytest.raises(DataError) as bad_weight:
+        mean(negative, "y")
+    assert str(bad_weight.value) == f"{data}, column 'w': weight column 'w' has 1 negative value(s)"
+    assert in_language(bad_weight.value, "ar") == (
+        f"{data}، العمود 'w': عمود الترجيح 'w' فيه قيم سالبة (عددها: 1)"
+    )
+    with pytest.raises(InsafError) as bad_option:
+        gini(negative, "y", estimator="x")  # type: ignore[arg-type]
+    assert str(bad_option.value) == "unknown Gini estimator 'x'; choose osier or eurostat"
+    assert in_language(bad_option.value, "ar") == "مقدِّر جيني غير معروف 'x'؛ اختر osier أو eurostat"
+    lonely = open_survey(data, design=DesignOptions(weight="id", strata="s", psu="id"))
+    with pytest.raises(DesignError) as single_psu:
+        mean(lonely, "y")
+    assert str(single_psu.value) == (
+        "stratum 'a' has only one PSU; choose a rule for single-PSU strata "
+        "(lonely_psu: remove, adjust, average or certainty)"
+    )
+    assert in_language(single_psu.value, "ar") == (
+        "الطبقة 'a' فيها وحدة معاينة أولية واحدة فقط؛ اختر قاعدة للطبقات ذات الوحدة الواحدة "
+        "(lonely_psu: remove أو adjust أو average أو certainty)"
+    )
+
+
+def test_a_survey_failing_validation_reads_in_arabic(tmp_path: Path) -> None:
+    import polars as pl
+
+    from insaf.errors import ValidationFailed
+    from insaf.survey import open_survey
+    from insaf.survey.load import DesignOptions
+    from insaf.survey.validate import validate
+
+    data = tmp_path / "hh.csv"
+    pl.DataFrame({"id": [1, 2, 3, 4], "w": [1.0, -2.0, 0.0, None]}).write_csv(data)
+    report = validate(open_survey(data, design=DesignOptions(weight="w")))
+    with pytest.raises(ValidationFailed) as caught:
+        report.raise_for_errors()
+    assert str(caught.value) == (
+        "2 validation error(s):\n"
+        f"  error: {data}, line 5, column 'w': 1 weight(s) are missing\n"
+        f"  error: {data}, lines 3, 4, column 'w': 2 weight(s) are zero or negative"
+    )
+    assert in_language(caught.value, "ar") == (
+        "أخطاء التحقق (عددها: 2):\n"
+        f"  خطأ: {data}، السطر 5، العمود 'w': قيم الترجيح مفقودة (عددها: 1)\n"
+        f"  خطأ: {data}، السطور 3، 4، العمود 'w': قيم الترجيح صفرية أو سالبة (عددها: 2)"
+    )

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError, DesignError, Location
+from insaf.errors import DataError, DesignError, Location, said, words
 from insaf.measures.types import VarianceMethod
 from insaf.measures.variance import (
     CalibrationArrays,
@@ -69,7 +69,15 @@ def numeric(
     if series.dtype == pl.Boolean:
         series = series.cast(pl.Float64)
     if not series.dtype.is_numeric():
-        raise DataError(f"{role} column {column!r} is not numeric ({series.dtype})", where)
+        raise DataError(
+            said(
+                "{role} column {column} is not numeric ({dtype})",
+                role=role,
+                column=repr(column),
+                dtype=series.dtype,
+            ),
+            where,
+        )
     if inside is not None:
         series = series.cast(pl.Float64).zip_with(
             pl.Series(inside), pl.zeros(len(series), eager=True)
@@ -81,14 +89,27 @@ def numeric(
     nans = int(np.isnan(values).sum()) - nulls
     if nulls or nans:
         raise DataError(
-            f"{role} column {column!r} has {nulls + nans} missing value(s) "
-            f"({nulls} null, {nans} NaN) among {len(values)} rows; INSAF does not drop them "
-            "silently: filter or impute them first",
+            said(
+                "{role} column {column} has {missing} missing value(s) ({nulls} null, "
+                "{nans} NaN) among {rows} rows; INSAF does not drop them silently: "
+                "filter or impute them first",
+                role=role,
+                column=repr(column),
+                missing=nulls + nans,
+                nulls=nulls,
+                nans=nans,
+                rows=len(values),
+            ),
             where,
         )
     if np.any(np.isinf(values)):
         raise DataError(
-            f"{role} column {column!r} has {int(np.isinf(values).sum())} infinite value(s)",
+            said(
+                "{role} column {column} has {count} infinite value(s)",
+                role=role,
+                column=repr(column),
+                count=int(np.isinf(values).sum()),
+            ),
             where,
         )
     return np.ascontiguousarray(values, dtype=np.float64)
@@ -98,7 +119,13 @@ def labels(frame: pl.DataFrame, column: str, where: Location, role: str) -> Any:
     series = frame.get_column(column)
     if series.null_count():
         raise DataError(
-            f"{role} column {column!r} has {series.null_count()} missing value(s)", where
+            said(
+                "{role} column {column} has {null_count} missing value(s)",
+                role=role,
+                column=repr(column),
+                null_count=series.null_count(),
+            ),
+            where,
         )
     return series.to_numpy()
 
@@ -119,8 +146,13 @@ def supplied_spec(rep: Replicates) -> ReplicateSpec:
     }
     if method in fixed and rep.scale is not None:
         raise DesignError(
-            f"{method.value} replicate weights have scale {fixed[method]} (R's svrepdesign "
-            "does not read scale= for them); remove scale, or use method 'other' with yours"
+            said(
+                "{method} replicate weights have scale {fixed} (R's svrepdesign does "
+                "not read scale= for them); remove scale, or use method 'other' with "
+                "yours",
+                method=method.value,
+                fixed=fixed[method],
+            )
         )
     scale = rep.scale
     if scale is None:
@@ -128,7 +160,7 @@ def supplied_spec(rep: Replicates) -> ReplicateSpec:
             scale = 1.0 / n_rep
         elif method is ReplicateMethod.FAY:
             if rep.rho is None:
-                raise DesignError("Fay replicate weights need rho")
+                raise DesignError(said("Fay replicate weights need rho"))
             scale = 1.0 / (n_rep * (1.0 - rep.rho) ** 2)
         elif method is ReplicateMethod.BOOTSTRAP:
             scale = 1.0 / (n_rep - 1)
@@ -139,7 +171,9 @@ def supplied_spec(rep: Replicates) -> ReplicateSpec:
         elif method is ReplicateMethod.JKN:
             if rep.rscales is None:
                 raise DesignError(
-                    "JKn replicate weights need rscales ((n_h - 1)/n_h per replicate)"
+                    said(
+                        "JKn replicate weights need rscales ((n_h - 1)/n_h per replicate)",
+                    )
                 )
             scale = 1.0
         else:
@@ -190,20 +224,26 @@ def _base(survey: Survey, level: Level) -> Base:
     design = survey.design
     where = Location(file=survey.path)
     frame = survey.frame(unit=level)
-    w = numeric(frame, design.weight, Location(file=survey.path, column=design.weight), "weight")
+    w = numeric(
+        frame, design.weight, Location(file=survey.path, column=design.weight), said("weight")
+    )
     if w.size and w.min() < 0:
         raise DataError(
-            f"weight column {design.weight!r} has {int((w < 0).sum())} negative value(s)",
+            said(
+                "weight column {weight} has {count} negative value(s)",
+                weight=repr(design.weight),
+                count=int((w < 0).sum()),
+            ),
             Location(file=survey.path, column=design.weight),
         )
     n = frame.height
     if n == 0:
-        raise DataError("the survey has no rows at this level", where)
-    strata = labels(frame, design.strata, where, "strata") if design.strata else None
-    psu = labels(frame, design.psu, where, "PSU") if design.psu else None
+        raise DataError(said("the survey has no rows at this level"), where)
+    strata = labels(frame, design.strata, where, said("strata")) if design.strata else None
+    psu = labels(frame, design.psu, where, said("PSU")) if design.psu else None
     fpc = numeric(frame, design.fpc, where, "fpc") if design.fpc else None
     staged = design.ssu is not None and not design.ultimate_cluster
-    ssu = labels(frame, design.ssu, where, "SSU") if staged and design.ssu else None
+    ssu = labels(frame, design.ssu, where, said("SSU")) if staged and design.ssu else None
     fpc2 = numeric(frame, design.fpc2, where, "fpc2") if staged and design.fpc2 else None
     arrays = DesignArrays.build(
         n=n, strata=strata, psu=psu, fpc=fpc, lonely=design.lonely_psu, ssu=ssu, fpc2=fpc2
@@ -287,7 +327,11 @@ def replication(
         return Replication(method=method)
     if method == "replicates":
         if design.replicates is None:
-            raise DesignError("the design has no replicate weights; use linearization")
+            raise DesignError(
+                said(
+                    "the design has no replicate weights; use linearization",
+                )
+            )
         if design.calibration is not None:
             return survey.cached(
                 (_CACHE, "replicates", level), lambda: _recalibrated(survey, level, None)
@@ -296,7 +340,12 @@ def replication(
             (_CACHE, "replicates", level), lambda: _supplied(survey, level, base.design)
         )
     if method not in ("jackknife", "bootstrap", "subbootstrap"):
-        raise DesignError(f"unknown variance method {method!r}")
+        raise DesignError(
+            said(
+                "unknown variance method {method}",
+                method=repr(method),
+            )
+        )
     arrays = base.design
     if method == "jackknife":
         key: tuple[Any, ...] = (_CACHE, method, level)
@@ -353,7 +402,9 @@ def _recalibrated(survey: Survey, level: Level, made: Replication | None) -> Rep
             try:
                 g[:, r] = cell_factors(model, cell_sums[:, r], cal)
             except CalibrationError as exc:
-                raise CalibrationError(f"replicate {r + 1}: {exc}") from None
+                raise CalibrationError(
+                    said("replicate {number}: {reason}", number=r + 1, reason=words(exc))
+                ) from None
         to_level = survey.household_index() if at is not level else None
         cell = model.cell if to_level is None else model.cell[to_level]
         base_w = w0 if to_level is None else w0[to_level]
@@ -372,7 +423,9 @@ def _recalibrated(survey: Survey, level: Level, made: Replication | None) -> Rep
         try:
             out[:, r] = weights * calibration_factors(model, weights, cal)
         except CalibrationError as exc:
-            raise CalibrationError(f"replicate {r + 1}: {exc}") from None
+            raise CalibrationError(
+                said("replicate {number}: {reason}", number=r + 1, reason=words(exc))
+            ) from None
     if at is not level:
         out = out[survey.household_index()]
     return Replication(
@@ -389,7 +442,7 @@ def _supplied(survey: Survey, level: Level, arrays: DesignArrays) -> Replication
     frame = survey.frame(unit=level)
     unit_reps = np.column_stack(
         [
-            numeric(frame, c, Location(file=survey.path, column=c), "replicate weight")
+            numeric(frame, c, Location(file=survey.path, column=c), said("replicate weight"))
             for c in reps.columns
         ]
     )
@@ -430,7 +483,11 @@ def _domains(survey: Survey, level: Level, by: tuple[str, ...]) -> Domains:
         missing = keys.get_column(c).null_count()
         if missing:
             raise DataError(
-                f"by column {c!r} has {missing} missing value(s)",
+                said(
+                    "by column {column} has {missing} missing value(s)",
+                    column=repr(c),
+                    missing=missing,
+                ),
                 Location(file=survey.path, column=c),
             )
     values: tuple[Mapping[str, Any], ...]

@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from insaf._arrays import BoolArray, FloatArray, IntArray
-from insaf.errors import DataError, Location
+from insaf.errors import DataError, Location, said
 from insaf.measures._kept import (
     Base,
     Domains,
@@ -298,9 +298,14 @@ def excluded(
         if np.any(bad):
             if nonpositive == "error":
                 raise DataError(
-                    f"column {variables[role]!r} has {int(bad.sum())} zero or negative value(s) "
-                    f"among {bad.size}; this measure needs positive values "
-                    "(nonpositive='exclude', or --nonpositive exclude, leaves those units out)",
+                    said(
+                        "column {column} has {count} zero or negative value(s) among {size}; "
+                        "this measure needs positive values (nonpositive='exclude', or "
+                        "--nonpositive exclude, leaves those units out)",
+                        column=repr(variables[role]),
+                        count=int(bad.sum()),
+                        size=bad.size,
+                    ),
                     Location(file=survey.path, column=variables[role]),
                 )
             keep = ~bad if keep is None else keep & ~bad
@@ -341,16 +346,26 @@ def prepare(
         try:
             among_cols = pl.sql_expr(among).meta.root_names()
         except Exception as exc:  # polars raises several types for a bad expression
-            raise DataError(f"among: not a valid SQL expression: {exc}", where) from None
+            raise DataError(
+                said("among: not a valid SQL expression: {reason}", reason=str(exc)), where
+            ) from None
     frame = survey.frame(list(dict.fromkeys([*variables.values(), *among_cols])), unit=unit)
     inside: BoolArray | None = None
     if among is not None:
         try:
             chosen = frame.select(pl.sql_expr(among).fill_null(False).alias("a")).get_column("a")
         except pl.exceptions.PolarsError as exc:
-            raise DataError(f"among {among!r}: {exc}", where) from None
+            raise DataError(
+                said("among {among}: {reason}", among=repr(among), reason=str(exc)), where
+            ) from None
         if chosen.dtype != pl.Boolean:
-            raise DataError(f"among {among!r} is not a true/false condition", where)
+            raise DataError(
+                said(
+                    "among {among} is not a true/false condition",
+                    among=repr(among),
+                ),
+                where,
+            )
         inside = chosen.to_numpy().astype(bool)
     cols = {
         role: numeric(frame, name, Location(file=survey.path, column=name), role, inside)
@@ -451,9 +466,16 @@ def check_domains(domains: Domains, counts: IntArray, weighed: BoolArray, where:
     if not weighed.all():
         d = int(np.argmin(weighed))
         dom = domains.labels[d]
-        label = "the population" if dom is None else f"domain {dict(dom)}"
-        reason = "no units" if counts[d] == 0 else "only zero weights"
-        raise DataError(f"{label} has {reason} left to estimate from", where)
+        label = said("the population") if dom is None else said("domain {domain}", domain=dict(dom))
+        reason = said("no units") if counts[d] == 0 else said("only zero weights")
+        raise DataError(
+            said(
+                "{label} has {reason} left to estimate from",
+                label=label,
+                reason=reason,
+            ),
+            where,
+        )
 
 
 def sample(
@@ -553,7 +575,7 @@ def with_groups(
     (combination of the ``by`` columns, in sorted order, as the domains of
     ``prepare``), and the groups themselves (one row per code)."""
     if not by:
-        raise DataError("a decomposition needs at least one group column")
+        raise DataError(said("a decomposition needs at least one group column"))
     keys = survey.frame(list(by), unit=level).select(list(by))
     for c in by:
         labels(keys, c, Location(file=survey.path, column=c), "group")

@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import DataError, InsafError, Location
+from insaf.errors import DataError, InsafError, Location, said
 from insaf.measures._kernels import plans
 from insaf.measures._kernels.plan import estimate, run_plans, sample_for
 from insaf.measures._kernels.quantile import check_rule
@@ -120,7 +120,14 @@ def _category(survey: Survey, variable: str, value: str, unit: Level | str | Non
     column = survey.frame([variable], unit=unit).get_column(variable)
     where = Location(file=survey.path, column=variable)
     if column.null_count():
-        raise DataError(f"column {variable!r} has {column.null_count()} missing value(s)", where)
+        raise DataError(
+            said(
+                "column {variable} has {null_count} missing value(s)",
+                variable=repr(variable),
+                null_count=column.null_count(),
+            ),
+            where,
+        )
     if column.dtype.is_numeric():
         labels = survey.metadata.get(variable).values
         codes = [c for c, label in labels.items() if value in (label.en, label.ar, str(c))]
@@ -129,9 +136,24 @@ def _category(survey: Survey, variable: str, value: str, unit: Level | str | Non
                 codes = [float(value)]
             except ValueError:
                 known = ", ".join(f"{c}: {label.get('en')}" for c, label in labels.items())
+                if known:
+                    raise DataError(
+                        said(
+                            "{value} is neither a number nor a label of {variable} "
+                            "(labels: {known})",
+                            value=repr(value),
+                            variable=repr(variable),
+                            known=known,
+                        ),
+                        where,
+                    ) from None
                 raise DataError(
-                    f"{value!r} is neither a number nor a label of {variable!r}"
-                    + (f" (labels: {known})" if known else " (it has no value labels)"),
+                    said(
+                        "{value} is neither a number nor a label of {variable} "
+                        "(it has no value labels)",
+                        value=repr(value),
+                        variable=repr(variable),
+                    ),
                     where,
                 ) from None
         inside = column.cast(pl.Float64).is_in([float(c) for c in codes])
@@ -139,7 +161,15 @@ def _category(survey: Survey, variable: str, value: str, unit: Level | str | Non
         found = column.cast(pl.String)
         if not found.eq(value).any():
             shown = ", ".join(repr(v) for v in found.unique().sort().head(12).to_list())
-            raise DataError(f"no unit has {variable!r} = {value!r} (values: {shown})", where)
+            raise DataError(
+                said(
+                    "no unit has {variable} = {value} (values: {shown})",
+                    variable=repr(variable),
+                    value=repr(value),
+                    shown=shown,
+                ),
+                where,
+            )
         inside = found.eq(value)
     added = pl.DataFrame({f"{variable} = {value}": inside.cast(pl.Float64)})
     return with_columns(survey, unit, added)
@@ -181,7 +211,12 @@ def quantile(
     if se == "kernel":
         return result
     if se != "woodruff":
-        raise InsafError(f"unknown quantile se method {se!r}; choose kernel or woodruff")
+        raise InsafError(
+            said(
+                "unknown quantile se method {se}; choose kernel or woodruff",
+                se=repr(se),
+            )
+        )
     woodruff = _woodruff if sample.method == "linearization" else _woodruff_replicates
     return Estimates(
         [

@@ -45,7 +45,7 @@ from typing import Any
 
 import numpy as np
 
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.measures._kernels.poverty import check_alpha, check_below
 from insaf.measures._sample import Sample, prepare
 from insaf.measures.estimate import Estimate, Estimates, ReplicateBasis
@@ -120,11 +120,17 @@ def _sides(
     """The end and start samples, and whether they are the same units (paired)."""
     if (versus is None) == (other is None):
         raise InsafError(
-            "a change is between two distributions: give exactly one of versus= (the start "
-            "variable of the same units) or other= (the start survey)"
+            said(
+                "a change is between two distributions: give exactly one of versus= "
+                "(the start variable of the same units) or other= (the start survey)",
+            )
         )
     if other_variable is not None and other is None:
-        raise InsafError("other_variable= names the variable of other=, which is not given")
+        raise InsafError(
+            said(
+                "other_variable= names the variable of other=, which is not given",
+            )
+        )
     design: dict[str, Any] = {"level": unit, "replicates": replicates, "seed": seed}
     if versus is not None:
         sample = prepare(
@@ -211,8 +217,11 @@ def _estimates(
 def _check(line: float, alpha: float, below: Below) -> None:
     if isinstance(line, str) or not (math.isfinite(line) and line > 0):
         raise InsafError(
-            f"a decomposition of a change needs an absolute poverty line (a positive number), "
-            f"not {line!r}"
+            said(
+                "a decomposition of a change needs an absolute poverty line (a "
+                "positive number), not {line}",
+                line=repr(line),
+            )
         )
     check_alpha(alpha)
     check_below(below)
@@ -270,7 +279,12 @@ def growth_redistribution(
     )
     for side, name in ((end, variable), (start, versus or other_variable or variable)):
         if not _mean(side.y, side.weights(None)) > 0:
-            raise InsafError(f"the mean of {name!r} is not positive: growth is undefined")
+            raise InsafError(
+                said(
+                    "the mean of {name} is not positive: growth is undefined",
+                    name=repr(name),
+                )
+            )
 
     def components(w2: FloatArray, w1: FloatArray) -> FloatArray:
         mu2, mu1 = _mean(end.y, w2), _mean(start.y, w1)
@@ -341,8 +355,13 @@ def sectoral_decomposition(
         missing = [label for label in labels if label not in groups]
         if missing:
             raise InsafError(
-                f"group {by} = {missing[0]!r} is not in the {when} distribution: a sectoral "
-                "decomposition needs every group in both"
+                said(
+                    "group {by} = {missing} is not in the {when} distribution: a sectoral "
+                    "decomposition needs every group in both",
+                    by=by,
+                    missing=repr(missing[0]),
+                    when=when,
+                )
             )
 
     def components(w2: FloatArray, w1: FloatArray) -> FloatArray:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from insaf.errors import DesignError
+from insaf.errors import DesignError, said
 from insaf.measures.estimate import Estimate, LinearBasis, ReplicateBasis
 from insaf.measures.variance import FloatArray, linearized_variance, replicate_variance
 
@@ -43,8 +43,10 @@ def _joint(
     bases = [e.basis for e in estimates]
     if any(b is None for b in bases):
         raise DesignError(
-            "this estimate has no influence values or replicates to compare with "
-            "(for example a Woodruff quantile interval); estimate with se='kernel'"
+            said(
+                "this estimate has no influence values or replicates to compare with "
+                "(for example a Woodruff quantile interval); estimate with se='kernel'",
+            )
         )
     linear = [b for b in bases if isinstance(b, LinearBasis)]
     reps = [b for b in bases if isinstance(b, ReplicateBasis)]
@@ -52,7 +54,11 @@ def _joint(
     if len(linear) == len(bases):
         design = linear[0].design
         if any(b.design.key != design.key for b in linear):
-            raise DesignError("the estimates do not come from the same sample and design")
+            raise DesignError(
+                said(
+                    "the estimates do not come from the same sample and design",
+                )
+            )
         totals = sum(
             (c * b.totals for c, b in zip(coefficients, linear, strict=True)),
             start=np.zeros_like(linear[0].totals),
@@ -61,12 +67,16 @@ def _joint(
         basis = LinearBasis(totals=totals, design=design)
     elif len(reps) == len(bases):
         if any(b.key != reps[0].key for b in reps):
-            raise DesignError("the estimates do not use the same replicate weights")
+            raise DesignError(said("the estimates do not use the same replicate weights"))
         thetas = np.asarray(replicate(*(b.thetas for b in reps)), dtype=np.float64)
         var = float(replicate_variance(thetas[:, None], np.array([value]), reps[0].spec)[0])
         basis = ReplicateBasis(thetas=thetas, spec=reps[0].spec, key=reps[0].key)
     else:
-        raise DesignError("one estimate is linearized and the other uses replicates")
+        raise DesignError(
+            said(
+                "one estimate is linearized and the other uses replicates",
+            )
+        )
     first = estimates[0]
     if all(e.domain == first.domain for e in estimates):
         domain, n, population = first.domain, first.n, first.population
@@ -117,7 +127,7 @@ def difference(a: Estimate, b: Estimate) -> Estimate:
 def ratio_of(a: Estimate, b: Estimate) -> Estimate:
     """``a / b`` with influence ``(z_a - (a/b) z_b)/b``."""
     if b.value == 0:
-        raise DesignError(f"cannot divide by {b.measure} = 0")
+        raise DesignError(said("cannot divide by {measure} = 0", measure=b.measure))
     r = a.value / b.value
     return _combine(a, b, 1.0 / b.value, -r / b.value, r, "ratio")
 
@@ -148,11 +158,15 @@ def combine(
     domains differ, those of the domains together (``domain`` is then ``None``).
     """
     if not estimates:
-        raise DesignError("combine needs at least one estimate")
+        raise DesignError(said("combine needs at least one estimate"))
     values = [e.value for e in estimates]
     coefficients = [float(c) for c in gradient(*values)]
     if len(coefficients) != len(estimates):
         raise DesignError(
-            f"the gradient has {len(coefficients)} value(s) for {len(estimates)} estimate(s)"
+            said(
+                "the gradient has {n_coefficients} value(s) for {n_estimates} estimate(s)",
+                n_coefficients=len(coefficients),
+                n_estimates=len(estimates),
+            )
         )
     return _joint(estimates, coefficients, float(fn(*values)), fn, measure)

@@ -46,7 +46,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.measures._engine import Cols, KernelOut, Statistic, run
 from insaf.measures._kernels.poverty import check_below
 from insaf.measures._sample import prepare
@@ -196,20 +196,41 @@ class Dominance:
 def lines_between(low: float, high: float, points: int) -> tuple[float, ...]:
     """``points`` equally spaced lines from ``low`` to ``high`` (both included)."""
     if not (math.isfinite(low) and math.isfinite(high)) or not low < high:
-        raise InsafError(f"the range of lines must go up: from {low} to {high}")
+        raise InsafError(
+            said(
+                "the range of lines must go up: from {low} to {high}",
+                low=low,
+                high=high,
+            )
+        )
     if points < 2:
-        raise InsafError(f"a range of lines needs at least 2 points, not {points}")
+        raise InsafError(
+            said(
+                "a range of lines needs at least 2 points, not {points}",
+                points=points,
+            )
+        )
     return tuple(float(z) for z in np.linspace(low, high, points))
 
 
 def _checked(lines: Sequence[float]) -> tuple[float, ...]:
     out = tuple(float(z) for z in lines)
     if not out:
-        raise InsafError("dominance needs at least one poverty line")
+        raise InsafError(said("dominance needs at least one poverty line"))
     if not all(math.isfinite(z) for z in out):
-        raise InsafError(f"poverty lines must be finite numbers, not {list(out)}")
+        raise InsafError(
+            said(
+                "poverty lines must be finite numbers, not {lines}",
+                lines=list(out),
+            )
+        )
     if any(b <= a for a, b in itertools.pairwise(out)):
-        raise InsafError(f"poverty lines must be given in increasing order: {list(out)}")
+        raise InsafError(
+            said(
+                "poverty lines must be given in increasing order: {lines}",
+                lines=list(out),
+            )
+        )
     return out
 
 
@@ -298,7 +319,12 @@ def dominance(
     the distribution function, as DASP; or ``"<"``).
     """
     if order not in (1, 2):
-        raise InsafError(f"dominance order must be 1 (incidence) or 2 (deficit), not {order}")
+        raise InsafError(
+            said(
+                "dominance order must be 1 (incidence) or 2 (deficit), not {order}",
+                order=order,
+            )
+        )
     check_below(below)
     critical(confidence, None)  # checks the level
     chosen = [
@@ -307,13 +333,21 @@ def dominance(
         if v is not None
     ]
     if len(chosen) != 1:
+        got = said("; got {options}", options=", ".join(chosen)) if chosen else ""
         raise InsafError(
-            "dominance compares two distributions: give exactly one of versus= (another "
-            "variable of the same units), between= (two groups) or other= (another survey)"
-            + (f"; got {', '.join(chosen)}" if chosen else "")
+            said(
+                "dominance compares two distributions: give exactly one of versus= (another "
+                "variable of the same units), between= (two groups) or other= (another "
+                "survey){got}",
+                got=got,
+            )
         )
     if other_variable is not None and other is None:
-        raise InsafError("other_variable= names the variable of other=, which is not given")
+        raise InsafError(
+            said(
+                "other_variable= names the variable of other=, which is not given",
+            )
+        )
     grid = _checked(lines)
     design: dict[str, Any] = {
         "level": unit,
@@ -338,8 +372,12 @@ def dominance(
             side = [e for e in found if same_group((e.domain or {}).get(column), wanted)]
             if not side:
                 raise InsafError(
-                    f"no group {column} = {wanted!r} in the survey; values found: "
-                    + ", ".join(values)
+                    said(
+                        "no group {column} = {wanted} in the survey; values found: {values}",
+                        column=column,
+                        wanted=repr(wanted),
+                        values=", ".join(values),
+                    )
                 )
             picked.append(side)
         first, second = picked

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from insaf.errors import DataError, InsafError, Location
+from insaf.errors import DataError, InsafError, Location, said
 from insaf.measures import streamed as out_of_core
 from insaf.measures.estimate import Estimates
 from insaf.measures.registry import STREAMED, MeasureOptions, spec_of
@@ -124,8 +124,10 @@ def dataset_input(path: str | Path, columns: Sequence[str | None] = ()) -> Datas
     manifest = Location(file=str(path / DATASET_MANIFEST), key=f"tables.{PERSONS}")
     if PERSONS not in dataset.tables:
         raise DataError(
-            "out of core, a survey in parts is read from its persons table, and this "
-            "one has none: read it in memory (--engine memory)",
+            said(
+                "out of core, a survey in parts is read from its persons table, and "
+                "this one has none: read it in memory (--engine memory)",
+            ),
             manifest,
         )
     files = dataset.files(PERSONS)
@@ -138,10 +140,13 @@ def dataset_input(path: str | Path, columns: Sequence[str | None] = ()) -> Datas
     missing = [c for c in dict.fromkeys(wanted) if c is not None and c not in present]
     if missing:
         raise DataError(
-            f"out of core, a survey in parts is read from its persons' rows, which do not "
-            f"carry {', '.join(repr(c) for c in missing)} (household columns on persons' "
-            f"rows are listed under 'carried'): write the parts with them carried, or read "
-            f"the survey in memory (--engine memory)",
+            said(
+                "out of core, a survey in parts is read from its persons' rows, which "
+                "do not carry {missing} (household columns on persons' rows are listed "
+                "under 'carried'): write the parts with them carried, or read the "
+                "survey in memory (--engine memory)",
+                missing=", ".join(repr(c) for c in missing),
+            ),
             manifest,
         )
     return DatasetInput(path, files, design, dataset.metadata)
@@ -189,14 +194,22 @@ def choose(
     if engine is not Engine.AUTO:
         if engine is not Engine.MEMORY and not dataset:
             raise InsafError(
-                f"the {engine.value} engine reads a Parquet dataset (a .parquet file or a "
-                f"folder of them) or a survey in parts (a folder with a dataset.yaml), "
-                f"not {path}"
+                said(
+                    "the {engine} engine reads a Parquet dataset (a .parquet file or a "
+                    "folder of them) or a survey in parts (a folder with a dataset.yaml), "
+                    "not {path}",
+                    engine=engine.value,
+                    path=path,
+                )
             )
         if engine is not Engine.MEMORY and name not in STREAMED:
             raise InsafError(
-                f"{name} is estimated in memory only; the {engine.value} engine estimates "
-                f"{', '.join(STREAMED)}"
+                said(
+                    "{name} is estimated in memory only; the {engine} engine estimates {streamed}",
+                    name=name,
+                    engine=engine.value,
+                    streamed=", ".join(STREAMED),
+                )
             )
         return Choice(engine, Reason.ASKED)
     if not dataset:
@@ -227,7 +240,7 @@ def by_size(held: int, budget: int | None = None, *, streamed: bool = True) -> C
 def spark_missing(exc: ImportError) -> InsafError:
     """The error when the Spark engine (``insaf.measures.spark``, ``insaf.policy.spark``)
     cannot be imported."""
-    return InsafError(f"the Spark engine needs pyspark and Java: {exc}")
+    return InsafError(said("the Spark engine needs pyspark and Java: {reason}", reason=str(exc)))
 
 
 def _module(engine: Engine) -> OutOfCore:
@@ -242,7 +255,12 @@ def _module(engine: Engine) -> OutOfCore:
             raise spark_missing(exc) from None
         found: OutOfCore = spark
         return found
-    raise InsafError(f"{engine.value} is not an out-of-core engine")
+    raise InsafError(
+        said(
+            "{engine} is not an out-of-core engine",
+            engine=engine.value,
+        )
+    )
 
 
 def takes_replicates(measure: str, engine: Engine) -> bool:
@@ -270,10 +288,14 @@ def estimate_out_of_core(
     spec = spec_of(measure)
     if spec.streamed is None:
         raise InsafError(
-            f"{spec.name} is estimated in memory only; out of core: {', '.join(STREAMED)}"
+            said(
+                "{name} is estimated in memory only; out of core: {streamed}",
+                name=spec.name,
+                streamed=", ".join(STREAMED),
+            )
         )
     if variable is None:
-        raise InsafError(f"{spec.name} needs a variable")
+        raise InsafError(said("{name} needs a variable", name=spec.name))
     arguments = spec.arguments(options or MeasureOptions())
     by_cols = [by] if isinstance(by, str) else list(by or ())
     asked = out_of_core.Asked(_module(engine), source, variable, design, by_cols, arguments)

@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import Any
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.measures.compare import difference, ratio_of
 from insaf.measures.estimate import Estimate, Estimates
 from insaf.measures.registry import MeasureOptions, compute
@@ -65,7 +65,12 @@ def gap(
     column, a, b = between
     outer = [by] if isinstance(by, str) else list(by or [])
     if column in outer:
-        raise InsafError(f"{column!r} is both the gap's grouping column and a by column")
+        raise InsafError(
+            said(
+                "{column} is both the gap's grouping column and a by column",
+                column=repr(column),
+            )
+        )
     result = compute(
         survey,
         measure,
@@ -92,10 +97,16 @@ def gap(
     for (name, rest), pair in keys.items():
         if set(pair) != {"a", "b"}:
             missing = a if "a" not in pair else b
+            within = said(" in {domain}", domain=dict(rest)) if rest else ""
             raise InsafError(
-                f"no estimate of {name} for {column} = {missing!r}"
-                + (f" in {dict(rest)}" if rest else "")
-                + f"; values found: {', '.join(found)}"
+                said(
+                    "no estimate of {name} for {column} = {missing}{within}; values found: {found}",
+                    name=name,
+                    column=column,
+                    missing=repr(missing),
+                    within=within,
+                    found=", ".join(found),
+                )
             )
         first, second = pair["a"], pair["b"]
         where = dict(rest) or None
@@ -109,6 +120,12 @@ def gap(
         out += [first, second, replace(diff, domain=where), replace(rat, domain=where)]
     if not out:
         raise InsafError(
-            f"no groups {column} = {a!r} and {b!r} found; values found: {', '.join(found)}"
+            said(
+                "no groups {column} = {a} and {b} found; values found: {found}",
+                column=column,
+                a=repr(a),
+                b=repr(b),
+                found=", ".join(found),
+            )
         )
     return Estimates(out, by=[*outer, column])

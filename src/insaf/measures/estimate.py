@@ -23,7 +23,7 @@ from typing import Any, overload
 import polars as pl
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.measures.variance import DesignArrays, FloatArray, ReplicateSpec
 
 __all__ = [
@@ -60,7 +60,12 @@ def critical(level: float, df: float | None) -> float:
     """The two-sided critical value at ``level``: Student's t on ``df`` degrees of
     freedom, or the normal one when ``df`` is ``None`` or infinite."""
     if not 0.0 < level < 1.0:
-        raise ValueError(f"confidence level must be in (0, 1), not {level}")
+        raise ValueError(
+            said(
+                "confidence level must be in (0, 1), not {level}",
+                level=level,
+            )
+        )
     upper = 1.0 - (1.0 - level) / 2.0
     if df is None or math.isinf(df):
         return NormalDist().inv_cdf(upper)
@@ -131,8 +136,13 @@ class Estimate:
             fixed, low, high = self.interval
             if abs(fixed - confidence) > 1e-12:
                 raise InsafError(
-                    f"this {self.measure} interval (Woodruff) was computed at confidence "
-                    f"{fixed}; estimate again with confidence={confidence}"
+                    said(
+                        "this {measure} interval (Woodruff) was computed at confidence "
+                        "{fixed}; estimate again with confidence={confidence}",
+                        measure=self.measure,
+                        fixed=fixed,
+                        confidence=confidence,
+                    )
                 )
             return (low, high)
         half = critical(confidence, self.df) * self.se
@@ -209,16 +219,23 @@ class Estimates(Sequence[Estimate]):
         ]
         if len(found) != 1:
             raise InsafError(
-                f"{len(found)} estimates match {domain or 'the whole population'}"
-                + (f" for {measure}" if measure else "")
+                said(
+                    "{count} estimates match {domain}{measure}",
+                    count=len(found),
+                    domain=str(domain) if domain else said("the whole population"),
+                    measure=said(" for {measure}", measure=measure) if measure else "",
+                )
             )
         return found[0]
 
     def _only(self) -> Estimate:
         if len(self._items) != 1:
             raise InsafError(
-                f"{len(self._items)} estimates (one per domain): pick one with "
-                ".get(column=value) or iterate"
+                said(
+                    "{count} estimates (one per domain): pick one with "
+                    ".get(column=value) or iterate",
+                    count=len(self._items),
+                )
             )
         return self._items[0]
 

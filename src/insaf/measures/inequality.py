@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.measures._kernels import inequality as kernels
 from insaf.measures._kernels import plans
 from insaf.measures._kernels.plan import estimate, run_plans, sample_for
@@ -185,7 +185,7 @@ def percentile_ratio(
     check_rule(rule)
     for p in (upper, lower):
         if not 0.0 < p < 1.0:
-            raise InsafError(f"percentiles must be in (0, 1), not {p}")
+            raise InsafError(said("percentiles must be in (0, 1), not {p}", p=p))
     name = f"p{round(upper * 100):d}/p{round(lower * 100):d}"
     kernel = kernels.percentile_ratio(upper, lower, rule)
     plan = plans.sorted_by_y(variable, name, kernel)
@@ -232,7 +232,7 @@ def quantile_shares(
     10 deciles): ``(ISQ(j/g) - ISQ((j-1)/g)) / Y``."""
     check_rule(rule)
     if groups < 2:
-        raise InsafError("quantile shares need at least two groups")
+        raise InsafError(said("quantile shares need at least two groups"))
     each = [
         plans.sorted_by_y(
             variable,

@@ -37,7 +37,7 @@ import numpy as np
 import polars as pl
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import DataError, Location
+from insaf.errors import DataError, Location, said
 from insaf.measures._engine import Statistic, run
 from insaf.measures._kernels.linear import label_groups, mean_of, part_of, ratio_of, share_of
 from insaf.measures._sample import GROUP, prepare, with_columns, with_groups
@@ -58,8 +58,10 @@ def _household_key(survey: Survey, spec: MPISpec, household: str | None) -> str:
     key = household or spec.household or survey.household_key
     if key is None:
         raise DataError(
-            "the MPI identifies poor households: name the household key "
-            "(household= here, or household: in the specification)",
+            said(
+                "the MPI identifies poor households: name the household key "
+                "(household= here, or household: in the specification)",
+            ),
             Location(file=survey.path),
         )
     return key
@@ -75,11 +77,18 @@ def _indicator(frame: pl.DataFrame, ind: IndicatorSpec, key: str, where: Locatio
             else pl.Series("e", [True] * frame.height)
         )
     except pl.exceptions.PolarsError as exc:
-        raise DataError(f"indicator {ind.name!r}: {exc}", where) from None
+        raise DataError(
+            said("indicator {name}: {reason}", name=repr(ind.name), reason=str(exc)), where
+        ) from None
     if cond.dtype != pl.Boolean or eligible.dtype != pl.Boolean:
         raise DataError(
-            f"indicator {ind.name!r}: the condition must be true or false "
-            f"(it gives {cond.dtype}; eligibility gives {eligible.dtype})",
+            said(
+                "indicator {name}: the condition must be true or false (it gives "
+                "{dtype}; eligibility gives {eligibility})",
+                name=repr(ind.name),
+                dtype=cond.dtype,
+                eligibility=eligible.dtype,
+            ),
             where,
         )
     missing = cond.is_null() & eligible
@@ -87,9 +96,14 @@ def _indicator(frame: pl.DataFrame, ind: IndicatorSpec, key: str, where: Locatio
         if ind.missing == "error":
             cols = ", ".join(repr(c) for c in ind.columns())
             raise DataError(
-                f"indicator {ind.name!r}: {int(missing.sum())} eligible row(s) have no value for "
-                f"{cols}; INSAF does not drop them silently (set missing: deprived or "
-                "not_deprived in the specification, or fix the data)",
+                said(
+                    "indicator {name}: {count} eligible row(s) have no value for {cols}; "
+                    "INSAF does not drop them silently (set missing: deprived or "
+                    "not_deprived in the specification, or fix the data)",
+                    name=repr(ind.name),
+                    count=int(missing.sum()),
+                    cols=cols,
+                ),
                 where,
             )
         cond = cond.fill_null(ind.missing == "deprived")
@@ -100,9 +114,13 @@ def _indicator(frame: pl.DataFrame, ind: IndicatorSpec, key: str, where: Locatio
         varies = agg.filter(pl.col("hi") != pl.col("lo")).height
         if varies:
             raise DataError(
-                f"indicator {ind.name!r} differs between members of {varies} household(s): it "
-                "reads person variables, so say how members combine (members: any, all, none "
-                "or share)",
+                said(
+                    "indicator {name} differs between members of {varies} household(s): it "
+                    "reads person variables, so say how members combine (members: any, "
+                    "all, none or share)",
+                    name=repr(ind.name),
+                    varies=varies,
+                ),
                 where,
             )
         deprived = pl.col("hi")

@@ -44,7 +44,7 @@ from typing import Annotated, Any, Literal
 import polars as pl
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from insaf.errors import Location, SpecError
+from insaf.errors import Location, SpecError, said
 from insaf.specs import load_spec, load_yaml, parse_spec
 
 __all__ = [
@@ -69,7 +69,12 @@ def _fraction(value: Any) -> Any:
         try:
             return float(Fraction(value.replace(" ", "")))
         except (ValueError, ZeroDivisionError):
-            raise ValueError(f"{value!r} is not a number or a fraction such as 1/3") from None
+            raise ValueError(
+                said(
+                    "{value} is not a number or a fraction such as 1/3",
+                    value=repr(value),
+                )
+            ) from None
     return value
 
 
@@ -80,7 +85,7 @@ def _sql(text: str) -> str:
     try:
         pl.sql_expr(text)
     except Exception as exc:  # polars raises several types for a bad expression
-        raise ValueError(f"not a valid SQL expression: {exc}") from None
+        raise ValueError(said("not a valid SQL expression: {reason}", reason=str(exc))) from None
     return text
 
 
@@ -113,21 +118,40 @@ class IndicatorSpec(_Spec):
     def _one_condition(self) -> IndicatorSpec:
         declarative = self.variable is not None
         if declarative == (self.expr is not None):
-            raise ValueError("give either variable/operator/value or expr (exactly one)")
+            raise ValueError(
+                said(
+                    "give either variable/operator/value or expr (exactly one)",
+                )
+            )
         if declarative:
             if self.operator is None or self.value is None:
-                raise ValueError(f"variable {self.variable!r} needs an operator and a value")
+                raise ValueError(
+                    said(
+                        "variable {variable} needs an operator and a value",
+                        variable=repr(self.variable),
+                    )
+                )
             listed = isinstance(self.value, list)
             if listed != (self.operator in ("in", "not in")):
                 raise ValueError(
-                    "operators 'in' and 'not in' take a list of values; the others one value"
+                    said(
+                        "operators 'in' and 'not in' take a list of values; the others one value",
+                    )
                 )
         elif self.operator is not None or self.value is not None:
-            raise ValueError("operator and value go with variable, not with expr")
+            raise ValueError(said("operator and value go with variable, not with expr"))
         if self.among is not None and self.members is None:
-            raise ValueError("among (eligible members) needs members: any, all, none or share")
+            raise ValueError(
+                said(
+                    "among (eligible members) needs members: any, all, none or share",
+                )
+            )
         if (self.members == "share") != (self.share is not None):
-            raise ValueError("members: share goes with share: (a fraction of eligible members)")
+            raise ValueError(
+                said(
+                    "members: share goes with share: (a fraction of eligible members)",
+                )
+            )
         return self
 
     def condition(self) -> pl.Expr:
@@ -165,17 +189,35 @@ class IndicatorSpec(_Spec):
 def _weights_sum_to_one(items: list[Any], what: str) -> None:
     given = [item.weight for item in items if item.weight is not None]
     if given and len(given) != len(items):
-        raise ValueError(f"give a weight to every {what} or to none (equal weights)")
+        raise ValueError(
+            said(
+                "give a weight to every {what} or to none (equal weights)",
+                what=what,
+            )
+        )
     if given and not math.isclose(sum(given), 1.0, abs_tol=_TOLERANCE):
         listed = " + ".join(f"{w:.6g}" for w in given)
-        raise ValueError(f"{what} weights must sum to 1, not {listed} = {sum(given):.6g}")
+        raise ValueError(
+            said(
+                "{what} weights must sum to 1, not {listed} = {sum:.6g}",
+                what=what,
+                listed=listed,
+                sum=sum(given),
+            )
+        )
 
 
 def _unique(names: list[str], what: str) -> None:
     seen: set[str] = set()
     for name in names:
         if name in seen:
-            raise ValueError(f"{what} name {name!r} is used twice")
+            raise ValueError(
+                said(
+                    "{what} name {name} is used twice",
+                    what=what,
+                    name=repr(name),
+                )
+            )
         seen.add(name)
 
 
@@ -190,7 +232,7 @@ class DimensionSpec(_Spec):
     @field_validator("indicators")
     @classmethod
     def _indicator_weights(cls, indicators: list[IndicatorSpec]) -> list[IndicatorSpec]:
-        _weights_sum_to_one(indicators, "indicator")
+        _weights_sum_to_one(indicators, said("indicator"))
         return indicators
 
 
@@ -210,9 +252,9 @@ class MPISpec(_Spec):
     @field_validator("dimensions")
     @classmethod
     def _dimension_weights(cls, dimensions: list[DimensionSpec]) -> list[DimensionSpec]:
-        _weights_sum_to_one(dimensions, "dimension")
-        _unique([d.name for d in dimensions], "dimension")
-        _unique([i.name for d in dimensions for i in d.indicators], "indicator")
+        _weights_sum_to_one(dimensions, said("dimension"))
+        _unique([d.name for d in dimensions], said("dimension"))
+        _unique([i.name for d in dimensions for i in d.indicators], said("indicator"))
         return dimensions
 
     @property
@@ -249,7 +291,10 @@ def load_mpi_spec(spec: str | Path | MPISpec) -> MPISpec:
             [
                 (
                     Location(file=str(spec)),
-                    f"neither a preset ({', '.join(PRESETS)}) nor an existing YAML file",
+                    said(
+                        "neither a preset ({presets}) nor an existing YAML file",
+                        presets=", ".join(PRESETS),
+                    ),
                 )
             ],
         )

@@ -40,7 +40,7 @@ import numpy as np
 import polars as pl
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import DataError, InsafError
+from insaf.errors import DataError, InsafError, said
 from insaf.measures._engine import Cols, Kernel, KernelOut, ReplicateTotals, Statistic, run
 from insaf.measures._sample import prepare, with_columns
 from insaf.measures.estimate import Estimates
@@ -183,16 +183,21 @@ def _newton(
 
 def _not_converged() -> None:
     raise DataError(
-        "the logistic regression of access on circumstances did not converge "
-        "(a circumstance predicts access perfectly, or access never varies)"
+        said(
+            "the logistic regression of access on circumstances did not converge "
+            "(a circumstance predicts access perfectly, or access never varies)",
+        )
     )
 
 
 def _separated(beta: FloatArray) -> None:
     if np.max(np.abs(beta)) > 30:
         raise DataError(
-            "the logistic regression separates access perfectly (a coefficient beyond 30): "
-            "drop or merge the circumstance that predicts access without error"
+            said(
+                "the logistic regression separates access perfectly (a coefficient "
+                "beyond 30): drop or merge the circumstance that predicts access "
+                "without error",
+            )
         )
 
 
@@ -296,9 +301,14 @@ def _prepared(
     """The survey with indicator columns for categorical circumstances; roles; term names."""
     unknown = [c for c in categorical if c not in circumstances]
     if unknown:
-        raise InsafError(f"categorical {unknown} must also be listed among the circumstances")
+        raise InsafError(
+            said(
+                "categorical {unknown} must also be listed among the circumstances",
+                unknown=unknown,
+            )
+        )
     if not circumstances:
-        raise InsafError("the HOI needs at least one circumstance")
+        raise InsafError(said("the HOI needs at least one circumstance"))
     frame = survey.frame(
         [*categorical, *(pl.sql_expr(among).meta.root_names() if among else [])], unit=level
     )
@@ -357,7 +367,12 @@ def _estimate(
     )
     y = sample.cols["y"]
     if not np.all((y == 0) | (y == 1)):
-        raise DataError(f"access indicator {variable!r} must be 0/1 (or boolean)")
+        raise DataError(
+            said(
+                "access indicator {variable} must be 0/1 (or boolean)",
+                variable=repr(variable),
+            )
+        )
     roles = [r for r in variables if r != "y"]
     fits = _Fits()
     if stats_of == "hoi":

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import InsafError, Location
+from insaf.errors import InsafError, Location, said
 from insaf.measures import _kept, _sample
 from insaf.measures._engine import run
 from insaf.measures._kernels import arpr as in_table_order
@@ -159,7 +159,13 @@ class Prepared:
         """The prepared values of ``column``, one per row (read only)."""
         found = self._columns.get(column)
         if found is None:
-            raise InsafError(f"{column!r} not prepared; prepared: {', '.join(self._columns)}")
+            raise InsafError(
+                said(
+                    "{column} not prepared; prepared: {columns}",
+                    column=repr(column),
+                    columns=", ".join(self._columns),
+                )
+            )
         view = found.view()
         view.flags.writeable = False
         return view
@@ -180,7 +186,14 @@ class Prepared:
         values = self.values(column)
         n = values.shape[0]
         if order.ndim != 1 or order.shape[0] != n:
-            raise InsafError(f"an order of {order.size} values for {column!r}, which has {n} rows")
+            raise InsafError(
+                said(
+                    "an order of {size} values for {column}, which has {n} rows",
+                    size=order.size,
+                    column=repr(column),
+                    n=n,
+                )
+            )
         if check:
             _check_order(column, values, order)
         kept = order.copy()
@@ -205,15 +218,23 @@ class Prepared:
         example ``fgt(survey, variable, line=..., by=by, unit=..., variance=...)``).
         """
         if isinstance(measures, Measure):
-            raise InsafError("estimate takes a list of measures: estimate([measure], by=...)")
+            raise InsafError(
+                said(
+                    "estimate takes a list of measures: estimate([measure], by=...)",
+                )
+            )
         by_cols = [by] if isinstance(by, str) else list(by or [])
         plans = [_plan(m) for m in measures]
         for m in measures:
             missing = [c for c in m.columns if c not in self._columns]
             if missing:
                 raise InsafError(
-                    f"{m.name}: {', '.join(repr(c) for c in missing)} not prepared; "
-                    f"prepared: {', '.join(self._columns)}"
+                    said(
+                        "{measure}: {missing} not prepared; prepared: {columns}",
+                        measure=m.name,
+                        missing=", ".join(repr(c) for c in missing),
+                        columns=", ".join(self._columns),
+                    )
                 )
         found = _kept.domains(self._survey, self._unit, by_cols)
         together: dict[Hashable, list[int]] = {}
@@ -335,7 +356,12 @@ def _check_order(column: str, values: FloatArray, order: IntArray) -> None:
         or bool((steps < 0).any())
         or bool((order[1:][tied] < order[:-1][tied]).any())
     ):
-        raise InsafError(f"not the stable sort of {column!r}: it cannot be used as its order")
+        raise InsafError(
+            said(
+                "not the stable sort of {column}: it cannot be used as its order",
+                column=repr(column),
+            )
+        )
 
 
 class _Shared:
@@ -371,7 +397,7 @@ def prepare(
     chosen = _kept.unit_level(survey, unit)
     frame = survey.frame(names, unit=chosen)
     columns = {
-        name: _kept.numeric(frame, name, Location(file=survey.path, column=name), "variable")
+        name: _kept.numeric(frame, name, Location(file=survey.path, column=name), said("variable"))
         for name in names
     }
     for array in columns.values():

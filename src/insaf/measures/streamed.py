@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.measures.estimate import Estimates
 from insaf.survey.design import Design
 
@@ -133,8 +133,10 @@ def fgt(asked: Asked) -> Estimates:
     line, arguments = asked.arguments["line"], asked.arguments
     if not isinstance(line, int | float | str):
         raise InsafError(
-            "an FGT index at a relative line is not computed out of core; "
-            "the at-risk-of-poverty rate (arpr) is, or give an absolute line"
+            said(
+                "an FGT index at a relative line is not computed out of core; the "
+                "at-risk-of-poverty rate (arpr) is, or give an absolute line",
+            )
         )
     alpha = float(arguments["alpha"])
     return asked.linear(
@@ -163,8 +165,10 @@ def quantile(asked: Asked) -> Estimates:
     """With the kernel-linearized SE; a Woodruff interval is made in memory."""
     if asked.arguments.get("se", "kernel") != "kernel":
         raise InsafError(
-            "a Woodruff interval is made in memory; out of core a quantile's SE is "
-            "kernel-linearized (se='kernel')"
+            said(
+                "a Woodruff interval is made in memory; out of core a quantile's SE is "
+                "kernel-linearized (se='kernel')",
+            )
         )
     return asked.engine.quantile(
         asked.source,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 
 __all__ = [
     "QUANTILE_RULES",
@@ -51,10 +51,18 @@ class Relative:
 
     def __post_init__(self) -> None:
         if not self.share > 0:
-            raise InsafError(f"a relative line needs a positive share, not {self.share}")
+            raise InsafError(
+                said(
+                    "a relative line needs a positive share, not {share}",
+                    share=self.share,
+                )
+            )
         if self.of not in ("median", "mean"):
             raise InsafError(
-                f"a relative line is a share of the median or the mean, not {self.of!r}"
+                said(
+                    "a relative line is a share of the median or the mean, not {of}",
+                    of=repr(self.of),
+                )
             )
 
 

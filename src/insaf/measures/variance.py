@@ -41,7 +41,7 @@ import numpy.typing as npt
 
 from insaf._arrays import FloatArray as FloatArray
 from insaf._arrays import IntArray as IntArray
-from insaf.errors import DesignError
+from insaf.errors import DesignError, said
 from insaf.survey.design import LonelyPSU, ReplicateMethod
 
 __all__ = [
@@ -217,15 +217,21 @@ class DesignArrays:
         if ssu is not None and fpc is not None:
             if fpc2 is None:
                 raise DesignError(
-                    "a two-stage design with a first-stage fpc needs the second stage's "
-                    "fpc too (fpc2), as R's svydesign does"
+                    said(
+                        "a two-stage design with a first-stage fpc needs the second stage's "
+                        "fpc too (fpc2), as R's svydesign does",
+                    )
                 )
             names = _first_labels(psu_codes, psu, n_total)
             second = _second_stage(
                 psu_codes, ssu, np.asarray(fpc2, dtype=np.float64), factor, s_codes, names
             )
         elif fpc2 is not None:
-            raise DesignError("fpc2 (second stage) needs the first stage's fpc and the ssu column")
+            raise DesignError(
+                said(
+                    "fpc2 (second stage) needs the first stage's fpc and the ssu column",
+                )
+            )
         return cls(
             stratum=s_codes,
             psu=psu_codes,
@@ -303,7 +309,7 @@ def _second_stage(
     ssu_psu = np.zeros(int(ssu_codes.max()) + 1, dtype=np.int64)
     ssu_psu[ssu_codes] = psu
     n_ssu = np.bincount(ssu_psu, minlength=n_psus).astype(np.int64)
-    f2 = _fpc_factor(fpc2, psu, n_ssu, labels, group="PSU", what="fpc2", unit="SSUs")
+    f2 = _fpc_factor(fpc2, psu, n_ssu, labels, group=said("PSU"), what="fpc2", unit=said("SSUs"))
     psu_stratum = np.zeros(n_psus, dtype=np.int64)
     psu_stratum[psu] = strata
     return SecondStage(
@@ -322,33 +328,65 @@ def _fpc_factor(
     n_h: IntArray,
     labels: Sequence[str],
     *,
-    group: str = "stratum",
+    group: str = said("stratum"),
     what: str = "fpc",
-    unit: str = "PSUs",
+    unit: str = said("PSUs"),
 ) -> FloatArray:
     if np.any(np.isnan(fpc)):
-        raise DesignError(f"the {what} column has {int(np.isnan(fpc).sum())} missing value(s)")
+        raise DesignError(
+            said(
+                "the {what} column has {count} missing value(s)",
+                what=what,
+                count=int(np.isnan(fpc).sum()),
+            )
+        )
     if np.any(fpc <= 0):
-        raise DesignError(f"{what} values must be positive (population counts or fractions)")
+        raise DesignError(
+            said(
+                "{what} values must be positive (population counts or fractions)",
+                what=what,
+            )
+        )
     is_popsize = bool(np.any(fpc > 1))
     if is_popsize != bool(np.all(fpc >= 1)):
         raise DesignError(
-            f"{what} must be all >= 1 (population number of {unit} per {group}) or all <= 1 "
-            "(sampling fractions), as R's svydesign requires"
+            said(
+                "{what} must be all >= 1 (population number of {unit} per {group}) or "
+                "all <= 1 (sampling fractions), as R's svydesign requires",
+                what=what,
+                unit=unit,
+                group=group,
+            )
         )
     first = np.full(len(labels), np.nan)
     first[strata[::-1]] = fpc[::-1]  # the first value seen in each stratum
     varies = fpc != first[strata]
     if np.any(varies):
         h = int(strata[np.argmax(varies)])
-        raise DesignError(f"{what} varies within {group} {labels[h]!r}")
+        raise DesignError(
+            said(
+                "{what} varies within {group} {labels}",
+                what=what,
+                group=group,
+                labels=repr(labels[h]),
+            )
+        )
     sampsize = n_h.astype(np.float64)
     popsize = first if is_popsize else sampsize / first
     if np.any(popsize < sampsize):
         h = int(np.argmax(popsize < sampsize))
         raise DesignError(
-            f"{what} implies more than 100% sampling in {group} {labels[h]!r} "
-            f"({int(sampsize[h])} {unit} sampled, population {popsize[h]:g})"
+            said(
+                "{what} implies more than {whole:.0%} sampling in {group} {labels} "
+                "({sampsize} {unit} sampled, population {popsize:g})",
+                what=what,
+                whole=1.0,
+                group=group,
+                labels=repr(labels[h]),
+                sampsize=int(sampsize[h]),
+                unit=unit,
+                popsize=popsize[h],
+            )
         )
     with np.errstate(invalid="ignore"):
         return np.where(popsize == np.inf, 1.0, (popsize - sampsize) / popsize)
@@ -437,8 +475,11 @@ def stratum_scales(
         if rule is LonelyPSU.FAIL:
             h = int(np.argmax(lonely))
             raise DesignError(
-                f"stratum {labels[h]!r} has only one PSU; choose a rule for "
-                "single-PSU strata (lonely_psu: remove, adjust, average or certainty)"
+                said(
+                    "stratum {labels} has only one PSU; choose a rule for single-PSU "
+                    "strata (lonely_psu: remove, adjust, average or certainty)",
+                    labels=repr(labels[h]),
+                )
             )
         if rule is LonelyPSU.ADJUST:
             adjust = lonely
@@ -447,7 +488,11 @@ def stratum_scales(
             if rule is LonelyPSU.AVERAGE:
                 ok = n_h.size - int(lonely.sum())
                 if ok == 0:
-                    raise DesignError("every stratum has a single PSU: no variance to average")
+                    raise DesignError(
+                        said(
+                            "every stratum has a single PSU: no variance to average",
+                        )
+                    )
                 multiplier = n_h.size / ok
     return scale_h, multiplier, adjust
 
@@ -508,14 +553,21 @@ def _second_centred(t: FloatArray, design: DesignArrays) -> tuple[FloatArray, Fl
         i = int(np.argmax(lonely))
         if rule is LonelyPSU.FAIL:
             raise DesignError(
-                f"{second.psu_labels[i]} has only one secondary unit sampled at stage 2 "
-                "(and more in the population); choose a rule for single-PSU strata "
-                "(lonely_psu: remove, adjust or certainty)"
+                said(
+                    "{psu_labels} has only one secondary unit sampled at stage 2 (and more "
+                    "in the population); choose a rule for single-PSU strata (lonely_psu: "
+                    "remove, adjust or certainty)",
+                    psu_labels=second.psu_labels[i],
+                )
             )
         if rule is LonelyPSU.AVERAGE:
             raise DesignError(
-                f"{second.psu_labels[i]} has one secondary unit: lonely_psu 'average' is not "
-                "defined at the second stage (R returns no variance); use remove or adjust"
+                said(
+                    "{psu_labels} has one secondary unit: lonely_psu 'average' is not "
+                    "defined at the second stage (R returns no variance); use remove or "
+                    "adjust",
+                    psu_labels=second.psu_labels[i],
+                )
             )
         if rule is LonelyPSU.ADJUST:
             centred[lonely[sp]] = t[lonely[sp]]
@@ -586,8 +638,11 @@ def replicate_covariance(thetas: FloatArray, theta: FloatArray, spec: ReplicateS
     if not np.all(np.isfinite(th)):
         bad = int((~np.isfinite(th)).any(axis=1).sum())
         raise DesignError(
-            f"{bad} replicate(s) gave no finite estimate (for example a domain that is empty "
-            "in a replicate); the replicate variance is not defined"
+            said(
+                "{bad} replicate(s) gave no finite estimate (for example a domain that "
+                "is empty in a replicate); the replicate variance is not defined",
+                bad=bad,
+            )
         )
     centre = full if spec.mse else th[spec.rscales > 0].mean(axis=0)
     d = (th - centre) * np.sqrt(spec.rscales)[:, None]
@@ -621,7 +676,12 @@ def jackknife_factors(design: DesignArrays) -> tuple[FloatArray, ReplicateSpec]:
     rule = design.lonely
     if np.any(lonely) and rule is LonelyPSU.FAIL:
         h = int(np.argmax(lonely))
-        raise DesignError(f"stratum {design.stratum_labels[h]!r} has only one PSU (jackknife)")
+        raise DesignError(
+            said(
+                "stratum {stratum} has only one PSU (jackknife)",
+                stratum=repr(design.stratum_labels[h]),
+            )
+        )
     dropped = np.flatnonzero(keep)
     reps = dropped.size
     factors = np.ones((n_p, reps))
@@ -642,7 +702,11 @@ def jackknife_factors(design: DesignArrays) -> tuple[FloatArray, ReplicateSpec]:
     elif np.any(lonely) and rule is LonelyPSU.AVERAGE:
         scale = n_p / factors.shape[1]
     if factors.shape[1] == 0:
-        raise DesignError("every stratum was sampled completely: there is no sampling variance")
+        raise DesignError(
+            said(
+                "every stratum was sampled completely: there is no sampling variance",
+            )
+        )
     spec = ReplicateSpec(method=ReplicateMethod.JKN, scale=scale, rscales=rscales, mse=False)
     return factors, spec
 
@@ -675,11 +739,13 @@ def bootstrap_factors(
     random stream is numpy's, so draws differ from R's).
     """
     if replicates < 2:
-        raise DesignError("the bootstrap needs at least two replicates")
+        raise DesignError(said("the bootstrap needs at least two replicates"))
     if np.any(design.fpc_factor < 1.0):
         raise DesignError(
-            "the created bootstrap does not use the finite population correction; "
-            "use variance='jackknife' (which does) or drop the fpc"
+            said(
+                "the created bootstrap does not use the finite population correction; "
+                "use variance='jackknife' (which does) or drop the fpc",
+            )
         )
     factors = _draws(design, replicates, design.n_psu.astype(np.int64), seed)
     m = 1.0 / float(np.mean(1.0 / design.n_psu))
@@ -702,12 +768,15 @@ def subbootstrap_factors(
     replicate mean (R's ``as.svrepdesign(type="subbootstrap")``).
     """
     if replicates < 2:
-        raise DesignError("the bootstrap needs at least two replicates")
+        raise DesignError(said("the bootstrap needs at least two replicates"))
     if np.any(design.n_psu < 2):
         h = int(np.argmax(design.n_psu < 2))
         raise DesignError(
-            f"stratum {design.stratum_labels[h]!r} has only one PSU: the Rao–Wu bootstrap "
-            "draws n_h - 1 = 0 PSUs there"
+            said(
+                "stratum {stratum} has only one PSU: the Rao–Wu bootstrap draws "
+                "n_h - 1 = 0 PSUs there",
+                stratum=repr(design.stratum_labels[h]),
+            )
         )
     counts = _draws(design, replicates, design.n_psu - 1, seed)
     n_h = design.n_psu[design.psu_stratum]

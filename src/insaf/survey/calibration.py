@@ -28,7 +28,7 @@ import numpy as np
 import polars as pl
 
 from insaf._arrays import FloatArray, IntArray
-from insaf.errors import DataError, DesignError, Location
+from insaf.errors import DataError, DesignError, Location, said
 from insaf.survey.design import Calibration, Distance
 from insaf.survey.survey import Survey, Unit
 from insaf.survey.table import Table
@@ -87,9 +87,17 @@ def _unit(survey: Survey, unit: Unit | str | None) -> Unit:
     design_unit = Unit.HOUSEHOLD if survey.households is not None else Unit.PERSON
     wanted = Unit(unit) if unit is not None else survey.default_level
     if wanted is Unit.PERSON and survey.persons is None:
-        raise DesignError("person totals need a person table; this survey has households only")
+        raise DesignError(
+            said(
+                "person totals need a person table; this survey has households only",
+            )
+        )
     if wanted is Unit.HOUSEHOLD and design_unit is Unit.PERSON:
-        raise DesignError("household totals need a household table; this survey has persons only")
+        raise DesignError(
+            said(
+                "household totals need a household table; this survey has persons only",
+            )
+        )
     return wanted
 
 
@@ -124,7 +132,7 @@ def _model(survey: Survey, calibration: Calibration) -> CalibrationModel:
     names += [v for v, _ in calibration.totals]
     targets += [float(t) for _, t in calibration.totals]
     if not names:
-        raise DesignError("a calibration needs at least one margin or total")
+        raise DesignError(said("a calibration needs at least one margin or total"))
     sizes = [len(cats) for _, cats in calibration.margins]
     if not numeric and not integrated:
         cell, cell_codes = _cells(codes_of, sizes)
@@ -157,7 +165,12 @@ def _margin_codes(
     series = frame.get_column(variable)
     if series.null_count():
         raise DataError(
-            f"calibration variable {variable!r} has {series.null_count()} missing value(s)", where
+            said(
+                "calibration variable {variable} has {null_count} missing value(s)",
+                variable=repr(variable),
+                null_count=series.null_count(),
+            ),
+            where,
         )
     known = [label for label, _ in categories]
     text = series.cast(pl.String)
@@ -165,9 +178,13 @@ def _margin_codes(
     if coded.null_count():
         unknown = text.filter(coded.is_null()).unique().sort().to_list()
         raise DataError(
-            f"calibration variable {variable!r}: categor(ies) {', '.join(map(repr, unknown))} "
-            f"occur in the data but have no population total (totals given for "
-            f"{', '.join(map(repr, known))})",
+            said(
+                "calibration variable {variable}: categor(ies) {unknown} occur in the "
+                "data but have no population total (totals given for {known})",
+                variable=repr(variable),
+                unknown=", ".join(map(repr, unknown)),
+                known=", ".join(map(repr, known)),
+            ),
             where,
         )
     codes = coded.to_numpy().astype(np.int64)
@@ -175,8 +192,12 @@ def _margin_codes(
     absent = [label for (label, total), s in zip(categories, seen, strict=True) if total and not s]
     if absent:
         raise CalibrationError(
-            f"calibration variable {variable!r}: category {absent[0]!r} has a population "
-            "total but no unit in the sample; that total cannot be reached",
+            said(
+                "calibration variable {variable}: category {absent} has a population "
+                "total but no unit in the sample; that total cannot be reached",
+                variable=repr(variable),
+                absent=repr(absent[0]),
+            ),
             where,
         )
     return codes
@@ -189,8 +210,14 @@ def _same_population(survey: Survey, calibration: Calibration) -> None:
         total = float(sum(t for _, t in categories))
         if first is not None and not np.isclose(total, first, rtol=1e-9, atol=0.0):
             raise CalibrationError(
-                f"calibration variable {variable!r}: its totals sum to {total:g}, but the "
-                f"first margin's sum to {first:g}; the margins must describe one population",
+                said(
+                    "calibration variable {variable}: its totals sum to {total:g}, but the "
+                    "first margin's sum to {first:g}; the margins must describe one "
+                    "population",
+                    variable=repr(variable),
+                    total=total,
+                    first=first,
+                ),
                 Location(file=survey.path, column=variable),
             )
         first = total if first is None else first
@@ -200,11 +227,24 @@ def _numeric(survey: Survey, frame: pl.DataFrame, variable: str) -> FloatArray:
     where = Location(file=survey.path, column=variable)
     series = frame.get_column(variable)
     if not series.dtype.is_numeric():
-        raise DataError(f"calibration variable {variable!r} is not numeric", where)
+        raise DataError(
+            said(
+                "calibration variable {variable} is not numeric",
+                variable=repr(variable),
+            ),
+            where,
+        )
     values = series.cast(pl.Float64).to_numpy()
     missing = int(np.isnan(values).sum()) if series.null_count() == 0 else series.null_count()
     if missing:
-        raise DataError(f"calibration variable {variable!r} has {missing} missing value(s)", where)
+        raise DataError(
+            said(
+                "calibration variable {variable} has {missing} missing value(s)",
+                variable=repr(variable),
+                missing=missing,
+            ),
+            where,
+        )
     return np.asarray(values, dtype=np.float64)
 
 
@@ -288,9 +328,19 @@ def _solve(model: CalibrationModel, cw: FloatArray, calibration: Calibration) ->
     distance = calibration.distance
     low, high = calibration.bounds if calibration.bounds is not None else (-np.inf, np.inf)
     if distance is Distance.LOGIT and not (np.isfinite(low) and np.isfinite(high)):
-        raise DesignError("logit calibration needs finite bounds (for example 0.5 and 2)")
+        raise DesignError(
+            said(
+                "logit calibration needs finite bounds (for example 0.5 and 2)",
+            )
+        )
     if not low < 1.0 < high:
-        raise DesignError(f"calibration bounds ({low:g}, {high:g}) must contain 1")
+        raise DesignError(
+            said(
+                "calibration bounds ({low:g}, {high:g}) must contain 1",
+                low=low,
+                high=high,
+            )
+        )
     sample = x.T @ cw
     if distance is Distance.LINEAR and calibration.bounds is None:
         gram = (x * cw[:, None]).T @ x
@@ -298,8 +348,11 @@ def _solve(model: CalibrationModel, cw: FloatArray, calibration: Calibration) ->
             lam = np.linalg.solve(gram, targets - sample)
         except np.linalg.LinAlgError:
             raise CalibrationError(
-                "the calibration variables are collinear in the sample "
-                f"({', '.join(model.names)}): no unique calibration"
+                said(
+                    "the calibration variables are collinear in the sample ({names}): no "
+                    "unique calibration",
+                    names=", ".join(model.names),
+                )
             ) from None
         return np.asarray(1.0 + x @ lam, dtype=np.float64)
     eta = np.zeros(x.shape[1])
@@ -320,11 +373,24 @@ def _solve(model: CalibrationModel, cw: FloatArray, calibration: Calibration) ->
             eta = eta - delta
     worst = int(np.argmax(np.abs(misfit) / (1.0 + np.abs(targets))))
     reached = targets[worst] - misfit[worst]
-    bounds = "" if calibration.bounds is None else f" within bounds {low:g} to {high:g}"
+    bounds = (
+        ""
+        if calibration.bounds is None
+        else said(" within bounds {low:g} to {high:g}", low=low, high=high)
+    )
     raise CalibrationError(
-        f"{distance.value} calibration did not converge in {calibration.maxit} iterations"
-        f"{bounds}: the weighted total of {model.names[worst]} is {reached:.6g}, its "
-        f"population total {targets[worst]:.6g} (widen the bounds or check the totals)"
+        said(
+            "{distance} calibration did not converge in {maxit} "
+            "iterations{bounds}: the weighted total of {names} is {reached:.6g}, "
+            "its population total {targets:.6g} (widen the bounds or check the "
+            "totals)",
+            distance=distance.value,
+            maxit=calibration.maxit,
+            bounds=bounds,
+            names=model.names[worst],
+            reached=reached,
+            targets=targets[worst],
+        )
     )
 
 
@@ -357,12 +423,19 @@ def calibrate(
     """
     if survey.design.calibration is not None:
         raise DesignError(
-            "the survey's weights are already calibrated "
-            f"({survey.design.calibration.describe()}); calibrate the uncalibrated survey once, "
-            "to all totals together"
+            said(
+                "the survey's weights are already calibrated ({calibration}); calibrate "
+                "the uncalibrated survey once, to all totals together",
+                calibration=survey.design.calibration.describe(),
+            )
         )
     if variance not in ("greg", "rake"):
-        raise DesignError(f"unknown calibration variance {variance!r} (greg or rake)")
+        raise DesignError(
+            said(
+                "unknown calibration variance {variance} (greg or rake)",
+                variance=repr(variance),
+            )
+        )
     calibration = Calibration(
         base_weight=survey.design.weight,
         margins=tuple(
@@ -381,8 +454,12 @@ def calibrate(
     table = survey.design_table
     if weight in table.frame.columns:
         raise DataError(
-            f"column {weight!r} already exists in the {table.name} table; name the "
-            "calibrated weight otherwise (weight=...)",
+            said(
+                "column {weight} already exists in the {table} table; name the "
+                "calibrated weight otherwise (weight=...)",
+                weight=repr(weight),
+                table=table.name,
+            ),
             Location(file=survey.path, column=weight),
         )
     model = calibration_model(survey, calibration)
@@ -399,13 +476,32 @@ def design_weights(survey: Survey, column: str) -> FloatArray:
     table: Table = survey.design_table
     where = Location(file=survey.path, column=column)
     if column not in table.frame.columns:
-        raise DataError(f"weight column {column!r} is not in the {table.name} table", where)
+        raise DataError(
+            said(
+                "weight column {column} is not in the {table} table",
+                column=repr(column),
+                table=table.name,
+            ),
+            where,
+        )
     series = table.frame.get_column(column).cast(pl.Float64, strict=False)
     values = series.to_numpy().astype(np.float64)
     if series.null_count() or np.isnan(values).any():
-        raise DataError(f"weight column {column!r} has missing values", where)
+        raise DataError(
+            said(
+                "weight column {column} has missing values",
+                column=repr(column),
+            ),
+            where,
+        )
     if np.any(values < 0):
-        raise DataError(f"weight column {column!r} has negative values", where)
+        raise DataError(
+            said(
+                "weight column {column} has negative values",
+                column=repr(column),
+            ),
+            where,
+        )
     return values
 
 
@@ -439,8 +535,10 @@ def rake(
     chosen = _unit(survey, unit)
     if chosen is Unit.PERSON and survey.households is not None:
         raise DesignError(
-            "rake() calibrates one unit to its own categories; for person totals with "
-            "household weights use calibrate(..., distance='raking')"
+            said(
+                "rake() calibrates one unit to its own categories; for person totals "
+                "with household weights use calibrate(..., distance='raking')",
+            )
         )
     return calibrate(
         survey,

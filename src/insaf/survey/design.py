@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from insaf.errors import said
+
 __all__ = [
     "Calibration",
     "Design",
@@ -72,10 +74,14 @@ class Replicates:
 
     def __post_init__(self) -> None:
         if not self.columns:
-            raise ValueError("replicate weights need at least one column")
+            raise ValueError(said("replicate weights need at least one column"))
         if self.rscales is not None and len(self.rscales) != len(self.columns):
             raise ValueError(
-                f"{len(self.rscales)} rscales for {len(self.columns)} replicate columns"
+                said(
+                    "{n_rscales} rscales for {n_columns} replicate columns",
+                    n_rscales=len(self.rscales),
+                    n_columns=len(self.columns),
+                )
             )
 
 

@@ -406,24 +406,41 @@ def conform(frame: pl.DataFrame, types: Mapping[str, VariableType], source: Sour
         if bad.len():
             rows = bad.head(_MAX_LISTED).to_list()
             values = frame.get_column(name).gather(rows).to_list()
-            listed = ", ".join(
-                f"{v!r} on {_place(source, i)}" for i, v in zip(rows, values, strict=True)
+            listed = said_together(
+                (
+                    said("{value} on {place}", value=repr(v), place=_place(source, i))
+                    for i, v in zip(rows, values, strict=True)
+                ),
+                ", ",
             )
-            more = f" and {bad.len() - _MAX_LISTED} more" if bad.len() > _MAX_LISTED else ""
+            more = (
+                said(" and {count} more", count=bad.len() - _MAX_LISTED)
+                if bad.len() > _MAX_LISTED
+                else ""
+            )
             problems.append(
-                f"column '{name}' is declared {vtype.value}, but {bad.len()} value(s) are not: "
-                f"{listed}{more}"
+                said(
+                    "column '{name}' is declared {type}, but {count} value(s) are not: "
+                    "{listed}{more}",
+                    name=name,
+                    type=vtype.value,
+                    count=bad.len(),
+                    listed=listed,
+                    more=more,
+                )
             )
         else:
             columns.append(converted)
     if problems:
-        raise DataError("; ".join(problems), Location(file=source.path))
+        raise DataError(said_together(problems, "; "), Location(file=source.path))
     return frame.with_columns(columns) if columns else frame
 
 
 def _place(source: Source, index: int) -> str:
     where = source.where(index)
-    return f"line {where.line}" if where.line is not None else f"row {where.row}"
+    if where.line is not None:
+        return said("line {line}", line=where.line)
+    return said("row {row}", row=where.row)
 
 
 def _cast(column: pl.Series, vtype: VariableType) -> tuple[pl.Series, pl.Series]:
@@ -506,7 +523,12 @@ def _write_stat(
     problems = _stat_problems(frame, fmt, metadata, lang)
     if problems:
         raise DataError(
-            f"cannot be written as {fmt.value}: " + "; ".join(problems), Location(file=str(path))
+            said(
+                "cannot be written as {format}: {problems}",
+                format=fmt.value,
+                problems=said_together(problems, "; "),
+            ),
+            Location(file=str(path)),
         )
     labels = {n: metadata.get(n).label.get(lang) for n in frame.columns if metadata.get(n).label}
     value_labels: dict[str, dict[Any, str]] = {
@@ -533,7 +555,14 @@ def _write_stat(
                 note=_sav_notes(metadata),
             )
     except Exception as exc:  # pyreadstat raises its own error types
-        raise DataError(f"cannot write {fmt.value} file: {exc}", Location(file=str(path))) from None
+        raise DataError(
+            said(
+                "cannot write {format} file: {reason}",
+                format=fmt.value,
+                reason=str(exc),
+            ),
+            Location(file=str(path)),
+        ) from None
 
 
 def _stat_problems(frame: pl.DataFrame, fmt: Format, metadata: Metadata, lang: str) -> list[str]:
@@ -541,38 +570,86 @@ def _stat_problems(frame: pl.DataFrame, fmt: Format, metadata: Metadata, lang: s
     stata = fmt is Format.DTA
     for name, dtype in frame.schema.items():
         if not (_STATA_NAME if stata else _SPSS_NAME).match(name):
-            problems.append(f"'{name}' is not a valid {fmt.value} variable name")
+            problems.append(
+                said(
+                    "'{name}' is not a valid {format} variable name",
+                    name=name,
+                    format=fmt.value,
+                )
+            )
         column = frame.get_column(name)
         if dtype == pl.String:
             if column.is_null().any() and (column == "").any():
                 problems.append(
-                    f"column '{name}' holds both missing and empty texts, which {fmt.value} "
-                    "cannot tell apart"
+                    said(
+                        "column '{name}' holds both missing and empty texts, which {format} "
+                        "cannot tell apart",
+                        name=name,
+                        format=fmt.value,
+                    )
                 )
         elif dtype.is_integer():
             big = column.abs().max()
             if big is not None and int(big) >= _EXACT_INT:  # type: ignore[arg-type]
-                problems.append(f"column '{name}' has integers beyond 2**53 that would lose digits")
+                problems.append(
+                    said(
+                        "column '{name}' has integers beyond 2**53 that would lose digits",
+                        name=name,
+                    )
+                )
         elif not (dtype.is_float() or dtype == pl.Boolean):
             problems.append(
-                f"column '{name}' has type {dtype}, which INSAF does not write to {fmt.value}"
+                said(
+                    "column '{name}' has type {dtype}, which INSAF does not write to {format}",
+                    name=name,
+                    dtype=dtype,
+                    format=fmt.value,
+                )
             )
         var = metadata.get(name)
         label = var.label.get(lang) or ""
         if stata and len(label) > _STATA_LABEL_CHARS:
-            problems.append(f"label of '{name}' has {len(label)} characters (Stata allows 80)")
+            problems.append(
+                said(
+                    "label of '{name}' has {count} characters (Stata allows 80)",
+                    name=name,
+                    count=len(label),
+                )
+            )
         if not stata and len(label.encode()) > _SPSS_LABEL_BYTES:
-            problems.append(f"label of '{name}' has {len(label.encode())} bytes (SPSS allows 256)")
+            problems.append(
+                said(
+                    "label of '{name}' has {count} bytes (SPSS allows 256)",
+                    name=name,
+                    count=len(label.encode()),
+                )
+            )
         for code, text in var.values.items():
             value_text = text.get(lang) or ""
             if stata and not isinstance(code, int):
-                problems.append(f"value label {code!r} of '{name}': Stata labels integers only")
+                problems.append(
+                    said(
+                        "value label {code} of '{name}': Stata labels integers only",
+                        code=repr(code),
+                        name=name,
+                    )
+                )
             if stata and len(value_text) > _STATA_VALUE_LABEL_CHARS:
-                problems.append(f"value label {code!r} of '{name}' is too long for Stata")
+                problems.append(
+                    said(
+                        "value label {code} of '{name}' is too long for Stata",
+                        code=repr(code),
+                        name=name,
+                    )
+                )
             if not stata and len(value_text.encode()) > _SPSS_VALUE_LABEL_BYTES:
                 problems.append(
-                    f"value label {code!r} of '{name}' has {len(value_text.encode())} bytes "
-                    "(SPSS allows 120)"
+                    said(
+                        "value label {code} of '{name}' has {count} bytes (SPSS allows 120)",
+                        code=repr(code),
+                        name=name,
+                        count=len(value_text.encode()),
+                    )
                 )
     return problems
 

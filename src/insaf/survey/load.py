@@ -57,7 +57,9 @@ class DesignOptions:
         weight = self.weight or (design.weight if design else None)
         if weight is None:
             raise DataError(
-                "no sampling weight: name the weight column (--weight COLUMN)",
+                said(
+                    "no sampling weight: name the weight column (--weight COLUMN)",
+                ),
                 Location(file=file),
             )
         return Design(
@@ -154,8 +156,13 @@ def _open_dataset(folder: Path, design: DesignOptions | None, unit: Unit | str) 
         frame = with_folder_keys(read_table(file)[0], file)
         if frame.schema != first.schema:
             raise DataError(
-                f"its columns differ from those of {files[0]} (a dataset's files share "
-                f"their columns and types): {dict(frame.schema)} against {dict(first.schema)}",
+                said(
+                    "its columns differ from those of {file} (a dataset's files share "
+                    "their columns and types): {schema} against {first_schema}",
+                    file=files[0],
+                    schema=dict(frame.schema),
+                    first_schema=dict(first.schema),
+                ),
                 Location(file=str(file)),
             )
         frames.append(frame)

@@ -34,6 +34,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from insaf._renamed import renamed_keys
+from insaf.errors import said
 from insaf.specs import load_spec
 from insaf.survey.design import Design, Distance, LonelyPSU, ReplicateMethod, Replicates
 from insaf.survey.metadata import Label, Metadata, Role, Variable, VariableType
@@ -93,7 +94,11 @@ class ReplicatesSpec(_Spec):
     def _rscales_match(self) -> ReplicatesSpec:
         if self.rscales is not None and len(self.rscales) != len(self.columns):
             raise ValueError(
-                f"rscales has {len(self.rscales)} values for {len(self.columns)} columns"
+                said(
+                    "rscales has {n_rscales} values for {n_columns} columns",
+                    n_rscales=len(self.rscales),
+                    n_columns=len(self.columns),
+                )
             )
         return self
 
@@ -164,13 +169,17 @@ class CalibrationSpec(_Spec):
     @model_validator(mode="after")
     def _consistent(self) -> CalibrationSpec:
         if not self.margins and not self.totals:
-            raise ValueError("a calibration needs margins, totals or both")
+            raise ValueError(said("a calibration needs margins, totals or both"))
         if self.method == "poststratify" and (len(self.margins) != 1 or self.totals):
-            raise ValueError("poststratify takes exactly one margin and no totals")
+            raise ValueError(said("poststratify takes exactly one margin and no totals"))
         if self.method == "rake" and self.totals:
-            raise ValueError("rake takes margins only; use method: calibrate for totals")
+            raise ValueError(
+                said(
+                    "rake takes margins only; use method: calibrate for totals",
+                )
+            )
         if self.method != "calibrate" and (self.bounds or self.trim):
-            raise ValueError("bounds and trim belong to method: calibrate")
+            raise ValueError(said("bounds and trim belong to method: calibrate"))
         return self
 
     def category_totals(self) -> dict[str, dict[str, float]]:
@@ -208,7 +217,12 @@ class VariableSpec(_Spec):
         if isinstance(value, Mapping):
             for code in value:
                 if isinstance(code, float | bool):
-                    raise ValueError(f"value label code {code!r} must be an integer or a text")
+                    raise ValueError(
+                        said(
+                            "value label code {code} must be an integer or a text",
+                            code=repr(code),
+                        )
+                    )
         return value
 
 
@@ -232,15 +246,28 @@ class Manifest(_Spec):
     @model_validator(mode="after")
     def _tables(self) -> Manifest:
         if self.households is None and self.persons is None:
-            raise ValueError("a manifest names a 'households' table, a 'persons' table, or both")
+            raise ValueError(
+                said(
+                    "a manifest names a 'households' table, a 'persons' table, or both",
+                )
+            )
         if self.households is not None and self.persons is not None:
             if not self.households.key_columns:
-                raise ValueError("households.key is required when there is a person table")
+                raise ValueError(
+                    said(
+                        "households.key is required when there is a person table",
+                    )
+                )
             if self.persons.household is None:
-                raise ValueError("persons.household (the household key) is required")
+                raise ValueError(said("persons.household (the household key) is required"))
         for name, item in self.items.items():
             if item.household is None:
-                raise ValueError(f"items.{name}.household (the household key) is required")
+                raise ValueError(
+                    said(
+                        "items.{name}.household (the household key) is required",
+                        name=name,
+                    )
+                )
         return self
 
     def metadata(self) -> Metadata:

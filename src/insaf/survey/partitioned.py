@@ -32,7 +32,7 @@ import polars as pl
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from insaf.errors import DataError, Location
+from insaf.errors import DataError, Location, said
 from insaf.specs import load_spec
 from insaf.survey.design import Design
 from insaf.survey.io import read_metadata, read_table, with_folder_keys
@@ -96,12 +96,21 @@ class DatasetManifest(_Spec):
     def _tables(self) -> DatasetManifest:
         households = self.tables.get(HOUSEHOLDS)
         if households is None:
-            raise ValueError("tables: a partitioned survey needs a 'households' table")
+            raise ValueError(
+                said(
+                    "tables: a partitioned survey needs a 'households' table",
+                )
+            )
         if not households.key_columns:
-            raise ValueError("tables.households.key is required")
+            raise ValueError(said("tables.households.key is required"))
         for name, table in self.tables.items():
             if name != HOUSEHOLDS and table.household is None:
-                raise ValueError(f"tables.{name}.household (the household key) is required")
+                raise ValueError(
+                    said(
+                        "tables.{name}.household (the household key) is required",
+                        name=name,
+                    )
+                )
         return self
 
     def metadata(self) -> Metadata:
@@ -165,7 +174,8 @@ class PartitionedSurvey:
                 meta = pq.ParquetFile(path).metadata
             except (OSError, pa.ArrowException) as exc:
                 raise DataError(
-                    f"cannot read Parquet file: {exc}", Location(file=str(path))
+                    said("cannot read Parquet file: {reason}", reason=str(exc)),
+                    Location(file=str(path)),
                 ) from None
             rows += int(meta.num_rows)
             values += int(meta.num_rows) * int(meta.num_columns)
@@ -188,7 +198,10 @@ class PartitionedSurvey:
     def survey(self, part: str) -> Survey:
         """One part as a survey: its households, their persons and their items."""
         if part not in self.parts:
-            raise DataError(f"no part {part!r} in this dataset", Location(file=str(self.folder)))
+            raise DataError(
+                said("no part {part} in this dataset", part=repr(part)),
+                Location(file=str(self.folder)),
+            )
         tables = {name: self._read(name, part) for name in self.tables}
         return self.assemble(tables, path=str(self.file(HOUSEHOLDS, part)))
 
@@ -205,8 +218,12 @@ class PartitionedSurvey:
             for table in read[1:]:
                 if table.frame.schema != first.frame.schema:
                     raise DataError(
-                        f"its columns differ from those of {first.where().file} (the files of "
-                        f"a table share their columns and types): {dict(table.frame.schema)}",
+                        said(
+                            "its columns differ from those of {file} (the files of a table share "
+                            "their columns and types): {schema}",
+                            file=first.where().file,
+                            schema=dict(table.frame.schema),
+                        ),
                         table.where(),
                     )
             frame = pl.concat([t.frame for t in read], how="vertical", rechunk=True)
@@ -246,33 +263,51 @@ def open_partitioned(folder: str | Path) -> PartitionedSurvey:
     folder = Path(folder)
     manifest_path = folder / DATASET_MANIFEST
     if not manifest_path.is_file():
-        raise DataError(f"no {DATASET_MANIFEST} in this folder", Location(file=str(folder)))
+        raise DataError(
+            said(
+                "no {name} in this folder",
+                name=DATASET_MANIFEST,
+            ),
+            Location(file=str(folder)),
+        )
     manifest = load_spec(DatasetManifest, manifest_path)
     found: dict[str, set[str]] = {}
     for name, spec in manifest.tables.items():
         root = folder / spec.path
         if not root.is_dir():
             raise DataError(
-                f"table {name!r}: no folder {spec.path!r}", Location(file=str(manifest_path))
+                said(
+                    "table {name}: no folder {path}",
+                    name=repr(name),
+                    path=repr(spec.path),
+                ),
+                Location(file=str(manifest_path)),
             )
         found[name] = {p.relative_to(root).as_posix() for p in root.rglob("*.parquet")}
     parts = found[HOUSEHOLDS]
     if not parts:
         raise DataError(
-            "no .parquet file", Location(file=str(folder / manifest.tables[HOUSEHOLDS].path))
+            said("no .parquet file"), Location(file=str(folder / manifest.tables[HOUSEHOLDS].path))
         )
     for name, paths in found.items():
         root = folder / manifest.tables[name].path
         for missing in sorted(parts - paths):
             raise DataError(
-                f"table {name!r} has no part {missing!r}, which the household table has "
-                "(every table is split into the same parts)",
+                said(
+                    "table {name} has no part {missing}, which the household table has "
+                    "(every table is split into the same parts)",
+                    name=repr(name),
+                    missing=repr(missing),
+                ),
                 Location(file=str(root / missing)),
             )
         for extra in sorted(paths - parts):
             raise DataError(
-                f"the household table has no part {extra!r} (every table is split into the "
-                "same parts)",
+                said(
+                    "the household table has no part {extra} (every table is split into "
+                    "the same parts)",
+                    extra=repr(extra),
+                ),
                 Location(file=str(root / extra)),
             )
     ordered = tuple(sorted(parts))
@@ -311,27 +346,40 @@ def write_partitioned_survey(
     manifest's ``carried``), as ``insaf synth --partitioned`` writes a census: the
     out-of-core engines read a survey in parts from its persons' rows alone."""
     if survey.households is None or survey.household_key is None:
-        raise DataError("a survey in parts needs a household table with a key")
+        raise DataError(said("a survey in parts needs a household table with a key"))
     if households < 1:
-        raise DataError(f"parts need at least one household each (not {households})")
+        raise DataError(
+            said(
+                "parts need at least one household each (not {households})",
+                households=households,
+            )
+        )
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
-        raise DataError("the output folder is not empty", Location(file=str(folder)))
+        raise DataError(said("the output folder is not empty"), Location(file=str(folder)))
     key = survey.household_key
     frame = survey.households.frame
     if by not in frame.columns:
         raise DataError(
-            f"no household variable {by!r} to split by", survey.households.where(column=by)
+            said("no household variable {by} to split by", by=repr(by)),
+            survey.households.where(column=by),
         )
     if frame.get_column(by).null_count():
         raise DataError(
-            f"{frame.get_column(by).null_count()} household(s) have no {by!r} to be split by",
+            said(
+                "{null_count} household(s) have no {by} to be split by",
+                null_count=frame.get_column(by).null_count(),
+                by=repr(by),
+            ),
             survey.households.where(column=by),
         )
     missing = [c for c in carried if c not in frame.columns]
     if missing:
         raise DataError(
-            f"no household column {missing[0]!r} to carry to persons",
+            said(
+                "no household column {missing} to carry to persons",
+                missing=repr(missing[0]),
+            ),
             survey.households.where(column=missing[0]),
         )
     persons = survey.persons
@@ -340,8 +388,11 @@ def write_partitioned_survey(
         clash = [c for c in carried if c in persons.frame.columns]
         if clash:
             raise DataError(
-                f"the persons have a column {clash[0]!r} of their own: it cannot be carried "
-                "from their households",
+                said(
+                    "the persons have a column {clash} of their own: it cannot be carried "
+                    "from their households",
+                    clash=repr(clash[0]),
+                ),
                 persons.where(column=clash[0]),
             )
         joined = persons.frame.join(

@@ -31,7 +31,7 @@ import numpy as np
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from insaf.errors import DataError, InsafError, Location
+from insaf.errors import DataError, InsafError, Location, said
 from insaf.survey.calibration import calibrate
 from insaf.survey.design import Distance
 from insaf.survey.survey import Survey, Unit
@@ -84,18 +84,34 @@ class ProjectionPopulation(_Spec):
     def _consistent(self) -> ProjectionPopulation:
         bounds = self.age_groups
         if bounds[0] != 0 or any(b <= a for a, b in itertools.pairwise(bounds)):
-            raise ValueError(f"age_groups must start at 0 and increase, not {bounds}")
+            raise ValueError(
+                said(
+                    "age_groups must start at 0 and increase, not {bounds}",
+                    bounds=bounds,
+                )
+            )
         for year, rows in self.totals.items():
             seen: set[tuple[int, str, str]] = set()
             for row in rows:
                 if row.age not in bounds:
                     raise ValueError(
-                        f"totals of {year}: age {row.age} is not the lower bound of an age "
-                        f"group ({bounds})"
+                        said(
+                            "totals of {year}: age {age} is not the lower bound of an age group "
+                            "({bounds})",
+                            year=year,
+                            age=row.age,
+                            bounds=bounds,
+                        )
                     )
                 key = (row.age, str(row.sex), str(row.governorate))
                 if key in seen:
-                    raise ValueError(f"totals of {year}: the cell {key} is given twice")
+                    raise ValueError(
+                        said(
+                            "totals of {year}: the cell {key} is given twice",
+                            year=year,
+                            key=key,
+                        )
+                    )
                 seen.add(key)
         return self
 
@@ -148,14 +164,21 @@ def _cells(survey: Survey, population: ProjectionPopulation) -> pl.Series:
         missing = frame.get_column(c).null_count()
         if missing:
             raise DataError(
-                f"column {c!r} has {missing} missing value(s): every person needs an age, "
-                "a sex and a governorate to be weighted to the projected population",
+                said(
+                    "column {column} has {missing} missing value(s): every person needs an age, "
+                    "a sex and a governorate to be weighted to the projected population",
+                    column=repr(c),
+                    missing=missing,
+                ),
                 Location(file=survey.path, column=c),
             )
     age = frame.get_column(population.age).cast(pl.Float64).to_numpy()
     if np.any(age < 0):
         raise DataError(
-            f"column {population.age!r} has negative ages",
+            said(
+                "column {age} has negative ages",
+                age=repr(population.age),
+            ),
             Location(file=survey.path, column=population.age),
         )
     group = _age_group(age, population.age_groups)
@@ -182,14 +205,21 @@ def _uprated(survey: Survey, factors: Mapping[str, float]) -> Survey:
         ]
         if not found:
             raise ProjectionError(
-                f"uprate: the survey has no column {column!r} (in households or persons)"
+                said(
+                    "uprate: the survey has no column {column} (in households or persons)",
+                    column=repr(column),
+                )
             )
         name, table = found[0]
         table = tables.get(name) or table
         dtype = table.frame.schema[column]
         if not dtype.is_numeric():
             raise DataError(
-                f"uprate: column {column!r} is {dtype}, not a number",
+                said(
+                    "uprate: column {column} is {dtype}, not a number",
+                    column=repr(column),
+                    dtype=dtype,
+                ),
                 Location(file=survey.path, column=column),
             )
         tables[name] = replace(
@@ -205,19 +235,35 @@ def project(survey: Survey, projection: Projection, year: int) -> Survey:
     if year not in totals:
         known = ", ".join(str(y) for y in projection.years()) or "none"
         raise ProjectionError(
-            f"the projection ({projection.source}) has no population totals for {year}; "
-            f"years with totals: {known}"
+            said(
+                "the projection ({source}) has no population totals for {year}; years "
+                "with totals: {known}",
+                source=projection.source,
+                year=year,
+                known=known,
+            )
         )
     factors: dict[str, float] = {}
     for column, by_year in projection.uprate.items():
         if year not in by_year:
             raise ProjectionError(
-                f"uprate: no factor for column {column!r} in {year} (the projection gives "
-                f"{', '.join(str(y) for y in sorted(by_year)) or 'no year'})"
+                said(
+                    "uprate: no factor for column {column} in {year} (the projection gives "
+                    "{years})",
+                    column=repr(column),
+                    year=year,
+                    years=", ".join(str(y) for y in sorted(by_year)) or said("no year"),
+                )
             )
         factors[column] = float(by_year[year])
         if not factors[column] > 0:
-            raise ProjectionError(f"uprate: the factor of {column!r} in {year} must be > 0")
+            raise ProjectionError(
+                said(
+                    "uprate: the factor of {column} in {year} must be > 0",
+                    column=repr(column),
+                    year=year,
+                )
+            )
     out = _uprated(survey, factors)
     cells = _cells(out, projection.population)
     margin = {
@@ -228,12 +274,23 @@ def project(survey: Survey, projection: Projection, year: int) -> Survey:
     if unknown:
         age, sex, gov = unknown[0].split("|")
         raise ProjectionError(
-            f"the sample has persons aged {age}+ of sex {sex} in governorate {gov}, a cell "
-            f"with no projected total for {year} ({len(unknown)} such cell(s))"
+            said(
+                "the sample has persons aged {age}+ of sex {sex} in governorate {gov}, "
+                "a cell with no projected total for {year} ({n_unknown} such cell(s))",
+                age=age,
+                sex=sex,
+                gov=gov,
+                year=year,
+                n_unknown=len(unknown),
+            )
         )
     persons = out.persons
     if persons is None:
-        raise ProjectionError("the survey has no persons table to weight to a population")
+        raise ProjectionError(
+            said(
+                "the survey has no persons table to weight to a population",
+            )
+        )
     out = out.with_tables(persons=replace(persons, frame=persons.frame.with_columns(cells)))
     return calibrate(
         out,

@@ -61,7 +61,11 @@ class Survey:
 
     def __post_init__(self) -> None:
         if self.households is None and self.persons is None:
-            raise DataError("a survey needs a household table, a person table, or both")
+            raise DataError(
+                said(
+                    "a survey needs a household table, a person table, or both",
+                )
+            )
         if not isinstance(self.items, LazyTables):  # read on first use: kept as it is
             object.__setattr__(self, "items", MappingProxyType(dict(self.items)))
         object.__setattr__(self, "policy", MappingProxyType(dict(self.policy)))
@@ -101,7 +105,10 @@ class Survey:
         unit = Unit(unit)
         table = self.persons if unit is Unit.PERSON else self.households
         if table is None:
-            raise DataError(f"this survey has no {unit.value} table", Location(file=self.path))
+            raise DataError(
+                said("this survey has no {unit} table", unit=said_unit(unit.value)),
+                Location(file=self.path),
+            )
         return table
 
     @renamed_keywords(level="unit")
@@ -155,7 +162,7 @@ class Survey:
         persons, households, key = self.persons, self.households, self.household_key
         if persons is None or households is None or key is None:
             raise DataError(
-                "this survey does not link persons to households", Location(file=self.path)
+                said("this survey does not link persons to households"), Location(file=self.path)
             )
         link = persons.household or key
         hh_keys = households.frame.get_column(key)
@@ -184,8 +191,12 @@ class Survey:
             orphans = np.flatnonzero(~matched)
             places = ", ".join(str(persons.where(int(i))) for i in orphans[:5])
             raise DataError(
-                f"{orphans.size} person(s) belong to no household in the household table "
-                f"(first: {places}); run `insaf validate` for the full list",
+                said(
+                    "{size} person(s) belong to no household in the household table "
+                    "(first: {places}); run `insaf validate` for the full list",
+                    size=orphans.size,
+                    places=places,
+                ),
                 persons.where(None, link),
             )
         return index

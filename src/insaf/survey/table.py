@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from insaf.errors import Location
+from insaf.errors import Location, said
 
 __all__ = ["Format", "LazyTables", "Source", "Table"]
 
@@ -36,7 +36,12 @@ class Format(StrEnum):
         except ValueError:
             known = ", ".join(f.value for f in cls)
             raise DataError(
-                f"unknown file format '{name}' (known: {known})", Location(file=str(path))
+                said(
+                    "unknown file format '{name}' (known: {known})",
+                    name=name,
+                    known=known,
+                ),
+                Location(file=str(path)),
             ) from None
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from insaf.errors import Severity, ValidationFailed
+from insaf.errors import Severity, ValidationFailed, said, said_together
 from insaf.survey.design import LonelyPSU
 from insaf.survey.metadata import Role
 from insaf.survey.survey import Survey
@@ -40,20 +40,35 @@ class Problem:
     count: int = 0  # how many rows are affected (0: the problem is not about rows)
 
     def location(self) -> str:
-        """'persons.csv, lines 5, 9 and 3 more, column 'hhid''."""
-        where = [self.file or f"<{self.table}>"]
+        """'persons.csv, lines 5, 9 and 3 more, column 'hhid'' (``said``, to be said in
+        Arabic too)."""
+        where: list[str] = [self.file or f"<{self.table}>"]
         if self.places:
             kind = self.places[0].split(" ")[0]
-            numbers = ", ".join(p.split(" ", 1)[1] for p in self.places)
+            numbers = said_together((p.split(" ", 1)[1] for p in self.places), ", ")
             more = self.count - len(self.places)
-            plural = kind + ("s" if len(self.places) > 1 else "")
-            where.append(f"{plural} {numbers}" + (f" and {more} more" if more > 0 else ""))
+            if len(self.places) > 1:
+                rows = (
+                    said("lines {numbers}", numbers=numbers)
+                    if kind == "line"
+                    else said("rows {numbers}", numbers=numbers)
+                )
+            else:
+                rows = (
+                    said("line {line}", line=numbers)
+                    if kind == "line"
+                    else said("row {row}", row=numbers)
+                )
+            if more > 0:
+                rows = said_together([rows, said(" and {count} more", count=more)], "")
+            where.append(rows)
         if self.column:
-            where.append(f"column '{self.column}'")
-        return ", ".join(where)
+            where.append(said("column '{column}'", column=self.column))
+        return said_together(where, ", ")
 
     def __str__(self) -> str:
-        return f"{self.severity.value}: {self.location()}: {self.message}"
+        severity = said("error") if self.severity is Severity.ERROR else said("warning")
+        return said_together([severity, self.location(), self.message], ": ")
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -87,8 +102,14 @@ class ValidationReport:
 
     def raise_for_errors(self) -> None:
         if not self.ok:
-            lines = "\n  ".join(str(p) for p in self.errors)
-            raise ValidationFailed(self, f"{len(self.errors)} validation error(s):\n  {lines}")
+            raise ValidationFailed(
+                self,
+                said(
+                    "{count} validation error(s):\n  {problems}",
+                    count=len(self.errors),
+                    problems=said_together([str(p) for p in self.errors], "\n  "),
+                ),
+            )
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems) or "no problems found"
@@ -153,8 +174,12 @@ class _Checks:
                     table,
                     Severity.ERROR,
                     "missing-column",
-                    f"the {what} column '{name}' is not in the table "
-                    f"(columns: {', '.join(table.frame.columns)})",
+                    said(
+                        "the {what} column '{name}' is not in the table (columns: {columns})",
+                        what=what,
+                        name=name,
+                        columns=", ".join(table.frame.columns),
+                    ),
                     column=name,
                 )
 
@@ -164,7 +189,7 @@ class _Checks:
         key = list(table.key)
         if not key:
             return
-        absent = list(self.missing_columns(table, key, "key"))
+        absent = list(self.missing_columns(table, key, said("key")))
         yield from absent
         if absent:
             return
@@ -176,7 +201,7 @@ class _Checks:
                     table,
                     Severity.ERROR,
                     "missing-key",
-                    f"{nulls.len()} row(s) have no value for the key",
+                    said("{count} row(s) have no value for the key", count=nulls.len()),
                     column=name,
                     rows=nulls,
                 )
@@ -185,15 +210,22 @@ class _Checks:
             dup = frame.join(repeated, on=key, how="semi").sort("_row")
             first = dup.filter(pl.struct(key) == pl.struct(key).first())
             value = ", ".join(f"{k}={first.item(0, k)!r}" for k in key)
-            places = ", ".join(
-                _place(table, int(i)) for i in first.get_column("_row").head(SHOWN_ROWS)
+            places = said_together(
+                (_said_place(table, int(i)) for i in first.get_column("_row").head(SHOWN_ROWS)),
+                ", ",
             )
             yield self.problem(
                 table,
                 Severity.ERROR,
                 "duplicate-key",
-                f"{repeated.height} key value(s) appear more than once ({dup.height} rows); "
-                f"for example {value} on {places}",
+                said(
+                    "{count} key value(s) appear more than once ({rows} rows); "
+                    "for example {value} on {places}",
+                    count=repeated.height,
+                    rows=dup.height,
+                    value=value,
+                    places=places,
+                ),
                 column=", ".join(key),
                 rows=dup.get_column("_row"),
             )
@@ -211,7 +243,7 @@ class _Checks:
             link = table.household
             if link is None:
                 continue
-            absent = list(self.missing_columns(table, [link], "household"))
+            absent = list(self.missing_columns(table, [link], said("household")))
             yield from absent
             if absent:
                 continue
@@ -226,8 +258,14 @@ class _Checks:
                     table,
                     Severity.ERROR,
                     "orphan-row",
-                    f"{orphan.len()} row(s) point to a household that does not exist in "
-                    f"{_name(households)} (for example {link}={examples[0]!r})",
+                    said(
+                        "{count} row(s) point to a household that does not exist in {file} "
+                        "(for example {link}={example})",
+                        count=orphan.len(),
+                        file=_name(households),
+                        link=link,
+                        example=repr(examples[0]),
+                    ),
                     column=link,
                     rows=orphan,
                 )
@@ -237,7 +275,7 @@ class _Checks:
                     table,
                     Severity.ERROR,
                     "missing-key",
-                    f"{nulls.len()} row(s) have no household",
+                    said("{count} row(s) have no household", count=nulls.len()),
                     column=link,
                     rows=nulls,
                 )
@@ -253,8 +291,14 @@ class _Checks:
                     households,
                     Severity.ERROR,
                     "household-without-persons",
-                    f"{empty.len()} household(s) have no person in {_name(persons)} "
-                    f"(for example {hh_key}={hh.gather(empty.head(1)).item()!r})",
+                    said(
+                        "{count} household(s) have no person in {file} "
+                        "(for example {key}={example})",
+                        count=empty.len(),
+                        file=_name(persons),
+                        key=hh_key,
+                        example=repr(hh.gather(empty.head(1)).item()),
+                    ),
                     column=hh_key,
                     rows=empty,
                 )
@@ -264,11 +308,11 @@ class _Checks:
     def weights(self) -> Iterator[Problem]:
         table = self.survey.design_table
         name = self.design.weight
-        absent = list(self.missing_columns(table, [name], "weight"))
+        absent = list(self.missing_columns(table, [name], said("weight")))
         yield from absent
         if absent:
             return
-        yield from self.numeric(table, name, "weight", positive=True)
+        yield from self.numeric(table, name, said("weight"), positive=True)
 
     def numeric(
         self, table: Table, name: str, what: str, *, positive: bool, allow_zero: bool = False
@@ -283,7 +327,12 @@ class _Checks:
                     table,
                     Severity.ERROR,
                     "non-numeric",
-                    f"{bad.len()} {what}(s) are not numbers (for example {examples[0]!r})",
+                    said(
+                        "{count} {what}(s) are not numbers (for example {example})",
+                        count=bad.len(),
+                        what=what,
+                        example=repr(examples[0]),
+                    ),
                     column=name,
                     rows=bad,
                 )
@@ -293,7 +342,11 @@ class _Checks:
                 table,
                 Severity.ERROR,
                 "non-numeric",
-                f"the {what} column has type {column.dtype}, not a number",
+                said(
+                    "the {what} column has type {dtype}, not a number",
+                    what=what,
+                    dtype=column.dtype,
+                ),
                 column=name,
             )
             return
@@ -305,7 +358,7 @@ class _Checks:
                 table,
                 Severity.ERROR,
                 "missing-value",
-                f"{rows.len()} {what}(s) are missing",
+                said("{count} {what}(s) are missing", count=rows.len(), what=what),
                 column=name,
                 rows=rows,
             )
@@ -316,7 +369,7 @@ class _Checks:
                 table,
                 Severity.ERROR,
                 "infinite",
-                f"{rows.len()} {what}(s) are infinite",
+                said("{count} {what}(s) are infinite", count=rows.len(), what=what),
                 column=name,
                 rows=rows,
             )
@@ -324,12 +377,16 @@ class _Checks:
             floor = (values < 0) if allow_zero else (values <= 0)
             rows = floor.fill_null(False).arg_true()
             if rows.len():
-                kind = "negative" if allow_zero else "zero or negative"
+                message = (
+                    said("{count} {what}(s) are negative", count=rows.len(), what=what)
+                    if allow_zero
+                    else said("{count} {what}(s) are zero or negative", count=rows.len(), what=what)
+                )
                 yield self.problem(
                     table,
                     Severity.ERROR,
                     "non-positive",
-                    f"{rows.len()} {what}(s) are {kind}",
+                    message,
                     column=name,
                     rows=rows,
                 )
@@ -338,7 +395,7 @@ class _Checks:
         table = self.survey.design_table
         strata, psu = self.design.strata, self.design.psu
         wanted = [c for c in (strata, psu) if c is not None]
-        absent = list(self.missing_columns(table, wanted, "design"))
+        absent = list(self.missing_columns(table, wanted, said("design")))
         yield from absent
         if absent or not wanted:
             return
@@ -350,7 +407,9 @@ class _Checks:
                     table,
                     Severity.ERROR,
                     "missing-value",
-                    f"{nulls.len()} row(s) have no {'stratum' if name == strata else 'PSU'}",
+                    said("{count} row(s) have no stratum", count=nulls.len())
+                    if name == strata
+                    else said("{count} row(s) have no PSU", count=nulls.len()),
                     column=name,
                     rows=nulls,
                 )
@@ -370,9 +429,14 @@ class _Checks:
                     table,
                     Severity.ERROR,
                     "psu-in-several-strata",
-                    f"{spread.height} PSU(s) appear in more than one stratum (for example "
-                    f"PSU {first!r} in strata {', '.join(map(repr, in_strata.head(5)))}); "
-                    "give each PSU a code that is unique across strata",
+                    said(
+                        "{count} PSU(s) appear in more than one stratum (for example "
+                        "PSU {psu} in strata {strata}); "
+                        "give each PSU a code that is unique across strata",
+                        count=spread.height,
+                        psu=repr(first),
+                        strata=", ".join(map(repr, in_strata.head(5))),
+                    ),
                     column=psu,
                     rows=rows,
                 )
@@ -388,8 +452,12 @@ class _Checks:
                     table,
                     Severity.WARNING,
                     "single-psu-stratum",
-                    f"{lonely.height} stratum/strata have a single PSU ({names}); "
-                    f"{_LONELY_RULES[self.design.lonely_psu]}",
+                    said(
+                        "{count} stratum/strata have a single PSU ({names}); {rule}",
+                        count=lonely.height,
+                        names=names,
+                        rule=_LONELY_RULES[self.design.lonely_psu],
+                    ),
                     column=strata,
                     rows=lonely.get_column("_row").sort(),
                 )
@@ -403,7 +471,7 @@ class _Checks:
         yield from absent
         if absent:
             return
-        problems = list(self.numeric(table, name, "fpc value", positive=True))
+        problems = list(self.numeric(table, name, said("fpc value"), positive=True))
         yield from problems
         if problems:
             return
@@ -414,8 +482,10 @@ class _Checks:
                 table,
                 Severity.ERROR,
                 "fpc-mixed",
-                "fpc mixes sampling fractions (<= 1) and population PSU counts (> 1); "
-                "use one or the other",
+                said(
+                    "fpc mixes sampling fractions (<= 1) and population PSU counts (> 1); "
+                    "use one or the other"
+                ),
                 column=name,
             )
             return
@@ -432,8 +502,11 @@ class _Checks:
                     table,
                     Severity.ERROR,
                     "fpc-varies",
-                    f"fpc varies within {varying.height} stratum/strata; it must be constant "
-                    "in a stratum",
+                    said(
+                        "fpc varies within {count} stratum/strata; it must be constant "
+                        "in a stratum",
+                        count=varying.height,
+                    ),
                     column=name,
                     rows=varying.get_column("_row").explode().sort(),
                 )
@@ -455,8 +528,11 @@ class _Checks:
                         table,
                         Severity.ERROR,
                         "fpc-too-small",
-                        f"in {sampled.height} stratum/strata the population number of PSUs "
-                        "(fpc) is smaller than the number of PSUs sampled",
+                        said(
+                            "in {count} stratum/strata the population number of PSUs "
+                            "(fpc) is smaller than the number of PSUs sampled",
+                            count=sampled.height,
+                        ),
                         column=name,
                         rows=sampled.get_column("_row").sort(),
                     )
@@ -466,11 +542,13 @@ class _Checks:
         if reps is None:
             return
         table = self.survey.design_table
-        absent = list(self.missing_columns(table, list(reps.columns), "replicate weight"))
+        absent = list(self.missing_columns(table, list(reps.columns), said("replicate weight")))
         yield from absent
         present = [c for c in reps.columns if c in table.frame.columns]
         for name in present:
-            yield from self.numeric(table, name, "replicate weight", positive=True, allow_zero=True)
+            yield from self.numeric(
+                table, name, said("replicate weight"), positive=True, allow_zero=True
+            )
 
     # -- declared roles --------------------------------------------------------------
 
@@ -478,10 +556,10 @@ class _Checks:
         meta = self.survey.metadata
         for name in meta.with_role(Role.AGE):
             for table in self.tables_with(name):
-                yield from self.range_check(table, name, "age", 0, MAX_AGE)
+                yield from self.range_check(table, name, said("age"), 0, MAX_AGE)
         for name in meta.with_role(Role.HOUSEHOLD_SIZE):
             for table in self.tables_with(name):
-                yield from self.range_check(table, name, "household size", 1, None)
+                yield from self.range_check(table, name, said("household size"), 1, None)
                 yield from self.size_matches(table, name)
         for name in meta.with_role(Role.RELATIONSHIP):
             persons = self.survey.persons
@@ -505,13 +583,23 @@ class _Checks:
             outside = outside | (column > high)
         rows = outside.fill_null(False).arg_true()
         if rows.len():
-            span = f"outside {low:g} to {high:g}" if high is not None else f"below {low:g}"
+            span = (
+                said("outside {low:g} to {high:g}", low=low, high=high)
+                if high is not None
+                else said("below {low:g}", low=low)
+            )
             examples = column.gather(rows.head(3)).to_list()
             yield self.problem(
                 table,
                 Severity.ERROR,
                 "impossible-value",
-                f"{rows.len()} {what} value(s) {span} (for example {examples[0]!r})",
+                said(
+                    "{count} {what} value(s) {span} (for example {example})",
+                    count=rows.len(),
+                    what=what,
+                    span=span,
+                    example=repr(examples[0]),
+                ),
                 column=name,
                 rows=rows,
             )
@@ -538,8 +626,12 @@ class _Checks:
                 table,
                 Severity.WARNING,
                 "size-mismatch",
-                f"{joined.height} household(s) declare a size different from their number of "
-                f"persons in {_name(persons)}",
+                said(
+                    "{count} household(s) declare a size different from their number of "
+                    "persons in {file}",
+                    count=joined.height,
+                    file=_name(persons),
+                ),
                 column=name,
                 rows=joined.get_column("_row"),
             )
@@ -566,8 +658,15 @@ class _Checks:
                 persons,
                 Severity.WARNING,
                 "head-count",
-                f"{heads.height} household(s) do not have exactly one head "
-                f"({name} = {HEAD_CODE}): {none} with none, {heads.height - none} with several",
+                said(
+                    "{count} household(s) do not have exactly one head "
+                    "({name} = {code}): {none} with none, {several} with several",
+                    count=heads.height,
+                    name=name,
+                    code=HEAD_CODE,
+                    none=none,
+                    several=heads.height - none,
+                ),
                 column=name,
                 rows=heads.get_column("_row").sort(),
             )
@@ -592,20 +691,30 @@ class _Checks:
                     table,
                     Severity.WARNING,
                     "unlabelled-code",
-                    f"{unknown.len()} value(s) have no value label (codes {examples})",
+                    said(
+                        "{count} value(s) have no value label (codes {examples})",
+                        count=unknown.len(),
+                        examples=examples,
+                    ),
                     column=name,
                     rows=unknown,
                 )
 
 
 _LONELY_RULES = {
-    LonelyPSU.FAIL: "with lonely_psu=fail, variance estimation will refuse; choose adjust, "
-    "average, remove or certainty",
-    LonelyPSU.REMOVE: "rule lonely_psu=remove: these strata add nothing to the variance",
-    LonelyPSU.CERTAINTY: "rule lonely_psu=certainty: these PSUs are taken as certainty units",
-    LonelyPSU.ADJUST: "rule lonely_psu=adjust: each adds its uncentred PSU total to the "
-    "variance, as R's survey.lonely.psu='adjust' (docs/methods/variance.md)",
-    LonelyPSU.AVERAGE: "rule lonely_psu=average: they get the average variance of other strata",
+    LonelyPSU.FAIL: said(
+        "with lonely_psu=fail, variance estimation will refuse; choose adjust, "
+        "average, remove or certainty"
+    ),
+    LonelyPSU.REMOVE: said("rule lonely_psu=remove: these strata add nothing to the variance"),
+    LonelyPSU.CERTAINTY: said("rule lonely_psu=certainty: these PSUs are taken as certainty units"),
+    LonelyPSU.ADJUST: said(
+        "rule lonely_psu=adjust: each adds its uncentred PSU total to the "
+        "variance, as R's survey.lonely.psu='adjust' (docs/methods/variance.md)"
+    ),
+    LonelyPSU.AVERAGE: said(
+        "rule lonely_psu=average: they get the average variance of other strata"
+    ),
 }
 
 
@@ -634,6 +743,13 @@ def _repeated_keys(frame: pl.DataFrame, key: list[str]) -> pl.DataFrame:
 def _place(table: Table, index: int) -> str:
     where = table.where(index)
     return f"line {where.line}" if where.line is not None else f"row {where.row}"
+
+
+def _said_place(table: Table, index: int) -> str:
+    where = table.where(index)
+    if where.line is not None:
+        return said("line {line}", line=where.line)
+    return said("row {row}", row=where.row)
 
 
 def _name(table: Table) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.measures import Estimate, estimate_dict
 from insaf.policy.instruments import CashTransfer
 from insaf.survey import Survey
@@ -246,9 +246,18 @@ def compare(
     """Solve every design's amount to spend ``budget`` a year, and evaluate it."""
     budget = budget if budget is not None else designs.budget
     if budget is None:
-        raise InsafError("give a budget (--budget, or budget: in the designs file)")
+        raise InsafError(
+            said(
+                "give a budget (--budget, or budget: in the designs file)",
+            )
+        )
     if not budget > 0:
-        raise InsafError(f"the budget must be positive, not {budget}")
+        raise InsafError(
+            said(
+                "the budget must be positive, not {budget}",
+                budget=budget,
+            )
+        )
     data = TargetingData.build(
         survey,
         welfare=designs.welfare,

@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 
 from insaf._arrays import IntArray
-from insaf.errors import DataError, Location
+from insaf.errors import DataError, Location, said
 from insaf.measures.variance import DesignArrays, FloatArray
 from insaf.policy.period import PER_YEAR
 from insaf.survey import Label, Survey
@@ -64,16 +64,37 @@ class Group:
 def _numeric(frame: pl.DataFrame, name: str, role: str, where: Location) -> FloatArray:
     if name not in frame.columns:
         known = ", ".join(frame.columns)
-        raise DataError(f"{role} variable {name!r} is not in the household table; known: {known}")
+        raise DataError(
+            said(
+                "{role} variable {name} is not in the household table; known: {known}",
+                role=role,
+                name=repr(name),
+                known=known,
+            )
+        )
     series = frame.get_column(name)
     if not (series.dtype.is_numeric() or series.dtype == pl.Boolean):
-        raise DataError(f"{role} variable {name!r} is not numeric ({series.dtype})", where)
+        raise DataError(
+            said(
+                "{role} variable {name} is not numeric ({dtype})",
+                role=role,
+                name=repr(name),
+                dtype=series.dtype,
+            ),
+            where,
+        )
     values = series.cast(pl.Float64).to_numpy()
     bad = int(np.count_nonzero(~np.isfinite(values)))
     if bad:
         raise DataError(
-            f"{role} variable {name!r} has {bad} missing or infinite value(s) among "
-            f"{values.size}; INSAF does not drop them silently",
+            said(
+                "{role} variable {name} has {bad} missing or infinite value(s) among "
+                "{size}; INSAF does not drop them silently",
+                role=role,
+                name=repr(name),
+                bad=bad,
+                size=values.size,
+            ),
             where,
         )
     return np.ascontiguousarray(values, dtype=np.float64)
@@ -129,13 +150,13 @@ class TargetingData:
         """Read ``survey``'s household table. ``groups=None`` takes the default
         breakdowns the survey has; named groups must exist."""
         if survey.households is None:
-            raise DataError("targeting needs a household table", Location(file=survey.path))
+            raise DataError(said("targeting needs a household table"), Location(file=survey.path))
         frame = survey.households.frame
         where = Location(file=survey.path)
         design = survey.design
-        weight = _numeric(frame, design.weight, "weight", where)
+        weight = _numeric(frame, design.weight, said("weight"), where)
         if "hhsize" in frame.columns:
-            size = _numeric(frame, "hhsize", "household size", where)
+            size = _numeric(frame, "hhsize", said("household size"), where)
         elif survey.persons is not None and survey.household_key is not None:
             key = survey.household_key
             counts = survey.persons.frame.group_by(key).len()
@@ -148,22 +169,43 @@ class TargetingData:
                 .to_numpy()
             )
         else:
-            raise DataError("household size is unknown: no 'hhsize' column and no person table")
+            raise DataError(
+                said(
+                    "household size is unknown: no 'hhsize' column and no person table",
+                )
+            )
         if np.any(size <= 0):
-            raise DataError(f"{int((size <= 0).sum())} household(s) have no members", where)
-        y = _numeric(frame, welfare, "welfare", where)
+            raise DataError(
+                said(
+                    "{count} household(s) have no members",
+                    count=int((size <= 0).sum()),
+                ),
+                where,
+            )
+        y = _numeric(frame, welfare, said("welfare"), where)
         if net_of is not None:
-            y = y - _numeric(frame, net_of, "existing benefit", where) / size
+            y = y - _numeric(frame, net_of, said("existing benefit"), where) / size
         if isinstance(line, str):
-            z = _numeric(frame, line, "poverty line", where)
+            z = _numeric(frame, line, said("poverty line"), where)
             line_name = line
         else:
             if not line > 0:
-                raise DataError(f"a poverty line must be positive, not {line}")
+                raise DataError(
+                    said(
+                        "a poverty line must be positive, not {line}",
+                        line=line,
+                    )
+                )
             z = np.full(frame.height, float(line))
             line_name = f"{float(line):g}"
         if np.any(z <= 0):
-            raise DataError(f"poverty line {line_name!r} has non-positive values", where)
+            raise DataError(
+                said(
+                    "poverty line {line} has non-positive values",
+                    line=repr(line_name),
+                ),
+                where,
+            )
         arrays = DesignArrays.build(
             n=frame.height,
             strata=frame.get_column(design.strata).to_numpy() if design.strata else None,
@@ -176,7 +218,13 @@ class TargetingData:
         for name in wanted:
             if name not in frame.columns:
                 known = ", ".join(frame.columns)
-                raise DataError(f"group {name!r} is not in the household table; known: {known}")
+                raise DataError(
+                    said(
+                        "group {name} is not in the household table; known: {known}",
+                        name=repr(name),
+                        known=known,
+                    )
+                )
             codes, labels = _codes(frame.get_column(name))
             meta = survey.metadata.variables.get(name)
             found[name] = Group(

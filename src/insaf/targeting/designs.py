@@ -31,7 +31,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from insaf._renamed import renamed_keys
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.policy.instruments.base import ExprText, Identifier, Text
 from insaf.policy.scenario import text_of
 from insaf.specs import load_spec
@@ -81,7 +81,7 @@ class PmtSpec(_Spec):
     @model_validator(mode="after")
     def _one(self) -> PmtSpec:
         if sum([self.coverage is not None, self.line, self.score is not None]) != 1:
-            raise ValueError("give exactly one of coverage, line: true, score")
+            raise ValueError(said("give exactly one of coverage, line: true, score"))
         return self
 
 
@@ -133,10 +133,10 @@ class DesignsFile(_Spec):
         seen: set[str] = set()
         for d in self.designs:
             if d.id in seen:
-                raise ValueError(f"design id {d.id!r} is used twice")
+                raise ValueError(said("design id {id} is used twice", id=repr(d.id)))
             seen.add(d.id)
         if self.model is not None and self.proxies is not None:
-            raise ValueError("give a model or proxies, not both")
+            raise ValueError(said("give a model or proxies, not both"))
         return self
 
     @property
@@ -172,5 +172,9 @@ def default_designs() -> DesignsFile:
     source = resources.files("insaf.targeting").joinpath("presets/designs.yaml")
     with resources.as_file(source) as path:
         if not path.exists():
-            raise InsafError("the preset designs file is missing from the installation")
+            raise InsafError(
+                said(
+                    "the preset designs file is missing from the installation",
+                )
+            )
         return DesignsFile.load(path)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.survey import Survey
 from insaf.targeting.data import Below, TargetingData
 from insaf.targeting.metrics import Evaluation, evaluate_benefit
@@ -36,7 +36,7 @@ def evaluate_rule(
 ) -> Evaluation:
     """Metrics of ``rule`` on the survey of ``engine``."""
     if amount is not None and budget is not None:
-        raise InsafError("give an amount or a budget, not both")
+        raise InsafError(said("give an amount or a budget, not both"))
     data = engine.data
     cut = engine.cutoff(rule)
     units = engine.units(rule, cut)
@@ -49,7 +49,12 @@ def evaluate_rule(
         source = f"default ({DEFAULT_SHARE_OF_LINE:.0%} of the mean poverty line)"
     else:
         if not amount >= 0:
-            raise InsafError(f"an amount must be zero or positive, not {amount}")
+            raise InsafError(
+                said(
+                    "an amount must be zero or positive, not {amount}",
+                    amount=amount,
+                )
+            )
         source = "given"
     benefit = amount * units
     details = {

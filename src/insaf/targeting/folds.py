@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from insaf._arrays import IntArray
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.measures.variance import DesignArrays, FloatArray, bootstrap_factors
 
 __all__ = ["bootstrap_factors_for", "psu_folds", "psu_split"]
@@ -40,9 +40,20 @@ def _psu_order(design: DesignArrays, seed: int) -> tuple[IntArray, IntArray]:
 def psu_folds(design: DesignArrays, k: int, seed: int) -> IntArray:
     """Fold ``0..k-1`` of every unit: whole PSUs, dealt in turn within strata."""
     if k < 2:
-        raise InsafError(f"cross-validation needs at least 2 folds, not {k}")
+        raise InsafError(
+            said(
+                "cross-validation needs at least 2 folds, not {k}",
+                k=k,
+            )
+        )
     if design.n_psus < k:
-        raise InsafError(f"{design.n_psus} PSUs cannot make {k} folds")
+        raise InsafError(
+            said(
+                "{n_psus} PSUs cannot make {k} folds",
+                n_psus=design.n_psus,
+                k=k,
+            )
+        )
     _, position = _psu_order(design, seed)
     offset = np.random.default_rng([seed, 1]).integers(0, k, design.n_strata)
     fold_of_psu = (position + offset[design.psu_stratum]) % k
@@ -55,7 +66,12 @@ def psu_split(
 ) -> np.ndarray[tuple[int], np.dtype[np.bool_]]:
     """True for units in the test set: ``share`` of the PSUs of every stratum."""
     if not 0.0 < share < 1.0:
-        raise InsafError(f"the test share must be between 0 and 1, not {share}")
+        raise InsafError(
+            said(
+                "the test share must be between 0 and 1, not {share}",
+                share=share,
+            )
+        )
     _, position = _psu_order(design, seed)
     n_h = design.n_psu
     take = np.rint(share * n_h).astype(np.int64)

@@ -39,7 +39,7 @@ import numpy as np
 import polars as pl
 
 from insaf._renamed import renamed_keywords
-from insaf.errors import DataError, InsafError
+from insaf.errors import DataError, InsafError, said
 from insaf.measures import Estimate, difference, estimate_dict
 from insaf.measures.estimate import LinearBasis
 from insaf.measures.inequality import concentration_of_sorted
@@ -232,11 +232,22 @@ def evaluate_benefit(
 ) -> Evaluation:
     """Every metric of ``benefit`` (money per household per period, 0 for none)."""
     if not 0.0 < poorest < 1.0:
-        raise InsafError(f"the poorest share q must be between 0 and 1, not {poorest}")
+        raise InsafError(
+            said(
+                "the poorest share q must be between 0 and 1, not {poorest}",
+                poorest=poorest,
+            )
+        )
     if benefit.shape != data.weight.shape:
-        raise InsafError(f"{benefit.shape[0]} benefits for {data.n} households")
+        raise InsafError(
+            said(
+                "{shape} benefits for {n} households",
+                shape=benefit.shape[0],
+                n=data.n,
+            )
+        )
     if np.any(benefit < 0) or not np.all(np.isfinite(benefit)):
-        raise InsafError("benefits must be finite and non-negative")
+        raise InsafError(said("benefits must be finite and non-negative"))
     batch = LinearBatch(data.design, data.people)
     y, z = data.welfare, data.line
     t = benefit / data.size

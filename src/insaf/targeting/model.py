@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError, InsafError
+from insaf.errors import DataError, InsafError, said
 from insaf.measures.variance import FloatArray
 from insaf.survey import Survey
 from insaf.targeting.proxies import Proxy, _lit, design_matrix
@@ -99,8 +99,12 @@ class PmtModel:
         if np.any(index < 0):
             unseen = np.unique(values[index < 0])
             raise DataError(
-                f"{self.by!r} has value(s) {', '.join(f'{u:g}' for u in unseen)} with no model "
-                f"(models for: {', '.join(f'{g:g}' for g in groups)})"
+                said(
+                    "{by} has value(s) {unseen} with no model (models for: {groups})",
+                    by=repr(self.by),
+                    unseen=", ".join(f"{u:g}" for u in unseen),
+                    groups=", ".join(f"{g:g}" for g in groups),
+                )
             )
         return index
 
@@ -108,12 +112,20 @@ class PmtModel:
         """Predicted log welfare per person of every household of ``data``."""
         frame = data.households.frame if isinstance(data, Survey) and data.households else data
         if not isinstance(frame, pl.DataFrame):
-            raise DataError("the model scores a household table; this survey has none")
+            raise DataError(
+                said(
+                    "the model scores a household table; this survey has none",
+                )
+            )
         missing = [v for v in self.variables if v not in frame.columns]
         if missing:
             raise DataError(
-                f"the data lack variable(s) the model needs: {', '.join(repr(m) for m in missing)} "
-                f"(the model reads {', '.join(self.variables)})"
+                said(
+                    "the data lack variable(s) the model needs: {missing} (the model reads "
+                    "{variables})",
+                    missing=", ".join(repr(m) for m in missing),
+                    variables=", ".join(self.variables),
+                )
             )
         x, names = design_matrix(self.proxies, frame)
         index = self._group_index(frame)
@@ -172,10 +184,21 @@ class PmtModel:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PmtModel:
         if data.get("format") != FORMAT:
-            raise InsafError(f"not a PMT model (format {data.get('format')!r}, not {FORMAT!r})")
+            raise InsafError(
+                said(
+                    "not a PMT model (format {found}, not {format})",
+                    found=repr(data.get("format")),
+                    format=repr(FORMAT),
+                )
+            )
         version = int(data.get("version", 0))
         if version > VERSION:
-            raise InsafError(f"PMT model version {version} is newer than this INSAF reads")
+            raise InsafError(
+                said(
+                    "PMT model version {version} is newer than this INSAF reads",
+                    version=version,
+                )
+            )
         try:
             return cls(
                 proxies=tuple(Proxy.from_dict(p) for p in data["proxies"]),
@@ -193,18 +216,25 @@ class PmtModel:
                 insaf_version=data.get("insaf_version"),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise InsafError(f"the PMT model file is incomplete or malformed: {exc}") from None
+            raise InsafError(
+                said(
+                    "the PMT model file is incomplete or malformed: {reason}",
+                    reason=str(exc),
+                )
+            ) from None
 
     @classmethod
     def load(cls, path: str | Path) -> PmtModel:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise InsafError(f"{path}: PMT model file not found") from None
+            raise InsafError(said("{path}: PMT model file not found", path=path)) from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InsafError(f"{path}: not JSON ({exc})") from None
+            raise InsafError(
+                said("{path}: not JSON ({reason})", path=path, reason=str(exc))
+            ) from None
         return cls.from_dict(data)
 
     @classmethod
@@ -221,11 +251,22 @@ class PmtModel:
             else:
                 transform = term.get("transform")
                 if transform not in (None, "log", "log1p"):
-                    raise InsafError(f"term {name!r}: unknown transform {transform!r}")
+                    raise InsafError(
+                        said(
+                            "term {name}: unknown transform {transform}",
+                            name=repr(name),
+                            transform=repr(transform),
+                        )
+                    )
                 proxy = Proxy(name=name, encoding=transform or "numeric")
             column = proxy.columns()[0]
             if column in coefficients:
-                raise InsafError(f"term {column!r} appears twice in the formula")
+                raise InsafError(
+                    said(
+                        "term {column} appears twice in the formula",
+                        column=repr(column),
+                    )
+                )
             proxies.append(proxy)
             coefficients[column] = float(term["coefficient"])
         model = GroupModel(

@@ -33,7 +33,7 @@ import polars as pl
 
 from insaf import __version__
 from insaf._renamed import renamed_keywords
-from insaf.errors import DataError, InsafError
+from insaf.errors import DataError, InsafError, said
 from insaf.measures.variance import DesignArrays, FloatArray
 from insaf.survey import Design, Survey
 from insaf.targeting.folds import psu_folds, psu_split
@@ -88,7 +88,10 @@ def _rows(
     absent = [c for c in need if c not in frame.columns]
     if absent:
         raise DataError(
-            f"variable(s) {', '.join(repr(a) for a in absent)} not in the household table"
+            said(
+                "variable(s) {absent} not in the household table",
+                absent=", ".join(repr(a) for a in absent),
+            )
         )
     a, names = design_matrix(proxies, frame, left=1, right=1)
     size = frame.get_column("hhsize").cast(pl.Float64).to_numpy()
@@ -98,8 +101,12 @@ def _rows(
     bad = ~np.isfinite(value) | (value <= 0)
     if np.any(bad):
         raise DataError(
-            f"welfare {welfare!r} is missing, zero or negative for {int(bad.sum())} household(s): "
-            "the model predicts its logarithm"
+            said(
+                "welfare {welfare} is missing, zero or negative for {count} "
+                "household(s): the model predicts its logarithm",
+                welfare=repr(welfare),
+                count=int(bad.sum()),
+            )
         )
     a[:, 0] = 1.0
     a[:, -1] = np.log(value)
@@ -193,13 +200,24 @@ def _group_codes(
     if by is None:
         return np.zeros(frame.height, dtype=np.int64), [None]
     if by not in frame.columns:
-        raise DataError(f"'by' variable {by!r} is not in the household table")
+        raise DataError(
+            said(
+                "'by' variable {by} is not in the household table",
+                by=repr(by),
+            )
+        )
     values = frame.get_column(by).cast(pl.Float64).to_numpy()
     if np.any(~np.isfinite(values)):
-        raise DataError(f"'by' variable {by!r} has missing values")
+        raise DataError(said("'by' variable {by} has missing values", by=repr(by)))
     labels, codes = np.unique(values, return_inverse=True)
     if labels.size > 50:
-        raise InsafError(f"'by' variable {by!r} has {labels.size} values: at most 50 models")
+        raise InsafError(
+            said(
+                "'by' variable {by} has {size} values: at most 50 models",
+                by=repr(by),
+                size=labels.size,
+            )
+        )
     return codes.astype(np.int64), [int(v) if float(v).is_integer() else float(v) for v in labels]
 
 
@@ -264,12 +282,16 @@ def _proxies(survey: Survey, proxies: Sequence[str | Proxy]) -> tuple[pl.DataFra
     """The household table, and the proxies given (parsed from text where needed)
     resolved on it."""
     if survey.households is None:
-        raise DataError("a proxy-means test is fitted on a household table; this survey has none")
+        raise DataError(
+            said(
+                "a proxy-means test is fitted on a household table; this survey has none",
+            )
+        )
     given = [p for p in proxies if isinstance(p, Proxy)]
     texts = [p for p in proxies if not isinstance(p, Proxy)]
     parsed = given + (parse_proxies(texts) if texts else [])
     if not parsed:
-        raise InsafError("no proxies given")
+        raise InsafError(said("no proxies given"))
     frame = survey.households.frame
     return frame, resolve(parsed, survey, frame)
 
@@ -318,7 +340,13 @@ def _fit_groups(
         selector.tune(cells[g])
         total = cells[g].sum(axis=0)
         if total[0, 0] <= 0:
-            raise DataError(f"no training households in group {by}={layout.labels[g]}")
+            raise DataError(
+                said(
+                    "no training households in group {by}={labels}",
+                    by=by,
+                    labels=layout.labels[g],
+                )
+            )
         for f in range(folds):
             cols = selector.columns(
                 total - cells[g, f], int(counts[g].sum() - counts[g, f]), fold=f
@@ -425,9 +453,19 @@ def fit_pmt(
 ) -> PmtModel:
     """Fit a proxy-means test of ``ln(welfare)`` on ``proxies`` and validate it."""
     if selection not in ("ols", "stepwise", "lasso"):
-        raise InsafError(f"selection must be ols, stepwise or lasso, not {selection!r}")
+        raise InsafError(
+            said(
+                "selection must be ols, stepwise or lasso, not {selection}",
+                selection=repr(selection),
+            )
+        )
     if unit not in ("household", "person"):
-        raise InsafError(f"unit must be household or person, not {unit!r}")
+        raise InsafError(
+            said(
+                "unit must be household or person, not {unit}",
+                unit=repr(unit),
+            )
+        )
     frame, resolved = _proxies(survey, proxies)
     if isinstance(line, str) and line not in frame.columns:
         line = None

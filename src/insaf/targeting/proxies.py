@@ -27,7 +27,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError, InsafError
+from insaf.errors import DataError, InsafError, said
 from insaf.measures.variance import FloatArray
 from insaf.survey import Survey
 
@@ -68,7 +68,13 @@ class Proxy:
     def from_dict(cls, data: Mapping[str, Any]) -> Proxy:
         encoding = data.get("encoding") or "numeric"
         if encoding not in ENCODINGS:
-            raise InsafError(f"unknown proxy encoding {encoding!r} (known: {', '.join(ENCODINGS)})")
+            raise InsafError(
+                said(
+                    "unknown proxy encoding {encoding} (known: {encodings})",
+                    encoding=repr(encoding),
+                    encodings=", ".join(ENCODINGS),
+                )
+            )
         levels = tuple(float(v) for v in data.get("levels", ()))
         return cls(name=str(data["name"]), encoding=encoding, levels=levels)
 
@@ -122,16 +128,20 @@ def parse_proxies(items: Iterable[str]) -> list[Proxy]:
                 key = _ALIASES.get(key, key)
                 if key not in ENCODINGS or key == "in":
                     raise InsafError(
-                        f"proxy {text!r}: unknown encoding {enc!r} "
-                        f"(known: {', '.join(ENCODINGS)}, or cat)"
+                        said(
+                            "proxy {text}: unknown encoding {enc} (known: {encodings}, or cat)",
+                            text=repr(text),
+                            enc=repr(enc),
+                            encodings=", ".join(ENCODINGS),
+                        )
                     )
                 encoding = key
             if name in seen:
-                raise InsafError(f"proxy {name!r} is given twice")
+                raise InsafError(said("proxy {name} is given twice", name=repr(name)))
             seen.add(name)
             out.append(Proxy(name=name, encoding=encoding))
     if not out:
-        raise InsafError("no proxies given")
+        raise InsafError(said("no proxies given"))
     return out
 
 
@@ -139,29 +149,54 @@ def _missing(names: Sequence[str], frame: pl.DataFrame, what: str) -> None:
     absent = [n for n in names if n not in frame.columns]
     if absent:
         known = ", ".join(frame.columns)
+        listed = ", ".join(repr(a) for a in absent)
+        if len(absent) == 1:
+            raise DataError(
+                said(
+                    "{what} {absent} is not in the household table; known: {known}",
+                    what=what,
+                    absent=listed,
+                    known=known,
+                )
+            )
         raise DataError(
-            f"{what} {', '.join(repr(a) for a in absent)} "
-            f"{'is' if len(absent) == 1 else 'are'} not in the household table; known: {known}"
+            said(
+                "{what} {absent} are not in the household table; known: {known}",
+                what=what,
+                absent=listed,
+                known=known,
+            )
         )
 
 
 def _values(frame: pl.DataFrame, name: str) -> FloatArray:
     series = frame.get_column(name)
     if not (series.dtype.is_numeric() or series.dtype == pl.Boolean):
-        raise DataError(f"proxy {name!r} is not numeric ({series.dtype})")
+        raise DataError(
+            said(
+                "proxy {name} is not numeric ({dtype})",
+                name=repr(name),
+                dtype=series.dtype,
+            )
+        )
     values = series.cast(pl.Float64).to_numpy()
     bad = int(np.count_nonzero(~np.isfinite(values)))
     if bad:
         raise DataError(
-            f"proxy {name!r} has {bad} missing value(s) among {values.size}; a proxy-means "
-            "test needs every proxy for every household (impute or recode first)"
+            said(
+                "proxy {name} has {bad} missing value(s) among {size}; a proxy-means "
+                "test needs every proxy for every household (impute or recode first)",
+                name=repr(name),
+                bad=bad,
+                size=values.size,
+            )
         )
     return np.ascontiguousarray(values, dtype=np.float64)
 
 
 def resolve(proxies: Sequence[Proxy], survey: Survey, frame: pl.DataFrame) -> list[Proxy]:
     """Proxies with encodings decided and categorical levels read from ``frame``."""
-    _missing([p.name for p in proxies], frame, "proxy")
+    _missing([p.name for p in proxies], frame, said("proxy"))
     out = []
     for p in proxies:
         encoding = p.encoding
@@ -172,7 +207,12 @@ def resolve(proxies: Sequence[Proxy], survey: Survey, frame: pl.DataFrame) -> li
         if encoding == "categorical":
             levels = tuple(float(v) for v in np.unique(_values(frame, p.name)).tolist())
             if len(levels) < 2:
-                raise DataError(f"categorical proxy {p.name!r} has a single value in the data")
+                raise DataError(
+                    said(
+                        "categorical proxy {name} has a single value in the data",
+                        name=repr(p.name),
+                    )
+                )
         out.append(Proxy(name=p.name, encoding=encoding, levels=levels))
     return out
 
@@ -182,7 +222,7 @@ def design_matrix(
 ) -> tuple[FloatArray, list[str]]:
     """The regression columns of ``proxies`` (no intercept), one row per household,
     after ``left`` and before ``right`` columns left for the caller to fill."""
-    _missing([p.name for p in proxies], frame, "the model needs variable(s)")
+    _missing([p.name for p in proxies], frame, said("the model needs variable(s)"))
     names = [c for p in proxies for c in p.columns()]
     x = np.empty((frame.height, left + len(names) + right), order="F")
     j = left
@@ -193,9 +233,13 @@ def design_matrix(
             unknown = np.setdiff1d(seen, np.asarray(p.levels))
             if unknown.size:
                 raise DataError(
-                    f"proxy {p.name!r} has value(s) {', '.join(str(_num(u)) for u in unknown)} "
-                    f"that the model was not fitted on (levels: "
-                    f"{', '.join(str(_num(lv)) for lv in p.levels)})"
+                    said(
+                        "proxy {name} has value(s) {unknown} that the model was not fitted on "
+                        "(levels: {levels})",
+                        name=repr(p.name),
+                        unknown=", ".join(str(_num(u)) for u in unknown),
+                        levels=", ".join(str(_num(lv)) for lv in p.levels),
+                    )
                 )
             for level in p.levels[1:]:
                 x[:, j] = v == level
@@ -208,13 +252,22 @@ def design_matrix(
         if p.encoding == "log":
             if np.any(v <= 0):
                 raise DataError(
-                    f"proxy {p.name!r} has {int((v <= 0).sum())} zero or negative value(s): "
-                    "ln() needs positive values (use log1p)"
+                    said(
+                        "proxy {name} has {count} zero or negative value(s): ln() needs positive "
+                        "values (use log1p)",
+                        name=repr(p.name),
+                        count=int((v <= 0).sum()),
+                    )
                 )
             x[:, j] = np.log(v)
         elif p.encoding == "log1p":
             if np.any(v <= -1):
-                raise DataError(f"proxy {p.name!r} has values <= -1: ln(1 + x) is undefined")
+                raise DataError(
+                    said(
+                        "proxy {name} has values <= -1: ln(1 + x) is undefined",
+                        name=repr(p.name),
+                    )
+                )
             x[:, j] = np.log1p(v)
         else:
             x[:, j] = v

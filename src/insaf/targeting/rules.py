@@ -27,7 +27,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError, InsafError
+from insaf.errors import DataError, InsafError, said, words
 from insaf.measures.variance import FloatArray
 from insaf.policy.data import PolicyData
 from insaf.policy.expressions import ExpressionError
@@ -57,10 +57,17 @@ class Cutoff:
     def __post_init__(self) -> None:
         given = sum([self.coverage is not None, self.line, self.score is not None])
         if given != 1:
-            raise InsafError("a PMT cut-off is one of: a coverage rate, the poverty line, a score")
+            raise InsafError(
+                said(
+                    "a PMT cut-off is one of: a coverage rate, the poverty line, a score",
+                )
+            )
         if self.coverage is not None and not 0.0 < self.coverage <= 1.0:
             raise InsafError(
-                f"a PMT cut-off by coverage must be a share between 0 and 1, not {self.coverage}"
+                said(
+                    "a PMT cut-off by coverage must be a share between 0 and 1, not {coverage}",
+                    coverage=self.coverage,
+                )
             )
 
     def describe(self) -> str:
@@ -86,9 +93,16 @@ class Rule:
             try:
                 compiled(self.eligible)
             except ExpressionError as exc:
-                raise InsafError(f"rule {self.id!r}: {exc}") from None
+                raise InsafError(
+                    said("rule {id}: {reason}", id=repr(self.id), reason=words(exc))
+                ) from None
         if self.unit not in ("household", "person"):
-            raise InsafError(f"rule {self.id!r}: unit must be household or person")
+            raise InsafError(
+                said(
+                    "rule {id}: unit must be household or person",
+                    id=repr(self.id),
+                )
+            )
 
     @property
     def kind(self) -> Kind:
@@ -186,7 +200,12 @@ class RuleEngine:
         if rule.pmt is None or rule.pmt.line:
             return None
         if self.score is None:
-            raise InsafError(f"rule {rule.id!r} uses a PMT cut-off: give a PMT model")
+            raise InsafError(
+                said(
+                    "rule {id} uses a PMT cut-off: give a PMT model",
+                    id=repr(rule.id),
+                )
+            )
         if rule.pmt.score is not None:
             return rule.pmt.score
         assert rule.pmt.coverage is not None
@@ -195,7 +214,12 @@ class RuleEngine:
     def units(self, rule: Rule, cut: float | None) -> FloatArray:
         """Units paid in each household (eligible members, or 1 for an eligible household)."""
         if rule.pmt is not None and self.score is None:
-            raise InsafError(f"rule {rule.id!r} uses a PMT cut-off: give a PMT model")
+            raise InsafError(
+                said(
+                    "rule {id} uses a PMT cut-off: give a PMT model",
+                    id=repr(rule.id),
+                )
+            )
         instrument = self.instrument(rule, 1.0, cut)
         level = instrument.unit
         if instrument.eligible is not None:
@@ -203,7 +227,9 @@ class RuleEngine:
             try:
                 expression.check(self.policy_data.columns(level), level=level)
             except ExpressionError as exc:
-                raise DataError(f"rule {rule.id!r}: {exc}") from None
+                raise DataError(
+                    said("rule {id}: {reason}", id=repr(rule.id), reason=words(exc))
+                ) from None
         return instrument.compute(self.policy_data).benefit
 
     def household_rule(self, rule: Rule, cut: float | None) -> bool:
@@ -224,7 +250,12 @@ class RuleEngine:
     def amount_for(self, units: FloatArray, budget: float) -> float:
         """The amount per unit and period that spends ``budget`` a year exactly."""
         if not budget >= 0:
-            raise InsafError(f"a budget must be zero or positive, not {budget}")
+            raise InsafError(
+                said(
+                    "a budget must be zero or positive, not {budget}",
+                    budget=budget,
+                )
+            )
         paid = float(np.dot(self.data.weight, units)) * self.data.per_year
         if paid == 0.0:
             return 0.0

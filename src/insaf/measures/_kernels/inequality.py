@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from insaf.errors import DataError, InsafError
+from insaf.errors import DataError, InsafError, said
 from insaf.measures._engine import Cols, Kernel, KernelOut
 from insaf.measures._kernels.arrays import dot
 from insaf.measures._kernels.quantile import (
@@ -59,7 +59,11 @@ def gini(estimator: GiniEstimator) -> Kernel:
         n_pop = float(r[-1])
         big_y = float(wy.sum())
         if big_y <= 0:
-            raise DataError("the Gini needs a positive total of the variable in every domain")
+            raise DataError(
+                said(
+                    "the Gini needs a positive total of the variable in every domain",
+                )
+            )
         second = big_y if estimator == "osier" else float(dot(w, wy))
         a = 2.0 * float(dot(r, wy)) - second
         g = a / (n_pop * big_y) - 1.0
@@ -83,7 +87,12 @@ def gini(estimator: GiniEstimator) -> Kernel:
 
 def check_estimator(estimator: str) -> None:
     if estimator not in ("osier", "eurostat"):
-        raise InsafError(f"unknown Gini estimator {estimator!r}; choose osier or eurostat")
+        raise InsafError(
+            said(
+                "unknown Gini estimator {estimator}; choose osier or eurostat",
+                estimator=repr(estimator),
+            )
+        )
 
 
 def ge(alpha: float) -> Kernel:
@@ -183,7 +192,11 @@ def share_ratio(low: float, high: float, rule: QuantileRule) -> Kernel:
         top = float(dot(w, y)) - s_high
         if s_low <= 0:
             raise DataError(
-                f"the income share of the bottom {low:.0%} is not positive: the ratio is undefined"
+                said(
+                    "the income share of the bottom {low:.0%} is not positive: the ratio "
+                    "is undefined",
+                    low=low,
+                )
             )
         value = top / s_low
         if z_low is None or z_high is None:
@@ -238,7 +251,11 @@ def concentration(cols: Cols, w: FloatArray, t: float, influence: bool) -> Kerne
     wy = w * y
     big_y = float(wy.sum())
     if big_y == 0:
-        raise DataError("the concentration coefficient needs a non-zero total of the variable")
+        raise DataError(
+            said(
+                "the concentration coefficient needs a non-zero total of the variable",
+            )
+        )
     new = np.empty(x.shape[0], dtype=bool)
     new[:1] = True
     new[1:] = x[1:] != x[:-1]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from insaf.errors import DataError, InsafError
+from insaf.errors import DataError, InsafError, said
 from insaf.measures import _sample
 from insaf.measures._engine import Statistic, ThresholdKernel, run
 from insaf.measures._kernels import arpr as in_table_order
@@ -58,13 +58,21 @@ class Plan:
 def check(sample: _sample.Sample, plan: Plan) -> None:
     """What the plan asks of the arranged data: a positive line, a 0/1 variable."""
     if plan.line_column is not None and np.any(sample.cols["line"] <= 0):
-        raise InsafError(f"poverty line column {plan.line_column!r} has non-positive values")
+        raise InsafError(
+            said(
+                "poverty line column {column} has non-positive values",
+                column=repr(plan.line_column),
+            )
+        )
     if plan.zero_one:
         y = sample.cols["y"]
         if not np.all((y == 0) | (y == 1)):
             raise DataError(
-                f"column {sample.names['y']!r} is not 0/1 or boolean; "
-                "pass value= to say which value to count"
+                said(
+                    "column {column} is not 0/1 or boolean; "
+                    "pass value= to say which value to count",
+                    column=repr(sample.names["y"]),
+                )
             )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.measures._engine import Kernel, Statistic, ThresholdKernel
 from insaf.measures._kernels import basic, inequality, poverty
 from insaf.measures._kernels.arpr import RelativeRate
@@ -101,7 +101,12 @@ def proportion(variable: str, *, value: float | None) -> Plan:
 
 def _probability(p: float) -> float:
     if not 0.0 < p < 1.0:
-        raise InsafError(f"quantile probabilities must be in (0, 1), not {p}")
+        raise InsafError(
+            said(
+                "quantile probabilities must be in (0, 1), not {p}",
+                p=p,
+            )
+        )
     return float(p)
 
 
@@ -226,7 +231,12 @@ def theil(variable: str, *, nonpositive: NonPositive) -> Plan:
 
 def atkinson(variable: str, *, epsilon: float, nonpositive: NonPositive) -> Plan:
     if not epsilon > 0:
-        raise InsafError(f"Atkinson epsilon must be > 0, not {epsilon}")
+        raise InsafError(
+            said(
+                "Atkinson epsilon must be > 0, not {epsilon}",
+                epsilon=epsilon,
+            )
+        )
     eps = float(epsilon)
     kernel = inequality.atkinson(eps)
     return _unsorted(variable, f"atkinson[{eps:g}]", kernel, nonpositive=nonpositive)

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.measures._engine import Cols, Kernel, KernelOut, Statistic, ThresholdKernel
 from insaf.measures._kernels.arrays import dot
 from insaf.measures._kernels.inequality import gini
@@ -79,19 +79,29 @@ def _line_of(cols: Cols, t: float) -> FloatArray | float:
 
 def check_line(line: Line) -> None:
     if isinstance(line, float | int) and not isinstance(line, bool) and not line > 0:
-        raise InsafError(f"a poverty line must be positive, not {line}")
+        raise InsafError(
+            said(
+                "a poverty line must be positive, not {line}",
+                line=line,
+            )
+        )
 
 
 def check_alpha(alpha: float) -> None:
     """FGT's ``alpha``: 0 (headcount), 1 (gap), 2 (severity) or any other non-negative."""
     if alpha < 0:
-        raise InsafError(f"FGT alpha must be >= 0, not {alpha}")
+        raise InsafError(said("FGT alpha must be >= 0, not {alpha}", alpha=alpha))
 
 
 def check_below(below: str) -> None:
     """``below``: who is poor, ``"<"`` or ``"<="`` the line."""
     if below not in ("<", "<="):
-        raise InsafError(f"below must be '<' or '<=', not {below!r}")
+        raise InsafError(
+            said(
+                "below must be '<' or '<=', not {below}",
+                below=repr(below),
+            )
+        )
 
 
 def fgt(alpha: float, below: Below, relative: bool) -> Statistic:

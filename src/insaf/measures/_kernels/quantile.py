@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from insaf.errors import DataError, InsafError
+from insaf.errors import DataError, InsafError, said
 from insaf.measures._kernels.arrays import dot
 from insaf.measures.types import QUANTILE_RULES, QuantileRule
 from insaf.measures.variance import FloatArray
@@ -41,7 +41,7 @@ __all__ = [
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 HIT = 1e-12
-CONSTANT = (
+CONSTANT = said(
     "the variable is constant in this domain: the kernel density has no bandwidth, so "
     "the linearized standard error of a quantile-based measure is undefined "
     "(use replicate weights, or check the variable)"
@@ -53,7 +53,11 @@ def check_rule(rule: str) -> None:
     (every engine, in memory, streamed or on Spark, checks with this one)."""
     if rule not in QUANTILE_RULES:
         raise InsafError(
-            f"unknown quantile rule {rule!r}; choose one of {', '.join(QUANTILE_RULES)}"
+            said(
+                "unknown quantile rule {rule}; choose one of {quantile_rules}",
+                rule=repr(rule),
+                quantile_rules=", ".join(QUANTILE_RULES),
+            )
         )
 
 

@@ -13,7 +13,7 @@ from functools import singledispatch
 from pyspark.sql import Column
 from pyspark.sql import functions as sf
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.measures.stream.statistic import FGT, Linear, Mean, Ratio, Total
 
 __all__ = ["denominator", "number", "numerator"]
@@ -27,7 +27,12 @@ def number(name: str) -> Column:
 @singledispatch
 def numerator(stat: Linear, w: Column) -> Column:
     """The per-unit value whose weighted total is ``stat``'s numerator."""
-    raise DataError(f"the Spark engine cannot compute {type(stat).__name__} statistics yet")
+    raise DataError(
+        said(
+            "the Spark engine cannot compute {name} statistics yet",
+            name=type(stat).__name__,
+        )
+    )
 
 
 @numerator.register(Total)
@@ -49,7 +54,12 @@ def _fgt(stat: FGT, w: Column) -> Column:
 @singledispatch
 def denominator(stat: Linear, w: Column) -> Column | None:
     """The per-unit value whose weighted total divides ``stat`` (``None`` if none does)."""
-    raise DataError(f"the Spark engine cannot compute {type(stat).__name__} statistics yet")
+    raise DataError(
+        said(
+            "the Spark engine cannot compute {name} statistics yet",
+            name=type(stat).__name__,
+        )
+    )
 
 
 @denominator.register(Total)

@@ -20,7 +20,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as sf
 from pyspark.sql.types import BooleanType, DoubleType, FloatType, NumericType
 
-from insaf.errors import DataError, InsafError, Location
+from insaf.errors import DataError, InsafError, Location, said
 from insaf.measures.spark._columns import denominator, number, numerator
 from insaf.measures.stream import _cells as table
 from insaf.measures.stream._files import parquet_files
@@ -70,8 +70,11 @@ def _check_java() -> None:
     else:
         where = "no java is on the path and JAVA_HOME is not set"
     raise InsafError(
-        f"the Spark engine needs a Java runtime, version 17 or later: {where} (on Debian: "
-        "apt-get install openjdk-17-jre-headless)"
+        said(
+            "the Spark engine needs a Java runtime, version 17 or later: {where} "
+            "(on Debian: apt-get install openjdk-17-jre-headless)",
+            where=where,
+        )
     )
 
 
@@ -94,7 +97,8 @@ def spark_errors() -> Iterator[None]:
         causes = _CAUSE.findall(text)
         reason = causes[-1].strip() if causes else text.strip().splitlines()[0]
         raise DataError(
-            f"not a readable Parquet file: {reason}", Location(file=_local(found.group(1)))
+            said("not a readable Parquet file: {reason}", reason=reason),
+            Location(file=_local(found.group(1))),
         ) from None
 
 
@@ -157,13 +161,18 @@ def checked(data: Source, plan: table.Plan) -> None:
     for c in plan.read:
         if c not in names:
             raise DataError(
-                f"column {c!r} is not in the dataset", Location(file=data.label, column=c)
+                said("column {column} is not in the dataset", column=repr(c)),
+                Location(file=data.label, column=c),
             )
     for c in plan.numeric:
         kind = data.frame.schema[c].dataType
         if not isinstance(kind, (NumericType, BooleanType)):
             raise DataError(
-                f"column {c!r} is not numeric ({kind.simpleString()})",
+                said(
+                    "column {column} is not numeric ({dtype})",
+                    column=repr(c),
+                    dtype=kind.simpleString(),
+                ),
                 Location(file=data.label, column=c),
             )
 
@@ -198,15 +207,19 @@ def cell_table(plan: table.Plan, data: Source) -> pl.DataFrame:
         found = frame.groupBy(*keys).agg(*aggs).toArrow()
     cells = pl.from_arrow(found)
     if not isinstance(cells, pl.DataFrame) or cells.height == 0:
-        raise DataError("the dataset has no rows", Location(file=data.label))
+        raise DataError(said("the dataset has no rows"), Location(file=data.label))
     for i, c in enumerate(plan.read):
         count = int(cells.get_column(f"__bad{i}").sum())
         if count:
             first = frame.where(_bad(frame, c)).select(PATH, ROW).limit(1).collect()[0]
             raise DataError(
-                f"column {c!r} has {count} missing or non-finite value(s) (or the column is "
-                "absent from that file), the first shown; INSAF does not drop them silently: "
-                "filter or impute them first",
+                said(
+                    "column {column} has {count} missing or non-finite value(s) (or the column "
+                    "is absent from that file), the first shown; INSAF does not drop them "
+                    "silently: filter or impute them first",
+                    column=repr(c),
+                    count=count,
+                ),
                 data.where(first[PATH], first[ROW] if data.from_files else None, c),
             )
     return cells.drop([f"__bad{i}" for i in range(len(plan.read))])

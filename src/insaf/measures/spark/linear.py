@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.measures.estimate import Estimates
 from insaf.measures.spark._source import cell_table, read, session
 from insaf.measures.stream import _cells as table
@@ -51,7 +51,7 @@ def estimate(
     """
     table.check_streamable(design, replicates=True)
     if not statistics:
-        raise DataError("no statistic to estimate")
+        raise DataError(said("no statistic to estimate"))
     by_cols = (by,) if isinstance(by, str) else tuple(by or ())
     plan = table.Plan(design, by_cols, tuple(statistics))
     return from_cells(plan, cell_table(plan, read(source, session(spark))))

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError, DesignError, Location
+from insaf.errors import DataError, DesignError, Location, said
 from insaf.measures.stream._files import batches, checked
 from insaf.measures.stream.statistic import Linear
 from insaf.measures.variance import (
@@ -174,7 +174,7 @@ def sum_cells(
             if len(parts) >= 16:
                 parts = [plan.merged(parts)]
     if not parts:
-        raise DataError("the dataset has no rows", Location(file=str(files[0])))
+        raise DataError(said("the dataset has no rows"), Location(file=str(files[0])))
     return plan.merged(parts)
 
 
@@ -223,7 +223,12 @@ def _fpc(cells: pl.DataFrame, group: IntArray, n: int, stratum_of: Sequence[str]
     np.maximum.at(high, group, column(cells, "__fpc_hi"))
     varies = low != high
     if np.any(varies):
-        raise DesignError(f"fpc varies within stratum {stratum_of[int(np.argmax(varies))]!r}")
+        raise DesignError(
+            said(
+                "fpc varies within stratum {stratum}",
+                stratum=repr(stratum_of[int(np.argmax(varies))]),
+            )
+        )
     return low
 
 
@@ -305,4 +310,9 @@ def check_streamable(design: Design, *, replicates: bool = False) -> None:
         ("a second stage (ssu)", design.ssu),
     ):
         if given:
-            raise DesignError(f"the streamed engine does not handle {name} yet; use memory")
+            raise DesignError(
+                said(
+                    "the streamed engine does not handle {name} yet; use memory",
+                    name=name,
+                )
+            )

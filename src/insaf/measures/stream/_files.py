@@ -9,7 +9,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from insaf.errors import DataError, Location
+from insaf.errors import DataError, Location, said
 from insaf.survey.io import folder_key_column, folder_keys, parquet_files
 
 __all__ = ["batches", "checked", "parquet_files"]
@@ -23,13 +23,18 @@ def batches(path: Path, columns: list[str], rows: int) -> Iterator[pl.DataFrame]
     try:
         handle = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
-        raise DataError(f"not a readable Parquet file: {exc}", where) from None
+        raise DataError(
+            said("not a readable Parquet file: {reason}", reason=str(exc)), where
+        ) from None
     names = set(handle.schema_arrow.names)
     keys = folder_keys(path)
     for c in columns:
         if c not in names and c not in keys:
             raise DataError(
-                f"column {c!r} is not in this file nor a key of its folders",
+                said(
+                    "column {column} is not in this file nor a key of its folders",
+                    column=repr(c),
+                ),
                 Location(file=str(path), column=c),
             )
     inside = [c for c in columns if c in names]
@@ -40,7 +45,7 @@ def batches(path: Path, columns: list[str], rows: int) -> Iterator[pl.DataFrame]
             assert isinstance(frame, pl.DataFrame)
             yield frame.with_columns(outside).select(columns) if outside else frame
     except (pa.ArrowException, OSError) as exc:
-        raise DataError(f"Parquet file is damaged: {exc}", where) from None
+        raise DataError(said("Parquet file is damaged: {reason}", reason=str(exc)), where) from None
 
 
 def checked(frame: pl.DataFrame, path: Path, first_row: int, numeric: Sequence[str]) -> None:
@@ -51,7 +56,11 @@ def checked(frame: pl.DataFrame, path: Path, first_row: int, numeric: Sequence[s
         if c in numeric:
             if not (series.dtype.is_numeric() or series.dtype == pl.Boolean):
                 raise DataError(
-                    f"column {c!r} is not numeric ({series.dtype})",
+                    said(
+                        "column {column} is not numeric ({dtype})",
+                        column=repr(c),
+                        dtype=series.dtype,
+                    ),
                     Location(file=str(path), column=c),
                 )
             if series.dtype.is_float():
@@ -60,7 +69,12 @@ def checked(frame: pl.DataFrame, path: Path, first_row: int, numeric: Sequence[s
         if count:
             row = first_row + int(bad.arg_true()[0]) + 1
             raise DataError(
-                f"column {c!r} has {count} missing or non-finite value(s) in this batch, the "
-                "first shown; INSAF does not drop them silently: filter or impute them first",
+                said(
+                    "column {column} has {count} missing or non-finite value(s) in this batch, "
+                    "the first shown; INSAF does not drop them silently: filter or impute "
+                    "them first",
+                    column=repr(c),
+                    count=count,
+                ),
                 Location(file=str(path), row=row, column=c),
             )

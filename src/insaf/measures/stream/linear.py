@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.measures._kept import supplied_spec
 from insaf.measures.estimate import Basis, Estimate, Estimates, LinearBasis, ReplicateBasis
 from insaf.measures.stream import _cells as table
@@ -66,7 +66,7 @@ def estimate(
     """
     table.check_streamable(design, replicates=True)
     if not statistics:
-        raise DataError("no statistic to estimate")
+        raise DataError(said("no statistic to estimate"))
     by_cols = (by,) if isinstance(by, str) else tuple(by or ())
     plan = table.Plan(design, by_cols, tuple(statistics))
     return from_cells(plan, table.sum_cells(parquet_files(source), plan, batch_rows))

@@ -36,7 +36,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from insaf.errors import DataError, DesignError
+from insaf.errors import DataError, DesignError, said
 from insaf.measures._kept import supplied_spec
 from insaf.measures.estimate import Basis, Estimate, Estimates, LinearBasis, ReplicateBasis
 from insaf.measures.stream import _cells as table
@@ -158,7 +158,12 @@ class Spilled:
         replicated = self.replicated
         assert replicated is not None
         if not np.all(np.isfinite(values[0])):
-            raise DataError(f"{measure} is not defined in every domain (a domain without income?)")
+            raise DataError(
+                said(
+                    "{measure} is not defined in every domain (a domain without income?)",
+                    measure=measure,
+                )
+            )
         thetas = values[1:]
         variances = replicate_variance(thetas, values[0], replicated.spec)
         bases = [
@@ -347,9 +352,18 @@ def gini_of(data: Spilled, *, estimator: GiniEstimator = "osier") -> Estimates:
 def check_gini(data: Spilled, estimator: str) -> None:
     """The Gini's ``estimator`` known, and the variable's total positive in every domain."""
     if estimator not in ("osier", "eurostat"):
-        raise DataError(f"unknown Gini estimator {estimator!r}; choose osier or eurostat")
+        raise DataError(
+            said(
+                "unknown Gini estimator {estimator}; choose osier or eurostat",
+                estimator=repr(estimator),
+            )
+        )
     if np.any(data.big_y <= 0):
-        raise DataError("the Gini needs a positive total of the variable in every domain")
+        raise DataError(
+            said(
+                "the Gini needs a positive total of the variable in every domain",
+            )
+        )
 
 
 def gini_estimates(
@@ -392,8 +406,11 @@ def spark_refusal(measure: str) -> DesignError:
     """Spark's refusal of ``measure`` with replicate weights (each replicate would need
     its own quantile found along the distributed sort)."""
     return DesignError(
-        f"Spark does not estimate {measure} with replicate weights yet (the Gini and the "
-        "linear measures it does); the streamed engine does (--engine stream), or memory"
+        said(
+            "Spark does not estimate {measure} with replicate weights yet (the Gini and the "
+            "linear measures it does); the streamed engine does (--engine stream), or memory",
+            measure=measure,
+        )
     )
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures.estimate import Estimates
 from insaf.measures.stream.linear import BATCH_ROWS
@@ -64,7 +64,12 @@ def check_arpr(share: float, rule: QuantileRule) -> None:
     """The ARPR's options, checked before any pass over the data."""
     check_rule(rule)
     if not share > 0:
-        raise InsafError(f"the share of the median must be positive, not {share}")
+        raise InsafError(
+            said(
+                "the share of the median must be positive, not {share}",
+                share=share,
+            )
+        )
 
 
 def arpr_of(

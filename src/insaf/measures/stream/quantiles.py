@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from insaf.errors import DataError, InsafError
+from insaf.errors import DataError, InsafError, said
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures.estimate import Estimates
 from insaf.measures.stream.linear import BATCH_ROWS
@@ -50,9 +50,11 @@ def bandwidths(n_pop: FloatArray, big_y: FloatArray, wy2: FloatArray) -> FloatAr
     sd = np.sqrt(np.maximum((wy2 - big_y**2 / n_pop) / n_pop, 0.0))
     if not np.all(sd > 0):
         raise DataError(
-            "the variable is constant in a domain: the kernel density has no bandwidth, so "
-            "the linearized standard error of a quantile-based measure is undefined "
-            "(use replicate weights, or check the variable)"
+            said(
+                "the variable is constant in a domain: the kernel density has no "
+                "bandwidth, so the linearized standard error of a quantile-based "
+                "measure is undefined (use replicate weights, or check the variable)",
+            )
         )
     return np.asarray(sd / np.exp(0.2 * np.log(n_pop)), dtype=np.float64)
 
@@ -82,7 +84,12 @@ def check_quantile(p: float, rule: QuantileRule) -> None:
     """A quantile's options, checked before any pass over the data."""
     check_rule(rule)
     if not 0.0 < p < 1.0:
-        raise InsafError(f"quantile probabilities must be in (0, 1), not {p}")
+        raise InsafError(
+            said(
+                "quantile probabilities must be in (0, 1), not {p}",
+                p=p,
+            )
+        )
 
 
 def quantile(

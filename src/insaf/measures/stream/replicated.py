@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.measures.estimate import Estimates
 from insaf.measures.stream.ordered import Replicated, Spilled, read_weighted
 from insaf.measures.stream.running import RunningQuantile
@@ -133,7 +133,10 @@ def replicated_share_ratio(
             s_high[k] += np.bincount(d, weights=wy * (y <= q_high[k][d]), minlength=n_dom)
     if np.any(s_low[0] <= 0):
         raise DataError(
-            f"the income share of the bottom {low:.0%} is not positive: the ratio is undefined"
+            said(
+                "the income share of the bottom {low:.0%} is not positive: the ratio is undefined",
+                low=low,
+            )
         )
     with np.errstate(divide="ignore", invalid="ignore"):
         return data.replicate_estimates(name, (big_y - s_high) / s_low)

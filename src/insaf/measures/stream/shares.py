@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.measures._kernels.quantile import check_rule
 from insaf.measures.estimate import Estimates
 from insaf.measures.stream.linear import BATCH_ROWS
@@ -140,7 +140,10 @@ def share_ratio_estimates(
     s_low, big_y, s_high = totals[:, 0], totals[:, 2], totals[:, 3]
     if np.any(s_low <= 0):
         raise DataError(
-            f"the income share of the bottom {low:.0%} is not positive: the ratio is undefined"
+            said(
+                "the income share of the bottom {low:.0%} is not positive: the ratio is undefined",
+                low=low,
+            )
         )
     top = big_y - s_high
     value = top / s_low

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import polars as pl
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.measures.types import Below
 
 __all__ = ["FGT", "Linear", "Mean", "Ratio", "Total"]
@@ -101,9 +101,19 @@ class FGT(Linear):
 
     def __post_init__(self) -> None:
         if self.alpha < 0:
-            raise DataError(f"fgt: alpha must be >= 0, not {self.alpha}")
+            raise DataError(
+                said(
+                    "fgt: alpha must be >= 0, not {alpha}",
+                    alpha=self.alpha,
+                )
+            )
         if self.below not in ("<", "<="):
-            raise DataError(f"fgt: below must be '<' or '<=', not {self.below!r}")
+            raise DataError(
+                said(
+                    "fgt: below must be '<' or '<=', not {below}",
+                    below=repr(self.below),
+                )
+            )
 
     @property
     def name(self) -> str:

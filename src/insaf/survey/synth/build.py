@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.survey.synth.consumption import items
 from insaf.survey.synth.country import Trend, governorate_array, trend
 from insaf.survey.synth.dwelling import dwelling
@@ -174,7 +174,12 @@ def generate(
 ) -> Generated:
     """Run every step for ``households`` responding households."""
     if seed < 0:
-        raise DataError(f"the seed must be a non-negative integer; got {seed}")
+        raise DataError(
+            said(
+                "the seed must be a non-negative integer; got {seed}",
+                seed=seed,
+            )
+        )
     report = progress or (lambda _step: None)
     when = trend(year)
     report("sample")

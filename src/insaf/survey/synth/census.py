@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from insaf.errors import DataError, DesignError
+from insaf.errors import DataError, DesignError, said
 from insaf.survey.synth.build import Streams
 from insaf.survey.synth.country import GOVERNORATES
 from insaf.survey.synth.sample import EA_SIZE, MIN_HOUSEHOLDS, allocate, stratum_code
@@ -106,11 +106,21 @@ class Census:
 def census_frame(households: int, seed: int) -> Census:
     """The EAs of a demo country of ``households`` households, for ``seed``."""
     if seed < 0:
-        raise DataError(f"the seed must be a non-negative integer; got {seed}")
+        raise DataError(
+            said(
+                "the seed must be a non-negative integer; got {seed}",
+                seed=seed,
+            )
+        )
     if not MIN_HOUSEHOLDS <= households <= MAX_HOUSEHOLDS:
         raise DesignError(
-            f"households must be between {MIN_HOUSEHOLDS} and {MAX_HOUSEHOLDS:,} "
-            f"for a census; got {households:,}"
+            said(
+                "households must be between {min_households} and {max_households:,} "
+                "for a census; got {households:,}",
+                min_households=MIN_HOUSEHOLDS,
+                max_households=MAX_HOUSEHOLDS,
+                households=households,
+            )
         )
     strata, govs, urbans, shares = [], [], [], []
     for gov in GOVERNORATES:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 
 __all__ = [
     "BASE_YEAR",
@@ -118,7 +118,14 @@ class Trend:
 def trend(year: int) -> Trend:
     """The country in ``year``; an error outside ``FIRST_YEAR``..``LAST_YEAR``."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise DataError(f"year {year} is outside {FIRST_YEAR}-{LAST_YEAR}, the years synth models")
+        raise DataError(
+            said(
+                "year {year} is outside {first_year}-{last_year}, the years synth models",
+                year=year,
+                first_year=FIRST_YEAR,
+                last_year=LAST_YEAR,
+            )
+        )
     return Trend(
         year=year,
         real=_extend(_REAL, year, _REAL_GROWTH),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from insaf.errors import DataError, Location
+from insaf.errors import DataError, Location, said
 from insaf.survey.manifest import MANIFEST_NAME
 
 __all__ = ["check_synth_output"]
@@ -28,7 +28,7 @@ def check_synth_output(out: Path, *, overwrite: bool = False) -> None:
     """Refuse ``out`` when writing a synthetic survey there would replace data that
     no ``insaf synth`` made (see the module), unless ``overwrite``."""
     if out.exists() and not out.is_dir():
-        raise DataError("the output is a file, not a folder", Location(file=str(out)))
+        raise DataError(said("the output is a file, not a folder"), Location(file=str(out)))
     if overwrite or not out.is_dir():
         return
     manifest = out / MANIFEST_NAME
@@ -42,8 +42,11 @@ def check_synth_output(out: Path, *, overwrite: bool = False) -> None:
     if replaced is None:
         return
     raise DataError(
-        "the output folder holds a survey that insaf synth did not make, and writing would "
-        "replace this file; choose another folder, or allow overwriting (--overwrite)",
+        said(
+            "the output folder holds a survey that insaf synth did not make, and "
+            "writing would replace this file; choose another folder, or allow "
+            "overwriting (--overwrite)",
+        ),
         Location(file=str(replaced)),
     )
 

@@ -30,7 +30,7 @@ import numpy as np
 import polars as pl
 import yaml
 
-from insaf.errors import DataError, Location
+from insaf.errors import DataError, Location, said
 from insaf.survey.partitioned import variable_entry
 from insaf.survey.synth.assemble import frame_of, link
 from insaf.survey.synth.build import populate
@@ -120,7 +120,12 @@ def chunks(census: Census, chunk: int) -> list[Chunk]:
     """The census's blocks grouped by governorate into chunks of at most ``chunk``
     households (a block larger than ``chunk`` is a chunk of its own)."""
     if chunk < 1:
-        raise DataError(f"the chunk must be at least 1 household; got {chunk:,}")
+        raise DataError(
+            said(
+                "the chunk must be at least 1 household; got {chunk:,}",
+                chunk=chunk,
+            )
+        )
     out: list[Chunk] = []
     current: list[Block] = []
     size = 0
@@ -175,12 +180,14 @@ def _prepare(out: Path, overwrite: bool) -> None:
     """Refuse a file or a non-empty folder, unless ``overwrite``: then remove only
     what a previous run wrote there (the table folders, the manifest, the README)."""
     if out.exists() and not out.is_dir():
-        raise DataError("the output is a file, not a folder", Location(file=str(out)))
+        raise DataError(said("the output is a file, not a folder"), Location(file=str(out)))
     if out.is_dir() and any(out.iterdir()):
         if not overwrite:
             raise DataError(
-                "the output folder is not empty; choose an empty or new folder, or allow "
-                "overwriting (--overwrite)",
+                said(
+                    "the output folder is not empty; choose an empty or new folder, or "
+                    "allow overwriting (--overwrite)",
+                ),
                 Location(file=str(out)),
             )
         for name in TABLES:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from insaf.errors import DesignError
+from insaf.errors import DesignError, said
 from insaf.survey.synth.country import CENSUS_YEAR, GOVERNORATES, Trend
 from insaf.survey.synth.streams import Columns, FloatArray, IntArray, stream
 
@@ -157,11 +157,23 @@ def draw_sample(frame: Frame, households: int, trend: Trend, seed: int, take: in
     limit = int(MAX_SAMPLE_SHARE * population.sum())
     if not MIN_HOUSEHOLDS <= households <= limit:
         raise DesignError(
-            f"households must be between {MIN_HOUSEHOLDS} and {limit:,} "
-            f"({MAX_SAMPLE_SHARE:.0%} of the country's households); got {households:,}"
+            said(
+                "households must be between {min_households} and {limit:,} "
+                "({max_sample_share:.0%} of the country's households); got "
+                "{households:,}",
+                min_households=MIN_HOUSEHOLDS,
+                limit=limit,
+                max_sample_share=MAX_SAMPLE_SHARE,
+                households=households,
+            )
         )
     if not 2 <= take <= 99:
-        raise DesignError(f"the take per EA must be between 2 and 99 households; got {take}")
+        raise DesignError(
+            said(
+                "the take per EA must be between 2 and 99 households; got {take}",
+                take=take,
+            )
+        )
 
     # Allocation of respondents, EAs and the take per EA, by stratum.
     power = min(1.0, 0.7 + 6.0 * households / population.sum())
@@ -172,7 +184,12 @@ def draw_sample(frame: Frame, households: int, trend: Trend, seed: int, take: in
     eas = np.clip(eas, 2, np.floor(MAX_EA_SHARE * frame.count).astype(np.int64))
     per_ea = np.ceil(wanted / (eas * (1.0 - nonresponse))).astype(np.int64)
     if per_ea.max() > 99:
-        raise DesignError(f"{households:,} households need more than 99 per EA; ask for fewer")
+        raise DesignError(
+            said(
+                "{households:,} households need more than 99 per EA; ask for fewer",
+                households=households,
+            )
+        )
 
     # First stage: systematic PPS within each stratum, vectorised over all EAs.
     stratum_size = np.bincount(frame.stratum, weights=frame.size)
@@ -185,7 +202,11 @@ def draw_sample(frame: Frame, households: int, trend: Trend, seed: int, take: in
     chosen = np.flatnonzero(np.floor(upper - start) - np.floor(lower - start) > 0)
     pi = frame.size[chosen] * step[chosen]
     if pi.max() >= 1.0:  # excluded by MAX_EA_SHARE and the bounds on EA sizes
-        raise DesignError("an EA would be selected with certainty; the frame is too small")
+        raise DesignError(
+            said(
+                "an EA would be selected with certainty; the frame is too small",
+            )
+        )
 
     # Second stage: k households out of those listed in each selected EA.
     ea_stratum = frame.stratum[chosen]
@@ -196,7 +217,12 @@ def draw_sample(frame: Frame, households: int, trend: Trend, seed: int, take: in
     hh_stratum = ea_stratum[ea_of]
     issued_h = np.bincount(hh_stratum, minlength=len(eas))
     if np.any(issued_h < wanted):
-        raise DesignError(f"the frame cannot yield {households:,} households; ask for fewer")
+        raise DesignError(
+            said(
+                "the frame cannot yield {households:,} households; ask for fewer",
+                households=households,
+            )
+        )
 
     # Non-response: exactly issued - wanted households per stratum, at random,
     # never the first household of an EA.
