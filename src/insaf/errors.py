@@ -211,9 +211,12 @@ class ValidationFailed(InsafError):  # noqa: N818 - reads better at the call sit
         super().__init__(message)
 
 
-def in_language(error: BaseException, lang: str) -> str:
-    """What ``error`` says, in ``lang``: its words made by ``said`` from the catalogue, its
-    location's words too; any other text as it is (module notes)."""
+def in_language(error: BaseException | str, lang: str) -> str:
+    """What ``error`` (or words, ``said`` or not) says, in ``lang``: its words made by
+    ``said`` from the catalogue, its location's words too; any other text as it is (module
+    notes)."""
+    if isinstance(error, str):
+        return str(_in(error, lang))
     speak = getattr(error, "in_language", None)
     if isinstance(error, InsafError) and callable(speak):  # DataError, SpecError and the like
         return str(speak(lang))

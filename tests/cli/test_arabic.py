@@ -180,3 +180,15 @@ def test_a_mistake_on_the_command_line_is_said_in_arabic() -> None:
         assert "Error" not in shown and "Try" not in shown and "for help" not in shown
     english = runner.invoke(app, ["simulate", "s.yaml"], env=ENGLISH)
     assert "Missing option '--out'." in english.stderr and "Error" in english.stderr
+
+
+def test_validation_problems_are_said_in_arabic() -> None:
+    """``insaf validate``: each problem, its place and its kind in Arabic; only the files,
+    columns and values as they are."""
+    folder = CORPUS / "many_problems"
+    result = runner.invoke(app, ["--lang", "ar", "validate", str(folder)], env=ENGLISH)
+    text = result.stdout.replace(str(folder), "")
+    assert "السطور 5، 6، 11، العمود 'hhid'" in " ".join(text.split())
+    assert "تحذير:" in text and "خطأ:" in text
+    latin = set(re.findall(r"[A-Za-z]{3,}", text))
+    assert latin <= {"hhid", "weight", "age", "hhsize", "csv", "households", "persons"}, latin

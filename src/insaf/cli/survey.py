@@ -28,6 +28,7 @@ from insaf.cli.options import (
     write_csv,
 )
 from insaf.cli.renamed import renamed
+from insaf.errors import in_language
 from insaf.survey import Unit
 from insaf.survey.design import Design, LonelyPSU
 from insaf.survey.inspect import Inspection, inspect_survey
@@ -130,8 +131,10 @@ def print_report(report: ValidationReport) -> None:
     """One line per problem, as compilers print them: easy to read and to grep."""
     for problem in report.problems:
         style = "red" if problem.severity is Severity.ERROR else "yellow"
-        line = Text(f"{problem.severity.value}: ", style=f"bold {style}")
-        line.append(f"{problem.location()}: {problem.message}")
+        word = _("error") if problem.severity is Severity.ERROR else _("warning")
+        line = Text(f"{word}: ", style=f"bold {style}")
+        place, what = problem.location(), problem.message
+        line.append(f"{in_language(place, language())}: {in_language(what, language())}")
         console.print(line, highlight=False, soft_wrap=True)
     if report.problems:
         console.print(
