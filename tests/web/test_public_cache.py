@@ -110,13 +110,19 @@ def test_a_suppressed_cell_is_in_no_cached_copy(observatory: None, client: Clien
         "/api/observatory/indicators/POV_NAT/observations?breakdown=governorate",
         "/api/observatory/indicators/POV_NAT/observations?key=governorate=11",
     ]
+    seen = []
     for _ in range(3):  # rendered, rendered and stored, then from the cache
         for url in urls:
-            text = client.get(url, **HOST).content.decode()
+            response = client.get(url, **HOST)
+            seen.append((url, response.status_code, dict(response.headers), response.cookies))
+            text = response.content.decode()
             for shown in (f"{SECRET}", f"{SECRET:.1f}", f"{SECRET:.2f}", f"{SECRET:.6g}"):
                 assert shown not in text, (url, shown)
     blobs = _stored()
-    assert len(blobs) == len(urls)
+    cache = caches["pages"]
+    assert isinstance(cache, SQLiteCache)
+    keys = [k for (k,) in cache._db().execute("SELECT key FROM cache").fetchall()]
+    assert len(blobs) == len(urls), (versions.current(), cache.path, keys, seen)
     assert not any(f"{SECRET:.1f}".encode() in content for content, _type in blobs)
 
 

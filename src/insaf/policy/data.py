@@ -21,7 +21,7 @@ import numpy.typing as npt
 import polars as pl
 
 from insaf._arrays import BoolArray, IntArray
-from insaf.errors import DataError, Location
+from insaf.errors import DataError, Location, said, said_unit
 from insaf.policy.instruments.base import FloatArray, Level, compiled
 from insaf.policy.period import per_year
 from insaf.survey import Survey, Table
@@ -59,8 +59,11 @@ def _household_codes(
         if np.any(missing):
             lengths = np.diff(np.append(starts, values.size))
             raise DataError(
-                f"{int(lengths[missing].sum())} {what} row(s) name a household that is not in "
-                "the household table"
+                said(
+                    "{count} {what} row(s) name a household that is not in the household table",
+                    count=int(lengths[missing].sum()),
+                    what=what,
+                )
             )
         lengths = np.diff(np.append(starts, values.size))
         return np.repeat(order[found].astype(np.int64, copy=False), lengths)
@@ -70,8 +73,11 @@ def _household_codes(
     )
     if codes.null_count():
         raise DataError(
-            f"{codes.null_count()} {what} row(s) name a household that is not in the household "
-            "table"
+            said(
+                "{count} {what} row(s) name a household that is not in the household table",
+                count=codes.null_count(),
+                what=what,
+            )
         )
     return np.ascontiguousarray(codes.to_numpy(), dtype=np.int64)
 
@@ -95,7 +101,9 @@ def _item_codes(
         return found, codes
     outside = sorted(set(found) - set(known))
     if outside:
-        raise DataError(f"item(s) {', '.join(outside)} are not among the survey's items")
+        raise DataError(
+            said("item(s) {items} are not among the survey's items", items=", ".join(outside))
+        )
     moved = np.array([list(known).index(name) for name in found], dtype=np.int64)
     return tuple(known), moved[codes] if codes.size else codes
 
@@ -111,7 +119,9 @@ def _found_item_codes(
     labels: pl.Series, survey: Survey, names: Mapping[str, int | str] | None
 ) -> tuple[tuple[str, ...], IntArray]:
     if labels.null_count():
-        raise DataError(f"the item column has {labels.null_count()} missing value(s)")
+        raise DataError(
+            said("the item column has {count} missing value(s)", count=labels.null_count())
+        )
     if labels.dtype == pl.String and names is None:
         ordered = tuple(sorted(labels.unique().to_list()))
         codes = labels.cast(pl.Enum(list(ordered))).to_physical().to_numpy()
@@ -216,7 +226,9 @@ class PolicyData:
         (``insaf.policy.partitioned``).
         """
         if survey.households is None:
-            raise DataError("policy simulation needs a household table", Location(file=survey.path))
+            raise DataError(
+                said("policy simulation needs a household table"), Location(file=survey.path)
+            )
         households = survey.households.frame
         key = survey.household_key
         n = households.height
@@ -226,7 +238,7 @@ class PolicyData:
         persons = survey.persons.frame if survey.persons is not None else None
         if persons is not None and key is not None and index is not None:
             person_hh = _household_codes(
-                persons.get_column(key), households.get_column(key), index, "person"
+                persons.get_column(key), households.get_column(key), index, said_unit("person")
             )
             members = np.bincount(person_hh, minlength=n).astype(np.float64)
         else:
@@ -234,8 +246,10 @@ class PolicyData:
             person_hh = np.zeros(0, dtype=np.int64)
             if "hhsize" not in households.columns:
                 raise DataError(
-                    "the survey has no person table and no 'hhsize' column: household size "
-                    "is unknown",
+                    said(
+                        "the survey has no person table and no 'hhsize' column: household size "
+                        "is unknown"
+                    ),
                     Location(file=survey.path),
                 )
             members = households.get_column("hhsize").cast(pl.Float64).to_numpy().copy()
@@ -295,20 +309,30 @@ class PolicyData:
         found: Table | None = survey.items.get(table)
         if found is None or key is None or index is None:
             known = ", ".join(survey.items) or "none"
-            raise DataError(f"no item table {table!r} in the survey (tables: {known})")
+            raise DataError(
+                said(
+                    "no item table {table} in the survey (tables: {known})",
+                    table=repr(table),
+                    known=known,
+                )
+            )
         frame = found.frame
         for column in (item_col, quantity_col, value_col, key):
             if column not in frame.columns:
                 raise DataError(
-                    f"item table {table!r} has no column {column!r} "
-                    f"(columns: {', '.join(frame.columns)})"
+                    said(
+                        "item table {table} has no column {column} (columns: {columns})",
+                        table=repr(table),
+                        column=repr(column),
+                        columns=", ".join(frame.columns),
+                    )
                 )
         names, codes = _item_codes(frame.get_column(item_col), survey, item_names, known)
         hh = _household_codes(
             frame.get_column(key),
             survey.households.frame.get_column(key) if survey.households else frame.get_column(key),
             index,
-            f"item table {table!r}",
+            said("item table {table}", table=repr(table)),
         )
         spent = frame.get_column(value_col).cast(pl.Float64).fill_null(0.0)
         bought = frame.get_column(quantity_col).cast(pl.Float64).fill_null(spent)
@@ -428,7 +452,9 @@ class PolicyData:
             out = self.households.select(list(names))
             return out if rows is None else out.head(rows)
         if self.persons is None:
-            raise DataError("this survey has no person table: person-level rules cannot be used")
+            raise DataError(
+                said("this survey has no person table: person-level rules cannot be used")
+            )
         own = [c for c in names if c in self.persons.columns]
         borrowed = [c for c in names if c not in self.persons.columns]
         persons = self.persons if rows is None else self.persons.head(rows)
@@ -520,7 +546,11 @@ class PolicyData:
             series = self.households.get_column(name)
             if series.null_count():
                 raise DataError(
-                    f"household column {name!r} has {series.null_count()} missing values"
+                    said(
+                        "household column {name} has {count} missing values",
+                        name=repr(name),
+                        count=series.null_count(),
+                    )
                 )
             values = series.cast(pl.Float64).to_numpy()
             self._cache[key] = np.ascontiguousarray(values, dtype=np.float64)

@@ -66,20 +66,36 @@ class Expression:
         try:
             out = frame.select(self.expr.alias("__value__")).get_column("__value__")
         except pl.exceptions.PolarsError as exc:
-            raise DataError(f"expression {self.text!r} cannot be computed: {exc}") from None
+            raise DataError(
+                said(
+                    "expression {text} cannot be computed: {reason}",
+                    text=repr(self.text),
+                    reason=str(exc),
+                )
+            ) from None
         return self._checked(out, frame.height, nulls=nulls)
 
     def _checked(self, out: pl.Series, height: int, *, nulls: bool = False) -> pl.Series:
         if out.len() != height:
             raise DataError(
-                f"expression {self.text!r} gives {out.len()} value(s) for {height} rows: "
-                "aggregations (SUM, AVG, ...) are not allowed in a rule; use the scenario's "
-                "'variables' to sum over household members"
+                said(
+                    "expression {text} gives {count} value(s) for {height} rows: aggregations "
+                    "(SUM, AVG, ...) are not allowed in a rule; use the scenario's 'variables' "
+                    "to sum over household members",
+                    text=repr(self.text),
+                    count=out.len(),
+                    height=height,
+                )
             )
         if out.null_count() and not nulls:
             raise DataError(
-                f"expression {self.text!r} is missing for {out.null_count()} of {out.len()} "
-                "rows; say what a missing value means, for example COALESCE(wage, 0)"
+                said(
+                    "expression {text} is missing for {missing} of {count} rows; say what a "
+                    "missing value means, for example COALESCE(wage, 0)",
+                    text=repr(self.text),
+                    missing=out.null_count(),
+                    count=out.len(),
+                )
             )
         return out
 
@@ -97,7 +113,13 @@ class Expression:
             return np.zeros(out.len(), dtype=np.bool_)
         if out.dtype.is_numeric():
             return np.asarray(out.fill_null(0).cast(pl.Float64).to_numpy() != 0.0, dtype=np.bool_)
-        raise DataError(f"rule {self.text!r} gives {out.dtype} values, not true/false")
+        raise DataError(
+            said(
+                "rule {text} gives {dtype} values, not true/false",
+                text=repr(self.text),
+                dtype=out.dtype,
+            )
+        )
 
     def values(self, frame: pl.DataFrame) -> FloatArray:
         """Evaluate as an amount (true/false count as 1/0)."""
@@ -109,20 +131,28 @@ class Expression:
             self._checked(out, height)
         if out.dtype == pl.Boolean or out.dtype.is_numeric():
             return np.ascontiguousarray(out.cast(pl.Float64).to_numpy(), dtype=np.float64)
-        raise DataError(f"expression {self.text!r} gives {out.dtype} values, not numbers")
+        raise DataError(
+            said(
+                "expression {text} gives {dtype} values, not numbers",
+                text=repr(self.text),
+                dtype=out.dtype,
+            )
+        )
 
 
 def parse_expression(text: str) -> Expression:
     """Parse ``text``; an ``ExpressionError`` says what is wrong with it."""
     if not isinstance(text, str) or not text.strip():
-        raise ExpressionError("an expression must be a non-empty text")
+        raise ExpressionError(said("an expression must be a non-empty text"))
     if ";" in text:
-        raise ExpressionError(f"{text!r}: one expression only (no ';')")
+        raise ExpressionError(said("{text}: one expression only (no ';')", text=repr(text)))
     try:
         expr = pl.sql_expr(text)
     except (pl.exceptions.PolarsError, ValueError, TypeError) as exc:
-        raise ExpressionError(f"cannot parse {text!r}: {exc}") from None
+        raise ExpressionError(
+            said("cannot parse {text}: {reason}", text=repr(text), reason=str(exc))
+        ) from None
     if expr.meta.has_multiple_outputs():
-        raise ExpressionError(f"{text!r} must give one value per row (no '*')")
+        raise ExpressionError(said("{text} must give one value per row (no '*')", text=repr(text)))
     names = tuple(dict.fromkeys(expr.meta.root_names()))
     return Expression(text=text, expr=expr, names=names)

@@ -171,7 +171,7 @@ def test_mistakes_are_shown_on_the_form(council: Council, lang: str) -> None:
                "The budget change cannot be made: cannot move"),
         "ar": ("يحدد النقل البرنامج الذي يذهب إليه المبلغ.",
                "ينقل النقل مبلغًا من برنامج إلى برنامج آخر.",
-               "لا يمكن إجراء تغيير الموازنة: cannot move"),
+               "لا يمكن إجراء تغيير الموازنة: لا يمكن نقل"),  # the library's words too
     }[lang]  # fmt: skip
     cases = [
         _form(lang, target=""),
