@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.measures._kernels.arrays import sorted_order
 from insaf.policy.data import PolicyData
 from insaf.policy.engine import Simulation, State
@@ -157,7 +157,12 @@ def build_analysis(sim: Simulation) -> Analysis:
 
     frame = pl.DataFrame(columns)
     if not np.all(np.isfinite(w0)):
-        raise DataError(f"welfare variable {sim.scenario.welfare.variable!r} has missing values")
+        raise DataError(
+            said(
+                "welfare variable {name} has missing values",
+                name=repr(sim.scenario.welfare.variable),
+            )
+        )
     table = Table(name="analysis", frame=frame, key=(), household=None)
     homes = Survey(households=table, design=design, path=data.survey.path)
     people = Survey(households=table, design=people_design, path=data.survey.path)

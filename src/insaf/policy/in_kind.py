@@ -25,7 +25,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said, words
 from insaf.policy.data import PolicyData
 from insaf.policy.expressions import ExpressionError
 from insaf.policy.instruments.base import ExprText, FloatArray, Identifier, Text, compiled
@@ -56,20 +56,28 @@ class InKind(BaseModel):
 def users(service: InKind, data: PolicyData) -> FloatArray:
     """Units of ``service`` used by each household's members in a year."""
     if data.persons is None:
-        raise DataError(f"in-kind benefit {service.id!r} needs a person table in the survey")
+        raise DataError(
+            said("in-kind benefit {id} needs a person table in the survey", id=repr(service.id))
+        )
     known = data.columns("person")
     for text in (service.where, service.use):
         try:
             compiled(text).check(known, level="person")
         except ExpressionError as exc:
-            raise DataError(f"in-kind benefit {service.id!r}: {exc}") from None
+            raise DataError(
+                said("in-kind benefit {id}: {reason}", id=repr(service.id), reason=words(exc))
+            ) from None
     who = data.condition(service.where, "person")
     amount = data.values(service.use, "person") if service.use.strip() != "1" else None
     units = who.astype(np.float64) if amount is None else np.where(who, amount, 0.0)
     if np.any(units < 0):
         raise DataError(
-            f"in-kind benefit {service.id!r}: use {service.use!r} is negative for "
-            f"{int((units < 0).sum())} person(s)"
+            said(
+                "in-kind benefit {id}: use {use} is negative for {count} person(s)",
+                id=repr(service.id),
+                use=repr(service.use),
+                count=int((units < 0).sum()),
+            )
         )
     return data.household_sum(units)
 
@@ -86,8 +94,11 @@ def in_kind_total(
         cost = service.unit_cost if service.unit_cost is not None else given.get(service.id)
         if cost is None:
             raise DataError(
-                f"in-kind benefit {service.id!r} has no unit cost: give 'unit_cost' or derive "
-                "it from a budget (insaf.budget.incidence.unit_costs)"
+                said(
+                    "in-kind benefit {id} has no unit cost: give 'unit_cost' or derive it from a "
+                    "budget (insaf.budget.incidence.unit_costs)",
+                    id=repr(service.id),
+                )
             )
         out[service.id] = cost * users(service, data)
     return out

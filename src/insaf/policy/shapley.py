@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said
 from insaf.measures import Estimate, combine
 from insaf.policy.analysis import build_analysis, person_rows
 from insaf.policy.batch import Request, compute
@@ -97,12 +97,24 @@ def instrument_shapley(
     effect against the baseline) to its change in FGT0, FGT1 on ``line`` (a name of
     the scenario's lines; by default its first) and the Gini."""
     if reform not in sim.reforms:
-        known = ", ".join(sim.reforms) or "none"
-        raise InsafError(f"no reform {reform!r} in the scenario; reforms: {known}")
+        known = ", ".join(sim.reforms) or said("none")
+        raise InsafError(
+            said(
+                "no reform {reform} in the scenario; reforms: {known}",
+                reform=repr(reform),
+                known=known,
+            )
+        )
     lines = sim.scenario.lines
     name = line if line is not None else next(iter(lines))
     if name not in lines:
-        raise InsafError(f"no poverty line {name!r} in the scenario; lines: {', '.join(lines)}")
+        raise InsafError(
+            said(
+                "no poverty line {name} in the scenario; lines: {lines}",
+                name=repr(name),
+                lines=", ".join(lines),
+            )
+        )
     state = sim.reforms[reform]
     effects = state.effect
     listed = [i.id for i in (*state.policy.instruments, *sim.baseline.policy.instruments)]
@@ -110,12 +122,22 @@ def instrument_shapley(
     ids = tuple(i for i in dict.fromkeys(listed) if i in effects and np.any(effects[i] != 0))
     k = len(ids)
     if k == 0:
-        raise InsafError(f"reform {reform!r} changes no one's welfare: nothing to decompose")
+        raise InsafError(
+            said(
+                "reform {reform} changes no one's welfare: nothing to decompose",
+                reform=repr(reform),
+            )
+        )
     if k > max_instruments:
         raise InsafError(
-            f"reform {reform!r} has {k} instruments with an effect; the exact Shapley "
-            f"decomposition computes 2^{k} sets, more than max_instruments={max_instruments} "
-            "allows (raise it, or group instruments in the scenario)"
+            said(
+                "reform {reform} has {k} instruments with an effect; the exact Shapley "
+                "decomposition computes 2^{k} sets, more than max_instruments={most} allows "
+                "(raise it, or group instruments in the scenario)",
+                reform=repr(reform),
+                k=k,
+                most=max_instruments,
+            )
         )
     analysis = build_analysis(sim)
     opts = sim.scenario.options

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, model_validator
 
+from insaf.errors import said
 from insaf.policy.instruments.base import (
     ExprText,
     FloatArray,
@@ -91,9 +92,13 @@ class IncomeTax(InstrumentBase):
     def _increasing(self) -> IncomeTax:
         thresholds = [b.above for b in self.brackets]
         if any(b <= a for a, b in pairwise(thresholds)):
-            raise ValueError(f"bracket thresholds must increase: {thresholds}")
+            raise ValueError(
+                said("bracket thresholds must increase: {thresholds}", thresholds=thresholds)
+            )
         if self.allowance_per_member and self.unit != "household":
-            raise ValueError("allowance_per_member applies to a household tax (unit: household)")
+            raise ValueError(
+                said("allowance_per_member applies to a household tax (unit: household)")
+            )
         return self
 
     @property
@@ -144,7 +149,13 @@ class SocialContribution(InstrumentBase):
     @model_validator(mode="after")
     def _floor_below_ceiling(self) -> SocialContribution:
         if self.floor is not None and self.ceiling is not None and self.floor > self.ceiling:
-            raise ValueError(f"floor {self.floor} is above ceiling {self.ceiling}")
+            raise ValueError(
+                said(
+                    "floor {floor} is above ceiling {ceiling}",
+                    floor=self.floor,
+                    ceiling=self.ceiling,
+                )
+            )
         return self
 
     @property

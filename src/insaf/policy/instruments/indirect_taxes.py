@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, model_validator
 
+from insaf.errors import said
 from insaf.policy.instruments.base import InstrumentBase, Kind, Need, Rate, Term
 
 __all__ = ["Excise", "ReducedRate", "Vat"]
@@ -51,7 +52,14 @@ class Vat(InstrumentBase):
         for where, items in groups:
             for item in items:
                 if item in seen:
-                    raise ValueError(f"item {item!r} is in both {seen[item]} and {where}")
+                    raise ValueError(
+                        said(
+                            "item {item} is in both {first} and {second}",
+                            item=repr(item),
+                            first=seen[item],
+                            second=where,
+                        )
+                    )
                 seen[item] = where
         return self
 
@@ -98,7 +106,7 @@ class Excise(InstrumentBase):
     @model_validator(mode="after")
     def _some_duty(self) -> Excise:
         if self.per_unit is None and self.rate is None:
-            raise ValueError("give per_unit, rate or both")
+            raise ValueError(said("give per_unit, rate or both"))
         return self
 
     @property

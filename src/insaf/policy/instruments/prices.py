@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, model_validator
 
+from insaf.errors import said
 from insaf.policy.instruments.base import (
     FloatArray,
     InstrumentBase,
@@ -61,7 +62,9 @@ def _exactly_one(
     first: str, first_value: float | None, second: str, second_value: float | None
 ) -> None:
     if (first_value is None) == (second_value is None):
-        raise ValueError(f"give exactly one of {first} and {second}")
+        raise ValueError(
+            said("give exactly one of {first} and {second}", first=first, second=second)
+        )
 
 
 class PriceSubsidy(_OneItem, InstrumentBase):
@@ -138,13 +141,13 @@ class BlockTariff(_OneItem, InstrumentBase):
     def _ordered_blocks(self) -> BlockTariff:
         ends = [b.up_to for b in self.blocks]
         if ends[-1] is not None:
-            raise ValueError("the last block has no upper end: leave out its up_to")
+            raise ValueError(said("the last block has no upper end: leave out its up_to"))
         inner = list(ends[:-1])
         if any(e is None for e in inner):
-            raise ValueError("only the last block may leave out up_to")
+            raise ValueError(said("only the last block may leave out up_to"))
         bounds = [float(e) for e in inner if e is not None]
         if any(b <= a for a, b in pairwise(bounds)):
-            raise ValueError(f"block ends must increase: {bounds}")
+            raise ValueError(said("block ends must increase: {bounds}", bounds=bounds))
         return self
 
     @property

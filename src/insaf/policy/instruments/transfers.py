@@ -34,6 +34,7 @@ from pydantic import (
     model_validator,
 )
 
+from insaf.errors import said
 from insaf.policy.instruments.base import (
     ExprText,
     Flows,
@@ -81,11 +82,11 @@ class CashTransfer(InstrumentBase):
     @model_validator(mode="after")
     def _members_need_persons(self) -> CashTransfer:
         if self.max_members is not None and self.unit != "person":
-            raise ValueError("max_members applies to a per-person transfer (unit: person)")
+            raise ValueError(said("max_members applies to a per-person transfer (unit: person)"))
         if self.per_member and self.unit != "household":
-            raise ValueError("per_member applies to a household transfer (unit: household)")
+            raise ValueError(said("per_member applies to a household transfer (unit: household)"))
         if self.taken_up is not None and self.take_up < 1.0:
-            raise ValueError("give take_up (a rate) or taken_up (an expression), not both")
+            raise ValueError(said("give take_up (a rate) or taken_up (an expression), not both"))
         return self
 
     @property
