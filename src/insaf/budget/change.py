@@ -22,7 +22,7 @@ from typing import Any, Literal
 import yaml
 
 from insaf.budget.model import Budget, Text
-from insaf.budget.scenario import budget_scenario, envelopes
+from insaf.budget.scenario import budget_scenario, envelopes, planned_programme
 from insaf.errors import DataError, said
 from insaf.i18n import LANGUAGES, translated
 from insaf.policy.scenario import Scenario, parse_scenario
@@ -159,17 +159,7 @@ def _millions(amount: float) -> str:
 def _programme(budget: Budget, code: str, before: float, after: float) -> ProgrammeChange:
     if budget.plan is None:
         raise DataError(said("the budget has no plan, so no programme"))
-    try:
-        programme = budget.plan.programme(code)
-    except KeyError:
-        known = ", ".join(p.code for p in budget.plan.programmes)
-        raise DataError(
-            said(
-                "no programme {code} in the plan (programmes: {known})",
-                code=repr(code),
-                known=known,
-            )
-        ) from None
+    programme = planned_programme(budget.plan, code)
     return ProgrammeChange(code=code, name=programme.name, before=before, after=after)
 
 

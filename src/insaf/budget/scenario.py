@@ -32,11 +32,27 @@ from typing import Any
 
 import polars as pl
 
-from insaf.budget.model import Budget
+from insaf.budget.model import Budget, Plan, Programme
 from insaf.errors import DataError, said
 from insaf.policy.scenario import Scenario, parse_scenario
 
-__all__ = ["SCALED", "budget_scenario", "envelopes", "move"]
+__all__ = ["SCALED", "budget_scenario", "envelopes", "move", "planned_programme"]
+
+
+def planned_programme(plan: Plan, code: str) -> Programme:
+    """The programme ``code`` of ``plan``; a ``DataError`` lists the plan's programmes."""
+    try:
+        return plan.programme(code)
+    except KeyError:
+        known = ", ".join(p.code for p in plan.programmes)
+        raise DataError(
+            said(
+                "no programme {code} in the plan (programmes: {known})",
+                code=repr(code),
+                known=known,
+            )
+        ) from None
+
 
 SCALED: Mapping[str, tuple[str, ...]] = {
     "cash_transfer": ("amount", "per_member", "cap"),
@@ -114,17 +130,7 @@ def budget_scenario(
     changes: list[dict[str, Any]] = []
     solved: dict[str, Any] | None = None
     for code, envelope in new.items():
-        try:
-            programme = budget.plan.programme(code)
-        except KeyError:
-            known = ", ".join(p.code for p in budget.plan.programmes)
-            raise DataError(
-                said(
-                    "no programme {code} in the plan (programmes: {known})",
-                    code=repr(code),
-                    known=known,
-                )
-            ) from None
+        programme = planned_programme(budget.plan, code)
         old = current.get(code, 0.0)
         if old <= 0:
             raise DataError(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -225,6 +225,29 @@ def _observation(
     )
 
 
+def _records(
+    reader: Iterator[list[str]],
+    header: list[str],
+    file: str | None,
+    problems: list[tuple[Location, str]],
+) -> Iterator[tuple[Location, list[str]]]:
+    """Each record of a CSV after its header, with its line: blank ones passed over, one of
+    another width than the header a problem."""
+    for line, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        where = Location(file=file, line=line)
+        if len(values) != len(header):
+            width = said(
+                "{fields} fields where the header has {width}",
+                fields=len(values),
+                width=len(header),
+            )
+            problems.append((where, width))
+            continue
+        yield where, values
+
+
 def _checked(
     items: Iterable[tuple[Location, Observation]],
     problems: list[tuple[Location, str]],
@@ -285,22 +308,7 @@ def read_csv_observations(
     if problems:
         raise ImportFailed(file, problems)
     items: list[tuple[Location, Observation]] = []
-    for line, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        where = Location(file=file, line=line)
-        if len(values) != len(header):
-            problems.append(
-                (
-                    where,
-                    said(
-                        "{fields} fields where the header has {width}",
-                        fields=len(values),
-                        width=len(header),
-                    ),
-                )
-            )
-            continue
+    for where, values in _records(reader, header, file, problems):
         record = dict(zip(header, values, strict=True))
         row = _Row(record, where, problems)
         row_dims = {d: record[d].strip() for d in dims if d in record and record[d].strip()}
@@ -403,26 +411,10 @@ def read_sdmx_csv_observations(path: str | Path, catalogue: Catalogue) -> list[O
         raise ImportFailed(file, problems)
     dimensions = [h for h in header if h not in _SDMX_CSV_ATTRIBUTES | {"DATAFLOW", "OBS_VALUE"}]
     items: list[tuple[Location, Observation]] = []
-    for line, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            where = Location(file=file, line=line)
-            problems.append(
-                (
-                    where,
-                    said(
-                        "{fields} fields where the header has {width}",
-                        fields=len(values),
-                        width=len(header),
-                    ),
-                )
-            )
-            continue
+    for where, values in _records(reader, header, file, problems):
         record = {h: v.strip() for h, v in zip(header, values, strict=True)}
         key = {d: record[d] for d in dimensions}
         attrs = {a: record[a] for a in _SDMX_CSV_ATTRIBUTES if record.get(a)}
-        where = Location(file=file, line=line)
         obs = _sdmx_observation(key, record["OBS_VALUE"], attrs, where, catalogue, problems)
         if obs is not None:
             items.append((where, obs))
