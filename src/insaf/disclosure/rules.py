@@ -19,6 +19,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from insaf.errors import said
+
 __all__ = ["DisclosureRules", "Status", "primary_status"]
 
 
@@ -36,7 +38,7 @@ class DisclosureRules(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> DisclosureRules:
         if self.cv_suppress < self.cv_caution:
-            raise ValueError("cv_suppress must not be below cv_caution")
+            raise ValueError(said("cv_suppress must not be below cv_caution"))
         return self
 
 

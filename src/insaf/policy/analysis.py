@@ -199,7 +199,7 @@ def person_rows(analysis: Analysis, columns: list[str]) -> Survey:
     members = frame.get_column("_members").to_numpy()
     counts = np.rint(members).astype(np.int64)
     if np.any(np.abs(members - counts) > 1e-9) or np.any(counts < 0):
-        raise DataError("household sizes must be whole numbers to give one row per person")
+        raise DataError(said("household sizes must be whole numbers to give one row per person"))
     index = np.repeat(np.arange(frame.height), counts)
     wanted = list(dict.fromkeys([*columns, *design.columns]))
     per_person = [design.weight, *(design.replicates.columns if design.replicates else ())]

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from insaf.errors import DataError
+from insaf.errors import DataError, said
 from insaf.measures import Estimate, GiniEstimator
 from insaf.measures._kernels.arrays import dot, sorted_order
 from insaf.measures._kernels.inequality import gini as gini_kernel
@@ -74,7 +74,9 @@ def concentrations_along(
         np.multiply(ws, ys, out=wy)
         big_y = float(wy.sum())
         if big_y == 0:
-            raise DataError("the concentration coefficient needs a non-zero total of the variable")
+            raise DataError(
+                said("the concentration coefficient needs a non-zero total of the variable")
+            )
         c = 2.0 * float(dot(wy, rank)) / (n_pop * big_y) - 1.0
         wy_g: FloatArray = np.bincount(group, weights=wy).astype(np.float64, copy=False)
         later = np.cumsum(wy_g)

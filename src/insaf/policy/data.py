@@ -582,8 +582,14 @@ class PolicyData:
         try:
             return self.item_names.index(item)
         except ValueError:
-            known = ", ".join(self.item_names) or "none"
-            raise DataError(f"no item {item!r} in the consumption table (items: {known})") from None
+            known = ", ".join(self.item_names) or said("none")
+            raise DataError(
+                said(
+                    "no item {item} in the consumption table (items: {known})",
+                    item=repr(item),
+                    known=known,
+                )
+            ) from None
 
     def quantity(self, item: str) -> FloatArray:
         """Units of ``item`` each household buys per period."""
@@ -616,7 +622,9 @@ def equivalence_scale(data: PolicyData, equivalence: str, adult_age: int = 14) -
     if equivalence == "square_root":
         return np.sqrt(np.maximum(data.members, 1.0))
     if data.persons is None or "age" not in data.persons.columns:
-        raise DataError(f"the {equivalence} scale needs a person table with 'age'")
+        raise DataError(
+            said("the {scale} scale needs a person table with 'age'", scale=equivalence)
+        )
     age = data.persons.get_column("age").cast(pl.Float64).to_numpy()
     adults = data.household_count(age >= adult_age)
     children = data.members - adults

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from insaf.errors import DataError, InsafError
+from insaf.errors import DataError, InsafError, said
 from insaf.measures import Estimate, GiniEstimator
 from insaf.measures._engine import Cols, Kernel, KernelOut, Statistic
 from insaf.measures._kernels import plans
@@ -69,7 +69,7 @@ def person_gini(estimator: GiniEstimator) -> Kernel:
         n_pop = float(end[-1])
         big_y = float(wy.sum())
         if big_y <= 0:
-            raise DataError("the Gini needs a positive total of the variable in every domain")
+            raise DataError(said("the Gini needs a positive total of the variable in every domain"))
         half = member * (m + 1.0) * 0.5
         rank = end - w + half  # the mean rank of the household's members
         second = big_y if estimator == "osier" else float(dot(member, wy))
@@ -127,7 +127,9 @@ def statistics(
     line_roles = {name: f"line{k}" for k, name in enumerate(lines)}
     for line in lines.values():
         if isinstance(line, str) and bool((frame.get_column(line) <= 0).any()):
-            raise InsafError(f"poverty line column {line!r} has non-positive values")
+            raise InsafError(
+                said("poverty line column {name} has non-positive values", name=repr(line))
+            )
     out: dict[str, dict[tuple[str, ...], Estimate]] = {}
     for column in columns:
         roles: dict[str, str] = {"y": column, "m": "_members"}

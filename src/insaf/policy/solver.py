@@ -25,11 +25,12 @@ import numpy as np
 from pydantic import ValidationError
 from scipy.optimize import brentq
 
-from insaf.errors import InsafError
+from insaf.errors import InsafError, said, words
 from insaf.policy.engine import Engine, State
 from insaf.policy.instruments.base import FloatArray
 from insaf.policy.period import per_year
 from insaf.policy.scenario import Policy, Solve, parameter_value, with_parameter
+from insaf.specs import pydantic_words
 
 __all__ = ["SolveError", "Solved", "solve"]
 
@@ -97,7 +98,12 @@ def _objective(
             assert group.where is not None
             member = data.condition(group.where, "household")
         if not np.any(member & (people > 0)):
-            raise SolveError(f"the group to compensate in {solve.parameter!r} is empty")
+            raise SolveError(
+                said(
+                    "the group to compensate in {parameter} is empty",
+                    parameter=repr(solve.parameter),
+                )
+            )
         factor = np.where(member, people / scale, 0.0)
         size = max(float(np.dot(factor, np.abs(welfare) * scale)), 1.0)
 
@@ -111,21 +117,41 @@ def _objective(
             changed = with_parameter(instrument, solve.path, x)
         except ValidationError as exc:
             raise SolveError(
-                f"{where}: {solve.parameter} = {x:g} is not a valid value "
-                f"({exc.errors(include_url=False)[0]['msg']}); give bounds"
+                said(
+                    "{where}: {parameter} = {x:g} is not a valid value ({reason}); give bounds",
+                    where=where,
+                    parameter=solve.parameter,
+                    x=x,
+                    reason=pydantic_words(exc.errors(include_url=False)[0]),
+                )
             ) from None
         try:
             value = measure(engine.run(policy.replace(changed), baseline))
         except InsafError as exc:
             raise SolveError(
-                f"{where}: solving {solve.parameter} in reform {policy.name!r} failed at "
-                f"{solve.parameter} = {x:g}: {exc}"
+                said(
+                    "{where}: solving {parameter} in reform {reform} failed at {parameter} = "
+                    "{x:g}: {reason}",
+                    where=where,
+                    parameter=solve.parameter,
+                    reform=repr(policy.name),
+                    x=x,
+                    reason=words(exc),
+                )
             ) from None
         if not np.isfinite(value):
             raise SolveError(
-                f"{where}: with {solve.parameter} = {x:g} the {solve.target} target of reform "
-                f"{policy.name!r} is not a finite number (an infinite parameter or eligibility "
-                f"in instrument {solve.instrument!r}?); give bounds"
+                said(
+                    "{where}: with {parameter} = {x:g} the {target} target of reform {reform} is "
+                    "not a finite number (an infinite parameter or eligibility in instrument "
+                    "{instrument}?); give bounds",
+                    where=where,
+                    parameter=solve.parameter,
+                    x=x,
+                    target=solve.target,
+                    reform=repr(policy.name),
+                    instrument=repr(solve.instrument),
+                )
             )
         return value
 
@@ -143,15 +169,21 @@ def solve(
     """Set ``policy.solve.parameter`` so that its target holds."""
     spec = policy.solve
     if spec is None:
-        raise SolveError(f"reform {policy.name!r} has nothing to solve")
+        raise SolveError(said("reform {reform} has nothing to solve", reform=repr(policy.name)))
     instrument = policy.get(spec.instrument)
     assert instrument is not None
     start = float(parameter_value(instrument, spec.path))
     if not np.isfinite(start):
         where = engine.scenario.locate(("reforms", policy.name, "solve"))
         raise SolveError(
-            f"{where}: {spec.parameter} starts at {start:g} in reform {policy.name!r}; "
-            "give a finite value or bounds"
+            said(
+                "{where}: {parameter} starts at {start:g} in reform {reform}; give a finite "
+                "value or bounds",
+                where=where,
+                parameter=spec.parameter,
+                start=start,
+                reform=repr(policy.name),
+            )
         )
     f, size = _objective(engine, policy, baseline, spec, welfare, scale)
     calls = 0
@@ -179,8 +211,16 @@ def solve(
         root = high
     elif np.sign(f_low) == np.sign(f_high):
         raise SolveError(
-            f"no value of {spec.parameter} between {low:g} and {high:g} meets the "
-            f"{spec.target} target (gap {f_low:,.6g} and {f_high:,.6g}); give other bounds"
+            said(
+                "no value of {parameter} between {low:g} and {high:g} meets the {target} target "
+                "(gap {gap_low:,.6g} and {gap_high:,.6g}); give other bounds",
+                parameter=spec.parameter,
+                low=low,
+                high=high,
+                target=spec.target,
+                gap_low=f_low,
+                gap_high=f_high,
+            )
         )
     else:
         root = float(brentq(counted, low, high, xtol=1e-12, rtol=1e-12, maxiter=200))
@@ -188,8 +228,13 @@ def solve(
     residual = f(root)
     if abs(residual) > 1e-6 * size:
         raise SolveError(
-            f"{spec.parameter} = {root:g} leaves a gap of {residual:,.6g}: the target cannot be "
-            "met exactly (is the parameter's effect continuous?)"
+            said(
+                "{parameter} = {root:g} leaves a gap of {gap:,.6g}: the target cannot be met "
+                "exactly (is the parameter's effect continuous?)",
+                parameter=spec.parameter,
+                root=root,
+                gap=residual,
+            )
         )
     return Solved(
         policy=policy.replace(final),
