@@ -70,6 +70,11 @@ def _read_text(path: str | Path) -> str:
         ) from None
 
 
+_A_NUMBER, _A_WHOLE_NUMBER = said("a number"), said("a whole number")
+"""What a field is not, when it cannot be read (made once: every field of every row names
+one)."""
+
+
 class _Row:
     """Reads typed fields out of one record, collecting problems with their location."""
 
@@ -120,7 +125,7 @@ class _Row:
     def number(
         self, field: str, *, required: bool = False, minimum: float | None = None
     ) -> float | None:
-        value = self._parsed(field, required, float, said("a number"))
+        value = self._parsed(field, required, float, _A_NUMBER)
         if value is None:
             return None
         if not math.isfinite(value):
@@ -136,7 +141,7 @@ class _Row:
     def integer(
         self, field: str, *, required: bool = False, low: int = 0, high: int | None = None
     ) -> int | None:
-        value = self._parsed(field, required, int, said("a whole number"))
+        value = self._parsed(field, required, int, _A_WHOLE_NUMBER)
         if value is None:
             return None
         if value < low or (high is not None and value > high):
