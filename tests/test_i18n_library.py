@@ -14,7 +14,6 @@ from insaf.rights import text as rights_text
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 assess = importlib.import_module("insaf.policy.assessment")
-parts = importlib.import_module("insaf.policy.partitioned")
 
 TABLES = {
     "brief": TEXT,
@@ -27,7 +26,6 @@ TABLES = {
     "line": assess.LINE_NAMES,
     "group": assess.BUILT_IN_LABELS,
     "yes_no": assess.YES_NO,
-    "parts": bilingual("parts", parts.REFUSALS),
 }
 
 

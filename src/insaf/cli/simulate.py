@@ -110,11 +110,11 @@ def simulate_command(
     """
     spec = load_scenario(scenario)
     path = scenario_survey_path(spec, survey)
-    choice = choose_engine(path, engine, lang=language())
+    choice = choose_engine(path, engine)
     if choice.held is not None:
         say_choice(choice)
     if choice.engine in (Engine.STREAM, Engine.SPARK):
-        check_partitioned(spec, lang=language())
+        check_partitioned(spec)
     if choice.engine is Engine.STREAM:
         with count_progress(_("parts")) as told:
             found = simulate_partitioned(spec, open_partitioned(path), progress=told)

@@ -38,8 +38,7 @@ import polars as pl
 
 from insaf._arrays import FloatArray, IntArray
 from insaf._memory import give_back
-from insaf.errors import InsafError, SpecError
-from insaf.i18n import translated
+from insaf.errors import InsafError, Location, SpecError, said
 from insaf.measures.engine import Choice, Engine, Reason, by_size
 from insaf.policy.analysis import DEFAULT_GROUPS
 from insaf.policy.assessment import TableDigest, assess, fingerprint_of, table_digest
@@ -61,7 +60,6 @@ from insaf.survey.partitioned import (
 
 __all__ = [
     "HELD_BYTES_PER_VALUE",
-    "REFUSALS",
     "Paged",
     "Part",
     "Progress",
@@ -70,7 +68,6 @@ __all__ = [
     "dataset_items",
     "held_bytes",
     "join_parts",
-    "refusal",
     "simulate_part",
     "simulate_partitioned",
     "simulate_parts",
@@ -91,25 +88,6 @@ Progress = Callable[[int, int], None]
 """Called after each part with the parts done and the number of parts."""
 
 
-REFUSALS = {
-    "solve": "reform {name!r} solves for {parameter}, which needs the whole survey at each "
-    "step: solve it on the in-memory engine (--engine memory) or on a sample, then set the "
-    "value in the scenario",
-    "projection": "a projection reweights the whole survey: it cannot run one part at a time "
-    "(use --engine memory)",
-    "stream_needs_parts": "the streamed engine runs a scenario on a survey in parts (a folder "
-    "with a {manifest}), not {path}",
-    "spark_needs_parts": "Spark runs a scenario on a survey in parts (a folder with a "
-    "{manifest}), not {path}",
-}
-"""What cannot run on parts, and why: templates of the library's catalogue (``parts``)."""
-
-
-def refusal(key: str, lang: str = "en", **values: object) -> str:
-    """The refusal ``key`` of ``REFUSALS`` in ``lang``, filled with ``values``."""
-    return translated(f"parts.{key}", REFUSALS[key], lang).format(**values)
-
-
 def _default_group_variables(unit: str) -> list[str]:
     """The variables of the rights assessment's default protected groups at ``unit``."""
     return [variable for _, variable, of, _ in DEFAULT_PROTECTED_GROUPS if of == unit]
@@ -126,18 +104,30 @@ def choose_engine(
     engine: Engine = Engine.AUTO,
     *,
     budget: int | None = None,
-    lang: str = "en",
 ) -> Choice:
     """The engine that runs a scenario on ``survey``, and why: a survey in parts runs in
     memory when it fits in ``budget`` (half the memory available now by default),
     else one part at a time; any other survey runs in memory. Spark, when asked,
-    runs a survey in parts, one task a part (``insaf.policy.spark``). A refusal is in
-    ``lang``."""
+    runs a survey in parts, one task a part (``insaf.policy.spark``)."""
     path = Path(survey)
     parts = is_partitioned_survey(path)
-    if engine in (Engine.STREAM, Engine.SPARK) and not parts:
+    if engine is Engine.STREAM and not parts:
         raise InsafError(
-            refusal(f"{engine.value}_needs_parts", lang, manifest=DATASET_MANIFEST, path=path)
+            said(
+                "the streamed engine runs a scenario on a survey in parts (a folder with a "
+                "{manifest}), not {path}",
+                manifest=DATASET_MANIFEST,
+                path=path,
+            )
+        )
+    if engine is Engine.SPARK and not parts:
+        raise InsafError(
+            said(
+                "Spark runs a scenario on a survey in parts (a folder with a {manifest}), "
+                "not {path}",
+                manifest=DATASET_MANIFEST,
+                path=path,
+            )
         )
     if engine is not Engine.AUTO:
         return Choice(engine, Reason.ASKED)
@@ -146,18 +136,32 @@ def choose_engine(
     return by_size(held_bytes(open_partitioned(path)), budget)
 
 
-def check_partitioned(scenario: Scenario, *, lang: str = "en") -> None:
-    """Refuse what cannot run one part at a time, with the scenario's keys (in ``lang``)."""
-    problems = [
+def check_partitioned(scenario: Scenario) -> None:
+    """Refuse what cannot run one part at a time, with the scenario's keys."""
+    problems: list[tuple[Location, str]] = [
         (
             scenario.locate(("reforms", name, "solve")),
-            refusal("solve", lang, name=name, parameter=policy.solve.parameter),
+            said(
+                "reform {name!r} solves for {parameter}, which needs the whole survey at each "
+                "step: solve it on the in-memory engine (--engine memory) or on a sample, then "
+                "set the value in the scenario",
+                name=name,
+                parameter=policy.solve.parameter,
+            ),
         )
         for name, policy in scenario.policies().items()
         if policy.solve is not None
     ]
     if scenario.projection is not None:
-        problems.append((scenario.locate(("projection",)), refusal("projection", lang)))
+        problems.append(
+            (
+                scenario.locate(("projection",)),
+                said(
+                    "a projection reweights the whole survey: it cannot run one part at a "
+                    "time (use --engine memory)"
+                ),
+            )
+        )
     if problems:
         raise SpecError(scenario.file, problems)
 
