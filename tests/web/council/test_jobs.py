@@ -142,6 +142,9 @@ def test_a_failure_is_shown_with_its_reason_in_both_languages(council: Council) 
     assert job.error_en.startswith("The statement could not be computed: mine.yaml")
     assert "agee" in job.error_en and "agee" in job.error_ar
     assert job.error_ar.startswith("تعذّر حساب البيان")
+    # the library's words are said in Arabic too, naming the same line and key
+    assert "السطر 120، المفتاح 'reforms.child_grant.changes[1].eligible'" in job.error_ar
+    assert "متغيرات غير معروفة" in job.error_ar and "unknown variable" not in job.error_ar
     client = _bureau_client(c)
     url = f"/en/council/referrals/{job.referral.code}/impact/jobs/{job.pk}/"
     html = client.get(url).content.decode()

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from insaf.errors import InsafError
+from insaf.errors import InsafError, in_language
 from insaf.policy import parse_scenario
 from insaf.specs import load_yaml
 from insaf.web.core import jobs
@@ -129,11 +129,17 @@ def _both(message: Callable[[], str]) -> tuple[str, str]:
     return english, arabic
 
 
-def _failed(job: m.StatementJob, detail: str) -> None:
-    """The computation stopped on ``detail`` (the library's own words, which name the key,
-    row or file at fault): a sentence in each language, then the detail."""
+def _failed(job: m.StatementJob, error: BaseException) -> None:
+    """The computation stopped on ``error`` (the library's own words, which name the key,
+    row or file at fault): a sentence in each language, then the error's words in it."""
     english, arabic = _both(lambda: _("The statement could not be computed: %(detail)s"))
-    _fail(job, english % {"detail": detail}, arabic % {"detail": detail})
+    if isinstance(error, InsafError):
+        detail_en, detail_ar = in_language(error, "en"), in_language(error, "ar")
+    elif isinstance(error, access.NotAllowed):  # said in English by the job: said again
+        detail_en, detail_ar = _both(lambda: _(str(error)))
+    else:  # a fault of ours, not of the scenario: its type and words as Python gave them
+        detail_en = detail_ar = f"{type(error).__name__}: {error}"
+    _fail(job, english % {"detail": detail_en}, arabic % {"detail": detail_ar})
 
 
 def run_statement_job(job_id: int) -> None:
@@ -168,10 +174,10 @@ def run_statement_job(job_id: int) -> None:
         _fail(job, *_both(lambda: _time_limit(minutes)))
         raise  # the worker's process is replaced
     except (InsafError, access.NotAllowed) as exc:
-        _failed(job, str(exc))
+        _failed(job, exc)
     except Exception as exc:
         log.exception("impact statement job %s", job.pk)
-        _failed(job, f"{type(exc).__name__}: {exc}")
+        _failed(job, exc)
     else:
         _update(
             job,
