@@ -111,3 +111,21 @@ def test_brief_in_both_languages(demo: Survey, tmp_path: Path) -> None:
     assert "أهم النتائج" in arabic and "زيادة الضريبة" in arabic and 'dir="rtl"' in arabic
     written = write_impact(impact, tmp_path, lang="ar")
     assert written["html"].read_text(encoding="utf-8") == arabic
+
+
+def test_the_brief_names_the_intervals_by_the_scenarios_confidence(demo: Survey) -> None:
+    """A scenario at 90 % confidence: the brief's intervals are 90 % ones, and say so."""
+    definition = {
+        "name": "VAT up",
+        "welfare": "consumption_pc",
+        "lines": {"national": "poverty_line"},
+        "baseline": [{"id": "vat", "type": "vat", "rate": 0.16}],
+        "reforms": {"up": [{"change": "vat", "rate": 0.18}]},
+    }
+    at_90 = simulate(parse_scenario({**definition, "options": {"confidence": 0.9}}), demo)
+    english, arabic = render_brief(at_90, lang="en"), render_brief(at_90, lang="ar")
+    assert "90% confidence interval" in english and "90% CI" in english
+    assert "95%" not in english
+    assert "فترة الثقة 90%" in arabic and "95%" not in arabic
+    at_95 = render_brief(simulate(parse_scenario(definition), demo), lang="en")
+    assert "95% confidence interval" in at_95 and "90%" not in at_95

@@ -24,7 +24,7 @@ from insaf.policy.public import DEFAULT_RULES, as_public
 from insaf.policy.scenario import text_of
 from insaf.reports.charts import Bar, bar_chart, paired_bars, stacked_bars
 from insaf.reports.rights import rights_context
-from insaf.reports.text import words
+from insaf.reports.text import confidence_percent, words
 
 __all__ = ["render_brief", "write_impact"]
 
@@ -52,7 +52,7 @@ class _Format:
         self.level = level
         self.currency = currency
         self.lang = lang
-        t = words(lang)
+        t = words(lang, level)
         self._billion, self._million = t["billion"], t["million"]
 
     def _ltr(self, text: str) -> str:
@@ -107,7 +107,7 @@ def _group_label(impact: Impact, variable: str, value: Any, lang: str) -> tuple[
 
 
 def _messages(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> list[str]:
-    t = words(lang)
+    t = words(lang, fmt.level)
     out: list[str] = []
     currency = fmt.currency
     net = reform.table("fiscal")[-1]["change"] if reform.table("fiscal") else None
@@ -128,6 +128,7 @@ def _messages(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> 
                 baseline=fmt.pct(row["baseline"]),
                 reform=fmt.pct(row["reform"]),
                 change=fmt.pts(change),
+                level=confidence_percent(fmt.level),
                 ci=fmt.ci(change, 100),
                 significance=t["significant"] if fmt.significant(change) else t["not_significant"],
             )
@@ -177,7 +178,7 @@ def _messages(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> 
 
 
 def _section(impact: Impact, reform: ReformImpact, lang: str, fmt: _Format) -> dict[str, Any]:
-    t = words(lang)
+    t = words(lang, fmt.level)
     rtl = lang == "ar"
     deciles = reform.table("deciles")
     shown = [r for r in deciles if not r.get("suppressed")]
@@ -292,7 +293,7 @@ def render_brief(
     return template.render(
         lang=lang,
         dir="rtl" if lang == "ar" else "ltr",
-        t=words(lang),
+        t=words(lang, fmt.level),
         f=fmt,
         title=_pick(meta.get("name"), lang, "Scenario"),
         description=_pick(meta.get("description"), lang),

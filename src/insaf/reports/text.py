@@ -10,7 +10,7 @@ from __future__ import annotations
 from insaf.i18n import LANGUAGES, bilingual
 from insaf.measures.registry import measure_labels
 
-__all__ = ["TEXT", "words"]
+__all__ = ["TEXT", "confidence_percent", "words"]
 
 ENGLISH: dict[str, str] = {
     "brief": "Policy brief",
@@ -19,7 +19,7 @@ ENGLISH: dict[str, str] = {
     "baseline": "Baseline",
     "change": "Change",
     "se": "Standard error",
-    "ci": "95% confidence interval",
+    "ci": "{level}% confidence interval",
     "key": "Key findings",
     "fiscal": "Fiscal cost (a year)",
     "instrument": "Instrument",
@@ -150,7 +150,7 @@ ENGLISH: dict[str, str] = {
     ),
     "finding_headcount": (
         "The poverty headcount ({line}) moves from {baseline} to {reform}: {change} points "
-        "(95% CI {ci}), {significance}."
+        "({level}% CI {ci}), {significance}."
     ),
     "finding_gini": (
         "The Gini coefficient moves from {baseline} to {reform} (change CI {ci}), {significance}."
@@ -171,8 +171,17 @@ TEXT: dict[str, dict[str, str]] = bilingual("brief", ENGLISH)
 """The brief's texts by key, in English and Arabic."""
 
 
-def words(lang: str) -> dict[str, str]:
+def words(lang: str, confidence: float = 0.95) -> dict[str, str]:
     """Every text in ``lang`` (English for a language INSAF does not speak): the brief's
-    own and the names of the measures (by the registry's names)."""
+    own and the names of the measures (by the registry's names), its intervals named by
+    their ``confidence`` (the scenario's)."""
     lang = lang if lang in LANGUAGES else "en"
-    return {**measure_labels(lang), **{key: forms[lang] for key, forms in TEXT.items()}}
+    texts = {key: forms[lang] for key, forms in TEXT.items()}
+    texts["ci"] = texts["ci"].format(level=confidence_percent(confidence))
+    return {**measure_labels(lang), **texts}
+
+
+def confidence_percent(confidence: float) -> str:
+    """A confidence level as a percentage, as the brief writes it (0.95 -> "95", 0.995 ->
+    "99.5")."""
+    return f"{confidence * 100:.10g}"
