@@ -39,9 +39,18 @@ def test_a_division_the_budget_does_not_split_like_the_services_is_pooled() -> N
     assert costs["primary"].value == pytest.approx(320.0 / 3)
 
 
-def test_budget_year_must_exist() -> None:
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda b: budget_spending(b, [PRIMARY], year=2023),
+        lambda b: spending_by_governorate(b, year=2023),
+        lambda b: spending_by_marker(b, year=2023),
+        lambda b: envelopes(b, year=2023),
+    ],
+)
+def test_budget_year_must_exist(call: Any) -> None:
     with pytest.raises(DataError, match=r"no year 2023 \(years: 2024\)"):
-        budget_spending(ten_budget(), [PRIMARY], year=2023)
+        call(ten_budget())
 
 
 def test_allocation_against_need_by_hand() -> None:

@@ -128,6 +128,18 @@ def test_bad_rights_options_name_their_key_and_line(demo: Survey, tmp_path: Path
     assert "no_such_column" in str(caught.value) and "line 9" in str(caught.value)
 
 
+def test_both_missing_lines_are_named_at_their_keys(demo: Survey, tmp_path: Path) -> None:
+    write_survey(demo, tmp_path / "survey")
+    path = tmp_path / "bad.yaml"
+    text = BAD.replace("caviar", "rice").replace("rights:\n", "rights:\n  national_line: nowhere\n")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        assess_rights(simulate(load_scenario(path)))
+    said = str(caught.value)
+    assert said.index("'nowhere'") < said.index("'extreme'")
+    assert "line 8" in said and "line 9" in said
+
+
 def test_the_cli_says_participation_is_not_known(demo: Survey, tmp_path: Path) -> None:
     write_survey(demo, tmp_path / "survey")
     text = (EXAMPLES / "bread_to_child_grant.yaml").read_text(encoding="utf-8")

@@ -51,15 +51,7 @@ def spending_by_governorate(
 ) -> dict[str, float]:
     """Spending of one year and phase by governorate (lines that name one), of one
     ``programme`` or COFOG ``function`` (the class and those below it)."""
-    if year not in budget.years:
-        raise DataError(
-            said(
-                "the budget has no year {year} (years: {years})",
-                year=year,
-                years=", ".join(map(str, budget.years)),
-            )
-        )
-    lines = budget.phase(phase).filter(pl.col("year") == year)
+    lines = budget.of_year(phase, year)
     if programme is not None:
         known = sorted(set(lines["programme"].drop_nulls().to_list()))
         if programme not in known:

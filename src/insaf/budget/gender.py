@@ -66,15 +66,7 @@ GROUPS = {"women": "f", "men": "m", "female_headed": "fhh", "male_headed": "mhh"
 
 def spending_by_marker(budget: Budget, *, year: int, phase: str = "executed") -> list[Row]:
     """Spending of ``year`` and ``phase`` by gender marker, with its share."""
-    if year not in budget.years:
-        raise DataError(
-            said(
-                "the budget has no year {year} (years: {years})",
-                year=year,
-                years=", ".join(map(str, budget.years)),
-            )
-        )
-    lines = budget.phase(phase).filter(pl.col("year") == year)
+    lines = budget.of_year(phase, year)
     sums = lines.group_by("gender_marker").agg(pl.col("amount").sum(), pl.len().alias("lines"))
     total = float(lines["amount"].sum())
     found = {int(m): (float(a), int(n)) for m, a, n in sums.iter_rows()}

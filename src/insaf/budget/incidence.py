@@ -239,15 +239,7 @@ def budget_spending(
     division's spending is pooled (``{"09": ...}``: one unit cost per unit of use
     in the division). Lines of divisions without a service are left out.
     """
-    if year not in budget.years:
-        raise DataError(
-            said(
-                "the budget has no year {year} (years: {years})",
-                year=year,
-                years=", ".join(map(str, budget.years)),
-            ),
-        )
-    lines = budget.phase(phase).filter(pl.col("year") == year)
+    lines = budget.of_year(phase, year)
     codes = lines.group_by("function").agg(pl.col("amount").sum())
     amounts = {str(c): float(a) * budget.scale for c, a in codes.iter_rows()}
     functions = sorted({s.function for s in services if s.function is not None})

@@ -32,7 +32,7 @@ from pydantic import (
     model_validator,
 )
 
-from insaf.errors import said
+from insaf.errors import DataError, said
 
 __all__ = [
     "FIELDS",
@@ -307,6 +307,18 @@ class Budget:
     def phase(self, phase: Phase | str) -> pl.DataFrame:
         """The leaf lines of one phase."""
         return self.leaves().filter(pl.col("phase") == Phase(phase).value)
+
+    def of_year(self, phase: Phase | str, year: int) -> pl.DataFrame:
+        """The leaf lines of ``phase`` in ``year``; a year the budget lacks is refused."""
+        if year not in self.years:
+            raise DataError(
+                said(
+                    "the budget has no year {year} (years: {years})",
+                    year=year,
+                    years=", ".join(map(str, self.years)),
+                )
+            )
+        return self.phase(phase).filter(pl.col("year") == year)
 
     def total(self, phase: Phase | str, year: int) -> float:
         """The sum of the leaf lines of ``phase`` in ``year`` (in the budget's units)."""

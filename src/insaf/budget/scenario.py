@@ -63,15 +63,7 @@ SCALED: Mapping[str, tuple[str, ...]] = {
 
 def envelopes(budget: Budget, *, year: int, phase: str = "executed") -> dict[str, float]:
     """Each programme's envelope in ``year`` and ``phase`` (amount times scale)."""
-    if year not in budget.years:
-        raise DataError(
-            said(
-                "the budget has no year {year} (years: {years})",
-                year=year,
-                years=", ".join(map(str, budget.years)),
-            )
-        )
-    lines = budget.phase(phase).filter((pl.col("year") == year) & pl.col("programme").is_not_null())
+    lines = budget.of_year(phase, year).filter(pl.col("programme").is_not_null())
     sums = lines.group_by("programme").agg(pl.col("amount").sum())
     return {str(p): float(a) * budget.scale for p, a in sums.iter_rows()}
 

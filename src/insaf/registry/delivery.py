@@ -26,11 +26,10 @@ import numpy as np
 import polars as pl
 
 from insaf.errors import DataError, said
-from insaf.policy.engine import Engine, prepare_data
 from insaf.registry.determine import determine_frame
 from insaf.registry.model import Registry
 from insaf.registry.rules import Ruleset
-from insaf.registry.runtime import HOUSEHOLD
+from insaf.registry.runtime import HOUSEHOLD, simulate_ruleset
 from insaf.survey import Survey
 from insaf.targeting.data import TargetingData
 from insaf.targeting.metrics import Evaluation, evaluate_benefit
@@ -40,12 +39,7 @@ __all__ = ["DeliveryGap", "design_benefit", "design_vs_implementation"]
 
 def design_benefit(ruleset: Ruleset, survey: Survey) -> np.ndarray[Any, np.dtype[np.float64]]:
     """Each survey household's benefit from the ruleset's instruments (the engine on the survey)."""
-    policies = [ruleset.base] if ruleset.base is ruleset.policy else [ruleset.base, ruleset.policy]
-    data = prepare_data(ruleset.scenario, survey, policies)
-    engine = Engine(ruleset.scenario, data)
-    state = engine.run(ruleset.base)
-    if ruleset.policy is not ruleset.base:
-        state = engine.run(ruleset.policy, state)
+    data, state = simulate_ruleset(ruleset, survey)
     total = np.zeros(data.n_households)
     for name in ruleset.instruments:
         total += state.flows[name].benefit

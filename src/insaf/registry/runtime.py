@@ -26,7 +26,7 @@ from insaf.registry.model import AsOf
 from insaf.registry.rules import Ruleset
 from insaf.survey import Design, Survey, Table
 
-__all__ = ["HOUSEHOLD", "WEIGHT", "Run", "registry_survey", "run_ruleset"]
+__all__ = ["HOUSEHOLD", "WEIGHT", "Run", "registry_survey", "run_ruleset", "simulate_ruleset"]
 
 HOUSEHOLD = "household_id"
 WEIGHT = "__weight__"
@@ -112,14 +112,20 @@ def _with_pmt(view: AsOf, ruleset: Ruleset) -> AsOf:
 def run_ruleset(ruleset: Ruleset, view: AsOf, *, weight: str | None = None) -> Run:
     """Compute ``ruleset`` on the registry as of ``view.date`` (module notes)."""
     view = _with_pmt(view, ruleset)
-    survey = registry_survey(view, weight=weight)
+    data, state = simulate_ruleset(ruleset, registry_survey(view, weight=weight))
+    return Run(ruleset=ruleset, view=view, data=data, state=state)
+
+
+def simulate_ruleset(ruleset: Ruleset, survey: Survey) -> tuple[PolicyData, State]:
+    """The engine on ``survey``: the ruleset's baseline and, for a reform, the reform
+    against it (the data prepared for both, and the last state)."""
     policies = [ruleset.base] if ruleset.base is ruleset.policy else [ruleset.base, ruleset.policy]
     data = prepare_data(ruleset.scenario, survey, policies)
     engine = Engine(ruleset.scenario, data)
     state = engine.run(ruleset.base)
     if ruleset.policy is not ruleset.base:
         state = engine.run(ruleset.policy, state)
-    return Run(ruleset=ruleset, view=view, data=data, state=state)
+    return data, state
 
 
 def check_date(ruleset: Ruleset, as_of: dt.date) -> None:

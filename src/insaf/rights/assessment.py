@@ -205,29 +205,18 @@ def _lines(sim: Simulation) -> dict[str, tuple[str, FloatArray]]:
     scenario = sim.scenario
     options = scenario.rights
     lines = scenario.lines
-    problems: list[tuple[Location, str]] = []
-    chosen: dict[str, str] = {}
     national = options.national_line or next(iter(lines))
-    if national not in lines:
-        problems.append(
-            (
-                scenario.locate(("rights", "national_line")),
-                said("no poverty line {name}", name=repr(national)),
-            )
-        )
-    else:
-        chosen["national"] = national
     extreme = options.extreme_line or ("extreme" if "extreme" in lines else None)
-    if extreme is not None:
-        if extreme not in lines:
-            problems.append(
-                (
-                    scenario.locate(("rights", "extreme_line")),
-                    said("no poverty line {name}", name=repr(extreme)),
-                )
-            )
-        else:
-            chosen["extreme"] = extreme
+    named = {r: n for r, n in (("national", national), ("extreme", extreme)) if n is not None}
+    chosen = {role: name for role, name in named.items() if name in lines}
+    problems: list[tuple[Location, str]] = [
+        (
+            scenario.locate(("rights", f"{role}_line")),
+            said("no poverty line {name}", name=repr(name)),
+        )
+        for role, name in named.items()
+        if name not in lines
+    ]
     if problems:
         raise SpecError(scenario.file, problems)
     n = sim.welfare.size
