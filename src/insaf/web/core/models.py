@@ -11,13 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django_stubs_ext import StrOrPromise
 
 
-def actor_field() -> models.ForeignKey[User | None, User | None]:
+def actor_field(
+    verbose_name: StrOrPromise | None = None,
+) -> models.ForeignKey[User | None, User | None]:
     """The account that did something (``created_by``, ``decided_by``...): optional, without
     a reverse accessor, and set to null when the account is deleted, so the row stays."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -29,14 +33,7 @@ class AuditEvent(models.Model):
     """One change made through the platform (written by services, never by views)."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("who"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = actor_field(_("who"))
     actor_name = models.CharField(_("who (name at the time)"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=80, db_index=True)
     object_type = models.CharField(_("object type"), max_length=80, blank=True)

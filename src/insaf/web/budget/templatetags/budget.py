@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from insaf.web.budget.presentation import cofog_name, evidence_name, phase_name, stage_name
+from insaf.web.core.numbers import formatted
 
 register = template.Library()
 
@@ -23,9 +24,7 @@ def phase(value: str) -> str:
 @register.filter
 def pct(share: float | None, decimals: int = 1) -> str:
     """A share as a percentage (``0.052`` → ``5.2``); an en dash when missing."""
-    if share is None:
-        return "–"
-    return f"{100 * share:,.{int(decimals)}f}"
+    return formatted(None if share is None else 100 * share, f",.{int(decimals)}f")
 
 
 @register.filter

@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
+from insaf.web.core.numbers import formatted
+
 register = template.Library()
 
 
@@ -21,9 +23,7 @@ def tr(obj: Any, field: str) -> str:
 @register.filter
 def num(value: float | None, decimals: int = 1) -> str:
     """A number with ``decimals`` places and thousands separators; an en dash when missing."""
-    if value is None:
-        return "–"
-    return f"{value:,.{int(decimals)}f}"
+    return formatted(value, f",.{int(decimals)}f")
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from insaf.web.core.language import page_language
+from insaf.web.core.numbers import formatted
 from insaf.web.council import access
 from insaf.web.council import models as m
 from insaf.web.council.presentation import pick
@@ -76,16 +77,13 @@ def movement_label(verdict: str) -> str:
 
 @register.filter
 def signed(value: float | None, decimals: int = 1) -> str:
-    if value is None:
-        return "–"
-    return f"{value:+,.{int(decimals)}f}"
+    return formatted(value, f"+,.{int(decimals)}f")
 
 
 @register.filter
 def percent(value: float | None, decimals: int = 0) -> str:
-    if value is None:
-        return "–"
-    return f"{100 * value:.{int(decimals)}f}%"
+    """A share as a percentage (``0.052`` → ``5%``)."""
+    return formatted(value, f".{int(decimals)}%")
 
 
 @register.filter
