@@ -110,10 +110,16 @@ def test_summaries_are_the_commands_help() -> None:
 
 
 def registered_names(module: Path) -> set[str]:
-    """The names a command module registers on ``app`` (``@app.command`` or ``app.add_typer``)."""
+    """The names a command module registers on ``app`` (``@app.command`` or ``command_group``)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Name) and node.func.id == "command_group":
+            first = node.args[0]
+            assert isinstance(first, ast.Constant), f"{module.name}: name groups literally"
+            names.add(str(first.value))
+        if not isinstance(node.func, ast.Attribute):
             continue
         target = node.func.value
         if not (isinstance(target, ast.Name) and target.id == "app"):
@@ -122,10 +128,6 @@ def registered_names(module: Path) -> set[str]:
             first = node.args[0]
             assert isinstance(first, ast.Constant), f"{module.name}: name commands literally"
             names.add(str(first.value))
-        if node.func.attr == "add_typer":
-            name = next(k.value for k in node.keywords if k.arg == "name")
-            assert isinstance(name, ast.Constant), f"{module.name}: name groups literally"
-            names.add(str(name.value))
     return names
 
 

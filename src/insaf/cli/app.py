@@ -3,8 +3,8 @@
 Commands are loaded lazily, so ``insaf --version`` and ``insaf --help`` start
 in a fraction of a second and a command imports only what it uses. Each
 command lives in its own module under ``insaf.cli``, which registers it on
-``app`` when imported (``@app.command("name")``, or ``app.add_typer(sub,
-name="name")`` for a group of commands). That module is imported only when its
+``app`` when imported (``@app.command("name")``, or ``command_group("name",
+help)`` for a group of commands). That module is imported only when its
 command runs (or its own ``--help`` is asked for). To add a command:
 
 1. write ``insaf/cli/<module>.py`` registering ``name`` on ``app``; import the
@@ -48,6 +48,7 @@ __all__ = [
     "COMMANDS",
     "Lazy",
     "app",
+    "command_group",
     "console",
     "err_console",
     "reports_errors",
@@ -227,6 +228,15 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
+
+
+def command_group(name: str, help: str) -> typer.Typer:
+    """The group of commands ``insaf NAME ...``, registered on ``app``; ``insaf NAME``
+    alone shows its help."""
+    group = typer.Typer(name=name, help=help, no_args_is_help=True)
+    app.add_typer(group, name=name)
+    return group
+
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -21,7 +21,7 @@ from insaf.budget import (
     write_boost_csv,
     write_fdp,
 )
-from insaf.cli.app import app, console, reports_errors, wrote
+from insaf.cli.app import command_group, console, reports_errors, wrote
 from insaf.cli.i18n import N_, _, language
 from insaf.cli.options import (
     FormatOpt,
@@ -37,12 +37,10 @@ from insaf.measures import Estimate
 
 __all__ = ["budget_app"]
 
-budget_app = typer.Typer(
-    name="budget",
-    help="Budgets: import and check a budget, score PEFA PI-1 and PI-2, measure programme results.",
-    no_args_is_help=True,
+budget_app = command_group(
+    "budget",
+    "Budgets: import and check a budget, score PEFA PI-1 and PI-2, measure programme results.",
 )
-app.add_typer(budget_app, name="budget")
 
 BudgetArg = Annotated[
     Path,

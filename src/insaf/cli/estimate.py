@@ -28,9 +28,9 @@ from insaf.cli.options import (
     SurveyArg,
     UnitOpt,
     WeightOpt,
+    design_from_cli,
     line_or_column,
-    open_from_cli,
-    replicates_from_cli,
+    open_designed,
 )
 from insaf.cli.renamed import renamed
 from insaf.cli.tables import print_estimates
@@ -323,17 +323,18 @@ def estimate(
     choice = choose(data, measure, engine=engine, columns=read)
     if choice.held is not None:
         _say(choice, measure)
+    design_options = design_from_cli(
+        weight=weight,
+        strata=strata,
+        psu=psu,
+        fpc=fpc,
+        lonely_psu=lonely_psu,
+        replicate_weights=replicate_weights,
+        replicate_method=replicate_method,
+        replicate_scale=replicate_scale,
+        mse=mse,
+    )
     if choice.engine is not Engine.MEMORY:
-        design_options = DesignOptions(
-            weight=weight,
-            strata=strata,
-            psu=psu,
-            fpc=fpc,
-            lonely_psu=lonely_psu,
-            replicates=replicates_from_cli(
-                replicate_weights, replicate_method, replicate_scale, mse
-            ),
-        )
         accepted = VarianceChoice.REPLICATES if replicate_weights else VarianceChoice.LINEARIZATION
         refused = {
             "--gap": gap is not None,
@@ -347,20 +348,7 @@ def estimate(
         result = _out_of_core(choice, found, measure, var, options, design_options, by, refused)
         print_estimates(result, output, confidence, _labels(found))
         return
-    survey = open_from_cli(
-        data,
-        weight=weight,
-        strata=strata,
-        psu=psu,
-        fpc=fpc,
-        lonely_psu=lonely_psu,
-        unit=unit,
-        calibration=calibration,
-        replicate_weights=replicate_weights,
-        replicate_method=replicate_method,
-        replicate_scale=replicate_scale,
-        mse=mse,
-    )
+    survey = open_designed(data, design_options, unit=unit, calibration=calibration)
     design: dict[str, Any] = {
         "by": by or None,
         "variance": variance.value,

@@ -18,12 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from typer._click import Command
 from typer.core import TyperCommand, TyperGroup
 
 from insaf.cli.i18n import _, language
 
 if TYPE_CHECKING:
-    from typer._click import Command, Context, HelpFormatter
+    from typer._click import Context, HelpFormatter
 
 __all__ = [
     "TYPER_WORDS",
@@ -108,36 +109,30 @@ def usage_errors() -> Iterator[None]:
         raise
 
 
-class SpeakingCommand(TyperCommand):
+class _Speaking(Command):
+    """What a command or a group does to speak the CLI's language: its ``--help``, its
+    usage line and the mistakes made in calling it (before typer's class in the bases)."""
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        with speaking(self, ctx):
+            super().format_help(ctx, formatter)
+
+    def get_usage(self, ctx: Context) -> str:
+        return _usage(super().get_usage(ctx))
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Context:
+        with usage_errors():
+            return super().make_context(*args, **kwargs)
+
+
+class SpeakingCommand(_Speaking, TyperCommand):
     """A command whose ``--help``, and the mistakes made in calling it, are in the CLI's
     language."""
 
-    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
-        with speaking(self, ctx):
-            super().format_help(ctx, formatter)
 
-    def get_usage(self, ctx: Context) -> str:
-        return _usage(super().get_usage(ctx))
-
-    def make_context(self, *args: Any, **kwargs: Any) -> Context:
-        with usage_errors():
-            return super().make_context(*args, **kwargs)
-
-
-class SpeakingGroup(TyperGroup):
+class SpeakingGroup(_Speaking, TyperGroup):
     """A group of commands whose ``--help``, and the mistakes made in calling it, are in the
     CLI's language."""
-
-    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
-        with speaking(self, ctx):
-            super().format_help(ctx, formatter)
-
-    def get_usage(self, ctx: Context) -> str:
-        return _usage(super().get_usage(ctx))
-
-    def make_context(self, *args: Any, **kwargs: Any) -> Context:
-        with usage_errors():
-            return super().make_context(*args, **kwargs)
 
     def resolve_command(
         self, ctx: Context, args: list[str]

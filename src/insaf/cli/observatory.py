@@ -16,14 +16,12 @@ from typing import Annotated
 
 import typer
 
-from insaf.cli.app import app, console, reports_errors
+from insaf.cli.app import command_group, console, reports_errors
 
-observatory_app = typer.Typer(
-    name="observatory",
-    help="Social Observatory: compute indicators from surveys, import and export observations.",
-    no_args_is_help=True,
+observatory_app = command_group(
+    "observatory",
+    "Social Observatory: compute indicators from surveys, import and export observations.",
 )
-app.add_typer(observatory_app, name="observatory")
 
 DataOpt = Annotated[
     Path, typer.Option("--data", help="The platform's data folder (SQLite database).")

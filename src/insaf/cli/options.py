@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypedDict, Unpack
 
 import typer
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RENAMED_DESIGN_FLAGS",
     "CalibrationOpt",
+    "DesignFlags",
     "FormatOpt",
     "FpcOpt",
     "LangOpt",
@@ -51,7 +52,9 @@ __all__ = [
     "UnitOpt",
     "WeightOpt",
     "below_from_cli",
+    "design_from_cli",
     "line_or_column",
+    "open_designed",
     "open_from_cli",
     "open_with_other",
     "write_csv",
@@ -196,32 +199,56 @@ def replicates_from_cli(
     return Replicates(columns=names, method=method, scale=scale, mse=mse)
 
 
+class DesignFlags(TypedDict, total=False):
+    """The design flags of a command (``--weight`` ... ``--mse``), by their Python names."""
+
+    weight: str | None
+    strata: str | None
+    psu: str | None
+    fpc: str | None
+    lonely_psu: LonelyPSU | None
+    replicate_weights: list[str] | None
+    replicate_method: ReplicateMethod | None
+    replicate_scale: float | None
+    mse: bool
+
+
+def design_from_cli(**flags: Unpack[DesignFlags]) -> DesignOptions:
+    """The design options given on the command line, which override the manifest's."""
+    replicates = replicates_from_cli(
+        flags.get("replicate_weights"),
+        flags.get("replicate_method"),
+        flags.get("replicate_scale"),
+        flags.get("mse", False),
+    )
+    return DesignOptions(
+        weight=flags.get("weight"),
+        strata=flags.get("strata"),
+        psu=flags.get("psu"),
+        fpc=flags.get("fpc"),
+        lonely_psu=flags.get("lonely_psu"),
+        replicates=replicates,
+    )
+
+
 def open_from_cli(
     data: Path,
     *,
-    weight: str | None = None,
-    strata: str | None = None,
-    psu: str | None = None,
-    fpc: str | None = None,
-    lonely_psu: LonelyPSU | None = None,
     unit: Unit = Unit.PERSON,
     calibration: Path | None = None,
-    replicate_weights: list[str] | None = None,
-    replicate_method: ReplicateMethod | None = None,
-    replicate_scale: float | None = None,
-    mse: bool = False,
+    **design: Unpack[DesignFlags],
 ) -> Survey:
     """Open the survey named on the command line, design options overriding the manifest's;
     with ``calibration``, a YAML file of totals, its weights calibrated to them."""
-    options = DesignOptions(
-        weight=weight,
-        strata=strata,
-        psu=psu,
-        fpc=fpc,
-        lonely_psu=lonely_psu,
-        replicates=replicates_from_cli(replicate_weights, replicate_method, replicate_scale, mse),
-    )
-    survey = open_survey(data, design=options, unit=unit)
+    return open_designed(data, design_from_cli(**design), unit=unit, calibration=calibration)
+
+
+def open_designed(
+    data: Path, design: DesignOptions, *, unit: Unit, calibration: Path | None
+) -> Survey:
+    """Open ``data`` with the ``design`` options (``design_from_cli``); with
+    ``calibration``, a YAML file of totals, its weights calibrated to them."""
+    survey = open_survey(data, design=design, unit=unit)
     if calibration is None:
         return survey
     from insaf.specs import load_spec

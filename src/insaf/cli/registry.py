@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from insaf.cli.app import app, console, reports_errors, wrote
+from insaf.cli.app import command_group, console, reports_errors, wrote
 from insaf.cli.i18n import _, language
 from insaf.cli.options import FormatOpt, LangOpt, NoDisclosureOpt, OutputFormat, write_csv
 from insaf.cli.renamed import renamed
@@ -24,13 +24,11 @@ from insaf.measures.engine import spark_missing
 
 __all__ = ["registry_app"]
 
-registry_app = typer.Typer(
-    name="registry",
-    help="The social registry: import records, find duplicates, run programmes' rules, "
+registry_app = command_group(
+    "registry",
+    "The social registry: import records, find duplicates, run programmes' rules, "
     "check parity with the simulation, export.",
-    no_args_is_help=True,
 )
-app.add_typer(registry_app, name="registry")
 
 RegistryArg = Annotated[
     Path,

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from insaf.cli.app import app, console, reports_errors, wrote
+from insaf.cli.app import command_group, console, reports_errors, wrote
 from insaf.cli.options import (
     FormatOpt,
     FpcOpt,
@@ -49,12 +49,10 @@ from insaf.targeting.public import public_comparison, public_evaluation
 
 __all__ = ["target_app"]
 
-target_app = typer.Typer(
-    name="target",
-    help="Targeting: fit a proxy-means test, evaluate a rule, compare designs at equal budget.",
-    no_args_is_help=True,
+target_app = command_group(
+    "target",
+    "Targeting: fit a proxy-means test, evaluate a rule, compare designs at equal budget.",
 )
-app.add_typer(target_app, name="target")
 
 
 class Selection(StrEnum):
