@@ -54,6 +54,7 @@ def _english_left(screen: str) -> list[tuple[str, str]]:
 def test_help_in_arabic_has_no_english_word(path: list[str]) -> None:
     screen = _help("--lang", "ar", *path)
     assert "الاستعمال:" in screen and "اعرض هذه الرسالة واخرج." in screen
+    assert "[الخيارات]" in screen and "OPTIONS" not in screen and "COMMAND" not in screen
     assert _english_left(screen) == [], screen
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from typer._click import Command
 from typer.core import TyperCommand, TyperGroup
 
-from insaf.cli.i18n import _, language
+from insaf.cli.i18n import N_, _, language
 
 if TYPE_CHECKING:
     from typer._click import Context, HelpFormatter
@@ -88,10 +88,19 @@ def speaking(command: Command, ctx: Context) -> Iterator[None]:
             setattr(rich_utils, name, word)
 
 
+USAGE_WORDS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))
+"""click's words in a usage line after the command's name (its options and sub-command)."""
+
+
 def _usage(usage: str) -> str:
-    if usage.startswith(USAGE):
-        return _(USAGE) + usage[len(USAGE) :]
-    return usage
+    """A usage line in the CLI's language: its title and click's words for the options and
+    the sub-command (the command's name and its arguments' names are typed as they are)."""
+    if not usage.startswith(USAGE):
+        return usage
+    line = _(USAGE) + usage[len(USAGE) :]
+    for words in USAGE_WORDS:
+        line = line.replace(f" {words}", f" {_(words)}")
+    return line
 
 
 @contextmanager
