@@ -249,3 +249,32 @@ def test_the_list_of_all_indicators_matches_the_home_page_count(
     listing = body(client.get("/en/indicators/", **HOST))
     row = listing.split('href="/en/indicators/POV_NAT/"')[1].split("</tr>")[0]
     assert ">16.5<" in row and "status-" in row
+
+
+def test_a_catalogue_synced_again_changes_nothing_and_keeps_both_languages(
+    observatory: None,
+) -> None:
+    from insaf.observatory import DEMO_CATALOGUE, load_catalogue
+
+    catalogue = load_catalogue(DEMO_CATALOGUE)
+    assert services.sync_catalogue(actor=None, catalogue=catalogue) == {"created": 0, "changed": 0}
+    dim = catalogue.dimensions[0]
+    stored = m.Dimension.objects.get(code=dim.code)
+    assert (stored.name_en, stored.name_ar, stored.position) == (dim.name.en, dim.name.ar, 0)
+    category = m.Category.objects.get(dimension=stored, code=dim.categories[0].code)
+    assert (category.name_en, category.name_ar) == (
+        dim.categories[0].name.en,
+        dim.categories[0].name.ar,
+    )
+    fw = catalogue.frameworks[0]
+    framework = m.Framework.objects.get(code=fw.code)
+    assert (framework.description_en, framework.description_ar) == (
+        fw.description.en,
+        fw.description.ar,
+    )
+    _depth, first = next(iter(fw.walk()))
+    node = framework.nodes.get(code=first.code)
+    assert (node.name_en, node.name_ar) == (first.name.en, first.name.ar)
+    ind = catalogue.indicators[0]
+    indicator = m.Indicator.objects.get(code=ind.code)
+    assert (indicator.definition_en, indicator.agency_ar) == (ind.definition.en, ind.agency.ar)

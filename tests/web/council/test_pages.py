@@ -438,3 +438,52 @@ def test_only_the_ministrys_focal_point_reports_on_its_commitments(cycle: Counci
     assert client_for(c.focal).get(new).status_code == 200
     assert client_for(c.other_focal).get(new).status_code == 403
     assert client_for(c.citizens[0]).get(new).status_code == 403
+
+
+def test_the_forms_hand_their_fields_to_the_services(cycle: Council) -> None:
+    """Commitment, correction and consultation forms: each field reaches the service."""
+    from insaf.web.observatory.models import Indicator
+
+    c = cycle
+    pov = Indicator.objects.get(code="POV_NAT")
+    made = {
+        "title": "Compensate the poorest fifth",
+        "title_ar": "تعويض الخُميس الأفقر",
+        "description": "Through cash assistance.",
+        "owner": "Subsidy Reform Unit",
+        "deadline": "2024-06-30",
+        "baseline_period": "2021",
+        "indicator": pov.pk,
+        "expected": "decrease",
+        "milestones": "2023-06-30 Subsidy halved | خفض الدعم",
+    }
+    url = "/en/council/referrals/2022-001/recommendations/2/commit/"
+    assert client_for(c.other_focal).post(url, made).status_code == 302
+    commitment = m.Commitment.objects.get(title="Compensate the poorest fifth")
+    assert (commitment.title_ar, commitment.owner) == ("تعويض الخُميس الأفقر", "Subsidy Reform Unit")
+    assert commitment.description == "Through cash assistance."
+    assert (commitment.deadline, commitment.baseline_period) == (dt.date(2024, 6, 30), 2021)
+    assert [s.title for s in commitment.milestones.all()] == ["Subsidy halved"]
+
+    fixed = {"note": "A typo.", "text_en": "The corrected opinion.", "text_ar": ""}
+    fixed |= {"rec_1_en": "First, corrected.", "rec_2_en": "Second."}
+    url = "/en/council/referrals/2022-001/opinion/correct/"
+    assert client_for(c.bureau).post(url, fixed).status_code == 302
+    opinion = m.Opinion.objects.get(referral__code="2022-001")
+    assert opinion.text_en == "The corrected opinion."
+    assert opinion.recommendations.get(number=1).text_en == "First, corrected."
+
+    fresh = services.register_referral(
+        actor=c.bureau, kind="self", ministry=c.ministry, title_en="School meals"
+    )
+    asked = {
+        "opens_at": "2030-01-01T09:00",
+        "closes_at": "2030-02-01T09:00",
+        "question_en": "Who should eat?",
+        "question_ar": "من يأكل؟",
+    }
+    url = f"/en/council/referrals/{fresh.code}/consultation/open/"
+    assert _post(c.bureau, url, asked)[1] == ["Consultation scheduled."]
+    consultation = m.Consultation.objects.get(referral=fresh)
+    assert (consultation.question_en, consultation.question_ar) == ("Who should eat?", "من يأكل؟")
+    assert consultation.closes_at - consultation.opens_at == dt.timedelta(days=31)

@@ -141,3 +141,31 @@ def test_the_payment_list_masks_identifiers_and_failed_payments_are_queued_again
     assert len(again.splitlines()) == 2
     with pytest.raises(services.access.NotAllowed):
         services.export_payments(actor=small.caseworker, due_until=dt.date(2024, 2, 28), batch="B3")
+
+
+def test_an_auditor_changes_nothing_and_each_change_is_audited(small: Small) -> None:
+    from insaf.web.core.models import AuditEvent
+    from insaf.web.registry.access import NotAllowed
+
+    with pytest.raises(NotAllowed, match="an auditor changes nothing"):
+        services.lodge_grievance(
+            actor=small.auditor, household=small.north, kind="exclusion", description="-"
+        )
+    with pytest.raises(NotAllowed, match="an auditor changes nothing"):
+        services.refer(
+            actor=small.auditor,
+            household=small.north,
+            to_service="health",
+            from_service="registry",
+            reason="-",
+        )
+    with pytest.raises(NotAllowed, match="grievances are taken by registry staff"):
+        services.lodge_grievance(
+            actor=None, household=small.north, kind="exclusion", description="-"
+        )
+    grievance = services.lodge_grievance(
+        actor=small.caseworker, household=small.north, kind="exclusion", description="-"
+    )
+    event = AuditEvent.objects.get(action="registry.grievance_lodged")
+    assert (event.actor_name, event.object_type) == ("caseworker-north", "grievance")
+    assert (event.object_id, event.summary) == (grievance.code, "HH-N1 exclusion")

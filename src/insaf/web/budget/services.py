@@ -146,17 +146,32 @@ def compute_results(
         budget, survey, scenario=scenario, observations=list(published_observations())
     )
     public = public_results(found, current_rules())
+    return _kept(
+        actor,
+        stored,
+        "budget.results",
+        f"{len(public)} programme-years on {survey_ref}",
+        results={"programmes": [r.to_dict() for r in public]},
+        results_survey=survey_ref,
+    )
+
+
+def _kept(
+    actor: Actor, stored: m.StoredBudget, action: str, summary: str, **tables: Any
+) -> m.StoredBudget:
+    """Keep the computed ``tables`` on ``stored`` (its row locked) and audit it in the
+    budget's own scope."""
     with transaction.atomic():
         stored = m.StoredBudget.objects.select_for_update().get(pk=stored.pk)
-        stored.results = {"programmes": [r.to_dict() for r in public]}
-        stored.results_survey = survey_ref
-        stored.save(update_fields=["results", "results_survey"])
+        for field, value in tables.items():
+            setattr(stored, field, value)
+        stored.save(update_fields=list(tables))
         record(
             actor=actor,
-            action="budget.results",
+            action=action,
             object_type="budget.storedbudget",
             object_id=stored.code,
-            summary=f"{len(public)} programme-years on {survey_ref}",
+            summary=summary,
             scopes=[scope(stored.code)],
         )
     return stored
@@ -243,18 +258,11 @@ def compute_incidence(
         "year": year,
         "instruments": {i.id: _both(getattr(i, "label", None), i.id) for i in scenario.baseline},
     }
-    with transaction.atomic():
-        stored = m.StoredBudget.objects.select_for_update().get(pk=stored.pk)
-        stored.incidence = {**incidence, "survey": survey_ref}
-        stored.gender = {**gender, "survey": survey_ref}
-        stored.save(update_fields=["incidence", "gender"])
-        record(
-            actor=actor,
-            action="budget.incidence",
-            object_type="budget.storedbudget",
-            object_id=stored.code,
-            summary=f"benefit incidence of {len(paid)} services and transfers by sex on "
-            f"{survey_ref}",
-            scopes=[scope(stored.code)],
-        )
-    return stored
+    return _kept(
+        actor,
+        stored,
+        "budget.incidence",
+        f"benefit incidence of {len(paid)} services and transfers by sex on {survey_ref}",
+        incidence={**incidence, "survey": survey_ref},
+        gender={**gender, "survey": survey_ref},
+    )

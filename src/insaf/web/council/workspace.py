@@ -7,7 +7,7 @@ missing role is HTTP 403 (``NotAllowed``); a rate limit is HTTP 429.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
@@ -83,6 +83,11 @@ def _saved(
     )
 
 
+def _fields(data: Mapping[str, Any], *names: str) -> dict[str, Any]:
+    """The form fields ``names`` of ``data``, for a service's keywords of the same names."""
+    return {name: data[name] for name in names}
+
+
 def _referral(code: str) -> m.Referral:
     return get_object_or_404(m.Referral, code=code)
 
@@ -102,13 +107,16 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         def step() -> m.Referral:
             referral = services.register_referral(
                 actor=request.user,
-                kind=data["kind"],
-                ministry=data["ministry"],
-                title_en=data["title_en"],
-                title_ar=data["title_ar"],
-                summary_en=data["summary_en"],
-                summary_ar=data["summary_ar"],
-                opinion_deadline=data["opinion_deadline"],
+                **_fields(
+                    data,
+                    "kind",
+                    "ministry",
+                    "title_en",
+                    "title_ar",
+                    "summary_en",
+                    "summary_ar",
+                    "opinion_deadline",
+                ),
             )
             if data.get("document") is not None:
                 services.attach_document(
@@ -151,10 +159,7 @@ def consultation_open(request: HttpRequest, code: str) -> HttpResponse:
             lambda: services.open_consultation(
                 actor=request.user,
                 referral=referral,
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                question_en=data["question_en"],
-                question_ar=data["question_ar"],
+                **_fields(data, "opens_at", "closes_at", "question_en", "question_ar"),
             ),
             _("Consultation scheduled."),
         )
@@ -255,9 +260,7 @@ def impact_budget_new(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user,
                 referral=referral,
                 ask=ask,
-                survey=data["survey"],
-                policies=data["policies"],
-                note=data["note"],
+                **_fields(data, "survey", "policies", "note"),
             )
         except RuleError as exc:  # in the page's language already
             form.add_error(None, str(exc))
@@ -489,9 +492,7 @@ def draft(request: HttpRequest, code: str) -> HttpResponse:
                         actor=request.user,
                         opinion=opinion,
                         recommendation=target,
-                        text_en=data["text_en"],
-                        text_ar=data["text_ar"],
-                        justification=data["justification"],
+                        **_fields(data, "text_en", "text_ar", "justification"),
                     ),
                     _("Amendment tabled."),
                 ):
@@ -627,10 +628,7 @@ def correct(request: HttpRequest, code: str) -> HttpResponse:
             lambda: services.correct_opinion(
                 actor=request.user,
                 opinion=opinion,
-                note=data["note"],
-                note_ar=data["note_ar"],
-                text_en=data["text_en"],
-                text_ar=data["text_ar"],
+                **_fields(data, "note", "note_ar", "text_en", "text_ar"),
                 recommendations=form.recommendations(),
             ),
             _("The corrected version is published; the earlier one stays visible."),
@@ -691,14 +689,17 @@ def commitment_new(request: HttpRequest, code: str, number: int) -> HttpResponse
             lambda: services.make_commitment(
                 actor=request.user,
                 recommendation=rec,
-                title=data["title"],
-                title_ar=data["title_ar"],
-                description=data["description"],
-                description_ar=data["description_ar"],
-                owner=data["owner"],
-                owner_ar=data["owner_ar"],
-                deadline=data["deadline"],
-                baseline_period=data["baseline_period"],
+                **_fields(
+                    data,
+                    "title",
+                    "title_ar",
+                    "description",
+                    "description_ar",
+                    "owner",
+                    "owner_ar",
+                    "deadline",
+                    "baseline_period",
+                ),
                 tracked=form.tracked(),
                 milestones=data["milestones"],
             ),

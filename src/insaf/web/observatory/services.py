@@ -60,13 +60,19 @@ def current_rules() -> DisclosureRules:
     )
 
 
+def _bilingual(item: Any, *names: str) -> dict[str, str]:
+    """Each text ``name`` of a catalogue item (a ``TextSpec``) as the fields ``<name>_en`` and
+    ``<name>_ar`` of its row."""
+    out: dict[str, str] = {}
+    for name in names:
+        text = getattr(item, name)
+        out[f"{name}_en"], out[f"{name}_ar"] = text.en, text.ar
+    return out
+
+
 def _indicator_fields(catalogue: Catalogue, position: int, code: str) -> dict[str, Any]:
     ind = catalogue.indicator(code)
-    fields: dict[str, Any] = {"position": position}
-    for name in INDICATOR_TEXTS:
-        text = getattr(ind, name)
-        fields[f"{name}_en"] = text.en
-        fields[f"{name}_ar"] = text.ar
+    fields: dict[str, Any] = {"position": position, **_bilingual(ind, *INDICATOR_TEXTS)}
     fields.update(
         sdg=", ".join(ind.sdg),
         rights=ind.rights.value,
@@ -94,22 +100,13 @@ def sync_catalogue(*, actor: Actor, catalogue: Catalogue) -> dict[str, int]:
         for position, dim in enumerate(catalogue.dimensions):
             dimension, _ = m.Dimension.objects.update_or_create(
                 code=dim.code,
-                defaults={
-                    "name_en": dim.name.en,
-                    "name_ar": dim.name.ar,
-                    "sdmx": dim.sdmx_id,
-                    "position": position,
-                },
+                defaults={**_bilingual(dim, "name"), "sdmx": dim.sdmx_id, "position": position},
             )
             for cat_position, category in enumerate(dim.categories):
                 m.Category.objects.update_or_create(
                     dimension=dimension,
                     code=category.code,
-                    defaults={
-                        "name_en": category.name.en,
-                        "name_ar": category.name.ar,
-                        "position": cat_position,
-                    },
+                    defaults={**_bilingual(category, "name"), "position": cat_position},
                 )
         indicators: dict[str, m.Indicator] = {}
         for position, ind in enumerate(catalogue.indicators):
@@ -123,13 +120,7 @@ def sync_catalogue(*, actor: Actor, catalogue: Catalogue) -> dict[str, int]:
         for position, fw in enumerate(catalogue.frameworks):
             framework, _ = m.Framework.objects.update_or_create(
                 code=fw.code,
-                defaults={
-                    "name_en": fw.name.en,
-                    "name_ar": fw.name.ar,
-                    "description_en": fw.description.en,
-                    "description_ar": fw.description.ar,
-                    "position": position,
-                },
+                defaults={**_bilingual(fw, "name", "description"), "position": position},
             )
             framework.nodes.all().delete()
             parents: dict[int, m.Node] = {}
@@ -139,8 +130,7 @@ def sync_catalogue(*, actor: Actor, catalogue: Catalogue) -> dict[str, int]:
                     parent=parents.get(depth - 1) if depth else None,
                     code=node.code,
                     kind=node.kind,
-                    name_en=node.name.en,
-                    name_ar=node.name.ar,
+                    **_bilingual(node, "name"),
                     depth=depth,
                     position=node_position,
                 )
@@ -170,8 +160,7 @@ def _sync_rights(
     """Create or update the catalogue's rights and which indicators monitor each."""
     for position, right in enumerate(catalogue.human_rights):
         fields: dict[str, Any] = {
-            "name_en": right.name.en,
-            "name_ar": right.name.ar,
+            **_bilingual(right, "name"),
             "treaty": right.treaty,
             "article": right.article,
             "facts": [fact.model_dump(mode="json") for fact in right.facts],

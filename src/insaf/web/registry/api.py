@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
@@ -46,7 +46,7 @@ from insaf.web.registry import models as m
 router = Router(tags=["registry (DCI)"])
 
 VERSION = "1.0.0"
-RECORD_FIELDS = (
+RecordField = Literal[
     "group_identifier",
     "place",
     "group_size",
@@ -55,9 +55,11 @@ RECORD_FIELDS = (
     "group_head_info",
     "member_list",
     "programmes",
-)
+]
+RECORD_FIELDS: tuple[RecordField, ...] = get_args(RecordField)
 """Fields a ``Group`` record may carry; ``group_identifier`` is always there."""
-EXPRESSION_ATTRIBUTES = ("governorate", "group_size", "poverty_score", "registration_date")
+ExpressionAttribute = Literal["governorate", "group_size", "poverty_score", "registration_date"]
+EXPRESSION_ATTRIBUTES: tuple[ExpressionAttribute, ...] = get_args(ExpressionAttribute)
 
 
 class TokenAuth(HttpBearer):
@@ -102,7 +104,7 @@ class IdentifierTypeValue(Schema):
 
 
 class ExpPredicate(Schema):
-    attribute_name: Literal["governorate", "group_size", "poverty_score", "registration_date"]
+    attribute_name: ExpressionAttribute
     operator: Literal["eq", "gt", "ge", "lt", "le", "in"]
     attribute_value: str | float | list[str] | list[float]
 
@@ -126,18 +128,9 @@ class SearchCriteria(Schema):
     query: IdentifierTypeValue | list[ExpPredicateWithCondition] = Field(
         description="an identifier (idtype-value) or a list of predicates (expression)"
     )
-    response_fields: list[
-        Literal[
-            "group_identifier",
-            "place",
-            "group_size",
-            "poverty_score",
-            "registration_date",
-            "group_head_info",
-            "member_list",
-            "programmes",
-        ]
-    ] = Field(default_factory=list, description="INSAF extension: the fields each record carries")
+    response_fields: list[RecordField] = Field(
+        default_factory=list, description="INSAF extension: the fields each record carries"
+    )
     pagination: PaginationRequest = Field(default_factory=PaginationRequest)
 
 
@@ -410,6 +403,23 @@ def _reject(code: str, message: str) -> dict[str, Any]:
     return {"status": "rjct", "status_reason_code": code, "status_reason_message": message}
 
 
+def _responded(
+    body: SearchEnvelope | EnrolledEnvelope, action: str, answers: list[dict[str, Any]]
+) -> Status[Any]:
+    """The DCI answer (``on-<action>``) to ``body``'s transaction: its ``<action>_response``."""
+    return Status(
+        200,
+        {
+            "header": _header(body.header, f"on-{action}"),
+            "message": {
+                "transaction_id": body.message.transaction_id,
+                "correlation_id": str(uuid.uuid4()),
+                f"{action}_response": answers,
+            },
+        },
+    )
+
+
 def _search(request: HttpRequest, body: SearchEnvelope) -> Status[Any]:
     if not access.can_read_registry(request.user):
         return Status(403, {"detail": "the registry is for its staff"})
@@ -417,17 +427,7 @@ def _search(request: HttpRequest, body: SearchEnvelope) -> Status[Any]:
         answers = [_search_one(request, item) for item in body.message.search_request]
     except Refused:
         return Status(403, {"detail": "an identifier names a household outside your governorates"})
-    return Status(
-        200,
-        {
-            "header": _header(body.header, "on-search"),
-            "message": {
-                "transaction_id": body.message.transaction_id,
-                "correlation_id": str(uuid.uuid4()),
-                "search_response": answers,
-            },
-        },
-    )
+    return _responded(body, "search", answers)
 
 
 @router.post(
@@ -541,17 +541,7 @@ def enrolled(request: HttpRequest, body: EnrolledEnvelope) -> Status[Any]:
                 "enrolled_status": "yes" if active.exists() else "no",
             }
         )
-    return Status(
-        200,
-        {
-            "header": _header(body.header, "on-enrolled"),
-            "message": {
-                "transaction_id": body.message.transaction_id,
-                "correlation_id": str(uuid.uuid4()),
-                "enrolled_response": answers,
-            },
-        },
-    )
+    return _responded(body, "enrolled", answers)
 
 
 class GroupOut(Schema):

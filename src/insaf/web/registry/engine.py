@@ -27,7 +27,6 @@ from insaf.registry.model import SCHEMAS, Columns, Registry, columns_from
 from insaf.registry.rules import PmtRule, Ruleset
 from insaf.specs import load_yaml
 from insaf.targeting.model import PmtModel
-from insaf.web.core.services import record
 from insaf.web.registry import access, services
 from insaf.web.registry import models as m
 
@@ -40,6 +39,7 @@ __all__ = [
     "library_ruleset",
     "member_rows",
     "observation_rows",
+    "parse_row",
     "parse_ruleset",
     "rebuild_variables",
     "refer_with_consent",
@@ -270,13 +270,12 @@ def library_ruleset(row: m.Ruleset) -> Ruleset:
     key = (row.pk, row.content_hash, row.approved_by_id, row.effective_from, row.effective_to)
     found = _LIBRARY.get(key)
     if found is None:
-        found = _parsed(
-            row.pk, row.programme.code, row.programme.name_en, row.programme.name_ar,
-            row.version, row.text, row.policy, tuple(row.instruments), row.pmt_model,
-            row.pmt_variable, row.effective_from, row.effective_to, row.legal_reference,
-            row.drafted_by.get_username(),
-            row.approved_by.get_username() if row.approved_by else None, row.content_hash,
-        )  # fmt: skip
+        found = parse_row(row)
+        if found.content_hash != row.content_hash:
+            raise m.Immutable(
+                f"ruleset {row.programme.code}:{row.version}: its rules no longer have the hash "
+                "they were approved with"
+            )
         if len(_LIBRARY) >= 64:
             _LIBRARY.clear()
         _LIBRARY[key] = found
@@ -286,31 +285,22 @@ def library_ruleset(row: m.Ruleset) -> Ruleset:
 _LIBRARY: dict[tuple[Any, ...], Ruleset] = {}
 
 
-def _parsed(
-    pk: int, code: str, name_en: str, name_ar: str, version: int, text: str, policy: str,
-    instruments: tuple[str, ...], pmt_model: str, pmt_variable: str, effective_from: dt.date,
-    effective_to: dt.date | None, legal_reference: str, drafted_by: str, approved_by: str | None,
-    content_hash: str,
-) -> Ruleset:  # fmt: skip
-    parsed = parse_ruleset(
-        programme=m.Programme(code=code, name_en=name_en, name_ar=name_ar),
-        version=version,
-        text=text,
-        policy=policy,
-        instruments=instruments,
-        pmt_model=pmt_model,
-        pmt_variable=pmt_variable,
-        effective_from=effective_from,
-        effective_to=effective_to,
-        legal_reference=legal_reference,
-        drafted_by=drafted_by,
-        approved_by=approved_by,
+def parse_row(row: m.Ruleset) -> Ruleset:
+    """The library's ruleset from a row, stored or about to be (``parse_ruleset``)."""
+    return parse_ruleset(
+        programme=row.programme,
+        version=row.version,
+        text=row.text,
+        policy=row.policy,
+        instruments=row.instruments,
+        pmt_model=row.pmt_model,
+        pmt_variable=row.pmt_variable,
+        effective_from=row.effective_from,
+        effective_to=row.effective_to,
+        legal_reference=row.legal_reference,
+        drafted_by=row.drafted_by.get_username(),
+        approved_by=row.approved_by.get_username() if row.approved_by else None,
     )
-    if parsed.content_hash != content_hash:
-        raise m.Immutable(
-            f"ruleset {code}:{version}: its rules no longer have the hash they were approved with"
-        )
-    return parsed
 
 
 @transaction.atomic
@@ -365,13 +355,12 @@ def determine(
         )
     for d in stored:
         _follow_enrolment(d, as_of)
-    record(
-        actor=actor,
-        action="registry.determined",
-        object_type="ruleset",
-        object_id=str(ruleset),
-        summary=f"{len(stored)} households as of {as_of}",
-        scopes=(services.SCOPE,),
+    services.record_change(
+        actor,
+        "registry.determined",
+        "ruleset",
+        str(ruleset),
+        f"{len(stored)} households as of {as_of}",
     )
     return stored
 

@@ -39,6 +39,7 @@ __all__ = [
     "lodge_grievance",
     "mask",
     "read_household",
+    "record_change",
     "record_consent",
     "refer",
     "resolve_grievance",
@@ -57,6 +58,20 @@ GRIEVANCE_SLA_DAYS = 30
 
 SCOPE = "registry:private"
 """The version scope of registry changes: no public page shows registry records."""
+
+
+def record_change(
+    actor: Actor, action: str, object_type: str, object_id: str, summary: str = ""
+) -> None:
+    """The ``AuditEvent`` of a registry change, in the registry's private ``SCOPE``."""
+    record(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary,
+        scopes=(SCOPE,),
+    )
 
 
 def mask(national_id: str) -> str:
@@ -197,26 +212,10 @@ def draft_ruleset(
     pmt_variable: str = "pmt_score",
 ) -> m.Ruleset:
     """Store a programme's rules as drafted by ``actor``, checked and hashed by the library."""
-    from insaf.web.registry.engine import parse_ruleset
+    from insaf.web.registry.engine import parse_row
 
-    access.require(access.can_change(actor), "only a registry officer drafts rules")
-    if not isinstance(actor, User):
-        raise access.NotAllowed("only a registry officer drafts rules")
-    parsed = parse_ruleset(
-        programme=programme,
-        version=version,
-        text=text,
-        policy=policy,
-        instruments=instruments,
-        pmt_model=pmt_model,
-        pmt_variable=pmt_variable,
-        effective_from=effective_from,
-        effective_to=effective_to,
-        legal_reference=legal_reference,
-        drafted_by=actor.get_username(),
-        approved_by=None,
-    )  # a SpecError names the key or line at fault
-    ruleset = m.Ruleset.objects.create(
+    officer = _officer(actor, "only a registry officer drafts rules")
+    ruleset = m.Ruleset(
         programme=programme,
         version=version,
         text=text,
@@ -224,19 +223,19 @@ def draft_ruleset(
         instruments=list(instruments),
         pmt_model=pmt_model,
         pmt_variable=pmt_variable,
-        content_hash=parsed.content_hash,
         effective_from=effective_from,
         effective_to=effective_to,
         legal_reference=legal_reference,
-        drafted_by=actor,
+        drafted_by=officer,
     )
-    record(
-        actor=actor,
-        action="registry.ruleset_drafted",
-        object_type="ruleset",
-        object_id=str(ruleset),
-        summary=f"{ruleset} {ruleset.content_hash[:12]}",
-        scopes=(SCOPE,),
+    ruleset.content_hash = parse_row(ruleset).content_hash  # a SpecError names the key or line
+    ruleset.save(force_insert=True)
+    record_change(
+        actor,
+        "registry.ruleset_drafted",
+        "ruleset",
+        str(ruleset),
+        f"{ruleset} {ruleset.content_hash[:12]}",
     )
     return ruleset
 
@@ -244,20 +243,14 @@ def draft_ruleset(
 @transaction.atomic
 def approve_ruleset(*, actor: Actor, ruleset: m.Ruleset) -> m.Ruleset:
     """Approve ``ruleset``: by a registry officer who did not draft it."""
-    access.require(access.can_change(actor), "only a registry officer approves rules")
-    if not isinstance(actor, User):
-        raise access.NotAllowed("only a registry officer approves rules")
-    access.require(ruleset.drafted_by_id != actor.pk, "the drafter of a ruleset cannot approve it")
-    access.require(ruleset.approved_by_id is None, "this ruleset is already approved")
-    m.Ruleset.objects.filter(pk=ruleset.pk).update(approved_by=actor, approved_at=timezone.now())
-    ruleset.refresh_from_db()
-    record(
-        actor=actor,
-        action="registry.ruleset_approved",
-        object_type="ruleset",
-        object_id=str(ruleset),
-        scopes=(SCOPE,),
+    officer = _officer(actor, "only a registry officer approves rules")
+    access.require(
+        ruleset.drafted_by_id != officer.pk, "the drafter of a ruleset cannot approve it"
     )
+    access.require(ruleset.approved_by_id is None, "this ruleset is already approved")
+    m.Ruleset.objects.filter(pk=ruleset.pk).update(approved_by=officer, approved_at=timezone.now())
+    ruleset.refresh_from_db()
+    record_change(actor, "registry.ruleset_approved", "ruleset", str(ruleset))
     return ruleset
 
 
@@ -275,8 +268,7 @@ def lodge_grievance(
     received_at: dt.datetime | None = None,
 ) -> m.Grievance:
     """Record a grievance; its answer is due ``GRIEVANCE_SLA_DAYS`` after it was received."""
-    access.require(access.can_read_registry(actor), "grievances are taken by registry staff")
-    access.require(not _is_auditor_only(actor), "an auditor changes nothing")
+    _require_staff(actor, "grievances are taken by registry staff")
     access.require_household(actor, household)
     if determination is not None and determination.household_id != household.pk:
         raise ValueError("the determination is not this household's")
@@ -301,13 +293,8 @@ def lodge_grievance(
         except IntegrityError:
             if attempt == NUMBERING_ATTEMPTS:
                 raise
-    record(
-        actor=actor,
-        action="registry.grievance_lodged",
-        object_type="grievance",
-        object_id=grievance.code,
-        summary=f"{household.code} {kind}",
-        scopes=(SCOPE,),
+    record_change(
+        actor, "registry.grievance_lodged", "grievance", grievance.code, f"{household.code} {kind}"
     )
     return grievance
 
@@ -322,6 +309,20 @@ def _next_grievance_number(year: int) -> int:
     again (``lodge_grievance``)."""
     highest = m.Grievance.objects.filter(year=year).aggregate(n=Max("number"))["n"]
     return int(highest or 0) + 1
+
+
+def _officer(actor: Actor, refusal: str) -> User:
+    """``actor``, a registry officer (or an administrator) with an account; else refused."""
+    access.require(access.can_change(actor), refusal)
+    if not isinstance(actor, User):
+        raise access.NotAllowed(refusal)
+    return actor
+
+
+def _require_staff(actor: Actor, refusal: str) -> None:
+    """Refuse anyone but the registry's staff, and an auditor, who changes nothing."""
+    access.require(access.can_read_registry(actor), refusal)
+    access.require(not _is_auditor_only(actor), "an auditor changes nothing")
 
 
 def _is_auditor_only(actor: Actor) -> bool:
@@ -352,14 +353,7 @@ def resolve_grievance(
     grievance.resolved_at = at or timezone.now()
     grievance.redetermination = redetermination
     grievance.save()
-    record(
-        actor=actor,
-        action="registry.grievance_closed",
-        object_type="grievance",
-        object_id=grievance.code,
-        summary=grievance.status,
-        scopes=(SCOPE,),
-    )
+    record_change(actor, "registry.grievance_closed", "grievance", grievance.code, grievance.status)
     return grievance
 
 
@@ -374,8 +368,7 @@ def refer(
     person: m.Person | None = None,
     sent_on: dt.date | None = None,
 ) -> m.Referral:
-    access.require(access.can_read_registry(actor), "referrals are made by registry staff")
-    access.require(not _is_auditor_only(actor), "an auditor changes nothing")
+    _require_staff(actor, "referrals are made by registry staff")
     access.require_household(actor, household)
     on = sent_on or timezone.localdate()
     if person is not None and not household.members.filter(person=person).exists():
@@ -389,13 +382,12 @@ def refer(
         reason=reason,
         sent_on=on,
     )
-    record(
-        actor=actor,
-        action="registry.referral_sent",
-        object_type="referral",
-        object_id=str(referral.pk),
-        summary=f"{household.code} → {to_service}",
-        scopes=(SCOPE,),
+    record_change(
+        actor,
+        "registry.referral_sent",
+        "referral",
+        str(referral.pk),
+        f"{household.code} → {to_service}",
     )
     return referral
 
@@ -410,22 +402,14 @@ def close_referral(
     closed_on: dt.date | None = None,
 ) -> m.Referral:
     """Record what became of a referral (accepted, completed or declined)."""
-    access.require(access.can_read_registry(actor), "referrals are followed by registry staff")
-    access.require(not _is_auditor_only(actor), "an auditor changes nothing")
+    _require_staff(actor, "referrals are followed by registry staff")
     access.require_household(actor, referral.household)
     referral.status = m.ReferralStatus(status)
     referral.outcome = outcome
     if status in (m.ReferralStatus.COMPLETED, m.ReferralStatus.DECLINED):
         referral.closed_on = closed_on or timezone.localdate()
     referral.save()
-    record(
-        actor=actor,
-        action="registry.referral_followed",
-        object_type="referral",
-        object_id=str(referral.pk),
-        summary=status,
-        scopes=(SCOPE,),
-    )
+    record_change(actor, "registry.referral_followed", "referral", str(referral.pk), status)
     return referral
 
 
@@ -434,8 +418,7 @@ def record_consent(
     *, actor: Actor, person: m.Person, purpose: str, given_on: dt.date | None = None
 ) -> m.Consent:
     """Record that ``person`` consents to ``purpose`` (``ConsentPurpose``) from ``given_on``."""
-    access.require(access.can_read_registry(actor), "consent is recorded by registry staff")
-    access.require(not _is_auditor_only(actor), "an auditor changes nothing")
+    _require_staff(actor, "consent is recorded by registry staff")
     home = person.memberships.filter(end__isnull=True).select_related("household").first()
     if home is not None:
         access.require_household(actor, home.household)
@@ -445,13 +428,8 @@ def record_consent(
         given_on=given_on or timezone.localdate(),
         recorded_by=actor if isinstance(actor, User) else None,
     )
-    record(
-        actor=actor,
-        action="registry.consent_given",
-        object_type="person",
-        object_id=person.code,
-        summary=f"{purpose} from {given.given_on}",
-        scopes=(SCOPE,),
+    record_change(
+        actor, "registry.consent_given", "person", person.code, f"{purpose} from {given.given_on}"
     )
     return given
 
@@ -459,20 +437,18 @@ def record_consent(
 @transaction.atomic
 def withdraw_consent(*, actor: Actor, given: m.Consent, on: dt.date | None = None) -> m.Consent:
     """Withdraw a consent from ``on`` (today by default): nothing is shared for it after."""
-    access.require(access.can_read_registry(actor), "consent is recorded by registry staff")
-    access.require(not _is_auditor_only(actor), "an auditor changes nothing")
+    _require_staff(actor, "consent is recorded by registry staff")
     access.require(given.withdrawn_on is None, "this consent is already withdrawn")
     given.withdrawn_on = on or timezone.localdate()
     if given.withdrawn_on < given.given_on:
         raise DataError(f"a consent given on {given.given_on} cannot be withdrawn before it")
     given.save(update_fields=["withdrawn_on"])
-    record(
-        actor=actor,
-        action="registry.consent_withdrawn",
-        object_type="person",
-        object_id=given.person.code,
-        summary=f"{given.purpose} from {given.withdrawn_on}",
-        scopes=(SCOPE,),
+    record_change(
+        actor,
+        "registry.consent_withdrawn",
+        "person",
+        given.person.code,
+        f"{given.purpose} from {given.withdrawn_on}",
     )
     return given
 
@@ -518,13 +494,12 @@ def export_payments(*, actor: Actor, due_until: dt.date, batch: str) -> str:
     m.Payment.objects.filter(pk__in=[p.pk for p in payments]).update(
         status=m.PaymentStatus.EXPORTED, batch=batch
     )
-    record(
-        actor=actor,
-        action="registry.payments_exported",
-        object_type="payment_list",
-        object_id=batch,
-        summary=f"{len(payments)} payments due by {due_until}",
-        scopes=(SCOPE,),
+    record_change(
+        actor,
+        "registry.payments_exported",
+        "payment_list",
+        batch,
+        f"{len(payments)} payments due by {due_until}",
     )
     return out.getvalue()
 
@@ -601,13 +576,12 @@ def import_reconciliation(*, actor: Actor, text: str, name: str, settled_on: dt.
             reference=f"{payment.entitlement_id}-{payment.attempt + 1}-{secrets.token_hex(3)}",
             attempt=payment.attempt + 1,
         )
-    record(
-        actor=actor,
-        action="registry.payments_reconciled",
-        object_type="reconciliation",
-        object_id=name,
-        summary=f"{paid} paid, {failed} failed and queued again",
-        scopes=(SCOPE,),
+    record_change(
+        actor,
+        "registry.payments_reconciled",
+        "reconciliation",
+        name,
+        f"{paid} paid, {failed} failed and queued again",
     )
     return Reconciled(paid=paid, failed=failed, queued_again=failed)
 
@@ -638,13 +612,12 @@ def issue_token(*, actor: Actor, user: User, name: str) -> str:
         digest=_sha256(raw),
         issued_by=actor if isinstance(actor, User) else None,
     )
-    record(
-        actor=actor,
-        action="registry.token_issued",
-        object_type="api_token",
-        object_id=str(token.pk),
-        summary=f"{user.get_username()}: {token}",
-        scopes=(SCOPE,),
+    record_change(
+        actor,
+        "registry.token_issued",
+        "api_token",
+        str(token.pk),
+        f"{user.get_username()}: {token}",
     )
     return raw
 
@@ -671,13 +644,12 @@ def revoke_token(*, actor: Actor, token: m.ApiToken) -> m.ApiToken:
     access.require(token.revoked_at is None, "this token is already revoked")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    record(
-        actor=actor,
-        action="registry.token_revoked",
-        object_type="api_token",
-        object_id=str(token.pk),
-        summary=f"{token.user.get_username()}: {token}",
-        scopes=(SCOPE,),
+    record_change(
+        actor,
+        "registry.token_revoked",
+        "api_token",
+        str(token.pk),
+        f"{token.user.get_username()}: {token}",
     )
     return token
 
