@@ -31,6 +31,7 @@ from insaf.observatory.observations import parse_key
 from insaf.observatory.search import tokens
 from insaf.web.core import versions
 from insaf.web.core.language import page_language
+from insaf.web.core.numbers import formatted
 from insaf.web.observatory import models as m
 from insaf.web.observatory.charts import ChartSeries, Point, trend_svg
 
@@ -244,7 +245,7 @@ def _status_label(status: str) -> str:
 
 
 def _fmt(value: float | None, decimals: int) -> str:
-    return "–" if value is None else f"{value:,.{decimals}f}"
+    return formatted(value, f",.{decimals}f")
 
 
 def _summary(

@@ -59,7 +59,6 @@ from insaf.registry.rules import Ruleset
 from insaf.registry.runtime import HOUSEHOLD, check_date, run_ruleset
 from insaf.registry.trace import entries, explain_frame
 from insaf.web.core.pgcopy import binary_copy
-from insaf.web.core.services import record
 from insaf.web.registry import access, services
 from insaf.web.registry import models as m
 from insaf.web.registry.engine import (
@@ -459,13 +458,12 @@ def determine_all(
         _restore(deferred)
         report.seconds["index"] = time.perf_counter() - started
         for row in rulesets:
-            record(
+            services.record_change(
                 actor=actor,
                 action="registry.determined",
                 object_type="ruleset",
                 object_id=str(row),
                 summary=f"{report.by_programme[str(row.programme)]} households as of {as_of} "
                 "(bulk run)",
-                scopes=(services.SCOPE,),
             )
     return report
