@@ -131,7 +131,7 @@ def _sides(
                 "other_variable= names the variable of other=, which is not given",
             )
         )
-    design: dict[str, Any] = {"level": unit, "replicates": replicates, "seed": seed}
+    design: dict[str, Any] = {"unit": unit, "replicates": replicates, "seed": seed}
     if versus is not None:
         sample = prepare(
             survey,

@@ -137,7 +137,7 @@ def fgt_decomposition(
     if isinstance(line, str):
         roles["line"] = line
     sample = prepare(
-        grouped, roles, by=None, level=unit, variance=variance, replicates=replicates, seed=seed
+        grouped, roles, by=None, unit=unit, variance=variance, replicates=replicates, seed=seed
     )
     relative = isinstance(line, Relative)
     fixed = float(line) if isinstance(line, float | int) else None
@@ -263,7 +263,7 @@ def ge_decomposition(
         sort=None,
         positive=("y",),
         nonpositive=nonpositive,
-        level=unit,
+        unit=unit,
         variance=variance,
         replicates=replicates,
         seed=seed,

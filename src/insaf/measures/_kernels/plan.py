@@ -92,7 +92,7 @@ def sample_for(
         survey,
         dict(plan.roles),
         by=by,
-        level=unit,
+        unit=unit,
         variance=variance,
         replicates=replicates,
         seed=seed,
