@@ -68,3 +68,13 @@ def test_old_keywords_are_read_with_a_warning() -> None:
     with pytest.raises(TypeError, match="got both level= and unit="):
         _echo("s", "y", level="household", unit="person")  # type: ignore[call-arg]
     assert "ci_level" not in inspect.signature(quantile).parameters
+
+
+def test_a_measure_without_domains_takes_no_by() -> None:
+    from insaf.measures import fgt_decomposition, prepare
+
+    for function in (prepare, fgt_decomposition):
+        shown = list(inspect.signature(function).parameters)
+        assert shown[-4:] == ["unit", "variance", "replicates", "seed"] and "by" not in shown
+    with pytest.raises(TypeError, match=r"^prepare\(\) got an unexpected keyword argument 'by'$"):
+        prepare(None, "y", by="region")  # type: ignore[arg-type, call-arg]
