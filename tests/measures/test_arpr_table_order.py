@@ -94,7 +94,7 @@ def _same(fast: Estimates, general: Estimates) -> None:
 
 def _both(survey: Survey, plan: Plan, by: By) -> None:
     assert plan.rate is not None and in_table_order.applies(survey.design, "auto")
-    fast = estimate(survey, plan, by, None, "auto", 200, 1)
+    fast = estimate(survey, plan, by=by, unit=None, variance="auto", replicates=200, seed=1)
     general = run_plans(sample_for(survey, plan, by, None, "linearization", 200, 1), [plan])
     _same(fast, general)
 
@@ -186,7 +186,7 @@ def test_domain_of_zero_weights_is_the_same_error() -> None:
     survey = _survey(frame, strata="h", psu="p")
     plan = plans.arpr("y", share=0.6, of="median", below="<", rule="convey")
     with pytest.raises(DataError) as fast:
-        estimate(survey, plan, "region", None, "auto", 200, 1)
+        estimate(survey, plan, by="region", unit=None, variance="auto", replicates=200, seed=1)
     with pytest.raises(DataError) as general:
         sample_for(survey, plan, "region", None, "linearization", 200, 1)
     assert str(fast.value) == str(general.value)

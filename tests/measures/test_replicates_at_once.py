@@ -106,7 +106,7 @@ def _sample(name: str) -> Sample:
     make, variance = SURVEYS[name]
     roles = {"y": "y", "v": "v", "u": "u", "x": "x", "group": "group"}
     return prepare(
-        make(), roles, by="region", level=None, variance=variance, replicates=30, seed=2, sort=None
+        make(), roles, by="region", unit=None, variance=variance, replicates=30, seed=2, sort=None
     )
 
 

@@ -115,3 +115,21 @@ def test_many_bad_rows_are_counted_and_a_few_listed() -> None:
     [problem] = validate(survey).problems
     assert problem.count == n and len(problem.places) == 10
     assert "and 990 more" in str(problem)
+
+
+def test_a_numeric_column_is_checked_for_missing_infinite_and_non_positive_values() -> None:
+    survey = households(w=[float("nan"), float("inf"), 0.0, 4.0], r1=[1.0, None, -2.0, 1.0])
+    design = Design(
+        weight="w",
+        strata="h",
+        psu="p",
+        replicates=Replicates(columns=("r1",), method=ReplicateMethod.JKN),
+    )
+    problems = validate(survey.with_design(design)).problems
+    assert [(p.code, p.column, p.places, p.message) for p in problems] == [
+        ("missing-value", "w", ("row 1",), "1 weight(s) are missing"),
+        ("infinite", "w", ("row 2",), "1 weight(s) are infinite"),
+        ("non-positive", "w", ("row 3",), "1 weight(s) are zero or negative"),
+        ("missing-value", "r1", ("row 2",), "1 replicate weight(s) are missing"),
+        ("non-positive", "r1", ("row 3",), "1 replicate weight(s) are negative"),
+    ]

@@ -1,7 +1,9 @@
 """Poverty, inequality and basic measures with design-based standard errors.
 
-Every function takes a ``Survey``, a variable and keyword-only options, and
-returns ``Estimates`` (one ``Estimate`` per domain and statistic): basic
+Every function takes a ``Survey``, a variable and keyword-only options, then
+the estimation keywords ``by`` (domains), ``unit``, ``variance``, ``replicates``
+and ``seed`` (``insaf.measures.types.Estimation``), and returns ``Estimates``
+(one ``Estimate`` per domain and statistic): basic
 measures, poverty, inequality, their subgroup decompositions, multidimensional
 poverty (Alkire–Foster, ``mpi``), the Human Opportunity Index (``hoi``) and
 equity gaps between two groups for any measure (``gap``) and poverty

@@ -319,7 +319,7 @@ def prepare(
     variables: Mapping[str, str],
     *,
     by: str | Sequence[str] | None,
-    level: Level | str | None,
+    unit: Level | str | None,
     variance: VarianceMethod,
     replicates: int,
     seed: int,
@@ -339,7 +339,7 @@ def prepare(
     variables may be missing outside it.
     """
     by_cols = [by] if isinstance(by, str) else list(by or [])
-    unit = unit_level(survey, level)
+    unit = unit_level(survey, unit)
     where = Location(file=survey.path)
     among_cols: list[str] = []
     if among is not None:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Literal
+from typing import Literal, Unpack
 
 import numpy as np
 import polars as pl
 
-from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, InsafError, Location, said
 from insaf.measures._kernels import plans
 from insaf.measures._kernels.plan import estimate, run_plans, sample_for
@@ -24,7 +23,7 @@ from insaf.measures._kernels.quantile import check_rule
 from insaf.measures._kernels.quantile import quantile as weighted_quantile
 from insaf.measures._sample import Sample, with_columns
 from insaf.measures.estimate import Estimate, Estimates, critical
-from insaf.measures.types import By, QuantileRule, VarianceMethod
+from insaf.measures.types import By, Estimation, QuantileRule, estimation_keywords
 from insaf.measures.variance import FloatArray, linearized_variance, replicate_variance
 from insaf.survey.survey import Level, Survey
 
@@ -33,66 +32,47 @@ __all__ = ["By", "QuantileRule", "mean", "median", "proportion", "quantile", "ra
 QuantileSE = Literal["kernel", "woodruff"]
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def total(
     survey: Survey,
     variable: str,
-    *,
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """Weighted total ``sum w y`` (R ``svytotal``)."""
     plan = plans.total(variable)
-    return estimate(survey, plan, by, unit, variance, replicates, seed)
+    return estimate(survey, plan, **estimation)
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def mean(
     survey: Survey,
     variable: str,
-    *,
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """Weighted mean ``sum w y / sum w`` (R ``svymean``; ``svyby`` for domains)."""
     plan = plans.mean(variable)
-    return estimate(survey, plan, by, unit, variance, replicates, seed)
+    return estimate(survey, plan, **estimation)
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def ratio(
     survey: Survey,
     numerator: str,
     denominator: str,
-    *,
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """Ratio of totals ``sum w y / sum w x`` (R ``svyratio``)."""
     plan = plans.ratio(numerator, denominator)
-    return estimate(survey, plan, by, unit, variance, replicates, seed)
+    return estimate(survey, plan, **estimation)
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def proportion(
     survey: Survey,
     variable: str,
     *,
     value: float | str | None = None,
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """Weighted share of units with ``variable == value`` (or of a 0/1 or boolean column).
 
@@ -101,6 +81,7 @@ def proportion(
     (``value="Female"`` for the code whose label is Female); the estimate's
     variable then reads ``variable = value``.
     """
+    unit = estimation["unit"]
     if value is not None and not isinstance(value, str):
         dtype = survey.frame([variable], unit=unit).schema[variable]
         if not dtype.is_numeric() and dtype != pl.Boolean:
@@ -112,7 +93,7 @@ def proportion(
             None,
         )
     plan = plans.proportion(variable, value=value)
-    return estimate(survey, plan, by, unit, variance, replicates, seed)
+    return estimate(survey, plan, **estimation)
 
 
 def _category(survey: Survey, variable: str, value: str, unit: Level | str | None) -> Survey:
@@ -175,7 +156,7 @@ def _category(survey: Survey, variable: str, value: str, unit: Level | str | Non
     return with_columns(survey, unit, added)
 
 
-@renamed_keywords(ci_level="confidence", level="unit")
+@estimation_keywords(ci_level="confidence")
 def quantile(
     survey: Survey,
     variable: str,
@@ -184,11 +165,7 @@ def quantile(
     rule: QuantileRule = "convey",
     se: QuantileSE = "kernel",
     confidence: float = 0.95,
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """Weighted quantile(s) at ``p`` under ``rule`` (``docs/methods/quantiles.md``).
 
@@ -206,7 +183,7 @@ def quantile(
     check_rule(rule)
     probs = [p] if isinstance(p, float | int) else list(p)
     each = [plans.quantile(variable, p=prob, rule=rule) for prob in probs]
-    sample = sample_for(survey, each[0], by, unit, variance, replicates, seed)
+    sample = sample_for(survey, each[0], **estimation)
     result = run_plans(sample, each)
     if se == "kernel":
         return result
@@ -292,7 +269,7 @@ def _woodruff_replicates(
     return _mapped_back(est, y, w, (share, se_share, df), rule, level)
 
 
-@renamed_keywords(ci_level="confidence", level="unit")
+@estimation_keywords(ci_level="confidence")
 def median(
     survey: Survey,
     variable: str,
@@ -300,11 +277,7 @@ def median(
     rule: QuantileRule = "convey",
     se: QuantileSE = "kernel",
     confidence: float = 0.95,
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """The weighted median: ``quantile(p=0.5)`` named ``median``."""
     result = quantile(
@@ -314,10 +287,6 @@ def median(
         rule=rule,
         se=se,
         confidence=confidence,
-        by=by,
-        unit=unit,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
+        **estimation,
     )
     return Estimates([replace(e, measure="median") for e in result], by=result.by)

@@ -41,7 +41,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 
@@ -49,9 +49,9 @@ from insaf.errors import InsafError, said
 from insaf.measures._kernels.poverty import check_alpha, check_below
 from insaf.measures._sample import Sample, prepare
 from insaf.measures.estimate import Estimate, Estimates, ReplicateBasis
-from insaf.measures.types import Below, VarianceMethod
+from insaf.measures.types import Below, Inference, VarianceMethod, estimation_keywords
 from insaf.measures.variance import FloatArray, replicate_variance
-from insaf.survey.survey import Level, Survey
+from insaf.survey.survey import Survey
 
 __all__ = ["growth_redistribution", "sectoral_decomposition"]
 
@@ -112,10 +112,7 @@ def _sides(
     other: Survey | None,
     other_variable: str | None,
     group: str | None,
-    unit: Level | str | None,
-    variance: VarianceMethod,
-    replicates: int,
-    seed: int,
+    inference: Inference,
 ) -> tuple[_Side, _Side, bool]:
     """The end and start samples, and whether they are the same units (paired)."""
     if (versus is None) == (other is None):
@@ -131,7 +128,12 @@ def _sides(
                 "other_variable= names the variable of other=, which is not given",
             )
         )
-    design: dict[str, Any] = {"level": unit, "replicates": replicates, "seed": seed}
+    variance = inference["variance"]
+    design: dict[str, Any] = {
+        "unit": inference["unit"],
+        "replicates": inference["replicates"],
+        "seed": inference["seed"],
+    }
     if versus is not None:
         sample = prepare(
             survey,
@@ -240,6 +242,7 @@ GROWTH = (
 """The statistics of ``growth_redistribution``, in order."""
 
 
+@estimation_keywords()
 def growth_redistribution(
     survey: Survey,
     variable: str,
@@ -250,10 +253,7 @@ def growth_redistribution(
     other: Survey | None = None,
     other_variable: str | None = None,
     below: Below = "<",
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **inference: Unpack[Inference],
 ) -> Estimates:
     """Datt–Ravallion growth, redistribution and residual components of the change in
     FGT(``alpha``) at ``line`` from the start (``versus`` or ``other``) to the end
@@ -272,10 +272,7 @@ def growth_redistribution(
         other=other,
         other_variable=other_variable,
         group=None,
-        unit=unit,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
+        inference=inference,
     )
     for side, name in ((end, variable), (start, versus or other_variable or variable)):
         if not _mean(side.y, side.weights(None)) > 0:
@@ -309,6 +306,7 @@ def growth_redistribution(
     return _estimates(GROWTH, components, end, start, paired, variable)
 
 
+@estimation_keywords()
 def sectoral_decomposition(
     survey: Survey,
     variable: str,
@@ -320,10 +318,7 @@ def sectoral_decomposition(
     other: Survey | None = None,
     other_variable: str | None = None,
     below: Below = "<",
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **inference: Unpack[Inference],
 ) -> Estimates:
     """Ravallion–Huppi decomposition of the change in FGT(``alpha``) at ``line`` by the
     groups of ``by``: within-group change, population shift and interaction.
@@ -341,10 +336,7 @@ def sectoral_decomposition(
         other=other,
         other_variable=other_variable,
         group=by,
-        unit=unit,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
+        inference=inference,
     )
     end_groups, start_groups = end.groups, start.groups
     labels = list(end_groups)

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Unpack
 
 import numpy as np
 
-from insaf._renamed import renamed_keywords
 from insaf.measures._engine import Cols, Kernel, KernelOut, Statistic, run
 from insaf.measures._kernels import inequality as kernels
 from insaf.measures._kernels import poverty as poverty_kernels
@@ -41,14 +41,15 @@ from insaf.measures.inequality import ge
 from insaf.measures.poverty import fgt
 from insaf.measures.types import (
     Below,
+    Inference,
     Line,
     NonPositive,
     QuantileRule,
     Relative,
-    VarianceMethod,
+    estimation_keywords,
 )
 from insaf.measures.variance import FloatArray
-from insaf.survey.survey import Level, Survey
+from insaf.survey.survey import Survey
 
 __all__ = ["fgt_decomposition", "ge_decomposition"]
 
@@ -107,7 +108,7 @@ def _contribution(
     return kernel
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def fgt_decomposition(
     survey: Survey,
     variable: str,
@@ -117,10 +118,7 @@ def fgt_decomposition(
     alpha: float = 0.0,
     below: Below = "<",
     rule: QuantileRule = "convey",
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **inference: Unpack[Inference],
 ) -> Estimates:
     """FGT of the whole population, then for each group: ``fgt{a}`` (the group's
     own), ``population_share``, ``contribution`` (``N_g P_g / N``, summing to
@@ -129,16 +127,13 @@ def fgt_decomposition(
     poverty_kernels.check_line(line)
     check_rule(rule)
     by = [group] if isinstance(group, str) else list(group)
-    common = {"unit": unit, "variance": variance, "replicates": replicates, "seed": seed}
-    whole = fgt(survey, variable, line=line, alpha=alpha, below=below, rule=rule, **common)  # type: ignore[arg-type]
-    own = fgt(survey, variable, line=line, alpha=alpha, below=below, rule=rule, by=by, **common)  # type: ignore[arg-type]
-    grouped, groups = with_groups(survey, by, unit)
+    whole = fgt(survey, variable, line=line, alpha=alpha, below=below, rule=rule, **inference)
+    own = fgt(survey, variable, line=line, alpha=alpha, below=below, rule=rule, by=by, **inference)
+    grouped, groups = with_groups(survey, by, inference["unit"])
     roles = {"y": variable, "group": GROUP}
     if isinstance(line, str):
         roles["line"] = line
-    sample = prepare(
-        grouped, roles, by=None, level=unit, variance=variance, replicates=replicates, seed=seed
-    )
+    sample = prepare(grouped, roles, by=None, **inference)
     relative = isinstance(line, Relative)
     fixed = float(line) if isinstance(line, float | int) else None
     stats: list[Statistic] = []
@@ -236,7 +231,7 @@ def _combined(alpha: float, n_groups: int, which: str) -> Kernel:
     return kernel
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def ge_decomposition(
     survey: Survey,
     variable: str,
@@ -244,10 +239,7 @@ def ge_decomposition(
     group: Group,
     alpha: float = 2.0,
     nonpositive: NonPositive = "error",
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **inference: Unpack[Inference],
 ) -> Estimates:
     """``GE(a)`` of the whole population with ``between``, ``within`` and
     ``between_share`` (``GE_B/GE``), then for each group its own ``GE_g``,
@@ -255,7 +247,7 @@ def ge_decomposition(
     (see ``ge``)."""
     alpha = float(alpha)
     by = [group] if isinstance(group, str) else list(group)
-    grouped, groups = with_groups(survey, by, unit)
+    grouped, groups = with_groups(survey, by, inference["unit"])
     sample = prepare(
         grouped,
         {"y": variable, "group": GROUP},
@@ -263,10 +255,7 @@ def ge_decomposition(
         sort=None,
         positive=("y",),
         nonpositive=nonpositive,
-        level=unit,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
+        **inference,
     )
     name = kernels.ge_name(alpha)
     n_groups = groups.height
@@ -289,17 +278,7 @@ def ge_decomposition(
             ),
         ],
     )
-    own = ge(
-        survey,
-        variable,
-        alpha=alpha,
-        nonpositive=nonpositive,
-        by=by,
-        unit=unit,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    own = ge(survey, variable, alpha=alpha, nonpositive=nonpositive, by=by, **inference)
     stats: list[Statistic] = []
     for g in range(n_groups):
         stats += [

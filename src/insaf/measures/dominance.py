@@ -350,7 +350,7 @@ def dominance(
         )
     grid = _checked(lines)
     design: dict[str, Any] = {
-        "level": unit,
+        "unit": unit,
         "variance": variance,
         "replicates": replicates,
         "seed": seed,

@@ -16,17 +16,15 @@ the female/male gap in each governorate).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Unpack
 
-from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError, said
 from insaf.measures.compare import difference, ratio_of
 from insaf.measures.estimate import Estimate, Estimates
 from insaf.measures.registry import MeasureOptions, compute
-from insaf.measures.types import VarianceMethod
-from insaf.survey.survey import Level, Survey
+from insaf.measures.types import Estimation, estimation_keywords
+from insaf.survey.survey import Survey
 
 __all__ = ["gap", "same_group"]
 
@@ -41,7 +39,7 @@ def same_group(found: Any, wanted: Any) -> bool:
         return False
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def gap(
     survey: Survey,
     measure: str,
@@ -49,11 +47,7 @@ def gap(
     *,
     between: tuple[str, Any, Any],
     options: MeasureOptions | None = None,
-    by: str | Sequence[str] | None = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """``measure`` in groups ``a`` and ``b`` of column ``between[0]``, their difference
     and ratio, with standard errors from the joint influence values.
@@ -63,6 +57,7 @@ def gap(
     (the ratio is NaN, with no standard error, when the measure is 0 in ``b``).
     """
     column, a, b = between
+    by = estimation["by"]
     outer = [by] if isinstance(by, str) else list(by or [])
     if column in outer:
         raise InsafError(
@@ -71,17 +66,8 @@ def gap(
                 column=repr(column),
             )
         )
-    result = compute(
-        survey,
-        measure,
-        variable,
-        options=options,
-        by=[*outer, column],
-        unit=unit,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-    )
+    estimation["by"] = [*outer, column]
+    result = compute(survey, measure, variable, options=options, **estimation)
     found = sorted({str((e.domain or {}).get(column)) for e in result})
     out: list[Estimate] = []
     keys: dict[tuple[str, tuple[Any, ...]], dict[str, Estimate]] = {}

@@ -35,16 +35,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Unpack
 
 import numpy as np
 import polars as pl
 
-from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, InsafError, said
 from insaf.measures._engine import Cols, Kernel, KernelOut, ReplicateTotals, Statistic, run
 from insaf.measures._sample import prepare, with_columns
 from insaf.measures.estimate import Estimates
-from insaf.measures.types import By, VarianceMethod
+from insaf.measures.types import Estimation, estimation_keywords
 from insaf.measures.variance import FloatArray, IntArray
 from insaf.survey.survey import Level, Survey
 
@@ -344,27 +344,13 @@ def _estimate(
     circumstances: Sequence[str],
     categorical: Sequence[str],
     among: str | None,
-    by: By,
-    level: Level | str | None,
-    variance: VarianceMethod,
-    replicates: int,
-    seed: int,
     stats_of: str,
+    estimation: Estimation,
 ) -> Estimates:
     derived, variables, terms = _prepared(
-        survey, variable, circumstances, categorical, among, level
+        survey, variable, circumstances, categorical, among, estimation["unit"]
     )
-    sample = prepare(
-        derived,
-        variables,
-        by=by,
-        level=level,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-        sort=None,
-        among=among,
-    )
+    sample = prepare(derived, variables, sort=None, among=among, **estimation)
     y = sample.cols["y"]
     if not np.all((y == 0) | (y == 1)):
         raise DataError(
@@ -388,7 +374,7 @@ def _estimate(
     return run(sample, stats)
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def hoi(
     survey: Survey,
     variable: str,
@@ -396,11 +382,7 @@ def hoi(
     circumstances: Sequence[str],
     categorical: Sequence[str] = (),
     among: str | None = None,
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """Human Opportunity Index of access indicator ``variable`` (0/1) given
     ``circumstances``: per domain ``hoi.coverage`` (p), ``hoi.D`` (dissimilarity)
@@ -410,22 +392,10 @@ def hoi(
     as a domain: units outside keep their place in the design. With ``by=``
     the model is fitted in each domain separately.
     """
-    return _estimate(
-        survey,
-        variable,
-        circumstances,
-        categorical,
-        among,
-        by,
-        unit,
-        variance,
-        replicates,
-        seed,
-        "hoi",
-    )
+    return _estimate(survey, variable, circumstances, categorical, among, "hoi", estimation)
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def access_model(
     survey: Survey,
     variable: str,
@@ -433,24 +403,8 @@ def access_model(
     circumstances: Sequence[str],
     categorical: Sequence[str] = (),
     among: str | None = None,
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """Coefficients ``logit[term]`` of the HOI's weighted logistic regression, with
     design-based SEs (R ``svyglm(family=quasibinomial)``'s sandwich variance)."""
-    return _estimate(
-        survey,
-        variable,
-        circumstances,
-        categorical,
-        among,
-        by,
-        unit,
-        variance,
-        replicates,
-        seed,
-        "coef",
-    )
+    return _estimate(survey, variable, circumstances, categorical, among, "coef", estimation)

@@ -14,21 +14,22 @@ convey's. Gaps ``(t - y)/t`` are zero at the line, so only headcounts differ.
 
 from __future__ import annotations
 
-from insaf._renamed import renamed_keywords
+from typing import Unpack
+
 from insaf.measures._kernels import plans
 from insaf.measures._kernels.plan import estimate
 from insaf.measures.estimate import Estimates
 from insaf.measures.types import (
     Below,
-    By,
+    Estimation,
     Line,
     NonPositive,
     QuantileRule,
     Relative,
     RelativeOf,
-    VarianceMethod,
+    estimation_keywords,
 )
-from insaf.survey.survey import Level, Survey
+from insaf.survey.survey import Survey
 
 __all__ = [
     "Below",
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def fgt(
     survey: Survey,
     variable: str,
@@ -53,11 +54,7 @@ def fgt(
     alpha: float = 0.0,
     below: Below = "<",
     rule: QuantileRule = "convey",
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """Foster–Greer–Thorbecke ``P_alpha = (1/N) sum w ((t - y)/t)^alpha 1(poor)``.
 
@@ -67,10 +64,10 @@ def fgt(
     otherwise. Income may be zero or negative (gaps above 1 are kept as they are).
     """
     plan = plans.fgt(variable, line=line, alpha=alpha, below=below, rule=rule)
-    return estimate(survey, plan, by, unit, variance, replicates, seed)
+    return estimate(survey, plan, **estimation)
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def watts(
     survey: Survey,
     variable: str,
@@ -79,11 +76,7 @@ def watts(
     below: Below = "<",
     nonpositive: NonPositive = "error",
     rule: QuantileRule = "convey",
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """Watts index ``(1/N) sum w ln(t/y) 1(poor)``; needs positive incomes.
 
@@ -91,10 +84,10 @@ def watts(
     count, unless ``nonpositive="exclude"`` leaves them out of every domain.
     """
     plan = plans.watts(variable, line=line, below=below, nonpositive=nonpositive, rule=rule)
-    return estimate(survey, plan, by, unit, variance, replicates, seed)
+    return estimate(survey, plan, **estimation)
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def sen(
     survey: Survey,
     variable: str,
@@ -102,11 +95,7 @@ def sen(
     line: Line,
     below: Below = "<",
     rule: QuantileRule = "convey",
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """Sen index ``S = P0 G_p + P1 (1 - G_p)``, ``G_p`` the (Osier) Gini among the poor.
 
@@ -117,10 +106,10 @@ def sen(
     ``dN_p/dt = N f(t)`` (see ``docs/methods/poverty.md``).
     """
     plan = plans.sen(variable, line=line, below=below, rule=rule)
-    return estimate(survey, plan, by, unit, variance, replicates, seed)
+    return estimate(survey, plan, **estimation)
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def poverty_gap_total(
     survey: Survey,
     variable: str,
@@ -128,19 +117,15 @@ def poverty_gap_total(
     line: Line,
     below: Below = "<",
     rule: QuantileRule = "convey",
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """Poverty gap in money: ``sum w (t - y) 1(poor)``, the cost of closing every gap
     with perfect targeting (a total, in the currency of ``variable`` per period)."""
     plan = plans.poverty_gap_total(variable, line=line, below=below, rule=rule)
-    return estimate(survey, plan, by, unit, variance, replicates, seed)
+    return estimate(survey, plan, **estimation)
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def arpt(
     survey: Survey,
     variable: str,
@@ -148,11 +133,7 @@ def arpt(
     share: float = 0.6,
     of: RelativeOf = "median",
     rule: QuantileRule = "convey",
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """At-risk-of-poverty threshold ``share * median`` (convey ``svyarpt``).
 
@@ -160,10 +141,10 @@ def arpt(
     rate ``arpr`` instead uses the whole population's threshold in every domain.
     """
     plan = plans.arpt(variable, share=share, of=of, rule=rule)
-    return estimate(survey, plan, by, unit, variance, replicates, seed)
+    return estimate(survey, plan, **estimation)
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def arpr(
     survey: Survey,
     variable: str,
@@ -172,20 +153,16 @@ def arpr(
     of: RelativeOf = "median",
     below: Below = "<",
     rule: QuantileRule = "convey",
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """At-risk-of-poverty rate: share of the domain below ``share * median`` of the
     whole population. ``z = 1_D (1(poor) - ARPR)/N_D + f_D(t) z_t`` (convey
     ``svyarpr``, with ``below="<="``; laeken uses ``"<"``, the default)."""
     plan = plans.arpr(variable, share=share, of=of, below=below, rule=rule)
-    return estimate(survey, plan, by, unit, variance, replicates, seed)
+    return estimate(survey, plan, **estimation)
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def rmpg(
     survey: Survey,
     variable: str,
@@ -193,13 +170,9 @@ def rmpg(
     share: float = 0.6,
     below: Below = "<",
     rule: QuantileRule = "convey",
-    by: By = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """Relative median poverty gap ``(t - median of the poor)/t`` with ``t`` the whole
     population's ``share * median``; linearized as convey ``svyrmpg``/``svypoormed``."""
     plan = plans.rmpg(variable, share=share, below=below, rule=rule)
-    return estimate(survey, plan, by, unit, variance, replicates, seed)
+    return estimate(survey, plan, **estimation)

@@ -26,11 +26,10 @@ from __future__ import annotations
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 
-from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError, Location, said
 from insaf.measures import _kept, _sample
 from insaf.measures._engine import run
@@ -39,7 +38,7 @@ from insaf.measures._kernels.arrays import stable_argsort
 from insaf.measures._kernels.plan import Plan, check
 from insaf.measures.estimate import Estimate, Estimates
 from insaf.measures.registry import PREPARED, MeasureOptions, spec_of
-from insaf.measures.types import VarianceMethod
+from insaf.measures.types import Inference, estimation_keywords
 from insaf.measures.variance import FloatArray, IntArray
 from insaf.survey.survey import Level, Survey
 
@@ -376,15 +375,9 @@ class _Shared:
         self.columns: dict[tuple[tuple[str | None, str | None], str], FloatArray] = {}
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def prepare(
-    survey: Survey,
-    variables: str | Sequence[str],
-    *,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    survey: Survey, variables: str | Sequence[str], **inference: Unpack[Inference]
 ) -> Prepared:
     """Read and check ``variables`` (survey columns) at ``level`` for many estimates.
 
@@ -394,7 +387,7 @@ def prepare(
     missing or non-numeric value is an error here, as in every measure.
     """
     names = [variables] if isinstance(variables, str) else list(dict.fromkeys(variables))
-    chosen = _kept.unit_level(survey, unit)
+    chosen = _kept.unit_level(survey, inference["unit"])
     frame = survey.frame(names, unit=chosen)
     columns = {
         name: _kept.numeric(frame, name, Location(file=survey.path, column=name), said("variable"))
@@ -403,5 +396,7 @@ def prepare(
     for array in columns.values():
         array.flags.writeable = False
     base = _kept.base(survey, chosen)
-    replication = _kept.replication(survey, chosen, base, variance, replicates, seed)
+    replication = _kept.replication(
+        survey, chosen, base, inference["variance"], inference["replicates"], inference["seed"]
+    )
     return Prepared(survey=survey, unit=chosen, columns=columns, base=base, replication=replication)

@@ -24,9 +24,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
-from insaf._renamed import renamed_keywords
 from insaf.errors import InsafError, said
 from insaf.i18n import translated
 from insaf.measures import basic, inequality, opportunity, poverty
@@ -37,14 +36,15 @@ from insaf.measures.estimate import Estimates
 from insaf.measures.mpi import mpi as multidimensional
 from insaf.measures.types import (
     Below,
+    Estimation,
     GiniEstimator,
     NonPositive,
     QuantileRule,
     Relative,
     RelativeOf,
-    VarianceMethod,
+    estimation_keywords,
 )
-from insaf.survey.survey import Level, Survey
+from insaf.survey.survey import Survey
 
 __all__ = [
     "INDICATOR_MEASURES",
@@ -385,28 +385,17 @@ def spec_of(name: str, known: Sequence[str] = MEASURES) -> MeasureSpec:
     return found
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def compute(
     survey: Survey,
     measure: str,
     variable: str | None,
     *,
     options: MeasureOptions | None = None,
-    by: str | Sequence[str] | None = None,
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """Estimate ``measure`` (a name from ``MEASURES``) of ``variable``."""
     spec = spec_of(measure)
-    common: dict[str, Any] = {
-        "by": by,
-        "unit": unit,
-        "variance": variance,
-        "replicates": replicates,
-        "seed": seed,
-    }
     if not spec.variable:
         if variable is not None:
             raise InsafError(
@@ -415,7 +404,9 @@ def compute(
                     name=spec.name,
                 )
             )
-        return spec.function(survey, **spec.arguments(options or MeasureOptions()), **common)
+        return spec.function(survey, **spec.arguments(options or MeasureOptions()), **estimation)
     if variable is None:
         raise InsafError(said("{name} needs a variable", name=spec.name))
-    return spec.function(survey, variable, **spec.arguments(options or MeasureOptions()), **common)
+    return spec.function(
+        survey, variable, **spec.arguments(options or MeasureOptions()), **estimation
+    )

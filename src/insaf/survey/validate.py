@@ -352,44 +352,17 @@ class _Checks:
             return
         values = column.cast(pl.Float64)
         missing = (column.is_null() & table.frame.get_column(name).is_null()) | values.is_nan()
-        if missing.any():
-            rows = missing.arg_true()
-            yield self.problem(
-                table,
-                Severity.ERROR,
-                "missing-value",
-                said("{count} {what}(s) are missing", count=rows.len(), what=what),
-                column=name,
-                rows=rows,
-            )
-        infinite = values.is_infinite().fill_null(False)
-        if infinite.any():
-            rows = infinite.arg_true()
-            yield self.problem(
-                table,
-                Severity.ERROR,
-                "infinite",
-                said("{count} {what}(s) are infinite", count=rows.len(), what=what),
-                column=name,
-                rows=rows,
-            )
+        wrong = {
+            "missing-value": missing.arg_true(),
+            "infinite": values.is_infinite().fill_null(False).arg_true(),
+        }
         if positive:
             floor = (values < 0) if allow_zero else (values <= 0)
-            rows = floor.fill_null(False).arg_true()
+            wrong["non-positive"] = floor.fill_null(False).arg_true()
+        for code, rows in wrong.items():
             if rows.len():
-                message = (
-                    said("{count} {what}(s) are negative", count=rows.len(), what=what)
-                    if allow_zero
-                    else said("{count} {what}(s) are zero or negative", count=rows.len(), what=what)
-                )
-                yield self.problem(
-                    table,
-                    Severity.ERROR,
-                    "non-positive",
-                    message,
-                    column=name,
-                    rows=rows,
-                )
+                message = _not_numbers(code, rows.len(), what, allow_zero=allow_zero)
+                yield self.problem(table, Severity.ERROR, code, message, column=name, rows=rows)
 
     def strata_and_psus(self) -> Iterator[Problem]:
         table = self.survey.design_table
@@ -716,6 +689,18 @@ _LONELY_RULES = {
         "rule lonely_psu=average: they get the average variance of other strata"
     ),
 }
+
+
+def _not_numbers(code: str, count: int, what: str, *, allow_zero: bool) -> str:
+    """What ``count`` values of a numeric column that are missing, infinite or not
+    positive (by ``code``) are, said."""
+    if code == "missing-value":
+        return said("{count} {what}(s) are missing", count=count, what=what)
+    if code == "infinite":
+        return said("{count} {what}(s) are infinite", count=count, what=what)
+    if allow_zero:
+        return said("{count} {what}(s) are negative", count=count, what=what)
+    return said("{count} {what}(s) are zero or negative", count=count, what=what)
 
 
 def _repeated_keys(frame: pl.DataFrame, key: list[str]) -> pl.DataFrame:

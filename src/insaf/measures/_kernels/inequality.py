@@ -1,9 +1,5 @@
-"""Kernels of the inequality measures (``insaf.measures.inequality``).
-
-Influence values are the derivatives of each estimator with respect to the
-weight of unit ``k`` (Deville 1999), written out in ``docs/methods/``; for
-quantile-based measures the quantile's derivative uses convey's kernel
-density (``S'(x)`` for income shares below a quantile).
+"""Kernels of the inequality measures (``insaf.measures.inequality``, whose
+docstring says how their influence values are derived).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Unpack
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from insaf.measures._engine import Statistic, ThresholdKernel, run
 from insaf.measures._kernels import arpr as in_table_order
 from insaf.measures._kernels.arpr import RelativeRate
 from insaf.measures.estimate import Estimates
-from insaf.measures.types import By, NonPositive, VarianceMethod
+from insaf.measures.types import By, Estimation, NonPositive, VarianceMethod
 from insaf.survey.survey import Level, Survey
 
 __all__ = ["Plan", "check", "estimate", "run_plans", "sample_for"]
@@ -80,7 +81,7 @@ def sample_for(
     survey: Survey,
     plan: Plan,
     by: By,
-    level: Level | str | None,
+    unit: Level | str | None,
     variance: VarianceMethod,
     replicates: int,
     seed: int,
@@ -91,7 +92,7 @@ def sample_for(
         survey,
         dict(plan.roles),
         by=by,
-        level=level,
+        unit=unit,
         variance=variance,
         replicates=replicates,
         seed=seed,
@@ -103,23 +104,22 @@ def sample_for(
     return sample
 
 
-def estimate(
-    survey: Survey,
-    plan: Plan,
-    by: By,
-    level: Level | str | None,
-    variance: VarianceMethod,
-    replicates: int,
-    seed: int,
-) -> Estimates:
+def estimate(survey: Survey, plan: Plan, **estimation: Unpack[Estimation]) -> Estimates:
     """``plan`` in the domains of ``by``: a ``rate`` from the rows in table order when
-    that applies, else over the sample arranged for it (``sample_for``, ``run_plans``)."""
-    if plan.rate is not None and in_table_order.applies(survey.design, variance):
+    that applies, else over the sample arranged for it (``sample_for``, ``run_plans``).
+    ``estimation`` holds all five keywords, as a measure is given them
+    (``estimation_keywords``)."""
+    if plan.rate is not None and in_table_order.applies(survey.design, estimation["variance"]):
         variable = dict(plan.roles)["y"]
         return in_table_order.estimate(
-            survey, plan.rate, plan.stat.name, variable, by=by, unit=level
+            survey,
+            plan.rate,
+            plan.stat.name,
+            variable,
+            by=estimation["by"],
+            unit=estimation["unit"],
         )
-    return run_plans(sample_for(survey, plan, by, level, variance, replicates, seed), [plan])
+    return run_plans(sample_for(survey, plan, **estimation), [plan])
 
 
 def run_plans(sample: _sample.Sample, plans: Sequence[Plan]) -> Estimates:
