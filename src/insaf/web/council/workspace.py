@@ -7,7 +7,7 @@ missing role is HTTP 403 (``NotAllowed``); a rate limit is HTTP 429.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -83,11 +83,6 @@ def _saved(
     )
 
 
-def _fields(data: Mapping[str, Any], *names: str) -> dict[str, Any]:
-    """The form fields ``names`` of ``data``, for a service's keywords of the same names."""
-    return {name: data[name] for name in names}
-
-
 def _referral(code: str) -> m.Referral:
     return get_object_or_404(m.Referral, code=code)
 
@@ -107,16 +102,13 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         def step() -> m.Referral:
             referral = services.register_referral(
                 actor=request.user,
-                **_fields(
-                    data,
-                    "kind",
-                    "ministry",
-                    "title_en",
-                    "title_ar",
-                    "summary_en",
-                    "summary_ar",
-                    "opinion_deadline",
-                ),
+                kind=data["kind"],
+                ministry=data["ministry"],
+                title_en=data["title_en"],
+                title_ar=data["title_ar"],
+                summary_en=data["summary_en"],
+                summary_ar=data["summary_ar"],
+                opinion_deadline=data["opinion_deadline"],
             )
             if data.get("document") is not None:
                 services.attach_document(
@@ -159,7 +151,10 @@ def consultation_open(request: HttpRequest, code: str) -> HttpResponse:
             lambda: services.open_consultation(
                 actor=request.user,
                 referral=referral,
-                **_fields(data, "opens_at", "closes_at", "question_en", "question_ar"),
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                question_en=data["question_en"],
+                question_ar=data["question_ar"],
             ),
             _("Consultation scheduled."),
         )
@@ -260,7 +255,9 @@ def impact_budget_new(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user,
                 referral=referral,
                 ask=ask,
-                **_fields(data, "survey", "policies", "note"),
+                survey=data["survey"],
+                policies=data["policies"],
+                note=data["note"],
             )
         except RuleError as exc:  # in the page's language already
             form.add_error(None, str(exc))
@@ -492,7 +489,9 @@ def draft(request: HttpRequest, code: str) -> HttpResponse:
                         actor=request.user,
                         opinion=opinion,
                         recommendation=target,
-                        **_fields(data, "text_en", "text_ar", "justification"),
+                        text_en=data["text_en"],
+                        text_ar=data["text_ar"],
+                        justification=data["justification"],
                     ),
                     _("Amendment tabled."),
                 ):
@@ -628,7 +627,10 @@ def correct(request: HttpRequest, code: str) -> HttpResponse:
             lambda: services.correct_opinion(
                 actor=request.user,
                 opinion=opinion,
-                **_fields(data, "note", "note_ar", "text_en", "text_ar"),
+                note=data["note"],
+                note_ar=data["note_ar"],
+                text_en=data["text_en"],
+                text_ar=data["text_ar"],
                 recommendations=form.recommendations(),
             ),
             _("The corrected version is published; the earlier one stays visible."),
@@ -689,17 +691,14 @@ def commitment_new(request: HttpRequest, code: str, number: int) -> HttpResponse
             lambda: services.make_commitment(
                 actor=request.user,
                 recommendation=rec,
-                **_fields(
-                    data,
-                    "title",
-                    "title_ar",
-                    "description",
-                    "description_ar",
-                    "owner",
-                    "owner_ar",
-                    "deadline",
-                    "baseline_period",
-                ),
+                title=data["title"],
+                title_ar=data["title_ar"],
+                description=data["description"],
+                description_ar=data["description_ar"],
+                owner=data["owner"],
+                owner_ar=data["owner_ar"],
+                deadline=data["deadline"],
+                baseline_period=data["baseline_period"],
                 tracked=form.tracked(),
                 milestones=data["milestones"],
             ),
