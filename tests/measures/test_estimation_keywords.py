@@ -9,7 +9,7 @@ from typing import Any, Unpack
 
 import pytest
 
-from insaf.measures import gini, median, quantile
+from insaf.measures import dominance, gini, median, quantile
 from insaf.measures.types import Estimation, estimation_keywords
 
 
@@ -34,6 +34,10 @@ def test_the_signature_shows_the_keywords_and_their_defaults() -> None:
         "replicates",
         "seed",
     ]
+    # a measure without domains (its groups are its own) takes the Inference keywords
+    shown_dominance = inspect.signature(dominance).parameters
+    assert list(shown_dominance)[-4:] == ["unit", "variance", "replicates", "seed"]
+    assert "by" not in shown_dominance and shown_dominance["seed"].default == 1
 
 
 def test_the_function_is_given_every_keyword() -> None:

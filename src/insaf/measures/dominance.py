@@ -41,7 +41,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 import numpy as np
 import polars as pl
@@ -53,9 +53,9 @@ from insaf.measures._sample import prepare
 from insaf.measures.compare import difference
 from insaf.measures.equity import same_group
 from insaf.measures.estimate import Estimate, Estimates, critical
-from insaf.measures.types import Below, VarianceMethod
+from insaf.measures.types import Below, Inference, estimation_keywords
 from insaf.measures.variance import FloatArray
-from insaf.survey.survey import Level, Survey
+from insaf.survey.survey import Survey
 
 __all__ = [
     "CurvePoint",
@@ -260,7 +260,7 @@ def _curves(
     order: int,
     below: Below,
     by: str | None,
-    design: Mapping[str, Any],
+    design: Inference,
 ) -> Estimates:
     sample = prepare(survey, dict(variables), by=by, sort=None, **design)
     stats = [
@@ -285,6 +285,7 @@ def _independent(a: Estimate, b: Estimate) -> Estimate:
     )
 
 
+@estimation_keywords()
 def dominance(
     survey: Survey,
     variable: str,
@@ -296,11 +297,8 @@ def dominance(
     other: Survey | None = None,
     other_variable: str | None = None,
     below: Below = "<=",
-    unit: Level | str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
     confidence: float = 0.95,
+    **inference: Unpack[Inference],
 ) -> Dominance:
     """Curves of order ``order`` (1: poverty incidence, 2: poverty deficit) of two
     distributions at each of ``lines``, their difference ``first - second`` with
@@ -349,23 +347,17 @@ def dominance(
             )
         )
     grid = _checked(lines)
-    design: dict[str, Any] = {
-        "unit": unit,
-        "variance": variance,
-        "replicates": replicates,
-        "seed": seed,
-    }
     k = len(grid)
     sampling: Sampling
     if versus is not None:
         found = list(
-            _curves(survey, {"a": variable, "b": versus}, grid, order, below, None, design)
+            _curves(survey, {"a": variable, "b": versus}, grid, order, below, None, inference)
         )
         first, second = found[:k], found[k:]
         labels, sampling = (variable, versus), "paired"
     elif between is not None:
         column, a, b = between
-        found = list(_curves(survey, {"y": variable}, grid, order, below, column, design))
+        found = list(_curves(survey, {"y": variable}, grid, order, below, column, inference))
         values = sorted({str((e.domain or {}).get(column)) for e in found})
         picked = []
         for wanted in (a, b):
@@ -385,9 +377,9 @@ def dominance(
         sampling = "groups"
     else:
         assert other is not None
-        found_a = list(_curves(survey, {"y": variable}, grid, order, below, None, design))
+        found_a = list(_curves(survey, {"y": variable}, grid, order, below, None, inference))
         second_name = other_variable or variable
-        found_b = list(_curves(other, {"y": second_name}, grid, order, below, None, design))
+        found_b = list(_curves(other, {"y": second_name}, grid, order, below, None, inference))
         first, second = found_a, found_b
         labels = (_name(survey, variable), _name(other, second_name))
         sampling = "independent"
