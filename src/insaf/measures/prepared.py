@@ -379,7 +379,7 @@ class _Shared:
 def prepare(
     survey: Survey, variables: str | Sequence[str], **inference: Unpack[Inference]
 ) -> Prepared:
-    """Read and check ``variables`` (survey columns) at ``level`` for many estimates.
+    """Read and check ``variables`` (survey columns) at ``unit`` for many estimates.
 
     The weights, the design's codes and the replicates (``variance``: as for
     every measure; ``replicates`` and ``seed`` for a created bootstrap) come
