@@ -11,17 +11,32 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-# Each test process has its own data folder (so its own page cache, secret key and uploads),
-# set here rather than inherited: pytest-xdist's workers start with the environment of the
-# process that started them, which has imported this file too, and two workers sharing one
-# folder empty each other's page cache between a test's requests.
-_DATA = tempfile.mkdtemp(prefix=f"insaf-web-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
-os.environ["INSAF_DATA"] = _DATA
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insaf.web.settings")
+import django
+from django.conf import settings
 
-import django  # noqa: E402
-
-django.setup()
+# Each test process has its own data folder (so its own page cache, secret key and uploads):
+# two processes sharing one empty each other's page cache between a test's requests. The
+# variables are set only while this process reads its settings, then put back: pytest-xdist's
+# workers start with the environment of the process that started them (which imports this
+# file when given ``tests/web``), and pytest-django would set a worker's Django up from that
+# environment before the worker imports this file. (It is imported twice in a process: as
+# pytest's conftest and as ``tests.web.conftest``; the settings are read once.)
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+if not settings.configured:
+    _SETTING = {name: os.environ.get(name) for name in ("INSAF_DATA", "DJANGO_SETTINGS_MODULE")}
+    os.environ["INSAF_DATA"] = tempfile.mkdtemp(prefix=f"insaf-web-tests-{_WORKER}-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insaf.web.settings")
+    django.setup()
+    for _name, _value in _SETTING.items():
+        if _value is None:
+            del os.environ[_name]
+        else:
+            os.environ[_name] = _value
+if not settings.DATA_DIR.name.startswith(f"insaf-web-tests-{_WORKER}-"):
+    raise RuntimeError(
+        f"the web tests' settings were read before tests/web/conftest.py (data folder "
+        f"{settings.DATA_DIR}): unset DJANGO_SETTINGS_MODULE and INSAF_DATA"
+    )
 
 import pytest  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
