@@ -31,18 +31,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 import numpy as np
 import polars as pl
 
-from insaf._renamed import renamed_keywords
 from insaf.errors import DataError, Location, said
 from insaf.measures._engine import Statistic, run
+from insaf.measures._kept import unit_level
 from insaf.measures._kernels.linear import label_groups, mean_of, part_of, ratio_of, share_of
 from insaf.measures._sample import GROUP, prepare, with_columns, with_groups
 from insaf.measures.estimate import Estimate, Estimates
-from insaf.measures.types import By, VarianceMethod
+from insaf.measures.types import Estimation, estimation_keywords
 from insaf.survey.survey import Level, Survey
 
 if TYPE_CHECKING:  # the spec's models (pydantic, YAML) are imported when an MPI is computed
@@ -195,17 +195,13 @@ def _derived(survey: Survey, spec: MPISpec, household: str | None, level: Level)
     return with_columns(survey, Level.HOUSEHOLD, joined.drop(key))
 
 
-@renamed_keywords(level="unit")
+@estimation_keywords()
 def mpi(
     survey: Survey,
     spec: str | Path | MPISpec = "global",
     *,
-    by: By = None,
-    unit: Level | str | None = None,
     household: str | None = None,
-    variance: VarianceMethod = "auto",
-    replicates: int = 200,
-    seed: int = 1,
+    **estimation: Unpack[Estimation],
 ) -> Estimates:
     """Alkire–Foster ``H``, ``A``, ``M0``, headcounts and contributions, with SEs.
 
@@ -220,20 +216,13 @@ def mpi(
     from insaf.measures.mpi_spec import load_mpi_spec
 
     spec = load_mpi_spec(spec)
-    unit = Level(unit) if unit is not None else survey.default_level
+    unit = unit_level(survey, estimation["unit"])
     derived = _derived(survey, spec, household, unit)
+    by = estimation["by"]
     by_cols = [by] if isinstance(by, str) else list(by or [])
+    chosen: Estimation = {**estimation, "by": by_cols, "unit": unit}
     roles = ["poor", "c"] + [f"{p}_{ind.name}" for ind in spec.indicators for p in ("d", "g", "wg")]
-    sample = prepare(
-        derived,
-        {r: _PREFIX + r for r in roles},
-        by=by_cols,
-        unit=unit,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-        sort=None,
-    )
+    sample = prepare(derived, {r: _PREFIX + r for r in roles}, **chosen, sort=None)
     stats = [
         Statistic(name="mpi.H", kernel=mean_of("poor"), variable=spec.name),
         Statistic(name="mpi.A", kernel=ratio_of("c", "poor"), variable=spec.name),
@@ -251,31 +240,17 @@ def mpi(
     result = run(sample, stats)
     if not by_cols:
         return result
-    parts = _decomposition(derived, spec, by_cols, unit, variance, replicates, seed)
+    parts = _decomposition(derived, spec, by_cols, chosen)
     return Estimates([*result, *parts], by=by_cols)
 
 
 def _decomposition(
-    derived: Survey,
-    spec: MPISpec,
-    by: Sequence[str],
-    unit: Level,
-    variance: VarianceMethod,
-    replicates: int,
-    seed: int,
+    derived: Survey, spec: MPISpec, by: Sequence[str], estimation: Estimation
 ) -> list[Estimate]:
     """Population shares and contributions of each group to the whole population's M0."""
-    grouped, groups = with_groups(derived, by, unit)
-    sample = prepare(
-        grouped,
-        {"c": _PREFIX + "c", "group": GROUP},
-        by=None,
-        unit=unit,
-        variance=variance,
-        replicates=replicates,
-        seed=seed,
-        sort=None,
-    )
+    grouped, groups = with_groups(derived, by, estimation["unit"])
+    whole: Estimation = {**estimation, "by": None}
+    sample = prepare(grouped, {"c": _PREFIX + "c", "group": GROUP}, **whole, sort=None)
     stats: list[Statistic] = []
     for g in range(groups.height):
         stats += [
