@@ -20,7 +20,9 @@ from django.conf import settings
 # workers start with the environment of the process that started them (which imports this
 # file when given ``tests/web``), and pytest-django would set a worker's Django up from that
 # environment before the worker imports this file. (It is imported twice in a process: as
-# pytest's conftest and as ``tests.web.conftest``; the settings are read once.)
+# pytest's conftest and as ``tests.web.conftest``, and a test's child process imports it
+# for its helpers after reading its own settings: the settings are read once, where they
+# are not read yet. ``test_public_cache`` checks that each worker has its own folder.)
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 if not settings.configured:
     _SETTING = {name: os.environ.get(name) for name in ("INSAF_DATA", "DJANGO_SETTINGS_MODULE")}
@@ -32,11 +34,6 @@ if not settings.configured:
             del os.environ[_name]
         else:
             os.environ[_name] = _value
-if not settings.DATA_DIR.name.startswith(f"insaf-web-tests-{_WORKER}-"):
-    raise RuntimeError(
-        f"the web tests' settings were read before tests/web/conftest.py (data folder "
-        f"{settings.DATA_DIR}): unset DJANGO_SETTINGS_MODULE and INSAF_DATA"
-    )
 
 import pytest  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
