@@ -89,6 +89,39 @@ def test_several_statistics_fit_80_columns(demo: Path) -> None:
     assert "mpi.H, Rural" in out
 
 
+def test_arabic_tables_keep_every_name_and_number_within_80_columns(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Arabic headers are longer than the numbers under them: on one line they squeezed
+    the estimates' names to nothing (and the value labels were English)."""
+    out = _run(
+        "estimate", str(demo), "--measure", "mpi", "--spec", "arab", "--by", "urban",
+        "--lang", "ar",
+    )  # fmt: skip
+    _fits(out)
+    rows = [line for line in out.splitlines() if line.startswith("mpi.")]
+    assert rows[0].startswith("mpi.H, ريف ") and "Rural" not in out
+    assert all(re.search(r"\d[\d,]* *$", row) for row in rows)  # each row's n, last
+    assert "التقدير" in out and "المشاهدات" in out
+    out = _run(
+        "estimate", str(demo), "--measure", "fgt0", "--var", "consumption_pc",
+        "--line", "poverty_line", "--by", "governorate", "--lang", "ar",
+    )  # fmt: skip
+    _fits(out)
+    assert "العاصمة" in out and "Al-Asima" not in out
+    monkeypatch.chdir(tmp_path)
+    _run(
+        "target", "fit", str(demo), "--proxies", "hhsize:log,rooms:log1p,car",
+        "--replicates", "5", "--folds", "2", "--out", "pmt.json",
+    )  # fmt: skip
+    evaluate = ["target", "evaluate", str(demo), "--model", "pmt.json", "--coverage", "0.2"]
+    result = runner.invoke(app, evaluate, env={**NARROW, "LANGUAGE": "ar"})  # no --lang here
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    _fits(out)
+    assert "المؤشر" in out and "fgt2_change" in out
+
+
 def test_target_evaluate_within_80_columns(
     demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,11 +13,12 @@ import re
 import sys
 from typing import Any
 
+from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table as RichTable
 
 from insaf.cli.app import console
-from insaf.cli.i18n import _
+from insaf.cli.i18n import _, language
 from insaf.cli.options import OutputFormat, write_json
 from insaf.measures.estimate import Estimates
 from insaf.survey import Metadata
@@ -25,6 +26,7 @@ from insaf.survey import Metadata
 __all__ = [
     "domain_label",
     "estimates_table",
+    "fitting",
     "interval",
     "metrics_table",
     "number",
@@ -76,7 +78,8 @@ def interval(low: float | None, high: float | None, digits: int = DIGITS) -> str
 
 
 def domain_label(metadata: Metadata, column: str, value: Any) -> str:
-    """The value label of ``value`` in ``column`` (English), else the value itself."""
+    """The value label of ``value`` in ``column``, in the CLI's language (else in English),
+    else the value itself."""
     labels = metadata.get(column).values
     keys: list[Any] = [value]
     if isinstance(value, float) and value.is_integer():
@@ -84,7 +87,7 @@ def domain_label(metadata: Metadata, column: str, value: Any) -> str:
     keys.append(str(value))
     for key in keys:
         if key in labels:
-            label = labels[key].get("en")
+            label = labels[key].get(language()) or labels[key].get("en")
             if label:
                 return label
     return "" if value is None else str(value)
@@ -97,17 +100,47 @@ WIDE = 100
 def metrics_table(
     rows: list[tuple[str, float | None, float | None, float | None, float | None]],
     confidence: float = 0.95,
+    *,
+    width: int | None = None,
 ) -> RichTable:
-    """Named statistics (name, value, se, low, high), within 80 columns: no name cut,
-    no interval broken."""
+    """Named statistics (name, value, se, low, high), within ``width`` columns (the
+    terminal's by default; 80 included): no name cut, no interval broken."""
+    width = console.width if width is None else width
     table = RichTable(box=None, header_style="bold", padding=(0, 1), pad_edge=False)
+    texts = [
+        [name, short(value), short(se, 3), f"[{short(low)}, {short(high)}]"]
+        for name, value, se, low, high in rows
+    ]
+    numbers, taken = fitting(
+        [_("value"), _("se"), _ci(confidence)], [t[1:] for t in texts], width - _NAMES_AT_LEAST
+    )
     longest = max([6, *(len(r[0]) for r in rows)])
-    table.add_column(_("metric"), overflow="fold", min_width=min(longest, 32))
-    for name in (_("value"), _("se"), _ci(confidence)):
+    table.add_column(_("metric"), overflow="fold", min_width=min(longest, 32, width - taken))
+    for name in numbers:
         table.add_column(name, justify="right", no_wrap=True)
-    for name, value, se, low, high in rows:
-        table.add_row(escape(name), short(value), short(se, 3), f"[{short(low)}, {short(high)}]")
+    for cells in texts:
+        table.add_row(*(escape(c) for c in cells))
     return table
+
+
+def fitting(headers: list[str], rows: list[list[str]], width: int) -> tuple[list[str], int]:
+    """The headers of columns that are never wrapped (numbers, intervals), and the width
+    the columns take: the headers are broken into lines at their spaces when the columns
+    would be wider than ``width`` with them on one line (the Arabic headers are longer
+    than the numbers under them, and on an 80-column terminal would otherwise squeeze the
+    names beside them to nothing, or push the last column off the screen)."""
+
+    def taken(names: list[str]) -> int:
+        lines = [max(cell_len(line) for line in name.split("\n")) for name in names]
+        return sum(max([line, *(cell_len(r[i]) for r in rows)]) + 2 for i, line in enumerate(lines))
+
+    if taken(headers) > width:
+        headers = [h.replace(" ", "\n") for h in headers]
+    return headers, taken(headers)
+
+
+_NAMES_AT_LEAST = 12
+"""The width kept for a column of names (folded into lines) on a narrow terminal."""
 
 
 def print_estimates(
@@ -162,11 +195,14 @@ def estimates_table(
             cells.append("–" if row["population"] is None else f"{row['population']:,.0f}")
         texts.append(cells)
     names = [_("estimate")] if several else by
-    for i, name in enumerate(names):
-        longest = max([len(name), *(len(t[i]) for t in texts)])
-        table.add_column(name, overflow="fold", min_width=min(longest, 20))
+    longest = [max([len(name), *(len(t[i]) for t in texts)]) for i, name in enumerate(names)]
     numbers = [_("value"), _("se"), _ci(confidence), _("cv"), _("n")]
     numbers += [_("population")] if wide else []
+    kept = sum(min(n, _NAMES_AT_LEAST) + 2 for n in longest)
+    numbers, taken = fitting(numbers, [t[len(names) :] for t in texts], width - kept)
+    room = (width - taken) // max(1, len(names)) - 2
+    for name, n in zip(names, longest, strict=True):
+        table.add_column(name, overflow="fold", min_width=max(1, min(n, 20, room)))
     for name in numbers:
         table.add_column(name, justify="right", no_wrap=True)
     for cells in texts:
