@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 from pathlib import Path
@@ -9,9 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from insaf import measures as m
 from insaf.cli import app
 from insaf.cli.tables import number, percent, readable_rule, short
-from insaf.survey import write_survey
+from insaf.measures.change import growth_redistribution
+from insaf.measures.dominance import dominance
+from insaf.survey import Level, open_survey, write_survey
 from insaf.survey.synth import synthesize
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -120,6 +124,40 @@ def test_arabic_tables_keep_every_name_and_number_within_80_columns(
     out = result.stdout
     _fits(out)
     assert "المؤشر" in out and "fgt2_change" in out
+
+
+def test_unit_chooses_what_the_estimates_count_in_a_survey_with_persons(demo: Path) -> None:
+    """``--unit household`` said only what a single file's rows are: on a survey with person
+    and household tables it was ignored, and the estimate counted persons all the same."""
+    survey = open_survey(demo)
+    households = survey.table(Level.HOUSEHOLD).frame.height
+    poverty = ["--var", "consumption_pc", "--line", "poverty_line"]
+    estimate = ["estimate", str(demo), "--measure", "fgt0", *poverty, "--format", "json"]
+    (by_household,) = json.loads(_run(*estimate, "--unit", "household"))
+    (expected,) = m.fgt(survey, "consumption_pc", line="poverty_line", unit="household")
+    assert by_household["n"] == households
+    assert by_household["value"] == pytest.approx(expected.value, abs=1e-12)
+    assert by_household["se"] == pytest.approx(expected.se, abs=1e-12)
+    (by_person,) = json.loads(_run(*estimate))
+    assert by_person["n"] == survey.table(Level.PERSON).frame.height
+    decompose = ["decompose", str(demo), "--var", "consumption_pc", "--versus", "consumption"]
+    decomposed = json.loads(
+        _run(*decompose, "--line", "150", "--unit", "household", "--format", "json")
+    )
+    change = growth_redistribution(
+        survey, "consumption_pc", versus="consumption", line=150, unit="household"
+    )
+    assert [d["value"] for d in decomposed] == pytest.approx([e.value for e in change], abs=1e-12)
+    assert {d["n"] for d in decomposed} == {households}
+    curves = ["dominance", str(demo), "--var", "consumption_pc", "--versus", "consumption"]
+    grid = ["--from", "100", "--to", "300", "--points", "3", "--format", "json"]
+    points = json.loads(_run(*curves, *grid, "--unit", "household"))["points"]
+    compared = dominance(
+        survey, "consumption_pc", versus="consumption", lines=[100, 200, 300], unit="household"
+    )
+    assert [p["se"] for p in points] == pytest.approx(
+        [p.difference.se for p in compared.points], abs=1e-12
+    )
 
 
 def test_target_evaluate_within_80_columns(

@@ -10,6 +10,7 @@ import typer
 
 from insaf.cli.app import app, reports_errors
 from insaf.cli.options import (
+    AnalysisUnitOpt,
     FormatOpt,
     FpcOpt,
     LangOpt,
@@ -19,13 +20,11 @@ from insaf.cli.options import (
     PsuOpt,
     StrataOpt,
     SurveyArg,
-    UnitOpt,
     WeightOpt,
     below_from_cli,
     open_with_other,
 )
 from insaf.cli.tables import print_estimates
-from insaf.survey import Unit
 
 __all__ = ["decompose"]
 
@@ -86,7 +85,7 @@ def decompose(
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
-    unit: UnitOpt = Unit.PERSON,
+    unit: AnalysisUnitOpt = None,
     replicates: ReplicatesOpt = 200,
     seed: SeedOpt = 1,
     confidence: ConfidenceOpt = 0.95,
@@ -111,6 +110,7 @@ def decompose(
         "other": start,
         "other_variable": other_var,
         "below": poor,
+        "unit": unit,
         "replicates": replicates,
         "seed": seed,
     }

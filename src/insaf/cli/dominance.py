@@ -13,6 +13,7 @@ from rich.table import Table as RichTable
 from insaf.cli.app import app, console, reports_errors
 from insaf.cli.i18n import _
 from insaf.cli.options import (
+    AnalysisUnitOpt,
     FormatOpt,
     FpcOpt,
     LangOpt,
@@ -22,7 +23,6 @@ from insaf.cli.options import (
     PsuOpt,
     StrataOpt,
     SurveyArg,
-    UnitOpt,
     WeightOpt,
     below_from_cli,
     open_with_other,
@@ -30,7 +30,6 @@ from insaf.cli.options import (
 )
 from insaf.cli.tables import interval, number
 from insaf.errors import InsafError
-from insaf.survey import Unit
 
 __all__ = ["dominance"]
 
@@ -160,7 +159,7 @@ def dominance(
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
-    unit: UnitOpt = Unit.PERSON,
+    unit: AnalysisUnitOpt = None,
     confidence: ConfidenceOpt = 0.95,
     output: FormatOpt = OutputFormat.TABLE,
     lang: LangOpt = None,
@@ -189,6 +188,7 @@ def dominance(
         other_variable=other_var,
         below=poor,
         confidence=confidence,
+        unit=unit,
     )
     if output is OutputFormat.JSON:
         write_json(result.to_dict())

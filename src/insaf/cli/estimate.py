@@ -13,6 +13,7 @@ from insaf.cli.engines import EngineOpt, engine_name, say_choice
 from insaf.cli.i18n import _, language
 from insaf.cli.options import (
     RENAMED_DESIGN_FLAGS,
+    AnalysisUnitOpt,
     CalibrationOpt,
     FormatOpt,
     FpcOpt,
@@ -26,7 +27,6 @@ from insaf.cli.options import (
     ReplicateWeightsOpt,
     StrataOpt,
     SurveyArg,
-    UnitOpt,
     WeightOpt,
     design_from_cli,
     line_or_column,
@@ -292,7 +292,7 @@ def estimate(
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
     lonely_psu: LonelyOpt = None,
-    unit: UnitOpt = Unit.PERSON,
+    unit: AnalysisUnitOpt = None,
     calibration: CalibrationOpt = None,
     replicate_weights: ReplicateWeightsOpt = None,
     replicate_method: ReplicateMethodOpt = None,
@@ -348,9 +348,10 @@ def estimate(
         result = _out_of_core(choice, found, measure, var, options, design_options, by, refused)
         print_estimates(result, output, confidence, _labels(found))
         return
-    survey = open_designed(data, design_options, unit=unit, calibration=calibration)
+    survey = open_designed(data, design_options, unit=unit or Unit.PERSON, calibration=calibration)
     design: dict[str, Any] = {
         "by": by or None,
+        "unit": unit,
         "variance": variance.value,
         "replicates": replicates,
         "seed": seed,

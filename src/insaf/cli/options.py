@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RENAMED_DESIGN_FLAGS",
+    "AnalysisUnitOpt",
     "CalibrationOpt",
     "DesignFlags",
     "FormatOpt",
@@ -158,6 +159,16 @@ UnitOpt = Annotated[
     Unit,
     typer.Option("--unit", help="For a single data file: what its rows are (person, household)."),
 ]
+AnalysisUnitOpt = Annotated[
+    Unit | None,
+    typer.Option(
+        "--unit",
+        help="The unit of analysis: persons or households (default: persons where the "
+        "survey has them, else households). For a single data file, also what its rows "
+        "are (default: persons).",
+        show_default=False,
+    ),
+]
 OtherVarOpt = Annotated[
     str | None,
     typer.Option(
@@ -266,17 +277,18 @@ def open_with_other(
     psu: str | None,
     fpc: str | None,
     lonely_psu: LonelyPSU | None,
-    unit: Unit,
+    unit: Unit | None,
 ) -> tuple[Survey, Survey | None]:
     """The survey named on the command line and, when ``--other`` names one, the other
-    survey, both opened with the same design options."""
+    survey, both opened with the same design options (a single data file's rows at
+    ``unit``, persons when it is ``None``)."""
     design: dict[str, Any] = {
         "weight": weight,
         "strata": strata,
         "psu": psu,
         "fpc": fpc,
         "lonely_psu": lonely_psu,
-        "unit": unit,
+        "unit": unit or Unit.PERSON,
     }
     survey = open_from_cli(data, **design)
     return survey, open_from_cli(other, **design) if other is not None else None
