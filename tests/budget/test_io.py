@@ -17,7 +17,7 @@ from insaf.budget import (
     write_boost_csv,
     write_fdp,
 )
-from insaf.errors import SpecError
+from insaf.errors import DataError, SpecError
 
 from .conftest import line
 
@@ -84,6 +84,14 @@ def test_lines_are_held_in_file_order(budget: Budget) -> None:
         ("SOC.1", "approved"),
     ]
     assert held[-2:] == [("RES", "approved"), ("RES", "executed")]
+
+
+def test_a_total_sums_the_leaves_of_a_year_the_budget_has(budget: Budget) -> None:
+    # approved 2022: SOC.1 100 + SOC.2 10 + RES 5 (SOC, their parent, is not a leaf)
+    assert budget.total("approved", 2022) == pytest.approx(115.0)
+    assert budget.total("executed", 2022) == pytest.approx(92.1 + 9.0 + 1.5)
+    with pytest.raises(DataError, match=r"the budget has no year 2023 \(years: 2022\)"):
+        budget.total("approved", 2023)
 
 
 def _flat(tmp_path: Path, body: str, header: str = HEADER + ",approved,executed") -> Path:

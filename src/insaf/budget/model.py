@@ -321,9 +321,9 @@ class Budget:
         return self.phase(phase).filter(pl.col("year") == year)
 
     def total(self, phase: Phase | str, year: int) -> float:
-        """The sum of the leaf lines of ``phase`` in ``year`` (in the budget's units)."""
-        part = self.phase(phase).filter(pl.col("year") == year)
-        return float(part["amount"].sum())
+        """The sum of the leaf lines of ``phase`` in ``year`` (in the budget's units); a year
+        the budget lacks is refused (not summed to 0)."""
+        return float(self.of_year(phase, year)["amount"].sum())
 
     def is_contingency(self) -> pl.Expr:
         """True for the lines of the contingency reserve (false when none is named)."""
