@@ -8,6 +8,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from insaf import measures as m
@@ -21,7 +22,8 @@ from insaf.survey.synth import synthesize
 EXAMPLES = Path(__file__).parents[2] / "examples"
 NARROW = {"COLUMNS": "80", "TERM": "dumb", "NO_COLOR": "1"}
 runner = CliRunner()
-INTERVAL = re.compile(r"\[-?[\d.,]+(?: b?[mn]+)?, -?[\d.,]+(?: b?[mn]+)?\]")
+SCALE = r"(?: (?:m|bn|مليون|مليار))?"  # short(): millions and billions, in English or Arabic
+INTERVAL = re.compile(rf"\[-?[\d.,]+{SCALE}, -?[\d.,]+{SCALE}\]")
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,7 @@ def _run(*args: str) -> str:
 
 def _fits(text: str) -> None:
     for line in text.splitlines():
-        assert len(line) <= 80, line
+        assert cell_len(line) <= 80, line  # columns: Arabic marks (ً, ّ) take none
         assert "…" not in line, line  # nothing cut
         opened = len(re.findall(r"\[-?\d", line))
         assert opened == len(INTERVAL.findall(line)), line  # no interval broken over lines
@@ -212,3 +214,94 @@ def test_serve_on_a_busy_port_says_so_and_exits_1(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"cannot listen on 127.0.0.1:{port}: the port is in use" in result.stderr
     assert not (tmp_path / "data").exists()  # said first: nothing set up
+
+
+ARABIC_NARROW = {**NARROW, "LANGUAGE": "ar"}  # the locale: not every command has --lang
+
+
+def _arabic(*args: str) -> str:
+    result = runner.invoke(app, list(args), env=ARABIC_NARROW)
+    assert result.exit_code == 0, result.output
+    _fits(result.stdout)
+    return result.stdout
+
+
+def _english_words(text: str, words: tuple[str, ...]) -> list[str]:
+    return [w for w in words if w in text]
+
+
+def test_short_says_millions_and_billions_in_arabic() -> None:
+    from insaf.cli.i18n import set_language
+
+    set_language("ar")
+    try:
+        assert short(2_387_227_050.0) == "2.387 مليار" and short(6_384_326.0) == "6.384 مليون"
+        assert readable_rule("pmt_hat <= 5.2") == "درجة PMT ≤ 5.20"
+        assert readable_rule(None) == "الجميع"
+    finally:
+        set_language(None)
+
+
+def test_target_fit_and_evaluate_in_arabic(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rule, the amount, who is eligible, the model's validation and the units of the
+    numbers were English (``poorest 20% by PMT score``, ``per person a month``, ``6.359 m``)."""
+    monkeypatch.chdir(tmp_path)
+    fitted = _arabic(
+        "target", "fit", str(demo), "--proxies", "hhsize:log,rooms:log1p,car",
+        "--replicates", "5", "--folds", "2", "--out", "pmt.json",
+    )  # fmt: skip
+    assert "نموذج PMT (ols، عدد المؤشرات غير المباشرة: 3)" in fitted
+    assert "R² داخل العينة" in fitted and "التغطية 20%: خطأ الاستبعاد (الأفقر)" in fitted
+    english = ("proxies", "in-sample", "CV ", "fold", "coverage", "exclusion", "Wrote")
+    assert not _english_words(fitted, english), fitted
+    out = _arabic("target", "evaluate", str(demo), "--model", "pmt.json", "--coverage", "0.2")
+    lines = out.splitlines()
+    assert lines[0] == "الأفقر 20% حسب درجة PMT؛ يُدفع للفرد"
+    assert lines[1].startswith("المبلغ ") and lines[1].endswith(
+        " للفرد شهرياً، افتراضي (25% من متوسط خط الفقر)"
+    )
+    assert lines[2].startswith("المؤهلون: درجة PMT ≤ ")
+    assert "مليون" in out  # the beneficiaries, in millions
+    english = ("poorest 20%", "per person", "a month", "default", "eligible:", "PMT score")
+    assert not _english_words(out, english), out
+    assert not re.search(r"\d (m|bn)\b", out), out
+
+
+def test_target_compare_in_arabic(demo: Path, tmp_path: Path) -> None:
+    out = _arabic("target", "compare", str(demo), "--budget", "2e9", "--out", str(tmp_path / "c"))
+    header = " ".join(out.split("universal")[0].split())
+    for word in ("التصميم", "المبلغ", "التغطية", "خطأ", "الاستبعاد", "الشمول"):
+        assert word in header.split(), header
+    assert not _english_words(header, ("design", "amount", "coverage", "error", "gap")), header
+    assert "pmt_20" in out  # the designs' ids as the designs file names them
+
+
+def test_demo_in_arabic_within_80_columns(tmp_path: Path) -> None:
+    """The demo's counts, its title and its headline figures were English whatever the
+    language; the intervals broke over two lines once the headers were Arabic."""
+    out = _arabic("demo", "--households", "300", "--out", str(tmp_path / "demo"))
+    assert "مسح الأسر في البلد التجريبي 2024 (بيانات مصطنعة)" in out.splitlines()
+    for words in ("الأسر المعيشية في العينة", "الأرقام الرئيسية", "نسبة الفقر، حضر", "معامل جيني"):
+        assert words in out
+    assert re.search(r"\d+\.\d+% إلى \d+\.\d+%", out)  # an interval on one line
+    english = ("Demo country", "in the sample", "represented", "PSUs", "Headline", "Poverty")
+    assert not _english_words(out, english), out
+    english_out = _run("demo", "--households", "300", "--out", str(tmp_path / "demo"))
+    assert "Headline figures" in english_out and "Poverty headcount ratio" in english_out
+
+
+def test_synth_in_arabic(tmp_path: Path) -> None:
+    out = _arabic("synth", "--households", "300", "--out", str(tmp_path / "s"))
+    assert "مسح الأسر في البلد التجريبي 2024 (بيانات مصطنعة)" in out.splitlines()
+    assert "الصفوف في consumption" in out and "المجتمع (الأفراد)" in out
+    assert not _english_words(out, ("Demo country", "population", "rows", "seconds")), out
+
+
+def test_inspect_names_the_survey_in_arabic(demo: Path) -> None:
+    """The survey's own Arabic name, not its English one beside Arabic words."""
+    out = _arabic("inspect", str(demo))
+    title = next(line for line in out.splitlines() if line.strip())
+    assert title.startswith("مسح الأسر في البلد التجريبي 2024"), title
+    assert "Demo country" not in out

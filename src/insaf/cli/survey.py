@@ -65,7 +65,7 @@ def inspect_command(
     elif format is OutputFormat.CSV:
         write_csv(_variable_rows(inspection), _VARIABLE_COLUMNS)
     else:
-        print_inspection(inspection, survey.design)
+        print_inspection(inspection, survey.design, name=survey.name.get(language()))
     if not inspection.report.ok:
         raise typer.Exit(EXIT_INVALID)
 
@@ -201,8 +201,12 @@ _LONELY = {
 """What each rule for single-PSU strata does, as the Arabic line says it."""
 
 
-def print_inspection(ins: Inspection, design: Design | None = None) -> None:
-    title = escape(ins.name or _("survey"))
+def print_inspection(
+    ins: Inspection, design: Design | None = None, *, name: str | None = None
+) -> None:
+    """The inspection as tables; the survey called ``name`` (the CLI's language) when
+    given, else by the inspection's name (in English)."""
+    title = escape(name or ins.name or _("survey"))
     if ins.year is not None:
         title += f" ({ins.year})"
     if ins.synthetic:

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from insaf.cli.app import app, console, reports_errors, written_since, wrote
-from insaf.cli.i18n import _
+from insaf.cli.i18n import _, language
 from insaf.cli.progress import count_progress, steps_progress
 from insaf.errors import DataError
 from insaf.survey import Format, Survey, write_survey
@@ -113,14 +114,15 @@ def _summary(survey: Survey, files: list[Path], seconds: float) -> None:
     table = RichTable(show_header=False, box=None)
     table.add_column()
     table.add_column(justify="right")
-    table.add_row("households", f"{survey.n_households or 0:,}")
-    table.add_row("persons", f"{survey.n_persons or 0:,}")
+    table.add_row(_("households"), f"{survey.n_households or 0:,}")
+    table.add_row(_("persons"), f"{survey.n_persons or 0:,}")
     for name, items in survey.items.items():
-        table.add_row(f"{name} rows", f"{items.height:,}")
-    table.add_row("population (households)", f"{population['households']:,.0f}")
-    table.add_row("population (persons)", f"{population['persons']:,.0f}")
-    table.add_row("seconds", f"{seconds:.1f}")
-    console.print(f"[bold]{survey.name.en}[/]", highlight=False)
+        table.add_row(_("rows in {table}").format(table=name), f"{items.height:,}")
+    table.add_row(_("population (households)"), f"{population['households']:,.0f}")
+    table.add_row(_("population (persons)"), f"{population['persons']:,.0f}")
+    table.add_row(_("seconds"), f"{seconds:.1f}")
+    name = survey.name.get(language()) or _("survey")
+    console.print(f"[bold]{escape(name)}[/]", highlight=False)
     console.print(table)
     console.print(wrote(files), highlight=False)
 

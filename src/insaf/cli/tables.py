@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from insaf.cli.app import console
-from insaf.cli.i18n import _, language
+from insaf.cli.i18n import N_, _, language
 from insaf.cli.options import OutputFormat, write_json
 from insaf.measures.estimate import Estimates
 from insaf.survey import Metadata
@@ -53,15 +53,16 @@ def number(value: float | None, digits: int = DIGITS) -> str:
     return "0" if text.lstrip("-").strip("0.,") == "" else text
 
 
-_SCALES = ((1e9, "bn"), (1e6, "m"))
+_SCALES = ((1e9, N_("{number} bn")), (1e6, N_("{number} m")))
 
 
 def short(value: float | None, digits: int = 4) -> str:
-    """Like ``number``, with millions and billions as ``6.384 m`` and ``2.387 bn``."""
+    """Like ``number``, with millions and billions as ``6.384 m`` and ``2.387 bn`` (in
+    Arabic ``6.384 مليون`` and ``2.387 مليار``)."""
     if value is not None and math.isfinite(value):
-        for scale, suffix in _SCALES:
+        for scale, words in _SCALES:
             if abs(value) >= scale:
-                return f"{number(value / scale, digits)} {suffix}"
+                return _(words).format(number=number(value / scale, digits))
     return number(value, digits)
 
 
@@ -223,14 +224,16 @@ _OPERATORS = (("<=", "≤"), (">=", "≥"), ("!=", "≠"))
 
 
 def readable_rule(expression: str | None) -> str:
-    """An eligibility rule as a person reads it: ``PMT score ≤ 5.22`` for ``pmt_hat <= 5.2240…``."""
+    """An eligibility rule as a person reads it, in the CLI's language: ``PMT score ≤ 5.22``
+    for ``pmt_hat <= 5.2240…``; ``everyone`` for no rule."""
     if not expression:
-        return "everyone"
+        return _("everyone")
+    words = _("PMT score")
 
     def score(match: re.Match[str]) -> str:
-        return f"PMT score {match.group(1)} {float(match.group(2)):.2f}"
+        return f"{words} {match.group(1)} {float(match.group(2)):.2f}"
 
-    text = _SCORE.sub(score, expression).replace("pmt_hat", "PMT score")
+    text = _SCORE.sub(score, expression).replace("pmt_hat", words)
     for code, sign in _OPERATORS:
         text = text.replace(f" {code} ", f" {sign} ")
     return text

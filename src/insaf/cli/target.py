@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table as RichTable
 
 from insaf.cli.app import command_group, console, reports_errors, wrote
+from insaf.cli.i18n import N_, _
 from insaf.cli.options import (
     FormatOpt,
     FpcOpt,
@@ -27,7 +29,7 @@ from insaf.cli.options import (
     write_json,
 )
 from insaf.cli.renamed import renamed
-from insaf.cli.tables import metrics_table, number, readable_rule
+from insaf.cli.tables import fitting, metrics_table, number, readable_rule
 from insaf.disclosure import DisclosureRules
 from insaf.errors import InsafError
 from insaf.survey import Survey, Unit
@@ -45,6 +47,7 @@ from insaf.targeting import (
     write_comparison,
 )
 from insaf.targeting.compare import headline
+from insaf.targeting.evaluate import DEFAULT_SHARE_OF_LINE
 from insaf.targeting.public import public_comparison, public_evaluation
 
 __all__ = ["target_app"]
@@ -179,20 +182,38 @@ def fit_command(
     path = model.save(out)
     v = model.validation
     cv = v["cv"]
-    console.print(f"[bold]PMT model[/bold] ({model.selection}, {len(model.proxies)} proxies)")
-    console.print(f"  in-sample R²        {v['in_sample']['r2']:.3f}")
-    console.print(f"  {folds}-fold CV R² (PSU)  {_ci(cv['r2'])}")
-    console.print(f"  CV RMSE             {_ci(cv['rmse'])}")
-    console.print(f"  CV Spearman         {_ci(cv['spearman'])}")
+    title = _("PMT model ({selection}, proxies: {count})").format(
+        selection=model.selection, count=len(model.proxies)
+    )
+    console.print(f"[bold]{escape(title)}[/bold]", highlight=False)
+    rows = [
+        (_("in-sample R²"), f"{v['in_sample']['r2']:.3f}"),
+        (_("{folds}-fold CV R² (PSU)").format(folds=folds), _ci(cv["r2"])),
+        (_("CV RMSE"), _ci(cv["rmse"])),
+        (_("CV Spearman"), _ci(cv["spearman"])),
+    ]
     if "test" in v:
-        console.print(f"  test R²             {_ci(v['test']['r2'])}")
-    for row in cv["curve"]:
-        if row["coverage"] in (0.2, 0.4):
-            console.print(
-                f"  coverage {row['coverage']:.0%}: exclusion error (poorest) "
-                f"{_ci(row['exclusion_poorest'])}"
-            )
+        rows.append((_("test R²"), _ci(v["test"]["r2"])))
+    rows += [
+        (
+            _("coverage {share}: exclusion error (poorest)").format(share=f"{row['coverage']:.0%}"),
+            _ci(row["exclusion_poorest"]),
+        )
+        for row in cv["curve"]
+        if row["coverage"] in (0.2, 0.4)
+    ]
+    console.print(_validation_table(rows))
     console.print(wrote([path]), highlight=False)
+
+
+def _validation_table(rows: list[tuple[str, str]]) -> RichTable:
+    """The model's out-of-sample metrics: a name, then its value and interval."""
+    table = RichTable(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+    table.add_column(overflow="fold")
+    table.add_column(no_wrap=True)
+    for name, value in rows:
+        table.add_row(escape(name), value)
+    return table
 
 
 @target_app.command("evaluate")
@@ -266,7 +287,8 @@ def evaluate_command(
         recorded = evaluate_recorded(
             survey, benefit, welfare=welfare, line=line_or_column(line), poorest=poorest
         )
-        _show(public_evaluation(recorded, rules), output)
+        title = _("recorded benefit {name}").format(name=repr(benefit))
+        _show(public_evaluation(recorded, rules), output, title)
         return
     cuts = sum([coverage is not None, cutoff_line, cutoff_score is not None])
     if cuts > 1:
@@ -287,10 +309,58 @@ def evaluate_command(
         net_of=net_of,
         poorest=poorest,
     )
-    _show(public_evaluation(result, rules), output)
+    _show(public_evaluation(result, rules), output, rule_words(rule))
 
 
-def _show(result: Evaluation, output: OutputFormat) -> None:
+_PER = {"person": N_("per person"), "household": N_("per household")}
+_PERIOD = {"month": N_("a month"), "year": N_("a year")}
+_COMBINE = {"and": N_("AND"), "or": N_("OR")}
+_SOURCE = {"budget": N_("from the budget"), "given": N_("as given")}
+
+
+def rule_words(rule: Rule) -> str:
+    """Whom ``rule`` pays and per what unit, in the CLI's language (the library's
+    ``Rule.describe`` says it in English)."""
+    parts = [f"({rule.eligible})"] if rule.eligible else []
+    if rule.pmt is not None:
+        parts.append(_cutoff_words(rule.pmt))
+    who = f" {_(_COMBINE[rule.combine])} ".join(parts) if parts else _("everyone")
+    return _("{who}; paid {per}").format(who=who, per=_(_PER[rule.unit]))
+
+
+def _cutoff_words(cutoff: Cutoff) -> str:
+    if cutoff.coverage is not None:
+        return _("poorest {share} by PMT score").format(share=f"{cutoff.coverage:.0%}")
+    if cutoff.line:
+        return _("PMT score below the poverty line")
+    return _("PMT score ≤ {score}").format(score=f"{cutoff.score:g}")
+
+
+def amount_words(details: Mapping[str, Any]) -> str:
+    """``amount 31.14 per person a month, default (25% of the mean poverty line)``, in
+    the CLI's language."""
+    unit, period = str(details["unit"]), str(details["period"])
+    per = _(_PER[unit]) if unit in _PER else unit
+    every = _(_PERIOD[period]) if period in _PERIOD else _("a {period}").format(period=period)
+    return _("amount {amount} {per} {period}, {source}").format(
+        amount=number(float(details["amount"])),
+        per=per,
+        period=every,
+        source=_source_words(str(details["amount_source"])),
+    )
+
+
+def _source_words(source: str) -> str:
+    """Where the amount came from (``evaluate_rule``'s ``amount_source``)."""
+    kind = source.split(" ", 1)[0]
+    if kind == "default":
+        return _("default ({share} of the mean poverty line)").format(
+            share=f"{DEFAULT_SHARE_OF_LINE:.0%}"
+        )
+    return _(_SOURCE[kind]) if kind in _SOURCE else source
+
+
+def _show(result: Evaluation, output: OutputFormat, title: str) -> None:
     if output is OutputFormat.JSON:
         write_json(result.to_dict())
         return
@@ -298,13 +368,11 @@ def _show(result: Evaluation, output: OutputFormat) -> None:
         sys.stdout.write(result.table().write_csv())
         return
     d = result.details
-    console.print(f"[bold]{escape(result.rule)}[/bold]")
+    console.print(f"[bold]{escape(title)}[/bold]", highlight=False)
     if "amount" in d:
-        console.print(
-            f"amount {number(d['amount'])} per {d['unit']} a {d['period']}, {d['amount_source']}",
-            highlight=False,
-        )
-        console.print(f"eligible: {readable_rule(d['eligible'])}", highlight=False)
+        console.print(escape(amount_words(d)), highlight=False)
+        eligible = _("eligible: {rule}").format(rule=readable_rule(d["eligible"]))
+        console.print(escape(eligible), highlight=False)
     frame = result.table().filter(
         result.table()["section"].is_in(["summary", "targeting", "poverty"])
     )
@@ -361,20 +429,44 @@ def compare_command(
     result = public_comparison(compare(survey, spec, budget=budget, model=pmt), rules)
     where = str(Path(survey.path).resolve()) if survey.path else None
     written = write_comparison(result, out, survey=where)
-    table = RichTable(box=None, header_style="bold", padding=(0, 1), pad_edge=False)
-    longest = max([6, *(len(r.spec.id) for r in result.results)])
-    table.add_column("design", overflow="fold", min_width=min(longest, 30))
-    for column in ("amount", "coverage", "excl. error", "incl. error", "gap cut/cost"):
-        table.add_column(column, justify="right", no_wrap=True)
+    rows = []
     for r in result.results:
         h = headline(r.evaluation)
-        table.add_row(
-            r.spec.id,
-            f"{r.amount:,.2f}",
-            f"{h['coverage'].value:.1%}",
-            f"{h['exclusion_error_line'].value:.1%}",
-            f"{h['inclusion_error_line'].value:.1%}",
-            f"{h['benefit_cost_ratio'].value:.3f}",
+        rows.append(
+            [
+                r.spec.id,
+                f"{r.amount:,.2f}",
+                f"{h['coverage'].value:.1%}",
+                f"{h['exclusion_error_line'].value:.1%}",
+                f"{h['inclusion_error_line'].value:.1%}",
+                f"{h['benefit_cost_ratio'].value:.3f}",
+            ]
         )
-    console.print(table)
+    console.print(_designs_table(rows, console.width))
     console.print(wrote(written), highlight=False)
+
+
+_DESIGN_COLUMNS = (
+    N_("amount"),
+    N_("coverage"),
+    N_("excl. error"),
+    N_("incl. error"),
+    N_("gap cut/cost"),
+)
+
+
+def _designs_table(rows: list[list[str]], width: int) -> RichTable:
+    """One row per design (its id, then its numbers), within ``width`` columns."""
+    longest = max([6, *(len(r[0]) for r in rows)])
+    headers, taken = fitting(
+        [_(c) for c in _DESIGN_COLUMNS], [r[1:] for r in rows], width - min(longest, 30) - 2
+    )
+    table = RichTable(box=None, header_style="bold", padding=(0, 1), pad_edge=False)
+    table.add_column(
+        _("design"), overflow="fold", min_width=max(1, min(longest, 30, width - taken))
+    )
+    for header in headers:
+        table.add_column(header, justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(*(escape(c) for c in row))
+    return table
