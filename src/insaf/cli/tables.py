@@ -112,11 +112,14 @@ def metrics_table(
         [name, short(value), short(se, 3), f"[{short(low)}, {short(high)}]"]
         for name, value, se, low, high in rows
     ]
-    numbers, taken = fitting(
-        [_("value"), _("se"), _ci(confidence)], [t[1:] for t in texts], width - _NAMES_AT_LEAST
-    )
     longest = max([6, *(len(r[0]) for r in rows)])
-    table.add_column(_("metric"), overflow="fold", min_width=min(longest, 32, width - taken))
+    kept = min(longest, _NAMES_AT_LEAST) + 2
+    numbers, taken = fitting(
+        [_("value"), _("se"), _ci(confidence)], [t[1:] for t in texts], width - kept
+    )
+    table.add_column(
+        _("metric"), overflow="fold", min_width=max(1, min(longest, 32, width - taken - 2))
+    )
     for name in numbers:
         table.add_column(name, justify="right", no_wrap=True)
     for cells in texts:
