@@ -259,3 +259,20 @@ def test_columns_the_persons_do_not_carry_are_named(tmp_path: Path) -> None:
     assert refused.exit_code != 0
     said = " ".join(refused.stderr.split())
     assert "dataset.yaml" in said and "do not carry 'consumption_pc', 'weight'" in said
+
+
+def test_households_of_a_survey_in_parts_are_counted_in_memory_only(in_parts: Path) -> None:
+    """Streamed, a survey in parts is read from its persons' rows: ``--unit household``
+    is refused there rather than counting persons; in memory it counts households."""
+    args = ["estimate", str(in_parts), "--measure", "mean", "--var", "consumption_pc"]
+    refused = runner.invoke(app, [*args, "--unit", "household", "--engine", "stream"], env=ENGLISH)
+    assert refused.exit_code == 2
+    assert "--unit household is not taken by the streamed engine" in refused.stderr
+    (held,) = json.loads(
+        _run(*args, "--unit", "household", "--engine", "memory", "--format", "json")[0]
+    )
+    assert held["n"] == 600
+    bare = ["estimate", str(in_parts / "households"), "--measure", "mean", "--var", "hhsize"]
+    design = ["--weight", "weight", "--strata", "stratum", "--psu", "psu"]
+    streamed = runner.invoke(app, [*bare, *design, "--unit", "household", "--engine", "stream"])
+    assert streamed.exit_code == 0, streamed.output  # a bare dataset: its rows are households

@@ -336,15 +336,17 @@ def estimate(
     )
     if choice.engine is not Engine.MEMORY:
         accepted = VarianceChoice.REPLICATES if replicate_weights else VarianceChoice.LINEARIZATION
+        line_column = options.line if isinstance(options.line, str) else None
+        found = dataset_input(data, [var, line_column, rank_by, *(by or [])])
         refused = {
             "--gap": gap is not None,
             "--calibration": calibration is not None,
             "--replicate-weights": bool(replicate_weights)
             and not takes_replicates(measure, choice.engine),
             "--variance": variance not in (VarianceChoice.AUTO, accepted),
+            # a survey in parts is streamed from its persons' rows: its estimates count persons
+            "--unit household": unit is Unit.HOUSEHOLD and found.design is not None,
         }
-        line_column = options.line if isinstance(options.line, str) else None
-        found = dataset_input(data, [var, line_column, rank_by, *(by or [])])
         result = _out_of_core(choice, found, measure, var, options, design_options, by, refused)
         print_estimates(result, output, confidence, _labels(found))
         return
