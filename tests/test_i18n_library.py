@@ -11,6 +11,7 @@ from insaf.i18n import bilingual, translated
 from insaf.measures.registry import SPECS, measure_labels
 from insaf.reports.text import TEXT, words
 from insaf.rights import text as rights_text
+from insaf.targeting import text as targeting_text
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 assess = importlib.import_module("insaf.policy.assessment")
@@ -26,6 +27,7 @@ TABLES = {
     "line": assess.LINE_NAMES,
     "group": assess.BUILT_IN_LABELS,
     "yes_no": assess.YES_NO,
+    "targeting": targeting_text.WORDS,
 }
 
 

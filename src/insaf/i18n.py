@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "LOCALE", "bilingual", "translated"]
+__all__ = ["LANGUAGES", "LOCALE", "bilingual", "checked_language", "translated"]
 
 LOCALE = Path(__file__).parent / "locale"
 LANGUAGES = ("en", "ar")
@@ -29,9 +29,16 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
 def translated(context: str, english: str, lang: str) -> str:
     """``english`` (the text of ``context``) in ``lang``; English where the catalogue has
     no translation."""
+    return (
+        english if checked_language(lang) == "en" else _catalogue(lang).pgettext(context, english)
+    )
+
+
+def checked_language(lang: str) -> str:
+    """``lang`` if INSAF speaks it (``en``, ``ar``); else a ``ValueError`` that says so."""
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {LANGUAGES}, not {lang!r}")
-    return english if lang == "en" else _catalogue(lang).pgettext(context, english)
+    return lang
 
 
 def bilingual(table: str, english: Mapping[str, str]) -> dict[str, dict[str, str]]:

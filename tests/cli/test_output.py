@@ -237,6 +237,8 @@ def test_short_says_millions_and_billions_in_arabic() -> None:
     try:
         assert short(2_387_227_050.0) == "2.387 مليار" and short(6_384_326.0) == "6.384 مليون"
         assert readable_rule("pmt_hat <= 5.2") == "درجة PMT ≤ 5.20"
+        # the expression's AND was left in English inside the Arabic
+        assert readable_rule("(age < 18) AND pmt_hat <= 5.2") == "(age < 18) و درجة PMT ≤ 5.20"
         assert readable_rule(None) == "الجميع"
     finally:
         set_language(None)

@@ -9,7 +9,6 @@ their value labels when the survey has them; tables that fit the terminal
 from __future__ import annotations
 
 import math
-import re
 import sys
 from typing import Any
 
@@ -22,6 +21,7 @@ from insaf.cli.i18n import N_, _, language
 from insaf.cli.options import OutputFormat, write_json
 from insaf.measures.estimate import Estimates
 from insaf.survey import Metadata
+from insaf.targeting.text import readable_expression
 
 __all__ = [
     "domain_label",
@@ -222,21 +222,8 @@ def _ci(confidence: float) -> str:
 _NUMBERS = frozenset({"value", "se", "ci_low", "ci_high", "cv", "n", "population"})
 
 
-_SCORE = re.compile(r"pmt_hat\s*(<=|<)\s*(-?[0-9.eE+-]+)")
-_OPERATORS = (("<=", "≤"), (">=", "≥"), ("!=", "≠"))
-
-
 def readable_rule(expression: str | None) -> str:
     """An eligibility rule as a person reads it, in the CLI's language: ``PMT score ≤ 5.22``
-    for ``pmt_hat <= 5.2240…``; ``everyone`` for no rule."""
-    if not expression:
-        return _("everyone")
-    words = _("PMT score")
-
-    def score(match: re.Match[str]) -> str:
-        return f"{words} {match.group(1)} {float(match.group(2)):.2f}"
-
-    text = _SCORE.sub(score, expression).replace("pmt_hat", words)
-    for code, sign in _OPERATORS:
-        text = text.replace(f" {code} ", f" {sign} ")
-    return text
+    for ``pmt_hat <= 5.2240…``; ``everyone`` for no rule (the library's
+    ``readable_expression``)."""
+    return readable_expression(expression, language())

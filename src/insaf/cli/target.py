@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table as RichTable
 
 from insaf.cli.app import command_group, console, reports_errors, wrote
-from insaf.cli.i18n import N_, _
+from insaf.cli.i18n import N_, _, language
 from insaf.cli.options import (
     FormatOpt,
     FpcOpt,
@@ -47,8 +46,8 @@ from insaf.targeting import (
     write_comparison,
 )
 from insaf.targeting.compare import headline
-from insaf.targeting.evaluate import DEFAULT_SHARE_OF_LINE
 from insaf.targeting.public import public_comparison, public_evaluation
+from insaf.targeting.text import amount_words
 
 __all__ = ["target_app"]
 
@@ -309,55 +308,7 @@ def evaluate_command(
         net_of=net_of,
         poorest=poorest,
     )
-    _show(public_evaluation(result, rules), output, rule_words(rule))
-
-
-_PER = {"person": N_("per person"), "household": N_("per household")}
-_PERIOD = {"month": N_("a month"), "year": N_("a year")}
-_COMBINE = {"and": N_("AND"), "or": N_("OR")}
-_SOURCE = {"budget": N_("from the budget"), "given": N_("as given")}
-
-
-def rule_words(rule: Rule) -> str:
-    """Whom ``rule`` pays and per what unit, in the CLI's language (the library's
-    ``Rule.describe`` says it in English)."""
-    parts = [f"({rule.eligible})"] if rule.eligible else []
-    if rule.pmt is not None:
-        parts.append(_cutoff_words(rule.pmt))
-    who = f" {_(_COMBINE[rule.combine])} ".join(parts) if parts else _("everyone")
-    return _("{who}; paid {per}").format(who=who, per=_(_PER[rule.unit]))
-
-
-def _cutoff_words(cutoff: Cutoff) -> str:
-    if cutoff.coverage is not None:
-        return _("poorest {share} by PMT score").format(share=f"{cutoff.coverage:.0%}")
-    if cutoff.line:
-        return _("PMT score below the poverty line")
-    return _("PMT score ≤ {score}").format(score=f"{cutoff.score:g}")
-
-
-def amount_words(details: Mapping[str, Any]) -> str:
-    """``amount 31.14 per person a month, default (25% of the mean poverty line)``, in
-    the CLI's language."""
-    unit, period = str(details["unit"]), str(details["period"])
-    per = _(_PER[unit]) if unit in _PER else unit
-    every = _(_PERIOD[period]) if period in _PERIOD else _("a {period}").format(period=period)
-    return _("amount {amount} {per} {period}, {source}").format(
-        amount=number(float(details["amount"])),
-        per=per,
-        period=every,
-        source=_source_words(str(details["amount_source"])),
-    )
-
-
-def _source_words(source: str) -> str:
-    """Where the amount came from (``evaluate_rule``'s ``amount_source``)."""
-    kind = source.split(" ", 1)[0]
-    if kind == "default":
-        return _("default ({share} of the mean poverty line)").format(
-            share=f"{DEFAULT_SHARE_OF_LINE:.0%}"
-        )
-    return _(_SOURCE[kind]) if kind in _SOURCE else source
+    _show(public_evaluation(result, rules), output, rule.describe(language()))
 
 
 def _show(result: Evaluation, output: OutputFormat, title: str) -> None:
@@ -370,7 +321,15 @@ def _show(result: Evaluation, output: OutputFormat, title: str) -> None:
     d = result.details
     console.print(f"[bold]{escape(title)}[/bold]", highlight=False)
     if "amount" in d:
-        console.print(escape(amount_words(d)), highlight=False)
+        words = amount_words(
+            float(d["amount"]),
+            str(d["unit"]),
+            str(d["period"]),
+            str(d["amount_source"]),
+            language(),
+            number=number,
+        )
+        console.print(escape(words), highlight=False)
         eligible = _("eligible: {rule}").format(rule=readable_rule(d["eligible"]))
         console.print(escape(eligible), highlight=False)
     frame = result.table().filter(

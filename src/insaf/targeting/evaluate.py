@@ -19,10 +19,9 @@ from insaf.targeting.data import Below, TargetingData
 from insaf.targeting.metrics import Evaluation, evaluate_benefit
 from insaf.targeting.model import PmtModel
 from insaf.targeting.rules import Rule, RuleEngine
+from insaf.targeting.text import DEFAULT_SHARE_OF_LINE, source_words
 
 __all__ = ["DEFAULT_SHARE_OF_LINE", "evaluate", "evaluate_recorded", "evaluate_rule"]
-
-DEFAULT_SHARE_OF_LINE = 0.25
 
 
 def evaluate_rule(
@@ -46,7 +45,7 @@ def evaluate_rule(
     elif amount is None:
         mean_line = float(np.dot(data.people, data.line) / data.people.sum())
         amount = round(DEFAULT_SHARE_OF_LINE * mean_line, 2)
-        source = f"default ({DEFAULT_SHARE_OF_LINE:.0%} of the mean poverty line)"
+        source = source_words("default")
     else:
         if not amount >= 0:
             raise InsafError(

@@ -37,11 +37,9 @@ from insaf.survey import Survey
 from insaf.targeting.data import TargetingData
 from insaf.targeting.model import PmtModel
 from insaf.targeting.proxies import _lit
+from insaf.targeting.text import SCORE, cutoff_words, rule_words
 
 __all__ = ["SCORE", "Cutoff", "Kind", "Rule", "RuleEngine"]
-
-SCORE = "pmt_hat"
-"""The column that holds the PMT score (predicted log welfare per person)."""
 
 Kind = Literal["universal", "categorical", "pmt", "hybrid"]
 
@@ -70,12 +68,9 @@ class Cutoff:
                 )
             )
 
-    def describe(self) -> str:
-        if self.coverage is not None:
-            return f"poorest {self.coverage:.0%} by PMT score"
-        if self.line:
-            return "PMT score below the poverty line"
-        return f"PMT score <= {self.score:g}"
+    def describe(self, lang: str = "en") -> str:
+        """The cut-off in words, in ``lang`` (``en``, ``ar``): ``poorest 20% by PMT score``."""
+        return cutoff_words(lang, coverage=self.coverage, line=self.line, score=self.score)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,12 +105,16 @@ class Rule:
             return "universal" if self.eligible is None else "categorical"
         return "pmt" if self.eligible is None else "hybrid"
 
-    def describe(self) -> str:
-        parts = [f"({self.eligible})"] if self.eligible else []
-        if self.pmt is not None:
-            parts.append(self.pmt.describe())
-        who = f" {self.combine.upper()} ".join(parts) if parts else "everyone"
-        return f"{who}; paid per {self.unit}"
+    def describe(self, lang: str = "en") -> str:
+        """Whom the rule pays and per what unit, in ``lang`` (``en``, ``ar``):
+        ``(age < 18) AND poorest 40% by PMT score; paid per person``."""
+        return rule_words(
+            lang,
+            eligible=self.eligible,
+            cutoff=None if self.pmt is None else self.pmt.describe(lang),
+            combine=self.combine,
+            unit=self.unit,
+        )
 
     def expression(self, cut: float | None, line: str | float | None = None) -> str | None:
         """The eligibility expression with the cut-off score filled in."""
