@@ -82,6 +82,10 @@ def test_an_expression_reads_in_both_languages() -> None:
         "region = 'north or south' و \"and\" ≠ 2 و land IS NOT NULL"
     )
     assert readable_expression("ORDER_SIZE >= 1", "ar") == "ORDER_SIZE ≥ 1"
+    # BETWEEN's AND joins two bounds, not two conditions: it stays
+    assert readable_expression("age BETWEEN 6 AND 14 AND school = 0", "ar") == (
+        "age BETWEEN 6 AND 14 و school = 0"
+    )
     assert readable_expression(None) == "everyone"
     assert readable_expression(None, "ar") == "الجميع"
 

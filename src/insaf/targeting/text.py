@@ -148,14 +148,16 @@ def source_words(source: str, lang: str = "en") -> str:
 _QUOTED = re.compile(r"""('[^']*'|"[^"]*")""")
 _SCORE_CUT = re.compile(rf"\b{SCORE}\s*(<=|<)\s*(-?[0-9.eE+-]+)")
 _OPERATORS = (("<=", "≤"), (">=", "≥"), ("!=", "≠"))
-_KEYWORDS = re.compile(r"(?<!\bIS )\b(AND|OR|NOT)\b", re.IGNORECASE)
+_KEYWORDS = re.compile(r"(\bBETWEEN\s+\S+\s+AND\b)|(?<!\bIS )\b(AND|OR|NOT)\b", re.IGNORECASE)
+"""The words a language says, and SQL's ``BETWEEN a AND b``, which is kept (its AND joins
+two bounds, not two conditions)."""
 
 
 def readable_expression(expression: str | None, lang: str = "en") -> str:
     """An eligibility expression as a person reads it, in ``lang``: ``PMT score ≤ 5.22``
     for ``pmt_hat <= 5.2240…``, ``≤ ≥ ≠`` for ``<= >= !=``, ``AND``/``OR``/``NOT`` in
-    ``lang`` (``IS NOT NULL`` kept); ``everyone`` for no expression. Names, numbers and
-    quoted text are left as they are."""
+    ``lang`` (``IS NOT NULL`` and ``BETWEEN a AND b`` kept); ``everyone`` for no
+    expression. Names, numbers and quoted text are left as they are."""
     if not expression:
         return _w("everyone", lang)
     score = _w("score", lang)
@@ -164,7 +166,8 @@ def readable_expression(expression: str | None, lang: str = "en") -> str:
         return f"{score} {match.group(1)} {float(match.group(2)):.2f}"
 
     def keyword(match: re.Match[str]) -> str:
-        return _w(match.group(1).lower(), lang)
+        between, word = match.groups()
+        return str(between) if word is None else _w(word.lower(), lang)
 
     pieces = _QUOTED.split(expression)
     for i in range(0, len(pieces), 2):  # the pieces outside quotes
