@@ -305,3 +305,29 @@ def test_inspect_names_the_survey_in_arabic(demo: Path) -> None:
     title = next(line for line in out.splitlines() if line.strip())
     assert title.startswith("مسح الأسر في البلد التجريبي 2024"), title
     assert "Demo country" not in out
+
+
+@pytest.fixture(scope="module")
+def budgeted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A survey with the demo budget beside it (in ``budget``)."""
+    from insaf.budget.demo import write_demo_budget
+
+    folder = tmp_path_factory.mktemp("output") / "budgeted"
+    survey = synthesize(1500, seed=7, year=2024)
+    write_survey(survey, folder)
+    write_demo_budget(folder / "budget", survey)
+    return folder
+
+
+def _whole(text: str) -> list[str]:
+    """The numbers with thousands separators in ``text``: each must be whole on its line."""
+    found = re.findall(r"[-(]?[\d][\d,.]*[%)]?", text)
+    return [n for n in found if "," in n]
+
+
+def test_pefa_sheets_in_arabic_keep_every_amount_and_column(budgeted: Path) -> None:
+    out = _arabic("budget", "pefa", str(budgeted / "budget"))
+    sheet = out[out.index("PI-2.1") :]
+    assert "المئوية" in sheet and "المعدّلة" in sheet and "المطلق" in sheet
+    amounts = _whole(sheet)  # 22,484.3: never cut to 22,48…
+    assert amounts and all(re.fullmatch(r"-?\d{1,3}(,\d{3})*\.\d", a) for a in amounts), amounts

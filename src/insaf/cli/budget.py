@@ -31,7 +31,7 @@ from insaf.cli.options import (
     write_csv,
     write_json,
 )
-from insaf.cli.tables import number, percent
+from insaf.cli.tables import columns_table, number, percent
 from insaf.disclosure import DisclosureRules
 from insaf.measures import Estimate
 
@@ -222,18 +222,15 @@ def pefa_command(
         ("function", _("PI-2.1 by function")),
         ("economic", _("PI-2.2 by economic type")),
     ):
-        sheet = RichTable(title=title)
-        sheet.add_column(_("year"))
-        sheet.add_column(_("category"), min_width=12, overflow="fold")
-        for header in (_("budget"), _("actual"), _("adjusted budget"), _("deviation"),
-                       _("absolute deviation"), _("percent")):  # fmt: skip
-            sheet.add_column(header, justify="right")
-        for row in result.sheet(name).iter_rows(named=True):
-            sheet.add_row(
-                str(row["year"]), _(row["category"]), _amount(row["budget"]),
-                _amount(row["actual"]), _amount(row["adjusted"]), _amount(row["deviation"]),
-                _amount(row["absolute_deviation"]), percent(row["percent"]),
-            )  # fmt: skip
+        headers = [_("budget"), _("actual"), _("adjusted budget"), _("deviation"),
+                   _("absolute deviation"), _("percent")]  # fmt: skip
+        sheet_rows = [
+            [str(row["year"]), _(row["category"]), _amount(row["budget"]),
+             _amount(row["actual"]), _amount(row["adjusted"]), _amount(row["deviation"]),
+             _amount(row["absolute_deviation"]), percent(row["percent"])]
+            for row in result.sheet(name).iter_rows(named=True)
+        ]  # fmt: skip
+        sheet = columns_table([_("year"), _("category")], headers, sheet_rows, title=title)
         console.print(sheet)
 
 

@@ -24,6 +24,7 @@ from insaf.measures.estimate import Estimates
 from insaf.survey import Metadata
 
 __all__ = [
+    "columns_table",
     "domain_label",
     "estimates_table",
     "fitting",
@@ -132,12 +133,78 @@ def fitting(headers: list[str], rows: list[list[str]], width: int) -> tuple[list
     names beside them to nothing, or push the last column off the screen)."""
 
     def taken(names: list[str]) -> int:
-        lines = [max(cell_len(line) for line in name.split("\n")) for name in names]
-        return sum(max([line, *(cell_len(r[i]) for r in rows)]) + 2 for i, line in enumerate(lines))
+        return sum(
+            max(_widest(t) for t in (h, *(r[i] for r in rows))) + 2 for i, h in enumerate(names)
+        )
 
     if taken(headers) > width:
         headers = [h.replace(" ", "\n") for h in headers]
     return headers, taken(headers)
+
+
+def _widest(text: str) -> int:
+    """The terminal cells of ``text``'s longest line."""
+    return max(cell_len(line) for line in text.split("\n"))
+
+
+def _longest_word(text: str) -> int:
+    return max([0, *(cell_len(word) for word in text.split())])
+
+
+def columns_table(
+    names: list[str],
+    numbers: list[str],
+    rows: list[list[str]],
+    *,
+    width: int | None = None,
+    title: str | None = None,
+) -> RichTable:
+    """A table of ``names`` columns (words: folded into lines at their spaces, a word
+    broken only when the terminal has no room for it) followed by ``numbers`` columns
+    (numbers and intervals, a cell's lines never wrapped nor cut; their headers broken at
+    their spaces when needed), within ``width`` columns (the terminal's by default).
+    A cell may hold several lines (a value and its standard error below it)."""
+    width = console.width if width is None else width
+    count = len(names)
+    headers, taken = fitting(numbers, [r[count:] for r in rows], width)
+    cells = [[name, *(r[i] for r in rows)] for i, name in enumerate(names)]
+    widths = _share(
+        width - taken - 2 * count + 1,
+        [max(_widest(c) for c in column) for column in cells],
+        [max(_longest_word(c) for c in column) for column in cells],
+    )
+    table = RichTable(
+        box=None,
+        header_style="bold",
+        title=title,
+        title_justify="left",
+        padding=(0, 1),
+        pad_edge=False,
+    )
+    for name, room in zip(names, widths, strict=True):
+        table.add_column(name, overflow="fold", width=room)
+    for name in headers:
+        table.add_column(name, justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(*(escape(c) for c in row))
+    return table
+
+
+def _share(room: int, wanted: list[int], words: list[int]) -> list[int]:
+    """Widths of columns of words within ``room`` cells: each its ``words`` (its longest
+    word) first, or a share of ``room`` in proportion when even they do not fit, then
+    the rest of ``room`` up to what each ``wanted`` (its longest line)."""
+    least = [min(w, n) for w, n in zip(words, wanted, strict=True)]
+    if sum(least) > room:
+        total = max(1, sum(least))
+        return [max(_NAMES_AT_LEAST // 2, room * n // total) for n in least]
+    widths = list(least)
+    spare = room - sum(widths)
+    for i, want in enumerate(wanted):
+        extra = min(spare, want - widths[i])
+        widths[i] += extra
+        spare -= extra
+    return [max(1, w) for w in widths]
 
 
 _NAMES_AT_LEAST = 12
