@@ -331,3 +331,16 @@ def test_pefa_sheets_in_arabic_keep_every_amount_and_column(budgeted: Path) -> N
     assert "المئوية" in sheet and "المعدّلة" in sheet and "المطلق" in sheet
     amounts = _whole(sheet)  # 22,484.3: never cut to 22,48…
     assert amounts and all(re.fullmatch(r"-?\d{1,3}(,\d{3})*\.\d", a) for a in amounts), amounts
+
+
+def test_budget_results_in_arabic_keep_numbers_whole_and_punctuation_arabic(
+    budgeted: Path,
+) -> None:
+    out = _arabic("budget", "results", str(budgeted / "budget"), "--survey", str(budgeted),
+                  "--scenario", str(EXAMPLES / "bread_to_child_grant.yaml"))  # fmt: skip
+    table, prose = out.split("\n(", 1)[0], out[out.index("CASH 2024") :]
+    assert "البرنامج" in table.split() and "بالملايين" in table.split()  # headers at spaces
+    numbers = _whole(out)  # 6,748,101 and (52,904): never broken over two lines
+    assert numbers and all(re.fullmatch(r"\(?\d{1,3}(,\d{3})*(\.\d)?%?\)?", n) for n in numbers)
+    assert ";" not in prose and "؛" in prose and "، " in prose
+    assert _english_words(out, ("linked indicators", "evidence")) == []
