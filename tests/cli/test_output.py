@@ -344,3 +344,10 @@ def test_budget_results_in_arabic_keep_numbers_whole_and_punctuation_arabic(
     assert numbers and all(re.fullmatch(r"\(?\d{1,3}(,\d{3})*(\.\d)?%?\)?", n) for n in numbers)
     assert ";" not in prose and "؛" in prose and "، " in prose
     assert _english_words(out, ("linked indicators", "evidence")) == []
+
+
+def test_budget_incidence_in_arabic_keeps_service_names_whole(budgeted: Path) -> None:
+    out = _arabic("budget", "incidence", str(budgeted), "--budget", str(budgeted / "budget"))
+    shares = out[out.index("حصة المنفعة") :].split()  # the unit costs above name them too
+    assert {"الابتدائي", "المستشفيات", "الخارجية"} <= set(shares)  # never الابتدائ / ي
+    assert "التركز" in shares
