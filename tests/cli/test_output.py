@@ -351,3 +351,26 @@ def test_budget_incidence_in_arabic_keeps_service_names_whole(budgeted: Path) ->
     shares = out[out.index("حصة المنفعة") :].split()  # the unit costs above name them too
     assert {"الابتدائي", "المستشفيات", "الخارجية"} <= set(shares)  # never الابتدائ / ي
     assert "التركز" in shares
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("output") / "registry"
+    _run("registry", "import", str(folder), "--demo", "200")
+    return folder
+
+
+def test_registry_tables_in_arabic_never_cut_an_identifier_or_a_code(registry: Path) -> None:
+    from insaf.registry import read_registry
+
+    out = _arabic("registry", "dedupe", str(registry))
+    people = read_registry(registry).persons.get_column("person_id").cast(str).to_list()
+    shown = [w for w in out.split() if w.isdigit() and len(w) > 6]
+    assert shown and set(shown) <= set(people), shown  # 110829203… was cut
+    rulesets = [f"--ruleset={registry / 'rulesets' / f'{n}.yaml'}" for n in
+                ("cash_assistance", "child_grant", "disability_allowance")]  # fmt: skip
+    out = _arabic("registry", "determine", str(registry), *rulesets,
+                  "--as-of", "2024-12-31", "--limit", "3")  # fmt: skip
+    codes = [w for w in out.split() if "." in w and "_" in w]
+    assert codes and all(re.fullmatch(r"[a-z_]+\.[a-z_.]+[a-z]", c) for c in codes), codes
+    assert "cash_assistance.eligible.not_met" in codes

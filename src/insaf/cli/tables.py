@@ -30,6 +30,7 @@ __all__ = [
     "fitting",
     "interval",
     "metrics_table",
+    "mixed_table",
     "number",
     "percent",
     "print_estimates",
@@ -164,14 +165,39 @@ def columns_table(
     (numbers and intervals, a cell's lines never wrapped nor cut; their headers broken at
     their spaces when needed), within ``width`` columns (the terminal's by default).
     A cell may hold several lines (a value and its standard error below it)."""
-    width = console.width if width is None else width
     count = len(names)
-    headers, taken = fitting(numbers, [r[count:] for r in rows], width)
-    cells = [[name, *(r[i] for r in rows)] for i, name in enumerate(names)]
-    widths = _share(
-        width - taken - 2 * count + 1,
-        [max(_widest(c) for c in column) for column in cells],
-        [max(_longest_word(c) for c in column) for column in cells],
+    whole = frozenset(range(count, count + len(numbers)))
+    return mixed_table([*names, *numbers], rows, whole=whole, width=width, title=title)
+
+
+def mixed_table(
+    headers: list[str],
+    rows: list[list[str]],
+    *,
+    whole: frozenset[int],
+    left: frozenset[int] = frozenset(),
+    width: int | None = None,
+    title: str | None = None,
+) -> RichTable:
+    """Like ``columns_table``, with the columns in any order: those at the indexes
+    ``whole`` (numbers, identifiers, codes: one a line) never wrapped nor cut, right-
+    justified unless in ``left``; the others words, folded at their spaces."""
+    width = console.width if width is None else width
+    kept = sorted(whole)
+    broken, taken = fitting([headers[i] for i in kept], [[r[i] for i in kept] for r in rows], width)
+    named = dict(zip(kept, broken, strict=True))
+    words = [i for i in range(len(headers)) if i not in whole]
+    cells = [[headers[i], *(r[i] for r in rows)] for i in words]
+    widths = dict(
+        zip(
+            words,
+            _share(
+                width - taken - 2 * len(words) + 1,
+                [max(_widest(c) for c in column) for column in cells],
+                [max(_longest_word(c) for c in column) for column in cells],
+            ),
+            strict=True,
+        )
     )
     table = RichTable(
         box=None,
@@ -181,10 +207,11 @@ def columns_table(
         padding=(0, 1),
         pad_edge=False,
     )
-    for name, room in zip(names, widths, strict=True):
-        table.add_column(name, overflow="fold", width=room)
-    for name in headers:
-        table.add_column(name, justify="right", no_wrap=True)
+    for i, header in enumerate(headers):
+        if i in whole:
+            table.add_column(named[i], justify="left" if i in left else "right", no_wrap=True)
+        else:
+            table.add_column(header, overflow="fold", width=widths[i])
     for row in rows:
         table.add_row(*(escape(c) for c in row))
     return table
@@ -193,17 +220,18 @@ def columns_table(
 def _share(room: int, wanted: list[int], words: list[int]) -> list[int]:
     """Widths of columns of words within ``room`` cells: each its ``words`` (its longest
     word) first, or a share of ``room`` in proportion when even they do not fit, then
-    the rest of ``room`` up to what each ``wanted`` (its longest line)."""
+    the rest of ``room`` shared in turn up to what each ``wanted`` (its longest line)."""
     least = [min(w, n) for w, n in zip(words, wanted, strict=True)]
     if sum(least) > room:
         total = max(1, sum(least))
         return [max(_NAMES_AT_LEAST // 2, room * n // total) for n in least]
     widths = list(least)
     spare = room - sum(widths)
-    for i, want in enumerate(wanted):
-        extra = min(spare, want - widths[i])
-        widths[i] += extra
-        spare -= extra
+    while spare > 0 and any(w < want for w, want in zip(widths, wanted, strict=True)):
+        for i, want in enumerate(wanted):  # a cell at a time to each, in turn
+            if spare > 0 and widths[i] < want:
+                widths[i] += 1
+                spare -= 1
     return [max(1, w) for w in widths]
 
 
