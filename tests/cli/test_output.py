@@ -374,3 +374,18 @@ def test_registry_tables_in_arabic_never_cut_an_identifier_or_a_code(registry: P
     codes = [w for w in out.split() if "." in w and "_" in w]
     assert codes and all(re.fullmatch(r"[a-z_]+\.[a-z_.]+[a-z]", c) for c in codes), codes
     assert "cash_assistance.eligible.not_met" in codes
+
+
+def test_simulate_in_arabic_uses_arabic_punctuation_glossary_and_principles(
+    demo: Path, tmp_path: Path
+) -> None:
+    from insaf.rights.text import TESTS
+
+    out = _arabic("simulate", str(EXAMPLES / "bread_to_child_grant.yaml"), "--survey",
+                  str(demo), "--out", str(tmp_path / "bread"), "--lang", "ar")  # fmt: skip
+    text = " ".join(out.split())
+    summary = text[: text.index("كُتب")]
+    assert "محايد من حيث الموازنة" in summary  # the glossary's term
+    assert ";" not in summary and ")؛ " in summary
+    assert "minimum_core" not in summary and "participation" not in summary
+    assert TESTS["non_discrimination"]["ar"] in summary
