@@ -389,3 +389,23 @@ def test_simulate_in_arabic_uses_arabic_punctuation_glossary_and_principles(
     assert ";" not in summary and ")؛ " in summary
     assert "minimum_core" not in summary and "participation" not in summary
     assert TESTS["non_discrimination"]["ar"] in summary
+
+
+def test_inspect_in_arabic_says_the_title_once_and_keeps_variable_names_whole(
+    demo: Path,
+) -> None:
+    out = _arabic("inspect", str(demo))
+    title = next(line for line in out.splitlines() if line.strip()).strip()
+    assert title == "مسح الأسر في البلد التجريبي 2024 (بيانات مصطنعة)", title  # said once
+    words = set(out.split())
+    names = next(t for t in open_survey(demo).tables if t.name == "households").frame.columns
+    assert {"head_marital", "self_employment_income"} <= set(names)
+    assert set(names) <= words  # never head_marita / l
+
+
+def test_survey_title_adds_only_what_the_name_lacks() -> None:
+    from insaf.cli.survey import survey_title
+
+    assert survey_title("LFS", 2023, synthetic=False) == "LFS (2023)"
+    assert survey_title("Demo 2024 (synthetic data)", 2024, True) == "Demo 2024 (synthetic data)"
+    assert survey_title("Demo", 2024, True) == "Demo (2024) [synthetic data]"

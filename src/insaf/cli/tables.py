@@ -184,17 +184,21 @@ def mixed_table(
     justified unless in ``left``; the others words, folded at their spaces."""
     width = console.width if width is None else width
     kept = sorted(whole)
-    broken, taken = fitting([headers[i] for i in kept], [[r[i] for i in kept] for r in rows], width)
-    named = dict(zip(kept, broken, strict=True))
     words = [i for i in range(len(headers)) if i not in whole]
     cells = [[headers[i], *(r[i] for r in rows)] for i in words]
+    longest = [max(_longest_word(c) for c in column) for column in cells]
+    reserved = sum(min(n, _NAMES_AT_LEAST) + 2 for n in longest)  # the words' room first
+    broken, taken = fitting(
+        [headers[i] for i in kept], [[r[i] for i in kept] for r in rows], width - reserved
+    )
+    named = dict(zip(kept, broken, strict=True))
     widths = dict(
         zip(
             words,
             _share(
                 width - taken - 2 * len(words) + 1,
                 [max(_widest(c) for c in column) for column in cells],
-                [max(_longest_word(c) for c in column) for column in cells],
+                longest,
             ),
             strict=True,
         )
