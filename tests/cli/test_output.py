@@ -409,3 +409,32 @@ def test_survey_title_adds_only_what_the_name_lacks() -> None:
     assert survey_title("LFS", 2023, synthetic=False) == "LFS (2023)"
     assert survey_title("Demo 2024 (synthetic data)", 2024, True) == "Demo 2024 (synthetic data)"
     assert survey_title("Demo", 2024, True) == "Demo (2024) [synthetic data]"
+
+
+@pytest.fixture(scope="module")
+def other(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second survey, to compare with ``demo``."""
+    folder = tmp_path_factory.mktemp("output") / "other"
+    write_survey(synthesize(600, seed=9, year=2024), folder)
+    return folder
+
+
+def test_folded_breaks_a_label_at_spaces_and_slashes_only() -> None:
+    from insaf.cli.tables import folded
+
+    assert folded("consumption_pc (cli-demo/survey.yaml)") == (
+        "consumption_pc\n(cli-demo/\nsurvey.yaml)"
+    )
+    assert folded("x (a/b)") == "x (a/b)"
+    assert folded("a_very_long_variable_name_indeed") == "a_very_long_variable_name_indeed"
+
+
+def test_dominance_of_two_surveys_in_arabic_keeps_headers_and_intervals_whole(
+    demo: Path, other: Path
+) -> None:
+    out = _arabic("dominance", str(demo / "survey.yaml"), "--var", "consumption_pc",
+                  "--other", str(other / "survey.yaml"), "--from", "100", "--to", "400",
+                  "--points", "5", "--order", "2", "--lang", "ar")  # fmt: skip
+    assert len(INTERVAL.findall(out)) == 5  # one whole interval a line
+    words = out.split()
+    assert words.count("consumption_pc") == 2 and words.count("survey.yaml)") == 2

@@ -28,6 +28,7 @@ __all__ = [
     "domain_label",
     "estimates_table",
     "fitting",
+    "folded",
     "interval",
     "metrics_table",
     "mixed_table",
@@ -141,6 +142,21 @@ def fitting(headers: list[str], rows: list[list[str]], width: int) -> tuple[list
     if taken(headers) > width:
         headers = [h.replace(" ", "\n") for h in headers]
     return headers, taken(headers)
+
+
+def folded(label: str, width: int = 16) -> str:
+    """``label`` (a variable and the file it comes from) in lines of at most ``width``
+    cells where it can be: broken at its spaces and after the slashes of a path, never
+    inside a name."""
+    pieces = re.findall(r"[^ /]+/?|/", label)
+    lines: list[str] = []
+    for piece in pieces:
+        joiner = "" if lines and lines[-1].endswith("/") else " "
+        if lines and cell_len(lines[-1] + joiner + piece) <= width:
+            lines[-1] += joiner + piece
+        else:
+            lines.append(piece)
+    return "\n".join(lines)
 
 
 def _widest(text: str) -> int:
