@@ -427,6 +427,7 @@ def test_folded_breaks_a_label_at_spaces_and_slashes_only() -> None:
     )
     assert folded("x (a/b)") == "x (a/b)"
     assert folded("a_very_long_variable_name_indeed") == "a_very_long_variable_name_indeed"
+    assert folded("redistribution.shapley", 17, ".") == "redistribution.\nshapley"
 
 
 def test_dominance_of_two_surveys_in_arabic_keeps_headers_and_intervals_whole(
@@ -438,3 +439,14 @@ def test_dominance_of_two_surveys_in_arabic_keeps_headers_and_intervals_whole(
     assert len(INTERVAL.findall(out)) == 5  # one whole interval a line
     words = out.split()
     assert words.count("consumption_pc") == 2 and words.count("survey.yaml)") == 2
+
+
+def test_decompose_in_arabic_breaks_a_long_key_only_after_its_dot(demo: Path, other: Path) -> None:
+    out = _arabic("decompose", str(demo), "--var", "consumption_pc", "--other", str(other),
+                  "--line", "250", "--lang", "ar")  # fmt: skip
+    words = out.split()
+    assert {"growth.shapley", "residual"} <= set(words)
+    parts = [w for w in words if w.startswith("redistribution") or w.endswith("shapley")]
+    # whole, or broken after the dot: never redistribution.s / hapley
+    assert set(parts) <= {"redistribution", "redistribution.shapley", "redistribution.",
+                          "shapley", "growth.shapley"}, parts  # fmt: skip

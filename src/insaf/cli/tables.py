@@ -144,18 +144,22 @@ def fitting(headers: list[str], rows: list[list[str]], width: int) -> tuple[list
     return headers, taken(headers)
 
 
-def folded(label: str, width: int = 16) -> str:
-    """``label`` (a variable and the file it comes from) in lines of at most ``width``
-    cells where it can be: broken at its spaces and after the slashes of a path, never
+def folded(label: str, width: int = 16, marks: str = "/") -> str:
+    """``label`` in lines of at most ``width`` cells where it can be: broken at its
+    spaces and, in a word longer than ``width``, after its ``marks`` (the slashes of a
+    path: a variable and the file it comes from; the dots of a statistic's key), never
     inside a name."""
-    pieces = re.findall(r"[^ /]+/?|/", label)
+    mark = re.escape(marks)
+    pieces: list[str] = []
+    for word in re.findall(r" *[^ ]+", label):  # a word broken only when it is too long
+        long = cell_len(word.lstrip(" ")) > width
+        pieces += re.findall(rf" *[^ {mark}]+[{mark}]?| *[{mark}]", word) if long else [word]
     lines: list[str] = []
     for piece in pieces:
-        joiner = "" if lines and lines[-1].endswith("/") else " "
-        if lines and cell_len(lines[-1] + joiner + piece) <= width:
-            lines[-1] += joiner + piece
+        if lines and cell_len(lines[-1] + piece) <= width:
+            lines[-1] += piece
         else:
-            lines.append(piece)
+            lines.append(piece.lstrip(" "))
     return "\n".join(lines)
 
 
@@ -317,12 +321,15 @@ def estimates_table(
     kept = sum(min(n, _NAMES_AT_LEAST) + 2 for n in longest)
     numbers, taken = fitting(numbers, [t[len(names) :] for t in texts], width - kept)
     room = (width - taken) // max(1, len(names)) - 2
-    for name, n in zip(names, longest, strict=True):
-        table.add_column(name, overflow="fold", min_width=max(1, min(n, 20, room)))
+    least = [max(1, min(n, 20, room)) for n in longest]
+    for name, width_ in zip(names, least, strict=True):
+        table.add_column(name, overflow="fold", min_width=width_)
     for name in numbers:
         table.add_column(name, justify="right", no_wrap=True)
     for cells in texts:
-        table.add_row(*(escape(c) for c in cells))
+        # a key too long for its column broken after its dots (redistribution./shapley)
+        named = [folded(c, max(w, room), ".") for c, w in zip(cells, least, strict=False)]
+        table.add_row(*(escape(c) for c in named + cells[len(named) :]))
     return table
 
 
