@@ -182,6 +182,18 @@ def test_a_mistake_on_the_command_line_is_said_in_arabic() -> None:
     assert "Missing option '--out'." in english.stderr and "Error" in english.stderr
 
 
+def test_an_unknown_option_with_suggestions_is_said_in_arabic() -> None:
+    """Typer's suggestions after an unknown option ("(Possible options: ...)")."""
+    args = ["--lang", "ar", "dominance", str(CORPUS / "valid"), "--line-to", "3"]
+    result = runner.invoke(app, args, env=ENGLISH)
+    assert result.exit_code == 2
+    shown = " ".join(result.stderr.replace("│", " ").split())
+    assert "لا خيار بهذا الاسم: --line-to (الخيارات القريبة منه: --lines، --to)" in shown, shown
+    assert "Possible" not in shown and "No such" not in shown
+    english = runner.invoke(app, args[2:], env=ENGLISH)
+    assert "No such option: --line-to (Possible options: --lines, --to)" in english.stderr
+
+
 def test_validation_problems_are_said_in_arabic() -> None:
     """``insaf validate``: each problem, its place and its kind in Arabic; only the files,
     columns and values as they are."""

@@ -307,3 +307,148 @@ def test_inspect_names_the_survey_in_arabic(demo: Path) -> None:
     title = next(line for line in out.splitlines() if line.strip())
     assert title.startswith("مسح الأسر في البلد التجريبي 2024"), title
     assert "Demo country" not in out
+
+
+@pytest.fixture(scope="module")
+def budgeted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A survey with the demo budget beside it (in ``budget``)."""
+    from insaf.budget.demo import write_demo_budget
+
+    folder = tmp_path_factory.mktemp("output") / "budgeted"
+    survey = synthesize(1500, seed=7, year=2024)
+    write_survey(survey, folder)
+    write_demo_budget(folder / "budget", survey)
+    return folder
+
+
+def _whole(text: str) -> list[str]:
+    """The numbers with thousands separators in ``text``: each must be whole on its line."""
+    found = re.findall(r"[-(]?[\d][\d,.]*[%)]?", text)
+    return [n for n in found if "," in n]
+
+
+def test_pefa_sheets_in_arabic_keep_every_amount_and_column(budgeted: Path) -> None:
+    out = _arabic("budget", "pefa", str(budgeted / "budget"))
+    sheet = out[out.index("PI-2.1") :]
+    assert "المئوية" in sheet and "المعدّلة" in sheet and "المطلق" in sheet
+    amounts = _whole(sheet)  # 22,484.3: never cut to 22,48…
+    assert amounts and all(re.fullmatch(r"-?\d{1,3}(,\d{3})*\.\d", a) for a in amounts), amounts
+
+
+def test_budget_results_in_arabic_keep_numbers_whole_and_punctuation_arabic(
+    budgeted: Path,
+) -> None:
+    out = _arabic("budget", "results", str(budgeted / "budget"), "--survey", str(budgeted),
+                  "--scenario", str(EXAMPLES / "bread_to_child_grant.yaml"))  # fmt: skip
+    table, prose = out.split("\n(", 1)[0], out[out.index("CASH 2024") :]
+    assert "البرنامج" in table.split() and "بالملايين" in table.split()  # headers at spaces
+    numbers = _whole(out)  # 6,748,101 and (52,904): never broken over two lines
+    assert numbers and all(re.fullmatch(r"\(?\d{1,3}(,\d{3})*(\.\d)?%?\)?", n) for n in numbers)
+    assert ";" not in prose and "؛" in prose and "، " in prose
+    assert _english_words(out, ("linked indicators", "evidence")) == []
+
+
+def test_budget_incidence_in_arabic_keeps_service_names_whole(budgeted: Path) -> None:
+    out = _arabic("budget", "incidence", str(budgeted), "--budget", str(budgeted / "budget"))
+    shares = out[out.index("حصة المنفعة") :].split()  # the unit costs above name them too
+    assert {"الابتدائي", "المستشفيات", "الخارجية"} <= set(shares)  # never الابتدائ / ي
+    assert "التركز" in shares
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("output") / "registry"
+    _run("registry", "import", str(folder), "--demo", "200")
+    return folder
+
+
+def test_registry_tables_in_arabic_never_cut_an_identifier_or_a_code(registry: Path) -> None:
+    from insaf.registry import read_registry
+
+    out = _arabic("registry", "dedupe", str(registry))
+    people = read_registry(registry).persons.get_column("person_id").cast(str).to_list()
+    shown = [w for w in out.split() if w.isdigit() and len(w) > 6]
+    assert shown and set(shown) <= set(people), shown  # 110829203… was cut
+    rulesets = [f"--ruleset={registry / 'rulesets' / f'{n}.yaml'}" for n in
+                ("cash_assistance", "child_grant", "disability_allowance")]  # fmt: skip
+    out = _arabic("registry", "determine", str(registry), *rulesets,
+                  "--as-of", "2024-12-31", "--limit", "3")  # fmt: skip
+    codes = [w for w in out.split() if "." in w and "_" in w]
+    assert codes and all(re.fullmatch(r"[a-z_]+\.[a-z_.]+[a-z]", c) for c in codes), codes
+    assert "cash_assistance.eligible.not_met" in codes
+
+
+def test_simulate_in_arabic_uses_arabic_punctuation_glossary_and_principles(
+    demo: Path, tmp_path: Path
+) -> None:
+    from insaf.rights.text import TESTS
+
+    out = _arabic("simulate", str(EXAMPLES / "bread_to_child_grant.yaml"), "--survey",
+                  str(demo), "--out", str(tmp_path / "bread"), "--lang", "ar")  # fmt: skip
+    text = " ".join(out.split())
+    summary = text[: text.index("كُتب")]
+    assert "محايد من حيث الموازنة" in summary  # the glossary's term
+    assert ";" not in summary and ")؛ " in summary
+    assert "minimum_core" not in summary and "participation" not in summary
+    assert TESTS["non_discrimination"]["ar"] in summary
+
+
+def test_inspect_in_arabic_says_the_title_once_and_keeps_variable_names_whole(
+    demo: Path,
+) -> None:
+    out = _arabic("inspect", str(demo))
+    title = next(line for line in out.splitlines() if line.strip()).strip()
+    assert title == "مسح الأسر في البلد التجريبي 2024 (بيانات مصطنعة)", title  # said once
+    words = set(out.split())
+    names = next(t for t in open_survey(demo).tables if t.name == "households").frame.columns
+    assert {"head_marital", "self_employment_income"} <= set(names)
+    assert set(names) <= words  # never head_marita / l
+
+
+def test_survey_title_adds_only_what_the_name_lacks() -> None:
+    from insaf.cli.survey import survey_title
+
+    assert survey_title("LFS", 2023, synthetic=False) == "LFS (2023)"
+    assert survey_title("Demo 2024 (synthetic data)", 2024, True) == "Demo 2024 (synthetic data)"
+    assert survey_title("Demo", 2024, True) == "Demo (2024) [synthetic data]"
+
+
+@pytest.fixture(scope="module")
+def other(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second survey, to compare with ``demo``."""
+    folder = tmp_path_factory.mktemp("output") / "other"
+    write_survey(synthesize(600, seed=9, year=2024), folder)
+    return folder
+
+
+def test_folded_breaks_a_label_at_spaces_and_slashes_only() -> None:
+    from insaf.cli.tables import folded
+
+    assert folded("consumption_pc (cli-demo/survey.yaml)") == (
+        "consumption_pc\n(cli-demo/\nsurvey.yaml)"
+    )
+    assert folded("x (a/b)") == "x (a/b)"
+    assert folded("a_very_long_variable_name_indeed") == "a_very_long_variable_name_indeed"
+    assert folded("redistribution.shapley", 17, ".") == "redistribution.\nshapley"
+
+
+def test_dominance_of_two_surveys_in_arabic_keeps_headers_and_intervals_whole(
+    demo: Path, other: Path
+) -> None:
+    out = _arabic("dominance", str(demo / "survey.yaml"), "--var", "consumption_pc",
+                  "--other", str(other / "survey.yaml"), "--from", "100", "--to", "400",
+                  "--points", "5", "--order", "2", "--lang", "ar")  # fmt: skip
+    assert len(INTERVAL.findall(out)) == 5  # one whole interval a line
+    words = out.split()
+    assert words.count("consumption_pc") == 2 and words.count("survey.yaml)") == 2
+
+
+def test_decompose_in_arabic_breaks_a_long_key_only_after_its_dot(demo: Path, other: Path) -> None:
+    out = _arabic("decompose", str(demo), "--var", "consumption_pc", "--other", str(other),
+                  "--line", "250", "--lang", "ar")  # fmt: skip
+    words = out.split()
+    assert {"growth.shapley", "residual"} <= set(words)
+    parts = [w for w in words if w.startswith("redistribution") or w.endswith("shapley")]
+    # whole, or broken after the dot: never redistribution.s / hapley
+    assert set(parts) <= {"redistribution", "redistribution.shapley", "redistribution.",
+                          "shapley", "growth.shapley"}, parts  # fmt: skip

@@ -119,3 +119,24 @@ def test_cli_compute_import_export(tmp_path: Path, survey: object) -> None:
     )
     assert done.returncode == 2
     assert "line 2" in done.stderr and "'abc' is not a number" in done.stderr
+
+
+def test_cli_compute_and_export_report_in_arabic(tmp_path: Path, survey: object) -> None:
+    """Under an Arabic locale the counts of compute and export are said in Arabic."""
+    folder = tmp_path / "survey2023"
+    write_survey(survey, folder)  # type: ignore[arg-type]
+    env = {**os.environ, "INSAF_DATA": str(tmp_path / "data"), "LANGUAGE": "ar"}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    run = [sys.executable, "-c", "from insaf.cli import main; main()"]
+    data = ["--data", str(tmp_path / "data")]
+    said = []
+    for args in (["compute", str(folder)], ["export", str(tmp_path / "out.csv")]):
+        done = subprocess.run(
+            [*run, "observatory", *args, *data], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        said.append(done.stdout)
+    assert "خلية" in said[0] and "حُجبت" in said[0] and "مشاهدة" in said[1]
+    for english in ("cells", "published", "caution", "suppressed", "written to"):
+        assert english not in " ".join(said), english

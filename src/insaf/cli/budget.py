@@ -21,6 +21,7 @@ from insaf.budget import (
     write_boost_csv,
     write_fdp,
 )
+from insaf.budget.results import what
 from insaf.cli.app import command_group, console, reports_errors, wrote
 from insaf.cli.i18n import N_, _, language
 from insaf.cli.options import (
@@ -31,7 +32,7 @@ from insaf.cli.options import (
     write_csv,
     write_json,
 )
-from insaf.cli.tables import number, percent
+from insaf.cli.tables import columns_table, number, percent
 from insaf.disclosure import DisclosureRules
 from insaf.measures import Estimate
 
@@ -222,18 +223,15 @@ def pefa_command(
         ("function", _("PI-2.1 by function")),
         ("economic", _("PI-2.2 by economic type")),
     ):
-        sheet = RichTable(title=title)
-        sheet.add_column(_("year"))
-        sheet.add_column(_("category"), min_width=12, overflow="fold")
-        for header in (_("budget"), _("actual"), _("adjusted budget"), _("deviation"),
-                       _("absolute deviation"), _("percent")):  # fmt: skip
-            sheet.add_column(header, justify="right")
-        for row in result.sheet(name).iter_rows(named=True):
-            sheet.add_row(
-                str(row["year"]), _(row["category"]), _amount(row["budget"]),
-                _amount(row["actual"]), _amount(row["adjusted"]), _amount(row["deviation"]),
-                _amount(row["absolute_deviation"]), percent(row["percent"]),
-            )  # fmt: skip
+        headers = [_("budget"), _("actual"), _("adjusted budget"), _("deviation"),
+                   _("absolute deviation"), _("percent")]  # fmt: skip
+        sheet_rows = [
+            [str(row["year"]), _(row["category"]), _amount(row["budget"]),
+             _amount(row["actual"]), _amount(row["adjusted"]), _amount(row["deviation"]),
+             _amount(row["absolute_deviation"]), percent(row["percent"])]
+            for row in result.sheet(name).iter_rows(named=True)
+        ]  # fmt: skip
+        sheet = columns_table([_("year"), _("category")], headers, sheet_rows, title=title)
         console.print(sheet)
 
 
@@ -246,9 +244,10 @@ def _count(value: float) -> str:
 
 
 def _estimate(e: Estimate | None, fmt: Any = _amount) -> str:
+    """An estimate and, on the line below, its standard error in brackets."""
     if e is None:
         return "–"
-    return f"{fmt(e.value)} ({fmt(e.se)})"
+    return f"{fmt(e.value)}\n({fmt(e.se)})"
 
 
 @budget_app.command("results")
@@ -338,29 +337,28 @@ def results_command(
             rows.append(row)
         write_csv(rows, rows[0].keys() if rows else ("programme", "year"))
         return
-    table = RichTable(title=_("Programme results (standard errors in brackets)"))
-    for header in (_("programme"), _("year"), _("executed, millions"), _("beneficiaries"),
-                   _("cost per beneficiary"), _("cost per poor beneficiary"), _("coverage"),
-                   _("leakage")):  # fmt: skip
-        table.add_column(header, justify="right", overflow="fold")
-    for r in results:
-        table.add_row(
-            r.programme, str(r.year), _amount(r.executed / 1e6 if r.executed else None),
-            _estimate(r.beneficiaries, _count),
-            _estimate(r.cost_per_beneficiary), _estimate(r.cost_per_poor_beneficiary),
-            _estimate(r.coverage, percent), _estimate(r.leakage, percent),
-        )  # fmt: skip
-    console.print(table)
+    headers = [_("executed, millions"), _("beneficiaries"), _("cost per beneficiary"),
+               _("cost per poor beneficiary"), _("coverage"), _("leakage")]  # fmt: skip
+    cells = [
+        [r.programme, str(r.year), _amount(r.executed / 1e6 if r.executed else None),
+         _estimate(r.beneficiaries, _count), _estimate(r.cost_per_beneficiary),
+         _estimate(r.cost_per_poor_beneficiary), _estimate(r.coverage, percent),
+         _estimate(r.leakage, percent)]
+        for r in results
+    ]  # fmt: skip
+    title = _("Programme results (standard errors in brackets)")
+    console.print(columns_table([_("programme"), _("year")], headers, cells, title=title))
     for r in results:
         for link in r.chain:
             if link.weak:
-                reasons = "; ".join(link.reasons_in(language()))
-                stage = _(link.stage) + (f" ({link.what})" if link.stage == "outcomes" else "")
-                evidence = _("evidence")
-                console.print(
-                    f"{r.programme} {r.year}, {stage}: {evidence} {_(link.evidence)} ({reasons})",
-                    highlight=False,
-                )
+                stage = _(link.stage)
+                if link.stage == "outcomes":
+                    stage += f" ({what(link.what, language())})"
+                line = _("{programme} {year}, {stage}: evidence {evidence} ({reasons})").format(
+                    programme=r.programme, year=r.year, stage=stage, evidence=_(link.evidence),
+                    reasons=_("; ").join(link.reasons_in(language())),
+                )  # fmt: skip
+                console.print(line, highlight=False)
 
 
 from insaf.cli import budget_incidence  # noqa: E402, F401  (registers insaf budget incidence)

@@ -19,7 +19,7 @@ from insaf.cli.options import (
     write_csv,
     write_json,
 )
-from insaf.cli.tables import percent
+from insaf.cli.tables import columns_table, percent
 from insaf.errors import InsafError
 from insaf.measures import Estimate
 
@@ -45,6 +45,11 @@ def _cell(e: Any, fmt: Any) -> str:
     if not isinstance(e, Estimate):
         return "–"
     return f"{fmt(e.value)} ({fmt(e.se)})"
+
+
+def _below(e: Any, fmt: Any) -> str:
+    """Like ``_cell``, the standard error on the line below (a table of many columns)."""
+    return _cell(e, fmt).replace(" (", "\n(")
 
 
 def _name(key: str) -> str:
@@ -167,17 +172,24 @@ def incidence_command(
             _name(row["service"]), row["function"] or "–", paid, _cell(row["unit_cost"], _money)
         )
     console.print(costs)
-    shares = RichTable(title=_("Share of the benefit by quantile of welfare (standard errors)"))
-    shares.add_column(_("benefit"), overflow="fold")
-    for q in range(1, found.groups + 1):
-        shares.add_column(_("group") + f" {q}", justify="right")
-    shares.add_column(_("concentration"), justify="right")
     concentration = {r["benefit"]: r["concentration"] for r in found.concentration}
-    for benefit in concentration:
-        cells = [
-            _("suppressed") if r.get("suppressed") else _cell(r["share"], percent)
-            for r in found.quantiles
-            if r["benefit"] == benefit
+    rows = [
+        [
+            _name(benefit),
+            *(
+                _("suppressed") if r.get("suppressed") else _below(r["share"], percent)
+                for r in found.quantiles
+                if r["benefit"] == benefit
+            ),
+            _below(concentration[benefit], _coefficient),
         ]
-        shares.add_row(_name(benefit), *cells, _cell(concentration[benefit], _coefficient))
+        for benefit in concentration
+    ]
+    headers = [_("group") + f" {q}" for q in range(1, found.groups + 1)]
+    shares = columns_table(
+        [_("benefit")],
+        [*headers, _("concentration")],
+        rows,
+        title=_("Share of the benefit by quantile of welfare (standard errors)"),
+    )
     console.print(shares)

@@ -28,7 +28,7 @@ from insaf.cli.options import (
     open_with_other,
     write_json,
 )
-from insaf.cli.tables import interval, number
+from insaf.cli.tables import columns_table, folded, interval, number
 from insaf.errors import InsafError
 
 __all__ = ["dominance"]
@@ -122,21 +122,17 @@ def _lines(lines: str | None, low: float | None, high: float | None, points: int
 
 
 def _table(result: Any) -> RichTable:
-    table = RichTable(
-        title=_("Poverty incidence curves") if result.order == 1 else _("Poverty deficit curves")
-    )
+    """The curves within the terminal: each survey's label folded at its spaces and the
+    slashes of its path, the intervals whole (four significant digits, as estimates)."""
+    title = _("Poverty incidence curves") if result.order == 1 else _("Poverty deficit curves")
     level = _("{level} CI").format(level=f"{result.confidence:.0%}")
-    for header in (_("line"), result.labels[0], result.labels[1], _("difference"), level):
-        table.add_column(header, justify="right")
-    for row in result.table().iter_rows(named=True):
-        table.add_row(
-            number(row["line"]),
-            number(row["first"]),
-            number(row["second"]),
-            number(row["difference"]),
-            interval(row["ci_low"], row["ci_high"]),
-        )
-    return table
+    headers = [_("line"), *(folded(label) for label in result.labels), _("difference"), level]
+    rows = [
+        [number(row["line"]), number(row["first"]), number(row["second"]),
+         number(row["difference"]), interval(row["ci_low"], row["ci_high"], 4)]
+        for row in result.table().iter_rows(named=True)
+    ]  # fmt: skip
+    return columns_table([], headers, rows, title=title)
 
 
 @app.command("dominance")
@@ -201,6 +197,6 @@ def dominance(
     if result.crossings:
         console.print(
             _("The estimated curves cross near: {lines}").format(
-                lines=", ".join(number(z) for z in result.crossings)
+                lines=_(", ").join(number(z) for z in result.crossings)
             )
         )

@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from insaf.cli.app import command_group, console, reports_errors
+from insaf.cli.i18n import _
 
 observatory_app = command_group(
     "observatory",
@@ -49,11 +50,15 @@ def _survey_key(path: Path, data: Path) -> str:
 
 
 def _report(label: str, report: object) -> None:
-    r = report
+    counts = {
+        name: getattr(report, name, 0)
+        for name in ("cells", "published", "caution", "primary", "secondary")
+    }
     console.print(
-        f"{label}: {getattr(r, 'cells', 0)} cells, {getattr(r, 'published', 0)} published "
-        f"({getattr(r, 'caution', 0)} with a caution flag), {getattr(r, 'primary', 0)} suppressed, "
-        f"{getattr(r, 'secondary', 0)} suppressed to protect them",
+        _(
+            "{label}: {cells} cells, {published} published ({caution} with a caution flag), "
+            "{primary} suppressed, {secondary} suppressed to protect them"
+        ).format(label=label, **counts),
         highlight=False,
     )
 
@@ -157,4 +162,7 @@ def export(
         if handle is not sys.stdout:
             handle.close()
     if str(out) != "-":
-        console.print(f"{count} observations written to {out}", highlight=False)
+        console.print(
+            _("{count} observations written to {out}").format(count=count, out=out),
+            highlight=False,
+        )

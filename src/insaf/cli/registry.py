@@ -18,7 +18,7 @@ from insaf.cli.app import command_group, console, reports_errors, wrote
 from insaf.cli.i18n import _, language
 from insaf.cli.options import FormatOpt, LangOpt, NoDisclosureOpt, OutputFormat, write_csv
 from insaf.cli.renamed import renamed
-from insaf.cli.tables import number, percent
+from insaf.cli.tables import mixed_table, number, percent
 from insaf.errors import DataError
 from insaf.measures.engine import spark_missing
 
@@ -168,19 +168,30 @@ def dedupe_command(
         row[0]: row[1:]
         for row in registry.persons.select("person_id", "name", "national_id").iter_rows()
     }
-    table = RichTable(title=_("Candidate duplicates: {n}").format(n=len(queue)))
-    for header in (_("Person"), _("Name"), _("Person"), _("Name"), _("Score"), _("Found by")):
-        table.add_column(header)
+    headers = [_("Person"), _("Name"), _("Person"), _("Name"), _("Score"), _("Found by")]
+    cells = []
     for pair in queue.pairs[:limit]:
         left, right = people[pair.left], people[pair.right]
-        table.add_row(
-            f"{pair.left} {mask_national_id(left[1]) or ''}",
-            left[0],
-            f"{pair.right} {mask_national_id(right[1]) or ''}",
-            right[0],
-            f"{pair.score:.2f}",
-            _("national identifier") if pair.method == "national_id" else _("name and birth date"),
+        cells.append(
+            [
+                f"{pair.left}\n{mask_national_id(left[1]) or ''}".strip(),
+                left[0],
+                f"{pair.right}\n{mask_national_id(right[1]) or ''}".strip(),
+                right[0],
+                f"{pair.score:.2f}",
+                _("national identifier")
+                if pair.method == "national_id"
+                else _("name and birth date"),
+            ]
         )
+    # identifiers never cut nor folded; each person's masked national number below
+    table = mixed_table(
+        headers,
+        cells,
+        whole=frozenset({0, 2, 4}),
+        left=frozenset({0, 2}),
+        title=_("Candidate duplicates: {n}").format(n=len(queue)),
+    )
     console.print(table)
 
 
@@ -254,17 +265,24 @@ def determine_command(
         write_csv(rows, list(rows[0]) if rows else ["household_id"])
         return
     titles = {r.id: r.title(language()) for r in rulesets}
-    table = RichTable(title=_("Determinations as of {date}").format(date=date.isoformat()))
-    for header in (_("Household"), _("Programme"), _("Eligible"), _("Entitlement"), _("Reasons")):
-        table.add_column(header)
-    for row in rows[:limit]:
-        table.add_row(
-            str(row["household_id"]),
-            titles[str(row["programme"])],
-            _("yes") if row["eligible"] else _("no"),
-            number(float(row["entitlement"])),  # type: ignore[arg-type]
-            str(row["reasons"]),
-        )
+    headers = [_("Household"), _("Programme"), _("Eligible"), _("Entitlement"), _("Reasons")]
+    cells = [
+        [
+            str(d.household_id),
+            titles[d.ruleset],
+            _("yes") if d.eligible else _("no"),
+            number(float(d.entitlement)),
+            "\n".join(d.reasons),  # a code a line: never cut
+        ]
+        for d in results[:limit]
+    ]
+    table = mixed_table(
+        headers,
+        cells,
+        whole=frozenset({0, 2, 3, 4}),
+        left=frozenset({0, 4}),
+        title=_("Determinations as of {date}").format(date=date.isoformat()),
+    )
     console.print(table)
     for r in rulesets:
         paid = [d for d in results if d.ruleset == r.id and d.eligible]

@@ -22,6 +22,7 @@ from insaf.policy.public import DEFAULT_RULES, public_impact
 from insaf.policy.solver import Solved
 from insaf.reports import write_impact
 from insaf.rights import assess_rights
+from insaf.rights.text import TESTS
 from insaf.survey import open_survey
 from insaf.survey.partitioned import open_partitioned
 
@@ -138,7 +139,7 @@ def simulate_command(
         if poverty is not None:
             change = poverty["change"]
             names = impact.meta.get("line_labels", {}).get(poverty["line"], {})
-            line += "; " + _("poverty ({line}) {change} points (se {se})").format(
+            line += _("; ") + _("poverty ({line}) {change} points (se {se})").format(
                 line=names.get(language()) or poverty["line"],
                 change=f"{change.value * 100:+.2f}",
                 se=f"{change.se * 100:.2f}",
@@ -149,12 +150,12 @@ def simulate_command(
             concerns = [test for test, v in found.items() if v["verdict"] == "flagged"]
             unknown = [test for test, v in found.items() if v["verdict"] == "not_assessed"]
             if concerns:
-                line += "; " + _("rights: {tests} flagged").format(tests=", ".join(concerns))
+                line += _("; ") + _("rights: {tests} flagged").format(tests=_principles(concerns))
             else:
-                line += "; " + _("rights: no concern")
+                line += _("; ") + _("rights: no concern")
             if unknown:
                 line += " " + _("({tests}: not assessed / not known)").format(
-                    tests=", ".join(unknown)
+                    tests=_principles(unknown)
                 )
         console.print(line, highlight=False)
     projection = impact.meta.get("projection")
@@ -191,6 +192,14 @@ def simulate_command(
             style="bold yellow",
             highlight=False,
         )
+
+
+def _principles(tests: list[str]) -> str:
+    """The rights principles tested: their keys in English (``minimum_core``), their
+    names in Arabic (the library's, ``insaf.rights.text.TESTS``)."""
+    if language() == "ar":
+        return _(", ").join(TESTS[test]["ar"] for test in tests)
+    return ", ".join(tests)
 
 
 def _net_cost(solved: Solved | None, net: Estimate) -> str:

@@ -28,6 +28,7 @@ from insaf.cli.options import (
     write_csv,
 )
 from insaf.cli.renamed import renamed
+from insaf.cli.tables import mixed_table
 from insaf.errors import in_language
 from insaf.survey import Unit
 from insaf.survey.design import Design, LonelyPSU
@@ -201,16 +202,24 @@ _LONELY = {
 """What each rule for single-PSU strata does, as the Arabic line says it."""
 
 
+def survey_title(name: str, year: int | None, synthetic: bool) -> str:
+    """The survey's name, with its year and ``[synthetic data]`` unless the name says
+    them already (the demo's name does: ``... 2024 (synthetic data)``)."""
+    title = name
+    if year is not None and str(year) not in title:
+        title += f" ({year})"
+    flag = _("[synthetic data]")
+    if synthetic and flag.strip("[]") not in title:
+        title += " " + flag
+    return title
+
+
 def print_inspection(
     ins: Inspection, design: Design | None = None, *, name: str | None = None
 ) -> None:
     """The inspection as tables; the survey called ``name`` (the CLI's language) when
     given, else by the inspection's name (in English)."""
-    title = escape(name or ins.name or _("survey"))
-    if ins.year is not None:
-        title += f" ({ins.year})"
-    if ins.synthetic:
-        title += " " + escape(_("[synthetic data]"))
+    title = escape(survey_title(name or ins.name or _("survey"), ins.year, ins.synthetic))
     console.print(f"[bold]{title}[/]", highlight=False)
     summary = RichTable(show_header=False, box=None)
     summary.add_column()
@@ -244,24 +253,20 @@ def print_inspection(
             strata.add_row(str(s.stratum), str(s.psus), f"{s.units:,}", f"{s.weight:,.0f}")
         console.print(strata)
     for table in ins.tables:
-        rich = RichTable(title=f"{table.name}: {table.file or ''}")
-        for column in (
-            _("variable"),
-            _("type"),
-            _("label (en)"),
-            _("label (ar)"),
-            _("value labels"),
-            _("missing"),
-        ):
-            rich.add_column(column, overflow="fold")
-        for v in table.variables:
-            rich.add_row(
-                v.name,
-                v.dtype,
-                v.label_en or "",
-                v.label_ar or "",
-                str(v.value_labels or ""),
-                f"{v.missing:,}" if v.missing else "",
-            )
-        console.print(rich)
+        headers = [_("variable"), _("type"), _("label (en)"), _("label (ar)"),
+                   _("value labels"), _("missing")]  # fmt: skip
+        rows = [
+            [v.name, v.dtype, v.label_en or "", v.label_ar or "", str(v.value_labels or ""),
+             f"{v.missing:,}" if v.missing else ""]
+            for v in table.variables
+        ]  # fmt: skip
+        # a variable's name and type whole (head_marital, never head_marita / l)
+        variables = mixed_table(
+            headers,
+            rows,
+            whole=frozenset({0, 1, 4, 5}),
+            left=frozenset({0, 1}),
+            title=f"{table.name}: {table.file or ''}",
+        )
+        console.print(variables)
     print_report(ins.report)

@@ -24,11 +24,14 @@ from insaf.survey import Metadata
 from insaf.targeting.text import readable_expression
 
 __all__ = [
+    "columns_table",
     "domain_label",
     "estimates_table",
     "fitting",
+    "folded",
     "interval",
     "metrics_table",
+    "mixed_table",
     "number",
     "percent",
     "print_estimates",
@@ -135,12 +138,128 @@ def fitting(headers: list[str], rows: list[list[str]], width: int) -> tuple[list
     names beside them to nothing, or push the last column off the screen)."""
 
     def taken(names: list[str]) -> int:
-        lines = [max(cell_len(line) for line in name.split("\n")) for name in names]
-        return sum(max([line, *(cell_len(r[i]) for r in rows)]) + 2 for i, line in enumerate(lines))
+        return sum(
+            max(_widest(t) for t in (h, *(r[i] for r in rows))) + 2 for i, h in enumerate(names)
+        )
 
     if taken(headers) > width:
         headers = [h.replace(" ", "\n") for h in headers]
     return headers, taken(headers)
+
+
+def folded(label: str, width: int = 16, marks: str = "/") -> str:
+    """``label`` in lines of at most ``width`` cells where it can be: broken at its
+    spaces and, in a word longer than ``width``, after its ``marks`` (the slashes of a
+    path: a variable and the file it comes from; the dots of a statistic's key), never
+    inside a name."""
+    mark = re.escape(marks)
+    pieces: list[str] = []
+    for word in re.findall(r" *[^ ]+", label):  # a word broken only when it is too long
+        long = cell_len(word.lstrip(" ")) > width
+        pieces += re.findall(rf" *[^ {mark}]+[{mark}]?| *[{mark}]", word) if long else [word]
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and cell_len(lines[-1] + piece) <= width:
+            lines[-1] += piece
+        else:
+            lines.append(piece.lstrip(" "))
+    return "\n".join(lines)
+
+
+def _widest(text: str) -> int:
+    """The terminal cells of ``text``'s longest line."""
+    return max(cell_len(line) for line in text.split("\n"))
+
+
+def _longest_word(text: str) -> int:
+    return max([0, *(cell_len(word) for word in text.split())])
+
+
+def columns_table(
+    names: list[str],
+    numbers: list[str],
+    rows: list[list[str]],
+    *,
+    width: int | None = None,
+    title: str | None = None,
+) -> RichTable:
+    """A table of ``names`` columns (words: folded into lines at their spaces, a word
+    broken only when the terminal has no room for it) followed by ``numbers`` columns
+    (numbers and intervals, a cell's lines never wrapped nor cut; their headers broken at
+    their spaces when needed), within ``width`` columns (the terminal's by default).
+    A cell may hold several lines (a value and its standard error below it)."""
+    count = len(names)
+    whole = frozenset(range(count, count + len(numbers)))
+    return mixed_table([*names, *numbers], rows, whole=whole, width=width, title=title)
+
+
+def mixed_table(
+    headers: list[str],
+    rows: list[list[str]],
+    *,
+    whole: frozenset[int],
+    left: frozenset[int] = frozenset(),
+    width: int | None = None,
+    title: str | None = None,
+) -> RichTable:
+    """Like ``columns_table``, with the columns in any order: those at the indexes
+    ``whole`` (numbers, identifiers, codes: one a line) never wrapped nor cut, right-
+    justified unless in ``left``; the others words, folded at their spaces."""
+    width = console.width if width is None else width
+    kept = sorted(whole)
+    words = [i for i in range(len(headers)) if i not in whole]
+    cells = [[headers[i], *(r[i] for r in rows)] for i in words]
+    longest = [max(_longest_word(c) for c in column) for column in cells]
+    reserved = sum(min(n, _NAMES_AT_LEAST) + 2 for n in longest)  # the words' room first
+    broken, taken = fitting(
+        [headers[i] for i in kept], [[r[i] for i in kept] for r in rows], width - reserved
+    )
+    named = dict(zip(kept, broken, strict=True))
+    widths = dict(
+        zip(
+            words,
+            _share(
+                width - taken - 2 * len(words) + 1,
+                [max(_widest(c) for c in column) for column in cells],
+                longest,
+            ),
+            strict=True,
+        )
+    )
+    table = RichTable(
+        box=None,
+        header_style="bold",
+        title=title,
+        title_justify="left",
+        padding=(0, 1),
+        pad_edge=False,
+    )
+    for i, header in enumerate(headers):
+        if i in whole:
+            table.add_column(named[i], justify="left" if i in left else "right", no_wrap=True)
+        else:
+            table.add_column(header, overflow="fold", width=widths[i])
+    for row in rows:
+        table.add_row(*(escape(c) for c in row))
+    return table
+
+
+def _share(room: int, wanted: list[int], words: list[int]) -> list[int]:
+    """Widths of columns of words within ``room`` cells: each its ``words`` (its longest
+    word) first, or a share of ``room`` in proportion when even they do not fit, then
+    the rest of ``room`` shared in turn up to what each ``wanted`` (its longest line)."""
+    least = [min(w, n) for w, n in zip(words, wanted, strict=True)]
+    if sum(least) > room:
+        total = max(1, sum(least))
+        return [max(_NAMES_AT_LEAST // 2, room * n // total) for n in least]
+    widths = list(least)
+    spare = room - sum(widths)
+    while spare > 0 and any(w < want for w, want in zip(widths, wanted, strict=True)):
+        for i, want in enumerate(wanted):  # a cell at a time to each, in turn
+            if spare > 0 and widths[i] < want:
+                widths[i] += 1
+                spare -= 1
+    return [max(1, w) for w in widths]
 
 
 _NAMES_AT_LEAST = 12
@@ -205,12 +324,15 @@ def estimates_table(
     kept = sum(min(n, _NAMES_AT_LEAST) + 2 for n in longest)
     numbers, taken = fitting(numbers, [t[len(names) :] for t in texts], width - kept)
     room = (width - taken) // max(1, len(names)) - 2
-    for name, n in zip(names, longest, strict=True):
-        table.add_column(name, overflow="fold", min_width=max(1, min(n, 20, room)))
+    least = [max(1, min(n, 20, room)) for n in longest]
+    for name, width_ in zip(names, least, strict=True):
+        table.add_column(name, overflow="fold", min_width=width_)
     for name in numbers:
         table.add_column(name, justify="right", no_wrap=True)
     for cells in texts:
-        table.add_row(*(escape(c) for c in cells))
+        # a key too long for its column broken after its dots (redistribution./shapley)
+        named = [folded(c, max(w, room), ".") for c, w in zip(cells, least, strict=False)]
+        table.add_row(*(escape(c) for c in named + cells[len(named) :]))
     return table
 
 

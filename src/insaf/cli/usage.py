@@ -22,6 +22,10 @@ __all__ = ["USAGE_WORDS", "said_usage", "speaking_usage"]
 USAGE_WORDS: tuple[tuple[str, str], ...] = (
     (r"Missing option (?P<name>.+)\.", N_("Missing option {name}.")),
     (r"Missing argument (?P<name>.+)\.", N_("Missing argument {name}.")),
+    (
+        r"No such option: (?P<name>\S+) \(Possible options: (?P<matches>.+)\)",
+        N_("No such option: {name} (Possible options: {matches})"),
+    ),
     (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
     (
         r"No such command (?P<name>.+)\. Did you mean (?P<matches>.+)\?",
@@ -57,9 +61,7 @@ def said_usage(message: str) -> str:
     for form, template in _FORMS:
         found = form.fullmatch(message)
         if found is not None:
-            values = {
-                k: said_usage(v) if k == "reason" else v for k, v in found.groupdict().items()
-            }
+            values = {k: _said_value(k, v) for k, v in found.groupdict().items()}
             return _(template).format(**values)
     from insaf.errors import said
     from insaf.specs import PYDANTIC_WORDS
@@ -67,6 +69,16 @@ def said_usage(message: str) -> str:
     if message in PYDANTIC_WORDS.values():  # words without values: said as they are
         return said(message).in_language(language())
     return message
+
+
+def _said_value(key: str, value: str) -> str:
+    """A value quoted in a message, said again: a reason in the CLI's language, a list of
+    suggestions with its language's comma."""
+    if key == "reason":
+        return said_usage(value)
+    if key == "matches":
+        return _(", ").join(value.split(", "))
+    return value
 
 
 def speaking_usage(error: Exception) -> None:
