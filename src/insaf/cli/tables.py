@@ -9,6 +9,7 @@ their value labels when the survey has them; tables that fit the terminal
 from __future__ import annotations
 
 import math
+import re
 import sys
 from typing import Any
 
