@@ -145,6 +145,18 @@ class LazyCommands(SpeakingGroup):
         self._loaded: dict[str, Command] = {}
         self._listing = False
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: Context | None = None,
+        **extra: Any,
+    ) -> Context:
+        # each run starts in the locale's language: ``--help`` exits before ``--lang``'s
+        # callback runs, and a process may run several commands (as the tests do)
+        set_language(None)
+        return super().make_context(info_name, args, parent, **extra)
+
     def list_commands(self, ctx: Context) -> list[str]:
         # ``COMMANDS``' order, whether or not a command's module is already imported
         return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]

@@ -22,7 +22,6 @@ from insaf.cli.i18n import N_, _, language
 from insaf.cli.options import OutputFormat, write_json
 from insaf.measures.estimate import Estimates
 from insaf.survey import Metadata
-from insaf.targeting.text import readable_expression
 
 __all__ = [
     "columns_table",
@@ -349,4 +348,6 @@ def readable_rule(expression: str | None) -> str:
     """An eligibility rule as a person reads it, in the CLI's language: ``PMT score ≤ 5.22``
     for ``pmt_hat <= 5.2240…``; ``everyone`` for no rule (the library's
     ``readable_expression``)."""
+    from insaf.targeting.text import readable_expression  # not at start-up: insaf.targeting
+
     return readable_expression(expression, language())
