@@ -110,7 +110,7 @@ def metrics_table(
     """Named statistics (name, value, se, low, high), within ``width`` columns (the
     terminal's by default; 80 included): no name cut, no interval broken."""
     width = console.width if width is None else width
-    table = RichTable(box=None, header_style="bold", padding=(0, 1), pad_edge=False)
+    table = _bare()
     texts = [
         [name, short(value), short(se, 3), f"[{short(low)}, {short(high)}]"]
         for name, value, se, low, high in rows
@@ -128,6 +128,18 @@ def metrics_table(
     for cells in texts:
         table.add_row(*(escape(c) for c in cells))
     return table
+
+
+def _bare(title: str | None = None) -> RichTable:
+    """A table without borders, its headers bold, one space between columns."""
+    return RichTable(
+        box=None,
+        header_style="bold",
+        title=title,
+        title_justify="left",
+        padding=(0, 1),
+        pad_edge=False,
+    )
 
 
 def fitting(headers: list[str], rows: list[list[str]], width: int) -> tuple[list[str], int]:
@@ -226,14 +238,7 @@ def mixed_table(
             strict=True,
         )
     )
-    table = RichTable(
-        box=None,
-        header_style="bold",
-        title=title,
-        title_justify="left",
-        padding=(0, 1),
-        pad_edge=False,
-    )
+    table = _bare(title)
     for i, header in enumerate(headers):
         if i in whole:
             table.add_column(named[i], justify="left" if i in left else "right", no_wrap=True)
@@ -294,14 +299,7 @@ def estimates_table(
     by = [c for c in frame.columns if c not in _NUMBERS and c != "measure"]
     several = frame.get_column("measure").n_unique() > 1
     wide = width >= WIDE
-    table = RichTable(
-        box=None,
-        header_style="bold",
-        title=title,
-        title_justify="left",
-        padding=(0, 1),
-        pad_edge=False,
-    )
+    table = _bare(title)
     texts: list[list[str]] = []
     for row in frame.iter_rows(named=True):
         domain = [domain_label(metadata, c, row[c]) for c in by]
